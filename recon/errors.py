@@ -1,0 +1,62 @@
+"""recon's errors and the exit status each maps to (SPEC §6), in one place.
+
+Exit status: 0 no error finding, 1 error findings (or warnings with ``--strict``),
+2 recon could not run. Every error here means "could not run" and is shown to the user
+as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_CANNOT_RUN = 2
+
+
+class ReconError(Exception):
+    """Base of every error recon reports to its user as one clear line.
+
+    Attributes:
+        exit_code: The process exit status the CLI uses for it.
+    """
+
+    exit_code: int = EXIT_CANNOT_RUN
+
+
+class InputError(ReconError):
+    """An input file that cannot be read at all (not a row-level problem).
+
+    Args:
+        path: The file.
+        problem: What is wrong, as a sentence fragment.
+        line: The 1-based line, where one applies.
+        json_path: The JSON path, where one applies.
+    """
+
+    def __init__(self, path: object, problem: str, *, line: int | None = None,
+                 json_path: str | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        self.json_path = json_path
+        where = self.path
+        if line is not None:
+            where += f", line {line}"
+        if json_path is not None:
+            where += f", at {json_path}"
+        super().__init__(f"{where}: {problem}")
+
+
+class UsageError(ReconError):
+    """Bad arguments or configuration."""
+
+
+class OutputError(ReconError):
+    """An output recon cannot write."""
+
+
+class FetchError(ReconError):
+    """A PaSS API call that failed for good."""
+
+
+class StoreError(ReconError):
+    """The settlement history store refused or failed an operation."""

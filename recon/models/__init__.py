@@ -1,0 +1,1 @@
+"""Pydantic models of recon's data. No I/O."""

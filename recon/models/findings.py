@@ -1,0 +1,135 @@
+"""Findings (SPEC §5): what every check yields, and the registry of check ids."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+class Severity(str, Enum):
+    """How bad a finding is. Ordered: error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for error, 1 for warning, 2 for info (sort key: worst first)."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+CHECKS: dict[str, tuple[Severity, str]] = {
+    "data.columns": (Severity.ERROR, "a CSV lacks a required column or has an unknown one"),
+    "data.value": (Severity.ERROR, "a value is not a Decimal(23,8) number"),
+    "data.array_length": (Severity.ERROR, "a Value array's length does not fit its granularity"),
+    "data.variable": (Severity.ERROR, "a variable name does not decode"),
+    "data.scope": (Severity.ERROR, "a scope string does not fit its grammar"),
+    "data.timestamp": (Severity.ERROR, "a Timestamp does not fit its granularity or Period"),
+    "data.header": (Severity.ERROR, "header fields differ between rows of one artefact"),
+    "data.duplicate": (Severity.ERROR, "the same row key twice in one run"),
+    "data.classification": (Severity.ERROR, "P Or C or GST flag inconsistent"),
+    "data.period": (Severity.WARNING, "Period label, span or coverage is irregular"),
+    "invoice.line": (Severity.ERROR, "an invoice line differs from the recomputed one"),
+    "invoice.line_missing": (Severity.ERROR, "a line is missing from invoice or statement"),
+    "invoice.total": (Severity.ERROR, "a section or Payment Summary figure differs"),
+    "invoice.pdf_json": (Severity.ERROR, "the PDF and the JSON of one invoice differ"),
+    "adjustment.previous_missing": (Severity.WARNING, "an ADJ run's previous run is not given"),
+    "adjustment.chain": (Severity.ERROR, "the run chain is out of order or does not add up"),
+    "adjustment.material": (Severity.WARNING, "an ADJ line reaches the materiality threshold"),
+    "summary_detail.value": (Severity.ERROR, "a Summary value differs from the Detail"),
+    "summary_detail.missing": (Severity.WARNING, "a Summary variable is absent from the Detail"),
+    "source.mismatch": (Severity.ERROR, "the CSV and JSON forms of a run differ"),
+}
+"""Every check id of SPEC §5 with its default severity and a short description."""
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+class Finding(BaseModel):
+    """One finding (SPEC §5). Decimal figures are held as exact decimal strings.
+
+    Attributes:
+        check: A check id of :data:`CHECKS`.
+        severity: error, warning or info.
+        participant: ParticipantCode.
+        period: Trading Week label.
+        run_id: RunId.
+        designation: INITIAL or ADJn.
+        variable: The variable concerned.
+        scope: The raw Scope string concerned.
+        timestamp: Trading Day, interval start (ISO 8601, AWST) or other Timestamp.
+        expected: recon's figure (or what was expected), as a decimal string.
+        actual: AEMO's figure (or what was found).
+        difference: actual - expected, where both are numbers.
+        message: One sentence a settlements analyst understands.
+        source: ``file:line`` or ``file#/json/path``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    check: str
+    severity: Severity
+    participant: str | None = None
+    period: str | None = None
+    run_id: int | None = None
+    designation: str | None = None
+    variable: str | None = None
+    scope: str | None = None
+    timestamp: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    difference: str | None = None
+    message: str
+    source: str | None = None
+
+    @field_validator("expected", "actual", "difference", "timestamp", mode="before")
+    @classmethod
+    def _as_text(cls, v: Any) -> str | None:
+        return _text(v)
+
+    @field_validator("check")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in CHECKS:
+            raise ValueError(f"unknown check id {v!r}")
+        return v
+
+    @classmethod
+    def make(cls, check: str, message: str, *, header: Any = None,
+             severity: Severity | None = None, **fields: Any) -> Finding:
+        """Build a finding with the check's default severity and a run header's fields.
+
+        Args:
+            check: The check id.
+            message: One sentence for an analyst.
+            header: A ``RunHeader`` (or anything with ``participant``, ``period``,
+                ``run_id``, ``designation``) to fill those fields from.
+            severity: Overrides the check's default severity (e.g. ``info``).
+            **fields: Any other Finding field.
+        """
+        base: dict[str, Any] = {}
+        if header is not None:
+            designation = header.designation
+            base = {
+                "participant": header.participant,
+                "period": header.period,
+                "run_id": header.run_id,
+                "designation": getattr(designation, "value", designation),
+            }
+        base.update(fields)
+        return cls(check=check, severity=severity or CHECKS[check][0], message=message, **base)
+
+    def sort_key(self) -> tuple[str, str, int, str, str, str, str]:
+        """The order of SPEC §6: participant, period, run_id, check, variable, scope, timestamp."""
+        return (self.participant or "", self.period or "", self.run_id or 0, self.check,
+                self.variable or "", self.scope or "", self.timestamp or "")

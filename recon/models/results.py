@@ -1,0 +1,174 @@
+"""The result of a check (SPEC §6): inputs, findings, and the figures behind them.
+
+``findings.json`` is :meth:`CheckResult.findings_document`; the reports read the rest
+(recomputed invoices, line comparisons, adjustments, attribution), which
+:meth:`CheckResult.model_dump_json` keeps whole in ``result.json`` so reports can be
+rebuilt from a saved check.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from recon.__about__ import __version__
+from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
+from recon.models.decimals import Money
+from recon.models.findings import Finding, Severity
+from recon.models.invoices import Invoice
+
+
+class InputRecord(BaseModel):
+    """One input artefact as detected (SPEC §6 ``inputs``)."""
+
+    path: str
+    sha256: str
+    kind: str
+    participant: str | None = None
+    period: str | None = None
+    run_id: int | None = None
+    designation: str | None = None
+
+
+class RunInfo(BaseModel):
+    """One run of a participant's Trading Week, as the reports show it.
+
+    Attributes:
+        participant, period, run_id, designation, published_at: The run header.
+        previous_run_id: The previous published run among the inputs (ADJ only).
+        artefacts: Kinds of artefact held for the run (e.g. ``summary_csv``).
+        computed: The invoice recomputed from the statements (None without a Summary).
+        invoiced: AEMO's invoice as read (JSON preferred, else PDF), None if not given.
+    """
+
+    participant: str
+    period: str
+    run_id: int
+    designation: str
+    published_at: datetime | None = None
+    previous_run_id: int | None = None
+    artefacts: list[str] = Field(default_factory=list)
+    computed: Invoice | None = None
+    invoiced: Invoice | None = None
+
+
+class LineComparison(BaseModel):
+    """One invoice line: recomputed vs invoiced (the Invoice sheet)."""
+
+    participant: str
+    period: str
+    run_id: int
+    designation: str
+    variable: str
+    description: str = ""
+    payment_or_charge: str
+    gst_applicable: bool
+    computed_amount: Money | None = None
+    computed_gst: Money | None = None
+    invoiced_amount: Money | None = None
+    invoiced_gst: Money | None = None
+    status: str = "ok"
+    """``ok``, ``rounding`` (info), ``differs``, ``missing_on_invoice``, ``not_in_statement``."""
+
+
+class AdjustmentLine(BaseModel):
+    """One variable of an ADJ run: full amounts of both runs, delta, invoiced delta."""
+
+    participant: str
+    period: str
+    run_id: int
+    designation: str
+    previous_run_id: int
+    variable: str
+    payment_or_charge: str | None = None
+    previous: Money
+    current: Money
+    delta: Money
+    invoiced_delta: Money | None = None
+    difference: Money | None = None
+    material: bool = False
+
+
+class AttributionRow(BaseModel):
+    """Where an ADJ line's delta came from (report item: Attribution).
+
+    ``kind`` is ``day`` (the Summary delta on one Trading Day) or ``detail`` (one Detail
+    value that changed: variable, scope, interval).
+    """
+
+    participant: str
+    period: str
+    run_id: int
+    previous_run_id: int
+    line_variable: str
+    kind: str
+    rank: int
+    trading_day: date | None = None
+    variable: str | None = None
+    scope: str | None = None
+    interval_start: datetime | None = None
+    interval_end: datetime | None = None
+    previous: Money | None = None
+    current: Money | None = None
+    change: Money
+
+
+class CheckResult(BaseModel):
+    """Everything a check produced. ``recon.check()`` returns one; the CLI writes it.
+
+    Attributes:
+        recon_version: recon's version.
+        generated_at: When the check ran (aware).
+        inputs: Every input detected.
+        skipped: Paths not used, with the reason.
+        findings: Every finding, sorted by :meth:`Finding.sort_key`.
+        runs: Every run, ordered by participant, period, PublishedAt.
+        lines: Recomputed vs invoiced lines.
+        adjustments: ADJ lines.
+        attribution: Where ADJ deltas came from.
+        materiality: The ``--materiality`` threshold used, if any.
+    """
+
+    recon_version: str = __version__
+    generated_at: datetime
+    inputs: list[InputRecord] = Field(default_factory=list)
+    skipped: list[dict[str, str]] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    runs: list[RunInfo] = Field(default_factory=list)
+    lines: list[LineComparison] = Field(default_factory=list)
+    adjustments: list[AdjustmentLine] = Field(default_factory=list)
+    attribution: list[AttributionRow] = Field(default_factory=list)
+    materiality: Money | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings by severity: ``{"error": n, "warning": n, "info": n}``."""
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when clean, 1 when an error (or with ``strict`` a warning) was found."""
+        c = self.counts
+        bad = c["error"] + (c["warning"] if strict else 0)
+        return EXIT_FINDINGS if bad else EXIT_CLEAN
+
+    def findings_document(self) -> dict[str, Any]:
+        """The ``findings.json`` document of SPEC §6 (decimals as strings)."""
+        return {
+            "recon_version": self.recon_version,
+            "generated_at": self.generated_at.isoformat(),
+            "inputs": [i.model_dump(mode="json") for i in self.inputs],
+            "counts": self.counts,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The findings as a pandas DataFrame (strings on Arrow), one row per finding."""
+        cols = list(Finding.model_fields)
+        rows = [f.model_dump(mode="json") for f in self.findings]
+        return pd.DataFrame(rows, columns=cols).astype("string[pyarrow]")

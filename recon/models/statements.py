@@ -1,0 +1,199 @@
+"""Settlement Statement models (SPEC §3.1, §3.2): run header, Summary and Detail.
+
+Summary statements are small and held as pydantic rows. A Detail week holds tens of
+millions of values, so a :class:`DetailStatement` holds its rows as a polars DataFrame in
+*row form* (one row per CSV row, the Value array as a list of exact Decimal(23,8)); the
+long form (one row per value, with interval start and end) is made on demand by
+``recon.sources.detail_long``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field
+
+from recon.models.decimals import Dec8
+from recon.models.findings import Finding
+
+
+class Designation(str, Enum):
+    """A run's designation: the initial calculation or an adjustment."""
+
+    INITIAL = "INITIAL"
+    ADJ1 = "ADJ1"
+    ADJ2 = "ADJ2"
+    ADJ3 = "ADJ3"
+
+    @property
+    def order(self) -> int:
+        """0 for INITIAL, n for ADJn."""
+        return 0 if self is Designation.INITIAL else int(self.value[3:])
+
+    @property
+    def is_adjustment(self) -> bool:
+        """True for ADJ1, ADJ2 and ADJ3."""
+        return self is not Designation.INITIAL
+
+
+class PaymentOrCharge(str, Enum):
+    """``P Or C``: a payment from AEMO to the participant, or a charge to it."""
+
+    PAYMENT = "Payment"
+    CHARGE = "Charge"
+
+
+class RunHeader(BaseModel):
+    """The header every row of an artefact repeats (Guide Tables 4 and 5).
+
+    Attributes:
+        run_id: RunId.
+        published_at: PublishedAt, naive, in AWST as AEMO writes it.
+        market_service: MarketService (``WEM``).
+        designation: INITIAL, ADJ1, ADJ2 or ADJ3.
+        period: The Trading Week label, e.g. ``TW 01 Oct 2023``.
+        period_from: First Trading Day of the Period.
+        period_to: Last Trading Day of the Period (inclusive).
+        participant: ParticipantCode.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: int
+    published_at: datetime
+    market_service: str = "WEM"
+    designation: Designation
+    period: str
+    period_from: date
+    period_to: date
+    participant: str
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """(participant, period, run_id): how recon groups artefacts into runs."""
+        return (self.participant, self.period, self.run_id)
+
+
+class SummaryRow(BaseModel):
+    """One Summary value: a variable on a Trading Day.
+
+    Attributes:
+        variable: e.g. ``RTMSA_P_D``.
+        timestamp: The Trading Day.
+        payment_or_charge: ``P Or C``.
+        gst_applicable: ``GST Applicable`` is Y.
+        value: The exact value.
+        source: Where the row came from: ``file:line`` or ``file#/json/path``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    variable: str
+    timestamp: date
+    payment_or_charge: PaymentOrCharge
+    gst_applicable: bool
+    value: Dec8
+    source: str | None = None
+
+
+ArtefactForm = Literal["csv", "zip", "json"]
+
+
+class SummaryStatement(BaseModel):
+    """A Settlement Statement Summary as read from one file.
+
+    Attributes:
+        header: The run header.
+        rows: Every readable row, in file order.
+        source: The file path.
+        form: ``csv`` or ``json``.
+        findings: Row-level problems found while reading (``data.*``).
+    """
+
+    header: RunHeader
+    rows: list[SummaryRow]
+    source: str
+    form: ArtefactForm
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class DetailRow(BaseModel):
+    """One Detail row (one CSV row / one JSON ``tradingDays`` entry).
+
+    Attributes:
+        settlement_trading_day: The Settlement Trading Day the row belongs to.
+        variable: The variable name.
+        scope: The raw Scope string.
+        timestamp: The Timestamp as a date.
+        values: The Value array, exact.
+        source: ``file:line`` or ``file#/json/path``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    settlement_trading_day: date
+    variable: str
+    scope: str
+    timestamp: date
+    values: list[Dec8]
+    source: str | None = None
+
+
+DETAIL_SCHEMA: dict[str, Any] = {
+    "settlement_trading_day": pl.Date,
+    "variable": pl.String,
+    "scope": pl.String,
+    "timestamp": pl.Date,
+    "values": pl.List(pl.Decimal(23, 8)),
+    "source_file": pl.String,
+    "source_line": pl.Int64,
+}
+"""Columns of a Detail statement's row-form frame. ``source_line`` is the CSV line (1-based)
+or the index in the JSON ``variables`` array; ``source_file`` the file (and ZIP member)."""
+
+
+class DetailStatement(BaseModel):
+    """A Settlement Statement Detail: one or more Settlement Trading Days of one run.
+
+    Attributes:
+        header: The run header.
+        days: The Settlement Trading Days present, sorted.
+        frame: Row-form polars DataFrame with the columns of :data:`DETAIL_SCHEMA`.
+        source: The file path (for JSON, one of the day files; see ``sources``).
+        sources: Every file that contributed.
+        form: ``csv``, ``zip`` or ``json``.
+        findings: Row-level problems found while reading (``data.*``).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    header: RunHeader
+    days: list[date]
+    frame: pl.DataFrame
+    source: str
+    sources: list[str] = Field(default_factory=list)
+    form: ArtefactForm
+    findings: list[Finding] = Field(default_factory=list)
+
+    @property
+    def value_count(self) -> int:
+        """The number of values across every array."""
+        if self.frame.height == 0:
+            return 0
+        return int(self.frame.select(pl.col("values").list.len().sum()).item())
+
+    def rows(self) -> Iterator[DetailRow]:
+        """Yield the rows as pydantic models (slow; for notebooks and small data)."""
+        for rec in self.frame.iter_rows(named=True):
+            yield DetailRow(
+                settlement_trading_day=rec["settlement_trading_day"],
+                variable=rec["variable"],
+                scope=rec["scope"],
+                timestamp=rec["timestamp"],
+                values=rec["values"],
+                source=f"{rec['source_file']}:{rec['source_line']}",
+            )

@@ -1,0 +1,1 @@
+"""Reports: a CheckResult in, report.xlsx and report.html out."""

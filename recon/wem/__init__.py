@@ -1,0 +1,1 @@
+"""The WEM's vocabulary: time, variable names, scopes and granularities. No I/O."""
