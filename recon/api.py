@@ -1,0 +1,195 @@
+"""recon's Python API for notebooks: what the CLI does, a function does.
+
+>>> import recon
+>>> result = recon.check(["fixtures/sample_week"])       # doctest: +SKIP
+>>> result.to_frame()                                     # doctest: +SKIP
+>>> table = recon.decode("..._SettlementStatementDetail.zip")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from recon.errors import InputError
+from recon.models.findings import Finding
+from recon.models.results import CheckResult, InputRecord
+from recon.models.statements import SummaryStatement
+from recon.sources.csv_table import header_names
+from recon.sources.detail_csv import ZIP_MAGIC, iter_detail_parts
+from recon.sources.detail_long import AWST_TZ, long_frame
+from recon.sources.files import read_bytes
+from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.reconcile.engine import Loaded, run_checks
+from recon.sources.summary_csv import parse_summary_csv
+
+Progress = Callable[[int, int], None]
+
+
+def _is_detail(path: Path, limits: Limits) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as e:
+        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+    if head == ZIP_MAGIC:
+        return True
+    data = read_bytes(path, limits)
+    return "Settlement Trading Day" in header_names(data, str(path), limits)
+
+
+def summary_long(stmt: SummaryStatement) -> pl.DataFrame:
+    """A Summary statement as a long table (one row per variable and Trading Day)."""
+    h = stmt.header
+    df = pl.DataFrame(
+        {
+            "run_id": [h.run_id] * len(stmt.rows),
+            "participant": [h.participant] * len(stmt.rows),
+            "period": [h.period] * len(stmt.rows),
+            "designation": [h.designation.value] * len(stmt.rows),
+            "variable": [r.variable for r in stmt.rows],
+            "timestamp": [r.timestamp for r in stmt.rows],
+            "payment_or_charge": [r.payment_or_charge.value for r in stmt.rows],
+            "gst_applicable": [r.gst_applicable for r in stmt.rows],
+            "value": pl.Series([r.value for r in stmt.rows], dtype=pl.Decimal(23, 8)),
+        },
+        schema_overrides={"timestamp": pl.Date},
+    )
+    start = df.get_column("timestamp").cast(pl.Datetime("us")) + pl.duration(hours=8, eager=True)
+    return df.with_columns(
+        start.dt.replace_time_zone(AWST_TZ).alias("interval_start"),
+        (start + pl.duration(days=1, eager=True)).dt.replace_time_zone(AWST_TZ)
+        .alias("interval_end"),
+    )
+
+
+def iter_decoded(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
+                 progress: Progress | None = None,
+                 findings: list[Finding] | None = None) -> Iterator[pl.DataFrame]:
+    """Yield the long table of a Summary or Detail file, one Trading Day at a time.
+
+    Args:
+        path: Summary CSV, Detail CSV or Detail ZIP.
+        limits: Input caps.
+        progress: ``(done, total)`` callback.
+        findings: A list to extend with the ``data.*`` findings met while reading.
+    """
+    p = Path(path)
+    sink = findings if findings is not None else []
+    if not _is_detail(p, limits):
+        stmt = parse_summary_csv(read_bytes(p, limits), str(p), limits)
+        sink.extend(stmt.findings)
+        if progress:
+            progress(1, 1)
+        yield summary_long(stmt)
+        return
+    for part in iter_detail_parts(p, limits=limits, progress=progress):
+        sink.extend(part.findings)
+        yield long_frame(part.frame, part.header)
+
+
+def decode(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> pa.Table:
+    """Decode a Summary or Detail file into one long Arrow table (exact decimal128(23,8)).
+
+    For a large Detail week prefer :func:`decode_to_file`, which streams day by day.
+    """
+    parts = list(iter_decoded(path, limits=limits))
+    return pl.concat(parts, how="vertical").to_arrow() if parts else pa.table({})
+
+
+def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAULT_LIMITS,
+                   progress: Progress | None = None) -> tuple[int, list[Finding]]:
+    """Decode a Summary or Detail file to Parquet, CSV or XLSX, streaming day by day.
+
+    Returns:
+        (values written, findings met while reading).
+    """
+    from recon.report.long_table import output_format, write_long_table
+
+    output_format(out)
+    _is_detail(Path(path), limits)
+    findings: list[Finding] = []
+    rows = write_long_table(iter_decoded(path, limits=limits, progress=progress,
+                                         findings=findings), out)
+    return rows, findings
+
+
+def _load(artefact: object, limits: Limits, progress: Progress | None) -> object:
+    """Load one detected artefact into its model (the reader is chosen by its kind)."""
+    from recon.sources import detect
+    from recon.sources.detail_csv import read_detail
+
+    if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
+        return read_detail(artefact.path, limits=limits, progress=progress)  # type: ignore[attr-defined]
+    return detect.load(artefact)
+
+
+def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
+         progress: Progress | None = None) -> tuple[list[Loaded], list[Finding],
+                                                    list[dict[str, str]]]:
+    """Detect and read every artefact under ``paths``.
+
+    Returns:
+        (loaded artefacts, findings made while loading such as ``data.columns``,
+        skipped inputs with reasons).
+
+    Raises:
+        InputError: If a detected artefact cannot be read at all, or nothing readable
+            was found.
+    """
+    from recon.sources.detect import detect
+    from recon.sources.validate import ColumnsError
+
+    found = detect(paths)
+    loaded: list[Loaded] = []
+    findings: list[Finding] = []
+    skipped = [{"path": str(s.path), "reason": s.reason} for s in found.skipped]
+    total = len(found.artefacts)
+    for i, art in enumerate(found.artefacts, start=1):
+        record = InputRecord(path=str(art.path), sha256=art.sha256, kind=art.kind,
+                             participant=art.participant, period=art.period,
+                             run_id=art.run_id, designation=art.designation)
+        try:
+            model = _load(art, limits, None)
+        except ColumnsError as e:
+            findings.append(e.finding.model_copy(update={
+                "participant": art.participant, "period": art.period, "run_id": art.run_id,
+                "designation": art.designation}))
+            skipped.append({"path": str(art.path), "reason": str(e)})
+            continue
+        loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
+        if progress:
+            progress(i, total)
+    if not loaded and not findings:
+        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
+        raise InputError(", ".join(str(p) for p in paths),
+                         "holds no readable settlement artefact" + (f" ({reasons})"
+                                                                     if reasons else ""))
+    return loaded, findings, skipped
+
+
+def check(paths: Iterable[str | Path] | str | Path, *, materiality: Decimal | None = None,
+          limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None) -> CheckResult:
+    """Check every artefact under ``paths``: the same engine as ``recon check``.
+
+    Args:
+        paths: Files and folders (searched recursively); artefacts are detected by content.
+        materiality: Threshold for ``adjustment.material`` warnings (None: off).
+        limits: Input caps.
+        progress: ``(done, total)`` callback over the artefacts read.
+
+    Returns:
+        The :class:`~recon.models.results.CheckResult`; ``.to_frame()`` gives a DataFrame.
+
+    Raises:
+        InputError: If an artefact cannot be read at all, or none was found.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = list(paths)
+    loaded, findings, skipped = load(paths, limits=limits, progress=progress)
+    return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)

@@ -1,0 +1,117 @@
+"""``recon check``: run every check the inputs allow and write findings and reports."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from recon.atomic import atomic_write_bytes
+from recon.cli.options import limit_options, limits_from
+from recon.cli.progress import progress_bar, stderr
+from recon.errors import UsageError
+from recon.models.findings import Severity
+from recon.models.results import CheckResult
+
+log = logging.getLogger(__name__)
+
+
+def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None,
+                 ) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("$", ""))
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter("the threshold must be a non-negative amount")
+    return amount
+
+
+def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
+    """Write findings.json, result.json and (unless ``reports`` is False) the reports."""
+    import json
+
+    written = []
+    doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(out / "findings.json", doc.encode())
+    written.append(out / "findings.json")
+    atomic_write_bytes(out / "result.json", result.model_dump_json(indent=1).encode())
+    written.append(out / "result.json")
+    if reports:
+        try:
+            from recon.report import write_reports
+        except ImportError:  # reports not installed in this build
+            log.warning("report writers unavailable; wrote findings.json only")
+        else:
+            written.extend(write_reports(result, out))
+    return written
+
+
+def print_summary(result: CheckResult, limit: int = 12) -> None:
+    """Print the counts and the worst findings to the terminal (stderr)."""
+    c = result.counts
+    runs = Table(title="Runs checked", title_justify="left")
+    for col in ("Participant", "Week", "Run", "Designation", "Published", "Artefacts"):
+        runs.add_column(col)
+    for r in result.runs:
+        runs.add_row(r.participant, r.period, str(r.run_id), r.designation,
+                     r.published_at.isoformat() if r.published_at else "",
+                     ", ".join(r.artefacts))
+    stderr.print(runs)
+    worst = sorted(result.findings, key=lambda f: (f.severity.rank, f.sort_key()))[:limit]
+    if worst:
+        t = Table(title=f"Worst findings (of {len(result.findings)})", title_justify="left")
+        for col in ("Severity", "Check", "Run", "Variable", "When", "Message"):
+            t.add_column(col, overflow="fold")
+        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+        for f in worst:
+            t.add_row(f"[{colour[f.severity]}]{f.severity.value}[/]", f.check,
+                      str(f.run_id or ""), f.variable or "", f.timestamp or "", f.message)
+        stderr.print(t)
+    verdict = ("[green]No discrepancies.[/green]" if c["error"] == 0 else
+               f"[red]{c['error']} error(s)[/red]")
+    stderr.print(f"{verdict}  errors {c['error']}, warnings {c['warning']}, info {c['info']}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write findings.json, result.json, report.xlsx and report.html "
+                   "into (created if missing; files are replaced atomically).")
+@click.option("--materiality", callback=_materiality, metavar="AMOUNT",
+              help="Flag every ADJ line whose absolute amount reaches AMOUNT dollars as an "
+                   "adjustment.material warning. Off by default.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 on warnings too, not only on errors.")
+@click.option("--no-reports", is_flag=True,
+              help="Write findings.json and result.json only, not report.xlsx/report.html.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+@limit_options
+def check(paths: tuple[Path, ...], out: Path, materiality: Decimal | None, strict: bool,
+          no_reports: bool, no_progress: bool, **limits: int) -> int:
+    """Check settlement artefacts: recompute invoices, tie out every form, explain ADJ runs.
+
+    PATHS are any mix of files and folders (searched recursively). Each artefact is
+    recognised by its content, not its name: Summary CSV, Detail CSV or ZIP,
+    Summary/Detail/Invoice JSON, Invoice PDF. They are grouped by participant, Trading
+    Week and run, and every check the inputs allow is run (SPEC §5).
+
+    Exit status: 0 no error finding (with --strict, no warning either); 1 discrepancies
+    found; 2 recon could not run.
+    """
+    from recon.api import check as run_check
+
+    if not paths:
+        raise UsageError("give at least one file or folder to check")
+    with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
+        result = run_check(list(paths), materiality=materiality, limits=limits_from(limits),
+                           progress=prog)
+    write_outputs(result, out, reports=not no_reports)
+    print_summary(result)
+    stderr.print(f"Wrote {out / 'findings.json'}")
+    return result.exit_code(strict)

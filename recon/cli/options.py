@@ -1,0 +1,39 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from recon.sources.limits import DEFAULT_LIMITS, MIB, Limits
+
+
+def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the input-cap options (issue 9) to a command."""
+    opts = [
+        click.option("--max-member-mb", type=click.IntRange(1), show_default=True,
+                     default=DEFAULT_LIMITS.max_member_bytes // MIB,
+                     help="Largest file, or decompressed ZIP member, recon reads (MiB)."),
+        click.option("--max-ratio", type=click.IntRange(1), show_default=True,
+                     default=DEFAULT_LIMITS.max_ratio,
+                     help="Largest decompressed/compressed ratio of a ZIP member (ZIP-bomb "
+                          "guard)."),
+        click.option("--max-members", type=click.IntRange(1), show_default=True,
+                     default=DEFAULT_LIMITS.max_members,
+                     help="Most members a Detail ZIP may hold."),
+        click.option("--max-line-mb", type=click.IntRange(1), show_default=True,
+                     default=DEFAULT_LIMITS.max_line_bytes // MIB,
+                     help="Longest CSV line recon reads (MiB)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def limits_from(values: dict[str, int]) -> Limits:
+    """Build :class:`Limits` from the values of :func:`limit_options`."""
+    return Limits(max_member_bytes=values["max_member_mb"] * MIB,
+                  max_ratio=values["max_ratio"], max_members=values["max_members"],
+                  max_line_bytes=values["max_line_mb"] * MIB)

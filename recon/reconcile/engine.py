@@ -1,0 +1,284 @@
+"""The engine: group loaded artefacts into runs and weeks, and run every check they allow.
+
+Pure: models in, a :class:`~recon.models.results.CheckResult` out. The Python API and the
+CLI detect and load the artefacts (files or the store) and call :func:`run_checks`.
+
+For each participant and Trading Week the runs are ordered by PublishedAt; an ADJ run's
+previous run is found among them by SPEC §4.7. Per run, the preferred form of each
+artefact is used for the arithmetic (Summary: CSV, else JSON; Detail: ZIP/CSV, else JSON;
+Invoice: JSON, else PDF), and the other forms are tied out against it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from recon.models.findings import Finding
+from recon.models.invoices import Invoice
+from recon.models.results import (
+    AdjustmentLine,
+    AttributionRow,
+    CheckResult,
+    InputRecord,
+    LineComparison,
+    RunInfo,
+)
+from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
+from recon.reconcile.adjustments import (
+    adjustment_lines,
+    check_chain,
+    previous_missing,
+    previous_run,
+)
+from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
+from recon.reconcile.attribution import attribute
+from recon.reconcile.invoices import check_invoice, check_pdf_json
+from recon.reconcile.tieouts import (
+    detail_coverage,
+    detail_mismatch,
+    summary_mismatch,
+    summary_vs_detail,
+)
+from recon.sources.validate import combine_details
+
+log = logging.getLogger(__name__)
+
+Model = SummaryStatement | DetailStatement | Invoice
+
+
+@dataclass
+class Loaded:
+    """One artefact as loaded: its input record and its model."""
+
+    record: InputRecord
+    model: Model
+
+
+@dataclass
+class Run:
+    """Every artefact held for one (participant, period, run)."""
+
+    header: RunHeader
+    summaries: dict[str, SummaryStatement] = field(default_factory=dict)
+    details: dict[str, list[DetailStatement]] = field(default_factory=lambda: defaultdict(list))
+    invoices: dict[str, Invoice] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)
+
+    @property
+    def summary(self) -> SummaryStatement | None:
+        """The preferred Summary: CSV, else JSON."""
+        return self.summaries.get("csv") or self.summaries.get("json")
+
+    def detail(self, form: str) -> DetailStatement | None:
+        """The Detail of one form (``zip``/``csv`` or ``json``), days combined."""
+        parts = self.details.get(form)
+        return combine_details(parts, parts[0].source) if parts else None
+
+    @property
+    def invoice(self) -> Invoice | None:
+        """The preferred invoice: JSON, else PDF."""
+        return self.invoices.get("json") or self.invoices.get("pdf")
+
+
+def _invoice_header(inv: Invoice, published: datetime | None) -> RunHeader | None:
+    """A header for a run known only from its invoice (no statements given)."""
+    from recon.wem.calendar import parse_week_label
+
+    try:
+        start = parse_week_label(inv.period)
+    except ValueError:
+        return None
+    from datetime import timedelta
+
+    return RunHeader(run_id=inv.run_id, published_at=published or inv.issued_at or datetime.min,
+                     designation=inv.designation, period=inv.period, period_from=start,
+                     period_to=start + timedelta(days=6), participant=inv.participant)
+
+
+def group_runs(loaded: list[Loaded]) -> dict[tuple[str, str, int], Run]:
+    """Group artefacts by (participant, period, run_id)."""
+    runs: dict[tuple[str, str, int], Run] = {}
+    pending_invoices: list[Loaded] = []
+    for item in loaded:
+        m = item.model
+        if isinstance(m, Invoice):
+            pending_invoices.append(item)
+            continue
+        run = runs.setdefault(m.header.key, Run(header=m.header))
+        run.kinds.add(item.record.kind)
+        if isinstance(m, SummaryStatement):
+            run.summaries.setdefault(m.form, m)
+        else:
+            form = "json" if m.form == "json" else "csv"
+            run.details[form].append(m)
+    for item in pending_invoices:
+        inv = item.model
+        assert isinstance(inv, Invoice)
+        key = (inv.participant, inv.period, inv.run_id)
+        run = runs.get(key)
+        if run is None:
+            header = _invoice_header(inv, None)
+            if header is None:
+                continue
+            run = runs.setdefault(key, Run(header=header))
+        run.kinds.add(item.record.kind)
+        run.invoices.setdefault(inv.form, inv)
+    return runs
+
+
+def _descriptions(runs: list[Run]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for run in runs:
+        for inv in run.invoices.values():
+            for li in inv.line_items:
+                if li.description:
+                    out.setdefault(li.variable, li.description)
+    return out
+
+
+def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
+               findings: list[Finding] | None = None,
+               skipped: list[dict[str, str]] | None = None,
+               generated_at: datetime | None = None) -> CheckResult:
+    """Run every check the loaded artefacts allow.
+
+    Args:
+        loaded: Artefacts with their input records.
+        materiality: ``--materiality`` threshold for ``adjustment.material`` (None: off).
+        findings: Findings already made while loading (e.g. ``data.columns``).
+        skipped: Inputs not used, with reasons.
+        generated_at: The time to stamp (default now, UTC).
+
+    Returns:
+        The result with findings sorted as SPEC §6 says.
+    """
+    out: list[Finding] = list(findings or [])
+    runs = group_runs(loaded)
+    for item in loaded:
+        m = item.model
+        if isinstance(m, (SummaryStatement, DetailStatement)):
+            out.extend(m.findings)
+
+    descriptions = _descriptions(list(runs.values()))
+    totals: dict[int, dict[str, LineTotal]] = {}
+    for run in runs.values():
+        s = run.summary
+        if s is not None:
+            t, f = line_totals(s, descriptions)
+            totals[run.header.run_id] = t
+            out.extend(f)
+
+    weeks: dict[tuple[str, str], list[Run]] = defaultdict(list)
+    for run in runs.values():
+        weeks[(run.header.participant, run.header.period)].append(run)
+
+    infos: list[RunInfo] = []
+    lines: list[LineComparison] = []
+    adjustments: list[AdjustmentLine] = []
+    attribution: list[AttributionRow] = []
+    for key in sorted(weeks):
+        week = sorted(weeks[key], key=lambda r: (r.header.published_at, r.header.run_id))
+        headers = [r.header for r in week]
+        by_id = {r.header.run_id: r for r in week}
+        full: dict[int, Invoice] = {}
+        invoiced: dict[int, Invoice] = {}
+        for run in week:
+            h = run.header
+            out.extend(_tieouts(run))
+            cur = totals.get(h.run_id)
+            inv = run.invoice
+            if inv is not None:
+                invoiced[h.run_id] = inv
+            if cur is not None:
+                full[h.run_id] = full_invoice(h, cur, descriptions)
+            prev_h = previous_run(h, headers) if h.designation.is_adjustment else None
+            prev_run = by_id.get(prev_h.run_id) if prev_h else None
+            prev = totals.get(prev_h.run_id) if prev_h else None
+            computed: Invoice | None = None
+            if cur is not None and not h.designation.is_adjustment:
+                computed = compute_invoice(h, cur, None, None, descriptions)
+            elif cur is not None and prev is not None and prev_h is not None:
+                computed = compute_invoice(h, cur, prev, prev_h.run_id, descriptions)
+            elif h.designation.is_adjustment and (prev_h is None or prev is None):
+                out.append(previous_missing(h))
+            if computed is not None and inv is not None:
+                f, cmp = check_invoice(h, computed, inv, current=cur or {},
+                                       previous=prev if h.designation.is_adjustment else None)
+                out.extend(f)
+                lines.extend(cmp)
+            elif computed is not None:
+                lines.extend(_uninvoiced(h, computed))
+            if h.designation.is_adjustment and prev_h is not None and cur is not None \
+                    and prev is not None:
+                adj, f = adjustment_lines(h, prev_h, cur, prev, inv, materiality)
+                adjustments.extend(adj)
+                out.extend(f)
+                changed = [a.variable for a in adj if a.delta != 0]
+                if changed and prev_run is not None and run.summary and prev_run.summary:
+                    attribution.extend(attribute(
+                        h, prev_h, run.summary, prev_run.summary,
+                        run.detail("csv") or run.detail("json"),
+                        prev_run.detail("csv") or prev_run.detail("json"), changed))
+            infos.append(RunInfo(
+                participant=h.participant, period=h.period, run_id=h.run_id,
+                designation=h.designation.value, published_at=h.published_at,
+                previous_run_id=prev_h.run_id if prev_h else None,
+                artefacts=sorted(run.kinds), computed=computed, invoiced=inv))
+        out.extend(check_chain(headers, full, invoiced))
+
+    out.sort(key=Finding.sort_key)
+    return CheckResult(
+        generated_at=generated_at or datetime.now(timezone.utc),
+        inputs=[item.record for item in loaded],
+        skipped=list(skipped or []),
+        findings=out,
+        runs=infos,
+        lines=lines,
+        adjustments=adjustments,
+        attribution=attribution,
+        materiality=materiality,
+    )
+
+
+def _tieouts(run: Run) -> list[Finding]:
+    """Summary vs Detail, CSV vs JSON, PDF vs JSON, and Detail coverage for one run."""
+    out: list[Finding] = []
+    h = run.header
+    s_csv, s_json = run.summaries.get("csv"), run.summaries.get("json")
+    if s_csv and s_json:
+        out.extend(summary_mismatch(s_csv, s_json))
+    d_csv, d_json = run.detail("csv"), run.detail("json")
+    if d_csv and d_json:
+        out.extend(detail_mismatch(d_csv, d_json))
+    for d in (d_csv, d_json):
+        if d is not None:
+            out.extend(detail_coverage(h, d))
+            if d is not d_json or d_csv is None:
+                if run.summary is not None:
+                    out.extend(summary_vs_detail(run.summary, d))
+    # a data.period warning once per run, not once per form
+    seen: set[str] = set()
+    deduped = []
+    for f in out:
+        if f.check == "data.period":
+            if f.message in seen:
+                continue
+            seen.add(f.message)
+        deduped.append(f)
+    pdf, js = run.invoices.get("pdf"), run.invoices.get("json")
+    if pdf and js:
+        deduped.extend(check_pdf_json(pdf, js))
+    return deduped
+
+
+def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
+    return [LineComparison(
+        participant=h.participant, period=h.period, run_id=h.run_id,
+        designation=h.designation.value, variable=li.variable, description=li.description,
+        payment_or_charge=li.payment_or_charge.value, gst_applicable=li.gst_applicable,
+        computed_amount=li.amount, computed_gst=li.gst, status="no_invoice")
+        for li in computed.line_items]

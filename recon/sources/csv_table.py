@@ -1,0 +1,158 @@
+"""CSV bytes to a frame of raw string columns, fast with polars, exact on odd files.
+
+Handles UTF-8 with or without BOM, LF or CRLF, quoted or unquoted Value arrays and
+quoted scopes holding commas. The fast path is polars' CSV reader; a file it cannot take
+as it is (ragged rows from unquoted arrays, bytes that are not UTF-8) is read line by line
+with the standard ``csv`` module, repairing what can be repaired and turning the rest into
+findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+import polars as pl
+
+from recon.errors import InputError
+from recon.models.findings import Finding
+from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.validate import check_columns
+
+log = logging.getLogger(__name__)
+
+BOM = b"\xef\xbb\xbf"
+
+
+def header_names(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """Return the column names of the first line of CSV bytes.
+
+    Raises:
+        InputError: If the file is empty, its first line is over the line cap or not text.
+    """
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    end = body.find(b"\n")
+    first = body if end < 0 else body[:end]
+    if not first.strip():
+        raise InputError(source, "is empty: expected a CSV header row")
+    if len(first) > limits.max_line_bytes:
+        raise InputError(source, f"line 1 is longer than {limits.max_line_bytes} bytes "
+                         "(raise it with --max-line-mb)", line=1)
+    try:
+        text = first.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        raise InputError(source, "line 1 is not UTF-8 text: expected a CSV header row",
+                         line=1) from None
+    return [c.strip() for c in next(csv.reader([text]))]
+
+
+def _check_line_lengths(data: bytes, source: str, limits: Limits) -> None:
+    start = 0
+    n = len(data)
+    line = 1
+    cap = limits.max_line_bytes
+    while start < n:
+        end = data.find(b"\n", start, start + cap + 2)
+        if end < 0:
+            if n - start > cap:
+                raise InputError(source, f"line {line} is longer than {cap} bytes (raise it "
+                                 "with --max-line-mb)", line=line)
+            return
+        start = end + 1
+        line += 1
+
+
+def read_csv_table(data: bytes, source: str, columns: tuple[str, ...], *,
+                   array_column: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                   ) -> tuple[pl.DataFrame, list[Finding]]:
+    """Read CSV bytes into raw string columns plus ``__file`` and ``__line``.
+
+    Args:
+        data: The file's bytes.
+        source: What to call the file in messages (``path`` or ``path!member``).
+        columns: The required columns, in the Guide's order.
+        array_column: The column holding a ``[...]`` array that may be unquoted.
+        limits: Line-length cap.
+
+    Returns:
+        The raw frame and findings for rows that could not be read at all.
+
+    Raises:
+        ColumnsError: If the header row is not the Guide's.
+        InputError: If the bytes are not a CSV at all.
+    """
+    names = header_names(data, source, limits)
+    check_columns(names, columns, source)
+    _check_line_lengths(data, source, limits)
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    try:
+        body.decode("utf-8")
+        frame = pl.read_csv(io.BytesIO(body), infer_schema=False, has_header=True,
+                            new_columns=names)
+        if frame.width == len(names):
+            frame = frame.with_columns(pl.lit(source).alias("__file"),
+                                       (pl.int_range(pl.len(), dtype=pl.Int64) + 2)
+                                       .alias("__line"))
+            return frame.select(*columns, "__file", "__line"), []
+    except (UnicodeDecodeError, pl.exceptions.PolarsError) as e:
+        log.debug("fast CSV path declined %s: %s", source, e)
+    return _read_slow(body, source, names, columns, array_column)
+
+
+def _read_slow(body: bytes, source: str, names: list[str], columns: tuple[str, ...],
+               array_column: str | None) -> tuple[pl.DataFrame, list[Finding]]:
+    findings: list[Finding] = []
+    width = len(names)
+    arr_idx = names.index(array_column) if array_column else -1
+    records: dict[str, list[object]] = {c: [] for c in (*names, "__file", "__line")}
+    lines = body.split(b"\n")
+    for lineno, raw_line in enumerate(lines[1:], start=2):
+        raw_line = raw_line.rstrip(b"\r")
+        if not raw_line.strip():
+            continue
+        try:
+            text = raw_line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            findings.append(Finding.make(
+                "data.value", f"line {lineno} holds bytes that are not UTF-8 (at byte "
+                f"{e.start}); the row was not used.", source=f"{source}:{lineno}"))
+            continue
+        try:
+            fields = next(csv.reader([text]))
+        except csv.Error as e:
+            findings.append(Finding.make("data.value", f"line {lineno} is not a CSV row ({e}); "
+                                         "the row was not used.", source=f"{source}:{lineno}"))
+            continue
+        if len(fields) > width and arr_idx == width - 1:
+            fields = _repair(fields, width, names)
+        if fields is None or len(fields) != width:
+            findings.append(Finding.make(
+                "data.value", f"line {lineno} has {len(fields or [])} fields where the header "
+                f"has {width}; the row was not used.", source=f"{source}:{lineno}"))
+            continue
+        for name, value in zip(names, fields, strict=True):
+            records[name].append(value)
+        records["__file"].append(source)
+        records["__line"].append(lineno)
+    schema = {c: pl.String for c in names} | {"__file": pl.String, "__line": pl.Int64}
+    frame = pl.DataFrame(records, schema=schema)
+    return frame.select(*columns, "__file", "__line"), findings
+
+
+def _repair(fields: list[str], width: int, names: list[str]) -> list[str] | None:
+    """Rejoin an unquoted trailing array (and an unquoted scope holding commas)."""
+    start = next((i for i in range(width - 1, len(fields)) if fields[i].lstrip().startswith("[")),
+                 None)
+    if start is None:
+        return None
+    head = fields[:start]
+    value = ",".join(fields[start:])
+    if len(head) == width - 1:
+        return [*head, value]
+    if "Scope" in names and len(head) > width - 1:
+        s = names.index("Scope")
+        extra = len(head) - (width - 1)
+        head = [*head[:s], ",".join(head[s:s + extra + 1]), *head[s + extra + 1:]]
+        return [*head, value]
+    return None

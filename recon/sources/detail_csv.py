@@ -1,0 +1,148 @@
+"""The Settlement Statement Detail: a ZIP of one CSV per Trading Day (Guide Table 5).
+
+A ZIP's members are independent, so they are read one at a time
+(:func:`iter_detail_parts`): memory holds one Trading Day's file, not the week. Members
+are read in memory, never extracted to disk, within the caps of
+:class:`~recon.sources.limits.Limits` (member size, compression ratio, member count).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from recon.errors import InputError
+from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
+from recon.sources.csv_table import read_csv_table
+from recon.sources.files import read_bytes
+from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.validate import DETAIL_COLUMNS, combine_details, validate_detail
+
+ZIP_MAGIC = b"PK\x03\x04"
+Progress = Callable[[int, int], None]
+"""Called with (members done, members in all) as a Detail file is read."""
+
+
+def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
+                     header: RunHeader | None = None,
+                     limits: Limits = DEFAULT_LIMITS) -> DetailStatement:
+    """Parse one Detail CSV (one Trading Day) from bytes.
+
+    Args:
+        data: The CSV bytes.
+        source: ``path`` or ``path!member`` for messages.
+        form: ``csv`` or ``zip`` (what the statement says it came from).
+        header: The run header already known from another member, if any.
+        limits: Input caps.
+
+    Raises:
+        ColumnsError: If the columns are not the Guide's (``data.columns``).
+        InputError: If the bytes cannot be read at all.
+    """
+    raw, findings = read_csv_table(data, source, DETAIL_COLUMNS, array_column="Value",
+                                   limits=limits)
+    stmt = validate_detail(raw, source, form, header=header)
+    if findings:
+        h = stmt.header
+        run = {"participant": h.participant, "period": h.period, "run_id": h.run_id,
+               "designation": h.designation.value}
+        stmt.findings[:0] = [f.model_copy(update=run) for f in findings]
+    return stmt
+
+
+def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InputError(path, f"is not a readable ZIP file ({e})") from None
+    with zf:
+        members = [i for i in zf.infolist() if not i.is_dir()]
+    if not members:
+        raise InputError(path, "is a ZIP file with no members: expected one CSV per Trading Day")
+    if len(members) > limits.max_members:
+        raise InputError(path, f"holds {len(members)} members, over the cap of "
+                         f"{limits.max_members} (raise it with --max-members)")
+    return members
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
+                 limits: Limits) -> bytes:
+    name = f"{path}!{info.filename}"
+    cap = limits.max_member_bytes
+    ratio_cap = max(info.compress_size, 1) * limits.max_ratio
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with zf.open(info) as f:
+            while block := f.read(1 << 20):
+                total += len(block)
+                if total > cap:
+                    raise InputError(name, f"decompresses to more than {cap} bytes (raise it "
+                                     "with --max-member-mb)")
+                if total > ratio_cap:
+                    raise InputError(name, "decompresses more than "
+                                     f"{limits.max_ratio} times its compressed size, like a "
+                                     "ZIP bomb (raise it with --max-ratio)")
+                chunks.append(block)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+            NotImplementedError) as e:
+        raise InputError(name, f"cannot be decompressed ({e})") from None
+    except ValueError as e:  # zlib errors surface as zlib.error, a subclass of Exception
+        raise InputError(name, f"cannot be decompressed ({e})") from None
+    except Exception as e:
+        if type(e).__name__ == "error":  # zlib.error
+            raise InputError(name, f"cannot be decompressed ({e})") from None
+        raise
+    return b"".join(chunks)
+
+
+def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
+                      progress: Progress | None = None) -> Iterator[DetailStatement]:
+    """Yield one Detail statement per Trading Day file (ZIP member, or the one CSV).
+
+    Args:
+        path: A Detail ZIP or a single Detail CSV.
+        limits: Input caps.
+        progress: Called after each member with (done, total).
+
+    Raises:
+        InputError: If the file cannot be read at all.
+    """
+    p = Path(path)
+    try:
+        with open(p, "rb") as f:
+            magic = f.read(4)
+    except OSError as e:
+        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+    if magic != ZIP_MAGIC:
+        stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits)
+        if progress:
+            progress(1, 1)
+        yield stmt
+        return
+    members = _zip_members(p, limits)
+    header: RunHeader | None = None
+    with zipfile.ZipFile(p) as zf:
+        for i, info in enumerate(sorted(members, key=lambda m: m.filename), start=1):
+            data = _read_member(zf, info, p, limits)
+            stmt = parse_detail_csv(data, f"{p}!{info.filename}", form="zip", header=header,
+                                    limits=limits)
+            header = header or stmt.header
+            if progress:
+                progress(i, len(members))
+            yield stmt
+
+
+def read_detail(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
+                progress: Progress | None = None) -> DetailStatement:
+    """Read a whole Detail ZIP (or one Detail CSV) into one statement.
+
+    Raises:
+        InputError: If the file cannot be read at all.
+    """
+    parts = list(iter_detail_parts(path, limits=limits, progress=progress))
+    stmt = combine_details(parts, str(path))
+    stmt.source = str(path)
+    stmt.sources = [str(path)]
+    return stmt

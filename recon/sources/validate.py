@@ -1,0 +1,531 @@
+"""Row validation shared by every reader (CSV, ZIP and JSON): raw strings in, models out.
+
+Readers turn their bytes into a polars frame of *raw string* columns named as in the
+Guide's Tables 4 and 5, plus ``__file`` (file, or ``zip!member``, or ``file#/json/path``)
+and ``__line`` (CSV line, or JSON index). The functions here validate those strings by
+one code path, so CSV and JSON are judged alike: every problem a row has becomes a
+``data.*`` finding naming file and line, and the rest of the file is still read.
+
+Values are checked against the plain Decimal(23,8) pattern *before* any cast, because
+fast casts are lenient (polars rounds a 9th decimal and accepts ``1e-05``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from recon.errors import InputError
+from recon.models.decimals import DECIMAL_PATTERN, DecimalFormatError, parse_decimal
+from recon.models.findings import Finding
+from recon.models.statements import (
+    DETAIL_SCHEMA,
+    ArtefactForm,
+    DetailStatement,
+    PaymentOrCharge,
+    RunHeader,
+    SummaryRow,
+    SummaryStatement,
+)
+from recon.wem import calendar
+from recon.wem.granularity import Granularity, timestamp_problem, values_per_row
+from recon.wem.scopes import ScopeError, parse_scope
+from recon.wem.variables import VariableNameError, parse_variable
+
+log = logging.getLogger(__name__)
+
+HEADER_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period", "PeriodFrom",
+                  "PeriodTo", "ParticipantCode")
+SUMMARY_COLUMNS = (*HEADER_COLUMNS, "Variable", "Timestamp", "P Or C", "GST Applicable", "Value")
+DETAIL_COLUMNS = (*HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope", "Timestamp",
+                  "Value")
+
+MAX_FINDINGS_PER_CHECK = 200
+"""Row findings of one check kept per file; the rest are counted in one closing finding."""
+
+_VALUE_RE = f"^{DECIMAL_PATTERN}$"
+_DATE_FMT = "%Y-%m-%d"
+
+
+class ColumnsError(InputError):
+    """A CSV whose columns are not the Guide's: the file is not used (``data.columns``).
+
+    Attributes:
+        finding: The ``data.columns`` finding to report.
+    """
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(path, problem, line=1)
+        self.finding = Finding.make("data.columns", f"{problem}; the file was not used.",
+                                    source=f"{path}:1")
+
+
+def check_columns(found: Iterable[str], required: tuple[str, ...], source: str) -> None:
+    """Raise :class:`ColumnsError` unless the header row holds exactly ``required``.
+
+    Args:
+        found: Column names as read (BOM and surrounding spaces already stripped).
+        required: The Guide's columns.
+        source: The file, for the message.
+    """
+    names = list(found)
+    missing = [c for c in required if c not in names]
+    unknown = [c for c in names if c not in required]
+    dupes = sorted({c for c in names if names.count(c) > 1})
+    parts = []
+    if missing:
+        parts.append("lacks column(s) " + ", ".join(repr(c) for c in missing))
+    if unknown:
+        parts.append("has unknown column(s) " + ", ".join(repr(c) for c in unknown))
+    if dupes:
+        parts.append("repeats column(s) " + ", ".join(repr(c) for c in dupes))
+    if parts:
+        raise ColumnsError(source, "the header row " + " and ".join(parts))
+
+
+class _Collector:
+    """Collects findings with a cap per check so a broken file cannot flood a report."""
+
+    def __init__(self, header: RunHeader | None) -> None:
+        self.header = header
+        self.findings: list[Finding] = []
+        self._counts: dict[str, int] = {}
+        self._over: dict[str, tuple[int, str]] = {}
+
+    def add(self, check: str, message: str, **fields: Any) -> None:
+        n = self._counts.get(check, 0) + 1
+        self._counts[check] = n
+        if n > MAX_FINDINGS_PER_CHECK:
+            cnt, src = self._over.get(check, (0, fields.get("source") or ""))
+            self._over[check] = (cnt + 1, src)
+            return
+        self.findings.append(Finding.make(check, message, header=self.header, **fields))
+
+    def close(self) -> list[Finding]:
+        for check, (cnt, src) in self._over.items():
+            self.findings.append(Finding.make(
+                check, f"{cnt} more rows have this problem; only the first "
+                f"{MAX_FINDINGS_PER_CHECK} are listed.", header=self.header, source=src))
+        return self.findings
+
+
+def _src(file: str, line: Any) -> str:
+    return f"{file}:{line}"
+
+
+def _most_common(raw: pl.DataFrame, col: str) -> str | None:
+    vc = raw.get_column(col).drop_nulls().value_counts(sort=True)
+    return None if vc.height == 0 else vc.row(0)[0]
+
+
+def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
+    """Build a :class:`RunHeader` from the header columns of one row.
+
+    Raises:
+        InputError: If a header field is absent or malformed (the file cannot be used).
+    """
+    def need(col: str) -> str:
+        v = values.get(col)
+        if v is None or not str(v).strip():
+            raise InputError(source, f"the {col} field is empty, so the run cannot be named")
+        return str(v).strip()
+
+    try:
+        run_id = int(need("RunId"))
+    except ValueError:
+        raise InputError(source, f"RunId {values.get('RunId')!r} is not an integer") from None
+    try:
+        published = datetime.fromisoformat(need("PublishedAt"))
+    except ValueError:
+        raise InputError(source, f"PublishedAt {values.get('PublishedAt')!r} is not of the "
+                         "form yyyy-MM-ddTHH:mm:ss") from None
+    try:
+        return RunHeader(
+            run_id=run_id,
+            published_at=published.replace(tzinfo=None),
+            market_service=need("MarketService"),
+            designation=need("Designation"),
+            period=need("Period"),
+            period_from=date.fromisoformat(need("PeriodFrom")),
+            period_to=date.fromisoformat(need("PeriodTo")),
+            participant=need("ParticipantCode"),
+        )
+    except ValueError as e:
+        first = str(e).splitlines()
+        raise InputError(source, "the run header is malformed: "
+                         + (first[2].strip() if len(first) > 2 else first[0])) from None
+
+
+def _header(raw: pl.DataFrame, source: str, out: _Collector) -> RunHeader:
+    """Header from the most common value of each column; differing rows are findings."""
+    values = {c: _most_common(raw, c) for c in HEADER_COLUMNS}
+    header = parse_header(values, source)
+    out.header = header
+    for col in HEADER_COLUMNS:
+        other = raw.filter(pl.col(col).is_null() | (pl.col(col) != values[col]))
+        if other.height:
+            first = other.row(0, named=True)
+            out.add("data.header",
+                    f"{col} is {first[col]!r} on {other.height} row(s) but {values[col]!r} "
+                    "on the rest of the file; one artefact must hold one run.",
+                    expected=values[col], actual=first[col],
+                    source=_src(first["__file"], first["__line"]))
+    _period_findings(header, out, source)
+    return header
+
+
+def _period_findings(header: RunHeader, out: _Collector, source: str) -> None:
+    try:
+        label_day = calendar.parse_week_label(header.period)
+    except ValueError as e:
+        out.add("data.period", f"Period {header.period!r} is not a Trading Week label: {e}.",
+                source=source)
+        return
+    if label_day != header.period_from:
+        out.add("data.period", f"Period {header.period!r} names {label_day} but PeriodFrom is "
+                f"{header.period_from}.", expected=str(label_day),
+                actual=str(header.period_from), source=source)
+    if calendar.trading_week_start(header.period_from) != header.period_from:
+        out.add("data.period", f"PeriodFrom {header.period_from} is not a Sunday, so it does "
+                "not start a Trading Week.", source=source)
+    span = (header.period_to - header.period_from).days + 1
+    if span != calendar.DAYS_PER_TRADING_WEEK:
+        out.add("data.period", f"Period {header.period_from} to {header.period_to} spans "
+                f"{span} days, not 7; recon reads the file as it is.",
+                expected="7", actual=str(span), source=source)
+
+
+def period_days(header: RunHeader) -> list[date]:
+    """The Trading Days of a run's Period, PeriodFrom to PeriodTo inclusive."""
+    n = (header.period_to - header.period_from).days + 1
+    return [header.period_from + timedelta(days=i) for i in range(max(n, 0))]
+
+
+# --------------------------------------------------------------------------- Summary
+
+
+def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> SummaryStatement:
+    """Validate a raw Summary frame (columns :data:`SUMMARY_COLUMNS`, ``__file``, ``__line``).
+
+    Args:
+        raw: All columns as strings (nulls allowed).
+        source: The file path.
+        form: ``csv`` or ``json``.
+
+    Returns:
+        The statement with every readable row and the findings.
+
+    Raises:
+        InputError: If there is no row or the run header cannot be read.
+    """
+    if raw.height == 0:
+        raise InputError(source, "holds a header row but no Summary rows")
+    out = _Collector(None)
+    header = _header(raw, source, out)
+    days = set(period_days(header))
+    rows: list[SummaryRow] = []
+    seen: dict[tuple[str, date], str] = {}
+    for rec in raw.select("Variable", "Timestamp", "P Or C", "GST Applicable", "Value",
+                          "__file", "__line").iter_rows():
+        var, ts, poc, gst, val, file, line = rec
+        where = _src(file, line)
+        var = (var or "").strip()
+        try:
+            vn = parse_variable(var)
+        except VariableNameError as e:
+            out.add("data.variable", f"{e}; the row was not used.", variable=var, source=where)
+            continue
+        if (vn.scope, vn.granularity) != ("P", Granularity.D):
+            out.add("data.variable", f"Summary variable {var!r} is not of scope P and "
+                    "granularity D as the Guide says; the row was not used.",
+                    variable=var, source=where)
+            continue
+        try:
+            day = date.fromisoformat((ts or "").strip())
+        except ValueError:
+            out.add("data.timestamp", f"Timestamp {ts!r} is not a date (yyyy-mm-dd); the row "
+                    "was not used.", variable=var, timestamp=ts, source=where)
+            continue
+        try:
+            value = parse_decimal(val or "")
+        except DecimalFormatError as e:
+            out.add("data.value", f"Value {e}; the row was not used.", variable=var,
+                    timestamp=day.isoformat(), actual=val, source=where)
+            continue
+        poc_s = (poc or "").strip()
+        gst_s = (gst or "").strip().upper()
+        if poc_s not in ("Payment", "Charge") or gst_s not in ("Y", "N"):
+            out.add("data.classification", f"P Or C {poc!r} / GST Applicable {gst!r} must be "
+                    "Payment or Charge / Y or N; the row was not used.", variable=var,
+                    timestamp=day.isoformat(), source=where)
+            continue
+        if day not in days:
+            out.add("data.period", f"{var} has a Timestamp {day} outside the Period "
+                    f"{header.period_from} to {header.period_to}.", variable=var,
+                    timestamp=day.isoformat(), source=where)
+        key = (var, day)
+        if key in seen:
+            out.add("data.duplicate", f"{var} on {day} appears twice in one Summary (first at "
+                    f"{seen[key]}); the second row was not used.", variable=var,
+                    timestamp=day.isoformat(), source=where)
+            continue
+        seen[key] = where
+        rows.append(SummaryRow(variable=var, timestamp=day,
+                               payment_or_charge=PaymentOrCharge(poc_s),
+                               gst_applicable=gst_s == "Y", value=value, source=where))
+    return SummaryStatement(header=header, rows=rows, source=source, form=form,
+                            findings=out.close())
+
+
+# --------------------------------------------------------------------------- Detail
+
+
+def _variable_table(variables: list[str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    recs: list[dict[str, Any]] = []
+    bad: dict[str, str] = {}
+    for v in variables:
+        try:
+            vn = parse_variable(v)
+        except VariableNameError as e:
+            bad[v] = str(e)
+            continue
+        recs.append({"variable": v, "base": vn.base, "scope_code": vn.scope,
+                     "granularity": vn.granularity.value,
+                     "expected_len": values_per_row(vn.granularity)})
+    schema = {"variable": pl.String, "base": pl.String, "scope_code": pl.String,
+              "granularity": pl.String, "expected_len": pl.Int64}
+    return pl.DataFrame(recs, schema=schema), bad
+
+
+def _first_bad_value(text: str | None) -> str:
+    if text is None:
+        return "the Value is empty"
+    s = text.strip()
+    if not (s.startswith("[") and s.endswith("]")):
+        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]"
+    inner = s[1:-1]
+    if not inner.strip():
+        return "the Value array is empty"
+    for i, part in enumerate(inner.split(","), start=1):
+        try:
+            parse_decimal(part)
+        except DecimalFormatError as e:
+            return f"element {i} of the Value array: {e}"
+    return "the Value array does not read as Decimal(23,8) numbers"
+
+
+def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
+                    header: RunHeader | None = None) -> DetailStatement:
+    """Validate a raw Detail frame (columns :data:`DETAIL_COLUMNS`, ``__file``, ``__line``).
+
+    Vectorised: the per-row work (value pattern, cast, array length, timestamps) runs in
+    polars; Python only decodes each distinct variable and scope once.
+
+    Args:
+        raw: All columns as strings (nulls allowed); ``Value`` is the array text.
+        source: The file path.
+        form: ``csv``, ``zip`` or ``json``.
+        header: The run header when the caller already knows it (e.g. from an earlier
+            member of the same ZIP); header findings are then judged against it.
+
+    Returns:
+        The statement: rows that could be read, with exact Decimal(23,8) values.
+
+    Raises:
+        InputError: If there is no row or the run header cannot be read.
+    """
+    if raw.height == 0:
+        raise InputError(source, "holds a header row but no Detail rows")
+    out = _Collector(header)
+    if header is None:
+        header = _header(raw, source, out)
+    else:
+        for col, want in zip(HEADER_COLUMNS, _header_strings(header), strict=True):
+            other = raw.filter(pl.col(col).is_null() | (pl.col(col) != want))
+            if other.height:
+                first = other.row(0, named=True)
+                out.add("data.header", f"{col} is {first[col]!r} on {other.height} row(s) but "
+                        f"{want!r} elsewhere in the artefact; one artefact must hold one run.",
+                        expected=want, actual=first[col],
+                        source=_src(first["__file"], first["__line"]))
+    period = period_days(header)
+
+    df = raw.select(
+        pl.col("Settlement Trading Day").str.strip_chars().alias("std_text"),
+        pl.col("Variable").str.strip_chars().fill_null("").alias("variable"),
+        pl.col("Scope").fill_null("").alias("scope"),
+        pl.col("Timestamp").str.strip_chars().alias("ts_text"),
+        pl.col("Value").alias("value_text"),
+        pl.col("__file").alias("source_file"),
+        pl.col("__line").cast(pl.Int64).alias("source_line"),
+    ).with_columns(
+        pl.col("std_text").str.strptime(pl.Date, _DATE_FMT, strict=False)
+        .alias("settlement_trading_day"),
+        pl.col("ts_text").str.slice(0, 10).str.strptime(pl.Date, _DATE_FMT, strict=False)
+        .alias("timestamp"),
+    )
+
+    # Variables: decode each distinct name once.
+    vtable, bad_vars = _variable_table(df.get_column("variable").unique().to_list())
+    df = df.join(vtable, on="variable", how="left")
+
+    # Values: pattern first (no silent rounding), then the exact cast.
+    parts = (pl.col("value_text").str.strip_chars().str.strip_prefix("[").str.strip_suffix("]")
+             .str.split(","))
+    shaped = (pl.col("value_text").str.strip_chars().str.starts_with("[")
+              & pl.col("value_text").str.strip_chars().str.ends_with("]"))
+    df = df.with_columns(
+        (shaped & parts.list.eval(pl.element().str.strip_chars().str.contains(_VALUE_RE))
+         .list.all()).fill_null(False).alias("values_ok"),
+    ).with_columns(
+        pl.when(pl.col("values_ok")).then(
+            parts.list.eval(pl.element().str.strip_chars().cast(pl.Decimal(23, 8), strict=False))
+        ).alias("values"),
+    )
+
+    problems = df.filter(
+        pl.col("settlement_trading_day").is_null() | pl.col("timestamp").is_null()
+        | pl.col("granularity").is_null() | ~pl.col("values_ok")
+        | (pl.col("values").list.len() != pl.col("expected_len"))
+    )
+    drop_lines: set[tuple[str, int]] = set()
+    for rec in problems.iter_rows(named=True):
+        where = _src(rec["source_file"], rec["source_line"])
+        var = rec["variable"]
+        common = {"variable": var, "scope": rec["scope"], "source": where}
+        drop_lines.add((rec["source_file"], rec["source_line"]))
+        if rec["settlement_trading_day"] is None:
+            out.add("data.timestamp", f"Settlement Trading Day {rec['std_text']!r} is not a "
+                    "date (yyyy-mm-dd); the row was not used.", **common)
+            continue
+        if rec["timestamp"] is None:
+            out.add("data.timestamp", f"Timestamp {rec['ts_text']!r} is not a date "
+                    "(yyyy-mm-dd); the row was not used.", timestamp=rec["ts_text"], **common)
+            continue
+        if rec["granularity"] is None:
+            msg = bad_vars.get(var, f"variable {var!r} does not decode")
+            out.add("data.variable", f"{msg}; the row was not used.",
+                    timestamp=rec["timestamp"].isoformat(), **common)
+            continue
+        if not rec["values_ok"]:
+            out.add("data.value", f"{_first_bad_value(rec['value_text'])}; the row was not "
+                    "used.", timestamp=rec["timestamp"].isoformat(),
+                    actual=(rec["value_text"] or "")[:60], **common)
+            continue
+        n, want = len(rec["values"]), rec["expected_len"]
+        out.add("data.array_length", f"{var} has {n} values but granularity "
+                f"{rec['granularity']} needs {want}; the row was not used.",
+                timestamp=rec["timestamp"].isoformat(), expected=str(want), actual=str(n),
+                **common)
+
+    if problems.height:
+        bad = problems.select("source_file", "source_line")
+        df = df.join(bad, on=["source_file", "source_line"], how="anti")
+
+    _scope_findings(df, out)
+    _timestamp_findings(df, header, period, out)
+    df = _dedupe(df, out)
+
+    frame = df.select(list(DETAIL_SCHEMA)).cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+    days = sorted(frame.get_column("settlement_trading_day").unique().to_list())
+    files = sorted({f.split("!")[0].split("#")[0] for f in
+                    raw.get_column("__file").unique().to_list()})
+    return DetailStatement(header=header, days=days, frame=frame, source=source, sources=files,
+                           form=form, findings=out.close())
+
+
+def _header_strings(h: RunHeader) -> tuple[str, ...]:
+    return (str(h.run_id), h.published_at.isoformat(), h.market_service, h.designation.value,
+            h.period, h.period_from.isoformat(), h.period_to.isoformat(), h.participant)
+
+
+def _scope_findings(df: pl.DataFrame, out: _Collector) -> None:
+    pairs = (df.group_by("scope_code", "scope")
+             .agg(pl.col("variable").first(), pl.col("source_file").first(),
+                  pl.col("source_line").min(), pl.len().alias("n")))
+    for code, scope, var, file, line, n in pairs.iter_rows():
+        try:
+            parse_scope(code, scope)
+        except ScopeError as e:
+            out.add("data.scope", f"{e} ({n} row(s)); the rows were kept with the raw scope.",
+                    variable=var, scope=scope, source=_src(file, line))
+
+
+def _timestamp_findings(df: pl.DataFrame, header: RunHeader, period: list[date],
+                        out: _Collector) -> None:
+    lo, hi = header.period_from, header.period_to
+    std_out = df.filter((pl.col("settlement_trading_day") < lo)
+                        | (pl.col("settlement_trading_day") > hi))
+    for rec in std_out.group_by("settlement_trading_day").agg(
+            pl.col("source_file").first(), pl.col("source_line").min(), pl.len()).iter_rows():
+        day, file, line, n = rec
+        out.add("data.timestamp", f"Settlement Trading Day {day} lies outside the Period "
+                f"{lo} to {hi} ({n} row(s)).", timestamp=day.isoformat(),
+                source=_src(file, line))
+    g, ts = pl.col("granularity"), pl.col("timestamp")
+    rule = df.filter(
+        ((g == "M") & (ts.dt.day() != 1))
+        | ((g == "CY") & ((ts.dt.month() != 10) | (ts.dt.day() != 1)))
+        | ((g == "FY") & ((ts.dt.month() != 7) | (ts.dt.day() != 1)))
+    )
+    for rec in rule.group_by("variable", "granularity", "timestamp").agg(
+            pl.col("source_file").first(), pl.col("source_line").min()).iter_rows():
+        var, gran, day, file, line = rec
+        msg = timestamp_problem(Granularity(gran), day) or "Timestamp does not fit"
+        out.add("data.timestamp", f"{var}: {msg}.", variable=var, timestamp=day.isoformat(),
+                source=_src(file, line))
+    outside = df.filter(g.is_in(["D", "I", "DI"]) & ((ts < lo) | (ts > hi)))
+    for rec in outside.group_by("variable", "timestamp").agg(
+            pl.col("source_file").first(), pl.col("source_line").min(), pl.len()).iter_rows():
+        var, day, file, line, n = rec
+        out.add("data.period", f"{var} has a Timestamp {day} outside the Period {lo} to {hi} "
+                f"({n} row(s)).", variable=var, timestamp=day.isoformat(),
+                source=_src(file, line))
+
+
+DETAIL_KEY = ["variable", "scope", "timestamp", "settlement_trading_day"]
+"""What makes a Detail row unique within a run (SPEC §5 ``data.duplicate``)."""
+
+
+def _dedupe(df: pl.DataFrame, out: _Collector) -> pl.DataFrame:
+    dup = df.filter(pl.len().over(DETAIL_KEY) > 1)
+    if dup.height == 0:
+        return df
+    for rec in (dup.sort("source_file", "source_line").group_by(DETAIL_KEY, maintain_order=True)
+                .agg(pl.col("source_file"), pl.col("source_line"))).iter_rows(named=True):
+        first = _src(rec["source_file"][0], rec["source_line"][0])
+        for file, line in zip(rec["source_file"][1:], rec["source_line"][1:], strict=True):
+            out.add("data.duplicate", f"{rec['variable']} / {rec['scope']!r} / "
+                    f"{rec['timestamp']} appears again (first at {first}); the repeat was not "
+                    "used.", variable=rec["variable"], scope=rec["scope"],
+                    timestamp=rec["timestamp"].isoformat(), source=_src(file, line))
+    return df.sort("source_file", "source_line").unique(DETAIL_KEY, keep="first",
+                                                         maintain_order=True)
+
+
+def empty_detail_frame() -> pl.DataFrame:
+    """An empty row-form Detail frame with :data:`DETAIL_SCHEMA`."""
+    return pl.DataFrame(schema=DETAIL_SCHEMA)
+
+
+def combine_details(parts: list[DetailStatement], source: str) -> DetailStatement:
+    """Join several Detail statements of one run (days of a ZIP, or JSON day files).
+
+    Duplicate keys across parts become ``data.duplicate`` findings; the first is kept.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    header = parts[0].header
+    out = _Collector(header)
+    frame = pl.concat([p.frame for p in parts], how="vertical")
+    tmp = frame.with_columns(pl.lit(None, dtype=pl.String).alias("scope_code"))
+    deduped = _dedupe(tmp, out).drop("scope_code")
+    findings = [f for p in parts for f in p.findings] + out.close()
+    days = sorted({d for p in parts for d in p.days})
+    sources = sorted({s for p in parts for s in p.sources})
+    return DetailStatement(header=header, days=days, frame=deduped, source=source,
+                           sources=sources, form=parts[0].form, findings=findings)
