@@ -1,0 +1,5 @@
+"""``python -m recon``: the same as the ``recon`` console script."""
+
+from recon.cli.main import main
+
+main()
