@@ -52,6 +52,15 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
     return written
 
 
+def artefact_label(kinds: list[str]) -> str:
+    """``["summary_csv", "summary_json", "invoice_pdf"]`` -> ``Summary CSV+JSON, Invoice PDF``."""
+    forms: dict[str, list[str]] = {}
+    for k in kinds:
+        what, _, form = k.partition("_")
+        forms.setdefault(what.capitalize(), []).append(form.upper())
+    return ", ".join(f"{what} {'+'.join(sorted(fs))}" for what, fs in forms.items())
+
+
 def print_summary(result: CheckResult, limit: int = 12) -> None:
     """Print the counts and the worst findings to the terminal (stderr)."""
     c = result.counts
@@ -60,8 +69,8 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
         runs.add_column(col)
     for r in result.runs:
         runs.add_row(r.participant, r.period, str(r.run_id), r.designation,
-                     r.published_at.isoformat() if r.published_at else "",
-                     ", ".join(r.artefacts))
+                     r.published_at.date().isoformat() if r.published_at else "",
+                     artefact_label(r.artefacts))
     stderr.print(runs)
     worst = sorted(result.findings, key=lambda f: (f.severity.rank, f.sort_key()))[:limit]
     if worst:

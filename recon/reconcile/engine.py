@@ -36,7 +36,7 @@ from recon.reconcile.adjustments import (
 )
 from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
 from recon.reconcile.attribution import attribute
-from recon.reconcile.invoices import check_invoice, check_pdf_json
+from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic, check_pdf_json
 from recon.reconcile.tieouts import (
     detail_coverage,
     detail_mismatch,
@@ -212,6 +212,9 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
                 lines.extend(cmp)
             elif computed is not None:
                 lines.extend(_uninvoiced(h, computed))
+            elif inv is not None:
+                # Nothing to recompute against: still check the invoice's own arithmetic.
+                out.extend(check_invoice_arithmetic(h, inv))
             if h.designation.is_adjustment and prev_h is not None and cur is not None \
                     and prev is not None:
                 adj, f = adjustment_lines(h, prev_h, cur, prev, inv, materiality)

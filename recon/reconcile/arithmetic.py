@@ -1,0 +1,393 @@
+"""Invoice arithmetic (SPEC §4): line amounts, GST, sections and ADJ differences.
+
+Everything here is exact :class:`~decimal.Decimal`; money is rounded only by
+:func:`recon.models.decimals.to_cents` (half away from zero), never by ``round()`` and
+never through a float.
+
+The order of operations is the one SPEC §4 fixes (*sum-then-round*): a line amount is the
+exact sum of a variable's Summary values over the Trading Days of the Period, rounded to
+cents once; its GST is 10% of that rounded amount, rounded once. :class:`LineTotal` also
+keeps the figures the other order (*round-then-sum*: every day rounded to cents first)
+gives, so that :mod:`recon.reconcile.invoices` can tell a one-cent rounding-order
+difference (``info``) from a real one (``error``).
+
+Choices recorded here (SPEC §4 is a **[reading]**):
+
+* An ADJ line whose amount difference and GST difference are both zero is **omitted** from
+  the computed invoice (AEMO's invoice shows changes); an invoiced zero line is accepted
+  without a finding by :func:`recon.reconcile.invoices.check_invoice`. A full (INITIAL)
+  invoice keeps every variable of the statement, zero or not.
+* A Summary row whose Timestamp lies outside ``PeriodFrom..PeriodTo`` is not counted (the
+  readers report it as ``data.period``). Where a variable has the same Trading Day twice
+  (``data.duplicate``, reported by the readers) the first row in file order counts.
+* When a variable's ``P Or C`` differs between the previous and the current run, the ADJ
+  line is in the current run's direction and the previous amount is turned into that
+  direction (a Payment of 100 is a Charge of -100), so the Payment Summary's net figures
+  still add up across the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from recon.models.decimals import to_cents
+from recon.models.findings import Finding
+from recon.models.invoices import (
+    AdjustmentInformation,
+    Invoice,
+    LineItem,
+    PaymentSummary,
+    SectionTotals,
+)
+from recon.models.statements import PaymentOrCharge, RunHeader, SummaryRow, SummaryStatement
+
+GST_RATE = Decimal("0.1")
+"""GST is 10% of a GST-applicable line amount (SPEC §4 step 2)."""
+
+ZERO = Decimal("0.00")
+
+SUM_THEN_ROUND = "sum-then-round"
+ROUND_THEN_SUM = "round-then-sum"
+GST_ON_EXACT = "GST on the unrounded week sum"
+GST_ON_ROUND_THEN_SUM = "GST on the round-then-sum amount"
+GST_ON_SECTION = "GST on the section's summed amounts"
+"""Names of the rounding orders, as findings' messages show them."""
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round to cents half away from zero (:func:`to_cents`), never giving ``-0.00``."""
+    return to_cents(value) + ZERO
+
+
+def gst_of(amount: Decimal, gst_applicable: bool) -> Decimal:
+    """Return the GST of an amount: 10% rounded to cents half away from zero, or 0.
+
+    Args:
+        amount: A line amount (usually already in cents).
+        gst_applicable: The line's GST flag.
+    """
+    return cents(amount * GST_RATE) if gst_applicable else ZERO
+
+
+def signed(amount: Decimal, payment_or_charge: PaymentOrCharge) -> Decimal:
+    """Return an amount signed as in the Payment Summary: Charge +, Payment - (SPEC §4.5)."""
+    return amount if payment_or_charge is PaymentOrCharge.CHARGE else ZERO - amount
+
+
+@dataclass(frozen=True)
+class LineTotal:
+    """One variable's week total in one run (SPEC §4 steps 1-2).
+
+    Attributes:
+        variable: The Summary variable, e.g. ``RTMSA_P_D``.
+        payment_or_charge: ``P Or C`` (of the first Trading Day, if the days disagree).
+        gst_applicable: ``GST Applicable`` (likewise).
+        exact: The exact, unrounded sum of the values over the Period's days.
+        amount: ``exact`` rounded to cents, half away from zero (the line amount).
+        gst: 10% of ``amount`` rounded to cents if GST applies, else 0 (the line GST).
+        by_day: The value of each Trading Day counted.
+        round_then_sum: The sum of each day's value rounded to cents (the other order).
+        round_then_sum_gst: The sum of each day's GST (10% of the day's rounded value,
+            rounded), 0 when GST does not apply: the GST under the other order.
+        description: The line's description, where known.
+    """
+
+    variable: str
+    payment_or_charge: PaymentOrCharge
+    gst_applicable: bool
+    exact: Decimal
+    amount: Decimal
+    gst: Decimal
+    by_day: dict[date, Decimal] = field(default_factory=dict, hash=False)
+    round_then_sum: Decimal = ZERO
+    round_then_sum_gst: Decimal = ZERO
+    description: str = ""
+
+    @property
+    def signed_amount(self) -> Decimal:
+        """The amount signed as in the Payment Summary (Charge +, Payment -)."""
+        return signed(self.amount, self.payment_or_charge)
+
+    def amount_orders(self) -> dict[str, Decimal]:
+        """The line amount under each rounding order, SPEC's order first."""
+        return {SUM_THEN_ROUND: self.amount, ROUND_THEN_SUM: self.round_then_sum}
+
+    def gst_orders(self) -> dict[str, Decimal]:
+        """The line GST under each rounding order, SPEC's order first.
+
+        Besides SPEC's (10% of the rounded amount): each day's GST rounded then added,
+        10% of the exact unrounded sum, and 10% of the round-then-sum amount.
+        """
+        return {
+            SUM_THEN_ROUND: self.gst,
+            ROUND_THEN_SUM: self.round_then_sum_gst,
+            GST_ON_EXACT: gst_of(self.exact, self.gst_applicable),
+            GST_ON_ROUND_THEN_SUM: gst_of(self.round_then_sum, self.gst_applicable),
+        }
+
+
+def make_line_total(variable: str, payment_or_charge: PaymentOrCharge, gst_applicable: bool,
+                    by_day: Mapping[date, Decimal], description: str = "") -> LineTotal:
+    """Build a :class:`LineTotal` from a variable's daily values.
+
+    Args:
+        variable: The variable name.
+        payment_or_charge: Its ``P Or C``.
+        gst_applicable: Its GST flag.
+        by_day: Trading Day -> exact value.
+        description: The line description.
+    """
+    days = dict(sorted(by_day.items()))
+    exact = sum(days.values(), Decimal(0))
+    amount = cents(exact)
+    rts = sum((cents(v) for v in days.values()), ZERO)
+    rts_gst = sum((gst_of(cents(v), gst_applicable) for v in days.values()), ZERO)
+    return LineTotal(
+        variable=variable,
+        payment_or_charge=payment_or_charge,
+        gst_applicable=gst_applicable,
+        exact=exact,
+        amount=amount,
+        gst=gst_of(amount, gst_applicable),
+        by_day=days,
+        round_then_sum=rts,
+        round_then_sum_gst=rts_gst if gst_applicable else ZERO,
+        description=description,
+    )
+
+
+def _flag(value: bool) -> str:
+    return "GST applicable" if value else "GST not applicable"
+
+
+def line_totals(
+    summary: SummaryStatement, descriptions: dict[str, str] | None = None
+) -> tuple[dict[str, LineTotal], list[Finding]]:
+    """Total every Summary variable over the Period (SPEC §4 steps 1-2).
+
+    Only rows whose Timestamp lies in ``PeriodFrom..PeriodTo`` count. A variable whose
+    ``P Or C`` or GST flag differs between days yields a ``data.classification`` finding
+    (one per variable and flag) and keeps the classification of its first Trading Day.
+
+    Args:
+        summary: A Summary statement.
+        descriptions: Variable -> description for the invoice lines, where known.
+
+    Returns:
+        The line totals by variable, in the order variables first appear in the file,
+        and the ``data.classification`` findings.
+    """
+    header = summary.header
+    descriptions = descriptions or {}
+    rows = [r for r in summary.rows if header.period_from <= r.timestamp <= header.period_to]
+    order = list(dict.fromkeys(r.variable for r in rows))
+    first: dict[str, SummaryRow] = {}
+    by_day: dict[str, dict[date, Decimal]] = {v: {} for v in order}
+    odd_poc: dict[str, SummaryRow] = {}
+    odd_gst: dict[str, SummaryRow] = {}
+    for row in sorted(rows, key=lambda r: r.timestamp):  # stable: file order within a day
+        f = first.setdefault(row.variable, row)
+        if row.payment_or_charge is not f.payment_or_charge:
+            odd_poc.setdefault(row.variable, row)
+        if row.gst_applicable != f.gst_applicable:
+            odd_gst.setdefault(row.variable, row)
+        by_day[row.variable].setdefault(row.timestamp, row.value)
+
+    findings: list[Finding] = []
+    for variable in order:
+        f = first[variable]
+        if (row := odd_poc.get(variable)) is not None:
+            findings.append(Finding.make(
+                "data.classification",
+                f"{variable} is a {f.payment_or_charge.value} on {f.timestamp.isoformat()} but a "
+                f"{row.payment_or_charge.value} on {row.timestamp.isoformat()}; recon treats "
+                f"the whole week as a {f.payment_or_charge.value}.",
+                header=header, variable=variable, timestamp=row.timestamp.isoformat(),
+                expected=f.payment_or_charge.value, actual=row.payment_or_charge.value,
+                source=row.source or summary.source,
+            ))
+        if (row := odd_gst.get(variable)) is not None:
+            findings.append(Finding.make(
+                "data.classification",
+                f"{variable} is {_flag(f.gst_applicable)} on {f.timestamp.isoformat()} but "
+                f"{_flag(row.gst_applicable)} on {row.timestamp.isoformat()}; recon treats "
+                f"the whole week as {_flag(f.gst_applicable)}.",
+                header=header, variable=variable, timestamp=row.timestamp.isoformat(),
+                expected="Y" if f.gst_applicable else "N",
+                actual="Y" if row.gst_applicable else "N",
+                source=row.source or summary.source,
+            ))
+
+    totals = {
+        v: make_line_total(v, first[v].payment_or_charge, first[v].gst_applicable, by_day[v],
+                           descriptions.get(v, ""))
+        for v in order
+    }
+    return totals, findings
+
+
+def section_totals(
+    lines: Iterable[LineItem], prepayment_applied: Decimal = ZERO,
+    prepayment_balance: Decimal = ZERO,
+) -> tuple[SectionTotals, SectionTotals, PaymentSummary]:
+    """Sum invoice lines into the RCTI, the Tax Invoice and the Payment Summary (SPEC §4.3-5).
+
+    Args:
+        lines: Invoice lines in the statement's direction.
+        prepayment_applied: The Payment Summary's Prepayment Applied (recon cannot know it;
+            a computed invoice uses 0).
+        prepayment_balance: Likewise for Prepayment Balance.
+
+    Returns:
+        ``(rcti, tax_invoice, payment_summary)``.
+    """
+    lines = list(lines)
+    pay = [li for li in lines if li.payment_or_charge is PaymentOrCharge.PAYMENT]
+    chg = [li for li in lines if li.payment_or_charge is PaymentOrCharge.CHARGE]
+
+    def section(items: list[LineItem]) -> SectionTotals:
+        amount = sum((li.amount for li in items), ZERO)
+        gst = sum((li.gst for li in items), ZERO)
+        return SectionTotals(amount=amount, gst=gst, total=amount + gst)
+
+    rcti, tax = section(pay), section(chg)
+    total_payable = tax.total - rcti.total
+    summary = PaymentSummary(
+        gst_applicable_amount=sum(
+            (signed(li.amount, li.payment_or_charge) for li in lines if li.gst_applicable), ZERO
+        ),
+        gst_not_applicable_amount=sum(
+            (signed(li.amount, li.payment_or_charge) for li in lines if not li.gst_applicable),
+            ZERO,
+        ),
+        gst=tax.gst - rcti.gst,
+        total_payable=total_payable,
+        prepayment_applied=prepayment_applied,
+        amount_due=total_payable - prepayment_applied,
+        prepayment_balance=prepayment_balance,
+    )
+    return rcti, tax, summary
+
+
+def _full_line(t: LineTotal, descriptions: Mapping[str, str]) -> LineItem:
+    return LineItem(variable=t.variable, description=descriptions.get(t.variable, t.description),
+                    payment_or_charge=t.payment_or_charge, gst_applicable=t.gst_applicable,
+                    amount=t.amount, gst=t.gst)
+
+
+def in_direction(t: LineTotal | None, payment_or_charge: PaymentOrCharge,
+                 value: Decimal | None = None) -> Decimal:
+    """Return a line figure turned into the given direction (0 for a missing line).
+
+    Args:
+        t: The line total (None: the variable is not in that run).
+        payment_or_charge: The direction wanted.
+        value: The figure of ``t`` to turn (default: its amount).
+    """
+    if t is None:
+        return ZERO
+    v = t.amount if value is None else value
+    return v if t.payment_or_charge is payment_or_charge else ZERO - v
+
+
+def difference_line(variable: str, current: LineTotal | None, previous: LineTotal | None,
+                    description: str = "") -> LineItem:
+    """Return the ADJ line of a variable: this run's line minus the previous run's (§4.7).
+
+    Amount and GST are differences of the two runs' rounded line figures (a missing run
+    counts as 0), in the current run's direction (the previous run's if the variable has
+    gone).
+    """
+    base = current if current is not None else previous
+    assert base is not None, "a variable must be in one run at least"
+    poc = base.payment_or_charge
+    amount = in_direction(current, poc) - in_direction(previous, poc)
+    gst = (in_direction(current, poc, current.gst if current else None)
+           - in_direction(previous, poc, previous.gst if previous else None))
+    return LineItem(variable=variable, description=description or base.description,
+                    payment_or_charge=poc, gst_applicable=base.gst_applicable,
+                    amount=amount, gst=gst)
+
+
+def compute_invoice(
+    header: RunHeader,
+    current: dict[str, LineTotal],
+    previous: dict[str, LineTotal] | None = None,
+    previous_run_id: int | None = None,
+    descriptions: dict[str, str] | None = None,
+) -> Invoice:
+    """Recompute a run's invoice from its line totals (SPEC §4 steps 1-7).
+
+    Without ``previous`` the invoice is the full one (every variable's week total: what an
+    INITIAL invoice shows). With ``previous`` (the previous published run's totals, §4.7)
+    each line is this run's line minus the previous run's (a variable missing from one run
+    counts as 0 there; GST likewise as the difference of line GSTs); a line whose amount
+    and GST differences are both zero is **omitted**. The sections are summed from the
+    lines; ``adjustment_information`` holds the difference of the two runs' *full* RCTI and
+    Tax Invoice totals. Prepayments are unknown to recon and are 0.
+
+    Args:
+        header: The run invoiced (its designation is kept as given).
+        current: This run's line totals (:func:`line_totals`).
+        previous: The previous published run's line totals, for an ADJ invoice.
+        previous_run_id: That run's RunId (required with ``previous``).
+        descriptions: Variable -> description, overriding the line totals' own.
+
+    Returns:
+        The computed invoice (``form="computed"``, no source, lines without source).
+
+    Raises:
+        ValueError: If ``previous`` is given without ``previous_run_id``.
+    """
+    descriptions = descriptions or {}
+    full = [_full_line(t, descriptions) for t in current.values()]
+    adjustment: AdjustmentInformation | None = None
+    if previous is None:
+        lines = full
+    else:
+        if previous_run_id is None:
+            raise ValueError("previous_run_id is required when previous totals are given")
+        variables = list(dict.fromkeys([*current, *previous]))
+        lines = []
+        for v in variables:
+            li = difference_line(v, current.get(v), previous.get(v), descriptions.get(v, ""))
+            if li.amount != 0 or li.gst != 0:
+                lines.append(li)
+        cur_rcti, cur_tax, _ = section_totals(full)
+        prev_rcti, prev_tax, _ = section_totals(
+            _full_line(t, descriptions) for t in previous.values()
+        )
+        adjustment = AdjustmentInformation(
+            previous_run_id=previous_run_id,
+            rcti_difference=cur_rcti.total - prev_rcti.total,
+            tax_invoice_difference=cur_tax.total - prev_tax.total,
+        )
+    rcti, tax, summary = section_totals(lines)
+    return Invoice(
+        invoice_number=f"WEM-INV-{header.run_id}-{header.participant}",
+        run_id=header.run_id,
+        previous_run_id=previous_run_id if previous is not None else None,
+        designation=header.designation,
+        period=header.period,
+        participant=header.participant,
+        trade_week=header.period,
+        line_items=lines,
+        payment_summary=summary,
+        rcti=rcti,
+        tax_invoice=tax,
+        adjustment_information=adjustment,
+        form="computed",
+    )
+
+
+def full_invoice(header: RunHeader, totals: dict[str, LineTotal],
+                 descriptions: dict[str, str] | None = None) -> Invoice:
+    """Return a run's full invoice (every line at its week total), designation kept.
+
+    This is what the INITIAL invoice shows and what the INITIAL plus every ADJ invoice of a
+    week add up to for the latest run.
+    """
+    return compute_invoice(header, totals, None, None, descriptions)
