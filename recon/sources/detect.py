@@ -1,0 +1,576 @@
+"""Which artefact a file is, by its content (SPEC §6), and the reader for each kind.
+
+Files are sniffed, never judged by name or extension:
+
+* ``PK\\x03\\x04`` (ZIP): the first member's CSV header row -> ``detail_zip``;
+* ``%PDF-`` in the first KiB: the first page's header lines -> ``invoice_pdf``;
+* text starting with ``{``: the keys of the (possibly wrapped) PaSS document ->
+  ``invoice_json``, ``detail_json`` or ``summary_json``;
+* other text: the CSV header row -> ``summary_csv`` or ``detail_csv``.
+
+Detection reads only what it needs (a prefix, the CSV header and first row, one ZIP
+member's first lines, one PDF page), apart from the SHA-256 of every file's bytes. ZIP
+members are read in memory and never extracted to disk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from recon.errors import InputError
+from recon.models.results import InputRecord
+from recon.sources.files import sha256_file
+from recon.sources.limits import DEFAULT_LIMITS, Limits
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["summary_csv", "detail_csv", "detail_zip", "summary_json", "detail_json",
+               "invoice_json", "invoice_pdf"]
+KINDS: tuple[str, ...] = ("summary_csv", "detail_csv", "detail_zip", "summary_json",
+                          "detail_json", "invoice_json", "invoice_pdf")
+
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+PDF_MAGIC = b"%PDF-"
+PREFIX_BYTES = 64 * 1024
+"""How much of a file detection reads to sniff it (JSON keys must appear in it, or the
+document is parsed whole)."""
+
+_HEADER_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period",
+                   "PeriodFrom", "PeriodTo", "ParticipantCode")
+SUMMARY_CSV_COLUMNS = frozenset((*_HEADER_COLUMNS, "Variable", "Timestamp", "P Or C",
+                                 "GST Applicable", "Value"))
+DETAIL_CSV_COLUMNS = frozenset((*_HEADER_COLUMNS, "Settlement Trading Day", "Variable",
+                                "Scope", "Timestamp", "Value"))
+MIN_MATCHING_COLUMNS = 7
+"""A CSV sharing at least this many of a kind's 13 columns is taken as that kind, so a
+file with a missing or misspelt column still reaches its reader and becomes a
+``data.columns`` finding rather than a silent skip."""
+
+
+class Artefact(BaseModel):
+    """One input file recognised as a settlement artefact.
+
+    Attributes:
+        path: The file.
+        kind: One of :data:`KINDS`.
+        sha256: Hex SHA-256 of the file's bytes.
+        participant: ParticipantCode, as the file's header (or first row) gives it.
+        period: The Trading Week label.
+        run_id: RunId.
+        designation: INITIAL or ADJn.
+        trading_day: The Settlement Trading Day (Detail JSON and CSV), ``yyyy-mm-dd``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    kind: Kind
+    sha256: str
+    participant: str | None = None
+    period: str | None = None
+    run_id: int | None = None
+    designation: str | None = None
+    trading_day: str | None = None
+
+    @property
+    def run_key(self) -> tuple[str | None, str | None, int | None]:
+        """(participant, period, run_id): how artefacts group into runs."""
+        return (self.participant, self.period, self.run_id)
+
+    def record(self) -> InputRecord:
+        """The ``inputs`` entry of ``findings.json`` (SPEC §6)."""
+        return InputRecord(path=self.path, sha256=self.sha256, kind=self.kind,
+                           participant=self.participant, period=self.period,
+                           run_id=self.run_id, designation=self.designation)
+
+
+class Skipped(BaseModel):
+    """A path that is not used, with the reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        """``{"path": ..., "reason": ...}`` (``CheckResult.skipped``)."""
+        return {"path": self.path, "reason": self.reason}
+
+
+class Detection(BaseModel):
+    """What :func:`detect` found.
+
+    Attributes:
+        artefacts: Recognised files, sorted by path.
+        skipped: Paths not used, sorted by path.
+    """
+
+    artefacts: list[Artefact] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)
+
+    def of_kind(self, *kinds: str) -> list[Artefact]:
+        """The artefacts of the given kinds, in path order."""
+        return [a for a in self.artefacts if a.kind in kinds]
+
+
+class NotAnArtefact(Exception):
+    """Raised by a sniffer: the file is not a settlement artefact (message: why)."""
+
+
+# ------------------------------------------------------------------------------- walking
+
+
+def _walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
+    """Yield (file, None) for every file under the paths, or (path, reason) to skip."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    f = Path(root) / name
+                    if f.is_file():
+                        yield f, None
+                    else:
+                        yield f, "not a regular file"
+        elif p.is_file():
+            yield p, None
+        elif p.exists() or p.is_symlink():
+            yield p, "not a regular file or folder" if p.exists() else "a broken link"
+        else:
+            yield p, "no such file or folder"
+
+
+def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> Detection:
+    """Find the settlement artefacts among files and folders (searched recursively).
+
+    Args:
+        paths: Files and folders, in any mix. A file named twice is taken once.
+        limits: Input caps (a JSON document parsed whole to find its kind must fit).
+
+    Returns:
+        The artefacts and the skipped paths, each sorted by path.
+    """
+    found: dict[str, Artefact] = {}
+    skipped: dict[str, Skipped] = {}
+    seen: set[str] = set()
+    for path, reason in _walk(paths):
+        key = os.path.realpath(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        name = str(path)
+        if reason is not None:
+            skipped[name] = Skipped(path=name, reason=reason)
+            continue
+        try:
+            found[name] = sniff(path, limits=limits)
+        except NotAnArtefact as exc:
+            skipped[name] = Skipped(path=name, reason=str(exc))
+            log.info("skipped %s: %s", name, exc)
+        except InputError as exc:
+            skipped[name] = Skipped(path=name, reason=exc.problem)
+            log.info("skipped %s: %s", name, exc.problem)
+    return Detection(artefacts=[found[k] for k in sorted(found)],
+                     skipped=[skipped[k] for k in sorted(skipped)])
+
+
+# ------------------------------------------------------------------------------- sniffing
+
+
+def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
+    """Return what one file is, from its content.
+
+    Raises:
+        NotAnArtefact: If it is not a settlement artefact (the message says why).
+        InputError: If it cannot be read.
+    """
+    p = Path(path)
+    try:
+        with open(p, "rb") as f:
+            head = f.read(PREFIX_BYTES)
+            whole = len(head) < PREFIX_BYTES or not f.read(1)
+    except OSError as exc:
+        raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise NotAnArtefact("empty file")
+    if head[:4] in ZIP_MAGICS:
+        info = _sniff_zip(p)
+    elif PDF_MAGIC in head[:1024]:
+        info = _sniff_pdf(p)
+    else:
+        text = _text_prefix(head, whole)
+        stripped = text.lstrip()
+        if stripped.startswith("{"):
+            info = _sniff_json(p, stripped, whole, limits)
+        elif stripped.startswith("["):
+            raise NotAnArtefact("a JSON array, not a PaSS document")
+        else:
+            info = _sniff_csv(p, text)
+    return Artefact(path=str(p), sha256=sha256_file(p), **info)
+
+
+def _text_prefix(head: bytes, whole: bool) -> str:
+    if b"\x00" in head:
+        raise NotAnArtefact("a binary file of no known kind (not ZIP, PDF, JSON or CSV)")
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        return decoder.decode(head, final=whole)
+    except UnicodeDecodeError:
+        raise NotAnArtefact("not UTF-8 text, and not a ZIP or PDF file") from None
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def _day(value: Any) -> str | None:
+    if not value:
+        return None
+    m = re.match(r"^\s*(\d{4}-\d{2}-\d{2})", str(value))
+    return m.group(1) if m else None
+
+
+def _run_info(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "participant": (str(values["participant"]).strip() or None)
+        if values.get("participant") is not None else None,
+        "period": (str(values["period"]).strip() or None)
+        if values.get("period") is not None else None,
+        "run_id": _int_or_none(values.get("run_id")),
+        "designation": (str(values["designation"]).strip() or None)
+        if values.get("designation") is not None else None,
+        "trading_day": _day(values.get("trading_day")),
+    }
+
+
+# CSV -----------------------------------------------------------------------------------
+
+
+def _csv_kind(columns: list[str]) -> str | None:
+    cols = set(columns)
+    if cols == SUMMARY_CSV_COLUMNS:
+        return "summary"
+    if cols == DETAIL_CSV_COLUMNS:
+        return "detail"
+    summary_score = len(cols & SUMMARY_CSV_COLUMNS)
+    detail_score = len(cols & DETAIL_CSV_COLUMNS)
+    best = max(summary_score, detail_score)
+    if best < MIN_MATCHING_COLUMNS:
+        return None
+    if detail_score > summary_score:
+        return "detail"
+    if summary_score > detail_score:
+        return "summary"
+    return "detail" if cols & {"Settlement Trading Day", "Scope"} else "summary"
+
+
+def _csv_head(stream: io.TextIOBase) -> tuple[list[str], dict[str, str]]:
+    """Header names and the first data row (by name) of a CSV text stream."""
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], {}
+    except csv.Error as exc:
+        raise NotAnArtefact(f"text that does not read as CSV ({exc})") from None
+    names = [h.strip().lstrip("\ufeff").strip() for h in header]
+    first: dict[str, str] = {}
+    try:
+        row = next(reader, None)
+    except (csv.Error, UnicodeDecodeError):
+        row = None
+    if row:
+        first = {n: v for n, v in zip(names, row, strict=False)}
+    return names, first
+
+
+def _info_from_row(row: dict[str, str]) -> dict[str, Any]:
+    return _run_info({"participant": row.get("ParticipantCode"), "period": row.get("Period"),
+                      "run_id": row.get("RunId"), "designation": row.get("Designation"),
+                      "trading_day": row.get("Settlement Trading Day")})
+
+
+def _sniff_csv(path: Path, prefix: str) -> dict[str, Any]:
+    first_line = prefix.split("\n", 1)[0]
+    if "," not in first_line:
+        raise NotAnArtefact("text that is not a settlement CSV, JSON document or PDF")
+    try:
+        with open(path, encoding="utf-8-sig", newline="", errors="replace") as f:
+            names, row = _csv_head(f)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+    kind = _csv_kind(names)
+    if kind is None:
+        raise NotAnArtefact("a CSV whose header row is not a Settlement Statement's "
+                           f"(columns: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})")
+    return {"kind": f"{kind}_csv", **_info_from_row(row)}
+
+
+# ZIP -----------------------------------------------------------------------------------
+
+
+def _sniff_zip(path: Path) -> dict[str, Any]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = sorted((i for i in zf.infolist() if not i.is_dir()),
+                             key=lambda i: i.filename)
+            if not members:
+                raise NotAnArtefact("a ZIP file with no members")
+            info = members[0]
+            try:
+                with zf.open(info) as raw:
+                    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="",
+                                              errors="replace")
+                    names, row = _csv_head(stream)
+            except RuntimeError as exc:  # an encrypted member
+                raise NotAnArtefact(f"a ZIP whose member {info.filename} cannot be opened "
+                                   f"({exc})") from None
+    except zipfile.BadZipFile as exc:
+        raise NotAnArtefact(f"a damaged ZIP file ({exc})") from None
+    except (OSError, EOFError, NotImplementedError, zipfile.LargeZipFile) as exc:
+        raise NotAnArtefact(f"a ZIP file that cannot be read ({exc})") from None
+    kind = _csv_kind(names)
+    if kind != "detail":
+        what = "a Summary CSV" if kind == "summary" else "no Settlement Statement CSV"
+        raise NotAnArtefact(f"a ZIP holding {what} (first member {info.filename}); "
+                           "a Detail ZIP holds one Detail CSV per Trading Day")
+    return {"kind": "detail_zip", **_info_from_row(row)}
+
+
+# PDF -----------------------------------------------------------------------------------
+
+
+def _sniff_pdf(path: Path) -> dict[str, Any]:
+    from recon.sources.invoice_pdf import read_pdf_header
+
+    header = read_pdf_header(path)
+    if header.invoice_number is None and not header.has_sections:
+        raise NotAnArtefact("a PDF without invoice content (no 'Invoice Number:' line and no "
+                           "invoice section on its first page)")
+    return {"kind": "invoice_pdf",
+            **_run_info({"participant": header.participant, "period": header.period,
+                         "run_id": header.run_id, "designation": header.designation})}
+
+
+# JSON ----------------------------------------------------------------------------------
+
+
+_JSON_KEYS = frozenset((
+    "invoiceNumber", "paymentSummary", "settlementTradingDay", "variables", "runId",
+    "participantCode", "period", "designation", "errors", "transactionId", "data"))
+"""Top-level keys detection looks at."""
+
+_WS = re.compile(r"[ \t\r\n]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRUCTURAL = re.compile(r'[\[\]{}"]')
+
+
+class _Truncated(Exception):
+    """The prefix ended before the object did."""
+
+
+def _skip_container(text: str, i: int) -> int:
+    """Return the index after the array or object starting at ``text[i]``."""
+    depth = 0
+    pos = i
+    while True:
+        m = _STRUCTURAL.search(text, pos)
+        if m is None:
+            raise _Truncated
+        ch = m.group()
+        if ch == '"':
+            sm = _STRING.match(text, m.start())
+            if sm is None:
+                raise _Truncated
+            pos = sm.end()
+            continue
+        depth += 1 if ch in "[{" else -1
+        pos = m.end()
+        if depth == 0:
+            return pos
+
+
+def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
+    """Record the keys of the object at ``text[i]`` (scalars by value, containers as True);
+    a ``data`` object is descended into (a PaSS wrapper). Returns the index after it."""
+    decoder = json.JSONDecoder(parse_float=str, parse_int=str)
+    if text[i:i + 1] != "{":
+        raise NotAnArtefact("JSON that is not an object")
+    i = _WS.match(text, i + 1).end()
+    if text[i:i + 1] == "}":
+        return i + 1
+    while True:
+        if i >= len(text):
+            raise _Truncated
+        try:
+            key, i = decoder.raw_decode(text, i)
+        except ValueError:
+            if len(text) - i < 2 or _STRING.match(text, i) is None:
+                raise _Truncated from None
+            raise NotAnArtefact("text that starts like JSON but does not read as JSON") from None
+        i = _WS.match(text, i).end()
+        if text[i:i + 1] != ":":
+            if i >= len(text):
+                raise _Truncated
+            raise NotAnArtefact("text that starts like JSON but does not read as JSON")
+        i = _WS.match(text, i + 1).end()
+        ch = text[i:i + 1]
+        if not ch:
+            raise _Truncated
+        if ch == "{" and key == "data":
+            inner: dict[str, Any] = {}
+            try:
+                i = _object_keys(text, i, inner)
+            finally:
+                out["data"] = True
+                out.update({k: v for k, v in inner.items() if k in _JSON_KEYS and k != "data"})
+        elif ch in "[{":
+            i = _skip_container(text, i)
+            if key in _JSON_KEYS:
+                out.setdefault(key, True)
+        else:
+            try:
+                value, i = decoder.raw_decode(text, i)
+            except ValueError:
+                if len(text) - i < 64:
+                    raise _Truncated from None
+                raise NotAnArtefact("text that starts like JSON but does not read as "
+                                    "JSON") from None
+            if key in _JSON_KEYS:
+                out.setdefault(key, value)
+        i = _WS.match(text, i).end()
+        ch = text[i:i + 1]
+        if ch == ",":
+            i = _WS.match(text, i + 1).end()
+            continue
+        if ch == "}":
+            return i + 1
+        if not ch:
+            raise _Truncated
+        raise NotAnArtefact("text that starts like JSON but does not read as JSON")
+
+
+def _scan_keys(text: str) -> tuple[dict[str, Any], bool]:
+    """Top-level keys of a JSON object in a text prefix, and whether the scan finished."""
+    out: dict[str, Any] = {}
+    try:
+        _object_keys(text, 0, out)
+    except _Truncated:
+        return out, False
+    except RecursionError:
+        raise NotAnArtefact("JSON nested too deeply") from None
+    return out, True
+
+
+def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
+    """Parse a whole JSON file and return the top-level keys of its document."""
+    from recon.sources.files import read_bytes
+    from recon.sources.pass_json import loads
+
+    try:
+        doc = loads(read_bytes(path, limits), path)
+    except InputError as exc:
+        raise NotAnArtefact(f"JSON that does not read ({exc.problem})") from None
+    if not isinstance(doc, dict):
+        raise NotAnArtefact("JSON that is not an object")
+    out: dict[str, Any] = {}
+    bodies = [doc]
+    if isinstance(doc.get("data"), dict):
+        bodies.append(doc["data"])
+    for body in bodies:
+        for k, v in body.items():
+            if k in _JSON_KEYS:
+                out.setdefault(k, True if isinstance(v, dict | list) else v)
+    return out
+
+
+def _json_kind(keys: dict[str, Any]) -> str | None:
+    if "invoiceNumber" in keys or "paymentSummary" in keys:
+        return "invoice_json"
+    if "settlementTradingDay" in keys:
+        return "detail_json"
+    if "variables" in keys and ("runId" in keys or "participantCode" in keys):
+        return "summary_json"
+    return None
+
+
+def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str, Any]:
+    try:
+        keys, complete = _scan_keys(text)
+    except NotAnArtefact:
+        keys, complete = {}, False
+    if not complete:
+        kind = _json_kind(keys)
+        needs = ("runId", "participantCode", "period", "designation")
+        if whole or kind in (None, "summary_json") or any(k not in keys for k in needs):
+            # parse it whole: for the parser's message on a malformed file, or because a
+            # key may come after the prefix (a Summary may yet show settlementTradingDay)
+            keys = _keys_of_document(path, limits)
+    kind = _json_kind(keys)
+    if kind is None:
+        if "errors" in keys and "variables" not in keys:
+            raise NotAnArtefact("a PaSS error response, not a document")
+        raise NotAnArtefact("JSON that is not a PaSS Summary, Detail or Invoice document")
+    return {"kind": kind,
+            **_run_info({"participant": keys.get("participantCode"),
+                         "period": keys.get("period"), "run_id": keys.get("runId"),
+                         "designation": keys.get("designation"),
+                         "trading_day": keys.get("settlementTradingDay")})}
+
+
+# ------------------------------------------------------------------------------- loading
+
+
+def load(artefact: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Read an artefact with the reader of its kind.
+
+    Returns:
+        A :class:`~recon.models.statements.SummaryStatement`,
+        :class:`~recon.models.statements.DetailStatement` or
+        :class:`~recon.models.invoices.Invoice`.
+
+    Raises:
+        InputError: If the file cannot be read at all (a ``ColumnsError`` for a CSV whose
+            columns are not the Guide's carries its ``data.columns`` finding).
+    """
+    path = artefact.path
+    kind = artefact.kind
+    if kind == "summary_csv":
+        from recon.sources.summary_csv import read_summary_csv
+
+        return read_summary_csv(path, limits)
+    if kind in ("detail_csv", "detail_zip"):
+        from recon.sources.detail_csv import read_detail
+
+        return read_detail(path, limits=limits)
+    if kind == "summary_json":
+        from recon.sources.pass_json import read_summary_json
+
+        return read_summary_json(path, limits)
+    if kind == "detail_json":
+        from recon.sources.pass_json import read_detail_json
+
+        return read_detail_json(path, limits)
+    if kind == "invoice_json":
+        from recon.sources.pass_json import read_invoice_json
+
+        return read_invoice_json(path, limits)
+    if kind == "invoice_pdf":
+        from recon.sources.invoice_pdf import read_invoice_pdf
+
+        return read_invoice_pdf(path)
+    raise ValueError(f"unknown artefact kind {kind!r}")
