@@ -59,11 +59,10 @@ def summary_long(stmt: SummaryStatement) -> pl.DataFrame:
         },
         schema_overrides={"timestamp": pl.Date},
     )
-    start = df.get_column("timestamp").cast(pl.Datetime("us")) + pl.duration(hours=8, eager=True)
+    start = pl.col("timestamp").cast(pl.Datetime("us")) + pl.duration(hours=8)
     return df.with_columns(
         start.dt.replace_time_zone(AWST_TZ).alias("interval_start"),
-        (start + pl.duration(days=1, eager=True)).dt.replace_time_zone(AWST_TZ)
-        .alias("interval_end"),
+        (start + pl.duration(days=1)).dt.replace_time_zone(AWST_TZ).alias("interval_end"),
     )
 
 
