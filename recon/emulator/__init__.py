@@ -1,1 +1,8 @@
-"""recon.emulator."""
+"""A local PaSS API emulator: serves a folder of artefacts the way SPEC §7 describes.
+
+Used by the tests of :mod:`recon.sources.pass_api` and by ``recon emulator`` for demos.
+"""
+
+from recon.emulator.server import EmulatorConfig, Faults, PassEmulator, RequestRecord
+
+__all__ = ["EmulatorConfig", "Faults", "PassEmulator", "RequestRecord"]

@@ -1,0 +1,579 @@
+"""The PaSS API client (SPEC §7): mutual TLS, throttled, retried. Every PaSS path is here.
+
+AEMO's WEM Settlement API sits outside its API gateway and authenticates with the
+participant's Local Certificate (a TLS client certificate). :class:`PassClient` sends
+``x-initiatingParticipantId`` and ``x-market: WEM`` with every call, keeps itself under
+50 calls a minute and 200 in five minutes (:class:`Throttle`), waits as a 429's
+``Retry-After`` says, retries 502/503/504, timeouts and dropped connections with capped
+exponential backoff and jitter, never retries 400/401/403/404, and turns every failure
+into a :class:`PassApiError` (a :class:`~recon.errors.FetchError`) naming the operation and
+AEMO's error code and title.
+
+Bodies are returned exactly as received (the caller stores them byte for byte). The JSON
+ones are ``{"transactionId": "...", "data": <document>}``; :func:`document_of` unwraps one.
+
+Certificates, keys and header values never appear in a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import re
+import ssl
+import threading
+import time
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from recon.__about__ import __version__
+from recon.errors import FetchError, UsageError
+from recon.models.statements import Designation
+from recon.sources.pass_config import ENV_KEY_PASSWORD, PassConfig
+
+log = logging.getLogger(__name__)
+
+# --- The paths of SPEC §7, in one place (the emulator serves these same paths). ---------
+
+TIMELINE_PATH = "/timeline"
+SUMMARY_PATH = "/statements/{run_id}/summary"
+DETAIL_PATH = "/statements/{run_id}/detail"
+INVOICE_PATH = "/invoices/{run_id}"
+INVOICE_PDF_PATH = "/invoices/{run_id}/pdf"
+
+PARTICIPANT_HEADER = "x-initiatingParticipantId"
+MARKET_HEADER = "x-market"
+MARKET = "WEM"
+JSON_TYPE = "application/json"
+PDF_TYPE = "application/pdf"
+
+RETRYABLE_STATUS = frozenset({502, 503, 504})
+TOO_MANY_REQUESTS = 429
+
+
+# --- Timeline ------------------------------------------------------------------------------
+
+
+class TimelineEntry(BaseModel):
+    """One published run of the settlement timeline.
+
+    Attributes:
+        run_id: RunId.
+        designation: INITIAL or ADJn.
+        period: The Trading Week label, e.g. ``TW 01 Dec 2024``.
+        period_from: First Trading Day of the Period.
+        period_to: Last Trading Day of the Period (inclusive).
+        published_at: When the run was published (naive AWST, as AEMO writes it).
+        participant: ParticipantCode.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: int
+    designation: Designation
+    period: str
+    period_from: date
+    period_to: date
+    published_at: datetime
+    participant: str
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> TimelineEntry:
+        """Build an entry from the API's camelCase object."""
+        return cls(run_id=item["runId"], designation=item["designation"],
+                   period=item["period"], period_from=item["periodFrom"],
+                   period_to=item["periodTo"], published_at=item["publishedAt"],
+                   participant=item["participantCode"])
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's camelCase object (what the emulator serves)."""
+        return {"runId": self.run_id, "designation": self.designation.value,
+                "period": self.period, "periodFrom": self.period_from.isoformat(),
+                "periodTo": self.period_to.isoformat(),
+                "publishedAt": self.published_at.isoformat(),
+                "participantCode": self.participant}
+
+    @property
+    def trading_days(self) -> list[date]:
+        """Every Trading Day from PeriodFrom to PeriodTo, inclusive."""
+        span = (self.period_to - self.period_from).days
+        return [self.period_from + timedelta(days=i) for i in range(span + 1)]
+
+
+def document_of(body: bytes) -> Any:
+    """Parse a JSON body and return its document: ``data`` of an envelope, else the whole.
+
+    Numbers are parsed as text (never through float); this is for looking, not reading.
+
+    Raises:
+        ValueError: The body is not JSON.
+    """
+    doc = json.loads(body, parse_float=str, parse_int=str)
+    if isinstance(doc, dict) and "data" in doc and set(doc) <= {"transactionId", "data"}:
+        return doc["data"]
+    return doc
+
+
+# --- Throttle ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``calls`` calls in any ``seconds``-long sliding window."""
+
+    calls: int
+    seconds: float
+
+
+PASS_LIMITS: tuple[RateLimit, ...] = (RateLimit(50, 60.0), RateLimit(200, 300.0))
+"""SPEC §7: at most 50 calls a minute and 200 in five minutes."""
+
+
+class Throttle:
+    """A sliding-window rate limiter: blocks (by ``sleep``) until a call is allowed.
+
+    Args:
+        limits: Every limit to hold at once.
+        clock: Monotonic seconds (``time.monotonic``; tests pass a fake clock).
+        sleep: How to wait (``time.sleep``; tests pass a fake that advances the clock).
+        margin: Extra seconds to wait past a window's edge, to stay clear of a server
+            that counts its windows a little differently.
+    """
+
+    def __init__(self, limits: Iterable[RateLimit] = PASS_LIMITS, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep, margin: float = 0.25) -> None:
+        self.limits = tuple(limits)
+        if not self.limits or any(lim.calls < 1 or lim.seconds <= 0 for lim in self.limits):
+            raise ValueError("each rate limit needs at least one call and a positive window")
+        self._clock = clock
+        self._sleep = sleep
+        self._margin = margin
+        self._horizon = max(lim.seconds for lim in self.limits)
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _wait_needed(self, now: float) -> float:
+        while self._times and self._times[0] <= now - self._horizon:
+            self._times.popleft()
+        times = list(self._times)
+        wait = 0.0
+        for lim in self.limits:
+            first_in = bisect_right(times, now - lim.seconds)
+            in_window = times[first_in:]
+            if len(in_window) >= lim.calls:
+                leaving = in_window[-lim.calls]  # once it leaves, one more call fits
+                wait = max(wait, leaving + lim.seconds + self._margin - now)
+        return wait
+
+    def acquire(self) -> float:
+        """Wait until one more call fits every limit, and count it.
+
+        Returns:
+            The seconds waited.
+        """
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait = self._wait_needed(now)
+                if wait <= 0:
+                    self._times.append(now)
+                    return waited
+            log.info("PaSS throttle: waiting %.1f s to stay under the API's rate limits", wait)
+            self._sleep(wait)
+            waited += wait
+
+
+# --- Retry ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How failed calls are retried.
+
+    Attributes:
+        max_attempts: Attempts in all, the first included.
+        backoff_base: Seconds before the first retry; doubled each retry.
+        backoff_cap: The most seconds between two attempts by backoff.
+        max_retry_after: The longest ``Retry-After`` obeyed; a longer one fails the call.
+    """
+
+    max_attempts: int = 5
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    max_retry_after: float = 300.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (1-based): capped, jittered."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return ceiling * (0.5 + rng.random() / 2)  # "equal jitter": half fixed, half random
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+# --- Errors --------------------------------------------------------------------------------
+
+
+class PassApiError(FetchError):
+    """A PaSS API call that failed for good.
+
+    Attributes:
+        operation: What was asked, e.g. ``summary of run 51230``.
+        status: The HTTP status, or None when no response came.
+        code: AEMO's error code, where the response gave one.
+        title: AEMO's error title, where given.
+        detail: AEMO's error detail, where given.
+        transaction_id: AEMO's transactionId, where given.
+    """
+
+    def __init__(self, operation: str, problem: str, *, status: int | None = None,
+                 code: str | None = None, title: str | None = None,
+                 detail: str | None = None, transaction_id: str | None = None) -> None:
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.transaction_id = transaction_id
+        super().__init__(f"PaSS {operation} failed: {problem}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _clean(text: Any, limit: int = 300) -> str | None:
+    """Server text made safe for one line of output."""
+    if text is None:
+        return None
+    out = _CONTROL.sub(" ", str(text)).strip()
+    return out[:limit] + ("..." if len(out) > limit else "")
+
+
+_HINTS = {
+    400: "the request was refused as malformed",
+    401: "the server did not accept the caller's identity; check the participant code "
+         "(--participant / RECON_PARTICIPANT) and the client certificate",
+    403: "the participant is not allowed this data; check the participant code and that "
+         "the certificate is the participant's",
+    404: "no such data is published",
+}
+
+
+def _status_error(operation: str, response: httpx.Response) -> PassApiError:
+    code = title = detail = tid = None
+    extra = 0
+    try:
+        doc = json.loads(response.content)
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict):
+        tid = _clean(doc.get("transactionId"), 80)
+        errors = doc.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            code = _clean(errors[0].get("code"), 60)
+            title = _clean(errors[0].get("title"), 120)
+            detail = _clean(errors[0].get("detail"))
+            extra = len(errors) - 1
+    status = response.status_code
+    parts = [f"HTTP {status}"]
+    if code:
+        parts.append(code)
+    parts.append(title or response.reason_phrase or "error")
+    problem = " ".join(parts)
+    if detail:
+        problem += f": {detail}"
+    if extra:
+        problem += f" (and {extra} more error{'s' if extra > 1 else ''})"
+    if status in _HINTS and not detail:
+        problem += f" ({_HINTS[status]})"
+    if tid:
+        problem += f" [transactionId {tid}]"
+    return PassApiError(operation, problem, status=status, code=code, title=title,
+                        detail=detail, transaction_id=tid)
+
+
+_REFUSED_CLIENT_CERT = (
+    "CERTIFICATE_REQUIRED", "BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_UNKNOWN",
+    "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED", "UNSUPPORTED_CERTIFICATE", "ACCESS_DENIED",
+    "DECRYPT_ERROR", "HANDSHAKE_FAILURE",
+)
+
+
+def _ssl_error_in(exc: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def _tls_refusal(exc: BaseException) -> str | None:
+    """Describe a TLS failure that retrying cannot fix, or None."""
+    err = _ssl_error_in(exc)
+    if err is None:
+        return None
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return ("the server's TLS certificate could not be verified "
+                f"({_clean(err.verify_message, 120)}); give the server's CA with --ca "
+                "or RECON_PASS_CA if it is not in the system's trust store")
+    reason = (err.reason or "").upper()
+    if any(r in reason for r in _REFUSED_CLIENT_CERT):
+        return ("the server refused the TLS client certificate "
+                f"({reason.lower().replace('_', ' ')}); check --cert/--key "
+                "(RECON_PASS_CERT/RECON_PASS_KEY): the Local Certificate AEMO issued to "
+                "the participant is needed")
+    if isinstance(err, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+        return None  # a dropped connection: retryable
+    if "WRONG_VERSION_NUMBER" in reason or "RECORD_LAYER" in reason:
+        return "the server did not answer with TLS; check that the URL is the PaSS API's"
+    return f"TLS failed ({reason.lower().replace('_', ' ') or 'unknown reason'})"
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return "the connection dropped before the response was complete"
+    return type(exc).__name__
+
+
+# --- TLS -----------------------------------------------------------------------------------
+
+
+def client_ssl_context(config: PassConfig) -> ssl.SSLContext:
+    """Build the client's TLS context: verification always on, the client certificate loaded.
+
+    Raises:
+        UsageError: The CA bundle, certificate or key cannot be loaded.
+    """
+    try:
+        if config.ca is not None:
+            ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(config.ca))
+        else:
+            ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+            try:
+                import certifi
+
+                ctx.load_verify_locations(cafile=certifi.where())
+            except (ImportError, OSError, ssl.SSLError):  # pragma: no cover - system store only
+                pass
+    except (OSError, ssl.SSLError):
+        raise UsageError(f"cannot load the CA bundle {config.ca}: not a readable PEM file of "
+                         "CA certificates") from None
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.check_hostname = True
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    if config.cert is not None:
+        password = config.key_password
+
+        def _password() -> str:
+            # Called by OpenSSL only for an encrypted key; never prompt on the terminal.
+            return password or ""
+
+        try:
+            ctx.load_cert_chain(str(config.cert),
+                                str(config.key) if config.key is not None else None,
+                                password=_password)
+        except (OSError, ssl.SSLError):
+            where = str(config.cert) + (f" and {config.key}" if config.key else "")
+            raise UsageError(
+                f"cannot load the client certificate and key from {where}: they must be a PEM "
+                "certificate and its matching private key (for an encrypted key, set "
+                f"{ENV_KEY_PASSWORD})") from None
+    return ctx
+
+
+# --- Client --------------------------------------------------------------------------------
+
+
+class PassClient:
+    """A client of AEMO's WEM Settlement (PaSS) API.
+
+    Args:
+        config: Where and who (see :func:`recon.sources.pass_config.resolve_config`).
+        throttle: The rate limiter (default: SPEC §7's limits on ``clock``/``sleep``).
+        retry: The retry policy.
+        clock: Monotonic seconds, for the default throttle.
+        sleep: How to wait, for the throttle and between retries (tests pass a fake).
+        rng: Random source of the backoff jitter.
+        transport: An httpx transport to use instead of the network (tests only).
+
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, config: PassConfig, *, throttle: Throttle | None = None,
+                 retry: RetryPolicy | None = None,
+                 clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], None] | None = None,
+                 rng: random.Random | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.config = config
+        self._sleep = sleep or time.sleep
+        self.throttle = throttle or Throttle(clock=clock or time.monotonic, sleep=self._sleep)
+        self.retry = retry or RetryPolicy()
+        self._rng = rng or random.Random()
+        self.calls = 0
+        """Requests sent (every attempt counts)."""
+        self._http = httpx.Client(
+            base_url=config.base_url,
+            verify=client_ssl_context(config),
+            timeout=httpx.Timeout(config.timeout),
+            headers={PARTICIPANT_HEADER: config.participant, MARKET_HEADER: MARKET,
+                     "User-Agent": f"recon/{__version__}"},
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def __enter__(self) -> PassClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    @property
+    def participant(self) -> str:
+        """The participant this client calls as."""
+        return self.config.participant
+
+    # -- operations --
+
+    def timeline(self, week: date) -> list[TimelineEntry]:
+        """The runs published for a Trading Week, oldest first.
+
+        Args:
+            week: The Trading Week's first day (a Sunday).
+
+        Raises:
+            PassApiError: The call failed or the answer is not a timeline.
+        """
+        operation = f"timeline of the Trading Week starting {week.isoformat()}"
+        body = self._get(operation, TIMELINE_PATH, JSON_TYPE,
+                         params={"participantCode": self.participant,
+                                 "tradingWeek": week.isoformat()})
+        try:
+            doc = json.loads(body)
+            items = doc.get("data") if isinstance(doc, dict) else doc
+            if not isinstance(items, list):
+                raise ValueError("no 'data' list")
+            entries = [TimelineEntry.from_json(item) for item in items]
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
+            problem = _clean(exc, 200) if not isinstance(exc, ValidationError) else (
+                f"{exc.error_count()} invalid field(s)")
+            raise PassApiError(operation, f"the answer is not a timeline ({problem})") from None
+        return sorted(entries, key=lambda e: (e.published_at, e.run_id))
+
+    def summary(self, run_id: int) -> bytes:
+        """The Summary JSON of a run, as received."""
+        return self._get(f"summary of run {run_id}",
+                         SUMMARY_PATH.format(run_id=int(run_id)), JSON_TYPE)
+
+    def detail(self, run_id: int, trading_day: date) -> bytes:
+        """The Detail JSON of one Settlement Trading Day of a run, as received."""
+        return self._get(f"detail of run {run_id} for {trading_day.isoformat()}",
+                         DETAIL_PATH.format(run_id=int(run_id)), JSON_TYPE,
+                         params={"tradingDay": trading_day.isoformat()})
+
+    def invoice(self, run_id: int) -> bytes:
+        """The Invoice JSON of a run, as received."""
+        return self._get(f"invoice of run {run_id}",
+                         INVOICE_PATH.format(run_id=int(run_id)), JSON_TYPE)
+
+    def invoice_pdf(self, run_id: int) -> bytes:
+        """The Invoice PDF of a run, as received."""
+        return self._get(f"invoice PDF of run {run_id}",
+                         INVOICE_PDF_PATH.format(run_id=int(run_id)), PDF_TYPE)
+
+    # -- the one place requests are made --
+
+    def _get(self, operation: str, path: str, accept: str,
+             params: dict[str, str] | None = None) -> bytes:
+        policy = self.retry
+        last = "no attempt made"
+        for attempt in range(1, policy.max_attempts + 1):
+            self.throttle.acquire()
+            self.calls += 1
+            wait: float
+            try:
+                response = self._http.get(path, params=params, headers={"Accept": accept})
+            except httpx.TransportError as exc:
+                refusal = _tls_refusal(exc)
+                if refusal:
+                    raise PassApiError(operation, refusal) from None
+                last = _transport_reason(exc)
+                wait = policy.backoff(attempt, self._rng)
+            else:
+                status = response.status_code
+                log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status,
+                          len(response.content))
+                if 200 <= status < 300:
+                    return self._checked(operation, response, accept)
+                if status == TOO_MANY_REQUESTS or status in RETRYABLE_STATUS:
+                    asked = parse_retry_after(response.headers.get("Retry-After"))
+                    if asked is not None and asked > policy.max_retry_after:
+                        raise PassApiError(
+                            operation, f"HTTP {status}: the server asked to wait {asked:.0f} s, "
+                            f"longer than recon waits ({policy.max_retry_after:.0f} s); "
+                            "try again later", status=status)
+                    last = f"HTTP {status} {response.reason_phrase}".strip()
+                    if asked is not None:
+                        wait = asked
+                    elif status == TOO_MANY_REQUESTS:
+                        wait = max(policy.backoff(attempt, self._rng), 1.0)
+                    else:
+                        wait = policy.backoff(attempt, self._rng)
+                else:
+                    raise _status_error(operation, response)
+            if attempt == policy.max_attempts:
+                break
+            log.warning("PaSS %s: %s; retrying in %.1f s (attempt %d of %d)", operation, last,
+                        wait, attempt + 1, policy.max_attempts)
+            self._sleep(wait)
+        raise PassApiError(operation, f"{last}; gave up after {policy.max_attempts} attempts")
+
+    @staticmethod
+    def _checked(operation: str, response: httpx.Response, accept: str) -> bytes:
+        body = response.content
+        if accept == PDF_TYPE:
+            if not body.lstrip()[:5] == b"%PDF-":
+                raise PassApiError(operation, "the answer is not a PDF",
+                                   status=response.status_code)
+        else:
+            try:
+                document_of(body)
+            except ValueError:
+                raise PassApiError(operation, "the answer is not JSON",
+                                   status=response.status_code) from None
+        return body

@@ -1,0 +1,224 @@
+"""Where the PaSS API client's settings come from (SPEC §7).
+
+Each setting is taken from the first place that gives it, in this order:
+
+1. a command-line option (``--url``, ``--cert``, ``--key``, ``--ca``, ``--participant``,
+   ``--timeout``);
+2. an environment variable (``RECON_PASS_URL``, ``RECON_PASS_CERT``, ``RECON_PASS_KEY``,
+   ``RECON_PASS_CA``, ``RECON_PARTICIPANT``, ``RECON_PASS_TIMEOUT``);
+3. the ``[pass]`` table of a TOML config file: the one given with ``--config`` (or
+   ``RECON_CONFIG``), else ``config.toml`` in the user's config directory
+   (``~/.config/recon/config.toml`` on Linux), if it exists.
+
+A config file looks like::
+
+    [pass]
+    url = "https://pass.example.com/wem-settlement/v1"
+    participant = "SWANGEN"
+    cert = "certs/swangen.crt"      # relative paths are read from the file's folder
+    key = "certs/swangen.key"
+    ca = "certs/pass-ca.pem"        # optional: trust this CA instead of the system's
+    timeout = 30                    # seconds, optional
+
+There is no default host: AEMO gives each participant its URL. Only ``https`` URLs are
+accepted and TLS verification is always on. The certificate and key are never read here,
+only located; their contents never appear in logs or messages. A passphrase for an
+encrypted key is read from ``RECON_PASS_KEY_PASSWORD`` only, never from a file or option.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from recon.errors import UsageError
+
+ENV_URL = "RECON_PASS_URL"
+ENV_CERT = "RECON_PASS_CERT"
+ENV_KEY = "RECON_PASS_KEY"
+ENV_CA = "RECON_PASS_CA"
+ENV_PARTICIPANT = "RECON_PARTICIPANT"
+ENV_TIMEOUT = "RECON_PASS_TIMEOUT"
+ENV_CONFIG = "RECON_CONFIG"
+ENV_KEY_PASSWORD = "RECON_PASS_KEY_PASSWORD"
+
+DEFAULT_TIMEOUT = 30.0
+CONFIG_TABLE = "pass"
+
+
+@dataclass(frozen=True)
+class PassConfig:
+    """Resolved settings of the PaSS API client.
+
+    Attributes:
+        base_url: The API's base URL, ``https://...``, without a trailing slash.
+        participant: The participant code sent as ``x-initiatingParticipantId``.
+        cert: PEM file of the TLS client certificate (the Local Certificate). It may also
+            hold the key. None only for tests that show a server refusing a client
+            without one; :func:`resolve_config` always requires it.
+        key: PEM file of the client key, if not in ``cert``.
+        ca: PEM CA bundle to verify the server with, instead of the system's trust store.
+        timeout: Seconds to wait to connect, and between bytes when reading.
+        key_password: Passphrase of an encrypted key (from ``RECON_PASS_KEY_PASSWORD``).
+    """
+
+    base_url: str
+    participant: str
+    cert: Path | None
+    key: Path | None = None
+    ca: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    key_password: str | None = None
+
+    def __repr__(self) -> str:
+        # Never show the key passphrase.
+        return (f"PassConfig(base_url={self.base_url!r}, participant={self.participant!r}, "
+                f"cert={self.cert!s}, key={self.key!s}, ca={self.ca!s}, "
+                f"timeout={self.timeout})")
+
+
+def default_config_path() -> Path:
+    """Return the default config file: ``config.toml`` in the user's recon config dir."""
+    return platformdirs.user_config_path("recon") / "config.toml"
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
+    table = doc.get(CONFIG_TABLE, {})
+    if not isinstance(table, dict):
+        raise UsageError(f"config file {path}: [{CONFIG_TABLE}] must be a table")
+    known = {"url", "participant", "cert", "key", "ca", "timeout"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise UsageError(f"config file {path}: unknown key(s) in [{CONFIG_TABLE}]: "
+                         f"{', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    return table
+
+
+def _pick(name: str, option: Any, env: Mapping[str, str], env_name: str,
+          table: Mapping[str, Any]) -> tuple[Any, str]:
+    """Return (value, where it came from) for the first source that sets it."""
+    if option not in (None, ""):
+        return option, "option"
+    if env.get(env_name):
+        return env[env_name], "env"
+    if table.get(name) not in (None, ""):
+        return table[name], "config"
+    return None, ""
+
+
+def _path(value: Any, origin: str, config_dir: Path | None, what: str,
+          option: str, env_name: str) -> Path:
+    if not isinstance(value, (str, os.PathLike)):
+        raise UsageError(f"{what} must be a file path (config key or {option} / {env_name})")
+    path = Path(value).expanduser()
+    if origin == "config" and config_dir is not None and not path.is_absolute():
+        path = config_dir / path
+    if not path.is_file():
+        source = _origin_text(origin, option, env_name)
+        raise UsageError(f"{what} file not found: {path} (from {source})")
+    return path
+
+
+def _origin_text(origin: str, option: str, env_name: str) -> str:
+    return {"option": option, "env": env_name}.get(origin, "the config file")
+
+
+def resolve_config(*, url: str | None = None, participant: str | None = None,
+                   cert: str | os.PathLike[str] | None = None,
+                   key: str | os.PathLike[str] | None = None,
+                   ca: str | os.PathLike[str] | None = None,
+                   timeout: float | None = None,
+                   config_file: str | os.PathLike[str] | None = None,
+                   env: Mapping[str, str] | None = None) -> PassConfig:
+    """Resolve the client's settings from options, environment and config file.
+
+    Args:
+        url: ``--url``.
+        participant: ``--participant``.
+        cert: ``--cert``.
+        key: ``--key``.
+        ca: ``--ca``.
+        timeout: ``--timeout`` in seconds.
+        config_file: ``--config``; when given (or ``RECON_CONFIG`` is set) the file
+            must exist. Otherwise the default config file is read if it exists.
+        env: The environment (default ``os.environ``); tests pass their own.
+
+    Returns:
+        The settings, with every file checked to exist.
+
+    Raises:
+        UsageError: A required setting is missing, a file does not exist, the URL is
+            not https, the timeout is not a positive number, or the config file is bad.
+    """
+    env = os.environ if env is None else env
+    table: dict[str, Any] = {}
+    config_dir: Path | None = None
+    explicit = config_file or env.get(ENV_CONFIG)
+    config_path = Path(explicit).expanduser() if explicit else default_config_path()
+    if explicit or config_path.is_file():
+        if explicit and not config_path.is_file():
+            raise UsageError(f"config file not found: {config_path}")
+        table = _read_config_file(config_path)
+        config_dir = config_path.parent
+
+    url_v, _ = _pick("url", url, env, ENV_URL, table)
+    part_v, _ = _pick("participant", participant, env, ENV_PARTICIPANT, table)
+    cert_v, cert_o = _pick("cert", cert, env, ENV_CERT, table)
+    key_v, key_o = _pick("key", key, env, ENV_KEY, table)
+    ca_v, ca_o = _pick("ca", ca, env, ENV_CA, table)
+    timeout_v, _ = _pick("timeout", timeout, env, ENV_TIMEOUT, table)
+
+    missing = [f"{what} ({opt}, {env_name} or '{name}' in [{CONFIG_TABLE}] of {config_path})"
+               for what, value, opt, env_name, name in (
+                   ("the PaSS base URL", url_v, "--url", ENV_URL, "url"),
+                   ("the participant code", part_v, "--participant", ENV_PARTICIPANT,
+                    "participant"),
+                   ("the client certificate", cert_v, "--cert", ENV_CERT, "cert"))
+               if value in (None, "")]
+    if missing:
+        raise UsageError("missing " + "; ".join(missing))
+
+    base_url = str(url_v).strip().rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise UsageError(f"the PaSS URL must be an https:// URL with a host, got {base_url!r}")
+    if parts.username or parts.password:
+        raise UsageError("the PaSS URL must not carry a user name or password")
+
+    participant_code = str(part_v).strip().upper()
+    if not re.fullmatch(r"[A-Z0-9_]+", participant_code):
+        raise UsageError(f"participant code {participant_code!r} is not of the form [A-Z0-9_]+")
+
+    try:
+        timeout_f = float(timeout_v) if timeout_v not in (None, "") else DEFAULT_TIMEOUT
+    except (TypeError, ValueError):
+        raise UsageError(f"timeout must be a number of seconds, got {timeout_v!r}") from None
+    if not timeout_f > 0:
+        raise UsageError(f"timeout must be a positive number of seconds, got {timeout_v!r}")
+
+    return PassConfig(
+        base_url=base_url,
+        participant=participant_code,
+        cert=_path(cert_v, cert_o, config_dir, "client certificate", "--cert", ENV_CERT),
+        key=(_path(key_v, key_o, config_dir, "client key", "--key", ENV_KEY)
+             if key_v not in (None, "") else None),
+        ca=(_path(ca_v, ca_o, config_dir, "CA bundle", "--ca", ENV_CA)
+            if ca_v not in (None, "") else None),
+        timeout=timeout_f,
+        key_password=env.get(ENV_KEY_PASSWORD) or None,
+    )

@@ -1,0 +1,473 @@
+"""The PaSS API client: config, throttle, retries, errors and TLS, against the emulator.
+
+Every network call goes to the emulator on 127.0.0.1 over real mutual TLS; waiting is done
+on a fake clock, so the module runs in about a second.
+"""
+
+from __future__ import annotations
+
+import random
+import ssl
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from recon.emulator import Faults, PassEmulator
+from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
+from recon.errors import EXIT_CANNOT_RUN, FetchError, UsageError
+from recon.sources.pass_api import (
+    PASS_LIMITS,
+    PassApiError,
+    PassClient,
+    RateLimit,
+    RetryPolicy,
+    Throttle,
+    document_of,
+    parse_retry_after,
+)
+from recon.sources.pass_config import PassConfig, resolve_config
+
+WEEK = date(2024, 12, 1)
+RUN = 900101
+
+
+# --- fixtures (the emulator's own conftest is not visible from here) -----------------------
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    return write_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_mini_week(tmp_path_factory.mktemp("mini_week"))
+
+
+@pytest.fixture(scope="module")
+def server(pki: TestPki, data_dir: Path) -> Iterator[PassEmulator]:
+    with PassEmulator(data_dir, pki.server_cert, pki.server_key, pki.ca) as emu:
+        yield emu
+
+
+@pytest.fixture()
+def emu(server: PassEmulator) -> PassEmulator:
+    """The module's emulator with its faults and request log reset."""
+    server.set_faults(Faults())
+    server.requests.clear()
+    server.refused_handshakes.clear()
+    return server
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every request on 127.0.0.1 even where a proxy is configured."""
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy",
+                 "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _config(emu: PassEmulator, pki: TestPki, **over: object) -> PassConfig:
+    fields: dict[str, object] = {"base_url": emu.url, "participant": "SWANGEN",
+                                 "cert": pki.client_cert, "key": pki.client_key,
+                                 "ca": pki.ca, "timeout": 5.0}
+    fields.update(over)
+    return PassConfig(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture()
+def client(emu: PassEmulator, pki: TestPki, clock: FakeClock) -> Iterator[PassClient]:
+    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep,
+                    rng=random.Random(1)) as c:
+        yield c
+
+
+def _statuses(emu: PassEmulator) -> list[int]:
+    return [r.status for r in emu.requests]
+
+
+# --- config --------------------------------------------------------------------------------
+
+
+def _files(tmp_path: Path) -> dict[str, Path]:
+    out = {}
+    for name in ("a.pem", "a.key", "b.pem", "b.key", "c.pem", "c.key", "ca.pem"):
+        (tmp_path / name).write_text("placeholder\n")
+        out[name] = tmp_path / name
+    return out
+
+
+def test_config_precedence_option_env_file(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[pass]\nurl = "https://file.example/api/"\nparticipant = "FILEP"\n'
+                   'cert = "c.pem"\nkey = "c.key"\nca = "ca.pem"\ntimeout = 12\n')
+    env = {"RECON_PASS_URL": "https://env.example", "RECON_PASS_CERT": str(f["b.pem"]),
+           "RECON_PARTICIPANT": "envp"}
+    got = resolve_config(url="https://opt.example", cert=f["a.pem"], config_file=cfg, env=env)
+    assert got.base_url == "https://opt.example"
+    assert got.cert == f["a.pem"]
+    assert got.participant == "ENVP"  # env beats file; upper-cased
+    assert got.key == f["c.key"]  # file, relative to the file's folder
+    assert got.ca == f["ca.pem"]
+    assert got.timeout == 12.0
+
+    got = resolve_config(config_file=cfg, env={})
+    assert got.base_url == "https://file.example/api"  # trailing slash dropped
+    assert (got.participant, got.cert) == ("FILEP", f["c.pem"])
+
+
+def test_config_default_file_via_env_and_missing_settings(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    with pytest.raises(UsageError) as err:
+        resolve_config(env={"RECON_CONFIG": str(tmp_path / "none.toml")})
+    assert "config file not found" in str(err.value)
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    with pytest.raises(UsageError) as err:
+        resolve_config(config_file=empty, env={})
+    text = str(err.value)
+    assert "--url" in text and "RECON_PASS_URL" in text and "--participant" in text
+    assert "--cert" in text and err.value.exit_code == EXIT_CANNOT_RUN
+    ok = resolve_config(env={"RECON_PASS_URL": "https://h", "RECON_PARTICIPANT": "P1",
+                             "RECON_PASS_CERT": str(f["a.pem"]), "RECON_PASS_TIMEOUT": "3.5"},
+                        config_file=empty)
+    assert ok.timeout == 3.5 and ok.key is None and ok.ca is None
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"url": "http://plain.example"}, "https://"),
+    ({"url": "https://u:p@h.example"}, "user name"),
+    ({"timeout": -1}, "positive"),
+    ({"participant": "bad code!"}, "participant code"),
+    ({"cert": "/nonexistent/cert.pem"}, "not found"),
+])
+def test_config_refuses_bad_settings(tmp_path: Path, kwargs: dict[str, object],
+                                     needle: str) -> None:
+    f = _files(tmp_path)
+    base: dict[str, object] = {"url": "https://h.example", "participant": "SWANGEN",
+                               "cert": f["a.pem"], "config_file": None}
+    base.update(kwargs)
+    empty = tmp_path / "e.toml"
+    empty.write_text("")
+    base["config_file"] = empty
+    with pytest.raises(UsageError) as err:
+        resolve_config(env={}, **base)  # type: ignore[arg-type]
+    assert needle in str(err.value)
+
+
+def test_config_file_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[pass\n")
+    with pytest.raises(UsageError, match="not valid TOML"):
+        resolve_config(config_file=bad, env={})
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text('[pass]\nusername = "x"\n')
+    with pytest.raises(UsageError, match="unknown key"):
+        resolve_config(config_file=unknown, env={})
+
+
+def test_key_password_not_in_repr(tmp_path: Path) -> None:
+    cfg = PassConfig("https://h", "P", tmp_path / "c.pem", key_password="s3cret-pass")
+    assert "s3cret-pass" not in repr(cfg)
+
+
+def test_encrypted_key_needs_its_password(tmp_path: Path, pki: TestPki) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(pki.client_key.read_bytes(), password=None)
+    locked = tmp_path / "locked.key"
+    locked.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"open sesame")))
+    with pytest.raises(UsageError, match="RECON_PASS_KEY_PASSWORD"):
+        PassClient(PassConfig("https://127.0.0.1:1", "SWANGEN", pki.client_cert, locked))
+    PassClient(PassConfig("https://127.0.0.1:1", "SWANGEN", pki.client_cert, locked,
+                          key_password="open sesame")).close()
+    env = {"RECON_PASS_KEY_PASSWORD": "open sesame", "RECON_PASS_URL": "https://h",
+           "RECON_PARTICIPANT": "SWANGEN", "RECON_PASS_CERT": str(pki.client_cert),
+           "RECON_PASS_KEY": str(locked)}
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    assert resolve_config(env=env, config_file=empty).key_password == "open sesame"
+
+
+def test_bad_certificate_file_is_a_usage_error(tmp_path: Path, pki: TestPki) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    with pytest.raises(UsageError) as err:
+        PassClient(PassConfig("https://127.0.0.1:1", "SWANGEN", junk, pki.client_key, pki.ca))
+    assert "cannot load the client certificate" in str(err.value)
+    assert "not base64" not in str(err.value)
+
+
+# --- throttle ------------------------------------------------------------------------------
+
+
+def _max_in_window(times: list[float], seconds: float) -> int:
+    return max(sum(1 for u in times if t - seconds < u <= t) for t in times)
+
+
+def test_throttle_holds_both_limits_on_a_fake_clock() -> None:
+    clock = FakeClock()
+    calls: list[float] = []
+    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    for _ in range(600):
+        throttle.acquire()
+        calls.append(clock())
+        clock.now += 0.01  # each call takes a little time
+    assert _max_in_window(calls, 60.0) <= 50
+    assert _max_in_window(calls, 300.0) <= 200
+    # ...and it does not wait much longer than it must: 600 calls need about 15 minutes.
+    assert calls[-1] - calls[0] < 3 * 300 + 60
+
+
+def test_throttle_does_not_wait_under_the_limit() -> None:
+    clock = FakeClock()
+    throttle = Throttle((RateLimit(5, 10.0),), clock=clock, sleep=clock.sleep)
+    for _ in range(5):
+        assert throttle.acquire() == 0.0
+    waited = throttle.acquire()
+    assert waited == pytest.approx(10.25)
+    assert PASS_LIMITS == (RateLimit(50, 60.0), RateLimit(200, 300.0))
+
+
+def test_client_throttles_real_calls(emu: PassEmulator, client: PassClient,
+                                     clock: FakeClock) -> None:
+    stamps: list[float] = []
+    original = client.throttle.acquire
+
+    def acquire() -> float:
+        waited = original()
+        stamps.append(clock())
+        return waited
+
+    client.throttle.acquire = acquire  # type: ignore[method-assign]
+    for _ in range(110):
+        client.timeline(WEEK)
+    assert len(emu.requests) == 110
+    assert _max_in_window(stamps, 60.0) <= 50
+    assert sum(clock.sleeps) >= 2 * 60  # 110 calls cannot fit in under two minutes
+    # (the five-minute limit is shown over 600 calls in the test above)
+
+
+# --- retries -------------------------------------------------------------------------------
+
+
+def test_429_then_success_respects_retry_after(emu: PassEmulator, client: PassClient,
+                                               clock: FakeClock) -> None:
+    emu.set_faults(Faults(status_429=2, retry_after=7))
+    body = client.summary(RUN)
+    assert document_of(body)["runId"] == str(RUN)
+    assert _statuses(emu) == [429, 429, 200]
+    assert clock.sleeps == [7.0, 7.0]
+
+
+def test_retry_after_longer_than_allowed_fails_at_once(emu: PassEmulator, pki: TestPki,
+                                                       clock: FakeClock) -> None:
+    emu.set_faults(Faults(status_429=1, retry_after=3600))
+    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep) as c, \
+            pytest.raises(PassApiError) as err:
+        c.summary(RUN)
+    assert "asked to wait 3600 s" in str(err.value)
+    assert _statuses(emu) == [429] and clock.sleeps == []
+
+
+def test_503_twice_then_success_backs_off(emu: PassEmulator, client: PassClient,
+                                          clock: FakeClock) -> None:
+    emu.set_faults(Faults(status_503=2))
+    assert client.invoice(RUN)
+    assert _statuses(emu) == [503, 503, 200]
+    assert len(clock.sleeps) == 2
+    policy = RetryPolicy()
+    assert policy.backoff_base / 2 <= clock.sleeps[0] <= policy.backoff_base
+    assert policy.backoff_base <= clock.sleeps[1] <= 2 * policy.backoff_base
+
+
+def test_503_forever_gives_up_after_max_attempts(emu: PassEmulator, pki: TestPki,
+                                                 clock: FakeClock) -> None:
+    emu.set_faults(Faults(status_503=100))
+    retry = RetryPolicy(max_attempts=4, backoff_base=1, backoff_cap=2)
+    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep, retry=retry) as c, \
+            pytest.raises(FetchError) as err:
+        c.invoice(RUN)
+    assert _statuses(emu) == [503] * 4
+    assert "gave up after 4 attempts" in str(err.value)
+    assert all(s <= 2 for s in clock.sleeps)  # capped
+
+
+def test_backoff_is_capped_and_jittered() -> None:
+    policy = RetryPolicy(backoff_base=0.5, backoff_cap=30)
+    rng = random.Random(3)
+    waits = [policy.backoff(n, rng) for n in range(1, 12)]
+    assert all(w <= 30 for w in waits)
+    assert waits[-1] >= 15
+    assert len({round(w, 6) for w in waits[-3:]}) == 3  # jittered, not constant
+
+
+def test_404_is_not_retried_and_names_aemo_error(emu: PassEmulator, client: PassClient,
+                                                 clock: FakeClock) -> None:
+    with pytest.raises(PassApiError) as err:
+        client.summary(123456)
+    e = err.value
+    assert isinstance(e, FetchError) and e.exit_code == EXIT_CANNOT_RUN
+    assert (e.status, e.code, e.title) == (404, "NOT_FOUND", "Not Found")
+    assert "summary of run 123456" in str(e) and "NOT_FOUND Not Found" in str(e)
+    assert _statuses(emu) == [404] and clock.sleeps == []
+
+
+def test_400_401_403_are_not_retried(emu: PassEmulator, pki: TestPki, client: PassClient,
+                                     clock: FakeClock) -> None:
+    with pytest.raises(PassApiError) as err:
+        client.timeline(date(2024, 12, 2))  # a Monday
+    assert err.value.status == 400 and "BAD_REQUEST" in str(err.value)
+    with PassClient(_config(emu, pki, participant="OTHERCO"), clock=clock,
+                    sleep=clock.sleep) as other, pytest.raises(PassApiError) as err:
+        other.summary(RUN)
+    assert err.value.status == 403 and "FORBIDDEN" in str(err.value)
+    assert "OTHERCO" not in str(err.value)  # a header value never appears
+    assert _statuses(emu) == [400, 403] and clock.sleeps == []
+    # 401: the identity header left out (httpx directly, with the good certificate).
+    ctx = ssl.create_default_context(cafile=str(pki.ca))
+    ctx.load_cert_chain(str(pki.client_cert), str(pki.client_key))
+    with httpx.Client(verify=ctx) as raw:
+        r = raw.get(f"{emu.url}/statements/{RUN}/summary", headers={"x-market": "WEM"})
+    assert r.status_code == 401
+    assert r.json()["errors"][0]["code"] == "UNAUTHORIZED"
+
+
+def test_timeout_is_retried(emu: PassEmulator, pki: TestPki, clock: FakeClock) -> None:
+    emu.set_faults(Faults(slow=0.6, slow_count=1))
+    with PassClient(_config(emu, pki, timeout=0.2), clock=clock, sleep=clock.sleep) as c:
+        assert c.invoice_pdf(RUN).startswith(b"%PDF-")
+    assert len(clock.sleeps) == 1
+    assert [r.status for r in emu.requests][-1] == 200
+
+
+def test_dropped_connection_is_retried(emu: PassEmulator, client: PassClient,
+                                       data_dir: Path) -> None:
+    emu.set_faults(Faults(drop=1, path="/pdf$"))
+    assert client.invoice_pdf(RUN) == (data_dir / f"invoice_{RUN}.pdf").read_bytes()
+    assert [r.fault for r in emu.requests] == ["drop", None]
+
+
+def test_headers_sent(emu: PassEmulator, pki: TestPki) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"transactionId": "t", "data": []})
+
+    cfg = _config(emu, pki)
+    with PassClient(cfg, transport=httpx.MockTransport(handler)) as c:
+        assert c.timeline(WEEK) == []
+    req = seen[0]
+    assert req.headers["x-initiatingParticipantId"] == "SWANGEN"
+    assert req.headers["x-market"] == "WEM"
+    assert req.url.params["tradingWeek"] == "2024-12-01"
+    assert req.url.params["participantCode"] == "SWANGEN"
+
+
+def test_error_body_without_aemo_shape(emu: PassEmulator, pki: TestPki) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(418, text="<html>teapot</html>")
+
+    with PassClient(_config(emu, pki), transport=httpx.MockTransport(handler)) as c, \
+            pytest.raises(PassApiError) as err:
+        c.invoice(RUN)
+    assert "HTTP 418" in str(err.value) and "<html>" not in str(err.value)
+
+
+def test_non_pdf_and_non_json_answers_are_errors(emu: PassEmulator, pki: TestPki) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/timeline":
+            return httpx.Response(200, json={"transactionId": "t", "data": [{"runId": 1}]})
+        return httpx.Response(200, content=b"garbage")
+
+    with PassClient(_config(emu, pki), transport=httpx.MockTransport(handler)) as c:
+        with pytest.raises(PassApiError, match="not a PDF"):
+            c.invoice_pdf(RUN)
+        with pytest.raises(PassApiError, match="not JSON"):
+            c.summary(RUN)
+        with pytest.raises(PassApiError, match="not a timeline"):
+            c.timeline(WEEK)
+
+
+def test_parse_retry_after() -> None:
+    now = datetime(2024, 12, 1, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("12") == 12.0
+    assert parse_retry_after("1.5") == 1.5
+    later = now + timedelta(seconds=30)
+    http_date = later.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert parse_retry_after(http_date, now=now) == pytest.approx(30)
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+# --- TLS -----------------------------------------------------------------------------------
+
+
+def _pem_fragments(*paths: Path) -> list[str]:
+    out = []
+    for p in paths:
+        lines = [ln for ln in p.read_text().splitlines() if ln and not ln.startswith("-----")]
+        out.extend(lines[:2])
+    return out
+
+
+@pytest.mark.parametrize("which", ["none", "wrong"])
+def test_client_certificate_missing_or_wrong_is_refused(
+        which: str, emu: PassEmulator, pki: TestPki, clock: FakeClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    cert, key = (None, None) if which == "none" else (pki.wrong_cert, pki.wrong_key)
+    caplog.set_level("DEBUG")
+    with PassClient(_config(emu, pki, cert=cert, key=key), clock=clock,
+                    sleep=clock.sleep) as c, pytest.raises(PassApiError) as err:
+        c.summary(RUN)
+    text = str(err.value)
+    assert "refused the TLS client certificate" in text
+    assert clock.sleeps == []  # not retried
+    assert emu.requests == []  # no request got through
+    assert len(emu.refused_handshakes) == 1
+    for fragment in _pem_fragments(pki.client_key, pki.wrong_key, pki.wrong_cert):
+        assert fragment not in text and fragment not in caplog.text
+
+
+def test_untrusted_server_is_refused(emu: PassEmulator, pki: TestPki, tmp_path: Path,
+                                     clock: FakeClock) -> None:
+    other_ca = write_test_pki(tmp_path / "other").ca
+    with PassClient(_config(emu, pki, ca=other_ca), clock=clock, sleep=clock.sleep) as c, \
+            pytest.raises(PassApiError) as err:
+        c.summary(RUN)
+    assert "server's TLS certificate could not be verified" in str(err.value)
+    assert clock.sleeps == []
+
+
+def test_combined_cert_and_key_file(emu: PassEmulator, pki: TestPki, clock: FakeClock) -> None:
+    with PassClient(_config(emu, pki, cert=pki.client_combined, key=None), clock=clock,
+                    sleep=clock.sleep) as c:
+        entries = c.timeline(WEEK)
+    assert [e.run_id for e in entries] == [900101, 900202]
+    assert [e.designation.value for e in entries] == ["INITIAL", "ADJ1"]
+    assert entries[0].trading_days[0] == WEEK and len(entries[0].trading_days) == 7
+
+
+def test_connection_refused_gives_up_cleanly(pki: TestPki, clock: FakeClock) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = PassConfig(f"https://127.0.0.1:{port}", "SWANGEN", pki.client_cert, pki.client_key,
+                     pki.ca, timeout=1)
+    with PassClient(cfg, clock=clock, sleep=clock.sleep,
+                    retry=RetryPolicy(max_attempts=3)) as c, pytest.raises(FetchError) as err:
+        c.summary(RUN)
+    assert "could not connect" in str(err.value) and len(clock.sleeps) == 2
