@@ -20,7 +20,7 @@ from recon.models.findings import Finding
 from recon.models.results import CheckResult, InputRecord
 from recon.models.statements import SummaryStatement
 from recon.sources.csv_table import header_names
-from recon.sources.detail_csv import ZIP_MAGIC, iter_detail_parts
+from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
 from recon.sources.detail_long import AWST_TZ, long_frame
 from recon.sources.files import read_bytes
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -36,7 +36,7 @@ def _is_detail(path: Path, limits: Limits) -> bool:
             head = f.read(4)
     except OSError as e:
         raise InputError(path, f"cannot be read: {e.strerror or e}") from None
-    if head == ZIP_MAGIC:
+    if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         return True
     data = read_bytes(path, limits)
     return "Settlement Trading Day" in header_names(data, str(path), limits)

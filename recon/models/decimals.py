@@ -8,7 +8,7 @@ change: exponents (``1e-05``), a leading ``+``, more than 8 decimals, NaN, Infin
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer
@@ -88,7 +88,12 @@ def _coerce(value: object) -> Decimal:
     raise DecimalFormatError(f"{value!r} is not a number")
 
 
-Dec8 = Annotated[Decimal, BeforeValidator(_coerce), PlainSerializer(str, return_type=str)]
+def _plain(value: Decimal) -> str:
+    """Dump as plain digits (``0.00000001``, never ``1E-8``), which :func:`parse_decimal` reads."""
+    return format(value, "f")
+
+
+Dec8 = Annotated[Decimal, BeforeValidator(_coerce), PlainSerializer(_plain, return_type=str)]
 """A pydantic field type: an exact Decimal(23,8), read from text or Decimal, dumped as text."""
 
 
@@ -103,5 +108,6 @@ def _coerce_money(value: object) -> Decimal:
     return _coerce(value)
 
 
-Money = Annotated[Decimal, BeforeValidator(_coerce_money), PlainSerializer(str, return_type=str)]
+Money = Annotated[Decimal, BeforeValidator(_coerce_money),
+                  PlainSerializer(_plain, return_type=str)]
 """A pydantic field type for invoice amounts: exact, from text or Decimal, dumped as text."""

@@ -94,6 +94,8 @@ def read_csv_table(data: bytes, source: str, columns: tuple[str, ...], *,
             frame = frame.with_columns(pl.lit(source).alias("__file"),
                                        (pl.int_range(pl.len(), dtype=pl.Int64) + 2)
                                        .alias("__line"))
+            # A blank line reads as a row of nulls; skip it as the slow path does.
+            frame = frame.filter(~pl.all_horizontal(pl.col(names).is_null()))
             return frame.select(*columns, "__file", "__line"), []
     except (UnicodeDecodeError, pl.exceptions.PolarsError) as e:
         log.debug("fast CSV path declined %s: %s", source, e)

@@ -20,6 +20,7 @@ from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import DETAIL_COLUMNS, combine_details, validate_detail
 
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 Progress = Callable[[int, int], None]
 """Called with (members done, members in all) as a Detail file is read."""
 
@@ -115,7 +116,7 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
             magic = f.read(4)
     except OSError as e:
         raise InputError(p, f"cannot be read: {e.strerror or e}") from None
-    if magic != ZIP_MAGIC:
+    if magic not in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits)
         if progress:
             progress(1, 1)

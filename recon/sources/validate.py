@@ -13,6 +13,7 @@ fast casts are lenient (polars rounds a 9th decimal and accepts ``1e-05``).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -49,6 +50,8 @@ MAX_FINDINGS_PER_CHECK = 200
 
 _VALUE_RE = f"^{DECIMAL_PATTERN}$"
 _DATE_FMT = "%Y-%m-%d"
+_DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+"""A Trading Day as the Guide writes it, ``yyyy-mm-dd``: no time, week or basic form."""
 
 
 class ColumnsError(InputError):
@@ -245,7 +248,10 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
                     variable=var, source=where)
             continue
         try:
-            day = date.fromisoformat((ts or "").strip())
+            ts_s = (ts or "").strip()
+            if not re.match(_DATE_RE, ts_s):
+                raise ValueError(ts_s)
+            day = date.fromisoformat(ts_s)
         except ValueError:
             out.add("data.timestamp", f"Timestamp {ts!r} is not a date (yyyy-mm-dd); the row "
                     "was not used.", variable=var, timestamp=ts, source=where)
@@ -363,10 +369,8 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
         pl.col("__file").alias("source_file"),
         pl.col("__line").cast(pl.Int64).alias("source_line"),
     ).with_columns(
-        pl.col("std_text").str.strptime(pl.Date, _DATE_FMT, strict=False)
-        .alias("settlement_trading_day"),
-        pl.col("ts_text").str.slice(0, 10).str.strptime(pl.Date, _DATE_FMT, strict=False)
-        .alias("timestamp"),
+        _strict_date("std_text").alias("settlement_trading_day"),
+        _strict_date("ts_text").alias("timestamp"),
     )
 
     # Variables: decode each distinct name once.
@@ -436,6 +440,13 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
                     raw.get_column("__file").unique().to_list()})
     return DetailStatement(header=header, days=days, frame=frame, source=source, sources=files,
                            form=form, findings=out.close())
+
+
+def _strict_date(col: str) -> pl.Expr:
+    """Parse ``yyyy-mm-dd`` text to a date; anything else (``2024-12-01junk``) is null."""
+    c = pl.col(col)
+    return pl.when(c.str.contains(_DATE_RE)).then(c.str.strptime(pl.Date, _DATE_FMT,
+                                                                 strict=False))
 
 
 def _header_strings(h: RunHeader) -> tuple[str, ...]:

@@ -1,0 +1,180 @@
+"""``recon decode PATH --out FILE``: outputs, exit status and messages (SPEC §6)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import click
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from recon.cli.decode_cmd import decode as decode_command
+from recon.cli.main import main
+
+Writer = Callable[[str, bytes], Path]
+I48 = [f"{k}.125" for k in range(1, 49)]
+EXPECTED_COUNT = 1 + 48 + 1
+EXPECTED_SUM = (Decimal("-1234.56789012") + sum(Decimal(v) for v in I48)
+                + Decimal("0.00071234"))
+
+
+def clean_detail(w: SimpleNamespace) -> bytes:
+    """Return a clean Detail ZIP (one member) holding 50 values.
+
+    Args:
+        w: The ``wem_csv`` writers.
+    """
+    rows = [
+        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["-1234.56789012"]),
+        w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", I48),
+        w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"]),
+    ]
+    return w.zip_bytes({"SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv":
+                        w.detail_bytes(rows)})
+
+
+def stderr_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Return the non-empty lines written to stderr so far.
+
+    Args:
+        capsys: pytest's capture fixture.
+    """
+    return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def w(wem_csv: SimpleNamespace) -> SimpleNamespace:
+    """Short alias of the ``wem_csv`` writers."""
+    return wem_csv
+
+
+@pytest.mark.parametrize("progress", [[], ["--no-progress"]])
+def test_decode_to_parquet(w: SimpleNamespace, write_file: Writer, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str], progress: list[str]) -> None:
+    src = write_file("detail.zip", clean_detail(w))
+    out = tmp_path / "out" / "long.parquet"
+    out.parent.mkdir()
+    assert main(["decode", str(src), "--out", str(out), *progress]) == 0
+    captured = capsys.readouterr()
+    assert f"Wrote {EXPECTED_COUNT} values" in captured.out
+    table = pq.read_table(out)
+    assert table.num_rows == EXPECTED_COUNT
+    assert table.schema.field("value").type == pa.decimal128(23, 8)
+    values = table.column("value").to_pylist()
+    assert sum(values, Decimal(0)) == EXPECTED_SUM
+    assert values[0] == Decimal("-1234.56789012")
+    assert table.column("position").to_pylist()[1:49] == list(range(1, 49))
+    assert sorted(p.name for p in out.parent.iterdir()) == ["long.parquet"]
+
+
+def test_decode_to_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -> None:
+    src = write_file("detail.zip", clean_detail(w))
+    out = tmp_path / "long.csv"
+    assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == EXPECTED_COUNT
+    assert sum((Decimal(r["value"]) for r in rows), Decimal(0)) == EXPECTED_SUM
+    last = [r for r in rows if r["variable"] == "MSQ_F_I"][-1]
+    assert (last["position"], last["scope_facility"]) == ("48", "SWANGEN_WF1")
+    assert last["interval_start"].startswith("2024-12-02T07:30:00")
+    assert last["interval_end"].startswith("2024-12-02T08:00:00")
+
+
+def test_decode_to_xlsx(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    src = write_file("detail.zip", clean_detail(w))
+    out = tmp_path / "long.xlsx"
+    assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0
+    sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == EXPECTED_COUNT
+    col = header.index("value")
+    assert sum(Decimal(str(r[col])) for r in body) == EXPECTED_SUM
+    assert header.index("interval_start") < header.index("interval_end")
+
+
+def test_decode_bad_row_exits_1(w: SimpleNamespace, write_file: Writer, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [
+        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["1.5"]),
+        w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", ["1e-05"] * 48),
+    ]
+    src = write_file("detail.csv", w.detail_bytes(rows))
+    out = tmp_path / "long.parquet"
+    assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert "data.value" in captured.err
+    assert f"{src}:3" in captured.err.replace("\n", "")
+    assert pq.read_table(out).column("value").to_pylist() == [Decimal("1.5")]
+
+
+def test_decode_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "no_such_detail.zip"
+    out = tmp_path / "long.parquet"
+    assert main(["decode", str(src), "--out", str(out)]) == 2
+    lines = stderr_lines(capsys)
+    assert len(lines) == 1, lines
+    assert str(src) in lines[0]
+    assert "Traceback" not in lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["long.txt", "long", "long.parquet.bak", "long.json"])
+def test_decode_bad_out_suffix_exits_2(w: SimpleNamespace, write_file: Writer, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str], name: str) -> None:
+    src = write_file("detail.zip", clean_detail(w))
+    out = tmp_path / name
+    assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 2
+    lines = stderr_lines(capsys)
+    assert len(lines) == 1, lines
+    assert str(out) in lines[0]
+    assert ".parquet" in lines[0]
+    assert not out.exists()
+
+
+def test_decode_unreadable_file_exits_2(write_file: Writer, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_file("empty.csv", b"")
+    assert main(["decode", str(src), "--out", str(tmp_path / "o.parquet")]) == 2
+    lines = stderr_lines(capsys)
+    assert len(lines) == 1, lines
+    assert str(src) in lines[0]
+
+
+def test_decode_without_out_exits_2(w: SimpleNamespace, write_file: Writer,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_file("detail.zip", clean_detail(w))
+    assert main(["decode", str(src)]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_decode_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "Usage: recon decode [OPTIONS] PATH" in text
+    options = [o for p in decode_command.params if isinstance(p, click.Option) for o in p.opts]
+    assert {"--out", "--no-progress", "--max-member-mb", "--max-ratio", "--max-members",
+            "--max-line-mb"} <= set(options)
+    for opt in [*options, "--help"]:
+        assert opt in text, opt
+
+
+def test_recon_help_lists_decode(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "decode" in capsys.readouterr().out
+
+
+def test_decode_summary_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -> None:
+    rows = [w.summary_row("RTMSA_P_D", f"2024-12-0{d}", f"{d}.5") for d in range(1, 8)]
+    src = write_file("summary.csv", w.summary_bytes(rows))
+    out = tmp_path / "long.parquet"
+    assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0
+    values = pq.read_table(out).column("value").to_pylist()
+    assert sum(values, Decimal(0)) == Decimal("31.5")
