@@ -164,12 +164,12 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
             out.extend(m.findings)
 
     descriptions = _descriptions(list(runs.values()))
-    totals: dict[int, dict[str, LineTotal]] = {}
+    totals: dict[tuple[str, str, int], dict[str, LineTotal]] = {}
     for run in runs.values():
         s = run.summary
         if s is not None:
             t, f = line_totals(s, descriptions)
-            totals[run.header.run_id] = t
+            totals[run.header.key] = t
             out.extend(f)
 
     weeks: dict[tuple[str, str], list[Run]] = defaultdict(list)
@@ -189,7 +189,7 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
         for run in week:
             h = run.header
             out.extend(_tieouts(run))
-            cur = totals.get(h.run_id)
+            cur = totals.get(h.key)
             inv = run.invoice
             if inv is not None:
                 invoiced[h.run_id] = inv
@@ -197,7 +197,7 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
                 full[h.run_id] = full_invoice(h, cur, descriptions)
             prev_h = previous_run(h, headers) if h.designation.is_adjustment else None
             prev_run = by_id.get(prev_h.run_id) if prev_h else None
-            prev = totals.get(prev_h.run_id) if prev_h else None
+            prev = totals.get(prev_h.key) if prev_h else None
             computed: Invoice | None = None
             if cur is not None and not h.designation.is_adjustment:
                 computed = compute_invoice(h, cur, None, None, descriptions)
@@ -257,25 +257,18 @@ def _tieouts(run: Run) -> list[Finding]:
     d_csv, d_json = run.detail("csv"), run.detail("json")
     if d_csv and d_json:
         out.extend(detail_mismatch(d_csv, d_json))
-    for d in (d_csv, d_json):
-        if d is not None:
-            out.extend(detail_coverage(h, d))
-            if d is not d_json or d_csv is None:
-                if run.summary is not None:
-                    out.extend(summary_vs_detail(run.summary, d))
-    # a data.period warning once per run, not once per form
-    seen: set[str] = set()
-    deduped = []
-    for f in out:
-        if f.check == "data.period":
-            if f.message in seen:
-                continue
-            seen.add(f.message)
-        deduped.append(f)
+    primary = d_csv or d_json
+    if primary is not None:
+        # A Trading Day is missing only when no form of the Detail holds it.
+        covered = primary.model_copy(update={"days": sorted(
+            set(primary.days) | set(d_json.days if d_json else []))})
+        out.extend(detail_coverage(h, covered))
+        if run.summary is not None:
+            out.extend(summary_vs_detail(run.summary, primary))
     pdf, js = run.invoices.get("pdf"), run.invoices.get("json")
     if pdf and js:
-        deduped.extend(check_pdf_json(pdf, js))
-    return deduped
+        out.extend(check_pdf_json(pdf, js))
+    return out
 
 
 def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
