@@ -17,13 +17,15 @@ For every ADJ line variable with a non-zero delta, :func:`attribute` gives two k
 granularity D, e.g. ``RTMSA_P_D``) are built from Detail variables the Guide does not map
 one to one. recon relates them by name: a changed Detail value belongs to a line when its
 variable's *base* starts with the line variable's base (``RTMSA_F_I``, ``RTMSAQty_F_I``
-and ``RTMSA_P_D`` all belong to ``RTMSA_P_D``). When no changed Detail value relates to a
-line by name, the line gets the largest changed Detail values of the Settlement Trading
-Days on which its Summary delta is not zero (every changed value when there is none),
-so the analyst still sees what moved on the days that moved. Detail variables whose name
-does not decode relate to no line by name.
+and ``RTMSA_P_D`` all belong to ``RTMSA_P_D``); the line variable's own Detail copy
+(scope P, which repeats the ``day`` rows) is left out when other related values changed.
+When no changed Detail value relates to a line by name, the line gets
+the largest changed Detail values of the Settlement Trading Days on which its Summary delta
+is not zero (every changed value when there is none), so the analyst still sees what moved
+on the days that moved. Detail variables whose name does not decode relate to no line by name.
 
-The comparison runs on the long table in polars: each run's row-form frame is exploded to
+The comparison runs in polars: the two runs' row-form frames are first joined on the row
+key to drop the rows whose whole Value array is unchanged; what remains is exploded to
 one row per value with its 1-based position (``int_ranges``), the two are full-outer
 joined on (variable, scope, timestamp, settlement trading day, position), unchanged
 values are dropped and the rest sorted by absolute change. Only the ranked top rows reach
@@ -52,7 +54,8 @@ KIND_DAY = "day"
 KIND_DETAIL = "detail"
 DEFAULT_TOP = 20
 
-_KEYS = ["variable", "scope", "timestamp", "settlement_trading_day", "position"]
+_ROW_KEYS = ["variable", "scope", "timestamp", "settlement_trading_day"]
+_KEYS = [*_ROW_KEYS, "position"]
 _ZERO = Decimal(0)
 
 
@@ -115,6 +118,7 @@ def changed_values(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFram
         minus previous, an absent value counting as 0) and ``abs_change``; sorted by
         ``abs_change`` descending, then by the keys.
     """
+    current, previous = _differing_rows(current, previous)
     cur = _long(current).rename({"value": "current"})
     prev = _long(previous).rename({"value": "previous"})
     joined = cur.join(prev, on=_KEYS, how="full", coalesce=True, nulls_equal=True)
@@ -130,6 +134,27 @@ def changed_values(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFram
             nulls_last=True,
         )
     )
+
+
+def _differing_rows(current: pl.DataFrame,
+                    previous: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep only the rows whose Value array differs, or that one run lacks.
+
+    A row-level join on the row key is cheap (one row per array, not per value), so only
+    the rows that changed are exploded. With a duplicated row key in either run the
+    frames are returned whole, and :func:`_long` sums the duplicates value by value.
+    """
+    cols = [*_ROW_KEYS, "values"]
+    cur, prev = current.select(cols), previous.select(cols)
+    if cur.select(_ROW_KEYS).is_duplicated().any() or \
+            prev.select(_ROW_KEYS).is_duplicated().any():
+        return cur, prev
+    joined = cur.join(prev, on=_ROW_KEYS, how="full", coalesce=True, nulls_equal=True,
+                      suffix="_previous")
+    differ = joined.filter(pl.col("values").ne_missing(pl.col("values_previous")))
+    keys = differ.select(_ROW_KEYS)
+    return (cur.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
+            prev.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True))
 
 
 def _long(frame: pl.DataFrame) -> pl.DataFrame:
@@ -214,6 +239,8 @@ def _detail_rows(
         line_base = _base(line)
         matches = [v for v in variables
                    if line_base is not None and (bases[v] or "").startswith(line_base)]
+        if len(matches) > 1 and line in matches:
+            matches.remove(line)  # its own Detail copy repeats the day rows
         if matches:
             related.extend((line, v) for v in matches)
         else:
@@ -250,8 +277,7 @@ def _detail_rows(
             header, previous_header, line, KIND_DETAIL, len(out[line]) + 1,
             trading_day=rec["settlement_trading_day"], variable=rec["variable"],
             scope=rec["scope"], interval_start=start, interval_end=end,
-            previous=_tidy(rec["previous"]), current=_tidy(rec["current"]),
-            change=rec["change"],
+            previous=rec["previous"], current=rec["current"], change=rec["change"],
         ))
     return out
 
@@ -265,12 +291,6 @@ def _interval(variable: str, timestamp: date | None,
         return position_interval(parse_variable(variable).granularity, timestamp, position)
     except ValueError:  # VariableNameError, or a position outside the day
         return None, None
-
-
-def _tidy(value: Decimal | None) -> Decimal | None:
-    """A zero as plain ``0``: ``Decimal("0.00000000")`` prints as ``0E-8``, which Money refuses
-    to read back from ``result.json``."""
-    return None if value is None else (value if value else _ZERO)
 
 
 def _row(header: RunHeader, previous_header: RunHeader, line: str, kind: str, rank: int,

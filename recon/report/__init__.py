@@ -1,1 +1,74 @@
-"""Reports: a CheckResult in, report.xlsx and report.html out."""
+"""Reports: a CheckResult in, report.xlsx and report.html out.
+
+:func:`write_reports` writes both into a folder; :func:`load_result` reads back the
+``result.json`` a check saved (``CheckResult.model_dump_json()``), so the reports can be
+rebuilt later with ``recon report DIR``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from recon.errors import InputError, OutputError
+from recon.models.results import CheckResult
+
+log = logging.getLogger(__name__)
+
+EXCEL_NAME = "report.xlsx"
+HTML_NAME = "report.html"
+RESULT_NAME = "result.json"
+
+__all__ = ["EXCEL_NAME", "HTML_NAME", "RESULT_NAME", "load_result", "write_reports"]
+
+
+def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
+    """Write report.xlsx and report.html for a check into ``out_dir`` (created if missing).
+
+    Each file is written atomically: if writing fails, a report already there is left
+    as it was.
+
+    Returns:
+        The two paths written, workbook first.
+
+    Raises:
+        OutputError: If the folder or a file cannot be written, or a template is missing.
+    """
+    from recon.report.excel import write_excel
+    from recon.report.html import write_html
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return [write_excel(result, out / EXCEL_NAME), write_html(result, out / HTML_NAME)]
+    except OSError as e:
+        raise OutputError(f"cannot write the reports into {out}: {e.strerror or e}") from None
+
+
+def load_result(path: str | Path) -> CheckResult:
+    """Read a saved check: a folder holding ``result.json``, or the file itself.
+
+    Raises:
+        InputError: If there is no ``result.json`` or it is not a saved check.
+    """
+    p = Path(path)
+    file = p / RESULT_NAME if p.is_dir() else p
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(file, "no saved check here: run 'recon check ... --out DIR' "
+                               "first (it writes result.json)") from None
+    except OSError as e:
+        raise InputError(file, f"cannot be read: {e.strerror or e}") from None
+    try:
+        result = CheckResult.model_validate_json(text)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = "/".join(str(x) for x in first.get("loc", ()))
+        raise InputError(file, f"is not a saved recon check ({e.error_count()} problem(s); "
+                               f"first at {where or 'top level'}: {first.get('msg')})"
+                         ) from None
+    log.info("read %s: %d findings, %d runs", file, len(result.findings), len(result.runs))
+    return result

@@ -1,0 +1,86 @@
+"""How figures and times read in the reports: exact decimals, cents, AWST.
+
+Money is never rounded for display behind the reader's back: a figure held to the cent
+shows two decimals; one with more decimals shows them all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from recon.models.decimals import to_cents
+from recon.wem.calendar import AWST
+
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+
+
+def money_text(value: Decimal | None) -> str:
+    """``-1,234.56`` for a figure held to the cent; every decimal otherwise; '' for None."""
+    if value is None:
+        return ""
+    if value == to_cents(value):
+        return format(to_cents(value), ",f")
+    return exact_text(value)
+
+
+def exact_text(value: Decimal | None) -> str:
+    """Every significant decimal, at least two, with thousands separators; '' for None."""
+    if value is None:
+        return ""
+    text = format(value, ",f")
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def is_negative(value: object) -> bool:
+    """True for a Decimal below zero (the reports show those in red)."""
+    return isinstance(value, Decimal) and value < 0
+
+
+def as_figure(text: str | None) -> Decimal | str | None:
+    """A finding's figure as a Decimal when it is a plain number, else the text as is."""
+    if text is None or text == "":
+        return None
+    return Decimal(text) if _NUMBER.match(text.strip()) else text
+
+
+def figure_text(text: str | None) -> str:
+    """A finding's figure for reading: a number with separators (every decimal), else as is."""
+    value = as_figure(text)
+    return exact_text(value) if isinstance(value, Decimal) else (value or "")
+
+
+def to_awst(value: datetime) -> datetime:
+    """An aware datetime moved to AWST; a naive one is taken as AWST already (AEMO's way)."""
+    return value.replace(tzinfo=AWST) if value.tzinfo is None else value.astimezone(AWST)
+
+
+def naive_awst(value: datetime | None) -> datetime | None:
+    """The AWST wall-clock time without a zone (Excel has no time zones)."""
+    return None if value is None else to_awst(value).replace(tzinfo=None)
+
+
+def awst_text(value: datetime | date | None, seconds: bool = False) -> str:
+    """``2023-10-31 15:30 AWST`` (a date prints as ``2023-10-31``); '' for None."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    fmt = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    return to_awst(value).strftime(fmt) + " AWST"
+
+
+def interval_text(start: datetime | None, end: datetime | None) -> str:
+    """``2023-10-03 16:00–16:30`` (AWST); spans over midnight give both dates."""
+    if start is None:
+        return ""
+    s = to_awst(start)
+    if end is None:
+        return s.strftime("%Y-%m-%d %H:%M")
+    e = to_awst(end)
+    if e.date() == s.date():
+        return f"{s:%Y-%m-%d %H:%M}–{e:%H:%M}"
+    return f"{s:%Y-%m-%d %H:%M} – {e:%Y-%m-%d %H:%M}"

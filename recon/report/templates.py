@@ -1,0 +1,77 @@
+"""Where recon's jinja2 templates live, and the environment that renders them.
+
+The templates sit in the top-level ``templates/`` folder of the repository (recon is
+installed editable), two levels above this package.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from recon.errors import OutputError
+from recon.report import formatting
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+"""The ``templates/`` folder beside the ``recon`` package."""
+
+
+def templates_dir() -> Path:
+    """Return the templates folder.
+
+    Raises:
+        OutputError: If it is missing (recon not installed from its source tree).
+    """
+    if not TEMPLATES_DIR.is_dir():
+        raise OutputError(
+            f"recon's templates folder is missing: expected {TEMPLATES_DIR}; "
+            "install recon from its source tree with 'pip install -e .'"
+        )
+    return TEMPLATES_DIR
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update({
+        "money": formatting.money_text,
+        "exact": formatting.exact_text,
+        "figure": formatting.figure_text,
+        "awst": formatting.awst_text,
+        "interval": formatting.interval_text,
+    })
+    env.tests["negative"] = formatting.is_negative
+    return env
+
+
+def environment() -> jinja2.Environment:
+    """Return the jinja2 environment: autoescape on, undefined names are errors.
+
+    Filters ``money``, ``exact``, ``figure``, ``awst`` and ``interval`` and the test
+    ``negative`` come from :mod:`recon.report.formatting`.
+
+    Raises:
+        OutputError: If the templates folder is missing.
+    """
+    return _environment(templates_dir())
+
+
+def get_template(name: str) -> jinja2.Template:
+    """Load one template by file name (e.g. ``report.html``).
+
+    Raises:
+        OutputError: If the folder or the template is missing.
+    """
+    try:
+        return environment().get_template(name)
+    except jinja2.TemplateNotFound:
+        raise OutputError(f"template {name!r} is missing from {templates_dir()}") from None
