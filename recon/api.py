@@ -19,12 +19,12 @@ from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.results import CheckResult, InputRecord
 from recon.models.statements import SummaryStatement
+from recon.reconcile.engine import Loaded, run_checks
 from recon.sources.csv_table import header_names
 from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
 from recon.sources.detail_long import AWST_TZ, long_frame
 from recon.sources.files import read_bytes
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.reconcile.engine import Loaded, run_checks
 from recon.sources.summary_csv import parse_summary_csv
 
 Progress = Callable[[int, int], None]

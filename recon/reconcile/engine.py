@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from recon.models.findings import Finding
@@ -235,7 +235,7 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
 
     out.sort(key=Finding.sort_key)
     return CheckResult(
-        generated_at=generated_at or datetime.now(timezone.utc),
+        generated_at=generated_at or datetime.now(UTC),
         inputs=[item.record for item in loaded],
         skipped=list(skipped or []),
         findings=out,

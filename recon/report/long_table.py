@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 
 from recon.atomic import atomic_path
 from recon.errors import UsageError
-from recon.sources.detail_long import long_frame
 
 log = logging.getLogger(__name__)
 
