@@ -100,26 +100,54 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
 @click.option("--no-reports", is_flag=True,
               help="Write findings.json and result.json only, not report.xlsx/report.html.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+@click.option("--store", "use_store", is_flag=True,
+              help="Also take runs from the settlement history store (see `recon ingest`): "
+                   "every run held for the weeks checked, so an ADJ run's previous run comes "
+                   "from history. The weeks are --week, else those of PATHS, else every week "
+                   "held. PATHS are then optional.")
+@click.option("--store-path", type=click.Path(path_type=Path), metavar="PATH",
+              help="The store's database file (a folder: recon.duckdb in it); implies "
+                   "--store. Default: $RECON_STORE, else "
+                   "recon.duckdb in your recon data folder (~/.local/share/recon on Linux).")
+@click.option("--week", metavar="YYYY-MM-DD",
+              help="With --store: check every run held for this Trading Week (its first day, "
+                   "a Sunday).")
+@click.option("--participant", metavar="CODE",
+              help="With --store: only this participant's runs.")
 @limit_options
 def check(paths: tuple[Path, ...], out: Path, materiality: Decimal | None, strict: bool,
-          no_reports: bool, no_progress: bool, **limits: int) -> int:
+          no_reports: bool, no_progress: bool, use_store: bool, store_path: Path | None,
+          week: str | None, participant: str | None, **limits: int) -> int:
     """Check settlement artefacts: recompute invoices, tie out every form, explain ADJ runs.
 
     PATHS are any mix of files and folders (searched recursively). Each artefact is
     recognised by its content, not its name: Summary CSV, Detail CSV or ZIP,
     Summary/Detail/Invoice JSON, Invoice PDF. They are grouped by participant, Trading
-    Week and run, and every check the inputs allow is run (SPEC §5).
+    Week and run, and every check the inputs allow is run (SPEC §5). With --store, the
+    runs held in the history store for the weeks checked are added.
 
     Exit status: 0 no error finding (with --strict, no warning either); 1 discrepancies
     found; 2 recon could not run.
     """
     from recon.api import check as run_check
 
-    if not paths:
+    use_store = use_store or store_path is not None
+    if not use_store and (week or participant):
+        raise UsageError("--week and --participant select runs from the store: add --store")
+    if not paths and not use_store:
         raise UsageError("give at least one file or folder to check")
     with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
-        result = run_check(list(paths), materiality=materiality, limits=limits_from(limits),
-                           progress=prog)
+        if use_store:
+            from recon.store.query import check_from_store
+
+            result = check_from_store(store_path, week=week,
+                                      participant=participant.strip().upper()
+                                      if participant else None,
+                                      paths=list(paths), materiality=materiality,
+                                      limits=limits_from(limits), progress=prog)
+        else:
+            result = run_check(list(paths), materiality=materiality,
+                               limits=limits_from(limits), progress=prog)
     write_outputs(result, out, reports=not no_reports)
     print_summary(result)
     stderr.print(f"Wrote {out / 'findings.json'}")

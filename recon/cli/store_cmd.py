@@ -1,0 +1,374 @@
+"""``recon ingest``, ``recon runs``, ``recon weekly``, ``recon export``: the history store.
+
+``recon/cli/main.py`` adds these four commands. ``recon check --store`` (in
+:mod:`recon.cli.check_cmd`) checks runs from the store.
+
+Exit status (SPEC §6): 0 clean; 1 discrepancies (an unusable file ingested, error findings
+in a weekly check); 2 recon could not run (a file refused by the store, a store that
+cannot be opened, bad options), with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from recon.cli.options import limit_options, limits_from
+from recon.cli.progress import progress_bar, stderr
+from recon.errors import (
+    EXIT_CANNOT_RUN,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    ReconError,
+    UsageError,
+)
+
+log = logging.getLogger(__name__)
+
+_STORE_HELP = ("The store's database file (a folder means recon.duckdb in it). Default: "
+               "$RECON_STORE, else recon.duckdb in your recon data folder "
+               "(~/.local/share/recon on Linux).")
+
+
+def store_option(f: Any) -> Any:
+    """Add ``--store PATH``."""
+    return click.option("--store", "store_path", type=click.Path(path_type=Path),
+                        metavar="PATH", help=_STORE_HELP)(f)
+
+
+def _week(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    from recon.store.query import parse_week
+
+    try:
+        return parse_week(value)
+    except UsageError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-12-01") from None
+
+
+def week_option(help_text: str) -> Any:
+    """Add ``--week YYYY-MM-DD`` (a Trading Week's first day, a Sunday)."""
+    return click.option("--week", callback=_week, metavar="YYYY-MM-DD", help=help_text)
+
+
+def participant_option(help_text: str) -> Any:
+    """Add ``--participant CODE``."""
+    return click.option("--participant", metavar="CODE",
+                        callback=lambda _c, _p, v: v.strip().upper() if v else None,
+                        help=help_text)
+
+
+# ------------------------------------------------------------------------------ ingest
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@limit_options
+def ingest(paths: tuple[Path, ...], store_path: Path | None, no_progress: bool,
+           **limits: int) -> int:
+    """Store settlement artefacts in the history store, for audit and later checks.
+
+    PATHS are any mix of files and folders (searched recursively); each artefact is
+    recognised by its content. Each file is stored in one transaction: an interrupted
+    ingest leaves the store as it was before the file it was storing, and running it
+    again resumes.
+
+    The same bytes again are a no-op ("unchanged"). Other bytes with the same content as a
+    file held (a re-download) are recorded as a "duplicate" and nothing is stored twice. A
+    file whose figures differ from those held for the same run, kind and form (AEMO never
+    republishes a RunId with other figures) is refused: nothing of it is stored and the
+    exit status is 2. The CSV and JSON forms of one run are held side by side.
+
+    Exit status: 0 all stored; 1 a CSV was unusable (its columns are not the Guide's; it
+    is recorded with its data.columns finding); 2 a file was refused or recon could not run.
+    """
+    from recon.store import open_store
+    from recon.store.ingest import IngestRefused
+
+    with open_store(store_path) as store:
+        try:
+            with progress_bar("Ingesting", enabled=not no_progress) as prog:
+                from recon.store.ingest import ingest as run_ingest
+
+                report = run_ingest(store, list(paths), limits=limits_from(limits),
+                                    progress=prog)
+        except IngestRefused as e:
+            _print_ingest(e.report, store.path)
+            raise
+    _print_ingest(report, store.path)
+    return EXIT_FINDINGS if report.counts["unusable"] else EXIT_CLEAN
+
+
+def _print_ingest(report: Any, path: Path) -> None:
+    c = report.counts
+    stderr.print(f"Ingested into {path}: [green]{c['ingested']} new[/green], "
+                 f"{c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
+                 f"file held), {c['unusable']} unusable, {c['refused']} refused"
+                 + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else ""))
+    for o in report.outcomes:
+        if o.status in ("unusable", "refused"):
+            colour = "red" if o.status == "refused" else "yellow"
+            stderr.print(f"  [{colour}]{o.status}[/{colour}] {o.path}: {o.message}")
+
+
+# ------------------------------------------------------------------------------ runs
+
+
+@click.command("runs")
+@store_option
+@participant_option("Only this participant's runs.")
+@week_option("Only the runs of this Trading Week, named by its first day (a Sunday).")
+def runs(store_path: Path | None, participant: str | None, week: date | None) -> int:
+    """List the runs held in the store, with the artefacts held for each.
+
+    One row per run (participant, Trading Week, RunId): designation, PublishedAt, which
+    artefacts are held (Summary CSV/JSON; Detail ZIP/CSV/JSON, each with the number of
+    Settlement Trading Days held, e.g. "ZIP 7d"; Invoice JSON/PDF). A run known only
+    from its invoice shows "(invoice only)" as its PublishedAt.
+    """
+    from rich.console import Console
+
+    from recon.store import list_runs, open_store
+
+    with open_store(store_path, read_only=True, must_exist=True) as store:
+        rows = list_runs(store, participant=participant, week=week)
+        path = store.path
+    table = Table(title=f"Runs held in {path}", title_justify="left")
+    table.add_column("Participant", overflow="fold")
+    for col in ("Week", "Run", "Designation", "Published"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("Artefacts", overflow="fold")
+    for r in rows:
+        table.add_row(r.participant, r.week.isoformat(), str(r.run_id), r.designation,
+                      f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
+                      r.artefact_text("\n"))
+    Console().print(table)
+    if not rows:
+        stderr.print("No run held" + (" for these filters." if participant or week else "."))
+    return EXIT_CLEAN
+
+
+# ------------------------------------------------------------------------------ weekly
+
+
+def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None,
+                 ) -> Decimal | None:
+    from decimal import InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("$", ""))
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter("the threshold must be a non-negative amount")
+    return amount
+
+
+@click.command("weekly")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@store_option
+@week_option("Check this Trading Week (its first day, a Sunday) instead of the weeks that "
+             "changed; with PaSS configured, fetch only this week.")
+@click.option("--since", callback=_day, metavar="YYYY-MM-DD",
+              help="Catch up: check every week with a run published or ingested on or after "
+                   "this day; with PaSS configured, fetch every week from this day's week to "
+                   "now.")
+@participant_option("Only this participant's weeks.")
+@click.option("--out-root", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Where reports go: DIR/<today>/<participant>_<week>/ (findings.json, "
+                   "result.json, report.xlsx, report.html). Default: 'weekly' in your recon "
+                   "data folder.")
+@click.option("--download-dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR",
+              help="Where PaSS downloads are kept: DIR/<participant>/<week>/. Default: "
+                   "'pass' in your recon data folder.")
+@click.option("--lookback", type=click.IntRange(1, 520), default=60, show_default=True,
+              metavar="WEEKS",
+              help="With PaSS configured and neither --week nor --since: how many Trading "
+                   "Weeks back to look for new runs (adjustments arrive months later).")
+@click.option("--no-fetch", is_flag=True, help="Do not fetch from PaSS even if configured.")
+@click.option("--materiality", callback=_materiality, metavar="AMOUNT",
+              help="Flag ADJ lines whose absolute amount reaches AMOUNT dollars "
+                   "(adjustment.material warnings). Off by default.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--no-reports", is_flag=True,
+              help="Write findings.json and result.json only, not report.xlsx/report.html.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+@limit_options
+def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
+           since: date | None, participant: str | None, out_root: Path | None,
+           download_dir: Path | None, lookback: int, no_fetch: bool,
+           materiality: Decimal | None, strict: bool, no_reports: bool, no_progress: bool,
+           **limits: int) -> int:
+    """The scheduled job: fetch, ingest, and check every week that changed.
+
+    \b
+    1. Fetch: if the PaSS client is configured ($RECON_PASS_URL etc., or a
+       config file; see `recon fetch --help`), download every run of the
+       window not yet held. Otherwise this step is skipped.
+    2. Ingest the downloads and any PATHS given (files or folders, such as
+       an inbox folder).
+    3. Check, from the store, every week with a file ingested since the last
+       weekly run (the first time: every week held), or --week, or --since.
+       An ADJ run's previous run comes from the store.
+    4. Write each week's reports under OUT_ROOT/<today>/<participant>_<week>/
+       and record the run in the store (a run that could not finish is not
+       recorded, so its weeks are checked again next time).
+
+    Exit status: the worst of the weeks: 0 no error finding (with --strict no warning); 1
+    discrepancies found; 2 something could not run (a fetch failed, a file was refused);
+    the other weeks are still checked.
+    """
+    import platformdirs
+
+    from recon.cli.check_cmd import write_outputs
+    from recon.store import open_store
+    from recon.store import weekly as wk
+    from recon.store.ingest import IngestRefused, NothingToIngest
+    from recon.store.ingest import ingest as run_ingest
+    from recon.store.query import check_from_store
+
+    if week and since:
+        raise UsageError("give --week or --since, not both")
+    data_dir = platformdirs.user_data_path("recon")
+    out_root = out_root or data_dir / "weekly"
+    download_root = download_dir or data_dir / "pass"
+    started = datetime.now(UTC).replace(tzinfo=None)
+    worst = EXIT_CLEAN
+    problems: list[str] = []
+    lim = limits_from(limits)
+
+    with open_store(store_path) as store:
+        to_ingest: list[Path] = list(paths)
+        if no_fetch:
+            log.info("fetch skipped (--no-fetch)")
+        elif not wk.pass_configured():
+            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching "
+                     "skipped")
+        else:
+            weeks = wk.fetch_window(week=week, since=since, today=wk.today_local(),
+                                    lookback_weeks=lookback)
+            try:
+                with progress_bar("Fetching from PaSS", enabled=not no_progress) as prog:
+                    fetched = wk.fetch_new_runs(store, weeks, download_root, progress=prog)
+            except ReconError as e:  # e.g. an incomplete PaSS configuration
+                problems.append(f"fetch: {e}")
+            else:
+                stderr.print(f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
+                             f"week(s) into {download_root}")
+                for line in fetched.missing:
+                    stderr.print(f"  [yellow]not published[/yellow]: {line}")
+                problems.extend(fetched.errors)
+                to_ingest.extend(f for f in fetched.folders if f.exists())
+        if to_ingest:
+            try:
+                with progress_bar("Ingesting", enabled=not no_progress) as prog:
+                    report = run_ingest(store, to_ingest, limits=lim, progress=prog)
+            except IngestRefused as e:
+                report = e.report
+                problems.append(str(e))
+            except NothingToIngest as e:
+                report = None
+                log.info("nothing to ingest: %s", e)
+            except ReconError as e:
+                report = None
+                problems.append(str(e))
+            if report is not None:
+                _print_ingest(report, store.path)
+                if report.counts["unusable"]:
+                    worst = max(worst, EXIT_FINDINGS)
+        plan = wk.plan_weeks(store, week=week, since=since, participant=participant)
+    log.info("weekly: checking %s", plan.reason)
+    if not plan.weeks:
+        stderr.print(f"Nothing to check ({plan.reason}: none).")
+
+    today = wk.today_local()
+    summary = Table(title=f"Weekly check, {today.isoformat()}: reports in "
+                          f"{out_root / today.isoformat()}", title_justify="left")
+    for col in ("Participant", "Week", "Runs", "Errors", "Warnings", "Info"):
+        summary.add_column(col, overflow="fold")
+    for p, w in plan.weeks:
+        out = wk.dated_folder(out_root, today, p, w)
+        try:
+            result = check_from_store(store_path, week=w, participant=p,
+                                      materiality=materiality, limits=lim)
+            write_outputs(result, out, reports=not no_reports)
+        except ReconError as e:
+            problems.append(f"{p} week {w.isoformat()}: {e}")
+            summary.add_row(p, w.isoformat(), "[red]could not be checked[/red]", "", "", "")
+            continue
+        c = result.counts
+        worst = max(worst, result.exit_code(strict))
+        summary.add_row(p, w.isoformat(), " ".join(r.designation for r in result.runs
+                                                   if r.participant == p),
+                        f"[red]{c['error']}[/red]" if c["error"] else "0",
+                        str(c["warning"]), str(c["info"]))
+    if plan.weeks:
+        stderr.print(summary)
+    for line in problems:
+        click.echo(f"recon: {line}", err=True)
+    if problems:
+        worst = EXIT_CANNOT_RUN
+    else:
+        with open_store(store_path) as store:
+            wk.record_weekly(store, started_at_utc=started, plan=plan,
+                             out_dir=out_root / today.isoformat(), exit_code=worst)
+    return worst
+
+
+# ------------------------------------------------------------------------------ export
+
+
+@click.command("export")
+@click.option("--to", "to_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR",
+              help="Folder to write into (created if missing): DIR/<table>/participant=<P>/"
+                   "week=<yyyy-mm-dd>/part-0.parquet for each table, and "
+                   "DIR/_recon_export.json describing them.")
+@store_option
+@participant_option("Only this participant's partitions.")
+@week_option("Only this Trading Week's partitions (its first day, a Sunday).")
+@click.option("--full", is_flag=True,
+              help="Rewrite every partition; by default a partition unchanged since the last "
+                   "export into DIR is skipped.")
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+def export(to_dir: Path, store_path: Path | None, participant: str | None, week: date | None,
+           full: bool, no_progress: bool) -> int:
+    """Write the store's tables as Parquet for Spark, Trino or DuckDB on a cluster.
+
+    Tables files, runs, summary_values, detail_values (one row per Detail row, the Value
+    array as list<decimal(23,8)>), invoices, invoice_lines and invoice_totals, partitioned
+    hive-style by participant and Trading Week. Each file is written atomically (a
+    temporary file renamed into place), so a reader never sees half a file. Decimals stay
+    exact decimal(23,8).
+    """
+    from recon.store import export_store, open_store
+
+    with open_store(store_path, read_only=True, must_exist=True) as store, \
+            progress_bar("Exporting", enabled=not no_progress) as prog:
+        report = export_store(store, to_dir, participant=participant, week=week, full=full,
+                              progress=prog)
+    stderr.print(f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
+                 f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
+                 "the last export")
+    return EXIT_CLEAN

@@ -1,0 +1,191 @@
+"""``recon export``: the store's tables as Parquet, hive-partitioned, for a cluster.
+
+Layout under the target folder::
+
+    <table>/participant=<P>/week=<yyyy-mm-dd>/part-0.parquet
+    _recon_export.json
+
+for every table with history (``files``, ``runs``, ``summary_values``, ``detail_values``,
+``invoices``, ``invoice_lines``, ``invoice_totals``). The partition columns live in the
+folder names only, as Spark, Trino/Hive and DuckDB expect (``hive_partitioning``);
+decimals stay ``DECIMAL(23,8)`` (Parquet ``decimal(23,8)``), Detail values a
+``list<decimal(23,8)>`` per row, dates ``date`` and instants ``timestamp`` (UTC where the
+name ends in ``_utc``).
+
+Each file is written to a temporary name beside it and renamed into place (readers never
+see half a file). A partition whose content has not changed since the last export (same
+files held, per ``_recon_export.json``) is not written again, so exporting every week
+rewrites only the weeks that gained runs; ``full=True`` rewrites everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from recon.__about__ import __version__
+from recon.atomic import atomic_path, atomic_write_bytes
+from recon.errors import OutputError
+from recon.store.db import SCHEMA_VERSION, Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+EXPORT_TABLES: dict[str, str] = {
+    "files": "ingested_at_utc, sha256",
+    "runs": "published_at NULLS LAST, run_id",
+    "summary_values": "run_id, sha256, ord",
+    "detail_values": "run_id, sha256, ord",
+    "invoices": "run_id, sha256",
+    "invoice_lines": "run_id, sha256, section, ord",
+    "invoice_totals": "run_id, sha256, section, field",
+}
+"""Tables exported, each with the order its rows are written in."""
+
+PARTITION_COLUMNS = ("participant", "week")
+MANIFEST = "_recon_export.json"
+PART_FILE = "part-0.parquet"
+
+
+@dataclass
+class ExportReport:
+    """What :func:`export_store` did.
+
+    Attributes:
+        out_dir: The target folder.
+        written: Parquet files written.
+        partitions: (participant, week) partitions written.
+        unchanged: Partitions skipped as unchanged since the last export.
+    """
+
+    out_dir: Path
+    written: list[Path] = field(default_factory=list)
+    partitions: list[tuple[str, date]] = field(default_factory=list)
+    unchanged: list[tuple[str, date]] = field(default_factory=list)
+
+
+def partition_dir(out_dir: Path, table: str, participant: str, week: date) -> Path:
+    """The folder of one table's partition (values escaped as Hive escapes them)."""
+    return (out_dir / table / f"participant={quote(participant, safe='')}"
+            / f"week={week.isoformat()}")
+
+
+def _fingerprint(store: Store, participant: str, week: date) -> str:
+    """What a partition holds: the files and runs in it, hashed."""
+    files = store.rows("SELECT sha256, status FROM files WHERE participant = ? AND week = ? "
+                       "ORDER BY sha256", [participant, week])
+    runs = store.rows("SELECT run_id, designation, published_at FROM runs WHERE "
+                      "participant = ? AND week = ? ORDER BY run_id", [participant, week])
+    text = json.dumps([SCHEMA_VERSION, files, runs], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _columns(store: Store, table: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in store.rows(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table])]
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def export_store(store: Store, out_dir: str | os.PathLike[str], *,
+                 participant: str | None = None, week: date | None = None,
+                 full: bool = False, progress: Progress | None = None) -> ExportReport:
+    """Write the store's tables as hive-partitioned Parquet under ``out_dir``.
+
+    Args:
+        store: An open store.
+        out_dir: The target folder (created if missing).
+        participant: Only this participant's partitions.
+        week: Only this Trading Week's partitions.
+        full: Rewrite every partition, changed or not.
+        progress: ``(done, total)`` over partitions.
+
+    Returns:
+        What was written.
+
+    Raises:
+        OutputError: The folder or a file cannot be written.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create {out}: {e.strerror or e}") from None
+    manifest_path = out / MANIFEST
+    manifest = _read_manifest(manifest_path)
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        manifest = {}
+    done: dict[str, str] = dict(manifest.get("partitions", {}))
+    sql = ("SELECT DISTINCT participant, week FROM files WHERE participant IS NOT NULL AND "
+           "week IS NOT NULL")
+    params: list[Any] = []
+    if participant:
+        sql += " AND participant = ?"
+        params.append(participant)
+    if week:
+        sql += " AND week = ?"
+        params.append(week)
+    parts = [(r[0], r[1]) for r in store.rows(sql + " ORDER BY week, participant", params)]
+    report = ExportReport(out_dir=out)
+    columns = {t: [c for c, _ in _columns(store, t) if c not in PARTITION_COLUMNS]
+               for t in EXPORT_TABLES}
+    if progress:
+        progress(0, len(parts))
+    for i, (p, w) in enumerate(parts, start=1):
+        key = f"{p}/{w.isoformat()}"
+        fp = _fingerprint(store, p, w)
+        if not full and done.get(key) == fp and all(
+                (partition_dir(out, t, p, w) / PART_FILE).exists()
+                for t in EXPORT_TABLES if _has_rows(store, t, p, w)):
+            report.unchanged.append((p, w))
+        else:
+            for table, order in EXPORT_TABLES.items():
+                if not _has_rows(store, table, p, w):
+                    continue
+                target = partition_dir(out, table, p, w) / PART_FILE
+                cols = ", ".join(f'"{c}"' for c in columns[table])
+                rel = store.con.sql(f"SELECT {cols} FROM {table} WHERE participant = ? AND "
+                                    f"week = ? ORDER BY {order}", params=[p, w])
+                with atomic_path(target) as tmp:
+                    try:
+                        rel.write_parquet(str(tmp), compression="zstd")
+                    except Exception as e:  # duckdb.IOException and friends
+                        raise OutputError(f"cannot write {target}: {e}") from None
+                report.written.append(target)
+            done[key] = fp
+            report.partitions.append((p, w))
+            log.info("exported %s week %s", p, w.isoformat())
+        if progress:
+            progress(i, len(parts))
+    doc = {
+        "recon_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at_utc": datetime.now(UTC).replace(tzinfo=None).isoformat(),
+        "layout": "<table>/participant=<P>/week=<yyyy-mm-dd>/" + PART_FILE,
+        "tables": {t: [{"name": c, "type": ty} for c, ty in _columns(store, t)]
+                   for t in EXPORT_TABLES},
+        "partitions": dict(sorted(done.items())),
+    }
+    atomic_write_bytes(manifest_path, (json.dumps(doc, indent=1) + "\n").encode())
+    return report
+
+
+def _has_rows(store: Store, table: str, participant: str, week: date) -> bool:
+    return bool(store.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE "
+                             "participant = ? AND week = ? LIMIT 1)", [participant, week]))

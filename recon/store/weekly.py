@@ -1,0 +1,241 @@
+"""``recon weekly``: fetch, ingest and check the weeks that changed, for cron or CI.
+
+The steps (the command in :mod:`recon.cli.store_cmd` drives them):
+
+1. **Fetch** (:func:`fetch_new_runs`), when the PaSS client is installed and configured
+   (``$RECON_PASS_URL``, ``$RECON_CONFIG`` or the user's ``config.toml``; see
+   :mod:`recon.sources.pass_config`): for each Trading Week of the window, the timeline
+   is read and every run not yet held whole (Summary, Detail and Invoice) is downloaded.
+   Otherwise fetching is skipped with an info log line.
+2. **Ingest** what was fetched and any folders given (an inbox).
+3. **Plan** (:func:`plan_weeks`): ``--week`` checks that week; ``--since D`` every week
+   with a run published or ingested on or after D; by default every week with a file
+   ingested since the last completed weekly run (all weeks held, the first time).
+4. **Check** each (participant, week) from the store and write its reports.
+5. **Record** the run (:func:`record_weekly`) with the ingest watermark it covered, so
+   the next run picks up from there. A run that could not finish is not recorded, so its
+   weeks are checked again next time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from recon.store.db import Store
+from recon.store.query import WeekKey
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOOKBACK_WEEKS = 60
+"""Trading Weeks the default fetch window reaches back: adjustment runs (ADJ3 especially)
+arrive many months after the week, so the window covers more than a year."""
+
+
+@dataclass
+class WeekPlan:
+    """The weeks a weekly run checks.
+
+    Attributes:
+        weeks: (participant, week) pairs, sorted by week.
+        watermark_utc: The latest ``ingested_at_utc`` covered (recorded for the next run).
+        reason: How they were chosen, for the log.
+    """
+
+    weeks: list[WeekKey]
+    watermark_utc: datetime | None
+    reason: str
+
+
+def last_weekly(store: Store) -> tuple[datetime, datetime | None] | None:
+    """(started_at_utc, watermark_utc) of the last recorded weekly run, or None."""
+    row = store.one("SELECT started_at_utc, watermark_utc FROM weekly_runs "
+                    "ORDER BY started_at_utc DESC LIMIT 1")
+    return (row[0], row[1]) if row else None
+
+
+def plan_weeks(store: Store, *, week: date | None = None, since: date | None = None,
+               participant: str | None = None) -> WeekPlan:
+    """Choose the weeks to check (see the module doc).
+
+    Args:
+        store: The store.
+        week: Check this Trading Week (every participant held, or ``participant``).
+        since: Check every week with a run published, or a file ingested, on or after
+            this day.
+        participant: Only this participant.
+    """
+    watermark = store.scalar("SELECT max(ingested_at_utc) FROM files")
+    pfilter = " AND participant = ?" if participant else ""
+    pparams: list[Any] = [participant] if participant else []
+    if week is not None:
+        rows = store.rows(f"SELECT DISTINCT participant, week FROM runs WHERE week = ?{pfilter}",
+                          [week, *pparams])
+        reason = f"the Trading Week of {week.isoformat()}"
+    elif since is not None:
+        start = datetime.combine(since, datetime.min.time())
+        rows = store.rows(
+            "SELECT DISTINCT participant, week FROM runs WHERE (published_at >= ? OR "
+            f"first_ingested_at_utc >= ?){pfilter} UNION SELECT DISTINCT participant, week "
+            f"FROM files WHERE ingested_at_utc >= ? AND week IS NOT NULL{pfilter}",
+            [start, start, *pparams, start, *pparams])
+        reason = f"weeks with runs published or ingested since {since.isoformat()}"
+    else:
+        last = last_weekly(store)
+        if last is None:
+            rows = store.rows(f"SELECT DISTINCT participant, week FROM runs WHERE true{pfilter}",
+                              pparams)
+            reason = "every week held (first weekly run)"
+        else:
+            mark = last[1] or last[0]
+            rows = store.rows("SELECT DISTINCT participant, week FROM files WHERE "
+                              f"ingested_at_utc > ? AND week IS NOT NULL{pfilter}",
+                              [mark, *pparams])
+            reason = ("weeks with files ingested since the last weekly run "
+                      f"({mark:%Y-%m-%d %H:%M} UTC)")
+    weeks = sorted({(r[0], r[1]) for r in rows}, key=lambda k: (k[1], k[0]))
+    return WeekPlan(weeks=weeks, watermark_utc=watermark, reason=reason)
+
+
+def record_weekly(store: Store, *, started_at_utc: datetime, plan: WeekPlan,
+                  out_dir: Path | None, exit_code: int) -> None:
+    """Record a completed weekly run."""
+    with store.transaction():
+        store.con.execute(
+            "INSERT INTO weekly_runs VALUES (?, ?, ?, ?, ?, ?)",
+            [started_at_utc, datetime.now(UTC).replace(tzinfo=None),
+             plan.watermark_utc, [f"{p}/{w.isoformat()}" for p, w in plan.weeks],
+             str(out_dir) if out_dir else None, exit_code])
+
+
+# ------------------------------------------------------------------------------ fetching
+
+
+@dataclass
+class FetchOutcome:
+    """What :func:`fetch_new_runs` did.
+
+    Attributes:
+        configured: Whether a PaSS client was configured (else nothing was tried).
+        folders: Folders files were fetched into (to ingest).
+        runs: Runs downloaded, as ``(week, run_id)``.
+        missing: Artefacts the server did not have, one line each.
+        errors: Weeks that could not be fetched, one line each.
+    """
+
+    configured: bool = False
+    folders: list[Path] = field(default_factory=list)
+    runs: list[tuple[date, int]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def pass_configured(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the PaSS client is installed and a configuration is given.
+
+    Configured means ``$RECON_PASS_URL`` or ``$RECON_CONFIG`` is set, or the default
+    ``config.toml`` exists. A configuration that is then incomplete or wrong is an error
+    (``UsageError``), not a silent skip.
+    """
+    env = os.environ if env is None else env
+    try:
+        from recon.sources import fetch as _fetch  # noqa: F401
+        from recon.sources import pass_api as _api  # noqa: F401
+        from recon.sources.pass_config import ENV_CONFIG, ENV_URL, default_config_path
+    except ImportError:
+        return False
+    return bool(env.get(ENV_URL) or env.get(ENV_CONFIG) or default_config_path().is_file())
+
+
+def fetch_window(*, week: date | None, since: date | None, today: date,
+                 lookback_weeks: int = DEFAULT_LOOKBACK_WEEKS) -> list[date]:
+    """The Trading Weeks to ask PaSS about, oldest first."""
+    from recon.wem.calendar import trading_week_start
+
+    if week is not None:
+        return [week]
+    last = trading_week_start(today)
+    first = trading_week_start(since) if since else last - timedelta(weeks=lookback_weeks)
+    out = []
+    w = first
+    while w <= last:
+        out.append(w)
+        w += timedelta(weeks=1)
+    return out
+
+
+def _held_whole(store: Store, participant: str, period: str, run_id: int) -> bool:
+    kinds = {r[0].split("_")[0] for r in store.rows(
+        "SELECT DISTINCT kind FROM files WHERE participant = ? AND period = ? AND run_id = ? "
+        "AND status IN ('stored', 'duplicate')", [participant, period, run_id])}
+    return {"summary", "detail", "invoice"} <= kinds
+
+
+def fetch_new_runs(store: Store, weeks: list[date], download_root: Path, *,
+                   client_factory: Callable[[], Any] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> FetchOutcome:
+    """Download every run of ``weeks`` not yet held whole, into ``download_root``.
+
+    Files go to ``<download_root>/<participant>/<week>/`` (content-addressed by
+    :func:`recon.sources.fetch.fetch_week`, so nothing is written twice).
+
+    Args:
+        store: The store (to see which runs are held).
+        weeks: Trading Weeks' first days.
+        download_root: Where to keep downloads.
+        client_factory: Makes the PaSS client (default: from the configuration).
+        progress: ``(done, total)`` over weeks.
+
+    Returns:
+        What was fetched. A week whose calls fail is listed in ``errors`` and the others
+        are still fetched.
+
+    Raises:
+        UsageError: The configuration is incomplete or wrong.
+    """
+    from recon.errors import ReconError
+    from recon.sources.fetch import fetch_week
+    from recon.sources.pass_api import PassClient
+    from recon.sources.pass_config import resolve_config
+
+    outcome = FetchOutcome(configured=True)
+    if client_factory is None:
+        config = resolve_config()
+
+        def client_factory() -> Any:
+            return PassClient(config)
+
+    with client_factory() as client:
+        for i, w in enumerate(weeks, start=1):
+            try:
+                entries = [e for e in client.timeline(w) if e.participant == client.participant]
+                folder = download_root / client.participant / w.isoformat()
+                for e in entries:
+                    if _held_whole(store, e.participant, e.period, e.run_id):
+                        continue
+                    report = fetch_week(client, w, folder, run_id=e.run_id)
+                    outcome.runs.append((w, e.run_id))
+                    outcome.missing.extend(m.problem for m in report.missing)
+                    if folder not in outcome.folders:
+                        outcome.folders.append(folder)
+            except ReconError as e:
+                outcome.errors.append(f"week {w.isoformat()}: {e}")
+                log.error("fetch of the week of %s failed: %s", w.isoformat(), e)
+            if progress:
+                progress(i, len(weeks))
+    return outcome
+
+
+def dated_folder(out_root: Path, day: date, participant: str, week: date) -> Path:
+    """``<out_root>/<yyyy-mm-dd>/<participant>_<week>/``: where a week's reports go."""
+    return out_root / day.isoformat() / f"{participant}_{week.isoformat()}"
+
+
+def today_local() -> date:
+    """Today's date on this machine (the dated folder's name)."""
+    return datetime.now().date()
