@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
 from rich.table import Table
 
 from recon.atomic import atomic_write_bytes
-from recon.cli.options import limit_options, limits_from
+from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr
 from recon.errors import UsageError
 from recon.models.findings import Severity
@@ -18,18 +18,6 @@ from recon.models.results import CheckResult
 
 log = logging.getLogger(__name__)
 
-
-def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None,
-                 ) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(value.replace(",", "").replace("$", ""))
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise click.BadParameter("the threshold must be a non-negative amount")
-    return amount
 
 
 def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
@@ -92,9 +80,7 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write findings.json, result.json, report.xlsx and report.html "
                    "into (created if missing; files are replaced atomically).")
-@click.option("--materiality", callback=_materiality, metavar="AMOUNT",
-              help="Flag every ADJ line whose absolute amount reaches AMOUNT dollars as an "
-                   "adjustment.material warning. Off by default.")
+@materiality_option
 @click.option("--strict", is_flag=True,
               help="Exit 1 on warnings too, not only on errors.")
 @click.option("--no-reports", is_flag=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
@@ -37,3 +38,24 @@ def limits_from(values: dict[str, int]) -> Limits:
     return Limits(max_member_bytes=values["max_member_mb"] * MIB,
                   max_ratio=values["max_ratio"], max_members=values["max_members"],
                   max_line_bytes=values["max_line_mb"] * MIB)
+
+
+def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None,
+                 ) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("$", ""))
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter("the threshold must be a non-negative amount")
+    return amount
+
+
+def materiality_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--materiality AMOUNT`` (parsed exactly into a Decimal, off by default)."""
+    return click.option(
+        "--materiality", callback=_materiality, metavar="AMOUNT",
+        help="Flag every ADJ line whose absolute amount reaches AMOUNT dollars as an "
+             "adjustment.material warning. Off by default.")(f)

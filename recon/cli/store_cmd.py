@@ -19,7 +19,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from recon.cli.options import limit_options, limits_from
+from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr
 from recon.errors import (
     EXIT_CANNOT_RUN,
@@ -169,20 +169,6 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
 # ------------------------------------------------------------------------------ weekly
 
 
-def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None,
-                 ) -> Decimal | None:
-    from decimal import InvalidOperation
-
-    if value is None:
-        return None
-    try:
-        amount = Decimal(value.replace(",", "").replace("$", ""))
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise click.BadParameter("the threshold must be a non-negative amount")
-    return amount
-
 
 @click.command("weekly")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -207,9 +193,7 @@ def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None
               help="With PaSS configured and neither --week nor --since: how many Trading "
                    "Weeks back to look for new runs (adjustments arrive months later).")
 @click.option("--no-fetch", is_flag=True, help="Do not fetch from PaSS even if configured.")
-@click.option("--materiality", callback=_materiality, metavar="AMOUNT",
-              help="Flag ADJ lines whose absolute amount reaches AMOUNT dollars "
-                   "(adjustment.material warnings). Off by default.")
+@materiality_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--no-reports", is_flag=True,
               help="Write findings.json and result.json only, not report.xlsx/report.html.")
