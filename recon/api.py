@@ -124,7 +124,7 @@ def _load(artefact: object, limits: Limits, progress: Progress | None) -> object
 
     if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
         return read_detail(artefact.path, limits=limits, progress=progress)  # type: ignore[attr-defined]
-    return detect.load(artefact)
+    return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
 
 
 def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
@@ -143,7 +143,8 @@ def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
     from recon.sources.detect import detect
     from recon.sources.validate import ColumnsError
 
-    found = detect(paths)
+    paths = list(paths)
+    found = detect(paths, limits=limits)
     loaded: list[Loaded] = []
     findings: list[Finding] = []
     skipped = [{"path": str(s.path), "reason": s.reason} for s in found.skipped]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,8 +34,13 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
                                         dir=target.parent)
     except OSError as e:
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from None
-    os.close(fd)
     tmp = Path(tmp_name)
+    try:  # mkstemp makes the file 0600; give it the mode a plain open() would
+        os.fchmod(fd, _mode_for(target))
+    except OSError:  # pragma: no cover - file systems without modes
+        pass
+    finally:
+        os.close(fd)
     try:
         yield tmp
     except BaseException:
@@ -53,7 +59,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file for writing; it replaces ``path`` only if the block succeeds."""
-    with atomic_path(path) as tmp, open(tmp, mode) as f:  # noqa: SIM117
+    with atomic_path(path) as tmp, open(tmp, mode) as f:
         yield f
         f.flush()
 
@@ -62,6 +68,28 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_writer(path, "wb") as f:
         f.write(data)
+
+
+def _umask() -> int:
+    try:  # Linux 4.7+: read it without changing it (os.umask is process-wide)
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits for ``target``: those of the file it replaces, else 0666 less
+    the umask (what ``open(target, "w")`` would give)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -8,6 +8,7 @@ clear line on stderr and no traceback.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import click
@@ -67,6 +68,22 @@ def _register() -> None:
 _register()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_ERROR_LINE_MAX = 2000
+
+
+def printable(text: str) -> str:
+    """Text from inputs made safe for the one error line on a terminal.
+
+    Control characters (an ANSI escape in a ZIP member name, say) are shown as ``\\x1b``
+    rather than sent to the terminal, and an overlong message is cut.
+    """
+    out = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(out) > _ERROR_LINE_MAX:
+        out = out[:_ERROR_LINE_MAX] + f"... ({len(out) - _ERROR_LINE_MAX} more characters)"
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return (and exit with) its status. The console script calls this."""
     try:
@@ -80,15 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         code = e.exit_code
     except ReconError as e:
-        click.echo(f"recon: {e}", err=True)
+        click.echo(f"recon: {printable(str(e))}", err=True)
         code = e.exit_code
     except KeyboardInterrupt:
         click.echo("recon: interrupted", err=True)
         code = EXIT_CANNOT_RUN
-    except Exception as e:  # the promise: never a traceback
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:  # the promise: never a traceback (a Rust panic in polars
+        # or pyarrow arrives as pyo3's PanicException, which is not an Exception)
         log.debug("internal error", exc_info=True)
-        click.echo(f"recon: internal error: {type(e).__name__}: {e} (run with -vv for "
-                   "details and please report it)", err=True)
+        click.echo(f"recon: internal error: {type(e).__name__}: {printable(str(e))} (run "
+                   "with -vv for details and please report it)", err=True)
         code = EXIT_CANNOT_RUN
     else:
         code = rv if isinstance(rv, int) else 0

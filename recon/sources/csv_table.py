@@ -44,7 +44,14 @@ def header_names(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> l
     except UnicodeDecodeError:
         raise InputError(source, "line 1 is not UTF-8 text: expected a CSV header row",
                          line=1) from None
-    return [c.strip() for c in next(csv.reader([text]))]
+    if "\r" in text:
+        raise InputError(source, "line 1 holds a carriage return not followed by a line "
+                         "feed (old Mac line ends?): expected lines ending in LF or CRLF",
+                         line=1)
+    try:
+        return [c.strip() for c in next(csv.reader([text]), [])]
+    except csv.Error as e:
+        raise InputError(source, f"line 1 is not a CSV header row ({e})", line=1) from None
 
 
 def _check_line_lengths(data: bytes, source: str, limits: Limits) -> None:
@@ -96,8 +103,14 @@ def read_csv_table(data: bytes, source: str, columns: tuple[str, ...], *,
                                        .alias("__line"))
             # A blank line reads as a row of nulls; skip it as the slow path does.
             frame = frame.filter(~pl.all_horizontal(pl.col(names).is_null()))
-            return frame.select(*columns, "__file", "__line"), []
-    except (UnicodeDecodeError, pl.exceptions.PolarsError) as e:
+            # polars pads a short line with nulls, so a null in the last column is a short
+            # line or an empty last field: the careful path tells which, by field count.
+            if not frame.get_column(names[-1]).null_count():
+                return frame.select(*columns, "__file", "__line"), []
+            log.debug("fast CSV path declined %s: a short line or an empty last field", source)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError, pl.exceptions.PanicException) as e:
+        # PanicException (a Rust panic on odd input) is a BaseException: named here so
+        # the file is still read, by the careful path
         log.debug("fast CSV path declined %s: %s", source, e)
     return _read_slow(body, source, names, columns, array_column)
 
@@ -134,7 +147,7 @@ def _read_slow(body: bytes, source: str, names: list[str], columns: tuple[str, .
                 f"has {width}; the row was not used.", source=f"{source}:{lineno}"))
             continue
         for name, value in zip(names, fields, strict=True):
-            records[name].append(value)
+            records[name].append(value if value != "" else None)  # as polars reads it
         records["__file"].append(source)
         records["__line"].append(lineno)
     schema = {c: pl.String for c in names} | {"__file": pl.String, "__line": pl.Int64}

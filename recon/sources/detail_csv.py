@@ -8,7 +8,11 @@ are read in memory, never extracted to disk, within the caps of
 
 from __future__ import annotations
 
+import itertools
+import lzma
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,24 +56,96 @@ def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
     return stmt
 
 
-def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+    NotImplementedError, ValueError, zlib.error, lzma.LZMAError, struct.error)
+"""What :mod:`zipfile` raises on a damaged, encrypted or hostile archive: ``zlib.error``
+and ``lzma.LZMAError`` from a corrupt stream, ``OSError`` from bzip2, ``RuntimeError`` for
+an encrypted member, ``NotImplementedError`` for an unknown method, ``ValueError`` (a
+``UnicodeDecodeError``) for a member name flagged UTF-8 that is not."""
+
+
+def is_folder(info: zipfile.ZipInfo) -> bool:
+    """Whether a ZIP entry is a folder (``ZipInfo.is_dir`` fails on an empty name, which a
+    name holding a NUL byte becomes)."""
+    return info.filename.endswith("/")
+
+
+def zip_entry_count(path: str | Path) -> int | None:
+    """Return how many entries a ZIP's central directory declares, without reading them.
+
+    Read from the End of Central Directory record, so a ZIP claiming millions of members
+    is refused before :class:`zipfile.ZipFile` builds an object for each.
+
+    Returns:
+        The count, or None when the record cannot be found (the caller then lets
+        :mod:`zipfile` report the damage).
+    """
+    end_record = getattr(zipfile, "_EndRecData", None)
+    index = getattr(zipfile, "_ECD_ENTRIES_TOTAL", None)
+    if end_record is None or index is None:  # pragma: no cover - other Pythons
+        return None
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
+        with open(path, "rb") as f:
+            rec = end_record(f)
+    except (OSError, *ZIP_ERRORS):
+        return None
+    return None if rec is None else int(rec[index])
+
+
+def check_member_count(path: str | Path, limits: Limits) -> None:
+    """Raise InputError if a ZIP declares more entries than ``limits.max_members``."""
+    n = zip_entry_count(path)
+    if n is not None and n > limits.max_members:
+        raise InputError(path, f"holds {n} members, over the cap of {limits.max_members} "
+                         "(raise it with --max-members)")
+
+
+def check_member_size(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """Refuse a member by its declared sizes, before decompressing any of it.
+
+    :mod:`zipfile` never yields more than the declared size (a member that decompresses
+    to more fails its CRC check), so the declared size bounds the work; the reader still
+    counts the bytes as they come.
+
+    Raises:
+        InputError: Naming the option that raises the cap that was hit.
+    """
+    cap = limits.max_member_bytes
+    if info.file_size > cap:
+        raise InputError(name, f"decompresses to {info.file_size} bytes, over the cap of "
+                         f"{cap} (raise it with --max-member-mb)")
+    if info.file_size > max(info.compress_size, 1) * limits.max_ratio:
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise InputError(name, f"decompresses {ratio} times its compressed size, over the "
+                         f"cap of {limits.max_ratio}, like a ZIP bomb (raise it with "
+                         "--max-ratio)")
+
+
+def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
+    check_member_count(path, limits)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [i for i in zf.infolist() if not is_folder(i)]
+    except ZIP_ERRORS as e:
         raise InputError(path, f"is not a readable ZIP file ({e})") from None
-    with zf:
-        members = [i for i in zf.infolist() if not i.is_dir()]
     if not members:
         raise InputError(path, "is a ZIP file with no members: expected one CSV per Trading Day")
     if len(members) > limits.max_members:
         raise InputError(path, f"holds {len(members)} members, over the cap of "
                          f"{limits.max_members} (raise it with --max-members)")
+    by_offset = sorted(members, key=lambda m: m.header_offset)
+    for a, b in itertools.pairwise(by_offset):
+        if a.header_offset + a.compress_size >= b.header_offset:
+            raise InputError(path, f"members {a.filename!r} and {b.filename!r} overlap in the "
+                             "archive, as in a ZIP bomb; a Detail ZIP's members are separate")
     return members
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
                  limits: Limits) -> bytes:
     name = f"{path}!{info.filename}"
+    check_member_size(info, name, limits)
     cap = limits.max_member_bytes
     ratio_cap = max(info.compress_size, 1) * limits.max_ratio
     chunks: list[bytes] = []
@@ -86,15 +162,10 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
                                      f"{limits.max_ratio} times its compressed size, like a "
                                      "ZIP bomb (raise it with --max-ratio)")
                 chunks.append(block)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-            NotImplementedError) as e:
-        raise InputError(name, f"cannot be decompressed ({e})") from None
-    except ValueError as e:  # zlib errors surface as zlib.error, a subclass of Exception
-        raise InputError(name, f"cannot be decompressed ({e})") from None
-    except Exception as e:
-        if type(e).__name__ == "error":  # zlib.error
-            raise InputError(name, f"cannot be decompressed ({e})") from None
+    except InputError:
         raise
+    except ZIP_ERRORS as e:
+        raise InputError(name, f"cannot be decompressed ({e})") from None
     return b"".join(chunks)
 
 
@@ -124,7 +195,11 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
         return
     members = _zip_members(p, limits)
     header: RunHeader | None = None
-    with zipfile.ZipFile(p) as zf:
+    try:
+        zf = zipfile.ZipFile(p)
+    except ZIP_ERRORS as e:
+        raise InputError(p, f"is not a readable ZIP file ({e})") from None
+    with zf:
         for i, info in enumerate(sorted(members, key=lambda m: m.filename), start=1):
             data = _read_member(zf, info, p, limits)
             stmt = parse_detail_csv(data, f"{p}!{info.filename}", form="zip", header=header,

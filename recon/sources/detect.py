@@ -47,6 +47,12 @@ PREFIX_BYTES = 64 * 1024
 """How much of a file detection reads to sniff it (JSON keys must appear in it, or the
 document is parsed whole)."""
 
+MAX_SNIFF_MEMBERS = 4096
+"""A ZIP declaring more members than this (and than ``--max-members``) is not opened to
+be sniffed. One with fewer, over ``--max-members``, is still recognised by its first
+member, so that a Detail ZIP over the cap is refused by its reader, naming the option,
+rather than skipped."""
+
 _HEADER_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period",
                    "PeriodFrom", "PeriodTo", "ParticipantCode")
 SUMMARY_CSV_COLUMNS = frozenset((*_HEADER_COLUMNS, "Variable", "Timestamp", "P Or C",
@@ -207,7 +213,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
     if not head.strip():
         raise NotAnArtefact("empty file")
     if head[:4] in ZIP_MAGICS:
-        info = _sniff_zip(p)
+        info = _sniff_zip(p, limits)
     elif PDF_MAGIC in head[:1024]:
         info = _sniff_pdf(p)
     else:
@@ -218,18 +224,23 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
         elif stripped.startswith("["):
             raise NotAnArtefact("a JSON array, not a PaSS document")
         else:
-            info = _sniff_csv(p, text)
+            info = _sniff_csv(text, whole)
     return Artefact(path=str(p), sha256=sha256_file(p), **info)
 
 
 def _text_prefix(head: bytes, whole: bool) -> str:
+    """The prefix as text. Bytes that are not UTF-8 after the first line are replaced
+    (U+FFFD): a CSV's reader turns such a row into a ``data.value`` finding, and a JSON
+    document's reader refuses it with the byte offset, so the file is not silently lost."""
     if b"\x00" in head:
         raise NotAnArtefact("a binary file of no known kind (not ZIP, PDF, JSON or CSV)")
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
         return decoder.decode(head, final=whole)
-    except UnicodeDecodeError:
-        raise NotAnArtefact("not UTF-8 text, and not a ZIP or PDF file") from None
+    except UnicodeDecodeError as exc:
+        if b"\n" not in head[:exc.start]:
+            raise NotAnArtefact("not UTF-8 text, and not a ZIP or PDF file") from None
+    return codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(head, final=whole)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -304,15 +315,15 @@ def _info_from_row(row: dict[str, str]) -> dict[str, Any]:
                       "trading_day": row.get("Settlement Trading Day")})
 
 
-def _sniff_csv(path: Path, prefix: str) -> dict[str, Any]:
-    first_line = prefix.split("\n", 1)[0]
+def _sniff_csv(prefix: str, whole: bool) -> dict[str, Any]:
+    """Kind and run of a CSV from the text prefix (its header row and first row) only."""
+    first_line, newline, _ = prefix.partition("\n")
+    if not newline and not whole:
+        raise NotAnArtefact(f"text whose first line is longer than {PREFIX_BYTES} bytes, "
+                            "so not a settlement CSV header row")
     if "," not in first_line:
         raise NotAnArtefact("text that is not a settlement CSV, JSON document or PDF")
-    try:
-        with open(path, encoding="utf-8-sig", newline="", errors="replace") as f:
-            names, row = _csv_head(f)
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+    names, row = _csv_head(io.StringIO(prefix, newline=""))
     kind = _csv_kind(names)
     if kind is None:
         raise NotAnArtefact("a CSV whose header row is not a Settlement Statement's "
@@ -323,26 +334,34 @@ def _sniff_csv(path: Path, prefix: str) -> dict[str, Any]:
 # ZIP -----------------------------------------------------------------------------------
 
 
-def _sniff_zip(path: Path) -> dict[str, Any]:
+def _sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """Kind and run of a ZIP from the first lines of its first member (at most
+    :data:`PREFIX_BYTES` of it are decompressed, whatever the member holds)."""
+    from recon.sources.detail_csv import ZIP_ERRORS, is_folder, zip_entry_count
+
+    n = zip_entry_count(path)
+    if n is not None and n > max(limits.max_members, MAX_SNIFF_MEMBERS):
+        raise NotAnArtefact(f"a ZIP file that holds {n} members, over the cap of "
+                           f"{limits.max_members} (raise it with --max-members)")
     try:
         with zipfile.ZipFile(path) as zf:
-            members = sorted((i for i in zf.infolist() if not i.is_dir()),
+            members = sorted((i for i in zf.infolist() if not is_folder(i)),
                              key=lambda i: i.filename)
             if not members:
                 raise NotAnArtefact("a ZIP file with no members")
             info = members[0]
             try:
                 with zf.open(info) as raw:
-                    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="",
-                                              errors="replace")
-                    names, row = _csv_head(stream)
-            except RuntimeError as exc:  # an encrypted member
+                    head = raw.read(PREFIX_BYTES)
+            except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
                 raise NotAnArtefact(f"a ZIP whose member {info.filename} cannot be opened "
                                    f"({exc})") from None
     except zipfile.BadZipFile as exc:
         raise NotAnArtefact(f"a damaged ZIP file ({exc})") from None
-    except (OSError, EOFError, NotImplementedError, zipfile.LargeZipFile) as exc:
+    except ZIP_ERRORS as exc:
         raise NotAnArtefact(f"a ZIP file that cannot be read ({exc})") from None
+    text = head.decode("utf-8-sig", errors="replace")
+    names, row = _csv_head(io.StringIO(text, newline=""))
     kind = _csv_kind(names)
     if kind != "detail":
         what = "a Summary CSV" if kind == "summary" else "no Settlement Statement CSV"
@@ -439,9 +458,9 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
                 out["data"] = True
                 out.update({k: v for k, v in inner.items() if k in _JSON_KEYS and k != "data"})
         elif ch in "[{":
-            i = _skip_container(text, i)
-            if key in _JSON_KEYS:
+            if key in _JSON_KEYS:  # recorded first: the prefix may end inside it
                 out.setdefault(key, True)
+            i = _skip_container(text, i)
         else:
             try:
                 value, i = decoder.raw_decode(text, i)
@@ -519,7 +538,16 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
         if whole or kind in (None, "summary_json") or any(k not in keys for k in needs):
             # parse it whole: for the parser's message on a malformed file, or because a
             # key may come after the prefix (a Summary may yet show settlementTradingDay)
-            keys = _keys_of_document(path, limits)
+            try:
+                keys = _keys_of_document(path, limits)
+            except NotAnArtefact:
+                if whole or kind is None:
+                    raise
+                # A large document its prefix shows to be a PaSS document, which does not
+                # read whole (cut short, malformed further on, over the size cap): its
+                # reader refuses it with the reason, rather than it being skipped unseen.
+                log.info("%s: reading as %s from its prefix; it does not parse whole",
+                         path, kind)
     kind = _json_kind(keys)
     if kind is None:
         if "errors" in keys and "variables" not in keys:
@@ -572,5 +600,5 @@ def load(artefact: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> Any:
     if kind == "invoice_pdf":
         from recon.sources.invoice_pdf import read_invoice_pdf
 
-        return read_invoice_pdf(path)
+        return read_invoice_pdf(path, limits=limits)
     raise ValueError(f"unknown artefact kind {kind!r}")

@@ -25,6 +25,7 @@ direction; the Payment Summary's own rows (signed Charge +, Payment -) are kept 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,7 @@ from recon.models.invoices import (
     SectionTotals,
 )
 from recon.models.statements import Designation, PaymentOrCharge
+from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.pass_json import parse_money
 from recon.wem.variables import VariableNameError, parse_variable
 
@@ -130,14 +132,18 @@ def _norm(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
-def _check_magic(path: Path) -> None:
+def _check_magic(path: Path, limits: Limits | None = None) -> None:
     try:
         with open(path, "rb") as f:
             head = f.read(MAGIC_WINDOW)
+            size = os.fstat(f.fileno()).st_size
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
     if PDF_MAGIC not in head:
         raise InputError(path, "is not a PDF file (no %PDF- header)")
+    if limits is not None and size > limits.max_member_bytes:
+        raise InputError(path, f"is {size} bytes, over the cap of {limits.max_member_bytes} "
+                               "(raise it with --max-member-mb)")
 
 
 def _open_error(path: Path, exc: Exception) -> InputError:
@@ -154,20 +160,24 @@ def _open_error(path: Path, exc: Exception) -> InputError:
                             f"{str(exc)[:120] or 'no detail'})")
 
 
-def pdf_lines(path: str | Path, *, max_pages: int | None = None) -> list[_Line]:
+def pdf_lines(path: str | Path, *, max_pages: int | None = None,
+              limits: Limits | None = None) -> list[_Line]:
     """Return the text lines of a PDF, page by page, whitespace normalised.
 
     Args:
         path: The PDF.
         max_pages: Read only the first pages (detection reads one).
+        limits: Input caps; the file may be at most ``limits.max_member_bytes`` (None:
+            no size cap, as for detection, which reads one page).
 
     Raises:
-        InputError: If the file is not a PDF, is encrypted or cannot be parsed.
+        InputError: If the file is not a PDF, is over the size cap, is encrypted or
+            cannot be parsed.
     """
     import pdfplumber
 
     p = Path(path)
-    _check_magic(p)
+    _check_magic(p, limits)
     lines: list[_Line] = []
     try:
         with pdfplumber.open(p) as pdf:
@@ -318,11 +328,12 @@ def _totals(parsed: _Parsed, section: str, path: Path,
     return got
 
 
-def read_invoice_pdf(path: str | Path) -> Invoice:
+def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Invoice:
     """Read an Invoice PDF (SPEC §3.4) into an :class:`~recon.models.invoices.Invoice`.
 
     Args:
         path: The PDF.
+        limits: Input caps (the file may be at most ``limits.max_member_bytes``).
 
     Returns:
         The invoice with ``form="pdf"``: ``line_items`` from the RCTI (Payments) and the
@@ -331,11 +342,11 @@ def read_invoice_pdf(path: str | Path) -> Invoice:
         midnight.
 
     Raises:
-        InputError: If the file is not a PDF, is encrypted, holds no invoice, or lacks a
-            header line, section or total row the invoice needs.
+        InputError: If the file is not a PDF, is over the size cap, is encrypted, holds
+            no invoice, or lacks a header line, section or total row the invoice needs.
     """
     p = Path(path)
-    parsed = _parse_lines(pdf_lines(p), p)
+    parsed = _parse_lines(pdf_lines(p, limits=limits), p)
     if PAYMENT_SUMMARY not in parsed.sections_seen:
         if not parsed.header:
             raise InputError(p, "holds no invoice content (no header lines and no "

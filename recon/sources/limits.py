@@ -1,6 +1,9 @@
 """Caps that keep hostile input from exhausting memory or time (issue 9).
 
-Each cap has a CLI option to raise it (``recon check --max-member-mb`` and friends).
+Each cap has a CLI option to raise it (``recon check --max-member-mb`` and friends), and
+every refusal names that option. ZIP members are judged by their declared sizes before
+any byte is decompressed (:mod:`zipfile` never yields more than the declared size), and
+counted again as they are read.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ class Limits:
     """Input caps.
 
     Attributes:
-        max_member_bytes: Largest decompressed ZIP member (and largest plain file read).
-        max_ratio: Largest decompressed/compressed ratio of a ZIP member.
+        max_member_bytes: Largest decompressed ZIP member, and largest plain file read
+            (Summary or Detail CSV, JSON document, Invoice PDF).
+        max_ratio: Largest decompressed/compressed ratio of a ZIP member (deflate reaches
+            about 1030 at most, on a run of zeros; real Detail CSVs stay near 10-50).
         max_members: Most members a Detail ZIP may hold.
-        max_line_bytes: Longest line of a CSV file.
+        max_line_bytes: Longest line of a CSV file or ZIP member.
     """
 
     max_member_bytes: int = 2048 * MIB

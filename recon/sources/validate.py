@@ -192,7 +192,7 @@ def _period_findings(header: RunHeader, out: _Collector, source: str) -> None:
         out.add("data.period", f"Period {header.period!r} names {label_day} but PeriodFrom is "
                 f"{header.period_from}.", expected=str(label_day),
                 actual=str(header.period_from), source=source)
-    if calendar.trading_week_start(header.period_from) != header.period_from:
+    if header.period_from.weekday() != SUNDAY:  # not via trading_week_start: 0001-01-01
         out.add("data.period", f"PeriodFrom {header.period_from} is not a Sunday, so it does "
                 "not start a Trading Week.", source=source)
     span = (header.period_to - header.period_from).days + 1
@@ -202,9 +202,21 @@ def _period_findings(header: RunHeader, out: _Collector, source: str) -> None:
                 expected="7", actual=str(span), source=source)
 
 
+MAX_PERIOD_DAYS = 366
+"""At most this many Trading Days of a Period are listed by :func:`period_days`: a Period
+that is not seven days long is already a ``data.period`` warning, and a hostile header
+(PeriodFrom 0001-01-01, PeriodTo 9999-12-31) must not make millions of days."""
+
+SUNDAY = 6
+"""``date.weekday()`` of a Sunday, the first day of a Trading Week."""
+
+
 def period_days(header: RunHeader) -> list[date]:
-    """The Trading Days of a run's Period, PeriodFrom to PeriodTo inclusive."""
-    n = (header.period_to - header.period_from).days + 1
+    """The Trading Days of a run's Period, PeriodFrom to PeriodTo inclusive.
+
+    At most :data:`MAX_PERIOD_DAYS` days, from PeriodFrom.
+    """
+    n = min((header.period_to - header.period_from).days + 1, MAX_PERIOD_DAYS)
     return [header.period_from + timedelta(days=i) for i in range(max(n, 0))]
 
 
@@ -229,7 +241,6 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
         raise InputError(source, "holds a header row but no Summary rows")
     out = _Collector(None)
     header = _header(raw, source, out)
-    days = set(period_days(header))
     rows: list[SummaryRow] = []
     seen: dict[tuple[str, date], str] = {}
     for rec in raw.select("Variable", "Timestamp", "P Or C", "GST Applicable", "Value",
@@ -269,7 +280,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
                     "Payment or Charge / Y or N; the row was not used.", variable=var,
                     timestamp=day.isoformat(), source=where)
             continue
-        if day not in days:
+        if not header.period_from <= day <= header.period_to:
             out.add("data.period", f"{var} has a Timestamp {day} outside the Period "
                     f"{header.period_from} to {header.period_to}.", variable=var,
                     timestamp=day.isoformat(), source=where)
