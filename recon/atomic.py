@@ -18,7 +18,7 @@ from recon.errors import OutputError
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success fsync it and rename it into place.
 
     Use for libraries that want a file name (openpyxl, pyarrow). On an exception the
@@ -36,7 +36,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from None
     tmp = Path(tmp_name)
     try:  # mkstemp makes the file 0600; give it the mode a plain open() would
-        os.fchmod(fd, _mode_for(target))
+        os.fchmod(fd, _mode_for(target) if mode is None else mode)
     except OSError:  # pragma: no cover - file systems without modes
         pass
     finally:
@@ -64,10 +64,11 @@ def atomic_writer(path: str | Path, mode: str = "wb") -> Iterator[IO]:
         f.flush()
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
-    with atomic_writer(path, "wb") as f:
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically (``mode``: permission bits, e.g. 0o600)."""
+    with atomic_path(path, mode) as tmp, open(tmp, "wb") as f:
         f.write(data)
+        f.flush()
 
 
 def _umask() -> int:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from recon.atomic import atomic_write_bytes
 from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr
+from recon.cli.text import printable
 from recon.errors import UsageError
 from recon.models.findings import Severity
 from recon.models.results import CheckResult
@@ -21,15 +23,14 @@ log = logging.getLogger(__name__)
 
 
 def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
-    """Write findings.json, result.json and (unless ``reports`` is False) the reports."""
+    """Write the reports (unless ``reports`` is False), then result.json, then findings.json.
+
+    Each file is written atomically. ``findings.json`` comes last, so a failure part-way
+    leaves the previous check's findings beside the previous reports rather than a mixed set.
+    """
     import json
 
-    written = []
-    doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(out / "findings.json", doc.encode())
-    written.append(out / "findings.json")
-    atomic_write_bytes(out / "result.json", result.model_dump_json(indent=1).encode())
-    written.append(out / "result.json")
+    written: list[Path] = []
     if reports:
         try:
             from recon.report import write_reports
@@ -37,7 +38,17 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
             log.warning("report writers unavailable; wrote findings.json only")
         else:
             written.extend(write_reports(result, out))
+    atomic_write_bytes(out / "result.json", result.model_dump_json(indent=1).encode())
+    written.append(out / "result.json")
+    doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(out / "findings.json", doc.encode())
+    written.append(out / "findings.json")
     return written
+
+
+def _text(value: object) -> Text:
+    """Input text for the terminal: control characters escaped, never read as rich markup."""
+    return Text(printable(str(value)) if value is not None else "")
 
 
 def artefact_label(kinds: list[str]) -> str:
@@ -56,7 +67,7 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     for col in ("Participant", "Week", "Run", "Designation", "Published", "Artefacts"):
         runs.add_column(col)
     for r in result.runs:
-        runs.add_row(r.participant, r.period, str(r.run_id), r.designation,
+        runs.add_row(_text(r.participant), _text(r.period), str(r.run_id), r.designation,
                      r.published_at.date().isoformat() if r.published_at else "",
                      artefact_label(r.artefacts))
     stderr.print(runs)
@@ -67,9 +78,17 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             t.add_column(col, overflow="fold")
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
         for f in worst:
-            t.add_row(f"[{colour[f.severity]}]{f.severity.value}[/]", f.check,
-                      str(f.run_id or ""), f.variable or "", f.timestamp or "", f.message)
+            t.add_row(Text(f.severity.value, style=colour[f.severity]), f.check,
+                      str(f.run_id or ""), _text(f.variable), _text(f.timestamp),
+                      _text(f.message))
         stderr.print(t)
+    if result.skipped:
+        stderr.print(Text(f"Skipped {len(result.skipped)} input(s) that are not settlement "
+                          "artefacts or could not be used:", style="yellow"))
+        for sk in result.skipped[:10]:
+            stderr.print(_text(f"  {sk.get('path', '')}: {sk.get('reason', '')}"))
+        if len(result.skipped) > 10:
+            stderr.print(f"  ... and {len(result.skipped) - 10} more (see result.json)")
     verdict = ("[green]No discrepancies.[/green]" if c["error"] == 0 else
                f"[red]{c['error']} error(s)[/red]")
     stderr.print(f"{verdict}  errors {c['error']}, warnings {c['warning']}, info {c['info']}")
@@ -136,5 +155,5 @@ def check(paths: tuple[Path, ...], out: Path, materiality: Decimal | None, stric
                                limits=limits_from(limits), progress=prog)
     write_outputs(result, out, reports=not no_reports)
     print_summary(result)
-    stderr.print(f"Wrote {out / 'findings.json'}")
+    stderr.print(_text(f"Wrote {out / 'findings.json'}"))
     return result.exit_code(strict)

@@ -6,9 +6,11 @@ import logging
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from recon.cli.options import limit_options, limits_from
 from recon.cli.progress import progress_bar, stderr
+from recon.cli.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,10 @@ def decode(path: Path, out: Path, no_progress: bool, **limits: int) -> int:
     with progress_bar(f"Decoding {path.name}", enabled=not no_progress) as prog:
         rows, findings = decode_to_file(path, out, limits=limits_from(limits), progress=prog)
     for f in findings[:20]:
-        stderr.print(f"[red]{f.check}[/red] {f.source}: {f.message}", highlight=False,
-                     markup=True)
+        line = Text(f.check, style="red")
+        line.append(f" {printable(str(f.source))}: {printable(f.message)}")
+        stderr.print(line, highlight=False)
     if len(findings) > 20:
         stderr.print(f"... and {len(findings) - 20} more findings")
-    click.echo(f"Wrote {rows} values to {out}")
+    click.echo(f"Wrote {rows} values to {printable(str(out))}")
     return 1 if any(f.severity.value == "error" for f in findings) else 0

@@ -8,13 +8,13 @@ clear line on stderr and no traceback.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 
 import click
 from rich.logging import RichHandler
 
 from recon.__about__ import __version__
+from recon.cli.text import printable
 from recon.errors import EXIT_CANNOT_RUN, ReconError
 
 log = logging.getLogger("recon")
@@ -66,22 +66,6 @@ def _register() -> None:
 
 
 _register()
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_ERROR_LINE_MAX = 2000
-
-
-def printable(text: str) -> str:
-    """Text from inputs made safe for the one error line on a terminal.
-
-    Control characters (an ANSI escape in a ZIP member name, say) are shown as ``\\x1b``
-    rather than sent to the terminal, and an overlong message is cut.
-    """
-    out = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    if len(out) > _ERROR_LINE_MAX:
-        out = out[:_ERROR_LINE_MAX] + f"... ({len(out) - _ERROR_LINE_MAX} more characters)"
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

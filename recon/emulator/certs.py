@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from recon.atomic import atomic_write_bytes
+
 log = logging.getLogger(__name__)
 
 VALID_DAYS = 30
@@ -57,10 +59,7 @@ def _key() -> ec.EllipticCurvePrivateKey:
 
 
 def _write(path: Path, data: bytes, private: bool = False) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600 if private else 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    atomic_write_bytes(path, data, 0o600 if private else 0o644)
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:

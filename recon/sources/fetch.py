@@ -26,12 +26,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from recon.atomic import atomic_write_bytes
 from recon.errors import FetchError, OutputError, UsageError
 from recon.sources.pass_api import PassApiError, PassClient, TimelineEntry, document_of
 from recon.wem.calendar import week_label
@@ -160,39 +160,10 @@ def artefact_name(kind: str, run_id: int, sha256: str, trading_day: date | None 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is either absent or complete.
 
-    A temporary file in the same folder is written, flushed to disk and renamed over
-    ``path``; on any failure the temporary file is removed.
-
     Raises:
-        OSError: The file cannot be written.
+        OutputError: The file cannot be written.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
+    atomic_write_bytes(path, data)
 
 
 def _remove_stale_temps(out_dir: Path) -> None:

@@ -378,9 +378,7 @@ CASES: list[Case] = [
         '=HYPERLINK("http://evil.example","x")', "2024-12-03", "1")]), 1,
          "=HYPERLINK(", "data.variable"),
     Case("variable_rich_markup", _summary(rows=lambda w: [*summary_rows(w), w.summary_row(
-        "[/x]", "2024-12-03", "1")]), 1, "'[/x]'", "data.variable",
-         xfail="recon/cli/check_cmd.py print_summary renders input text as rich markup "
-               "(MarkupError on '[/x]')"),
+        "[/x]", "2024-12-03", "1")]), 1, "'[/x]'", "data.variable"),
     Case("run_id_not_a_number", _summary(rows=lambda w: [
         w.summary_row("RTMSA_P_D", "2024-12-01", "1", RunId="5e4")]), 2,
          "RunId '5e4' is not an integer"),

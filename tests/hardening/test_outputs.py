@@ -235,7 +235,7 @@ def test_findings_failing_leaves_the_previous_findings(
     monkeypatch.setattr(atomic.os, "fsync", disk_full)
     run = recon_cli("check", inbox, "--out", out, "--no-progress")
     run.assert_no_traceback()
-    assert run.code == 2 and "findings.json" in run.err, run.err[-1500:]
+    assert run.code == 2 and "cannot write" in run.err, run.err[-1500:]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old
     assert _temps(out) == []
 
@@ -335,8 +335,6 @@ def test_the_error_line_never_carries_terminal_control_characters(
     assert "\\x1b]0;pwned\\x07\\x1b[2Jday1.csv" in run.error_lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason="recon/cli/decode_cmd.py prints finding sources (ZIP "
-                   "member names) with markup=True: '[/x]' raises rich's MarkupError")
 def test_decode_prints_input_text_literally(wem_csv: SimpleNamespace, tmp_path: Path,
                                             recon_cli: RunCli) -> None:
     w = wem_csv
