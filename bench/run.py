@@ -1,0 +1,559 @@
+#!/usr/bin/env python3
+"""Benchmark recon on large Detail weeks: time and peak memory against a parse-only floor.
+
+One run measures, at each size, in a fresh process per case:
+
+* ``floor``: decompress the 7 members and parse them with pyarrow's CSV reader, arrays
+  left as text (what reading the week cannot go below);
+* ``naive``: pandas ``read_csv`` + ``json.loads(parse_float=Decimal)`` per array + a long
+  table (what a notebook does);
+* ``decode``: ``recon decode DETAIL.zip --out long.parquet``;
+* ``check``: ``recon check DETAIL.zip SUMMARY.csv --no-reports``;
+* ``proto_decode`` / ``proto_check``: the same jobs through :mod:`bench.fastpath_proto`
+  (the prototype of the recommended hot-path changes), when asked for with ``--cases``.
+
+Each case runs in its own subprocess; wall time is measured by this process, CPU time and
+peak RSS come from the child's ``rusage`` (``os.wait4``), and the child reports the time
+spent inside the command (after interpreter start and imports). Ratios are to the floor
+measured in the same run at the same size. Targets (issue 8): ``check`` <= 2x floor,
+``decode`` <= 2.5x floor, peak RSS < 1.5 GB, growth no worse than linear.
+
+The machine may be shared: the load average is printed, ``--repeat N`` keeps the fastest
+of N runs, and CPU seconds are shown beside wall seconds.
+
+Usage::
+
+    python bench/run.py --sizes 3M,15M --skip-naive-above 5M
+    python bench/run.py --sizes 300k --cases floor,check,proto_check --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+DEFAULT_CASES = ("floor", "naive", "decode", "check")
+ALL_CASES = ("floor", "floor_polars", "naive", "decode", "check", "proto_decode",
+             "proto_decode_nostats", "proto_decode_copy", "proto_check")
+TARGETS = {"check": 2.0, "decode": 2.5, "proto_check": 2.0, "proto_decode": 2.5,
+           "proto_decode_nostats": 2.5, "proto_decode_copy": 2.5}
+"""Largest wall-time ratio to the floor, per case."""
+RSS_TARGET_MB = 1500.0
+GROWTH_SLACK = 1.10
+"""Growth exponent allowed (1.0 is linear) before growth counts as worse than linear."""
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _member_names(detail: Path) -> list[Any]:
+    import zipfile
+
+    with zipfile.ZipFile(detail) as zf:
+        return sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
+
+
+def case_floor(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
+    """Decompress each member and parse it with pyarrow, every column as text."""
+    import zipfile
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rows = 0
+    with zipfile.ZipFile(detail) as zf:
+        for info in _member_names(detail):
+            data = zf.read(info)
+            names = data[:data.index(b"\n")].decode("utf-8-sig").rstrip("\r").split(",")
+            opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+            table = pacsv.read_csv(pa.BufferReader(data), convert_options=opts)
+            rows += table.num_rows
+    return {"rows": rows}
+
+
+def case_floor_polars(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
+    """As the floor, with polars' CSV reader (the one recon uses)."""
+    import io
+    import zipfile
+
+    import polars as pl
+
+    rows = 0
+    with zipfile.ZipFile(detail) as zf:
+        for info in _member_names(detail):
+            rows += pl.read_csv(io.BytesIO(zf.read(info)), infer_schema=False).height
+    return {"rows": rows}
+
+
+def case_naive(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
+    """pandas + json.loads into Decimals per array + a long table (one row per value)."""
+    import json
+    import zipfile
+    from decimal import Decimal
+
+    import pandas as pd
+
+    frames = []
+    with zipfile.ZipFile(detail) as zf:
+        for info in _member_names(detail):
+            with zf.open(info) as f:
+                df = pd.read_csv(f, dtype=str, keep_default_na=False)
+            df["value"] = [json.loads(v, parse_float=Decimal, parse_int=Decimal)
+                           for v in df.pop("Value")]
+            df = df.explode("value")
+            df["position"] = df.groupby(level=0).cumcount() + 1
+            frames.append(df.reset_index(drop=True))
+    long = pd.concat(frames, ignore_index=True)
+    return {"values": len(long)}
+
+
+def _recon_cli(args: list[str]) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    from recon.cli.main import main
+
+    t1 = time.perf_counter()
+    code = main(args)
+    return {"exit": code, "import_s": t1 - t0, "work_s": time.perf_counter() - t1}
+
+
+def case_decode(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """``recon decode DETAIL --out long.parquet``."""
+    out = work / "long.parquet"
+    res = _recon_cli(["decode", str(detail), "--out", str(out), "--no-progress"])
+    res["out_mb"] = out.stat().st_size / 1e6 if out.exists() else None
+    return res
+
+
+def case_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
+    """``recon check DETAIL SUMMARY --out DIR --no-reports``."""
+    return _recon_cli(["check", str(detail), str(summary), "--out", str(work / "check"),
+                       "--no-reports", "--no-progress"])
+
+
+def _proto() -> Any:
+    sys.path.insert(0, str(HERE.parent))
+    from bench import fastpath_proto
+
+    return fastpath_proto
+
+
+def _proto_decode(detail: Path, work: Path, **options: bool) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    proto = _proto()
+    proto.warm_imports()
+    t1 = time.perf_counter()
+    out = work / "long.parquet"
+    rows, findings = proto.decode_to_parquet(detail, out, **options)
+    return {"exit": 1 if findings else 0, "import_s": t1 - t0,
+            "work_s": time.perf_counter() - t1, "values": rows,
+            "out_mb": out.stat().st_size / 1e6}
+
+
+def case_proto_decode(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """The prototype's decode (:func:`bench.fastpath_proto.decode_to_parquet`): a file
+    that reads back exactly as ``recon decode``'s."""
+    return _proto_decode(detail, work)
+
+
+def case_proto_decode_nostats(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """As ``proto_decode``, without min/max statistics for the string columns."""
+    return _proto_decode(detail, work, string_stats=False)
+
+
+def case_proto_decode_copy(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """As ``proto_decode``, but every string copied per value (recon's way): shows what
+    the dictionary arrays save."""
+    return _proto_decode(detail, work, dictionary=False)
+
+
+def case_proto_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
+    """The prototype's check (:func:`bench.fastpath_proto.check`), findings.json written,
+    with pandas imported lazily (as recon.models.results would with a function import)."""
+    t0 = time.perf_counter()
+    sys.path.insert(0, str(HERE.parent))
+    from bench.fastpath_proto import lazy_import
+
+    lazy_import("pandas")
+    proto = _proto()
+    proto.warm_imports()
+    t1 = time.perf_counter()
+    code = proto.check_cli([detail, summary], work / "check")
+    return {"exit": code, "import_s": t1 - t0, "work_s": time.perf_counter() - t1,
+            "pandas_loaded": type(sys.modules.get("pandas")).__name__ != "_Deferred"}
+
+
+CASES = {
+    "floor": case_floor,
+    "floor_polars": case_floor_polars,
+    "naive": case_naive,
+    "decode": case_decode,
+    "check": case_check,
+    "proto_decode": case_proto_decode,
+    "proto_decode_nostats": case_proto_decode_nostats,
+    "proto_decode_copy": case_proto_decode_copy,
+    "proto_check": case_proto_check,
+}
+
+
+def child_main(case: str, detail: Path, summary: Path, work: Path, result: Path) -> int:
+    """Run one case in this (fresh) process and write its JSON result."""
+    t0 = time.perf_counter()
+    res = CASES[case](detail, summary, work)
+    res.setdefault("work_s", time.perf_counter() - t0)
+    res["peak_rss_mb"] = peak_rss_mb()
+    result.write_text(json.dumps(res))
+    return 0
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak RSS (``VmHWM``), which, unlike ``ru_maxrss``, does not carry
+    over the parent's size from before ``exec``."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return None
+
+
+# --------------------------------------------------------------------------- parent
+
+
+@dataclass
+class Measure:
+    """One case at one size."""
+
+    size: int
+    case: str
+    wall: float = math.nan
+    cpu: float = math.nan
+    rss_mb: float = math.nan
+    work_s: float | None = None
+    import_s: float | None = None
+    exit: int | None = None
+    skipped: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+LENGTHS = (1, 48, 288)
+"""Values per row of granularity D, I and DI."""
+DAYS = 7
+
+
+def rows_for_values(values: int, mix: tuple[float, float, float]) -> int:
+    """Rows per day for about ``values`` values a week (as ``generate_big`` computes it)."""
+    total = sum(mix)
+    mean = sum(m / total * n for m, n in zip(mix, LENGTHS, strict=True))
+    return max(34, round(values / DAYS / mean))
+
+
+def parse_mix(text: str) -> tuple[float, float, float]:
+    """``D=0.4,I=0.25,DI=0.35`` -> (0.4, 0.25, 0.35)."""
+    shares = {"D": 0.0, "I": 0.0, "DI": 0.0}
+    for part in text.split(","):
+        key, _, val = part.partition("=")
+        if key.strip().upper() not in shares:
+            raise argparse.ArgumentTypeError(f"unknown granularity {key!r} in --mix")
+        shares[key.strip().upper()] = float(val)
+    return shares["D"], shares["I"], shares["DI"]
+
+
+def parse_size(text: str) -> int:
+    """``3M`` -> 3000000, ``300k`` -> 300000, ``15000000`` -> 15000000."""
+    t = text.strip().lower().replace("_", "")
+    mult = {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1)
+    return int(float(t[:-1] if mult > 1 else t) * mult)
+
+
+def fmt_size(n: int) -> str:
+    """3000000 -> ``3M``."""
+    if n >= 1_000_000 and n % 100_000 == 0:
+        return f"{n / 1e6:g}M"
+    if n >= 1_000:
+        return f"{n / 1e3:g}k"
+    return str(n)
+
+
+def ensure_week(values: int, mix: tuple[float, float, float], seed: int,
+                regenerate: bool) -> tuple[Path, Path, dict[str, Any]]:
+    """Generate (or reuse) the week of about ``values`` values under ``bench/data``.
+
+    The generator runs in its own process, so this one stays small (a child's peak RSS
+    must not inherit a large parent's).
+    """
+    rows = rows_for_values(values, mix)
+    folder = DATA / (f"week_{fmt_size(values)}_{seed}_" + "-".join(f"{m:g}" for m in mix))
+    meta_path = folder / "meta.json"
+    want = {"rows_per_day": rows, "mix": list(mix), "seed": seed}
+    if not regenerate and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("spec") == want and Path(meta["detail"]).exists():
+            return Path(meta["detail"]), Path(meta["summary"]), meta
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    gen_meta = folder / "generated.json"
+    mix_arg = ",".join(f"{k}={v:g}" for k, v in zip(("D", "I", "DI"), mix, strict=True))
+    subprocess.run([sys.executable, str(HERE / "generate_big.py"), "--rows-per-day",
+                    str(rows), "--mix", mix_arg, "--seed", str(seed), "--out", str(folder),
+                    "--meta", str(gen_meta)], check=True)
+    meta = {"spec": want, **json.loads(gen_meta.read_text())}
+    meta_path.write_text(json.dumps(meta, indent=1))
+    return Path(meta["detail"]), Path(meta["summary"]), meta
+
+
+def run_child(case: str, detail: Path, summary: Path, timeout: float,
+              root: Path | None = None) -> Measure:
+    """Run one case in a fresh interpreter; wall from here, CPU and RSS from rusage.
+
+    ``case`` may be ``name@label``; ``root`` is then a source tree put first on the
+    child's ``PYTHONPATH``, so its ``recon`` package is the one measured.
+    """
+    m = Measure(size=0, case=case)
+    base = case.split("@")[0]
+    env = dict(os.environ)
+    if root is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep)
+    with tempfile.TemporaryDirectory(prefix=f"bench_{case}_", dir=DATA) as tmp:
+        work = Path(tmp)
+        result = work / "result.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", base,
+               "--detail", str(detail), "--summary", str(summary), "--work", str(work),
+               "--result", str(result)]
+        with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+            deadline = t0 + timeout
+            while True:
+                pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    proc.kill()
+                    pid, status, ru = os.wait4(proc.pid, 0)
+                    m.skipped = f"timed out after {timeout:.0f} s"
+                    break
+                time.sleep(0.005)
+            m.wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        m.cpu = ru.ru_utime + ru.ru_stime
+        m.rss_mb = ru.ru_maxrss * 1024 / 1e6  # Linux: KiB
+        if result.exists():
+            info = json.loads(result.read_text())
+            m.work_s = info.pop("work_s", None)
+            m.import_s = info.pop("import_s", None)
+            m.exit = info.pop("exit", 0)
+            hwm = info.pop("peak_rss_mb", None)
+            if hwm is not None:
+                m.rss_mb = hwm
+            m.info = info
+        elif m.skipped is None:
+            tail = (work / "stderr").read_text(errors="replace")[-600:]
+            m.skipped = f"failed (status {proc.returncode}): {tail.strip()}"
+    return m
+
+
+def best_of(ms: list[Measure]) -> Measure:
+    """The fastest run, with the largest peak RSS seen over all runs."""
+    ok = [m for m in ms if m.skipped is None] or ms
+    best = min(ok, key=lambda m: m.wall)
+    best.rss_mb = max(m.rss_mb for m in ok)
+    return best
+
+
+def growth(results: list[Measure], case: str, attr: str) -> float | None:
+    """The exponent k in cost ~ size^k between the smallest and largest size run."""
+    pts = sorted((m.size, getattr(m, attr)) for m in results
+                 if m.case == case and m.skipped is None)
+    if len(pts) < 2 or pts[0][0] == pts[-1][0]:
+        return None
+    (n1, v1), (n2, v2) = pts[0], pts[-1]
+    return math.log(v2 / v1) / math.log(n2 / n1)
+
+
+def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
+    """(target, what was measured, met) for every target the results allow."""
+    out: list[tuple[str, str, bool | None]] = []
+    floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
+    for m in results:
+        base = m.case.split("@")[0]
+        if m.skipped or base not in TARGETS or m.size not in floors:
+            continue
+        ratio = m.wall / floors[m.size].wall
+        out.append((f"{m.case} <= {TARGETS[base]:g}x floor @ {fmt_size(m.size)}",
+                    f"{ratio:.2f}x ({m.wall:.2f} s vs {floors[m.size].wall:.2f} s)",
+                    ratio <= TARGETS[base]))
+        out.append((f"{m.case} peak RSS < {RSS_TARGET_MB / 1000:g} GB @ {fmt_size(m.size)}",
+                    f"{m.rss_mb:.0f} MB", m.rss_mb < RSS_TARGET_MB))
+        if m.exit not in (0, None):  # the generated week is clean: anything else is a failure
+            out.append((f"{m.case} exits 0 on the clean week @ {fmt_size(m.size)}",
+                        f"exit {m.exit}", False))
+    for case in dict.fromkeys(m.case for m in results if m.case.split("@")[0] in TARGETS):
+        for attr, label in (("wall", "time"), ("rss_mb", "peak RSS")):
+            k = growth(results, case, attr)
+            if k is not None:
+                out.append((f"{case} {label} growth no worse than linear",
+                            f"size^{k:.2f}", k <= GROWTH_SLACK))
+    return out
+
+
+def print_report(results: list[Measure], metas: dict[int, dict[str, Any]],
+                 loads: tuple[tuple[float, ...], tuple[float, ...]]) -> None:
+    """Print the results and the targets as rich tables."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    t = Table(title="recon on large Detail weeks", title_justify="left")
+    for col in ("values", "CSV MB", "case", "wall s", "cpu s", "in-cmd s", "peak RSS MB",
+                "x floor (wall)", "x floor (cpu)", "exit"):
+        t.add_column(col, justify="right" if col not in ("case",) else "left")
+    floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
+    for m in results:
+        meta = metas.get(m.size, {})
+        f = floors.get(m.size)
+        if m.skipped:
+            t.add_row(fmt_size(m.size), f"{meta.get('csv_mb', 0):.0f}", m.case,
+                      f"[dim]{m.skipped[:60]}[/dim]", "", "", "", "", "", "")
+            continue
+        t.add_row(fmt_size(m.size), f"{meta.get('csv_mb', 0):.0f}", m.case, f"{m.wall:.2f}",
+                  f"{m.cpu:.2f}", "" if m.work_s is None else f"{m.work_s:.2f}",
+                  f"{m.rss_mb:.0f}", f"{m.wall / f.wall:.2f}" if f else "",
+                  f"{m.cpu / f.cpu:.2f}" if f else "", "" if m.exit is None else str(m.exit))
+    con.print(t)
+    v = Table(title="Targets (issue 8)", title_justify="left")
+    for col in ("target", "measured", "met"):
+        v.add_column(col)
+    for target, measured, met in verdicts(results):
+        v.add_row(target, measured, "[green]yes[/green]" if met else "[red]no[/red]")
+    con.print(v)
+    con.print(f"{os.cpu_count()} cores; load average at start {loads[0][0]:.2f}, at end "
+              f"{loads[1][0]:.2f} (wall times are only comparable on an idle machine)")
+
+
+def markdown(results: list[Measure], metas: dict[int, dict[str, Any]]) -> str:
+    """The results table as Markdown (for bench/README.md)."""
+    floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
+    lines = ["| values | CSV MB | case | wall s | cpu s | in-cmd s | peak RSS MB | x floor |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for m in results:
+        f = floors.get(m.size)
+        if m.skipped:
+            lines.append(f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | "
+                         f"{m.skipped[:40]} | | | | |")
+            continue
+        lines.append(
+            f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | {m.wall:.2f} "
+            f"| {m.cpu:.2f} | {'' if m.work_s is None else f'{m.work_s:.2f}'} "
+            f"| {m.rss_mb:.0f} | {f'{m.wall / f.wall:.2f}' if f else ''} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="Cases: " + ", ".join(ALL_CASES))
+    ap.add_argument("--sizes", default="3M,15M",
+                    help="values per week, comma separated (default 3M,15M)")
+    ap.add_argument("--cases", default=",".join(DEFAULT_CASES),
+                    help=f"cases to run (default {','.join(DEFAULT_CASES)}; the floor is "
+                         "always run)")
+    ap.add_argument("--skip-naive-above", type=parse_size, default=None, metavar="SIZE",
+                    help="skip the naive pandas baseline above this many values")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is kept")
+    ap.add_argument("--mix", default="D=0.4,I=0.25,DI=0.35",
+                    help="share of Detail rows by granularity")
+    ap.add_argument("--seed", type=int, default=20241201)
+    ap.add_argument("--regenerate", action="store_true", help="regenerate the weeks")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per case")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    ap.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    ap.add_argument("--clean", action="store_true",
+                    help="delete the generated weeks afterwards")
+    ap.add_argument("--root", action="append", default=[], metavar="LABEL=PATH",
+                    help="a source tree whose recon to measure: cases named CASE@LABEL run "
+                         "with PATH first on PYTHONPATH (e.g. --root port=/tmp/port "
+                         "--cases floor,check,check@port)")
+    ap.add_argument("--child", choices=ALL_CASES, help=argparse.SUPPRESS)
+    ap.add_argument("--detail", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--summary", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        return child_main(args.child, args.detail, args.summary, args.work, args.result)
+
+    mix = parse_mix(args.mix)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    roots = {}
+    for spec in args.root:
+        label, _, path = spec.partition("=")
+        if not path:
+            ap.error(f"--root {spec!r}: expected LABEL=PATH")
+        roots[label] = Path(path).resolve()
+    cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    unknown = [c for c in cases if c.split("@")[0] not in CASES
+               or ("@" in c and c.split("@", 1)[1] not in roots)]
+    if unknown:
+        ap.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(ALL_CASES)}")
+    cases = ["floor", *[c for c in cases if c != "floor"]]
+    DATA.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()
+    results: list[Measure] = []
+    metas: dict[int, dict[str, Any]] = {}
+    folders = []
+    for size in sizes:
+        detail, summary, meta = ensure_week(size, mix, args.seed, args.regenerate)
+        folders.append(detail.parent)
+        metas[size] = meta
+        print(f"{fmt_size(size)}: {meta['values']} values, {meta['rows']} rows, "
+              f"{meta['csv_mb']:.0f} MB of CSV ({meta['zip_mb']:.0f} MB zipped)",
+              file=sys.stderr)
+        runs: dict[str, list[Measure]] = {}
+        for rnd in range(max(1, args.repeat)):  # rounds interleave the cases (fairer on a
+            for case in cases:                   # machine whose load changes)
+                if (case.startswith("naive") and args.skip_naive_above
+                        and size > args.skip_naive_above):
+                    runs[case] = [Measure(size=size, case=case, skipped="skipped above "
+                                          f"{fmt_size(args.skip_naive_above)}")]
+                    continue
+                label = case.split("@", 1)[1] if "@" in case else None
+                m = run_child(case, detail, summary, args.timeout,
+                              roots.get(label) if label else None)
+                m.size = size
+                runs.setdefault(case, []).append(m)
+                print(f"  [{rnd + 1}] {case:22s} {m.wall:7.2f} s wall {m.cpu:7.2f} s cpu "
+                      f"{m.rss_mb:7.0f} MB {m.skipped or ''}", file=sys.stderr)
+        results.extend(best_of(runs[case]) for case in cases)
+    print_report(results, metas, (load_start, os.getloadavg()))
+    if args.markdown:
+        print(markdown(results, metas))
+    if args.json:
+        args.json.write_text(json.dumps({"results": [asdict(m) for m in results],
+                                         "weeks": {str(k): v for k, v in metas.items()},
+                                         "load": [load_start, os.getloadavg()],
+                                         "cores": os.cpu_count()}, indent=1))
+    if args.clean:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
