@@ -109,28 +109,47 @@ def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAUL
     """
     from recon.report.long_table import output_format, write_long_table
 
-    output_format(out)
-    _is_detail(Path(path), limits)
+    fmt = output_format(out)
     findings: list[Finding] = []
+    if _is_detail(Path(path), limits) and fmt == "parquet":
+        from recon.report.long_table import write_parquet_tables
+        from recon.sources.detail_long import LONG_ARROW_SCHEMA, RowAttributes, long_tables
+
+        def tables() -> Iterator[pa.Table]:
+            attrs = RowAttributes()
+            for part in iter_detail_parts(path, limits=limits, progress=progress, cast=False):
+                findings.extend(part.findings)
+                yield from long_tables(part, attrs)
+
+        return write_parquet_tables(tables(), out, read_as=LONG_ARROW_SCHEMA), findings
     rows = write_long_table(iter_decoded(path, limits=limits, progress=progress,
                                          findings=findings), out)
     return rows, findings
 
 
-def _load(artefact: object, limits: Limits, progress: Progress | None) -> object:
-    """Load one detected artefact into its model (the reader is chosen by its kind)."""
+def _load(artefact: object, limits: Limits, progress: Progress | None,
+          cast: bool = True) -> object:
+    """Load one detected artefact into its model (the reader is chosen by its kind).
+
+    ``cast=False`` keeps a Detail CSV/ZIP's validated value text, cast when needed.
+    """
     from recon.sources import detect
     from recon.sources.detail_csv import read_detail
 
     if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
-        return read_detail(artefact.path, limits=limits, progress=progress)  # type: ignore[attr-defined]
+        return read_detail(artefact.path, limits=limits, progress=progress,  # type: ignore[attr-defined]
+                           cast=cast)
     return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
 
 
 def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
-         progress: Progress | None = None) -> tuple[list[Loaded], list[Finding],
-                                                    list[dict[str, str]]]:
+         progress: Progress | None = None, cast: bool = True,
+         ) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
     """Detect and read every artefact under ``paths``.
+
+    ``cast=False`` leaves a Detail CSV/ZIP's values as validated text (see
+    :meth:`~recon.models.statements.DetailStatement.with_values`): :func:`check` casts
+    only the rows its checks compare.
 
     Returns:
         (loaded artefacts, findings made while loading such as ``data.columns``,
@@ -154,7 +173,7 @@ def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
                              participant=art.participant, period=art.period,
                              run_id=art.run_id, designation=art.designation)
         try:
-            model = _load(art, limits, None)
+            model = _load(art, limits, None, cast)
         except ColumnsError as e:
             findings.append(e.finding.model_copy(update={
                 "participant": art.participant, "period": art.period, "run_id": art.run_id,
@@ -191,5 +210,5 @@ def check(paths: Iterable[str | Path] | str | Path, *, materiality: Decimal | No
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
-    loaded, findings, skipped = load(paths, limits=limits, progress=progress)
+    loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
     return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)

@@ -9,9 +9,8 @@ rebuilt from a saved check.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from recon.__about__ import __version__
@@ -19,6 +18,9 @@ from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
 from recon.models.decimals import Money
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import Invoice
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class InputRecord(BaseModel):
@@ -171,4 +173,6 @@ class CheckResult(BaseModel):
         """The findings as a pandas DataFrame (strings on Arrow), one row per finding."""
         cols = list(Finding.model_fields)
         rows = [f.model_dump(mode="json") for f in self.findings]
+        import pandas as pd  # 0.5 s to import: only when a DataFrame is asked for
+
         return pd.DataFrame(rows, columns=cols).astype("string[pyarrow]")

@@ -155,6 +155,45 @@ DETAIL_SCHEMA: dict[str, Any] = {
 """Columns of a Detail statement's row-form frame. ``source_line`` is the CSV line (1-based)
 or the index in the JSON ``variables`` array; ``source_file`` the file (and ZIP member)."""
 
+DETAIL_TEXT_SCHEMA: dict[str, Any] = {
+    "settlement_trading_day": pl.Date,
+    "variable": pl.String,
+    "scope": pl.String,
+    "timestamp": pl.Date,
+    "value_text": pl.String,
+    "n_values": pl.Int64,
+    "source_file": pl.String,
+    "source_line": pl.Int64,
+}
+"""A Detail frame whose cast is deferred: each Value array's validated text (every element a
+plain Decimal(23,8) literal) and its length. :func:`with_values` gives the
+:data:`DETAIL_SCHEMA` frame."""
+
+
+def value_parts(frame: pl.DataFrame) -> pl.Expr:
+    """``value_text`` as a list of its element strings (validated text only)."""
+    vt = pl.col("value_text")
+    spaced = frame.height > 0 and bool(frame.select(vt.str.contains(r"\s").any()).item())
+    if spaced:
+        parts = vt.str.replace_all(r"\s", "").str.strip_prefix("[").str.strip_suffix("]")
+    else:
+        parts = vt.str.slice(1, vt.str.len_bytes() - 2)
+    return parts.str.split(",")
+
+
+def with_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """A Detail frame with its ``values`` (:data:`DETAIL_SCHEMA`), cast from validated text.
+
+    Exact: every element already matched the plain Decimal(23,8) pattern, so the cast
+    neither rounds nor accepts anything lenient. A frame that has ``values`` is returned
+    as it is.
+    """
+    if "values" in frame.columns:
+        return frame
+    values = value_parts(frame).list.eval(pl.element().cast(pl.Decimal(23, 8)))
+    return (frame.with_columns(values.alias("values")).select(list(DETAIL_SCHEMA))
+            .cast(DETAIL_SCHEMA))  # type: ignore[arg-type]
+
 
 class DetailStatement(BaseModel):
     """A Settlement Statement Detail: one or more Settlement Trading Days of one run.
@@ -184,11 +223,19 @@ class DetailStatement(BaseModel):
         """The number of values across every array."""
         if self.frame.height == 0:
             return 0
+        if "n_values" in self.frame.columns:
+            return int(self.frame.get_column("n_values").sum())
         return int(self.frame.select(pl.col("values").list.len().sum()).item())
+
+    def with_values(self) -> DetailStatement:
+        """This statement with its values cast (itself when they already are)."""
+        if "values" in self.frame.columns:
+            return self
+        return self.model_copy(update={"frame": with_values(self.frame)})
 
     def rows(self) -> Iterator[DetailRow]:
         """Yield the rows as pydantic models (slow; for notebooks and small data)."""
-        for rec in self.frame.iter_rows(named=True):
+        for rec in with_values(self.frame).iter_rows(named=True):
             yield DetailRow(
                 settlement_trading_day=rec["settlement_trading_day"],
                 variable=rec["variable"],

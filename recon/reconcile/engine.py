@@ -224,8 +224,8 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
                 if changed and prev_run is not None and run.summary and prev_run.summary:
                     attribution.extend(attribute(
                         h, prev_h, run.summary, prev_run.summary,
-                        run.detail("csv") or run.detail("json"),
-                        prev_run.detail("csv") or prev_run.detail("json"), changed))
+                        _cast(run.detail("csv") or run.detail("json")),
+                        _cast(prev_run.detail("csv") or prev_run.detail("json")), changed))
             infos.append(RunInfo(
                 participant=h.participant, period=h.period, run_id=h.run_id,
                 designation=h.designation.value, published_at=h.published_at,
@@ -245,6 +245,11 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
         attribution=attribution,
         materiality=materiality,
     )
+
+
+def _cast(detail: DetailStatement | None) -> DetailStatement | None:
+    """A Detail with its values cast (a check reads Detail with the cast deferred)."""
+    return None if detail is None else detail.with_values()
 
 
 def _tieouts(run: Run) -> list[Finding]:

@@ -12,7 +12,12 @@ from decimal import Decimal
 import polars as pl
 
 from recon.models.findings import Finding
-from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
+from recon.models.statements import (
+    DetailStatement,
+    RunHeader,
+    SummaryStatement,
+    with_values,
+)
 from recon.sources.validate import DETAIL_KEY, period_days
 
 MAX_MISMATCH_FINDINGS = 200
@@ -36,8 +41,9 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
     days = set(detail.days)
     if not days:
         return findings
-    p_rows = (detail.frame.filter(pl.col("variable").str.ends_with("_P_D")
-                                  & pl.col("settlement_trading_day").is_in(list(days)))
+    p_rows = (with_values(detail.frame.filter(  # cast only the rows compared
+        pl.col("variable").str.ends_with("_P_D") & (pl.col("scope") == h.participant)
+        & pl.col("settlement_trading_day").is_in(list(days))))
               .select("variable", "scope", "timestamp", "values", "source_file", "source_line"))
     index: dict[tuple[str, date], tuple[Decimal, str]] = {}
     for var, scope, ts, values, file, line in p_rows.iter_rows():
@@ -126,6 +132,7 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
     (variable, scope, Timestamp, Settlement Trading Day) and compared whole (every value).
     """
     h = a.header
+    a, b = a.with_values(), b.with_values()
     common_days = sorted(set(a.days) & set(b.days))
     if not common_days:
         return []

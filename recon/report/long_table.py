@@ -73,6 +73,83 @@ def write_long_table(parts: Iterable[pl.DataFrame], path: str | Path) -> int:
     return rows
 
 
+class _ParquetThread:
+    """A ParquetWriter fed from a queue on its own thread (pyarrow releases the GIL while it
+    encodes, so the caller builds the next table meanwhile). It writes only ``tmp``, the
+    temporary file of the ``atomic_path(...)`` block in :func:`write_parquet_tables`."""
+
+    def __init__(self, tmp: Path, schema: pa.Schema, read_as: pa.Schema | None) -> None:
+        import queue
+        import threading
+
+        self._read_as = read_as
+        self._writer = pq.ParquetWriter(tmp, schema, compression="zstd",
+                                        store_schema=read_as is None)
+        self._box: queue.Queue[pa.Table | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="parquet-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        try:
+            while (table := self._box.get()) is not None:
+                self._writer.write_table(table)
+        except BaseException as e:  # re-raised on the caller's thread
+            self._error = e
+            while self._box.get() is not None:
+                pass
+
+    def put(self, table: pa.Table) -> None:
+        if self._error is not None:
+            raise self._error
+        self._box.put(table)
+
+    def close(self) -> None:
+        self._box.put(None)
+        self._thread.join()
+        if self._read_as is not None:
+            import base64
+
+            self._writer.add_key_value_metadata({"ARROW:schema": base64.b64encode(
+                self._read_as.serialize().to_pybytes()).decode()})
+        self._writer.close()
+        if self._error is not None:
+            raise self._error
+
+
+def write_parquet_tables(tables: Iterable[pa.Table], path: str | Path, *,
+                         read_as: pa.Schema | None = None) -> int:
+    """Write Arrow tables to one Parquet file, atomically, on a writer thread.
+
+    Dictionary string columns are written as they are (Parquet stores strings
+    dictionary-encoded anyway: no per-value copy, no re-hashing); with ``read_as`` that
+    Arrow schema is what readers restore (plain strings), as if the tables were plain.
+
+    Args:
+        tables: Tables of one schema.
+        path: The ``.parquet`` file.
+        read_as: The schema readers should see (same columns, dictionaries decoded).
+
+    Returns:
+        The number of rows written.
+    """
+    rows = 0
+    with atomic_path(path) as tmp:
+        writer: _ParquetThread | None = None
+        try:
+            for table in tables:
+                writer = writer or _ParquetThread(tmp, table.schema, read_as)
+                writer.put(table)
+                rows += table.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            pq.write_table(pa.table({}), tmp)
+    return rows
+
+
 def _write_xlsx(parts: Iterable[pl.DataFrame], tmp: Path) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

@@ -11,9 +11,12 @@ from __future__ import annotations
 import itertools
 import lzma
 import struct
+import threading
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from recon.errors import InputError
@@ -21,17 +24,24 @@ from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
 from recon.sources.files import read_bytes
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.sources.validate import DETAIL_COLUMNS, combine_details, validate_detail
+from recon.sources.validate import (
+    DETAIL_COLUMNS,
+    ScopeCache,
+    combine_details,
+    validate_detail,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 Progress = Callable[[int, int], None]
 """Called with (members done, members in all) as a Detail file is read."""
+WORKERS = 2
+"""ZIP members inflated, parsed and validated at once, on threads."""
 
 
 def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
-                     header: RunHeader | None = None,
-                     limits: Limits = DEFAULT_LIMITS) -> DetailStatement:
+                     header: RunHeader | None = None, limits: Limits = DEFAULT_LIMITS,
+                     cast: bool = True, scopes: ScopeCache | None = None) -> DetailStatement:
     """Parse one Detail CSV (one Trading Day) from bytes.
 
     Args:
@@ -40,6 +50,9 @@ def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
         form: ``csv`` or ``zip`` (what the statement says it came from).
         header: The run header already known from another member, if any.
         limits: Input caps.
+        cast: Cast the values now; False keeps the validated text
+            (:func:`recon.models.statements.with_values` casts it later).
+        scopes: Scopes already found good in this artefact.
 
     Raises:
         ColumnsError: If the columns are not the Guide's (``data.columns``).
@@ -47,7 +60,7 @@ def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
     """
     raw, findings = read_csv_table(data, source, DETAIL_COLUMNS, array_column="Value",
                                    limits=limits)
-    stmt = validate_detail(raw, source, form, header=header)
+    stmt = validate_detail(raw, source, form, header=header, cast=cast, scopes=scopes)
     if findings:
         h = stmt.header
         run = {"participant": h.participant, "period": h.period, "run_id": h.run_id,
@@ -170,13 +183,18 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
 
 
 def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-                      progress: Progress | None = None) -> Iterator[DetailStatement]:
+                      progress: Progress | None = None, cast: bool = True,
+                      workers: int = WORKERS) -> Iterator[DetailStatement]:
     """Yield one Detail statement per Trading Day file (ZIP member, or the one CSV).
 
     Args:
         path: A Detail ZIP or a single Detail CSV.
         limits: Input caps.
         progress: Called after each member with (done, total).
+        cast: Cast the values now (see :func:`parse_detail_csv`).
+        workers: Members inflated, parsed and validated at once, on threads (zlib,
+            polars and its regex engine release the GIL); yielded in member order, so
+            memory holds about ``workers + 1`` members.
 
     Raises:
         InputError: If the file cannot be read at all.
@@ -188,36 +206,71 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
     except OSError as e:
         raise InputError(p, f"cannot be read: {e.strerror or e}") from None
     if magic not in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-        stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits)
+        stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits, cast=cast)
         if progress:
             progress(1, 1)
         yield stmt
         return
-    members = _zip_members(p, limits)
-    header: RunHeader | None = None
+    members = sorted(_zip_members(p, limits), key=lambda m: m.filename)
+    scopes = ScopeCache()
+    local = threading.local()
+    handles: list[zipfile.ZipFile] = []
+
+    def read(info: zipfile.ZipInfo) -> bytes:
+        if not hasattr(local, "zf"):  # one handle per thread
+            try:
+                local.zf = zipfile.ZipFile(p)
+            except ZIP_ERRORS as e:
+                raise InputError(p, f"is not a readable ZIP file ({e})") from None
+            handles.append(local.zf)
+        return _read_member(local.zf, info, p, limits)
+
+    def parse(info: zipfile.ZipInfo, header: RunHeader | None,
+              data: Future[bytes] | None = None) -> DetailStatement:
+        raw = data.result() if data is not None else read(info)
+        return parse_detail_csv(raw, f"{p}!{info.filename}", form="zip", header=header,
+                                limits=limits, cast=cast, scopes=scopes)
+
+    # The first member names the run (the second inflates meanwhile); then `workers`
+    # members at a time, yielded in order.
     try:
-        zf = zipfile.ZipFile(p)
-    except ZIP_ERRORS as e:
-        raise InputError(p, f"is not a readable ZIP file ({e})") from None
-    with zf:
-        for i, info in enumerate(sorted(members, key=lambda m: m.filename), start=1):
-            data = _read_member(zf, info, p, limits)
-            stmt = parse_detail_csv(data, f"{p}!{info.filename}", form="zip", header=header,
-                                    limits=limits)
-            header = header or stmt.header
-            if progress:
-                progress(i, len(members))
-            yield stmt
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            ahead = [pool.submit(read, m) for m in members[:2]]
+            stmt = parse(members[0], None, ahead[0])
+            header = stmt.header
+            pending: deque[Future[DetailStatement]] = deque()
+            if len(members) > 1:
+                pending.append(pool.submit(parse, members[1], header, ahead[1]))
+            todo = iter(members[2:])
+            for i in range(1, len(members) + 1):
+                if progress:
+                    progress(i, len(members))
+                yield stmt
+                if i == len(members):
+                    break
+                while len(pending) < workers and (info := next(todo, None)) is not None:
+                    pending.append(pool.submit(parse, info, header))
+                stmt = pending.popleft().result()
+    finally:
+        for zf in handles:
+            zf.close()
 
 
 def read_detail(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-                progress: Progress | None = None) -> DetailStatement:
+                progress: Progress | None = None, cast: bool = True) -> DetailStatement:
     """Read a whole Detail ZIP (or one Detail CSV) into one statement.
+
+    Args:
+        path: A Detail ZIP or a single Detail CSV.
+        limits: Input caps.
+        progress: Called after each member with (done, total).
+        cast: Cast the values now; False keeps the validated text, which
+            :meth:`~recon.models.statements.DetailStatement.with_values` casts later.
 
     Raises:
         InputError: If the file cannot be read at all.
     """
-    parts = list(iter_detail_parts(path, limits=limits, progress=progress))
+    parts = list(iter_detail_parts(path, limits=limits, progress=progress, cast=cast))
     stmt = combine_details(parts, str(path))
     stmt.source = str(path)
     stmt.sources = [str(path)]

@@ -7,13 +7,18 @@ one code path, so CSV and JSON are judged alike: every problem a row has becomes
 ``data.*`` finding naming file and line, and the rest of the file is still read.
 
 Values are checked against the plain Decimal(23,8) pattern *before* any cast, because
-fast casts are lenient (polars rounds a 9th decimal and accepts ``1e-05``).
+fast casts are lenient (polars rounds a 9th decimal and accepts ``1e-05``): one anchored
+pattern per row over the whole ``[v1,...,vn]`` text, the array length being the comma
+count plus one. A Detail frame may keep the validated text (``value_text``, ``n_values``)
+and be cast later (:func:`recon.models.statements.with_values`), so a check that needs few
+values casts few.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,12 +30,14 @@ from recon.models.decimals import DECIMAL_PATTERN, DecimalFormatError, parse_dec
 from recon.models.findings import Finding
 from recon.models.statements import (
     DETAIL_SCHEMA,
+    DETAIL_TEXT_SCHEMA,
     ArtefactForm,
     DetailStatement,
     PaymentOrCharge,
     RunHeader,
     SummaryRow,
     SummaryStatement,
+    with_values,
 )
 from recon.wem import calendar
 from recon.wem.granularity import Granularity, timestamp_problem, values_per_row
@@ -48,7 +55,8 @@ DETAIL_COLUMNS = (*HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope"
 MAX_FINDINGS_PER_CHECK = 200
 """Row findings of one check kept per file; the rest are counted in one closing finding."""
 
-_VALUE_RE = f"^{DECIMAL_PATTERN}$"
+_ROW_RE = rf"^\s*\[\s*{DECIMAL_PATTERN}\s*(?:,\s*{DECIMAL_PATTERN}\s*)*\]\s*$"
+"""A whole Value array of plain Decimal(23,8) literals, spaces allowed around each."""
 _DATE_FMT = "%Y-%m-%d"
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 """A Trading Day as the Guide writes it, ``yyyy-mm-dd``: no time, week or basic form."""
@@ -336,7 +344,8 @@ def _first_bad_value(text: str | None) -> str:
 
 
 def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
-                    header: RunHeader | None = None) -> DetailStatement:
+                    header: RunHeader | None = None, *, cast: bool = True,
+                    scopes: ScopeCache | None = None) -> DetailStatement:
     """Validate a raw Detail frame (columns :data:`DETAIL_COLUMNS`, ``__file``, ``__line``).
 
     Vectorised: the per-row work (value pattern, cast, array length, timestamps) runs in
@@ -348,9 +357,13 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
         form: ``csv``, ``zip`` or ``json``.
         header: The run header when the caller already knows it (e.g. from an earlier
             member of the same ZIP); header findings are then judged against it.
+        cast: Cast the values now (:data:`DETAIL_SCHEMA`); False keeps the validated text
+            (:data:`DETAIL_TEXT_SCHEMA`) for :func:`with_values`.
+        scopes: Scopes already found good in this artefact (not parsed again).
 
     Returns:
-        The statement: rows that could be read, with exact Decimal(23,8) values.
+        The statement: rows that could be read, with exact Decimal(23,8) values (or their
+        validated text).
 
     Raises:
         InputError: If there is no row or the run header cannot be read.
@@ -388,24 +401,19 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
     vtable, bad_vars = _variable_table(df.get_column("variable").unique().to_list())
     df = df.join(vtable, on="variable", how="left")
 
-    # Values: pattern first (no silent rounding), then the exact cast.
-    parts = (pl.col("value_text").str.strip_chars().str.strip_prefix("[").str.strip_suffix("]")
-             .str.split(","))
-    shaped = (pl.col("value_text").str.strip_chars().str.starts_with("[")
-              & pl.col("value_text").str.strip_chars().str.ends_with("]"))
+    # Values: one pattern per row first (no silent rounding), the exact cast later.
+    vt = pl.col("value_text")
     df = df.with_columns(
-        (shaped & parts.list.eval(pl.element().str.strip_chars().str.contains(_VALUE_RE))
-         .list.all()).fill_null(False).alias("values_ok"),
+        vt.str.contains(_ROW_RE).fill_null(False).alias("values_ok"),
     ).with_columns(
-        pl.when(pl.col("values_ok")).then(
-            parts.list.eval(pl.element().str.strip_chars().cast(pl.Decimal(23, 8), strict=False))
-        ).alias("values"),
+        pl.when(pl.col("values_ok"))
+        .then(vt.str.count_matches(",", literal=True).cast(pl.Int64) + 1).alias("n_values"),
     )
 
     problems = df.filter(
         pl.col("settlement_trading_day").is_null() | pl.col("timestamp").is_null()
         | pl.col("granularity").is_null() | ~pl.col("values_ok")
-        | (pl.col("values").list.len() != pl.col("expected_len"))
+        | (pl.col("n_values") != pl.col("expected_len"))
     )
     drop_lines: set[tuple[str, int]] = set()
     for rec in problems.iter_rows(named=True):
@@ -431,7 +439,7 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
                     "used.", timestamp=rec["timestamp"].isoformat(),
                     actual=(rec["value_text"] or "")[:60], **common)
             continue
-        n, want = len(rec["values"]), rec["expected_len"]
+        n, want = rec["n_values"], rec["expected_len"]
         out.add("data.array_length", f"{var} has {n} values but granularity "
                 f"{rec['granularity']} needs {want}; the row was not used.",
                 timestamp=rec["timestamp"].isoformat(), expected=str(want), actual=str(n),
@@ -441,11 +449,14 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
         bad = problems.select("source_file", "source_line")
         df = df.join(bad, on=["source_file", "source_line"], how="anti")
 
-    _scope_findings(df, out)
+    _scope_findings(df, out, scopes)
     _timestamp_findings(df, header, period, out)
     df = _dedupe(df, out)
 
-    frame = df.select(list(DETAIL_SCHEMA)).cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+    frame = df.select(list(DETAIL_TEXT_SCHEMA)).cast(
+        DETAIL_TEXT_SCHEMA)  # type: ignore[arg-type]
+    if cast:
+        frame = with_values(frame)
     days = sorted(frame.get_column("settlement_trading_day").unique().to_list())
     files = sorted({f.split("!")[0].split("#")[0] for f in
                     raw.get_column("__file").unique().to_list()})
@@ -465,16 +476,46 @@ def _header_strings(h: RunHeader) -> tuple[str, ...]:
             h.period, h.period_from.isoformat(), h.period_to.isoformat(), h.participant)
 
 
-def _scope_findings(df: pl.DataFrame, out: _Collector) -> None:
-    pairs = (df.group_by("scope_code", "scope")
-             .agg(pl.col("variable").first(), pl.col("source_file").first(),
-                  pl.col("source_line").min(), pl.len().alias("n")))
+class ScopeCache:
+    """(scope code, scope) pairs already found good in one artefact: the same scopes repeat
+    on every Trading Day, so each is parsed once. Bad ones are judged again in every member,
+    so each member still reports them. Thread-safe."""
+
+    def __init__(self) -> None:
+        self.good = pl.DataFrame(schema={"scope_code": pl.String, "scope": pl.String})
+        self._lock = threading.Lock()
+
+    def new(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """The rows of ``pairs`` whose (scope_code, scope) is not known to be good."""
+        with self._lock:
+            good = self.good
+        return pairs if good.height == 0 else pairs.join(good, on=["scope_code", "scope"],
+                                                         how="anti")
+
+    def add(self, pairs: pl.DataFrame) -> None:
+        """Remember pairs found good."""
+        with self._lock:
+            self.good = pl.concat([self.good, pairs.select("scope_code", "scope")])
+
+
+def _scope_findings(df: pl.DataFrame, out: _Collector, cache: ScopeCache | None = None,
+                    ) -> None:
+    cache = cache or ScopeCache()
+    pairs = cache.new(df.group_by("scope_code", "scope")
+                      .agg(pl.col("variable").first(), pl.col("source_file").first(),
+                           pl.col("source_line").min(), pl.len().alias("n")))
+    bad: list[tuple[str, str]] = []
     for code, scope, var, file, line, n in pairs.iter_rows():
         try:
             parse_scope(code, scope)
         except ScopeError as e:
+            bad.append((code, scope))
             out.add("data.scope", f"{e} ({n} row(s)); the rows were kept with the raw scope.",
                     variable=var, scope=scope, source=_src(file, line))
+    if bad:
+        pairs = pairs.join(pl.DataFrame(bad, schema=["scope_code", "scope"], orient="row"),
+                           on=["scope_code", "scope"], how="anti")
+    cache.add(pairs)
 
 
 def _timestamp_findings(df: pl.DataFrame, header: RunHeader, period: list[date],
@@ -543,6 +584,8 @@ def combine_details(parts: list[DetailStatement], source: str) -> DetailStatemen
         return parts[0]
     header = parts[0].header
     out = _Collector(header)
+    if len({"values" in p.frame.columns for p in parts}) > 1:  # text and cast parts mixed
+        parts = [p.with_values() for p in parts]
     frame = pl.concat([p.frame for p in parts], how="vertical")
     tmp = frame.with_columns(pl.lit(None, dtype=pl.String).alias("scope_code"))
     deduped = _dedupe(tmp, out).drop("scope_code")
