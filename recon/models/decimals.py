@@ -97,14 +97,28 @@ Dec8 = Annotated[Decimal, BeforeValidator(_coerce), PlainSerializer(_plain, retu
 """A pydantic field type: an exact Decimal(23,8), read from text or Decimal, dumped as text."""
 
 
+MONEY_INTEGER_DIGITS = 20
+"""A weekly (or multi-week) total of Decimal(23,8) values can outgrow 15 integer digits."""
+
+_MONEY = re.compile(rf"^-?[0-9]{{1,{MONEY_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{DECIMAL_SCALE}}})?$")
+
+
 def _coerce_money(value: object) -> Decimal:
-    """Invoice amounts: as Dec8, but also accept ``1,234.56``, ``(1,234.56)`` and ``$``."""
+    """Invoice amounts and totals: exact, up to 20 integer digits and 8 decimals.
+
+    Text may be written ``1,234.56``, ``-1,234.56``, ``(1,234.56)``, with or without ``$``.
+    """
     if isinstance(value, str):
         s = value.strip().replace(",", "").replace("$", "")
-        negative = s.startswith("(") and s.endswith(")")
-        if negative:
+        if s.startswith("(") and s.endswith(")"):
             s = "-" + s[1:-1].strip()
-        return parse_decimal(s)
+        if not _MONEY.match(s):
+            raise DecimalFormatError(f"{value!r} is not an amount such as 1,234.56")
+        return Decimal(s)
+    if isinstance(value, Decimal) and value.is_finite():
+        if abs(value) >= Decimal(10) ** MONEY_INTEGER_DIGITS:
+            raise DecimalFormatError(f"{value} has more than {MONEY_INTEGER_DIGITS} integer digits")
+        return value
     return _coerce(value)
 
 

@@ -323,3 +323,19 @@ def test_money_hygiene_scan_catches_offenders(bad: str) -> None:
 def test_money_hygiene_scan_allows_float_rejection_and_docstrings() -> None:
     ok = 'def f(v):\n    """Never use round() or float."""\n    return isinstance(v, float)\n'
     assert _scan(ok, "t") == []
+
+
+def test_weekly_total_beyond_15_integer_digits_is_computed_exactly() -> None:
+    """Each day fits Decimal(23,8); the week's sum has 16 integer digits and is still exact."""
+    from tests.reconcile.builders import CHG, header, summary, week
+
+    from recon.reconcile.arithmetic import compute_invoice, line_totals
+
+    h = header()
+    day = "999999999999999.99"
+    totals, findings = line_totals(summary(h, week("BIG_P_D", CHG, True, [day] * 7)))
+    assert findings == []
+    inv = compute_invoice(h, totals)
+    assert inv.line("BIG_P_D").amount == D("6999999999999999.93")
+    assert inv.tax_invoice.gst == D("699999999999999.99")
+    assert inv.tax_invoice.total == D("7699999999999999.92")
