@@ -35,6 +35,7 @@ from recon.__about__ import __version__
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.errors import OutputError
 from recon.store.db import SCHEMA_VERSION, Store
+from recon.store.query import where_filters
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +135,8 @@ def export_store(store: Store, out_dir: str | os.PathLike[str], *,
     done: dict[str, str] = dict(manifest.get("partitions", {}))
     sql = ("SELECT DISTINCT participant, week FROM files WHERE participant IS NOT NULL AND "
            "week IS NOT NULL")
-    params: list[Any] = []
-    if participant:
-        sql += " AND participant = ?"
-        params.append(participant)
-    if week:
-        sql += " AND week = ?"
-        params.append(week)
+    where, params = where_filters(participant, week)
+    sql += where
     parts = [(r[0], r[1]) for r in store.rows(sql + " ORDER BY week, participant", params)]
     report = ExportReport(out_dir=out)
     columns = {t: [c for c, _ in _columns(store, t) if c not in PARTITION_COLUMNS]

@@ -84,17 +84,23 @@ def parse_week(value: date | datetime | str | None) -> date | None:
     return day
 
 
-def weeks_held(store: Store, *, participant: str | None = None,
-               week: date | None = None) -> list[WeekKey]:
-    """(participant, week) of every run held, filtered, sorted."""
-    sql = "SELECT DISTINCT participant, week FROM runs WHERE true"
-    params: list[Any] = []
+def where_filters(participant: str | None, week: date | None) -> tuple[str, list[Any]]:
+    """SQL ``AND`` clauses and parameters for the usual participant and week filters."""
+    sql, params = "", []
     if participant:
         sql += " AND participant = ?"
         params.append(participant)
     if week:
         sql += " AND week = ?"
         params.append(week)
+    return sql, params
+
+
+def weeks_held(store: Store, *, participant: str | None = None,
+               week: date | None = None) -> list[WeekKey]:
+    """(participant, week) of every run held, filtered, sorted."""
+    where, params = where_filters(participant, week)
+    sql = "SELECT DISTINCT participant, week FROM runs WHERE true" + where
     return [(r[0], r[1]) for r in store.rows(sql + " ORDER BY week, participant", params)]
 
 
@@ -148,13 +154,8 @@ def list_runs(store: Store, *, participant: str | None = None,
     """
     sql = ("SELECT participant, period, week, run_id, designation, published_at, "
            "first_ingested_at_utc FROM runs WHERE true")
-    params: list[Any] = []
-    if participant:
-        sql += " AND participant = ?"
-        params.append(participant)
-    if week:
-        sql += " AND week = ?"
-        params.append(week)
+    where, params = where_filters(participant, week)
+    sql += where
     sql += " ORDER BY week, participant, published_at NULLS LAST, run_id"
     runs = [RunRow(*r) for r in store.rows(sql, params)]
     by_key = {(r.participant, r.period, r.run_id): r for r in runs}
