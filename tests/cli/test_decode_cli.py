@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -178,3 +179,25 @@ def test_decode_summary_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Pa
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0
     values = pq.read_table(out).column("value").to_pylist()
     assert sum(values, Decimal(0)) == Decimal("31.5")
+
+
+def test_decode_sample_week_zip_to_parquet_matches_the_generator(
+        sample_week: Path, expected: dict, tmp_path: Path) -> None:
+    """Issue 2's 'done when': the sample Detail ZIP decoded by the CLI to Parquet holds the
+    generator's value count and exact sum, per Trading Day and for the week."""
+    import pyarrow.compute as pc
+
+    for run in expected["runs"]:
+        out = tmp_path / f"{run['run_id']}.parquet"
+        assert main(["decode", str(sample_week / run["files"]["detail_zip"]), "--out", str(out),
+                     "--no-progress"]) == 0
+        table = pq.read_table(out)
+        assert table.schema.field("value").type == pa.decimal128(23, 8)
+        assert table.num_rows == run["detail"]["week"]["values"]
+        assert pc.sum(table.column("value")).as_py() == Decimal(run["detail"]["week"]["sum"])
+        for day, want in run["detail"]["days"].items():
+            mask = pc.equal(table.column("settlement_trading_day"),
+                            pa.scalar(date.fromisoformat(day)))
+            part = table.filter(mask)
+            assert part.num_rows == want["values"]
+            assert pc.sum(part.column("value")).as_py() == Decimal(want["sum"])
