@@ -327,9 +327,8 @@ def test_money_hygiene_scan_allows_float_rejection_and_docstrings() -> None:
 
 def test_weekly_total_beyond_15_integer_digits_is_computed_exactly() -> None:
     """Each day fits Decimal(23,8); the week's sum has 16 integer digits and is still exact."""
-    from tests.reconcile.builders import CHG, header, summary, week
-
     from recon.reconcile.arithmetic import compute_invoice, line_totals
+    from tests.reconcile.builders import CHG, header, summary, week
 
     h = header()
     day = "999999999999999.99"
