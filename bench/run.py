@@ -9,8 +9,6 @@ One run measures, at each size, in a fresh process per case:
   table (what a notebook does);
 * ``decode``: ``recon decode DETAIL.zip --out long.parquet``;
 * ``check``: ``recon check DETAIL.zip SUMMARY.csv --no-reports``;
-* ``proto_decode`` / ``proto_check``: the same jobs through :mod:`bench.fastpath_proto`
-  (the prototype of the recommended hot-path changes), when asked for with ``--cases``.
 
 Each case runs in its own subprocess; wall time is measured by this process, CPU time and
 peak RSS come from the child's ``rusage`` (``os.wait4``), and the child reports the time
@@ -24,7 +22,7 @@ of N runs, and CPU seconds are shown beside wall seconds.
 Usage::
 
     python bench/run.py --sizes 3M,15M --skip-naive-above 5M
-    python bench/run.py --sizes 300k --cases floor,check,proto_check --repeat 3
+    python bench/run.py --sizes 300k --cases floor,check --repeat 3
 """
 
 from __future__ import annotations
@@ -45,10 +43,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 DEFAULT_CASES = ("floor", "naive", "decode", "check")
-ALL_CASES = ("floor", "floor_polars", "naive", "decode", "check", "proto_decode",
-             "proto_decode_nostats", "proto_decode_copy", "proto_check")
-TARGETS = {"check": 2.0, "decode": 2.5, "proto_check": 2.0, "proto_decode": 2.5,
-           "proto_decode_nostats": 2.5, "proto_decode_copy": 2.5}
+ALL_CASES = ("floor", "floor_polars", "naive", "decode", "check")
+TARGETS = {"check": 2.0, "decode": 2.5}
 """Largest wall-time ratio to the floor, per case."""
 RSS_TARGET_MB = 1500.0
 GROWTH_SLACK = 1.10
@@ -142,68 +138,12 @@ def case_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
                        "--no-reports", "--no-progress"])
 
 
-def _proto() -> Any:
-    sys.path.insert(0, str(HERE.parent))
-    from bench import fastpath_proto
-
-    return fastpath_proto
-
-
-def _proto_decode(detail: Path, work: Path, **options: bool) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    proto = _proto()
-    proto.warm_imports()
-    t1 = time.perf_counter()
-    out = work / "long.parquet"
-    rows, findings = proto.decode_to_parquet(detail, out, **options)
-    return {"exit": 1 if findings else 0, "import_s": t1 - t0,
-            "work_s": time.perf_counter() - t1, "values": rows,
-            "out_mb": out.stat().st_size / 1e6}
-
-
-def case_proto_decode(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
-    """The prototype's decode (:func:`bench.fastpath_proto.decode_to_parquet`): a file
-    that reads back exactly as ``recon decode``'s."""
-    return _proto_decode(detail, work)
-
-
-def case_proto_decode_nostats(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
-    """As ``proto_decode``, without min/max statistics for the string columns."""
-    return _proto_decode(detail, work, string_stats=False)
-
-
-def case_proto_decode_copy(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
-    """As ``proto_decode``, but every string copied per value (recon's way): shows what
-    the dictionary arrays save."""
-    return _proto_decode(detail, work, dictionary=False)
-
-
-def case_proto_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
-    """The prototype's check (:func:`bench.fastpath_proto.check`), findings.json written,
-    with pandas imported lazily (as recon.models.results would with a function import)."""
-    t0 = time.perf_counter()
-    sys.path.insert(0, str(HERE.parent))
-    from bench.fastpath_proto import lazy_import
-
-    lazy_import("pandas")
-    proto = _proto()
-    proto.warm_imports()
-    t1 = time.perf_counter()
-    code = proto.check_cli([detail, summary], work / "check")
-    return {"exit": code, "import_s": t1 - t0, "work_s": time.perf_counter() - t1,
-            "pandas_loaded": type(sys.modules.get("pandas")).__name__ != "_Deferred"}
-
-
 CASES = {
     "floor": case_floor,
     "floor_polars": case_floor_polars,
     "naive": case_naive,
     "decode": case_decode,
     "check": case_check,
-    "proto_decode": case_proto_decode,
-    "proto_decode_nostats": case_proto_decode_nostats,
-    "proto_decode_copy": case_proto_decode_copy,
-    "proto_check": case_proto_check,
 }
 
 

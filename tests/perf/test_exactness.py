@@ -8,9 +8,9 @@ decimal, ``1e-05``, ``+1``, ``[]``, ``1.5E3``) which polars' cast would round or
 
 The reference is computed here from the CSV text with Python's :mod:`decimal` and the
 standard :mod:`csv` module, independently of recon. Checked for recon's reader
-(``read_detail``), recon's long table (``decode``) and, when present, the prototype in
-``bench/fastpath_proto.py``: every kept value equals its text, weekly sums per
-(Variable, Scope) equal the reference to the last of 8 decimals, and each planted value
+(``read_detail``) and recon's long table (``decode``): every kept value equals its text,
+weekly sums per (Variable, Scope) equal the reference to the last of 8 decimals, and each
+planted value
 is a ``data.value`` finding whose row is left out, never a changed number.
 
 No timing is asserted; the module runs in a few seconds.
@@ -53,14 +53,6 @@ def _load(name: str, path: Path) -> ModuleType:
 @pytest.fixture(scope="module")
 def gen() -> ModuleType:
     return _load("bench_generate_big", BENCH / "generate_big.py")
-
-
-@pytest.fixture(scope="module")
-def proto() -> ModuleType:
-    path = BENCH / "fastpath_proto.py"
-    if not path.exists():
-        pytest.skip("no prototype in bench/")
-    return _load("bench_fastpath_proto", path)
 
 
 @pytest.fixture(scope="module")
@@ -182,39 +174,3 @@ def test_check_reports_each_planted_value(week: Any, ref: Reference) -> None:
     result = recon.check([week.detail, week.summary])
     assert sorted(f.source for f in result.findings) == sorted(f"{m}:{ln}" for m, ln in ref.bad)
     assert {f.check for f in result.findings} == {"data.value"}
-
-
-@pytest.mark.parametrize("cast", [True, False], ids=["eager_cast", "deferred_cast"])
-def test_prototype_reader_is_exact(proto: ModuleType, week: Any, ref: Reference,
-                                   cast: bool) -> None:
-    stmt = proto.read_detail_fast(week.detail, cast=cast)
-    if not cast:
-        assert "values" not in stmt.frame.columns
-        stmt = stmt.model_copy(update={"frame": proto.with_values(stmt.frame)})
-    _check_statement(stmt, ref)
-
-
-def test_prototype_decode_is_recon_decode(proto: ModuleType, week: Any,
-                                          tmp_path: Path) -> None:
-    import pyarrow.parquet as pq
-
-    from recon.api import decode_to_file
-
-    ours, theirs = tmp_path / "proto.parquet", tmp_path / "recon.parquet"
-    n_proto, f_proto = proto.decode_to_parquet(week.detail, ours)
-    n_recon, f_recon = decode_to_file(week.detail, theirs)
-    assert n_proto == n_recon
-    assert [f.source for f in f_proto] == [f.source for f in f_recon]
-    b = pq.read_table(theirs)
-    a = pq.read_table(ours)
-    assert a.schema == b.schema
-    assert a.equals(b)
-    assert pl.read_parquet(ours).equals(pl.read_parquet(theirs))
-    # the other variants hold the same values
-    for options in ({"dictionary": False}, {"string_stats": False}, {"categorical": True}):
-        other = tmp_path / "other.parquet"
-        proto.decode_to_parquet(week.detail, other, **options)
-        c = pq.read_table(other)
-        plain = pa.table([col.cast(b.schema.field(n).type) for n, col in
-                          zip(c.column_names, c.columns, strict=True)], schema=b.schema)
-        assert plain.equals(b), options
