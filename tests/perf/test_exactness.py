@@ -10,8 +10,7 @@ The reference is computed here from the CSV text with Python's :mod:`decimal` an
 standard :mod:`csv` module, independently of recon. Checked for recon's reader
 (``read_detail``) and recon's long table (``decode``): every kept value equals its text,
 weekly sums per (Variable, Scope) equal the reference to the last of 8 decimals, and each
-planted value
-is a ``data.value`` finding whose row is left out, never a changed number.
+planted value is a ``data.value`` finding whose row is left out, never a changed number.
 
 No timing is asserted; the module runs in a few seconds.
 """
