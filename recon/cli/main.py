@@ -7,6 +7,7 @@ clear line on stderr and no traceback.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -19,8 +20,38 @@ from recon.errors import EXIT_CANNOT_RUN, ReconError
 
 log = logging.getLogger("recon")
 
+COMMANDS: dict[str, str] = {
+    "check": "recon.cli.check_cmd",
+    "decode": "recon.cli.decode_cmd",
+    "report": "recon.cli.report_cmd",
+    "fetch": "recon.cli.fetch_cmd",
+    "emulator": "recon.cli.fetch_cmd",
+    "ingest": "recon.cli.store_cmd",
+    "runs": "recon.cli.store_cmd",
+    "weekly": "recon.cli.store_cmd",
+    "export": "recon.cli.store_cmd",
+}
+"""Each command and the module defining it, imported only when the command is used (so
+``recon check`` does not pay for the PaSS client's or the store's imports)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is None and cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name])
+            cmd = getattr(module, cmd_name)
+            self.add_command(cmd, cmd_name)
+        return cmd
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="recon")
 @click.option("-v", "--verbose", count=True,
               help="More log output on stderr: -v for progress notes, -vv for debugging.")
@@ -43,29 +74,6 @@ def _stderr_console():  # type: ignore[no-untyped-def]
     from recon.cli.progress import stderr
 
     return stderr
-
-
-def _register() -> None:
-    from recon.cli.decode_cmd import decode
-
-    cli.add_command(decode)
-    for module, names in (("recon.cli.check_cmd", ("check",)),
-                          ("recon.cli.report_cmd", ("report",)),
-                          ("recon.cli.fetch_cmd", ("fetch", "emulator")),
-                          ("recon.cli.store_cmd", ("ingest", "runs", "weekly", "export"))):
-        try:
-            mod = __import__(module, fromlist=list(names))
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
-            continue
-        for name in names:
-            cmd = getattr(mod, name, None)
-            if cmd is not None:
-                cli.add_command(cmd)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

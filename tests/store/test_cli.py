@@ -26,7 +26,8 @@ def _no_pass(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_help_explains_every_option(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     assert "--store" in capsys.readouterr().out
-    cmd = cli.commands[command]
+    cmd = cli.get_command(click.Context(cli), command)
+    assert cmd is not None
     assert cmd.help
     for param in cmd.params:
         if isinstance(param, click.Option):
