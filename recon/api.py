@@ -127,6 +127,22 @@ def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAUL
     return rows, findings
 
 
+_STEPS = 100
+"""Progress units per artefact, so a large Detail ZIP moves the bar member by member."""
+
+
+def _member_progress(progress: Progress | None, index: int,
+                     total: int) -> Progress | None:
+    """A ``(members done, members)`` callback that advances the artefact-level bar."""
+    if progress is None:
+        return None
+
+    def step(done: int, members: int) -> None:
+        progress(index * _STEPS + (done * _STEPS) // max(members, 1), total * _STEPS)
+
+    return step
+
+
 def _load(artefact: object, limits: Limits, progress: Progress | None,
           cast: bool = True) -> object:
     """Load one detected artefact into its model (the reader is chosen by its kind).
@@ -172,8 +188,9 @@ def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
         record = InputRecord(path=str(art.path), sha256=art.sha256, kind=art.kind,
                              participant=art.participant, period=art.period,
                              run_id=art.run_id, designation=art.designation)
+        step = _member_progress(progress, i - 1, total)
         try:
-            model = _load(art, limits, None, cast)
+            model = _load(art, limits, step, cast)
         except ColumnsError as e:
             findings.append(e.finding.model_copy(update={
                 "participant": art.participant, "period": art.period, "run_id": art.run_id,
@@ -182,7 +199,7 @@ def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
             continue
         loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
         if progress:
-            progress(i, total)
+            progress(i * _STEPS, total * _STEPS)
     if not loaded and not findings:
         reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
         raise InputError(", ".join(str(p) for p in paths),
