@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from recon.errors import InputError
 from recon.models.findings import Finding
@@ -22,10 +22,12 @@ from recon.models.statements import SummaryStatement
 from recon.reconcile.engine import Loaded, run_checks
 from recon.sources.csv_table import header_names
 from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
-from recon.sources.detail_long import AWST_TZ, long_frame
 from recon.sources.files import read_bytes
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.summary_csv import parse_summary_csv
+
+if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
+    import pyarrow as pa
 
 Progress = Callable[[int, int], None]
 
@@ -44,6 +46,8 @@ def _is_detail(path: Path, limits: Limits) -> bool:
 
 def summary_long(stmt: SummaryStatement) -> pl.DataFrame:
     """A Summary statement as a long table (one row per variable and Trading Day)."""
+    from recon.sources.detail_long import AWST_TZ
+
     h = stmt.header
     df = pl.DataFrame(
         {
@@ -86,6 +90,8 @@ def iter_decoded(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
             progress(1, 1)
         yield summary_long(stmt)
         return
+    from recon.sources.detail_long import long_frame
+
     for part in iter_detail_parts(p, limits=limits, progress=progress):
         sink.extend(part.findings)
         yield long_frame(part.frame, part.header)
@@ -96,6 +102,8 @@ def decode(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> pa.Table:
 
     For a large Detail week prefer :func:`decode_to_file`, which streams day by day.
     """
+    import pyarrow as pa
+
     parts = list(iter_decoded(path, limits=limits))
     return pl.concat(parts, how="vertical").to_arrow() if parts else pa.table({})
 
@@ -113,13 +121,21 @@ def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAUL
     findings: list[Finding] = []
     if _is_detail(Path(path), limits) and fmt == "parquet":
         from recon.report.long_table import write_parquet_tables
-        from recon.sources.detail_long import LONG_ARROW_SCHEMA, RowAttributes, long_tables
+        from recon.sources.detail_csv import map_detail_parts
+        from recon.sources.detail_long import (
+            LONG_ARROW_SCHEMA,
+            RowAttributes,
+            day_values,
+            long_tables,
+        )
 
         def tables() -> Iterator[pa.Table]:
             attrs = RowAttributes()
-            for part in iter_detail_parts(path, limits=limits, progress=progress, cast=False):
-                findings.extend(part.findings)
-                yield from long_tables(part, attrs)
+            # Values are split and cast on the reader threads, each day as it is read.
+            for day in map_detail_parts(path, day_values, limits=limits, progress=progress,
+                                        cast=False):
+                findings.extend(day.stmt.findings)
+                yield from long_tables(day, attrs)
 
         return write_parquet_tables(tables(), out, read_as=LONG_ARROW_SCHEMA), findings
     rows = write_long_table(iter_decoded(path, limits=limits, progress=progress,

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from recon.errors import InputError
 from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
@@ -35,6 +36,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 Progress = Callable[[int, int], None]
 """Called with (members done, members in all) as a Detail file is read."""
+T = TypeVar("T")
 WORKERS = 2
 """ZIP members inflated, parsed and validated at once, on threads."""
 
@@ -199,6 +201,32 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
     Raises:
         InputError: If the file cannot be read at all.
     """
+    return map_detail_parts(path, _same, limits=limits, progress=progress, cast=cast,
+                            workers=workers)
+
+
+def _same(stmt: DetailStatement) -> DetailStatement:
+    return stmt
+
+
+def map_detail_parts(path: str | Path, then: Callable[[DetailStatement], T], *,
+                     limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
+                     cast: bool = True, workers: int = WORKERS) -> Iterator[T]:
+    """:func:`iter_detail_parts` with ``then`` applied to each statement on the worker
+    thread that read it, so that per-day work after reading (e.g. casting the values of
+    the long table) runs on both cores too; yields ``then``'s results in member order.
+
+    Args:
+        path: A Detail ZIP or a single Detail CSV.
+        then: Applied to each day's statement; it must be thread-safe.
+        limits: Input caps.
+        progress: Called after each member with (done, total).
+        cast: Cast the values now (see :func:`parse_detail_csv`).
+        workers: Members read at once, on threads.
+
+    Raises:
+        InputError: If the file cannot be read at all.
+    """
     p = Path(path)
     try:
         with open(p, "rb") as f:
@@ -209,7 +237,7 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
         stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits, cast=cast)
         if progress:
             progress(1, 1)
-        yield stmt
+        yield then(stmt)
         return
     members = sorted(_zip_members(p, limits), key=lambda m: m.filename)
     scopes = ScopeCache()
@@ -231,26 +259,32 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
         return parse_detail_csv(raw, f"{p}!{info.filename}", form="zip", header=header,
                                 limits=limits, cast=cast, scopes=scopes)
 
+    def parse_then(info: zipfile.ZipInfo, header: RunHeader | None,
+                   data: Future[bytes] | None = None) -> T:
+        return then(parse(info, header, data))
+
     # The first member names the run (the second inflates meanwhile); then `workers`
     # members at a time, yielded in order.
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             ahead = [pool.submit(read, m) for m in members[:2]]
-            stmt = parse(members[0], None, ahead[0])
-            header = stmt.header
-            pending: deque[Future[DetailStatement]] = deque()
+            first = parse(members[0], None, ahead[0])
+            header = first.header
+            pending: deque[Future[T]] = deque()
             if len(members) > 1:
-                pending.append(pool.submit(parse, members[1], header, ahead[1]))
+                pending.append(pool.submit(parse_then, members[1], header, ahead[1]))
+            done = pool.submit(then, first)
             todo = iter(members[2:])
             for i in range(1, len(members) + 1):
+                out = done.result()
                 if progress:
                     progress(i, len(members))
-                yield stmt
+                yield out
                 if i == len(members):
                     break
                 while len(pending) < workers and (info := next(todo, None)) is not None:
-                    pending.append(pool.submit(parse, info, header))
-                stmt = pending.popleft().result()
+                    pending.append(pool.submit(parse_then, info, header))
+                done = pending.popleft()
     finally:
         for zf in handles:
             zf.close()

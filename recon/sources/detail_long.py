@@ -10,7 +10,7 @@ scope once, never each value.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 import pyarrow as pa
@@ -108,9 +108,14 @@ LONG_ARROW_SCHEMA = pa.schema([
         "interval_end": pa.timestamp("us", tz=ARROW_TZ), "value": pa.decimal128(23, 8)}[c])
     for c in LONG_COLUMNS])
 """The Arrow schema of the long table (``long_frame(...).to_arrow()``)."""
-LONG_DICT_SCHEMA = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), f.type))
-                              if f.name in STRING_COLUMNS else f for f in LONG_ARROW_SCHEMA])
-"""The same, the string columns as dictionaries (:func:`long_tables`)."""
+NULLABLE_COLUMNS = frozenset(f"scope_{f}" for f in FLAT_FIELDS)
+"""The only columns that hold nulls (a scope field its grammar does not have)."""
+LONG_DICT_SCHEMA = pa.schema([
+    pa.field(f.name, pa.dictionary(pa.int32(), f.type) if f.name in STRING_COLUMNS else f.type,
+             nullable=f.name in NULLABLE_COLUMNS) for f in LONG_ARROW_SCHEMA])
+"""The same, the string columns as dictionaries (:func:`long_tables`), and required
+(non-nullable) where a column never holds a null: Parquet then stores no definition level
+per value for them."""
 SLICE_VALUES = 1 << 20
 """Values per table :func:`long_tables` yields (one Parquet row group each)."""
 _US_PER_DAY = 86_400_000_000
@@ -140,7 +145,30 @@ class RowAttributes:
                        maintain_order="left")
 
 
-def long_tables(stmt: DetailStatement, attrs: RowAttributes | None = None, *,
+class DayValues(NamedTuple):
+    """A day's statement with its values split and cast, flat, in row order."""
+
+    stmt: DetailStatement
+    values: pa.Array
+
+
+def day_values(stmt: DetailStatement) -> DayValues:
+    """Split and cast a day's values once, flat (thread-safe: run it on reader threads,
+    e.g. as ``then`` of :func:`recon.sources.detail_csv.map_detail_parts`)."""
+    return DayValues(stmt, _flat_values(stmt.frame))
+
+
+def _flat_values(frame: pl.DataFrame) -> pa.Array:
+    """The values of a row-form frame, flat, as one decimal128(23,8) Arrow array."""
+    if "values" in frame.columns:
+        values = frame.select(pl.col("values").explode()).to_series()
+    else:
+        values = frame.select(value_parts(frame).explode().cast(pl.Decimal(23, 8))).to_series()
+    flat = values.to_arrow()
+    return flat.combine_chunks() if isinstance(flat, pa.ChunkedArray) else flat
+
+
+def long_tables(stmt: DetailStatement | DayValues, attrs: RowAttributes | None = None, *,
                 slice_values: int = SLICE_VALUES) -> Iterator[pa.Table]:
     """The long form of a Detail statement as Arrow tables of about ``slice_values`` rows.
 
@@ -156,18 +184,21 @@ def long_tables(stmt: DetailStatement, attrs: RowAttributes | None = None, *,
     """
     import numpy as np
 
+    day = stmt if isinstance(stmt, DayValues) else None
+    stmt = day.stmt if day is not None else stmt
     h = stmt.header
     rows = (attrs or RowAttributes()).join(stmt.frame)
     if rows.height == 0:
         return
     if "values" in rows.columns:
         lengths = rows.select(pl.col("values").list.len()).to_series().to_numpy()
-        values = rows.select(pl.col("values").explode()).to_series()
     else:
         lengths = rows.get_column("n_values").to_numpy()
-        values = rows.select(value_parts(rows).explode().cast(pl.Decimal(23, 8))).to_series()
-    flat = values.to_arrow()
-    flat = flat.combine_chunks() if isinstance(flat, pa.ChunkedArray) else flat
+    # Values split and cast on a reader thread are used when every row of the day kept its
+    # variable (always, for a validated statement: a row whose variable does not decode
+    # was already left out with a data.variable finding).
+    flat = (day.values if day is not None and rows.height == stmt.frame.height
+            else _flat_values(rows))
     starts = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     g, ts = pl.col("granularity"), pl.col("timestamp")
