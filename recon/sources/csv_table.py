@@ -55,10 +55,12 @@ def header_names(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> l
 
 
 def _check_line_lengths(data: bytes, source: str, limits: Limits) -> None:
+    cap = limits.max_line_bytes
+    if len(data) <= cap:
+        return
     start = 0
     n = len(data)
     line = 1
-    cap = limits.max_line_bytes
     while start < n:
         end = data.find(b"\n", start, start + cap + 2)
         if end < 0:

@@ -55,8 +55,10 @@ DETAIL_COLUMNS = (*HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope"
 MAX_FINDINGS_PER_CHECK = 200
 """Row findings of one check kept per file; the rest are counted in one closing finding."""
 
-_ROW_RE = rf"^\s*\[\s*{DECIMAL_PATTERN}\s*(?:,\s*{DECIMAL_PATTERN}\s*)*\]\s*$"
-"""A whole Value array of plain Decimal(23,8) literals, spaces allowed around each."""
+_WS = r"[ \t\r\n\f\v]"
+_ROW_RE = rf"^{_WS}*\[{_WS}*{DECIMAL_PATTERN}{_WS}*(?:,{_WS}*{DECIMAL_PATTERN}{_WS}*)*\]{_WS}*$"
+"""A whole Value array of plain Decimal(23,8) literals, ASCII white space allowed around
+each (the characters :func:`recon.models.statements.value_parts` removes)."""
 _DATE_FMT = "%Y-%m-%d"
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 """A Trading Day as the Guide writes it, ``yyyy-mm-dd``: no time, week or basic form."""
