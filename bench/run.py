@@ -43,10 +43,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 DEFAULT_CASES = ("floor", "naive", "decode", "check")
-ALL_CASES = ("floor", "floor_polars", "naive", "decode", "check")
+ALL_CASES = ("floor", "floor_polars", "naive", "decode", "check", "probe_cast", "probe_rows")
 TARGETS = {"check": 2.0, "decode": 2.5}
 """Largest wall-time ratio to the floor, per case."""
 RSS_TARGET_MB = 1500.0
+TARGET_SIZE = 15_000_000
+"""Time targets are judged from this size up (the issue's 15-million-value week)."""
 GROWTH_SLACK = 1.10
 """Growth exponent allowed (1.0 is linear) before growth counts as worse than linear."""
 
@@ -138,12 +140,60 @@ def case_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
                        "--no-reports", "--no-progress"])
 
 
+def case_probe_cast(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
+    """What every decode does before it writes: recon's reader (inflate, parse, validate)
+    and the exact cast of every value, on the reader threads; nothing written. A lower
+    bound for ``recon decode`` whatever its output layout."""
+    t0 = time.perf_counter()
+    from recon.sources.detail_csv import map_detail_parts
+    from recon.sources.detail_long import day_values
+
+    t1 = time.perf_counter()
+    n = sum(len(day.values) for day in map_detail_parts(detail, day_values, cast=False))
+    return {"values": n, "import_s": t1 - t0, "work_s": time.perf_counter() - t1}
+
+
+def case_probe_rows(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """``probe_cast`` plus the leanest Parquet: one row per Detail row (day, variable,
+    scope, timestamp) and its values as ``list<decimal128(23,8)>``, uncompressed. Not a
+    layout recon offers; it measures what any layout could save."""
+    t0 = time.perf_counter()
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from recon.sources.detail_csv import map_detail_parts
+    from recon.sources.detail_long import day_values
+
+    t1 = time.perf_counter()
+    out = work / "rows.parquet"
+    writer = None
+    n = 0
+    for day in map_detail_parts(detail, day_values, cast=False):
+        frame = day.stmt.frame
+        offsets = frame.select(pl.col("n_values").cum_sum()).to_series()
+        offs = pa.array([0, *offsets.to_list()], pa.int32())
+        table = frame.select("settlement_trading_day", "variable", "scope",
+                             "timestamp").to_arrow()
+        table = table.append_column("values", pa.ListArray.from_arrays(offs, day.values))
+        writer = writer or pq.ParquetWriter(out, table.schema, compression="none",
+                                            write_statistics=False)
+        writer.write_table(table)
+        n += len(day.values)
+    if writer is not None:
+        writer.close()
+    return {"values": n, "import_s": t1 - t0, "work_s": time.perf_counter() - t1,
+            "out_mb": out.stat().st_size / 1e6}
+
+
 CASES = {
     "floor": case_floor,
     "floor_polars": case_floor_polars,
     "naive": case_naive,
     "decode": case_decode,
     "check": case_check,
+    "probe_cast": case_probe_cast,
+    "probe_rows": case_probe_rows,
 }
 
 
@@ -335,9 +385,13 @@ def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
         if m.skipped or base not in TARGETS or m.size not in floors:
             continue
         ratio = m.wall / floors[m.size].wall
-        out.append((f"{m.case} <= {TARGETS[base]:g}x floor @ {fmt_size(m.size)}",
+        # The issue sets the time targets on the 15M-value week; on a smaller week the
+        # fixed start-up (~0.3 s of interpreter and imports) weighs more: shown, not judged.
+        judged = m.size >= TARGET_SIZE
+        out.append((f"{m.case} <= {TARGETS[base]:g}x floor @ {fmt_size(m.size)}"
+                    + ("" if judged else " (info)"),
                     f"{ratio:.2f}x ({m.wall:.2f} s vs {floors[m.size].wall:.2f} s)",
-                    ratio <= TARGETS[base]))
+                    ratio <= TARGETS[base] if judged else None))
         out.append((f"{m.case} peak RSS < {RSS_TARGET_MB / 1000:g} GB @ {fmt_size(m.size)}",
                     f"{m.rss_mb:.0f} MB", m.rss_mb < RSS_TARGET_MB))
         if m.exit not in (0, None):  # the generated week is clean: anything else is a failure
@@ -380,7 +434,8 @@ def print_report(results: list[Measure], metas: dict[int, dict[str, Any]],
     for col in ("target", "measured", "met"):
         v.add_column(col)
     for target, measured, met in verdicts(results):
-        v.add_row(target, measured, "[green]yes[/green]" if met else "[red]no[/red]")
+        v.add_row(target, measured, "-" if met is None else
+                  "[green]yes[/green]" if met else "[red]no[/red]")
     con.print(v)
     con.print(f"{os.cpu_count()} cores; load average at start {loads[0][0]:.2f}, at end "
               f"{loads[1][0]:.2f} (wall times are only comparable on an idle machine)")
