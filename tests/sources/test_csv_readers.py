@@ -386,6 +386,25 @@ def test_detail_data_value(w: SimpleNamespace, write_file: Writer, value: str,
     assert detail_variables(stmt) == ["RTMSA_P_D", "MSQ_F_I", "CongRental_NC_I"]
 
 
+def test_detail_value_ascii_white_space_is_accepted(w: SimpleNamespace,
+                                                    write_file: Writer) -> None:
+    """README assumption 15: ASCII white space around elements, exact values kept."""
+    spaced = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", "[ \t-1.25\x0b\x0c ]")
+    stmt, _path = read_one_bad_detail(w, write_file, spaced)
+    assert stmt.findings == []
+    row = stmt.frame.filter(pl.col("variable") == "RTMSA_F_D")
+    assert row.get_column("values").to_list() == [[Decimal("-1.25")]]
+
+
+def test_detail_value_non_ascii_space_is_a_data_value(w: SimpleNamespace,
+                                                      write_file: Writer) -> None:
+    bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", "[1.5,\u00a02]")
+    stmt, path = read_one_bad_detail(w, write_file, bad)
+    f = only(stmt, "data.value")
+    assert f.source == f"{path}:3"
+    assert detail_variables(stmt) == ["RTMSA_P_D", "MSQ_F_I", "CongRental_NC_I"]
+
+
 @pytest.mark.parametrize(
     ("variable", "count", "want"),
     [("MSQ_F_I", 47, 48), ("MSQ_F_I", 49, 48), ("RTMSA_F_D", 2, 1), ("ESSEnab_FE_DI", 48, 288),
