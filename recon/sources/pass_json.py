@@ -137,6 +137,8 @@ SECTION_FIELDS: dict[str, str] = {"amount": "amount", "gst": "gst", "total": "to
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?)?$")
 _UNSAFE_IN_ARRAY = re.compile(r"[,\[\]]")
 _VALIDATOR_SOURCE = re.compile(r"^(.*#/.*):\d+$", re.S)
+_POINTER_LINE = re.compile(r"(#/[^\s:;)]*):\d+")
+"""A validator's ``file#/json/path:i`` inside a message."""
 
 
 # --------------------------------------------------------------------------------------
@@ -439,7 +441,13 @@ def _relocated(items: Iterable[Any]) -> list[Any]:
     for item in items:
         src = getattr(item, "source", None)
         new = _json_source(src)
-        out.append(item if new == src else item.model_copy(update={"source": new}))
+        if new != src:
+            update: dict[str, Any] = {"source": new}
+            message = getattr(item, "message", None)
+            if isinstance(message, str):  # "first at file#/path:i" in a duplicate's text
+                update["message"] = _POINTER_LINE.sub(r"\1", message)
+            item = item.model_copy(update=update)
+        out.append(item)
     return out
 
 

@@ -394,6 +394,7 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
         pl.col("Value").alias("value_text"),
         pl.col("__file").alias("source_file"),
         pl.col("__line").cast(pl.Int64).alias("source_line"),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("__ord"),  # file / document order
     ).with_columns(
         _strict_date("std_text").alias("settlement_trading_day"),
         _strict_date("ts_text").alias("timestamp"),
@@ -557,10 +558,18 @@ DETAIL_KEY = ["variable", "scope", "timestamp", "settlement_trading_day"]
 
 
 def _dedupe(df: pl.DataFrame, out: _Collector) -> pl.DataFrame:
+    """Keep the first of each DETAIL_KEY, in file or document order (``__ord`` when the
+    frame carries it, else its row order); report each repeat."""
     dup = df.filter(pl.len().over(DETAIL_KEY) > 1)
     if dup.height == 0:
         return df
-    for rec in (dup.sort("source_file", "source_line").group_by(DETAIL_KEY, maintain_order=True)
+    added = "__ord" not in df.columns
+    if added:
+        df = df.with_row_index("__ord")
+        dup = df.filter(pl.len().over(DETAIL_KEY) > 1)
+    # Not by source text: a JSON row's source is a pointer, whose text sorts
+    # /variables/10 before /variables/2.
+    for rec in (dup.sort("__ord").group_by(DETAIL_KEY, maintain_order=True)
                 .agg(pl.col("source_file"), pl.col("source_line"))).iter_rows(named=True):
         first = _src(rec["source_file"][0], rec["source_line"][0])
         for file, line in zip(rec["source_file"][1:], rec["source_line"][1:], strict=True):
@@ -568,8 +577,8 @@ def _dedupe(df: pl.DataFrame, out: _Collector) -> pl.DataFrame:
                     f"{rec['timestamp']} appears again (first at {first}); the repeat was not "
                     "used.", variable=rec["variable"], scope=rec["scope"],
                     timestamp=rec["timestamp"].isoformat(), source=_src(file, line))
-    return df.sort("source_file", "source_line").unique(DETAIL_KEY, keep="first",
-                                                         maintain_order=True)
+    kept = df.sort("__ord").unique(DETAIL_KEY, keep="first", maintain_order=True)
+    return kept.drop("__ord") if added else kept
 
 
 def empty_detail_frame() -> pl.DataFrame:

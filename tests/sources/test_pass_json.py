@@ -419,6 +419,27 @@ def test_same_row_in_two_day_documents_is_a_duplicate() -> None:
     assert stmt.frame.height == 4
 
 
+def test_duplicate_in_one_document_keeps_the_first_in_document_order() -> None:
+    """The repeat is the later entry of the document, not the later pointer as text
+    (``/variables/10`` sorts before ``/variables/2``)."""
+    doc = detail_doc("2024-12-01")
+    fillers = [{"variable": "MSQ_F_I", "scope": f"SWANGEN_WF{k}", "tradingDays": [
+        {"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(k)] * 48}]}
+        for k in range(10, 17)]
+    first = {"variable": "TRCCrank_T_D", "scope": "SWANGEN_BESS1 F",
+             "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(7)]}]}
+    repeat = copy.deepcopy(first)
+    repeat["tradingDays"][0]["value"] = [Decimal(8)]
+    doc["variables"] = [*doc["variables"][:2], first, *fillers, repeat]  # 2, ..., 10
+    assert doc["variables"].index(repeat) == 10
+    stmt = pj.parse_detail_document(pj.loads(text_of(doc)), "d.json")
+    dups = [f for f in stmt.findings if f.check == "data.duplicate"]
+    assert [f.source for f in dups] == ["d.json#/variables/10/tradingDays/0"]
+    assert "(first at d.json#/variables/2/tradingDays/0)" in dups[0].message
+    kept = stmt.frame.filter(pl.col("scope") == "SWANGEN_BESS1 F").get_column("values")
+    assert kept.to_list() == [[Decimal(7)]]
+
+
 def test_documents_with_no_variables_read_as_empty() -> None:
     s = summary_doc()
     s["variables"] = []
