@@ -223,3 +223,40 @@ def test_history_week_is_clean(tmp_path: Path, week: Path) -> None:
     assert code == 0
     kinds = {i["kind"] for i in doc["inputs"]}
     assert kinds == {"summary_csv", "detail_zip", "invoice_json"}
+
+
+def test_invoice_line_that_does_not_read_is_reported_and_the_rest_checked(
+        tmp_path: Path) -> None:
+    """SPEC: a row-level problem is a finding and the rest of the file is still checked.
+    One INITIAL invoice line with an amount that is not a number: the line is left out with
+    a data.value finding; what follows from its absence is reported (recon's recomputed
+    line has no invoice line; the invoice's own RCTI and Payment Summary totals exceed the
+    sum of the lines it could read; the INITIAL + ADJ chain of that line no longer adds
+    up); every other line and total still checks clean."""
+    if not SAMPLE_WEEK.is_dir():
+        pytest.skip("fixtures/sample_week has not been generated")
+    week = tmp_path / "week"
+    week.mkdir()
+    for src in sorted((SAMPLE_WEEK / "csv").iterdir()):
+        (week / src.name).write_bytes(src.read_bytes())
+    for src in sorted((SAMPLE_WEEK / "json").glob("*_Invoice.json")):
+        text = src.read_text(encoding="utf-8")
+        if "_51230_INITIAL_" in src.name:
+            assert text.count('"amount": "2154320.45"') == 1
+            text = text.replace('"amount": "2154320.45"', '"amount": "2,154,320.45.1"')
+        (week / src.name).write_text(text, encoding="utf-8")
+    code, doc = run_check(tmp_path / "out", week)
+    assert code == 1
+    got = sorted((f["check"], f["run_id"], f["variable"]) for f in doc["findings"]
+                 if f["severity"] != "info")
+    assert got == [("adjustment.chain", 56492, "RTMSA_P_D"),  # amount and GST
+                   ("adjustment.chain", 56492, "RTMSA_P_D"),
+                   ("data.value", 51230, "RTMSA_P_D"),
+                   ("invoice.line_missing", 51230, "RTMSA_P_D"),
+                   ("invoice.total", 51230, None),  # RCTI amount, RCTI GST, GST-applicable
+                   ("invoice.total", 51230, None),
+                   ("invoice.total", 51230, None)]
+    bad = next(f for f in doc["findings"] if f["check"] == "data.value")
+    # the file wraps the document in {"transactionId", "data"}: the pointer says so
+    assert bad["source"].endswith("SWANGEN_51230_INITIAL_Invoice.json#/data/data/0/"
+                                  "lineItems/0/amount")

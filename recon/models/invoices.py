@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from recon.models.decimals import Money
+from recon.models.findings import Finding
 from recon.models.statements import Designation, PaymentOrCharge
 
 
@@ -89,6 +90,9 @@ class Invoice(BaseModel):
             where the artefact shows them (the PDF); None otherwise.
         source: The file read.
         form: ``json`` or ``pdf``.
+        findings: ``data.*`` findings met reading it: a line item that could not be read
+            (an amount that is not a number, an unknown Payment/Charge) is left out and
+            reported here, and the rest of the invoice is still checked.
     """
 
     invoice_number: str
@@ -107,6 +111,7 @@ class Invoice(BaseModel):
     summary_lines: list[LineItem] | None = None
     source: str | None = None
     form: str = Field(default="json")
+    findings: list[Finding] = Field(default_factory=list)
 
     def line(self, variable: str) -> LineItem | None:
         """Return the line for a variable, or None."""

@@ -160,7 +160,7 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
     runs = group_runs(loaded)
     for item in loaded:
         m = item.model
-        if isinstance(m, (SummaryStatement, DetailStatement)):
+        if isinstance(m, (SummaryStatement, DetailStatement, Invoice)):
             out.extend(m.findings)
 
     descriptions = _descriptions(list(runs.values()))

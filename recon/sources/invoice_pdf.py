@@ -35,6 +35,7 @@ from typing import Any
 
 from recon.errors import InputError
 from recon.models.decimals import DecimalFormatError
+from recon.models.findings import Finding
 from recon.models.invoices import (
     AdjustmentInformation,
     Invoice,
@@ -126,6 +127,8 @@ class _Parsed:
     totals: dict[str, dict[str, Decimal]] = field(
         default_factory=lambda: {s: {} for s in SECTIONS})
     previous_run_in_section: str | None = None
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    """(page, variable, what is wrong) of line rows left out (row-level findings)."""
 
 
 def _norm(text: str) -> str:
@@ -265,8 +268,10 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
             try:
                 amount, gst = _amount(m.group("amount")), _amount(m.group("gst"))
             except DecimalFormatError as exc:
-                raise InputError(path, f"page {line.page}: line row {t!r} holds an amount "
-                                       f"that does not read: {exc}") from None
+                out.problems.append((line.page, variable, f"Invoice line row {t!r} on page "
+                                     f"{line.page} holds an amount that does not read: "
+                                     f"{exc}; the line was not used."))
+                continue
             out.rows[section].append(_Row(variable, description.strip(), amount, gst,
                                           sub_flag, line.page))
             continue
@@ -444,7 +449,11 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
         "source": str(p),
         "form": "pdf",
     }
-    return Invoice(**fields)
+    invoice = Invoice(**fields)
+    invoice.findings = [Finding.make("data.value", message, header=invoice, variable=variable,
+                                     source=f"{src}{page}")
+                        for page, variable, message in parsed.problems]
+    return invoice
 
 
 @dataclass(frozen=True)

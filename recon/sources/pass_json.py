@@ -753,6 +753,7 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
     body = unwrap(doc, source)
     data = d.arr(body, INV_DATA)
     lines: list[LineItem] = []
+    problems: list[_LineProblem] = []
     weeks: list[str] = []
     for i, block in enumerate(data):
         block = d.item(block, "a data entry", INV_DATA, i)
@@ -762,15 +763,10 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
         for j, li in enumerate(d.arr(block, INV_LINE_ITEMS, INV_DATA, i)):
             at = (INV_DATA, i, INV_LINE_ITEMS, j)
             li = d.item(li, "a line item", *at)
-            lines.append(LineItem(
-                variable=d.text(li, F_VARIABLE, *at) or "",
-                description=d.text(li, INV_DESCRIPTION, *at, required=False, default="") or "",
-                payment_or_charge=_enum(d, li, F_P_OR_C, PaymentOrCharge, *at),
-                gst_applicable=_bool(d, li, F_GST_APPLICABLE, *at),
-                amount=_money(d, li, INV_AMOUNT, *at),
-                gst=_money(d, li, INV_GST, *at),
-                source=f"{source}#{d.path(*at)}",
-            ))
+            try:
+                lines.append(_line_item(d, li, at, source))
+            except _LineProblem as e:
+                problems.append(e)
     if len(weeks) > 1:
         raise d.fail(f"holds line items for several Trading Weeks ({', '.join(weeks)}); "
                      "an invoice covers one", INV_DATA)
@@ -807,7 +803,7 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
             tax_invoice_difference=_money(d, adj, INV_TAX_INVOICE_DIFFERENCE, INV_ADJUSTMENT),
         )
 
-    return Invoice(
+    invoice = Invoice(
         invoice_number=d.text(body, INV_NUMBER) or "",
         run_id=_int(d, body, INV_RUN_ID),
         previous_run_id=previous,
@@ -825,6 +821,46 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
         source=str(source),
         form="json",
     )
+    invoice.findings = [Finding.make(
+        e.check, f"Invoice line {e.error.problem}; the line was not used.", header=invoice,
+        variable=e.variable, source=f"{source}#{e.error.json_path}") for e in problems]
+    return invoice
+
+
+class _LineProblem(Exception):
+    """A line item that cannot be read: its check id, variable (if read) and the error."""
+
+    def __init__(self, check: str, variable: str | None, error: InputError) -> None:
+        super().__init__(str(error))
+        self.check, self.variable, self.error = check, variable, error
+
+
+def _line_item(d: _Doc, li: Mapping[str, Any], at: tuple[object, ...],
+               source: str | Path) -> LineItem:
+    """One Invoice line item; a field whose value does not read raises
+    :class:`_LineProblem` (``data.variable``, ``data.classification`` or ``data.value``).
+    A missing field is the document's shape, not a value: it raises InputError, as a
+    missing field of a Summary or Detail row does."""
+    for key in (F_VARIABLE, F_P_OR_C, F_GST_APPLICABLE, INV_AMOUNT, INV_GST):
+        d.get(li, key, *at)
+    try:
+        variable = d.text(li, F_VARIABLE, *at) or ""
+    except InputError as e:
+        raise _LineProblem("data.variable", None, e) from None
+    try:
+        payment_or_charge = _enum(d, li, F_P_OR_C, PaymentOrCharge, *at)
+        gst_applicable = _bool(d, li, F_GST_APPLICABLE, *at)
+    except InputError as e:
+        raise _LineProblem("data.classification", variable, e) from None
+    try:
+        amount, gst = _money(d, li, INV_AMOUNT, *at), _money(d, li, INV_GST, *at)
+    except InputError as e:
+        raise _LineProblem("data.value", variable, e) from None
+    return LineItem(
+        variable=variable,
+        description=d.text(li, INV_DESCRIPTION, *at, required=False, default="") or "",
+        payment_or_charge=payment_or_charge, gst_applicable=gst_applicable, amount=amount,
+        gst=gst, source=f"{source}#{d.path(*at)}")
 
 
 def read_invoice_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Invoice:

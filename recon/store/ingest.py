@@ -343,7 +343,8 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
                            "content differs; AEMO does not republish a run with other figures")
         _insert_file(store, art, status="stored", form=model.form, participant=model.participant,
                      period=model.period, week=week, run_id=model.run_id,
-                     designation=model.designation.value, source=model.source)
+                     designation=model.designation.value, source=model.source,
+                     findings=model.findings)
         _insert_invoice(store, art.sha256, model, week)
         return INGESTED, "", week
 
@@ -471,13 +472,14 @@ def _held_summary_content(store: Store, sha: str) -> Counter[tuple[Any, ...]]:
 
 
 def _strip_invoice(inv: Invoice) -> Invoice:
-    """The invoice without where it was read from (content only)."""
+    """The invoice without where it was read from and what reading it found (content
+    only)."""
     def lines(items: list[Any] | None) -> list[Any] | None:
         return None if items is None else [li.model_copy(update={"source": None})
                                            for li in items]
 
     return inv.model_copy(update={"source": None, "line_items": lines(inv.line_items),
-                                  "summary_lines": lines(inv.summary_lines)})
+                                  "summary_lines": lines(inv.summary_lines), "findings": []})
 
 
 def _compare_detail_days(store: Store, model: DetailStatement,

@@ -371,6 +371,9 @@ def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
     summaries = _summaries(store, [f for f in stored if f.kind.startswith("summary")], headers)
     details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers)
     invoices = _invoices(store, [f.sha256 for f in stored if f.kind.startswith("invoice")])
+    for f in stored:  # the data.* findings met reading each invoice (lines left out)
+        if f.sha256 in invoices and f.findings:
+            invoices[f.sha256].findings = _findings(f.findings)
     models: dict[str, Any] = {**summaries, **details, **invoices}
     for f in rows:
         if f.status == "unusable":

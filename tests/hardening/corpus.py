@@ -463,8 +463,8 @@ CASES: list[Case] = [
     Case("json_error_response", _bytes("doc.json", b'{"transactionId": "t", "errors": '
                                        b'[{"code": "500", "title": "Oops"}]}'), 2,
          "error response"),
-    Case("json_invoice_bad_amount", _json(lambda: _bad_amount(invoice_document())), 2,
-         "'amount' is not an amount"),
+    Case("json_invoice_bad_amount", _json(lambda: _bad_amount(invoice_document())), 1,
+         "Invoice line 'amount' is not an amount", "data.value"),
     # ---------------------------------------------------------------- PDF
     Case("pdf_not_a_pdf", _bytes("invoice.pdf", b"<html><body>Session expired</body></html>"),
          2, "not a settlement CSV, JSON document or PDF"),

@@ -186,6 +186,21 @@ def test_payment_summary_row_outside_a_subheading_is_an_error(tmp_path: Path) ->
         read_invoice_pdf(canvas_pdf(tmp_path / "sub.pdf", pages))
 
 
+def test_line_row_with_an_amount_that_does_not_read_is_a_finding(tmp_path: Path) -> None:
+    """A row-level problem: the line is left out with a data.value finding naming its page;
+    the rest of the invoice is read (and checked)."""
+    pages = [HAND_PAGES[0], [line.replace("Market Fee 10.00", "Market Fee 10.000000001")
+                             for line in HAND_PAGES[1]], HAND_PAGES[2]]
+    path = canvas_pdf(tmp_path / "bad_line.pdf", pages)
+    inv = read_invoice_pdf(path)
+    assert [li.variable for li in inv.line_items] == ["RTMSA_P_D", "ADJINT_P_D"]
+    assert inv.tax_invoice.total == Decimal("11.00")
+    [f] = inv.findings
+    assert (f.check, f.variable, f.source) == ("data.value", "MKTFEE_P_D", f"{path}#page=2")
+    assert (f.participant, f.run_id, f.designation) == ("IMOWA", 50001, "ADJ1")
+    assert "10.000000001" in f.message and "the line was not used" in f.message
+
+
 def test_total_shown_twice_differently_is_an_error(tmp_path: Path) -> None:
     pages = [HAND_PAGES[0], HAND_PAGES[1], [*HAND_PAGES[2][:3], "GST 2.00", *HAND_PAGES[2][3:]]]
     with pytest.raises(InputError, match="twice"):

@@ -310,14 +310,42 @@ def test_detail_value_that_is_not_an_array_is_a_clear_error() -> None:
     assert e.value.json_path == "/variables/1/tradingDays/0/value"
 
 
-@pytest.mark.parametrize("mutate,path,words", [
-    (lambda d: d["data"][0]["lineItems"][0].update(amount="12.3.4"),
+@pytest.mark.parametrize("mutate,check,path,words", [
+    (lambda d: d["data"][0]["lineItems"][0].update(amount="12.3.4"), "data.value",
      "/data/0/lineItems/0/amount", "not an amount"),
+    (lambda d: d["data"][0]["lineItems"][0].update(gst=True), "data.value",
+     "/data/0/lineItems/0/gst", "must be an amount"),
     (lambda d: d["data"][0]["lineItems"][0].update(paymentOrCharge="Refund"),
-     "/data/0/lineItems/0/paymentOrCharge", "Payment, Charge"),
+     "data.classification", "/data/0/lineItems/0/paymentOrCharge", "Payment, Charge"),
     (lambda d: d["data"][0]["lineItems"][0].update(gstApplicable="maybe"),
-     "/data/0/lineItems/0/gstApplicable", "true or false"),
+     "data.classification", "/data/0/lineItems/0/gstApplicable", "true or false"),
+    (lambda d: d["data"][0]["lineItems"][0].update(variable=["RTMSA_P_D"]), "data.variable",
+     "/data/0/lineItems/0/variable", "must be a string"),
+])
+def test_invoice_bad_line_is_a_finding_and_the_rest_is_read(mutate: Any, check: str,
+                                                            path: str, words: str) -> None:
+    """A line item that does not read is left out with a data.* finding (SPEC: row-level
+    problems are findings); the invoice's other lines and totals are still read."""
+    doc = invoice_doc()
+    mutate(doc)
+    inv = pj.parse_invoice_document(pj.loads(text_of(doc)), "i.json")
+    assert [li.variable for li in inv.line_items] == ["MKTFEE_P_D"]
+    assert inv.payment_summary == pj.parse_invoice_document(
+        pj.loads(text_of(invoice_doc())), "i.json").payment_summary
+    [f] = inv.findings
+    assert (f.check, f.source) == (check, f"i.json#{path}")
+    assert words in f.message and "the line was not used" in f.message
+    assert (f.participant, f.period, f.run_id, f.designation) == (
+        "SWANGEN", "TW 01 Dec 2024", 50000, "INITIAL")
+    assert f.variable == (None if check == "data.variable" else "RTMSA_P_D")
+
+
+@pytest.mark.parametrize("mutate,path,words", [
     (lambda d: d.update(issuedAt="yesterday"), "/issuedAt", "date and time"),
+    (lambda d: d["paymentSummary"].update(amountDue="12.3.4"), "/paymentSummary/amountDue",
+     "not an amount"),
+    (lambda d: d["data"][0]["lineItems"].__setitem__(0, "RTMSA_P_D"), "/data/0/lineItems/0",
+     "a line item"),
     (lambda d: d.update(data={}), "/data", "must be an array"),
     (lambda d: d["data"].append({"tradeWeek": "TW 08 Dec 2024", "lineItems": []}), "/data",
      "several Trading Weeks"),

@@ -124,3 +124,22 @@ def test_unusable_file_reported_as_on_files(tmp_path: Path, sample: Path) -> Non
     assert [f.check for f in on_files.findings] == [f.check for f in from_store.findings]
     assert "data.columns" in [f.check for f in from_store.findings]
     _same_result(on_files, from_store)
+
+
+def test_invoice_line_finding_kept_through_the_store(tmp_path: Path, sample: Path) -> None:
+    """An Invoice JSON line that does not read: stored with its data.value finding, found
+    again by a check from the store, and re-ingesting the file changes nothing."""
+    root = tmp_path / "week"
+    root.mkdir()
+    shutil.copy2(sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv", root)
+    src = sample / "json" / "SWANGEN_51230_INITIAL_Invoice.json"
+    (root / src.name).write_text(src.read_text(encoding="utf-8").replace(
+        '"amount": "2154320.45"', '"amount": "n/a"', 1), encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as s:
+        assert ingest(s, [root]).counts["ingested"] == 2
+        assert ingest(s, [root]).counts["unchanged"] == 2
+    on_files = recon.check([root])
+    from_store = check_from_store(store)
+    assert ("data.value", "RTMSA_P_D") in [(f.check, f.variable) for f in on_files.findings]
+    _same_result(on_files, from_store)
