@@ -18,7 +18,7 @@ import polars as pl
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.results import CheckResult, InputRecord
-from recon.models.statements import SummaryStatement
+from recon.models.statements import DetailStatement, SummaryStatement
 from recon.reconcile.engine import Loaded, run_checks
 from recon.sources.csv_table import header_names
 from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
@@ -42,6 +42,40 @@ def _is_detail(path: Path, limits: Limits) -> bool:
         return True
     data = read_bytes(path, limits)
     return "Settlement Trading Day" in header_names(data, str(path), limits)
+
+
+def _is_json(path: Path) -> bool:
+    """Whether a file holds a JSON object (its first byte past a BOM and white space)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as e:
+        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStatement | None:
+    """A Summary or Detail JSON document (PaSS API, SPEC §3.3) read whole; None when the
+    file is not JSON (a ZIP or a CSV).
+
+    Raises:
+        InputError: If it is JSON but not a Settlement Statement, or cannot be read.
+    """
+    if not _is_json(path):
+        return None
+    from recon.sources.detect import NotAnArtefact, sniff
+
+    try:
+        art = sniff(path, limits=limits)
+    except NotAnArtefact as e:
+        raise InputError(path, f"is not a Settlement Statement ({e})") from None
+    if art.kind not in ("summary_json", "detail_json"):
+        what, form = art.kind.split("_", 1)
+        raise InputError(path, f"is an {what.title()} {form.upper()}; recon decode reads a "
+                         "Settlement Statement Summary or Detail (CSV, ZIP or JSON)")
+    model = _load(art, limits, None)
+    assert isinstance(model, (SummaryStatement, DetailStatement))
+    return model
 
 
 def summary_long(stmt: SummaryStatement) -> pl.DataFrame:
@@ -76,13 +110,25 @@ def iter_decoded(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
     """Yield the long table of a Summary or Detail file, one Trading Day at a time.
 
     Args:
-        path: Summary CSV, Detail CSV or Detail ZIP.
+        path: Summary CSV or JSON, Detail CSV, ZIP or JSON (one day).
         limits: Input caps.
         progress: ``(done, total)`` callback.
         findings: A list to extend with the ``data.*`` findings met while reading.
     """
     p = Path(path)
     sink = findings if findings is not None else []
+    doc = _json_statement(p, limits)
+    if doc is not None:
+        sink.extend(doc.findings)
+        if progress:
+            progress(1, 1)
+        if isinstance(doc, SummaryStatement):
+            yield summary_long(doc)
+        elif doc.frame.height:
+            from recon.sources.detail_long import long_frame
+
+            yield long_frame(doc.with_values().frame, doc.header)
+        return
     if not _is_detail(p, limits):
         stmt = parse_summary_csv(read_bytes(p, limits), str(p), limits)
         sink.extend(stmt.findings)
@@ -119,7 +165,7 @@ def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAUL
 
     fmt = output_format(out)
     findings: list[Finding] = []
-    if _is_detail(Path(path), limits) and fmt == "parquet":
+    if not _is_json(Path(path)) and _is_detail(Path(path), limits) and fmt == "parquet":
         from recon.report.long_table import write_parquet_tables
         from recon.sources.detail_csv import map_detail_parts
         from recon.sources.detail_long import (

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 @limit_options
 def decode(path: Path, out: Path, no_progress: bool, **limits: int) -> int:
-    """Decode PATH (Summary CSV, Detail CSV or Detail ZIP) into one long table.
+    """Decode PATH (Summary CSV or JSON; Detail CSV, ZIP or JSON day) into one long table.
 
     One row per value: run, Settlement Trading Day, variable, base, scope code, raw scope
     and its decoded fields, granularity, Timestamp, position, interval start and end

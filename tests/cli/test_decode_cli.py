@@ -201,3 +201,49 @@ def test_decode_sample_week_zip_to_parquet_matches_the_generator(
             part = table.filter(mask)
             assert part.num_rows == want["values"]
             assert pc.sum(part.column("value")).as_py() == Decimal(want["sum"])
+
+
+def _sorted(table: pa.Table) -> pa.Table:
+    return table.sort_by([("variable", "ascending"), ("scope", "ascending"),
+                          ("timestamp", "ascending"), ("position", "ascending")])
+
+
+def test_decode_detail_json_day_equals_the_zip_member(sample_week: Path, tmp_path: Path) -> None:
+    """A Detail JSON day (PaSS API) decodes to the same rows as that day of the ZIP."""
+    import pyarrow.compute as pc
+
+    day = "2024-12-03"
+    js = sample_week / "json" / f"SWANGEN_51230_INITIAL_SettlementStatementDetail_{day}.json"
+    zp = sample_week / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
+    assert main(["decode", str(js), "--out", str(tmp_path / "j.parquet"), "--no-progress"]) == 0
+    assert main(["decode", str(zp), "--out", str(tmp_path / "z.parquet"), "--no-progress"]) == 0
+    got = pq.read_table(tmp_path / "j.parquet")
+    whole = pq.read_table(tmp_path / "z.parquet")
+    want = whole.filter(pc.equal(whole.column("settlement_trading_day"),
+                                 pa.scalar(date.fromisoformat(day))))
+    assert got.num_rows == want.num_rows > 0
+    got, want = _sorted(got), _sorted(want.cast(got.schema))
+    for name in got.column_names:
+        assert got.column(name).equals(want.column(name)), name
+
+
+def test_decode_summary_json_equals_the_csv(sample_week: Path, tmp_path: Path) -> None:
+    base = "SWANGEN_53874_ADJ1_SettlementStatementSummary"
+    for form, suffix in (("json", ".json"), ("csv", ".csv")):
+        out = tmp_path / f"{form}.parquet"
+        assert main(["decode", str(sample_week / form / f"{base}{suffix}"), "--out", str(out),
+                     "--no-progress"]) == 0
+    got, want = pq.read_table(tmp_path / "json.parquet"), pq.read_table(tmp_path / "csv.parquet")
+    assert got.num_rows == want.num_rows > 0
+    assert got.equals(want)
+
+
+def test_decode_an_invoice_exits_2(sample_week: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    src = sample_week / "json" / "SWANGEN_51230_INITIAL_Invoice.json"
+    assert main(["decode", str(src), "--out", str(tmp_path / "x.parquet"),
+                 "--no-progress"]) == 2
+    err = stderr_lines(capsys)
+    assert len(err) == 1
+    assert str(src) in err[0] and "is an Invoice JSON" in err[0]
+    assert not (tmp_path / "x.parquet").exists()

@@ -141,7 +141,7 @@ CAPS = [
     CapCase("detail_csv_file_size", big_detail_csv, "--max-member-mb", "1", None,
             "over the cap of 1048576 (raise it with --max-member-mb)"),
     CapCase("json_file_size", big_summary_json, "--max-member-mb", "1", None,
-            "over the cap of 1048576 (raise it with --max-member-mb)", decode=False),
+            "over the cap of 1048576 (raise it with --max-member-mb)"),
     CapCase("pdf_file_size", big_invoice_pdf, "--max-member-mb", "1", None,
             "over the cap of 1048576 (raise it with --max-member-mb)", decode=False),
     CapCase("zip_ratio", big_member_zip, "--max-ratio", "5", None,
@@ -168,7 +168,7 @@ def test_cap_refuses_then_raising_it_lets_the_file_through(
         cap: CapCase, command: str, wem_csv: SimpleNamespace, tmp_path: Path,
         recon_cli: RunCli) -> None:
     if command == "decode" and not cap.decode:
-        pytest.skip("recon decode reads Summary/Detail CSV and Detail ZIP only")
+        pytest.skip("recon decode reads Settlement Statements, not invoices")
     path = cap.build(wem_csv, tmp_path / "in")
     tight = recon_cli(*_argv(command, path, tmp_path, cap.option, cap.tight))
     tight.assert_no_traceback()
