@@ -155,9 +155,13 @@ def case_probe_cast(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]
 
 def case_probe_rows(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
     """``probe_cast`` plus the leanest Parquet: one row per Detail row (day, variable,
-    scope, timestamp) and its values as ``list<decimal128(23,8)>``, uncompressed. Not a
-    layout recon offers; it measures what any layout could save."""
+    scope, timestamp) and its values as ``list<decimal128(23,8)>``, uncompressed, written
+    on a writer thread as ``recon decode`` does. Not a layout recon offers; it measures
+    what any layout could save."""
     t0 = time.perf_counter()
+    import queue
+    import threading
+
     import polars as pl
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -167,21 +171,32 @@ def case_probe_rows(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
 
     t1 = time.perf_counter()
     out = work / "rows.parquet"
-    writer = None
+    box: queue.Queue[pa.Table | None] = queue.Queue(maxsize=1)
+
+    def drain() -> None:
+        writer = None
+        while (table := box.get()) is not None:
+            writer = writer or pq.ParquetWriter(out, table.schema, compression="none",
+                                                write_statistics=False)
+            writer.write_table(table)
+        if writer is not None:
+            writer.close()
+
+    thread = threading.Thread(target=drain)
+    thread.start()
     n = 0
-    for day in map_detail_parts(detail, day_values, cast=False):
-        frame = day.stmt.frame
-        offsets = frame.select(pl.col("n_values").cum_sum()).to_series()
-        offs = pa.array([0, *offsets.to_list()], pa.int32())
-        table = frame.select("settlement_trading_day", "variable", "scope",
-                             "timestamp").to_arrow()
-        table = table.append_column("values", pa.ListArray.from_arrays(offs, day.values))
-        writer = writer or pq.ParquetWriter(out, table.schema, compression="none",
-                                            write_statistics=False)
-        writer.write_table(table)
-        n += len(day.values)
-    if writer is not None:
-        writer.close()
+    try:
+        for day in map_detail_parts(detail, day_values, cast=False):
+            frame = day.stmt.frame
+            offsets = frame.select(pl.col("n_values").cum_sum()).to_series()
+            offs = pa.array([0, *offsets.to_list()], pa.int32())
+            table = frame.select("settlement_trading_day", "variable", "scope",
+                                 "timestamp").to_arrow()
+            box.put(table.append_column("values", pa.ListArray.from_arrays(offs, day.values)))
+            n += len(day.values)
+    finally:
+        box.put(None)
+        thread.join()
     return {"values": n, "import_s": t1 - t0, "work_s": time.perf_counter() - t1,
             "out_mb": out.stat().st_size / 1e6}
 
