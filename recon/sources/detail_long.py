@@ -178,7 +178,8 @@ def long_tables(stmt: DetailStatement | DayValues, attrs: RowAttributes | None =
     interval starts and ends are integer arithmetic in UTC (08:00 AWST is 00:00 UTC).
 
     Args:
-        stmt: A Detail statement, values cast or not.
+        stmt: A Detail statement, values cast or not, or a :class:`DayValues` whose values
+            were already split and cast (on a reader thread).
         attrs: Decoded variables and scopes kept across the days of one artefact.
         slice_values: Values per table.
     """
