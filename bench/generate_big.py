@@ -52,43 +52,100 @@ import pyarrow as pa
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 
-DETAIL_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period",
-                  "PeriodFrom", "PeriodTo", "ParticipantCode", "Settlement Trading Day",
-                  "Variable", "Scope", "Timestamp", "Value")
-SUMMARY_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period",
-                   "PeriodFrom", "PeriodTo", "ParticipantCode", "Variable", "Timestamp",
-                   "P Or C", "GST Applicable", "Value")
+DETAIL_COLUMNS = (
+    "RunId",
+    "PublishedAt",
+    "MarketService",
+    "Designation",
+    "Period",
+    "PeriodFrom",
+    "PeriodTo",
+    "ParticipantCode",
+    "Settlement Trading Day",
+    "Variable",
+    "Scope",
+    "Timestamp",
+    "Value",
+)
+SUMMARY_COLUMNS = (
+    "RunId",
+    "PublishedAt",
+    "MarketService",
+    "Designation",
+    "Period",
+    "PeriodFrom",
+    "PeriodTo",
+    "ParticipantCode",
+    "Variable",
+    "Timestamp",
+    "P Or C",
+    "GST Applicable",
+    "Value",
+)
 LENGTH = {"D": 1, "I": 48, "DI": 288}
 DAYS = 7
 
 # Summary variables (scope P, granularity D) with their P Or C and GST flag.
 P_VARIABLES: tuple[tuple[str, str, str], ...] = (
-    ("RTMSA_P_D", "Payment", "Y"), ("CCPAY_P_D", "Payment", "Y"),
-    ("CCREFUND_P_D", "Payment", "Y"), ("CRPAY_P_D", "Payment", "Y"),
-    ("CLPAY_P_D", "Payment", "Y"), ("RRPAY_P_D", "Payment", "Y"),
-    ("RLPAY_P_D", "Payment", "Y"), ("RCSPAY_P_D", "Payment", "Y"),
-    ("NCESSPAY_P_D", "Payment", "Y"), ("SESSMPAY_P_D", "Payment", "Y"),
-    ("OUTCOMP_P_D", "Payment", "N"), ("SECDEPINT_P_D", "Payment", "N"),
-    ("CRCHG_P_D", "Charge", "Y"), ("IRCRCHG_P_D", "Charge", "Y"),
-    ("MKTFEE_P_D", "Charge", "Y"), ("REGCHG_P_D", "Charge", "Y"),
-    ("REGFEE_P_D", "Charge", "N"), ("SOFEE_P_D", "Charge", "Y"),
+    ("RTMSA_P_D", "Payment", "Y"),
+    ("CCPAY_P_D", "Payment", "Y"),
+    ("CCREFUND_P_D", "Payment", "Y"),
+    ("CRPAY_P_D", "Payment", "Y"),
+    ("CLPAY_P_D", "Payment", "Y"),
+    ("RRPAY_P_D", "Payment", "Y"),
+    ("RLPAY_P_D", "Payment", "Y"),
+    ("RCSPAY_P_D", "Payment", "Y"),
+    ("NCESSPAY_P_D", "Payment", "Y"),
+    ("SESSMPAY_P_D", "Payment", "Y"),
+    ("OUTCOMP_P_D", "Payment", "N"),
+    ("SECDEPINT_P_D", "Payment", "N"),
+    ("CRCHG_P_D", "Charge", "Y"),
+    ("IRCRCHG_P_D", "Charge", "Y"),
+    ("MKTFEE_P_D", "Charge", "Y"),
+    ("REGCHG_P_D", "Charge", "Y"),
+    ("REGFEE_P_D", "Charge", "N"),
+    ("SOFEE_P_D", "Charge", "Y"),
 )
 
-PLACES = ("KWINANA", "COLLIE", "MUJA", "PINJAR", "ALINTA", "GRASMERE", "YANDIN", "MERREDIN",
-          "BADGINGARRA", "WARRADARGE", "ALBANY", "KEMERTON", "NEWGEN", "BLUEWATERS",
-          "COCKBURN", "GERALDTON", "KALBARRI", "ESPERANCE", "NARROGIN", "BUNBURY")
+PLACES = (
+    "KWINANA",
+    "COLLIE",
+    "MUJA",
+    "PINJAR",
+    "ALINTA",
+    "GRASMERE",
+    "YANDIN",
+    "MERREDIN",
+    "BADGINGARRA",
+    "WARRADARGE",
+    "ALBANY",
+    "KEMERTON",
+    "NEWGEN",
+    "BLUEWATERS",
+    "COCKBURN",
+    "GERALDTON",
+    "KALBARRI",
+    "ESPERANCE",
+    "NARROGIN",
+    "BUNBURY",
+)
 KINDS = ("WF", "ESR", "GT", "PV", "BESS", "CCGT", "DSP", "ST")
-ESS = ("CONTINGENCY_RAISE", "CONTINGENCY_LOWER", "REGULATION_RAISE", "REGULATION_LOWER",
-       "ROCOF_CONTROL_SERVICE")
+ESS = (
+    "CONTINGENCY_RAISE",
+    "CONTINGENCY_LOWER",
+    "REGULATION_RAISE",
+    "REGULATION_LOWER",
+    "ROCOF_CONTROL_SERVICE",
+)
 
 # Value kinds: (scale, integer-part range) for the realistic style.
 VALUE_KINDS = {
-    "price": (2, 300),          # $/MWh, 2 decimals
-    "qty": (6, 400),            # MW/MWh, up to 6 decimals
-    "amount": (8, 50_000),      # $, 8 decimals
-    "rate": (8, 1),             # fractions, 8 decimals
-    "rank": (0, 40),            # integers
-    "money": (8, 50_000),       # the P variables (Summary amounts): realistic in every style
+    "price": (2, 300),  # $/MWh, 2 decimals
+    "qty": (6, 400),  # MW/MWh, up to 6 decimals
+    "amount": (8, 50_000),  # $, 8 decimals
+    "rate": (8, 1),  # fractions, 8 decimals
+    "rank": (0, 40),  # integers
+    "money": (8, 50_000),  # the P variables (Summary amounts): realistic in every style
 }
 KIND_CODE = {k: i for i, k in enumerate(VALUE_KINDS)}
 
@@ -157,9 +214,17 @@ HEADS: dict[str, list[Family]] = {
         Family("SESSMAvailPrice_SA_X", _fixed("SESSM-001"), "price", "x"),
     ],
     "I": [Family("RTP_G_I", _fixed("Global"), "price")],
-    "DI": [Family(v, _fixed("Global"), "price")
-           for v in ("RTEP_G_DI", "CRMCP_G_DI", "CLMCP_G_DI", "RRMCP_G_DI", "RLMCP_G_DI",
-                     "RCSMCP_G_DI")],
+    "DI": [
+        Family(v, _fixed("Global"), "price")
+        for v in (
+            "RTEP_G_DI",
+            "CRMCP_G_DI",
+            "CLMCP_G_DI",
+            "RRMCP_G_DI",
+            "RLMCP_G_DI",
+            "RCSMCP_G_DI",
+        )
+    ],
 }
 FAMILIES: dict[str, list[Family]] = {
     "D": [
@@ -248,8 +313,16 @@ class WeekSpec:
     def header(self) -> list[str]:
         """The eight header fields of every row."""
         end = self.week_start + timedelta(days=DAYS - 1)
-        return [str(self.run_id), self.published_at, "WEM", self.designation, self.period,
-                self.week_start.isoformat(), end.isoformat(), self.participant]
+        return [
+            str(self.run_id),
+            self.published_at,
+            "WEM",
+            self.designation,
+            self.period,
+            self.week_start.isoformat(),
+            end.isoformat(),
+            self.participant,
+        ]
 
 
 @dataclass
@@ -314,8 +387,11 @@ def _timestamp(kind: str, day: date) -> str:
     return "2024-06-01"
 
 
-def _digits(rng: np.random.Generator, kinds: np.ndarray, style: str,
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _digits(
+    rng: np.random.Generator,
+    kinds: np.ndarray,
+    style: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sign, integer part, fraction digits and scale of each value (exact integers)."""
     n = kinds.size
     scale = np.zeros(n, dtype=np.int64)
@@ -329,7 +405,7 @@ def _digits(rng: np.random.Generator, kinds: np.ndarray, style: str,
             continue
         scale[m] = s
         ip[m] = rng.integers(0, top + 1, k)
-        fp[m] = rng.integers(0, 10 ** s, k) if s else 0
+        fp[m] = rng.integers(0, 10**s, k) if s else 0
         neg[m] = rng.random(k) < (0.15 if name in ("price", "amount", "money") else 0.03)
         if name == "qty":  # quantities are often zero (a tranche not dispatched)
             z = m.copy()
@@ -348,38 +424,44 @@ def _digits(rng: np.random.Generator, kinds: np.ndarray, style: str,
     fp[half] = rng.integers(0, 100, int(half.sum())) * 10 + 5  # x.xx5
     big = pick == 1
     scale[big] = 8
-    ip[big] = rng.integers(10 ** 14, 10 ** 15, int(big.sum()))  # 15 integer digits
-    fp[big] = rng.integers(0, 10 ** 8, int(big.sum()))
+    ip[big] = rng.integers(10**14, 10**15, int(big.sum()))  # 15 integer digits
+    fp[big] = rng.integers(0, 10**8, int(big.sum()))
     tenth = pick == 2
     k = int(tenth.sum())
     scale[tenth] = 8
     ip[tenth] = 0
-    fp[tenth] = rng.integers(1, 10, k) * 10 ** 7 + (rng.random(k) < 0.3)  # 0.1 .. 0.90000001
+    fp[tenth] = rng.integers(1, 10, k) * 10**7 + (rng.random(k) < 0.3)  # 0.1 .. 0.90000001
     mixed = pick == 3
     k = int(mixed.sum())
     scale[mixed] = rng.integers(0, 9, k)
-    ip[mixed] = rng.integers(0, 10 ** 9, k)
-    fp[mixed] = rng.integers(0, 10 ** 8, k) % (10 ** scale[mixed])
+    ip[mixed] = rng.integers(0, 10**9, k)
+    fp[mixed] = rng.integers(0, 10**8, k) % (10 ** scale[mixed])
     neg[adv] = rng.random(int(adv.sum())) < 0.4
     neg[(ip == 0) & (fp == 0)] = False
     return neg, ip, fp, scale
 
 
-def _value_text(neg: np.ndarray, ip: np.ndarray, fp: np.ndarray, scale: np.ndarray,
-                ) -> pl.Series:
+def _value_text(
+    neg: np.ndarray,
+    ip: np.ndarray,
+    fp: np.ndarray,
+    scale: np.ndarray,
+) -> pl.Series:
     """Plain decimal text for each value: ``-12.5``, ``0.0``, ``987654321098765.12345678``."""
-    df = pl.DataFrame({"neg": neg, "ip": ip, "f": fp + 10 ** scale})
+    df = pl.DataFrame({"neg": neg, "ip": ip, "f": fp + 10**scale})
     frac = pl.col("f").cast(pl.String).str.slice(1).str.strip_chars_end("0")
     text = pl.concat_str(
         pl.when(pl.col("neg")).then(pl.lit("-")).otherwise(pl.lit("")),
-        pl.col("ip").cast(pl.String), pl.lit("."),
+        pl.col("ip").cast(pl.String),
+        pl.lit("."),
         pl.when(frac == "").then(pl.lit("0")).otherwise(frac),
     )
     return df.select(text.alias("v")).to_series()
 
 
-def day_frame(spec: WeekSpec, plan: list[tuple[Family, int, str]], day: date,
-              rng: np.random.Generator) -> tuple[pl.DataFrame, dict[str, str]]:
+def day_frame(
+    spec: WeekSpec, plan: list[tuple[Family, int, str]], day: date, rng: np.random.Generator
+) -> tuple[pl.DataFrame, dict[str, str]]:
     """One Trading Day's Detail rows (all strings) and its P-variable values.
 
     Returns:
@@ -398,8 +480,10 @@ def day_frame(spec: WeekSpec, plan: list[tuple[Family, int, str]], day: date,
     variables = [f.variable for f, _, _ in plan]
     scopes = [f.scope(i, spec.participant) for f, i, _ in plan]
     stamps = [_timestamp(f.timestamp, day) for f, _, _ in plan]
-    cols: dict[str, object] = {c: pl.repeat(v, n, eager=True, dtype=pl.String)
-                               for c, v in zip(DETAIL_COLUMNS[:8], spec.header(), strict=True)}
+    cols: dict[str, object] = {
+        c: pl.repeat(v, n, eager=True, dtype=pl.String)
+        for c, v in zip(DETAIL_COLUMNS[:8], spec.header(), strict=True)
+    }
     cols["Settlement Trading Day"] = pl.repeat(day.isoformat(), n, eager=True, dtype=pl.String)
     cols["Variable"] = pl.Series(variables, dtype=pl.String)
     cols["Scope"] = pl.Series(scopes, dtype=pl.String)
@@ -408,17 +492,18 @@ def day_frame(spec: WeekSpec, plan: list[tuple[Family, int, str]], day: date,
     frame = pl.DataFrame(cols)
     p_names = {v for v, _, _ in P_VARIABLES}
     first = lists.list.first()
-    p_values = {variables[k]: first[k] for k in range(len(HEADS["D"]))
-                if variables[k] in p_names}
+    p_values = {variables[k]: first[k] for k in range(len(HEADS["D"])) if variables[k] in p_names}
     return frame, p_values
 
 
-def _plant_bad(frame: pl.DataFrame, plan: list[tuple[Family, int, str]], member: str,
-               rng: np.random.Generator) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
+def _plant_bad(
+    frame: pl.DataFrame, plan: list[tuple[Family, int, str]], member: str, rng: np.random.Generator
+) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
     """Put each of :data:`BAD_TOKENS` into one row (never a P-variable row)."""
     start = len(HEADS["D"])
-    candidates = [k for k in range(start, len(plan)) if plan[k][2] != "D"] or \
-        list(range(start, len(plan)))
+    candidates = [k for k in range(start, len(plan)) if plan[k][2] != "D"] or list(
+        range(start, len(plan))
+    )
     rows = rng.choice(candidates, size=min(len(BAD_TOKENS), len(candidates)), replace=False)
     value = frame.get_column("Value").to_list()
     planted = []
@@ -438,7 +523,9 @@ def to_csv_bytes(frame: pl.DataFrame) -> bytes:
     a comma, nothing else."""
     quoted = frame.with_columns(
         pl.when(pl.col("Scope").str.contains(",", literal=True))
-        .then('"' + pl.col("Scope") + '"').otherwise(pl.col("Scope")).alias("Scope"),
+        .then('"' + pl.col("Scope") + '"')
+        .otherwise(pl.col("Scope"))
+        .alias("Scope"),
         ('"' + pl.col("Value") + '"').alias("Value"),
     )
     buf = io.BytesIO()
@@ -468,8 +555,9 @@ def _deflate(data: bytes, level: int) -> tuple[bytes, int]:
     return c.compress(data) + c.flush(), zlib.crc32(data)
 
 
-def write_zip(path: Path, members: Iterable[tuple[str, Future[tuple[bytes, int]], int]],
-              stamp: datetime) -> None:
+def write_zip(
+    path: Path, members: Iterable[tuple[str, Future[tuple[bytes, int]], int]], stamp: datetime
+) -> None:
     """Write a plain ZIP (deflated members, no ZIP64) from members compressed elsewhere.
 
     Args:
@@ -484,18 +572,52 @@ def write_zip(path: Path, members: Iterable[tuple[str, Future[tuple[bytes, int]]
             body, crc = fut.result()
             raw = name.encode()
             offset = f.tell()
-            f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, t, d, crc, len(body),
-                                size, len(raw), 0))
+            f.write(
+                struct.pack(
+                    "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, t, d, crc, len(body), size, len(raw), 0
+                )
+            )
             f.write(raw)
             f.write(body)
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, t, d,
-                                       crc, len(body), size, len(raw), 0, 0, 0, 0,
-                                       0o100644 << 16, offset) + raw)
+            central.append(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII",
+                    0x02014B50,
+                    20,
+                    20,
+                    0,
+                    8,
+                    t,
+                    d,
+                    crc,
+                    len(body),
+                    size,
+                    len(raw),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0o100644 << 16,
+                    offset,
+                )
+                + raw
+            )
         start = f.tell()
         for entry in central:
             f.write(entry)
-        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central),
-                            f.tell() - start, start, 0))
+        f.write(
+            struct.pack(
+                "<IHHHHIIH",
+                0x06054B50,
+                0,
+                0,
+                len(central),
+                len(central),
+                f.tell() - start,
+                start,
+                0,
+            )
+        )
 
 
 def generate(spec: WeekSpec, out: Path) -> Generated:
@@ -524,8 +646,7 @@ def generate(spec: WeekSpec, out: Path) -> Generated:
                 bad.extend(planted)
             p_by_day.append(p_values)
             data = to_csv_bytes(frame)
-            members.append((member, pool.submit(_deflate, data, spec.compresslevel),
-                            len(data)))
+            members.append((member, pool.submit(_deflate, data, spec.compresslevel), len(data)))
             n_values += sum(LENGTH[g] for _, _, g in plan)
             n_rows += frame.height
             n_bytes += len(data)
@@ -534,8 +655,15 @@ def generate(spec: WeekSpec, out: Path) -> Generated:
         write_zip(tmp, members, datetime.strptime(spec.published_at, "%Y-%m-%dT%H:%M:%S"))
     tmp.replace(detail)
     summary_frame(spec, p_by_day).write_csv(summary)
-    return Generated(detail=detail, summary=summary, values=n_values, rows=n_rows,
-                     csv_bytes=n_bytes, bad=bad, seconds=time.perf_counter() - t0)
+    return Generated(
+        detail=detail,
+        summary=summary,
+        values=n_values,
+        rows=n_rows,
+        csv_bytes=n_bytes,
+        bad=bad,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 def parse_mix(text: str) -> tuple[float, float, float]:
@@ -554,41 +682,78 @@ def parse_mix(text: str) -> tuple[float, float, float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     size = ap.add_mutually_exclusive_group()
-    size.add_argument("--values", type=int, default=15_000_000,
-                      help="about this many values in the week (default 15000000)")
+    size.add_argument(
+        "--values",
+        type=int,
+        default=15_000_000,
+        help="about this many values in the week (default 15000000)",
+    )
     size.add_argument("--rows-per-day", type=int, help="exact Detail rows per Trading Day")
-    ap.add_argument("--mix", type=parse_mix, default=(0.4, 0.25, 0.35),
-                    help="share of rows by granularity (default D=0.4,I=0.25,DI=0.35)")
+    ap.add_argument(
+        "--mix",
+        type=parse_mix,
+        default=(0.4, 0.25, 0.35),
+        help="share of rows by granularity (default D=0.4,I=0.25,DI=0.35)",
+    )
     ap.add_argument("--seed", type=int, default=20241201)
     ap.add_argument("--participant", default="BIGPORT")
     ap.add_argument("--run-id", type=int, default=71234)
     ap.add_argument("--style", choices=("realistic", "adversarial"), default="realistic")
-    ap.add_argument("--bad", action="store_true",
-                    help="plant values recon must report: " + ", ".join(BAD_TOKENS))
+    ap.add_argument(
+        "--bad",
+        action="store_true",
+        help="plant values recon must report: " + ", ".join(BAD_TOKENS),
+    )
     ap.add_argument("--compresslevel", type=int, default=6)
-    ap.add_argument("--out", type=Path, default=None,
-                    help="folder to write into (default bench/data/week_<rows>rows)")
-    ap.add_argument("--meta", type=Path, default=None,
-                    help="also write what was generated as JSON here")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write into (default bench/data/week_<rows>rows)",
+    )
+    ap.add_argument(
+        "--meta", type=Path, default=None, help="also write what was generated as JSON here"
+    )
     args = ap.parse_args(argv)
     rows = args.rows_per_day or rows_for_values(args.values, args.mix)
-    spec = WeekSpec(participant=args.participant, run_id=args.run_id, rows_per_day=rows,
-                    mix=args.mix, seed=args.seed, style=args.style, bad=args.bad,
-                    compresslevel=args.compresslevel)
+    spec = WeekSpec(
+        participant=args.participant,
+        run_id=args.run_id,
+        rows_per_day=rows,
+        mix=args.mix,
+        seed=args.seed,
+        style=args.style,
+        bad=args.bad,
+        compresslevel=args.compresslevel,
+    )
     out = args.out or DATA / f"week_{rows * DAYS}rows"
     g = generate(spec, out)
-    print(f"wrote {g.detail} ({g.rows} rows, {g.values} values, {g.csv_bytes / 1e6:.1f} MB "
-          f"of CSV, {g.detail.stat().st_size / 1e6:.1f} MB zipped) and {g.summary} "
-          f"in {g.seconds:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {g.detail} ({g.rows} rows, {g.values} values, {g.csv_bytes / 1e6:.1f} MB "
+        f"of CSV, {g.detail.stat().st_size / 1e6:.1f} MB zipped) and {g.summary} "
+        f"in {g.seconds:.1f} s",
+        file=sys.stderr,
+    )
     if args.meta:
-        args.meta.write_text(json.dumps({
-            "detail": str(g.detail), "summary": str(g.summary), "values": g.values,
-            "rows": g.rows, "csv_mb": g.csv_bytes / 1e6,
-            "zip_mb": g.detail.stat().st_size / 1e6, "generate_s": g.seconds,
-            "bad": g.bad}, indent=1))
+        args.meta.write_text(
+            json.dumps(
+                {
+                    "detail": str(g.detail),
+                    "summary": str(g.summary),
+                    "values": g.values,
+                    "rows": g.rows,
+                    "csv_mb": g.csv_bytes / 1e6,
+                    "zip_mb": g.detail.stat().st_size / 1e6,
+                    "generate_s": g.seconds,
+                    "bad": g.bad,
+                },
+                indent=1,
+            )
+        )
     return 0
 
 

@@ -20,11 +20,30 @@ from pathlib import Path
 
 _PY = re.compile(r"^(?P<func>.+) \((?P<file>[^()]*\.py):\d+\)$")
 _NATIVE = re.compile(r"^(?P<func>.+) \((?P<lib>[^()]+)\)$")
-_PLUMBING = ("Thread._bootstrap", "Thread.run", "_worker (", "_WorkItem.run", "<module> (",
-             "main (cli/main.py)", "Command.", "Group.", "Context.invoke", "Future.result")
+_PLUMBING = (
+    "Thread._bootstrap",
+    "Thread.run",
+    "_worker (",
+    "_WorkItem.run",
+    "<module> (",
+    "main (cli/main.py)",
+    "Command.",
+    "Group.",
+    "Context.invoke",
+    "Future.result",
+)
 """Frames every sample of a thread passes through: left out of the inclusive list."""
-_IDLE = ("wait", "pthread_cond", "futex", "sem_wait", "PyThread_acquire_lock", "epoll_wait",
-         "select", "poll", "nanosleep")
+_IDLE = (
+    "wait",
+    "pthread_cond",
+    "futex",
+    "sem_wait",
+    "PyThread_acquire_lock",
+    "epoll_wait",
+    "select",
+    "poll",
+    "nanosleep",
+)
 
 
 def _short(path: str) -> str:
@@ -58,8 +77,13 @@ def summarise(path: Path, top: int) -> str:
             m = _PY.match(fr)
             if m:
                 key = f"{m['func']} ({_short(m['file'])})"
-                if "recon/" in m["file"] or "bench/" in m["file"] or m["file"].startswith(
-                        ("sources/", "reconcile/", "report/", "models/", "cli/")):
+                if (
+                    "recon/" in m["file"]
+                    or "bench/" in m["file"]
+                    or m["file"].startswith(
+                        ("sources/", "reconcile/", "report/", "models/", "cli/")
+                    )
+                ):
                     innermost = key
                 if key not in seen and not any(p in key for p in _PLUMBING):
                     seen.add(key)
@@ -70,8 +94,10 @@ def summarise(path: Path, top: int) -> str:
         leaves[thread][(m["func"] if m else leaf)[:90]] += n
     out = [f"{path.name}: {total} samples"]
     for thread, n in threads.most_common():
-        out.append(f"\n== thread {thread}: {n} samples ({100 * n / total:.0f}%), "
-                   f"{100 * idle[thread] / max(n, 1):.0f}% of them waiting")
+        out.append(
+            f"\n== thread {thread}: {n} samples ({100 * n / total:.0f}%), "
+            f"{100 * idle[thread] / max(n, 1):.0f}% of them waiting"
+        )
         out.append("  Python functions (inclusive):")
         for key, k in inclusive[thread].most_common(top):
             out.append(f"    {100 * k / total:5.1f}%  {key}")

@@ -74,7 +74,7 @@ def case_floor(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
     with zipfile.ZipFile(detail) as zf:
         for info in _member_names(detail):
             data = zf.read(info)
-            names = data[:data.index(b"\n")].decode("utf-8-sig").rstrip("\r").split(",")
+            names = data[: data.index(b"\n")].decode("utf-8-sig").rstrip("\r").split(",")
             opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
             table = pacsv.read_csv(pa.BufferReader(data), convert_options=opts)
             rows += table.num_rows
@@ -108,8 +108,9 @@ def case_naive(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
         for info in _member_names(detail):
             with zf.open(info) as f:
                 df = pd.read_csv(f, dtype=str, keep_default_na=False)
-            df["value"] = [json.loads(v, parse_float=Decimal, parse_int=Decimal)
-                           for v in df.pop("Value")]
+            df["value"] = [
+                json.loads(v, parse_float=Decimal, parse_int=Decimal) for v in df.pop("Value")
+            ]
             df = df.explode("value")
             df["position"] = df.groupby(level=0).cumcount() + 1
             frames.append(df.reset_index(drop=True))
@@ -136,8 +137,17 @@ def case_decode(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
 
 def case_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
     """``recon check DETAIL SUMMARY --out DIR --no-reports``."""
-    return _recon_cli(["check", str(detail), str(summary), "--out", str(work / "check"),
-                       "--no-reports", "--no-progress"])
+    return _recon_cli(
+        [
+            "check",
+            str(detail),
+            str(summary),
+            "--out",
+            str(work / "check"),
+            "--no-reports",
+            "--no-progress",
+        ]
+    )
 
 
 def case_probe_cast(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
@@ -176,8 +186,9 @@ def case_probe_rows(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
     def drain() -> None:
         writer = None
         while (table := box.get()) is not None:
-            writer = writer or pq.ParquetWriter(out, table.schema, compression="none",
-                                                write_statistics=False)
+            writer = writer or pq.ParquetWriter(
+                out, table.schema, compression="none", write_statistics=False
+            )
             writer.write_table(table)
         if writer is not None:
             writer.close()
@@ -190,15 +201,20 @@ def case_probe_rows(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
             frame = day.stmt.frame
             offsets = frame.select(pl.col("n_values").cum_sum()).to_series()
             offs = pa.array([0, *offsets.to_list()], pa.int32())
-            table = frame.select("settlement_trading_day", "variable", "scope",
-                                 "timestamp").to_arrow()
+            table = frame.select(
+                "settlement_trading_day", "variable", "scope", "timestamp"
+            ).to_arrow()
             box.put(table.append_column("values", pa.ListArray.from_arrays(offs, day.values)))
             n += len(day.values)
     finally:
         box.put(None)
         thread.join()
-    return {"values": n, "import_s": t1 - t0, "work_s": time.perf_counter() - t1,
-            "out_mb": out.stat().st_size / 1e6}
+    return {
+        "values": n,
+        "import_s": t1 - t0,
+        "work_s": time.perf_counter() - t1,
+        "out_mb": out.stat().st_size / 1e6,
+    }
 
 
 CASES = {
@@ -293,8 +309,9 @@ def fmt_size(n: int) -> str:
     return str(n)
 
 
-def ensure_week(values: int, mix: tuple[float, float, float], seed: int,
-                regenerate: bool) -> tuple[Path, Path, dict[str, Any]]:
+def ensure_week(
+    values: int, mix: tuple[float, float, float], seed: int, regenerate: bool
+) -> tuple[Path, Path, dict[str, Any]]:
     """Generate (or reuse) the week of about ``values`` values under ``bench/data``.
 
     The generator runs in its own process, so this one stays small (a child's peak RSS
@@ -313,16 +330,31 @@ def ensure_week(values: int, mix: tuple[float, float, float], seed: int,
     folder.mkdir(parents=True)
     gen_meta = folder / "generated.json"
     mix_arg = ",".join(f"{k}={v:g}" for k, v in zip(("D", "I", "DI"), mix, strict=True))
-    subprocess.run([sys.executable, str(HERE / "generate_big.py"), "--rows-per-day",
-                    str(rows), "--mix", mix_arg, "--seed", str(seed), "--out", str(folder),
-                    "--meta", str(gen_meta)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "generate_big.py"),
+            "--rows-per-day",
+            str(rows),
+            "--mix",
+            mix_arg,
+            "--seed",
+            str(seed),
+            "--out",
+            str(folder),
+            "--meta",
+            str(gen_meta),
+        ],
+        check=True,
+    )
     meta = {"spec": want, **json.loads(gen_meta.read_text())}
     meta_path.write_text(json.dumps(meta, indent=1))
     return Path(meta["detail"]), Path(meta["summary"]), meta
 
 
-def run_child(case: str, detail: Path, summary: Path, timeout: float,
-              root: Path | None = None) -> Measure:
+def run_child(
+    case: str, detail: Path, summary: Path, timeout: float, root: Path | None = None
+) -> Measure:
     """Run one case in a fresh interpreter; wall from here, CPU and RSS from rusage.
 
     ``case`` may be ``name@label``; ``root`` is then a source tree put first on the
@@ -333,13 +365,25 @@ def run_child(case: str, detail: Path, summary: Path, timeout: float,
     env = dict(os.environ)
     if root is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")]).rstrip(
-            os.pathsep)
+            os.pathsep
+        )
     with tempfile.TemporaryDirectory(prefix=f"bench_{case}_", dir=DATA) as tmp:
         work = Path(tmp)
         result = work / "result.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", base,
-               "--detail", str(detail), "--summary", str(summary), "--work", str(work),
-               "--result", str(result)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            base,
+            "--detail",
+            str(detail),
+            "--summary",
+            str(summary),
+            "--work",
+            str(work),
+            "--result",
+            str(result),
+        ]
         with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
             t0 = time.perf_counter()
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
@@ -383,8 +427,9 @@ def best_of(ms: list[Measure]) -> Measure:
 
 def growth(results: list[Measure], case: str, attr: str) -> float | None:
     """The exponent k in cost ~ size^k between the smallest and largest size run."""
-    pts = sorted((m.size, getattr(m, attr)) for m in results
-                 if m.case == case and m.skipped is None)
+    pts = sorted(
+        (m.size, getattr(m, attr)) for m in results if m.case == case and m.skipped is None
+    )
     if len(pts) < 2 or pts[0][0] == pts[-1][0]:
         return None
     (n1, v1), (n2, v2) = pts[0], pts[-1]
@@ -403,103 +448,178 @@ def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
         # The issue sets the time targets on the 15M-value week; on a smaller week the
         # fixed start-up (~0.3 s of interpreter and imports) weighs more: shown, not judged.
         judged = m.size >= TARGET_SIZE
-        out.append((f"{m.case} <= {TARGETS[base]:g}x floor @ {fmt_size(m.size)}"
-                    + ("" if judged else " (info)"),
-                    f"{ratio:.2f}x ({m.wall:.2f} s vs {floors[m.size].wall:.2f} s)",
-                    ratio <= TARGETS[base] if judged else None))
-        out.append((f"{m.case} peak RSS < {RSS_TARGET_MB / 1000:g} GB @ {fmt_size(m.size)}",
-                    f"{m.rss_mb:.0f} MB", m.rss_mb < RSS_TARGET_MB))
+        out.append(
+            (
+                f"{m.case} <= {TARGETS[base]:g}x floor @ {fmt_size(m.size)}"
+                + ("" if judged else " (info)"),
+                f"{ratio:.2f}x ({m.wall:.2f} s vs {floors[m.size].wall:.2f} s)",
+                ratio <= TARGETS[base] if judged else None,
+            )
+        )
+        out.append(
+            (
+                f"{m.case} peak RSS < {RSS_TARGET_MB / 1000:g} GB @ {fmt_size(m.size)}",
+                f"{m.rss_mb:.0f} MB",
+                m.rss_mb < RSS_TARGET_MB,
+            )
+        )
         if m.exit not in (0, None):  # the generated week is clean: anything else is a failure
-            out.append((f"{m.case} exits 0 on the clean week @ {fmt_size(m.size)}",
-                        f"exit {m.exit}", False))
+            out.append(
+                (
+                    f"{m.case} exits 0 on the clean week @ {fmt_size(m.size)}",
+                    f"exit {m.exit}",
+                    False,
+                )
+            )
     for case in dict.fromkeys(m.case for m in results if m.case.split("@")[0] in TARGETS):
         for attr, label in (("wall", "time"), ("rss_mb", "peak RSS")):
             k = growth(results, case, attr)
             if k is not None:
-                out.append((f"{case} {label} growth no worse than linear",
-                            f"size^{k:.2f}", k <= GROWTH_SLACK))
+                out.append(
+                    (
+                        f"{case} {label} growth no worse than linear",
+                        f"size^{k:.2f}",
+                        k <= GROWTH_SLACK,
+                    )
+                )
     return out
 
 
-def print_report(results: list[Measure], metas: dict[int, dict[str, Any]],
-                 loads: tuple[tuple[float, ...], tuple[float, ...]]) -> None:
+def print_report(
+    results: list[Measure],
+    metas: dict[int, dict[str, Any]],
+    loads: tuple[tuple[float, ...], tuple[float, ...]],
+) -> None:
     """Print the results and the targets as rich tables."""
     from rich.console import Console
     from rich.table import Table
 
     con = Console()
     t = Table(title="recon on large Detail weeks", title_justify="left")
-    for col in ("values", "CSV MB", "case", "wall s", "cpu s", "in-cmd s", "peak RSS MB",
-                "x floor (wall)", "x floor (cpu)", "exit"):
+    for col in (
+        "values",
+        "CSV MB",
+        "case",
+        "wall s",
+        "cpu s",
+        "in-cmd s",
+        "peak RSS MB",
+        "x floor (wall)",
+        "x floor (cpu)",
+        "exit",
+    ):
         t.add_column(col, justify="right" if col not in ("case",) else "left")
     floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
     for m in results:
         meta = metas.get(m.size, {})
         f = floors.get(m.size)
         if m.skipped:
-            t.add_row(fmt_size(m.size), f"{meta.get('csv_mb', 0):.0f}", m.case,
-                      f"[dim]{m.skipped[:60]}[/dim]", "", "", "", "", "", "")
+            t.add_row(
+                fmt_size(m.size),
+                f"{meta.get('csv_mb', 0):.0f}",
+                m.case,
+                f"[dim]{m.skipped[:60]}[/dim]",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
             continue
-        t.add_row(fmt_size(m.size), f"{meta.get('csv_mb', 0):.0f}", m.case, f"{m.wall:.2f}",
-                  f"{m.cpu:.2f}", "" if m.work_s is None else f"{m.work_s:.2f}",
-                  f"{m.rss_mb:.0f}", f"{m.wall / f.wall:.2f}" if f else "",
-                  f"{m.cpu / f.cpu:.2f}" if f else "", "" if m.exit is None else str(m.exit))
+        t.add_row(
+            fmt_size(m.size),
+            f"{meta.get('csv_mb', 0):.0f}",
+            m.case,
+            f"{m.wall:.2f}",
+            f"{m.cpu:.2f}",
+            "" if m.work_s is None else f"{m.work_s:.2f}",
+            f"{m.rss_mb:.0f}",
+            f"{m.wall / f.wall:.2f}" if f else "",
+            f"{m.cpu / f.cpu:.2f}" if f else "",
+            "" if m.exit is None else str(m.exit),
+        )
     con.print(t)
     v = Table(title="Targets (issue 8)", title_justify="left")
     for col in ("target", "measured", "met"):
         v.add_column(col)
     for target, measured, met in verdicts(results):
-        v.add_row(target, measured, "-" if met is None else
-                  "[green]yes[/green]" if met else "[red]no[/red]")
+        v.add_row(
+            target,
+            measured,
+            "-" if met is None else "[green]yes[/green]" if met else "[red]no[/red]",
+        )
     con.print(v)
-    con.print(f"{os.cpu_count()} cores; load average at start {loads[0][0]:.2f}, at end "
-              f"{loads[1][0]:.2f} (wall times are only comparable on an idle machine)")
+    con.print(
+        f"{os.cpu_count()} cores; load average at start {loads[0][0]:.2f}, at end "
+        f"{loads[1][0]:.2f} (wall times are only comparable on an idle machine)"
+    )
 
 
 def markdown(results: list[Measure], metas: dict[int, dict[str, Any]]) -> str:
     """The results table as Markdown (for bench/README.md)."""
     floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
-    lines = ["| values | CSV MB | case | wall s | cpu s | in-cmd s | peak RSS MB | x floor |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| values | CSV MB | case | wall s | cpu s | in-cmd s | peak RSS MB | x floor |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
     for m in results:
         f = floors.get(m.size)
         if m.skipped:
-            lines.append(f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | "
-                         f"{m.skipped[:40]} | | | | |")
+            lines.append(
+                f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | "
+                f"{m.skipped[:40]} | | | | |"
+            )
             continue
         lines.append(
             f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | {m.wall:.2f} "
             f"| {m.cpu:.2f} | {'' if m.work_s is None else f'{m.work_s:.2f}'} "
-            f"| {m.rss_mb:.0f} | {f'{m.wall / f.wall:.2f}' if f else ''} |")
+            f"| {m.rss_mb:.0f} | {f'{m.wall / f.wall:.2f}' if f else ''} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="Cases: " + ", ".join(ALL_CASES))
-    ap.add_argument("--sizes", default="3M,15M",
-                    help="values per week, comma separated (default 3M,15M)")
-    ap.add_argument("--cases", default=",".join(DEFAULT_CASES),
-                    help=f"cases to run (default {','.join(DEFAULT_CASES)}; the floor is "
-                         "always run)")
-    ap.add_argument("--skip-naive-above", type=parse_size, default=None, metavar="SIZE",
-                    help="skip the naive pandas baseline above this many values")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Cases: " + ", ".join(ALL_CASES),
+    )
+    ap.add_argument(
+        "--sizes", default="3M,15M", help="values per week, comma separated (default 3M,15M)"
+    )
+    ap.add_argument(
+        "--cases",
+        default=",".join(DEFAULT_CASES),
+        help=f"cases to run (default {','.join(DEFAULT_CASES)}; the floor is always run)",
+    )
+    ap.add_argument(
+        "--skip-naive-above",
+        type=parse_size,
+        default=None,
+        metavar="SIZE",
+        help="skip the naive pandas baseline above this many values",
+    )
     ap.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is kept")
-    ap.add_argument("--mix", default="D=0.4,I=0.25,DI=0.35",
-                    help="share of Detail rows by granularity")
+    ap.add_argument(
+        "--mix", default="D=0.4,I=0.25,DI=0.35", help="share of Detail rows by granularity"
+    )
     ap.add_argument("--seed", type=int, default=20241201)
     ap.add_argument("--regenerate", action="store_true", help="regenerate the weeks")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per case")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
     ap.add_argument("--markdown", action="store_true", help="also print a Markdown table")
-    ap.add_argument("--clean", action="store_true",
-                    help="delete the generated weeks afterwards")
-    ap.add_argument("--root", action="append", default=[], metavar="LABEL=PATH",
-                    help="a source tree whose recon to measure: cases named CASE@LABEL run "
-                         "with PATH first on PYTHONPATH (e.g. --root port=/tmp/port "
-                         "--cases floor,check,check@port)")
+    ap.add_argument("--clean", action="store_true", help="delete the generated weeks afterwards")
+    ap.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="a source tree whose recon to measure: cases named CASE@LABEL run "
+        "with PATH first on PYTHONPATH (e.g. --root port=/tmp/port "
+        "--cases floor,check,check@port)",
+    )
     ap.add_argument("--child", choices=ALL_CASES, help=argparse.SUPPRESS)
     ap.add_argument("--detail", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--summary", type=Path, help=argparse.SUPPRESS)
@@ -518,8 +638,11 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--root {spec!r}: expected LABEL=PATH")
         roots[label] = Path(path).resolve()
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
-    unknown = [c for c in cases if c.split("@")[0] not in CASES
-               or ("@" in c and c.split("@", 1)[1] not in roots)]
+    unknown = [
+        c
+        for c in cases
+        if c.split("@")[0] not in CASES or ("@" in c and c.split("@", 1)[1] not in roots)
+    ]
     if unknown:
         ap.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(ALL_CASES)}")
     cases = ["floor", *[c for c in cases if c != "floor"]]
@@ -532,33 +655,54 @@ def main(argv: list[str] | None = None) -> int:
         detail, summary, meta = ensure_week(size, mix, args.seed, args.regenerate)
         folders.append(detail.parent)
         metas[size] = meta
-        print(f"{fmt_size(size)}: {meta['values']} values, {meta['rows']} rows, "
-              f"{meta['csv_mb']:.0f} MB of CSV ({meta['zip_mb']:.0f} MB zipped)",
-              file=sys.stderr)
+        print(
+            f"{fmt_size(size)}: {meta['values']} values, {meta['rows']} rows, "
+            f"{meta['csv_mb']:.0f} MB of CSV ({meta['zip_mb']:.0f} MB zipped)",
+            file=sys.stderr,
+        )
         runs: dict[str, list[Measure]] = {}
         for rnd in range(max(1, args.repeat)):  # rounds interleave the cases (fairer on a
-            for case in cases:                   # machine whose load changes)
-                if (case.startswith("naive") and args.skip_naive_above
-                        and size > args.skip_naive_above):
-                    runs[case] = [Measure(size=size, case=case, skipped="skipped above "
-                                          f"{fmt_size(args.skip_naive_above)}")]
+            for case in cases:  # machine whose load changes)
+                if (
+                    case.startswith("naive")
+                    and args.skip_naive_above
+                    and size > args.skip_naive_above
+                ):
+                    runs[case] = [
+                        Measure(
+                            size=size,
+                            case=case,
+                            skipped=f"skipped above {fmt_size(args.skip_naive_above)}",
+                        )
+                    ]
                     continue
                 label = case.split("@", 1)[1] if "@" in case else None
-                m = run_child(case, detail, summary, args.timeout,
-                              roots.get(label) if label else None)
+                m = run_child(
+                    case, detail, summary, args.timeout, roots.get(label) if label else None
+                )
                 m.size = size
                 runs.setdefault(case, []).append(m)
-                print(f"  [{rnd + 1}] {case:22s} {m.wall:7.2f} s wall {m.cpu:7.2f} s cpu "
-                      f"{m.rss_mb:7.0f} MB {m.skipped or ''}", file=sys.stderr)
+                print(
+                    f"  [{rnd + 1}] {case:22s} {m.wall:7.2f} s wall {m.cpu:7.2f} s cpu "
+                    f"{m.rss_mb:7.0f} MB {m.skipped or ''}",
+                    file=sys.stderr,
+                )
         results.extend(best_of(runs[case]) for case in cases)
     print_report(results, metas, (load_start, os.getloadavg()))
     if args.markdown:
         print(markdown(results, metas))
     if args.json:
-        args.json.write_text(json.dumps({"results": [asdict(m) for m in results],
-                                         "weeks": {str(k): v for k, v in metas.items()},
-                                         "load": [load_start, os.getloadavg()],
-                                         "cores": os.cpu_count()}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "results": [asdict(m) for m in results],
+                    "weeks": {str(k): v for k, v in metas.items()},
+                    "load": [load_start, os.getloadavg()],
+                    "cores": os.cpu_count(),
+                },
+                indent=1,
+            )
+        )
     if args.clean:
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)

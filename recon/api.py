@@ -71,8 +71,11 @@ def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStat
         raise InputError(path, f"is not a Settlement Statement ({e})") from None
     if art.kind not in ("summary_json", "detail_json"):
         what, form = art.kind.split("_", 1)
-        raise InputError(path, f"is an {what.title()} {form.upper()}; recon decode reads a "
-                         "Settlement Statement Summary or Detail (CSV, ZIP or JSON)")
+        raise InputError(
+            path,
+            f"is an {what.title()} {form.upper()}; recon decode reads a "
+            "Settlement Statement Summary or Detail (CSV, ZIP or JSON)",
+        )
     model = _load(art, limits, None)
     assert isinstance(model, (SummaryStatement, DetailStatement))
     return model
@@ -104,9 +107,13 @@ def summary_long(stmt: SummaryStatement) -> pl.DataFrame:
     )
 
 
-def iter_decoded(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-                 progress: Progress | None = None,
-                 findings: list[Finding] | None = None) -> Iterator[pl.DataFrame]:
+def iter_decoded(
+    path: str | Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    findings: list[Finding] | None = None,
+) -> Iterator[pl.DataFrame]:
     """Yield the long table of a Summary or Detail file, one Trading Day at a time.
 
     Args:
@@ -154,8 +161,13 @@ def decode(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> pa.Table:
     return pl.concat(parts, how="vertical").to_arrow() if parts else pa.table({})
 
 
-def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-                   progress: Progress | None = None) -> tuple[int, list[Finding]]:
+def decode_to_file(
+    path: str | Path,
+    out: str | Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> tuple[int, list[Finding]]:
     """Decode a Summary or Detail file to Parquet, CSV or XLSX, streaming day by day.
 
     Returns:
@@ -178,14 +190,16 @@ def decode_to_file(path: str | Path, out: str | Path, *, limits: Limits = DEFAUL
         def tables() -> Iterator[pa.Table]:
             attrs = RowAttributes()
             # Values are split and cast on the reader threads, each day as it is read.
-            for day in map_detail_parts(path, day_values, limits=limits, progress=progress,
-                                        cast=False):
+            for day in map_detail_parts(
+                path, day_values, limits=limits, progress=progress, cast=False
+            ):
                 findings.extend(day.stmt.findings)
                 yield from long_tables(day, attrs)
 
         return write_parquet_tables(tables(), out, read_as=LONG_ARROW_SCHEMA), findings
-    rows = write_long_table(iter_decoded(path, limits=limits, progress=progress,
-                                         findings=findings), out)
+    rows = write_long_table(
+        iter_decoded(path, limits=limits, progress=progress, findings=findings), out
+    )
     return rows, findings
 
 
@@ -193,8 +207,7 @@ _STEPS = 100
 """Progress units per artefact, so a large Detail ZIP moves the bar member by member."""
 
 
-def _member_progress(progress: Progress | None, index: int,
-                     total: int) -> Progress | None:
+def _member_progress(progress: Progress | None, index: int, total: int) -> Progress | None:
     """A ``(members done, members)`` callback that advances the artefact-level bar."""
     if progress is None:
         return None
@@ -205,8 +218,7 @@ def _member_progress(progress: Progress | None, index: int,
     return step
 
 
-def _load(artefact: object, limits: Limits, progress: Progress | None,
-          cast: bool = True) -> object:
+def _load(artefact: object, limits: Limits, progress: Progress | None, cast: bool = True) -> object:
     """Load one detected artefact into its model (the reader is chosen by its kind).
 
     ``cast=False`` keeps a Detail CSV/ZIP's validated value text, cast when needed.
@@ -215,14 +227,22 @@ def _load(artefact: object, limits: Limits, progress: Progress | None,
     from recon.sources.detail_csv import read_detail
 
     if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
-        return read_detail(artefact.path, limits=limits, progress=progress,  # type: ignore[attr-defined]
-                           cast=cast)
+        return read_detail(
+            artefact.path,
+            limits=limits,
+            progress=progress,  # type: ignore[attr-defined]
+            cast=cast,
+        )
     return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
 
 
-def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
-         progress: Progress | None = None, cast: bool = True,
-         ) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
+def load(
+    paths: Iterable[str | Path],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cast: bool = True,
+) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
     """Detect and read every artefact under ``paths``.
 
     ``cast=False`` leaves a Detail CSV/ZIP's values as validated text (see
@@ -247,16 +267,29 @@ def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
     skipped = [{"path": str(s.path), "reason": s.reason} for s in found.skipped]
     total = len(found.artefacts)
     for i, art in enumerate(found.artefacts, start=1):
-        record = InputRecord(path=str(art.path), sha256=art.sha256, kind=art.kind,
-                             participant=art.participant, period=art.period,
-                             run_id=art.run_id, designation=art.designation)
+        record = InputRecord(
+            path=str(art.path),
+            sha256=art.sha256,
+            kind=art.kind,
+            participant=art.participant,
+            period=art.period,
+            run_id=art.run_id,
+            designation=art.designation,
+        )
         step = _member_progress(progress, i - 1, total)
         try:
             model = _load(art, limits, step, cast)
         except ColumnsError as e:
-            findings.append(e.finding.model_copy(update={
-                "participant": art.participant, "period": art.period, "run_id": art.run_id,
-                "designation": art.designation}))
+            findings.append(
+                e.finding.model_copy(
+                    update={
+                        "participant": art.participant,
+                        "period": art.period,
+                        "run_id": art.run_id,
+                        "designation": art.designation,
+                    }
+                )
+            )
             skipped.append({"path": str(art.path), "reason": str(e)})
             continue
         loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
@@ -264,14 +297,20 @@ def load(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS,
             progress(i * _STEPS, total * _STEPS)
     if not loaded and not findings:
         reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
-        raise InputError(", ".join(str(p) for p in paths),
-                         "holds no readable settlement artefact" + (f" ({reasons})"
-                                                                     if reasons else ""))
+        raise InputError(
+            ", ".join(str(p) for p in paths),
+            "holds no readable settlement artefact" + (f" ({reasons})" if reasons else ""),
+        )
     return loaded, findings, skipped
 
 
-def check(paths: Iterable[str | Path] | str | Path, *, materiality: Decimal | None = None,
-          limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None) -> CheckResult:
+def check(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    materiality: Decimal | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> CheckResult:
     """Check every artefact under ``paths``: the same engine as ``recon check``.
 
     Args:

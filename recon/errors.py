@@ -32,8 +32,9 @@ class InputError(ReconError):
         json_path: The JSON path, where one applies.
     """
 
-    def __init__(self, path: object, problem: str, *, line: int | None = None,
-                 json_path: str | None = None) -> None:
+    def __init__(
+        self, path: object, problem: str, *, line: int | None = None, json_path: str | None = None
+    ) -> None:
         self.path = str(path)
         self.problem = problem
         self.line = line

@@ -24,11 +24,25 @@ FIXTURES = REPO_ROOT / "fixtures"
 SAMPLE_WEEK = FIXTURES / "sample_week"
 EXPECTED_JSON = FIXTURES / "expected.json"
 
-HEADER_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period", "PeriodFrom",
-                  "PeriodTo", "ParticipantCode")
+HEADER_COLUMNS = (
+    "RunId",
+    "PublishedAt",
+    "MarketService",
+    "Designation",
+    "Period",
+    "PeriodFrom",
+    "PeriodTo",
+    "ParticipantCode",
+)
 SUMMARY_COLUMNS = (*HEADER_COLUMNS, "Variable", "Timestamp", "P Or C", "GST Applicable", "Value")
-DETAIL_COLUMNS = (*HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope", "Timestamp",
-                  "Value")
+DETAIL_COLUMNS = (
+    *HEADER_COLUMNS,
+    "Settlement Trading Day",
+    "Variable",
+    "Scope",
+    "Timestamp",
+    "Value",
+)
 
 HEADER: dict[str, str] = {
     "RunId": "51230",
@@ -68,8 +82,15 @@ def array_text(values: Iterable[Decimal | str | int]) -> str:
     return "[" + ",".join(plain(v) for v in values) + "]"
 
 
-def summary_row(variable: str, timestamp: str, value: Decimal | str | int, *,
-                p_or_c: str = "Payment", gst: str = "Y", **header: str) -> dict[str, str]:
+def summary_row(
+    variable: str,
+    timestamp: str,
+    value: Decimal | str | int,
+    *,
+    p_or_c: str = "Payment",
+    gst: str = "Y",
+    **header: str,
+) -> dict[str, str]:
     """Build one Summary CSV row (Guide Table 4) as a column -> text mapping.
 
     Args:
@@ -83,14 +104,27 @@ def summary_row(variable: str, timestamp: str, value: Decimal | str | int, *,
     """
     row = dict(HEADER)
     row.update(header)
-    row.update({"Variable": variable, "Timestamp": timestamp, "P Or C": p_or_c,
-                "GST Applicable": gst, "Value": plain(value)})
+    row.update(
+        {
+            "Variable": variable,
+            "Timestamp": timestamp,
+            "P Or C": p_or_c,
+            "GST Applicable": gst,
+            "Value": plain(value),
+        }
+    )
     return row
 
 
-def detail_row(variable: str, scope: str, timestamp: str,
-               values: Sequence[Decimal | str | int] | str, *, day: str = FIRST_DAY,
-               **header: str) -> dict[str, str]:
+def detail_row(
+    variable: str,
+    scope: str,
+    timestamp: str,
+    values: Sequence[Decimal | str | int] | str,
+    *,
+    day: str = FIRST_DAY,
+    **header: str,
+) -> dict[str, str]:
     """Build one Detail CSV row (Guide Table 5) as a column -> text mapping.
 
     Args:
@@ -103,9 +137,15 @@ def detail_row(variable: str, scope: str, timestamp: str,
     """
     row = dict(HEADER)
     row.update(header)
-    row.update({"Settlement Trading Day": day, "Variable": variable, "Scope": scope,
-                "Timestamp": timestamp,
-                "Value": values if isinstance(values, str) else array_text(values)})
+    row.update(
+        {
+            "Settlement Trading Day": day,
+            "Variable": variable,
+            "Scope": scope,
+            "Timestamp": timestamp,
+            "Value": values if isinstance(values, str) else array_text(values),
+        }
+    )
     return row
 
 
@@ -115,9 +155,15 @@ def _field(text: str, *, force_quote: bool) -> str:
     return text
 
 
-def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, str]], *,
-              bom: bool = False, newline: str = "\r\n", quote_values: bool = True,
-              trailing_newline: bool = True) -> bytes:
+def csv_bytes(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    bom: bool = False,
+    newline: str = "\r\n",
+    quote_values: bool = True,
+    trailing_newline: bool = True,
+) -> bytes:
     """Write rows as CSV bytes in the Guide's layout.
 
     Fields holding a comma or quote are quoted (as a quoted NC scope); the Value column of
@@ -173,10 +219,18 @@ def zip_bytes(members: Mapping[str, bytes]) -> bytes:
 def wem_csv() -> SimpleNamespace:
     """The CSV/ZIP writers and the default header, as one namespace (session-scoped)."""
     return SimpleNamespace(
-        HEADER=HEADER, FIRST_DAY=FIRST_DAY, SUMMARY_COLUMNS=SUMMARY_COLUMNS,
-        DETAIL_COLUMNS=DETAIL_COLUMNS, plain=plain, array_text=array_text,
-        summary_row=summary_row, detail_row=detail_row, csv_bytes=csv_bytes,
-        summary_bytes=summary_bytes, detail_bytes=detail_bytes, zip_bytes=zip_bytes,
+        HEADER=HEADER,
+        FIRST_DAY=FIRST_DAY,
+        SUMMARY_COLUMNS=SUMMARY_COLUMNS,
+        DETAIL_COLUMNS=DETAIL_COLUMNS,
+        plain=plain,
+        array_text=array_text,
+        summary_row=summary_row,
+        detail_row=detail_row,
+        csv_bytes=csv_bytes,
+        summary_bytes=summary_bytes,
+        detail_bytes=detail_bytes,
+        zip_bytes=zip_bytes,
     )
 
 

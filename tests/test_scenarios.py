@@ -36,8 +36,17 @@ CHECKED_FAMILIES = ("invoice.", "adjustment.", "summary_detail.", "source.mismat
 
 def run_check(tmp: Path, *paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, Any]]:
     """Run ``recon check`` the way a user does and return (exit status, findings.json)."""
-    code = main(["check", *(str(p) for p in paths), "--out", str(tmp), "--no-reports",
-                 "--no-progress", *extra])
+    code = main(
+        [
+            "check",
+            *(str(p) for p in paths),
+            "--out",
+            str(tmp),
+            "--no-reports",
+            "--no-progress",
+            *extra,
+        ]
+    )
     return code, json.loads((tmp / "findings.json").read_text())
 
 
@@ -68,8 +77,9 @@ def _same_timestamp(want: dict[str, Any], got: str | None) -> bool:
 
 
 def _source_path(source: str | None) -> str:
-    return "/" + "/".join(p for p in (source or "").replace("#", "/").replace(".", "/")
-                          .split("/") if p)
+    return "/" + "/".join(
+        p for p in (source or "").replace("#", "/").replace(".", "/").split("/") if p
+    )
 
 
 def matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
@@ -78,8 +88,10 @@ def matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
         return False
     if not _same_timestamp(want, got.get("timestamp")):
         return False
-    if not (_same_figure(want["expected"], got.get("expected"))
-            and _same_figure(want["actual"], got.get("actual"))):
+    if not (
+        _same_figure(want["expected"], got.get("expected"))
+        and _same_figure(want["actual"], got.get("actual"))
+    ):
         return False
     if want.get("figure"):  # an invoice figure: recon's source names it as a JSON path
         return _source_path(got.get("source")).endswith("/" + want["figure"].replace(".", "/"))
@@ -87,15 +99,26 @@ def matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
 
 
 def _show(f: dict[str, Any]) -> str:
-    fields = ("check", "severity", "participant", "period", "run_id", "variable", "scope",
-              "timestamp", "expected", "actual")
+    fields = (
+        "check",
+        "severity",
+        "participant",
+        "period",
+        "run_id",
+        "variable",
+        "scope",
+        "timestamp",
+        "expected",
+        "actual",
+    )
     text = ", ".join(f"{k}={f.get(k)}" for k in fields if f.get(k) is not None)
     extra = f.get("figure") or f.get("why") or f.get("message")
     return f"{f.get('id', '')} {text} ({extra})".strip()
 
 
-def compare(listed: list[dict[str, Any]], found: list[dict[str, Any]]
-            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def compare(
+    listed: list[dict[str, Any]], found: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Pair listed findings with recon's; return (listed but not found, found but not listed).
 
     Only recon's error and warning findings take part; info findings are ignored.
@@ -103,8 +126,9 @@ def compare(listed: list[dict[str, Any]], found: list[dict[str, Any]]
     pool = [f for f in found if f["severity"] in ("error", "warning")]
     missed = []
     # the most specific listed findings first, so a loose one cannot take another's match
-    order = sorted(listed, key=lambda w: -sum(w.get(k) is not None
-                                              for k in ("expected", "actual", "figure")))
+    order = sorted(
+        listed, key=lambda w: -sum(w.get(k) is not None for k in ("expected", "actual", "figure"))
+    )
     for want in order:
         hit = next((i for i, got in enumerate(pool) if matches(want, got)), None)
         if hit is None:
@@ -139,10 +163,14 @@ def planted_spec() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def planted_result(tmp_path_factory: pytest.TempPathFactory,
-                   planted_spec: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    return run_check(tmp_path_factory.mktemp("planted"), PLANTED_WEEK,
-                     extra=("--materiality", planted_spec["materiality"]))
+def planted_result(
+    tmp_path_factory: pytest.TempPathFactory, planted_spec: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    return run_check(
+        tmp_path_factory.mktemp("planted"),
+        PLANTED_WEEK,
+        extra=("--materiality", planted_spec["materiality"]),
+    )
 
 
 def test_planted_week_scenario_covers_every_check(planted_spec: dict[str, Any]) -> None:
@@ -156,30 +184,38 @@ def test_planted_week_scenario_covers_every_check(planted_spec: dict[str, Any]) 
         assert f["severity"] == CHECKS[f["check"]][0].value, f["id"]
 
 
-def test_planted_week_exit_status(planted_result: tuple[int, dict[str, Any]],
-                                  planted_spec: dict[str, Any]) -> None:
+def test_planted_week_exit_status(
+    planted_result: tuple[int, dict[str, Any]], planted_spec: dict[str, Any]
+) -> None:
     code, _ = planted_result
     assert code == planted_spec["exit_status"] == 1
 
 
 def test_planted_week_findings_are_exactly_the_listed_ones(
-        planted_result: tuple[int, dict[str, Any]], planted_spec: dict[str, Any]) -> None:
+    planted_result: tuple[int, dict[str, Any]], planted_spec: dict[str, Any]
+) -> None:
     _, doc = planted_result
     missed, extra = compare(planted_spec["findings"], doc["findings"])
-    report = (["listed but not found:"] + [f"  {_show(f)}" for f in missed]
-              + ["found but not listed:"] + [f"  {_show(f)}" for f in extra])
+    report = (
+        ["listed but not found:"]
+        + [f"  {_show(f)}" for f in missed]
+        + ["found but not listed:"]
+        + [f"  {_show(f)}" for f in extra]
+    )
     assert not missed and not extra, "\n".join(report)
 
 
-def test_planted_week_counts(planted_result: tuple[int, dict[str, Any]],
-                             planted_spec: dict[str, Any]) -> None:
+def test_planted_week_counts(
+    planted_result: tuple[int, dict[str, Any]], planted_spec: dict[str, Any]
+) -> None:
     _, doc = planted_result
     assert doc["counts"]["error"] == planted_spec["counts"]["error"]
     assert doc["counts"]["warning"] == planted_spec["counts"]["warning"]
 
 
-def test_planted_week_material_needs_the_threshold(tmp_path: Path,
-                                                   planted_spec: dict[str, Any]) -> None:
+def test_planted_week_material_needs_the_threshold(
+    tmp_path: Path, planted_spec: dict[str, Any]
+) -> None:
     """Without --materiality the adjustment.material warnings, and only they, go."""
     _, doc = run_check(tmp_path, PLANTED_WEEK)
     listed = [f for f in planted_spec["findings"] if f["check"] != "adjustment.material"]
@@ -191,10 +227,22 @@ def test_planted_week_material_needs_the_threshold(tmp_path: Path,
 
 
 def test_compare_tells_missing_from_extra() -> None:
-    listed = [{"id": "F01", "check": "invoice.total", "severity": "error", "participant": "P",
-               "period": "TW 01 Dec 2024", "run_id": 1, "variable": None, "scope": None,
-               "timestamp": None, "expected": "10.00", "actual": "12.00",
-               "figure": "rcti.amount"}]
+    listed = [
+        {
+            "id": "F01",
+            "check": "invoice.total",
+            "severity": "error",
+            "participant": "P",
+            "period": "TW 01 Dec 2024",
+            "run_id": 1,
+            "variable": None,
+            "scope": None,
+            "timestamp": None,
+            "expected": "10.00",
+            "actual": "12.00",
+            "figure": "rcti.amount",
+        }
+    ]
     good = {**listed[0], "expected": "10", "actual": "12.0", "source": "x.json#/rcti/amount"}
     assert compare(listed, [good]) == ([], [])
     wrong_figure = {**good, "source": "x.json#/rcti/total"}
@@ -225,8 +273,7 @@ def test_history_week_is_clean(tmp_path: Path, week: Path) -> None:
     assert kinds == {"summary_csv", "detail_zip", "invoice_json"}
 
 
-def test_invoice_line_that_does_not_read_is_reported_and_the_rest_checked(
-        tmp_path: Path) -> None:
+def test_invoice_line_that_does_not_read_is_reported_and_the_rest_checked(tmp_path: Path) -> None:
     """SPEC: a row-level problem is a finding and the rest of the file is still checked.
     One INITIAL invoice line with an amount that is not a number: the line is left out with
     a data.value finding; what follows from its absence is reported (recon's recomputed
@@ -247,16 +294,20 @@ def test_invoice_line_that_does_not_read_is_reported_and_the_rest_checked(
         (week / src.name).write_text(text, encoding="utf-8")
     code, doc = run_check(tmp_path / "out", week)
     assert code == 1
-    got = sorted((f["check"], f["run_id"], f["variable"]) for f in doc["findings"]
-                 if f["severity"] != "info")
-    assert got == [("adjustment.chain", 56492, "RTMSA_P_D"),  # amount and GST
-                   ("adjustment.chain", 56492, "RTMSA_P_D"),
-                   ("data.value", 51230, "RTMSA_P_D"),
-                   ("invoice.line_missing", 51230, "RTMSA_P_D"),
-                   ("invoice.total", 51230, None),  # RCTI amount, RCTI GST, GST-applicable
-                   ("invoice.total", 51230, None),
-                   ("invoice.total", 51230, None)]
+    got = sorted(
+        (f["check"], f["run_id"], f["variable"]) for f in doc["findings"] if f["severity"] != "info"
+    )
+    assert got == [
+        ("adjustment.chain", 56492, "RTMSA_P_D"),  # amount and GST
+        ("adjustment.chain", 56492, "RTMSA_P_D"),
+        ("data.value", 51230, "RTMSA_P_D"),
+        ("invoice.line_missing", 51230, "RTMSA_P_D"),
+        ("invoice.total", 51230, None),  # RCTI amount, RCTI GST, GST-applicable
+        ("invoice.total", 51230, None),
+        ("invoice.total", 51230, None),
+    ]
     bad = next(f for f in doc["findings"] if f["check"] == "data.value")
     # the file wraps the document in {"transactionId", "data"}: the pointer says so
-    assert bad["source"].endswith("SWANGEN_51230_INITIAL_Invoice.json#/data/data/0/"
-                                  "lineItems/0/amount")
+    assert bad["source"].endswith(
+        "SWANGEN_51230_INITIAL_Invoice.json#/data/data/0/lineItems/0/amount"
+    )

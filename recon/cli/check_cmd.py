@@ -21,7 +21,6 @@ from recon.models.results import CheckResult
 log = logging.getLogger(__name__)
 
 
-
 def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
     """Write the reports (unless ``reports`` is False), then result.json, then findings.json.
 
@@ -67,9 +66,14 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     for col in ("Participant", "Week", "Run", "Designation", "Published", "Artefacts"):
         runs.add_column(col)
     for r in result.runs:
-        runs.add_row(_text(r.participant), _text(r.period), str(r.run_id), r.designation,
-                     r.published_at.date().isoformat() if r.published_at else "",
-                     artefact_label(r.artefacts))
+        runs.add_row(
+            _text(r.participant),
+            _text(r.period),
+            str(r.run_id),
+            r.designation,
+            r.published_at.date().isoformat() if r.published_at else "",
+            artefact_label(r.artefacts),
+        )
     stderr.print(runs)
     worst = sorted(result.findings, key=lambda f: (f.severity.rank, f.sort_key()))[:limit]
     if worst:
@@ -78,51 +82,90 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             t.add_column(col, overflow="fold")
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
         for f in worst:
-            t.add_row(Text(f.severity.value, style=colour[f.severity]), f.check,
-                      str(f.run_id or ""), _text(f.variable), _text(f.timestamp),
-                      _text(f.message))
+            t.add_row(
+                Text(f.severity.value, style=colour[f.severity]),
+                f.check,
+                str(f.run_id or ""),
+                _text(f.variable),
+                _text(f.timestamp),
+                _text(f.message),
+            )
         stderr.print(t)
     if result.skipped:
-        stderr.print(Text(f"Skipped {len(result.skipped)} input(s) that are not settlement "
-                          "artefacts or could not be used:", style="yellow"))
+        stderr.print(
+            Text(
+                f"Skipped {len(result.skipped)} input(s) that are not settlement "
+                "artefacts or could not be used:",
+                style="yellow",
+            )
+        )
         for sk in result.skipped[:10]:
             stderr.print(_text(f"  {sk.get('path', '')}: {sk.get('reason', '')}"))
         if len(result.skipped) > 10:
             stderr.print(f"  ... and {len(result.skipped) - 10} more (see result.json)")
-    verdict = ("[green]No discrepancies.[/green]" if c["error"] == 0 else
-               f"[red]{c['error']} error(s)[/red]")
+    verdict = (
+        "[green]No discrepancies.[/green]"
+        if c["error"] == 0
+        else f"[red]{c['error']} error(s)[/red]"
+    )
     stderr.print(f"{verdict}  errors {c['error']}, warnings {c['warning']}, info {c['info']}")
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write findings.json, result.json, report.xlsx and report.html "
-                   "into (created if missing; files are replaced atomically).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write findings.json, result.json, report.xlsx and report.html "
+    "into (created if missing; files are replaced atomically).",
+)
 @materiality_option
-@click.option("--strict", is_flag=True,
-              help="Exit 1 on warnings too, not only on errors.")
-@click.option("--no-reports", is_flag=True,
-              help="Write findings.json and result.json only, not report.xlsx/report.html.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--no-reports",
+    is_flag=True,
+    help="Write findings.json and result.json only, not report.xlsx/report.html.",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
-@click.option("--store", "use_store", is_flag=True,
-              help="Also take runs from the settlement history store (see `recon ingest`): "
-                   "every run held for the weeks checked, so an ADJ run's previous run comes "
-                   "from history. The weeks are --week, else those of PATHS, else every week "
-                   "held. PATHS are then optional.")
-@click.option("--store-path", type=click.Path(path_type=Path), metavar="PATH",
-              help="The store's database file (a folder: recon.duckdb in it); implies "
-                   "--store. Default: $RECON_STORE, else "
-                   "recon.duckdb in your recon data folder (~/.local/share/recon on Linux).")
-@click.option("--week", metavar="YYYY-MM-DD",
-              help="With --store: check every run held for this Trading Week (its first day, "
-                   "a Sunday).")
-@click.option("--participant", metavar="CODE",
-              help="With --store: only this participant's runs.")
+@click.option(
+    "--store",
+    "use_store",
+    is_flag=True,
+    help="Also take runs from the settlement history store (see `recon ingest`): "
+    "every run held for the weeks checked, so an ADJ run's previous run comes "
+    "from history. The weeks are --week, else those of PATHS, else every week "
+    "held. PATHS are then optional.",
+)
+@click.option(
+    "--store-path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="The store's database file (a folder: recon.duckdb in it); implies "
+    "--store. Default: $RECON_STORE, else "
+    "recon.duckdb in your recon data folder (~/.local/share/recon on Linux).",
+)
+@click.option(
+    "--week",
+    metavar="YYYY-MM-DD",
+    help="With --store: check every run held for this Trading Week (its first day, a Sunday).",
+)
+@click.option("--participant", metavar="CODE", help="With --store: only this participant's runs.")
 @limit_options
-def check(paths: tuple[Path, ...], out: Path, materiality: Decimal | None, strict: bool,
-          no_reports: bool, no_progress: bool, use_store: bool, store_path: Path | None,
-          week: str | None, participant: str | None, **limits: int) -> int:
+def check(
+    paths: tuple[Path, ...],
+    out: Path,
+    materiality: Decimal | None,
+    strict: bool,
+    no_reports: bool,
+    no_progress: bool,
+    use_store: bool,
+    store_path: Path | None,
+    week: str | None,
+    participant: str | None,
+    **limits: int,
+) -> int:
     """Check settlement artefacts: recompute invoices, tie out every form, explain ADJ runs.
 
     PATHS are any mix of files and folders (searched recursively). Each artefact is
@@ -145,14 +188,19 @@ def check(paths: tuple[Path, ...], out: Path, materiality: Decimal | None, stric
         if use_store:
             from recon.store.query import check_from_store
 
-            result = check_from_store(store_path, week=week,
-                                      participant=participant.strip().upper()
-                                      if participant else None,
-                                      paths=list(paths), materiality=materiality,
-                                      limits=limits_from(limits), progress=prog)
+            result = check_from_store(
+                store_path,
+                week=week,
+                participant=participant.strip().upper() if participant else None,
+                paths=list(paths),
+                materiality=materiality,
+                limits=limits_from(limits),
+                progress=prog,
+            )
         else:
-            result = run_check(list(paths), materiality=materiality,
-                               limits=limits_from(limits), progress=prog)
+            result = run_check(
+                list(paths), materiality=materiality, limits=limits_from(limits), progress=prog
+            )
     write_outputs(result, out, reports=not no_reports)
     print_summary(result)
     stderr.print(_text(f"Wrote {out / 'findings.json'}"))

@@ -17,9 +17,14 @@ log = logging.getLogger(__name__)
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="File to write; its suffix picks the format: .parquet (exact "
-                   "Decimal(23,8)), .csv or .xlsx.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write; its suffix picks the format: .parquet (exact "
+    "Decimal(23,8)), .csv or .xlsx.",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 @limit_options
 def decode(path: Path, out: Path, no_progress: bool, **limits: int) -> int:

@@ -50,11 +50,17 @@ class LazyGroup(click.Group):
         return cmd
 
 
-@click.group(cls=LazyGroup,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="recon")
-@click.option("-v", "--verbose", count=True,
-              help="More log output on stderr: -v for progress notes, -vv for debugging.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More log output on stderr: -v for progress notes, -vv for debugging.",
+)
 def cli(verbose: int) -> None:
     """Check AEMO WEM Settlement Statements and Invoices.
 
@@ -65,9 +71,11 @@ def cli(verbose: int) -> None:
     Exit status: 0 no discrepancy; 1 discrepancies found; 2 recon could not run.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(message)s",
-                        handlers=[RichHandler(show_path=False, show_time=False,
-                                              console=_stderr_console())])
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        handlers=[RichHandler(show_path=False, show_time=False, console=_stderr_console())],
+    )
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]
@@ -99,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as e:  # the promise: never a traceback (a Rust panic in polars
         # or pyarrow arrives as pyo3's PanicException, which is not an Exception)
         log.debug("internal error", exc_info=True)
-        click.echo(f"recon: internal error: {type(e).__name__}: {printable(str(e))} (run "
-                   "with -vv for details and please report it)", err=True)
+        click.echo(
+            f"recon: internal error: {type(e).__name__}: {printable(str(e))} (run "
+            "with -vv for details and please report it)",
+            err=True,
+        )
         code = EXIT_CANNOT_RUN
     else:
         code = rv if isinstance(rv, int) else 0

@@ -14,19 +14,34 @@ from recon.sources.limits import DEFAULT_LIMITS, MIB, Limits
 def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Add the input-cap options (issue 9) to a command."""
     opts = [
-        click.option("--max-member-mb", type=click.IntRange(1), show_default=True,
-                     default=DEFAULT_LIMITS.max_member_bytes // MIB,
-                     help="Largest file, or decompressed ZIP member, recon reads (MiB)."),
-        click.option("--max-ratio", type=click.IntRange(1), show_default=True,
-                     default=DEFAULT_LIMITS.max_ratio,
-                     help="Largest decompressed/compressed ratio of a ZIP member (ZIP-bomb "
-                          "guard)."),
-        click.option("--max-members", type=click.IntRange(1), show_default=True,
-                     default=DEFAULT_LIMITS.max_members,
-                     help="Most members a Detail ZIP may hold."),
-        click.option("--max-line-mb", type=click.IntRange(1), show_default=True,
-                     default=DEFAULT_LIMITS.max_line_bytes // MIB,
-                     help="Longest CSV line recon reads (MiB)."),
+        click.option(
+            "--max-member-mb",
+            type=click.IntRange(1),
+            show_default=True,
+            default=DEFAULT_LIMITS.max_member_bytes // MIB,
+            help="Largest file, or decompressed ZIP member, recon reads (MiB).",
+        ),
+        click.option(
+            "--max-ratio",
+            type=click.IntRange(1),
+            show_default=True,
+            default=DEFAULT_LIMITS.max_ratio,
+            help="Largest decompressed/compressed ratio of a ZIP member (ZIP-bomb guard).",
+        ),
+        click.option(
+            "--max-members",
+            type=click.IntRange(1),
+            show_default=True,
+            default=DEFAULT_LIMITS.max_members,
+            help="Most members a Detail ZIP may hold.",
+        ),
+        click.option(
+            "--max-line-mb",
+            type=click.IntRange(1),
+            show_default=True,
+            default=DEFAULT_LIMITS.max_line_bytes // MIB,
+            help="Longest CSV line recon reads (MiB).",
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -35,13 +50,19 @@ def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def limits_from(values: dict[str, int]) -> Limits:
     """Build :class:`Limits` from the values of :func:`limit_options`."""
-    return Limits(max_member_bytes=values["max_member_mb"] * MIB,
-                  max_ratio=values["max_ratio"], max_members=values["max_members"],
-                  max_line_bytes=values["max_line_mb"] * MIB)
+    return Limits(
+        max_member_bytes=values["max_member_mb"] * MIB,
+        max_ratio=values["max_ratio"],
+        max_members=values["max_members"],
+        max_line_bytes=values["max_line_mb"] * MIB,
+    )
 
 
-def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None,
-                 ) -> Decimal | None:
+def _materiality(
+    _ctx: click.Context,
+    _param: click.Parameter,
+    value: str | None,
+) -> Decimal | None:
     if value is None:
         return None
     try:
@@ -56,6 +77,9 @@ def _materiality(_ctx: click.Context, _param: click.Parameter, value: str | None
 def materiality_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--materiality AMOUNT`` (parsed exactly into a Decimal, off by default)."""
     return click.option(
-        "--materiality", callback=_materiality, metavar="AMOUNT",
+        "--materiality",
+        callback=_materiality,
+        metavar="AMOUNT",
         help="Flag every ADJ line whose absolute amount reaches AMOUNT dollars as an "
-             "adjustment.material warning. Off by default.")(f)
+        "adjustment.material warning. Off by default.",
+    )(f)

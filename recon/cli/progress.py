@@ -12,14 +12,22 @@ stderr = Console(stderr=True)
 
 
 @contextlib.contextmanager
-def progress_bar(description: str, enabled: bool = True,
-                 ) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(
+    description: str,
+    enabled: bool = True,
+) -> Iterator[Callable[[int, int], None]]:
     """Yield a ``(done, total)`` callback that drives one rich progress bar."""
     if not enabled:
         yield lambda done, total: None
         return
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
-                  TimeElapsedColumn(), console=stderr, transient=True) as prog:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    ) as prog:
         task = prog.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:

@@ -11,11 +11,19 @@ log = logging.getLogger(__name__)
 
 
 @click.command()
-@click.argument("findings_dir", metavar="FINDINGS_DIR",
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write report.xlsx and report.html into (created if missing; "
-                   "files are replaced atomically). Default: FINDINGS_DIR itself.")
+@click.argument(
+    "findings_dir",
+    metavar="FINDINGS_DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write report.xlsx and report.html into (created if missing; "
+    "files are replaced atomically). Default: FINDINGS_DIR itself.",
+)
 def report(findings_dir: Path, out: Path | None) -> int:
     """Rebuild the reports from a saved check.
 

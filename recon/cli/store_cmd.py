@@ -31,15 +31,18 @@ from recon.errors import (
 
 log = logging.getLogger(__name__)
 
-_STORE_HELP = ("The store's database file (a folder means recon.duckdb in it). Default: "
-               "$RECON_STORE, else recon.duckdb in your recon data folder "
-               "(~/.local/share/recon on Linux).")
+_STORE_HELP = (
+    "The store's database file (a folder means recon.duckdb in it). Default: "
+    "$RECON_STORE, else recon.duckdb in your recon data folder "
+    "(~/.local/share/recon on Linux)."
+)
 
 
 def store_option(f: Any) -> Any:
     """Add ``--store PATH``."""
-    return click.option("--store", "store_path", type=click.Path(path_type=Path),
-                        metavar="PATH", help=_STORE_HELP)(f)
+    return click.option(
+        "--store", "store_path", type=click.Path(path_type=Path), metavar="PATH", help=_STORE_HELP
+    )(f)
 
 
 def _week(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -69,9 +72,12 @@ def week_option(help_text: str) -> Any:
 
 def participant_option(help_text: str) -> Any:
     """Add ``--participant CODE``."""
-    return click.option("--participant", metavar="CODE",
-                        callback=lambda _c, _p, v: v.strip().upper() if v else None,
-                        help=help_text)
+    return click.option(
+        "--participant",
+        metavar="CODE",
+        callback=lambda _c, _p, v: v.strip().upper() if v else None,
+        help=help_text,
+    )
 
 
 # ------------------------------------------------------------------------------ ingest
@@ -82,8 +88,9 @@ def participant_option(help_text: str) -> Any:
 @store_option
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
 @limit_options
-def ingest(paths: tuple[Path, ...], store_path: Path | None, no_progress: bool,
-           **limits: int) -> int:
+def ingest(
+    paths: tuple[Path, ...], store_path: Path | None, no_progress: bool, **limits: int
+) -> int:
     """Store settlement artefacts in the history store, for audit and later checks.
 
     PATHS are any mix of files and folders (searched recursively); each artefact is
@@ -108,8 +115,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, no_progress: bool,
             with progress_bar("Ingesting", enabled=not no_progress) as prog:
                 from recon.store.ingest import ingest as run_ingest
 
-                report = run_ingest(store, list(paths), limits=limits_from(limits),
-                                    progress=prog)
+                report = run_ingest(store, list(paths), limits=limits_from(limits), progress=prog)
         except IngestRefused as e:
             _print_ingest(e.report, store.path)
             raise
@@ -119,10 +125,12 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, no_progress: bool,
 
 def _print_ingest(report: Any, path: Path) -> None:
     c = report.counts
-    stderr.print(f"Ingested into {path}: [green]{c['ingested']} new[/green], "
-                 f"{c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
-                 f"file held), {c['unusable']} unusable, {c['refused']} refused"
-                 + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else ""))
+    stderr.print(
+        f"Ingested into {path}: [green]{c['ingested']} new[/green], "
+        f"{c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
+        f"file held), {c['unusable']} unusable, {c['refused']} refused"
+        + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else "")
+    )
     for o in report.outcomes:
         if o.status in ("unusable", "refused"):
             colour = "red" if o.status == "refused" else "yellow"
@@ -157,9 +165,14 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
         table.add_column(col, no_wrap=True)
     table.add_column("Artefacts", overflow="fold")
     for r in rows:
-        table.add_row(r.participant, r.week.isoformat(), str(r.run_id), r.designation,
-                      f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
-                      r.artefact_text("\n"))
+        table.add_row(
+            r.participant,
+            r.week.isoformat(),
+            str(r.run_id),
+            r.designation,
+            f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
+            r.artefact_text("\n"),
+        )
     Console().print(table)
     if not rows:
         stderr.print("No run held" + (" for these filters." if participant or week else "."))
@@ -169,41 +182,72 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
 # ------------------------------------------------------------------------------ weekly
 
 
-
 @click.command("weekly")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @store_option
-@week_option("Check this Trading Week (its first day, a Sunday) instead of the weeks that "
-             "changed; with PaSS configured, fetch only this week.")
-@click.option("--since", callback=_day, metavar="YYYY-MM-DD",
-              help="Catch up: check every week with a run published or ingested on or after "
-                   "this day; with PaSS configured, fetch every week from this day's week to "
-                   "now.")
+@week_option(
+    "Check this Trading Week (its first day, a Sunday) instead of the weeks that "
+    "changed; with PaSS configured, fetch only this week."
+)
+@click.option(
+    "--since",
+    callback=_day,
+    metavar="YYYY-MM-DD",
+    help="Catch up: check every week with a run published or ingested on or after "
+    "this day; with PaSS configured, fetch every week from this day's week to "
+    "now.",
+)
 @participant_option("Only this participant's weeks.")
-@click.option("--out-root", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Where reports go: DIR/<today>/<participant>_<week>/ (findings.json, "
-                   "result.json, report.xlsx, report.html). Default: 'weekly' in your recon "
-                   "data folder.")
-@click.option("--download-dir", type=click.Path(file_okay=False, path_type=Path),
-              metavar="DIR",
-              help="Where PaSS downloads are kept: DIR/<participant>/<week>/. Default: "
-                   "'pass' in your recon data folder.")
-@click.option("--lookback", type=click.IntRange(1, 520), default=60, show_default=True,
-              metavar="WEEKS",
-              help="With PaSS configured and neither --week nor --since: how many Trading "
-                   "Weeks back to look for new runs (adjustments arrive months later).")
+@click.option(
+    "--out-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Where reports go: DIR/<today>/<participant>_<week>/ (findings.json, "
+    "result.json, report.xlsx, report.html). Default: 'weekly' in your recon "
+    "data folder.",
+)
+@click.option(
+    "--download-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Where PaSS downloads are kept: DIR/<participant>/<week>/. Default: "
+    "'pass' in your recon data folder.",
+)
+@click.option(
+    "--lookback",
+    type=click.IntRange(1, 520),
+    default=60,
+    show_default=True,
+    metavar="WEEKS",
+    help="With PaSS configured and neither --week nor --since: how many Trading "
+    "Weeks back to look for new runs (adjustments arrive months later).",
+)
 @click.option("--no-fetch", is_flag=True, help="Do not fetch from PaSS even if configured.")
 @materiality_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
-@click.option("--no-reports", is_flag=True,
-              help="Write findings.json and result.json only, not report.xlsx/report.html.")
+@click.option(
+    "--no-reports",
+    is_flag=True,
+    help="Write findings.json and result.json only, not report.xlsx/report.html.",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
 @limit_options
-def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
-           since: date | None, participant: str | None, out_root: Path | None,
-           download_dir: Path | None, lookback: int, no_fetch: bool,
-           materiality: Decimal | None, strict: bool, no_reports: bool, no_progress: bool,
-           **limits: int) -> int:
+def weekly(
+    paths: tuple[Path, ...],
+    store_path: Path | None,
+    week: date | None,
+    since: date | None,
+    participant: str | None,
+    out_root: Path | None,
+    download_dir: Path | None,
+    lookback: int,
+    no_fetch: bool,
+    materiality: Decimal | None,
+    strict: bool,
+    no_reports: bool,
+    no_progress: bool,
+    **limits: int,
+) -> int:
     """The scheduled job: fetch, ingest, and check every week that changed.
 
     \b
@@ -247,19 +291,21 @@ def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
         if no_fetch:
             log.info("fetch skipped (--no-fetch)")
         elif not wk.pass_configured():
-            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching "
-                     "skipped")
+            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching skipped")
         else:
-            weeks = wk.fetch_window(week=week, since=since, today=wk.today_local(),
-                                    lookback_weeks=lookback)
+            weeks = wk.fetch_window(
+                week=week, since=since, today=wk.today_local(), lookback_weeks=lookback
+            )
             try:
                 with progress_bar("Fetching from PaSS", enabled=not no_progress) as prog:
                     fetched = wk.fetch_new_runs(store, weeks, download_root, progress=prog)
             except ReconError as e:  # e.g. an incomplete PaSS configuration
                 problems.append(f"fetch: {e}")
             else:
-                stderr.print(f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
-                             f"week(s) into {download_root}")
+                stderr.print(
+                    f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
+                    f"week(s) into {download_root}"
+                )
                 for line in fetched.missing:
                     stderr.print(f"  [yellow]not published[/yellow]: {line}")
                 problems.extend(fetched.errors)
@@ -287,15 +333,18 @@ def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
         stderr.print(f"Nothing to check ({plan.reason}: none).")
 
     today = wk.today_local()
-    summary = Table(title=f"Weekly check, {today.isoformat()}: reports in "
-                          f"{out_root / today.isoformat()}", title_justify="left")
+    summary = Table(
+        title=f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}",
+        title_justify="left",
+    )
     for col in ("Participant", "Week", "Runs", "Errors", "Warnings", "Info"):
         summary.add_column(col, overflow="fold")
     for p, w in plan.weeks:
         out = wk.dated_folder(out_root, today, p, w)
         try:
-            result = check_from_store(store_path, week=w, participant=p,
-                                      materiality=materiality, limits=lim)
+            result = check_from_store(
+                store_path, week=w, participant=p, materiality=materiality, limits=lim
+            )
             write_outputs(result, out, reports=not no_reports)
         except ReconError as e:
             problems.append(f"{p} week {w.isoformat()}: {e}")
@@ -303,10 +352,14 @@ def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
             continue
         c = result.counts
         worst = max(worst, result.exit_code(strict))
-        summary.add_row(p, w.isoformat(), " ".join(r.designation for r in result.runs
-                                                   if r.participant == p),
-                        f"[red]{c['error']}[/red]" if c["error"] else "0",
-                        str(c["warning"]), str(c["info"]))
+        summary.add_row(
+            p,
+            w.isoformat(),
+            " ".join(r.designation for r in result.runs if r.participant == p),
+            f"[red]{c['error']}[/red]" if c["error"] else "0",
+            str(c["warning"]),
+            str(c["info"]),
+        )
     if plan.weeks:
         stderr.print(summary)
     for line in problems:
@@ -315,8 +368,13 @@ def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
         worst = EXIT_CANNOT_RUN
     else:
         with open_store(store_path) as store:
-            wk.record_weekly(store, started_at_utc=started, plan=plan,
-                             out_dir=out_root / today.isoformat(), exit_code=worst)
+            wk.record_weekly(
+                store,
+                started_at_utc=started,
+                plan=plan,
+                out_dir=out_root / today.isoformat(),
+                exit_code=worst,
+            )
     return worst
 
 
@@ -324,20 +382,34 @@ def weekly(paths: tuple[Path, ...], store_path: Path | None, week: date | None,
 
 
 @click.command("export")
-@click.option("--to", "to_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              metavar="DIR",
-              help="Folder to write into (created if missing): DIR/<table>/participant=<P>/"
-                   "week=<yyyy-mm-dd>/part-0.parquet for each table, and "
-                   "DIR/_recon_export.json describing them.")
+@click.option(
+    "--to",
+    "to_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Folder to write into (created if missing): DIR/<table>/participant=<P>/"
+    "week=<yyyy-mm-dd>/part-0.parquet for each table, and "
+    "DIR/_recon_export.json describing them.",
+)
 @store_option
 @participant_option("Only this participant's partitions.")
 @week_option("Only this Trading Week's partitions (its first day, a Sunday).")
-@click.option("--full", is_flag=True,
-              help="Rewrite every partition; by default a partition unchanged since the last "
-                   "export into DIR is skipped.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rewrite every partition; by default a partition unchanged since the last "
+    "export into DIR is skipped.",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
-def export(to_dir: Path, store_path: Path | None, participant: str | None, week: date | None,
-           full: bool, no_progress: bool) -> int:
+def export(
+    to_dir: Path,
+    store_path: Path | None,
+    participant: str | None,
+    week: date | None,
+    full: bool,
+    no_progress: bool,
+) -> int:
     """Write the store's tables as Parquet for Spark, Trino or DuckDB on a cluster.
 
     Tables files, runs, summary_values, detail_values (one row per Detail row, the Value
@@ -348,11 +420,16 @@ def export(to_dir: Path, store_path: Path | None, participant: str | None, week:
     """
     from recon.store import export_store, open_store
 
-    with open_store(store_path, read_only=True, must_exist=True) as store, \
-            progress_bar("Exporting", enabled=not no_progress) as prog:
-        report = export_store(store, to_dir, participant=participant, week=week, full=full,
-                              progress=prog)
-    stderr.print(f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
-                 f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
-                 "the last export")
+    with (
+        open_store(store_path, read_only=True, must_exist=True) as store,
+        progress_bar("Exporting", enabled=not no_progress) as prog,
+    ):
+        report = export_store(
+            store, to_dir, participant=participant, week=week, full=full, progress=prog
+        )
+    stderr.print(
+        f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
+        f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
+        "the last export"
+    )
     return EXIT_CLEAN

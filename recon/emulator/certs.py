@@ -50,8 +50,12 @@ class DemoPki:
 
 
 def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "recon PaSS emulator demo"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "recon PaSS emulator demo"),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
 
 
 def _key() -> ec.EllipticCurvePrivateKey:
@@ -63,12 +67,14 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
-def write_demo_pki(directory: str | os.PathLike[str], participant: str = "SWANGEN",
-                   *, reuse: bool = True) -> DemoPki:
+def write_demo_pki(
+    directory: str | os.PathLike[str], participant: str = "SWANGEN", *, reuse: bool = True
+) -> DemoPki:
     """Write a demo CA, server certificate and client certificate into ``directory``.
 
     Args:
@@ -81,9 +87,13 @@ def write_demo_pki(directory: str | os.PathLike[str], participant: str = "SWANGE
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    pki = DemoPki(ca=out / "ca.pem", server_cert=out / "server.pem",
-                  server_key=out / "server.key", client_cert=out / "client.pem",
-                  client_key=out / "client.key")
+    pki = DemoPki(
+        ca=out / "ca.pem",
+        server_cert=out / "server.pem",
+        server_key=out / "server.key",
+        client_cert=out / "client.pem",
+        client_key=out / "client.key",
+    )
     if reuse and all(p.is_file() for p in pki.paths):
         return pki
     now = datetime.now(UTC) - timedelta(minutes=5)
@@ -91,39 +101,64 @@ def write_demo_pki(directory: str | os.PathLike[str], participant: str = "SWANGE
 
     ca_key = _key()
     ca_name = _name("recon demo CA")
-    ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-               .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now).not_valid_after(until)
-               .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True,
-                                            crl_sign=True, content_commitment=False,
-                                            key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, encipher_only=False,
-                                            decipher_only=False), critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                              critical=False)
-               .sign(ca_key, hashes.SHA256()))
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(until)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
 
-    def leaf(cn: str, usage: x509.ObjectIdentifier,
-             san: list[x509.GeneralName] | None) -> tuple[bytes, bytes]:
+    def leaf(
+        cn: str, usage: x509.ObjectIdentifier, san: list[x509.GeneralName] | None
+    ) -> tuple[bytes, bytes]:
         key = _key()
-        builder = (x509.CertificateBuilder().subject_name(_name(cn))
-                   .issuer_name(ca_name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number())
-                   .not_valid_before(now).not_valid_after(until)
-                   .add_extension(x509.BasicConstraints(ca=False, path_length=None),
-                                  critical=True)
-                   .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                       ca_key.public_key()), critical=False))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(cn))
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now)
+            .not_valid_after(until)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                critical=False,
+            )
+        )
         if san:
             builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
         cert = builder.sign(ca_key, hashes.SHA256())
         return cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)
 
     server_pem, server_key = leaf(
-        "127.0.0.1", ExtendedKeyUsageOID.SERVER_AUTH,
-        [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")])
+        "127.0.0.1",
+        ExtendedKeyUsageOID.SERVER_AUTH,
+        [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")],
+    )
     client_pem, client_key = leaf(participant, ExtendedKeyUsageOID.CLIENT_AUTH, None)
 
     _write(pki.ca, ca_cert.public_bytes(serialization.Encoding.PEM))

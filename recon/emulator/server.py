@@ -236,19 +236,30 @@ def _json_kind(doc: dict[str, Any]) -> str | None:
 def _header_from_json(doc: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == INVOICE:
         start = parse_week_label(str(doc["period"]))
-        return {"designation": Designation(doc["designation"]), "period": doc["period"],
-                "period_from": start, "period_to": start + timedelta(days=6),
-                "published_at": datetime.fromisoformat(str(doc.get("issuedAt")))}
-    return {"designation": Designation(doc["designation"]), "period": doc["period"],
-            "period_from": date.fromisoformat(str(doc["periodFrom"])),
-            "period_to": date.fromisoformat(str(doc["periodTo"])),
-            "published_at": datetime.fromisoformat(str(doc["publishedAt"]))}
+        return {
+            "designation": Designation(doc["designation"]),
+            "period": doc["period"],
+            "period_from": start,
+            "period_to": start + timedelta(days=6),
+            "published_at": datetime.fromisoformat(str(doc.get("issuedAt"))),
+        }
+    return {
+        "designation": Designation(doc["designation"]),
+        "period": doc["period"],
+        "period_from": date.fromisoformat(str(doc["periodFrom"])),
+        "period_to": date.fromisoformat(str(doc["periodTo"])),
+        "published_at": datetime.fromisoformat(str(doc["publishedAt"])),
+    }
 
 
 def _header_from_model(header: Any) -> dict[str, Any]:
-    return {"designation": Designation(getattr(header.designation, "value", header.designation)),
-            "period": header.period, "period_from": header.period_from,
-            "period_to": header.period_to, "published_at": header.published_at}
+    return {
+        "designation": Designation(getattr(header.designation, "value", header.designation)),
+        "period": header.period,
+        "period_from": header.period_from,
+        "period_to": header.period_to,
+        "published_at": header.published_at,
+    }
 
 
 class _Holdings:
@@ -281,23 +292,31 @@ class _Holdings:
             assert day is not None
             slot = run.details.get(day)
         else:
-            slot = getattr(run, {SUMMARY: "summary", INVOICE: "invoice",
-                                 INVOICE_PDF: "pdf"}[kind])
+            slot = getattr(run, {SUMMARY: "summary", INVOICE: "invoice", INVOICE_PDF: "pdf"}[kind])
         if slot is not None:
             if slot.raw is not None and doc.raw is None:
                 return  # a file served as-is beats a conversion
             if not (slot.raw is None and doc.raw is not None):
-                log.warning("emulator: %s of run %d held twice (%s, %s); serving %s", kind,
-                            run.run_id, slot.source.name, doc.source.name, doc.source.name)
+                log.warning(
+                    "emulator: %s of run %d held twice (%s, %s); serving %s",
+                    kind,
+                    run.run_id,
+                    slot.source.name,
+                    doc.source.name,
+                    doc.source.name,
+                )
         if kind == DETAIL:
             run.details[day] = doc  # type: ignore[index]
         else:
             setattr(run, {SUMMARY: "summary", INVOICE: "invoice", INVOICE_PDF: "pdf"}[kind], doc)
 
     def _scan(self) -> None:
-        files = sorted(p for p in self.data_dir.rglob("*") if p.is_file()
-                       and not any(part.startswith(".")
-                                   for part in p.relative_to(self.data_dir).parts))
+        files = sorted(
+            p
+            for p in self.data_dir.rglob("*")
+            if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(self.data_dir).parts)
+        )
         others: list[Path] = []
         for path in files:
             head = b""
@@ -326,11 +345,15 @@ class _Holdings:
             return
         try:
             run = self.run(str(doc["participantCode"]), int(doc["runId"]))
-            day = (date.fromisoformat(str(doc["settlementTradingDay"])[:10])
-                   if kind == DETAIL else None)
+            day = (
+                date.fromisoformat(str(doc["settlementTradingDay"])[:10])
+                if kind == DETAIL
+                else None
+            )
         except (KeyError, ValueError, TypeError) as exc:
-            self.skipped.append((path, f"participantCode, runId or settlementTradingDay "
-                                       f"unreadable: {exc}"))
+            self.skipped.append(
+                (path, f"participantCode, runId or settlementTradingDay unreadable: {exc}")
+            )
             return
         try:
             header = _header_from_json(doc, kind)
@@ -375,6 +398,7 @@ class _Holdings:
             run = self.run(art.participant, art.run_id)
             self._place(run, INVOICE_PDF, _Doc(path, raw=path.read_bytes()))
             if pass_json is not None:
+
                 def make_invoice(art: Any = art) -> bytes:
                     return pass_json.dumps(pass_json.invoice_to_document(detect_mod.load(art)))
 
@@ -399,6 +423,7 @@ class _Holdings:
             return
         self._set_header(run, _header_from_model(header), 1)
         for day in model.days:
+
             def make_day(model: Any = model, day: date = day) -> bytes:
                 return pass_json.dumps(pass_json.detail_day_to_document(model, day))
 
@@ -412,8 +437,9 @@ class _Holdings:
         entry = run.entry()
         if entry is None:
             return False
-        return all(day in run.details and run.details[day].raw is not None
-                   for day in entry.trading_days)
+        return all(
+            day in run.details and run.details[day].raw is not None for day in entry.trading_days
+        )
 
     def _add_pdfs_by_name(self, paths: list[Path]) -> None:
         """Without ``recon.sources.detect``: a PDF whose name holds a held run id."""
@@ -433,8 +459,12 @@ class _Holdings:
 
 
 def _error_body(status: int, code: str, title: str, detail: str) -> bytes:
-    return json.dumps({"transactionId": str(uuid.uuid4()),
-                       "errors": [{"code": code, "title": title, "detail": detail}]}).encode()
+    return json.dumps(
+        {
+            "transactionId": str(uuid.uuid4()),
+            "errors": [{"code": code, "title": title, "detail": detail}],
+        }
+    ).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -447,8 +477,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.emulator._handle(self)
 
     def _not_allowed(self) -> None:
-        self.server.emulator._answer_error(self, 405, "METHOD_NOT_ALLOWED",
-                                           "Method Not Allowed", "only GET is served")
+        self.server.emulator._answer_error(
+            self, 405, "METHOD_NOT_ALLOWED", "Method Not Allowed", "only GET is served"
+        )
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _not_allowed
 
@@ -478,8 +509,9 @@ class _TlsServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], context: ssl.SSLContext,
-                 emulator: PassEmulator) -> None:
+    def __init__(
+        self, address: tuple[str, int], context: ssl.SSLContext, emulator: PassEmulator
+    ) -> None:
         self.context = context
         self.emulator = emulator
         super().__init__(address, _Handler)
@@ -490,8 +522,7 @@ class _TlsServer(ThreadingHTTPServer):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # The handshake runs in the request's own thread (finish_request), so one slow or
         # refused client never holds up the others.
-        return self.context.wrap_socket(sock, server_side=True,
-                                        do_handshake_on_connect=False), addr
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         try:
@@ -505,8 +536,9 @@ class _TlsServer(ThreadingHTTPServer):
         super().finish_request(request, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug("emulator: connection from %s ended with an error", client_address[0],
-                  exc_info=True)
+        log.debug(
+            "emulator: connection from %s ended with an error", client_address[0], exc_info=True
+        )
 
 
 # --- The emulator --------------------------------------------------------------------------
@@ -555,13 +587,27 @@ class PassEmulator:
         OSError, ssl.SSLError: The certificate, key or CA cannot be loaded.
     """
 
-    def __init__(self, data_dir: str | Path, cert: str | Path, key: str | Path,
-                 client_ca: str | Path, host: str = "127.0.0.1", port: int = 0,
-                 faults: Faults | None = None,
-                 participants: frozenset[str] | set[str] | None = None) -> None:
-        self.config = EmulatorConfig(Path(data_dir), Path(cert), Path(key), Path(client_ca),
-                                     host, port, faults or Faults(),
-                                     frozenset(participants) if participants else None)
+    def __init__(
+        self,
+        data_dir: str | Path,
+        cert: str | Path,
+        key: str | Path,
+        client_ca: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: Faults | None = None,
+        participants: frozenset[str] | set[str] | None = None,
+    ) -> None:
+        self.config = EmulatorConfig(
+            Path(data_dir),
+            Path(cert),
+            Path(key),
+            Path(client_ca),
+            host,
+            port,
+            faults or Faults(),
+            frozenset(participants) if participants else None,
+        )
         self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._context.minimum_version = ssl.TLSVersion.TLSv1_2
         self._context.load_cert_chain(str(self.config.cert), str(self.config.key))
@@ -580,8 +626,16 @@ class PassEmulator:
     @classmethod
     def from_config(cls, config: EmulatorConfig) -> PassEmulator:
         """Build an emulator from an :class:`EmulatorConfig`."""
-        return cls(config.data_dir, config.cert, config.key, config.client_ca, config.host,
-                   config.port, config.faults, config.participants)
+        return cls(
+            config.data_dir,
+            config.cert,
+            config.key,
+            config.client_ca,
+            config.host,
+            config.port,
+            config.faults,
+            config.participants,
+        )
 
     # -- lifecycle --
 
@@ -590,9 +644,12 @@ class PassEmulator:
         if self._server is not None:
             return self
         self._server = _TlsServer((self.config.host, self.config.port), self._context, self)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="pass-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="pass-emulator",
+            daemon=True,
+        )
         self._thread.start()
         log.info("PaSS emulator serving %d run(s) at %s", len(self.holdings.runs), self.url)
         return self
@@ -637,8 +694,9 @@ class PassEmulator:
     def timeline(self, participant: str) -> list[TimelineEntry]:
         """Every run held for a participant, oldest first."""
         entries = [run.entry() for (p, _), run in self.holdings.runs.items() if p == participant]
-        return sorted((e for e in entries if e is not None),
-                      key=lambda e: (e.published_at, e.run_id))
+        return sorted(
+            (e for e in entries if e is not None), key=lambda e: (e.published_at, e.run_id)
+        )
 
     @property
     def participants(self) -> frozenset[str]:
@@ -649,18 +707,27 @@ class PassEmulator:
         with self._lock:
             self.refused_handshakes.append(reason)
 
-    def _record(self, handler: BaseHTTPRequestHandler, status: int,
-                fault: str | None = None) -> None:
+    def _record(
+        self, handler: BaseHTTPRequestHandler, status: int, fault: str | None = None
+    ) -> None:
         parts = urlsplit(handler.path)
         with self._lock:
-            self.requests.append(RequestRecord(handler.command, parts.path, parts.query,
-                                               status, fault))
+            self.requests.append(
+                RequestRecord(handler.command, parts.path, parts.query, status, fault)
+            )
 
     # -- answering --
 
-    def _answer(self, handler: BaseHTTPRequestHandler, status: int, body: bytes,
-                content_type: str, headers: dict[str, str] | None = None,
-                drop: bool = False, fault: str | None = None) -> None:
+    def _answer(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        drop: bool = False,
+        fault: str | None = None,
+    ) -> None:
         self._record(handler, status, "drop" if drop else fault)
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
@@ -679,11 +746,24 @@ class PassEmulator:
             return
         handler.wfile.write(body)
 
-    def _answer_error(self, handler: BaseHTTPRequestHandler, status: int, code: str,
-                      title: str, detail: str, headers: dict[str, str] | None = None,
-                      fault: str | None = None) -> None:
-        self._answer(handler, status, _error_body(status, code, title, detail), JSON_TYPE,
-                     headers, fault=fault)
+    def _answer_error(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        code: str,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        fault: str | None = None,
+    ) -> None:
+        self._answer(
+            handler,
+            status,
+            _error_body(status, code, title, detail),
+            JSON_TYPE,
+            headers,
+            fault=fault,
+        )
 
     def _answer_json(self, handler: BaseHTTPRequestHandler, doc: _Doc, drop: bool) -> None:
         raw = doc.body()
@@ -703,13 +783,25 @@ class PassEmulator:
         if status == 429:
             wait = self.config.faults.retry_after
             wait_text = str(int(wait)) if float(wait).is_integer() else f"{wait:g}"
-            self._answer_error(h, 429, "TOO_MANY_REQUESTS", "Too Many Requests",
-                               "rate limit exceeded; retry later",
-                               {"Retry-After": wait_text}, fault="429")
+            self._answer_error(
+                h,
+                429,
+                "TOO_MANY_REQUESTS",
+                "Too Many Requests",
+                "rate limit exceeded; retry later",
+                {"Retry-After": wait_text},
+                fault="429",
+            )
             return
         if status == 503:
-            self._answer_error(h, 503, "SERVICE_UNAVAILABLE", "Service Unavailable",
-                               "the service is busy; retry later", fault="503")
+            self._answer_error(
+                h,
+                503,
+                "SERVICE_UNAVAILABLE",
+                "Service Unavailable",
+                "the service is busy; retry later",
+                fault="503",
+            )
             return
         slow = self._faults.take_slow(path)
         if slow:
@@ -717,17 +809,28 @@ class PassEmulator:
 
         participant = (h.headers.get(PARTICIPANT_HEADER) or "").strip()
         if not participant:
-            self._answer_error(h, 401, "UNAUTHORIZED", "Unauthorized",
-                               f"the {PARTICIPANT_HEADER} header is required")
+            self._answer_error(
+                h,
+                401,
+                "UNAUTHORIZED",
+                "Unauthorized",
+                f"the {PARTICIPANT_HEADER} header is required",
+            )
             return
         if participant not in self.participants:
-            self._answer_error(h, 403, "FORBIDDEN", "Forbidden",
-                               "the initiating participant is not authorised for this market")
+            self._answer_error(
+                h,
+                403,
+                "FORBIDDEN",
+                "Forbidden",
+                "the initiating participant is not authorised for this market",
+            )
             return
         market = (h.headers.get(MARKET_HEADER) or "").strip()
         if market != MARKET:
-            self._answer_error(h, 400, "BAD_REQUEST", "Bad Request",
-                               f"the {MARKET_HEADER} header must be {MARKET}")
+            self._answer_error(
+                h, 400, "BAD_REQUEST", "Bad Request", f"the {MARKET_HEADER} header must be {MARKET}"
+            )
             return
 
         if path == TIMELINE_PATH:
@@ -748,16 +851,22 @@ class PassEmulator:
     def _bad(self, h: BaseHTTPRequestHandler, detail: str) -> None:
         self._answer_error(h, 400, "BAD_REQUEST", "Bad Request", detail)
 
-    def _timeline(self, h: BaseHTTPRequestHandler, participant: str,
-                  query: dict[str, list[str]], path: str) -> None:
+    def _timeline(
+        self, h: BaseHTTPRequestHandler, participant: str, query: dict[str, list[str]], path: str
+    ) -> None:
         code = self._one(query, "participantCode")
         week_text = self._one(query, "tradingWeek")
         if not code:
             self._bad(h, "participantCode is required")
             return
         if code != participant:
-            self._answer_error(h, 403, "FORBIDDEN", "Forbidden",
-                               "participantCode differs from the initiating participant")
+            self._answer_error(
+                h,
+                403,
+                "FORBIDDEN",
+                "Forbidden",
+                "participantCode differs from the initiating participant",
+            )
             return
         if not week_text:
             self._bad(h, "tradingWeek is required (yyyy-mm-dd)")
@@ -772,17 +881,30 @@ class PassEmulator:
         if week.weekday() != 6:
             self._bad(h, "tradingWeek must be the Sunday that starts a Trading Week")
             return
-        entries = [e.to_json() for e in self.timeline(participant)
-                   if e.period_from <= week <= e.period_to]
+        entries = [
+            e.to_json() for e in self.timeline(participant) if e.period_from <= week <= e.period_to
+        ]
         body = json.dumps({"transactionId": str(uuid.uuid4()), "data": entries}).encode()
         self._answer(h, 200, body, JSON_TYPE, drop=self._faults.take_drop(path))
 
-    def _artefact(self, h: BaseHTTPRequestHandler, participant: str, kind: str, run_id: int,
-                  query: dict[str, list[str]], path: str) -> None:
+    def _artefact(
+        self,
+        h: BaseHTTPRequestHandler,
+        participant: str,
+        kind: str,
+        run_id: int,
+        query: dict[str, list[str]],
+        path: str,
+    ) -> None:
         run = self.holdings.runs.get((participant, run_id))
         if run is None:
-            self._answer_error(h, 404, "NOT_FOUND", "Not Found",
-                               f"no run {run_id} is published for the initiating participant")
+            self._answer_error(
+                h,
+                404,
+                "NOT_FOUND",
+                "Not Found",
+                f"no run {run_id} is published for the initiating participant",
+            )
             return
         doc: _Doc | None
         if kind == DETAIL:
@@ -815,5 +937,10 @@ class PassEmulator:
             raise
         except Exception as exc:  # a conversion that failed: a 500, as a server would
             log.warning("emulator: cannot serve %s: %s", doc.source, exc)
-            self._answer_error(h, 500, "INTERNAL_ERROR", "Internal Server Error",
-                               "the document could not be produced")
+            self._answer_error(
+                h,
+                500,
+                "INTERNAL_ERROR",
+                "Internal Server Error",
+                "the document could not be produced",
+            )

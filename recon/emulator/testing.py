@@ -87,8 +87,7 @@ def write_test_pki(directory: Path, participant: str = "SWANGEN") -> TestPki:
         server_key=put("server.key", server.private_key_pem),
         client_cert=put("client.pem", *client.cert_chain_pems),
         client_key=put("client.key", client.private_key_pem),
-        client_combined=put("client-combined.pem", client.private_key_pem,
-                            *client.cert_chain_pems),
+        client_combined=put("client-combined.pem", client.private_key_pem, *client.cert_chain_pems),
         wrong_cert=put("wrong.pem", *wrong.cert_chain_pems),
         wrong_key=put("wrong.key", wrong.private_key_pem),
     )
@@ -130,8 +129,9 @@ def _lines(run_index: int) -> dict[str, tuple[str, bool, Decimal, Decimal]]:
     return out
 
 
-def _invoice(run_index: int, run_id: int, designation: str, issued: str,
-             previous: int | None) -> dict[str, Any]:
+def _invoice(
+    run_index: int, run_id: int, designation: str, issued: str, previous: int | None
+) -> dict[str, Any]:
     full = _lines(run_index)
     if previous is None:
         lines = full
@@ -139,8 +139,7 @@ def _invoice(run_index: int, run_id: int, designation: str, issued: str,
         prev = _lines(run_index - 1)
         lines = {k: (p, g, a - prev[k][2], t - prev[k][3]) for k, (p, g, a, t) in full.items()}
 
-    def section(which: str, src: dict[str, tuple[str, bool, Decimal, Decimal]]
-                ) -> dict[str, str]:
+    def section(which: str, src: dict[str, tuple[str, bool, Decimal, Decimal]]) -> dict[str, str]:
         amount = sum((a for p, _, a, _ in src.values() if p == which), Decimal("0.00"))
         gst = sum((t for p, _, _, t in src.values() if p == which), Decimal("0.00"))
         return {"amount": str(amount), "gst": str(gst), "total": str(amount + gst)}
@@ -151,28 +150,53 @@ def _invoice(run_index: int, run_id: int, designation: str, issued: str,
     gst_not = sum((a for a, g in signed.values() if not g), Decimal("0.00"))
     total = Decimal(tax["total"]) - Decimal(rcti["total"])
     doc: dict[str, Any] = {
-        "invoiceNumber": f"WEM-INV-{run_id}-{MINI_PARTICIPANT}", "runId": run_id,
-        "previousRunId": previous, "designation": designation, "period": "TW 01 Dec 2024",
-        "participantCode": MINI_PARTICIPANT, "issuedAt": issued,
-        "data": [{"tradeWeek": "TW 01 Dec 2024", "lineItems": [
-            {"variable": k, "description": k.split("_")[0], "paymentOrCharge": p,
-             "gstApplicable": g, "amount": str(a), "gst": str(t)}
-            for k, (p, g, a, t) in lines.items()]}],
+        "invoiceNumber": f"WEM-INV-{run_id}-{MINI_PARTICIPANT}",
+        "runId": run_id,
+        "previousRunId": previous,
+        "designation": designation,
+        "period": "TW 01 Dec 2024",
+        "participantCode": MINI_PARTICIPANT,
+        "issuedAt": issued,
+        "data": [
+            {
+                "tradeWeek": "TW 01 Dec 2024",
+                "lineItems": [
+                    {
+                        "variable": k,
+                        "description": k.split("_")[0],
+                        "paymentOrCharge": p,
+                        "gstApplicable": g,
+                        "amount": str(a),
+                        "gst": str(t),
+                    }
+                    for k, (p, g, a, t) in lines.items()
+                ],
+            }
+        ],
         "paymentSummary": {
-            "gstApplicableAmount": str(gst_app), "gstNotApplicableAmount": str(gst_not),
+            "gstApplicableAmount": str(gst_app),
+            "gstNotApplicableAmount": str(gst_not),
             "gst": str(Decimal(tax["gst"]) - Decimal(rcti["gst"])),
-            "totalPayable": str(total), "prepaymentApplied": "0.00",
-            "amountDue": str(total), "prepaymentBalance": "0.00"},
-        "rcti": rcti, "taxInvoice": tax,
+            "totalPayable": str(total),
+            "prepaymentApplied": "0.00",
+            "amountDue": str(total),
+            "prepaymentBalance": "0.00",
+        },
+        "rcti": rcti,
+        "taxInvoice": tax,
     }
     if previous is not None:
         prev_full = _lines(run_index - 1)
         doc["adjustmentInformation"] = {
             "previousRunId": previous,
-            "rctiDifference": str(Decimal(section("Payment", full)["total"])
-                                  - Decimal(section("Payment", prev_full)["total"])),
-            "taxInvoiceDifference": str(Decimal(section("Charge", full)["total"])
-                                        - Decimal(section("Charge", prev_full)["total"])),
+            "rctiDifference": str(
+                Decimal(section("Payment", full)["total"])
+                - Decimal(section("Payment", prev_full)["total"])
+            ),
+            "taxInvoiceDifference": str(
+                Decimal(section("Charge", full)["total"])
+                - Decimal(section("Charge", prev_full)["total"])
+            ),
         }
     return doc
 
@@ -186,8 +210,7 @@ def _pdf(lines: list[str]) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream
-        + b"\nendstream",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -199,8 +222,9 @@ def _pdf(lines: list[str]) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for off in offsets:
         out += f"{off:010d} 00000 n \n".encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-            ).encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
     return bytes(out)
 
 
@@ -214,34 +238,83 @@ def write_mini_week(directory: Path) -> Path:
     days = [MINI_WEEK + timedelta(days=i) for i in range(7)]
     previous: int | None = None
     for r, (run_id, designation, published) in enumerate(MINI_RUNS):
-        header = {"runId": run_id, "publishedAt": published, "marketService": "WEM",
-                  "designation": designation, "period": "TW 01 Dec 2024",
-                  "periodFrom": days[0].isoformat(), "periodTo": days[-1].isoformat(),
-                  "participantCode": MINI_PARTICIPANT}
-        summary = dict(header, variables=[
-            {"variable": name, "paymentOrCharge": poc, "gstApplicable": gst,
-             "tradingDays": [{"tradingDay": f"{d.isoformat()}T00:00:00",
-                              "value": [str(_value(r, v, i))]} for i, d in enumerate(days)]}
-            for v, (name, poc, gst) in enumerate(_MINI_VARIABLES)])
+        header = {
+            "runId": run_id,
+            "publishedAt": published,
+            "marketService": "WEM",
+            "designation": designation,
+            "period": "TW 01 Dec 2024",
+            "periodFrom": days[0].isoformat(),
+            "periodTo": days[-1].isoformat(),
+            "participantCode": MINI_PARTICIPANT,
+        }
+        summary = dict(
+            header,
+            variables=[
+                {
+                    "variable": name,
+                    "paymentOrCharge": poc,
+                    "gstApplicable": gst,
+                    "tradingDays": [
+                        {"tradingDay": f"{d.isoformat()}T00:00:00", "value": [str(_value(r, v, i))]}
+                        for i, d in enumerate(days)
+                    ],
+                }
+                for v, (name, poc, gst) in enumerate(_MINI_VARIABLES)
+            ],
+        )
         (directory / f"summary_{run_id}.json").write_text(json.dumps(summary, indent=1))
         for i, d in enumerate(days):
-            detail = dict(header, settlementTradingDay=f"{d.isoformat()}T00:00:00", variables=[
-                {"variable": name, "scope": MINI_PARTICIPANT, "paymentOrCharge": poc,
-                 "gstApplicable": gst, "tradingDays": [
-                     {"tradingDay": f"{d.isoformat()}T00:00:00", "value": [str(_value(r, v, i))]}]}
-                for v, (name, poc, gst) in enumerate(_MINI_VARIABLES)] + [
-                {"variable": "RTMSE_F_I", "scope": "SWAN_WF1", "tradingDays": [
-                    {"tradingDay": f"{d.isoformat()}T00:00:00",
-                     "value": [str((Decimal(k) * Decimal("1.25") + r).quantize(_EIGHT))
-                               for k in range(48)]}]}])
+            detail = dict(
+                header,
+                settlementTradingDay=f"{d.isoformat()}T00:00:00",
+                variables=[
+                    {
+                        "variable": name,
+                        "scope": MINI_PARTICIPANT,
+                        "paymentOrCharge": poc,
+                        "gstApplicable": gst,
+                        "tradingDays": [
+                            {
+                                "tradingDay": f"{d.isoformat()}T00:00:00",
+                                "value": [str(_value(r, v, i))],
+                            }
+                        ],
+                    }
+                    for v, (name, poc, gst) in enumerate(_MINI_VARIABLES)
+                ]
+                + [
+                    {
+                        "variable": "RTMSE_F_I",
+                        "scope": "SWAN_WF1",
+                        "tradingDays": [
+                            {
+                                "tradingDay": f"{d.isoformat()}T00:00:00",
+                                "value": [
+                                    str((Decimal(k) * Decimal("1.25") + r).quantize(_EIGHT))
+                                    for k in range(48)
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            )
             (directory / f"detail_{run_id}_{d.isoformat()}.json").write_text(json.dumps(detail))
         issued = datetime.fromisoformat(published).isoformat()
         (directory / f"invoice_{run_id}.json").write_text(
-            json.dumps(_invoice(r, run_id, designation, issued, previous), indent=1))
-        (directory / f"invoice_{run_id}.pdf").write_bytes(_pdf([
-            "Synthetic test document (header only)",
-            f"Invoice Number: WEM-INV-{run_id}-{MINI_PARTICIPANT}",
-            f"Participant: {MINI_PARTICIPANT}", f"Run: {run_id} ({designation})",
-            "Trading Week: TW 01 Dec 2024", f"Issued: {published[:10]}"]))
+            json.dumps(_invoice(r, run_id, designation, issued, previous), indent=1)
+        )
+        (directory / f"invoice_{run_id}.pdf").write_bytes(
+            _pdf(
+                [
+                    "Synthetic test document (header only)",
+                    f"Invoice Number: WEM-INV-{run_id}-{MINI_PARTICIPANT}",
+                    f"Participant: {MINI_PARTICIPANT}",
+                    f"Run: {run_id} ({designation})",
+                    "Trading Week: TW 01 Dec 2024",
+                    f"Issued: {published[:10]}",
+                ]
+            )
+        )
         previous = run_id
     return directory

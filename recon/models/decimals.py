@@ -58,8 +58,10 @@ def check_decimal(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise DecimalFormatError(f"{value} is not a finite number")
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -DECIMAL_SCALE and value != value.quantize(
-        Decimal(1).scaleb(-DECIMAL_SCALE), rounding=ROUND_HALF_UP
+    if (
+        isinstance(exponent, int)
+        and exponent < -DECIMAL_SCALE
+        and value != value.quantize(Decimal(1).scaleb(-DECIMAL_SCALE), rounding=ROUND_HALF_UP)
     ):
         raise DecimalFormatError(f"{value} has more than {DECIMAL_SCALE} decimals")
     if abs(value) >= DECIMAL_LIMIT:
@@ -122,6 +124,5 @@ def _coerce_money(value: object) -> Decimal:
     return _coerce(value)
 
 
-Money = Annotated[Decimal, BeforeValidator(_coerce_money),
-                  PlainSerializer(_plain, return_type=str)]
+Money = Annotated[Decimal, BeforeValidator(_coerce_money), PlainSerializer(_plain, return_type=str)]
 """A pydantic field type for invoice amounts: exact, from text or Decimal, dumped as text."""

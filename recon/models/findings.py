@@ -105,8 +105,15 @@ class Finding(BaseModel):
         return v
 
     @classmethod
-    def make(cls, check: str, message: str, *, header: Any = None,
-             severity: Severity | None = None, **fields: Any) -> Finding:
+    def make(
+        cls,
+        check: str,
+        message: str,
+        *,
+        header: Any = None,
+        severity: Severity | None = None,
+        **fields: Any,
+    ) -> Finding:
         """Build a finding with the check's default severity and a run header's fields.
 
         Args:
@@ -131,5 +138,12 @@ class Finding(BaseModel):
 
     def sort_key(self) -> tuple[str, str, int, str, str, str, str]:
         """The order of SPEC §6: participant, period, run_id, check, variable, scope, timestamp."""
-        return (self.participant or "", self.period or "", self.run_id or 0, self.check,
-                self.variable or "", self.scope or "", self.timestamp or "")
+        return (
+            self.participant or "",
+            self.period or "",
+            self.run_id or 0,
+            self.check,
+            self.variable or "",
+            self.scope or "",
+            self.timestamp or "",
+        )

@@ -179,11 +179,15 @@ def value_parts(frame: pl.DataFrame) -> pl.Expr:
     vt = pl.col("value_text")
     # The row pattern allows ASCII white space only; literal searches (memchr) for each of
     # its six characters are several times faster than one regex over the text.
-    spaced = frame.height > 0 and bool(frame.select(pl.any_horizontal(
-        *(vt.str.contains(c, literal=True).any() for c in ASCII_SPACE))).item())
+    spaced = frame.height > 0 and bool(
+        frame.select(
+            pl.any_horizontal(*(vt.str.contains(c, literal=True).any() for c in ASCII_SPACE))
+        ).item()
+    )
     if spaced:
-        parts = (vt.str.replace_all(f"[{ASCII_SPACE}]", "").str.strip_prefix("[")
-                 .str.strip_suffix("]"))
+        parts = (
+            vt.str.replace_all(f"[{ASCII_SPACE}]", "").str.strip_prefix("[").str.strip_suffix("]")
+        )
     else:
         parts = vt.str.slice(1, vt.str.len_bytes() - 2)
     return parts.str.split(",")
@@ -199,8 +203,9 @@ def with_values(frame: pl.DataFrame) -> pl.DataFrame:
     if "values" in frame.columns:
         return frame
     values = value_parts(frame).list.eval(pl.element().cast(pl.Decimal(23, 8)))
-    return (frame.with_columns(values.alias("values")).select(list(DETAIL_SCHEMA))
-            .cast(DETAIL_SCHEMA))  # type: ignore[arg-type]
+    return (
+        frame.with_columns(values.alias("values")).select(list(DETAIL_SCHEMA)).cast(DETAIL_SCHEMA)
+    )  # type: ignore[arg-type]
 
 
 class DetailStatement(BaseModel):

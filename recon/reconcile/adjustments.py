@@ -50,8 +50,12 @@ def previous_run(header: RunHeader, candidates: Iterable[RunHeader]) -> RunHeade
     """
     best: RunHeader | None = None
     for c in candidates:
-        if (c.participant != header.participant or c.period != header.period
-                or c.run_id == header.run_id or c.published_at >= header.published_at):
+        if (
+            c.participant != header.participant
+            or c.period != header.period
+            or c.run_id == header.run_id
+            or c.published_at >= header.published_at
+        ):
             continue
         if best is None or (c.published_at, c.run_id) > (best.published_at, best.run_id):
             best = c
@@ -72,8 +76,9 @@ def _describe(h: RunHeader) -> str:
     return f"{h.designation.value} run {h.run_id}"
 
 
-def check_chain(headers: list[RunHeader], full: dict[int, Invoice],
-                invoiced: dict[int, Invoice]) -> list[Finding]:
+def check_chain(
+    headers: list[RunHeader], full: dict[int, Invoice], invoiced: dict[int, Invoice]
+) -> list[Finding]:
     """Check each week's run chain (``adjustment.chain``).
 
     For each participant and Period among ``headers``, with the runs ordered by designation:
@@ -98,12 +103,15 @@ def check_chain(headers: list[RunHeader], full: dict[int, Invoice],
     for h in headers:
         weeks.setdefault((h.participant, h.period), {}).setdefault(h.run_id, h)
     for runs in weeks.values():
-        chain = sorted(runs.values(),
-                       key=lambda h: (h.designation.order, h.published_at, h.run_id))
+        chain = sorted(runs.values(), key=lambda h: (h.designation.order, h.published_at, h.run_id))
         findings.extend(_check_order(chain))
         orders = [h.designation.order for h in chain]
-        if (orders == list(range(len(chain))) and len(chain) > 1
-                and all(h.run_id in invoiced for h in chain) and chain[-1].run_id in full):
+        if (
+            orders == list(range(len(chain)))
+            and len(chain) > 1
+            and all(h.run_id in invoiced for h in chain)
+            and chain[-1].run_id in full
+        ):
             findings.extend(_check_sum(chain, full[chain[-1].run_id], invoiced))
     return findings
 
@@ -112,37 +120,58 @@ def _check_order(chain: list[RunHeader]) -> list[Finding]:
     findings: list[Finding] = []
     for a, b in pairwise(chain):
         if a.designation is b.designation:
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"{b.period} has two {b.designation.value} runs, {a.run_id} and {b.run_id}.",
-                header=b, expected=str(a.run_id), actual=str(b.run_id)))
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"{b.period} has two {b.designation.value} runs, {a.run_id} and {b.run_id}.",
+                    header=b,
+                    expected=str(a.run_id),
+                    actual=str(b.run_id),
+                )
+            )
             continue
         if b.designation.order > a.designation.order + 1:
             missing = ", ".join(
                 "INITIAL" if n == 0 else f"ADJ{n}"
-                for n in range(a.designation.order + 1, b.designation.order))
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"{_describe(b)} follows {_describe(a)} with no {missing} among the inputs: "
-                "the designations skip.",
-                header=b, expected=missing, actual=b.designation.value))
+                for n in range(a.designation.order + 1, b.designation.order)
+            )
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"{_describe(b)} follows {_describe(a)} with no {missing} among the inputs: "
+                    "the designations skip.",
+                    header=b,
+                    expected=missing,
+                    actual=b.designation.value,
+                )
+            )
         if b.published_at <= a.published_at:
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"{_describe(b)} was published at {b.published_at.isoformat(sep=' ')}, not "
-                f"after {_describe(a)} ({a.published_at.isoformat(sep=' ')}).",
-                header=b, expected=f"after {a.published_at.isoformat()}",
-                actual=b.published_at.isoformat()))
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"{_describe(b)} was published at {b.published_at.isoformat(sep=' ')}, not "
+                    f"after {_describe(a)} ({a.published_at.isoformat(sep=' ')}).",
+                    header=b,
+                    expected=f"after {a.published_at.isoformat()}",
+                    actual=b.published_at.isoformat(),
+                )
+            )
         if b.run_id <= a.run_id:
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"{_describe(b)} has a RunId not above that of {_describe(a)}.",
-                header=b, expected=f"above {a.run_id}", actual=str(b.run_id)))
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"{_describe(b)} has a RunId not above that of {_describe(a)}.",
+                    header=b,
+                    expected=f"above {a.run_id}",
+                    actual=str(b.run_id),
+                )
+            )
     return findings
 
 
-def _check_sum(chain: list[RunHeader], latest_full: Invoice,
-               invoiced: dict[int, Invoice]) -> list[Finding]:
+def _check_sum(
+    chain: list[RunHeader], latest_full: Invoice, invoiced: dict[int, Invoice]
+) -> list[Finding]:
     findings: list[Finding] = []
     latest = chain[-1]
     runs = ", ".join(_describe(h) for h in chain)
@@ -157,8 +186,10 @@ def _check_sum(chain: list[RunHeader], latest_full: Invoice,
             direction[li.variable] = li.payment_or_charge
     expected: dict[str, tuple[Decimal, Decimal]] = {}
     for li in latest_full.line_items:
-        expected[li.variable] = (signed(li.amount, li.payment_or_charge),
-                                 signed(li.gst, li.payment_or_charge))
+        expected[li.variable] = (
+            signed(li.amount, li.payment_or_charge),
+            signed(li.gst, li.payment_or_charge),
+        )
         direction[li.variable] = li.payment_or_charge
     for v in dict.fromkeys([*expected, *sums]):
         poc = direction[v]
@@ -168,23 +199,35 @@ def _check_sum(chain: list[RunHeader], latest_full: Invoice,
             if e == g:
                 continue
             e_dir, g_dir = signed(e, poc), signed(g, poc)  # back into the statement's direction
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"The invoiced {label} of {v} across {runs} adds up to {money(g_dir)}, "
-                f"{money(abs(g_dir - e_dir))} {'more' if g_dir > e_dir else 'less'} than "
-                f"the latest run's full {label} of {money(e_dir)}.",
-                header=latest, variable=v, expected=e_dir, actual=g_dir,
-                difference=g_dir - e_dir))
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"The invoiced {label} of {v} across {runs} adds up to {money(g_dir)}, "
+                    f"{money(abs(g_dir - e_dir))} {'more' if g_dir > e_dir else 'less'} than "
+                    f"the latest run's full {label} of {money(e_dir)}.",
+                    header=latest,
+                    variable=v,
+                    expected=e_dir,
+                    actual=g_dir,
+                    difference=g_dir - e_dir,
+                )
+            )
     for name, label in (("rcti", "RCTI"), ("tax_invoice", "Tax Invoice")):
         e = getattr(latest_full, name).total
         g = sum((_section(invoiced[h.run_id], name).total for h in chain), ZERO)
         if e != g:
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"The invoiced {label} Totals across {runs} add up to {money(g)}, "
-                f"{money(abs(g - e))} {'more' if g > e else 'less'} than the latest run's "
-                f"full {label} Total of {money(e)}.",
-                header=latest, expected=e, actual=g, difference=g - e))
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"The invoiced {label} Totals across {runs} add up to {money(g)}, "
+                    f"{money(abs(g - e))} {'more' if g > e else 'less'} than the latest run's "
+                    f"full {label} Total of {money(e)}.",
+                    header=latest,
+                    expected=e,
+                    actual=g,
+                    difference=g - e,
+                )
+            )
     return findings
 
 
@@ -235,22 +278,37 @@ def adjustment_lines(
             li = invoiced.line(v)
             invoiced_delta = ZERO if li is None else li.amount
         material = materiality is not None and abs(delta) >= materiality
-        lines.append(AdjustmentLine(
-            participant=header.participant, period=header.period, run_id=header.run_id,
-            designation=header.designation.value, previous_run_id=previous_header.run_id,
-            variable=v, payment_or_charge=poc.value, previous=prev_amount, current=cur_amount,
-            delta=delta, invoiced_delta=invoiced_delta,
-            difference=None if invoiced_delta is None else invoiced_delta - delta,
-            material=material,
-        ))
+        lines.append(
+            AdjustmentLine(
+                participant=header.participant,
+                period=header.period,
+                run_id=header.run_id,
+                designation=header.designation.value,
+                previous_run_id=previous_header.run_id,
+                variable=v,
+                payment_or_charge=poc.value,
+                previous=prev_amount,
+                current=cur_amount,
+                delta=delta,
+                invoiced_delta=invoiced_delta,
+                difference=None if invoiced_delta is None else invoiced_delta - delta,
+                material=material,
+            )
+        )
         if material:
             assert materiality is not None
-            findings.append(Finding.make(
-                "adjustment.material",
-                f"{header.designation.value} changes {v} by {money(delta)} (from "
-                f"{money(prev_amount)} in run {previous_header.run_id} to {money(cur_amount)}), "
-                f"at or above the materiality threshold of {money(materiality)}.",
-                header=header, variable=v, expected=prev_amount, actual=cur_amount,
-                difference=delta,
-            ))
+            findings.append(
+                Finding.make(
+                    "adjustment.material",
+                    f"{header.designation.value} changes {v} by {money(delta)} (from "
+                    f"{money(prev_amount)} in run {previous_header.run_id} to "
+                    f"{money(cur_amount)}), "
+                    f"at or above the materiality threshold of {money(materiality)}.",
+                    header=header,
+                    variable=v,
+                    expected=prev_amount,
+                    actual=cur_amount,
+                    difference=delta,
+                )
+            )
     return lines, findings

@@ -129,8 +129,13 @@ class LineTotal:
         }
 
 
-def make_line_total(variable: str, payment_or_charge: PaymentOrCharge, gst_applicable: bool,
-                    by_day: Mapping[date, Decimal], description: str = "") -> LineTotal:
+def make_line_total(
+    variable: str,
+    payment_or_charge: PaymentOrCharge,
+    gst_applicable: bool,
+    by_day: Mapping[date, Decimal],
+    description: str = "",
+) -> LineTotal:
     """Build a :class:`LineTotal` from a variable's daily values.
 
     Args:
@@ -200,37 +205,53 @@ def line_totals(
     for variable in order:
         f = first[variable]
         if (row := odd_poc.get(variable)) is not None:
-            findings.append(Finding.make(
-                "data.classification",
-                f"{variable} is a {f.payment_or_charge.value} on {f.timestamp.isoformat()} but a "
-                f"{row.payment_or_charge.value} on {row.timestamp.isoformat()}; recon treats "
-                f"the whole week as a {f.payment_or_charge.value}.",
-                header=header, variable=variable, timestamp=row.timestamp.isoformat(),
-                expected=f.payment_or_charge.value, actual=row.payment_or_charge.value,
-                source=row.source or summary.source,
-            ))
+            findings.append(
+                Finding.make(
+                    "data.classification",
+                    f"{variable} is a {f.payment_or_charge.value} on "
+                    f"{f.timestamp.isoformat()} but a "
+                    f"{row.payment_or_charge.value} on {row.timestamp.isoformat()}; recon treats "
+                    f"the whole week as a {f.payment_or_charge.value}.",
+                    header=header,
+                    variable=variable,
+                    timestamp=row.timestamp.isoformat(),
+                    expected=f.payment_or_charge.value,
+                    actual=row.payment_or_charge.value,
+                    source=row.source or summary.source,
+                )
+            )
         if (row := odd_gst.get(variable)) is not None:
-            findings.append(Finding.make(
-                "data.classification",
-                f"{variable} is {_flag(f.gst_applicable)} on {f.timestamp.isoformat()} but "
-                f"{_flag(row.gst_applicable)} on {row.timestamp.isoformat()}; recon treats "
-                f"the whole week as {_flag(f.gst_applicable)}.",
-                header=header, variable=variable, timestamp=row.timestamp.isoformat(),
-                expected="Y" if f.gst_applicable else "N",
-                actual="Y" if row.gst_applicable else "N",
-                source=row.source or summary.source,
-            ))
+            findings.append(
+                Finding.make(
+                    "data.classification",
+                    f"{variable} is {_flag(f.gst_applicable)} on {f.timestamp.isoformat()} but "
+                    f"{_flag(row.gst_applicable)} on {row.timestamp.isoformat()}; recon treats "
+                    f"the whole week as {_flag(f.gst_applicable)}.",
+                    header=header,
+                    variable=variable,
+                    timestamp=row.timestamp.isoformat(),
+                    expected="Y" if f.gst_applicable else "N",
+                    actual="Y" if row.gst_applicable else "N",
+                    source=row.source or summary.source,
+                )
+            )
 
     totals = {
-        v: make_line_total(v, first[v].payment_or_charge, first[v].gst_applicable, by_day[v],
-                           descriptions.get(v, ""))
+        v: make_line_total(
+            v,
+            first[v].payment_or_charge,
+            first[v].gst_applicable,
+            by_day[v],
+            descriptions.get(v, ""),
+        )
         for v in order
     }
     return totals, findings
 
 
 def section_totals(
-    lines: Iterable[LineItem], prepayment_applied: Decimal = ZERO,
+    lines: Iterable[LineItem],
+    prepayment_applied: Decimal = ZERO,
     prepayment_balance: Decimal = ZERO,
 ) -> tuple[SectionTotals, SectionTotals, PaymentSummary]:
     """Sum invoice lines into the RCTI, the Tax Invoice and the Payment Summary (SPEC §4.3-5).
@@ -273,13 +294,19 @@ def section_totals(
 
 
 def _full_line(t: LineTotal, descriptions: Mapping[str, str]) -> LineItem:
-    return LineItem(variable=t.variable, description=descriptions.get(t.variable, t.description),
-                    payment_or_charge=t.payment_or_charge, gst_applicable=t.gst_applicable,
-                    amount=t.amount, gst=t.gst)
+    return LineItem(
+        variable=t.variable,
+        description=descriptions.get(t.variable, t.description),
+        payment_or_charge=t.payment_or_charge,
+        gst_applicable=t.gst_applicable,
+        amount=t.amount,
+        gst=t.gst,
+    )
 
 
-def in_direction(t: LineTotal | None, payment_or_charge: PaymentOrCharge,
-                 value: Decimal | None = None) -> Decimal:
+def in_direction(
+    t: LineTotal | None, payment_or_charge: PaymentOrCharge, value: Decimal | None = None
+) -> Decimal:
     """Return a line figure turned into the given direction (0 for a missing line).
 
     Args:
@@ -293,8 +320,9 @@ def in_direction(t: LineTotal | None, payment_or_charge: PaymentOrCharge,
     return v if t.payment_or_charge is payment_or_charge else ZERO - v
 
 
-def difference_line(variable: str, current: LineTotal | None, previous: LineTotal | None,
-                    description: str = "") -> LineItem:
+def difference_line(
+    variable: str, current: LineTotal | None, previous: LineTotal | None, description: str = ""
+) -> LineItem:
     """Return the ADJ line of a variable: this run's line minus the previous run's (§4.7).
 
     Amount and GST are differences of the two runs' rounded line figures (a missing run
@@ -305,11 +333,17 @@ def difference_line(variable: str, current: LineTotal | None, previous: LineTota
     assert base is not None, "a variable must be in one run at least"
     poc = base.payment_or_charge
     amount = in_direction(current, poc) - in_direction(previous, poc)
-    gst = (in_direction(current, poc, current.gst if current else None)
-           - in_direction(previous, poc, previous.gst if previous else None))
-    return LineItem(variable=variable, description=description or base.description,
-                    payment_or_charge=poc, gst_applicable=base.gst_applicable,
-                    amount=amount, gst=gst)
+    gst = in_direction(current, poc, current.gst if current else None) - in_direction(
+        previous, poc, previous.gst if previous else None
+    )
+    return LineItem(
+        variable=variable,
+        description=description or base.description,
+        payment_or_charge=poc,
+        gst_applicable=base.gst_applicable,
+        amount=amount,
+        gst=gst,
+    )
 
 
 def compute_invoice(
@@ -383,8 +417,9 @@ def compute_invoice(
     )
 
 
-def full_invoice(header: RunHeader, totals: dict[str, LineTotal],
-                 descriptions: dict[str, str] | None = None) -> Invoice:
+def full_invoice(
+    header: RunHeader, totals: dict[str, LineTotal], descriptions: dict[str, str] | None = None
+) -> Invoice:
     """Return a run's full invoice (every line at its week total), designation kept.
 
     This is what the INITIAL invoice shows and what the INITIAL plus every ADJ invoice of a

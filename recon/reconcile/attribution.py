@@ -128,16 +128,16 @@ def changed_values(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFram
         .filter(pl.col("change") != 0)
         .with_columns(pl.col("change").abs().alias("abs_change"))
         .sort(
-            ["abs_change", "settlement_trading_day", "variable", "scope", "timestamp",
-             "position"],
+            ["abs_change", "settlement_trading_day", "variable", "scope", "timestamp", "position"],
             descending=[True, False, False, False, False, False],
             nulls_last=True,
         )
     )
 
 
-def _differing_rows(current: pl.DataFrame,
-                    previous: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _differing_rows(
+    current: pl.DataFrame, previous: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keep only the rows whose Value array differs, or that one run lacks.
 
     A row-level join on the row key is cheap (one row per array, not per value), so only
@@ -146,22 +146,27 @@ def _differing_rows(current: pl.DataFrame,
     """
     cols = [*_ROW_KEYS, "values"]
     cur, prev = current.select(cols), previous.select(cols)
-    if cur.select(_ROW_KEYS).is_duplicated().any() or \
-            prev.select(_ROW_KEYS).is_duplicated().any():
+    if cur.select(_ROW_KEYS).is_duplicated().any() or prev.select(_ROW_KEYS).is_duplicated().any():
         return cur, prev
-    joined = cur.join(prev, on=_ROW_KEYS, how="full", coalesce=True, nulls_equal=True,
-                      suffix="_previous")
+    joined = cur.join(
+        prev, on=_ROW_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_previous"
+    )
     differ = joined.filter(pl.col("values").ne_missing(pl.col("values_previous")))
     keys = differ.select(_ROW_KEYS)
-    return (cur.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
-            prev.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True))
+    return (
+        cur.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
+        prev.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
+    )
 
 
 def _long(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per value: the key columns, ``position`` (1-based) and ``value``."""
     return (
         frame.select(
-            "variable", "scope", "timestamp", "settlement_trading_day",
+            "variable",
+            "scope",
+            "timestamp",
+            "settlement_trading_day",
             pl.col("values").alias("value"),
             pl.int_ranges(1, pl.col("values").list.len() + 1).alias("position"),
         )
@@ -208,8 +213,18 @@ def _day_rows(
         key=lambda t: (-abs(t[3]), t[0]),
     )
     return [
-        _row(header, previous_header, line, KIND_DAY, rank, trading_day=day,
-             variable=line, previous=p, current=c, change=ch)
+        _row(
+            header,
+            previous_header,
+            line,
+            KIND_DAY,
+            rank,
+            trading_day=day,
+            variable=line,
+            previous=p,
+            current=c,
+            change=ch,
+        )
         for rank, (day, p, c, ch) in enumerate(ranked, start=1)
     ]
 
@@ -237,8 +252,9 @@ def _detail_rows(
     all_days = changed.get_column("settlement_trading_day").unique().to_list()
     for line in lines:
         line_base = _base(line)
-        matches = [v for v in variables
-                   if line_base is not None and (bases[v] or "").startswith(line_base)]
+        matches = [
+            v for v in variables if line_base is not None and (bases[v] or "").startswith(line_base)
+        ]
         if len(matches) > 1 and line in matches:
             matches.remove(line)  # its own Detail copy repeats the day rows
         if matches:
@@ -248,21 +264,31 @@ def _detail_rows(
             fallback.extend((line, d) for d in sorted(days))
     parts = []
     if related:
-        by_name = pl.DataFrame(related, schema={"line_variable": pl.String,
-                                                "variable": pl.String}, orient="row")
+        by_name = pl.DataFrame(
+            related, schema={"line_variable": pl.String, "variable": pl.String}, orient="row"
+        )
         parts.append(changed.join(by_name, on="variable", how="inner"))
     if fallback:
-        by_day = pl.DataFrame(fallback, schema={"line_variable": pl.String,
-                                                "settlement_trading_day": pl.Date},
-                              orient="row")
+        by_day = pl.DataFrame(
+            fallback,
+            schema={"line_variable": pl.String, "settlement_trading_day": pl.Date},
+            orient="row",
+        )
         parts.append(changed.join(by_day, on="settlement_trading_day", how="inner"))
     if not parts:
         return {}
     picked = (
         pl.concat(parts, how="diagonal_relaxed")
         .sort(
-            ["line_variable", "abs_change", "settlement_trading_day", "variable", "scope",
-             "timestamp", "position"],
+            [
+                "line_variable",
+                "abs_change",
+                "settlement_trading_day",
+                "variable",
+                "scope",
+                "timestamp",
+                "position",
+            ],
             descending=[False, True, False, False, False, False, False],
             nulls_last=True,
         )
@@ -273,17 +299,29 @@ def _detail_rows(
     for rec in picked.iter_rows(named=True):
         line = rec["line_variable"]
         start, end = _interval(rec["variable"], rec["timestamp"], rec["position"])
-        out[line].append(_row(
-            header, previous_header, line, KIND_DETAIL, len(out[line]) + 1,
-            trading_day=rec["settlement_trading_day"], variable=rec["variable"],
-            scope=rec["scope"], interval_start=start, interval_end=end,
-            previous=rec["previous"], current=rec["current"], change=rec["change"],
-        ))
+        out[line].append(
+            _row(
+                header,
+                previous_header,
+                line,
+                KIND_DETAIL,
+                len(out[line]) + 1,
+                trading_day=rec["settlement_trading_day"],
+                variable=rec["variable"],
+                scope=rec["scope"],
+                interval_start=start,
+                interval_end=end,
+                previous=rec["previous"],
+                current=rec["current"],
+                change=rec["change"],
+            )
+        )
     return out
 
 
-def _interval(variable: str, timestamp: date | None,
-              position: int) -> tuple[datetime | None, datetime | None]:
+def _interval(
+    variable: str, timestamp: date | None, position: int
+) -> tuple[datetime | None, datetime | None]:
     """The interval one value covers, or (None, None) when the name or position won't say."""
     if timestamp is None:
         return None, None
@@ -293,8 +331,9 @@ def _interval(variable: str, timestamp: date | None,
         return None, None
 
 
-def _row(header: RunHeader, previous_header: RunHeader, line: str, kind: str, rank: int,
-         **fields: object) -> AttributionRow:
+def _row(
+    header: RunHeader, previous_header: RunHeader, line: str, kind: str, rank: int, **fields: object
+) -> AttributionRow:
     return AttributionRow(
         participant=header.participant,
         period=header.period,
@@ -305,4 +344,3 @@ def _row(header: RunHeader, previous_header: RunHeader, line: str, kind: str, ra
         rank=rank,
         **fields,
     )
-

@@ -94,9 +94,15 @@ def _invoice_header(inv: Invoice, published: datetime | None) -> RunHeader | Non
         return None
     from datetime import timedelta
 
-    return RunHeader(run_id=inv.run_id, published_at=published or inv.issued_at or datetime.min,
-                     designation=inv.designation, period=inv.period, period_from=start,
-                     period_to=start + timedelta(days=6), participant=inv.participant)
+    return RunHeader(
+        run_id=inv.run_id,
+        published_at=published or inv.issued_at or datetime.min,
+        designation=inv.designation,
+        period=inv.period,
+        period_from=start,
+        period_to=start + timedelta(days=6),
+        participant=inv.participant,
+    )
 
 
 def group_runs(loaded: list[Loaded]) -> dict[tuple[str, str, int], Run]:
@@ -140,10 +146,14 @@ def _descriptions(runs: list[Run]) -> dict[str, str]:
     return out
 
 
-def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
-               findings: list[Finding] | None = None,
-               skipped: list[dict[str, str]] | None = None,
-               generated_at: datetime | None = None) -> CheckResult:
+def run_checks(
+    loaded: list[Loaded],
+    *,
+    materiality: Decimal | None = None,
+    findings: list[Finding] | None = None,
+    skipped: list[dict[str, str]] | None = None,
+    generated_at: datetime | None = None,
+) -> CheckResult:
     """Run every check the loaded artefacts allow.
 
     Args:
@@ -206,8 +216,13 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
             elif h.designation.is_adjustment and (prev_h is None or prev is None):
                 out.append(previous_missing(h))
             if computed is not None and inv is not None:
-                f, cmp = check_invoice(h, computed, inv, current=cur or {},
-                                       previous=prev if h.designation.is_adjustment else None)
+                f, cmp = check_invoice(
+                    h,
+                    computed,
+                    inv,
+                    current=cur or {},
+                    previous=prev if h.designation.is_adjustment else None,
+                )
                 out.extend(f)
                 lines.extend(cmp)
             elif computed is not None:
@@ -215,22 +230,41 @@ def run_checks(loaded: list[Loaded], *, materiality: Decimal | None = None,
             elif inv is not None:
                 # Nothing to recompute against: still check the invoice's own arithmetic.
                 out.extend(check_invoice_arithmetic(h, inv))
-            if h.designation.is_adjustment and prev_h is not None and cur is not None \
-                    and prev is not None:
+            if (
+                h.designation.is_adjustment
+                and prev_h is not None
+                and cur is not None
+                and prev is not None
+            ):
                 adj, f = adjustment_lines(h, prev_h, cur, prev, inv, materiality)
                 adjustments.extend(adj)
                 out.extend(f)
                 changed = [a.variable for a in adj if a.delta != 0]
                 if changed and prev_run is not None and run.summary and prev_run.summary:
-                    attribution.extend(attribute(
-                        h, prev_h, run.summary, prev_run.summary,
-                        _cast(run.detail("csv") or run.detail("json")),
-                        _cast(prev_run.detail("csv") or prev_run.detail("json")), changed))
-            infos.append(RunInfo(
-                participant=h.participant, period=h.period, run_id=h.run_id,
-                designation=h.designation.value, published_at=h.published_at,
-                previous_run_id=prev_h.run_id if prev_h else None,
-                artefacts=sorted(run.kinds), computed=computed, invoiced=inv))
+                    attribution.extend(
+                        attribute(
+                            h,
+                            prev_h,
+                            run.summary,
+                            prev_run.summary,
+                            _cast(run.detail("csv") or run.detail("json")),
+                            _cast(prev_run.detail("csv") or prev_run.detail("json")),
+                            changed,
+                        )
+                    )
+            infos.append(
+                RunInfo(
+                    participant=h.participant,
+                    period=h.period,
+                    run_id=h.run_id,
+                    designation=h.designation.value,
+                    published_at=h.published_at,
+                    previous_run_id=prev_h.run_id if prev_h else None,
+                    artefacts=sorted(run.kinds),
+                    computed=computed,
+                    invoiced=inv,
+                )
+            )
         out.extend(check_chain(headers, full, invoiced))
 
     out.sort(key=Finding.sort_key)
@@ -265,8 +299,9 @@ def _tieouts(run: Run) -> list[Finding]:
     primary = d_csv or d_json
     if primary is not None:
         # A Trading Day is missing only when no form of the Detail holds it.
-        covered = primary.model_copy(update={"days": sorted(
-            set(primary.days) | set(d_json.days if d_json else []))})
+        covered = primary.model_copy(
+            update={"days": sorted(set(primary.days) | set(d_json.days if d_json else []))}
+        )
         out.extend(detail_coverage(h, covered))
         if run.summary is not None:
             out.extend(summary_vs_detail(run.summary, primary))
@@ -277,9 +312,19 @@ def _tieouts(run: Run) -> list[Finding]:
 
 
 def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
-    return [LineComparison(
-        participant=h.participant, period=h.period, run_id=h.run_id,
-        designation=h.designation.value, variable=li.variable, description=li.description,
-        payment_or_charge=li.payment_or_charge.value, gst_applicable=li.gst_applicable,
-        computed_amount=li.amount, computed_gst=li.gst, status="no_invoice")
-        for li in computed.line_items]
+    return [
+        LineComparison(
+            participant=h.participant,
+            period=h.period,
+            run_id=h.run_id,
+            designation=h.designation.value,
+            variable=li.variable,
+            description=li.description,
+            payment_or_charge=li.payment_or_charge.value,
+            gst_applicable=li.gst_applicable,
+            computed_amount=li.amount,
+            computed_gst=li.gst,
+            status="no_invoice",
+        )
+        for li in computed.line_items
+    ]

@@ -55,22 +55,25 @@ LINE_ROUNDING = "the invoice's rounding-order lines"
 
 _ORDER_TEXT = {
     ROUND_THEN_SUM: "rounding each Trading Day to cents before adding (round-then-sum "
-                    "rather than sum-then-round)",
+    "rather than sum-then-round)",
     GST_ON_EXACT: "taking 10% of the unrounded week sum rather than of the rounded line amount",
     GST_ON_ROUND_THEN_SUM: "taking 10% of the round-then-sum line amount (rounding each "
-                           "Trading Day before adding)",
+    "Trading Day before adding)",
     GST_ON_SECTION: "taking 10% of the section's summed GST-applicable amounts rather than "
-                    "adding each line's rounded GST",
+    "adding each line's rounded GST",
     LINE_ROUNDING: "adding up the invoice's lines (whose one-cent differences come from "
-                   "rounding order)",
+    "rounding order)",
 }
 
 _SECTIONS = {
     "rcti": ("rcti", "Recipient Created Tax Invoice", "RCTI"),
     "tax_invoice": ("taxInvoice", "Tax Invoice", "Tax Invoice"),
     "payment_summary": ("paymentSummary", "Payment Summary", "Payment Summary"),
-    "adjustment_information": ("adjustmentInformation", "Adjustment Information",
-                               "Adjustment Information"),
+    "adjustment_information": (
+        "adjustmentInformation",
+        "Adjustment Information",
+        "Adjustment Information",
+    ),
 }
 _FIELDS = {
     "amount": ("amount", "Amount"),
@@ -130,8 +133,9 @@ def _figures(rcti: SectionTotals, tax: SectionTotals, ps: PaymentSummary) -> Fig
     return out
 
 
-def _judge(expected: Decimal, actual: Decimal,
-           alternatives: dict[str, Decimal]) -> tuple[str, str | None]:
+def _judge(
+    expected: Decimal, actual: Decimal, alternatives: dict[str, Decimal]
+) -> tuple[str, str | None]:
     """Return ``("ok" | "rounding" | "differs", order)`` for a figure (SPEC §4 tolerance)."""
     if actual == expected:
         return "ok", None
@@ -151,7 +155,9 @@ def _gst_text(value: bool) -> str:
 
 
 def _line_alternatives(
-    variable: str, current: dict[str, LineTotal], previous: dict[str, LineTotal] | None,
+    variable: str,
+    current: dict[str, LineTotal],
+    previous: dict[str, LineTotal] | None,
     poc: PaymentOrCharge,
 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """The line's amount and GST under each rounding order (ADJ: current minus previous)."""
@@ -171,10 +177,12 @@ def _line_alternatives(
     for gst in (False, True):
         c, p = orders(cur, gst), orders(prev, gst)
         names = list(dict.fromkeys([*c, *p]))
-        out.append({
-            n: in_direction(cur, poc, c.get(n, ZERO)) - in_direction(prev, poc, p.get(n, ZERO))
-            for n in names
-        })
+        out.append(
+            {
+                n: in_direction(cur, poc, c.get(n, ZERO)) - in_direction(prev, poc, p.get(n, ZERO))
+                for n in names
+            }
+        )
     return out[0], out[1]
 
 
@@ -219,9 +227,12 @@ def check_invoice(
     for i, li in enumerate(invoiced.line_items):
         inv_lines.setdefault(li.variable, []).append((i, li))
     variables = list(dict.fromkeys([*comp_lines, *inv_lines]))
-    what = (f"the change from run {computed.previous_run_id} to run {header.run_id} in the "
-            "week's Summary values" if is_adj and computed.previous_run_id is not None
-            else "the week's Summary values add up to")
+    what = (
+        f"the change from run {computed.previous_run_id} to run {header.run_id} in the "
+        "week's Summary values"
+        if is_adj and computed.previous_run_id is not None
+        else "the week's Summary values add up to"
+    )
 
     def add(check: str, message: str, severity: Severity | None = None, **kw: object) -> None:
         findings.append(Finding.make(check, message, header=header, severity=severity, **kw))
@@ -238,69 +249,114 @@ def check_invoice(
             status = "ok"
             if c is not None and (c.amount != 0 or c.gst != 0):
                 status = "missing_on_invoice"
-                add("invoice.line_missing",
+                add(
+                    "invoice.line_missing",
                     f"The statement gives {v} a line of {money(c.amount)} "
                     f"(GST {money(c.gst)}) but the invoice has no line for it.",
-                    variable=v, expected=c.amount, actual=ZERO, difference=-c.amount,
-                    source=invoiced.source)
+                    variable=v,
+                    expected=c.amount,
+                    actual=ZERO,
+                    difference=-c.amount,
+                    source=invoiced.source,
+                )
             comparisons.append(_comparison(header, v, c, None, status))
             continue
 
         index, i = entries[0]
         src = _line_source(invoiced, i, index)
         if len(entries) > 1:
-            add("invoice.line",
+            add(
+                "invoice.line",
                 f"Invoice line {v} appears {len(entries)} times; recon compares the first.",
-                variable=v, expected=c.amount if c else None, actual=i.amount,
-                difference=i.amount - c.amount if c else None, source=src)
+                variable=v,
+                expected=c.amount if c else None,
+                actual=i.amount,
+                difference=i.amount - c.amount if c else None,
+                source=src,
+            )
         if c is None:
-            add("invoice.line_missing",
+            add(
+                "invoice.line_missing",
                 f"Invoice line {v} ({money(i.amount)}) has no variable in the statement.",
-                variable=v, expected=ZERO, actual=i.amount, difference=i.amount, source=src)
+                variable=v,
+                expected=ZERO,
+                actual=i.amount,
+                difference=i.amount,
+                source=src,
+            )
             comparisons.append(_comparison(header, v, None, i, "not_in_statement"))
             continue
 
         if i.payment_or_charge is not c.payment_or_charge:
-            add("data.classification",
+            add(
+                "data.classification",
                 f"Invoice line {v} is shown as a {_poc_text(i.payment_or_charge)} but the "
                 f"statement has it as a {_poc_text(c.payment_or_charge)}.",
-                variable=v, expected=c.payment_or_charge.value,
-                actual=i.payment_or_charge.value, source=src)
+                variable=v,
+                expected=c.payment_or_charge.value,
+                actual=i.payment_or_charge.value,
+                source=src,
+            )
         if i.gst_applicable != c.gst_applicable:
-            add("data.classification",
+            add(
+                "data.classification",
                 f"Invoice line {v} is {_gst_text(i.gst_applicable)} but the statement has it "
                 f"as {_gst_text(c.gst_applicable)}.",
-                variable=v, expected="Y" if c.gst_applicable else "N",
-                actual="Y" if i.gst_applicable else "N", source=src)
+                variable=v,
+                expected="Y" if c.gst_applicable else "N",
+                actual="Y" if i.gst_applicable else "N",
+                source=src,
+            )
 
         amount_alts, gst_alts = _line_alternatives(v, current, previous, c.payment_or_charge)
         statuses = []
         acc_amount, acc_gst = c.amount, c.gst
-        for label, exp, act, alts in (("amount", c.amount, i.amount, amount_alts),
-                                      ("GST", c.gst, i.gst, gst_alts)):
+        for label, exp, act, alts in (
+            ("amount", c.amount, i.amount, amount_alts),
+            ("GST", c.gst, i.gst, gst_alts),
+        ):
             verdict, order = _judge(exp, act, alts)
             statuses.append(verdict)
             if verdict == "ok":
                 continue
             diff = act - exp
             subject = f"Invoice line {v}" if label == "amount" else f"The GST on invoice line {v}"
-            against = what if label == "amount" else (
-                "10% of the recomputed line amount" if not is_adj
-                else "the change in the recomputed line GST")
+            against = (
+                what
+                if label == "amount"
+                else (
+                    "10% of the recomputed line amount"
+                    if not is_adj
+                    else "the change in the recomputed line GST"
+                )
+            )
             if verdict == "rounding":
                 assert order is not None
                 if label == "amount":
                     acc_amount = act
                 else:
                     acc_gst = act
-                add("invoice.line",
+                add(
+                    "invoice.line",
                     f"{subject} is {_more_less(diff)} than {against}, which is what "
                     f"{_ORDER_TEXT[order]} gives.",
-                    severity=Severity.INFO, variable=v, expected=exp, actual=act,
-                    difference=diff, source=src)
+                    severity=Severity.INFO,
+                    variable=v,
+                    expected=exp,
+                    actual=act,
+                    difference=diff,
+                    source=src,
+                )
             else:
-                add("invoice.line", f"{subject} is {_more_less(diff)} than {against}.",
-                    variable=v, expected=exp, actual=act, difference=diff, source=src)
+                add(
+                    "invoice.line",
+                    f"{subject} is {_more_less(diff)} than {against}.",
+                    variable=v,
+                    expected=exp,
+                    actual=act,
+                    difference=diff,
+                    source=src,
+                )
         if "differs" in statuses:
             status = "differs"
         elif "rounding" in statuses:
@@ -315,17 +371,24 @@ def check_invoice(
     return findings, comparisons
 
 
-def _comparison(header: RunHeader, variable: str, c: LineItem | None, i: LineItem | None,
-                status: str) -> LineComparison:
+def _comparison(
+    header: RunHeader, variable: str, c: LineItem | None, i: LineItem | None, status: str
+) -> LineComparison:
     base = c if c is not None else i
     assert base is not None
     return LineComparison(
-        participant=header.participant, period=header.period, run_id=header.run_id,
-        designation=header.designation.value, variable=variable,
+        participant=header.participant,
+        period=header.period,
+        run_id=header.run_id,
+        designation=header.designation.value,
+        variable=variable,
         description=(i.description if i is not None and i.description else base.description),
-        payment_or_charge=base.payment_or_charge.value, gst_applicable=base.gst_applicable,
-        computed_amount=c.amount if c else None, computed_gst=c.gst if c else None,
-        invoiced_amount=i.amount if i else None, invoiced_gst=i.gst if i else None,
+        payment_or_charge=base.payment_or_charge.value,
+        gst_applicable=base.gst_applicable,
+        computed_amount=c.amount if c else None,
+        computed_gst=c.gst if c else None,
+        invoiced_amount=i.amount if i else None,
+        invoiced_gst=i.gst if i else None,
         status=status,
     )
 
@@ -335,28 +398,33 @@ def _gst_on_sections(lines: list[LineItem], prepayment_applied: Decimal) -> Figu
     rcti, tax, _ = section_totals(lines)
 
     def section_gst(poc: PaymentOrCharge) -> Decimal:
-        base = sum((li.amount for li in lines
-                    if li.payment_or_charge is poc and li.gst_applicable), ZERO)
+        base = sum(
+            (li.amount for li in lines if li.payment_or_charge is poc and li.gst_applicable), ZERO
+        )
         return gst_of(base, True)
 
     rgst, tgst = section_gst(PaymentOrCharge.PAYMENT), section_gst(PaymentOrCharge.CHARGE)
-    out = {("rcti", "gst"): rgst, ("rcti", "total"): rcti.amount + rgst,
-           ("tax_invoice", "gst"): tgst, ("tax_invoice", "total"): tax.amount + tgst,
-           ("payment_summary", "gst"): tgst - rgst}
+    out = {
+        ("rcti", "gst"): rgst,
+        ("rcti", "total"): rcti.amount + rgst,
+        ("tax_invoice", "gst"): tgst,
+        ("tax_invoice", "total"): tax.amount + tgst,
+        ("payment_summary", "gst"): tgst - rgst,
+    }
     payable = (tax.amount + tgst) - (rcti.amount + rgst)
     out[("payment_summary", "total_payable")] = payable
     out[("payment_summary", "amount_due")] = payable - prepayment_applied
     return out
 
 
-def _check_totals(header: RunHeader, computed: Invoice, invoiced: Invoice,
-                  accepted: dict[str, LineItem]) -> list[Finding]:
+def _check_totals(
+    header: RunHeader, computed: Invoice, invoiced: Invoice, accepted: dict[str, LineItem]
+) -> list[Finding]:
     """Every section figure of the invoice against recon's recomputed figure."""
     findings: list[Finding] = []
     prepay = invoiced.payment_summary.prepayment_applied
     expected = _figures(computed.rcti, computed.tax_invoice, computed.payment_summary)
-    expected[("payment_summary", "amount_due")] = (
-        computed.payment_summary.total_payable - prepay)
+    expected[("payment_summary", "amount_due")] = computed.payment_summary.total_payable - prepay
     for unknown in ("prepayment_applied", "prepayment_balance"):  # recon cannot know them
         del expected[("payment_summary", unknown)]
     actual = _figures(invoiced.rcti, invoiced.tax_invoice, invoiced.payment_summary)
@@ -371,32 +439,43 @@ def _check_totals(header: RunHeader, computed: Invoice, invoiced: Invoice,
     ca, ia = computed.adjustment_information, invoiced.adjustment_information
     if ca is not None:
         if ia is None:
-            findings.append(Finding.make(
-                "invoice.total",
-                "The invoice has no Adjustment Information section although it adjusts run "
-                f"{ca.previous_run_id}.",
-                header=header, expected=ca.rcti_difference, source=invoiced.source))
+            findings.append(
+                Finding.make(
+                    "invoice.total",
+                    "The invoice has no Adjustment Information section although it adjusts run "
+                    f"{ca.previous_run_id}.",
+                    header=header,
+                    expected=ca.rcti_difference,
+                    source=invoiced.source,
+                )
+            )
         else:
             expected[("adjustment_information", "rcti_difference")] = ca.rcti_difference
             expected[("adjustment_information", "tax_invoice_difference")] = (
-                ca.tax_invoice_difference)
+                ca.tax_invoice_difference
+            )
             actual[("adjustment_information", "rcti_difference")] = ia.rcti_difference
-            actual[("adjustment_information", "tax_invoice_difference")] = (
-                ia.tax_invoice_difference)
+            actual[("adjustment_information", "tax_invoice_difference")] = ia.tax_invoice_difference
             if LINE_ROUNDING in alternatives:
                 alternatives[LINE_ROUNDING][("adjustment_information", "rcti_difference")] = (
-                    alternatives[LINE_ROUNDING][("rcti", "total")])
+                    alternatives[LINE_ROUNDING][("rcti", "total")]
+                )
                 alternatives[LINE_ROUNDING][
-                    ("adjustment_information", "tax_invoice_difference")] = (
-                    alternatives[LINE_ROUNDING][("tax_invoice", "total")])
+                    ("adjustment_information", "tax_invoice_difference")
+                ] = alternatives[LINE_ROUNDING][("tax_invoice", "total")]
         named = ia.previous_run_id if ia is not None else invoiced.previous_run_id
         if named is not None and named != ca.previous_run_id:
-            findings.append(Finding.make(
-                "adjustment.chain",
-                f"The invoice adjusts run {named} but the previous published run of this "
-                f"week among the inputs is run {ca.previous_run_id}.",
-                header=header, expected=str(ca.previous_run_id), actual=str(named),
-                source=figure_source(invoiced, "adjustment_information", "previous_run_id")))
+            findings.append(
+                Finding.make(
+                    "adjustment.chain",
+                    f"The invoice adjusts run {named} but the previous published run of this "
+                    f"week among the inputs is run {ca.previous_run_id}.",
+                    header=header,
+                    expected=str(ca.previous_run_id),
+                    actual=str(named),
+                    source=figure_source(invoiced, "adjustment_information", "previous_run_id"),
+                )
+            )
 
     for key, exp in expected.items():
         act = actual[key]
@@ -409,16 +488,31 @@ def _check_totals(header: RunHeader, computed: Invoice, invoiced: Invoice,
         src = figure_source(invoiced, *key)
         if verdict == "rounding":
             assert order is not None
-            findings.append(Finding.make(
-                "invoice.total",
-                f"{label} is {_more_less(diff)} than recon's recomputed figure, which is what "
-                f"{_ORDER_TEXT[order]} gives.",
-                header=header, severity=Severity.INFO, expected=exp, actual=act,
-                difference=diff, source=src))
+            findings.append(
+                Finding.make(
+                    "invoice.total",
+                    f"{label} is {_more_less(diff)} than recon's recomputed figure, which is what "
+                    f"{_ORDER_TEXT[order]} gives.",
+                    header=header,
+                    severity=Severity.INFO,
+                    expected=exp,
+                    actual=act,
+                    difference=diff,
+                    source=src,
+                )
+            )
         else:
-            findings.append(Finding.make(
-                "invoice.total", f"{label} is {_more_less(diff)} than recon's recomputed figure.",
-                header=header, expected=exp, actual=act, difference=diff, source=src))
+            findings.append(
+                Finding.make(
+                    "invoice.total",
+                    f"{label} is {_more_less(diff)} than recon's recomputed figure.",
+                    header=header,
+                    expected=exp,
+                    actual=act,
+                    difference=diff,
+                    source=src,
+                )
+            )
     return findings
 
 
@@ -447,21 +541,36 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
         (("tax_invoice", "amount"), own_tax.amount, "the sum of its Charge lines"),
         (("tax_invoice", "gst"), own_tax.gst, "the sum of its Charge lines' GST"),
         (("tax_invoice", "total"), tax.amount + tax.gst, "its Tax Invoice Amount plus GST"),
-        (("payment_summary", "gst_applicable_amount"), own_ps.gst_applicable_amount,
-         "the sum of its GST-applicable lines (Charges less Payments)"),
-        (("payment_summary", "gst_not_applicable_amount"), own_ps.gst_not_applicable_amount,
-         "the sum of its GST-free lines (Charges less Payments)"),
+        (
+            ("payment_summary", "gst_applicable_amount"),
+            own_ps.gst_applicable_amount,
+            "the sum of its GST-applicable lines (Charges less Payments)",
+        ),
+        (
+            ("payment_summary", "gst_not_applicable_amount"),
+            own_ps.gst_not_applicable_amount,
+            "the sum of its GST-free lines (Charges less Payments)",
+        ),
         (("payment_summary", "gst"), tax.gst - rcti.gst, "its Tax Invoice GST less RCTI GST"),
-        (("payment_summary", "total_payable"), tax.total - rcti.total,
-         "its Tax Invoice Total less RCTI Total"),
-        (("payment_summary", "amount_due"), ps.total_payable - ps.prepayment_applied,
-         "its Total Payable less Prepayment Applied"),
+        (
+            ("payment_summary", "total_payable"),
+            tax.total - rcti.total,
+            "its Tax Invoice Total less RCTI Total",
+        ),
+        (
+            ("payment_summary", "amount_due"),
+            ps.total_payable - ps.prepayment_applied,
+            "its Total Payable less Prepayment Applied",
+        ),
     ]
     actual = _figures(rcti, tax, ps)
     for key, exp, what in checks:
         act = actual[key]
-        alts = {GST_ON_SECTION: gst_alts[key]} if key in (("rcti", "gst"),
-                                                         ("tax_invoice", "gst")) else {}
+        alts = (
+            {GST_ON_SECTION: gst_alts[key]}
+            if key in (("rcti", "gst"), ("tax_invoice", "gst"))
+            else {}
+        )
         verdict, order = _judge(exp, act, alts)
         if verdict == "ok":
             continue
@@ -471,10 +580,18 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
         if verdict == "rounding":
             assert order is not None
             message += f", which is what {_ORDER_TEXT[order]} gives"
-        findings.append(Finding.make(
-            "invoice.total", message + ".", header=header,
-            severity=Severity.INFO if verdict == "rounding" else None,
-            expected=exp, actual=act, difference=diff, source=figure_source(inv, *key)))
+        findings.append(
+            Finding.make(
+                "invoice.total",
+                message + ".",
+                header=header,
+                severity=Severity.INFO if verdict == "rounding" else None,
+                expected=exp,
+                actual=act,
+                difference=diff,
+                source=figure_source(inv, *key),
+            )
+        )
     if inv.summary_lines is not None:
         findings.extend(_check_summary_lines(header, inv))
     return findings
@@ -494,32 +611,54 @@ def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
             other = "RCTI or Tax Invoice" if r is not None else "Payment Summary"
             present = r if r is not None else s
             assert present is not None
-            findings.append(Finding.make(
-                "invoice.total", f"Line {v} is in the invoice's {where} but not in its {other}.",
-                header=header, variable=v, expected=None, actual=present.amount,
-                source=present.source or f"{src}#Payment Summary/{v}"))
-            continue
-        for label, exp, act in (("amount", signed(s.amount, s.payment_or_charge), r.amount),
-                                ("GST", signed(s.gst, s.payment_or_charge), r.gst)):
-            if exp != act:
-                findings.append(Finding.make(
+            findings.append(
+                Finding.make(
                     "invoice.total",
-                    f"The Payment Summary shows {v}'s {label} as {money(act)} but its "
-                    f"{'RCTI' if s.payment_or_charge is PaymentOrCharge.PAYMENT else 'Tax Invoice'}"
-                    f" line gives {money(exp)} (signed Charges +, Payments -).",
-                    header=header, variable=v, expected=exp, actual=act, difference=act - exp,
-                    source=r.source or f"{src}#Payment Summary/{v}"))
+                    f"Line {v} is in the invoice's {where} but not in its {other}.",
+                    header=header,
+                    variable=v,
+                    expected=None,
+                    actual=present.amount,
+                    source=present.source or f"{src}#Payment Summary/{v}",
+                )
+            )
+            continue
+        for label, exp, act in (
+            ("amount", signed(s.amount, s.payment_or_charge), r.amount),
+            ("GST", signed(s.gst, s.payment_or_charge), r.gst),
+        ):
+            if exp != act:
+                findings.append(
+                    Finding.make(
+                        "invoice.total",
+                        f"The Payment Summary shows {v}'s {label} as {money(act)} but its "
+                        f"{_section_name(s.payment_or_charge)}"
+                        f" line gives {money(exp)} (signed Charges +, Payments -).",
+                        header=header,
+                        variable=v,
+                        expected=exp,
+                        actual=act,
+                        difference=act - exp,
+                        source=r.source or f"{src}#Payment Summary/{v}",
+                    )
+                )
     ps = inv.payment_summary
     for name, flag in (("gst_applicable_amount", True), ("gst_not_applicable_amount", False)):
         exp = sum((r.amount for r in inv.summary_lines if r.gst_applicable is flag), ZERO)
         act = getattr(ps, name)
         if exp != act:
-            findings.append(Finding.make(
-                "invoice.total",
-                f"{figure_label('payment_summary', name)} on the invoice is "
-                f"{_more_less(act - exp)} than the sum of the Payment Summary's own rows.",
-                header=header, expected=exp, actual=act, difference=act - exp,
-                source=figure_source(inv, "payment_summary", name)))
+            findings.append(
+                Finding.make(
+                    "invoice.total",
+                    f"{figure_label('payment_summary', name)} on the invoice is "
+                    f"{_more_less(act - exp)} than the sum of the Payment Summary's own rows.",
+                    header=header,
+                    expected=exp,
+                    actual=act,
+                    difference=act - exp,
+                    source=figure_source(inv, "payment_summary", name),
+                )
+            )
     return findings
 
 
@@ -545,14 +684,30 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
     findings: list[Finding] = []
     src = pdf.source or "invoice.pdf"
 
-    def add(message: str, exp: object, act: object, *, variable: str | None = None,
-            source: str | None = None, numeric: bool = False) -> None:
+    def add(
+        message: str,
+        exp: object,
+        act: object,
+        *,
+        variable: str | None = None,
+        source: str | None = None,
+        numeric: bool = False,
+    ) -> None:
         diff = None
         if numeric and isinstance(exp, Decimal) and isinstance(act, Decimal):
             diff = act - exp
-        findings.append(Finding.make(
-            "invoice.pdf_json", message, header=json, variable=variable,
-            expected=_fmt(exp), actual=_fmt(act), difference=diff, source=source or src))
+        findings.append(
+            Finding.make(
+                "invoice.pdf_json",
+                message,
+                header=json,
+                variable=variable,
+                expected=_fmt(exp),
+                actual=_fmt(act),
+                difference=diff,
+                source=source or src,
+            )
+        )
 
     header_fields: list[tuple[str, Callable[[Invoice], object]]] = [
         ("invoice number", lambda x: x.invoice_number),
@@ -564,14 +719,24 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
     ]
     for label, get in header_fields:
         if get(pdf) != get(json):
-            add(f"The PDF shows the {label} as {_fmt(get(pdf))} but the JSON as "
-                f"{_fmt(get(json))}.", get(json), get(pdf))
+            add(
+                f"The PDF shows the {label} as {_fmt(get(pdf))} but the JSON as {_fmt(get(json))}.",
+                get(json),
+                get(pdf),
+            )
     if pdf.issued_at and json.issued_at and pdf.issued_at.date() != json.issued_at.date():
-        add(f"The PDF shows the issue date as {pdf.issued_at.date()} but the JSON as "
-            f"{json.issued_at.date()}.", json.issued_at.date(), pdf.issued_at.date())
+        add(
+            f"The PDF shows the issue date as {pdf.issued_at.date()} but the JSON as "
+            f"{json.issued_at.date()}.",
+            json.issued_at.date(),
+            pdf.issued_at.date(),
+        )
     if pdf.trade_week and json.trade_week and pdf.trade_week != json.trade_week:
-        add(f"The PDF shows the trade week as {pdf.trade_week} but the JSON as "
-            f"{json.trade_week}.", json.trade_week, pdf.trade_week)
+        add(
+            f"The PDF shows the trade week as {pdf.trade_week} but the JSON as {json.trade_week}.",
+            json.trade_week,
+            pdf.trade_week,
+        )
 
     pdf_lines = {li.variable: li for li in pdf.line_items}
     json_lines = {li.variable: li for li in json.line_items}
@@ -581,9 +746,13 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
             side, other = ("JSON", "PDF") if p is None else ("PDF", "JSON")
             present = j if p is None else p
             assert present is not None
-            add(f"Line {v} ({money(present.amount)}) is in the {side} but not in the {other}.",
-                j.amount if j else None, p.amount if p else None, variable=v,
-                source=p.source if p else src)
+            add(
+                f"Line {v} ({money(present.amount)}) is in the {side} but not in the {other}.",
+                j.amount if j else None,
+                p.amount if p else None,
+                variable=v,
+                source=p.source if p else src,
+            )
             continue
         psrc = p.source or src
         for label, exp, act, numeric in (
@@ -591,40 +760,79 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
             ("GST", j.gst, p.gst, True),
         ):
             if exp != act:
-                add(f"The PDF shows line {v}'s {label} as {money(act)} but the JSON as "
-                    f"{money(exp)}.", exp, act, variable=v, source=psrc, numeric=numeric)
+                add(
+                    f"The PDF shows line {v}'s {label} as {money(act)} but the JSON as "
+                    f"{money(exp)}.",
+                    exp,
+                    act,
+                    variable=v,
+                    source=psrc,
+                    numeric=numeric,
+                )
         if p.payment_or_charge is not j.payment_or_charge:
-            add(f"The PDF shows line {v} as a {p.payment_or_charge.value} but the JSON as a "
-                f"{j.payment_or_charge.value}.", j.payment_or_charge, p.payment_or_charge,
-                variable=v, source=psrc)
+            add(
+                f"The PDF shows line {v} as a {p.payment_or_charge.value} but the JSON as a "
+                f"{j.payment_or_charge.value}.",
+                j.payment_or_charge,
+                p.payment_or_charge,
+                variable=v,
+                source=psrc,
+            )
         if p.gst_applicable != j.gst_applicable:
-            add(f"The PDF shows line {v} as {_gst_text(p.gst_applicable)} but the JSON as "
-                f"{_gst_text(j.gst_applicable)}.", "Y" if j.gst_applicable else "N",
-                "Y" if p.gst_applicable else "N", variable=v, source=psrc)
+            add(
+                f"The PDF shows line {v} as {_gst_text(p.gst_applicable)} but the JSON as "
+                f"{_gst_text(j.gst_applicable)}.",
+                "Y" if j.gst_applicable else "N",
+                "Y" if p.gst_applicable else "N",
+                variable=v,
+                source=psrc,
+            )
 
     pf = _figures(pdf.rcti, pdf.tax_invoice, pdf.payment_summary)
     jf = _figures(json.rcti, json.tax_invoice, json.payment_summary)
     for key, exp in jf.items():
         act = pf[key]
         if exp != act:
-            add(f"The PDF shows {figure_label(*key)} as {money(act)} but the JSON as "
-                f"{money(exp)}.", exp, act, source=figure_source(pdf, *key), numeric=True)
+            add(
+                f"The PDF shows {figure_label(*key)} as {money(act)} but the JSON as {money(exp)}.",
+                exp,
+                act,
+                source=figure_source(pdf, *key),
+                numeric=True,
+            )
 
     pa, ja = pdf.adjustment_information, json.adjustment_information
     if (pa is None) != (ja is None):
         side = "PDF" if pa is not None else "JSON"
         other = "JSON" if pa is not None else "PDF"
-        add(f"The {side} has an Adjustment Information section but the {other} has none.",
-            "present" if ja is not None else None, "present" if pa is not None else None)
+        add(
+            f"The {side} has an Adjustment Information section but the {other} has none.",
+            "present" if ja is not None else None,
+            "present" if pa is not None else None,
+        )
     elif pa is not None and ja is not None:
         if pa.previous_run_id != ja.previous_run_id:
-            add(f"The PDF's Adjustment Information names previous run {pa.previous_run_id} but "
-                f"the JSON's run {ja.previous_run_id}.", ja.previous_run_id, pa.previous_run_id,
-                source=figure_source(pdf, "adjustment_information", "previous_run_id"))
+            add(
+                f"The PDF's Adjustment Information names previous run {pa.previous_run_id} but "
+                f"the JSON's run {ja.previous_run_id}.",
+                ja.previous_run_id,
+                pa.previous_run_id,
+                source=figure_source(pdf, "adjustment_information", "previous_run_id"),
+            )
         for name in ("rcti_difference", "tax_invoice_difference"):
             exp, act = getattr(ja, name), getattr(pa, name)
             if exp != act:
-                add(f"The PDF shows {figure_label('adjustment_information', name)} as "
-                    f"{money(act)} but the JSON as {money(exp)}.", exp, act,
-                    source=figure_source(pdf, "adjustment_information", name), numeric=True)
+                add(
+                    f"The PDF shows {figure_label('adjustment_information', name)} as "
+                    f"{money(act)} but the JSON as {money(exp)}.",
+                    exp,
+                    act,
+                    source=figure_source(pdf, "adjustment_information", name),
+                    numeric=True,
+                )
     return findings
+
+
+def _section_name(poc: PaymentOrCharge) -> str:
+    """The invoice section a Payment or Charge line belongs to."""
+    return "RCTI" if poc is PaymentOrCharge.PAYMENT else "Tax Invoice"

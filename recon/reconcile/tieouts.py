@@ -25,8 +25,11 @@ MAX_MISMATCH_FINDINGS = 200
 
 
 def _fmt(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize() if value == value.to_integral()
-                                             else value, "f")
+    return (
+        None
+        if value is None
+        else format(value.normalize() if value == value.to_integral() else value, "f")
+    )
 
 
 def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> list[Finding]:
@@ -41,10 +44,13 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
     days = set(detail.days)
     if not days:
         return findings
-    p_rows = (with_values(detail.frame.filter(  # cast only the rows compared
-        pl.col("variable").str.ends_with("_P_D") & (pl.col("scope") == h.participant)
-        & pl.col("settlement_trading_day").is_in(list(days))))
-              .select("variable", "scope", "timestamp", "values", "source_file", "source_line"))
+    p_rows = with_values(
+        detail.frame.filter(  # cast only the rows compared
+            pl.col("variable").str.ends_with("_P_D")
+            & (pl.col("scope") == h.participant)
+            & pl.col("settlement_trading_day").is_in(list(days))
+        )
+    ).select("variable", "scope", "timestamp", "values", "source_file", "source_line")
     index: dict[tuple[str, date], tuple[Decimal, str]] = {}
     for var, scope, ts, values, file, line in p_rows.iter_rows():
         if scope == h.participant and values:
@@ -57,31 +63,52 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
         if row.variable not in detail_vars:
             if row.variable not in missing:
                 missing.add(row.variable)
-                findings.append(Finding.make(
-                    "summary_detail.missing",
-                    f"Summary variable {row.variable} does not appear in the Detail of the "
-                    "same run (scope P, granularity D), so its daily values cannot be tied "
-                    "out.", header=h, variable=row.variable, scope=h.participant,
-                    source=row.source))
+                findings.append(
+                    Finding.make(
+                        "summary_detail.missing",
+                        f"Summary variable {row.variable} does not appear in the Detail of the "
+                        "same run (scope P, granularity D), so its daily values cannot be tied "
+                        "out.",
+                        header=h,
+                        variable=row.variable,
+                        scope=h.participant,
+                        source=row.source,
+                    )
+                )
             continue
         got = index.get((row.variable, row.timestamp))
         if got is None:
-            findings.append(Finding.make(
-                "summary_detail.value",
-                f"{row.variable} on {row.timestamp} is in the Summary but the Detail has no "
-                "value for that Trading Day.", header=h, variable=row.variable,
-                scope=h.participant, timestamp=row.timestamp.isoformat(),
-                expected=_fmt(row.value), source=row.source))
+            findings.append(
+                Finding.make(
+                    "summary_detail.value",
+                    f"{row.variable} on {row.timestamp} is in the Summary but the Detail has no "
+                    "value for that Trading Day.",
+                    header=h,
+                    variable=row.variable,
+                    scope=h.participant,
+                    timestamp=row.timestamp.isoformat(),
+                    expected=_fmt(row.value),
+                    source=row.source,
+                )
+            )
             continue
         value, src = got
         if value != row.value:
-            findings.append(Finding.make(
-                "summary_detail.value",
-                f"{row.variable} on {row.timestamp} is {_fmt(row.value)} in the Summary but "
-                f"{_fmt(value)} in the Detail.", header=h, variable=row.variable,
-                scope=h.participant, timestamp=row.timestamp.isoformat(),
-                expected=_fmt(value), actual=_fmt(row.value), difference=_fmt(row.value - value),
-                source=f"{row.source} vs {src}"))
+            findings.append(
+                Finding.make(
+                    "summary_detail.value",
+                    f"{row.variable} on {row.timestamp} is {_fmt(row.value)} in the Summary but "
+                    f"{_fmt(value)} in the Detail.",
+                    header=h,
+                    variable=row.variable,
+                    scope=h.participant,
+                    timestamp=row.timestamp.isoformat(),
+                    expected=_fmt(value),
+                    actual=_fmt(row.value),
+                    difference=_fmt(row.value - value),
+                    source=f"{row.source} vs {src}",
+                )
+            )
     return findings
 
 
@@ -89,14 +116,29 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
     """Compare two forms (CSV and JSON) of one run's Summary, whole (``source.mismatch``)."""
     h = a.header
     findings: list[Finding] = []
-    for field in ("run_id", "published_at", "designation", "period", "period_from",
-                  "period_to", "participant", "market_service"):
+    for field in (
+        "run_id",
+        "published_at",
+        "designation",
+        "period",
+        "period_from",
+        "period_to",
+        "participant",
+        "market_service",
+    ):
         va, vb = getattr(a.header, field), getattr(b.header, field)
         if va != vb:
-            findings.append(Finding.make(
-                "source.mismatch", f"The run header's {field} is {va} in {a.form.upper()} but "
-                f"{vb} in {b.form.upper()}.", header=h, expected=str(va), actual=str(vb),
-                source=f"{a.source} vs {b.source}"))
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"The run header's {field} is {va} in {a.form.upper()} but "
+                    f"{vb} in {b.form.upper()}.",
+                    header=h,
+                    expected=str(va),
+                    actual=str(vb),
+                    source=f"{a.source} vs {b.source}",
+                )
+            )
     ra = {(r.variable, r.timestamp): r for r in a.rows}
     rb = {(r.variable, r.timestamp): r for r in b.rows}
     for key in sorted(ra.keys() | rb.keys()):
@@ -105,23 +147,41 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
         common = {"header": h, "variable": var, "timestamp": day.isoformat()}
         if x is None or y is None:
             have, lack = (a, b) if y is None else (b, a)
-            findings.append(Finding.make(
-                "source.mismatch", f"{var} on {day} is in the {have.form.upper()} Summary but "
-                f"not in the {lack.form.upper()} one.",
-                source=(x or y).source if (x or y) else None, **common))  # type: ignore[union-attr]
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{var} on {day} is in the {have.form.upper()} Summary but "
+                    f"not in the {lack.form.upper()} one.",
+                    source=(x or y).source if (x or y) else None,
+                    **common,
+                )
+            )  # type: ignore[union-attr]
             continue
         if x.value != y.value:
-            findings.append(Finding.make(
-                "source.mismatch", f"{var} on {day} is {_fmt(x.value)} in the "
-                f"{a.form.upper()} Summary but {_fmt(y.value)} in the {b.form.upper()} one.",
-                expected=_fmt(x.value), actual=_fmt(y.value), difference=_fmt(y.value - x.value),
-                source=f"{x.source} vs {y.source}", **common))
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{var} on {day} is {_fmt(x.value)} in the "
+                    f"{a.form.upper()} Summary but {_fmt(y.value)} in the {b.form.upper()} one.",
+                    expected=_fmt(x.value),
+                    actual=_fmt(y.value),
+                    difference=_fmt(y.value - x.value),
+                    source=f"{x.source} vs {y.source}",
+                    **common,
+                )
+            )
         if (x.payment_or_charge, x.gst_applicable) != (y.payment_or_charge, y.gst_applicable):
-            findings.append(Finding.make(
-                "source.mismatch", f"{var} on {day} is classed {x.payment_or_charge.value}/"
-                f"GST {'Y' if x.gst_applicable else 'N'} in {a.form.upper()} but "
-                f"{y.payment_or_charge.value}/GST {'Y' if y.gst_applicable else 'N'} in "
-                f"{b.form.upper()}.", source=f"{x.source} vs {y.source}", **common))
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{var} on {day} is classed {x.payment_or_charge.value}/"
+                    f"GST {'Y' if x.gst_applicable else 'N'} in {a.form.upper()} but "
+                    f"{y.payment_or_charge.value}/GST {'Y' if y.gst_applicable else 'N'} in "
+                    f"{b.form.upper()}.",
+                    source=f"{x.source} vs {y.source}",
+                    **common,
+                )
+            )
     return findings
 
 
@@ -141,29 +201,44 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
     fb = b.frame.filter(pl.col("settlement_trading_day").is_in(common_days)).select(cols)
     joined = fa.join(fb, on=DETAIL_KEY, how="full", coalesce=True, suffix="_b")
     diff = joined.filter(
-        pl.col("values").is_null() | pl.col("values_b").is_null()
+        pl.col("values").is_null()
+        | pl.col("values_b").is_null()
         | (pl.col("values") != pl.col("values_b"))
     ).sort(DETAIL_KEY)
     findings: list[Finding] = []
     fa_name, fb_name = a.form.upper(), b.form.upper()
     for n, rec in enumerate(diff.iter_rows(named=True)):
         if n >= MAX_MISMATCH_FINDINGS:
-            findings.append(Finding.make(
-                "source.mismatch", f"{diff.height - n} more Detail rows differ between the "
-                f"{fa_name} and {fb_name} forms; only the first {n} are listed.", header=h,
-                source=f"{a.source} vs {b.source}"))
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{diff.height - n} more Detail rows differ between the "
+                    f"{fa_name} and {fb_name} forms; only the first {n} are listed.",
+                    header=h,
+                    source=f"{a.source} vs {b.source}",
+                )
+            )
             break
-        common = {"header": h, "variable": rec["variable"], "scope": rec["scope"],
-                  "timestamp": rec["timestamp"].isoformat()}
+        common = {
+            "header": h,
+            "variable": rec["variable"],
+            "scope": rec["scope"],
+            "timestamp": rec["timestamp"].isoformat(),
+        }
         sa = f"{rec['source_file']}:{rec['source_line']}" if rec["source_file"] else None
         sb = f"{rec['source_file_b']}:{rec['source_line_b']}" if rec["source_file_b"] else None
         day = rec["settlement_trading_day"]
         if rec["values"] is None or rec["values_b"] is None:
             have, lack = (fb_name, fa_name) if rec["values"] is None else (fa_name, fb_name)
-            findings.append(Finding.make(
-                "source.mismatch", f"{rec['variable']} / {rec['scope']} on Settlement Trading "
-                f"Day {day} is in the {have} Detail but not in the {lack} one.",
-                source=sa or sb, **common))
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{rec['variable']} / {rec['scope']} on Settlement Trading "
+                    f"Day {day} is in the {have} Detail but not in the {lack} one.",
+                    source=sa or sb,
+                    **common,
+                )
+            )
             continue
         va, vb = rec["values"], rec["values_b"]
         if len(va) != len(vb):
@@ -172,13 +247,22 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
         else:
             k = next(i for i, (x, y) in enumerate(zip(va, vb, strict=True)) if x != y)
             count = sum(1 for x, y in zip(va, vb, strict=True) if x != y)
-            msg = (f"differs at position {k + 1} ({_fmt(va[k])} in {fa_name}, {_fmt(vb[k])} in "
-                   f"{fb_name}; {count} value(s) differ)")
+            msg = (
+                f"differs at position {k + 1} ({_fmt(va[k])} in {fa_name}, {_fmt(vb[k])} in "
+                f"{fb_name}; {count} value(s) differ)"
+            )
             exp, act, dif = _fmt(va[k]), _fmt(vb[k]), _fmt(vb[k] - va[k])
-        findings.append(Finding.make(
-            "source.mismatch", f"{rec['variable']} / {rec['scope']} on Settlement Trading Day "
-            f"{day} {msg}.", expected=exp, actual=act, difference=dif,
-            source=f"{sa} vs {sb}", **common))
+        findings.append(
+            Finding.make(
+                "source.mismatch",
+                f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} {msg}.",
+                expected=exp,
+                actual=act,
+                difference=dif,
+                source=f"{sa} vs {sb}",
+                **common,
+            )
+        )
     return findings
 
 
@@ -187,7 +271,14 @@ def detail_coverage(header: RunHeader, detail: DetailStatement) -> list[Finding]
     missing = [d for d in period_days(header) if d not in set(detail.days)]
     if not missing:
         return []
-    return [Finding.make(
-        "data.period", f"The Detail ({detail.form.upper()}) has no file for Trading Day(s) "
-        + ", ".join(d.isoformat() for d in missing) + " of the Period.", header=header,
-        timestamp=missing[0].isoformat(), source=detail.source)]
+    return [
+        Finding.make(
+            "data.period",
+            f"The Detail ({detail.form.upper()}) has no file for Trading Day(s) "
+            + ", ".join(d.isoformat() for d in missing)
+            + " of the Period.",
+            header=header,
+            timestamp=missing[0].isoformat(),
+            source=detail.source,
+        )
+    ]

@@ -58,8 +58,10 @@ def load_result(path: str | Path) -> CheckResult:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(file, "no saved check here: run 'recon check ... --out DIR' "
-                               "first (it writes result.json)") from None
+        raise InputError(
+            file,
+            "no saved check here: run 'recon check ... --out DIR' first (it writes result.json)",
+        ) from None
     except OSError as e:
         raise InputError(file, f"cannot be read: {e.strerror or e}") from None
     try:
@@ -67,8 +69,10 @@ def load_result(path: str | Path) -> CheckResult:
     except ValidationError as e:
         first = e.errors()[0]
         where = "/".join(str(x) for x in first.get("loc", ()))
-        raise InputError(file, f"is not a saved recon check ({e.error_count()} problem(s); "
-                               f"first at {where or 'top level'}: {first.get('msg')})"
-                         ) from None
+        raise InputError(
+            file,
+            f"is not a saved recon check ({e.error_count()} problem(s); "
+            f"first at {where or 'top level'}: {first.get('msg')})",
+        ) from None
     log.info("read %s: %d findings, %d runs", file, len(result.findings), len(result.runs))
     return result

@@ -75,8 +75,14 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
 
     def key(r: DisagreementRow) -> tuple[str, str, int, int, Decimal, int]:
         diff = r.difference if isinstance(r.difference, Decimal) else None
-        return (r.participant, r.period, r.run_id or 0, diff is None,
-                -abs(diff) if diff is not None else Decimal(0), order[id(r)])
+        return (
+            r.participant,
+            r.period,
+            r.run_id or 0,
+            diff is None,
+            -abs(diff) if diff is not None else Decimal(0),
+            order[id(r)],
+        )
 
     return sorted(rows, key=key)
 
@@ -127,8 +133,9 @@ def when_text(variable: str | None, timestamp: str | None, period: str | None) -
         return f"Trading Week {period}" if period else ""
     granularity = _granularity(variable)
     try:
-        instant: datetime | date = (datetime.fromisoformat(timestamp) if "T" in timestamp
-                                    else date.fromisoformat(timestamp))
+        instant: datetime | date = (
+            datetime.fromisoformat(timestamp) if "T" in timestamp else date.fromisoformat(timestamp)
+        )
     except ValueError:
         return timestamp
     if isinstance(instant, datetime):
@@ -139,8 +146,7 @@ def when_text(variable: str | None, timestamp: str | None, period: str | None) -
             return f"{start:%Y-%m-%d %H:%M} AWST (Trading Day {day.isoformat()})"
         name = RULES[granularity].name if granularity else "Interval"
         end = start + length
-        return (f"{name} {start:%Y-%m-%d %H:%M}–{end:%H:%M} AWST "
-                f"(Trading Day {day.isoformat()})")
+        return f"{name} {start:%Y-%m-%d %H:%M}–{end:%H:%M} AWST (Trading Day {day.isoformat()})"
     if granularity is None or granularity in (Granularity.D, Granularity.I, Granularity.DI):
         return f"Trading Day {instant.isoformat()}"
     return f"{RULES[granularity].name} {instant.isoformat()}"

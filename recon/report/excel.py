@@ -48,8 +48,7 @@ from recon.report.view import (
 
 log = logging.getLogger(__name__)
 
-SHEETS = ("Overview", "Invoice", "Adjustments", "Attribution", "Disagreement", "Findings",
-          "Inputs")
+SHEETS = ("Overview", "Invoice", "Adjustments", "Attribution", "Disagreement", "Findings", "Inputs")
 """The workbook's sheets, in order."""
 
 MONEY_FORMAT = '"$"#,##0.00;[Red]-"$"#,##0.00'
@@ -67,8 +66,11 @@ DISCREPANCY_FILL = PatternFill("solid", fgColor="F8CBAD")
 """Fill of a row holding a discrepancy (or an error finding)."""
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
 """Fill of a warning row (material adjustment, warning finding)."""
-_VERDICT_FILLS = {"error": DISCREPANCY_FILL, "warning": WARNING_FILL,
-                  "clean": PatternFill("solid", fgColor="C6EFCE")}
+_VERDICT_FILLS = {
+    "error": DISCREPANCY_FILL,
+    "warning": WARNING_FILL,
+    "clean": PatternFill("solid", fgColor="C6EFCE"),
+}
 _MAX_WIDTH = 60
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _LEFT = Alignment(horizontal="left")
@@ -96,9 +98,14 @@ class _Sheet:
         self.widths[col] = max(self.widths.get(col, 0), len(shown))
         return cell
 
-    def table(self, top: int, cols: Sequence[Col], rows: Iterable[Sequence[Any]],
-              fills: Iterable[PatternFill | None] | None = None,
-              filtered: bool = True) -> int:
+    def table(
+        self,
+        top: int,
+        cols: Sequence[Col],
+        rows: Iterable[Sequence[Any]],
+        fills: Iterable[PatternFill | None] | None = None,
+        filtered: bool = True,
+    ) -> int:
         """Write a header row and rows from ``top``; return the next free row."""
         for j, col in enumerate(cols, start=1):
             cell = self.put(top, j, col.header)
@@ -197,8 +204,7 @@ def build_workbook(result: CheckResult) -> Workbook:
     """Build the workbook in memory (see the module docstring for its content)."""
     wb = Workbook()
     wb.remove(wb.active)
-    builders = (_overview, _invoice, _adjustments, _attribution, _disagreement, _findings,
-                _inputs)
+    builders = (_overview, _invoice, _adjustments, _attribution, _disagreement, _findings, _inputs)
     for name, build in zip(SHEETS, builders, strict=True):
         sheet = _Sheet(wb.create_sheet(name))
         build(sheet, result)
@@ -224,10 +230,14 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
         ("Participant", ", ".join(participants(result))),
         ("Trading Week", ", ".join(weeks(result))),
         ("Verdict", v.headline),
-        ("Findings", f"{v.counts['error']} errors, {v.counts['warning']} warnings, "
-                     f"{v.counts['info']} info"),
-        ("Materiality", f"${money_text(result.materiality)}" if result.materiality is not None
-         else "off"),
+        (
+            "Findings",
+            f"{v.counts['error']} errors, {v.counts['warning']} warnings, {v.counts['info']} info",
+        ),
+        (
+            "Materiality",
+            f"${money_text(result.materiality)}" if result.materiality is not None else "off",
+        ),
         ("Checked at", awst_text(result.generated_at, seconds=True)),
         ("recon version", result.recon_version),
     ]
@@ -240,36 +250,91 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
             cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     row = _section(sheet, len(facts) + 3, "Runs")
-    run_cols = [Col("Participant"), Col("Trading Week"), Col("RunId", "int"),
-                Col("Designation"), Col("PublishedAt (AWST)", "datetime"),
-                Col("Previous RunId", "int"), Col("Artefacts"), Col("Errors", "int"),
-                Col("Warnings", "int")]
+    run_cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("PublishedAt (AWST)", "datetime"),
+        Col("Previous RunId", "int"),
+        Col("Artefacts"),
+        Col("Errors", "int"),
+        Col("Warnings", "int"),
+    ]
     views = run_views(result)
-    row = sheet.table(row, run_cols, (
-        [rv.run.participant, rv.run.period, rv.run.run_id, rv.run.designation,
-         rv.run.published_at, rv.run.previous_run_id, ", ".join(rv.run.artefacts),
-         rv.counts["error"], rv.counts["warning"]] for rv in views),
+    row = sheet.table(
+        row,
+        run_cols,
+        (
+            [
+                rv.run.participant,
+                rv.run.period,
+                rv.run.run_id,
+                rv.run.designation,
+                rv.run.published_at,
+                rv.run.previous_run_id,
+                ", ".join(rv.run.artefacts),
+                rv.counts["error"],
+                rv.counts["warning"],
+            ]
+            for rv in views
+        ),
         fills=[DISCREPANCY_FILL if rv.counts["error"] else None for rv in views],
-        filtered=False)
+        filtered=False,
+    )
     row = _section(sheet, row + 1, "Checks")
     checks = check_rows(result)
-    row = sheet.table(row, [Col("Check"), Col("Description"), Col("Errors", "int"),
-                            Col("Warnings", "int"), Col("Info", "int"), Col("Result")],
-                      ([c.check, c.description, c.errors, c.warnings, c.info, c.result]
-                       for c in checks),
-                      fills=[DISCREPANCY_FILL if c.errors else WARNING_FILL if c.warnings
-                             else None for c in checks], filtered=False)
+    row = sheet.table(
+        row,
+        [
+            Col("Check"),
+            Col("Description"),
+            Col("Errors", "int"),
+            Col("Warnings", "int"),
+            Col("Info", "int"),
+            Col("Result"),
+        ],
+        ([c.check, c.description, c.errors, c.warnings, c.info, c.result] for c in checks),
+        fills=[
+            DISCREPANCY_FILL if c.errors else WARNING_FILL if c.warnings else None for c in checks
+        ],
+        filtered=False,
+    )
     row = _section(sheet, row + 1, "Payment Summary and sections: recomputed vs invoiced")
-    figure_cols = [Col("Participant"), Col("Trading Week"), Col("RunId", "int"),
-                   Col("Designation"), Col("Section"), Col("Figure"),
-                   Col("Recomputed", "money"), Col("Invoiced", "money"),
-                   Col("Difference", "money"), Col("Status")]
+    figure_cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Section"),
+        Col("Figure"),
+        Col("Recomputed", "money"),
+        Col("Invoiced", "money"),
+        Col("Difference", "money"),
+        Col("Status"),
+    ]
     figures = [(rv.run, f) for rv in views for f in rv.figures]
-    row = sheet.table(row, figure_cols, (
-        [run.participant, run.period, run.run_id, run.designation, f.section, f.figure,
-         f.computed, f.invoiced, f.difference, f.status] for run, f in figures),
+    row = sheet.table(
+        row,
+        figure_cols,
+        (
+            [
+                run.participant,
+                run.period,
+                run.run_id,
+                run.designation,
+                f.section,
+                f.figure,
+                f.computed,
+                f.invoiced,
+                f.difference,
+                f.status,
+            ]
+            for run, f in figures
+        ),
         fills=[DISCREPANCY_FILL if f.status == "differs" else None for _, f in figures],
-        filtered=False)
+        filtered=False,
+    )
     _chart(sheet, result, _section(sheet, row + 1, "ADJ deltas by variable"))
 
 
@@ -303,84 +368,250 @@ def _chart(sheet: _Sheet, result: CheckResult, row: int) -> None:
 
 
 def _invoice(sheet: _Sheet, result: CheckResult) -> None:
-    cols = [Col("Participant"), Col("Trading Week"), Col("RunId", "int"), Col("Designation"),
-            Col("Variable"), Col("Description"), Col("P or C"), Col("GST applicable", "bool"),
-            Col("Statement amount", "money"), Col("Invoiced amount", "money"),
-            Col("Difference", "money"), Col("Statement GST", "money"),
-            Col("Invoiced GST", "money"), Col("GST difference", "money"), Col("Status")]
+    cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Variable"),
+        Col("Description"),
+        Col("P or C"),
+        Col("GST applicable", "bool"),
+        Col("Statement amount", "money"),
+        Col("Invoiced amount", "money"),
+        Col("Difference", "money"),
+        Col("Statement GST", "money"),
+        Col("Invoiced GST", "money"),
+        Col("GST difference", "money"),
+        Col("Status"),
+    ]
     lines = result.lines
-    sheet.table(1, cols, (
-        [lc.participant, lc.period, lc.run_id, lc.designation, lc.variable, lc.description,
-         lc.payment_or_charge, lc.gst_applicable, lc.computed_amount, lc.invoiced_amount,
-         difference(lc.invoiced_amount, lc.computed_amount), lc.computed_gst, lc.invoiced_gst,
-         difference(lc.invoiced_gst, lc.computed_gst),
-         LINE_STATUS_TEXT.get(lc.status, lc.status)] for lc in lines),
-        fills=[DISCREPANCY_FILL if line_discrepant(lc.status) else None for lc in lines])
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                lc.participant,
+                lc.period,
+                lc.run_id,
+                lc.designation,
+                lc.variable,
+                lc.description,
+                lc.payment_or_charge,
+                lc.gst_applicable,
+                lc.computed_amount,
+                lc.invoiced_amount,
+                difference(lc.invoiced_amount, lc.computed_amount),
+                lc.computed_gst,
+                lc.invoiced_gst,
+                difference(lc.invoiced_gst, lc.computed_gst),
+                LINE_STATUS_TEXT.get(lc.status, lc.status),
+            ]
+            for lc in lines
+        ),
+        fills=[DISCREPANCY_FILL if line_discrepant(lc.status) else None for lc in lines],
+    )
 
 
 def _adjustments(sheet: _Sheet, result: CheckResult) -> None:
-    cols = [Col("Participant"), Col("Trading Week"), Col("RunId", "int"), Col("Designation"),
-            Col("Previous RunId", "int"), Col("Variable"), Col("P or C"),
-            Col("Previous run", "money"), Col("This run", "money"), Col("Delta", "money"),
-            Col("Invoiced delta", "money"), Col("Difference", "money"),
-            Col("Material", "bool")]
+    cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Previous RunId", "int"),
+        Col("Variable"),
+        Col("P or C"),
+        Col("Previous run", "money"),
+        Col("This run", "money"),
+        Col("Delta", "money"),
+        Col("Invoiced delta", "money"),
+        Col("Difference", "money"),
+        Col("Material", "bool"),
+    ]
     adj = result.adjustments
-    sheet.table(1, cols, (
-        [a.participant, a.period, a.run_id, a.designation, a.previous_run_id, a.variable,
-         a.payment_or_charge, a.previous, a.current, a.delta, a.invoiced_delta, a.difference,
-         a.material] for a in adj),
-        fills=[DISCREPANCY_FILL if a.difference else WARNING_FILL if a.material else None
-               for a in adj])
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                a.participant,
+                a.period,
+                a.run_id,
+                a.designation,
+                a.previous_run_id,
+                a.variable,
+                a.payment_or_charge,
+                a.previous,
+                a.current,
+                a.delta,
+                a.invoiced_delta,
+                a.difference,
+                a.material,
+            ]
+            for a in adj
+        ),
+        fills=[
+            DISCREPANCY_FILL if a.difference else WARNING_FILL if a.material else None for a in adj
+        ],
+    )
 
 
 def _attribution(sheet: _Sheet, result: CheckResult) -> None:
-    cols = [Col("Participant"), Col("Trading Week"), Col("RunId", "int"),
-            Col("Previous RunId", "int"), Col("Line variable"), Col("Kind"),
-            Col("Rank", "int"), Col("Trading Day", "date"), Col("Variable"), Col("Scope"),
-            Col("Interval start (AWST)", "datetime"), Col("Interval end (AWST)", "datetime"),
-            Col("Previous run", "exact"), Col("This run", "exact"), Col("Change", "exact")]
-    sheet.table(1, cols, (
-        [a.participant, a.period, a.run_id, a.previous_run_id, a.line_variable, a.kind,
-         a.rank, a.trading_day, a.variable, a.scope, a.interval_start, a.interval_end,
-         a.previous, a.current, a.change] for a in result.attribution))
+    cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Previous RunId", "int"),
+        Col("Line variable"),
+        Col("Kind"),
+        Col("Rank", "int"),
+        Col("Trading Day", "date"),
+        Col("Variable"),
+        Col("Scope"),
+        Col("Interval start (AWST)", "datetime"),
+        Col("Interval end (AWST)", "datetime"),
+        Col("Previous run", "exact"),
+        Col("This run", "exact"),
+        Col("Change", "exact"),
+    ]
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                a.participant,
+                a.period,
+                a.run_id,
+                a.previous_run_id,
+                a.line_variable,
+                a.kind,
+                a.rank,
+                a.trading_day,
+                a.variable,
+                a.scope,
+                a.interval_start,
+                a.interval_end,
+                a.previous,
+                a.current,
+                a.change,
+            ]
+            for a in result.attribution
+        ),
+    )
 
 
 DISAGREEMENT_COLUMNS = (
-    Col("Participant"), Col("Trading Week"), Col("RunId", "int"), Col("Designation"),
-    Col("Variable"), Col("Scope"), Col("Trading Day or interval"), Col("AEMO's figure", "figure"),
-    Col("recon's figure", "figure"), Col("Difference", "figure"), Col("Reason"), Col("Check"),
-    Col("Source"))
+    Col("Participant"),
+    Col("Trading Week"),
+    Col("RunId", "int"),
+    Col("Designation"),
+    Col("Variable"),
+    Col("Scope"),
+    Col("Trading Day or interval"),
+    Col("AEMO's figure", "figure"),
+    Col("recon's figure", "figure"),
+    Col("Difference", "figure"),
+    Col("Reason"),
+    Col("Check"),
+    Col("Source"),
+)
 
 
 def _disagreement(sheet: _Sheet, result: CheckResult) -> None:
-    sheet.table(1, DISAGREEMENT_COLUMNS, (
-        [d.participant, d.period, d.run_id, d.designation, d.variable, d.scope, d.when,
-         d.aemo, d.recon, d.difference, d.reason, d.check, d.source]
-        for d in disagreement_rows(result)))
+    sheet.table(
+        1,
+        DISAGREEMENT_COLUMNS,
+        (
+            [
+                d.participant,
+                d.period,
+                d.run_id,
+                d.designation,
+                d.variable,
+                d.scope,
+                d.when,
+                d.aemo,
+                d.recon,
+                d.difference,
+                d.reason,
+                d.check,
+                d.source,
+            ]
+            for d in disagreement_rows(result)
+        ),
+    )
 
 
 def _findings(sheet: _Sheet, result: CheckResult) -> None:
-    cols = [Col("Severity"), Col("Check"), Col("Participant"), Col("Trading Week"),
-            Col("RunId", "int"), Col("Designation"), Col("Variable"), Col("Scope"),
-            Col("Timestamp"), Col("Expected (recon)", "figure"), Col("Actual (AEMO)", "figure"),
-            Col("Difference", "figure"), Col("Message"), Col("Source")]
+    cols = [
+        Col("Severity"),
+        Col("Check"),
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Variable"),
+        Col("Scope"),
+        Col("Timestamp"),
+        Col("Expected (recon)", "figure"),
+        Col("Actual (AEMO)", "figure"),
+        Col("Difference", "figure"),
+        Col("Message"),
+        Col("Source"),
+    ]
     fs = result.findings
-    sheet.table(1, cols, (
-        [f.severity.value, f.check, f.participant, f.period, f.run_id, f.designation,
-         f.variable, f.scope, f.timestamp, f.expected, f.actual, f.difference, f.message,
-         f.source] for f in fs),
-        fills=[DISCREPANCY_FILL if f.severity is Severity.ERROR else
-               WARNING_FILL if f.severity is Severity.WARNING else None for f in fs])
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                f.severity.value,
+                f.check,
+                f.participant,
+                f.period,
+                f.run_id,
+                f.designation,
+                f.variable,
+                f.scope,
+                f.timestamp,
+                f.expected,
+                f.actual,
+                f.difference,
+                f.message,
+                f.source,
+            ]
+            for f in fs
+        ),
+        fills=[
+            DISCREPANCY_FILL
+            if f.severity is Severity.ERROR
+            else WARNING_FILL
+            if f.severity is Severity.WARNING
+            else None
+            for f in fs
+        ],
+    )
 
 
 def _inputs(sheet: _Sheet, result: CheckResult) -> None:
-    cols = [Col("Path"), Col("Kind"), Col("Participant"), Col("Trading Week"),
-            Col("RunId", "int"), Col("Designation"), Col("SHA-256"), Col("Used")]
+    cols = [
+        Col("Path"),
+        Col("Kind"),
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("SHA-256"),
+        Col("Used"),
+    ]
     rows: list[list[Any]] = [
         [i.path, i.kind, i.participant, i.period, i.run_id, i.designation, i.sha256, "yes"]
-        for i in result.inputs]
+        for i in result.inputs
+    ]
     for s in result.skipped:
         reason = s.get("reason") or "; ".join(f"{k}: {v}" for k, v in s.items() if k != "path")
-        rows.append([s.get("path", ""), None, None, None, None, None, s.get("sha256"),
-                     f"skipped: {reason}"])
+        rows.append(
+            [s.get("path", ""), None, None, None, None, None, s.get("sha256"), f"skipped: {reason}"]
+        )
     sheet.table(1, cols, rows)

@@ -70,9 +70,13 @@ def _px(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.1")))
 
 
-def delta_chart(adjustments: list[AdjustmentLine], title: str = "ADJ deltas by variable",
-                label_width: int = 170, plot_width: int = 420,
-                value_width: int = 110) -> BarChart | None:
+def delta_chart(
+    adjustments: list[AdjustmentLine],
+    title: str = "ADJ deltas by variable",
+    label_width: int = 170,
+    plot_width: int = 420,
+    value_width: int = 110,
+) -> BarChart | None:
     """Lay out the bars for an ADJ run's non-zero deltas, largest first.
 
     Args:
@@ -85,8 +89,10 @@ def delta_chart(adjustments: list[AdjustmentLine], title: str = "ADJ deltas by v
     Returns:
         The chart, or None when no delta is non-zero.
     """
-    items = sorted(((a.variable, a.delta) for a in adjustments if a.delta != 0),
-                   key=lambda t: (-abs(t[1]), t[0]))
+    items = sorted(
+        ((a.variable, a.delta) for a in adjustments if a.delta != 0),
+        key=lambda t: (-abs(t[1]), t[0]),
+    )
     if not items:
         return None
     lo = min(Decimal(0), *(v for _, v in items))
@@ -102,13 +108,29 @@ def delta_chart(adjustments: list[AdjustmentLine], title: str = "ADJ deltas by v
     bars = []
     for i, (label, value) in enumerate(items):
         end = x_of(value)
-        bars.append(Bar(label=label, value=value, text=money_text(value),
-                        y=str(top + i * row + (row - bar) // 2), x=_px(min(zero, end)),
-                        width=_px(max(abs(end - zero), Decimal(1))), negative=value < 0))
-    return BarChart(title=title, width=label_width + plot_width + value_width,
-                    height=top + len(items) * row + 10, label_width=label_width,
-                    plot_width=plot_width, zero_x=_px(zero), bar_height=bar, row_height=row,
-                    top=top, bars=bars)
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                text=money_text(value),
+                y=str(top + i * row + (row - bar) // 2),
+                x=_px(min(zero, end)),
+                width=_px(max(abs(end - zero), Decimal(1))),
+                negative=value < 0,
+            )
+        )
+    return BarChart(
+        title=title,
+        width=label_width + plot_width + value_width,
+        height=top + len(items) * row + 10,
+        label_width=label_width,
+        plot_width=plot_width,
+        zero_x=_px(zero),
+        bar_height=bar,
+        row_height=row,
+        top=top,
+        bars=bars,
+    )
 
 
 def render_html(result: CheckResult) -> str:
@@ -118,8 +140,10 @@ def render_html(result: CheckResult) -> str:
         OutputError: If the templates folder or the template is missing.
     """
     views = run_views(result)
-    charts = {id(rv): delta_chart(rv.adjustments, f"{rv.run.designation} deltas by variable")
-              for rv in views}
+    charts = {
+        id(rv): delta_chart(rv.adjustments, f"{rv.run.designation} deltas by variable")
+        for rv in views
+    }
 
     def chart_of(rv: RunView) -> BarChart | None:
         return charts[id(rv)]

@@ -83,12 +83,12 @@ class _ParquetThread:
         import threading
 
         self._read_as = read_as
-        self._writer = pq.ParquetWriter(tmp, schema, store_schema=read_as is None,
-                                        **_writer_options(schema))
+        self._writer = pq.ParquetWriter(
+            tmp, schema, store_schema=read_as is None, **_writer_options(schema)
+        )
         self._box: queue.Queue[pa.Table | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="parquet-writer",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._drain, name="parquet-writer", daemon=True)
         self._thread.start()
 
     def _drain(self) -> None:
@@ -111,8 +111,9 @@ class _ParquetThread:
         if self._read_as is not None:
             import base64
 
-            self._writer.add_key_value_metadata({"ARROW:schema": base64.b64encode(
-                self._read_as.serialize().to_pybytes()).decode()})
+            self._writer.add_key_value_metadata(
+                {"ARROW:schema": base64.b64encode(self._read_as.serialize().to_pybytes()).decode()}
+            )
         self._writer.close()
         if self._error is not None:
             raise self._error
@@ -134,15 +135,25 @@ def _writer_options(schema: pa.Schema) -> dict[str, object]:
       repeat: zstd took ~1.8x lz4's time on them for a file ~25% smaller).
     """
     dictionary = [f.name for f in schema if pa.types.is_dictionary(f.type)]
-    compression = {f.name: "none" if pa.types.is_dictionary(f.type)
-                   else "lz4" if pa.types.is_decimal(f.type) else "zstd" for f in schema}
+    compression = {
+        f.name: "none"
+        if pa.types.is_dictionary(f.type)
+        else "lz4"
+        if pa.types.is_decimal(f.type)
+        else "zstd"
+        for f in schema
+    }
     statistics = [f.name for f in schema if not pa.types.is_dictionary(f.type)]
-    return {"compression": compression, "use_dictionary": dictionary or False,
-            "write_statistics": statistics or False}
+    return {
+        "compression": compression,
+        "use_dictionary": dictionary or False,
+        "write_statistics": statistics or False,
+    }
 
 
-def write_parquet_tables(tables: Iterable[pa.Table], path: str | Path, *,
-                         read_as: pa.Schema | None = None) -> int:
+def write_parquet_tables(
+    tables: Iterable[pa.Table], path: str | Path, *, read_as: pa.Schema | None = None
+) -> int:
     """Write Arrow tables to one Parquet file, atomically, on a writer thread.
 
     Dictionary string columns are written as they are (Parquet stores strings
@@ -183,8 +194,10 @@ def _write_xlsx(parts: Iterable[pl.DataFrame], tmp: Path) -> int:
     header_done = False
     for part in parts:
         if rows + part.height > XLSX_MAX_ROWS:
-            raise UsageError(f"the long table has more than {XLSX_MAX_ROWS} rows, more than "
-                             "Excel holds: write .parquet or .csv instead")
+            raise UsageError(
+                f"the long table has more than {XLSX_MAX_ROWS} rows, more than "
+                "Excel holds: write .parquet or .csv instead"
+            )
         if not header_done:
             ws.append(part.columns)
             header_done = True

@@ -42,13 +42,15 @@ def _environment(directory: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({
-        "money": formatting.money_text,
-        "exact": formatting.exact_text,
-        "figure": formatting.figure_text,
-        "awst": formatting.awst_text,
-        "interval": formatting.interval_text,
-    })
+    env.filters.update(
+        {
+            "money": formatting.money_text,
+            "exact": formatting.exact_text,
+            "figure": formatting.figure_text,
+            "awst": formatting.awst_text,
+            "interval": formatting.interval_text,
+        }
+    )
     env.tests["negative"] = formatting.is_negative
     return env
 

@@ -90,26 +90,39 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
     c = result.counts
     if c["error"]:
         level = "error"
-        headline = (f"{_plural(c['error'], 'error')} found: the statements and invoices do "
-                    "not tie out. Do not accept them as they are.")
+        headline = (
+            f"{_plural(c['error'], 'error')} found: the statements and invoices do "
+            "not tie out. Do not accept them as they are."
+        )
     elif c["warning"]:
         level = "warning"
-        headline = (f"No errors, {_plural(c['warning'], 'warning')}: the figures tie out; "
-                    "read the warnings before accepting.")
+        headline = (
+            f"No errors, {_plural(c['warning'], 'warning')}: the figures tie out; "
+            "read the warnings before accepting."
+        )
     else:
         level = "clean"
         headline = "No errors and no warnings: every figure checked ties out."
     serious = [f for f in result.findings if f.severity is not Severity.INFO]
     serious.sort(key=_worst_key)
-    return Verdict(level=level, counts=c, headline=headline, worst=serious[:limit],
-                   more=max(0, len(serious) - limit))
+    return Verdict(
+        level=level,
+        counts=c,
+        headline=headline,
+        worst=serious[:limit],
+        more=max(0, len(serious) - limit),
+    )
 
 
 def _worst_key(f: Finding) -> tuple[int, int, Decimal, tuple[str, ...]]:
     diff = as_figure(f.difference)
     size = abs(diff) if isinstance(diff, Decimal) else None
-    return (f.severity.rank, size is None, -(size or Decimal(0)),
-            tuple(str(x) for x in f.sort_key()))
+    return (
+        f.severity.rank,
+        size is None,
+        -(size or Decimal(0)),
+        tuple(str(x) for x in f.sort_key()),
+    )
 
 
 @dataclass(frozen=True)
@@ -141,8 +154,12 @@ def check_rows(result: CheckResult) -> list[CheckRow]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for f in result.findings:
         counts[f.check][f.severity.value] += 1
-    rows = [CheckRow(check, desc, counts[check]["error"], counts[check]["warning"],
-                     counts[check]["info"]) for check, (_, desc) in CHECKS.items()]
+    rows = [
+        CheckRow(
+            check, desc, counts[check]["error"], counts[check]["warning"], counts[check]["info"]
+        )
+        for check, (_, desc) in CHECKS.items()
+    ]
     return sorted(rows, key=lambda r: (not r.errors, not r.warnings, not r.info))
 
 
@@ -196,18 +213,36 @@ def figure_rows(run: RunInfo) -> list[FigureRow]:
         holder = getattr(invoice, part, None) if invoice is not None else None
         return getattr(holder, name) if holder is not None else None
 
-    rows = [FigureRow("Payment Summary", label, pick(comp, "payment_summary", name),
-                      pick(inv, "payment_summary", name)) for name, label in _SUMMARY_FIGURES]
-    for part, section in (("rcti", "Recipient Created Tax Invoice"),
-                          ("tax_invoice", "Tax Invoice")):
-        rows += [FigureRow(section, label, pick(comp, part, name), pick(inv, part, name))
-                 for name, label in _SECTION_FIGURES]
+    rows = [
+        FigureRow(
+            "Payment Summary",
+            label,
+            pick(comp, "payment_summary", name),
+            pick(inv, "payment_summary", name),
+        )
+        for name, label in _SUMMARY_FIGURES
+    ]
+    for part, section in (
+        ("rcti", "Recipient Created Tax Invoice"),
+        ("tax_invoice", "Tax Invoice"),
+    ):
+        rows += [
+            FigureRow(section, label, pick(comp, part, name), pick(inv, part, name))
+            for name, label in _SECTION_FIGURES
+        ]
     if any(i is not None and i.adjustment_information is not None for i in (comp, inv)):
-        rows += [FigureRow("Adjustment Information", label,
-                           pick(comp, "adjustment_information", name),
-                           pick(inv, "adjustment_information", name))
-                 for name, label in (("rcti_difference", "RCTI Difference"),
-                                     ("tax_invoice_difference", "Tax Invoice Difference"))]
+        rows += [
+            FigureRow(
+                "Adjustment Information",
+                label,
+                pick(comp, "adjustment_information", name),
+                pick(inv, "adjustment_information", name),
+            )
+            for name, label in (
+                ("rcti_difference", "RCTI Difference"),
+                ("tax_invoice_difference", "Tax Invoice Difference"),
+            )
+        ]
     return rows
 
 
@@ -229,7 +264,8 @@ def run_views(result: CheckResult) -> list[RunView]:
     lines: dict[RunKey, list[LineComparison]] = defaultdict(list)
     adjustments: dict[RunKey, list[AdjustmentLine]] = defaultdict(list)
     attribution: dict[RunKey, dict[str, list[AttributionRow]]] = defaultdict(
-        lambda: defaultdict(list))
+        lambda: defaultdict(list)
+    )
     findings: dict[RunKey, list[Finding]] = defaultdict(list)
     for lc in result.lines:
         lines[run_key(lc)].append(lc)
@@ -244,9 +280,17 @@ def run_views(result: CheckResult) -> list[RunView]:
         key = run_key(run)
         fs = findings.get(key, [])
         counts = {s.value: sum(1 for f in fs if f.severity is s) for s in Severity}
-        views.append(RunView(run, figure_rows(run), lines.get(key, []),
-                             adjustments.get(key, []), dict(attribution.get(key, {})), fs,
-                             counts))
+        views.append(
+            RunView(
+                run,
+                figure_rows(run),
+                lines.get(key, []),
+                adjustments.get(key, []),
+                dict(attribution.get(key, {})),
+                fs,
+                counts,
+            )
+        )
     return views
 
 
@@ -277,11 +321,18 @@ def adjustment_series(result: CheckResult) -> tuple[list[str], list[tuple[str, l
 
 def participants(result: CheckResult) -> list[str]:
     """The participants of the check, in run order."""
-    return list(dict.fromkeys([r.participant for r in result.runs]
-                              + [i.participant for i in result.inputs if i.participant]))
+    return list(
+        dict.fromkeys(
+            [r.participant for r in result.runs]
+            + [i.participant for i in result.inputs if i.participant]
+        )
+    )
 
 
 def weeks(result: CheckResult) -> list[str]:
     """The Trading Weeks of the check, in run order."""
-    return list(dict.fromkeys([r.period for r in result.runs]
-                              + [i.period for i in result.inputs if i.period]))
+    return list(
+        dict.fromkeys(
+            [r.period for r in result.runs] + [i.period for i in result.inputs if i.period]
+        )
+    )

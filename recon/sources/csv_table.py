@@ -31,23 +31,30 @@ def header_names(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> l
     Raises:
         InputError: If the file is empty, its first line is over the line cap or not text.
     """
-    body = data[len(BOM):] if data.startswith(BOM) else data
+    body = data[len(BOM) :] if data.startswith(BOM) else data
     end = body.find(b"\n")
     first = body if end < 0 else body[:end]
     if not first.strip():
         raise InputError(source, "is empty: expected a CSV header row")
     if len(first) > limits.max_line_bytes:
-        raise InputError(source, f"line 1 is longer than {limits.max_line_bytes} bytes "
-                         "(raise it with --max-line-mb)", line=1)
+        raise InputError(
+            source,
+            f"line 1 is longer than {limits.max_line_bytes} bytes (raise it with --max-line-mb)",
+            line=1,
+        )
     try:
         text = first.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
-        raise InputError(source, "line 1 is not UTF-8 text: expected a CSV header row",
-                         line=1) from None
+        raise InputError(
+            source, "line 1 is not UTF-8 text: expected a CSV header row", line=1
+        ) from None
     if "\r" in text:
-        raise InputError(source, "line 1 holds a carriage return not followed by a line "
-                         "feed (old Mac line ends?): expected lines ending in LF or CRLF",
-                         line=1)
+        raise InputError(
+            source,
+            "line 1 holds a carriage return not followed by a line "
+            "feed (old Mac line ends?): expected lines ending in LF or CRLF",
+            line=1,
+        )
     try:
         return [c.strip() for c in next(csv.reader([text]), [])]
     except csv.Error as e:
@@ -65,16 +72,24 @@ def _check_line_lengths(data: bytes, source: str, limits: Limits) -> None:
         end = data.find(b"\n", start, start + cap + 2)
         if end < 0:
             if n - start > cap:
-                raise InputError(source, f"line {line} is longer than {cap} bytes (raise it "
-                                 "with --max-line-mb)", line=line)
+                raise InputError(
+                    source,
+                    f"line {line} is longer than {cap} bytes (raise it with --max-line-mb)",
+                    line=line,
+                )
             return
         start = end + 1
         line += 1
 
 
-def read_csv_table(data: bytes, source: str, columns: tuple[str, ...], *,
-                   array_column: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                   ) -> tuple[pl.DataFrame, list[Finding]]:
+def read_csv_table(
+    data: bytes,
+    source: str,
+    columns: tuple[str, ...],
+    *,
+    array_column: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[pl.DataFrame, list[Finding]]:
     """Read CSV bytes into raw string columns plus ``__file`` and ``__line``.
 
     Args:
@@ -94,15 +109,17 @@ def read_csv_table(data: bytes, source: str, columns: tuple[str, ...], *,
     names = header_names(data, source, limits)
     check_columns(names, columns, source)
     _check_line_lengths(data, source, limits)
-    body = data[len(BOM):] if data.startswith(BOM) else data
+    body = data[len(BOM) :] if data.startswith(BOM) else data
     try:
         body.decode("utf-8")
-        frame = pl.read_csv(io.BytesIO(body), infer_schema=False, has_header=True,
-                            new_columns=names)
+        frame = pl.read_csv(
+            io.BytesIO(body), infer_schema=False, has_header=True, new_columns=names
+        )
         if frame.width == len(names):
-            frame = frame.with_columns(pl.lit(source).alias("__file"),
-                                       (pl.int_range(pl.len(), dtype=pl.Int64) + 2)
-                                       .alias("__line"))
+            frame = frame.with_columns(
+                pl.lit(source).alias("__file"),
+                (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("__line"),
+            )
             # A blank line reads as a row of nulls; skip it as the slow path does.
             frame = frame.filter(~pl.all_horizontal(pl.col(names).is_null()))
             # polars pads a short line with nulls, so a null in the last column is a short
@@ -117,8 +134,9 @@ def read_csv_table(data: bytes, source: str, columns: tuple[str, ...], *,
     return _read_slow(body, source, names, columns, array_column)
 
 
-def _read_slow(body: bytes, source: str, names: list[str], columns: tuple[str, ...],
-               array_column: str | None) -> tuple[pl.DataFrame, list[Finding]]:
+def _read_slow(
+    body: bytes, source: str, names: list[str], columns: tuple[str, ...], array_column: str | None
+) -> tuple[pl.DataFrame, list[Finding]]:
     findings: list[Finding] = []
     width = len(names)
     arr_idx = names.index(array_column) if array_column else -1
@@ -131,22 +149,37 @@ def _read_slow(body: bytes, source: str, names: list[str], columns: tuple[str, .
         try:
             text = raw_line.decode("utf-8")
         except UnicodeDecodeError as e:
-            findings.append(Finding.make(
-                "data.value", f"line {lineno} holds bytes that are not UTF-8 (at byte "
-                f"{e.start}); the row was not used.", source=f"{source}:{lineno}"))
+            findings.append(
+                Finding.make(
+                    "data.value",
+                    f"line {lineno} holds bytes that are not UTF-8 (at byte "
+                    f"{e.start}); the row was not used.",
+                    source=f"{source}:{lineno}",
+                )
+            )
             continue
         try:
             fields = next(csv.reader([text]))
         except csv.Error as e:
-            findings.append(Finding.make("data.value", f"line {lineno} is not a CSV row ({e}); "
-                                         "the row was not used.", source=f"{source}:{lineno}"))
+            findings.append(
+                Finding.make(
+                    "data.value",
+                    f"line {lineno} is not a CSV row ({e}); the row was not used.",
+                    source=f"{source}:{lineno}",
+                )
+            )
             continue
         if len(fields) > width and arr_idx == width - 1:
             fields = _repair(fields, width, names)
         if fields is None or len(fields) != width:
-            findings.append(Finding.make(
-                "data.value", f"line {lineno} has {len(fields or [])} fields where the header "
-                f"has {width}; the row was not used.", source=f"{source}:{lineno}"))
+            findings.append(
+                Finding.make(
+                    "data.value",
+                    f"line {lineno} has {len(fields or [])} fields where the header "
+                    f"has {width}; the row was not used.",
+                    source=f"{source}:{lineno}",
+                )
+            )
             continue
         for name, value in zip(names, fields, strict=True):
             records[name].append(value if value != "" else None)  # as polars reads it
@@ -159,8 +192,9 @@ def _read_slow(body: bytes, source: str, names: list[str], columns: tuple[str, .
 
 def _repair(fields: list[str], width: int, names: list[str]) -> list[str] | None:
     """Rejoin an unquoted trailing array (and an unquoted scope holding commas)."""
-    start = next((i for i in range(width - 1, len(fields)) if fields[i].lstrip().startswith("[")),
-                 None)
+    start = next(
+        (i for i in range(width - 1, len(fields)) if fields[i].lstrip().startswith("[")), None
+    )
     if start is None:
         return None
     head = fields[:start]
@@ -170,6 +204,6 @@ def _repair(fields: list[str], width: int, names: list[str]) -> list[str] | None
     if "Scope" in names and len(head) > width - 1:
         s = names.index("Scope")
         extra = len(head) - (width - 1)
-        head = [*head[:s], ",".join(head[s:s + extra + 1]), *head[s + extra + 1:]]
+        head = [*head[:s], ",".join(head[s : s + extra + 1]), *head[s + extra + 1 :]]
         return [*head, value]
     return None

@@ -42,9 +42,16 @@ WORKERS = 2
 """ZIP members inflated, parsed and validated at once, on threads."""
 
 
-def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
-                     header: RunHeader | None = None, limits: Limits = DEFAULT_LIMITS,
-                     cast: bool = True, scopes: ScopeCache | None = None) -> DetailStatement:
+def parse_detail_csv(
+    data: bytes,
+    source: str,
+    *,
+    form: ArtefactForm = "csv",
+    header: RunHeader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    cast: bool = True,
+    scopes: ScopeCache | None = None,
+) -> DetailStatement:
     """Parse one Detail CSV (one Trading Day) from bytes.
 
     Args:
@@ -61,20 +68,34 @@ def parse_detail_csv(data: bytes, source: str, *, form: ArtefactForm = "csv",
         ColumnsError: If the columns are not the Guide's (``data.columns``).
         InputError: If the bytes cannot be read at all.
     """
-    raw, findings = read_csv_table(data, source, DETAIL_COLUMNS, array_column="Value",
-                                   limits=limits)
+    raw, findings = read_csv_table(
+        data, source, DETAIL_COLUMNS, array_column="Value", limits=limits
+    )
     stmt = validate_detail(raw, source, form, header=header, cast=cast, scopes=scopes)
     if findings:
         h = stmt.header
-        run = {"participant": h.participant, "period": h.period, "run_id": h.run_id,
-               "designation": h.designation.value}
+        run = {
+            "participant": h.participant,
+            "period": h.period,
+            "run_id": h.run_id,
+            "designation": h.designation.value,
+        }
         stmt.findings[:0] = [f.model_copy(update=run) for f in findings]
     return stmt
 
 
 ZIP_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-    NotImplementedError, ValueError, zlib.error, lzma.LZMAError, struct.error)
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+)
 """What :mod:`zipfile` raises on a damaged, encrypted or hostile archive: ``zlib.error``
 and ``lzma.LZMAError`` from a corrupt stream, ``OSError`` from bzip2, ``RuntimeError`` for
 an encrypted member, ``NotImplementedError`` for an unknown method, ``ValueError`` (a
@@ -113,8 +134,11 @@ def check_member_count(path: str | Path, limits: Limits) -> None:
     """Raise InputError if a ZIP declares more entries than ``limits.max_members``."""
     n = zip_entry_count(path)
     if n is not None and n > limits.max_members:
-        raise InputError(path, f"holds {n} members, over the cap of {limits.max_members} "
-                         "(raise it with --max-members)")
+        raise InputError(
+            path,
+            f"holds {n} members, over the cap of {limits.max_members} "
+            "(raise it with --max-members)",
+        )
 
 
 def check_member_size(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
@@ -129,13 +153,19 @@ def check_member_size(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
     """
     cap = limits.max_member_bytes
     if info.file_size > cap:
-        raise InputError(name, f"decompresses to {info.file_size} bytes, over the cap of "
-                         f"{cap} (raise it with --max-member-mb)")
+        raise InputError(
+            name,
+            f"decompresses to {info.file_size} bytes, over the cap of "
+            f"{cap} (raise it with --max-member-mb)",
+        )
     if info.file_size > max(info.compress_size, 1) * limits.max_ratio:
         ratio = info.file_size // max(info.compress_size, 1)
-        raise InputError(name, f"decompresses {ratio} times its compressed size, over the "
-                         f"cap of {limits.max_ratio}, like a ZIP bomb (raise it with "
-                         "--max-ratio)")
+        raise InputError(
+            name,
+            f"decompresses {ratio} times its compressed size, over the "
+            f"cap of {limits.max_ratio}, like a ZIP bomb (raise it with "
+            "--max-ratio)",
+        )
 
 
 def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
@@ -148,18 +178,23 @@ def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     if not members:
         raise InputError(path, "is a ZIP file with no members: expected one CSV per Trading Day")
     if len(members) > limits.max_members:
-        raise InputError(path, f"holds {len(members)} members, over the cap of "
-                         f"{limits.max_members} (raise it with --max-members)")
+        raise InputError(
+            path,
+            f"holds {len(members)} members, over the cap of "
+            f"{limits.max_members} (raise it with --max-members)",
+        )
     by_offset = sorted(members, key=lambda m: m.header_offset)
     for a, b in itertools.pairwise(by_offset):
         if a.header_offset + a.compress_size >= b.header_offset:
-            raise InputError(path, f"members {a.filename!r} and {b.filename!r} overlap in the "
-                             "archive, as in a ZIP bomb; a Detail ZIP's members are separate")
+            raise InputError(
+                path,
+                f"members {a.filename!r} and {b.filename!r} overlap in the "
+                "archive, as in a ZIP bomb; a Detail ZIP's members are separate",
+            )
     return members
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
-                 limits: Limits) -> bytes:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: Limits) -> bytes:
     name = f"{path}!{info.filename}"
     check_member_size(info, name, limits)
     # Not encrypted (bit 0), no patch data (bit 5), no strong encryption (bit 6): the
@@ -175,12 +210,17 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
             while block := f.read(1 << 20):
                 total += len(block)
                 if total > cap:
-                    raise InputError(name, f"decompresses to more than {cap} bytes (raise it "
-                                     "with --max-member-mb)")
+                    raise InputError(
+                        name,
+                        f"decompresses to more than {cap} bytes (raise it with --max-member-mb)",
+                    )
                 if total > ratio_cap:
-                    raise InputError(name, "decompresses more than "
-                                     f"{limits.max_ratio} times its compressed size, like a "
-                                     "ZIP bomb (raise it with --max-ratio)")
+                    raise InputError(
+                        name,
+                        "decompresses more than "
+                        f"{limits.max_ratio} times its compressed size, like a "
+                        "ZIP bomb (raise it with --max-ratio)",
+                    )
                 chunks.append(block)
     except InputError:
         raise
@@ -193,8 +233,7 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")
 """A ZIP local file header (APPNOTE 4.3.7): signature ... name length, extra length."""
 
 
-def _inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
-                    limits: Limits) -> bytes:
+def _inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> bytes:
     """Inflate a deflated member in one call, with ISA-L when it is installed.
 
     What :meth:`zipfile.ZipFile.open` would do, ~1.7x faster (``isal``'s inflate and
@@ -217,17 +256,23 @@ def _inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     except (inflate.error, *ZIP_ERRORS) as e:
         raise InputError(name, f"cannot be decompressed ({e})") from None
     if len(out) > cap:
-        raise InputError(name, f"decompresses to more than {cap} bytes (raise it with "
-                         "--max-member-mb)")
+        raise InputError(
+            name, f"decompresses to more than {cap} bytes (raise it with --max-member-mb)"
+        )
     if len(out) > ratio_cap:
-        raise InputError(name, f"decompresses more than {limits.max_ratio} times its "
-                         "compressed size, like a ZIP bomb (raise it with --max-ratio)")
+        raise InputError(
+            name,
+            f"decompresses more than {limits.max_ratio} times its "
+            "compressed size, like a ZIP bomb (raise it with --max-ratio)",
+        )
     if len(out) < info.file_size and not d.eof:
-        raise InputError(name, "cannot be decompressed (Compressed file ended before the "
-                         "end-of-stream marker was reached)")
+        raise InputError(
+            name,
+            "cannot be decompressed (Compressed file ended before the "
+            "end-of-stream marker was reached)",
+        )
     if len(out) != info.file_size or inflate.crc32(out) != info.CRC:
-        raise InputError(name, f"cannot be decompressed (Bad CRC-32 for file "
-                         f"{info.filename!r})")
+        raise InputError(name, f"cannot be decompressed (Bad CRC-32 for file {info.filename!r})")
     return out
 
 
@@ -245,8 +290,9 @@ def _compressed_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise zipfile.BadZipFile("Bad magic number for file header")
     fname = fp.read(name_len)
     if fname.decode("utf-8" if info.flag_bits & 0x800 else "cp437") != info.orig_filename:
-        raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and "
-                                 f"header {fname!r} differ.")
+        raise zipfile.BadZipFile(
+            f"File name in directory {info.orig_filename!r} and header {fname!r} differ."
+        )
     fp.seek(extra_len, 1)
     raw = fp.read(info.compress_size)
     if len(raw) != info.compress_size:
@@ -254,9 +300,14 @@ def _compressed_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return raw
 
 
-def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-                      progress: Progress | None = None, cast: bool = True,
-                      workers: int = WORKERS) -> Iterator[DetailStatement]:
+def iter_detail_parts(
+    path: str | Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cast: bool = True,
+    workers: int = WORKERS,
+) -> Iterator[DetailStatement]:
     """Yield one Detail statement per Trading Day file (ZIP member, or the one CSV).
 
     Args:
@@ -271,17 +322,24 @@ def iter_detail_parts(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
     Raises:
         InputError: If the file cannot be read at all.
     """
-    return map_detail_parts(path, _same, limits=limits, progress=progress, cast=cast,
-                            workers=workers)
+    return map_detail_parts(
+        path, _same, limits=limits, progress=progress, cast=cast, workers=workers
+    )
 
 
 def _same(stmt: DetailStatement) -> DetailStatement:
     return stmt
 
 
-def map_detail_parts(path: str | Path, then: Callable[[DetailStatement], T], *,
-                     limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-                     cast: bool = True, workers: int = WORKERS) -> Iterator[T]:
+def map_detail_parts(
+    path: str | Path,
+    then: Callable[[DetailStatement], T],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cast: bool = True,
+    workers: int = WORKERS,
+) -> Iterator[T]:
     """:func:`iter_detail_parts` with ``then`` applied to each statement on the worker
     thread that read it, so that per-day work after reading (e.g. casting the values of
     the long table) runs on both cores too; yields ``then``'s results in member order.
@@ -323,14 +381,23 @@ def map_detail_parts(path: str | Path, then: Callable[[DetailStatement], T], *,
             handles.append(local.zf)
         return _read_member(local.zf, info, p, limits)
 
-    def parse(info: zipfile.ZipInfo, header: RunHeader | None,
-              data: Future[bytes] | None = None) -> DetailStatement:
+    def parse(
+        info: zipfile.ZipInfo, header: RunHeader | None, data: Future[bytes] | None = None
+    ) -> DetailStatement:
         raw = data.result() if data is not None else read(info)
-        return parse_detail_csv(raw, f"{p}!{info.filename}", form="zip", header=header,
-                                limits=limits, cast=cast, scopes=scopes)
+        return parse_detail_csv(
+            raw,
+            f"{p}!{info.filename}",
+            form="zip",
+            header=header,
+            limits=limits,
+            cast=cast,
+            scopes=scopes,
+        )
 
-    def parse_then(info: zipfile.ZipInfo, header: RunHeader | None,
-                   data: Future[bytes] | None = None) -> T:
+    def parse_then(
+        info: zipfile.ZipInfo, header: RunHeader | None, data: Future[bytes] | None = None
+    ) -> T:
         return then(parse(info, header, data))
 
     # The first member names the run (the second inflates meanwhile); then `workers`
@@ -360,8 +427,13 @@ def map_detail_parts(path: str | Path, then: Callable[[DetailStatement], T], *,
             zf.close()
 
 
-def read_detail(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-                progress: Progress | None = None, cast: bool = True) -> DetailStatement:
+def read_detail(
+    path: str | Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cast: bool = True,
+) -> DetailStatement:
     """Read a whole Detail ZIP (or one Detail CSV) into one statement.
 
     Args:

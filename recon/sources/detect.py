@@ -36,10 +36,24 @@ from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["summary_csv", "detail_csv", "detail_zip", "summary_json", "detail_json",
-               "invoice_json", "invoice_pdf"]
-KINDS: tuple[str, ...] = ("summary_csv", "detail_csv", "detail_zip", "summary_json",
-                          "detail_json", "invoice_json", "invoice_pdf")
+Kind = Literal[
+    "summary_csv",
+    "detail_csv",
+    "detail_zip",
+    "summary_json",
+    "detail_json",
+    "invoice_json",
+    "invoice_pdf",
+]
+KINDS: tuple[str, ...] = (
+    "summary_csv",
+    "detail_csv",
+    "detail_zip",
+    "summary_json",
+    "detail_json",
+    "invoice_json",
+    "invoice_pdf",
+)
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 PDF_MAGIC = b"%PDF-"
@@ -53,12 +67,22 @@ be sniffed. One with fewer, over ``--max-members``, is still recognised by its f
 member, so that a Detail ZIP over the cap is refused by its reader, naming the option,
 rather than skipped."""
 
-_HEADER_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period",
-                   "PeriodFrom", "PeriodTo", "ParticipantCode")
-SUMMARY_CSV_COLUMNS = frozenset((*_HEADER_COLUMNS, "Variable", "Timestamp", "P Or C",
-                                 "GST Applicable", "Value"))
-DETAIL_CSV_COLUMNS = frozenset((*_HEADER_COLUMNS, "Settlement Trading Day", "Variable",
-                                "Scope", "Timestamp", "Value"))
+_HEADER_COLUMNS = (
+    "RunId",
+    "PublishedAt",
+    "MarketService",
+    "Designation",
+    "Period",
+    "PeriodFrom",
+    "PeriodTo",
+    "ParticipantCode",
+)
+SUMMARY_CSV_COLUMNS = frozenset(
+    (*_HEADER_COLUMNS, "Variable", "Timestamp", "P Or C", "GST Applicable", "Value")
+)
+DETAIL_CSV_COLUMNS = frozenset(
+    (*_HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope", "Timestamp", "Value")
+)
 MIN_MATCHING_COLUMNS = 7
 """A CSV sharing at least this many of a kind's 13 columns is taken as that kind, so a
 file with a missing or misspelt column still reaches its reader and becomes a
@@ -97,9 +121,15 @@ class Artefact(BaseModel):
 
     def record(self) -> InputRecord:
         """The ``inputs`` entry of ``findings.json`` (SPEC §6)."""
-        return InputRecord(path=self.path, sha256=self.sha256, kind=self.kind,
-                           participant=self.participant, period=self.period,
-                           run_id=self.run_id, designation=self.designation)
+        return InputRecord(
+            path=self.path,
+            sha256=self.sha256,
+            kind=self.kind,
+            participant=self.participant,
+            period=self.period,
+            run_id=self.run_id,
+            designation=self.designation,
+        )
 
 
 class Skipped(BaseModel):
@@ -189,8 +219,9 @@ def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> D
         except InputError as exc:
             skipped[name] = Skipped(path=name, reason=exc.problem)
             log.info("skipped %s: %s", name, exc.problem)
-    return Detection(artefacts=[found[k] for k in sorted(found)],
-                     skipped=[skipped[k] for k in sorted(skipped)])
+    return Detection(
+        artefacts=[found[k] for k in sorted(found)], skipped=[skipped[k] for k in sorted(skipped)]
+    )
 
 
 # ------------------------------------------------------------------------------- sniffing
@@ -238,7 +269,7 @@ def _text_prefix(head: bytes, whole: bool) -> str:
     try:
         return decoder.decode(head, final=whole)
     except UnicodeDecodeError as exc:
-        if b"\n" not in head[:exc.start]:
+        if b"\n" not in head[: exc.start]:
             raise NotAnArtefact("not UTF-8 text, and not a ZIP or PDF file") from None
     return codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(head, final=whole)
 
@@ -258,12 +289,15 @@ def _day(value: Any) -> str | None:
 def _run_info(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "participant": (str(values["participant"]).strip() or None)
-        if values.get("participant") is not None else None,
+        if values.get("participant") is not None
+        else None,
         "period": (str(values["period"]).strip() or None)
-        if values.get("period") is not None else None,
+        if values.get("period") is not None
+        else None,
         "run_id": _int_or_none(values.get("run_id")),
         "designation": (str(values["designation"]).strip() or None)
-        if values.get("designation") is not None else None,
+        if values.get("designation") is not None
+        else None,
         "trading_day": _day(values.get("trading_day")),
     }
 
@@ -310,24 +344,34 @@ def _csv_head(stream: io.TextIOBase) -> tuple[list[str], dict[str, str]]:
 
 
 def _info_from_row(row: dict[str, str]) -> dict[str, Any]:
-    return _run_info({"participant": row.get("ParticipantCode"), "period": row.get("Period"),
-                      "run_id": row.get("RunId"), "designation": row.get("Designation"),
-                      "trading_day": row.get("Settlement Trading Day")})
+    return _run_info(
+        {
+            "participant": row.get("ParticipantCode"),
+            "period": row.get("Period"),
+            "run_id": row.get("RunId"),
+            "designation": row.get("Designation"),
+            "trading_day": row.get("Settlement Trading Day"),
+        }
+    )
 
 
 def _sniff_csv(prefix: str, whole: bool) -> dict[str, Any]:
     """Kind and run of a CSV from the text prefix (its header row and first row) only."""
     first_line, newline, _ = prefix.partition("\n")
     if not newline and not whole:
-        raise NotAnArtefact(f"text whose first line is longer than {PREFIX_BYTES} bytes, "
-                            "so not a settlement CSV header row")
+        raise NotAnArtefact(
+            f"text whose first line is longer than {PREFIX_BYTES} bytes, "
+            "so not a settlement CSV header row"
+        )
     if "," not in first_line:
         raise NotAnArtefact("text that is not a settlement CSV, JSON document or PDF")
     names, row = _csv_head(io.StringIO(prefix, newline=""))
     kind = _csv_kind(names)
     if kind is None:
-        raise NotAnArtefact("a CSV whose header row is not a Settlement Statement's "
-                           f"(columns: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})")
+        raise NotAnArtefact(
+            "a CSV whose header row is not a Settlement Statement's "
+            f"(columns: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})"
+        )
     return {"kind": f"{kind}_csv", **_info_from_row(row)}
 
 
@@ -341,12 +385,15 @@ def _sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
 
     n = zip_entry_count(path)
     if n is not None and n > max(limits.max_members, MAX_SNIFF_MEMBERS):
-        raise NotAnArtefact(f"a ZIP file that holds {n} members, over the cap of "
-                           f"{limits.max_members} (raise it with --max-members)")
+        raise NotAnArtefact(
+            f"a ZIP file that holds {n} members, over the cap of "
+            f"{limits.max_members} (raise it with --max-members)"
+        )
     try:
         with zipfile.ZipFile(path) as zf:
-            members = sorted((i for i in zf.infolist() if not is_folder(i)),
-                             key=lambda i: i.filename)
+            members = sorted(
+                (i for i in zf.infolist() if not is_folder(i)), key=lambda i: i.filename
+            )
             if not members:
                 raise NotAnArtefact("a ZIP file with no members")
             info = members[0]
@@ -354,8 +401,9 @@ def _sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
                 with zf.open(info) as raw:
                     head = raw.read(PREFIX_BYTES)
             except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
-                raise NotAnArtefact(f"a ZIP whose member {info.filename} cannot be opened "
-                                   f"({exc})") from None
+                raise NotAnArtefact(
+                    f"a ZIP whose member {info.filename} cannot be opened ({exc})"
+                ) from None
     except zipfile.BadZipFile as exc:
         raise NotAnArtefact(f"a damaged ZIP file ({exc})") from None
     except ZIP_ERRORS as exc:
@@ -365,8 +413,10 @@ def _sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     kind = _csv_kind(names)
     if kind != "detail":
         what = "a Summary CSV" if kind == "summary" else "no Settlement Statement CSV"
-        raise NotAnArtefact(f"a ZIP holding {what} (first member {info.filename}); "
-                           "a Detail ZIP holds one Detail CSV per Trading Day")
+        raise NotAnArtefact(
+            f"a ZIP holding {what} (first member {info.filename}); "
+            "a Detail ZIP holds one Detail CSV per Trading Day"
+        )
     return {"kind": "detail_zip", **_info_from_row(row)}
 
 
@@ -378,19 +428,41 @@ def _sniff_pdf(path: Path) -> dict[str, Any]:
 
     header = read_pdf_header(path)
     if header.invoice_number is None and not header.has_sections:
-        raise NotAnArtefact("a PDF without invoice content (no 'Invoice Number:' line and no "
-                           "invoice section on its first page)")
-    return {"kind": "invoice_pdf",
-            **_run_info({"participant": header.participant, "period": header.period,
-                         "run_id": header.run_id, "designation": header.designation})}
+        raise NotAnArtefact(
+            "a PDF without invoice content (no 'Invoice Number:' line and no "
+            "invoice section on its first page)"
+        )
+    return {
+        "kind": "invoice_pdf",
+        **_run_info(
+            {
+                "participant": header.participant,
+                "period": header.period,
+                "run_id": header.run_id,
+                "designation": header.designation,
+            }
+        ),
+    }
 
 
 # JSON ----------------------------------------------------------------------------------
 
 
-_JSON_KEYS = frozenset((
-    "invoiceNumber", "paymentSummary", "settlementTradingDay", "variables", "runId",
-    "participantCode", "period", "designation", "errors", "transactionId", "data"))
+_JSON_KEYS = frozenset(
+    (
+        "invoiceNumber",
+        "paymentSummary",
+        "settlementTradingDay",
+        "variables",
+        "runId",
+        "participantCode",
+        "period",
+        "designation",
+        "errors",
+        "transactionId",
+        "data",
+    )
+)
 """Top-level keys detection looks at."""
 
 _WS = re.compile(r"[ \t\r\n]*")
@@ -427,10 +499,10 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
     """Record the keys of the object at ``text[i]`` (scalars by value, containers as True);
     a ``data`` object is descended into (a PaSS wrapper). Returns the index after it."""
     decoder = json.JSONDecoder(parse_float=str, parse_int=str)
-    if text[i:i + 1] != "{":
+    if text[i : i + 1] != "{":
         raise NotAnArtefact("JSON that is not an object")
     i = _WS.match(text, i + 1).end()
-    if text[i:i + 1] == "}":
+    if text[i : i + 1] == "}":
         return i + 1
     while True:
         if i >= len(text):
@@ -442,12 +514,12 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
                 raise _Truncated from None
             raise NotAnArtefact("text that starts like JSON but does not read as JSON") from None
         i = _WS.match(text, i).end()
-        if text[i:i + 1] != ":":
+        if text[i : i + 1] != ":":
             if i >= len(text):
                 raise _Truncated
             raise NotAnArtefact("text that starts like JSON but does not read as JSON")
         i = _WS.match(text, i + 1).end()
-        ch = text[i:i + 1]
+        ch = text[i : i + 1]
         if not ch:
             raise _Truncated
         if ch == "{" and key == "data":
@@ -467,12 +539,13 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
             except ValueError:
                 if len(text) - i < 64:
                     raise _Truncated from None
-                raise NotAnArtefact("text that starts like JSON but does not read as "
-                                    "JSON") from None
+                raise NotAnArtefact(
+                    "text that starts like JSON but does not read as JSON"
+                ) from None
             if key in _JSON_KEYS:
                 out.setdefault(key, value)
         i = _WS.match(text, i).end()
-        ch = text[i:i + 1]
+        ch = text[i : i + 1]
         if ch == ",":
             i = _WS.match(text, i + 1).end()
             continue
@@ -546,18 +619,24 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
                 # A large document its prefix shows to be a PaSS document, which does not
                 # read whole (cut short, malformed further on, over the size cap): its
                 # reader refuses it with the reason, rather than it being skipped unseen.
-                log.info("%s: reading as %s from its prefix; it does not parse whole",
-                         path, kind)
+                log.info("%s: reading as %s from its prefix; it does not parse whole", path, kind)
     kind = _json_kind(keys)
     if kind is None:
         if "errors" in keys and "variables" not in keys:
             raise NotAnArtefact("a PaSS error response, not a document")
         raise NotAnArtefact("JSON that is not a PaSS Summary, Detail or Invoice document")
-    return {"kind": kind,
-            **_run_info({"participant": keys.get("participantCode"),
-                         "period": keys.get("period"), "run_id": keys.get("runId"),
-                         "designation": keys.get("designation"),
-                         "trading_day": keys.get("settlementTradingDay")})}
+    return {
+        "kind": kind,
+        **_run_info(
+            {
+                "participant": keys.get("participantCode"),
+                "period": keys.get("period"),
+                "run_id": keys.get("runId"),
+                "designation": keys.get("designation"),
+                "trading_day": keys.get("settlementTradingDay"),
+            }
+        ),
+    }
 
 
 # ------------------------------------------------------------------------------- loading

@@ -145,8 +145,9 @@ def content_sha256(body: bytes, kind: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def artefact_name(kind: str, run_id: int, sha256: str, trading_day: date | None = None,
-                  sha_chars: int = SHA_CHARS) -> str:
+def artefact_name(
+    kind: str, run_id: int, sha256: str, trading_day: date | None = None, sha_chars: int = SHA_CHARS
+) -> str:
     """The file name of a fetched artefact, e.g. ``51230_detail_2024-12-01_<sha12>.json``."""
     sha = sha256[:sha_chars]
     if kind == DETAIL:
@@ -175,8 +176,7 @@ def _remove_stale_temps(out_dir: Path) -> None:
             pass
 
 
-def _store(out_dir: Path, kind: str, run_id: int, day: date | None,
-           body: bytes) -> FetchedFile:
+def _store(out_dir: Path, kind: str, run_id: int, day: date | None, body: bytes) -> FetchedFile:
     sha = content_sha256(body, kind)
     path = out_dir / artefact_name(kind, run_id, sha, day)
     if path.exists():
@@ -196,19 +196,30 @@ def _store(out_dir: Path, kind: str, run_id: int, day: date | None,
 
 
 def _downloads(entry: TimelineEntry) -> list[tuple[str, date | None]]:
-    return ([(SUMMARY, None)] + [(DETAIL, day) for day in entry.trading_days]
-            + [(INVOICE, None), (INVOICE_PDF, None)])
+    return (
+        [(SUMMARY, None)]
+        + [(DETAIL, day) for day in entry.trading_days]
+        + [(INVOICE, None), (INVOICE_PDF, None)]
+    )
 
 
 def _label(kind: str, run_id: int, day: date | None) -> str:
-    what = {SUMMARY: "Summary", DETAIL: "Detail", INVOICE: "Invoice JSON",
-            INVOICE_PDF: "Invoice PDF"}[kind]
+    what = {
+        SUMMARY: "Summary",
+        DETAIL: "Detail",
+        INVOICE: "Invoice JSON",
+        INVOICE_PDF: "Invoice PDF",
+    }[kind]
     return f"run {run_id} {what}" + (f" {day.isoformat()}" if day else "")
 
 
-def fetch_week(client: PassClient, week: date, out_dir: str | os.PathLike[str],
-               run_id: int | None = None,
-               progress: ProgressCallback | None = None) -> FetchReport:
+def fetch_week(
+    client: PassClient,
+    week: date,
+    out_dir: str | os.PathLike[str],
+    run_id: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> FetchReport:
     """Download every run of a Trading Week (or one run) into ``out_dir``.
 
     Args:
@@ -228,8 +239,9 @@ def fetch_week(client: PassClient, week: date, out_dir: str | os.PathLike[str],
         OutputError: ``out_dir`` cannot be written.
     """
     if week.weekday() != 6:
-        raise UsageError(f"{week.isoformat()} is a {week.strftime('%A')}; a Trading Week "
-                         "starts on a Sunday")
+        raise UsageError(
+            f"{week.isoformat()} is a {week.strftime('%A')}; a Trading Week starts on a Sunday"
+        )
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -244,8 +256,10 @@ def fetch_week(client: PassClient, week: date, out_dir: str | os.PathLike[str],
     if run_id is not None:
         entries = [e for e in entries if e.run_id == run_id]
         if not entries:
-            raise FetchError(f"run {run_id} is not in the PaSS timeline of {week_label(week)} "
-                             "for this participant")
+            raise FetchError(
+                f"run {run_id} is not in the PaSS timeline of {week_label(week)} "
+                "for this participant"
+            )
     report.runs = entries
     if not entries:
         log.warning("no run of %s is published for this participant", week_label(week))
@@ -254,12 +268,18 @@ def fetch_week(client: PassClient, week: date, out_dir: str | os.PathLike[str],
     if progress:
         progress(0, len(jobs), "timeline")
     calls: dict[str, Callable[..., bytes]] = {
-        SUMMARY: client.summary, INVOICE: client.invoice, INVOICE_PDF: client.invoice_pdf}
+        SUMMARY: client.summary,
+        INVOICE: client.invoice,
+        INVOICE_PDF: client.invoice_pdf,
+    }
     for done, (entry, kind, day) in enumerate(jobs, start=1):
         label = _label(kind, entry.run_id, day)
         try:
-            body = (client.detail(entry.run_id, day) if kind == DETAIL and day is not None
-                    else calls[kind](entry.run_id))
+            body = (
+                client.detail(entry.run_id, day)
+                if kind == DETAIL and day is not None
+                else calls[kind](entry.run_id)
+            )
         except PassApiError as exc:
             if exc.status != 404:
                 raise
@@ -269,8 +289,9 @@ def fetch_week(client: PassClient, week: date, out_dir: str | os.PathLike[str],
             try:
                 report.files.append(_store(out, kind, entry.run_id, day, body))
             except OSError as exc:
-                raise OutputError(f"cannot write the {label} into {out}: "
-                                  f"{exc.strerror or exc}") from None
+                raise OutputError(
+                    f"cannot write the {label} into {out}: {exc.strerror or exc}"
+                ) from None
         if progress:
             progress(done, len(jobs), label)
     return report

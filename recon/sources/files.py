@@ -19,8 +19,11 @@ def read_bytes(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     try:
         size = p.stat().st_size
         if size > limits.max_member_bytes:
-            raise InputError(p, f"is {size} bytes, over the cap of {limits.max_member_bytes} "
-                             "(raise it with --max-member-mb)")
+            raise InputError(
+                p,
+                f"is {size} bytes, over the cap of {limits.max_member_bytes} "
+                "(raise it with --max-member-mb)",
+            )
         return p.read_bytes()
     except OSError as e:
         raise InputError(p, f"cannot be read: {e.strerror or e}") from None

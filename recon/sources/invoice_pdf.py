@@ -86,17 +86,22 @@ TOTAL_LABELS: dict[str, dict[str, str]] = {
     },
     RCTI: {"Amount": "amount", "GST": "gst", "Total": "total"},
     TAX_INVOICE: {"Amount": "amount", "GST": "gst", "Total": "total"},
-    ADJUSTMENT: {"RCTI Difference": "rcti_difference",
-                 "Tax Invoice Difference": "tax_invoice_difference"},
+    ADJUSTMENT: {
+        "RCTI Difference": "rcti_difference",
+        "Tax Invoice Difference": "tax_invoice_difference",
+    },
 }
 """Total row labels of each section -> model field."""
 
-_AMOUNT = (r"(?:\$?\s*\(\s*\$?\s*[0-9][0-9,]*(?:\.[0-9]+)?\s*\)"
-           r"|-?\s*\$?\s*-?[0-9][0-9,]*(?:\.[0-9]+)?)")
+_AMOUNT = (
+    r"(?:\$?\s*\(\s*\$?\s*[0-9][0-9,]*(?:\.[0-9]+)?\s*\)"
+    r"|-?\s*\$?\s*-?[0-9][0-9,]*(?:\.[0-9]+)?)"
+)
 _LINE_ROW = re.compile(rf"^(?P<head>\S+(?:\s+.*?)?)\s+(?P<amount>{_AMOUNT})\s+(?P<gst>{_AMOUNT})$")
 _TOTAL_ROW = re.compile(rf"^(?P<label>[A-Za-z][A-Za-z ]*?)\s*:?\s+(?P<amount>{_AMOUNT})$")
 _HEADER_RE = re.compile(
-    r"(?<![A-Za-z])(" + "|".join(re.escape(k) for k in HEADER_LABELS) + r")\s*:\s*")
+    r"(?<![A-Za-z])(" + "|".join(re.escape(k) for k in HEADER_LABELS) + r")\s*:\s*"
+)
 _RUN_RE = re.compile(r"^(?P<run>[0-9]+)\s*(?:\(\s*(?P<designation>[A-Z0-9]+)\s*\))?$")
 _CONTINUED = re.compile(r"\s*\((?:continued|cont\.?)\)\s*$", re.I)
 _TABLE_HEADER = re.compile(r"^variable\s+description\s+amount\s+gst$", re.I)
@@ -124,8 +129,7 @@ class _Parsed:
     header: dict[str, str] = field(default_factory=dict)
     sections_seen: list[str] = field(default_factory=list)
     rows: dict[str, list[_Row]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
-    totals: dict[str, dict[str, Decimal]] = field(
-        default_factory=lambda: {s: {} for s in SECTIONS})
+    totals: dict[str, dict[str, Decimal]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
     previous_run_in_section: str | None = None
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     """(page, variable, what is wrong) of line rows left out (row-level findings)."""
@@ -145,8 +149,11 @@ def _check_magic(path: Path, limits: Limits | None = None) -> None:
     if PDF_MAGIC not in head:
         raise InputError(path, "is not a PDF file (no %PDF- header)")
     if limits is not None and size > limits.max_member_bytes:
-        raise InputError(path, f"is {size} bytes, over the cap of {limits.max_member_bytes} "
-                               "(raise it with --max-member-mb)")
+        raise InputError(
+            path,
+            f"is {size} bytes, over the cap of {limits.max_member_bytes} "
+            "(raise it with --max-member-mb)",
+        )
 
 
 def _open_error(path: Path, exc: Exception) -> InputError:
@@ -157,14 +164,19 @@ def _open_error(path: Path, exc: Exception) -> InputError:
         cur = cur.__cause__ or cur.__context__
     names = " ".join(f"{type(e).__name__} {e}" for e in chain).lower()
     if "password" in names or "encrypt" in names:
-        return InputError(path, "is an encrypted PDF; recon cannot read it without the "
-                                "password (save an unprotected copy)")
-    return InputError(path, f"cannot be read as a PDF ({type(exc).__name__}: "
-                            f"{str(exc)[:120] or 'no detail'})")
+        return InputError(
+            path,
+            "is an encrypted PDF; recon cannot read it without the "
+            "password (save an unprotected copy)",
+        )
+    return InputError(
+        path, f"cannot be read as a PDF ({type(exc).__name__}: {str(exc)[:120] or 'no detail'})"
+    )
 
 
-def pdf_lines(path: str | Path, *, max_pages: int | None = None,
-              limits: Limits | None = None) -> list[_Line]:
+def pdf_lines(
+    path: str | Path, *, max_pages: int | None = None, limits: Limits | None = None
+) -> list[_Line]:
     """Return the text lines of a PDF, page by page, whitespace normalised.
 
     Args:
@@ -217,7 +229,7 @@ def _header_pairs(text: str) -> list[tuple[str, str]]:
     out = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        out.append((m.group(1), text[m.end():end].strip()))
+        out.append((m.group(1), text[m.end() : end].strip()))
     return out
 
 
@@ -268,12 +280,19 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
             try:
                 amount, gst = _amount(m.group("amount")), _amount(m.group("gst"))
             except DecimalFormatError as exc:
-                out.problems.append((line.page, variable, f"Invoice line row {t!r} on page "
-                                     f"{line.page} holds an amount that does not read: "
-                                     f"{exc}; the line was not used."))
+                out.problems.append(
+                    (
+                        line.page,
+                        variable,
+                        f"Invoice line row {t!r} on page "
+                        f"{line.page} holds an amount that does not read: "
+                        f"{exc}; the line was not used.",
+                    )
+                )
                 continue
-            out.rows[section].append(_Row(variable, description.strip(), amount, gst,
-                                          sub_flag, line.page))
+            out.rows[section].append(
+                _Row(variable, description.strip(), amount, gst, sub_flag, line.page)
+            )
             continue
         if m := _TOTAL_ROW.match(t):
             labels = {k.lower(): v for k, v in TOTAL_LABELS[section].items()}
@@ -282,13 +301,19 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
                 try:
                     value = _amount(m.group("amount"))
                 except DecimalFormatError as exc:
-                    raise InputError(path, f"page {line.page}: total row {t!r} holds an amount"
-                                           f" that does not read: {exc}") from None
+                    raise InputError(
+                        path,
+                        f"page {line.page}: total row {t!r} holds an amount"
+                        f" that does not read: {exc}",
+                    ) from None
                 seen = out.totals[section]
                 if key in seen and seen[key] != value:
-                    raise InputError(path, f"page {line.page}: the {section} shows "
-                                           f"{m.group('label')!r} twice with different "
-                                           f"amounts ({seen[key]} and {value})")
+                    raise InputError(
+                        path,
+                        f"page {line.page}: the {section} shows "
+                        f"{m.group('label')!r} twice with different "
+                        f"amounts ({seen[key]} and {value})",
+                    )
                 seen[key] = value
                 continue
         log.debug("%s page %d: ignored line %r", path, line.page, t)
@@ -315,13 +340,15 @@ def _issued(text: str) -> datetime | None:
 def _need(parsed: _Parsed, key: str, label: str, path: Path) -> str:
     value = parsed.header.get(key)
     if not value:
-        raise InputError(path, f"lacks the header line '{label}: ...' before the "
-                               f"{PAYMENT_SUMMARY} section")
+        raise InputError(
+            path, f"lacks the header line '{label}: ...' before the {PAYMENT_SUMMARY} section"
+        )
     return value
 
 
-def _totals(parsed: _Parsed, section: str, path: Path,
-            optional: tuple[str, ...] = ()) -> dict[str, Decimal]:
+def _totals(
+    parsed: _Parsed, section: str, path: Path, optional: tuple[str, ...] = ()
+) -> dict[str, Decimal]:
     got = dict(parsed.totals[section])
     for label, key in TOTAL_LABELS[section].items():
         if key not in got:
@@ -354,11 +381,13 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
     parsed = _parse_lines(pdf_lines(p, limits=limits), p)
     if PAYMENT_SUMMARY not in parsed.sections_seen:
         if not parsed.header:
-            raise InputError(p, "holds no invoice content (no header lines and no "
-                                f"{PAYMENT_SUMMARY!r} section; is it a scanned image or "
-                                "another document?)")
-        raise InputError(p, f"holds no {PAYMENT_SUMMARY!r} section heading on a line of its "
-                            "own")
+            raise InputError(
+                p,
+                "holds no invoice content (no header lines and no "
+                f"{PAYMENT_SUMMARY!r} section; is it a scanned image or "
+                "another document?)",
+            )
+        raise InputError(p, f"holds no {PAYMENT_SUMMARY!r} section heading on a line of its own")
     for s in (RCTI, TAX_INVOICE):
         if s not in parsed.sections_seen:
             raise InputError(p, f"lacks the {s!r} section")
@@ -372,13 +401,17 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
         raise InputError(p, f"the Run header {run_text!r} is not like '50000 (INITIAL)'")
     designation_text = m.group("designation")
     if designation_text is None:
-        raise InputError(p, f"the Run header {run_text!r} names no designation; expected "
-                            "'50000 (INITIAL)'")
+        raise InputError(
+            p, f"the Run header {run_text!r} names no designation; expected '50000 (INITIAL)'"
+        )
     try:
         designation = Designation(designation_text)
     except ValueError:
-        raise InputError(p, f"the Run header names designation {designation_text!r}; "
-                            "expected INITIAL, ADJ1, ADJ2 or ADJ3") from None
+        raise InputError(
+            p,
+            f"the Run header names designation {designation_text!r}; "
+            "expected INITIAL, ADJ1, ADJ2 or ADJ3",
+        ) from None
     previous_text = parsed.header.get("previous_run") or parsed.previous_run_in_section
     previous: int | None = None
     if previous_text:
@@ -390,8 +423,9 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
     if parsed.header.get("issued"):
         issued = _issued(parsed.header["issued"])
         if issued is None:
-            raise InputError(p, f"the Issued header {parsed.header['issued']!r} is not a date "
-                                "like 2023-10-31")
+            raise InputError(
+                p, f"the Issued header {parsed.header['issued']!r} is not a date like 2023-10-31"
+            )
 
     summary_rows = parsed.rows[PAYMENT_SUMMARY]
     ps_flags = {r.variable: r.gst_flag for r in summary_rows if r.gst_flag is not None}
@@ -401,34 +435,52 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
         flag = row.gst_flag
         if flag is None:
             flag = ps_flags.get(row.variable, row.gst != 0)
-        return LineItem(variable=row.variable, description=row.description,
-                        payment_or_charge=direction, gst_applicable=flag,
-                        amount=row.amount, gst=row.gst, source=f"{src}{row.page}")
+        return LineItem(
+            variable=row.variable,
+            description=row.description,
+            payment_or_charge=direction,
+            gst_applicable=flag,
+            amount=row.amount,
+            gst=row.gst,
+            source=f"{src}{row.page}",
+        )
 
-    lines = ([item(r, PaymentOrCharge.PAYMENT) for r in parsed.rows[RCTI]]
-             + [item(r, PaymentOrCharge.CHARGE) for r in parsed.rows[TAX_INVOICE]])
+    lines = [item(r, PaymentOrCharge.PAYMENT) for r in parsed.rows[RCTI]] + [
+        item(r, PaymentOrCharge.CHARGE) for r in parsed.rows[TAX_INVOICE]
+    ]
     direction = {li.variable: li.payment_or_charge for li in lines}
     summary_lines = []
     for r in summary_rows:
         if r.gst_flag is None:
-            raise InputError(p, f"page {r.page}: the {PAYMENT_SUMMARY} row {r.variable} is not "
-                                f"under a '{GST_APPLICABLE}' or '{GST_NOT_APPLICABLE}' "
-                                "sub-heading")
-        pc = direction.get(r.variable) or (PaymentOrCharge.PAYMENT if r.amount < 0
-                                           else PaymentOrCharge.CHARGE)
-        summary_lines.append(LineItem(
-            variable=r.variable, description=r.description, payment_or_charge=pc,
-            gst_applicable=r.gst_flag, amount=r.amount, gst=r.gst,
-            source=f"{src}{r.page}"))
+            raise InputError(
+                p,
+                f"page {r.page}: the {PAYMENT_SUMMARY} row {r.variable} is not "
+                f"under a '{GST_APPLICABLE}' or '{GST_NOT_APPLICABLE}' "
+                "sub-heading",
+            )
+        pc = direction.get(r.variable) or (
+            PaymentOrCharge.PAYMENT if r.amount < 0 else PaymentOrCharge.CHARGE
+        )
+        summary_lines.append(
+            LineItem(
+                variable=r.variable,
+                description=r.description,
+                payment_or_charge=pc,
+                gst_applicable=r.gst_flag,
+                amount=r.amount,
+                gst=r.gst,
+                source=f"{src}{r.page}",
+            )
+        )
 
-    ps = _totals(parsed, PAYMENT_SUMMARY, p,
-                 optional=("prepayment_applied", "prepayment_balance"))
+    ps = _totals(parsed, PAYMENT_SUMMARY, p, optional=("prepayment_applied", "prepayment_balance"))
     adjustment = None
     if ADJUSTMENT in parsed.sections_seen:
         adj = _totals(parsed, ADJUSTMENT, p)
         if previous is None:
-            raise InputError(p, "has an Adjustment Information section but no "
-                                "'Previous Run: ...' line")
+            raise InputError(
+                p, "has an Adjustment Information section but no 'Previous Run: ...' line"
+            )
         adjustment = AdjustmentInformation(previous_run_id=previous, **adj)
 
     fields: dict[str, Any] = {
@@ -450,9 +502,12 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
         "form": "pdf",
     }
     invoice = Invoice(**fields)
-    invoice.findings = [Finding.make("data.value", message, header=invoice, variable=variable,
-                                     source=f"{src}{page}")
-                        for page, variable, message in parsed.problems]
+    invoice.findings = [
+        Finding.make(
+            "data.value", message, header=invoice, variable=variable, source=f"{src}{page}"
+        )
+        for page, variable, message in parsed.problems
+    ]
     return invoice
 
 

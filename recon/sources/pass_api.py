@@ -89,18 +89,27 @@ class TimelineEntry(BaseModel):
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> TimelineEntry:
         """Build an entry from the API's camelCase object."""
-        return cls(run_id=item["runId"], designation=item["designation"],
-                   period=item["period"], period_from=item["periodFrom"],
-                   period_to=item["periodTo"], published_at=item["publishedAt"],
-                   participant=item["participantCode"])
+        return cls(
+            run_id=item["runId"],
+            designation=item["designation"],
+            period=item["period"],
+            period_from=item["periodFrom"],
+            period_to=item["periodTo"],
+            published_at=item["publishedAt"],
+            participant=item["participantCode"],
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The API's camelCase object (what the emulator serves)."""
-        return {"runId": self.run_id, "designation": self.designation.value,
-                "period": self.period, "periodFrom": self.period_from.isoformat(),
-                "periodTo": self.period_to.isoformat(),
-                "publishedAt": self.published_at.isoformat(),
-                "participantCode": self.participant}
+        return {
+            "runId": self.run_id,
+            "designation": self.designation.value,
+            "period": self.period,
+            "periodFrom": self.period_from.isoformat(),
+            "periodTo": self.period_to.isoformat(),
+            "publishedAt": self.published_at.isoformat(),
+            "participantCode": self.participant,
+        }
 
     @property
     def trading_days(self) -> list[date]:
@@ -149,9 +158,14 @@ class Throttle:
             that counts its windows a little differently.
     """
 
-    def __init__(self, limits: Iterable[RateLimit] = PASS_LIMITS, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep, margin: float = 0.25) -> None:
+    def __init__(
+        self,
+        limits: Iterable[RateLimit] = PASS_LIMITS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        margin: float = 0.25,
+    ) -> None:
         self.limits = tuple(limits)
         if not self.limits or any(lim.calls < 1 or lim.seconds <= 0 for lim in self.limits):
             raise ValueError("each rate limit needs at least one call and a positive window")
@@ -250,9 +264,17 @@ class PassApiError(FetchError):
         transaction_id: AEMO's transactionId, where given.
     """
 
-    def __init__(self, operation: str, problem: str, *, status: int | None = None,
-                 code: str | None = None, title: str | None = None,
-                 detail: str | None = None, transaction_id: str | None = None) -> None:
+    def __init__(
+        self,
+        operation: str,
+        problem: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+        detail: str | None = None,
+        transaction_id: str | None = None,
+    ) -> None:
         self.operation = operation
         self.status = status
         self.code = code
@@ -276,9 +298,9 @@ def _clean(text: Any, limit: int = 300) -> str | None:
 _HINTS = {
     400: "the request was refused as malformed",
     401: "the server did not accept the caller's identity; check the participant code "
-         "(--participant / RECON_PARTICIPANT) and the client certificate",
+    "(--participant / RECON_PARTICIPANT) and the client certificate",
     403: "the participant is not allowed this data; check the participant code and that "
-         "the certificate is the participant's",
+    "the certificate is the participant's",
     404: "no such data is published",
 }
 
@@ -312,14 +334,22 @@ def _status_error(operation: str, response: httpx.Response) -> PassApiError:
         problem += f" ({_HINTS[status]})"
     if tid:
         problem += f" [transactionId {tid}]"
-    return PassApiError(operation, problem, status=status, code=code, title=title,
-                        detail=detail, transaction_id=tid)
+    return PassApiError(
+        operation, problem, status=status, code=code, title=title, detail=detail, transaction_id=tid
+    )
 
 
 _REFUSED_CLIENT_CERT = (
-    "CERTIFICATE_REQUIRED", "BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_UNKNOWN",
-    "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED", "UNSUPPORTED_CERTIFICATE", "ACCESS_DENIED",
-    "DECRYPT_ERROR", "HANDSHAKE_FAILURE",
+    "CERTIFICATE_REQUIRED",
+    "BAD_CERTIFICATE",
+    "UNKNOWN_CA",
+    "CERTIFICATE_UNKNOWN",
+    "CERTIFICATE_EXPIRED",
+    "CERTIFICATE_REVOKED",
+    "UNSUPPORTED_CERTIFICATE",
+    "ACCESS_DENIED",
+    "DECRYPT_ERROR",
+    "HANDSHAKE_FAILURE",
 )
 
 
@@ -340,15 +370,19 @@ def _tls_refusal(exc: BaseException) -> str | None:
     if err is None:
         return None
     if isinstance(err, ssl.SSLCertVerificationError):
-        return ("the server's TLS certificate could not be verified "
-                f"({_clean(err.verify_message, 120)}); give the server's CA with --ca "
-                "or RECON_PASS_CA if it is not in the system's trust store")
+        return (
+            "the server's TLS certificate could not be verified "
+            f"({_clean(err.verify_message, 120)}); give the server's CA with --ca "
+            "or RECON_PASS_CA if it is not in the system's trust store"
+        )
     reason = (err.reason or "").upper()
     if any(r in reason for r in _REFUSED_CLIENT_CERT):
-        return ("the server refused the TLS client certificate "
-                f"({reason.lower().replace('_', ' ')}); check --cert/--key "
-                "(RECON_PASS_CERT/RECON_PASS_KEY): the Local Certificate AEMO issued to "
-                "the participant is needed")
+        return (
+            "the server refused the TLS client certificate "
+            f"({reason.lower().replace('_', ' ')}); check --cert/--key "
+            "(RECON_PASS_CERT/RECON_PASS_KEY): the Local Certificate AEMO issued to "
+            "the participant is needed"
+        )
     if isinstance(err, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
         return None  # a dropped connection: retryable
     if "WRONG_VERSION_NUMBER" in reason or "RECORD_LAYER" in reason:
@@ -387,8 +421,9 @@ def client_ssl_context(config: PassConfig) -> ssl.SSLContext:
             except (ImportError, OSError, ssl.SSLError):  # pragma: no cover - system store only
                 pass
     except (OSError, ssl.SSLError):
-        raise UsageError(f"cannot load the CA bundle {config.ca}: not a readable PEM file of "
-                         "CA certificates") from None
+        raise UsageError(
+            f"cannot load the CA bundle {config.ca}: not a readable PEM file of CA certificates"
+        ) from None
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.check_hostname = True
     ctx.verify_mode = ssl.CERT_REQUIRED
@@ -400,15 +435,18 @@ def client_ssl_context(config: PassConfig) -> ssl.SSLContext:
             return password or ""
 
         try:
-            ctx.load_cert_chain(str(config.cert),
-                                str(config.key) if config.key is not None else None,
-                                password=_password)
+            ctx.load_cert_chain(
+                str(config.cert),
+                str(config.key) if config.key is not None else None,
+                password=_password,
+            )
         except (OSError, ssl.SSLError):
             where = str(config.cert) + (f" and {config.key}" if config.key else "")
             raise UsageError(
                 f"cannot load the client certificate and key from {where}: they must be a PEM "
                 "certificate and its matching private key (for an encrypted key, set "
-                f"{ENV_KEY_PASSWORD})") from None
+                f"{ENV_KEY_PASSWORD})"
+            ) from None
     return ctx
 
 
@@ -430,12 +468,17 @@ class PassClient:
     Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, config: PassConfig, *, throttle: Throttle | None = None,
-                 retry: RetryPolicy | None = None,
-                 clock: Callable[[], float] | None = None,
-                 sleep: Callable[[float], None] | None = None,
-                 rng: random.Random | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        config: PassConfig,
+        *,
+        throttle: Throttle | None = None,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.config = config
         self._sleep = sleep or time.sleep
         self.throttle = throttle or Throttle(clock=clock or time.monotonic, sleep=self._sleep)
@@ -447,8 +490,11 @@ class PassClient:
             base_url=config.base_url,
             verify=client_ssl_context(config),
             timeout=httpx.Timeout(config.timeout),
-            headers={PARTICIPANT_HEADER: config.participant, MARKET_HEADER: MARKET,
-                     "User-Agent": f"recon/{__version__}"},
+            headers={
+                PARTICIPANT_HEADER: config.participant,
+                MARKET_HEADER: MARKET,
+                "User-Agent": f"recon/{__version__}",
+            },
             follow_redirects=False,
             transport=transport,
         )
@@ -480,9 +526,12 @@ class PassClient:
             PassApiError: The call failed or the answer is not a timeline.
         """
         operation = f"timeline of the Trading Week starting {week.isoformat()}"
-        body = self._get(operation, TIMELINE_PATH, JSON_TYPE,
-                         params={"participantCode": self.participant,
-                                 "tradingWeek": week.isoformat()})
+        body = self._get(
+            operation,
+            TIMELINE_PATH,
+            JSON_TYPE,
+            params={"participantCode": self.participant, "tradingWeek": week.isoformat()},
+        )
         try:
             doc = json.loads(body)
             items = doc.get("data") if isinstance(doc, dict) else doc
@@ -490,36 +539,46 @@ class PassClient:
                 raise ValueError("no 'data' list")
             entries = [TimelineEntry.from_json(item) for item in items]
         except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
-            problem = _clean(exc, 200) if not isinstance(exc, ValidationError) else (
-                f"{exc.error_count()} invalid field(s)")
+            problem = (
+                _clean(exc, 200)
+                if not isinstance(exc, ValidationError)
+                else (f"{exc.error_count()} invalid field(s)")
+            )
             raise PassApiError(operation, f"the answer is not a timeline ({problem})") from None
         return sorted(entries, key=lambda e: (e.published_at, e.run_id))
 
     def summary(self, run_id: int) -> bytes:
         """The Summary JSON of a run, as received."""
-        return self._get(f"summary of run {run_id}",
-                         SUMMARY_PATH.format(run_id=int(run_id)), JSON_TYPE)
+        return self._get(
+            f"summary of run {run_id}", SUMMARY_PATH.format(run_id=int(run_id)), JSON_TYPE
+        )
 
     def detail(self, run_id: int, trading_day: date) -> bytes:
         """The Detail JSON of one Settlement Trading Day of a run, as received."""
-        return self._get(f"detail of run {run_id} for {trading_day.isoformat()}",
-                         DETAIL_PATH.format(run_id=int(run_id)), JSON_TYPE,
-                         params={"tradingDay": trading_day.isoformat()})
+        return self._get(
+            f"detail of run {run_id} for {trading_day.isoformat()}",
+            DETAIL_PATH.format(run_id=int(run_id)),
+            JSON_TYPE,
+            params={"tradingDay": trading_day.isoformat()},
+        )
 
     def invoice(self, run_id: int) -> bytes:
         """The Invoice JSON of a run, as received."""
-        return self._get(f"invoice of run {run_id}",
-                         INVOICE_PATH.format(run_id=int(run_id)), JSON_TYPE)
+        return self._get(
+            f"invoice of run {run_id}", INVOICE_PATH.format(run_id=int(run_id)), JSON_TYPE
+        )
 
     def invoice_pdf(self, run_id: int) -> bytes:
         """The Invoice PDF of a run, as received."""
-        return self._get(f"invoice PDF of run {run_id}",
-                         INVOICE_PDF_PATH.format(run_id=int(run_id)), PDF_TYPE)
+        return self._get(
+            f"invoice PDF of run {run_id}", INVOICE_PDF_PATH.format(run_id=int(run_id)), PDF_TYPE
+        )
 
     # -- the one place requests are made --
 
-    def _get(self, operation: str, path: str, accept: str,
-             params: dict[str, str] | None = None) -> bytes:
+    def _get(
+        self, operation: str, path: str, accept: str, params: dict[str, str] | None = None
+    ) -> bytes:
         policy = self.retry
         last = "no attempt made"
         for attempt in range(1, policy.max_attempts + 1):
@@ -536,17 +595,19 @@ class PassClient:
                 wait = policy.backoff(attempt, self._rng)
             else:
                 status = response.status_code
-                log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status,
-                          len(response.content))
+                log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status, len(response.content))
                 if 200 <= status < 300:
                     return self._checked(operation, response, accept)
                 if status == TOO_MANY_REQUESTS or status in RETRYABLE_STATUS:
                     asked = parse_retry_after(response.headers.get("Retry-After"))
                     if asked is not None and asked > policy.max_retry_after:
                         raise PassApiError(
-                            operation, f"HTTP {status}: the server asked to wait {asked:.0f} s, "
+                            operation,
+                            f"HTTP {status}: the server asked to wait {asked:.0f} s, "
                             f"longer than recon waits ({policy.max_retry_after:.0f} s); "
-                            "try again later", status=status)
+                            "try again later",
+                            status=status,
+                        )
                     last = f"HTTP {status} {response.reason_phrase}".strip()
                     if asked is not None:
                         wait = asked
@@ -558,8 +619,14 @@ class PassClient:
                     raise _status_error(operation, response)
             if attempt == policy.max_attempts:
                 break
-            log.warning("PaSS %s: %s; retrying in %.1f s (attempt %d of %d)", operation, last,
-                        wait, attempt + 1, policy.max_attempts)
+            log.warning(
+                "PaSS %s: %s; retrying in %.1f s (attempt %d of %d)",
+                operation,
+                last,
+                wait,
+                attempt + 1,
+                policy.max_attempts,
+            )
             self._sleep(wait)
         raise PassApiError(operation, f"{last}; gave up after {policy.max_attempts} attempts")
 
@@ -568,12 +635,14 @@ class PassClient:
         body = response.content
         if accept == PDF_TYPE:
             if not body.lstrip()[:5] == b"%PDF-":
-                raise PassApiError(operation, "the answer is not a PDF",
-                                   status=response.status_code)
+                raise PassApiError(
+                    operation, "the answer is not a PDF", status=response.status_code
+                )
         else:
             try:
                 document_of(body)
             except ValueError:
-                raise PassApiError(operation, "the answer is not JSON",
-                                   status=response.status_code) from None
+                raise PassApiError(
+                    operation, "the answer is not JSON", status=response.status_code
+                ) from None
         return body

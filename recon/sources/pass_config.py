@@ -80,9 +80,11 @@ class PassConfig:
 
     def __repr__(self) -> str:
         # Never show the key passphrase.
-        return (f"PassConfig(base_url={self.base_url!r}, participant={self.participant!r}, "
-                f"cert={self.cert!s}, key={self.key!s}, ca={self.ca!s}, "
-                f"timeout={self.timeout})")
+        return (
+            f"PassConfig(base_url={self.base_url!r}, participant={self.participant!r}, "
+            f"cert={self.cert!s}, key={self.key!s}, ca={self.ca!s}, "
+            f"timeout={self.timeout})"
+        )
 
 
 def default_config_path() -> Path:
@@ -104,13 +106,16 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     known = {"url", "participant", "cert", "key", "ca", "timeout"}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise UsageError(f"config file {path}: unknown key(s) in [{CONFIG_TABLE}]: "
-                         f"{', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise UsageError(
+            f"config file {path}: unknown key(s) in [{CONFIG_TABLE}]: "
+            f"{', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
     return table
 
 
-def _pick(name: str, option: Any, env: Mapping[str, str], env_name: str,
-          table: Mapping[str, Any]) -> tuple[Any, str]:
+def _pick(
+    name: str, option: Any, env: Mapping[str, str], env_name: str, table: Mapping[str, Any]
+) -> tuple[Any, str]:
     """Return (value, where it came from) for the first source that sets it."""
     if option not in (None, ""):
         return option, "option"
@@ -121,8 +126,9 @@ def _pick(name: str, option: Any, env: Mapping[str, str], env_name: str,
     return None, ""
 
 
-def _path(value: Any, origin: str, config_dir: Path | None, what: str,
-          option: str, env_name: str) -> Path:
+def _path(
+    value: Any, origin: str, config_dir: Path | None, what: str, option: str, env_name: str
+) -> Path:
     if not isinstance(value, (str, os.PathLike)):
         raise UsageError(f"{what} must be a file path (config key or {option} / {env_name})")
     path = Path(value).expanduser()
@@ -138,13 +144,17 @@ def _origin_text(origin: str, option: str, env_name: str) -> str:
     return {"option": option, "env": env_name}.get(origin, "the config file")
 
 
-def resolve_config(*, url: str | None = None, participant: str | None = None,
-                   cert: str | os.PathLike[str] | None = None,
-                   key: str | os.PathLike[str] | None = None,
-                   ca: str | os.PathLike[str] | None = None,
-                   timeout: float | None = None,
-                   config_file: str | os.PathLike[str] | None = None,
-                   env: Mapping[str, str] | None = None) -> PassConfig:
+def resolve_config(
+    *,
+    url: str | None = None,
+    participant: str | None = None,
+    cert: str | os.PathLike[str] | None = None,
+    key: str | os.PathLike[str] | None = None,
+    ca: str | os.PathLike[str] | None = None,
+    timeout: float | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> PassConfig:
     """Resolve the client's settings from options, environment and config file.
 
     Args:
@@ -183,13 +193,15 @@ def resolve_config(*, url: str | None = None, participant: str | None = None,
     ca_v, ca_o = _pick("ca", ca, env, ENV_CA, table)
     timeout_v, _ = _pick("timeout", timeout, env, ENV_TIMEOUT, table)
 
-    missing = [f"{what} ({opt}, {env_name} or '{name}' in [{CONFIG_TABLE}] of {config_path})"
-               for what, value, opt, env_name, name in (
-                   ("the PaSS base URL", url_v, "--url", ENV_URL, "url"),
-                   ("the participant code", part_v, "--participant", ENV_PARTICIPANT,
-                    "participant"),
-                   ("the client certificate", cert_v, "--cert", ENV_CERT, "cert"))
-               if value in (None, "")]
+    missing = [
+        f"{what} ({opt}, {env_name} or '{name}' in [{CONFIG_TABLE}] of {config_path})"
+        for what, value, opt, env_name, name in (
+            ("the PaSS base URL", url_v, "--url", ENV_URL, "url"),
+            ("the participant code", part_v, "--participant", ENV_PARTICIPANT, "participant"),
+            ("the client certificate", cert_v, "--cert", ENV_CERT, "cert"),
+        )
+        if value in (None, "")
+    ]
     if missing:
         raise UsageError("missing " + "; ".join(missing))
 
@@ -215,10 +227,16 @@ def resolve_config(*, url: str | None = None, participant: str | None = None,
         base_url=base_url,
         participant=participant_code,
         cert=_path(cert_v, cert_o, config_dir, "client certificate", "--cert", ENV_CERT),
-        key=(_path(key_v, key_o, config_dir, "client key", "--key", ENV_KEY)
-             if key_v not in (None, "") else None),
-        ca=(_path(ca_v, ca_o, config_dir, "CA bundle", "--ca", ENV_CA)
-            if ca_v not in (None, "") else None),
+        key=(
+            _path(key_v, key_o, config_dir, "client key", "--key", ENV_KEY)
+            if key_v not in (None, "")
+            else None
+        ),
+        ca=(
+            _path(ca_v, ca_o, config_dir, "CA bundle", "--ca", ENV_CA)
+            if ca_v not in (None, "")
+            else None
+        ),
         timeout=timeout_f,
         key_password=env.get(ENV_KEY_PASSWORD) or None,
     )

@@ -166,8 +166,9 @@ def _pointer(*parts: object) -> str:
     return "/" + "/".join(out) if out else ""
 
 
-def _find_constant(node: Any, path: tuple[object, ...] = ()) -> tuple[tuple[object, ...],
-                                                                      str] | None:
+def _find_constant(
+    node: Any, path: tuple[object, ...] = ()
+) -> tuple[tuple[object, ...], str] | None:
     if isinstance(node, _Constant):
         return path, str(node)
     if isinstance(node, dict):
@@ -201,8 +202,9 @@ def loads(data: bytes | str, source: str | Path = "<document>") -> Any:
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(source, f"is not UTF-8 text ({exc.reason} at byte "
-                                     f"{exc.start})") from None
+            raise InputError(
+                source, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
     else:
         text = data.removeprefix("\ufeff")
     seen: list[str] = []
@@ -214,15 +216,19 @@ def loads(data: bytes | str, source: str | Path = "<document>") -> Any:
     try:
         doc = json.loads(text, parse_float=_Num, parse_int=_Num, parse_constant=constant)
     except json.JSONDecodeError as exc:
-        raise InputError(source, f"is not valid JSON: {exc.msg} (column {exc.colno})",
-                         line=exc.lineno) from None
+        raise InputError(
+            source, f"is not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
+        ) from None
     except RecursionError:
         raise InputError(source, "is not valid JSON: nested too deeply") from None
     if seen:
         found = _find_constant(doc)
         where = _pointer(*found[0]) if found else None
-        raise InputError(source, f"holds the literal {seen[0]}, which is not a number "
-                                 "(JSON has no NaN or Infinity)", json_path=where or "/")
+        raise InputError(
+            source,
+            f"holds the literal {seen[0]}, which is not a number (JSON has no NaN or Infinity)",
+            json_path=where or "/",
+        )
     return doc
 
 
@@ -251,24 +257,32 @@ def unwrap(doc: Any, source: str | Path = "<document>") -> dict[str, Any]:
         first = errors[0] if isinstance(errors, list) and errors else {}
         first = first if isinstance(first, dict) else {}
         detail = " ".join(str(first.get(k, "")) for k in ("code", "title", "detail")).strip()
-        raise InputError(source, "is a PaSS error response, not a document "
-                                 f"({detail or 'no detail'})", json_path=_pointer(F_WRAP_ERRORS))
-    wrapped = F_WRAP_ID in doc or (set(doc) == {F_WRAP_DATA}
-                                   and isinstance(doc[F_WRAP_DATA], dict))
+        raise InputError(
+            source,
+            f"is a PaSS error response, not a document ({detail or 'no detail'})",
+            json_path=_pointer(F_WRAP_ERRORS),
+        )
+    wrapped = F_WRAP_ID in doc or (set(doc) == {F_WRAP_DATA} and isinstance(doc[F_WRAP_DATA], dict))
     if not wrapped:
         return doc
     inner = doc.get(F_WRAP_DATA)
     if not isinstance(inner, dict):
         what = "nothing" if F_WRAP_DATA not in doc else _kind(inner)
-        raise InputError(source, f"is a PaSS response whose data holds {what}, not a document",
-                         json_path=_pointer(F_WRAP_DATA))
+        raise InputError(
+            source,
+            f"is a PaSS response whose data holds {what}, not a document",
+            json_path=_pointer(F_WRAP_DATA),
+        )
     return inner
 
 
 def _unwrapped_pointer(doc: Any) -> tuple[str, ...]:
     """The path prefix of the document inside ``doc`` (``("data",)`` for a wrapper)."""
-    if isinstance(doc, dict) and (F_WRAP_ID in doc or set(doc) == {F_WRAP_DATA}) \
-            and isinstance(doc.get(F_WRAP_DATA), dict):
+    if (
+        isinstance(doc, dict)
+        and (F_WRAP_ID in doc or set(doc) == {F_WRAP_DATA})
+        and isinstance(doc.get(F_WRAP_DATA), dict)
+    ):
         return (F_WRAP_DATA,)
     return ()
 
@@ -304,16 +318,23 @@ class _Doc:
     def fail(self, problem: str, *parts: object) -> InputError:
         return InputError(self.source, problem, json_path=self.path(*parts))
 
-    def get(self, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True,
-            default: Any = None) -> Any:
+    def get(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        *parts: object,
+        required: bool = True,
+        default: Any = None,
+    ) -> Any:
         if key not in obj or obj[key] is None:
             if required:
                 raise self.fail(f"the required field {key!r} is missing", *parts, key)
             return default
         return obj[key]
 
-    def obj(self, obj: Mapping[str, Any], key: str, *parts: object,
-            required: bool = True) -> dict[str, Any] | None:
+    def obj(
+        self, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True
+    ) -> dict[str, Any] | None:
         v = self.get(obj, key, *parts, required=required)
         if v is None:
             return None
@@ -327,8 +348,14 @@ class _Doc:
             raise self.fail(f"{key!r} must be an array, found {_kind(v)}", *parts, key)
         return v
 
-    def text(self, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True,
-             default: str | None = None) -> str | None:
+    def text(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        *parts: object,
+        required: bool = True,
+        default: str | None = None,
+    ) -> str | None:
         """A string or number leaf as its text."""
         v = self.get(obj, key, *parts, required=required, default=default)
         if v is None or (not required and v is default):
@@ -384,8 +411,10 @@ def _element_text(value: Any, d: _Doc, *at: object) -> str:
     if text is not None:
         return _UNSAFE_IN_ARRAY.sub("?", text) if _UNSAFE_IN_ARRAY.search(text) else text
     if isinstance(value, float):
-        raise d.fail("holds a float: decode JSON with recon.sources.pass_json.loads so "
-                     "numbers stay exact", *at)
+        raise d.fail(
+            "holds a float: decode JSON with recon.sources.pass_json.loads so numbers stay exact",
+            *at,
+        )
     if isinstance(value, list | dict):
         raise d.fail(f"a value must be a number, found {_kind(value)}", *at)
     return "null" if value is None else str(value).lower()  # true/false: a data.value finding
@@ -452,8 +481,12 @@ def _relocated(items: Iterable[Any]) -> list[Any]:
 
 
 def _raw_frame(rows: dict[str, list[Any]]) -> pl.DataFrame:
-    return pl.DataFrame({c: pl.Series(c, v, dtype=pl.Int64 if c == "__line" else pl.String)
-                         for c, v in rows.items()})
+    return pl.DataFrame(
+        {
+            c: pl.Series(c, v, dtype=pl.Int64 if c == "__line" else pl.String)
+            for c, v in rows.items()
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -461,13 +494,18 @@ def _raw_frame(rows: dict[str, list[Any]]) -> pl.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _summary_raw(doc: Mapping[str, Any], d: _Doc,
-                 findings: list[Finding]) -> tuple[dict[str, str], dict[str, list[Any]]]:
+def _summary_raw(
+    doc: Mapping[str, Any], d: _Doc, findings: list[Finding]
+) -> tuple[dict[str, str], dict[str, list[Any]]]:
     header = _header_texts(d, doc)
     variables = d.arr(doc, F_VARIABLES)
     rows: dict[str, list[Any]] = {c: [] for c in (*SUMMARY_COLUMNS, "__file", "__line")}
-    run_fields = {"participant": header["ParticipantCode"], "period": header["Period"],
-                  "run_id": int(header["RunId"]), "designation": header["Designation"]}
+    run_fields = {
+        "participant": header["ParticipantCode"],
+        "period": header["Period"],
+        "run_id": int(header["RunId"]),
+        "designation": header["Designation"],
+    }
     for i, var in enumerate(variables):
         where = (F_VARIABLES, i)
         var = d.item(var, "a variable", *where)
@@ -481,12 +519,19 @@ def _summary_raw(doc: Mapping[str, Any], d: _Doc,
             value = d.get(td, F_VALUE, *at)
             if isinstance(value, list):
                 if len(value) != 1:
-                    findings.append(Finding.make(
-                        "data.array_length",
-                        f"{name} on {day} holds {len(value)} values but a Summary value "
-                        "(granularity D) is one; the row was not used.",
-                        variable=name, timestamp=day, expected="1", actual=str(len(value)),
-                        source=f"{d.source}#{d.path(*at, F_VALUE)}", **run_fields))
+                    findings.append(
+                        Finding.make(
+                            "data.array_length",
+                            f"{name} on {day} holds {len(value)} values but a Summary value "
+                            "(granularity D) is one; the row was not used.",
+                            variable=name,
+                            timestamp=day,
+                            expected="1",
+                            actual=str(len(value)),
+                            source=f"{d.source}#{d.path(*at, F_VALUE)}",
+                            **run_fields,
+                        )
+                    )
                     continue
                 text = _element_text(value[0], d, *at, F_VALUE, 0)
             else:
@@ -525,12 +570,21 @@ def parse_summary_document(doc: Any, source: str | Path) -> SummaryStatement:
     findings: list[Finding] = []
     header, rows = _summary_raw(body, d, findings)
     if not rows["Variable"]:
-        return SummaryStatement(header=parse_header(header, source), rows=[], source=source,
-                                form="json", findings=findings)
+        return SummaryStatement(
+            header=parse_header(header, source),
+            rows=[],
+            source=source,
+            form="json",
+            findings=findings,
+        )
     statement = validate_summary(_raw_frame(rows), source, "json")
-    return SummaryStatement(header=statement.header, rows=_relocated(statement.rows),
-                            source=source, form="json",
-                            findings=findings + _relocated(statement.findings))
+    return SummaryStatement(
+        header=statement.header,
+        rows=_relocated(statement.rows),
+        source=source,
+        form="json",
+        findings=findings + _relocated(statement.findings),
+    )
 
 
 def read_summary_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> SummaryStatement:
@@ -547,8 +601,9 @@ def read_summary_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Summ
 # --------------------------------------------------------------------------------------
 
 
-def _detail_raw(doc: Mapping[str, Any], d: _Doc,
-                rows: dict[str, list[Any]]) -> tuple[dict[str, str], str]:
+def _detail_raw(
+    doc: Mapping[str, Any], d: _Doc, rows: dict[str, list[Any]]
+) -> tuple[dict[str, str], str]:
     header = _header_texts(d, doc)
     settlement_day = _day_text(d.text(doc, F_SETTLEMENT_DAY) or "")
     for i, var in enumerate(d.arr(doc, F_VARIABLES)):
@@ -562,8 +617,7 @@ def _detail_raw(doc: Mapping[str, Any], d: _Doc,
             day = d.text(td, F_TRADING_DAY, *at) or ""
             value = d.get(td, F_VALUE, *at)
             if not isinstance(value, list):
-                raise d.fail(f"{F_VALUE!r} must be an array, found {_kind(value)}",
-                             *at, F_VALUE)
+                raise d.fail(f"{F_VALUE!r} must be an array, found {_kind(value)}", *at, F_VALUE)
             for col, h in header.items():
                 rows[col].append(h)
             rows["Settlement Trading Day"].append(settlement_day)
@@ -620,13 +674,24 @@ def parse_detail_documents(items: Iterable[tuple[Any, str | Path]]) -> DetailSta
         raise InputError("<no file>", "no Detail JSON document was given")
     assert header is not None
     if not parts:
-        return DetailStatement(header=header, days=sorted(days),
-                               frame=pl.DataFrame(schema=DETAIL_SCHEMA), source=sources[0],
-                               sources=sources, form="json")
+        return DetailStatement(
+            header=header,
+            days=sorted(days),
+            frame=pl.DataFrame(schema=DETAIL_SCHEMA),
+            source=sources[0],
+            sources=sources,
+            form="json",
+        )
     statement = combine_details(parts, sources[0])
-    return DetailStatement(header=header, days=sorted(days | set(statement.days)),
-                           frame=statement.frame, source=sources[0], sources=sources,
-                           form="json", findings=_relocated(statement.findings))
+    return DetailStatement(
+        header=header,
+        days=sorted(days | set(statement.days)),
+        frame=statement.frame,
+        source=sources[0],
+        sources=sources,
+        form="json",
+        findings=_relocated(statement.findings),
+    )
 
 
 def parse_detail_document(doc: Any, source: str | Path) -> DetailStatement:
@@ -654,8 +719,9 @@ def read_detail_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Detai
     return parse_detail_document(_read(path, limits), str(path))
 
 
-def read_detail_json_days(paths: Iterable[str | Path],
-                          limits: Limits = DEFAULT_LIMITS) -> DetailStatement:
+def read_detail_json_days(
+    paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS
+) -> DetailStatement:
     """Read the Detail JSON files of one run (one per day) into one DetailStatement.
 
     Raises:
@@ -673,8 +739,9 @@ def _money(d: _Doc, obj: Mapping[str, Any], key: str, *parts: object) -> str:
     v = d.get(obj, key, *parts)
     text = _number_text(v)
     if text is None:
-        raise d.fail(f"{key!r} must be an amount (a number or a string), found {_kind(v)}",
-                     *parts, key)
+        raise d.fail(
+            f"{key!r} must be an amount (a number or a string), found {_kind(v)}", *parts, key
+        )
     try:
         parse_money(text)
     except DecimalFormatError as exc:
@@ -700,8 +767,9 @@ def parse_money(text: str) -> Decimal:
     return parse_decimal(s)
 
 
-def _int(d: _Doc, obj: Mapping[str, Any], key: str, *parts: object,
-         required: bool = True) -> int | None:
+def _int(
+    d: _Doc, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True
+) -> int | None:
     v = d.text(obj, key, *parts, required=required)
     if v is None:
         return None
@@ -734,8 +802,9 @@ def _timestamp(d: _Doc, obj: Mapping[str, Any], key: str) -> datetime | None:
     try:
         return datetime.fromisoformat(v)
     except ValueError:
-        raise d.fail(f"{key!r} must be a date and time like 2023-10-31T15:30:45, "
-                     f"found {v!r}", key) from None
+        raise d.fail(
+            f"{key!r} must be a date and time like 2023-10-31T15:30:45, found {v!r}", key
+        ) from None
 
 
 def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
@@ -768,20 +837,27 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
             except _LineProblem as e:
                 problems.append(e)
     if len(weeks) > 1:
-        raise d.fail(f"holds line items for several Trading Weeks ({', '.join(weeks)}); "
-                     "an invoice covers one", INV_DATA)
+        raise d.fail(
+            f"holds line items for several Trading Weeks ({', '.join(weeks)}); "
+            "an invoice covers one",
+            INV_DATA,
+        )
 
     ps = d.obj(body, INV_PAYMENT_SUMMARY)
     assert ps is not None
-    payment_summary = PaymentSummary(**{
-        field: _money(d, ps, key, INV_PAYMENT_SUMMARY)
-        for key, field in PAYMENT_SUMMARY_FIELDS.items()})
+    payment_summary = PaymentSummary(
+        **{
+            field: _money(d, ps, key, INV_PAYMENT_SUMMARY)
+            for key, field in PAYMENT_SUMMARY_FIELDS.items()
+        }
+    )
     sections = {}
     for key in (INV_RCTI, INV_TAX_INVOICE):
         sec = d.obj(body, key)
         assert sec is not None
-        sections[key] = SectionTotals(**{field: _money(d, sec, k, key)
-                                         for k, field in SECTION_FIELDS.items()})
+        sections[key] = SectionTotals(
+            **{field: _money(d, sec, k, key) for k, field in SECTION_FIELDS.items()}
+        )
 
     previous = _int(d, body, INV_PREVIOUS_RUN_ID, required=False)
     adjustment = None
@@ -791,11 +867,17 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
         if adj_previous is None:
             adj_previous = previous
         if adj_previous is None:
-            raise d.fail(f"the required field {INV_PREVIOUS_RUN_ID!r} is missing",
-                         INV_ADJUSTMENT, INV_PREVIOUS_RUN_ID)
+            raise d.fail(
+                f"the required field {INV_PREVIOUS_RUN_ID!r} is missing",
+                INV_ADJUSTMENT,
+                INV_PREVIOUS_RUN_ID,
+            )
         if previous is not None and adj_previous != previous:
-            raise d.fail(f"previousRunId {adj_previous} differs from the invoice's "
-                         f"previousRunId {previous}", INV_ADJUSTMENT, INV_PREVIOUS_RUN_ID)
+            raise d.fail(
+                f"previousRunId {adj_previous} differs from the invoice's previousRunId {previous}",
+                INV_ADJUSTMENT,
+                INV_PREVIOUS_RUN_ID,
+            )
         previous = adj_previous
         adjustment = AdjustmentInformation(
             previous_run_id=adj_previous,
@@ -821,9 +903,16 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
         source=str(source),
         form="json",
     )
-    invoice.findings = [Finding.make(
-        e.check, f"Invoice line {e.error.problem}; the line was not used.", header=invoice,
-        variable=e.variable, source=f"{source}#{e.error.json_path}") for e in problems]
+    invoice.findings = [
+        Finding.make(
+            e.check,
+            f"Invoice line {e.error.problem}; the line was not used.",
+            header=invoice,
+            variable=e.variable,
+            source=f"{source}#{e.error.json_path}",
+        )
+        for e in problems
+    ]
     return invoice
 
 
@@ -835,8 +924,9 @@ class _LineProblem(Exception):
         self.check, self.variable, self.error = check, variable, error
 
 
-def _line_item(d: _Doc, li: Mapping[str, Any], at: tuple[object, ...],
-               source: str | Path) -> LineItem:
+def _line_item(
+    d: _Doc, li: Mapping[str, Any], at: tuple[object, ...], source: str | Path
+) -> LineItem:
     """One Invoice line item; a field whose value does not read raises
     :class:`_LineProblem` (``data.variable``, ``data.classification`` or ``data.value``).
     A missing field is the document's shape, not a value: it raises InputError, as a
@@ -859,8 +949,12 @@ def _line_item(d: _Doc, li: Mapping[str, Any], at: tuple[object, ...],
     return LineItem(
         variable=variable,
         description=d.text(li, INV_DESCRIPTION, *at, required=False, default="") or "",
-        payment_or_charge=payment_or_charge, gst_applicable=gst_applicable, amount=amount,
-        gst=gst, source=f"{source}#{d.path(*at)}")
+        payment_or_charge=payment_or_charge,
+        gst_applicable=gst_applicable,
+        amount=amount,
+        gst=gst,
+        source=f"{source}#{d.path(*at)}",
+    )
 
 
 def read_invoice_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Invoice:
@@ -904,7 +998,8 @@ def summary_to_document(statement: SummaryStatement) -> dict[str, Any]:
     for row in statement.rows:
         key = (row.variable, row.payment_or_charge.value, row.gst_applicable)
         groups.setdefault(key, []).append(
-            {F_TRADING_DAY: _day_stamp(row.timestamp), F_VALUE: [row.value]})
+            {F_TRADING_DAY: _day_stamp(row.timestamp), F_VALUE: [row.value]}
+        )
     doc[F_VARIABLES] = [
         {F_VARIABLE: name, F_P_OR_C: p_or_c, F_GST_APPLICABLE: gst, F_TRADING_DAYS: days}
         for (name, p_or_c, gst), days in groups.items()
@@ -926,9 +1021,11 @@ def detail_day_to_document(statement: DetailStatement, day: date) -> dict[str, A
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     frame = statement.frame.filter(pl.col("settlement_trading_day") == day)
     for variable, scope, timestamp, values in frame.select(
-            "variable", "scope", "timestamp", "values").iter_rows():
+        "variable", "scope", "timestamp", "values"
+    ).iter_rows():
         groups.setdefault((variable, scope), []).append(
-            {F_TRADING_DAY: _day_stamp(timestamp), F_VALUE: list(values)})
+            {F_TRADING_DAY: _day_stamp(timestamp), F_VALUE: list(values)}
+        )
     doc[F_VARIABLES] = [
         {F_VARIABLE: name, F_SCOPE: scope, F_TRADING_DAYS: days}
         for (name, scope), days in groups.items()
@@ -949,25 +1046,36 @@ def invoice_to_document(invoice: Invoice) -> dict[str, Any]:
         INV_DESIGNATION: invoice.designation.value,
         INV_PERIOD: invoice.period,
         INV_PARTICIPANT: invoice.participant,
-        INV_ISSUED_AT: (invoice.issued_at.isoformat(timespec="seconds")
-                        if invoice.issued_at else None),
-        INV_DATA: [{
-            INV_TRADE_WEEK: invoice.trade_week or invoice.period,
-            INV_LINE_ITEMS: [{
-                F_VARIABLE: li.variable,
-                INV_DESCRIPTION: li.description,
-                F_P_OR_C: li.payment_or_charge.value,
-                F_GST_APPLICABLE: li.gst_applicable,
-                INV_AMOUNT: _money_text(li.amount),
-                INV_GST: _money_text(li.gst),
-            } for li in invoice.line_items],
-        }],
-        INV_PAYMENT_SUMMARY: {key: _money_text(getattr(invoice.payment_summary, field))
-                              for key, field in PAYMENT_SUMMARY_FIELDS.items()},
-        INV_RCTI: {key: _money_text(getattr(invoice.rcti, field))
-                   for key, field in SECTION_FIELDS.items()},
-        INV_TAX_INVOICE: {key: _money_text(getattr(invoice.tax_invoice, field))
-                          for key, field in SECTION_FIELDS.items()},
+        INV_ISSUED_AT: (
+            invoice.issued_at.isoformat(timespec="seconds") if invoice.issued_at else None
+        ),
+        INV_DATA: [
+            {
+                INV_TRADE_WEEK: invoice.trade_week or invoice.period,
+                INV_LINE_ITEMS: [
+                    {
+                        F_VARIABLE: li.variable,
+                        INV_DESCRIPTION: li.description,
+                        F_P_OR_C: li.payment_or_charge.value,
+                        F_GST_APPLICABLE: li.gst_applicable,
+                        INV_AMOUNT: _money_text(li.amount),
+                        INV_GST: _money_text(li.gst),
+                    }
+                    for li in invoice.line_items
+                ],
+            }
+        ],
+        INV_PAYMENT_SUMMARY: {
+            key: _money_text(getattr(invoice.payment_summary, field))
+            for key, field in PAYMENT_SUMMARY_FIELDS.items()
+        },
+        INV_RCTI: {
+            key: _money_text(getattr(invoice.rcti, field)) for key, field in SECTION_FIELDS.items()
+        },
+        INV_TAX_INVOICE: {
+            key: _money_text(getattr(invoice.tax_invoice, field))
+            for key, field in SECTION_FIELDS.items()
+        },
     }
     if invoice.adjustment_information is not None:
         adj = invoice.adjustment_information

@@ -11,8 +11,9 @@ from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import SUMMARY_COLUMNS, validate_summary
 
 
-def parse_summary_csv(data: bytes, source: str,
-                      limits: Limits = DEFAULT_LIMITS) -> SummaryStatement:
+def parse_summary_csv(
+    data: bytes, source: str, limits: Limits = DEFAULT_LIMITS
+) -> SummaryStatement:
     """Parse Summary CSV bytes.
 
     Args:
@@ -38,5 +39,9 @@ def read_summary_csv(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Summa
 
 def _run_fields(stmt: SummaryStatement) -> dict[str, object]:
     h = stmt.header
-    return {"participant": h.participant, "period": h.period, "run_id": h.run_id,
-            "designation": h.designation.value}
+    return {
+        "participant": h.participant,
+        "period": h.period,
+        "run_id": h.run_id,
+        "designation": h.designation.value,
+    }

@@ -46,11 +46,25 @@ from recon.wem.variables import VariableNameError, parse_variable
 
 log = logging.getLogger(__name__)
 
-HEADER_COLUMNS = ("RunId", "PublishedAt", "MarketService", "Designation", "Period", "PeriodFrom",
-                  "PeriodTo", "ParticipantCode")
+HEADER_COLUMNS = (
+    "RunId",
+    "PublishedAt",
+    "MarketService",
+    "Designation",
+    "Period",
+    "PeriodFrom",
+    "PeriodTo",
+    "ParticipantCode",
+)
 SUMMARY_COLUMNS = (*HEADER_COLUMNS, "Variable", "Timestamp", "P Or C", "GST Applicable", "Value")
-DETAIL_COLUMNS = (*HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope", "Timestamp",
-                  "Value")
+DETAIL_COLUMNS = (
+    *HEADER_COLUMNS,
+    "Settlement Trading Day",
+    "Variable",
+    "Scope",
+    "Timestamp",
+    "Value",
+)
 
 MAX_FINDINGS_PER_CHECK = 200
 """Row findings of one check kept per file; the rest are counted in one closing finding."""
@@ -73,8 +87,9 @@ class ColumnsError(InputError):
 
     def __init__(self, path: object, problem: str) -> None:
         super().__init__(path, problem, line=1)
-        self.finding = Finding.make("data.columns", f"{problem}; the file was not used.",
-                                    source=f"{path}:1")
+        self.finding = Finding.make(
+            "data.columns", f"{problem}; the file was not used.", source=f"{path}:1"
+        )
 
 
 def check_columns(found: Iterable[str], required: tuple[str, ...], source: str) -> None:
@@ -120,9 +135,15 @@ class _Collector:
 
     def close(self) -> list[Finding]:
         for check, (cnt, src) in self._over.items():
-            self.findings.append(Finding.make(
-                check, f"{cnt} more rows have this problem; only the first "
-                f"{MAX_FINDINGS_PER_CHECK} are listed.", header=self.header, source=src))
+            self.findings.append(
+                Finding.make(
+                    check,
+                    f"{cnt} more rows have this problem; only the first "
+                    f"{MAX_FINDINGS_PER_CHECK} are listed.",
+                    header=self.header,
+                    source=src,
+                )
+            )
         return self.findings
 
 
@@ -141,6 +162,7 @@ def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
     Raises:
         InputError: If a header field is absent or malformed (the file cannot be used).
     """
+
     def need(col: str) -> str:
         v = values.get(col)
         if v is None or not str(v).strip():
@@ -154,8 +176,10 @@ def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
     try:
         published = datetime.fromisoformat(need("PublishedAt"))
     except ValueError:
-        raise InputError(source, f"PublishedAt {values.get('PublishedAt')!r} is not of the "
-                         "form yyyy-MM-ddTHH:mm:ss") from None
+        raise InputError(
+            source,
+            f"PublishedAt {values.get('PublishedAt')!r} is not of the form yyyy-MM-ddTHH:mm:ss",
+        ) from None
     try:
         return RunHeader(
             run_id=run_id,
@@ -169,8 +193,10 @@ def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
         )
     except ValueError as e:
         first = str(e).splitlines()
-        raise InputError(source, "the run header is malformed: "
-                         + (first[2].strip() if len(first) > 2 else first[0])) from None
+        raise InputError(
+            source,
+            "the run header is malformed: " + (first[2].strip() if len(first) > 2 else first[0]),
+        ) from None
 
 
 def _header(raw: pl.DataFrame, source: str, out: _Collector) -> RunHeader:
@@ -182,11 +208,14 @@ def _header(raw: pl.DataFrame, source: str, out: _Collector) -> RunHeader:
         other = raw.filter(pl.col(col).is_null() | (pl.col(col) != values[col]))
         if other.height:
             first = other.row(0, named=True)
-            out.add("data.header",
-                    f"{col} is {first[col]!r} on {other.height} row(s) but {values[col]!r} "
-                    "on the rest of the file; one artefact must hold one run.",
-                    expected=values[col], actual=first[col],
-                    source=_src(first["__file"], first["__line"]))
+            out.add(
+                "data.header",
+                f"{col} is {first[col]!r} on {other.height} row(s) but {values[col]!r} "
+                "on the rest of the file; one artefact must hold one run.",
+                expected=values[col],
+                actual=first[col],
+                source=_src(first["__file"], first["__line"]),
+            )
     _period_findings(header, out, source)
     return header
 
@@ -195,21 +224,37 @@ def _period_findings(header: RunHeader, out: _Collector, source: str) -> None:
     try:
         label_day = calendar.parse_week_label(header.period)
     except ValueError as e:
-        out.add("data.period", f"Period {header.period!r} is not a Trading Week label: {e}.",
-                source=source)
+        out.add(
+            "data.period",
+            f"Period {header.period!r} is not a Trading Week label: {e}.",
+            source=source,
+        )
         return
     if label_day != header.period_from:
-        out.add("data.period", f"Period {header.period!r} names {label_day} but PeriodFrom is "
-                f"{header.period_from}.", expected=str(label_day),
-                actual=str(header.period_from), source=source)
+        out.add(
+            "data.period",
+            f"Period {header.period!r} names {label_day} but PeriodFrom is {header.period_from}.",
+            expected=str(label_day),
+            actual=str(header.period_from),
+            source=source,
+        )
     if header.period_from.weekday() != SUNDAY:  # not via trading_week_start: 0001-01-01
-        out.add("data.period", f"PeriodFrom {header.period_from} is not a Sunday, so it does "
-                "not start a Trading Week.", source=source)
+        out.add(
+            "data.period",
+            f"PeriodFrom {header.period_from} is not a Sunday, so it does "
+            "not start a Trading Week.",
+            source=source,
+        )
     span = (header.period_to - header.period_from).days + 1
     if span != calendar.DAYS_PER_TRADING_WEEK:
-        out.add("data.period", f"Period {header.period_from} to {header.period_to} spans "
-                f"{span} days, not 7; recon reads the file as it is.",
-                expected="7", actual=str(span), source=source)
+        out.add(
+            "data.period",
+            f"Period {header.period_from} to {header.period_to} spans "
+            f"{span} days, not 7; recon reads the file as it is.",
+            expected="7",
+            actual=str(span),
+            source=source,
+        )
 
 
 MAX_PERIOD_DAYS = 366
@@ -253,8 +298,9 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
     header = _header(raw, source, out)
     rows: list[SummaryRow] = []
     seen: dict[tuple[str, date], str] = {}
-    for rec in raw.select("Variable", "Timestamp", "P Or C", "GST Applicable", "Value",
-                          "__file", "__line").iter_rows():
+    for rec in raw.select(
+        "Variable", "Timestamp", "P Or C", "GST Applicable", "Value", "__file", "__line"
+    ).iter_rows():
         var, ts, poc, gst, val, file, line = rec
         where = _src(file, line)
         var = (var or "").strip()
@@ -264,9 +310,13 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
             out.add("data.variable", f"{e}; the row was not used.", variable=var, source=where)
             continue
         if (vn.scope, vn.granularity) != ("P", Granularity.D):
-            out.add("data.variable", f"Summary variable {var!r} is not of scope P and "
-                    "granularity D as the Guide says; the row was not used.",
-                    variable=var, source=where)
+            out.add(
+                "data.variable",
+                f"Summary variable {var!r} is not of scope P and "
+                "granularity D as the Guide says; the row was not used.",
+                variable=var,
+                source=where,
+            )
             continue
         try:
             ts_s = (ts or "").strip()
@@ -274,38 +324,72 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
                 raise ValueError(ts_s)
             day = date.fromisoformat(ts_s)
         except ValueError:
-            out.add("data.timestamp", f"Timestamp {ts!r} is not a date (yyyy-mm-dd); the row "
-                    "was not used.", variable=var, timestamp=ts, source=where)
+            out.add(
+                "data.timestamp",
+                f"Timestamp {ts!r} is not a date (yyyy-mm-dd); the row was not used.",
+                variable=var,
+                timestamp=ts,
+                source=where,
+            )
             continue
         try:
             value = parse_decimal(val or "")
         except DecimalFormatError as e:
-            out.add("data.value", f"Value {e}; the row was not used.", variable=var,
-                    timestamp=day.isoformat(), actual=val, source=where)
+            out.add(
+                "data.value",
+                f"Value {e}; the row was not used.",
+                variable=var,
+                timestamp=day.isoformat(),
+                actual=val,
+                source=where,
+            )
             continue
         poc_s = (poc or "").strip()
         gst_s = (gst or "").strip().upper()
         if poc_s not in ("Payment", "Charge") or gst_s not in ("Y", "N"):
-            out.add("data.classification", f"P Or C {poc!r} / GST Applicable {gst!r} must be "
-                    "Payment or Charge / Y or N; the row was not used.", variable=var,
-                    timestamp=day.isoformat(), source=where)
+            out.add(
+                "data.classification",
+                f"P Or C {poc!r} / GST Applicable {gst!r} must be "
+                "Payment or Charge / Y or N; the row was not used.",
+                variable=var,
+                timestamp=day.isoformat(),
+                source=where,
+            )
             continue
         if not header.period_from <= day <= header.period_to:
-            out.add("data.period", f"{var} has a Timestamp {day} outside the Period "
-                    f"{header.period_from} to {header.period_to}.", variable=var,
-                    timestamp=day.isoformat(), source=where)
+            out.add(
+                "data.period",
+                f"{var} has a Timestamp {day} outside the Period "
+                f"{header.period_from} to {header.period_to}.",
+                variable=var,
+                timestamp=day.isoformat(),
+                source=where,
+            )
         key = (var, day)
         if key in seen:
-            out.add("data.duplicate", f"{var} on {day} appears twice in one Summary (first at "
-                    f"{seen[key]}); the second row was not used.", variable=var,
-                    timestamp=day.isoformat(), source=where)
+            out.add(
+                "data.duplicate",
+                f"{var} on {day} appears twice in one Summary (first at "
+                f"{seen[key]}); the second row was not used.",
+                variable=var,
+                timestamp=day.isoformat(),
+                source=where,
+            )
             continue
         seen[key] = where
-        rows.append(SummaryRow(variable=var, timestamp=day,
-                               payment_or_charge=PaymentOrCharge(poc_s),
-                               gst_applicable=gst_s == "Y", value=value, source=where))
-    return SummaryStatement(header=header, rows=rows, source=source, form=form,
-                            findings=out.close())
+        rows.append(
+            SummaryRow(
+                variable=var,
+                timestamp=day,
+                payment_or_charge=PaymentOrCharge(poc_s),
+                gst_applicable=gst_s == "Y",
+                value=value,
+                source=where,
+            )
+        )
+    return SummaryStatement(
+        header=header, rows=rows, source=source, form=form, findings=out.close()
+    )
 
 
 # --------------------------------------------------------------------------- Detail
@@ -320,11 +404,22 @@ def _variable_table(variables: list[str]) -> tuple[pl.DataFrame, dict[str, str]]
         except VariableNameError as e:
             bad[v] = str(e)
             continue
-        recs.append({"variable": v, "base": vn.base, "scope_code": vn.scope,
-                     "granularity": vn.granularity.value,
-                     "expected_len": values_per_row(vn.granularity)})
-    schema = {"variable": pl.String, "base": pl.String, "scope_code": pl.String,
-              "granularity": pl.String, "expected_len": pl.Int64}
+        recs.append(
+            {
+                "variable": v,
+                "base": vn.base,
+                "scope_code": vn.scope,
+                "granularity": vn.granularity.value,
+                "expected_len": values_per_row(vn.granularity),
+            }
+        )
+    schema = {
+        "variable": pl.String,
+        "base": pl.String,
+        "scope_code": pl.String,
+        "granularity": pl.String,
+        "expected_len": pl.Int64,
+    }
     return pl.DataFrame(recs, schema=schema), bad
 
 
@@ -345,9 +440,15 @@ def _first_bad_value(text: str | None) -> str:
     return "the Value array does not read as Decimal(23,8) numbers"
 
 
-def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
-                    header: RunHeader | None = None, *, cast: bool = True,
-                    scopes: ScopeCache | None = None) -> DetailStatement:
+def validate_detail(
+    raw: pl.DataFrame,
+    source: str,
+    form: ArtefactForm,
+    header: RunHeader | None = None,
+    *,
+    cast: bool = True,
+    scopes: ScopeCache | None = None,
+) -> DetailStatement:
     """Validate a raw Detail frame (columns :data:`DETAIL_COLUMNS`, ``__file``, ``__line``).
 
     Vectorised: the per-row work (value pattern, cast, array length, timestamps) runs in
@@ -380,10 +481,14 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
             other = raw.filter(pl.col(col).is_null() | (pl.col(col) != want))
             if other.height:
                 first = other.row(0, named=True)
-                out.add("data.header", f"{col} is {first[col]!r} on {other.height} row(s) but "
-                        f"{want!r} elsewhere in the artefact; one artefact must hold one run.",
-                        expected=want, actual=first[col],
-                        source=_src(first["__file"], first["__line"]))
+                out.add(
+                    "data.header",
+                    f"{col} is {first[col]!r} on {other.height} row(s) but "
+                    f"{want!r} elsewhere in the artefact; one artefact must hold one run.",
+                    expected=want,
+                    actual=first[col],
+                    source=_src(first["__file"], first["__line"]),
+                )
     period = period_days(header)
 
     df = raw.select(
@@ -410,12 +515,15 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
         vt.str.contains(_ROW_RE).fill_null(False).alias("values_ok"),
     ).with_columns(
         pl.when(pl.col("values_ok"))
-        .then(vt.str.count_matches(",", literal=True).cast(pl.Int64) + 1).alias("n_values"),
+        .then(vt.str.count_matches(",", literal=True).cast(pl.Int64) + 1)
+        .alias("n_values"),
     )
 
     problems = df.filter(
-        pl.col("settlement_trading_day").is_null() | pl.col("timestamp").is_null()
-        | pl.col("granularity").is_null() | ~pl.col("values_ok")
+        pl.col("settlement_trading_day").is_null()
+        | pl.col("timestamp").is_null()
+        | pl.col("granularity").is_null()
+        | ~pl.col("values_ok")
         | (pl.col("n_values") != pl.col("expected_len"))
     )
     drop_lines: set[tuple[str, int]] = set()
@@ -425,28 +533,49 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
         common = {"variable": var, "scope": rec["scope"], "source": where}
         drop_lines.add((rec["source_file"], rec["source_line"]))
         if rec["settlement_trading_day"] is None:
-            out.add("data.timestamp", f"Settlement Trading Day {rec['std_text']!r} is not a "
-                    "date (yyyy-mm-dd); the row was not used.", **common)
+            out.add(
+                "data.timestamp",
+                f"Settlement Trading Day {rec['std_text']!r} is not a "
+                "date (yyyy-mm-dd); the row was not used.",
+                **common,
+            )
             continue
         if rec["timestamp"] is None:
-            out.add("data.timestamp", f"Timestamp {rec['ts_text']!r} is not a date "
-                    "(yyyy-mm-dd); the row was not used.", timestamp=rec["ts_text"], **common)
+            out.add(
+                "data.timestamp",
+                f"Timestamp {rec['ts_text']!r} is not a date (yyyy-mm-dd); the row was not used.",
+                timestamp=rec["ts_text"],
+                **common,
+            )
             continue
         if rec["granularity"] is None:
             msg = bad_vars.get(var, f"variable {var!r} does not decode")
-            out.add("data.variable", f"{msg}; the row was not used.",
-                    timestamp=rec["timestamp"].isoformat(), **common)
+            out.add(
+                "data.variable",
+                f"{msg}; the row was not used.",
+                timestamp=rec["timestamp"].isoformat(),
+                **common,
+            )
             continue
         if not rec["values_ok"]:
-            out.add("data.value", f"{_first_bad_value(rec['value_text'])}; the row was not "
-                    "used.", timestamp=rec["timestamp"].isoformat(),
-                    actual=(rec["value_text"] or "")[:60], **common)
+            out.add(
+                "data.value",
+                f"{_first_bad_value(rec['value_text'])}; the row was not used.",
+                timestamp=rec["timestamp"].isoformat(),
+                actual=(rec["value_text"] or "")[:60],
+                **common,
+            )
             continue
         n, want = rec["n_values"], rec["expected_len"]
-        out.add("data.array_length", f"{var} has {n} values but granularity "
-                f"{rec['granularity']} needs {want}; the row was not used.",
-                timestamp=rec["timestamp"].isoformat(), expected=str(want), actual=str(n),
-                **common)
+        out.add(
+            "data.array_length",
+            f"{var} has {n} values but granularity "
+            f"{rec['granularity']} needs {want}; the row was not used.",
+            timestamp=rec["timestamp"].isoformat(),
+            expected=str(want),
+            actual=str(n),
+            **common,
+        )
 
     if problems.height:
         bad = problems.select("source_file", "source_line")
@@ -456,27 +585,41 @@ def validate_detail(raw: pl.DataFrame, source: str, form: ArtefactForm,
     _timestamp_findings(df, header, period, out)
     df = _dedupe(df, out)
 
-    frame = df.select(list(DETAIL_TEXT_SCHEMA)).cast(
-        DETAIL_TEXT_SCHEMA)  # type: ignore[arg-type]
+    frame = df.select(list(DETAIL_TEXT_SCHEMA)).cast(DETAIL_TEXT_SCHEMA)  # type: ignore[arg-type]
     if cast:
         frame = with_values(frame)
     days = sorted(frame.get_column("settlement_trading_day").unique().to_list())
-    files = sorted({f.split("!")[0].split("#")[0] for f in
-                    raw.get_column("__file").unique().to_list()})
-    return DetailStatement(header=header, days=days, frame=frame, source=source, sources=files,
-                           form=form, findings=out.close())
+    files = sorted(
+        {f.split("!")[0].split("#")[0] for f in raw.get_column("__file").unique().to_list()}
+    )
+    return DetailStatement(
+        header=header,
+        days=days,
+        frame=frame,
+        source=source,
+        sources=files,
+        form=form,
+        findings=out.close(),
+    )
 
 
 def _strict_date(col: str) -> pl.Expr:
     """Parse ``yyyy-mm-dd`` text to a date; anything else (``2024-12-01junk``) is null."""
     c = pl.col(col)
-    return pl.when(c.str.contains(_DATE_RE)).then(c.str.strptime(pl.Date, _DATE_FMT,
-                                                                 strict=False))
+    return pl.when(c.str.contains(_DATE_RE)).then(c.str.strptime(pl.Date, _DATE_FMT, strict=False))
 
 
 def _header_strings(h: RunHeader) -> tuple[str, ...]:
-    return (str(h.run_id), h.published_at.isoformat(), h.market_service, h.designation.value,
-            h.period, h.period_from.isoformat(), h.period_to.isoformat(), h.participant)
+    return (
+        str(h.run_id),
+        h.published_at.isoformat(),
+        h.market_service,
+        h.designation.value,
+        h.period,
+        h.period_from.isoformat(),
+        h.period_to.isoformat(),
+        h.participant,
+    )
 
 
 class ScopeCache:
@@ -492,8 +635,9 @@ class ScopeCache:
         """The rows of ``pairs`` whose (scope_code, scope) is not known to be good."""
         with self._lock:
             good = self.good
-        return pairs if good.height == 0 else pairs.join(good, on=["scope_code", "scope"],
-                                                         how="anti")
+        return (
+            pairs if good.height == 0 else pairs.join(good, on=["scope_code", "scope"], how="anti")
+        )
 
     def add(self, pairs: pl.DataFrame) -> None:
         """Remember pairs found good."""
@@ -501,56 +645,95 @@ class ScopeCache:
             self.good = pl.concat([self.good, pairs.select("scope_code", "scope")])
 
 
-def _scope_findings(df: pl.DataFrame, out: _Collector, cache: ScopeCache | None = None,
-                    ) -> None:
+def _scope_findings(
+    df: pl.DataFrame,
+    out: _Collector,
+    cache: ScopeCache | None = None,
+) -> None:
     cache = cache or ScopeCache()
-    pairs = cache.new(df.group_by("scope_code", "scope")
-                      .agg(pl.col("variable").first(), pl.col("source_file").first(),
-                           pl.col("source_line").min(), pl.len().alias("n")))
+    pairs = cache.new(
+        df.group_by("scope_code", "scope").agg(
+            pl.col("variable").first(),
+            pl.col("source_file").first(),
+            pl.col("source_line").min(),
+            pl.len().alias("n"),
+        )
+    )
     bad: list[tuple[str, str]] = []
     for code, scope, var, file, line, n in pairs.iter_rows():
         try:
             parse_scope(code, scope)
         except ScopeError as e:
             bad.append((code, scope))
-            out.add("data.scope", f"{e} ({n} row(s)); the rows were kept with the raw scope.",
-                    variable=var, scope=scope, source=_src(file, line))
+            out.add(
+                "data.scope",
+                f"{e} ({n} row(s)); the rows were kept with the raw scope.",
+                variable=var,
+                scope=scope,
+                source=_src(file, line),
+            )
     if bad:
-        pairs = pairs.join(pl.DataFrame(bad, schema=["scope_code", "scope"], orient="row"),
-                           on=["scope_code", "scope"], how="anti")
+        pairs = pairs.join(
+            pl.DataFrame(bad, schema=["scope_code", "scope"], orient="row"),
+            on=["scope_code", "scope"],
+            how="anti",
+        )
     cache.add(pairs)
 
 
-def _timestamp_findings(df: pl.DataFrame, header: RunHeader, period: list[date],
-                        out: _Collector) -> None:
+def _timestamp_findings(
+    df: pl.DataFrame, header: RunHeader, period: list[date], out: _Collector
+) -> None:
     lo, hi = header.period_from, header.period_to
-    std_out = df.filter((pl.col("settlement_trading_day") < lo)
-                        | (pl.col("settlement_trading_day") > hi))
-    for rec in std_out.group_by("settlement_trading_day").agg(
-            pl.col("source_file").first(), pl.col("source_line").min(), pl.len()).iter_rows():
+    std_out = df.filter(
+        (pl.col("settlement_trading_day") < lo) | (pl.col("settlement_trading_day") > hi)
+    )
+    for rec in (
+        std_out.group_by("settlement_trading_day")
+        .agg(pl.col("source_file").first(), pl.col("source_line").min(), pl.len())
+        .iter_rows()
+    ):
         day, file, line, n = rec
-        out.add("data.timestamp", f"Settlement Trading Day {day} lies outside the Period "
-                f"{lo} to {hi} ({n} row(s)).", timestamp=day.isoformat(),
-                source=_src(file, line))
+        out.add(
+            "data.timestamp",
+            f"Settlement Trading Day {day} lies outside the Period {lo} to {hi} ({n} row(s)).",
+            timestamp=day.isoformat(),
+            source=_src(file, line),
+        )
     g, ts = pl.col("granularity"), pl.col("timestamp")
     rule = df.filter(
         ((g == "M") & (ts.dt.day() != 1))
         | ((g == "CY") & ((ts.dt.month() != 10) | (ts.dt.day() != 1)))
         | ((g == "FY") & ((ts.dt.month() != 7) | (ts.dt.day() != 1)))
     )
-    for rec in rule.group_by("variable", "granularity", "timestamp").agg(
-            pl.col("source_file").first(), pl.col("source_line").min()).iter_rows():
+    for rec in (
+        rule.group_by("variable", "granularity", "timestamp")
+        .agg(pl.col("source_file").first(), pl.col("source_line").min())
+        .iter_rows()
+    ):
         var, gran, day, file, line = rec
         msg = timestamp_problem(Granularity(gran), day) or "Timestamp does not fit"
-        out.add("data.timestamp", f"{var}: {msg}.", variable=var, timestamp=day.isoformat(),
-                source=_src(file, line))
+        out.add(
+            "data.timestamp",
+            f"{var}: {msg}.",
+            variable=var,
+            timestamp=day.isoformat(),
+            source=_src(file, line),
+        )
     outside = df.filter(g.is_in(["D", "I", "DI"]) & ((ts < lo) | (ts > hi)))
-    for rec in outside.group_by("variable", "timestamp").agg(
-            pl.col("source_file").first(), pl.col("source_line").min(), pl.len()).iter_rows():
+    for rec in (
+        outside.group_by("variable", "timestamp")
+        .agg(pl.col("source_file").first(), pl.col("source_line").min(), pl.len())
+        .iter_rows()
+    ):
         var, day, file, line, n = rec
-        out.add("data.period", f"{var} has a Timestamp {day} outside the Period {lo} to {hi} "
-                f"({n} row(s)).", variable=var, timestamp=day.isoformat(),
-                source=_src(file, line))
+        out.add(
+            "data.period",
+            f"{var} has a Timestamp {day} outside the Period {lo} to {hi} ({n} row(s)).",
+            variable=var,
+            timestamp=day.isoformat(),
+            source=_src(file, line),
+        )
 
 
 DETAIL_KEY = ["variable", "scope", "timestamp", "settlement_trading_day"]
@@ -569,14 +752,23 @@ def _dedupe(df: pl.DataFrame, out: _Collector) -> pl.DataFrame:
         dup = df.filter(pl.len().over(DETAIL_KEY) > 1)
     # Not by source text: a JSON row's source is a pointer, whose text sorts
     # /variables/10 before /variables/2.
-    for rec in (dup.sort("__ord").group_by(DETAIL_KEY, maintain_order=True)
-                .agg(pl.col("source_file"), pl.col("source_line"))).iter_rows(named=True):
+    for rec in (
+        dup.sort("__ord")
+        .group_by(DETAIL_KEY, maintain_order=True)
+        .agg(pl.col("source_file"), pl.col("source_line"))
+    ).iter_rows(named=True):
         first = _src(rec["source_file"][0], rec["source_line"][0])
         for file, line in zip(rec["source_file"][1:], rec["source_line"][1:], strict=True):
-            out.add("data.duplicate", f"{rec['variable']} / {rec['scope']!r} / "
-                    f"{rec['timestamp']} appears again (first at {first}); the repeat was not "
-                    "used.", variable=rec["variable"], scope=rec["scope"],
-                    timestamp=rec["timestamp"].isoformat(), source=_src(file, line))
+            out.add(
+                "data.duplicate",
+                f"{rec['variable']} / {rec['scope']!r} / "
+                f"{rec['timestamp']} appears again (first at {first}); the repeat was not "
+                "used.",
+                variable=rec["variable"],
+                scope=rec["scope"],
+                timestamp=rec["timestamp"].isoformat(),
+                source=_src(file, line),
+            )
     kept = df.sort("__ord").unique(DETAIL_KEY, keep="first", maintain_order=True)
     return kept.drop("__ord") if added else kept
 
@@ -603,5 +795,12 @@ def combine_details(parts: list[DetailStatement], source: str) -> DetailStatemen
     findings = [f for p in parts for f in p.findings] + out.close()
     days = sorted({d for p in parts for d in p.days})
     sources = sorted({s for p in parts for s in p.sources})
-    return DetailStatement(header=header, days=days, frame=deduped, source=source,
-                           sources=sources, form=parts[0].form, findings=findings)
+    return DetailStatement(
+        header=header,
+        days=days,
+        frame=deduped,
+        source=source,
+        sources=sources,
+        form=parts[0].form,
+        findings=findings,
+    )

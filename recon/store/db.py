@@ -80,8 +80,9 @@ def default_store_path() -> Path:
     return platformdirs.user_data_path("recon") / STORE_FILE
 
 
-def resolve_store_path(path: str | os.PathLike[str] | None = None,
-                       env: Mapping[str, str] | None = None) -> Path:
+def resolve_store_path(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Path:
     """Return the store file to use: ``path``, else ``$RECON_STORE``, else the default.
 
     Args:
@@ -286,8 +287,16 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
-TABLES: tuple[str, ...] = ("files", "runs", "summary_values", "detail_values", "invoices",
-                           "invoice_lines", "invoice_totals", "weekly_runs")
+TABLES: tuple[str, ...] = (
+    "files",
+    "runs",
+    "summary_values",
+    "detail_values",
+    "invoices",
+    "invoice_lines",
+    "invoice_totals",
+    "weekly_runs",
+)
 """The store's tables (not views), in a stable order."""
 
 
@@ -312,8 +321,13 @@ class Store:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-             must_exist: bool = False) -> Store:
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        must_exist: bool = False,
+    ) -> Store:
         """Open (creating if needed, unless ``must_exist``) and migrate a store.
 
         Args:
@@ -329,20 +343,25 @@ class Store:
         p = resolve_store_path(path)
         if not p.exists():
             if must_exist:
-                raise StoreError(f"no store at {p}: ingest files first with `recon ingest "
-                                 f"PATH...` (or point --store/${ENV_STORE} at your store)")
+                raise StoreError(
+                    f"no store at {p}: ingest files first with `recon ingest "
+                    f"PATH...` (or point --store/${ENV_STORE} at your store)"
+                )
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise StoreError(f"cannot create the store's folder {p.parent}: "
-                                 f"{e.strerror or e}") from None
+                raise StoreError(
+                    f"cannot create the store's folder {p.parent}: {e.strerror or e}"
+                ) from None
             read_only = False
         con = _connect(p, read_only)
         try:
             version = _version(con)
             if version > SCHEMA_VERSION:
-                raise StoreError(f"the store {p} has schema version {version}, newer than "
-                                 f"this recon's ({SCHEMA_VERSION}); upgrade recon")
+                raise StoreError(
+                    f"the store {p} has schema version {version}, newer than "
+                    f"this recon's ({SCHEMA_VERSION}); upgrade recon"
+                )
             if version < SCHEMA_VERSION and read_only:
                 con.close()
                 cls.open(p, read_only=False).close()
@@ -426,8 +445,9 @@ class Store:
         return _version(self.con)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-               must_exist: bool = False) -> Store:
+def open_store(
+    path: str | os.PathLike[str] | None = None, *, read_only: bool = False, must_exist: bool = False
+) -> Store:
     """Open a store; see :meth:`Store.open`."""
     return Store.open(path, read_only=read_only, must_exist=must_exist)
 
@@ -438,12 +458,15 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():
-            raise StoreError(f"the store {path} is in use by another recon process; try "
-                             "again when it has finished") from None
+            raise StoreError(
+                f"the store {path} is in use by another recon process; try "
+                "again when it has finished"
+            ) from None
         raise StoreError(f"cannot open the store {path}: {text.splitlines()[0]}") from None
     except duckdb.Error as e:
-        raise StoreError(f"{path} is not a recon store (DuckDB: "
-                         f"{str(e).splitlines()[0]})") from None
+        raise StoreError(
+            f"{path} is not a recon store (DuckDB: {str(e).splitlines()[0]})"
+        ) from None
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -455,8 +478,9 @@ def _version(con: duckdb.DuckDBPyConnection) -> int:
     if not exists or not exists[0]:
         tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchall()[0]
         if tables and tables[0]:
-            raise StoreError("the database holds tables but no schema_version: it is not a "
-                             "recon store")
+            raise StoreError(
+                "the database holds tables but no schema_version: it is not a recon store"
+            )
         return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
     return int(row[0]) if row and row[0] is not None else 0
@@ -464,8 +488,10 @@ def _version(con: duckdb.DuckDBPyConnection) -> int:
 
 def _migrate(con: duckdb.DuckDBPyConnection, current: int, path: Path) -> None:
     """Apply every migration above ``current``, each in its own transaction."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
-                "description VARCHAR NOT NULL, applied_at_utc TIMESTAMP NOT NULL)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
+        "description VARCHAR NOT NULL, applied_at_utc TIMESTAMP NOT NULL)"
+    )
     for m in MIGRATIONS:
         if m.version <= current:
             continue
@@ -473,15 +499,17 @@ def _migrate(con: duckdb.DuckDBPyConnection, current: int, path: Path) -> None:
         try:
             for sql in m.statements:
                 con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)",
-                        [m.version, m.description])
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)",
+                [m.version, m.description],
+            )
             con.commit()
         except BaseException as e:
             with contextlib.suppress(duckdb.Error):
                 con.rollback()
             if isinstance(e, duckdb.Error):
-                raise StoreError(f"cannot migrate the store {path} to schema version "
-                                 f"{m.version}: {e}") from None
+                raise StoreError(
+                    f"cannot migrate the store {path} to schema version {m.version}: {e}"
+                ) from None
             raise
-        log.info("store %s: migrated to schema version %d (%s)", path, m.version,
-                 m.description)
+        log.info("store %s: migrated to schema version %d (%s)", path, m.version, m.description)

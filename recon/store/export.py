@@ -76,24 +76,35 @@ class ExportReport:
 
 def partition_dir(out_dir: Path, table: str, participant: str, week: date) -> Path:
     """The folder of one table's partition (values escaped as Hive escapes them)."""
-    return (out_dir / table / f"participant={quote(participant, safe='')}"
-            / f"week={week.isoformat()}")
+    return (
+        out_dir / table / f"participant={quote(participant, safe='')}" / f"week={week.isoformat()}"
+    )
 
 
 def _fingerprint(store: Store, participant: str, week: date) -> str:
     """What a partition holds: the files and runs in it, hashed."""
-    files = store.rows("SELECT sha256, status FROM files WHERE participant = ? AND week = ? "
-                       "ORDER BY sha256", [participant, week])
-    runs = store.rows("SELECT run_id, designation, published_at FROM runs WHERE "
-                      "participant = ? AND week = ? ORDER BY run_id", [participant, week])
+    files = store.rows(
+        "SELECT sha256, status FROM files WHERE participant = ? AND week = ? ORDER BY sha256",
+        [participant, week],
+    )
+    runs = store.rows(
+        "SELECT run_id, designation, published_at FROM runs WHERE "
+        "participant = ? AND week = ? ORDER BY run_id",
+        [participant, week],
+    )
     text = json.dumps([SCHEMA_VERSION, files, runs], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _columns(store: Store, table: str) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in store.rows(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-        "ORDER BY ordinal_position", [table])]
+    return [
+        (r[0], r[1])
+        for r in store.rows(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [table],
+        )
+    ]
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
@@ -104,9 +115,15 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
-def export_store(store: Store, out_dir: str | os.PathLike[str], *,
-                 participant: str | None = None, week: date | None = None,
-                 full: bool = False, progress: Progress | None = None) -> ExportReport:
+def export_store(
+    store: Store,
+    out_dir: str | os.PathLike[str],
+    *,
+    participant: str | None = None,
+    week: date | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+) -> ExportReport:
     """Write the store's tables as hive-partitioned Parquet under ``out_dir``.
 
     Args:
@@ -133,22 +150,31 @@ def export_store(store: Store, out_dir: str | os.PathLike[str], *,
     if manifest.get("schema_version") != SCHEMA_VERSION:
         manifest = {}
     done: dict[str, str] = dict(manifest.get("partitions", {}))
-    sql = ("SELECT DISTINCT participant, week FROM files WHERE participant IS NOT NULL AND "
-           "week IS NOT NULL")
+    sql = (
+        "SELECT DISTINCT participant, week FROM files WHERE participant IS NOT NULL AND "
+        "week IS NOT NULL"
+    )
     where, params = where_filters(participant, week)
     sql += where
     parts = [(r[0], r[1]) for r in store.rows(sql + " ORDER BY week, participant", params)]
     report = ExportReport(out_dir=out)
-    columns = {t: [c for c, _ in _columns(store, t) if c not in PARTITION_COLUMNS]
-               for t in EXPORT_TABLES}
+    columns = {
+        t: [c for c, _ in _columns(store, t) if c not in PARTITION_COLUMNS] for t in EXPORT_TABLES
+    }
     if progress:
         progress(0, len(parts))
     for i, (p, w) in enumerate(parts, start=1):
         key = f"{p}/{w.isoformat()}"
         fp = _fingerprint(store, p, w)
-        if not full and done.get(key) == fp and all(
+        if (
+            not full
+            and done.get(key) == fp
+            and all(
                 (partition_dir(out, t, p, w) / PART_FILE).exists()
-                for t in EXPORT_TABLES if _has_rows(store, t, p, w)):
+                for t in EXPORT_TABLES
+                if _has_rows(store, t, p, w)
+            )
+        ):
             report.unchanged.append((p, w))
         else:
             for table, order in EXPORT_TABLES.items():
@@ -156,8 +182,11 @@ def export_store(store: Store, out_dir: str | os.PathLike[str], *,
                     continue
                 target = partition_dir(out, table, p, w) / PART_FILE
                 cols = ", ".join(f'"{c}"' for c in columns[table])
-                rel = store.con.sql(f"SELECT {cols} FROM {table} WHERE participant = ? AND "
-                                    f"week = ? ORDER BY {order}", params=[p, w])
+                rel = store.con.sql(
+                    f"SELECT {cols} FROM {table} WHERE participant = ? AND "
+                    f"week = ? ORDER BY {order}",
+                    params=[p, w],
+                )
                 with atomic_path(target) as tmp:
                     try:
                         rel.write_parquet(str(tmp), compression="zstd")
@@ -174,8 +203,9 @@ def export_store(store: Store, out_dir: str | os.PathLike[str], *,
         "schema_version": SCHEMA_VERSION,
         "exported_at_utc": datetime.now(UTC).replace(tzinfo=None).isoformat(),
         "layout": "<table>/participant=<P>/week=<yyyy-mm-dd>/" + PART_FILE,
-        "tables": {t: [{"name": c, "type": ty} for c, ty in _columns(store, t)]
-                   for t in EXPORT_TABLES},
+        "tables": {
+            t: [{"name": c, "type": ty} for c, ty in _columns(store, t)] for t in EXPORT_TABLES
+        },
         "partitions": dict(sorted(done.items())),
     }
     atomic_write_bytes(manifest_path, (json.dumps(doc, indent=1) + "\n").encode())
@@ -183,5 +213,10 @@ def export_store(store: Store, out_dir: str | os.PathLike[str], *,
 
 
 def _has_rows(store: Store, table: str, participant: str, week: date) -> bool:
-    return bool(store.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE "
-                             "participant = ? AND week = ? LIMIT 1)", [participant, week]))
+    return bool(
+        store.scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE "
+            "participant = ? AND week = ? LIMIT 1)",
+            [participant, week],
+        )
+    )

@@ -76,11 +76,14 @@ def parse_week(value: date | datetime | str | None) -> date | None:
             try:
                 day = parse_week_label(text)
             except ValueError:
-                raise UsageError(f"{text!r} is not a Trading Week: give its first day as "
-                                 "yyyy-mm-dd (a Sunday) or its label 'TW 01 Dec 2024'") from None
+                raise UsageError(
+                    f"{text!r} is not a Trading Week: give its first day as "
+                    "yyyy-mm-dd (a Sunday) or its label 'TW 01 Dec 2024'"
+                ) from None
     if day.weekday() != 6:
-        raise UsageError(f"{day.isoformat()} is a {day.strftime('%A')}; a Trading Week starts "
-                         "on a Sunday")
+        raise UsageError(
+            f"{day.isoformat()} is a {day.strftime('%A')}; a Trading Week starts on a Sunday"
+        )
     return day
 
 
@@ -96,8 +99,9 @@ def where_filters(participant: str | None, week: date | None) -> tuple[str, list
     return sql, params
 
 
-def weeks_held(store: Store, *, participant: str | None = None,
-               week: date | None = None) -> list[WeekKey]:
+def weeks_held(
+    store: Store, *, participant: str | None = None, week: date | None = None
+) -> list[WeekKey]:
     """(participant, week) of every run held, filtered, sorted."""
     where, params = where_filters(participant, week)
     sql = "SELECT DISTINCT participant, week FROM runs WHERE true" + where
@@ -146,14 +150,17 @@ class RunRow:
         return sep.join(f"{w} {'+'.join(groups[w])}" for w in order if w in groups)
 
 
-def list_runs(store: Store, *, participant: str | None = None,
-              week: date | None = None) -> list[RunRow]:
+def list_runs(
+    store: Store, *, participant: str | None = None, week: date | None = None
+) -> list[RunRow]:
     """Every run held, optionally for one participant and/or Trading Week.
 
     Sorted by week, participant, PublishedAt (invoice-only runs last in their week), run.
     """
-    sql = ("SELECT participant, period, week, run_id, designation, published_at, "
-           "first_ingested_at_utc FROM runs WHERE true")
+    sql = (
+        "SELECT participant, period, week, run_id, designation, published_at, "
+        "first_ingested_at_utc FROM runs WHERE true"
+    )
     where, params = where_filters(participant, week)
     sql += where
     sql += " ORDER BY week, participant, published_at NULLS LAST, run_id"
@@ -162,16 +169,18 @@ def list_runs(store: Store, *, participant: str | None = None,
     if not runs:
         return runs
     for p, per, run_id, kind, n in store.rows(
-            "SELECT participant, period, run_id, kind, count(*) FROM files "
-            "WHERE status = 'stored' GROUP BY ALL"):
+        "SELECT participant, period, run_id, kind, count(*) FROM files "
+        "WHERE status = 'stored' GROUP BY ALL"
+    ):
         run = by_key.get((p, per, run_id))
         if run is not None:
             run.artefacts[kind] = int(n)
     for p, per, run_id, form, n in store.rows(
-            "SELECT participant, period, run_id, CASE WHEN form = 'json' THEN 'json' ELSE "
-            "'csv' END AS f, count(DISTINCT d) FROM (SELECT participant, period, run_id, form, "
-            "unnest(days) AS d FROM files WHERE status = 'stored' AND kind LIKE 'detail_%') "
-            "GROUP BY ALL"):
+        "SELECT participant, period, run_id, CASE WHEN form = 'json' THEN 'json' ELSE "
+        "'csv' END AS f, count(DISTINCT d) FROM (SELECT participant, period, run_id, form, "
+        "unnest(days) AS d FROM files WHERE status = 'stored' AND kind LIKE 'detail_%') "
+        "GROUP BY ALL"
+    ):
         run = by_key.get((p, per, run_id))
         if run is not None:
             run.detail_days[form] = int(n)
@@ -193,26 +202,39 @@ def _week_filter(wanted: set[WeekKey]) -> tuple[str, list[Any]]:
     return f"({clauses})", [v for key in sorted(wanted) for v in key]
 
 
-def _headers(store: Store, keys: set[tuple[str, str, int]]) -> dict[tuple[str, str, int],
-                                                                    RunHeader]:
+def _headers(
+    store: Store, keys: set[tuple[str, str, int]]
+) -> dict[tuple[str, str, int], RunHeader]:
     out: dict[tuple[str, str, int], RunHeader] = {}
     participants = sorted({k[0] for k in keys})
     if not participants:
         return out
-    for row in store.rows("SELECT participant, period, run_id, designation, published_at, "
-                          "market_service, period_from, period_to FROM runs "
-                          "WHERE published_at IS NOT NULL AND participant IN "
-                          f"({', '.join('?' * len(participants))})", participants):
+    for row in store.rows(
+        "SELECT participant, period, run_id, designation, published_at, "
+        "market_service, period_from, period_to FROM runs "
+        "WHERE published_at IS NOT NULL AND participant IN "
+        f"({', '.join('?' * len(participants))})",
+        participants,
+    ):
         key = (row[0], row[1], row[2])
         if key in keys:
-            out[key] = RunHeader(participant=row[0], period=row[1], run_id=row[2],
-                                 designation=row[3], published_at=row[4],
-                                 market_service=row[5], period_from=row[6], period_to=row[7])
+            out[key] = RunHeader(
+                participant=row[0],
+                period=row[1],
+                run_id=row[2],
+                designation=row[3],
+                published_at=row[4],
+                market_service=row[5],
+                period_from=row[6],
+                period_to=row[7],
+            )
     return out
 
 
-_FILE_COLS = ("sha256, path, kind, form, participant, period, run_id, source, sources, days, "
-              "findings, input_record, status, reason")
+_FILE_COLS = (
+    "sha256, path, kind, form, participant, period, run_id, source, sources, days, "
+    "findings, input_record, status, reason"
+)
 
 
 @dataclass
@@ -254,72 +276,136 @@ def _invoices(store: Store, shas: list[str]) -> dict[str, Invoice]:
         return {}
     marks = ", ".join("?" * len(shas))
     lines: dict[tuple[str, str], list[LineItem]] = defaultdict(list)
-    for (sha, section, variable, description, poc, gst_app, amount, amount_form, gst, gst_form,
-         source) in store.rows(
-            "SELECT sha256, section, variable, description, payment_or_charge, gst_applicable, "
-            "amount, amount_form, gst, gst_form, source FROM invoice_lines "
-            f"WHERE sha256 IN ({marks}) ORDER BY sha256, section, ord", shas):
-        lines[(sha, section)].append(LineItem(
-            variable=variable, description=description, payment_or_charge=poc,
-            gst_applicable=gst_app, amount=from_column(amount, amount_form),
-            gst=from_column(gst, gst_form), source=source))
+    for (
+        sha,
+        section,
+        variable,
+        description,
+        poc,
+        gst_app,
+        amount,
+        amount_form,
+        gst,
+        gst_form,
+        source,
+    ) in store.rows(
+        "SELECT sha256, section, variable, description, payment_or_charge, gst_applicable, "
+        "amount, amount_form, gst, gst_form, source FROM invoice_lines "
+        f"WHERE sha256 IN ({marks}) ORDER BY sha256, section, ord",
+        shas,
+    ):
+        lines[(sha, section)].append(
+            LineItem(
+                variable=variable,
+                description=description,
+                payment_or_charge=poc,
+                gst_applicable=gst_app,
+                amount=from_column(amount, amount_form),
+                gst=from_column(gst, gst_form),
+                source=source,
+            )
+        )
     totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for sha, section, name, amount, form in store.rows(
-            "SELECT sha256, section, field, amount, amount_form FROM invoice_totals "
-            f"WHERE sha256 IN ({marks})", shas):
+        "SELECT sha256, section, field, amount, amount_form FROM invoice_totals "
+        f"WHERE sha256 IN ({marks})",
+        shas,
+    ):
         totals[(sha, section)][name] = from_column(amount, form)
     out: dict[str, Invoice] = {}
-    for (sha, participant, period, run_id, designation, form, number, previous, issued,
-         trade_week, adj_previous, has_summary_lines, source) in store.rows(
-            "SELECT sha256, participant, period, run_id, designation, form, invoice_number, "
-            "previous_run_id, issued_at, trade_week, adjustment_previous_run_id, "
-            f"has_summary_lines, source FROM invoices WHERE sha256 IN ({marks})", shas):
+    for (
+        sha,
+        participant,
+        period,
+        run_id,
+        designation,
+        form,
+        number,
+        previous,
+        issued,
+        trade_week,
+        adj_previous,
+        has_summary_lines,
+        source,
+    ) in store.rows(
+        "SELECT sha256, participant, period, run_id, designation, form, invoice_number, "
+        "previous_run_id, issued_at, trade_week, adjustment_previous_run_id, "
+        f"has_summary_lines, source FROM invoices WHERE sha256 IN ({marks})",
+        shas,
+    ):
         adj = None
         if adj_previous is not None:
-            adj = AdjustmentInformation(previous_run_id=adj_previous,
-                                        **totals[(sha, "adjustment_information")])
+            adj = AdjustmentInformation(
+                previous_run_id=adj_previous, **totals[(sha, "adjustment_information")]
+            )
         out[sha] = Invoice(
-            invoice_number=number, run_id=run_id, previous_run_id=previous,
-            designation=designation, period=period, participant=participant,
+            invoice_number=number,
+            run_id=run_id,
+            previous_run_id=previous,
+            designation=designation,
+            period=period,
+            participant=participant,
             issued_at=datetime.fromisoformat(issued) if issued else None,
-            trade_week=trade_week, line_items=lines[(sha, "line_items")],
+            trade_week=trade_week,
+            line_items=lines[(sha, "line_items")],
             payment_summary=PaymentSummary(**totals[(sha, "payment_summary")]),
             rcti=SectionTotals(**totals[(sha, "rcti")]),
             tax_invoice=SectionTotals(**totals[(sha, "tax_invoice")]),
             adjustment_information=adj,
             summary_lines=lines[(sha, "summary_lines")] if has_summary_lines else None,
-            source=source, form=form)
+            source=source,
+            form=form,
+        )
     return out
 
 
-def _summaries(store: Store, files: list[_FileRow],
-               headers: dict[tuple[str, str, int], RunHeader]) -> dict[str, SummaryStatement]:
+def _summaries(
+    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
+) -> dict[str, SummaryStatement]:
     if not files:
         return {}
     shas = [f.sha256 for f in files]
     rows: dict[str, list[SummaryRow]] = defaultdict(list)
     for sha, variable, ts, poc, gst, value, form, source in store.rows(
-            'SELECT sha256, variable, "timestamp", payment_or_charge, gst_applicable, value, '
-            f"value_form, source FROM summary_values WHERE sha256 IN "
-            f"({', '.join('?' * len(shas))}) ORDER BY sha256, ord", shas):
-        rows[sha].append(SummaryRow(variable=variable, timestamp=ts, payment_or_charge=poc,
-                                    gst_applicable=gst, value=from_column(value, form),
-                                    source=source))
-    return {f.sha256: SummaryStatement(
-        header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
-        rows=rows[f.sha256], source=f.source or f.path, form=f.form,  # type: ignore[arg-type]
-        findings=_findings(f.findings)) for f in files}
+        'SELECT sha256, variable, "timestamp", payment_or_charge, gst_applicable, value, '
+        f"value_form, source FROM summary_values WHERE sha256 IN "
+        f"({', '.join('?' * len(shas))}) ORDER BY sha256, ord",
+        shas,
+    ):
+        rows[sha].append(
+            SummaryRow(
+                variable=variable,
+                timestamp=ts,
+                payment_or_charge=poc,
+                gst_applicable=gst,
+                value=from_column(value, form),
+                source=source,
+            )
+        )
+    return {
+        f.sha256: SummaryStatement(
+            header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
+            rows=rows[f.sha256],
+            source=f.source or f.path,
+            form=f.form,  # type: ignore[arg-type]
+            findings=_findings(f.findings),
+        )
+        for f in files
+    }
 
 
-def _details(store: Store, files: list[_FileRow],
-             headers: dict[tuple[str, str, int], RunHeader]) -> dict[str, DetailStatement]:
+def _details(
+    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
+) -> dict[str, DetailStatement]:
     if not files:
         return {}
     shas = [f.sha256 for f in files]
     frame = store.frame(
         'SELECT sha256, settlement_trading_day, variable, scope, "timestamp", '
         'value AS "values", source_file, source_line FROM detail_values '
-        f"WHERE sha256 IN ({', '.join('?' * len(shas))}) ORDER BY sha256, ord", shas)
+        f"WHERE sha256 IN ({', '.join('?' * len(shas))}) ORDER BY sha256, ord",
+        shas,
+    )
     parts = frame.partition_by("sha256", as_dict=True, maintain_order=True)
     empty = pl.DataFrame(schema=DETAIL_SCHEMA)
     out: dict[str, DetailStatement] = {}
@@ -328,9 +414,13 @@ def _details(store: Store, files: list[_FileRow],
         body = empty if part is None else part.drop("sha256").cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
         out[f.sha256] = DetailStatement(
             header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
-            days=sorted(f.days or []), frame=body, source=f.source or f.path,
-            sources=list(f.sources or []), form=f.form,  # type: ignore[arg-type]
-            findings=_findings(f.findings))
+            days=sorted(f.days or []),
+            frame=body,
+            source=f.source or f.path,
+            sources=list(f.sources or []),
+            form=f.form,  # type: ignore[arg-type]
+            findings=_findings(f.findings),
+        )
     return out
 
 
@@ -361,8 +451,11 @@ def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
         return out
     where, params = _week_filter(wanted)
     rows: list[_FileRow] = []
-    for r in store.rows(f"SELECT {_FILE_COLS}, week FROM files WHERE status IN "
-                        f"('stored', 'unusable') AND {where} ORDER BY path, sha256", params):
+    for r in store.rows(
+        f"SELECT {_FILE_COLS}, week FROM files WHERE status IN "
+        f"('stored', 'unusable') AND {where} ORDER BY path, sha256",
+        params,
+    ):
         if (r[4], r[-1]) in wanted:
             rows.append(_FileRow(*r[:-1]))
     stored = [f for f in rows if f.status == "stored"]
@@ -387,12 +480,16 @@ def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
 # ------------------------------------------------------------------------------ check
 
 
-def check_from_store(store_path: str | os.PathLike[str] | None = None, week: Any = None,
-                     participant: str | None = None,
-                     paths: Iterable[str | os.PathLike[str]] = (),
-                     materiality: Decimal | None = None, *,
-                     limits: Limits = DEFAULT_LIMITS,
-                     progress: Progress | None = None) -> CheckResult:
+def check_from_store(
+    store_path: str | os.PathLike[str] | None = None,
+    week: Any = None,
+    participant: str | None = None,
+    paths: Iterable[str | os.PathLike[str]] = (),
+    materiality: Decimal | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> CheckResult:
     """Check runs from the store (plus any files given), as ``recon check`` checks files.
 
     Which weeks: ``week`` if given; else the weeks of the artefacts under ``paths``; else
@@ -449,13 +546,23 @@ def check_from_store(store_path: str | os.PathLike[str] | None = None, week: Any
             what.append(f"the Trading Week of {wk.isoformat()}")
         if participant:
             what.append(f"participant {participant}")
-        raise StoreError(f"the store {store.path} holds no run"
-                         + (f" for {' and '.join(what)}" if what else "")
-                         + "; see `recon runs`")
+        raise StoreError(
+            f"the store {store.path} holds no run"
+            + (f" for {' and '.join(what)}" if what else "")
+            + "; see `recon runs`"
+        )
     held_shas = {item.record.sha256 for item in held.loaded}
     extra = [item for item in given if item.record.sha256 not in held_shas]
     loaded = sorted(held.loaded + extra, key=lambda i: i.record.path)
-    log.info("checking %d artefact(s) from the store and %d from files, %d week(s)",
-             len(held.loaded), len(extra), len(weeks))
-    return run_checks(loaded, materiality=materiality, findings=held.findings + findings,
-                      skipped=held.skipped + skipped)
+    log.info(
+        "checking %d artefact(s) from the store and %d from files, %d week(s)",
+        len(held.loaded),
+        len(extra),
+        len(weeks),
+    )
+    return run_checks(
+        loaded,
+        materiality=materiality,
+        findings=held.findings + findings,
+        skipped=held.skipped + skipped,
+    )

@@ -54,13 +54,19 @@ class WeekPlan:
 
 def last_weekly(store: Store) -> tuple[datetime, datetime | None] | None:
     """(started_at_utc, watermark_utc) of the last recorded weekly run, or None."""
-    row = store.one("SELECT started_at_utc, watermark_utc FROM weekly_runs "
-                    "ORDER BY started_at_utc DESC LIMIT 1")
+    row = store.one(
+        "SELECT started_at_utc, watermark_utc FROM weekly_runs ORDER BY started_at_utc DESC LIMIT 1"
+    )
     return (row[0], row[1]) if row else None
 
 
-def plan_weeks(store: Store, *, week: date | None = None, since: date | None = None,
-               participant: str | None = None) -> WeekPlan:
+def plan_weeks(
+    store: Store,
+    *,
+    week: date | None = None,
+    since: date | None = None,
+    participant: str | None = None,
+) -> WeekPlan:
     """Choose the weeks to check (see the module doc).
 
     Args:
@@ -74,8 +80,9 @@ def plan_weeks(store: Store, *, week: date | None = None, since: date | None = N
     pfilter = " AND participant = ?" if participant else ""
     pparams: list[Any] = [participant] if participant else []
     if week is not None:
-        rows = store.rows(f"SELECT DISTINCT participant, week FROM runs WHERE week = ?{pfilter}",
-                          [week, *pparams])
+        rows = store.rows(
+            f"SELECT DISTINCT participant, week FROM runs WHERE week = ?{pfilter}", [week, *pparams]
+        )
         reason = f"the Trading Week of {week.isoformat()}"
     elif since is not None:
         start = datetime.combine(since, datetime.min.time())
@@ -83,34 +90,46 @@ def plan_weeks(store: Store, *, week: date | None = None, since: date | None = N
             "SELECT DISTINCT participant, week FROM runs WHERE (published_at >= ? OR "
             f"first_ingested_at_utc >= ?){pfilter} UNION SELECT DISTINCT participant, week "
             f"FROM files WHERE ingested_at_utc >= ? AND week IS NOT NULL{pfilter}",
-            [start, start, *pparams, start, *pparams])
+            [start, start, *pparams, start, *pparams],
+        )
         reason = f"weeks with runs published or ingested since {since.isoformat()}"
     else:
         last = last_weekly(store)
         if last is None:
-            rows = store.rows(f"SELECT DISTINCT participant, week FROM runs WHERE true{pfilter}",
-                              pparams)
+            rows = store.rows(
+                f"SELECT DISTINCT participant, week FROM runs WHERE true{pfilter}", pparams
+            )
             reason = "every week held (first weekly run)"
         else:
             mark = last[1] or last[0]
-            rows = store.rows("SELECT DISTINCT participant, week FROM files WHERE "
-                              f"ingested_at_utc > ? AND week IS NOT NULL{pfilter}",
-                              [mark, *pparams])
-            reason = ("weeks with files ingested since the last weekly run "
-                      f"({mark:%Y-%m-%d %H:%M} UTC)")
+            rows = store.rows(
+                "SELECT DISTINCT participant, week FROM files WHERE "
+                f"ingested_at_utc > ? AND week IS NOT NULL{pfilter}",
+                [mark, *pparams],
+            )
+            reason = (
+                f"weeks with files ingested since the last weekly run ({mark:%Y-%m-%d %H:%M} UTC)"
+            )
     weeks = sorted({(r[0], r[1]) for r in rows}, key=lambda k: (k[1], k[0]))
     return WeekPlan(weeks=weeks, watermark_utc=watermark, reason=reason)
 
 
-def record_weekly(store: Store, *, started_at_utc: datetime, plan: WeekPlan,
-                  out_dir: Path | None, exit_code: int) -> None:
+def record_weekly(
+    store: Store, *, started_at_utc: datetime, plan: WeekPlan, out_dir: Path | None, exit_code: int
+) -> None:
     """Record a completed weekly run."""
     with store.transaction():
         store.con.execute(
             "INSERT INTO weekly_runs VALUES (?, ?, ?, ?, ?, ?)",
-            [started_at_utc, datetime.now(UTC).replace(tzinfo=None),
-             plan.watermark_utc, [f"{p}/{w.isoformat()}" for p, w in plan.weeks],
-             str(out_dir) if out_dir else None, exit_code])
+            [
+                started_at_utc,
+                datetime.now(UTC).replace(tzinfo=None),
+                plan.watermark_utc,
+                [f"{p}/{w.isoformat()}" for p, w in plan.weeks],
+                str(out_dir) if out_dir else None,
+                exit_code,
+            ],
+        )
 
 
 # ------------------------------------------------------------------------------ fetching
@@ -152,8 +171,13 @@ def pass_configured(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get(ENV_URL) or env.get(ENV_CONFIG) or default_config_path().is_file())
 
 
-def fetch_window(*, week: date | None, since: date | None, today: date,
-                 lookback_weeks: int = DEFAULT_LOOKBACK_WEEKS) -> list[date]:
+def fetch_window(
+    *,
+    week: date | None,
+    since: date | None,
+    today: date,
+    lookback_weeks: int = DEFAULT_LOOKBACK_WEEKS,
+) -> list[date]:
     """The Trading Weeks to ask PaSS about, oldest first."""
     from recon.wem.calendar import trading_week_start
 
@@ -170,15 +194,25 @@ def fetch_window(*, week: date | None, since: date | None, today: date,
 
 
 def _held_whole(store: Store, participant: str, period: str, run_id: int) -> bool:
-    kinds = {r[0].split("_")[0] for r in store.rows(
-        "SELECT DISTINCT kind FROM files WHERE participant = ? AND period = ? AND run_id = ? "
-        "AND status IN ('stored', 'duplicate')", [participant, period, run_id])}
+    kinds = {
+        r[0].split("_")[0]
+        for r in store.rows(
+            "SELECT DISTINCT kind FROM files WHERE participant = ? AND period = ? AND run_id = ? "
+            "AND status IN ('stored', 'duplicate')",
+            [participant, period, run_id],
+        )
+    }
     return {"summary", "detail", "invoice"} <= kinds
 
 
-def fetch_new_runs(store: Store, weeks: list[date], download_root: Path, *,
-                   client_factory: Callable[[], Any] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> FetchOutcome:
+def fetch_new_runs(
+    store: Store,
+    weeks: list[date],
+    download_root: Path,
+    *,
+    client_factory: Callable[[], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> FetchOutcome:
     """Download every run of ``weeks`` not yet held whole, into ``download_root``.
 
     Files go to ``<download_root>/<participant>/<week>/`` (content-addressed by

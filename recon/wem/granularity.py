@@ -74,8 +74,9 @@ def timestamp_problem(code: Granularity | str, timestamp: date) -> str | None:
     return None
 
 
-def position_interval(code: Granularity | str, timestamp: date,
-                      position: int) -> tuple[datetime, datetime]:
+def position_interval(
+    code: Granularity | str, timestamp: date, position: int
+) -> tuple[datetime, datetime]:
     """Return the start and end of the period one Value covers.
 
     Position k of an I or DI row is interval k of the Trading Day; a D value covers

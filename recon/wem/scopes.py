@@ -14,13 +14,35 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 _CODE = r"[A-Z0-9_]+"
-_ESS = ("CONTINGENCY_RAISE", "CONTINGENCY_LOWER", "REGULATION_RAISE", "REGULATION_LOWER",
-        "ROCOF_CONTROL_SERVICE")
-_OFFER_SERVICES = {"E": "energy", "CR": "contingency raise", "CL": "contingency lower",
-                   "RR": "regulation raise", "RL": "regulation lower"}
+_ESS = (
+    "CONTINGENCY_RAISE",
+    "CONTINGENCY_LOWER",
+    "REGULATION_RAISE",
+    "REGULATION_LOWER",
+    "ROCOF_CONTROL_SERVICE",
+)
+_OFFER_SERVICES = {
+    "E": "energy",
+    "CR": "contingency raise",
+    "CL": "contingency lower",
+    "RR": "regulation raise",
+    "RL": "regulation lower",
+}
 
-FLAT_FIELDS = ("facility", "participant", "nmi", "channel", "service", "tranche", "contract",
-               "award", "allocation", "contingency", "tag", "component")
+FLAT_FIELDS = (
+    "facility",
+    "participant",
+    "nmi",
+    "channel",
+    "service",
+    "tranche",
+    "contract",
+    "award",
+    "allocation",
+    "contingency",
+    "tag",
+    "component",
+)
 """The decoded-scope columns of the long Detail table, in order."""
 
 
@@ -134,8 +156,13 @@ class FacilityEssScope(Scope):
     """FE: ``<F> <ESS>``, an Essential System Service of a Facility."""
 
     facility: str
-    service: Literal["CONTINGENCY_RAISE", "CONTINGENCY_LOWER", "REGULATION_RAISE",
-                     "REGULATION_LOWER", "ROCOF_CONTROL_SERVICE"]
+    service: Literal[
+        "CONTINGENCY_RAISE",
+        "CONTINGENCY_LOWER",
+        "REGULATION_RAISE",
+        "REGULATION_LOWER",
+        "ROCOF_CONTROL_SERVICE",
+    ]
 
     def _flat(self) -> dict[str, str | None]:
         return {"facility": self.facility, "service": self.service}
@@ -159,8 +186,7 @@ class FacilityNetworkContingencyScope(Scope):
     tag: str | None = None
 
     def _flat(self) -> dict[str, str | None]:
-        return {"facility": self.facility, "contingency": ", ".join(self.elements),
-                "tag": self.tag}
+        return {"facility": self.facility, "contingency": ", ".join(self.elements), "tag": self.tag}
 
 
 class ComponentScope(Scope):
@@ -251,16 +277,23 @@ def parse_scope(code: str, raw: str) -> Scope:
         raise _fail(code, raw, "a contract identifier such as NCESS001")
     if code == "CH":
         if m := _CH.match(raw):
-            return ChannelScope(code=code, raw=raw, nmi=m.group(1), direction=m.group(2),
-                                channel_number=int(m.group(3)))
+            return ChannelScope(
+                code=code,
+                raw=raw,
+                nmi=m.group(1),
+                direction=m.group(2),
+                channel_number=int(m.group(3)),
+            )
         raise _fail(code, raw, "<NMI>-<B|E><n> such as 1234567890-E1")
     if code == "T":
         if m := _T_CAP.match(raw):
-            return CapacityTrancheScope(code=code, raw=raw, holder=m.group(1),
-                                        holder_kind=m.group(2))
+            return CapacityTrancheScope(
+                code=code, raw=raw, holder=m.group(1), holder_kind=m.group(2)
+            )
         if m := _T_OFFER.match(raw):
-            return OfferTrancheScope(code=code, raw=raw, facility=m.group(1),
-                                     service=m.group(2), tranche=int(m.group(3)))
+            return OfferTrancheScope(
+                code=code, raw=raw, facility=m.group(1), service=m.group(2), tranche=int(m.group(3))
+            )
         raise _fail(code, raw, "'<F> F', '<P> P' or '<F> <E|CR|CL|RR|RL>_T<1..10>'")
     if code == "N":
         if _N.match(raw):
@@ -280,13 +313,19 @@ def parse_scope(code: str, raw: str) -> Scope:
     if code == "FNC":
         if m := _FNC.match(raw):
             elements, tag = _contingency(m.group(2), raw)
-            return FacilityNetworkContingencyScope(code=code, raw=raw, facility=m.group(1),
-                                                   elements=elements, tag=tag)
+            return FacilityNetworkContingencyScope(
+                code=code, raw=raw, facility=m.group(1), elements=elements, tag=tag
+            )
         raise _fail(code, raw, "'<F> <network contingency>'")
     if code == "SCC":
         if m := _SCC.match(raw):
-            return ComponentScope(code=code, raw=raw, facility=m.group(1),
-                                  component_type=m.group(2), number=int(m.group(3)))
+            return ComponentScope(
+                code=code,
+                raw=raw,
+                facility=m.group(1),
+                component_type=m.group(2),
+                number=int(m.group(3)),
+            )
         raise _fail(code, raw, "<prefix>_<TYPE>_<nn> such as COLLIE_BESS2_ESR_01")
     if code == "F":
         if _F.match(raw):

@@ -45,9 +45,7 @@ def parse_variable(name: str) -> VariableName:
     """
     parts = name.split("_")
     if len(parts) < 3 or not all(parts):
-        raise VariableNameError(
-            f"variable {name!r} is not of the form BASE_SCOPE_GRANULARITY"
-        )
+        raise VariableNameError(f"variable {name!r} is not of the form BASE_SCOPE_GRANULARITY")
     base, scope, gran = "_".join(parts[:-2]), parts[-2], parts[-1]
     if scope not in SCOPE_CODES:
         raise VariableNameError(f"variable {name!r} has unknown scope code {scope!r}")

@@ -20,8 +20,7 @@ from recon.cli.main import main
 Writer = Callable[[str, bytes], Path]
 I48 = [f"{k}.125" for k in range(1, 49)]
 EXPECTED_COUNT = 1 + 48 + 1
-EXPECTED_SUM = (Decimal("-1234.56789012") + sum(Decimal(v) for v in I48)
-                + Decimal("0.00071234"))
+EXPECTED_SUM = Decimal("-1234.56789012") + sum(Decimal(v) for v in I48) + Decimal("0.00071234")
 
 
 def clean_detail(w: SimpleNamespace) -> bytes:
@@ -35,8 +34,9 @@ def clean_detail(w: SimpleNamespace) -> bytes:
         w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", I48),
         w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"]),
     ]
-    return w.zip_bytes({"SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv":
-                        w.detail_bytes(rows)})
+    return w.zip_bytes(
+        {"SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv": w.detail_bytes(rows)}
+    )
 
 
 def stderr_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -55,8 +55,13 @@ def w(wem_csv: SimpleNamespace) -> SimpleNamespace:
 
 
 @pytest.mark.parametrize("progress", [[], ["--no-progress"]])
-def test_decode_to_parquet(w: SimpleNamespace, write_file: Writer, tmp_path: Path,
-                           capsys: pytest.CaptureFixture[str], progress: list[str]) -> None:
+def test_decode_to_parquet(
+    w: SimpleNamespace,
+    write_file: Writer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    progress: list[str],
+) -> None:
     src = write_file("detail.zip", clean_detail(w))
     out = tmp_path / "out" / "long.parquet"
     out.parent.mkdir()
@@ -101,8 +106,9 @@ def test_decode_to_xlsx(w: SimpleNamespace, write_file: Writer, tmp_path: Path) 
     assert header.index("interval_start") < header.index("interval_end")
 
 
-def test_decode_bad_row_exits_1(w: SimpleNamespace, write_file: Writer, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_decode_bad_row_exits_1(
+    w: SimpleNamespace, write_file: Writer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = [
         w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["1.5"]),
         w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", ["1e-05"] * 48),
@@ -128,8 +134,13 @@ def test_decode_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @pytest.mark.parametrize("name", ["long.txt", "long", "long.parquet.bak", "long.json"])
-def test_decode_bad_out_suffix_exits_2(w: SimpleNamespace, write_file: Writer, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str], name: str) -> None:
+def test_decode_bad_out_suffix_exits_2(
+    w: SimpleNamespace,
+    write_file: Writer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
     src = write_file("detail.zip", clean_detail(w))
     out = tmp_path / name
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 2
@@ -140,8 +151,9 @@ def test_decode_bad_out_suffix_exits_2(w: SimpleNamespace, write_file: Writer, t
     assert not out.exists()
 
 
-def test_decode_unreadable_file_exits_2(write_file: Writer, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_decode_unreadable_file_exits_2(
+    write_file: Writer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = write_file("empty.csv", b"")
     assert main(["decode", str(src), "--out", str(tmp_path / "o.parquet")]) == 2
     lines = stderr_lines(capsys)
@@ -149,8 +161,9 @@ def test_decode_unreadable_file_exits_2(write_file: Writer, tmp_path: Path,
     assert str(src) in lines[0]
 
 
-def test_decode_without_out_exits_2(w: SimpleNamespace, write_file: Writer,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_decode_without_out_exits_2(
+    w: SimpleNamespace, write_file: Writer, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = write_file("detail.zip", clean_detail(w))
     assert main(["decode", str(src)]) == 2
     assert "--out" in capsys.readouterr().err
@@ -161,8 +174,14 @@ def test_decode_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> N
     text = capsys.readouterr().out
     assert "Usage: recon decode [OPTIONS] PATH" in text
     options = [o for p in decode_command.params if isinstance(p, click.Option) for o in p.opts]
-    assert {"--out", "--no-progress", "--max-member-mb", "--max-ratio", "--max-members",
-            "--max-line-mb"} <= set(options)
+    assert {
+        "--out",
+        "--no-progress",
+        "--max-member-mb",
+        "--max-ratio",
+        "--max-members",
+        "--max-line-mb",
+    } <= set(options)
     for opt in [*options, "--help"]:
         assert opt in text, opt
 
@@ -182,30 +201,48 @@ def test_decode_summary_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Pa
 
 
 def test_decode_sample_week_zip_to_parquet_matches_the_generator(
-        sample_week: Path, expected: dict, tmp_path: Path) -> None:
+    sample_week: Path, expected: dict, tmp_path: Path
+) -> None:
     """Issue 2's 'done when': the sample Detail ZIP decoded by the CLI to Parquet holds the
     generator's value count and exact sum, per Trading Day and for the week."""
     import pyarrow.compute as pc
 
     for run in expected["runs"]:
         out = tmp_path / f"{run['run_id']}.parquet"
-        assert main(["decode", str(sample_week / run["files"]["detail_zip"]), "--out", str(out),
-                     "--no-progress"]) == 0
+        assert (
+            main(
+                [
+                    "decode",
+                    str(sample_week / run["files"]["detail_zip"]),
+                    "--out",
+                    str(out),
+                    "--no-progress",
+                ]
+            )
+            == 0
+        )
         table = pq.read_table(out)
         assert table.schema.field("value").type == pa.decimal128(23, 8)
         assert table.num_rows == run["detail"]["week"]["values"]
         assert pc.sum(table.column("value")).as_py() == Decimal(run["detail"]["week"]["sum"])
         for day, want in run["detail"]["days"].items():
-            mask = pc.equal(table.column("settlement_trading_day"),
-                            pa.scalar(date.fromisoformat(day)))
+            mask = pc.equal(
+                table.column("settlement_trading_day"), pa.scalar(date.fromisoformat(day))
+            )
             part = table.filter(mask)
             assert part.num_rows == want["values"]
             assert pc.sum(part.column("value")).as_py() == Decimal(want["sum"])
 
 
 def _sorted(table: pa.Table) -> pa.Table:
-    return table.sort_by([("variable", "ascending"), ("scope", "ascending"),
-                          ("timestamp", "ascending"), ("position", "ascending")])
+    return table.sort_by(
+        [
+            ("variable", "ascending"),
+            ("scope", "ascending"),
+            ("timestamp", "ascending"),
+            ("position", "ascending"),
+        ]
+    )
 
 
 def test_decode_detail_json_day_equals_the_zip_member(sample_week: Path, tmp_path: Path) -> None:
@@ -219,8 +256,9 @@ def test_decode_detail_json_day_equals_the_zip_member(sample_week: Path, tmp_pat
     assert main(["decode", str(zp), "--out", str(tmp_path / "z.parquet"), "--no-progress"]) == 0
     got = pq.read_table(tmp_path / "j.parquet")
     whole = pq.read_table(tmp_path / "z.parquet")
-    want = whole.filter(pc.equal(whole.column("settlement_trading_day"),
-                                 pa.scalar(date.fromisoformat(day))))
+    want = whole.filter(
+        pc.equal(whole.column("settlement_trading_day"), pa.scalar(date.fromisoformat(day)))
+    )
     assert got.num_rows == want.num_rows > 0
     got, want = _sorted(got), _sorted(want.cast(got.schema))
     for name in got.column_names:
@@ -231,18 +269,28 @@ def test_decode_summary_json_equals_the_csv(sample_week: Path, tmp_path: Path) -
     base = "SWANGEN_53874_ADJ1_SettlementStatementSummary"
     for form, suffix in (("json", ".json"), ("csv", ".csv")):
         out = tmp_path / f"{form}.parquet"
-        assert main(["decode", str(sample_week / form / f"{base}{suffix}"), "--out", str(out),
-                     "--no-progress"]) == 0
+        assert (
+            main(
+                [
+                    "decode",
+                    str(sample_week / form / f"{base}{suffix}"),
+                    "--out",
+                    str(out),
+                    "--no-progress",
+                ]
+            )
+            == 0
+        )
     got, want = pq.read_table(tmp_path / "json.parquet"), pq.read_table(tmp_path / "csv.parquet")
     assert got.num_rows == want.num_rows > 0
     assert got.equals(want)
 
 
-def test_decode_an_invoice_exits_2(sample_week: Path, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_decode_an_invoice_exits_2(
+    sample_week: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = sample_week / "json" / "SWANGEN_51230_INITIAL_Invoice.json"
-    assert main(["decode", str(src), "--out", str(tmp_path / "x.parquet"),
-                 "--no-progress"]) == 2
+    assert main(["decode", str(src), "--out", str(tmp_path / "x.parquet"), "--no-progress"]) == 2
     err = stderr_lines(capsys)
     assert len(err) == 1
     assert str(src) in err[0] and "is an Invoice JSON" in err[0]

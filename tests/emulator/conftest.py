@@ -36,8 +36,7 @@ def mini_week(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def emulator(pki: TestPki, mini_week: Path) -> Iterator[PassEmulator]:
     """The emulator serving the mini week, no faults."""
-    with PassEmulator(mini_week, pki.server_cert, pki.server_key, pki.ca,
-                      faults=Faults()) as emu:
+    with PassEmulator(mini_week, pki.server_cert, pki.server_key, pki.ca, faults=Faults()) as emu:
         yield emu
 
 
@@ -55,17 +54,29 @@ def make_client(pki: TestPki, clock: FakeClock) -> Iterator[ClientFactory]:
     """Build PaSS clients on the fake clock; all are closed after the test."""
     made: list[PassClient] = []
 
-    def make(emu: PassEmulator, *, participant: str = "SWANGEN",
-             cert: Path | str | None = "good", key: Path | str | None = "good",
-             timeout: float = 5.0, retry: RetryPolicy | None = None,
-             **kwargs: Any) -> PassClient:
+    def make(
+        emu: PassEmulator,
+        *,
+        participant: str = "SWANGEN",
+        cert: Path | str | None = "good",
+        key: Path | str | None = "good",
+        timeout: float = 5.0,
+        retry: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> PassClient:
         cert_path = pki.client_cert if cert == "good" else cert
         key_path = pki.client_key if key == "good" else key
-        config = PassConfig(base_url=emu.url, participant=participant,
-                            cert=cert_path, key=key_path,  # type: ignore[arg-type]
-                            ca=pki.ca, timeout=timeout)
-        client = PassClient(config, clock=clock, sleep=clock.sleep, rng=random.Random(7),
-                            retry=retry, **kwargs)
+        config = PassConfig(
+            base_url=emu.url,
+            participant=participant,
+            cert=cert_path,
+            key=key_path,  # type: ignore[arg-type]
+            ca=pki.ca,
+            timeout=timeout,
+        )
+        client = PassClient(
+            config, clock=clock, sleep=clock.sleep, rng=random.Random(7), retry=retry, **kwargs
+        )
         made.append(client)
         return client
 
@@ -77,6 +88,12 @@ def make_client(pki: TestPki, clock: FakeClock) -> Iterator[ClientFactory]:
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every request on 127.0.0.1 even where a proxy is configured."""
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy",
-                 "all_proxy"):
+    for name in (
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "ALL_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)

@@ -53,8 +53,7 @@ def test_serves_json_as_held_in_a_fresh_envelope(raw: httpx.Client, mini_week: P
 
 
 def test_serves_detail_invoice_and_pdf(raw: httpx.Client, mini_week: Path) -> None:
-    r = raw.get("/statements/900202/detail", params={"tradingDay": "2024-12-03"},
-                headers=HEADERS)
+    r = raw.get("/statements/900202/detail", params={"tradingDay": "2024-12-03"}, headers=HEADERS)
     assert r.status_code == 200
     assert r.json()["data"]["settlementTradingDay"] == "2024-12-03T00:00:00"
     r = raw.get("/invoices/900202", headers=HEADERS)
@@ -65,40 +64,80 @@ def test_serves_detail_invoice_and_pdf(raw: httpx.Client, mini_week: Path) -> No
 
 
 def test_timeline_from_held_headers(raw: httpx.Client) -> None:
-    r = raw.get("/timeline", params={"participantCode": "SWANGEN", "tradingWeek": "2024-12-01"},
-                headers=HEADERS)
+    r = raw.get(
+        "/timeline",
+        params={"participantCode": "SWANGEN", "tradingWeek": "2024-12-01"},
+        headers=HEADERS,
+    )
     data = r.json()["data"]
-    assert [(d["runId"], d["designation"]) for d in data] == [(900101, "INITIAL"),
-                                                              (900202, "ADJ1")]
-    assert data[0] == {"runId": 900101, "designation": "INITIAL", "period": "TW 01 Dec 2024",
-                       "periodFrom": "2024-12-01", "periodTo": "2024-12-07",
-                       "publishedAt": "2024-12-12T15:30:00", "participantCode": "SWANGEN"}
-    r = raw.get("/timeline", params={"participantCode": "SWANGEN", "tradingWeek": "2024-12-08"},
-                headers=HEADERS)
+    assert [(d["runId"], d["designation"]) for d in data] == [(900101, "INITIAL"), (900202, "ADJ1")]
+    assert data[0] == {
+        "runId": 900101,
+        "designation": "INITIAL",
+        "period": "TW 01 Dec 2024",
+        "periodFrom": "2024-12-01",
+        "periodTo": "2024-12-07",
+        "publishedAt": "2024-12-12T15:30:00",
+        "participantCode": "SWANGEN",
+    }
+    r = raw.get(
+        "/timeline",
+        params={"participantCode": "SWANGEN", "tradingWeek": "2024-12-08"},
+        headers=HEADERS,
+    )
     assert r.status_code == 200 and r.json()["data"] == []
 
 
-@pytest.mark.parametrize(("path", "params", "headers", "status", "code"), [
-    ("/statements/900101/summary", {}, {"x-market": "WEM"}, 401, "UNAUTHORIZED"),
-    ("/statements/900101/summary", {}, {**HEADERS, "x-initiatingParticipantId": "NOBODY"},
-     403, "FORBIDDEN"),
-    ("/timeline", {"participantCode": "OTHER", "tradingWeek": "2024-12-01"}, HEADERS,
-     403, "FORBIDDEN"),
-    ("/statements/900101/summary", {}, {**HEADERS, "x-market": "NEM"}, 400, "BAD_REQUEST"),
-    ("/timeline", {"participantCode": "SWANGEN"}, HEADERS, 400, "BAD_REQUEST"),
-    ("/timeline", {"participantCode": "SWANGEN", "tradingWeek": "01/12/2024"}, HEADERS,
-     400, "BAD_REQUEST"),
-    ("/timeline", {"participantCode": "SWANGEN", "tradingWeek": "2024-12-04"}, HEADERS,
-     400, "BAD_REQUEST"),
-    ("/statements/900101/detail", {}, HEADERS, 400, "BAD_REQUEST"),
-    ("/statements/900101/detail", {"tradingDay": "tomorrow"}, HEADERS, 400, "BAD_REQUEST"),
-    ("/statements/900101/detail", {"tradingDay": "2024-12-09"}, HEADERS, 404, "NOT_FOUND"),
-    ("/statements/424242/summary", {}, HEADERS, 404, "NOT_FOUND"),
-    ("/invoices/424242/pdf", {}, HEADERS, 404, "NOT_FOUND"),
-    ("/nowhere", {}, HEADERS, 404, "NOT_FOUND"),
-])
-def test_aemo_shaped_errors(raw: httpx.Client, path: str, params: dict[str, str],
-                            headers: dict[str, str], status: int, code: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "params", "headers", "status", "code"),
+    [
+        ("/statements/900101/summary", {}, {"x-market": "WEM"}, 401, "UNAUTHORIZED"),
+        (
+            "/statements/900101/summary",
+            {},
+            {**HEADERS, "x-initiatingParticipantId": "NOBODY"},
+            403,
+            "FORBIDDEN",
+        ),
+        (
+            "/timeline",
+            {"participantCode": "OTHER", "tradingWeek": "2024-12-01"},
+            HEADERS,
+            403,
+            "FORBIDDEN",
+        ),
+        ("/statements/900101/summary", {}, {**HEADERS, "x-market": "NEM"}, 400, "BAD_REQUEST"),
+        ("/timeline", {"participantCode": "SWANGEN"}, HEADERS, 400, "BAD_REQUEST"),
+        (
+            "/timeline",
+            {"participantCode": "SWANGEN", "tradingWeek": "01/12/2024"},
+            HEADERS,
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "/timeline",
+            {"participantCode": "SWANGEN", "tradingWeek": "2024-12-04"},
+            HEADERS,
+            400,
+            "BAD_REQUEST",
+        ),
+        ("/statements/900101/detail", {}, HEADERS, 400, "BAD_REQUEST"),
+        ("/statements/900101/detail", {"tradingDay": "tomorrow"}, HEADERS, 400, "BAD_REQUEST"),
+        ("/statements/900101/detail", {"tradingDay": "2024-12-09"}, HEADERS, 404, "NOT_FOUND"),
+        ("/statements/424242/summary", {}, HEADERS, 404, "NOT_FOUND"),
+        ("/invoices/424242/pdf", {}, HEADERS, 404, "NOT_FOUND"),
+        ("/nowhere", {}, HEADERS, 404, "NOT_FOUND"),
+    ],
+)
+def test_aemo_shaped_errors(
+    raw: httpx.Client,
+    path: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
     r = raw.get(path, params=params, headers=headers)
     assert r.status_code == status
     assert _error(r)["code"] == code
@@ -109,8 +148,7 @@ def test_only_get(raw: httpx.Client) -> None:
     assert r.status_code == 405 and _error(r)["code"] == "METHOD_NOT_ALLOWED"
 
 
-def test_faults_429_503_in_order_and_by_path(emulator: PassEmulator,
-                                             raw: httpx.Client) -> None:
+def test_faults_429_503_in_order_and_by_path(emulator: PassEmulator, raw: httpx.Client) -> None:
     emulator.set_faults(Faults(status_429=1, retry_after=2, status_503=1, path="/invoices/"))
     assert raw.get("/statements/900101/summary", headers=HEADERS).status_code == 200
     r = raw.get("/invoices/900101", headers=HEADERS)
@@ -132,17 +170,23 @@ def test_emulator_from_config_and_demo_pki(tmp_path: Path, mini_week: Path) -> N
     demo = write_demo_pki(tmp_path / "pki", participant="SWANGEN")
     assert write_demo_pki(tmp_path / "pki") == demo  # reused
     assert (demo.client_key.stat().st_mode & 0o077) == 0
-    cfg = EmulatorConfig(data_dir=mini_week, cert=demo.server_cert, key=demo.server_key,
-                         client_ca=demo.ca)
-    with PassEmulator.from_config(cfg) as emu, PassClient(PassConfig(
-            emu.url, "SWANGEN", demo.client_cert, demo.client_key, demo.ca, 5)) as client:
+    cfg = EmulatorConfig(
+        data_dir=mini_week, cert=demo.server_cert, key=demo.server_key, client_ca=demo.ca
+    )
+    with (
+        PassEmulator.from_config(cfg) as emu,
+        PassClient(
+            PassConfig(emu.url, "SWANGEN", demo.client_cert, demo.client_key, demo.ca, 5)
+        ) as client,
+    ):
         assert json.loads(client.invoice(900101))["data"]["runId"] == 900101
     with pytest.raises(RuntimeError):
         _ = emu.url  # stopped
 
 
-def test_reload_picks_up_new_files(emulator: PassEmulator, tmp_path: Path,
-                                   raw: httpx.Client) -> None:
+def test_reload_picks_up_new_files(
+    emulator: PassEmulator, tmp_path: Path, raw: httpx.Client
+) -> None:
     assert len(emulator.holdings.runs) == 2
     assert emulator.participants == {"SWANGEN"}
     emulator.reload()
@@ -158,26 +202,33 @@ def test_converts_csv_when_no_json_is_held(pki: TestPki) -> None:
         ctx.load_cert_chain(str(pki.client_cert), str(pki.client_key))
         with httpx.Client(base_url=emu.url, verify=ctx, timeout=10) as raw:
             s = raw.get(f"/statements/{runs[0].run_id}/summary", headers=HEADERS)
-            d = raw.get(f"/statements/{runs[0].run_id}/detail",
-                        params={"tradingDay": "2024-12-07"}, headers=HEADERS)
+            d = raw.get(
+                f"/statements/{runs[0].run_id}/detail",
+                params={"tradingDay": "2024-12-07"},
+                headers=HEADERS,
+            )
             pdf = raw.get(f"/invoices/{runs[0].run_id}/pdf", headers=HEADERS)
     from recon.sources.pass_json import loads, parse_summary_document
 
     def rows(body: bytes) -> list[tuple[object, ...]]:
         st = parse_summary_document(loads(body), "x")
-        return [(r.variable, r.timestamp, r.payment_or_charge, r.gst_applicable, r.value)
-                for r in st.rows]
+        return [
+            (r.variable, r.timestamp, r.payment_or_charge, r.gst_applicable, r.value)
+            for r in st.rows
+        ]
 
-    held = (SAMPLE_WEEK / "json" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.json")
+    held = SAMPLE_WEEK / "json" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.json"
     assert s.status_code == 200
     assert rows(s.content) == rows(held.read_bytes())  # the CSV, converted, reads the same
     assert d.status_code == 200 and d.json()["data"]["settlementTradingDay"].startswith(
-        "2024-12-07")
+        "2024-12-07"
+    )
     assert pdf.status_code == 404  # no PDF in csv/
 
 
-def test_odd_but_readable_files_are_still_served(tmp_path: Path, mini_week: Path,
-                                                 pki: TestPki) -> None:
+def test_odd_but_readable_files_are_still_served(
+    tmp_path: Path, mini_week: Path, pki: TestPki
+) -> None:
     data = tmp_path / "data"
     data.mkdir()
     summary = (mini_week / "summary_900101.json").read_bytes()
@@ -189,8 +240,9 @@ def test_odd_but_readable_files_are_still_served(tmp_path: Path, mini_week: Path
     (data / "other.json").write_text('{"hello": "world"}')
     with PassEmulator(data, pki.server_cert, pki.server_key, pki.ca) as emu:
         assert [e.run_id for e in emu.timeline("SWANGEN")] == [900101]
-        with PassClient(PassConfig(emu.url, "SWANGEN", pki.client_cert, pki.client_key,
-                                   pki.ca, 5)) as client:
+        with PassClient(
+            PassConfig(emu.url, "SWANGEN", pki.client_cert, pki.client_key, pki.ca, 5)
+        ) as client:
             assert document_of(client.summary(900101)) == document_of(summary)
             assert "issuedAt" not in document_of(client.invoice(900101))
         skipped = {p.name for p, _ in emu.holdings.skipped}

@@ -24,9 +24,14 @@ def env(emulator: PassEmulator, pki: TestPki, tmp_path: Path) -> dict[str, str]:
     """Settings through the environment, and an empty config file (not the user's)."""
     empty = tmp_path / "empty.toml"
     empty.write_text("")
-    return {"RECON_PASS_URL": emulator.url, "RECON_PASS_CERT": str(pki.client_cert),
-            "RECON_PASS_KEY": str(pki.client_key), "RECON_PASS_CA": str(pki.ca),
-            "RECON_PARTICIPANT": "SWANGEN", "RECON_CONFIG": str(empty)}
+    return {
+        "RECON_PASS_URL": emulator.url,
+        "RECON_PASS_CERT": str(pki.client_cert),
+        "RECON_PASS_KEY": str(pki.client_key),
+        "RECON_PASS_CA": str(pki.ca),
+        "RECON_PARTICIPANT": "SWANGEN",
+        "RECON_CONFIG": str(empty),
+    }
 
 
 def _one_line_error(stderr: str) -> str:
@@ -39,16 +44,43 @@ def _one_line_error(stderr: str) -> str:
 def test_help_explains_every_option() -> None:
     runner = CliRunner()
     text = runner.invoke(fetch, ["--help"]).output
-    for option in ("--week", "--run", "--out", "--url", "--cert", "--key", "--ca",
-                   "--participant", "--config", "--timeout"):
+    for option in (
+        "--week",
+        "--run",
+        "--out",
+        "--url",
+        "--cert",
+        "--key",
+        "--ca",
+        "--participant",
+        "--config",
+        "--timeout",
+    ):
         assert option in text
-    for env_name in ("RECON_PASS_URL", "RECON_PASS_CERT", "RECON_PASS_KEY", "RECON_PASS_CA",
-                     "RECON_PARTICIPANT"):
+    for env_name in (
+        "RECON_PASS_URL",
+        "RECON_PASS_CERT",
+        "RECON_PASS_KEY",
+        "RECON_PASS_CA",
+        "RECON_PARTICIPANT",
+    ):
         assert env_name in text
     text = runner.invoke(emulator_cmd, ["--help"]).output
-    for option in ("--data", "--host", "--port", "--cert", "--key", "--client-ca",
-                   "--fault-429", "--retry-after", "--fault-503", "--slow", "--drop",
-                   "--fault-path", "--demo-certs"):
+    for option in (
+        "--data",
+        "--host",
+        "--port",
+        "--cert",
+        "--key",
+        "--client-ca",
+        "--fault-429",
+        "--retry-after",
+        "--fault-503",
+        "--slow",
+        "--drop",
+        "--fault-path",
+        "--demo-certs",
+    ):
         assert option in text
 
 
@@ -62,38 +94,51 @@ def test_fetch_from_environment(env: dict[str, str], tmp_path: Path) -> None:
     assert again.exit_code == 0 and "0 file(s) written, 20 unchanged" in again.stdout
 
 
-def test_options_beat_environment_beat_config(env: dict[str, str], pki: TestPki,
-                                              tmp_path: Path) -> None:
+def test_options_beat_environment_beat_config(
+    env: dict[str, str], pki: TestPki, tmp_path: Path
+) -> None:
     cfg = tmp_path / "recon.toml"
-    cfg.write_text(f'[pass]\nurl = "{env["RECON_PASS_URL"]}"\nparticipant = "NOBODY"\n'
-                   f'cert = "{pki.wrong_cert}"\nkey = "{pki.wrong_key}"\nca = "{pki.ca}"\n')
+    cfg.write_text(
+        f'[pass]\nurl = "{env["RECON_PASS_URL"]}"\nparticipant = "NOBODY"\n'
+        f'cert = "{pki.wrong_cert}"\nkey = "{pki.wrong_key}"\nca = "{pki.ca}"\n'
+    )
     only_file = {"RECON_CONFIG": str(cfg)}
     args = ["--week", "2024-12-01", "--run", "900101", "--out", str(tmp_path / "o")]
     result = CliRunner().invoke(fetch, args, env=only_file)
     assert result.exit_code == 2  # the file's wrong certificate is refused
     assert "refused the TLS client certificate" in _one_line_error(result.stderr)
-    result = CliRunner().invoke(fetch, [*args, "--cert", str(pki.client_cert), "--key",
-                                        str(pki.client_key)], env=only_file)
+    result = CliRunner().invoke(
+        fetch, [*args, "--cert", str(pki.client_cert), "--key", str(pki.client_key)], env=only_file
+    )
     assert result.exit_code == 2  # the certificate is right, the participant is not
     assert "HTTP 403 FORBIDDEN" in _one_line_error(result.stderr)
-    result = CliRunner().invoke(fetch, [*args, "--cert", str(pki.client_cert), "--key",
-                                        str(pki.client_key)],
-                                env={**only_file, "RECON_PARTICIPANT": "SWANGEN"})
+    result = CliRunner().invoke(
+        fetch,
+        [*args, "--cert", str(pki.client_cert), "--key", str(pki.client_key)],
+        env={**only_file, "RECON_PARTICIPANT": "SWANGEN"},
+    )
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize(("args", "drop_env", "needle"), [
-    (["--week", "2024-12-01"], (), "Missing option '--out'"),
-    (["--week", "1 Dec 2024", "--out", "x"], (), "Invalid value for '--week'"),
-    (["--week", "2024-12-01", "--out", "x"], ("RECON_PASS_URL",), "missing the PaSS base URL"),
-    (["--week", "2024-12-01", "--out", "x", "--url", "http://127.0.0.1:1"], (), "https://"),
-    (["--week", "2024-12-02", "--out", "x"], (), "a Trading Week starts on a Sunday"),
-    (["--week", "2024-12-01", "--out", "x", "--run", "5"], (), "run 5 is not in"),
-])
-def test_fetch_errors_exit_2_with_one_line(env: dict[str, str], tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           args: list[str], drop_env: tuple[str, ...],
-                                           needle: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "drop_env", "needle"),
+    [
+        (["--week", "2024-12-01"], (), "Missing option '--out'"),
+        (["--week", "1 Dec 2024", "--out", "x"], (), "Invalid value for '--week'"),
+        (["--week", "2024-12-01", "--out", "x"], ("RECON_PASS_URL",), "missing the PaSS base URL"),
+        (["--week", "2024-12-01", "--out", "x", "--url", "http://127.0.0.1:1"], (), "https://"),
+        (["--week", "2024-12-02", "--out", "x"], (), "a Trading Week starts on a Sunday"),
+        (["--week", "2024-12-01", "--out", "x", "--run", "5"], (), "run 5 is not in"),
+    ],
+)
+def test_fetch_errors_exit_2_with_one_line(
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    drop_env: tuple[str, ...],
+    needle: str,
+) -> None:
     use = {k: v for k, v in env.items() if k not in drop_env}
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(fetch, args, env=use)
@@ -104,44 +149,78 @@ def test_fetch_errors_exit_2_with_one_line(env: dict[str, str], tmp_path: Path,
 
 
 def test_fetch_exit_1_when_an_artefact_is_not_published(
-        pki: TestPki, mini_week: Path, env: dict[str, str], tmp_path: Path) -> None:
+    pki: TestPki, mini_week: Path, env: dict[str, str], tmp_path: Path
+) -> None:
     import shutil
 
     data = tmp_path / "data"
     shutil.copytree(mini_week, data)
     (data / "invoice_900101.pdf").unlink()
     with PassEmulator(data, pki.server_cert, pki.server_key, pki.ca) as emu:
-        result = CliRunner().invoke(fetch, ["--week", "2024-12-01", "--out",
-                                            str(tmp_path / "o"), "--run", "900101"],
-                                    env={**env, "RECON_PASS_URL": emu.url})
+        result = CliRunner().invoke(
+            fetch,
+            ["--week", "2024-12-01", "--out", str(tmp_path / "o"), "--run", "900101"],
+            env={**env, "RECON_PASS_URL": emu.url},
+        )
     assert result.exit_code == 1
     assert "1 not published" in result.stdout and "invoice PDF of run 900101" in result.stdout
 
 
-def test_emulator_command_refuses_bad_options(tmp_path: Path, mini_week: Path,
-                                              pki: TestPki) -> None:
+def test_emulator_command_refuses_bad_options(
+    tmp_path: Path, mini_week: Path, pki: TestPki
+) -> None:
     runner = CliRunner()
     result = runner.invoke(emulator_cmd, ["--data", str(mini_week)])
     assert result.exit_code == 2 and "missing --cert, --key, --client-ca" in result.stderr
-    result = runner.invoke(emulator_cmd, ["--data", str(mini_week), "--demo-certs",
-                                          str(tmp_path), "--cert", str(pki.server_cert)])
+    result = runner.invoke(
+        emulator_cmd,
+        ["--data", str(mini_week), "--demo-certs", str(tmp_path), "--cert", str(pki.server_cert)],
+    )
     assert result.exit_code == 2 and "not both" in result.stderr
-    result = runner.invoke(emulator_cmd, ["--data", str(mini_week), "--cert",
-                                          str(pki.server_cert), "--key", str(pki.server_key),
-                                          "--client-ca", str(pki.ca), "--fault-path", "(",
-                                          "--port", "0"])
+    result = runner.invoke(
+        emulator_cmd,
+        [
+            "--data",
+            str(mini_week),
+            "--cert",
+            str(pki.server_cert),
+            "--key",
+            str(pki.server_key),
+            "--client-ca",
+            str(pki.ca),
+            "--fault-path",
+            "(",
+            "--port",
+            "0",
+        ],
+    )
     assert result.exit_code == 2 and "--fault-path" in result.stderr
 
 
 def test_emulator_command_then_fetch_end_to_end(tmp_path: Path, mini_week: Path) -> None:
     """The README's demo: `recon emulator --demo-certs` in one process, `recon fetch` here."""
-    code = ("import sys; from recon.cli.fetch_cmd import emulator; "
-            "sys.argv[0] = 'recon emulator'; emulator()")
+    code = (
+        "import sys; from recon.cli.fetch_cmd import emulator; "
+        "sys.argv[0] = 'recon emulator'; emulator()"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "--data", str(mini_week), "--port", "0",
-         "--demo-certs", str(tmp_path / "pki")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--data",
+            str(mini_week),
+            "--port",
+            "0",
+            "--demo-certs",
+            str(tmp_path / "pki"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     try:
         lines = []
         assert proc.stdout is not None

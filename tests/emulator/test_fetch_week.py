@@ -25,8 +25,9 @@ from recon.sources.pass_config import PassConfig
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 WEEK = date(2024, 12, 1)
-needs_sample = pytest.mark.skipif(not (SAMPLE_WEEK / "json").is_dir(),
-                                  reason="fixtures/sample_week not built")
+needs_sample = pytest.mark.skipif(
+    not (SAMPLE_WEEK / "json").is_dir(), reason="fixtures/sample_week not built"
+)
 
 
 def _names(directory: Path) -> list[str]:
@@ -37,8 +38,9 @@ def _json_doc(path: Path) -> object:
     return document_of(path.read_bytes())
 
 
-def test_fetch_mini_week(emulator: PassEmulator, make_client, tmp_path: Path,
-                         mini_week: Path) -> None:
+def test_fetch_mini_week(
+    emulator: PassEmulator, make_client, tmp_path: Path, mini_week: Path
+) -> None:
     out = tmp_path / "fetched"
     progress: list[tuple[int, int, str]] = []
     report = fetch_week(make_client(emulator), WEEK, out, progress=lambda *a: progress.append(a))
@@ -67,8 +69,9 @@ def test_fetch_mini_week(emulator: PassEmulator, make_client, tmp_path: Path,
     assert _json_doc(invoice) == _json_doc(mini_week / "invoice_900202.json")
 
 
-def test_second_fetch_writes_nothing_new(emulator: PassEmulator, make_client,
-                                         tmp_path: Path) -> None:
+def test_second_fetch_writes_nothing_new(
+    emulator: PassEmulator, make_client, tmp_path: Path
+) -> None:
     out = tmp_path / "fetched"
     first = fetch_week(make_client(emulator), WEEK, out)
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
@@ -78,8 +81,9 @@ def test_second_fetch_writes_nothing_new(emulator: PassEmulator, make_client,
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
 
 
-def test_republication_is_kept_beside_the_old(pki: TestPki, mini_week: Path, make_client,
-                                              tmp_path: Path) -> None:
+def test_republication_is_kept_beside_the_old(
+    pki: TestPki, mini_week: Path, make_client, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(mini_week, data)
     out = tmp_path / "fetched"
@@ -93,13 +97,16 @@ def test_republication_is_kept_beside_the_old(pki: TestPki, mini_week: Path, mak
     assert [p.name.split("_")[1] for p in again.written] == ["summary"]
     summaries = sorted(out.glob("900101_summary_*.json"))
     assert len(summaries) == 2  # the old one kept, the new one beside it
-    values = {_json_doc(p)["variables"][0]["tradingDays"][0]["value"][0]  # type: ignore[index]
-              for p in summaries}
+    values = {
+        _json_doc(p)["variables"][0]["tradingDays"][0]["value"][0]  # type: ignore[index]
+        for p in summaries
+    }
     assert "1.00000000" in values and len(values) == 2
 
 
-def test_dropped_connection_leaves_no_partial_file(emulator: PassEmulator, make_client,
-                                                   tmp_path: Path, clock: FakeClock) -> None:
+def test_dropped_connection_leaves_no_partial_file(
+    emulator: PassEmulator, make_client, tmp_path: Path, clock: FakeClock
+) -> None:
     out = tmp_path / "fetched"
     emulator.set_faults(Faults(drop=10, path=r"/invoices/900101/pdf$"))
     client = make_client(emulator, retry=RetryPolicy(max_attempts=3))
@@ -117,7 +124,8 @@ def test_dropped_connection_leaves_no_partial_file(emulator: PassEmulator, make_
 
 
 def test_dropped_connection_once_is_retried_and_stored_whole(
-        emulator: PassEmulator, make_client, tmp_path: Path, mini_week: Path) -> None:
+    emulator: PassEmulator, make_client, tmp_path: Path, mini_week: Path
+) -> None:
     out = tmp_path / "fetched"
     emulator.set_faults(Faults(drop=1, path=r"/pdf$"))
     report = fetch_week(make_client(emulator), WEEK, out, run_id=900202)
@@ -125,8 +133,9 @@ def test_dropped_connection_once_is_retried_and_stored_whole(
     assert pdf.read_bytes() == (mini_week / "invoice_900202.pdf").read_bytes()
 
 
-def test_fetch_one_run_or_refuse_an_unknown_one(emulator: PassEmulator, make_client,
-                                                tmp_path: Path) -> None:
+def test_fetch_one_run_or_refuse_an_unknown_one(
+    emulator: PassEmulator, make_client, tmp_path: Path
+) -> None:
     report = fetch_week(make_client(emulator), WEEK, tmp_path / "a", run_id=900202)
     assert {f.run_id for f in report.files} == {900202} and len(report.files) == 10
     with pytest.raises(FetchError, match="run 777 is not in the PaSS timeline"):
@@ -144,8 +153,9 @@ def test_empty_week(emulator: PassEmulator, make_client, tmp_path: Path) -> None
     assert report.runs == [] and report.files == [] and report.complete
 
 
-def test_missing_day_is_reported_not_fatal(pki: TestPki, mini_week: Path, make_client,
-                                           tmp_path: Path) -> None:
+def test_missing_day_is_reported_not_fatal(
+    pki: TestPki, mini_week: Path, make_client, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(mini_week, data)
     (data / "detail_900101_2024-12-05.json").unlink()
@@ -157,8 +167,7 @@ def test_missing_day_is_reported_not_fatal(pki: TestPki, mini_week: Path, make_c
     assert len(report.written) == 9
 
 
-def test_stale_temp_files_are_cleared(emulator: PassEmulator, make_client,
-                                      tmp_path: Path) -> None:
+def test_stale_temp_files_are_cleared(emulator: PassEmulator, make_client, tmp_path: Path) -> None:
     out = tmp_path / "fetched"
     out.mkdir()
     stale = out / f"{TEMP_PREFIX}abc.part"
@@ -180,8 +189,9 @@ def test_content_sha_ignores_transaction_id() -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_fetch(pki: TestPki, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[tuple[FetchReport, PassEmulator]]:
+def sample_fetch(
+    pki: TestPki, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[FetchReport, PassEmulator]]:
     out = tmp_path_factory.mktemp("sample_fetched")
     clock = FakeClock()
     with PassEmulator(SAMPLE_WEEK, pki.server_cert, pki.server_key, pki.ca) as emu:
@@ -194,15 +204,21 @@ def sample_fetch(pki: TestPki, tmp_path_factory: pytest.TempPathFactory
 def test_full_fetch_of_the_sample_week(sample_fetch: tuple[FetchReport, PassEmulator]) -> None:
     report, emu = sample_fetch
     assert [(e.run_id, e.designation.value) for e in report.runs] == [
-        (51230, "INITIAL"), (53874, "ADJ1"), (56492, "ADJ2")]
+        (51230, "INITIAL"),
+        (53874, "ADJ1"),
+        (56492, "ADJ2"),
+    ]
     assert report.complete and len(report.written) == 3 * (1 + 7 + 2)
     assert emu.refused_handshakes == []
     fixtures: dict[tuple[str, str], dict[str, object]] = {}
     for p in (SAMPLE_WEEK / "json").glob("*.json"):
         doc = _json_doc(p)
         assert isinstance(doc, dict)
-        what = ("invoice" if "invoiceNumber" in doc
-                else str(doc.get("settlementTradingDay", ""))[:10] or "summary")
+        what = (
+            "invoice"
+            if "invoiceNumber" in doc
+            else str(doc.get("settlementTradingDay", ""))[:10] or "summary"
+        )
         fixtures[(str(doc["runId"]), what)] = doc
     for f in report.files:
         if f.kind == "invoice_pdf":
@@ -215,7 +231,8 @@ def test_full_fetch_of_the_sample_week(sample_fetch: tuple[FetchReport, PassEmul
 
 @needs_sample
 def test_check_on_fetched_matches_check_on_fixtures(
-        sample_fetch: tuple[FetchReport, PassEmulator]) -> None:
+    sample_fetch: tuple[FetchReport, PassEmulator],
+) -> None:
     try:
         from recon import check  # type: ignore[attr-defined]
     except ImportError:
@@ -226,10 +243,14 @@ def test_check_on_fetched_matches_check_on_fixtures(
     # fetched PDFs are byte for byte the fixtures', as test_full_fetch_of_the_sample_week
     # shows, and reading PDFs is what makes a check slow.)
     day = date(2024, 12, 3)
-    fetched_files = [f.path for f in report.files
-                     if f.kind in ("summary", "invoice") or f.trading_day == day]
-    fixture_files = [p for p in sorted((SAMPLE_WEEK / "json").glob("*.json"))
-                     if "Detail" not in p.name or p.stem.endswith(day.isoformat())]
+    fetched_files = [
+        f.path for f in report.files if f.kind in ("summary", "invoice") or f.trading_day == day
+    ]
+    fixture_files = [
+        p
+        for p in sorted((SAMPLE_WEEK / "json").glob("*.json"))
+        if "Detail" not in p.name or p.stem.endswith(day.isoformat())
+    ]
     assert len(fetched_files) == len(fixture_files) == 3 * 3
     fetched = check(fetched_files)
     direct = check(fixture_files)

@@ -30,5 +30,3 @@ def recon_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
         return Run(code, cap.out, cap.err, findings)
 
     return run
-
-

@@ -87,8 +87,10 @@ def measure() -> Iterator[Cost]:
 
 def tree(root: Path) -> dict[str, int]:
     """Every file and folder under ``root`` (relative path -> size, -1 for folders)."""
-    return {str(p.relative_to(root)): (-1 if p.is_dir() else p.stat().st_size)
-            for p in sorted(root.rglob("*"))}
+    return {
+        str(p.relative_to(root)): (-1 if p.is_dir() else p.stat().st_size)
+        for p in sorted(root.rglob("*"))
+    }
 
 
 RunCli = Callable[..., Run]

@@ -27,16 +27,18 @@ def _param(case: Case) -> object:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_corpus_case(case: Case, wem_csv: SimpleNamespace, tmp_path: Path,
-                     recon_cli: RunCli) -> None:
+def test_corpus_case(
+    case: Case, wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
+) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     path = case.build(wem_csv, inbox)
     out = tmp_path / "out"
     before = tree(inbox)
     with measure() as cost:
-        run = recon_cli("check", path, "--out", out, "--no-reports", "--no-progress",
-                        *case.args, out=out)
+        run = recon_cli(
+            "check", path, "--out", out, "--no-reports", "--no-progress", *case.args, out=out
+        )
     run.assert_no_traceback()
     assert run.code == case.code, (run.err[-2000:], run.findings[:3])
     if case.code == 2:
@@ -47,11 +49,14 @@ def test_corpus_case(case: Case, wem_csv: SimpleNamespace, tmp_path: Path,
     else:
         hits = [f for f in run.findings if f["check"] == case.check]
         assert hits, [(f["check"], f["message"]) for f in run.findings]
-        assert any(case.expect in f["message"] and f["source"]
-                   and f["source"].startswith(str(path)) for f in hits), hits[:3]
+        assert any(
+            case.expect in f["message"] and f["source"] and f["source"].startswith(str(path))
+            for f in hits
+        ), hits[:3]
     assert tree(inbox) == before, "recon changed its input folder"
-    assert sorted(p.name for p in tmp_path.iterdir()) == (["inbox", "out"] if out.exists()
-                                                          else ["inbox"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["inbox", "out"] if out.exists() else ["inbox"]
+    )
     if case.heavy:
         assert cost.seconds < MAX_SECONDS, cost
         assert cost.peak_growth_mib < MAX_PEAK_GROWTH_MIB, cost

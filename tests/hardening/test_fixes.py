@@ -24,10 +24,19 @@ from .helpers import RunCli, measure
 
 
 def test_period_days_is_bounded_for_a_hostile_header() -> None:
-    header = parse_header({"RunId": "1", "PublishedAt": "2024-12-19T15:30:45",
-                           "MarketService": "WEM", "Designation": "INITIAL",
-                           "Period": "TW 01 Dec 2024", "PeriodFrom": "0001-01-01",
-                           "PeriodTo": "9999-12-31", "ParticipantCode": "X"}, "s")
+    header = parse_header(
+        {
+            "RunId": "1",
+            "PublishedAt": "2024-12-19T15:30:45",
+            "MarketService": "WEM",
+            "Designation": "INITIAL",
+            "Period": "TW 01 Dec 2024",
+            "PeriodFrom": "0001-01-01",
+            "PeriodTo": "9999-12-31",
+            "ParticipantCode": "X",
+        },
+        "s",
+    )
     days = period_days(header)
     assert len(days) == MAX_PERIOD_DAYS and days[0] == date(1, 1, 1)
 
@@ -35,8 +44,16 @@ def test_period_days_is_bounded_for_a_hostile_header() -> None:
 def test_period_from_on_the_first_day_of_the_calendar(wem_csv: SimpleNamespace) -> None:
     """0001-01-01 is a Monday: finding its Sunday overflowed (an internal error)."""
     w = wem_csv
-    stmt = parse_summary_csv(w.summary_bytes([w.summary_row(
-        "RTMSA_P_D", "2024-12-01", "1", PeriodFrom="0001-01-01", PeriodTo="0001-01-07")]), "s")
+    stmt = parse_summary_csv(
+        w.summary_bytes(
+            [
+                w.summary_row(
+                    "RTMSA_P_D", "2024-12-01", "1", PeriodFrom="0001-01-01", PeriodTo="0001-01-07"
+                )
+            ]
+        ),
+        "s",
+    )
     assert any("is not a Sunday" in f.message for f in stmt.findings)
     assert any("outside the Period" in f.message for f in stmt.findings)
 
@@ -47,8 +64,9 @@ def test_printable_escapes_control_characters_and_cuts() -> None:
     assert len(long) < 2100 and long.endswith("(3000 more characters)")
 
 
-def test_a_rust_panic_is_one_line_not_a_traceback(tmp_path: Path, recon_cli: RunCli,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rust_panic_is_one_line_not_a_traceback(
+    tmp_path: Path, recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import recon.api
 
     def panic(*args: object, **kwargs: object) -> None:
@@ -57,13 +75,16 @@ def test_a_rust_panic_is_one_line_not_a_traceback(tmp_path: Path, recon_cli: Run
     monkeypatch.setattr(recon.api, "check", panic)
     run = recon_cli("check", tmp_path, "--out", tmp_path / "out", "--no-progress")
     assert run.code == 2
-    assert run.error_lines == ["recon: internal error: PanicException: index out of bounds "
-                               "(run with -vv for details and please report it)"]
+    assert run.error_lines == [
+        "recon: internal error: PanicException: index out of bounds "
+        "(run with -vv for details and please report it)"
+    ]
     assert "Traceback" not in run.err
 
 
 def test_a_panic_in_the_fast_csv_path_falls_back_to_the_careful_one(
-        wem_csv: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    wem_csv: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     w = wem_csv
     data = w.summary_bytes(summary_rows(w))
     fast = parse_summary_csv(data, "s.csv")
@@ -99,8 +120,9 @@ def test_carriage_returns_alone_are_an_input_error(data: bytes) -> None:
         header_names(data, "s.csv")
 
 
-def test_a_non_utf8_row_is_detected_as_csv_not_skipped(wem_csv: SimpleNamespace,
-                                                       tmp_path: Path) -> None:
+def test_a_non_utf8_row_is_detected_as_csv_not_skipped(
+    wem_csv: SimpleNamespace, tmp_path: Path
+) -> None:
     w = wem_csv
     path = put(tmp_path / "s.csv", w.summary_bytes(summary_rows(w)).replace(b"12.5", b"1\xff"))
     assert sniff(path).kind == "summary_csv"
@@ -109,7 +131,8 @@ def test_a_non_utf8_row_is_detected_as_csv_not_skipped(wem_csv: SimpleNamespace,
 
 
 def test_zip_sniffing_reads_a_bounded_prefix_of_the_first_member(
-        wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A Detail header then 64 MiB of one line: sniffing reads 64 KiB of it, not a line."""
     data = wem_csv.detail_bytes(detail_rows(wem_csv)) + b"0" * (64 * 1024 * 1024)
     path = put(tmp_path / "d.zip", wem_csv.zip_bytes({"day1.csv": data}))
@@ -128,8 +151,9 @@ def test_zip_sniffing_reads_a_bounded_prefix_of_the_first_member(
     assert cost.peak_growth_mib < 50, cost
 
 
-def test_csv_sniffing_reads_only_the_prefix(wem_csv: SimpleNamespace, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_sniffing_reads_only_the_prefix(
+    wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = put(tmp_path / "s.csv", wem_csv.summary_bytes(summary_rows(wem_csv)))
     import builtins
 
@@ -145,8 +169,9 @@ def test_csv_sniffing_reads_only_the_prefix(wem_csv: SimpleNamespace, tmp_path: 
     assert all("b" in m for m in opened), opened  # no second, text-mode read of the file
 
 
-def test_a_big_summary_json_cut_short_is_refused_not_skipped(tmp_path: Path,
-                                                             recon_cli: RunCli) -> None:
+def test_a_big_summary_json_cut_short_is_refused_not_skipped(
+    tmp_path: Path, recon_cli: RunCli
+) -> None:
     """Its prefix shows a Summary; that it does not parse whole is the reader's to say."""
     doc = summary_document()
     doc["variables"] = doc["variables"] * 2000  # type: ignore[operator]
@@ -163,12 +188,15 @@ def test_a_big_summary_json_cut_short_is_refused_not_skipped(tmp_path: Path,
     assert detect([small]).skipped[0].reason.startswith("JSON that does not read")
 
 
-def test_a_zip_over_the_member_cap_but_small_is_still_recognised(wem_csv: SimpleNamespace,
-                                                                 tmp_path: Path) -> None:
+def test_a_zip_over_the_member_cap_but_small_is_still_recognised(
+    wem_csv: SimpleNamespace, tmp_path: Path
+) -> None:
     w = wem_csv
     days = [f"2024-12-0{k}" for k in range(1, 4)]
-    path = put(tmp_path / "d.zip", w.zip_bytes({f"{d}.csv": w.detail_bytes(detail_rows(w, d))
-                                                for d in days}))
+    path = put(
+        tmp_path / "d.zip",
+        w.zip_bytes({f"{d}.csv": w.detail_bytes(detail_rows(w, d)) for d in days}),
+    )
     assert sniff(path, limits=Limits(max_members=2)).kind == "detail_zip"
 
 
@@ -182,8 +210,9 @@ def test_load_passes_the_caps_to_every_reader(wem_csv: SimpleNamespace, tmp_path
         load([path], limits=tiny)
 
 
-def test_overlapping_members_are_refused_by_the_reader(wem_csv: SimpleNamespace,
-                                                       tmp_path: Path) -> None:
+def test_overlapping_members_are_refused_by_the_reader(
+    wem_csv: SimpleNamespace, tmp_path: Path
+) -> None:
     from recon.sources.detail_csv import read_detail
 
     from .corpus import _overlapping_zip
@@ -196,12 +225,18 @@ def test_overlapping_members_are_refused_by_the_reader(wem_csv: SimpleNamespace,
 def test_zip_name_flagged_utf8_that_is_not(wem_csv: SimpleNamespace, tmp_path: Path) -> None:
     from recon.sources.detail_csv import read_detail
 
-    path = put(tmp_path / "d.zip", raw_zip([stored_member(
-        b"day\xff.csv", wem_csv.detail_bytes(detail_rows(wem_csv)), flags=0x800)]))
+    path = put(
+        tmp_path / "d.zip",
+        raw_zip(
+            [stored_member(b"day\xff.csv", wem_csv.detail_bytes(detail_rows(wem_csv)), flags=0x800)]
+        ),
+    )
     with pytest.raises(InputError, match="not a readable ZIP"):
         read_detail(path)
 
 
 def test_main_returns_the_status_when_given_argv(tmp_path: Path) -> None:
-    assert main(["check", str(tmp_path / "missing"), "--out", str(tmp_path / "o"),
-                 "--no-progress"]) == 2
+    assert (
+        main(["check", str(tmp_path / "missing"), "--out", str(tmp_path / "o"), "--no-progress"])
+        == 2
+    )

@@ -32,8 +32,9 @@ def big_summary_csv(w: SimpleNamespace, d: Path) -> Path:
 
 
 def _big_day(w: SimpleNamespace, day: str = "2024-12-01", n: int = 4000) -> bytes:
-    return w.detail_bytes([w.detail_row("MSQ_F_I", f"SWANGEN_WF{i}", day, ["0.25"] * 48,
-                                        day=day) for i in range(n)])
+    return w.detail_bytes(
+        [w.detail_row("MSQ_F_I", f"SWANGEN_WF{i}", day, ["0.25"] * 48, day=day) for i in range(n)]
+    )
 
 
 def big_member_zip(w: SimpleNamespace, d: Path) -> Path:
@@ -49,8 +50,10 @@ def big_detail_csv(w: SimpleNamespace, d: Path) -> Path:
 def three_day_zip(w: SimpleNamespace, d: Path) -> Path:
     """A valid Detail ZIP of three members (three Trading Days)."""
     days = ("2024-12-01", "2024-12-02", "2024-12-03")
-    return put(d / "detail.zip", w.zip_bytes({f"{day}.csv": w.detail_bytes(detail_rows(w, day))
-                                              for day in days}))
+    return put(
+        d / "detail.zip",
+        w.zip_bytes({f"{day}.csv": w.detail_bytes(detail_rows(w, day)) for day in days}),
+    )
 
 
 LONG_SCOPE = ", ".join(["SPS_MARNET"] * 110_000)
@@ -72,11 +75,17 @@ def long_line_zip(w: SimpleNamespace, d: Path) -> Path:
 def big_summary_json(w: SimpleNamespace, d: Path) -> Path:
     """A valid Summary JSON document of about 1.5 MB."""
     doc = summary_document()
-    doc["variables"] = [{"variable": f"V{i}_P_D", "paymentOrCharge": "Payment",
-                         "gstApplicable": True,
-                         "tradingDays": [{"tradingDay": f"2024-12-0{k}T00:00:00",
-                                          "value": ["1.25"]} for k in range(1, 8)]}
-                        for i in range(2500)]
+    doc["variables"] = [
+        {
+            "variable": f"V{i}_P_D",
+            "paymentOrCharge": "Payment",
+            "gstApplicable": True,
+            "tradingDays": [
+                {"tradingDay": f"2024-12-0{k}T00:00:00", "value": ["1.25"]} for k in range(1, 8)
+            ],
+        }
+        for i in range(2500)
+    ]
     return put(d / "summary.json", pj.dumps(doc))
 
 
@@ -90,12 +99,27 @@ def big_invoice_pdf(w: SimpleNamespace, d: Path) -> Path:
     rl_config.invariant = 1
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
-    lines = ["Invoice Number: WEM-INV-51230-SWANGEN", "Participant: SWANGEN",
-             "Run: 51230 (INITIAL)", "Trading Week: TW 01 Dec 2024", "Issued: 2024-12-19",
-             "Payment Summary", "GST Applicable Amount 0.00", "GST Not Applicable Amount 0.00",
-             "GST 0.00", "Total Payable 0.00", "Amount Due 0.00",
-             "Recipient Created Tax Invoice", "Amount 0.00", "GST 0.00", "Total 0.00",
-             "Tax Invoice", "Amount 0.00", "GST 0.00", "Total 0.00"]
+    lines = [
+        "Invoice Number: WEM-INV-51230-SWANGEN",
+        "Participant: SWANGEN",
+        "Run: 51230 (INITIAL)",
+        "Trading Week: TW 01 Dec 2024",
+        "Issued: 2024-12-19",
+        "Payment Summary",
+        "GST Applicable Amount 0.00",
+        "GST Not Applicable Amount 0.00",
+        "GST 0.00",
+        "Total Payable 0.00",
+        "Amount Due 0.00",
+        "Recipient Created Tax Invoice",
+        "Amount 0.00",
+        "GST 0.00",
+        "Total 0.00",
+        "Tax Invoice",
+        "Amount 0.00",
+        "GST 0.00",
+        "Total 0.00",
+    ]
     for i, line in enumerate(lines):
         c.drawString(40, 800 - 14 * i, line)
     c.showPage()
@@ -134,24 +158,79 @@ class CapCase:
 
 
 CAPS = [
-    CapCase("zip_member_size", big_member_zip, "--max-member-mb", "1", None,
-            "over the cap of 1048576 (raise it with --max-member-mb)"),
-    CapCase("csv_file_size", big_summary_csv, "--max-member-mb", "1", None,
-            "over the cap of 1048576 (raise it with --max-member-mb)"),
-    CapCase("detail_csv_file_size", big_detail_csv, "--max-member-mb", "1", None,
-            "over the cap of 1048576 (raise it with --max-member-mb)"),
-    CapCase("json_file_size", big_summary_json, "--max-member-mb", "1", None,
-            "over the cap of 1048576 (raise it with --max-member-mb)"),
-    CapCase("pdf_file_size", big_invoice_pdf, "--max-member-mb", "1", None,
-            "over the cap of 1048576 (raise it with --max-member-mb)", decode=False),
-    CapCase("zip_ratio", big_member_zip, "--max-ratio", "5", None,
-            "over the cap of 5, like a ZIP bomb (raise it with --max-ratio)"),
-    CapCase("zip_members", three_day_zip, "--max-members", "2", "3",
-            "holds 3 members, over the cap of 2 (raise it with --max-members)"),
-    CapCase("csv_line", long_line_csv, "--max-line-mb", "1", "2",
-            "line 4 is longer than 1048576 bytes (raise it with --max-line-mb)"),
-    CapCase("zip_member_line", long_line_zip, "--max-line-mb", "1", "2",
-            "line 4 is longer than 1048576 bytes (raise it with --max-line-mb)"),
+    CapCase(
+        "zip_member_size",
+        big_member_zip,
+        "--max-member-mb",
+        "1",
+        None,
+        "over the cap of 1048576 (raise it with --max-member-mb)",
+    ),
+    CapCase(
+        "csv_file_size",
+        big_summary_csv,
+        "--max-member-mb",
+        "1",
+        None,
+        "over the cap of 1048576 (raise it with --max-member-mb)",
+    ),
+    CapCase(
+        "detail_csv_file_size",
+        big_detail_csv,
+        "--max-member-mb",
+        "1",
+        None,
+        "over the cap of 1048576 (raise it with --max-member-mb)",
+    ),
+    CapCase(
+        "json_file_size",
+        big_summary_json,
+        "--max-member-mb",
+        "1",
+        None,
+        "over the cap of 1048576 (raise it with --max-member-mb)",
+    ),
+    CapCase(
+        "pdf_file_size",
+        big_invoice_pdf,
+        "--max-member-mb",
+        "1",
+        None,
+        "over the cap of 1048576 (raise it with --max-member-mb)",
+        decode=False,
+    ),
+    CapCase(
+        "zip_ratio",
+        big_member_zip,
+        "--max-ratio",
+        "5",
+        None,
+        "over the cap of 5, like a ZIP bomb (raise it with --max-ratio)",
+    ),
+    CapCase(
+        "zip_members",
+        three_day_zip,
+        "--max-members",
+        "2",
+        "3",
+        "holds 3 members, over the cap of 2 (raise it with --max-members)",
+    ),
+    CapCase(
+        "csv_line",
+        long_line_csv,
+        "--max-line-mb",
+        "1",
+        "2",
+        "line 4 is longer than 1048576 bytes (raise it with --max-line-mb)",
+    ),
+    CapCase(
+        "zip_member_line",
+        long_line_zip,
+        "--max-line-mb",
+        "1",
+        "2",
+        "line 4 is longer than 1048576 bytes (raise it with --max-line-mb)",
+    ),
 ]
 
 
@@ -165,8 +244,8 @@ def _argv(command: str, path: Path, tmp: Path, option: str, value: str | None) -
 @pytest.mark.parametrize("command", ["check", "decode"])
 @pytest.mark.parametrize("cap", [pytest.param(c, id=c.id) for c in CAPS])
 def test_cap_refuses_then_raising_it_lets_the_file_through(
-        cap: CapCase, command: str, wem_csv: SimpleNamespace, tmp_path: Path,
-        recon_cli: RunCli) -> None:
+    cap: CapCase, command: str, wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
+) -> None:
     if command == "decode" and not cap.decode:
         pytest.skip("recon decode reads Settlement Statements, not invoices")
     path = cap.build(wem_csv, tmp_path / "in")
@@ -177,8 +256,7 @@ def test_cap_refuses_then_raising_it_lets_the_file_through(
     line = tight.error_lines[0]
     assert str(path) in line and cap.expect in line, line
 
-    loose = recon_cli(*_argv(command, path, tmp_path, cap.option, cap.loose),
-                      out=tmp_path / "out")
+    loose = recon_cli(*_argv(command, path, tmp_path, cap.option, cap.loose), out=tmp_path / "out")
     loose.assert_no_traceback()
     assert loose.code in (0, 1), loose.err[-1500:]
     assert cap.option not in loose.err
@@ -188,8 +266,9 @@ def test_cap_refuses_then_raising_it_lets_the_file_through(
         assert (tmp_path / "long.parquet").is_file()
 
 
-def test_the_legitimate_files_really_are_over_the_tight_caps(wem_csv: SimpleNamespace,
-                                                               tmp_path: Path) -> None:
+def test_the_legitimate_files_really_are_over_the_tight_caps(
+    wem_csv: SimpleNamespace, tmp_path: Path
+) -> None:
     """Guards the matrix: each file is over its tight setting for the reason named."""
     w = wem_csv
     info = zipfile.ZipFile(big_member_zip(w, tmp_path)).infolist()[0]
@@ -208,15 +287,15 @@ def test_help_lists_every_cap(command: str, recon_cli: RunCli) -> None:
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "x"])
-def test_a_cap_must_be_a_positive_integer(value: str, tmp_path: Path,
-                                          recon_cli: RunCli) -> None:
+def test_a_cap_must_be_a_positive_integer(value: str, tmp_path: Path, recon_cli: RunCli) -> None:
     run = recon_cli("check", tmp_path, "--out", tmp_path / "out", "--max-ratio", value)
     run.assert_no_traceback()
     assert run.code == 2 and "--max-ratio" in run.err
 
 
 def test_bomb_refused_by_declared_size_before_any_decompression(
-        wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """At default caps a 1 GiB member of zeros is refused from its header alone."""
     member = bomb_member("day1.csv", wem_csv.detail_bytes(detail_rows(wem_csv)), 1024 * MIB)
     path = put(tmp_path / "bomb.zip", raw_zip([member]))
@@ -231,12 +310,14 @@ def test_bomb_refused_by_declared_size_before_any_decompression(
     assert cost.seconds < 5 and cost.peak_growth_mib < 50, cost
 
 
-def test_bomb_with_a_lying_header_is_cut_at_its_declared_size(wem_csv: SimpleNamespace,
-                                                              tmp_path: Path) -> None:
+def test_bomb_with_a_lying_header_is_cut_at_its_declared_size(
+    wem_csv: SimpleNamespace, tmp_path: Path
+) -> None:
     """A member declaring 64 KiB but inflating to 256 MiB: zipfile stops at the declared
     size, the CRC fails, and no more than the caps allow is ever held."""
-    member = bomb_member("day1.csv", wem_csv.detail_bytes(detail_rows(wem_csv)), 256 * MIB,
-                         declared_size=64 * 1024)
+    member = bomb_member(
+        "day1.csv", wem_csv.detail_bytes(detail_rows(wem_csv)), 256 * MIB, declared_size=64 * 1024
+    )
     path = put(tmp_path / "liar.zip", raw_zip([member]))
     with measure() as cost, pytest.raises(InputError, match="cannot be decompressed"):
         read_detail(path)
@@ -244,7 +325,8 @@ def test_bomb_with_a_lying_header_is_cut_at_its_declared_size(wem_csv: SimpleNam
 
 
 def test_streamed_caps_hold_when_the_declared_size_is_not_checked(
-        wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wem_csv: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The byte count while reading is a second guard behind the declared sizes."""
     from recon.sources import detail_csv
 

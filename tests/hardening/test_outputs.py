@@ -30,7 +30,8 @@ WRITE_CALL = re.compile(
     r"""open\([^)]*["'][wax]b?\+?["']|\.write_bytes\(|\.write_text\(|os\.open\(|\.save\(|"""
     r"""to_parquet\(|write_parquet\(|write_table\(|ParquetWriter\(|\.to_csv\(|"""
     r"""\.write_csv\(|\.to_excel\(|shutil\.(copy|move)|os\.(rename|replace)\(|"""
-    r"""os\.fdopen\([^)]*["'][wax]""")
+    r"""os\.fdopen\([^)]*["'][wax]"""
+)
 ATOMIC_CONTEXT = re.compile(r"atomic_path\(|atomic_writer\(|def write_atomic\(|mkstemp\(")
 TEMP_TARGET = re.compile(r"\((str\()?tmp\b")
 """A write to ``tmp``: by convention the temporary path ``atomic_path`` handed out (as in a
@@ -41,7 +42,7 @@ LOOKBACK = 25
 NOT_ATOMIC = {
     "emulator/testing.py": "writes the emulator's sample data in tests; not a recon output",
     "emulator/certs.py": "demo PKI for `recon emulator`: written in place (reported to the "
-                         "lead: should use recon.atomic)",
+    "lead: should use recon.atomic)",
 }
 """Files allowed to write without recon.atomic, with the reason."""
 
@@ -57,7 +58,7 @@ def _write_sites() -> list[tuple[str, int, str, bool]]:
                 continue
             if "rb" in code and "open(" in code and not re.search(r"[\"'][wax]", code):
                 continue
-            context = "\n".join(lines[max(0, i - LOOKBACK):i + 1])
+            context = "\n".join(lines[max(0, i - LOOKBACK) : i + 1])
             ok = bool(ATOMIC_CONTEXT.search(context) or TEMP_TARGET.search(code))
             sites.append((rel, i + 1, line.strip(), ok))
     return sites
@@ -68,8 +69,11 @@ def test_every_file_recon_writes_goes_through_an_atomic_writer() -> None:
     rename), or in a file listed in :data:`NOT_ATOMIC` with its reason."""
     sites = _write_sites()
     assert sites, "the audit found no write call at all: its pattern is broken"
-    bad = [f"recon/{rel}:{n}: {text}" for rel, n, text, ok in sites
-           if not ok and rel not in NOT_ATOMIC and rel != "atomic.py"]
+    bad = [
+        f"recon/{rel}:{n}: {text}"
+        for rel, n, text, ok in sites
+        if not ok and rel not in NOT_ATOMIC and rel != "atomic.py"
+    ]
     assert not bad, "non-atomic writes:\n" + "\n".join(bad)
 
 
@@ -82,14 +86,29 @@ SCRIPT = "<script>alert(1)</script>"
 def hostile_folder(w: SimpleNamespace, root: Path) -> Path:
     """A week's folder carrying path traversal, formula and script payloads."""
     inbox = root / "inbox"
-    put(inbox / "summary.csv", w.summary_bytes([
-        *summary_rows(w), w.summary_row(FORMULA, "2024-12-03", "1"),
-        w.summary_row('=HYPERLINK("http://evil.example","x")_P_D', "2024-12-04", "2")]))
-    day1 = w.detail_bytes([*detail_rows(w), w.detail_row("MSQ_F_I", SCRIPT, "2024-12-01",
-                                                         ["1"] * 48)])
+    put(
+        inbox / "summary.csv",
+        w.summary_bytes(
+            [
+                *summary_rows(w),
+                w.summary_row(FORMULA, "2024-12-03", "1"),
+                w.summary_row('=HYPERLINK("http://evil.example","x")_P_D', "2024-12-04", "2"),
+            ]
+        ),
+    )
+    day1 = w.detail_bytes(
+        [*detail_rows(w), w.detail_row("MSQ_F_I", SCRIPT, "2024-12-01", ["1"] * 48)]
+    )
     day2 = w.detail_bytes(detail_rows(w, "2024-12-02"))
-    put(inbox / "detail.zip", raw_zip([stored_member("../../x.csv", day1),
-                                      stored_member("/tmp/recon-hardening-escape.csv", day2)]))
+    put(
+        inbox / "detail.zip",
+        raw_zip(
+            [
+                stored_member("../../x.csv", day1),
+                stored_member("/tmp/recon-hardening-escape.csv", day2),
+            ]
+        ),
+    )
     return inbox
 
 
@@ -103,8 +122,12 @@ def report_writers() -> None:
 
 
 def test_check_of_a_hostile_folder_writes_only_into_out(
-        wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli, report_writers: None,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    wem_csv: SimpleNamespace,
+    tmp_path: Path,
+    recon_cli: RunCli,
+    report_writers: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     inbox = hostile_folder(wem_csv, tmp_path)
     cwd = tmp_path / "cwd" / "deeper"
     cwd.mkdir(parents=True)
@@ -116,8 +139,13 @@ def test_check_of_a_hostile_folder_writes_only_into_out(
     assert run.code == 1, run.err[-2000:]
     after = tree(tmp_path)
     new = sorted(set(after) - set(before))
-    assert new == ["out", "out/findings.json", "out/report.html", "out/report.xlsx",
-                   "out/result.json"], new
+    assert new == [
+        "out",
+        "out/findings.json",
+        "out/report.html",
+        "out/report.xlsx",
+        "out/result.json",
+    ], new
     assert {k: v for k, v in after.items() if not k.startswith("out")} == before
     assert not Path("/tmp/recon-hardening-escape.csv").exists()
     sources = " ".join(f["source"] or "" for f in run.findings)
@@ -131,8 +159,8 @@ def test_check_of_a_hostile_folder_writes_only_into_out(
 
 
 def test_input_text_reaches_excel_only_as_text_and_html_only_escaped(
-        wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli,
-        report_writers: None) -> None:
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli, report_writers: None
+) -> None:
     from openpyxl import load_workbook
 
     inbox = hostile_folder(wem_csv, tmp_path)
@@ -146,7 +174,8 @@ def test_input_text_reaches_excel_only_as_text_and_html_only_escaped(
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and any(
-                        p in cell.value for p in ("cmd|", "HYPERLINK", "<script>")):
+                    p in cell.value for p in ("cmd|", "HYPERLINK", "<script>")
+                ):
                     assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
                     seen.add(ws.title)
     assert seen, "the hostile texts were not in the workbook at all"
@@ -166,13 +195,15 @@ def test_input_text_reaches_excel_only_as_text_and_html_only_escaped(
 
 
 def _temps(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".")
-                  or p.name.endswith(".tmp"))
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp")
+    )
 
 
 @pytest.fixture
-def checked(wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli,
-            report_writers: None) -> tuple[Path, Path, dict[str, bytes]]:
+def checked(
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli, report_writers: None
+) -> tuple[Path, Path, dict[str, bytes]]:
     """A folder checked once: (inbox, out, bytes of every output)."""
     inbox = hostile_folder(wem_csv, tmp_path)
     out = tmp_path / "out"
@@ -181,8 +212,8 @@ def checked(wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli,
 
 
 def test_excel_failing_midway_leaves_the_previous_report(
-        checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from openpyxl.workbook.workbook import Workbook
 
     inbox, out, old = checked
@@ -202,8 +233,8 @@ def test_excel_failing_midway_leaves_the_previous_report(
 
 
 def test_html_failing_at_rename_leaves_the_previous_page(
-        checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recon import atomic
 
     inbox, out, old = checked
@@ -223,8 +254,8 @@ def test_html_failing_at_rename_leaves_the_previous_page(
 
 
 def test_findings_failing_leaves_the_previous_findings(
-        checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recon import atomic
 
     inbox, out, old = checked
@@ -240,9 +271,9 @@ def test_findings_failing_leaves_the_previous_findings(
     assert _temps(out) == []
 
 
-def test_interrupt_while_writing_the_workbook(checked: tuple[Path, Path, dict[str, bytes]],
-                                              recon_cli: RunCli,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_while_writing_the_workbook(
+    checked: tuple[Path, Path, dict[str, bytes]], recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from openpyxl.workbook.workbook import Workbook
 
     inbox, out, old = checked
@@ -258,13 +289,20 @@ def test_interrupt_while_writing_the_workbook(checked: tuple[Path, Path, dict[st
     assert _temps(out) == []
 
 
-def test_decode_failing_midway_leaves_no_file(wem_csv: SimpleNamespace, tmp_path: Path,
-                                              recon_cli: RunCli) -> None:
+def test_decode_failing_midway_leaves_no_file(
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
+) -> None:
     """Day 2 of the ZIP cannot be read: the half-written table is never renamed into place."""
     w = wem_csv
-    path = put(tmp_path / "detail.zip", w.zip_bytes({
-        "a.csv": w.detail_bytes(detail_rows(w)),
-        "b.csv": w.detail_bytes(detail_rows(w, "2024-12-02")) + b"0" * (2 * 1024 * 1024)}))
+    path = put(
+        tmp_path / "detail.zip",
+        w.zip_bytes(
+            {
+                "a.csv": w.detail_bytes(detail_rows(w)),
+                "b.csv": w.detail_bytes(detail_rows(w, "2024-12-02")) + b"0" * (2 * 1024 * 1024),
+            }
+        ),
+    )
     target = tmp_path / "out" / "long.parquet"
     put(target, b"previous table")
     run = recon_cli("decode", path, "--out", target, "--no-progress", "--max-line-mb", "1")
@@ -322,24 +360,40 @@ def test_atomic_write_into_a_file_path_is_an_output_error(tmp_path: Path) -> Non
 
 
 def test_the_error_line_never_carries_terminal_control_characters(
-        wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli) -> None:
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
+) -> None:
     """A ZIP member named with ANSI escapes: the one error line shows them as ``\\x1b``."""
     data = wem_csv.detail_bytes(detail_rows(wem_csv)) + b"0" * (2 * 1024 * 1024)
-    path = put(tmp_path / "detail.zip", raw_zip([stored_member(
-        "\x1b]0;pwned\x07\x1b[2Jday1.csv", data)]))
-    run = recon_cli("check", path, "--out", tmp_path / "out", "--no-progress",
-                    "--max-line-mb", "1")
+    path = put(
+        tmp_path / "detail.zip", raw_zip([stored_member("\x1b]0;pwned\x07\x1b[2Jday1.csv", data)])
+    )
+    run = recon_cli("check", path, "--out", tmp_path / "out", "--no-progress", "--max-line-mb", "1")
     run.assert_no_traceback()
     assert run.code == 2 and len(run.error_lines) == 1, run.err
     assert "\x1b" not in run.err and "\x07" not in run.err
     assert "\\x1b]0;pwned\\x07\\x1b[2Jday1.csv" in run.error_lines[0]
 
 
-def test_decode_prints_input_text_literally(wem_csv: SimpleNamespace, tmp_path: Path,
-                                            recon_cli: RunCli) -> None:
+def test_decode_prints_input_text_literally(
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
+) -> None:
     w = wem_csv
-    path = put(tmp_path / "d.zip", raw_zip([stored_member("[/x].csv", w.detail_bytes([
-        *detail_rows(w), w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", "[1..2]")]))]))
+    path = put(
+        tmp_path / "d.zip",
+        raw_zip(
+            [
+                stored_member(
+                    "[/x].csv",
+                    w.detail_bytes(
+                        [
+                            *detail_rows(w),
+                            w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", "[1..2]"),
+                        ]
+                    ),
+                )
+            ]
+        ),
+    )
     run = recon_cli("decode", path, "--out", tmp_path / "t.csv", "--no-progress")
     run.assert_no_traceback()
     assert run.code == 1 and "[/x].csv" in run.err

@@ -132,8 +132,18 @@ def test_dec8_field() -> None:
             _Row(value=bad)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["0.00000001", "-0.00000001", "0E-8", "1.50000000", "1E+2",
-                                  "-999999999999999.99999999", "0.00071234"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0.00000001",
+        "-0.00000001",
+        "0E-8",
+        "1.50000000",
+        "1E+2",
+        "-999999999999999.99999999",
+        "0.00071234",
+    ],
+)
 def test_dec8_and_money_dump_plainly_and_read_back(text: str) -> None:
     row = _Row(value=Decimal(text))
     dumped = row.model_dump()["value"]

@@ -56,8 +56,9 @@ def gen() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def week(gen: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    spec = gen.WeekSpec(rows_per_day=48, mix=(0.4, 0.25, 0.35), seed=8, style="adversarial",
-                        bad=True)
+    spec = gen.WeekSpec(
+        rows_per_day=48, mix=(0.4, 0.25, 0.35), seed=8, style="adversarial", bad=True
+    )
     return gen.generate(spec, tmp_path_factory.mktemp("week"))
 
 
@@ -118,16 +119,22 @@ def test_the_week_would_trip_a_float_path(week: Any, ref: Reference) -> None:
 
 
 def _frame_sums(frame: pl.DataFrame) -> dict[tuple[str, str], Decimal]:
-    sums = (frame.select("variable", "scope", pl.col("values").alias("value"))
-            .explode("value").group_by("variable", "scope").agg(pl.col("value").sum()))
+    sums = (
+        frame.select("variable", "scope", pl.col("values").alias("value"))
+        .explode("value")
+        .group_by("variable", "scope")
+        .agg(pl.col("value").sum())
+    )
     return {(v, s): x for v, s, x in sums.iter_rows()}
 
 
 def _check_statement(stmt: Any, ref: Reference) -> None:
     frame = stmt.frame
     assert frame.schema["values"] == pl.List(pl.Decimal(23, 8))
-    got = {(f, ln): vals for f, ln, vals in
-           frame.select("source_file", "source_line", "values").iter_rows()}
+    got = {
+        (f, ln): vals
+        for f, ln, vals in frame.select("source_file", "source_line", "values").iter_rows()
+    }
     # every row with a planted value is left out; every other row is kept, value for value
     assert set(got) == set(ref.values)
     assert not set(got) & set(ref.bad)

@@ -25,16 +25,24 @@ DAYS = [WEEK_FROM + timedelta(days=i) for i in range(7)]
 PERIOD = "TW 01 Dec 2024"
 
 
-def header(designation: str = "INITIAL", run_id: int = 100,
-           published: datetime | None = None, *, participant: str = "SWANGEN",
-           period: str = PERIOD) -> RunHeader:
+def header(
+    designation: str = "INITIAL",
+    run_id: int = 100,
+    published: datetime | None = None,
+    *,
+    participant: str = "SWANGEN",
+    period: str = PERIOD,
+) -> RunHeader:
     """A run header of TW 01 Dec 2024."""
     order = Designation(designation).order
     return RunHeader(
         run_id=run_id,
         published_at=published or datetime(2024, 12, 19, 15, 30) + timedelta(days=30 * order),
-        designation=Designation(designation), period=period, period_from=WEEK_FROM,
-        period_to=WEEK_TO, participant=participant,
+        designation=Designation(designation),
+        period=period,
+        period_from=WEEK_FROM,
+        period_to=WEEK_TO,
+        participant=participant,
     )
 
 
@@ -44,10 +52,20 @@ Row = tuple[str, date, PaymentOrCharge, bool, str]
 def summary(h: RunHeader, rows: Iterable[Row], source: str = "summary.csv") -> SummaryStatement:
     """A Summary statement from ``(variable, day, P Or C, GST, value)`` rows."""
     return SummaryStatement(
-        header=h, source=source, form="csv",
-        rows=[SummaryRow(variable=v, timestamp=d, payment_or_charge=p, gst_applicable=g,
-                         value=D(x), source=f"{source}:{i + 2}")
-              for i, (v, d, p, g, x) in enumerate(rows)],
+        header=h,
+        source=source,
+        form="csv",
+        rows=[
+            SummaryRow(
+                variable=v,
+                timestamp=d,
+                payment_or_charge=p,
+                gst_applicable=g,
+                value=D(x),
+                source=f"{source}:{i + 2}",
+            )
+            for i, (v, d, p, g, x) in enumerate(rows)
+        ],
     )
 
 
@@ -63,8 +81,10 @@ def flat(variable: str, poc: PaymentOrCharge, gst: bool, total: str) -> list[Row
 
 def as_invoiced(computed: Invoice, source: str = "inv.json", **changes: object) -> Invoice:
     """A copy of a computed invoice as if AEMO had sent it (JSON form, with sources)."""
-    lines = [li.model_copy(update={"source": f"{source}#/data/0/lineItems/{i}"})
-             for i, li in enumerate(computed.line_items)]
+    lines = [
+        li.model_copy(update={"source": f"{source}#/data/0/lineItems/{i}"})
+        for i, li in enumerate(computed.line_items)
+    ]
     update: dict[str, object] = {"line_items": lines, "source": source, "form": "json"}
     update.update(changes)
     return computed.model_copy(update=update)
@@ -72,20 +92,32 @@ def as_invoiced(computed: Invoice, source: str = "inv.json", **changes: object) 
 
 def replace_line(inv: Invoice, variable: str, **changes: object) -> Invoice:
     """A copy of an invoice with one line changed."""
-    lines = [li.model_copy(update=changes) if li.variable == variable else li
-             for li in inv.line_items]
+    lines = [
+        li.model_copy(update=changes) if li.variable == variable else li for li in inv.line_items
+    ]
     return inv.model_copy(update={"line_items": lines})
 
 
-def line(variable: str, poc: PaymentOrCharge, gst_applicable: bool, amount: str,
-         gst: str) -> LineItem:
+def line(
+    variable: str, poc: PaymentOrCharge, gst_applicable: bool, amount: str, gst: str
+) -> LineItem:
     """An invoice line."""
-    return LineItem(variable=variable, payment_or_charge=poc, gst_applicable=gst_applicable,
-                    amount=D(amount), gst=D(gst))
+    return LineItem(
+        variable=variable,
+        payment_or_charge=poc,
+        gst_applicable=gst_applicable,
+        amount=D(amount),
+        gst=D(gst),
+    )
 
 
-decimals8 = st.decimals(min_value=D("-99999.99999999"), max_value=D("99999.99999999"),
-                        places=8, allow_nan=False, allow_infinity=False)
+decimals8 = st.decimals(
+    min_value=D("-99999.99999999"),
+    max_value=D("99999.99999999"),
+    places=8,
+    allow_nan=False,
+    allow_infinity=False,
+)
 """Hypothesis: Decimal(23,8) Summary values."""
 
 _CLASSES = st.tuples(st.sampled_from([PAY, CHG]), st.booleans())

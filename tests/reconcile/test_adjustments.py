@@ -21,8 +21,11 @@ from recon.reconcile.invoices import check_invoice
 
 from .builders import CHG, PAY, as_invoiced, chains, flat, header, replace_line, summary
 
-T0, T1, T2 = datetime(2024, 12, 19, 15, 30), datetime(2025, 2, 20, 15, 30), datetime(
-    2025, 5, 22, 15, 30)
+T0, T1, T2 = (
+    datetime(2024, 12, 19, 15, 30),
+    datetime(2025, 2, 20, 15, 30),
+    datetime(2025, 5, 22, 15, 30),
+)
 H0 = header("INITIAL", 100, T0)
 H1 = header("ADJ1", 101, T1)
 H2 = header("ADJ2", 102, T2)
@@ -42,9 +45,11 @@ R2 = _totals(H2, "995.55", "31.05", "-4.44")
 
 def _invoices() -> tuple[dict[int, Invoice], dict[int, Invoice]]:
     full = {100: full_invoice(H0, R0), 101: full_invoice(H1, R1), 102: full_invoice(H2, R2)}
-    invoiced = {100: as_invoiced(compute_invoice(H0, R0)),
-                101: as_invoiced(compute_invoice(H1, R1, R0, 100)),
-                102: as_invoiced(compute_invoice(H2, R2, R1, 101))}
+    invoiced = {
+        100: as_invoiced(compute_invoice(H0, R0)),
+        101: as_invoiced(compute_invoice(H1, R1, R0, 100)),
+        102: as_invoiced(compute_invoice(H2, R2, R1, 101)),
+    }
     return full, invoiced
 
 
@@ -76,7 +81,11 @@ def test_previous_run_is_strictly_before() -> None:
 def test_previous_missing_is_a_warning() -> None:
     f = previous_missing(H2)
     assert (f.check, f.severity, f.run_id, f.designation) == (
-        "adjustment.previous_missing", Severity.WARNING, 102, "ADJ2")
+        "adjustment.previous_missing",
+        Severity.WARNING,
+        102,
+        "ADJ2",
+    )
     assert "cannot be checked" in f.message
 
 
@@ -139,9 +148,13 @@ def test_chain_invoices_that_do_not_add_up() -> None:
 def test_chain_section_totals_that_do_not_add_up() -> None:
     full, invoiced = _invoices()
     inv = invoiced[102]
-    invoiced[102] = inv.model_copy(update={
-        "tax_invoice": inv.tax_invoice.model_copy(
-            update={"total": inv.tax_invoice.total + D("0.10")})})
+    invoiced[102] = inv.model_copy(
+        update={
+            "tax_invoice": inv.tax_invoice.model_copy(
+                update={"total": inv.tax_invoice.total + D("0.10")}
+            )
+        }
+    )
     (f,) = _chain(check_chain([H0, H1, H2], full, invoiced))
     assert "Tax Invoice Total" in f.message
     assert f.difference == "0.10"
@@ -159,8 +172,10 @@ def test_sum_handles_a_line_that_changed_direction() -> None:
     r0 = line_totals(summary(H0, flat("X_P_D", PAY, False, "100")))[0]
     r1 = line_totals(summary(h1, flat("X_P_D", CHG, False, "50")))[0]
     full = {101: full_invoice(h1, r1)}
-    invoiced = {100: as_invoiced(compute_invoice(H0, r0)),
-                101: as_invoiced(compute_invoice(h1, r1, r0, 100))}
+    invoiced = {
+        100: as_invoiced(compute_invoice(H0, r0)),
+        101: as_invoiced(compute_invoice(h1, r1, r0, 100)),
+    }
     findings = check_chain([H0, h1], full, invoiced)
     assert [f.variable for f in findings if f.variable] == []
 
@@ -177,13 +192,23 @@ def test_adjustment_lines_full_amounts_delta_and_invoiced() -> None:
     assert list(by) == ["RTMSA_P_D", "MKTFEE_P_D", "ADJINT_P_D"]
     rtm = by["RTMSA_P_D"]
     assert (rtm.previous, rtm.current, rtm.delta, rtm.invoiced_delta, rtm.difference) == (
-        D("1000.00"), D("990.00"), D("-10.00"), D("-10.00"), D("0.00"))
+        D("1000.00"),
+        D("990.00"),
+        D("-10.00"),
+        D("-10.00"),
+        D("0.00"),
+    )
     assert (rtm.run_id, rtm.previous_run_id, rtm.designation) == (101, 100, "ADJ1")
     fee = by["MKTFEE_P_D"]
     assert (fee.delta, fee.invoiced_delta, fee.difference) == (D(0), D(0), D(0))  # omitted
     new = by["ADJINT_P_D"]
     assert (new.previous, new.current, new.delta, new.invoiced_delta, new.difference) == (
-        D(0), D("-4.44"), D("-4.44"), D("-4.40"), D("0.04"))
+        D(0),
+        D("-4.44"),
+        D("-4.44"),
+        D("-4.40"),
+        D("0.04"),
+    )
     assert not any(a.material for a in lines)
 
 
@@ -199,8 +224,11 @@ def test_material_adjustment_warning_at_threshold() -> None:
     lines, findings = adjustment_lines(H1, H0, R1, R0, None, D("10.00"))
     assert [a.variable for a in lines if a.material] == ["RTMSA_P_D"]  # |-10.00| >= 10.00
     (f,) = findings
-    assert (f.check, f.severity, f.variable) == ("adjustment.material", Severity.WARNING,
-                                                 "RTMSA_P_D")
+    assert (f.check, f.severity, f.variable) == (
+        "adjustment.material",
+        Severity.WARNING,
+        "RTMSA_P_D",
+    )
     assert (f.expected, f.actual, f.difference) == ("1000.00", "990.00", "-10.00")
     assert "-$10.00" in f.message and "$10.00" in f.message
 

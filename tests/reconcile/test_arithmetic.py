@@ -48,10 +48,18 @@ def test_negative_week_summing_to_half_cent_rounds_away_from_zero() -> None:
     assert t.amount == D("-2345.65")
 
 
-@pytest.mark.parametrize(("amount", "gst"), [
-    ("12.35", "1.24"), ("-12.35", "-1.24"), ("0.05", "0.01"), ("-0.05", "-0.01"),
-    ("-2345.65", "-234.57"), ("12.34", "1.23"), ("12.36", "1.24"),
-])
+@pytest.mark.parametrize(
+    ("amount", "gst"),
+    [
+        ("12.35", "1.24"),
+        ("-12.35", "-1.24"),
+        ("0.05", "0.01"),
+        ("-0.05", "-0.01"),
+        ("-2345.65", "-234.57"),
+        ("12.34", "1.23"),
+        ("12.36", "1.24"),
+    ],
+)
 def test_gst_of_a_line_ending_in_five_rounds_away_from_zero(amount: str, gst: str) -> None:
     t = line_totals(summary(header(), flat("X_P_D", PAY, True, amount)))[0]["X_P_D"]
     assert t.amount == D(amount)
@@ -80,16 +88,25 @@ def test_round_then_sum_is_kept_beside_sum_then_round() -> None:
 def test_a_tiny_negative_week_is_zero_not_negative_zero() -> None:
     t = line_totals(summary(header(), flat("X_P_D", PAY, True, "-0.004")))[0]["X_P_D"]
     inv = full_invoice(header(), {"X_P_D": t})
-    figures = [t.amount, t.gst, t.round_then_sum, t.round_then_sum_gst,
-               inv.line_items[0].amount, inv.rcti.total, inv.payment_summary.total_payable,
-               inv.payment_summary.gst_applicable_amount]
+    figures = [
+        t.amount,
+        t.gst,
+        t.round_then_sum,
+        t.round_then_sum_gst,
+        inv.line_items[0].amount,
+        inv.rcti.total,
+        inv.payment_summary.total_payable,
+        inv.payment_summary.gst_applicable_amount,
+    ]
     assert [str(x) for x in figures] == ["0.00"] * len(figures)
 
 
 def test_only_rows_in_the_period_count() -> None:
-    rows = [*flat("X_P_D", PAY, False, "10"),
-            ("X_P_D", date(2024, 11, 30), PAY, False, "1000"),
-            ("X_P_D", date(2024, 12, 8), PAY, False, "1000")]
+    rows = [
+        *flat("X_P_D", PAY, False, "10"),
+        ("X_P_D", date(2024, 11, 30), PAY, False, "1000"),
+        ("X_P_D", date(2024, 12, 8), PAY, False, "1000"),
+    ]
     t = line_totals(summary(header(), rows))[0]["X_P_D"]
     assert t.amount == D("10.00")
     assert date(2024, 12, 8) not in t.by_day
@@ -104,9 +121,11 @@ def test_descriptions_are_attached() -> None:
 
 
 def test_classification_changing_between_days_is_a_finding_and_first_day_kept() -> None:
-    rows = [("X_P_D", DAYS[2], CHG, False, "5"),  # file order: a later day first
-            ("X_P_D", DAYS[0], PAY, True, "1"),
-            ("X_P_D", DAYS[1], PAY, True, "2")]
+    rows = [
+        ("X_P_D", DAYS[2], CHG, False, "5"),  # file order: a later day first
+        ("X_P_D", DAYS[0], PAY, True, "1"),
+        ("X_P_D", DAYS[1], PAY, True, "2"),
+    ]
     totals, findings = line_totals(summary(header(), rows))
     t = totals["X_P_D"]
     assert (t.payment_or_charge, t.gst_applicable) == (PAY, True)
@@ -131,18 +150,29 @@ def test_consistent_classification_is_not_a_finding() -> None:
 
 
 def _four_lines() -> dict[str, LineTotal]:
-    rows = (flat("PAYY_P_D", PAY, True, "100") + flat("PAYN_P_D", PAY, False, "50")
-            + flat("CHGY_P_D", CHG, True, "30") + flat("CHGN_P_D", CHG, False, "20"))
+    rows = (
+        flat("PAYY_P_D", PAY, True, "100")
+        + flat("PAYN_P_D", PAY, False, "50")
+        + flat("CHGY_P_D", CHG, True, "30")
+        + flat("CHGN_P_D", CHG, False, "20")
+    )
     return line_totals(summary(header(), rows))[0]
 
 
 def test_full_invoice_sections_and_payment_summary() -> None:
     inv = compute_invoice(header(), _four_lines())
-    assert [li.variable for li in inv.line_items] == ["PAYY_P_D", "PAYN_P_D", "CHGY_P_D",
-                                                      "CHGN_P_D"]
+    assert [li.variable for li in inv.line_items] == [
+        "PAYY_P_D",
+        "PAYN_P_D",
+        "CHGY_P_D",
+        "CHGN_P_D",
+    ]
     assert (inv.rcti.amount, inv.rcti.gst, inv.rcti.total) == (D(150), D(10), D(160))
     assert (inv.tax_invoice.amount, inv.tax_invoice.gst, inv.tax_invoice.total) == (
-        D(50), D(3), D(53))
+        D(50),
+        D(3),
+        D(53),
+    )
     ps = inv.payment_summary
     assert ps.gst_applicable_amount == D(-70)
     assert ps.gst_not_applicable_amount == D(-30)
@@ -176,12 +206,22 @@ def test_section_totals_with_prepayment() -> None:
 
 
 def test_adj_lines_are_differences_of_rounded_lines() -> None:
-    prev = line_totals(summary(header(), flat("A_P_D", PAY, True, "100.004")
-                               + flat("GONE_P_D", CHG, False, "7")
-                               + flat("SAME_P_D", CHG, True, "3")))[0]
-    cur = line_totals(summary(header("ADJ1", 101), flat("A_P_D", PAY, True, "100.016")
-                              + flat("NEW_P_D", CHG, True, "12.35")
-                              + flat("SAME_P_D", CHG, True, "3.00")))[0]
+    prev = line_totals(
+        summary(
+            header(),
+            flat("A_P_D", PAY, True, "100.004")
+            + flat("GONE_P_D", CHG, False, "7")
+            + flat("SAME_P_D", CHG, True, "3"),
+        )
+    )[0]
+    cur = line_totals(
+        summary(
+            header("ADJ1", 101),
+            flat("A_P_D", PAY, True, "100.016")
+            + flat("NEW_P_D", CHG, True, "12.35")
+            + flat("SAME_P_D", CHG, True, "3.00"),
+        )
+    )[0]
     inv = compute_invoice(header("ADJ1", 101), cur, prev, 100)
     lines = {li.variable: li for li in inv.line_items}
     assert "SAME_P_D" not in lines  # zero difference: omitted
@@ -194,12 +234,15 @@ def test_adj_lines_are_differences_of_rounded_lines() -> None:
     assert ai is not None and ai.previous_run_id == 100
     full_cur, full_prev = full_invoice(header("ADJ1", 101), cur), full_invoice(header(), prev)
     assert ai.rcti_difference == full_cur.rcti.total - full_prev.rcti.total == inv.rcti.total
-    assert ai.tax_invoice_difference == (full_cur.tax_invoice.total
-                                         - full_prev.tax_invoice.total) == inv.tax_invoice.total
+    assert (
+        ai.tax_invoice_difference
+        == (full_cur.tax_invoice.total - full_prev.tax_invoice.total)
+        == inv.tax_invoice.total
+    )
 
 
 def test_adj_line_gst_is_difference_of_line_gsts() -> None:
-    prev = line_totals(summary(header(), flat("A_P_D", CHG, True, "0.05")))[0]   # GST 0.01
+    prev = line_totals(summary(header(), flat("A_P_D", CHG, True, "0.05")))[0]  # GST 0.01
     cur = line_totals(summary(header("ADJ1", 101), flat("A_P_D", CHG, True, "0.10")))[0]  # 0.01
     inv = compute_invoice(header("ADJ1", 101), cur, prev, 100)
     assert [(li.amount, li.gst) for li in inv.line_items] == [(D("0.05"), D("0.00"))]
@@ -228,6 +271,7 @@ def test_previous_without_run_id_is_refused() -> None:
 
 # ---------------------------------------------------------------- the chain adds up
 
+
 @settings(max_examples=200, deadline=None)
 @given(chains())
 def test_initial_plus_adjs_add_up_to_latest_full_invoice(
@@ -235,8 +279,11 @@ def test_initial_plus_adjs_add_up_to_latest_full_invoice(
 ) -> None:
     (r0, r1, r2), variables = chain
     h0, h1, h2 = header("INITIAL", 1), header("ADJ1", 2), header("ADJ2", 3)
-    invoices = [compute_invoice(h0, r0), compute_invoice(h1, r1, r0, 1),
-                compute_invoice(h2, r2, r1, 2)]
+    invoices = [
+        compute_invoice(h0, r0),
+        compute_invoice(h1, r1, r0, 1),
+        compute_invoice(h2, r2, r1, 2),
+    ]
     latest = full_invoice(h2, r2)
     for v in variables:
         got = [inv.line(v) for inv in invoices]
@@ -249,8 +296,10 @@ def test_initial_plus_adjs_add_up_to_latest_full_invoice(
         for name in type(model).model_fields:
             total = sum((getattr(getattr(inv, section), name) for inv in invoices), D(0))
             assert total == getattr(model, name), (section, name)
-    for inv, prev_full, cur_full in ((invoices[1], full_invoice(h0, r0), full_invoice(h1, r1)),
-                                     (invoices[2], full_invoice(h1, r1), latest)):
+    for inv, prev_full, cur_full in (
+        (invoices[1], full_invoice(h0, r0), full_invoice(h1, r1)),
+        (invoices[2], full_invoice(h1, r1), latest),
+    ):
         ai = inv.adjustment_information
         assert ai is not None
         assert ai.rcti_difference == cur_full.rcti.total - prev_full.rcti.total
@@ -270,8 +319,9 @@ def test_to_cents_is_half_away_from_zero(value: D) -> None:
 
 
 def _money_path_sources() -> list[Path]:
-    return sorted([*(ROOT / "recon" / "reconcile").glob("*.py"),
-                   *(ROOT / "recon" / "models").glob("*.py")])
+    return sorted(
+        [*(ROOT / "recon" / "reconcile").glob("*.py"), *(ROOT / "recon" / "models").glob("*.py")]
+    )
 
 
 def _scan(text: str, where: str) -> list[str]:
@@ -283,8 +333,12 @@ def _scan(text: str, where: str) -> list[str]:
     tree = ast.parse(text)
     allowed: set[int] = set()
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == "isinstance" and len(node.args) == 2):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "isinstance"
+            and len(node.args) == 2
+        ):
             allowed.update(id(n) for n in ast.walk(node.args[1]))
     problems: list[str] = []
     for node in ast.walk(tree):
@@ -312,10 +366,17 @@ def test_no_round_or_float_on_money_paths() -> None:
     assert problems == []
 
 
-@pytest.mark.parametrize("bad", [
-    "x = round(amount, 2)", "y = float(text)", "z = frame.round(2)", "w = amount * 1.1",
-    "v = pl.Float64", "u = df.astype(float)",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "x = round(amount, 2)",
+        "y = float(text)",
+        "z = frame.round(2)",
+        "w = amount * 1.1",
+        "v = pl.Float64",
+        "u = df.astype(float)",
+    ],
+)
 def test_money_hygiene_scan_catches_offenders(bad: str) -> None:
     assert _scan(bad, "t") != []
 

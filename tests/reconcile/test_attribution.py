@@ -23,9 +23,15 @@ DAY1, DAY2 = date(2023, 10, 1), date(2023, 10, 2)
 
 
 def _header(run_id: int, designation: Designation, published: datetime) -> RunHeader:
-    return RunHeader(run_id=run_id, published_at=published, designation=designation,
-                     period="TW 01 Oct 2023", period_from=DAY1, period_to=date(2023, 10, 7),
-                     participant="IMOWA")
+    return RunHeader(
+        run_id=run_id,
+        published_at=published,
+        designation=designation,
+        period="TW 01 Oct 2023",
+        period_from=DAY1,
+        period_to=date(2023, 10, 7),
+        participant="IMOWA",
+    )
 
 
 PREV = _header(50000, Designation.INITIAL, datetime(2023, 10, 31, 15, 30))
@@ -33,20 +39,38 @@ CUR = _header(51000, Designation.ADJ1, datetime(2023, 12, 20, 9, 0))
 
 
 def _summary(header: RunHeader, values: dict[tuple[str, date], str]) -> SummaryStatement:
-    rows = [SummaryRow(variable=v, timestamp=d, payment_or_charge=PaymentOrCharge.PAYMENT,
-                       gst_applicable=True, value=D(x)) for (v, d), x in values.items()]
+    rows = [
+        SummaryRow(
+            variable=v,
+            timestamp=d,
+            payment_or_charge=PaymentOrCharge.PAYMENT,
+            gst_applicable=True,
+            value=D(x),
+        )
+        for (v, d), x in values.items()
+    ]
     return SummaryStatement(header=header, rows=rows, source="s.csv", form="csv")
 
 
 def _detail(header: RunHeader, rows: list[tuple[date, str, str, list[str]]]) -> DetailStatement:
     frame = pl.DataFrame(
-        [{"settlement_trading_day": d, "variable": v, "scope": s, "timestamp": d,
-          "values": [D(x) for x in vals], "source_file": "d.zip", "source_line": i + 2}
-         for i, (d, v, s, vals) in enumerate(rows)],
+        [
+            {
+                "settlement_trading_day": d,
+                "variable": v,
+                "scope": s,
+                "timestamp": d,
+                "values": [D(x) for x in vals],
+                "source_file": "d.zip",
+                "source_line": i + 2,
+            }
+            for i, (d, v, s, vals) in enumerate(rows)
+        ],
         schema=DETAIL_SCHEMA,
     )
-    return DetailStatement(header=header, days=sorted({r[0] for r in rows}), frame=frame,
-                           source="d.zip", form="zip")
+    return DetailStatement(
+        header=header, days=sorted({r[0] for r in rows}), frame=frame, source="d.zip", form="zip"
+    )
 
 
 def _intervals(base: list[str], changes: dict[int, str]) -> list[str]:
@@ -57,42 +81,60 @@ def _intervals(base: list[str], changes: dict[int, str]) -> list[str]:
 
 
 FLAT = ["10.00000000"] * 48
-PREV_DETAIL = _detail(PREV, [
-    (DAY1, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
-    (DAY1, "RTMSA_F_I", "YANDIN_WF1", FLAT),
-    (DAY2, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
-    (DAY1, "RTMSA_P_D", "IMOWA", ["960.00000000"]),
-    (DAY1, "CCP_T_D", "GRASMERE_WF1 F", ["5.5"]),
-    (DAY2, "MQ_F_I", "COLLIE_ESR1", FLAT),
-])
-CUR_DETAIL = _detail(CUR, [
-    (DAY1, "RTMSA_F_I", "COLLIE_ESR1", _intervals(FLAT, {3: "10.00000001", 17: "-2.5"})),
-    (DAY1, "RTMSA_F_I", "YANDIN_WF1", _intervals(FLAT, {48: "22.12345678"})),
-    (DAY2, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
-    (DAY1, "RTMSA_P_D", "IMOWA", ["960.00000000"]),
-    (DAY1, "CCP_T_D", "GRASMERE_WF1 F", ["5.5"]),
-    # new row only in the ADJ run: counts as changed from nothing
-    (DAY2, "NEWTHING_F_D", "COLLIE_ESR1", ["3"]),
-    (DAY2, "MQ_F_I", "COLLIE_ESR1", _intervals(FLAT, {1: "9"})),
-])
-PREV_SUMMARY = _summary(PREV, {("RTMSA_P_D", DAY1): "960.00000000",
-                               ("RTMSA_P_D", DAY2): "480",
-                               ("CCP_P_D", DAY1): "5.5", ("CCP_P_D", DAY2): "1"})
-CUR_SUMMARY = _summary(CUR, {("RTMSA_P_D", DAY1): "960.00000000",
-                             ("RTMSA_P_D", DAY2): "479.87654323",
-                             ("CCP_P_D", DAY1): "5.5", ("CCP_P_D", DAY2): "4.25",
-                             ("MISC_P_D", DAY2): "-1"})
+PREV_DETAIL = _detail(
+    PREV,
+    [
+        (DAY1, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
+        (DAY1, "RTMSA_F_I", "YANDIN_WF1", FLAT),
+        (DAY2, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
+        (DAY1, "RTMSA_P_D", "IMOWA", ["960.00000000"]),
+        (DAY1, "CCP_T_D", "GRASMERE_WF1 F", ["5.5"]),
+        (DAY2, "MQ_F_I", "COLLIE_ESR1", FLAT),
+    ],
+)
+CUR_DETAIL = _detail(
+    CUR,
+    [
+        (DAY1, "RTMSA_F_I", "COLLIE_ESR1", _intervals(FLAT, {3: "10.00000001", 17: "-2.5"})),
+        (DAY1, "RTMSA_F_I", "YANDIN_WF1", _intervals(FLAT, {48: "22.12345678"})),
+        (DAY2, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
+        (DAY1, "RTMSA_P_D", "IMOWA", ["960.00000000"]),
+        (DAY1, "CCP_T_D", "GRASMERE_WF1 F", ["5.5"]),
+        # new row only in the ADJ run: counts as changed from nothing
+        (DAY2, "NEWTHING_F_D", "COLLIE_ESR1", ["3"]),
+        (DAY2, "MQ_F_I", "COLLIE_ESR1", _intervals(FLAT, {1: "9"})),
+    ],
+)
+PREV_SUMMARY = _summary(
+    PREV,
+    {
+        ("RTMSA_P_D", DAY1): "960.00000000",
+        ("RTMSA_P_D", DAY2): "480",
+        ("CCP_P_D", DAY1): "5.5",
+        ("CCP_P_D", DAY2): "1",
+    },
+)
+CUR_SUMMARY = _summary(
+    CUR,
+    {
+        ("RTMSA_P_D", DAY1): "960.00000000",
+        ("RTMSA_P_D", DAY2): "479.87654323",
+        ("CCP_P_D", DAY1): "5.5",
+        ("CCP_P_D", DAY2): "4.25",
+        ("MISC_P_D", DAY2): "-1",
+    },
+)
 
 
 def _run(lines: list[str], top: int = 20):
-    return attribute(CUR, PREV, CUR_SUMMARY, PREV_SUMMARY, CUR_DETAIL, PREV_DETAIL, lines,
-                     top=top)
+    return attribute(CUR, PREV, CUR_SUMMARY, PREV_SUMMARY, CUR_DETAIL, PREV_DETAIL, lines, top=top)
 
 
 def test_changed_values_ranked_by_abs_change_exactly() -> None:
     ch = changed_values(CUR_DETAIL.frame, PREV_DETAIL.frame)
-    got = [(r["variable"], r["scope"], r["position"], r["change"])
-           for r in ch.iter_rows(named=True)]
+    got = [
+        (r["variable"], r["scope"], r["position"], r["change"]) for r in ch.iter_rows(named=True)
+    ]
     assert got == [
         ("RTMSA_F_I", "COLLIE_ESR1", 17, D("-12.5")),
         ("RTMSA_F_I", "YANDIN_WF1", 48, D("12.12345678")),
@@ -105,20 +147,22 @@ def test_changed_values_ranked_by_abs_change_exactly() -> None:
 
 
 def test_duplicated_rows_are_summed() -> None:
-    dup = [(DAY1, "RTMSA_F_D", "X", ["1.25"]), (DAY1, "RTMSA_F_D", "X", ["2"]),
-           (DAY2, "RTMSA_F_D", "X", ["7"])]
+    dup = [
+        (DAY1, "RTMSA_F_D", "X", ["1.25"]),
+        (DAY1, "RTMSA_F_D", "X", ["2"]),
+        (DAY2, "RTMSA_F_D", "X", ["7"]),
+    ]
     prev = _detail(PREV, dup).frame
-    cur = _detail(CUR, [(DAY1, "RTMSA_F_D", "X", ["3.25"]), (DAY2, "RTMSA_F_D", "X", ["8"])]
-                  ).frame
+    cur = _detail(CUR, [(DAY1, "RTMSA_F_D", "X", ["3.25"]), (DAY2, "RTMSA_F_D", "X", ["8"])]).frame
     ch = changed_values(cur, prev)
-    assert [(r["settlement_trading_day"], r["previous"], r["change"])
-            for r in ch.iter_rows(named=True)] == [(DAY2, D("7"), D("1"))]
+    assert [
+        (r["settlement_trading_day"], r["previous"], r["change"]) for r in ch.iter_rows(named=True)
+    ] == [(DAY2, D("7"), D("1"))]
 
 
 def test_day_rows_from_summaries() -> None:
     rows = [r for r in _run(["RTMSA_P_D", "CCP_P_D", "MISC_P_D"]) if r.kind == "day"]
-    got = [(r.line_variable, r.rank, r.trading_day, r.previous, r.current, r.change)
-           for r in rows]
+    got = [(r.line_variable, r.rank, r.trading_day, r.previous, r.current, r.change) for r in rows]
     assert got == [
         ("RTMSA_P_D", 1, DAY2, D("480"), D("479.87654323"), D("-0.12345677")),
         ("CCP_P_D", 1, DAY2, D("1"), D("4.25"), D("3.25")),
@@ -158,7 +202,10 @@ def test_top_limits_detail_rows_per_line() -> None:
     assert detail == [("RTMSA_P_D", 1, D("-12.5")), ("CCP_P_D", 1, D("3"))]
     # order: each line's day rows, then its detail rows
     assert [(r.line_variable, r.kind) for r in rows] == [
-        ("RTMSA_P_D", "day"), ("RTMSA_P_D", "detail"), ("CCP_P_D", "day"), ("CCP_P_D", "detail"),
+        ("RTMSA_P_D", "day"),
+        ("RTMSA_P_D", "detail"),
+        ("CCP_P_D", "day"),
+        ("CCP_P_D", "detail"),
     ]
 
 
@@ -166,20 +213,28 @@ def test_own_detail_copy_left_out_when_others_changed() -> None:
     def own(value: str) -> DetailStatement:
         frame = PREV_DETAIL.frame if value == "960" else CUR_DETAIL.frame
         extra = _detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", [value])]).frame
-        return DetailStatement(header=CUR, days=[DAY1, DAY2], source="d.zip", form="zip",
-                               frame=pl.concat([frame.filter(pl.col("variable") != "RTMSA_P_D"),
-                                                extra]))
+        return DetailStatement(
+            header=CUR,
+            days=[DAY1, DAY2],
+            source="d.zip",
+            form="zip",
+            frame=pl.concat([frame.filter(pl.col("variable") != "RTMSA_P_D"), extra]),
+        )
 
-    rows = attribute(CUR, PREV, CUR_SUMMARY, PREV_SUMMARY, own("950"), own("960"),
-                     ["RTMSA_P_D"])
+    rows = attribute(CUR, PREV, CUR_SUMMARY, PREV_SUMMARY, own("950"), own("960"), ["RTMSA_P_D"])
     assert [r.variable for r in rows if r.kind == "detail"] == ["RTMSA_F_I"] * 3
     # alone, the line's own Detail copy is what relates to it
     only_own = [(DAY1, "RTMSA_P_D", "IMOWA", ["960"])]
-    rows = attribute(CUR, PREV, CUR_SUMMARY, PREV_SUMMARY,
-                     _detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", ["950"])]),
-                     _detail(PREV, only_own), ["RTMSA_P_D"])
-    assert [(r.variable, r.change) for r in rows if r.kind == "detail"] == [
-        ("RTMSA_P_D", D("-10"))]
+    rows = attribute(
+        CUR,
+        PREV,
+        CUR_SUMMARY,
+        PREV_SUMMARY,
+        _detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", ["950"])]),
+        _detail(PREV, only_own),
+        ["RTMSA_P_D"],
+    )
+    assert [(r.variable, r.change) for r in rows if r.kind == "detail"] == [("RTMSA_P_D", D("-10"))]
 
 
 def test_without_detail_only_day_rows() -> None:

@@ -21,10 +21,15 @@ WEEK = FIXTURES / "sample_week"
 
 pytestmark = pytest.mark.skipif(not EXPECTED.is_file(), reason="fixtures/expected.json absent")
 
-_PS = {"gstApplicableAmount": "gst_applicable_amount",
-       "gstNotApplicableAmount": "gst_not_applicable_amount", "gst": "gst",
-       "totalPayable": "total_payable", "prepaymentApplied": "prepayment_applied",
-       "amountDue": "amount_due", "prepaymentBalance": "prepayment_balance"}
+_PS = {
+    "gstApplicableAmount": "gst_applicable_amount",
+    "gstNotApplicableAmount": "gst_not_applicable_amount",
+    "gst": "gst",
+    "totalPayable": "total_payable",
+    "prepaymentApplied": "prepayment_applied",
+    "amountDue": "amount_due",
+    "prepaymentBalance": "prepayment_balance",
+}
 
 
 def _expected() -> dict[str, Any]:
@@ -68,14 +73,17 @@ def test_compute_invoice_reproduces_the_generators_invoices() -> None:
             assert _section(full_invoice(h, totals), key) == _dec(run["full_sections"][key])
         lines = [li for block in want["data"] for li in block["lineItems"]]
         assert [(li.variable, li.amount, li.gst) for li in computed.line_items] == [
-            (li["variable"], D(str(li["amount"])), D(str(li["gst"]))) for li in lines]
+            (li["variable"], D(str(li["amount"])), D(str(li["gst"]))) for li in lines
+        ]
         if run["previous_run_id"] is not None:
             ai = computed.adjustment_information
             assert ai is not None
             want_ai = want["adjustmentInformation"]
             assert (ai.previous_run_id, ai.rcti_difference, ai.tax_invoice_difference) == (
-                want_ai["previousRunId"], D(str(want_ai["rctiDifference"])),
-                D(str(want_ai["taxInvoiceDifference"])))
+                want_ai["previousRunId"],
+                D(str(want_ai["rctiDifference"])),
+                D(str(want_ai["taxInvoiceDifference"])),
+            )
             omitted = {v for v in [*totals, *prev] if computed.line(v) is None}
             assert omitted == set(run["invoice_omitted_zero_lines"])
 
@@ -90,8 +98,7 @@ def test_sample_week_invoices_check_clean() -> None:
     for run, h, totals in runs:
         prev_header = previous_run(h, headers)
         prev = by_id[prev_header.run_id] if prev_header else None
-        computed = compute_invoice(h, totals, prev,
-                                   prev_header.run_id if prev_header else None)
+        computed = compute_invoice(h, totals, prev, prev_header.run_id if prev_header else None)
         inv = pass_json.read_invoice_json(WEEK / run["files"]["invoice_json"])
         findings, comparisons = check_invoice(h, computed, inv, current=totals, previous=prev)
         assert findings == [], [f.message for f in findings]

@@ -20,7 +20,8 @@ def _previous(result: CheckResult, out: Path) -> dict[str, bytes]:
 
 
 def test_excel_failing_midway_keeps_the_previous_workbook(
-        result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = _previous(result, tmp_path)
 
     def half_save(self: Workbook, filename: str) -> None:
@@ -34,7 +35,8 @@ def test_excel_failing_midway_keeps_the_previous_workbook(
 
 
 def test_html_failing_at_fsync_keeps_the_previous_page(
-        result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = _previous(result, tmp_path)
     changed = result.model_copy(update={"recon_version": "9.9.9"})
     from recon.report import html

@@ -22,25 +22,96 @@ from recon.report.excel import (
 from .conftest import FORMULA_VARIABLE
 
 HEADERS = {
-    "Invoice": ["Participant", "Trading Week", "RunId", "Designation", "Variable",
-                "Description", "P or C", "GST applicable", "Statement amount",
-                "Invoiced amount", "Difference", "Statement GST", "Invoiced GST",
-                "GST difference", "Status"],
-    "Adjustments": ["Participant", "Trading Week", "RunId", "Designation", "Previous RunId",
-                    "Variable", "P or C", "Previous run", "This run", "Delta",
-                    "Invoiced delta", "Difference", "Material"],
-    "Attribution": ["Participant", "Trading Week", "RunId", "Previous RunId", "Line variable",
-                    "Kind", "Rank", "Trading Day", "Variable", "Scope",
-                    "Interval start (AWST)", "Interval end (AWST)", "Previous run",
-                    "This run", "Change"],
-    "Disagreement": ["Participant", "Trading Week", "RunId", "Designation", "Variable",
-                     "Scope", "Trading Day or interval", "AEMO's figure", "recon's figure",
-                     "Difference", "Reason", "Check", "Source"],
-    "Findings": ["Severity", "Check", "Participant", "Trading Week", "RunId", "Designation",
-                 "Variable", "Scope", "Timestamp", "Expected (recon)", "Actual (AEMO)",
-                 "Difference", "Message", "Source"],
-    "Inputs": ["Path", "Kind", "Participant", "Trading Week", "RunId", "Designation",
-               "SHA-256", "Used"],
+    "Invoice": [
+        "Participant",
+        "Trading Week",
+        "RunId",
+        "Designation",
+        "Variable",
+        "Description",
+        "P or C",
+        "GST applicable",
+        "Statement amount",
+        "Invoiced amount",
+        "Difference",
+        "Statement GST",
+        "Invoiced GST",
+        "GST difference",
+        "Status",
+    ],
+    "Adjustments": [
+        "Participant",
+        "Trading Week",
+        "RunId",
+        "Designation",
+        "Previous RunId",
+        "Variable",
+        "P or C",
+        "Previous run",
+        "This run",
+        "Delta",
+        "Invoiced delta",
+        "Difference",
+        "Material",
+    ],
+    "Attribution": [
+        "Participant",
+        "Trading Week",
+        "RunId",
+        "Previous RunId",
+        "Line variable",
+        "Kind",
+        "Rank",
+        "Trading Day",
+        "Variable",
+        "Scope",
+        "Interval start (AWST)",
+        "Interval end (AWST)",
+        "Previous run",
+        "This run",
+        "Change",
+    ],
+    "Disagreement": [
+        "Participant",
+        "Trading Week",
+        "RunId",
+        "Designation",
+        "Variable",
+        "Scope",
+        "Trading Day or interval",
+        "AEMO's figure",
+        "recon's figure",
+        "Difference",
+        "Reason",
+        "Check",
+        "Source",
+    ],
+    "Findings": [
+        "Severity",
+        "Check",
+        "Participant",
+        "Trading Week",
+        "RunId",
+        "Designation",
+        "Variable",
+        "Scope",
+        "Timestamp",
+        "Expected (recon)",
+        "Actual (AEMO)",
+        "Difference",
+        "Message",
+        "Source",
+    ],
+    "Inputs": [
+        "Path",
+        "Kind",
+        "Participant",
+        "Trading Week",
+        "RunId",
+        "Designation",
+        "SHA-256",
+        "Used",
+    ],
 }
 
 
@@ -76,8 +147,11 @@ def test_sheets_and_headers(book: tuple[Workbook, Path]) -> None:
 
 def test_planted_discrepancy_holds_the_exact_figures(book: tuple[Workbook, Path]) -> None:
     wb, _ = book
-    rows = [r for r in _rows(wb["Invoice"])
-            if r["RunId"].value == 51000 and r["Variable"].value == "RTMSA_P_D"]
+    rows = [
+        r
+        for r in _rows(wb["Invoice"])
+        if r["RunId"].value == 51000 and r["Variable"].value == "RTMSA_P_D"
+    ]
     assert len(rows) == 1
     row = rows[0]
     assert _num(row["Statement amount"]) == D("-12.35")
@@ -88,8 +162,11 @@ def test_planted_discrepancy_holds_the_exact_figures(book: tuple[Workbook, Path]
     assert row["Statement amount"].number_format == MONEY_FORMAT
     assert "[Red]" in MONEY_FORMAT and "$" in MONEY_FORMAT
     assert row["Variable"].fill.fgColor.rgb.endswith(DISCREPANCY_FILL.fgColor.rgb[-6:])
-    ok = next(r for r in _rows(wb["Invoice"])
-              if r["RunId"].value == 50000 and r["Variable"].value == "RTMSA_P_D")
+    ok = next(
+        r
+        for r in _rows(wb["Invoice"])
+        if r["RunId"].value == 50000 and r["Variable"].value == "RTMSA_P_D"
+    )
     assert _num(ok["Statement amount"]) == D("125430.55")
     assert ok["Status"].value == "ok" and ok["Variable"].fill.fill_type is None
 
@@ -98,9 +175,13 @@ def test_adjustments_and_attribution_figures(book: tuple[Workbook, Path]) -> Non
     wb, _ = book
     adj = {r["Variable"].value: r for r in _rows(wb["Adjustments"])}
     rt = adj["RTMSA_P_D"]
-    assert (_num(rt["Previous run"]), _num(rt["This run"]), _num(rt["Delta"]),
-            _num(rt["Invoiced delta"]), _num(rt["Difference"])) == (
-        D("125430.55"), D("125418.20"), D("-12.35"), D("-21.35"), D("-9.00"))
+    assert (
+        _num(rt["Previous run"]),
+        _num(rt["This run"]),
+        _num(rt["Delta"]),
+        _num(rt["Invoiced delta"]),
+        _num(rt["Difference"]),
+    ) == (D("125430.55"), D("125418.20"), D("-12.35"), D("-21.35"), D("-9.00"))
     assert rt["Material"].value == "yes" and rt["Delta"].number_format == MONEY_FORMAT
     attr = _rows(wb["Attribution"])
     assert len(attr) == 7
@@ -118,37 +199,46 @@ def test_every_finding_is_a_row(book: tuple[Workbook, Path], result: CheckResult
     wb, _ = book
     rows = _rows(wb["Findings"])
     assert [(r["Check"].value, r["Message"].value, r["Severity"].value) for r in rows] == [
-        (f.check, f.message, f.severity.value) for f in result.findings]
-    line = next(r for r in rows if r["Check"].value == "invoice.line"
-                and r["Severity"].value == "error")
-    assert (_num(line["Expected (recon)"]), _num(line["Actual (AEMO)"]),
-            _num(line["Difference"])) == (D("-12.35"), D("-21.35"), D("-9.00"))
+        (f.check, f.message, f.severity.value) for f in result.findings
+    ]
+    line = next(
+        r for r in rows if r["Check"].value == "invoice.line" and r["Severity"].value == "error"
+    )
+    assert (
+        _num(line["Expected (recon)"]),
+        _num(line["Actual (AEMO)"]),
+        _num(line["Difference"]),
+    ) == (D("-12.35"), D("-21.35"), D("-9.00"))
     errors = [r for r in rows if r["Severity"].value == "error"]
     assert all(r["Check"].fill.fill_type == "solid" for r in errors)
 
 
-def test_disagreement_sheet_has_every_error(book: tuple[Workbook, Path],
-                                            result: CheckResult) -> None:
+def test_disagreement_sheet_has_every_error(
+    book: tuple[Workbook, Path], result: CheckResult
+) -> None:
     wb, _ = book
     rows = _rows(wb["Disagreement"])
     assert len(rows) == result.counts["error"]
     planted = next(r for r in rows if r["Check"].value == "invoice.line")
-    assert (_num(planted["AEMO's figure"]), _num(planted["recon's figure"]),
-            _num(planted["Difference"])) == (D("-21.35"), D("-12.35"), D("-9.00"))
+    assert (
+        _num(planted["AEMO's figure"]),
+        _num(planted["recon's figure"]),
+        _num(planted["Difference"]),
+    ) == (D("-21.35"), D("-12.35"), D("-9.00"))
     assert planted["Trading Week"].value == "TW 01 Oct 2023"
     assert planted["Reason"].value.endswith(".")
 
 
 def test_input_text_is_never_a_formula(book: tuple[Workbook, Path]) -> None:
     wb, path = book
-    var = next(r["Variable"] for r in _rows(wb["Findings"])
-               if r["Check"].value == "data.variable")
+    var = next(r["Variable"] for r in _rows(wb["Findings"]) if r["Check"].value == "data.variable")
     assert var.value == FORMULA_VARIABLE and var.data_type == "s" and var.quotePrefix
     paths = {r["Path"].value: r["Path"] for r in _rows(wb["Inputs"])}
     for text in ("=cmd|' /C calc'!A0.csv", "+notes.txt", "@README.md"):
         assert paths[text].data_type == "s" and paths[text].quotePrefix, text
-    dis = next(r["Variable"] for r in _rows(wb["Disagreement"])
-               if r["Check"].value == "data.variable")
+    dis = next(
+        r["Variable"] for r in _rows(wb["Disagreement"]) if r["Check"].value == "data.variable"
+    )
     assert dis.value == FORMULA_VARIABLE and dis.data_type == "s"
     with zipfile.ZipFile(path) as zf:
         sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
@@ -163,14 +253,14 @@ def test_overview_verdict_figures_and_chart(book: tuple[Workbook, Path]) -> None
     cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert cells["Verdict"].offset(column=1).value.startswith("5 errors found")
     assert cells["Findings"].offset(column=1).value == "5 errors, 2 warnings, 1 info"
-    total = [row for row in ws.iter_rows() if row[5].value == "Total Payable"
-             and row[2].value == 51000]
+    total = [
+        row for row in ws.iter_rows() if row[5].value == "Total Payable" and row[2].value == 51000
+    ]
     assert len(total) == 1
     assert [_num(c) for c in total[0][6:9]] == [D("18.74"), D("27.74"), D("9.00")]
     assert total[0][9].value == "differs"
     head = cells["PublishedAt (AWST)"].row
-    runs = [[c.value for c in row[:6]] for row in ws.iter_rows(min_row=head + 1,
-                                                              max_row=head + 2)]
+    runs = [[c.value for c in row[:6]] for row in ws.iter_rows(min_row=head + 1, max_row=head + 2)]
     assert [r[2:4] for r in runs] == [[50000, "INITIAL"], [51000, "ADJ1"]]
     assert runs[1][4].isoformat() == "2024-01-16T09:45:00" and runs[1][5] == 50000
     with zipfile.ZipFile(path) as zf:
@@ -180,8 +270,10 @@ def test_overview_verdict_figures_and_chart(book: tuple[Workbook, Path]) -> None
     assert "<barChart>" in xml and '<barDir val="bar"/>' in xml
     head = cells["ADJ deltas by variable"].row + 1
     assert [c.value for c in ws[head][:2]] == ["Variable", "ADJ1 (51000)"]
-    assert [(r[0].value, _num(r[1])) for r in ws.iter_rows(min_row=head + 1, max_row=head + 2)
-            ] == [("RTMSA_P_D", D("-12.35")), ("MFEE_P_D", D("4.68"))]
+    assert [(r[0].value, _num(r[1])) for r in ws.iter_rows(min_row=head + 1, max_row=head + 2)] == [
+        ("RTMSA_P_D", D("-12.35")),
+        ("MFEE_P_D", D("4.68")),
+    ]
     assert f"<strRef><f>'Overview'!$A${head + 1}:$A${head + 2}</f></strRef>" in xml
     assert f"<numRef><f>'Overview'!$B${head + 1}:$B${head + 2}</f></numRef>" in xml
 

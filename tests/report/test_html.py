@@ -21,10 +21,14 @@ UPDATE = os.environ.get("RECON_UPDATE_GOLDEN") == "1"
 
 def normalise(html: str) -> str:
     """Blank the time of the check and recon's version, which change from run to run."""
-    html = re.sub(r'<time class="generated" datetime="[^"]*">[^<]*</time>',
-                  '<time class="generated" datetime="GENERATED">GENERATED</time>', html)
-    return re.sub(r'<span class="version">[^<]*</span>', '<span class="version">VERSION</span>',
-                  html)
+    html = re.sub(
+        r'<time class="generated" datetime="[^"]*">[^<]*</time>',
+        '<time class="generated" datetime="GENERATED">GENERATED</time>',
+        html,
+    )
+    return re.sub(
+        r'<span class="version">[^<]*</span>', '<span class="version">VERSION</span>', html
+    )
 
 
 def test_golden(result: CheckResult) -> None:
@@ -35,7 +39,8 @@ def test_golden(result: CheckResult) -> None:
     assert GOLDEN.is_file(), "no golden file: run with RECON_UPDATE_GOLDEN=1 to write it"
     assert html == GOLDEN.read_text(encoding="utf-8"), (
         "report.html differs from tests/report/golden/report.html; if the change is "
-        "intended, rerun with RECON_UPDATE_GOLDEN=1 and review the diff")
+        "intended, rerun with RECON_UPDATE_GOLDEN=1 and review the diff"
+    )
 
 
 def test_normalise_blanks_time_and_version(result: CheckResult) -> None:
@@ -68,15 +73,21 @@ def test_verdict_comes_first_with_the_worst_finding(result: CheckResult) -> None
     banner = html.index('class="verdict verdict-error"')
     assert banner < html.index("<h2>")
     first_item = html.index("<li>", banner)
-    assert "The ADJ1 invoice shows -21.35 for RTMSA_P_D" in html[first_item:first_item + 600]
+    assert "The ADJ1 invoice shows -21.35 for RTMSA_P_D" in html[first_item : first_item + 600]
     assert "<b>5</b> errors" in html and "<b>2</b> warnings" in html
 
 
 def test_content_matches_the_workbook(result: CheckResult) -> None:
     html = render_html(result)
-    for text in ("Payment Summary and sections: recomputed vs invoiced", "Invoice lines",
-                 "Adjustments against run 50000", "Where the deltas came from",
-                 "Notice of Disagreement: draft", "Audit trail: inputs", "Not used"):
+    for text in (
+        "Payment Summary and sections: recomputed vs invoiced",
+        "Invoice lines",
+        "Adjustments against run 50000",
+        "Where the deltas came from",
+        "Notice of Disagreement: draft",
+        "Audit trail: inputs",
+        "Not used",
+    ):
         assert text in html, text
     for i in result.inputs:
         assert i.sha256 in html
@@ -92,12 +103,23 @@ def test_chart_geometry() -> None:
     from recon.models.results import AdjustmentLine
 
     def adj(v: str, d: str) -> AdjustmentLine:
-        return AdjustmentLine(participant="P", period="TW 01 Oct 2023", run_id=2,
-                              designation="ADJ1", previous_run_id=1, variable=v,
-                              previous=D(0), current=D(d), delta=D(d))
+        return AdjustmentLine(
+            participant="P",
+            period="TW 01 Oct 2023",
+            run_id=2,
+            designation="ADJ1",
+            previous_run_id=1,
+            variable=v,
+            previous=D(0),
+            current=D(d),
+            delta=D(d),
+        )
 
-    chart = delta_chart([adj("A_P_D", "-30"), adj("B_P_D", "10"), adj("C_P_D", "0")],
-                        label_width=100, plot_width=400)
+    chart = delta_chart(
+        [adj("A_P_D", "-30"), adj("B_P_D", "10"), adj("C_P_D", "0")],
+        label_width=100,
+        plot_width=400,
+    )
     assert chart is not None
     assert [b.label for b in chart.bars] == ["A_P_D", "B_P_D"]
     assert chart.zero_x == "400.0"  # 100 + 400 * 30/40
@@ -112,8 +134,9 @@ def test_write_html(result: CheckResult, tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == render_html(result)
 
 
-def test_missing_templates_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path, result: CheckResult) -> None:
+def test_missing_templates_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, result: CheckResult
+) -> None:
     monkeypatch.setattr(templates, "TEMPLATES_DIR", tmp_path / "nowhere")
     with pytest.raises(OutputError, match="templates folder is missing"):
         render_html(result)

@@ -18,32 +18,48 @@ from recon.models.results import CheckResult
 from recon.report.html import write_html
 
 A4_POINTS = (595.0, 842.0)
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def _chromium() -> str:
     exe = shutil.which("chromium")
     if exe is None:
         if os.environ.get("CI"):
-            pytest.fail("chromium is not installed, and CI is set: the HTML print test must "
-                        "run in CI (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium); "
-                    "set CI=1 to make this a failure")
+            pytest.fail(
+                "chromium is not installed, and CI is set: the HTML print test must "
+                "run in CI (apt-get install chromium)"
+            )
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium); set CI=1 to make this a failure"
+        )
     return exe
 
 
 def _print_pdf(html: Path, pdf: Path, profile: Path) -> None:
-    cmd = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-           "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()]
+    cmd = [
+        _chromium(),
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        html.as_uri(),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
     assert pdf.is_file() and pdf.stat().st_size > 0, (
-        f"chromium wrote no PDF (exit {proc.returncode}): {proc.stderr[-2000:]}")
+        f"chromium wrote no PDF (exit {proc.returncode}): {proc.stderr[-2000:]}"
+    )
 
 
-def test_prints_to_a4_with_each_run_on_its_own_page(result: CheckResult,
-                                                    tmp_path: Path) -> None:
+def test_prints_to_a4_with_each_run_on_its_own_page(result: CheckResult, tmp_path: Path) -> None:
     html = write_html(result, tmp_path / "report.html")
     pdf = tmp_path / "report.pdf"
     _print_pdf(html, pdf, tmp_path / "profile")

@@ -56,8 +56,9 @@ def test_report_command(result: CheckResult, tmp_path: Path) -> None:
     assert (folder / "report.xlsx").is_file() and (folder / "report.html").is_file()
 
 
-def test_report_command_without_result_exits_2(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_command_without_result_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "result.json" in err and "Traceback" not in err

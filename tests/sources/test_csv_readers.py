@@ -80,13 +80,18 @@ def good_detail_rows(w: SimpleNamespace) -> list[dict[str, str]]:
     return [
         w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["-1234.56789012"]),
         w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", I48),
-        w.detail_row("CongRental_NC_I", "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
-                     "2024-12-01", ["0.1"] * 48),
+        w.detail_row(
+            "CongRental_NC_I",
+            "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
+            "2024-12-01",
+            ["0.1"] * 48,
+        ),
     ]
 
 
-def read_one_bad_detail(w: SimpleNamespace, write_file: Writer,
-                        bad: dict[str, str]) -> tuple[DetailStatement, str]:
+def read_one_bad_detail(
+    w: SimpleNamespace, write_file: Writer, bad: dict[str, str]
+) -> tuple[DetailStatement, str]:
     """Read a Detail CSV of three good rows with ``bad`` as line 3 (between them).
 
     Args:
@@ -106,12 +111,16 @@ def read_one_bad_detail(w: SimpleNamespace, write_file: Writer,
 
 
 def test_summary_csv_with_bom_and_crlf(w: SimpleNamespace, write_file: Writer) -> None:
-    data = w.summary_bytes([
-        w.summary_row("RTMSA_P_D", "2024-12-01", "-1234.56789012", p_or_c="Charge", gst="Y"),
-        w.summary_row("RTMSA_P_D", "2024-12-02", "0.00000001", p_or_c="Charge", gst="Y"),
-        w.summary_row("SECDEPINT_P_D", "2024-12-01", "999999999999999.99999999",
-                      p_or_c="Payment", gst="N"),
-    ], bom=True)
+    data = w.summary_bytes(
+        [
+            w.summary_row("RTMSA_P_D", "2024-12-01", "-1234.56789012", p_or_c="Charge", gst="Y"),
+            w.summary_row("RTMSA_P_D", "2024-12-02", "0.00000001", p_or_c="Charge", gst="Y"),
+            w.summary_row(
+                "SECDEPINT_P_D", "2024-12-01", "999999999999999.99999999", p_or_c="Payment", gst="N"
+            ),
+        ],
+        bom=True,
+    )
     assert data.startswith(b"\xef\xbb\xbfRunId,") and b"\r\n" in data
     path = write_file("summary.csv", data)
     stmt = read_summary_csv(path)
@@ -119,19 +128,54 @@ def test_summary_csv_with_bom_and_crlf(w: SimpleNamespace, write_file: Writer) -
     assert stmt.form == "csv"
     assert stmt.source == str(path)
     h = stmt.header
-    assert (h.run_id, h.published_at, h.market_service, h.designation, h.period,
-            h.period_from, h.period_to, h.participant) == (
-        51230, datetime(2024, 12, 19, 15, 30, 45), "WEM", Designation.INITIAL,
-        "TW 01 Dec 2024", date(2024, 12, 1), date(2024, 12, 7), "SWANGEN")
-    got = [(r.variable, r.timestamp, r.payment_or_charge, r.gst_applicable, r.value, r.source)
-           for r in stmt.rows]
+    assert (
+        h.run_id,
+        h.published_at,
+        h.market_service,
+        h.designation,
+        h.period,
+        h.period_from,
+        h.period_to,
+        h.participant,
+    ) == (
+        51230,
+        datetime(2024, 12, 19, 15, 30, 45),
+        "WEM",
+        Designation.INITIAL,
+        "TW 01 Dec 2024",
+        date(2024, 12, 1),
+        date(2024, 12, 7),
+        "SWANGEN",
+    )
+    got = [
+        (r.variable, r.timestamp, r.payment_or_charge, r.gst_applicable, r.value, r.source)
+        for r in stmt.rows
+    ]
     assert got == [
-        ("RTMSA_P_D", date(2024, 12, 1), PaymentOrCharge.CHARGE, True,
-         Decimal("-1234.56789012"), f"{path}:2"),
-        ("RTMSA_P_D", date(2024, 12, 2), PaymentOrCharge.CHARGE, True, Decimal("0.00000001"),
-         f"{path}:3"),
-        ("SECDEPINT_P_D", date(2024, 12, 1), PaymentOrCharge.PAYMENT, False,
-         Decimal("999999999999999.99999999"), f"{path}:4"),
+        (
+            "RTMSA_P_D",
+            date(2024, 12, 1),
+            PaymentOrCharge.CHARGE,
+            True,
+            Decimal("-1234.56789012"),
+            f"{path}:2",
+        ),
+        (
+            "RTMSA_P_D",
+            date(2024, 12, 2),
+            PaymentOrCharge.CHARGE,
+            True,
+            Decimal("0.00000001"),
+            f"{path}:3",
+        ),
+        (
+            "SECDEPINT_P_D",
+            date(2024, 12, 1),
+            PaymentOrCharge.PAYMENT,
+            False,
+            Decimal("999999999999999.99999999"),
+            f"{path}:4",
+        ),
     ]
 
 
@@ -157,11 +201,12 @@ def test_summary_csv_lf_without_trailing_newline(w: SimpleNamespace, write_file:
         ("", "not a plain decimal"),
     ],
 )
-def test_summary_data_value(w: SimpleNamespace, write_file: Writer, value: str,
-                            words: str) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
-            w.summary_row("RTMSA_P_D", "2024-12-02", value),
-            w.summary_row("RTMSA_P_D", "2024-12-03", "3")]
+def test_summary_data_value(w: SimpleNamespace, write_file: Writer, value: str, words: str) -> None:
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
+        w.summary_row("RTMSA_P_D", "2024-12-02", value),
+        w.summary_row("RTMSA_P_D", "2024-12-03", "3"),
+    ]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
     f = only(stmt, "data.value")
@@ -177,16 +222,25 @@ def test_summary_finding_carries_the_run(w: SimpleNamespace, write_file: Writer)
     stmt = read_summary_csv(write_file("s.csv", w.summary_bytes(rows)))
     f = only(stmt, "data.value")
     assert (f.participant, f.period, f.run_id, f.designation) == (
-        "SWANGEN", "TW 01 Dec 2024", 51230, "INITIAL")
+        "SWANGEN",
+        "TW 01 Dec 2024",
+        51230,
+        "INITIAL",
+    )
 
 
-@pytest.mark.parametrize(("p_or_c", "gst"), [("Paymnt", "Y"), ("payment", "Y"), ("", "N"),
-                                             ("Charge", "X"), ("Charge", "")])
-def test_summary_data_classification(w: SimpleNamespace, write_file: Writer, p_or_c: str,
-                                     gst: str) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
-            w.summary_row("MKTFEE_P_D", "2024-12-01", "2", p_or_c=p_or_c, gst=gst),
-            w.summary_row("RTMSA_P_D", "2024-12-02", "3")]
+@pytest.mark.parametrize(
+    ("p_or_c", "gst"),
+    [("Paymnt", "Y"), ("payment", "Y"), ("", "N"), ("Charge", "X"), ("Charge", "")],
+)
+def test_summary_data_classification(
+    w: SimpleNamespace, write_file: Writer, p_or_c: str, gst: str
+) -> None:
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
+        w.summary_row("MKTFEE_P_D", "2024-12-01", "2", p_or_c=p_or_c, gst=gst),
+        w.summary_row("RTMSA_P_D", "2024-12-02", "3"),
+    ]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
     f = only(stmt, "data.classification")
@@ -198,8 +252,7 @@ def test_summary_data_classification(w: SimpleNamespace, write_file: Writer, p_o
 
 @pytest.mark.parametrize("name", ["RTMSA", "RTMSA_Q_D", "RTMSA_F_D", "RTMSA_P_I", ""])
 def test_summary_data_variable(w: SimpleNamespace, write_file: Writer, name: str) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
-            w.summary_row(name, "2024-12-01", "2")]
+    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"), w.summary_row(name, "2024-12-01", "2")]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
     f = only(stmt, "data.variable")
@@ -207,10 +260,10 @@ def test_summary_data_variable(w: SimpleNamespace, write_file: Writer, name: str
     assert [r.variable for r in stmt.rows] == ["RTMSA_P_D"]
 
 
-@pytest.mark.parametrize("ts", ["2024-13-01", "01/12/2024", "2024-12-01junk", "20241201",
-                                "2024-W48-7", ""])
-def test_summary_data_timestamp_not_a_date(w: SimpleNamespace, write_file: Writer,
-                                           ts: str) -> None:
+@pytest.mark.parametrize(
+    "ts", ["2024-13-01", "01/12/2024", "2024-12-01junk", "20241201", "2024-W48-7", ""]
+)
+def test_summary_data_timestamp_not_a_date(w: SimpleNamespace, write_file: Writer, ts: str) -> None:
     rows = [w.summary_row("RTMSA_P_D", ts, "2"), w.summary_row("RTMSA_P_D", "2024-12-01", "1")]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
@@ -220,9 +273,11 @@ def test_summary_data_timestamp_not_a_date(w: SimpleNamespace, write_file: Write
 
 
 def test_summary_data_duplicate(w: SimpleNamespace, write_file: Writer) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
-            w.summary_row("RTMSA_P_D", "2024-12-02", "2"),
-            w.summary_row("RTMSA_P_D", "2024-12-01", "9")]
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
+        w.summary_row("RTMSA_P_D", "2024-12-02", "2"),
+        w.summary_row("RTMSA_P_D", "2024-12-01", "9"),
+    ]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
     f = only(stmt, "data.duplicate")
@@ -232,9 +287,11 @@ def test_summary_data_duplicate(w: SimpleNamespace, write_file: Writer) -> None:
 
 
 def test_summary_data_header(w: SimpleNamespace, write_file: Writer) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
-            w.summary_row("RTMSA_P_D", "2024-12-02", "2", RunId="51231"),
-            w.summary_row("RTMSA_P_D", "2024-12-03", "3")]
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
+        w.summary_row("RTMSA_P_D", "2024-12-02", "2", RunId="51231"),
+        w.summary_row("RTMSA_P_D", "2024-12-03", "3"),
+    ]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
     f = only(stmt, "data.header")
@@ -246,8 +303,9 @@ def test_summary_data_header(w: SimpleNamespace, write_file: Writer) -> None:
     assert len(stmt.rows) == 3
 
 
-def test_summary_data_period_label_and_from_disagree(w: SimpleNamespace,
-                                                     write_file: Writer) -> None:
+def test_summary_data_period_label_and_from_disagree(
+    w: SimpleNamespace, write_file: Writer
+) -> None:
     rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1", Period="TW 08 Dec 2024")]
     stmt = read_summary_csv(write_file("s.csv", w.summary_bytes(rows)))
     f = only(stmt, "data.period")
@@ -257,7 +315,8 @@ def test_summary_data_period_label_and_from_disagree(w: SimpleNamespace,
 
 
 def test_summary_eight_day_period_is_a_warning_not_a_rejection(
-        w: SimpleNamespace, write_file: Writer) -> None:
+    w: SimpleNamespace, write_file: Writer
+) -> None:
     # The Guide's own example: TW 01 Oct 2023 with PeriodTo 2023-10-08.
     head = {"Period": "TW 01 Oct 2023", "PeriodFrom": "2023-10-01", "PeriodTo": "2023-10-08"}
     rows = [w.summary_row("RTMSA_P_D", f"2023-10-0{d}", str(d), **head) for d in range(1, 9)]
@@ -269,8 +328,10 @@ def test_summary_eight_day_period_is_a_warning_not_a_rejection(
 
 
 def test_summary_timestamp_outside_period(w: SimpleNamespace, write_file: Writer) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
-            w.summary_row("RTMSA_P_D", "2024-12-08", "2")]
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
+        w.summary_row("RTMSA_P_D", "2024-12-08", "2"),
+    ]
     path = write_file("s.csv", w.summary_bytes(rows))
     stmt = read_summary_csv(path)
     f = only(stmt, "data.period")
@@ -293,8 +354,12 @@ def test_detail_csv_quoted_arrays_and_scopes(w: SimpleNamespace, write_file: Wri
     assert [(r.variable, r.scope, r.timestamp, r.source) for r in rows] == [
         ("RTMSA_P_D", "SWANGEN", date(2024, 12, 1), f"{path}:2"),
         ("MSQ_F_I", "SWANGEN_WF1", date(2024, 12, 1), f"{path}:3"),
-        ("CongRental_NC_I", "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
-         date(2024, 12, 1), f"{path}:4"),
+        (
+            "CongRental_NC_I",
+            "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
+            date(2024, 12, 1),
+            f"{path}:4",
+        ),
     ]
     assert rows[0].values == [Decimal("-1234.56789012")]
     assert rows[1].values == [Decimal(k) for k in range(1, 49)]
@@ -304,28 +369,34 @@ def test_detail_csv_quoted_arrays_and_scopes(w: SimpleNamespace, write_file: Wri
 @pytest.mark.parametrize("bom", [False, True])
 @pytest.mark.parametrize("newline", ["\r\n", "\n"])
 @pytest.mark.parametrize("quote_values", [True, False])
-def test_detail_csv_encodings_and_quoting_read_alike(w: SimpleNamespace, write_file: Writer,
-                                                     bom: bool, newline: str,
-                                                     quote_values: bool) -> None:
-    data = w.detail_bytes(good_detail_rows(w), bom=bom, newline=newline,
-                          quote_values=quote_values)
+def test_detail_csv_encodings_and_quoting_read_alike(
+    w: SimpleNamespace, write_file: Writer, bom: bool, newline: str, quote_values: bool
+) -> None:
+    data = w.detail_bytes(good_detail_rows(w), bom=bom, newline=newline, quote_values=quote_values)
     assert (b'"[' in data) is quote_values
     stmt = read_detail(write_file("d.csv", data))
     assert stmt.findings == []
     assert stmt.frame.get_column("source_line").to_list() == [2, 3, 4]
     assert detail_variables(stmt) == ["RTMSA_P_D", "MSQ_F_I", "CongRental_NC_I"]
     assert stmt.frame.get_column("scope").to_list()[2] == (
-        "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]")
+        "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]"
+    )
     values = [v for vs in stmt.frame.get_column("values").to_list() for v in vs]
-    assert values == [Decimal("-1234.56789012"), *(Decimal(k) for k in range(1, 49)),
-                      *([Decimal("0.1")] * 48)]
+    assert values == [
+        Decimal("-1234.56789012"),
+        *(Decimal(k) for k in range(1, 49)),
+        *([Decimal("0.1")] * 48),
+    ]
 
 
 def test_detail_csv_unquoted_scope_with_commas_and_unquoted_array(
-        w: SimpleNamespace, write_file: Writer) -> None:
+    w: SimpleNamespace, write_file: Writer
+) -> None:
     head = ",".join(w.HEADER[c] for c in w.DETAIL_COLUMNS[:8])
-    line = (f"{head},2024-12-01,CongRental_NC_I,NIL * NBT-NT 91, SPS_MARNET "
-            f"[LargestContingency],2024-12-01,[{','.join(['2'] * 48)}]")
+    line = (
+        f"{head},2024-12-01,CongRental_NC_I,NIL * NBT-NT 91, SPS_MARNET "
+        f"[LargestContingency],2024-12-01,[{','.join(['2'] * 48)}]"
+    )
     data = (",".join(w.DETAIL_COLUMNS) + "\r\n" + line + "\r\n").encode()
     stmt = read_detail(write_file("d.csv", data))
     assert stmt.findings == []
@@ -345,8 +416,9 @@ def test_detail_csv_blank_lines_are_skipped(w: SimpleNamespace, write_file: Writ
 
 
 @pytest.mark.parametrize("quote_values", [True, False])
-def test_detail_csv_short_line_is_a_finding(w: SimpleNamespace, write_file: Writer,
-                                            quote_values: bool) -> None:
+def test_detail_csv_short_line_is_a_finding(
+    w: SimpleNamespace, write_file: Writer, quote_values: bool
+) -> None:
     data = w.detail_bytes(good_detail_rows(w), quote_values=quote_values)
     lines = data.split(b"\r\n")
     lines.insert(2, b"51230,2024-12-19T15:30:45,WEM,too,few")
@@ -374,8 +446,7 @@ def test_detail_csv_short_line_is_a_finding(w: SimpleNamespace, write_file: Writ
         ("[1", "not an array"),
     ],
 )
-def test_detail_data_value(w: SimpleNamespace, write_file: Writer, value: str,
-                           words: str) -> None:
+def test_detail_data_value(w: SimpleNamespace, write_file: Writer, value: str, words: str) -> None:
     bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", value)
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.value")
@@ -386,8 +457,7 @@ def test_detail_data_value(w: SimpleNamespace, write_file: Writer, value: str,
     assert detail_variables(stmt) == ["RTMSA_P_D", "MSQ_F_I", "CongRental_NC_I"]
 
 
-def test_detail_value_ascii_white_space_is_accepted(w: SimpleNamespace,
-                                                    write_file: Writer) -> None:
+def test_detail_value_ascii_white_space_is_accepted(w: SimpleNamespace, write_file: Writer) -> None:
     """README assumption 15: ASCII white space around elements, exact values kept."""
     spaced = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", "[ \t-1.25\x0b\x0c ]")
     stmt, _path = read_one_bad_detail(w, write_file, spaced)
@@ -396,8 +466,9 @@ def test_detail_value_ascii_white_space_is_accepted(w: SimpleNamespace,
     assert row.get_column("values").to_list() == [[Decimal("-1.25")]]
 
 
-def test_detail_value_non_ascii_space_is_a_data_value(w: SimpleNamespace,
-                                                      write_file: Writer) -> None:
+def test_detail_value_non_ascii_space_is_a_data_value(
+    w: SimpleNamespace, write_file: Writer
+) -> None:
     bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", "[1.5,\u00a02]")
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.value")
@@ -407,13 +478,20 @@ def test_detail_value_non_ascii_space_is_a_data_value(w: SimpleNamespace,
 
 @pytest.mark.parametrize(
     ("variable", "count", "want"),
-    [("MSQ_F_I", 47, 48), ("MSQ_F_I", 49, 48), ("RTMSA_F_D", 2, 1), ("ESSEnab_FE_DI", 48, 288),
-     ("MFRATE_G_FY", 48, 1)],
+    [
+        ("MSQ_F_I", 47, 48),
+        ("MSQ_F_I", 49, 48),
+        ("RTMSA_F_D", 2, 1),
+        ("ESSEnab_FE_DI", 48, 288),
+        ("MFRATE_G_FY", 48, 1),
+    ],
 )
-def test_detail_data_array_length(w: SimpleNamespace, write_file: Writer, variable: str,
-                                  count: int, want: int) -> None:
+def test_detail_data_array_length(
+    w: SimpleNamespace, write_file: Writer, variable: str, count: int, want: int
+) -> None:
     scope = {"F": "SWANGEN_WF1", "FE": "SWANGEN_ESR1 REGULATION_RAISE", "G": "Global"}[
-        variable.split("_")[1]]
+        variable.split("_")[1]
+    ]
     ts = "2024-07-01" if variable.endswith("_FY") else "2024-12-01"
     bad = w.detail_row(variable, scope, ts, ["1"] * count)
     stmt, path = read_one_bad_detail(w, write_file, bad)
@@ -434,11 +512,18 @@ def test_detail_data_variable(w: SimpleNamespace, write_file: Writer, name: str)
 
 @pytest.mark.parametrize(
     ("variable", "scope"),
-    [("MSQ_F_D", "swangen wf1"), ("Qty_CH_D", "1234567890-X1"), ("Qty_T_D", "KWINANA CL_T11"),
-     ("Rate_G_D", "global"), ("Qty_SCC_D", "COLLIE_ESR1"), ("Qty_NC_D", "A,,B")],
+    [
+        ("MSQ_F_D", "swangen wf1"),
+        ("Qty_CH_D", "1234567890-X1"),
+        ("Qty_T_D", "KWINANA CL_T11"),
+        ("Rate_G_D", "global"),
+        ("Qty_SCC_D", "COLLIE_ESR1"),
+        ("Qty_NC_D", "A,,B"),
+    ],
 )
-def test_detail_data_scope_keeps_the_row(w: SimpleNamespace, write_file: Writer,
-                                         variable: str, scope: str) -> None:
+def test_detail_data_scope_keeps_the_row(
+    w: SimpleNamespace, write_file: Writer, variable: str, scope: str
+) -> None:
     bad = w.detail_row(variable, scope, "2024-12-01", ["7.5"])
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.scope")
@@ -461,8 +546,9 @@ def test_detail_data_scope_keeps_the_row(w: SimpleNamespace, write_file: Writer,
         ("MFRATE_G_FY", "2024-10-01", "1 July"),
     ],
 )
-def test_detail_data_timestamp_rule(w: SimpleNamespace, write_file: Writer, variable: str,
-                                    ts: str, words: str) -> None:
+def test_detail_data_timestamp_rule(
+    w: SimpleNamespace, write_file: Writer, variable: str, ts: str, words: str
+) -> None:
     scope = "Global" if "_G_" in variable else "SWANGEN_WF1"
     bad = w.detail_row(variable, scope, ts, ["1"])
     stmt, path = read_one_bad_detail(w, write_file, bad)
@@ -473,10 +559,10 @@ def test_detail_data_timestamp_rule(w: SimpleNamespace, write_file: Writer, vari
     assert (f.variable, f.timestamp) == (variable, ts)
 
 
-@pytest.mark.parametrize("ts", ["2024-13-01", "01/12/2024", "2024-12-01junk", "yesterday",
-                                "24-12-01", ""])
-def test_detail_data_timestamp_not_a_date(w: SimpleNamespace, write_file: Writer,
-                                          ts: str) -> None:
+@pytest.mark.parametrize(
+    "ts", ["2024-13-01", "01/12/2024", "2024-12-01junk", "yesterday", "24-12-01", ""]
+)
+def test_detail_data_timestamp_not_a_date(w: SimpleNamespace, write_file: Writer, ts: str) -> None:
     bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", ts, ["1"])
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.timestamp")
@@ -486,8 +572,9 @@ def test_detail_data_timestamp_not_a_date(w: SimpleNamespace, write_file: Writer
 
 
 @pytest.mark.parametrize("day", ["2024-12-32", "1 Dec 2024", "2024-12-01junk"])
-def test_detail_settlement_trading_day_not_a_date(w: SimpleNamespace, write_file: Writer,
-                                                  day: str) -> None:
+def test_detail_settlement_trading_day_not_a_date(
+    w: SimpleNamespace, write_file: Writer, day: str
+) -> None:
     bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", ["1"], day=day)
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.timestamp")
@@ -495,8 +582,9 @@ def test_detail_settlement_trading_day_not_a_date(w: SimpleNamespace, write_file
     assert len(stmt.frame) == 3
 
 
-def test_detail_settlement_trading_day_outside_period(w: SimpleNamespace,
-                                                      write_file: Writer) -> None:
+def test_detail_settlement_trading_day_outside_period(
+    w: SimpleNamespace, write_file: Writer
+) -> None:
     bad = w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["1"], day="2024-12-08")
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.timestamp")
@@ -506,8 +594,9 @@ def test_detail_settlement_trading_day_outside_period(w: SimpleNamespace,
     assert f.timestamp == "2024-12-08"
 
 
-def test_detail_d_timestamp_outside_period_is_a_warning(w: SimpleNamespace,
-                                                        write_file: Writer) -> None:
+def test_detail_d_timestamp_outside_period_is_a_warning(
+    w: SimpleNamespace, write_file: Writer
+) -> None:
     bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-11-30", ["1"])
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.period")
@@ -519,11 +608,16 @@ def test_detail_d_timestamp_outside_period_is_a_warning(w: SimpleNamespace,
 
 @pytest.mark.parametrize(
     ("variable", "scope", "ts"),
-    [("CCAlloc_F_M", "SWANGEN_WF1", "2024-11-01"), ("RCQ_F_CY", "SWANGEN_WF1", "2024-10-01"),
-     ("MFRATE_G_FY", "Global", "2024-07-01"), ("NCESSAvail_C_X", "NCESS001", "2024-11-03")],
+    [
+        ("CCAlloc_F_M", "SWANGEN_WF1", "2024-11-01"),
+        ("RCQ_F_CY", "SWANGEN_WF1", "2024-10-01"),
+        ("MFRATE_G_FY", "Global", "2024-07-01"),
+        ("NCESSAvail_C_X", "NCESS001", "2024-11-03"),
+    ],
 )
 def test_detail_m_cy_fy_x_timestamps_may_lie_outside_period(
-        w: SimpleNamespace, write_file: Writer, variable: str, scope: str, ts: str) -> None:
+    w: SimpleNamespace, write_file: Writer, variable: str, scope: str, ts: str
+) -> None:
     row = w.detail_row(variable, scope, ts, ["0.00071234"])
     stmt = read_detail(write_file("d.csv", w.detail_bytes([*good_detail_rows(w), row])))
     assert stmt.findings == []
@@ -542,11 +636,16 @@ def test_detail_data_header(w: SimpleNamespace, write_file: Writer) -> None:
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("PublishedAt", "2024-12-20T15:30:45"), ("Designation", "ADJ1"),
-     ("Period", "TW 08 Dec 2024"), ("ParticipantCode", "OTHERGEN")],
+    [
+        ("PublishedAt", "2024-12-20T15:30:45"),
+        ("Designation", "ADJ1"),
+        ("Period", "TW 08 Dec 2024"),
+        ("ParticipantCode", "OTHERGEN"),
+    ],
 )
-def test_detail_data_header_each_field(w: SimpleNamespace, write_file: Writer, column: str,
-                                       value: str) -> None:
+def test_detail_data_header_each_field(
+    w: SimpleNamespace, write_file: Writer, column: str, value: str
+) -> None:
     bad = w.detail_row("RTMSA_F_D", "SWANGEN_WF1", "2024-12-01", ["1"], **{column: value})
     stmt, path = read_one_bad_detail(w, write_file, bad)
     f = only(stmt, "data.header")
@@ -556,8 +655,7 @@ def test_detail_data_header_each_field(w: SimpleNamespace, write_file: Writer, c
 
 
 def test_detail_data_duplicate(w: SimpleNamespace, write_file: Writer) -> None:
-    rows = [*good_detail_rows(w),
-            w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", ["9"] * 48)]
+    rows = [*good_detail_rows(w), w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", ["9"] * 48)]
     path = write_file("d.csv", w.detail_bytes(rows))
     stmt = read_detail(path)
     f = only(stmt, "data.duplicate")
@@ -569,10 +667,10 @@ def test_detail_data_duplicate(w: SimpleNamespace, write_file: Writer) -> None:
     assert len(stmt.frame) == 3
 
 
-def test_detail_same_variable_other_scope_is_no_duplicate(w: SimpleNamespace,
-                                                          write_file: Writer) -> None:
-    rows = [*good_detail_rows(w),
-            w.detail_row("MSQ_F_I", "SWANGEN_SF1", "2024-12-01", ["9"] * 48)]
+def test_detail_same_variable_other_scope_is_no_duplicate(
+    w: SimpleNamespace, write_file: Writer
+) -> None:
+    rows = [*good_detail_rows(w), w.detail_row("MSQ_F_I", "SWANGEN_SF1", "2024-12-01", ["9"] * 48)]
     stmt = read_detail(write_file("d.csv", w.detail_bytes(rows)))
     assert stmt.findings == []
     assert len(stmt.frame) == 4
@@ -619,17 +717,19 @@ def week_zip(w: SimpleNamespace, days: int = 3) -> dict[str, bytes]:
     members = {}
     for i in range(days):
         day = (date(2024, 12, 1) + timedelta(days=i)).isoformat()
-        members[f"SWANGEN_51230_INITIAL_SettlementStatementDetail_{day}.csv"] = w.detail_bytes([
-            w.detail_row("RTMSA_P_D", "SWANGEN", day, [str(i + 1)], day=day),
-            w.detail_row("MSQ_F_I", "SWANGEN_WF1", day, I48, day=day),
-            w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"], day=day),
-        ])
+        members[f"SWANGEN_51230_INITIAL_SettlementStatementDetail_{day}.csv"] = w.detail_bytes(
+            [
+                w.detail_row("RTMSA_P_D", "SWANGEN", day, [str(i + 1)], day=day),
+                w.detail_row("MSQ_F_I", "SWANGEN_WF1", day, I48, day=day),
+                w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"], day=day),
+            ]
+        )
     return members
 
 
-def test_detail_zip_reads_every_member_in_memory(w: SimpleNamespace, write_file: Writer,
-                                                 tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detail_zip_reads_every_member_in_memory(
+    w: SimpleNamespace, write_file: Writer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a ZIP member was extracted to disk")
 
@@ -647,7 +747,8 @@ def test_detail_zip_reads_every_member_in_memory(w: SimpleNamespace, write_file:
     rtmsa = stmt.frame.filter(pl.col("variable") == "RTMSA_P_D").sort("settlement_trading_day")
     assert rtmsa.get_column("values").to_list() == [[Decimal(1)], [Decimal(2)], [Decimal(3)]]
     assert set(stmt.frame.get_column("source_file").to_list()) == {
-        f"{path}!{m}" for m in week_zip(w)}
+        f"{path}!{m}" for m in week_zip(w)
+    }
     assert stmt.sources == [str(path)]
 
 
@@ -662,10 +763,12 @@ def test_detail_zip_parts_one_per_member(w: SimpleNamespace, write_file: Writer)
 def test_detail_zip_finding_names_the_member(w: SimpleNamespace, write_file: Writer) -> None:
     members = week_zip(w)
     name = list(members)[1]
-    members[name] = w.detail_bytes([
-        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-02", ["1"], day="2024-12-02"),
-        w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-02", ["1"] * 47, day="2024-12-02"),
-    ])
+    members[name] = w.detail_bytes(
+        [
+            w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-02", ["1"], day="2024-12-02"),
+            w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-02", ["1"] * 47, day="2024-12-02"),
+        ]
+    )
     path = write_file("d.zip", w.zip_bytes(members))
     stmt = read_detail(path)
     f = only(stmt, "data.array_length")
@@ -674,13 +777,12 @@ def test_detail_zip_finding_names_the_member(w: SimpleNamespace, write_file: Wri
     assert len(stmt.frame) == 3 + 1 + 3
 
 
-def test_detail_zip_header_differs_between_members(w: SimpleNamespace,
-                                                   write_file: Writer) -> None:
+def test_detail_zip_header_differs_between_members(w: SimpleNamespace, write_file: Writer) -> None:
     members = week_zip(w)
     name = list(members)[2]
-    members[name] = w.detail_bytes([
-        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-03", ["3"], day="2024-12-03",
-                     RunId="51231")])
+    members[name] = w.detail_bytes(
+        [w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-03", ["3"], day="2024-12-03", RunId="51231")]
+    )
     path = write_file("d.zip", w.zip_bytes(members))
     stmt = read_detail(path)
     f = only(stmt, "data.header")
@@ -690,8 +792,9 @@ def test_detail_zip_header_differs_between_members(w: SimpleNamespace,
 
 def test_detail_zip_duplicate_across_members(w: SimpleNamespace, write_file: Writer) -> None:
     members = week_zip(w, 1)
-    members["zz_again.csv"] = w.detail_bytes([
-        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["5"])])
+    members["zz_again.csv"] = w.detail_bytes(
+        [w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["5"])]
+    )
     path = write_file("d.zip", w.zip_bytes(members))
     stmt = read_detail(path)
     f = only(stmt, "data.duplicate")
@@ -712,8 +815,9 @@ def test_detail_zip_duplicate_across_members(w: SimpleNamespace, write_file: Wri
         (lambda cols: [*cols, "Value"], "repeats column(s) 'Value'"),
     ],
 )
-def test_detail_data_columns(w: SimpleNamespace, write_file: Writer,
-                             columns: Callable[[list[str]], list[str]], words: str) -> None:
+def test_detail_data_columns(
+    w: SimpleNamespace, write_file: Writer, columns: Callable[[list[str]], list[str]], words: str
+) -> None:
     cols = columns(list(w.DETAIL_COLUMNS))
     path = write_file("d.csv", w.csv_bytes(cols, good_detail_rows(w)))
     with pytest.raises(ColumnsError) as info:
@@ -730,13 +834,16 @@ def test_detail_data_columns(w: SimpleNamespace, write_file: Writer,
 @pytest.mark.parametrize(
     ("columns", "words"),
     [
-        (lambda cols: [c for c in cols if c != "GST Applicable"],
-         "lacks column(s) 'GST Applicable'"),
+        (
+            lambda cols: [c for c in cols if c != "GST Applicable"],
+            "lacks column(s) 'GST Applicable'",
+        ),
         (lambda cols: [*cols, "Scope"], "unknown column(s) 'Scope'"),
     ],
 )
-def test_summary_data_columns(w: SimpleNamespace, write_file: Writer,
-                              columns: Callable[[list[str]], list[str]], words: str) -> None:
+def test_summary_data_columns(
+    w: SimpleNamespace, write_file: Writer, columns: Callable[[list[str]], list[str]], words: str
+) -> None:
     cols = columns(list(w.SUMMARY_COLUMNS))
     rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1")]
     path = write_file("s.csv", w.csv_bytes(cols, rows))
@@ -783,16 +890,27 @@ def _corrupt_member(w: SimpleNamespace) -> bytes:
         ("latin1.csv", lambda w: "Période,Valeur\r\n".encode("latin-1"), "not UTF-8"),
         ("header_only.csv", lambda w: w.detail_bytes([]), "no Detail rows"),
         ("truncated.zip", lambda w: w.zip_bytes(week_zip(w, 1))[:60], "not a readable ZIP"),
-        ("central_directory.zip", lambda w: (lambda z: z[:-22] + b"\x00" * 22)(
-            w.zip_bytes(week_zip(w, 1))), "not a readable ZIP"),
+        (
+            "central_directory.zip",
+            lambda w: (lambda z: z[:-22] + b"\x00" * 22)(w.zip_bytes(week_zip(w, 1))),
+            "not a readable ZIP",
+        ),
         ("folders_only.zip", lambda w: w.zip_bytes({"day/": b""}), "no members"),
-        ("bad_member.zip", _corrupt_member, "!SWANGEN_51230_INITIAL_SettlementStatementDetail_"
-                                            "2024-12-01.csv: cannot be decompressed"),
+        (
+            "bad_member.zip",
+            _corrupt_member,
+            "!SWANGEN_51230_INITIAL_SettlementStatementDetail_"
+            "2024-12-01.csv: cannot be decompressed",
+        ),
     ],
 )
-def test_unreadable_detail_raises_input_error(w: SimpleNamespace, write_file: Writer, name: str,
-                                              data: Callable[[SimpleNamespace], bytes],
-                                              words: str) -> None:
+def test_unreadable_detail_raises_input_error(
+    w: SimpleNamespace,
+    write_file: Writer,
+    name: str,
+    data: Callable[[SimpleNamespace], bytes],
+    words: str,
+) -> None:
     path = write_file(name, data(w))
     with pytest.raises(InputError) as info:
         read_detail(path)
@@ -810,8 +928,9 @@ def test_unreadable_detail_raises_input_error(w: SimpleNamespace, write_file: Wr
         ("latin1.csv", "Période,Valeur\r\n".encode("latin-1"), "not UTF-8"),
     ],
 )
-def test_unreadable_summary_raises_input_error(write_file: Writer, name: str, data: bytes,
-                                               words: str) -> None:
+def test_unreadable_summary_raises_input_error(
+    write_file: Writer, name: str, data: bytes, words: str
+) -> None:
     path = write_file(name, data)
     with pytest.raises(InputError) as info:
         read_summary_csv(path)
@@ -835,8 +954,7 @@ def test_missing_file_raises_input_error(tmp_path: Path) -> None:
         assert "cannot be read" in str(info.value)
 
 
-def test_unreadable_run_header_raises_input_error(w: SimpleNamespace,
-                                                  write_file: Writer) -> None:
+def test_unreadable_run_header_raises_input_error(w: SimpleNamespace, write_file: Writer) -> None:
     rows = [w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["1"], RunId="abc")]
     path = write_file("d.csv", w.detail_bytes(rows))
     with pytest.raises(InputError, match="RunId") as info:
@@ -874,7 +992,8 @@ def test_decode_detail_long_form(w: SimpleNamespace, write_file: Writer) -> None
 
     def span(var: str, pos: int) -> tuple[datetime, datetime]:
         rec = df.filter((pl.col("variable") == var) & (pl.col("position") == pos)).row(
-            0, named=True)
+            0, named=True
+        )
         return rec["interval_start"], rec["interval_end"]
 
     at = lambda *a: datetime(*a, tzinfo=AWST)  # noqa: E731
@@ -893,19 +1012,27 @@ def test_decode_detail_long_form(w: SimpleNamespace, write_file: Writer) -> None
     assert msq[47] == Decimal("48.00000001")
     assert sum(msq) == Decimal(sum(range(1, 49))) + Decimal("0.00000048")
     assert sum(table.column("value").to_pylist()) == (
-        Decimal("-999999999999999.99999999") + sum(msq) + Decimal("144")
-        + Decimal("0.00071234") + Decimal("12.5"))
+        Decimal("-999999999999999.99999999")
+        + sum(msq)
+        + Decimal("144")
+        + Decimal("0.00071234")
+        + Decimal("12.5")
+    )
     ess = df.filter(pl.col("variable") == "ESSEnab_FE_DI").row(0, named=True)
     assert (ess["scope_code"], ess["scope_facility"], ess["scope_service"]) == (
-        "FE", "SWANGEN_ESR1", "REGULATION_RAISE")
+        "FE",
+        "SWANGEN_ESR1",
+        "REGULATION_RAISE",
+    )
 
 
 def test_decode_summary_long_form(w: SimpleNamespace, write_file: Writer) -> None:
-    rows = [w.summary_row("RTMSA_P_D", "2024-12-01", "1.25"),
-            w.summary_row("RTMSA_P_D", "2024-12-02", "-0.00000001")]
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1.25"),
+        w.summary_row("RTMSA_P_D", "2024-12-02", "-0.00000001"),
+    ]
     table = decode(write_file("s.csv", w.summary_bytes(rows)))
     assert table.num_rows == 2
     assert table.schema.field("value").type == pa.decimal128(23, 8)
     assert table.column("value").to_pylist() == [Decimal("1.25"), Decimal("-0.00000001")]
-    assert table.column("interval_start").to_pylist()[1] == datetime(2024, 12, 2, 8,
-                                                                       tzinfo=AWST)
+    assert table.column("interval_start").to_pylist()[1] == datetime(2024, 12, 2, 8, tzinfo=AWST)

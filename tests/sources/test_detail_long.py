@@ -29,8 +29,9 @@ def _reference(path: Path) -> pa.Table:
 
 
 @pytest.mark.parametrize("run", SAMPLE_DETAILS)
-def test_parquet_equals_reference_on_the_sample_week(sample_week: Path, tmp_path: Path,
-                                                    run: str) -> None:
+def test_parquet_equals_reference_on_the_sample_week(
+    sample_week: Path, tmp_path: Path, run: str
+) -> None:
     src = sample_week / "csv" / f"{run}_SettlementStatementDetail.zip"
     out = tmp_path / "long.parquet"
     rows, findings = decode_to_file(src, out)
@@ -44,8 +45,9 @@ def test_parquet_equals_reference_on_the_sample_week(sample_week: Path, tmp_path
         assert got.column(name).combine_chunks().equals(ref.column(name).combine_chunks()), name
 
 
-def test_parquet_reads_the_same_in_polars_pandas_and_duckdb(sample_week: Path,
-                                                           tmp_path: Path) -> None:
+def test_parquet_reads_the_same_in_polars_pandas_and_duckdb(
+    sample_week: Path, tmp_path: Path
+) -> None:
     src = sample_week / "csv" / f"{SAMPLE_DETAILS[1]}_SettlementStatementDetail.zip"
     out = tmp_path / "long.parquet"
     decode_to_file(src, out)
@@ -62,14 +64,18 @@ def test_parquet_reads_the_same_in_polars_pandas_and_duckdb(sample_week: Path,
     con = duckdb.connect()
     total, n, nulls = con.execute(
         "SELECT sum(value), count(*), count(*) - count(scope_facility) "
-        f"FROM read_parquet('{out.as_posix()}')").fetchone()
+        f"FROM read_parquet('{out.as_posix()}')"
+    ).fetchone()
     assert total == ref.get_column("value").sum()
     assert n == ref.height
     assert nulls == ref.get_column("scope_facility").null_count()
 
 
-def test_parquet_equals_reference_across_slices(wem_csv: SimpleNamespace, write_file,  # type: ignore[no-untyped-def]
-                                               tmp_path: Path) -> None:
+def test_parquet_equals_reference_across_slices(
+    wem_csv: SimpleNamespace,
+    write_file,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     """Rows of every granularity and scope grammar, cut into slices of a few values."""
     from recon.report.long_table import write_parquet_tables
     from recon.sources.detail_csv import iter_detail_parts
@@ -98,5 +104,7 @@ def test_parquet_equals_reference_across_slices(wem_csv: SimpleNamespace, write_
         assert write_parquet_tables(tables(), out, read_as=LONG_ARROW_SCHEMA) == ref.num_rows
         got = pq.read_table(out)
         for name in LONG_COLUMNS:
-            assert got.column(name).combine_chunks().equals(
-                ref.column(name).combine_chunks()), (slice_values, name)
+            assert got.column(name).combine_chunks().equals(ref.column(name).combine_chunks()), (
+                slice_values,
+                name,
+            )

@@ -17,57 +17,110 @@ from recon.sources import detect as det
 from recon.sources import pass_json as pj
 from recon.sources.detect import Artefact, detect, load
 
-RUN = {"participant": "SWANGEN", "period": "TW 01 Dec 2024", "run_id": 51230,
-       "designation": "INITIAL"}
+RUN = {
+    "participant": "SWANGEN",
+    "period": "TW 01 Dec 2024",
+    "run_id": 51230,
+    "designation": "INITIAL",
+}
 
 
 def _summary_csv(w: SimpleNamespace) -> bytes:
-    return w.summary_bytes([w.summary_row("RTMSA_P_D", "2024-12-01", "1.5"),
-                            w.summary_row("MKTFEE_P_D", "2024-12-01", "-2", p_or_c="Charge")])
+    return w.summary_bytes(
+        [
+            w.summary_row("RTMSA_P_D", "2024-12-01", "1.5"),
+            w.summary_row("MKTFEE_P_D", "2024-12-01", "-2", p_or_c="Charge"),
+        ]
+    )
 
 
 def _detail_csv(w: SimpleNamespace, day: str = "2024-12-01") -> bytes:
-    return w.detail_bytes([
-        w.detail_row("MSQ_F_I", "SWANGEN_WF1", day, ["1.5"] * 48, day=day),
-        w.detail_row("NCQ_NC_D", "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]", day,
-                     ["0.5"], day=day)])
+    return w.detail_bytes(
+        [
+            w.detail_row("MSQ_F_I", "SWANGEN_WF1", day, ["1.5"] * 48, day=day),
+            w.detail_row(
+                "NCQ_NC_D",
+                "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
+                day,
+                ["0.5"],
+                day=day,
+            ),
+        ]
+    )
 
 
 def _summary_json() -> bytes:
-    return pj.dumps({"runId": 51230, "publishedAt": "2024-12-19T15:30:45",
-                     "marketService": "WEM", "designation": "INITIAL",
-                     "period": "TW 01 Dec 2024", "periodFrom": "2024-12-01",
-                     "periodTo": "2024-12-07", "participantCode": "SWANGEN",
-                     "variables": [{"variable": "RTMSA_P_D", "paymentOrCharge": "Payment",
-                                    "gstApplicable": True,
-                                    "tradingDays": [{"tradingDay": "2024-12-01T00:00:00",
-                                                     "value": ["1.5"]}]}]})
+    return pj.dumps(
+        {
+            "runId": 51230,
+            "publishedAt": "2024-12-19T15:30:45",
+            "marketService": "WEM",
+            "designation": "INITIAL",
+            "period": "TW 01 Dec 2024",
+            "periodFrom": "2024-12-01",
+            "periodTo": "2024-12-07",
+            "participantCode": "SWANGEN",
+            "variables": [
+                {
+                    "variable": "RTMSA_P_D",
+                    "paymentOrCharge": "Payment",
+                    "gstApplicable": True,
+                    "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": ["1.5"]}],
+                }
+            ],
+        }
+    )
 
 
-def _detail_json(day: str = "2024-12-02", *, header_last: bool = False,
-                 pad: int = 0) -> bytes:
-    header = {"runId": 51230, "publishedAt": "2024-12-19T15:30:45", "marketService": "WEM",
-              "designation": "INITIAL", "period": "TW 01 Dec 2024",
-              "periodFrom": "2024-12-01", "periodTo": "2024-12-07",
-              "participantCode": "SWANGEN", "settlementTradingDay": f"{day}T00:00:00"}
-    variables = [{"variable": f"V{i}_F_I", "scope": "SWANGEN_WF1",
-                  "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": ["1.25"] * 48}]}
-                 for i in range(max(pad, 1))]
-    doc = {"variables": variables, **header} if header_last else {**header,
-                                                                   "variables": variables}
+def _detail_json(day: str = "2024-12-02", *, header_last: bool = False, pad: int = 0) -> bytes:
+    header = {
+        "runId": 51230,
+        "publishedAt": "2024-12-19T15:30:45",
+        "marketService": "WEM",
+        "designation": "INITIAL",
+        "period": "TW 01 Dec 2024",
+        "periodFrom": "2024-12-01",
+        "periodTo": "2024-12-07",
+        "participantCode": "SWANGEN",
+        "settlementTradingDay": f"{day}T00:00:00",
+    }
+    variables = [
+        {
+            "variable": f"V{i}_F_I",
+            "scope": "SWANGEN_WF1",
+            "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": ["1.25"] * 48}],
+        }
+        for i in range(max(pad, 1))
+    ]
+    doc = {"variables": variables, **header} if header_last else {**header, "variables": variables}
     return pj.dumps(doc)
 
 
 def _invoice_json(wrapped: bool = True) -> bytes:
-    doc = {"invoiceNumber": "WEM-INV-51230-SWANGEN", "runId": 51230, "previousRunId": None,
-           "designation": "INITIAL", "period": "TW 01 Dec 2024", "participantCode": "SWANGEN",
-           "issuedAt": "2024-12-19T15:30:45",
-           "data": [{"tradeWeek": "TW 01 Dec 2024", "lineItems": []}],
-           "paymentSummary": dict.fromkeys(
-               ("gstApplicableAmount", "gstNotApplicableAmount", "gst", "totalPayable",
-                "prepaymentApplied", "amountDue", "prepaymentBalance"), "0.00"),
-           "rcti": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
-           "taxInvoice": {"amount": "0.00", "gst": "0.00", "total": "0.00"}}
+    doc = {
+        "invoiceNumber": "WEM-INV-51230-SWANGEN",
+        "runId": 51230,
+        "previousRunId": None,
+        "designation": "INITIAL",
+        "period": "TW 01 Dec 2024",
+        "participantCode": "SWANGEN",
+        "issuedAt": "2024-12-19T15:30:45",
+        "data": [{"tradeWeek": "TW 01 Dec 2024", "lineItems": []}],
+        "paymentSummary": dict.fromkeys(
+            (
+                "gstApplicableAmount",
+                "gstNotApplicableAmount",
+                "gst",
+                "totalPayable",
+                "prepaymentApplied",
+                "amountDue",
+                "prepaymentBalance",
+            ),
+            "0.00",
+        ),
+        "rcti": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
+        "taxInvoice": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
+    }
     return pj.dumps({"transactionId": "t-1", "data": doc} if wrapped else doc, indent=2)
 
 
@@ -77,13 +130,31 @@ def _invoice_pdf(path: Path) -> Path:
 
     rl_config.invariant = 1
     c = canvas.Canvas(str(path))
-    lines = ["Invoice Number: WEM-INV-51230-SWANGEN", "Participant: SWANGEN",
-             "Run: 51230 (INITIAL)", "Trading Week: TW 01 Dec 2024", "Issued: 2024-12-19",
-             "Payment Summary", "GST Applicable", "GST Not Applicable",
-             "GST Applicable Amount 0.00", "GST Not Applicable Amount 0.00", "GST 0.00",
-             "Total Payable 0.00", "Prepayment Applied 0.00", "Amount Due 0.00",
-             "Prepayment Balance 0.00", "Recipient Created Tax Invoice", "Amount 0.00",
-             "GST 0.00", "Total 0.00", "Tax Invoice", "Amount 0.00", "GST 0.00", "Total 0.00"]
+    lines = [
+        "Invoice Number: WEM-INV-51230-SWANGEN",
+        "Participant: SWANGEN",
+        "Run: 51230 (INITIAL)",
+        "Trading Week: TW 01 Dec 2024",
+        "Issued: 2024-12-19",
+        "Payment Summary",
+        "GST Applicable",
+        "GST Not Applicable",
+        "GST Applicable Amount 0.00",
+        "GST Not Applicable Amount 0.00",
+        "GST 0.00",
+        "Total Payable 0.00",
+        "Prepayment Applied 0.00",
+        "Amount Due 0.00",
+        "Prepayment Balance 0.00",
+        "Recipient Created Tax Invoice",
+        "Amount 0.00",
+        "GST 0.00",
+        "Total 0.00",
+        "Tax Invoice",
+        "Amount 0.00",
+        "GST 0.00",
+        "Total 0.00",
+    ]
     for i, line in enumerate(lines):
         c.drawString(40, 800 - 14 * i, line)
     c.showPage()
@@ -97,19 +168,24 @@ def every_kind(tmp_path: Path, wem_csv: SimpleNamespace) -> dict[str, Path]:
     root = tmp_path / "inbox"
     (root / "nested" / "deeper").mkdir(parents=True)
     files = {
-        "summary_csv": root / "summary.json",                 # a CSV named .json
-        "detail_csv": root / "nested" / "day1.txt",            # a CSV named .txt
+        "summary_csv": root / "summary.json",  # a CSV named .json
+        "detail_csv": root / "nested" / "day1.txt",  # a CSV named .txt
         "detail_zip": root / "nested" / "deeper" / "detail.pdf",  # a ZIP named .pdf
-        "summary_json": root / "summary.csv",                 # JSON named .csv
-        "detail_json": root / "detail-2024-12-02",            # no extension
-        "invoice_json": root / "invoice.zip",                 # JSON named .zip
-        "invoice_pdf": root / "invoice.json",                 # a PDF named .json
+        "summary_json": root / "summary.csv",  # JSON named .csv
+        "detail_json": root / "detail-2024-12-02",  # no extension
+        "invoice_json": root / "invoice.zip",  # JSON named .zip
+        "invoice_pdf": root / "invoice.json",  # a PDF named .json
     }
     files["summary_csv"].write_bytes(_summary_csv(wem_csv))
     files["detail_csv"].write_bytes(_detail_csv(wem_csv))
-    files["detail_zip"].write_bytes(wem_csv.zip_bytes({
-        "a/2024-12-01.csv": _detail_csv(wem_csv), "a/2024-12-02.csv":
-        _detail_csv(wem_csv, "2024-12-02")}))
+    files["detail_zip"].write_bytes(
+        wem_csv.zip_bytes(
+            {
+                "a/2024-12-01.csv": _detail_csv(wem_csv),
+                "a/2024-12-02.csv": _detail_csv(wem_csv, "2024-12-02"),
+            }
+        )
+    )
     files["summary_json"].write_bytes(_summary_json())
     files["detail_json"].write_bytes(_detail_json())
     files["invoice_json"].write_bytes(_invoice_json())
@@ -161,11 +237,9 @@ def test_load_returns_each_kinds_model(every_kind: dict[str, Path]) -> None:
     assert models["invoice_pdf"].form == "pdf"
 
 
-def test_files_and_folders_mixed_and_repeated(every_kind: dict[str, Path],
-                                              tmp_path: Path) -> None:
+def test_files_and_folders_mixed_and_repeated(every_kind: dict[str, Path], tmp_path: Path) -> None:
     root = every_kind["summary_csv"].parent
-    found = detect([every_kind["invoice_pdf"], root, root / "nested",
-                    tmp_path / "missing.csv"])
+    found = detect([every_kind["invoice_pdf"], root, root / "nested", tmp_path / "missing.csv"])
     assert len(found.artefacts) == len(every_kind)
     assert len({a.path for a in found.artefacts}) == len(found.artefacts)
     missing = [s for s in found.skipped if s.path.endswith("missing.csv")]
@@ -175,13 +249,13 @@ def test_files_and_folders_mixed_and_repeated(every_kind: dict[str, Path],
 def test_records_for_findings_json(every_kind: dict[str, Path]) -> None:
     a = detect([every_kind["invoice_json"]]).artefacts[0]
     rec = a.record()
-    assert rec.model_dump() == {"path": a.path, "sha256": a.sha256, "kind": "invoice_json",
-                                **RUN}
+    assert rec.model_dump() == {"path": a.path, "sha256": a.sha256, "kind": "invoice_json", **RUN}
     assert a.run_key == ("SWANGEN", "TW 01 Dec 2024", 51230)
 
 
-def test_csv_with_a_wrong_column_still_reaches_its_reader(tmp_path: Path,
-                                                          wem_csv: SimpleNamespace) -> None:
+def test_csv_with_a_wrong_column_still_reaches_its_reader(
+    tmp_path: Path, wem_csv: SimpleNamespace
+) -> None:
     cols = [c if c != "GST Applicable" else "GST" for c in wem_csv.SUMMARY_COLUMNS]
     row = wem_csv.summary_row("RTMSA_P_D", "2024-12-01", "1")
     row["GST"] = row.pop("GST Applicable")
@@ -202,8 +276,7 @@ def test_bom_and_header_only_csv(tmp_path: Path, wem_csv: SimpleNamespace) -> No
     assert a.kind == "detail_csv" and a.participant is None
 
 
-def test_zip_that_holds_no_detail_csv_is_skipped(tmp_path: Path,
-                                                 wem_csv: SimpleNamespace) -> None:
+def test_zip_that_holds_no_detail_csv_is_skipped(tmp_path: Path, wem_csv: SimpleNamespace) -> None:
     (tmp_path / "summary.zip").write_bytes(wem_csv.zip_bytes({"s.csv": _summary_csv(wem_csv)}))
     (tmp_path / "docs.zip").write_bytes(wem_csv.zip_bytes({"word/document.xml": b"<w/>"}))
     (tmp_path / "empty.zip").write_bytes(wem_csv.zip_bytes({}))
@@ -235,7 +308,8 @@ def test_malformed_json_is_skipped_with_the_parser_position(tmp_path: Path) -> N
     (tmp_path / "bad.json").write_text('{"runId": 1,\n "variables": [}')
     (tmp_path / "array.json").write_text("[1, 2]")
     (tmp_path / "error.json").write_text(
-        '{"transactionId": "t", "errors": [{"code": "404", "title": "Not Found"}]}')
+        '{"transactionId": "t", "errors": [{"code": "404", "title": "Not Found"}]}'
+    )
     found = detect([tmp_path])
     reasons = {Path(s.path).name: s.reason for s in found.skipped}
     assert "not valid JSON" in reasons["bad.json"]
@@ -274,8 +348,9 @@ def test_big_json_with_its_header_last_is_still_detected(tmp_path: Path) -> None
     assert (a.kind, a.participant, a.run_id) == ("detail_json", "SWANGEN", 51230)
 
 
-def test_zip_members_are_never_extracted(tmp_path: Path, wem_csv: SimpleNamespace,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_members_are_never_extracted(
+    tmp_path: Path, wem_csv: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     p = tmp_path / "d.zip"
     p.write_bytes(wem_csv.zip_bytes({"d1.csv": _detail_csv(wem_csv)}))
 
@@ -289,8 +364,15 @@ def test_zip_members_are_never_extracted(tmp_path: Path, wem_csv: SimpleNamespac
 
 
 def test_artefact_kinds_are_the_spec_list() -> None:
-    assert set(det.KINDS) == {"summary_csv", "detail_csv", "detail_zip", "summary_json",
-                              "detail_json", "invoice_json", "invoice_pdf"}
+    assert set(det.KINDS) == {
+        "summary_csv",
+        "detail_csv",
+        "detail_zip",
+        "summary_json",
+        "detail_json",
+        "invoice_json",
+        "invoice_pdf",
+    }
     with pytest.raises(ValueError):
         Artefact(path="x", kind="spreadsheet", sha256="0")  # type: ignore[arg-type]
 
@@ -313,5 +395,4 @@ def test_sample_week_with_renamed_extensions(sample_week: Path, tmp_path: Path) 
     assert {a.path: a.kind for a in found.artefacts} == copies
     assert [Path(s.path).name for s in found.skipped] == ["README.txt"]
     runs = {(a.participant, a.period, a.run_id, a.designation) for a in found.artefacts}
-    assert runs == {(a.participant, a.period, a.run_id, a.designation)
-                    for a in original.artefacts}
+    assert runs == {(a.participant, a.period, a.run_id, a.designation) for a in original.artefacts}

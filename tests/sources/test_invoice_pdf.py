@@ -44,50 +44,56 @@ def canvas_pdf(path: Path, pages: list[list[str]], *, user_password: str | None 
 
 
 HAND_PAGES = [
-    ["Tax Invoice",  # a title above the first section: not the Tax Invoice section
-     "Invoice Number: WEM-INV-50001-IMOWA    Participant: IMOWA",
-     "Run: 50001 (ADJ1)",
-     "Previous Run: 50000",
-     "Trading Week: TW 01 Oct 2023",
-     "Issued: 2023-10-31",
-     "Currency: AUD",
-     "Payment Summary",
-     "GST Applicable",
-     "Variable Description Amount GST",
-     "RTMSA_P_D Real-Time Market energy 2 (1,234.56) ($123.46)",
-     "MKTFEE_P_D Market Fee $10.00 $1.00",
-     "GST Not Applicable",
-     "Variable Description Amount GST",
-     "ADJINT_P_D Interest -$0.50 0.00",
-     "GST Applicable Amount (1,224.56)",
-     "GST Not Applicable Amount -0.50",
-     "GST (122.46)",
-     "Total Payable (1,347.52)",
-     "Prepayment Applied 0.00",
-     "Amount Due (1,347.52)",
-     "Prepayment Balance $0.00",
-     "Page 1 of 2"],
-    ["Invoice Number: WEM-INV-50001-IMOWA",  # page header repeated: ignored
-     "Recipient Created Tax Invoice",
-     "Variable Description Amount GST",
-     "RTMSA_P_D Real-Time Market energy 2 1,234.56 123.46",
-     "ADJINT_P_D Interest 0.50 0.00",
-     "Amount 1,235.06",
-     "GST 123.46",
-     "Total 1,358.52",
-     "Tax Invoice",
-     "Variable Description Amount GST",
-     "MKTFEE_P_D Market Fee 10.00 1.00",
-     "Page 2 of 3"],
-    ["Tax Invoice (continued)",
-     "Variable Description Amount GST",
-     "Amount 10.00",
-     "GST 1.00",
-     "Total 11.00",
-     "Adjustment Information",
-     "RCTI Difference 5.00",
-     "Tax Invoice Difference $(1.10)",
-     "Page 3 of 3"],
+    [
+        "Tax Invoice",  # a title above the first section: not the Tax Invoice section
+        "Invoice Number: WEM-INV-50001-IMOWA    Participant: IMOWA",
+        "Run: 50001 (ADJ1)",
+        "Previous Run: 50000",
+        "Trading Week: TW 01 Oct 2023",
+        "Issued: 2023-10-31",
+        "Currency: AUD",
+        "Payment Summary",
+        "GST Applicable",
+        "Variable Description Amount GST",
+        "RTMSA_P_D Real-Time Market energy 2 (1,234.56) ($123.46)",
+        "MKTFEE_P_D Market Fee $10.00 $1.00",
+        "GST Not Applicable",
+        "Variable Description Amount GST",
+        "ADJINT_P_D Interest -$0.50 0.00",
+        "GST Applicable Amount (1,224.56)",
+        "GST Not Applicable Amount -0.50",
+        "GST (122.46)",
+        "Total Payable (1,347.52)",
+        "Prepayment Applied 0.00",
+        "Amount Due (1,347.52)",
+        "Prepayment Balance $0.00",
+        "Page 1 of 2",
+    ],
+    [
+        "Invoice Number: WEM-INV-50001-IMOWA",  # page header repeated: ignored
+        "Recipient Created Tax Invoice",
+        "Variable Description Amount GST",
+        "RTMSA_P_D Real-Time Market energy 2 1,234.56 123.46",
+        "ADJINT_P_D Interest 0.50 0.00",
+        "Amount 1,235.06",
+        "GST 123.46",
+        "Total 1,358.52",
+        "Tax Invoice",
+        "Variable Description Amount GST",
+        "MKTFEE_P_D Market Fee 10.00 1.00",
+        "Page 2 of 3",
+    ],
+    [
+        "Tax Invoice (continued)",
+        "Variable Description Amount GST",
+        "Amount 10.00",
+        "GST 1.00",
+        "Total 11.00",
+        "Adjustment Information",
+        "RCTI Difference 5.00",
+        "Tax Invoice Difference $(1.10)",
+        "Page 3 of 3",
+    ],
 ]
 
 
@@ -125,9 +131,13 @@ def test_hand_made_layout_reads(tmp_path: Path) -> None:
 
 def test_hand_made_pdf_header(tmp_path: Path) -> None:
     head = read_pdf_header(canvas_pdf(tmp_path / "hand.pdf", HAND_PAGES))
-    assert (head.invoice_number, head.participant, head.period, head.run_id,
-            head.designation) == ("WEM-INV-50001-IMOWA", "IMOWA", "TW 01 Oct 2023", 50001,
-                                  "ADJ1")
+    assert (head.invoice_number, head.participant, head.period, head.run_id, head.designation) == (
+        "WEM-INV-50001-IMOWA",
+        "IMOWA",
+        "TW 01 Oct 2023",
+        50001,
+        "ADJ1",
+    )
 
 
 # --------------------------------------------------------------------------- errors
@@ -167,12 +177,15 @@ def test_pdf_without_any_text(tmp_path: Path) -> None:
         read_invoice_pdf(p)
 
 
-@pytest.mark.parametrize("drop,words", [
-    ("Amount Due (1,347.52)", "'Amount Due' total row"),
-    ("Run: 50001 (ADJ1)", "'Run: ...'"),
-    ("Previous Run: 50000", "no 'Previous Run: ...' line"),
-    ("Total 11.00", "'Total' total row"),
-])
+@pytest.mark.parametrize(
+    "drop,words",
+    [
+        ("Amount Due (1,347.52)", "'Amount Due' total row"),
+        ("Run: 50001 (ADJ1)", "'Run: ...'"),
+        ("Previous Run: 50000", "no 'Previous Run: ...' line"),
+        ("Total 11.00", "'Total' total row"),
+    ],
+)
 def test_missing_parts_are_clear_errors(tmp_path: Path, drop: str, words: str) -> None:
     pages = [[line for line in page if line != drop] for page in HAND_PAGES]
     with pytest.raises(InputError) as e:
@@ -189,8 +202,11 @@ def test_payment_summary_row_outside_a_subheading_is_an_error(tmp_path: Path) ->
 def test_line_row_with_an_amount_that_does_not_read_is_a_finding(tmp_path: Path) -> None:
     """A row-level problem: the line is left out with a data.value finding naming its page;
     the rest of the invoice is read (and checked)."""
-    pages = [HAND_PAGES[0], [line.replace("Market Fee 10.00", "Market Fee 10.000000001")
-                             for line in HAND_PAGES[1]], HAND_PAGES[2]]
+    pages = [
+        HAND_PAGES[0],
+        [line.replace("Market Fee 10.00", "Market Fee 10.000000001") for line in HAND_PAGES[1]],
+        HAND_PAGES[2],
+    ]
     path = canvas_pdf(tmp_path / "bad_line.pdf", pages)
     inv = read_invoice_pdf(path)
     assert [li.variable for li in inv.line_items] == ["RTMSA_P_D", "ADJINT_P_D"]
@@ -218,12 +234,14 @@ def _render_template(path: Path, ctx: dict[str, Any]) -> Path:
     import logging
 
     logging.getLogger("xhtml2pdf").setLevel(logging.ERROR)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-                             autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=jinja2.select_autoescape(["html"])
+    )
     env.filters["money"] = lambda x: f"{Decimal(x):,.2f}"
     buf = io.BytesIO()
-    result = pisa.CreatePDF(env.get_template("invoice.html").render(**ctx), dest=buf,
-                            encoding="utf-8")
+    result = pisa.CreatePDF(
+        env.get_template("invoice.html").render(**ctx), dest=buf, encoding="utf-8"
+    )
     assert not result.err
     path.write_bytes(buf.getvalue())
     return path
@@ -235,16 +253,29 @@ def _long_invoice_context(n: int) -> tuple[dict[str, Any], list[dict[str, Any]]]
         poc = "Payment" if i % 3 else "Charge"
         gst = i % 2 == 0
         amount = Decimal(i * 1000 + 17) / 100 * (-1 if i % 5 == 0 else 1)
-        lines.append({"variable": f"LINE{i:03d}_P_D", "description": f"Line item number {i}",
-                      "poc": poc, "gst_flag": gst, "amount": amount,
-                      "gst": (amount / 10).quantize(Decimal("0.01")) if gst else Decimal(0)})
+        lines.append(
+            {
+                "variable": f"LINE{i:03d}_P_D",
+                "description": f"Line item number {i}",
+                "poc": poc,
+                "gst_flag": gst,
+                "amount": amount,
+                "gst": (amount / 10).quantize(Decimal("0.01")) if gst else Decimal(0),
+            }
+        )
 
     def rows(sel: list[dict[str, Any]], signed: bool) -> list[dict[str, Any]]:
         out = []
         for ln in sel:
             sign = -1 if signed and ln["poc"] == "Payment" else 1
-            out.append({"variable": ln["variable"], "description": ln["description"],
-                        "amount": sign * ln["amount"], "gst": sign * ln["gst"]})
+            out.append(
+                {
+                    "variable": ln["variable"],
+                    "description": ln["description"],
+                    "amount": sign * ln["amount"],
+                    "gst": sign * ln["gst"],
+                }
+            )
         return out
 
     pay = [ln for ln in lines if ln["poc"] == "Payment"]
@@ -259,18 +290,30 @@ def _long_invoice_context(n: int) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "synthetic": True,
         "issuer": {"name": "AEMO", "abn": "94 072 010 327", "address": ["Perth WA 6000"]},
         "recipient": {"name": "Test Pty Ltd", "abn": "11 111 111 111", "address": ["Perth"]},
-        "invoice": {"number": "WEM-INV-70000-TESTP", "participant": "TESTP",
-                    "run": "70000 (INITIAL)", "previous_run": None,
-                    "trading_week": "TW 01 Dec 2024", "issued": "2024-12-19",
-                    "due": "2024-12-27", "period_from": "2024-12-01",
-                    "period_to": "2024-12-07"},
+        "invoice": {
+            "number": "WEM-INV-70000-TESTP",
+            "participant": "TESTP",
+            "run": "70000 (INITIAL)",
+            "previous_run": None,
+            "trading_week": "TW 01 Dec 2024",
+            "issued": "2024-12-19",
+            "due": "2024-12-27",
+            "period_from": "2024-12-01",
+            "period_to": "2024-12-07",
+        },
         "payment_summary": {
             "gst_applicable": rows([ln for ln in lines if ln["gst_flag"]], True),
             "gst_not_applicable": rows([ln for ln in lines if not ln["gst_flag"]], True),
-            "totals": [("GST Applicable Amount", Decimal(1)),
-                       ("GST Not Applicable Amount", Decimal(2)), ("GST", Decimal(3)),
-                       ("Total Payable", Decimal(4)), ("Prepayment Applied", Decimal(0)),
-                       ("Amount Due", Decimal(4)), ("Prepayment Balance", Decimal(0))]},
+            "totals": [
+                ("GST Applicable Amount", Decimal(1)),
+                ("GST Not Applicable Amount", Decimal(2)),
+                ("GST", Decimal(3)),
+                ("Total Payable", Decimal(4)),
+                ("Prepayment Applied", Decimal(0)),
+                ("Amount Due", Decimal(4)),
+                ("Prepayment Balance", Decimal(0)),
+            ],
+        },
         "rcti": {"rows": rows(pay, False), "totals": tot(pay)},
         "tax": {"rows": rows(chg, False), "totals": tot(chg)},
         "adjustment": None,
@@ -297,8 +340,9 @@ def test_sections_over_several_pages_with_repeated_header_rows(tmp_path: Path) -
         assert li.description == ln["description"]
     pages = {li.source.rsplit("=", 1)[1] for li in inv.line_items if li.source}
     assert len(pages) > 1
-    rcti_total = sum((ln["amount"] + ln["gst"] for ln in lines if ln["poc"] == "Payment"),
-                     Decimal(0))
+    rcti_total = sum(
+        (ln["amount"] + ln["gst"] for ln in lines if ln["poc"] == "Payment"), Decimal(0)
+    )
     assert inv.rcti.total == rcti_total
 
 
@@ -314,8 +358,14 @@ def _compare(pdf: Invoice, js: Invoice) -> None:
     assert pdf.issued_at.date() == js.issued_at.date()
     assert len(pdf.line_items) == len(js.line_items)
     for a, b in zip(pdf.line_items, js.line_items, strict=True):
-        for name in ("variable", "description", "payment_or_charge", "gst_applicable",
-                     "amount", "gst"):
+        for name in (
+            "variable",
+            "description",
+            "payment_or_charge",
+            "gst_applicable",
+            "amount",
+            "gst",
+        ):
             assert getattr(a, name) == getattr(b, name), (a.variable, name)
 
 

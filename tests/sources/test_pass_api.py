@@ -70,23 +70,33 @@ def clock() -> FakeClock:
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every request on 127.0.0.1 even where a proxy is configured."""
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy",
-                 "all_proxy"):
+    for name in (
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "ALL_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
 def _config(emu: PassEmulator, pki: TestPki, **over: object) -> PassConfig:
-    fields: dict[str, object] = {"base_url": emu.url, "participant": "SWANGEN",
-                                 "cert": pki.client_cert, "key": pki.client_key,
-                                 "ca": pki.ca, "timeout": 5.0}
+    fields: dict[str, object] = {
+        "base_url": emu.url,
+        "participant": "SWANGEN",
+        "cert": pki.client_cert,
+        "key": pki.client_key,
+        "ca": pki.ca,
+        "timeout": 5.0,
+    }
     fields.update(over)
     return PassConfig(**fields)  # type: ignore[arg-type]
 
 
 @pytest.fixture()
 def client(emu: PassEmulator, pki: TestPki, clock: FakeClock) -> Iterator[PassClient]:
-    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep,
-                    rng=random.Random(1)) as c:
+    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep, rng=random.Random(1)) as c:
         yield c
 
 
@@ -108,10 +118,15 @@ def _files(tmp_path: Path) -> dict[str, Path]:
 def test_config_precedence_option_env_file(tmp_path: Path) -> None:
     f = _files(tmp_path)
     cfg = tmp_path / "config.toml"
-    cfg.write_text('[pass]\nurl = "https://file.example/api/"\nparticipant = "FILEP"\n'
-                   'cert = "c.pem"\nkey = "c.key"\nca = "ca.pem"\ntimeout = 12\n')
-    env = {"RECON_PASS_URL": "https://env.example", "RECON_PASS_CERT": str(f["b.pem"]),
-           "RECON_PARTICIPANT": "envp"}
+    cfg.write_text(
+        '[pass]\nurl = "https://file.example/api/"\nparticipant = "FILEP"\n'
+        'cert = "c.pem"\nkey = "c.key"\nca = "ca.pem"\ntimeout = 12\n'
+    )
+    env = {
+        "RECON_PASS_URL": "https://env.example",
+        "RECON_PASS_CERT": str(f["b.pem"]),
+        "RECON_PARTICIPANT": "envp",
+    }
     got = resolve_config(url="https://opt.example", cert=f["a.pem"], config_file=cfg, env=env)
     assert got.base_url == "https://opt.example"
     assert got.cert == f["a.pem"]
@@ -137,24 +152,38 @@ def test_config_default_file_via_env_and_missing_settings(tmp_path: Path) -> Non
     text = str(err.value)
     assert "--url" in text and "RECON_PASS_URL" in text and "--participant" in text
     assert "--cert" in text and err.value.exit_code == EXIT_CANNOT_RUN
-    ok = resolve_config(env={"RECON_PASS_URL": "https://h", "RECON_PARTICIPANT": "P1",
-                             "RECON_PASS_CERT": str(f["a.pem"]), "RECON_PASS_TIMEOUT": "3.5"},
-                        config_file=empty)
+    ok = resolve_config(
+        env={
+            "RECON_PASS_URL": "https://h",
+            "RECON_PARTICIPANT": "P1",
+            "RECON_PASS_CERT": str(f["a.pem"]),
+            "RECON_PASS_TIMEOUT": "3.5",
+        },
+        config_file=empty,
+    )
     assert ok.timeout == 3.5 and ok.key is None and ok.ca is None
 
 
-@pytest.mark.parametrize(("kwargs", "needle"), [
-    ({"url": "http://plain.example"}, "https://"),
-    ({"url": "https://u:p@h.example"}, "user name"),
-    ({"timeout": -1}, "positive"),
-    ({"participant": "bad code!"}, "participant code"),
-    ({"cert": "/nonexistent/cert.pem"}, "not found"),
-])
-def test_config_refuses_bad_settings(tmp_path: Path, kwargs: dict[str, object],
-                                     needle: str) -> None:
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"url": "http://plain.example"}, "https://"),
+        ({"url": "https://u:p@h.example"}, "user name"),
+        ({"timeout": -1}, "positive"),
+        ({"participant": "bad code!"}, "participant code"),
+        ({"cert": "/nonexistent/cert.pem"}, "not found"),
+    ],
+)
+def test_config_refuses_bad_settings(
+    tmp_path: Path, kwargs: dict[str, object], needle: str
+) -> None:
     f = _files(tmp_path)
-    base: dict[str, object] = {"url": "https://h.example", "participant": "SWANGEN",
-                               "cert": f["a.pem"], "config_file": None}
+    base: dict[str, object] = {
+        "url": "https://h.example",
+        "participant": "SWANGEN",
+        "cert": f["a.pem"],
+        "config_file": None,
+    }
     base.update(kwargs)
     empty = tmp_path / "e.toml"
     empty.write_text("")
@@ -185,16 +214,27 @@ def test_encrypted_key_needs_its_password(tmp_path: Path, pki: TestPki) -> None:
 
     key = serialization.load_pem_private_key(pki.client_key.read_bytes(), password=None)
     locked = tmp_path / "locked.key"
-    locked.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(b"open sesame")))
+    locked.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"open sesame"),
+        )
+    )
     with pytest.raises(UsageError, match="RECON_PASS_KEY_PASSWORD"):
         PassClient(PassConfig("https://127.0.0.1:1", "SWANGEN", pki.client_cert, locked))
-    PassClient(PassConfig("https://127.0.0.1:1", "SWANGEN", pki.client_cert, locked,
-                          key_password="open sesame")).close()
-    env = {"RECON_PASS_KEY_PASSWORD": "open sesame", "RECON_PASS_URL": "https://h",
-           "RECON_PARTICIPANT": "SWANGEN", "RECON_PASS_CERT": str(pki.client_cert),
-           "RECON_PASS_KEY": str(locked)}
+    PassClient(
+        PassConfig(
+            "https://127.0.0.1:1", "SWANGEN", pki.client_cert, locked, key_password="open sesame"
+        )
+    ).close()
+    env = {
+        "RECON_PASS_KEY_PASSWORD": "open sesame",
+        "RECON_PASS_URL": "https://h",
+        "RECON_PARTICIPANT": "SWANGEN",
+        "RECON_PASS_CERT": str(pki.client_cert),
+        "RECON_PASS_KEY": str(locked),
+    }
     empty = tmp_path / "empty.toml"
     empty.write_text("")
     assert resolve_config(env=env, config_file=empty).key_password == "open sesame"
@@ -240,8 +280,9 @@ def test_throttle_does_not_wait_under_the_limit() -> None:
     assert PASS_LIMITS == (RateLimit(50, 60.0), RateLimit(200, 300.0))
 
 
-def test_client_throttles_real_calls(emu: PassEmulator, client: PassClient,
-                                     clock: FakeClock) -> None:
+def test_client_throttles_real_calls(
+    emu: PassEmulator, client: PassClient, clock: FakeClock
+) -> None:
     stamps: list[float] = []
     original = client.throttle.acquire
 
@@ -262,8 +303,9 @@ def test_client_throttles_real_calls(emu: PassEmulator, client: PassClient,
 # --- retries -------------------------------------------------------------------------------
 
 
-def test_429_then_success_respects_retry_after(emu: PassEmulator, client: PassClient,
-                                               clock: FakeClock) -> None:
+def test_429_then_success_respects_retry_after(
+    emu: PassEmulator, client: PassClient, clock: FakeClock
+) -> None:
     emu.set_faults(Faults(status_429=2, retry_after=7))
     body = client.summary(RUN)
     assert document_of(body)["runId"] == str(RUN)
@@ -271,18 +313,22 @@ def test_429_then_success_respects_retry_after(emu: PassEmulator, client: PassCl
     assert clock.sleeps == [7.0, 7.0]
 
 
-def test_retry_after_longer_than_allowed_fails_at_once(emu: PassEmulator, pki: TestPki,
-                                                       clock: FakeClock) -> None:
+def test_retry_after_longer_than_allowed_fails_at_once(
+    emu: PassEmulator, pki: TestPki, clock: FakeClock
+) -> None:
     emu.set_faults(Faults(status_429=1, retry_after=3600))
-    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep) as c, \
-            pytest.raises(PassApiError) as err:
+    with (
+        PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep) as c,
+        pytest.raises(PassApiError) as err,
+    ):
         c.summary(RUN)
     assert "asked to wait 3600 s" in str(err.value)
     assert _statuses(emu) == [429] and clock.sleeps == []
 
 
-def test_503_twice_then_success_backs_off(emu: PassEmulator, client: PassClient,
-                                          clock: FakeClock) -> None:
+def test_503_twice_then_success_backs_off(
+    emu: PassEmulator, client: PassClient, clock: FakeClock
+) -> None:
     emu.set_faults(Faults(status_503=2))
     assert client.invoice(RUN)
     assert _statuses(emu) == [503, 503, 200]
@@ -292,12 +338,15 @@ def test_503_twice_then_success_backs_off(emu: PassEmulator, client: PassClient,
     assert policy.backoff_base <= clock.sleeps[1] <= 2 * policy.backoff_base
 
 
-def test_503_forever_gives_up_after_max_attempts(emu: PassEmulator, pki: TestPki,
-                                                 clock: FakeClock) -> None:
+def test_503_forever_gives_up_after_max_attempts(
+    emu: PassEmulator, pki: TestPki, clock: FakeClock
+) -> None:
     emu.set_faults(Faults(status_503=100))
     retry = RetryPolicy(max_attempts=4, backoff_base=1, backoff_cap=2)
-    with PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep, retry=retry) as c, \
-            pytest.raises(FetchError) as err:
+    with (
+        PassClient(_config(emu, pki), clock=clock, sleep=clock.sleep, retry=retry) as c,
+        pytest.raises(FetchError) as err,
+    ):
         c.invoice(RUN)
     assert _statuses(emu) == [503] * 4
     assert "gave up after 4 attempts" in str(err.value)
@@ -313,8 +362,9 @@ def test_backoff_is_capped_and_jittered() -> None:
     assert len({round(w, 6) for w in waits[-3:]}) == 3  # jittered, not constant
 
 
-def test_404_is_not_retried_and_names_aemo_error(emu: PassEmulator, client: PassClient,
-                                                 clock: FakeClock) -> None:
+def test_404_is_not_retried_and_names_aemo_error(
+    emu: PassEmulator, client: PassClient, clock: FakeClock
+) -> None:
     with pytest.raises(PassApiError) as err:
         client.summary(123456)
     e = err.value
@@ -324,13 +374,18 @@ def test_404_is_not_retried_and_names_aemo_error(emu: PassEmulator, client: Pass
     assert _statuses(emu) == [404] and clock.sleeps == []
 
 
-def test_400_401_403_are_not_retried(emu: PassEmulator, pki: TestPki, client: PassClient,
-                                     clock: FakeClock) -> None:
+def test_400_401_403_are_not_retried(
+    emu: PassEmulator, pki: TestPki, client: PassClient, clock: FakeClock
+) -> None:
     with pytest.raises(PassApiError) as err:
         client.timeline(date(2024, 12, 2))  # a Monday
     assert err.value.status == 400 and "BAD_REQUEST" in str(err.value)
-    with PassClient(_config(emu, pki, participant="OTHERCO"), clock=clock,
-                    sleep=clock.sleep) as other, pytest.raises(PassApiError) as err:
+    with (
+        PassClient(
+            _config(emu, pki, participant="OTHERCO"), clock=clock, sleep=clock.sleep
+        ) as other,
+        pytest.raises(PassApiError) as err,
+    ):
         other.summary(RUN)
     assert err.value.status == 403 and "FORBIDDEN" in str(err.value)
     assert "OTHERCO" not in str(err.value)  # a header value never appears
@@ -352,8 +407,9 @@ def test_timeout_is_retried(emu: PassEmulator, pki: TestPki, clock: FakeClock) -
     assert [r.status for r in emu.requests][-1] == 200
 
 
-def test_dropped_connection_is_retried(emu: PassEmulator, client: PassClient,
-                                       data_dir: Path) -> None:
+def test_dropped_connection_is_retried(
+    emu: PassEmulator, client: PassClient, data_dir: Path
+) -> None:
     emu.set_faults(Faults(drop=1, path="/pdf$"))
     assert client.invoice_pdf(RUN) == (data_dir / f"invoice_{RUN}.pdf").read_bytes()
     assert [r.fault for r in emu.requests] == ["drop", None]
@@ -380,8 +436,10 @@ def test_error_body_without_aemo_shape(emu: PassEmulator, pki: TestPki) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(418, text="<html>teapot</html>")
 
-    with PassClient(_config(emu, pki), transport=httpx.MockTransport(handler)) as c, \
-            pytest.raises(PassApiError) as err:
+    with (
+        PassClient(_config(emu, pki), transport=httpx.MockTransport(handler)) as c,
+        pytest.raises(PassApiError) as err,
+    ):
         c.invoice(RUN)
     assert "HTTP 418" in str(err.value) and "<html>" not in str(err.value)
 
@@ -424,12 +482,14 @@ def _pem_fragments(*paths: Path) -> list[str]:
 
 @pytest.mark.parametrize("which", ["none", "wrong"])
 def test_client_certificate_missing_or_wrong_is_refused(
-        which: str, emu: PassEmulator, pki: TestPki, clock: FakeClock,
-        caplog: pytest.LogCaptureFixture) -> None:
+    which: str, emu: PassEmulator, pki: TestPki, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     cert, key = (None, None) if which == "none" else (pki.wrong_cert, pki.wrong_key)
     caplog.set_level("DEBUG")
-    with PassClient(_config(emu, pki, cert=cert, key=key), clock=clock,
-                    sleep=clock.sleep) as c, pytest.raises(PassApiError) as err:
+    with (
+        PassClient(_config(emu, pki, cert=cert, key=key), clock=clock, sleep=clock.sleep) as c,
+        pytest.raises(PassApiError) as err,
+    ):
         c.summary(RUN)
     text = str(err.value)
     assert "refused the TLS client certificate" in text
@@ -440,19 +500,23 @@ def test_client_certificate_missing_or_wrong_is_refused(
         assert fragment not in text and fragment not in caplog.text
 
 
-def test_untrusted_server_is_refused(emu: PassEmulator, pki: TestPki, tmp_path: Path,
-                                     clock: FakeClock) -> None:
+def test_untrusted_server_is_refused(
+    emu: PassEmulator, pki: TestPki, tmp_path: Path, clock: FakeClock
+) -> None:
     other_ca = write_test_pki(tmp_path / "other").ca
-    with PassClient(_config(emu, pki, ca=other_ca), clock=clock, sleep=clock.sleep) as c, \
-            pytest.raises(PassApiError) as err:
+    with (
+        PassClient(_config(emu, pki, ca=other_ca), clock=clock, sleep=clock.sleep) as c,
+        pytest.raises(PassApiError) as err,
+    ):
         c.summary(RUN)
     assert "server's TLS certificate could not be verified" in str(err.value)
     assert clock.sleeps == []
 
 
 def test_combined_cert_and_key_file(emu: PassEmulator, pki: TestPki, clock: FakeClock) -> None:
-    with PassClient(_config(emu, pki, cert=pki.client_combined, key=None), clock=clock,
-                    sleep=clock.sleep) as c:
+    with PassClient(
+        _config(emu, pki, cert=pki.client_combined, key=None), clock=clock, sleep=clock.sleep
+    ) as c:
         entries = c.timeline(WEEK)
     assert [e.run_id for e in entries] == [900101, 900202]
     assert [e.designation.value for e in entries] == ["INITIAL", "ADJ1"]
@@ -465,9 +529,12 @@ def test_connection_refused_gives_up_cleanly(pki: TestPki, clock: FakeClock) -> 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cfg = PassConfig(f"https://127.0.0.1:{port}", "SWANGEN", pki.client_cert, pki.client_key,
-                     pki.ca, timeout=1)
-    with PassClient(cfg, clock=clock, sleep=clock.sleep,
-                    retry=RetryPolicy(max_attempts=3)) as c, pytest.raises(FetchError) as err:
+    cfg = PassConfig(
+        f"https://127.0.0.1:{port}", "SWANGEN", pki.client_cert, pki.client_key, pki.ca, timeout=1
+    )
+    with (
+        PassClient(cfg, clock=clock, sleep=clock.sleep, retry=RetryPolicy(max_attempts=3)) as c,
+        pytest.raises(FetchError) as err,
+    ):
         c.summary(RUN)
     assert "could not connect" in str(err.value) and len(clock.sleeps) == 2

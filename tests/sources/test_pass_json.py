@@ -20,61 +20,140 @@ from recon.models.statements import Designation, PaymentOrCharge
 from recon.sources import pass_json as pj
 
 HEADER: dict[str, Any] = {
-    "runId": 50000, "publishedAt": "2024-12-19T15:30:45", "marketService": "WEM",
-    "designation": "INITIAL", "period": "TW 01 Dec 2024", "periodFrom": "2024-12-01",
-    "periodTo": "2024-12-07", "participantCode": "SWANGEN",
+    "runId": 50000,
+    "publishedAt": "2024-12-19T15:30:45",
+    "marketService": "WEM",
+    "designation": "INITIAL",
+    "period": "TW 01 Dec 2024",
+    "periodFrom": "2024-12-01",
+    "periodTo": "2024-12-07",
+    "participantCode": "SWANGEN",
 }
 
 
 def summary_doc() -> dict[str, Any]:
-    return {**HEADER, "variables": [
-        {"variable": "RTMSA_P_D", "paymentOrCharge": "Payment", "gstApplicable": True,
-         "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal("123.12345678")]},
-                         {"tradingDay": "2024-12-02T00:00:00", "value": [Decimal("-0.00000001")]}]},
-        {"variable": "MKTFEE_P_D", "paymentOrCharge": "Charge", "gstApplicable": False,
-         "tradingDays": [{"tradingDay": "2024-12-01T00:00:00",
-                          "value": [Decimal("12345678901234.12345678")]}]},
-    ]}
+    return {
+        **HEADER,
+        "variables": [
+            {
+                "variable": "RTMSA_P_D",
+                "paymentOrCharge": "Payment",
+                "gstApplicable": True,
+                "tradingDays": [
+                    {"tradingDay": "2024-12-01T00:00:00", "value": [Decimal("123.12345678")]},
+                    {"tradingDay": "2024-12-02T00:00:00", "value": [Decimal("-0.00000001")]},
+                ],
+            },
+            {
+                "variable": "MKTFEE_P_D",
+                "paymentOrCharge": "Charge",
+                "gstApplicable": False,
+                "tradingDays": [
+                    {
+                        "tradingDay": "2024-12-01T00:00:00",
+                        "value": [Decimal("12345678901234.12345678")],
+                    }
+                ],
+            },
+        ],
+    }
 
 
 def detail_doc(day: str = "2024-12-01") -> dict[str, Any]:
-    return {**HEADER, "settlementTradingDay": f"{day}T00:00:00", "variables": [
-        {"variable": "MSQ_F_I", "scope": "SWANGEN_WF1",
-         "tradingDays": [{"tradingDay": f"{day}T00:00:00",
-                          "value": [Decimal("1.5")] * 47 + [Decimal("-0.00000001")]}]},
-        {"variable": "TRCCrank_T_D", "scope": "SWANGEN_WF1 F",
-         "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": [Decimal(2)]}]},
-        {"variable": "MFRATE_G_FY", "scope": "Global",
-         "tradingDays": [{"tradingDay": "2024-07-01T00:00:00",
-                          "value": [Decimal("99999999999999.99999999")]}]},
-        {"variable": "CONSTRAINT_NC_D", "scope": "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
-         "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": [Decimal("0.5")]}]},
-    ]}
+    return {
+        **HEADER,
+        "settlementTradingDay": f"{day}T00:00:00",
+        "variables": [
+            {
+                "variable": "MSQ_F_I",
+                "scope": "SWANGEN_WF1",
+                "tradingDays": [
+                    {
+                        "tradingDay": f"{day}T00:00:00",
+                        "value": [Decimal("1.5")] * 47 + [Decimal("-0.00000001")],
+                    }
+                ],
+            },
+            {
+                "variable": "TRCCrank_T_D",
+                "scope": "SWANGEN_WF1 F",
+                "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": [Decimal(2)]}],
+            },
+            {
+                "variable": "MFRATE_G_FY",
+                "scope": "Global",
+                "tradingDays": [
+                    {
+                        "tradingDay": "2024-07-01T00:00:00",
+                        "value": [Decimal("99999999999999.99999999")],
+                    }
+                ],
+            },
+            {
+                "variable": "CONSTRAINT_NC_D",
+                "scope": "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
+                "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": [Decimal("0.5")]}],
+            },
+        ],
+    }
 
 
 def invoice_doc(adj: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "invoiceNumber": "WEM-INV-50000-SWANGEN", "runId": 50000, "previousRunId": None,
-        "designation": "INITIAL", "period": "TW 01 Dec 2024", "participantCode": "SWANGEN",
+        "invoiceNumber": "WEM-INV-50000-SWANGEN",
+        "runId": 50000,
+        "previousRunId": None,
+        "designation": "INITIAL",
+        "period": "TW 01 Dec 2024",
+        "participantCode": "SWANGEN",
         "issuedAt": "2024-12-19T15:30:45",
-        "data": [{"tradeWeek": "TW 01 Dec 2024", "lineItems": [
-            {"variable": "RTMSA_P_D", "description": "Energy", "paymentOrCharge": "Payment",
-             "gstApplicable": True, "amount": "1234.56", "gst": "123.46"},
-            {"variable": "MKTFEE_P_D", "description": "Market Fee", "paymentOrCharge": "Charge",
-             "gstApplicable": True, "amount": "10.00", "gst": "1.00"},
-        ]}],
-        "paymentSummary": {"gstApplicableAmount": "-1224.56", "gstNotApplicableAmount": "0.00",
-                           "gst": "-122.46", "totalPayable": "-1347.02",
-                           "prepaymentApplied": "0.00", "amountDue": "-1347.02",
-                           "prepaymentBalance": "0.00"},
+        "data": [
+            {
+                "tradeWeek": "TW 01 Dec 2024",
+                "lineItems": [
+                    {
+                        "variable": "RTMSA_P_D",
+                        "description": "Energy",
+                        "paymentOrCharge": "Payment",
+                        "gstApplicable": True,
+                        "amount": "1234.56",
+                        "gst": "123.46",
+                    },
+                    {
+                        "variable": "MKTFEE_P_D",
+                        "description": "Market Fee",
+                        "paymentOrCharge": "Charge",
+                        "gstApplicable": True,
+                        "amount": "10.00",
+                        "gst": "1.00",
+                    },
+                ],
+            }
+        ],
+        "paymentSummary": {
+            "gstApplicableAmount": "-1224.56",
+            "gstNotApplicableAmount": "0.00",
+            "gst": "-122.46",
+            "totalPayable": "-1347.02",
+            "prepaymentApplied": "0.00",
+            "amountDue": "-1347.02",
+            "prepaymentBalance": "0.00",
+        },
         "rcti": {"amount": "1234.56", "gst": "123.46", "total": "1358.02"},
         "taxInvoice": {"amount": "10.00", "gst": "1.00", "total": "11.00"},
     }
     if adj:
-        doc.update(designation="ADJ1", runId=50001, previousRunId=50000,
-                   invoiceNumber="WEM-INV-50001-SWANGEN")
-        doc["adjustmentInformation"] = {"previousRunId": 50000, "rctiDifference": "-5.00",
-                                        "taxInvoiceDifference": "1.10"}
+        doc.update(
+            designation="ADJ1",
+            runId=50001,
+            previousRunId=50000,
+            invoiceNumber="WEM-INV-50001-SWANGEN",
+        )
+        doc["adjustmentInformation"] = {
+            "previousRunId": 50000,
+            "rctiDifference": "-5.00",
+            "taxInvoiceDifference": "1.10",
+        }
     return doc
 
 
@@ -96,20 +175,25 @@ def checks(findings: list[Any]) -> list[str]:
 
 
 def test_summary_numbers_with_8_decimals_read_exactly(tmp_path: Path) -> None:
-    text = ('{"runId": 50000, "publishedAt": "2024-12-19T15:30:45", "marketService": "WEM", '
-            '"designation": "INITIAL", "period": "TW 01 Dec 2024", "periodFrom": "2024-12-01", '
-            '"periodTo": "2024-12-07", "participantCode": "SWANGEN", "variables": ['
-            '{"variable": "RTMSA_P_D", "paymentOrCharge": "Payment", "gstApplicable": true, '
-            '"tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [123.12345678]}, '
-            '{"tradingDay": "2024-12-02T00:00:00", "value": [12345678901234.12345678]}, '
-            '{"tradingDay": "2024-12-03T00:00:00", "value": ["-0.00000001"]}, '
-            '{"tradingDay": "2024-12-04T00:00:00", "value": [0.10000000]}]}]}')
+    text = (
+        '{"runId": 50000, "publishedAt": "2024-12-19T15:30:45", "marketService": "WEM", '
+        '"designation": "INITIAL", "period": "TW 01 Dec 2024", "periodFrom": "2024-12-01", '
+        '"periodTo": "2024-12-07", "participantCode": "SWANGEN", "variables": ['
+        '{"variable": "RTMSA_P_D", "paymentOrCharge": "Payment", "gstApplicable": true, '
+        '"tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [123.12345678]}, '
+        '{"tradingDay": "2024-12-02T00:00:00", "value": [12345678901234.12345678]}, '
+        '{"tradingDay": "2024-12-03T00:00:00", "value": ["-0.00000001"]}, '
+        '{"tradingDay": "2024-12-04T00:00:00", "value": [0.10000000]}]}]}'
+    )
     stmt = pj.read_summary_json(write(tmp_path, "s.json", text))
     assert stmt.findings == []
     assert stmt.form == "json"
-    assert [r.value for r in stmt.rows] == [Decimal("123.12345678"),
-                                            Decimal("12345678901234.12345678"),
-                                            Decimal("-0.00000001"), Decimal("0.1")]
+    assert [r.value for r in stmt.rows] == [
+        Decimal("123.12345678"),
+        Decimal("12345678901234.12345678"),
+        Decimal("-0.00000001"),
+        Decimal("0.1"),
+    ]
     assert all(isinstance(r.value, Decimal) for r in stmt.rows)
     assert stmt.rows[0].payment_or_charge is PaymentOrCharge.PAYMENT
     assert stmt.rows[0].gst_applicable is True
@@ -155,9 +239,14 @@ def test_documents_decoded_with_floats_are_refused() -> None:
 # ------------------------------------------------------------------------ wrapper / bare
 
 
-@pytest.mark.parametrize("make,parse", [(summary_doc, pj.parse_summary_document),
-                                        (detail_doc, pj.parse_detail_document),
-                                        (invoice_doc, pj.parse_invoice_document)])
+@pytest.mark.parametrize(
+    "make,parse",
+    [
+        (summary_doc, pj.parse_summary_document),
+        (detail_doc, pj.parse_detail_document),
+        (invoice_doc, pj.parse_invoice_document),
+    ],
+)
 def test_wrapped_and_bare_read_the_same(make: Any, parse: Any) -> None:
     bare = pj.loads(text_of(make()))
     wrapped = pj.loads(text_of({"transactionId": "abc-123", "data": make()}))
@@ -167,8 +256,9 @@ def test_wrapped_and_bare_read_the_same(make: Any, parse: Any) -> None:
         assert a.header == b.header
         assert b.frame["source_file"][0] == "x.json#/data/variables/0/tradingDays/0"
     elif hasattr(a, "rows"):
-        assert [r.model_dump(exclude={"source"}) for r in a.rows] == \
-            [r.model_dump(exclude={"source"}) for r in b.rows]
+        assert [r.model_dump(exclude={"source"}) for r in a.rows] == [
+            r.model_dump(exclude={"source"}) for r in b.rows
+        ]
         assert b.rows[0].source == "x.json#/data/variables/0/tradingDays/0"
     else:
         assert a.model_dump(exclude={"line_items"}) == b.model_dump(exclude={"line_items"})
@@ -182,8 +272,13 @@ def test_unwrap() -> None:
     inv = invoice_doc()
     assert pj.unwrap(inv) is inv  # an invoice's own data array is not a wrapper
     with pytest.raises(InputError, match="PaSS error response"):
-        pj.unwrap({"transactionId": "t", "errors": [{"code": "404", "title": "Not Found",
-                                                      "detail": "no run"}]}, "r.json")
+        pj.unwrap(
+            {
+                "transactionId": "t",
+                "errors": [{"code": "404", "title": "Not Found", "detail": "no run"}],
+            },
+            "r.json",
+        )
     with pytest.raises(InputError, match="data holds an array"):
         pj.unwrap({"transactionId": "t", "data": []}, "r.json")
 
@@ -196,8 +291,9 @@ def test_wrap_round_trip() -> None:
 # ------------------------------------------------------------------------ clear errors
 
 
-@pytest.mark.parametrize("reader", [pj.read_summary_json, pj.read_detail_json,
-                                    pj.read_invoice_json])
+@pytest.mark.parametrize(
+    "reader", [pj.read_summary_json, pj.read_detail_json, pj.read_invoice_json]
+)
 def test_malformed_json_is_a_clear_error(tmp_path: Path, reader: Any) -> None:
     p = write(tmp_path, "bad.json", '{"runId": 50000,\n "variables": [1, 2,]}')
     with pytest.raises(InputError) as e:
@@ -244,23 +340,27 @@ def _without(doc: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
     return doc
 
 
-@pytest.mark.parametrize("make,parse,path", [
-    (summary_doc, pj.parse_summary_document, ("runId",)),
-    (summary_doc, pj.parse_summary_document, ("participantCode",)),
-    (summary_doc, pj.parse_summary_document, ("variables",)),
-    (summary_doc, pj.parse_summary_document, ("variables", 1, "paymentOrCharge")),
-    (summary_doc, pj.parse_summary_document, ("variables", 0, "gstApplicable")),
-    (summary_doc, pj.parse_summary_document, ("variables", 0, "tradingDays", 1, "value")),
-    (detail_doc, pj.parse_detail_document, ("settlementTradingDay",)),
-    (detail_doc, pj.parse_detail_document, ("variables", 2, "scope")),
-    (detail_doc, pj.parse_detail_document, ("variables", 0, "tradingDays", 0, "tradingDay")),
-    (invoice_doc, pj.parse_invoice_document, ("invoiceNumber",)),
-    (invoice_doc, pj.parse_invoice_document, ("paymentSummary", "amountDue")),
-    (invoice_doc, pj.parse_invoice_document, ("rcti", "total")),
-    (invoice_doc, pj.parse_invoice_document, ("data", 0, "lineItems", 1, "amount")),
-])
-def test_missing_required_field_names_its_path(make: Any, parse: Any,
-                                               path: tuple[Any, ...]) -> None:
+@pytest.mark.parametrize(
+    "make,parse,path",
+    [
+        (summary_doc, pj.parse_summary_document, ("runId",)),
+        (summary_doc, pj.parse_summary_document, ("participantCode",)),
+        (summary_doc, pj.parse_summary_document, ("variables",)),
+        (summary_doc, pj.parse_summary_document, ("variables", 1, "paymentOrCharge")),
+        (summary_doc, pj.parse_summary_document, ("variables", 0, "gstApplicable")),
+        (summary_doc, pj.parse_summary_document, ("variables", 0, "tradingDays", 1, "value")),
+        (detail_doc, pj.parse_detail_document, ("settlementTradingDay",)),
+        (detail_doc, pj.parse_detail_document, ("variables", 2, "scope")),
+        (detail_doc, pj.parse_detail_document, ("variables", 0, "tradingDays", 0, "tradingDay")),
+        (invoice_doc, pj.parse_invoice_document, ("invoiceNumber",)),
+        (invoice_doc, pj.parse_invoice_document, ("paymentSummary", "amountDue")),
+        (invoice_doc, pj.parse_invoice_document, ("rcti", "total")),
+        (invoice_doc, pj.parse_invoice_document, ("data", 0, "lineItems", 1, "amount")),
+    ],
+)
+def test_missing_required_field_names_its_path(
+    make: Any, parse: Any, path: tuple[Any, ...]
+) -> None:
     doc = pj.loads(text_of(_without(make(), path)))
     with pytest.raises(InputError) as e:
         parse(doc, "m.json")
@@ -276,18 +376,27 @@ def test_missing_field_in_a_wrapper_names_the_full_path() -> None:
     assert e.value.json_path == "/data/runId"
 
 
-@pytest.mark.parametrize("mutate,path,words", [
-    (lambda d: d.update(variables={}), "/variables", "must be an array"),
-    (lambda d: d["variables"].__setitem__(0, "RTMSA_P_D"), "/variables/0", "must be an object"),
-    (lambda d: d["variables"][0].update(tradingDays={"a": 1}), "/variables/0/tradingDays",
-     "must be an array"),
-    (lambda d: d["variables"][0]["tradingDays"][0].update(value=[[1]]),
-     "/variables/0/tradingDays/0/value/0", "must be a number"),
-    (lambda d: d.update(runId={"id": 1}), "/runId", "must be a string or a number"),
-    (lambda d: d.update(runId="fifty"), "/runId", "whole number"),
-    (lambda d: d.update(designation="FINAL"), "/designation", "INITIAL"),
-    (lambda d: d.update(periodFrom="01/12/2024"), "/periodFrom", "date"),
-])
+@pytest.mark.parametrize(
+    "mutate,path,words",
+    [
+        (lambda d: d.update(variables={}), "/variables", "must be an array"),
+        (lambda d: d["variables"].__setitem__(0, "RTMSA_P_D"), "/variables/0", "must be an object"),
+        (
+            lambda d: d["variables"][0].update(tradingDays={"a": 1}),
+            "/variables/0/tradingDays",
+            "must be an array",
+        ),
+        (
+            lambda d: d["variables"][0]["tradingDays"][0].update(value=[[1]]),
+            "/variables/0/tradingDays/0/value/0",
+            "must be a number",
+        ),
+        (lambda d: d.update(runId={"id": 1}), "/runId", "must be a string or a number"),
+        (lambda d: d.update(runId="fifty"), "/runId", "whole number"),
+        (lambda d: d.update(designation="FINAL"), "/designation", "INITIAL"),
+        (lambda d: d.update(periodFrom="01/12/2024"), "/periodFrom", "date"),
+    ],
+)
 def test_wrong_shape_is_a_clear_error(mutate: Any, path: str, words: str) -> None:
     doc = summary_doc()
     mutate(doc)
@@ -310,46 +419,88 @@ def test_detail_value_that_is_not_an_array_is_a_clear_error() -> None:
     assert e.value.json_path == "/variables/1/tradingDays/0/value"
 
 
-@pytest.mark.parametrize("mutate,check,path,words", [
-    (lambda d: d["data"][0]["lineItems"][0].update(amount="12.3.4"), "data.value",
-     "/data/0/lineItems/0/amount", "not an amount"),
-    (lambda d: d["data"][0]["lineItems"][0].update(gst=True), "data.value",
-     "/data/0/lineItems/0/gst", "must be an amount"),
-    (lambda d: d["data"][0]["lineItems"][0].update(paymentOrCharge="Refund"),
-     "data.classification", "/data/0/lineItems/0/paymentOrCharge", "Payment, Charge"),
-    (lambda d: d["data"][0]["lineItems"][0].update(gstApplicable="maybe"),
-     "data.classification", "/data/0/lineItems/0/gstApplicable", "true or false"),
-    (lambda d: d["data"][0]["lineItems"][0].update(variable=["RTMSA_P_D"]), "data.variable",
-     "/data/0/lineItems/0/variable", "must be a string"),
-])
-def test_invoice_bad_line_is_a_finding_and_the_rest_is_read(mutate: Any, check: str,
-                                                            path: str, words: str) -> None:
+@pytest.mark.parametrize(
+    "mutate,check,path,words",
+    [
+        (
+            lambda d: d["data"][0]["lineItems"][0].update(amount="12.3.4"),
+            "data.value",
+            "/data/0/lineItems/0/amount",
+            "not an amount",
+        ),
+        (
+            lambda d: d["data"][0]["lineItems"][0].update(gst=True),
+            "data.value",
+            "/data/0/lineItems/0/gst",
+            "must be an amount",
+        ),
+        (
+            lambda d: d["data"][0]["lineItems"][0].update(paymentOrCharge="Refund"),
+            "data.classification",
+            "/data/0/lineItems/0/paymentOrCharge",
+            "Payment, Charge",
+        ),
+        (
+            lambda d: d["data"][0]["lineItems"][0].update(gstApplicable="maybe"),
+            "data.classification",
+            "/data/0/lineItems/0/gstApplicable",
+            "true or false",
+        ),
+        (
+            lambda d: d["data"][0]["lineItems"][0].update(variable=["RTMSA_P_D"]),
+            "data.variable",
+            "/data/0/lineItems/0/variable",
+            "must be a string",
+        ),
+    ],
+)
+def test_invoice_bad_line_is_a_finding_and_the_rest_is_read(
+    mutate: Any, check: str, path: str, words: str
+) -> None:
     """A line item that does not read is left out with a data.* finding (SPEC: row-level
     problems are findings); the invoice's other lines and totals are still read."""
     doc = invoice_doc()
     mutate(doc)
     inv = pj.parse_invoice_document(pj.loads(text_of(doc)), "i.json")
     assert [li.variable for li in inv.line_items] == ["MKTFEE_P_D"]
-    assert inv.payment_summary == pj.parse_invoice_document(
-        pj.loads(text_of(invoice_doc())), "i.json").payment_summary
+    assert (
+        inv.payment_summary
+        == pj.parse_invoice_document(pj.loads(text_of(invoice_doc())), "i.json").payment_summary
+    )
     [f] = inv.findings
     assert (f.check, f.source) == (check, f"i.json#{path}")
     assert words in f.message and "the line was not used" in f.message
     assert (f.participant, f.period, f.run_id, f.designation) == (
-        "SWANGEN", "TW 01 Dec 2024", 50000, "INITIAL")
+        "SWANGEN",
+        "TW 01 Dec 2024",
+        50000,
+        "INITIAL",
+    )
     assert f.variable == (None if check == "data.variable" else "RTMSA_P_D")
 
 
-@pytest.mark.parametrize("mutate,path,words", [
-    (lambda d: d.update(issuedAt="yesterday"), "/issuedAt", "date and time"),
-    (lambda d: d["paymentSummary"].update(amountDue="12.3.4"), "/paymentSummary/amountDue",
-     "not an amount"),
-    (lambda d: d["data"][0]["lineItems"].__setitem__(0, "RTMSA_P_D"), "/data/0/lineItems/0",
-     "a line item"),
-    (lambda d: d.update(data={}), "/data", "must be an array"),
-    (lambda d: d["data"].append({"tradeWeek": "TW 08 Dec 2024", "lineItems": []}), "/data",
-     "several Trading Weeks"),
-])
+@pytest.mark.parametrize(
+    "mutate,path,words",
+    [
+        (lambda d: d.update(issuedAt="yesterday"), "/issuedAt", "date and time"),
+        (
+            lambda d: d["paymentSummary"].update(amountDue="12.3.4"),
+            "/paymentSummary/amountDue",
+            "not an amount",
+        ),
+        (
+            lambda d: d["data"][0]["lineItems"].__setitem__(0, "RTMSA_P_D"),
+            "/data/0/lineItems/0",
+            "a line item",
+        ),
+        (lambda d: d.update(data={}), "/data", "must be an array"),
+        (
+            lambda d: d["data"].append({"tradeWeek": "TW 08 Dec 2024", "lineItems": []}),
+            "/data",
+            "several Trading Weeks",
+        ),
+    ],
+)
 def test_invoice_bad_fields_are_clear_errors(mutate: Any, path: str, words: str) -> None:
     doc = invoice_doc()
     mutate(doc)
@@ -366,19 +517,29 @@ def test_summary_row_problems_become_findings_and_the_rest_is_read() -> None:
     doc = summary_doc()
     days = doc["variables"][0]["tradingDays"]
     days += [
-        {"tradingDay": "2024-12-03T00:00:00", "value": ["1e-05"]},            # data.value
-        {"tradingDay": "2024-12-04T00:00:00", "value": ["0.123456789"]},      # data.value
+        {"tradingDay": "2024-12-03T00:00:00", "value": ["1e-05"]},  # data.value
+        {"tradingDay": "2024-12-04T00:00:00", "value": ["0.123456789"]},  # data.value
         {"tradingDay": "2024-12-05T00:00:00", "value": [Decimal(1), Decimal(2)]},  # length
-        {"tradingDay": "2024-13-05T00:00:00", "value": [Decimal(1)]},         # timestamp
-        {"tradingDay": "2024-12-06T00:00:00", "value": [True]},               # data.value
+        {"tradingDay": "2024-13-05T00:00:00", "value": [Decimal(1)]},  # timestamp
+        {"tradingDay": "2024-12-06T00:00:00", "value": [True]},  # data.value
     ]
-    doc["variables"].append({"variable": "NOT A VARIABLE", "paymentOrCharge": "Charge",
-                             "gstApplicable": True,
-                             "tradingDays": [{"tradingDay": "2024-12-01T00:00:00",
-                                              "value": [Decimal(1)]}]})
+    doc["variables"].append(
+        {
+            "variable": "NOT A VARIABLE",
+            "paymentOrCharge": "Charge",
+            "gstApplicable": True,
+            "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(1)]}],
+        }
+    )
     stmt = pj.parse_summary_document(pj.loads(text_of(doc)), "s.json")
-    assert checks(stmt.findings) == ["data.array_length", "data.timestamp", "data.value",
-                                     "data.value", "data.value", "data.variable"]
+    assert checks(stmt.findings) == [
+        "data.array_length",
+        "data.timestamp",
+        "data.value",
+        "data.value",
+        "data.value",
+        "data.variable",
+    ]
     assert len(stmt.rows) == 3
     by_check = {f.check: f for f in stmt.findings}
     assert by_check["data.array_length"].source == "s.json#/variables/0/tradingDays/4/value"
@@ -391,22 +552,46 @@ def test_detail_row_problems_become_findings_and_the_rest_is_read() -> None:
     doc = detail_doc()
     day = "2024-12-01T00:00:00"
     doc["variables"] += [
-        {"variable": "MSQ_F_I", "scope": "SWANGEN SF1",  # bad scope: kept, finding
-         "tradingDays": [{"tradingDay": day, "value": [Decimal(1)] * 48}]},
-        {"variable": "MSQ_F_I", "scope": "SWANGEN_SF1",  # 47 values: array length
-         "tradingDays": [{"tradingDay": day, "value": [Decimal(1)] * 47}]},
-        {"variable": "RATE_G_FY", "scope": "Global",      # FY not 1 July: timestamp
-         "tradingDays": [{"tradingDay": "2024-08-01T00:00:00", "value": [Decimal(1)]}]},
-        {"variable": "X_Q_D", "scope": "Global",          # unknown scope code: variable
-         "tradingDays": [{"tradingDay": day, "value": [Decimal(1)]}]},
-        {"variable": "PRICE_G_D", "scope": "Global",      # 9 decimals: value
-         "tradingDays": [{"tradingDay": day, "value": ["0.000000001"]}]},
-        {"variable": "PRICE_G_D", "scope": "Global",      # comma inside a string element
-         "tradingDays": [{"tradingDay": "2024-12-02T00:00:00", "value": ["1,5"]}]},
+        {
+            "variable": "MSQ_F_I",
+            "scope": "SWANGEN SF1",  # bad scope: kept, finding
+            "tradingDays": [{"tradingDay": day, "value": [Decimal(1)] * 48}],
+        },
+        {
+            "variable": "MSQ_F_I",
+            "scope": "SWANGEN_SF1",  # 47 values: array length
+            "tradingDays": [{"tradingDay": day, "value": [Decimal(1)] * 47}],
+        },
+        {
+            "variable": "RATE_G_FY",
+            "scope": "Global",  # FY not 1 July: timestamp
+            "tradingDays": [{"tradingDay": "2024-08-01T00:00:00", "value": [Decimal(1)]}],
+        },
+        {
+            "variable": "X_Q_D",
+            "scope": "Global",  # unknown scope code: variable
+            "tradingDays": [{"tradingDay": day, "value": [Decimal(1)]}],
+        },
+        {
+            "variable": "PRICE_G_D",
+            "scope": "Global",  # 9 decimals: value
+            "tradingDays": [{"tradingDay": day, "value": ["0.000000001"]}],
+        },
+        {
+            "variable": "PRICE_G_D",
+            "scope": "Global",  # comma inside a string element
+            "tradingDays": [{"tradingDay": "2024-12-02T00:00:00", "value": ["1,5"]}],
+        },
     ]
     stmt = pj.parse_detail_document(pj.loads(text_of(doc)), "d.json")
-    assert checks(stmt.findings) == ["data.array_length", "data.scope", "data.timestamp",
-                                     "data.value", "data.value", "data.variable"]
+    assert checks(stmt.findings) == [
+        "data.array_length",
+        "data.scope",
+        "data.timestamp",
+        "data.value",
+        "data.value",
+        "data.variable",
+    ]
     scope = next(f for f in stmt.findings if f.check == "data.scope")
     assert scope.source == "d.json#/variables/4/tradingDays/0"
     length = next(f for f in stmt.findings if f.check == "data.array_length")
@@ -428,8 +613,9 @@ def test_header_differing_between_day_documents_is_a_header_finding(tmp_path: Pa
     b["runId"] = 50001
     pa = write(tmp_path, "a.json", text_of(a))
     pb = write(tmp_path, "b.json", text_of(b))
-    stmt = pj.read_detail_json_days([pa, pb, write(tmp_path, "c.json",
-                                                   text_of(detail_doc("2024-12-03")))])
+    stmt = pj.read_detail_json_days(
+        [pa, pb, write(tmp_path, "c.json", text_of(detail_doc("2024-12-03")))]
+    )
     header = [f for f in stmt.findings if f.check == "data.header"]
     assert len(header) == 1
     assert header[0].actual == "50001"
@@ -451,11 +637,19 @@ def test_duplicate_in_one_document_keeps_the_first_in_document_order() -> None:
     """The repeat is the later entry of the document, not the later pointer as text
     (``/variables/10`` sorts before ``/variables/2``)."""
     doc = detail_doc("2024-12-01")
-    fillers = [{"variable": "MSQ_F_I", "scope": f"SWANGEN_WF{k}", "tradingDays": [
-        {"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(k)] * 48}]}
-        for k in range(10, 17)]
-    first = {"variable": "TRCCrank_T_D", "scope": "SWANGEN_BESS1 F",
-             "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(7)]}]}
+    fillers = [
+        {
+            "variable": "MSQ_F_I",
+            "scope": f"SWANGEN_WF{k}",
+            "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(k)] * 48}],
+        }
+        for k in range(10, 17)
+    ]
+    first = {
+        "variable": "TRCCrank_T_D",
+        "scope": "SWANGEN_BESS1 F",
+        "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(7)]}],
+    }
     repeat = copy.deepcopy(first)
     repeat["tradingDays"][0]["value"] = [Decimal(8)]
     doc["variables"] = [*doc["variables"][:2], first, *fillers, repeat]  # 2, ..., 10
@@ -535,9 +729,17 @@ def test_invoice_amounts_as_json_numbers_read_exactly() -> None:
     assert inv.line("RTMSA_P_D").amount == Decimal("1234.56")
 
 
-@pytest.mark.parametrize("text,value", [("1,234.56", "1234.56"), ("-1,234.56", "-1234.56"),
-                                        ("(1,234.56)", "-1234.56"), ("$1,234.56", "1234.56"),
-                                        ("-$1,234.56", "-1234.56"), ("($0.01)", "-0.01")])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("1,234.56", "1234.56"),
+        ("-1,234.56", "-1234.56"),
+        ("(1,234.56)", "-1234.56"),
+        ("$1,234.56", "1234.56"),
+        ("-$1,234.56", "-1234.56"),
+        ("($0.01)", "-0.01"),
+    ],
+)
 def test_parse_money(text: str, value: str) -> None:
     assert pj.parse_money(text) == Decimal(value)
 
@@ -546,11 +748,24 @@ def test_parse_money(text: str, value: str) -> None:
 
 
 def test_dumps_writes_decimals_exactly() -> None:
-    out = pj.dumps({"v": [Decimal("1.50000000"), Decimal("-0.00000001"), Decimal("2"),
-                          Decimal("12345678901234.12345678"), Decimal("-0E-8")],
-                    "m": "1234.50", "b": True, "n": None, "i": 7})
-    assert out == (b'{"v":[1.5,-0.00000001,2,12345678901234.12345678,0],"m":"1234.50",'
-                   b'"b":true,"n":null,"i":7}')
+    out = pj.dumps(
+        {
+            "v": [
+                Decimal("1.50000000"),
+                Decimal("-0.00000001"),
+                Decimal("2"),
+                Decimal("12345678901234.12345678"),
+                Decimal("-0E-8"),
+            ],
+            "m": "1234.50",
+            "b": True,
+            "n": None,
+            "i": 7,
+        }
+    )
+    assert out == (
+        b'{"v":[1.5,-0.00000001,2,12345678901234.12345678,0],"m":"1234.50","b":true,"n":null,"i":7}'
+    )
 
 
 def test_dumps_refuses_floats() -> None:
@@ -577,11 +792,14 @@ def test_invoice_document_writes_money_as_strings() -> None:
 def test_summary_and_detail_round_trip() -> None:
     stmt = pj.parse_summary_document(pj.loads(text_of(summary_doc())), "s.json")
     doc = pj.summary_to_document(stmt)
-    assert doc["variables"][0]["tradingDays"][0] == {"tradingDay": "2024-12-01T00:00:00",
-                                                     "value": [Decimal("123.12345678")]}
+    assert doc["variables"][0]["tradingDays"][0] == {
+        "tradingDay": "2024-12-01T00:00:00",
+        "value": [Decimal("123.12345678")],
+    }
     again = pj.parse_summary_document(pj.loads(pj.dumps(doc)), "s.json")
-    assert [r.model_dump(exclude={"source"}) for r in again.rows] == \
-        [r.model_dump(exclude={"source"}) for r in stmt.rows]
+    assert [r.model_dump(exclude={"source"}) for r in again.rows] == [
+        r.model_dump(exclude={"source"}) for r in stmt.rows
+    ]
     assert again.header == stmt.header
 
     det = pj.parse_detail_document(pj.loads(text_of(detail_doc())), "d.json")
@@ -592,9 +810,13 @@ def test_summary_and_detail_round_trip() -> None:
     assert back.frame.drop("source_file").equals(det.frame.drop("source_file"))
 
 
-decimal8 = st.decimals(min_value=Decimal("-99999999999999.99999999"),
-                       max_value=Decimal("99999999999999.99999999"), places=8,
-                       allow_nan=False, allow_infinity=False)
+decimal8 = st.decimals(
+    min_value=Decimal("-99999999999999.99999999"),
+    max_value=Decimal("99999999999999.99999999"),
+    places=8,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -612,8 +834,10 @@ def test_any_decimal_23_8_survives_write_and_read(values: list[Decimal]) -> None
 
 
 def _runs(sample_week: Path) -> list[str]:
-    return sorted(p.name.split("_Settlement")[0] for p in
-                  (sample_week / "csv").glob("*_SettlementStatementSummary.csv"))
+    return sorted(
+        p.name.split("_Settlement")[0]
+        for p in (sample_week / "csv").glob("*_SettlementStatementSummary.csv")
+    )
 
 
 def test_sample_week_json_equals_csv(sample_week: Path) -> None:
@@ -628,7 +852,8 @@ def test_sample_week_json_equals_csv(sample_week: Path) -> None:
         assert sj.findings == [] and sj.header == sc.header
         key = [r.model_dump(exclude={"source"}) for r in sj.rows]
         assert sorted(key, key=repr) == sorted(
-            [r.model_dump(exclude={"source"}) for r in sc.rows], key=repr)
+            [r.model_dump(exclude={"source"}) for r in sc.rows], key=repr
+        )
         days = sorted((sample_week / "json").glob(f"{run}_SettlementStatementDetail_*.json"))
         dj = pj.read_detail_json_days(days)
         dc = read_detail(sample_week / "csv" / f"{run}_SettlementStatementDetail.zip")
@@ -640,13 +865,16 @@ def test_sample_week_json_equals_csv(sample_week: Path) -> None:
 def test_sample_week_documents_round_trip_through_the_writers(sample_week: Path) -> None:
     for run in _runs(sample_week):
         inv = pj.read_invoice_json(sample_week / "json" / f"{run}_Invoice.json")
-        again = pj.parse_invoice_document(pj.loads(pj.dumps(pj.invoice_to_document(inv))),
-                                          inv.source)
+        again = pj.parse_invoice_document(
+            pj.loads(pj.dumps(pj.invoice_to_document(inv))), inv.source
+        )
         assert again.model_dump(exclude={"line_items"}) == inv.model_dump(exclude={"line_items"})
-        assert [li.model_dump(exclude={"source"}) for li in again.line_items] == \
-            [li.model_dump(exclude={"source"}) for li in inv.line_items]
+        assert [li.model_dump(exclude={"source"}) for li in again.line_items] == [
+            li.model_dump(exclude={"source"}) for li in inv.line_items
+        ]
         path = sorted((sample_week / "json").glob(f"{run}_SettlementStatementDetail_*.json"))[0]
         det = pj.read_detail_json(path)
         back = pj.parse_detail_document(
-            pj.loads(pj.dumps(pj.detail_day_to_document(det, det.days[0]))), str(path))
+            pj.loads(pj.dumps(pj.detail_day_to_document(det, det.days[0]))), str(path)
+        )
         assert back.frame.drop("source_file").equals(det.frame.drop("source_file"))

@@ -20,8 +20,13 @@ from recon.wem.variables import parse_variable
 PERIOD_DAYS = [date(2024, 12, 1) + timedelta(days=i) for i in range(7)]
 BASES = ["RTMSA", "MSQ", "TRCCrank", "RTMOERank", "MFRATE", "Some_Long_Base", "ESSEnab"]
 GRANULARITIES = ["D", "I", "DI", "M", "CY", "FY", "X"]
-ESS = ["CONTINGENCY_RAISE", "CONTINGENCY_LOWER", "REGULATION_RAISE", "REGULATION_LOWER",
-       "ROCOF_CONTROL_SERVICE"]
+ESS = [
+    "CONTINGENCY_RAISE",
+    "CONTINGENCY_LOWER",
+    "REGULATION_RAISE",
+    "REGULATION_LOWER",
+    "ROCOF_CONTROL_SERVICE",
+]
 
 codes = st.from_regex(r"[A-Z][A-Z0-9]{0,6}(_[A-Z0-9]{1,4}){0,2}", fullmatch=True)
 nc_element = st.from_regex(r"[A-Z0-9*][A-Za-z0-9_* .\-/]{0,14}[A-Za-z0-9_*]", fullmatch=True)
@@ -38,20 +43,32 @@ def contingency(draw: st.DrawFn) -> str:
 SCOPES: dict[str, st.SearchStrategy[str]] = {
     "A": st.integers(min_value=0, max_value=99999).map(str),
     "C": st.from_regex(r"NCESS[0-9]{3}", fullmatch=True),
-    "CH": st.builds(lambda n, d, k: f"{n}-{d}{k}", st.from_regex(r"[0-9A-Z]{10}", fullmatch=True),
-                    st.sampled_from("BE"), st.integers(1, 12)),
+    "CH": st.builds(
+        lambda n, d, k: f"{n}-{d}{k}",
+        st.from_regex(r"[0-9A-Z]{10}", fullmatch=True),
+        st.sampled_from("BE"),
+        st.integers(1, 12),
+    ),
     "T": st.one_of(
         st.builds(lambda f, k: f"{f} {k}", codes, st.sampled_from("FP")),
-        st.builds(lambda f, s, n: f"{f} {s}_T{n}", codes,
-                  st.sampled_from(["E", "CR", "CL", "RR", "RL"]), st.integers(1, 10)),
+        st.builds(
+            lambda f, s, n: f"{f} {s}_T{n}",
+            codes,
+            st.sampled_from(["E", "CR", "CL", "RR", "RL"]),
+            st.integers(1, 10),
+        ),
     ),
     "N": st.from_regex(r"[0-9]{10}", fullmatch=True),
     "SA": st.from_regex(r"SESSM-[0-9]{3}", fullmatch=True),
     "FE": st.builds(lambda f, s: f"{f} {s}", codes, st.sampled_from(ESS)),
     "NC": contingency(),
     "FNC": st.builds(lambda f, c: f"{f} {c}", codes, contingency()),
-    "SCC": st.builds(lambda f, t, n: f"{f}_{t}_{n:02d}", codes,
-                     st.sampled_from(["ESR", "IGS", "NIGS", "BESS"]), st.integers(1, 99)),
+    "SCC": st.builds(
+        lambda f, t, n: f"{f}_{t}_{n:02d}",
+        codes,
+        st.sampled_from(["ESR", "IGS", "NIGS", "BESS"]),
+        st.integers(1, 99),
+    ),
     "F": codes,
     "P": codes,
     "G": st.just("Global"),
@@ -122,22 +139,39 @@ def test_generators_fit_their_grammars(data: st.DataObject) -> None:
     assert len(row.values) == values_per_row(parse_variable(row.variable).granularity)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(
-    generated=st.lists(rows(), min_size=1, max_size=12,
-                       unique_by=lambda r: (r.variable, r.scope, r.timestamp)),
+    generated=st.lists(
+        rows(), min_size=1, max_size=12, unique_by=lambda r: (r.variable, r.scope, r.timestamp)
+    ),
     day=st.sampled_from(PERIOD_DAYS),
     bom=st.booleans(),
     newline=st.sampled_from(["\r\n", "\n"]),
     quote_values=st.booleans(),
 )
-def test_detail_csv_round_trip(wem_csv: SimpleNamespace, generated: list[Row], day: date,
-                               bom: bool, newline: str, quote_values: bool) -> None:
+def test_detail_csv_round_trip(
+    wem_csv: SimpleNamespace,
+    generated: list[Row],
+    day: date,
+    bom: bool,
+    newline: str,
+    quote_values: bool,
+) -> None:
     data = wem_csv.detail_bytes(
-        [wem_csv.detail_row(r.variable, r.scope, r.timestamp.isoformat(), list(r.values),
-                            day=day.isoformat()) for r in generated],
-        bom=bom, newline=newline, quote_values=quote_values)
+        [
+            wem_csv.detail_row(
+                r.variable, r.scope, r.timestamp.isoformat(), list(r.values), day=day.isoformat()
+            )
+            for r in generated
+        ],
+        bom=bom,
+        newline=newline,
+        quote_values=quote_values,
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "detail.csv"
         path.write_bytes(data)

@@ -39,8 +39,7 @@ def errors(findings: list[Any]) -> list[str]:
     Args:
         findings: Findings of a statement.
     """
-    return [f"{f.check} {f.source}: {f.message}" for f in findings
-            if f.severity is Severity.ERROR]
+    return [f"{f.check} {f.source}: {f.message}" for f in findings if f.severity is Severity.ERROR]
 
 
 def test_sample_week_summaries(sample_week: Path, expected: dict[str, Any]) -> None:
@@ -50,10 +49,16 @@ def test_sample_week_summaries(sample_week: Path, expected: dict[str, Any]) -> N
         assert errors(stmt.findings) == []
         h = stmt.header
         assert (h.run_id, h.designation.value, h.published_at, h.participant) == (
-            run["run_id"], run["designation"], datetime.fromisoformat(run["published_at"]),
-            expected["participant"]["code"])
+            run["run_id"],
+            run["designation"],
+            datetime.fromisoformat(run["published_at"]),
+            expected["participant"]["code"],
+        )
         assert (h.period, h.period_from.isoformat(), h.period_to.isoformat()) == (
-            period["label"], period["from"], period["to"])
+            period["label"],
+            period["from"],
+            period["to"],
+        )
         want = run["summary"]
         assert len(stmt.rows) == want["rows"]
         assert len({r.variable for r in stmt.rows}) == want["variables_count"]

@@ -30,15 +30,18 @@ def _zip(tmp_path: Path, members: dict[str, bytes]) -> Path:
 
 def _payload(seed: int) -> bytes:
     """Text that compresses like a Detail CSV (digits, commas, repeated names)."""
-    rows = [f"71234,SWANGEN,2024-12-0{seed},MSQ_F_I,SWANGEN_WF{k % 7},\"[{k * 1.125:.8f}]\""
-            for k in range(20_000)]
+    rows = [
+        f'71234,SWANGEN,2024-12-0{seed},MSQ_F_I,SWANGEN_WF{k % 7},"[{k * 1.125:.8f}]"'
+        for k in range(20_000)
+    ]
     return "\r\n".join(rows).encode()
 
 
 def _read_all(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as zf:
-        return {i.filename: detail_csv._read_member(zf, i, path, DEFAULT_LIMITS)
-                for i in zf.infolist()}
+        return {
+            i.filename: detail_csv._read_member(zf, i, path, DEFAULT_LIMITS) for i in zf.infolist()
+        }
 
 
 def test_members_read_as_zipfile_reads_them(tmp_path: Path) -> None:
@@ -49,8 +52,7 @@ def test_members_read_as_zipfile_reads_them(tmp_path: Path) -> None:
     assert _read_all(path) == members
 
 
-def test_zlib_is_used_when_isal_is_absent(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zlib_is_used_when_isal_is_absent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_import = builtins.__import__
 
     def no_isal(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -68,8 +70,11 @@ def test_zlib_is_used_when_isal_is_absent(tmp_path: Path,
         return zlib.decompressobj(wbits)
 
     monkeypatch.setattr(builtins, "__import__", no_isal)
-    monkeypatch.setattr(detail_csv, "zlib", SimpleNamespace(
-        decompressobj=decompressobj, crc32=zlib.crc32, error=zlib.error))
+    monkeypatch.setattr(
+        detail_csv,
+        "zlib",
+        SimpleNamespace(decompressobj=decompressobj, crc32=zlib.crc32, error=zlib.error),
+    )
     members = {"day1.csv": _payload(1), "day2.csv": _payload(2)}
     assert _read_all(_zip(tmp_path, members)) == members
     assert calls == [-15, -15]
@@ -121,7 +126,7 @@ def test_a_stream_cut_short_is_refused(tmp_path: Path) -> None:
     start = 30 + name_len + extra_len
     # zero the second half of the compressed bytes: inflate fails or stops short
     half = start + info.compress_size // 2
-    blob[half:start + info.compress_size] = bytes(start + info.compress_size - half)
+    blob[half : start + info.compress_size] = bytes(start + info.compress_size - half)
     path.write_bytes(bytes(blob))
     with pytest.raises(InputError, match="cannot be decompressed"):
         _read_all(path)

@@ -38,8 +38,10 @@ def sample() -> Path:
 
 
 @pytest.fixture(scope="session")
-def template_store(sample: Path, tmp_path_factory: pytest.TempPathFactory,
-                   ) -> tuple[Path, IngestReport]:
+def template_store(
+    sample: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, IngestReport]:
     """A store holding the whole sample week (CSV, JSON, PDF), and the ingest's report."""
     path = tmp_path_factory.mktemp("template") / "recon.duckdb"
     with open_store(path) as store:
@@ -63,8 +65,11 @@ def sample_files(sample: Path) -> Callable[..., list[Path]]:
     def files(*runs: str, forms: tuple[str, ...] = ("csv",)) -> list[Path]:
         out = []
         for form in forms:
-            out.extend(p for p in sorted((sample / form).iterdir())
-                       if any(f"_{r}_" in p.name for r in runs))
+            out.extend(
+                p
+                for p in sorted((sample / form).iterdir())
+                if any(f"_{r}_" in p.name for r in runs)
+            )
         return out
 
     return files

@@ -20,8 +20,9 @@ from recon.store import check_from_store, ingest, load_weeks, open_store
 def _same_result(a: CheckResult, b: CheckResult) -> None:
     """Everything but the time stamp is equal: findings, inputs, runs, lines, adjustments."""
     assert a.findings == b.findings
-    assert a.model_dump(mode="json", exclude={"generated_at"}) == \
-        b.model_dump(mode="json", exclude={"generated_at"})
+    assert a.model_dump(mode="json", exclude={"generated_at"}) == b.model_dump(
+        mode="json", exclude={"generated_at"}
+    )
 
 
 def test_adj2_finds_its_adj1_in_history(tmp_path: Path, sample_files: Any) -> None:
@@ -36,8 +37,11 @@ def test_adj2_finds_its_adj1_in_history(tmp_path: Path, sample_files: Any) -> No
 
     from_store = check_from_store(store, paths=adj2)
     assert not [f for f in from_store.findings if f.check == "adjustment.previous_missing"]
-    assert {r.run_id: r.previous_run_id for r in from_store.runs} == \
-        {51230: None, 53874: 51230, 56492: 53874}
+    assert {r.run_id: r.previous_run_id for r in from_store.runs} == {
+        51230: None,
+        53874: 51230,
+        56492: 53874,
+    }
 
     all_files = recon.check(sample_files("51230", "53874", "56492"))
     _same_result(all_files, from_store)
@@ -53,8 +57,9 @@ def _planted_copy(sample: Path, tmp_path: Path) -> Path:
     shutil.copytree(sample / "csv", root / "csv")
     (root / "json").mkdir()
     for f in (sample / "json").iterdir():
-        if "Detail" not in f.name or f.name.endswith("ADJ1_SettlementStatementDetail_"
-                                                     "2024-12-01.json"):
+        if "Detail" not in f.name or f.name.endswith(
+            "ADJ1_SettlementStatementDetail_2024-12-01.json"
+        ):
             shutil.copy2(f, root / "json" / f.name)
     f = root / "csv" / "SWANGEN_53874_ADJ1_SettlementStatementSummary.csv"
     lines = f.read_bytes().split(b"\n")
@@ -72,8 +77,12 @@ def test_check_from_store_equals_check_on_files(tmp_path: Path, sample: Path) ->
         ingest(s, [week])
     given, findings, skipped = load([week])
     on_files = run_checks(given, findings=findings, skipped=skipped)
-    assert {f.check for f in on_files.findings} >= {"data.value", "source.mismatch",
-                                                    "invoice.line", "invoice.total"}
+    assert {f.check for f in on_files.findings} >= {
+        "data.value",
+        "source.mismatch",
+        "invoice.line",
+        "invoice.total",
+    }
     from_store = check_from_store(store, week="2024-12-01")
     _same_result(on_files, from_store)
 
@@ -85,8 +94,9 @@ def test_check_from_store_equals_check_on_files(tmp_path: Path, sample: Path) ->
         if hasattr(g.model, "frame"):
             assert g.model.frame.schema == h.model.frame.schema
             assert g.model.frame.equals(h.model.frame)
-            assert g.model.model_dump_json(exclude={"frame"}) == \
-                h.model.model_dump_json(exclude={"frame"})
+            assert g.model.model_dump_json(exclude={"frame"}) == h.model.model_dump_json(
+                exclude={"frame"}
+            )
         else:
             assert g.model.model_dump_json() == h.model.model_dump_json()
 
@@ -133,8 +143,10 @@ def test_invoice_line_finding_kept_through_the_store(tmp_path: Path, sample: Pat
     root.mkdir()
     shutil.copy2(sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv", root)
     src = sample / "json" / "SWANGEN_51230_INITIAL_Invoice.json"
-    (root / src.name).write_text(src.read_text(encoding="utf-8").replace(
-        '"amount": "2154320.45"', '"amount": "n/a"', 1), encoding="utf-8")
+    (root / src.name).write_text(
+        src.read_text(encoding="utf-8").replace('"amount": "2154320.45"', '"amount": "n/a"', 1),
+        encoding="utf-8",
+    )
     store = tmp_path / "s.duckdb"
     with open_store(store) as s:
         assert ingest(s, [root]).counts["ingested"] == 2

@@ -34,8 +34,9 @@ def test_help_explains_every_option(command: str, capsys: pytest.CaptureFixture[
             assert param.help, f"{command} {param.opts} has no help text"
 
 
-def test_ingest_runs_check_export(tmp_path: Path, sample_files: Any,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_runs_check_export(
+    tmp_path: Path, sample_files: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "s.duckdb"
     initial_adj1 = [str(p) for p in sample_files("51230", "53874")]
     assert main(["ingest", *initial_adj1, "--store", str(store), "--no-progress"]) == 0
@@ -50,17 +51,59 @@ def test_ingest_runs_check_export(tmp_path: Path, sample_files: Any,
 
     out_dir = tmp_path / "out"
     adj2 = [str(p) for p in sample_files("56492")]
-    assert main(["check", *adj2, "--store", "--store-path", str(store), "--out", str(out_dir),
-                 "--no-reports", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "check",
+                *adj2,
+                "--store",
+                "--store-path",
+                str(store),
+                "--out",
+                str(out_dir),
+                "--no-reports",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     doc = json.loads((out_dir / "findings.json").read_text())
     assert doc["counts"]["warning"] == 0 and len(doc["inputs"]) == 6
 
-    assert main(["check", "--store-path", str(store), "--week", "2024-12-01",
-                 "--participant", "swangen", "--out", str(out_dir), "--no-reports",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "check",
+                "--store-path",
+                str(store),
+                "--week",
+                "2024-12-01",
+                "--participant",
+                "swangen",
+                "--out",
+                str(out_dir),
+                "--no-reports",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert main(["check", "--week", "2024-12-01", "--out", str(out_dir), *adj2]) == 2
-    assert main(["check", "--store", "--store-path", str(store), "--week", "2024-12-08",
-                 "--out", str(out_dir)]) == 2
+    assert (
+        main(
+            [
+                "check",
+                "--store",
+                "--store-path",
+                str(store),
+                "--week",
+                "2024-12-08",
+                "--out",
+                str(out_dir),
+            ]
+        )
+        == 2
+    )
     assert main(["check", "--store", "--store-path", str(store)]) == 2  # --out is required
 
     lake = tmp_path / "lake"
@@ -68,8 +111,9 @@ def test_ingest_runs_check_export(tmp_path: Path, sample_files: Any,
     assert (lake / "runs" / "participant=SWANGEN" / "week=2024-12-01" / "part-0.parquet").is_file()
 
 
-def test_refused_ingest_exits_2(week_store: Path, sample: Path, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_refused_ingest_exits_2(
+    week_store: Path, sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = sample / "json" / "SWANGEN_56492_ADJ2_Invoice.json"
     changed = tmp_path / src.name
     doc = json.loads(src.read_text())
@@ -86,18 +130,27 @@ def test_refused_ingest_exits_2(week_store: Path, sample: Path, tmp_path: Path,
 
 def test_store_errors_exit_2(tmp_path: Path) -> None:
     assert main(["runs", "--store", str(tmp_path / "absent.duckdb")]) == 2
-    assert main(["export", "--to", str(tmp_path / "x"), "--store",
-                 str(tmp_path / "absent.duckdb")]) == 2
+    assert (
+        main(["export", "--to", str(tmp_path / "x"), "--store", str(tmp_path / "absent.duckdb")])
+        == 2
+    )
     (tmp_path / "notes.txt").write_text("not an artefact")
-    assert main(["ingest", str(tmp_path / "notes.txt"), "--store",
-                 str(tmp_path / "s.duckdb")]) == 2
+    assert main(["ingest", str(tmp_path / "notes.txt"), "--store", str(tmp_path / "s.duckdb")]) == 2
 
 
-def test_weekly_checks_changed_weeks_then_nothing(week_store: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_weekly_checks_changed_weeks_then_nothing(
+    week_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "reports"
-    args = ["weekly", "--store", str(week_store), "--out-root", str(root), "--no-reports",
-            "--no-progress"]
+    args = [
+        "weekly",
+        "--store",
+        str(week_store),
+        "--out-root",
+        str(root),
+        "--no-reports",
+        "--no-progress",
+    ]
     assert main(args) == 0
     folders = list(root.glob("*/SWANGEN_2024-12-01"))
     assert len(folders) == 1
@@ -112,8 +165,9 @@ def test_weekly_checks_changed_weeks_then_nothing(week_store: Path, tmp_path: Pa
         assert s.scalar("SELECT count(*) FROM weekly_runs") == 3
 
 
-def test_weekly_ingests_an_inbox_and_reports_errors(tmp_path: Path, sample: Path,
-                                                    sample_files: Any) -> None:
+def test_weekly_ingests_an_inbox_and_reports_errors(
+    tmp_path: Path, sample: Path, sample_files: Any
+) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     src = sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
@@ -123,15 +177,31 @@ def test_weekly_ingests_an_inbox_and_reports_errors(tmp_path: Path, sample: Path
     (inbox / "invoice.json").write_text(json.dumps(inv))
     store = tmp_path / "s.duckdb"
     root = tmp_path / "reports"
-    assert main(["weekly", str(inbox), "--store", str(store), "--out-root", str(root),
-                 "--no-reports", "--no-progress"]) == 1
+    assert (
+        main(
+            [
+                "weekly",
+                str(inbox),
+                "--store",
+                str(store),
+                "--out-root",
+                str(root),
+                "--no-reports",
+                "--no-progress",
+            ]
+        )
+        == 1
+    )
     doc = json.loads(next(root.glob("*/SWANGEN_2024-12-01/findings.json")).read_text())
     assert doc["counts"]["error"] > 0
 
 
-def test_weekly_fetches_from_pass_ingests_and_checks(tmp_path: Path, sample: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_weekly_fetches_from_pass_ingests_and_checks(
+    tmp_path: Path,
+    sample: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """With PaSS configured, weekly downloads the new run over mutual TLS, ingests it and
     checks its week; the next weekly finds the run held and downloads nothing."""
     pytest.importorskip("trustme")
@@ -141,18 +211,34 @@ def test_weekly_fetches_from_pass_ingests_and_checks(tmp_path: Path, sample: Pat
     pki = write_test_pki(tmp_path / "pki")
     served = tmp_path / "served"
     served.mkdir()
-    for name in ("csv/SWANGEN_51230_INITIAL_SettlementStatementSummary.csv",
-                 "csv/SWANGEN_51230_INITIAL_SettlementStatementDetail.zip",
-                 "json/SWANGEN_51230_INITIAL_Invoice.json"):
+    for name in (
+        "csv/SWANGEN_51230_INITIAL_SettlementStatementSummary.csv",
+        "csv/SWANGEN_51230_INITIAL_SettlementStatementDetail.zip",
+        "json/SWANGEN_51230_INITIAL_Invoice.json",
+    ):
         (served / Path(name).name).write_bytes((sample / name).read_bytes())
     store = tmp_path / "s.duckdb"
-    args = ["weekly", "--store", str(store), "--out-root", str(tmp_path / "reports"),
-            "--download-dir", str(tmp_path / "pass"), "--week", "2024-12-01", "--no-reports",
-            "--no-progress"]
+    args = [
+        "weekly",
+        "--store",
+        str(store),
+        "--out-root",
+        str(tmp_path / "reports"),
+        "--download-dir",
+        str(tmp_path / "pass"),
+        "--week",
+        "2024-12-01",
+        "--no-reports",
+        "--no-progress",
+    ]
     with PassEmulator(served, pki.server_cert, pki.server_key, pki.ca) as emu:
-        for name, value in (("RECON_PASS_URL", emu.url), ("RECON_PASS_CERT", pki.client_cert),
-                            ("RECON_PASS_KEY", pki.client_key), ("RECON_PASS_CA", pki.ca),
-                            ("RECON_PARTICIPANT", "SWANGEN")):
+        for name, value in (
+            ("RECON_PASS_URL", emu.url),
+            ("RECON_PASS_CERT", pki.client_cert),
+            ("RECON_PASS_KEY", pki.client_key),
+            ("RECON_PASS_CA", pki.ca),
+            ("RECON_PARTICIPANT", "SWANGEN"),
+        ):
             monkeypatch.setenv(name, str(value))
         assert main(args) == 0
         first = len(emu.requests)

@@ -21,9 +21,23 @@ from recon.store.db import (
 )
 
 
-@pytest.mark.parametrize("text", ["5", "1234.56", "0.12345678", "-1234.5", "0", "0.00",
-                                  "-0", "-0.00", "999999999999999.99999999", "-0.00000001",
-                                  "1E+2", "1.100000000"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5",
+        "1234.56",
+        "0.12345678",
+        "-1234.5",
+        "0",
+        "0.00",
+        "-0",
+        "-0.00",
+        "999999999999999.99999999",
+        "-0.00000001",
+        "1E+2",
+        "1.100000000",
+    ],
+)
 def test_decimal_roundtrip_keeps_the_digits(text: str) -> None:
     value = Decimal(text)
     stored = to_column(value)
@@ -50,25 +64,30 @@ def test_new_store_is_at_the_latest_version(tmp_path: Path) -> None:
         assert store.scalar("SELECT count(*) FROM schema_version") == SCHEMA_VERSION
 
 
-def test_pending_migration_applied_failed_one_rolled_back(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          ) -> None:
+def test_pending_migration_applied_failed_one_rolled_back(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     path = tmp_path / "s.duckdb"
     open_store(path).close()
-    good = Migration(SCHEMA_VERSION + 1, "add a note column",
-                     ("ALTER TABLE runs ADD COLUMN note VARCHAR",))
-    bad = Migration(SCHEMA_VERSION + 2, "broken",
-                    ("CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL"))
+    good = Migration(
+        SCHEMA_VERSION + 1, "add a note column", ("ALTER TABLE runs ADD COLUMN note VARCHAR",)
+    )
+    bad = Migration(
+        SCHEMA_VERSION + 2, "broken", ("CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL")
+    )
     monkeypatch.setattr(db, "MIGRATIONS", (*db.MIGRATIONS, good, bad))
     monkeypatch.setattr(db, "SCHEMA_VERSION", bad.version)
     with pytest.raises(StoreError, match="migrate"):
         open_store(path)
     con = duckdb.connect(str(path), read_only=True)
     try:
-        assert con.execute("SELECT max(version) FROM schema_version").fetchall() == \
-            [(good.version,)]
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema."
-                                            "tables").fetchall()}
+        assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [
+            (good.version,)
+        ]
+        tables = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
     finally:
         con.close()
     assert "half_done" not in tables
@@ -97,7 +116,9 @@ def test_refuses_newer_or_foreign_databases(tmp_path: Path) -> None:
 def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.duckdb") as store:
         with pytest.raises(RuntimeError), store.transaction():
-            store.con.execute("INSERT INTO weekly_runs VALUES (now()::TIMESTAMP, "
-                              "now()::TIMESTAMP, NULL, [], NULL, 0)")
+            store.con.execute(
+                "INSERT INTO weekly_runs VALUES (now()::TIMESTAMP, "
+                "now()::TIMESTAMP, NULL, [], NULL, 0)"
+            )
             raise RuntimeError("boom")
         assert store.scalar("SELECT count(*) FROM weekly_runs") == 0

@@ -25,21 +25,32 @@ def test_export_reads_back_equal(week_store: Path, tmp_path: Path) -> None:
     con = duckdb.connect(str(week_store), read_only=True)
     try:
         for table in EXPORT_TABLES:
-            cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                "ORDER BY ordinal_position", [table]).fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
             select = ", ".join(f'"{c}"' for c in cols)
-            lake = (f"SELECT {select} FROM read_parquet('{out}/{table}/**/*.parquet', "
-                    "hive_partitioning = true)")
+            lake = (
+                f"SELECT {select} FROM read_parquet('{out}/{table}/**/*.parquet', "
+                "hive_partitioning = true)"
+            )
             held = f"SELECT {select} FROM {table}"
             n = con.execute(f"SELECT count(*) FROM ({lake})").fetchall()[0][0]
             assert n == counts[table], table
             for a, b in ((lake, held), (held, lake)):
                 diff = con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchall()
                 assert diff[0][0] == 0, table
-        types = dict(con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet('{out}/detail_values/**/*.parquet', "
-            "hive_partitioning = true)").fetchall()[i][:2] for i in range(12))
+        types = dict(
+            con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet('{out}/detail_values/**/*.parquet', "
+                "hive_partitioning = true)"
+            ).fetchall()[i][:2]
+            for i in range(12)
+        )
     finally:
         con.close()
     assert types["value"] == "DECIMAL(23,8)[]"
@@ -50,8 +61,9 @@ def test_export_reads_back_equal(week_store: Path, tmp_path: Path) -> None:
     assert {c["name"] for c in manifest["tables"]["summary_values"]} >= {"value", "value_form"}
 
 
-def test_export_again_skips_unchanged_partitions(week_store: Path, tmp_path: Path,
-                                                 sample_files: object) -> None:
+def test_export_again_skips_unchanged_partitions(
+    week_store: Path, tmp_path: Path, sample_files: object
+) -> None:
     out = tmp_path / "lake"
     with open_store(week_store, read_only=True) as store:
         export_store(store, out)

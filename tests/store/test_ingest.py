@@ -18,9 +18,11 @@ ingest_mod = importlib.import_module("recon.store.ingest")
 def _snapshot(path: Path) -> tuple[dict[str, int], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Row counts, the files table and the runs table of a store."""
     with open_store(path, read_only=True) as store:
-        return (store.counts(),
-                store.rows("SELECT * FROM files ORDER BY sha256"),
-                store.rows("SELECT * FROM runs ORDER BY run_id"))
+        return (
+            store.counts(),
+            store.rows("SELECT * FROM files ORDER BY sha256"),
+            store.rows("SELECT * FROM runs ORDER BY run_id"),
+        )
 
 
 def test_sample_week_ingested_whole(template_store: tuple[Path, IngestReport]) -> None:
@@ -31,10 +33,18 @@ def test_sample_week_ingested_whole(template_store: tuple[Path, IngestReport]) -
     assert counts["files"] == 36
     assert [(r[3], r[4]) for r in runs] == [(51230, "INITIAL"), (53874, "ADJ1"), (56492, "ADJ2")]
     with open_store(path, read_only=True) as store:
-        kinds = store.rows("SELECT run_id, list(DISTINCT kind ORDER BY kind) FROM files "
-                           "GROUP BY run_id ORDER BY run_id")
-    every = ["detail_json", "detail_zip", "invoice_json", "invoice_pdf", "summary_csv",
-             "summary_json"]
+        kinds = store.rows(
+            "SELECT run_id, list(DISTINCT kind ORDER BY kind) FROM files "
+            "GROUP BY run_id ORDER BY run_id"
+        )
+    every = [
+        "detail_json",
+        "detail_zip",
+        "invoice_json",
+        "invoice_pdf",
+        "summary_csv",
+        "summary_json",
+    ]
     assert kinds == [(51230, every), (53874, every), (56492, every)]
 
 
@@ -42,8 +52,13 @@ def test_ingest_twice_changes_nothing(week_store: Path, sample: Path) -> None:
     before = _snapshot(week_store)
     with open_store(week_store) as store:
         report = ingest(store, [sample])
-    assert report.counts == {"ingested": 0, "unchanged": 36, "duplicate": 0, "unusable": 0,
-                             "refused": 0}
+    assert report.counts == {
+        "ingested": 0,
+        "unchanged": 36,
+        "duplicate": 0,
+        "unusable": 0,
+        "refused": 0,
+    }
     assert _snapshot(week_store) == before
 
 
@@ -59,8 +74,9 @@ def _tampered_summary(sample: Path, tmp_path: Path) -> Path:
     return dst
 
 
-def test_conflicting_run_is_refused_and_store_unchanged(week_store: Path, sample: Path,
-                                                        tmp_path: Path) -> None:
+def test_conflicting_run_is_refused_and_store_unchanged(
+    week_store: Path, sample: Path, tmp_path: Path
+) -> None:
     tampered = _tampered_summary(sample, tmp_path)
     before = _snapshot(week_store)
     with open_store(week_store) as store, pytest.raises(StoreError) as err:
@@ -71,8 +87,7 @@ def test_conflicting_run_is_refused_and_store_unchanged(week_store: Path, sample
     assert _snapshot(week_store) == before
 
 
-def test_refusal_does_not_stop_other_files(tmp_path: Path, sample: Path,
-                                           sample_files: Any) -> None:
+def test_refusal_does_not_stop_other_files(tmp_path: Path, sample: Path, sample_files: Any) -> None:
     store_path = tmp_path / "s.duckdb"
     with open_store(store_path) as store:
         ingest(store, [sample / "csv" / "SWANGEN_53874_ADJ1_SettlementStatementSummary.csv"])
@@ -83,8 +98,9 @@ def test_refusal_does_not_stop_other_files(tmp_path: Path, sample: Path,
         assert store.scalar("SELECT count(*) FROM runs") == 2
 
 
-def test_other_bytes_same_content_is_a_duplicate(week_store: Path, sample: Path,
-                                                 tmp_path: Path) -> None:
+def test_other_bytes_same_content_is_a_duplicate(
+    week_store: Path, sample: Path, tmp_path: Path
+) -> None:
     """A re-download (other bytes, same figures) is recorded, and nothing is stored twice."""
     src = sample / "json" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.json"
     copy = tmp_path / "again" / src.name
@@ -94,8 +110,7 @@ def test_other_bytes_same_content_is_a_duplicate(week_store: Path, sample: Path,
     import zipfile
 
     rezipped = tmp_path / "again" / zsrc.name
-    with zipfile.ZipFile(zsrc) as zin, zipfile.ZipFile(rezipped, "w",
-                                                       zipfile.ZIP_STORED) as zout:
+    with zipfile.ZipFile(zsrc) as zin, zipfile.ZipFile(rezipped, "w", zipfile.ZIP_STORED) as zout:
         for info in zin.infolist():
             zout.writestr(info.filename, zin.read(info))
     before = _snapshot(week_store)
@@ -105,16 +120,18 @@ def test_other_bytes_same_content_is_a_duplicate(week_store: Path, sample: Path,
         assert store.scalar("SELECT count(*) FROM files WHERE status = 'duplicate'") == 2
     counts, _, runs = _snapshot(week_store)
     assert counts["files"] == before[0]["files"] + 2
-    assert {k: v for k, v in counts.items() if k != "files"} == \
-        {k: v for k, v in before[0].items() if k != "files"}
+    assert {k: v for k, v in counts.items() if k != "files"} == {
+        k: v for k, v in before[0].items() if k != "files"
+    }
     assert runs == before[2]
 
 
 def test_json_form_beside_csv_form_is_accepted(tmp_path: Path, sample: Path) -> None:
     with open_store(tmp_path / "s.duckdb") as store:
         ingest(store, [sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"])
-        report = ingest(store, [sample / "json" /
-                                "SWANGEN_51230_INITIAL_SettlementStatementSummary.json"])
+        report = ingest(
+            store, [sample / "json" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.json"]
+        )
         assert report.counts["ingested"] == 1
         assert store.scalar("SELECT count(*) FROM runs") == 1
 
@@ -132,9 +149,9 @@ def test_header_conflict_is_refused(tmp_path: Path, sample: Path) -> None:
 
 
 @pytest.mark.parametrize("interruption", [RuntimeError("disk gone"), KeyboardInterrupt()])
-def test_interrupted_ingest_leaves_store_as_before(tmp_path: Path, sample_files: Any,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   interruption: BaseException) -> None:
+def test_interrupted_ingest_leaves_store_as_before(
+    tmp_path: Path, sample_files: Any, monkeypatch: pytest.MonkeyPatch, interruption: BaseException
+) -> None:
     store_path = tmp_path / "s.duckdb"
     with open_store(store_path) as store:
         ingest(store, sample_files("51230"))

@@ -92,8 +92,10 @@ def test_trading_interval_1_and_48() -> None:
     day = date(2024, 12, 1)
     assert calendar.trading_interval(day, 1) == (awst(2024, 12, 1, 8), awst(2024, 12, 1, 8, 30))
     assert calendar.trading_interval(day, 2) == (awst(2024, 12, 1, 8, 30), awst(2024, 12, 1, 9))
-    assert calendar.trading_interval(day, 32) == (awst(2024, 12, 1, 23, 30),
-                                                  awst(2024, 12, 2, 0, 0))
+    assert calendar.trading_interval(day, 32) == (
+        awst(2024, 12, 1, 23, 30),
+        awst(2024, 12, 2, 0, 0),
+    )
     assert calendar.trading_interval(day, 48) == (awst(2024, 12, 2, 7, 30), awst(2024, 12, 2, 8))
 
 
@@ -101,8 +103,7 @@ def test_dispatch_interval_1_and_288() -> None:
     day = date(2024, 12, 1)
     assert calendar.dispatch_interval(day, 1) == (awst(2024, 12, 1, 8), awst(2024, 12, 1, 8, 5))
     assert calendar.dispatch_interval(day, 13) == (awst(2024, 12, 1, 9), awst(2024, 12, 1, 9, 5))
-    assert calendar.dispatch_interval(day, 288) == (awst(2024, 12, 2, 7, 55),
-                                                    awst(2024, 12, 2, 8))
+    assert calendar.dispatch_interval(day, 288) == (awst(2024, 12, 2, 7, 55), awst(2024, 12, 2, 8))
 
 
 def test_intervals_tile_the_trading_day() -> None:
@@ -152,8 +153,15 @@ def test_trading_week_start(day: date, start: date) -> None:
 def test_trading_week_across_year_end() -> None:
     start = date(2024, 12, 29)
     days = calendar.trading_week_days(start)
-    assert days == [date(2024, 12, 29), date(2024, 12, 30), date(2024, 12, 31),
-                    date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 3), date(2025, 1, 4)]
+    assert days == [
+        date(2024, 12, 29),
+        date(2024, 12, 30),
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        date(2025, 1, 2),
+        date(2025, 1, 3),
+        date(2025, 1, 4),
+    ]
     assert {calendar.week_label(d) for d in days} == {"TW 29 Dec 2024"}
     assert calendar.parse_week_label("TW 29 Dec 2024") == start
 

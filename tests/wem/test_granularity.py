@@ -105,8 +105,9 @@ def test_timestamp_problem(code: str, timestamp: date, words: str) -> None:
         ("X", date(2024, 11, 3), 1, at(2024, 11, 3), at(2024, 11, 4)),
     ],
 )
-def test_position_interval(code: str, timestamp: date, position: int, start: datetime,
-                           end: datetime) -> None:
+def test_position_interval(
+    code: str, timestamp: date, position: int, start: datetime, end: datetime
+) -> None:
     got = position_interval(code, timestamp, position)
     assert got == (start, end)
     assert all(t.utcoffset() == timedelta(hours=8) for t in got)

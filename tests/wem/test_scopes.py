@@ -28,62 +28,144 @@ ACCEPTED = [
     ("CH", "1234567890-E1", scopes.ChannelScope, {"nmi": "1234567890", "channel": "E1"}),
     ("CH", "8001234567-B2", scopes.ChannelScope, {"nmi": "8001234567", "channel": "B2"}),
     ("CH", "WAAAAA0001-B12", scopes.ChannelScope, {"nmi": "WAAAAA0001", "channel": "B12"}),
-    ("T", "GRASMERE_WF1 F", scopes.CapacityTrancheScope,
-     {"facility": "GRASMERE_WF1", "tranche": "F"}),
+    (
+        "T",
+        "GRASMERE_WF1 F",
+        scopes.CapacityTrancheScope,
+        {"facility": "GRASMERE_WF1", "tranche": "F"},
+    ),
     ("T", "WPGENER P", scopes.CapacityTrancheScope, {"participant": "WPGENER", "tranche": "P"}),
-    ("T", "KWINANA_ESR1 CL_T1", scopes.OfferTrancheScope,
-     {"facility": "KWINANA_ESR1", "service": "CL", "tranche": "1"}),
-    ("T", "KWINANA_ESR1 E_T10", scopes.OfferTrancheScope,
-     {"facility": "KWINANA_ESR1", "service": "E", "tranche": "10"}),
-    ("T", "SWANGEN_GT1 CR_T5", scopes.OfferTrancheScope,
-     {"facility": "SWANGEN_GT1", "service": "CR", "tranche": "5"}),
-    ("T", "SWANGEN_GT1 RR_T2", scopes.OfferTrancheScope,
-     {"facility": "SWANGEN_GT1", "service": "RR", "tranche": "2"}),
-    ("T", "SWANGEN_GT1 RL_T9", scopes.OfferTrancheScope,
-     {"facility": "SWANGEN_GT1", "service": "RL", "tranche": "9"}),
+    (
+        "T",
+        "KWINANA_ESR1 CL_T1",
+        scopes.OfferTrancheScope,
+        {"facility": "KWINANA_ESR1", "service": "CL", "tranche": "1"},
+    ),
+    (
+        "T",
+        "KWINANA_ESR1 E_T10",
+        scopes.OfferTrancheScope,
+        {"facility": "KWINANA_ESR1", "service": "E", "tranche": "10"},
+    ),
+    (
+        "T",
+        "SWANGEN_GT1 CR_T5",
+        scopes.OfferTrancheScope,
+        {"facility": "SWANGEN_GT1", "service": "CR", "tranche": "5"},
+    ),
+    (
+        "T",
+        "SWANGEN_GT1 RR_T2",
+        scopes.OfferTrancheScope,
+        {"facility": "SWANGEN_GT1", "service": "RR", "tranche": "2"},
+    ),
+    (
+        "T",
+        "SWANGEN_GT1 RL_T9",
+        scopes.OfferTrancheScope,
+        {"facility": "SWANGEN_GT1", "service": "RL", "tranche": "9"},
+    ),
     ("N", "1234567890", scopes.NmiScope, {"nmi": "1234567890"}),
     ("N", "WAAAAA0001", scopes.NmiScope, {"nmi": "WAAAAA0001"}),
     ("SA", "SESSM-001", scopes.SessmAwardScope, {"award": "SESSM-001"}),
-    ("FE", "COLLIE_ESR1 CONTINGENCY_RAISE", scopes.FacilityEssScope,
-     {"facility": "COLLIE_ESR1", "service": "CONTINGENCY_RAISE"}),
-    ("FE", "COLLIE_ESR1 CONTINGENCY_LOWER", scopes.FacilityEssScope,
-     {"facility": "COLLIE_ESR1", "service": "CONTINGENCY_LOWER"}),
-    ("FE", "COLLIE_ESR1 REGULATION_RAISE", scopes.FacilityEssScope,
-     {"facility": "COLLIE_ESR1", "service": "REGULATION_RAISE"}),
-    ("FE", "COLLIE_ESR1 REGULATION_LOWER", scopes.FacilityEssScope,
-     {"facility": "COLLIE_ESR1", "service": "REGULATION_LOWER"}),
-    ("FE", "COLLIE_ESR1 ROCOF_CONTROL_SERVICE", scopes.FacilityEssScope,
-     {"facility": "COLLIE_ESR1", "service": "ROCOF_CONTROL_SERVICE"}),
-    ("NC", "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
-     scopes.NetworkContingencyScope,
-     {"contingency": "NIL * NBT-NT 91, SPS_MARNET", "tag": "LargestContingency"}),
-    ("NC", "NIL * NBT-NT 91, SPS_MARNET", scopes.NetworkContingencyScope,
-     {"contingency": "NIL * NBT-NT 91, SPS_MARNET"}),
+    (
+        "FE",
+        "COLLIE_ESR1 CONTINGENCY_RAISE",
+        scopes.FacilityEssScope,
+        {"facility": "COLLIE_ESR1", "service": "CONTINGENCY_RAISE"},
+    ),
+    (
+        "FE",
+        "COLLIE_ESR1 CONTINGENCY_LOWER",
+        scopes.FacilityEssScope,
+        {"facility": "COLLIE_ESR1", "service": "CONTINGENCY_LOWER"},
+    ),
+    (
+        "FE",
+        "COLLIE_ESR1 REGULATION_RAISE",
+        scopes.FacilityEssScope,
+        {"facility": "COLLIE_ESR1", "service": "REGULATION_RAISE"},
+    ),
+    (
+        "FE",
+        "COLLIE_ESR1 REGULATION_LOWER",
+        scopes.FacilityEssScope,
+        {"facility": "COLLIE_ESR1", "service": "REGULATION_LOWER"},
+    ),
+    (
+        "FE",
+        "COLLIE_ESR1 ROCOF_CONTROL_SERVICE",
+        scopes.FacilityEssScope,
+        {"facility": "COLLIE_ESR1", "service": "ROCOF_CONTROL_SERVICE"},
+    ),
+    (
+        "NC",
+        "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
+        scopes.NetworkContingencyScope,
+        {"contingency": "NIL * NBT-NT 91, SPS_MARNET", "tag": "LargestContingency"},
+    ),
+    (
+        "NC",
+        "NIL * NBT-NT 91, SPS_MARNET",
+        scopes.NetworkContingencyScope,
+        {"contingency": "NIL * NBT-NT 91, SPS_MARNET"},
+    ),
     ("NC", "NIL", scopes.NetworkContingencyScope, {"contingency": "NIL"}),
-    ("NC", "MU-NT 81 [Tag_2]", scopes.NetworkContingencyScope,
-     {"contingency": "MU-NT 81", "tag": "Tag_2"}),
-    ("FNC", "SWANGEN_WF1 NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
-     scopes.FacilityNetworkContingencyScope,
-     {"facility": "SWANGEN_WF1", "contingency": "NIL * NBT-NT 91, SPS_MARNET",
-      "tag": "LargestContingency"}),
-    ("FNC", "SWANGEN_WF1 NIL", scopes.FacilityNetworkContingencyScope,
-     {"facility": "SWANGEN_WF1", "contingency": "NIL"}),
-    ("SCC", "COLLIE_BESS2_ESR_01", scopes.ComponentScope,
-     {"facility": "COLLIE_BESS2", "component": "ESR_01"}),
-    ("SCC", "YANDIN_WF1_IGS_01", scopes.ComponentScope,
-     {"facility": "YANDIN_WF1", "component": "IGS_01"}),
-    ("SCC", "PINJAR_GT3_NIGS_01", scopes.ComponentScope,
-     {"facility": "PINJAR_GT3", "component": "NIGS_01"}),
-    ("SCC", "SWANGEN_SF1_IGS_12", scopes.ComponentScope,
-     {"facility": "SWANGEN_SF1", "component": "IGS_12"}),
+    (
+        "NC",
+        "MU-NT 81 [Tag_2]",
+        scopes.NetworkContingencyScope,
+        {"contingency": "MU-NT 81", "tag": "Tag_2"},
+    ),
+    (
+        "FNC",
+        "SWANGEN_WF1 NIL * NBT-NT 91, SPS_MARNET [LargestContingency]",
+        scopes.FacilityNetworkContingencyScope,
+        {
+            "facility": "SWANGEN_WF1",
+            "contingency": "NIL * NBT-NT 91, SPS_MARNET",
+            "tag": "LargestContingency",
+        },
+    ),
+    (
+        "FNC",
+        "SWANGEN_WF1 NIL",
+        scopes.FacilityNetworkContingencyScope,
+        {"facility": "SWANGEN_WF1", "contingency": "NIL"},
+    ),
+    (
+        "SCC",
+        "COLLIE_BESS2_ESR_01",
+        scopes.ComponentScope,
+        {"facility": "COLLIE_BESS2", "component": "ESR_01"},
+    ),
+    (
+        "SCC",
+        "YANDIN_WF1_IGS_01",
+        scopes.ComponentScope,
+        {"facility": "YANDIN_WF1", "component": "IGS_01"},
+    ),
+    (
+        "SCC",
+        "PINJAR_GT3_NIGS_01",
+        scopes.ComponentScope,
+        {"facility": "PINJAR_GT3", "component": "NIGS_01"},
+    ),
+    (
+        "SCC",
+        "SWANGEN_SF1_IGS_12",
+        scopes.ComponentScope,
+        {"facility": "SWANGEN_SF1", "component": "IGS_12"},
+    ),
     ("F", "COLLIE_ESR1", scopes.FacilityScope, {"facility": "COLLIE_ESR1"}),
     ("P", "IMOWA", scopes.ParticipantScope, {"participant": "IMOWA"}),
     ("G", "Global", scopes.GlobalScope, {}),
 ]
 
 
-@pytest.mark.parametrize(("code", "raw", "model", "flat"), ACCEPTED,
-                         ids=[f"{c}:{r}" for c, r, _, _ in ACCEPTED])
+@pytest.mark.parametrize(
+    ("code", "raw", "model", "flat"), ACCEPTED, ids=[f"{c}:{r}" for c, r, _, _ in ACCEPTED]
+)
 def test_scope_accepted(code: str, raw: str, model: type, flat: dict[str, str]) -> None:
     scope = parse_scope(code, raw)
     assert type(scope) is model
@@ -114,9 +196,17 @@ def test_channel_fields() -> None:
     assert isinstance(gen, scopes.ChannelScope)
     assert isinstance(con, scopes.ChannelScope)
     assert (gen.nmi, gen.direction, gen.channel_number, gen.kind) == (
-        "8001234567", "B", 2, "generation")
+        "8001234567",
+        "B",
+        2,
+        "generation",
+    )
     assert (con.nmi, con.direction, con.channel_number, con.kind) == (
-        "1234567890", "E", 1, "consumption")
+        "1234567890",
+        "E",
+        1,
+        "consumption",
+    )
 
 
 def test_tranche_fields() -> None:
@@ -130,10 +220,17 @@ def test_tranche_fields() -> None:
     assert isinstance(offer, scopes.OfferTrancheScope)
     assert (offer.facility, offer.service, offer.tranche) == ("KWINANA_ESR1", "CL", 1)
     assert offer.service_name == "contingency lower"
-    services = {s: parse_scope("T", f"F1 {s}_T1").service_name  # type: ignore[attr-defined]
-                for s in ("E", "CR", "CL", "RR", "RL")}
-    assert services == {"E": "energy", "CR": "contingency raise", "CL": "contingency lower",
-                        "RR": "regulation raise", "RL": "regulation lower"}
+    services = {
+        s: parse_scope("T", f"F1 {s}_T1").service_name  # type: ignore[attr-defined]
+        for s in ("E", "CR", "CL", "RR", "RL")
+    }
+    assert services == {
+        "E": "energy",
+        "CR": "contingency raise",
+        "CL": "contingency lower",
+        "RR": "regulation raise",
+        "RL": "regulation lower",
+    }
 
 
 def test_network_contingency_fields() -> None:
@@ -148,7 +245,10 @@ def test_network_contingency_fields() -> None:
     fnc = parse_scope("FNC", "SWANGEN_WF1 NIL * NBT-NT 91, SPS_MARNET [LargestContingency]")
     assert isinstance(fnc, scopes.FacilityNetworkContingencyScope)
     assert (fnc.facility, fnc.elements, fnc.tag) == (
-        "SWANGEN_WF1", ("NIL * NBT-NT 91", "SPS_MARNET"), "LargestContingency")
+        "SWANGEN_WF1",
+        ("NIL * NBT-NT 91", "SPS_MARNET"),
+        "LargestContingency",
+    )
 
 
 def test_component_fields() -> None:
@@ -172,27 +272,69 @@ def test_scopes_are_frozen() -> None:
 # ------------------------------------------------------------------ rejected forms
 
 REJECTED = [
-    ("A", "80a"), ("A", "-1"), ("A", ""), ("A", "8 00"),
-    ("C", ""), ("C", "-NCESS"), ("C", "NCESS 001"),
-    ("CH", "1234567890-X1"), ("CH", "1234567890E1"), ("CH", "123456789-E1"),
-    ("CH", "1234567890-E"), ("CH", "1234567890-e1"), ("CH", "12345678901-B1"),
-    ("T", "GRASMERE_WF1"), ("T", "GRASMERE_WF1 X"), ("T", "GRASMERE_WF1  F"),
-    ("T", "grasmere_wf1 F"), ("T", "KWINANA_ESR1 CL_T11"), ("T", "KWINANA_ESR1 CL_T0"),
-    ("T", "KWINANA_ESR1 CL_T01"), ("T", "KWINANA_ESR1 XX_T1"), ("T", "KWINANA_ESR1 CL_1"),
-    ("T", "KWINANA_ESR1 CL_T"), ("T", "F P extra"),
-    ("N", "123456789"), ("N", "12345678901"), ("N", "123456789a"), ("N", ""),
-    ("SA", ""), ("SA", "SESSM 001"),
-    ("FE", "COLLIE_ESR1 CONTINGENCY"), ("FE", "COLLIE_ESR1"), ("FE", "COLLIE_ESR1 E_T1"),
-    ("FE", "COLLIE_ESR1 contingency_raise"), ("FE", "CONTINGENCY_RAISE"),
-    ("NC", ""), ("NC", "A,,B"), ("NC", "A, "), ("NC", "[Tag]"), ("NC", "A [Tag] "),
-    ("NC", "A [Bad Tag]"), ("NC", "A;B"),
-    ("FNC", "SWANGEN_WF1"), ("FNC", "SWANGEN_WF1 "), ("FNC", "swangen NIL"),
+    ("A", "80a"),
+    ("A", "-1"),
+    ("A", ""),
+    ("A", "8 00"),
+    ("C", ""),
+    ("C", "-NCESS"),
+    ("C", "NCESS 001"),
+    ("CH", "1234567890-X1"),
+    ("CH", "1234567890E1"),
+    ("CH", "123456789-E1"),
+    ("CH", "1234567890-E"),
+    ("CH", "1234567890-e1"),
+    ("CH", "12345678901-B1"),
+    ("T", "GRASMERE_WF1"),
+    ("T", "GRASMERE_WF1 X"),
+    ("T", "GRASMERE_WF1  F"),
+    ("T", "grasmere_wf1 F"),
+    ("T", "KWINANA_ESR1 CL_T11"),
+    ("T", "KWINANA_ESR1 CL_T0"),
+    ("T", "KWINANA_ESR1 CL_T01"),
+    ("T", "KWINANA_ESR1 XX_T1"),
+    ("T", "KWINANA_ESR1 CL_1"),
+    ("T", "KWINANA_ESR1 CL_T"),
+    ("T", "F P extra"),
+    ("N", "123456789"),
+    ("N", "12345678901"),
+    ("N", "123456789a"),
+    ("N", ""),
+    ("SA", ""),
+    ("SA", "SESSM 001"),
+    ("FE", "COLLIE_ESR1 CONTINGENCY"),
+    ("FE", "COLLIE_ESR1"),
+    ("FE", "COLLIE_ESR1 E_T1"),
+    ("FE", "COLLIE_ESR1 contingency_raise"),
+    ("FE", "CONTINGENCY_RAISE"),
+    ("NC", ""),
+    ("NC", "A,,B"),
+    ("NC", "A, "),
+    ("NC", "[Tag]"),
+    ("NC", "A [Tag] "),
+    ("NC", "A [Bad Tag]"),
+    ("NC", "A;B"),
+    ("FNC", "SWANGEN_WF1"),
+    ("FNC", "SWANGEN_WF1 "),
+    ("FNC", "swangen NIL"),
     ("FNC", "SWANGEN_WF1 A,,B"),
-    ("SCC", "COLLIE_ESR1"), ("SCC", "COLLIE_BESS2_ESR_1"), ("SCC", "COLLIE_BESS2_ESR_001"),
-    ("SCC", "COLLIE_BESS2_esr_01"), ("SCC", "ESR_01"),
-    ("F", "collie_esr1"), ("F", "COLLIE ESR1"), ("F", ""), ("F", "COLLIE-ESR1"),
-    ("P", "imowa"), ("P", "IMO WA"), ("P", ""),
-    ("G", "global"), ("G", "GLOBAL"), ("G", "Global "), ("G", ""), ("G", "WEM"),
+    ("SCC", "COLLIE_ESR1"),
+    ("SCC", "COLLIE_BESS2_ESR_1"),
+    ("SCC", "COLLIE_BESS2_ESR_001"),
+    ("SCC", "COLLIE_BESS2_esr_01"),
+    ("SCC", "ESR_01"),
+    ("F", "collie_esr1"),
+    ("F", "COLLIE ESR1"),
+    ("F", ""),
+    ("F", "COLLIE-ESR1"),
+    ("P", "imowa"),
+    ("P", "IMO WA"),
+    ("P", ""),
+    ("G", "global"),
+    ("G", "GLOBAL"),
+    ("G", "Global "),
+    ("G", ""),
+    ("G", "WEM"),
 ]
 
 

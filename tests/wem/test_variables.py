@@ -40,8 +40,21 @@ def test_parse_variable(name: str, base: str, scope: str, granularity: Granulari
 
 
 def test_every_scope_code_decodes() -> None:
-    assert set(SCOPE_CODES) == {"A", "C", "CH", "T", "N", "SA", "FE", "NC", "FNC", "SCC", "F",
-                                "P", "G"}
+    assert set(SCOPE_CODES) == {
+        "A",
+        "C",
+        "CH",
+        "T",
+        "N",
+        "SA",
+        "FE",
+        "NC",
+        "FNC",
+        "SCC",
+        "F",
+        "P",
+        "G",
+    }
     for code in SCOPE_CODES:
         assert parse_variable(f"VAR_{code}_D").scope == code
 
