@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -43,6 +44,30 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "summary_detail.value": (Severity.ERROR, "a Summary value differs from the Detail"),
     "summary_detail.missing": (Severity.WARNING, "a Summary variable is absent from the Detail"),
     "source.mismatch": (Severity.ERROR, "the CSV and JSON forms of a run differ"),
+    "source.conflict": (
+        Severity.ERROR,
+        "two files claim the same artefact with different content; neither is used",
+    ),
+    "coverage.statement_missing": (
+        Severity.WARNING,
+        "an Invoice with no Summary of its run: only its own arithmetic is checked",
+    ),
+    "coverage.invoice_missing": (
+        Severity.INFO,
+        "a run with statements and no Invoice: no invoice was checked",
+    ),
+    "coverage.unread": (
+        Severity.ERROR,
+        "a recognisable settlement artefact that recon cannot use",
+    ),
+    "own.value": (
+        Severity.ERROR,
+        "your own data and AEMO's Detail differ beyond tolerance in one interval",
+    ),
+    "own.missing": (
+        Severity.WARNING,
+        "an interval of a mapped variable that one side has and the other has not",
+    ),
 }
 """Every check id of SPEC §5 with its default severity and a short description."""
 
@@ -73,6 +98,10 @@ class Finding(BaseModel):
         difference: actual - expected, where both are numbers.
         message: One sentence a settlements analyst understands.
         source: ``file:line`` or ``file#/json/path``.
+        position: 1-based position in a Value array (Trading or Dispatch Interval number),
+            for a finding about one position; else None.
+        interval_start: That interval's start, ISO 8601 with ``+08:00`` (SPEC §1, §5).
+        interval_end: That interval's end, ISO 8601 with ``+08:00``.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -91,11 +120,19 @@ class Finding(BaseModel):
     difference: str | None = None
     message: str
     source: str | None = None
+    position: int | None = None
+    interval_start: str | None = None
+    interval_end: str | None = None
 
     @field_validator("expected", "actual", "difference", "timestamp", mode="before")
     @classmethod
     def _as_text(cls, v: Any) -> str | None:
         return _text(v)
+
+    @field_validator("interval_start", "interval_end", mode="before")
+    @classmethod
+    def _as_iso(cls, v: Any) -> str | None:
+        return v.isoformat() if isinstance(v, datetime) else _text(v)
 
     @field_validator("check")
     @classmethod

@@ -118,6 +118,50 @@ class AttributionRow(BaseModel):
     change: Money
 
 
+class RunCoverage(BaseModel):
+    """What recon could check for one run (SPEC §6 "Coverage").
+
+    Attributes:
+        participant, period, run_id, designation: The run.
+        summary: A Summary (either form) was used.
+        detail_days: Trading Days of the Period for which a Detail (either form) was used.
+        period_days: Trading Days in the Period.
+        invoice_json: An Invoice JSON was used.
+        invoice_pdf: An Invoice PDF was used.
+        previous_run: For an ADJ run, whether its previous run was among the inputs;
+            None for INITIAL.
+        notes: Plain-language reasons the run is not fully checked (e.g. a
+            ``source.conflict`` that kept an artefact out), for the verdict lines.
+    """
+
+    participant: str
+    period: str
+    run_id: int
+    designation: str
+    summary: bool = False
+    detail_days: int = 0
+    period_days: int = 7
+    invoice_json: bool = False
+    invoice_pdf: bool = False
+    previous_run: bool | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def fully_checked(self) -> bool:
+        """Summary, every Detail day, an Invoice, and (ADJ) the previous run were all used."""
+        return (
+            self.summary
+            and self.detail_days >= self.period_days
+            and (self.invoice_json or self.invoice_pdf)
+            and self.previous_run is not False
+            and not self.notes
+        )
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §6 ``coverage`` entry (``notes`` left out)."""
+        return self.model_dump(mode="json", exclude={"notes"})
+
+
 class CheckResult(BaseModel):
     """Everything a check produced. ``recon.check()`` returns one; the CLI writes it.
 
@@ -132,6 +176,7 @@ class CheckResult(BaseModel):
         adjustments: ADJ lines.
         attribution: Where ADJ deltas came from.
         materiality: The ``--materiality`` threshold used, if any.
+        coverage: What could be checked, per run (SPEC §6).
     """
 
     recon_version: str = __version__
@@ -144,6 +189,7 @@ class CheckResult(BaseModel):
     adjustments: list[AdjustmentLine] = Field(default_factory=list)
     attribution: list[AttributionRow] = Field(default_factory=list)
     materiality: Money | None = None
+    coverage: list[RunCoverage] = Field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -159,6 +205,40 @@ class CheckResult(BaseModel):
         bad = c["error"] + (c["warning"] if strict else 0)
         return EXIT_FINDINGS if bad else EXIT_CLEAN
 
+    def verdict_lines(self) -> list[str]:
+        """The verdict in plain words, qualified by coverage (SPEC §6 "Coverage").
+
+        The first line is the verdict; "No discrepancies" is said only of runs fully
+        checked. The following lines name each run that was not fully checked and why.
+        The terminal, the HTML banner and the Excel Overview all show these lines.
+        """
+        c = self.counts
+        full = [r for r in self.coverage if r.fully_checked]
+        partial = [r for r in self.coverage if not r.fully_checked]
+        if c["error"]:
+            head = f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info."
+        elif partial:
+            head = (
+                f"No discrepancies in what was checked: {len(full)} run(s) fully checked, "
+                f"{len(partial)} not fully checked."
+            )
+        else:
+            head = f"No discrepancies: {len(full)} run(s) fully checked."
+        lines = [head]
+        for r in partial:
+            missing: list[str] = []
+            if not r.summary:
+                missing.append("no Summary")
+            if r.detail_days < r.period_days:
+                missing.append(f"Detail for {r.detail_days} of {r.period_days} days")
+            if not (r.invoice_json or r.invoice_pdf):
+                missing.append("no Invoice")
+            if r.previous_run is False:
+                missing.append("no previous run")
+            missing.extend(r.notes)
+            lines.append(f"Run {r.run_id} ({r.designation}, {r.period}): {'; '.join(missing)}.")
+        return lines
+
     def findings_document(self) -> dict[str, Any]:
         """The ``findings.json`` document of SPEC §6 (decimals as strings)."""
         return {
@@ -166,6 +246,7 @@ class CheckResult(BaseModel):
             "generated_at": self.generated_at.isoformat(),
             "inputs": [i.model_dump(mode="json") for i in self.inputs],
             "counts": self.counts,
+            "coverage": [c.document() for c in self.coverage],
             "findings": [f.model_dump(mode="json") for f in self.findings],
         }
 
