@@ -129,9 +129,7 @@ def test_planted_own_differences_are_found_exactly(planted: tuple[int, dict, dic
     code, findings, _result = planted
     expected = json.loads((PLANTED_WEEK / "own_expected.json").read_text())["findings"]
     got = [
-        f
-        for f in findings["findings"]
-        if f["check"].startswith("own.") and f["severity"] != "info"
+        f for f in findings["findings"] if f["check"].startswith("own.") and f["severity"] != "info"
     ]
     assert code == 1
     keys = (
