@@ -298,7 +298,20 @@ def read_nem12(
     block_line = 0
     saw_header = False
     last_kept = False
-    for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+    keep = {d.strftime("%Y%m%d") for d in days} if days is not None else None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if (
+            keep is not None
+            and block is not None
+            and line.startswith("300,")
+            and line[4:12].isdigit()
+            and line[12:13] == ","
+            and line[4:12] not in keep
+            and line.count(",") >= MINUTES_PER_DAY // block[1] + 2
+        ):
+            last_kept = False  # a well-formed day outside those asked for: not read
+            continue
+        row = next(csv.reader([line]), [])
         if not row or not "".join(row).strip():
             continue
         where = f"{path}:{lineno}"
@@ -535,57 +548,56 @@ def read_csv_series(
         days: AWST calendar dates of starts to keep (with the day after each Trading
             Day: pass :func:`recon.wem.calendar.meter_days_for`); None keeps all.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return empty_frame(), [
-            _finding(
-                series,
-                "data.columns",
-                f"Your file {path} cannot be read ({e.strerror or e}).",
-                source=str(path),
-            )
-        ]
     cols = (series.scope, series.start, series.value)
-    try:
-        df = pl.read_csv(data, infer_schema=False, encoding="utf8")
-    except Exception as e:  # polars raises several kinds for a file that is not a CSV
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+    def unreadable(why: str) -> tuple[pl.DataFrame, list[Finding]]:
         return empty_frame(), [
             _finding(
                 series,
                 "data.columns",
-                f"Your file {path} cannot be read as a CSV ({first}): series {series.name!r}.",
+                f"Your file {path} cannot be read as a CSV ({why}): series {series.name!r}.",
                 source=str(path),
             )
         ]
-    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
-    missing = [c for c in cols if c not in df.columns]
+
+    try:
+        lf = pl.scan_csv(path, infer_schema=False, encoding="utf8")
+        names = lf.collect_schema().names()
+    except OSError as e:
+        return unreadable(str(e.strerror or e))
+    except Exception as e:  # polars raises several kinds for a file that is not a CSV
+        return unreadable(_first_line(e))
+    clean = {c.strip().lstrip("\ufeff"): c for c in names}
+    missing = [c for c in cols if c not in clean]
     if missing:
         return empty_frame(), [
             _finding(
                 series,
                 "data.columns",
                 f"Your file {path} lacks column(s) {', '.join(missing)} named by series "
-                f"{series.name!r} (it has {', '.join(df.columns) or 'none'}); it is not used.",
+                f"{series.name!r} (it has {', '.join(clean) or 'none'}); it is not used.",
                 source=f"{path}:1",
             )
         ]
     bad = _Limited(series)
-    df = df.select(
-        pl.col(series.scope).str.strip_chars().alias("scope"),
-        pl.col(series.start).alias("start_text"),
-        pl.col(series.value).str.strip_chars().alias("text"),
+    lf = lf.select(
+        pl.col(clean[series.scope]).str.strip_chars().alias("scope"),
+        pl.col(clean[series.start]).alias("start_text"),
+        pl.col(clean[series.value]).str.strip_chars().alias("text"),
     ).with_row_index("source_line", offset=2)
     if days is not None:
         # Keep rows whose date text is within a day of the days asked for (an offset moves
-        # a start by less than a day) before parsing: a year of 5-minute rows parses fast.
-        near = sorted({(d + timedelta(days=k)).isoformat() for d in days for k in (-1, 0, 1)})
+        # a start by less than a day) before parsing: a year of 5-minute rows reads fast.
         # Text that does not start with a date is kept, to be reported as a bad start.
+        near = sorted({(d + timedelta(days=k)).isoformat() for d in days for k in (-1, 0, 1)})
         head = pl.col("start_text").str.strip_chars().str.slice(0, 10)
-        df = df.filter(
+        lf = lf.filter(
             head.is_in(near) | ~head.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
         )
+    try:
+        df = lf.collect()
+    except Exception as e:  # a ragged or undecodable row
+        return unreadable(_first_line(e))
     df = df.with_columns(parse_starts("start_text").alias("start"))
     for rec in (
         df.filter(pl.col("start").is_null() | pl.col("scope").is_null() | (pl.col("scope") == ""))
@@ -623,6 +635,11 @@ def read_csv_series(
         pl.col("source_line").cast(pl.Int64),
     )
     return frame.select(list(OWN_SCHEMA)).cast(OWN_SCHEMA), bad.done(path)  # type: ignore[arg-type]
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 def _common_gap(df: pl.DataFrame) -> int:
