@@ -87,7 +87,7 @@ def test_a_difference_beyond_tolerance_is_own_value_and_at_tolerance_is_not() ->
     found, summary = run(theirs, mine)
     (f,) = found
     assert f.check == "own.value" and f.severity.value == "error"
-    assert (f.position, f.scope, f.timestamp) == (2, "F1", "2024-12-03")
+    assert (f.position, f.scope, f.timestamp) == (2, "F1", "2024-12-03T08:30:00+08:00")
     assert f.interval_start == "2024-12-03T08:30:00+08:00"
     assert f.interval_end == "2024-12-03T09:00:00+08:00"
     assert D(f.expected) == D("10.0011") and D(f.actual) == D(10)
