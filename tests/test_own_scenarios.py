@@ -175,3 +175,43 @@ def test_an_unreadable_mapping_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "own.toml" in err and "TOML" in err
     assert "Traceback" not in err
+
+
+def test_malformed_own_data_is_a_finding_naming_file_and_line(tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    lines = (SAMPLE_WEEK / "own" / "SWANGEN_revenue_meters_NEM12.csv").read_text().splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith("300,20241203"))
+    fields = lines[n].split(",")
+    assert lines[1].endswith(",kWh,15,20250101") and n < 10  # WF1 B1: 15-minute intervals
+    fields[40] = "12.3.4"  # interval 39 of 3 Dec: 09:30-09:45
+    lines[n] = ",".join(fields)
+    (own / "meters.csv").write_text("\r\n".join(lines) + "\r\n")
+    (tmp_path / "own.toml").write_text(
+        '[[series]]\nname = "meters"\nvariable = "ChannelQty_CH_I"\nformat = "nem12"\n'
+        'path = "own/meters.csv"\nunit = "kWh"\ntolerance = "0.001"\n'
+    )
+    out = tmp_path / "out"
+    code = main(
+        [
+            "check",
+            str(SAMPLE_WEEK / "csv"),
+            "--own",
+            str(tmp_path / "own.toml"),
+            "--out",
+            str(out),
+            "--no-reports",
+            "--no-progress",
+        ]
+    )
+    findings = json.loads((out / "findings.json").read_text())["findings"]
+    bad = [f for f in findings if f["severity"] != "info"]
+    assert code == 1
+    value = [f for f in bad if f["check"] == "data.value"]
+    assert len(value) == 1 and value[0]["source"] == f"{own / 'meters.csv'}:{n + 1}"
+    assert "'12.3.4'" in value[0]["message"]
+    # the interval with the bad value is not compared: one own.missing, nothing else
+    (missing,) = [f for f in bad if f["check"] == "own.missing"]
+    assert missing["interval_start"] == "2024-12-03T09:30:00+08:00"  # Trading Interval 4
+    assert missing["position"] == 4
+    assert len(bad) == 2

@@ -188,6 +188,8 @@ def read_series(series: OwnSeries, days: set[date] | None = None) -> SeriesData:
         out.findings.extend(found)
     out.frame = pl.concat(frames, how="vertical") if frames else empty_frame()
     out.findings.extend(_duplicates(series, out.frame))
+    # As for AEMO's rows (data.duplicate), the first of a duplicated interval is used.
+    out.frame = out.frame.unique(["scope", "start"], keep="first", maintain_order=True)
     return out
 
 
@@ -216,7 +218,7 @@ def _duplicates(series: OwnSeries, frame: pl.DataFrame) -> list[Finding]:
                 "data.duplicate",
                 f"Your series {series.name!r} gives {rec['scope']} at "
                 f"{rec['start']:%Y-%m-%d %H:%M} AWST {rec['n']} times ({where}); "
-                "the values are added as if they were one interval.",
+                "the first is used.",
                 scope=rec["scope"],
                 source=f"{rec['source_file'][0]}:{rec['source_line'][0]}",
             )

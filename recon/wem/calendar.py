@@ -264,7 +264,7 @@ def align_intervals(
             pl.col("minutes").n_unique().alias("_lengths"),
             pl.col("source_file").first(),
             pl.col("source_line").first(),
-            pl.col("quality").drop_nulls().unique().sort().str.join("").alias("quality"),
+            pl.col("quality").drop_nulls().unique().sort().str.join("/").alias("quality"),
         )
         .with_columns(pl.col("count").cast(pl.Int64), pl.col("_rows").cast(pl.Int64))
     )

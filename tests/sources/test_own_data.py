@@ -331,3 +331,17 @@ def test_csv_without_a_named_column_is_a_finding(tmp_path: Path) -> None:
     path.write_text("facility,start,mwh\nF1,2024-12-04T08:00:00,1\n")
     frame, (f,) = read_csv_series(path, csv_series(tmp_path))
     assert frame.height == 0 and f.check == "data.columns" and "interval_start" in f.message
+
+
+def test_the_same_interval_twice_is_a_finding_and_the_first_is_used(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text(
+        "facility,interval_start,mwh\n"
+        "F1,2024-12-04T08:00:00,1\n"
+        "F1,2024-12-04T08:05:00,2\n"
+        "F1,2024-12-04T08:00:00+08:00,9\n"
+    )
+    data = read_series(csv_series(tmp_path))
+    (f,) = data.findings
+    assert f.check == "data.duplicate" and f.scope == "F1"
+    assert f"{tmp_path / 's.csv'}:2" in f.message and f"{tmp_path / 's.csv'}:4" in f.message
+    assert sorted(data.frame.get_column("value").to_list()) == [D(1), D(2)]
