@@ -9,7 +9,7 @@ SCADA or submission CSVs), each compared with one AEMO Detail variable. The tie-
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -89,7 +89,12 @@ class OwnSeries(BaseModel):
     def _tolerance(cls, v: object) -> Decimal:
         if isinstance(v, float):
             raise ValueError('write the tolerance as a string, e.g. tolerance = "0.001"')
-        d = Decimal(str(v).strip())
+        if isinstance(v, bool):
+            raise ValueError(f"tolerance must be a number, got {v!r}")
+        try:
+            d = Decimal(str(v).strip())
+        except InvalidOperation:
+            raise ValueError(f"tolerance must be a number, got {v!r}") from None
         if not d.is_finite() or d < 0:
             raise ValueError(f"tolerance must be a number at least 0, got {v!r}")
         return d

@@ -138,6 +138,12 @@ def read_mapping(path: str | Path) -> OwnMapping:
                 f"series {i} ({s.name}): NEM12 data gives Channel (CH) or NMI (N) scopes, "
                 f"not {v.scope} ({s.variable})",
             )
+        if s.format == "nem12" and not s.unit:
+            raise InputError(
+                p,
+                f'series {i} ({s.name}): a NEM12 series needs unit = "..." (the variable\'s '
+                'unit, e.g. "kWh" or "MWh"): the files\' values are converted to it',
+            )
         if s.name in names:
             raise InputError(p, f"series {i}: the name {s.name!r} is used twice")
         names.add(s.name)

@@ -87,6 +87,18 @@ def test_mapping_reads_series_and_resolves_globs_against_its_folder(tmp_path: Pa
         ('[[series]]\nname="a"\nvariable="RTMSA_P_D"\nformat="csv"\npath="x"\n', "granularity"),
         ('[[series]]\nname="a"\nvariable="MSQ_F_I"\nformat="nem12"\npath="x"\n', "NEM12"),
         ('[[series]]\nname="a"\nvariable="MSQ"\nformat="csv"\npath="x"\n', "MSQ"),
+        (
+            '[[series]]\nname="a"\nvariable="MSQ_F_I"\nformat="csv"\npath="x"\ntolerance=true\n',
+            "number",
+        ),
+        (
+            '[[series]]\nname="a"\nvariable="MSQ_F_I"\nformat="csv"\npath="x"\ntolerance="x"\n',
+            "number",
+        ),
+        (
+            '[[series]]\nname="a"\nvariable="ChannelQty_CH_I"\nformat="nem12"\npath="x"\n',
+            "needs unit",
+        ),
     ],
 )
 def test_a_bad_mapping_is_refused_naming_the_file(tmp_path: Path, text: str, says: str) -> None:
