@@ -53,6 +53,9 @@ CHART_POINTS = 2016
 MAX_MISFITS = 20
 """Own intervals that fit no target interval, reported per series."""
 
+MAX_ADJUSTMENT_FINDINGS = 200
+"""Info findings explaining one ADJ run's changes to one series (the summary holds all)."""
+
 KEYS = ["scope", "trading_day", "position"]
 
 
@@ -482,6 +485,7 @@ def explain_adjustments(
             .join(mine, on=KEYS, how="left")
             .sort(KEYS)
         )
+        first = len(findings)
         for rec in changed.iter_rows(named=True):
             before, after, yours = rec["aemo_prev"], rec["aemo"], rec["yours"]
             start, end = _bounds(series.variable, rec["trading_day"], rec["position"])
@@ -520,6 +524,8 @@ def explain_adjustments(
                     verdict=verdict,
                 )
             )
+            if len(findings) - first >= MAX_ADJUSTMENT_FINDINGS:
+                continue  # the rows keep every interval; the findings stop here
             findings.append(
                 Finding.make(
                     "own.value",
@@ -539,6 +545,18 @@ def explain_adjustments(
                     position=rec["position"],
                     interval_start=start,
                     interval_end=end,
+                )
+            )
+        if changed.height > MAX_ADJUSTMENT_FINDINGS:
+            findings.append(
+                Finding.make(
+                    "own.value",
+                    f"{h.designation.value} changed {changed.height} intervals of "
+                    f"{series.variable} in all; {MAX_ADJUSTMENT_FINDINGS} are listed as "
+                    "findings, every one in the reports (Own data).",
+                    header=h,
+                    severity=Severity.INFO,
+                    variable=series.variable,
                 )
             )
     return findings, rows

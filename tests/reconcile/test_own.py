@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import polars as pl
+import pytest
 
 from recon.models.own import OwnSeries
 from recon.models.statements import DETAIL_SCHEMA, Designation, DetailStatement, RunHeader
@@ -65,7 +66,16 @@ def own(rows: list[tuple[str, date, int, str | None, int]]) -> pl.DataFrame:
             "source_line": list(range(2, 2 + len(rows))),
             "quality": [""] * len(rows),
         },
-        schema_overrides={"trading_day": pl.Date, "position": pl.Int64, "count": pl.Int64},
+        schema_overrides={
+            "scope": pl.String,
+            "trading_day": pl.Date,
+            "position": pl.Int64,
+            "count": pl.Int64,
+            "expected": pl.Int64,
+            "source_file": pl.String,
+            "source_line": pl.Int64,
+            "quality": pl.String,
+        },
     )
 
 
@@ -177,3 +187,15 @@ def test_adjustments_are_judged_against_your_figure() -> None:
     first = findings[0].message
     assert first.startswith("ADJ1 changed MSQ_F_I of F1 at 08:00-08:30 on 03 Dec 2024")
     assert "from 8.21 to 8.22 MWh" in first and "now agrees" in first
+
+
+def test_adjustment_findings_are_capped_and_the_rows_keep_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import recon.reconcile.own as own_mod
+
+    monkeypatch.setattr(own_mod, "MAX_ADJUSTMENT_FINDINGS", 2)
+    week = week_views([detail(INITIAL, ["1"] * 48), detail(ADJ1, ["2"] * 48)])[0]
+    findings, rows = explain_adjustments(SERIES, own([]), week)
+    assert len(rows) == 48
+    assert len(findings) == 3 and "48 intervals" in findings[-1].message
