@@ -44,8 +44,9 @@ def _px(v: Decimal) -> str:
     return str(v.quantize(Decimal("0.1")))
 
 
-def chart_svg(points: list[OwnDifference], title: str) -> Markup:
-    """A small line chart of AEMO's values and yours over time (inline SVG)."""
+def chart_svg(points: list[OwnDifference], title: str, tolerance: Decimal | None = None) -> Markup:
+    """A small line chart of AEMO's values and yours over time (inline SVG); intervals
+    whose difference is beyond ``tolerance`` are marked with a red line."""
     values = [v for p in points for v in (p.aemo, p.yours) if v is not None]
     if len(points) < 2 or not values:
         return Markup("")
@@ -89,9 +90,19 @@ def chart_svg(points: list[OwnDifference], title: str) -> Markup:
             f'<polyline fill="none" stroke="#c55a11" stroke-width="1" '
             f'stroke-dasharray="4 2" points="{pts}"/>'
         )
+    if tolerance is not None:
+        for i, p in enumerate(points):
+            if p.difference is not None and abs(p.difference) > tolerance:
+                x = _px(Decimal(_LEFT) + step * i)
+                parts.append(
+                    f'<line x1="{x}" x2="{x}" y1="{_TOP}" y2="{_H - _BOTTOM}" stroke="#c00000" '
+                    f'stroke-width="1"><title>{escape(_fig(p.difference))} at '
+                    f"{p.interval_start:%d %b %H:%M}</title></line>"
+                )
     parts.append(
-        f'<text x="{_W - 10}" y="{_TOP + 4}" text-anchor="end" font-size="10">'
-        '<tspan fill="#1f4e79">— AEMO</tspan> <tspan fill="#c55a11">- - yours</tspan></text>'
+        f'<text x="{(_W + _LEFT) // 2}" y="{_H - 6}" text-anchor="middle" font-size="10">'
+        '<tspan fill="#1f4e79">— AEMO</tspan> <tspan fill="#c55a11">- - yours</tspan> '
+        '<tspan fill="#c00000">| beyond tolerance</tspan></text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -140,7 +151,7 @@ def _series_html(s: OwnSeriesSummary) -> str:
     if s.worst_scope:
         title = f"{s.variable} of {s.worst_scope}: AEMO vs yours"
         out.append(f"<h4>{escape(title)}</h4>")
-        out.append(str(chart_svg(s.chart, title)))
+        out.append(str(chart_svg(s.chart, title, s.tolerance)))
     if s.adjustments:
         out.append(
             "<h4>Adjustments against your data</h4><table><thead><tr><th>Run</th>"
