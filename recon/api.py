@@ -328,5 +328,8 @@ def check(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
+    for p in paths:
+        if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
+            raise InputError(p, "no such file or folder")
     loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
     return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)

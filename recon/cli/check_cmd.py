@@ -14,7 +14,7 @@ from recon.atomic import atomic_write_bytes
 from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr
 from recon.cli.text import printable
-from recon.errors import UsageError
+from recon.errors import InputError, UsageError
 from recon.models.findings import Severity
 from recon.models.results import CheckResult
 
@@ -184,6 +184,9 @@ def check(
         raise UsageError("--week and --participant select runs from the store: add --store")
     if not paths and not use_store:
         raise UsageError("give at least one file or folder to check")
+    for p in paths:
+        if not p.exists():  # a mistyped PATH is never just "skipped" (SPEC §6)
+            raise InputError(p, "no such file or folder")
     with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
         if use_store:
             from recon.store.query import check_from_store
