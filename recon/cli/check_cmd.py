@@ -103,12 +103,14 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             stderr.print(_text(f"  {sk.get('path', '')}: {sk.get('reason', '')}"))
         if len(result.skipped) > 10:
             stderr.print(f"  ... and {len(result.skipped) - 10} more (see result.json)")
-    verdict = (
-        "[green]No discrepancies.[/green]"
-        if c["error"] == 0
-        else f"[red]{c['error']} error(s)[/red]"
-    )
-    stderr.print(f"{verdict}  errors {c['error']}, warnings {c['warning']}, info {c['info']}")
+    # The verdict says only what was checked (SPEC §6 "Coverage"): green only when every
+    # run was fully checked and nothing was found.
+    head, *rest = result.verdict_lines()
+    clean = c["error"] == 0 and result.fully_checked
+    style = "red" if c["error"] else ("green" if clean and not c["warning"] else "yellow")
+    stderr.print(Text(head, style=style))
+    for line in rest:
+        stderr.print(_text(line))
 
 
 @click.command()
