@@ -241,7 +241,19 @@ def _header_findings(run: Run, items: list[Loaded]) -> list[Finding]:
                     source=src,
                 )
             )
-        if raw_label != h.period:
+        if isinstance(m, Invoice) and loose_week(raw_label) is None:
+            out.append(
+                Finding.make(
+                    "data.header",
+                    f"Period {raw_label!r} of this {_what(m)} does not name a Trading Week "
+                    "(expected a label like 'TW 01 Dec 2024'); it is checked with run "
+                    f"{h.run_id}.",
+                    header=h,
+                    actual=repr(raw_label),
+                    source=src,
+                )
+            )
+        elif raw_label != h.period:
             names = loose_week(raw_label)
             if names == h.period_from:
                 why = "names the same Trading Week another way"
@@ -326,8 +338,9 @@ def _content(m: Model) -> dict[str, str]:
         out.update({f"header.{k}": str(v) for k, v in m.header.model_dump().items()})
         for r in m.rows:
             place = f"{r.variable} {r.timestamp}"
-            out[place] = f"{r.payment_or_charge.value} GST {'Y' if r.gst_applicable else 'N'} "
-            out[place] += format(r.value, "f")
+            out[place] = format(r.value, "f")
+            flag = "Y" if r.gst_applicable else "N"
+            out[f"{place} (P Or C, GST)"] = f"{r.payment_or_charge.value}, {flag}"
         return out
     if isinstance(m, DetailStatement):
         out.update({f"header.{k}": str(v) for k, v in m.header.model_dump().items()})
@@ -348,7 +361,8 @@ def _content(m: Model) -> dict[str, str]:
 def _flatten(value: object, prefix: str, out: dict[str, str]) -> None:
     if isinstance(value, dict):
         for k, v in value.items():
-            _flatten(v, f"{prefix}{k}.", out)
+            if k not in ("source", "sources", "findings"):  # where read, not what it says
+                _flatten(v, f"{prefix}{k}.", out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _flatten(v, f"{prefix}{i}.", out)
