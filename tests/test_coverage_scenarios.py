@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -284,3 +285,48 @@ def test_a_lone_artefact_is_named_and_strict_fails_it(
     assert "No discrepancies in what was checked" in got.err
     strict = check(tmp_path / "strict", paths, capsys, "--strict")
     assert strict.code == 1
+
+
+# ---------------------------------------------------------------- positions and intervals
+
+
+def test_a_position_finding_names_its_interval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got = check(tmp_path, [FIXTURES / "planted_week"], capsys, "--materiality", "5000")
+    (f,) = [f for f in got.of("source.mismatch") if f["variable"] == "MSQ_F_I"]
+    assert f["position"] == 23
+    assert f["interval_start"] == "2024-12-04T19:00:00+08:00"
+    assert f["interval_end"] == "2024-12-04T19:30:00+08:00"
+    (s,) = got.of("summary_detail.value")
+    assert s["position"] == 1
+    assert (s["interval_start"], s["interval_end"]) == (
+        "2024-12-05T08:00:00+08:00",
+        "2024-12-06T08:00:00+08:00",
+    )
+    others = [f for f in got.findings if f["check"].startswith("invoice.")]
+    assert others and all(f["position"] is None for f in others)
+
+
+def test_a_bad_value_element_names_its_interval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sc.write_runs(tmp_path / "in")
+    path = tmp_path / "in" / files["INITIAL"]["detail_zip"]
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    name, data = members[0]
+    lines = data.decode().split("\r\n")
+    i = next(n for n, ln in enumerate(lines) if ",MSQ_F_I," in ln)
+    head, _, arr = lines[i].partition(',"[')
+    values = arr.rstrip(']"').split(",")
+    values[40] = "1.2.3"
+    lines[i] = f'{head},"[{",".join(values)}]"'
+    members[0] = (name, "\r\n".join(lines).encode())
+    g = sc.generator()
+    path.write_bytes(g.zip_bytes(members, g.RUNS[0].published))
+    got = check(tmp_path, [tmp_path / "in"], capsys)
+    (f,) = got.of("data.value")
+    assert f["position"] == 41 and "element 41" in f["message"]
+    assert f["interval_start"] == "2024-12-02T04:00:00+08:00"
+    assert f["interval_end"] == "2024-12-02T04:30:00+08:00"

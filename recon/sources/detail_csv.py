@@ -207,7 +207,7 @@ def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
         raise InputError(path, f"is not a readable ZIP file ({e})") from None
     if not members:
         raise InputError(
-            path, "is a ZIP file with no CSV members: expected one CSV per Trading Day"
+            path, "is a ZIP file with no members that are CSV files: expected one per Trading Day"
         )
     if len(members) > limits.max_members:
         raise InputError(
