@@ -330,3 +330,29 @@ def test_a_bad_value_element_names_its_interval(
     assert f["position"] == 41 and "element 41" in f["message"]
     assert f["interval_start"] == "2024-12-02T04:00:00+08:00"
     assert f["interval_end"] == "2024-12-02T04:30:00+08:00"
+
+
+# ------------------------------------------------------------- check --store with files
+
+
+def test_a_file_that_differs_from_the_stored_copy_is_a_conflict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from recon.store import ingest, open_store
+
+    held = sc.scenario_clean_initial(tmp_path / "held")
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as s:
+        ingest(s, held)
+    # The same run's invoice, republished with another RTMSA_P_D line, given as a file.
+    sc.scenario_conflicting_invoices(tmp_path / "pair")
+    other = next((tmp_path / "pair" / "json").glob("*_b2c4d6e8f0a1.json"))
+    got = check(tmp_path, [other], capsys, "--store-path", str(store))
+    assert got.code == 1
+    (c,) = got.of("source.conflict")
+    assert str(other) in c["source"]
+    assert not got.coverage[0]["invoice_json"] and not got.of("invoice.line")
+    # The same file as held: used once, clean.
+    same = next((tmp_path / "held" / "json").glob("*_Invoice.json"))
+    again = check(tmp_path / "again", [same], capsys, "--store-path", str(store), "--strict")
+    assert again.code == 0, again.findings
