@@ -36,7 +36,14 @@ from recon.reconcile.adjustments import (
     previous_missing,
     previous_run,
 )
-from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
+from recon.reconcile.arithmetic import (
+    LineTotal,
+    compute_invoice,
+    expanded_form,
+    full_invoice,
+    line_totals,
+    net_form,
+)
 from recon.reconcile.attribution import attribute
 from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic, check_pdf_json
 from recon.reconcile.tieouts import (
@@ -546,6 +553,9 @@ def run_checks(
             elif cur is not None and h.designation.is_adjustment:
                 out.append(previous_missing(h))
             if computed is not None and inv is not None:
+                # A single net line accepted for a reclassified variable counts in the
+                # chain as recon's reversal and rebill (SPEC §4 step 8).
+                invoiced[h.run_id] = expanded_form(inv, computed, net_form(computed, inv)[1])
                 f, cmp = check_invoice(
                     h,
                     computed,
