@@ -356,3 +356,29 @@ def test_a_file_that_differs_from_the_stored_copy_is_a_conflict(
     same = next((tmp_path / "held" / "json").glob("*_Invoice.json"))
     again = check(tmp_path / "again", [same], capsys, "--store-path", str(store), "--strict")
     assert again.code == 0, again.findings
+
+
+# ------------------------------------------------------ classification change (§4 step 8)
+
+
+@pytest.mark.parametrize("form", ["pairs", "net"])
+def test_a_classification_change_telescopes_as_pairs_or_a_net_line(
+    form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got = check(tmp_path, sc.scenario_reclassified(tmp_path / "in", form), capsys)
+    assert got.code == 0, got.findings
+    bad = [f for f in got.findings if f["severity"] != "info"]
+    assert bad == []
+    lines = [ln for ln in got.result["lines"] if ln["variable"] == "RTMSA_P_D"]
+    assert {ln["run_id"] for ln in lines} == {51230, 53874}
+    # Statements only, no Detail: said as such, never a bare "No discrepancies."
+    assert not got.passes_as_clean() and "no Detail" in got.err
+
+
+def test_a_classification_change_invoiced_wrong_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got = check(tmp_path, sc.scenario_reclassified(tmp_path / "in", "wrong"), capsys)
+    assert got.code == 1
+    (line,) = got.of("invoice.line")
+    assert line["variable"] == "RTMSA_P_D" and line["run_id"] == 53874
