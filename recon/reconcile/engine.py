@@ -535,7 +535,7 @@ def run_checks(
         invoiced: dict[int, Invoice] = {}
         for run in week:
             h = run.header
-            out.extend(_tieouts(run))
+            out.extend(_in_run(f, h) for f in _tieouts(run))
             cur = totals.get(run.key)
             inv = run.invoice
             if inv is not None:
@@ -690,6 +690,7 @@ def coverage_findings(run: Run, cov: RunCoverage) -> list[Finding]:
                 f"Run {h.run_id} ({h.designation.value}) has a {what} but no invoice among "
                 "the inputs: the statements were checked, no invoice was.",
                 header=h,
+                source=run.summary.source if run.summary is not None else None,
             )
         )
     return out
@@ -717,8 +718,13 @@ def _tieouts(run: Run) -> list[Finding]:
             update={"days": sorted(set(primary.days) | set(d_json.days if d_json else []))}
         )
         out.extend(detail_coverage(h, covered))
-        if run.summary is not None:
-            out.extend(summary_vs_detail(run.summary, primary))
+        s = run.summary
+        if s is not None:
+            if s.header.participant != h.participant:  # scope P is the code, however spelled
+                s = s.model_copy(
+                    update={"header": s.header.model_copy(update={"participant": h.participant})}
+                )
+            out.extend(summary_vs_detail(s, primary))
     pdf, js = run.invoices.get("pdf"), run.invoices.get("json")
     if pdf and js:
         out.extend(check_pdf_json(pdf, js))
