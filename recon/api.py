@@ -295,7 +295,20 @@ def load(
         loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
         if progress:
             progress(i * _STEPS, total * _STEPS)
-    if not loaded and not findings:
+    for u in found.unread:
+        findings.append(
+            Finding.make(
+                "coverage.unread",
+                f"{u.path} is {u.reason}; it was not used.",
+                participant=u.participant,
+                period=u.period,
+                run_id=u.run_id,
+                designation=u.designation,
+                source=u.path,
+            )
+        )
+    if not loaded and all(f.check == "coverage.unread" for f in findings):
+        # Nothing could be used at all: recon cannot run (exit 2), naming why.
         reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
         raise InputError(
             ", ".join(str(p) for p in paths),
@@ -330,6 +343,9 @@ def check(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
+    for p in paths:
+        if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
+            raise InputError(p, "no such file or folder")
     loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
