@@ -660,6 +660,42 @@ def issue_changes(
 # ------------------------------------------------------------------------------ audit
 
 
+def financial_year(fy: int) -> tuple[date, date]:
+    """``--fy 2025``: 1 July 2025 to 30 June 2026 (a Financial Year starts 1 July)."""
+    return date(fy, 7, 1), date(fy + 1, 6, 30)
+
+
+def date_range(
+    start: str | date | None, end: str | date | None, fy: int | None = None
+) -> tuple[date, date]:
+    """The range asked: ``start`` and ``end`` (dates or ``yyyy-mm-dd``), or ``fy``.
+
+    Raises:
+        UsageError: Neither or both given, a date that is not ``yyyy-mm-dd``, or the
+            start after the end.
+    """
+    from recon.errors import UsageError
+
+    if fy is not None:
+        if start or end:
+            raise UsageError("give --fy, or --from and --to, not both")
+        return financial_year(fy)
+    if not start or not end:
+        raise UsageError("give --from and --to (yyyy-mm-dd), or --fy YEAR")
+    out = []
+    for name, value in (("--from", start), ("--to", end)):
+        if isinstance(value, date):
+            out.append(value)
+            continue
+        try:
+            out.append(date.fromisoformat(str(value).strip()))
+        except ValueError:
+            raise UsageError(f"{name} {value!r} is not a date: give yyyy-mm-dd") from None
+    if out[0] > out[1]:
+        raise UsageError(f"--from {out[0]} is after --to {out[1]}")
+    return out[0], out[1]
+
+
 @dataclass
 class AuditRun:
     """One run of a week's chain (SPEC §8 ``weeks[].runs`` entry)."""
@@ -814,6 +850,133 @@ class Audit:
             f"{head}: {weeks} week(s), {len(self.checks)} check(s) recorded, "
             f"{n_open} issue(s) open, {n_res} resolved{tail}."
         )
+
+    def frames(self) -> dict[str, Any]:
+        """The audit as pandas DataFrames: ``weeks`` (one row per week), ``runs`` (one row
+        per run of each week's chain), ``issues`` and ``checks``.
+
+        Amounts are exact ``decimal128(23, 8)`` (pandas ``ArrowDtype``), never floats.
+        """
+        import pandas as pd
+        import pyarrow as pa
+
+        money = pa.decimal128(23, 8)
+
+        def table(rows: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
+            return pa.Table.from_pylist(rows, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
+
+        weeks = table(
+            [
+                {
+                    "participant": w.participant,
+                    "week": w.week,
+                    "latest_run_id": w.latest_run_id,
+                    "runs": len(w.runs),
+                    "position": w.position,
+                    "net_adjustments": w.adjustment_total,
+                    "checked": w.checked,
+                    "last_checked_at": w.last_checked_at,
+                }
+                for w in self.weeks
+            ],
+            pa.schema(
+                [
+                    ("participant", pa.string()),
+                    ("week", pa.date32()),
+                    ("latest_run_id", pa.int64()),
+                    ("runs", pa.int64()),
+                    ("position", money),
+                    ("net_adjustments", money),
+                    ("checked", pa.int64()),
+                    ("last_checked_at", pa.timestamp("us")),
+                ]
+            ),
+        )
+        runs = table(
+            [
+                {
+                    "participant": w.participant,
+                    "week": w.week,
+                    "run_id": r.run_id,
+                    "designation": r.designation,
+                    "published_at": r.published_at,
+                    "amount_due": r.amount_due,
+                    "recomputed_total_payable": r.recomputed_total_payable,
+                    "net_adjustment": r.net_adjustment,
+                }
+                for w in self.weeks
+                for r in w.runs
+            ],
+            pa.schema(
+                [
+                    ("participant", pa.string()),
+                    ("week", pa.date32()),
+                    ("run_id", pa.int64()),
+                    ("designation", pa.string()),
+                    ("published_at", pa.timestamp("us")),
+                    ("amount_due", money),
+                    ("recomputed_total_payable", money),
+                    ("net_adjustment", money),
+                ]
+            ),
+        )
+        issue_cols = [
+            ("key", pa.string()),
+            ("check", pa.string()),
+            ("severity", pa.string()),
+            ("participant", pa.string()),
+            ("week", pa.date32()),
+            ("variable", pa.string()),
+            ("scope", pa.string()),
+            ("timestamp", pa.string()),
+            ("position", pa.int64()),
+            ("first_run_id", pa.int64()),
+            ("last_run_id", pa.int64()),
+            ("status", pa.string()),
+            ("resolved_by_run_id", pa.int64()),
+            ("first_seen_at", pa.timestamp("us")),
+            ("last_seen_at", pa.timestamp("us")),
+            ("resolved_at", pa.timestamp("us")),
+            ("message", pa.string()),
+        ]
+        issues = table(
+            [{c: getattr(i, c) for c, _ in issue_cols} for i in self.issues],
+            pa.schema(issue_cols),
+        )
+        checks = table(
+            [
+                {
+                    "check_id": c.check_id,
+                    "checked_at": c.checked_at,
+                    "recon_version": c.recon_version,
+                    "command": c.command,
+                    "participant": c.participant,
+                    "week": c.week,
+                    "run_ids": c.run_ids,
+                    "errors": c.counts["error"],
+                    "warnings": c.counts["warning"],
+                    "info": c.counts["info"],
+                    "inputs_sha256": c.inputs_sha256,
+                }
+                for c in self.checks
+            ],
+            pa.schema(
+                [
+                    ("check_id", pa.int64()),
+                    ("checked_at", pa.timestamp("us")),
+                    ("recon_version", pa.string()),
+                    ("command", pa.string()),
+                    ("participant", pa.string()),
+                    ("week", pa.date32()),
+                    ("run_ids", pa.list_(pa.int64())),
+                    ("errors", pa.int64()),
+                    ("warnings", pa.int64()),
+                    ("info", pa.int64()),
+                    ("inputs_sha256", pa.list_(pa.string())),
+                ]
+            ),
+        )
+        return {"weeks": weeks, "runs": runs, "issues": issues, "checks": checks}
 
     def document(self) -> dict[str, Any]:
         """``audit.json`` (SPEC §8)."""
