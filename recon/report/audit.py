@@ -29,6 +29,7 @@ from typing import Any
 from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
 
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, _Sheet
@@ -139,7 +140,7 @@ def write_audit_excel(audit: Audit, path: str | Path) -> Path:
 def _overview(sheet: _Sheet, audit: Audit) -> None:
     ws = sheet.ws
     sheet.put(1, 1, "Settlement audit")
-    ws.cell(row=1, column=1).font = ws.cell(row=1, column=1).font.copy(bold=True, size=14)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     facts = [
         ("Trading Weeks from", audit.start),
         ("to", audit.end),
