@@ -45,8 +45,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import duckdb
+
 from recon.__about__ import __version__
-from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
+from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, StoreError
 from recon.models.findings import Finding
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store.db import Store
@@ -206,27 +208,43 @@ def record_check(
     checks_rows, run_rows, finding_rows = _rows(result)
     st, owned = _open(store)
     try:
-        with st.transaction():
-            check_id = int(st.scalar("SELECT nextval('check_id_seq')"))
-            for (p, w), row in sorted(checks_rows.items()):
-                st.con.execute(
-                    "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [check_id, when, result.recon_version, command, p, w, *row],
-                )
-            if run_rows:
-                st.con.executemany(
-                    "INSERT INTO check_runs VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [[check_id, *r] for r in run_rows],
-                )
-            if finding_rows:
-                st.con.executemany(
-                    "INSERT INTO check_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [[check_id, *r] for r in finding_rows],
-                )
+        return _insert(st, checks_rows, run_rows, finding_rows, when, result, command)
+    except duckdb.Error as e:
+        raise StoreError(
+            f"cannot record the check in the store {st.path}: {str(e).splitlines()[0]}"
+        ) from None
     finally:
         if owned:
             st.close()
+
+
+def _insert(
+    st: Store,
+    checks_rows: dict[WeekKey, list[Any]],
+    run_rows: list[list[Any]],
+    finding_rows: list[list[Any]],
+    when: datetime,
+    result: CheckResult,
+    command: str,
+) -> int:
+    """Insert one check's rows in one transaction; return its check id."""
+    with st.transaction():
+        check_id = int(st.scalar("SELECT nextval('check_id_seq')"))
+        for (p, w), row in sorted(checks_rows.items()):
+            st.con.execute(
+                "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [check_id, when, result.recon_version, command, p, w, *row],
+            )
+        if run_rows:
+            st.con.executemany(
+                "INSERT INTO check_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[check_id, *r] for r in run_rows],
+            )
+        if finding_rows:
+            st.con.executemany(
+                "INSERT INTO check_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[check_id, *r] for r in finding_rows],
+            )
     log.info(
         "recorded check %d: %d week(s), %d run(s), %d finding(s)",
         check_id,

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from recon.errors import StoreError
 from recon.models.findings import Finding
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store import db
@@ -135,7 +136,7 @@ def test_a_check_is_recorded_whole_or_not_at_all(
         return checks, runs, findings
 
     monkeypatch.setattr(history, "_rows", broken)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(StoreError, match="cannot record the check"):
         record_check(store, good)
     assert {t: store.counts()[t] for t in ("checks", "check_runs", "check_findings")} == {
         "checks": 0,
