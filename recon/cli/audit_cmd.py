@@ -54,7 +54,7 @@ def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
             what += f" #{i.position}"
         t.add_row(
             i.severity,
-            f"{i.participant} {i.week.isoformat()}",
+            _text(f"{i.participant} {i.week.isoformat()}"),
             i.check,
             _text(what),
             runs,
@@ -117,6 +117,7 @@ def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
     required=True,
     help="Folder to write audit.json, audit.xlsx and audit.html into (created if missing; "
     "files are replaced atomically).",
