@@ -50,8 +50,9 @@ def test_weekly_records_each_check_and_prints_what_changed(
         assert s.rows("SELECT DISTINCT command FROM checks") == [("weekly",)]
         assert s.scalar("SELECT count(*) FROM checks") == 3
         got = audit(s, date(2024, 12, 15), date(2024, 12, 15))
-    want = {i["key"]: i["status"] for i in steps[-1]["issues"]}
-    assert {i.key: i.status for i in got.issues} == want
+    # the key without its position: recon may give a Trading Day value position 1 or none
+    want = {i["key"].rsplit("|", 1)[0]: i["status"] for i in steps[-1]["issues"]}
+    assert {i.key.rsplit("|", 1)[0]: i.status for i in got.issues} == want
 
 
 def test_the_audit_reads_no_summary_or_detail_value(tmp_path: Path) -> None:
