@@ -353,7 +353,7 @@ def _checks(sheet: _Sheet, audit: Audit) -> None:
 
 # ------------------------------------------------------------------------------ html
 
-_W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 720, 240, 90, 16, 16, 46
+_W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 720, 300, 130, 16, 16, 40
 
 
 def _scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:
@@ -386,7 +386,7 @@ def _axes(labels: list[str], lo: Decimal, hi: Decimal, title: str) -> list[str]:
     for v in (hi, lo):
         parts.append(
             f'<text x="{_PAD_L - 6}" y="{_px(_y(v, lo, hi) + 4)}" text-anchor="end" '
-            f'font-size="11">{html.escape(money_text(v.quantize(Decimal("0.01"))))}</text>'
+            f'font-size="16">{html.escape(money_text(v.quantize(Decimal("0.01"))))}</text>'
         )
     step = max(1, len(labels) // 8)
     n = max(1, len(labels))
@@ -396,8 +396,8 @@ def _axes(labels: list[str], lo: Decimal, hi: Decimal, title: str) -> list[str]:
             continue
         x = Decimal(_PAD_L) + width * k + width / 2
         parts.append(
-            f'<text x="{_px(x)}" y="{_H - _PAD_B + 16}" text-anchor="middle" '
-            f'font-size="10">{html.escape(label)}</text>'
+            f'<text x="{_px(x)}" y="{_H - _PAD_B + 20}" text-anchor="middle" '
+            f'font-size="14">{html.escape(label)}</text>'
         )
     return parts
 
