@@ -353,7 +353,7 @@ def _checks(sheet: _Sheet, audit: Audit) -> None:
 
 # ------------------------------------------------------------------------------ html
 
-_W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 720, 300, 130, 16, 16, 40
+_W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 720, 300, 140, 16, 16, 40
 
 
 def _scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:
@@ -386,9 +386,9 @@ def _axes(labels: list[str], lo: Decimal, hi: Decimal, title: str) -> list[str]:
     for v in (hi, lo):
         parts.append(
             f'<text x="{_PAD_L - 6}" y="{_px(_y(v, lo, hi) + 4)}" text-anchor="end" '
-            f'font-size="16">{html.escape(money_text(v.quantize(Decimal("0.01"))))}</text>'
+            f'font-size="14">{html.escape(money_text(v.quantize(Decimal("0.01"))))}</text>'
         )
-    step = max(1, len(labels) // 8)
+    step = max(1, -(-len(labels) // 6))  # at most 6 labels
     n = max(1, len(labels))
     width = Decimal(_W - _PAD_L - _PAD_R) / n
     for k, label in enumerate(labels):
