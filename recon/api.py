@@ -353,3 +353,46 @@ def check(
 
         result = add_own(result, loaded, own)  # type: ignore[assignment]
     return result
+
+
+if TYPE_CHECKING:  # recon.audit's annotations (pandas is imported only when it runs)
+    from datetime import date
+
+    import pandas as pd
+
+
+def audit(
+    start: str | date | None = None,
+    end: str | date | None = None,
+    *,
+    fy: int | None = None,
+    participant: str | None = None,
+    store: str | Path | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The settlement history of a range of Trading Weeks, as ``recon audit`` reports it.
+
+    >>> frames = recon.audit(fy=2025, participant="SWANGEN")   # doctest: +SKIP
+    >>> frames["issues"][frames["issues"].status == "open"]    # doctest: +SKIP
+
+    Args:
+        start, end: The range (dates or ``yyyy-mm-dd``): the Trading Weeks starting in it.
+        fy: A Financial Year instead: ``2025`` is 1 July 2025 to 30 June 2026.
+        participant: Only this participant's weeks.
+        store: The store (None: ``$RECON_STORE``, else the default).
+
+    Returns:
+        DataFrames ``weeks``, ``runs`` (each week's run chain with amount due, recomputed
+        Total Payable and net adjustment), ``issues`` (the register) and ``checks`` (the
+        trail); amounts are exact ``decimal128(23, 8)``.
+
+    Raises:
+        UsageError: A bad range. StoreError: No store at that path.
+    """
+    from recon.store.db import Store
+    from recon.store.history import audit as _audit
+    from recon.store.history import date_range
+
+    first, last = date_range(start, end, fy)
+    code = participant.strip().upper() if participant else None
+    with Store.open(store, read_only=True, must_exist=True) as st:
+        return _audit(st, first, last, participant=code).frames()

@@ -212,6 +212,9 @@ def check(
                 limits=limits_from(limits),
                 progress=prog,
             )
+            from recon.store.history import record_check
+
+            record_check(store_path, result, command="check")  # SPEC §8: every check kept
         else:
             result = run_check(
                 list(paths),
