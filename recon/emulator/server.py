@@ -1,7 +1,7 @@
 """A local stand-in for AEMO's PaSS API (SPEC §7), for tests and demos.
 
 :class:`PassEmulator` serves the artefacts found in a data folder under the paths of
-:mod:`recon.sources.pass_api`, over HTTPS that requires a client certificate signed by the
+:mod:`recon.pass_client.client`, over HTTPS that requires a client certificate signed by the
 given CA, and answers errors the way AEMO shapes them::
 
     {"transactionId": "...", "errors": [{"code": "...", "title": "...", "detail": "..."}]}
@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from recon.models.statements import Designation
-from recon.sources.pass_api import (
+from recon.pass_client.client import (
     DETAIL_PATH,
     INVOICE_PATH,
     INVOICE_PDF_PATH,

@@ -4,7 +4,7 @@ The steps (the command in :mod:`recon.cli.store_cmd` drives them):
 
 1. **Fetch** (:func:`fetch_new_runs`), when the PaSS client is installed and configured
    (``$RECON_PASS_URL``, ``$RECON_CONFIG`` or the user's ``config.toml``; see
-   :mod:`recon.sources.pass_config`): for each Trading Week of the window, the timeline
+   :mod:`recon.pass_client.config`): for each Trading Week of the window, the timeline
    is read and every run not yet held whole (Summary, Detail and Invoice) is downloaded.
    Otherwise fetching is skipped with an info log line.
 2. **Ingest** what was fetched and any folders given (an inbox).
@@ -163,9 +163,9 @@ def pass_configured(env: Mapping[str, str] | None = None) -> bool:
     """
     env = os.environ if env is None else env
     try:
-        from recon.sources import fetch as _fetch  # noqa: F401
-        from recon.sources import pass_api as _api  # noqa: F401
-        from recon.sources.pass_config import ENV_CONFIG, ENV_URL, default_config_path
+        from recon.pass_client import client as _api  # noqa: F401
+        from recon.pass_client import fetch as _fetch  # noqa: F401
+        from recon.pass_client.config import ENV_CONFIG, ENV_URL, default_config_path
     except ImportError:
         return False
     return bool(env.get(ENV_URL) or env.get(ENV_CONFIG) or default_config_path().is_file())
@@ -216,7 +216,7 @@ def fetch_new_runs(
     """Download every run of ``weeks`` not yet held whole, into ``download_root``.
 
     Files go to ``<download_root>/<participant>/<week>/`` (content-addressed by
-    :func:`recon.sources.fetch.fetch_week`, so nothing is written twice).
+    :func:`recon.pass_client.fetch.fetch_week`, so nothing is written twice).
 
     Args:
         store: The store (to see which runs are held).
@@ -233,9 +233,9 @@ def fetch_new_runs(
         UsageError: The configuration is incomplete or wrong.
     """
     from recon.errors import ReconError
-    from recon.sources.fetch import fetch_week
-    from recon.sources.pass_api import PassClient
-    from recon.sources.pass_config import resolve_config
+    from recon.pass_client.client import PassClient
+    from recon.pass_client.config import resolve_config
+    from recon.pass_client.fetch import fetch_week
 
     outcome = FetchOutcome(configured=True)
     if client_factory is None:

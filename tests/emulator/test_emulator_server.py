@@ -13,8 +13,8 @@ import pytest
 from recon.emulator import EmulatorConfig, Faults, PassEmulator
 from recon.emulator.certs import write_demo_pki
 from recon.emulator.testing import TestPki
-from recon.sources.pass_api import PassClient, document_of
-from recon.sources.pass_config import PassConfig
+from recon.pass_client.client import PassClient, document_of
+from recon.pass_client.config import PassConfig
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 

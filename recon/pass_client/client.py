@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from recon.__about__ import __version__
 from recon.errors import FetchError, UsageError
 from recon.models.statements import Designation
-from recon.sources.pass_config import ENV_KEY_PASSWORD, PassConfig
+from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
 
 log = logging.getLogger(__name__)
 
@@ -457,7 +457,7 @@ class PassClient:
     """A client of AEMO's WEM Settlement (PaSS) API.
 
     Args:
-        config: Where and who (see :func:`recon.sources.pass_config.resolve_config`).
+        config: Where and who (see :func:`recon.pass_client.config.resolve_config`).
         throttle: The rate limiter (default: SPEC §7's limits on ``clock``/``sleep``).
         retry: The retry policy.
         clock: Monotonic seconds, for the default throttle.
