@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from recon.models import aemo_names as aemo
 from recon.models.statements import Designation
 from recon.pass_client.client import (
     DETAIL_PATH,
@@ -218,37 +219,37 @@ def _peek_json(path: Path) -> tuple[bytes, dict[str, Any], bool] | None:
         return None
     if not isinstance(doc, dict):
         return None
-    if isinstance(doc.get("data"), dict) and set(doc) <= {"transactionId", "data"}:
-        return raw, doc["data"], True
+    if isinstance(doc.get(aemo.F_WRAP_DATA), dict) and set(doc) <= aemo.ENVELOPE_KEYS:
+        return raw, doc[aemo.F_WRAP_DATA], True
     return raw, doc, False
 
 
 def _json_kind(doc: dict[str, Any]) -> str | None:
-    if "invoiceNumber" in doc:
+    if aemo.INV_NUMBER in doc:
         return INVOICE
-    if "settlementTradingDay" in doc:
+    if aemo.F_SETTLEMENT_DAY in doc:
         return DETAIL
-    if "runId" in doc and "variables" in doc:
+    if aemo.H_RUN_ID in doc and aemo.F_VARIABLES in doc:
         return SUMMARY
     return None
 
 
 def _header_from_json(doc: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == INVOICE:
-        start = parse_week_label(str(doc["period"]))
+        start = parse_week_label(str(doc[aemo.H_PERIOD]))
         return {
-            "designation": Designation(doc["designation"]),
-            "period": doc["period"],
+            "designation": Designation(doc[aemo.H_DESIGNATION]),
+            "period": doc[aemo.H_PERIOD],
             "period_from": start,
             "period_to": start + timedelta(days=6),
-            "published_at": datetime.fromisoformat(str(doc.get("issuedAt"))),
+            "published_at": datetime.fromisoformat(str(doc.get(aemo.INV_ISSUED_AT))),
         }
     return {
-        "designation": Designation(doc["designation"]),
-        "period": doc["period"],
-        "period_from": date.fromisoformat(str(doc["periodFrom"])),
-        "period_to": date.fromisoformat(str(doc["periodTo"])),
-        "published_at": datetime.fromisoformat(str(doc["publishedAt"])),
+        "designation": Designation(doc[aemo.H_DESIGNATION]),
+        "period": doc[aemo.H_PERIOD],
+        "period_from": date.fromisoformat(str(doc[aemo.H_PERIOD_FROM])),
+        "period_to": date.fromisoformat(str(doc[aemo.H_PERIOD_TO])),
+        "published_at": datetime.fromisoformat(str(doc[aemo.H_PUBLISHED_AT])),
     }
 
 
@@ -344,16 +345,13 @@ class _Holdings:
             self.skipped.append((path, "not a Summary, Detail or Invoice document"))
             return
         try:
-            run = self.run(str(doc["participantCode"]), int(doc["runId"]))
+            run = self.run(str(doc[aemo.H_PARTICIPANT]), int(doc[aemo.H_RUN_ID]))
             day = (
-                date.fromisoformat(str(doc["settlementTradingDay"])[:10])
-                if kind == DETAIL
-                else None
+                date.fromisoformat(str(doc[aemo.F_SETTLEMENT_DAY])[:10]) if kind == DETAIL else None
             )
         except (KeyError, ValueError, TypeError) as exc:
-            self.skipped.append(
-                (path, f"participantCode, runId or settlementTradingDay unreadable: {exc}")
-            )
+            keys = f"{aemo.H_PARTICIPANT}, {aemo.H_RUN_ID} or {aemo.F_SETTLEMENT_DAY}"
+            self.skipped.append((path, f"{keys} unreadable: {exc}"))
             return
         try:
             header = _header_from_json(doc, kind)
@@ -461,8 +459,8 @@ class _Holdings:
 def _error_body(status: int, code: str, title: str, detail: str) -> bytes:
     return json.dumps(
         {
-            "transactionId": str(uuid.uuid4()),
-            "errors": [{"code": code, "title": title, "detail": detail}],
+            aemo.F_WRAP_ID: str(uuid.uuid4()),
+            aemo.F_WRAP_ERRORS: [{"code": code, "title": title, "detail": detail}],
         }
     ).encode()
 
@@ -854,8 +852,8 @@ class PassEmulator:
     def _timeline(
         self, h: BaseHTTPRequestHandler, participant: str, query: dict[str, list[str]], path: str
     ) -> None:
-        code = self._one(query, "participantCode")
-        week_text = self._one(query, "tradingWeek")
+        code = self._one(query, aemo.Q_PARTICIPANT)
+        week_text = self._one(query, aemo.Q_TRADING_WEEK)
         if not code:
             self._bad(h, "participantCode is required")
             return
@@ -884,7 +882,7 @@ class PassEmulator:
         entries = [
             e.to_json() for e in self.timeline(participant) if e.period_from <= week <= e.period_to
         ]
-        body = json.dumps({"transactionId": str(uuid.uuid4()), "data": entries}).encode()
+        body = json.dumps({aemo.F_WRAP_ID: str(uuid.uuid4()), aemo.F_WRAP_DATA: entries}).encode()
         self._answer(h, 200, body, JSON_TYPE, drop=self._faults.take_drop(path))
 
     def _artefact(
@@ -908,7 +906,7 @@ class PassEmulator:
             return
         doc: _Doc | None
         if kind == DETAIL:
-            day_text = self._one(query, "tradingDay")
+            day_text = self._one(query, aemo.Q_TRADING_DAY)
             if not day_text:
                 self._bad(h, "tradingDay is required (yyyy-mm-dd)")
                 return

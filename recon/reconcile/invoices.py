@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from recon.models import aemo_names as aemo
 from recon.models.decimals import CENT
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import Invoice, LineItem, PaymentSummary, SectionTotals
@@ -65,29 +66,43 @@ _ORDER_TEXT = {
     "rounding order)",
 }
 
+_JS, _JF = aemo.INVOICE_SECTIONS, aemo.INVOICE_FIGURES  # the JSON names
 _SECTIONS = {
-    "rcti": ("rcti", "Recipient Created Tax Invoice", "RCTI"),
-    "tax_invoice": ("taxInvoice", "Tax Invoice", "Tax Invoice"),
-    "payment_summary": ("paymentSummary", "Payment Summary", "Payment Summary"),
+    "rcti": (_JS["rcti"], "Recipient Created Tax Invoice", "RCTI"),
+    "tax_invoice": (_JS["tax_invoice"], "Tax Invoice", "Tax Invoice"),
+    "payment_summary": (
+        _JS["payment_summary"],
+        "Payment Summary",
+        "Payment Summary",
+    ),
     "adjustment_information": (
-        "adjustmentInformation",
+        _JS["adjustment_information"],
         "Adjustment Information",
         "Adjustment Information",
     ),
 }
 _FIELDS = {
-    "amount": ("amount", "Amount"),
-    "gst": ("gst", "GST"),
-    "total": ("total", "Total"),
-    "gst_applicable_amount": ("gstApplicableAmount", "GST Applicable Amount"),
-    "gst_not_applicable_amount": ("gstNotApplicableAmount", "GST Not Applicable Amount"),
-    "total_payable": ("totalPayable", "Total Payable"),
-    "prepayment_applied": ("prepaymentApplied", "Prepayment Applied"),
-    "amount_due": ("amountDue", "Amount Due"),
-    "prepayment_balance": ("prepaymentBalance", "Prepayment Balance"),
-    "previous_run_id": ("previousRunId", "Previous Run"),
-    "rcti_difference": ("rctiDifference", "RCTI Difference"),
-    "tax_invoice_difference": ("taxInvoiceDifference", "Tax Invoice Difference"),
+    "amount": (_JF["amount"], "Amount"),
+    "gst": (_JF["gst"], "GST"),
+    "total": (_JF["total"], "Total"),
+    "gst_applicable_amount": (
+        _JF["gst_applicable_amount"],
+        "GST Applicable Amount",
+    ),
+    "gst_not_applicable_amount": (
+        _JF["gst_not_applicable_amount"],
+        "GST Not Applicable Amount",
+    ),
+    "total_payable": (_JF["total_payable"], "Total Payable"),
+    "prepayment_applied": (_JF["prepayment_applied"], "Prepayment Applied"),
+    "amount_due": (_JF["amount_due"], "Amount Due"),
+    "prepayment_balance": (_JF["prepayment_balance"], "Prepayment Balance"),
+    "previous_run_id": (_JF["previous_run_id"], "Previous Run"),
+    "rcti_difference": (_JF["rcti_difference"], "RCTI Difference"),
+    "tax_invoice_difference": (
+        _JF["tax_invoice_difference"],
+        "Tax Invoice Difference",
+    ),
 }
 
 Figures = dict[tuple[str, str], Decimal]
@@ -122,7 +137,7 @@ def _line_source(invoice: Invoice, line: LineItem, index: int) -> str:
     src = invoice.source or "invoice"
     if invoice.form == "pdf":
         return f"{src}#line {line.variable}"
-    return f"{src}#/data/0/lineItems/{index}"
+    return f"{src}#/{aemo.INV_DATA}/0/{aemo.INV_LINE_ITEMS}/{index}"
 
 
 def _figures(rcti: SectionTotals, tax: SectionTotals, ps: PaymentSummary) -> Figures:

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.results import InputRecord
 from recon.sources.files import sha256_file
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -450,17 +451,17 @@ def _sniff_pdf(path: Path) -> dict[str, Any]:
 
 _JSON_KEYS = frozenset(
     (
-        "invoiceNumber",
-        "paymentSummary",
-        "settlementTradingDay",
-        "variables",
-        "runId",
-        "participantCode",
-        "period",
-        "designation",
-        "errors",
-        "transactionId",
-        "data",
+        aemo.INV_NUMBER,
+        aemo.INV_PAYMENT_SUMMARY,
+        aemo.F_SETTLEMENT_DAY,
+        aemo.F_VARIABLES,
+        aemo.H_RUN_ID,
+        aemo.H_PARTICIPANT,
+        aemo.H_PERIOD,
+        aemo.H_DESIGNATION,
+        aemo.F_WRAP_ERRORS,
+        aemo.F_WRAP_ID,
+        aemo.F_WRAP_DATA,
     )
 )
 """Top-level keys detection looks at."""
@@ -522,13 +523,15 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
         ch = text[i : i + 1]
         if not ch:
             raise _Truncated
-        if ch == "{" and key == "data":
+        if ch == "{" and key == aemo.F_WRAP_DATA:
             inner: dict[str, Any] = {}
             try:
                 i = _object_keys(text, i, inner)
             finally:
-                out["data"] = True
-                out.update({k: v for k, v in inner.items() if k in _JSON_KEYS and k != "data"})
+                out[aemo.F_WRAP_DATA] = True
+                out.update(
+                    {k: v for k, v in inner.items() if k in _JSON_KEYS and k != aemo.F_WRAP_DATA}
+                )
         elif ch in "[{":
             if key in _JSON_KEYS:  # recorded first: the prefix may end inside it
                 out.setdefault(key, True)
@@ -581,8 +584,8 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
         raise NotAnArtefact("JSON that is not an object")
     out: dict[str, Any] = {}
     bodies = [doc]
-    if isinstance(doc.get("data"), dict):
-        bodies.append(doc["data"])
+    if isinstance(doc.get(aemo.F_WRAP_DATA), dict):
+        bodies.append(doc[aemo.F_WRAP_DATA])
     for body in bodies:
         for k, v in body.items():
             if k in _JSON_KEYS:
@@ -591,11 +594,11 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
 
 
 def _json_kind(keys: dict[str, Any]) -> str | None:
-    if "invoiceNumber" in keys or "paymentSummary" in keys:
+    if aemo.INV_NUMBER in keys or aemo.INV_PAYMENT_SUMMARY in keys:
         return "invoice_json"
-    if "settlementTradingDay" in keys:
+    if aemo.F_SETTLEMENT_DAY in keys:
         return "detail_json"
-    if "variables" in keys and ("runId" in keys or "participantCode" in keys):
+    if aemo.F_VARIABLES in keys and (aemo.H_RUN_ID in keys or aemo.H_PARTICIPANT in keys):
         return "summary_json"
     return None
 
@@ -607,10 +610,10 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
         keys, complete = {}, False
     if not complete:
         kind = _json_kind(keys)
-        needs = ("runId", "participantCode", "period", "designation")
+        needs = (aemo.H_RUN_ID, aemo.H_PARTICIPANT, aemo.H_PERIOD, aemo.H_DESIGNATION)
         if whole or kind in (None, "summary_json") or any(k not in keys for k in needs):
             # parse it whole: for the parser's message on a malformed file, or because a
-            # key may come after the prefix (a Summary may yet show settlementTradingDay)
+            # key may come after the prefix (a Summary may yet show a settlement day)
             try:
                 keys = _keys_of_document(path, limits)
             except NotAnArtefact:
@@ -622,18 +625,18 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
                 log.info("%s: reading as %s from its prefix; it does not parse whole", path, kind)
     kind = _json_kind(keys)
     if kind is None:
-        if "errors" in keys and "variables" not in keys:
+        if aemo.F_WRAP_ERRORS in keys and aemo.F_VARIABLES not in keys:
             raise NotAnArtefact("a PaSS error response, not a document")
         raise NotAnArtefact("JSON that is not a PaSS Summary, Detail or Invoice document")
     return {
         "kind": kind,
         **_run_info(
             {
-                "participant": keys.get("participantCode"),
-                "period": keys.get("period"),
-                "run_id": keys.get("runId"),
-                "designation": keys.get("designation"),
-                "trading_day": keys.get("settlementTradingDay"),
+                "participant": keys.get(aemo.H_PARTICIPANT),
+                "period": keys.get(aemo.H_PERIOD),
+                "run_id": keys.get(aemo.H_RUN_ID),
+                "designation": keys.get(aemo.H_DESIGNATION),
+                "trading_day": keys.get(aemo.F_SETTLEMENT_DAY),
             }
         ),
     }

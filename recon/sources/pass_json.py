@@ -1,7 +1,7 @@
-"""PaSS API JSON (SPEC §3.3): the one module where AEMO's JSON field names live.
+"""PaSS API JSON (SPEC §3.3): reading (and, for the emulator, writing) the documents.
 
-AEMO documents the JSON on its Developer Portal, which is not public; recon reads the
-shape of SPEC §3.3 **[reading]**. A real schema replaces the names in this module only.
+AEMO's JSON field names live in :mod:`recon.models.aemo_names`; a real schema replaces the
+names there only.
 
 Reading:
 
@@ -36,6 +36,51 @@ from typing import Any
 import polars as pl
 
 from recon.errors import InputError
+from recon.models.aemo_names import (
+    F_GST_APPLICABLE,
+    F_P_OR_C,
+    F_SCOPE,
+    F_SETTLEMENT_DAY,
+    F_TRADING_DAY,
+    F_TRADING_DAYS,
+    F_VALUE,
+    F_VARIABLE,
+    F_VARIABLES,
+    F_WRAP_DATA,
+    F_WRAP_ERRORS,
+    F_WRAP_ID,
+    H_DESIGNATION,
+    H_MARKET_SERVICE,
+    H_PARTICIPANT,
+    H_PERIOD,
+    H_PERIOD_FROM,
+    H_PERIOD_TO,
+    H_PUBLISHED_AT,
+    H_RUN_ID,
+    HEADER_FIELDS,
+    INV_ADJUSTMENT,
+    INV_AMOUNT,
+    INV_DATA,
+    INV_DESCRIPTION,
+    INV_DESIGNATION,
+    INV_GST,
+    INV_ISSUED_AT,
+    INV_LINE_ITEMS,
+    INV_NUMBER,
+    INV_PARTICIPANT,
+    INV_PAYMENT_SUMMARY,
+    INV_PERIOD,
+    INV_PREVIOUS_RUN_ID,
+    INV_RCTI,
+    INV_RCTI_DIFFERENCE,
+    INV_RUN_ID,
+    INV_TAX_INVOICE,
+    INV_TAX_INVOICE_DIFFERENCE,
+    INV_TRADE_WEEK,
+    OPTIONAL_HEADER_DEFAULTS,
+    PAYMENT_SUMMARY_FIELDS,
+    SECTION_FIELDS,
+)
 from recon.models.decimals import DecimalFormatError, parse_decimal
 from recon.models.findings import Finding
 from recon.models.invoices import (
@@ -65,74 +110,6 @@ from recon.sources.validate import (
 )
 
 log = logging.getLogger(__name__)
-
-# --------------------------------------------------------------------------------------
-# AEMO's field names (SPEC §3.3) and the CSV columns they map to (Guide Tables 4 and 5).
-# --------------------------------------------------------------------------------------
-
-HEADER_FIELDS: dict[str, str] = {
-    "runId": "RunId",
-    "publishedAt": "PublishedAt",
-    "marketService": "MarketService",
-    "designation": "Designation",
-    "period": "Period",
-    "periodFrom": "PeriodFrom",
-    "periodTo": "PeriodTo",
-    "participantCode": "ParticipantCode",
-}
-"""Statement header fields: JSON name -> CSV column."""
-
-OPTIONAL_HEADER_DEFAULTS: dict[str, str] = {"marketService": "WEM"}
-"""Header fields a document may leave out, with the value assumed."""
-
-F_SETTLEMENT_DAY = "settlementTradingDay"
-F_VARIABLES = "variables"
-F_VARIABLE = "variable"
-F_SCOPE = "scope"
-F_P_OR_C = "paymentOrCharge"
-F_GST_APPLICABLE = "gstApplicable"
-F_TRADING_DAYS = "tradingDays"
-F_TRADING_DAY = "tradingDay"
-F_VALUE = "value"
-
-F_WRAP_ID = "transactionId"
-F_WRAP_DATA = "data"
-F_WRAP_ERRORS = "errors"
-
-INV_NUMBER = "invoiceNumber"
-INV_RUN_ID = "runId"
-INV_PREVIOUS_RUN_ID = "previousRunId"
-INV_DESIGNATION = "designation"
-INV_PERIOD = "period"
-INV_PARTICIPANT = "participantCode"
-INV_ISSUED_AT = "issuedAt"
-INV_DATA = "data"
-INV_TRADE_WEEK = "tradeWeek"
-INV_LINE_ITEMS = "lineItems"
-INV_DESCRIPTION = "description"
-INV_AMOUNT = "amount"
-INV_GST = "gst"
-INV_PAYMENT_SUMMARY = "paymentSummary"
-INV_RCTI = "rcti"
-INV_TAX_INVOICE = "taxInvoice"
-INV_ADJUSTMENT = "adjustmentInformation"
-INV_TOTAL = "total"
-INV_RCTI_DIFFERENCE = "rctiDifference"
-INV_TAX_INVOICE_DIFFERENCE = "taxInvoiceDifference"
-
-PAYMENT_SUMMARY_FIELDS: dict[str, str] = {
-    "gstApplicableAmount": "gst_applicable_amount",
-    "gstNotApplicableAmount": "gst_not_applicable_amount",
-    "gst": "gst",
-    "totalPayable": "total_payable",
-    "prepaymentApplied": "prepayment_applied",
-    "amountDue": "amount_due",
-    "prepaymentBalance": "prepayment_balance",
-}
-"""Payment Summary: JSON name -> :class:`PaymentSummary` field."""
-
-SECTION_FIELDS: dict[str, str] = {"amount": "amount", "gst": "gst", "total": "total"}
-"""RCTI and Tax Invoice totals: JSON name -> :class:`SectionTotals` field."""
 
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?)?$")
 _UNSAFE_IN_ARRAY = re.compile(r"[,\[\]]")
@@ -442,11 +419,11 @@ def _header_texts(d: _Doc, doc: Mapping[str, Any]) -> dict[str, str]:
             raise d.fail(f"{key!r} is empty, so the run cannot be named", key)
         out[column] = value
     checks: dict[str, tuple[Any, str]] = {
-        "runId": (int, "a whole number such as 50000"),
-        "publishedAt": (datetime.fromisoformat, "a date and time like 2023-10-31T15:30:45"),
-        "designation": (Designation, "one of INITIAL, ADJ1, ADJ2, ADJ3"),
-        "periodFrom": (date.fromisoformat, "a date like 2023-10-01"),
-        "periodTo": (date.fromisoformat, "a date like 2023-10-07"),
+        H_RUN_ID: (int, "a whole number such as 50000"),
+        H_PUBLISHED_AT: (datetime.fromisoformat, "a date and time like 2023-10-31T15:30:45"),
+        H_DESIGNATION: (Designation, "one of INITIAL, ADJ1, ADJ2, ADJ3"),
+        H_PERIOD_FROM: (date.fromisoformat, "a date like 2023-10-01"),
+        H_PERIOD_TO: (date.fromisoformat, "a date like 2023-10-07"),
     }
     for key, (parse, expected) in checks.items():
         text = out[HEADER_FIELDS[key]]
@@ -514,7 +491,7 @@ def _summary_raw(
         gst = _flag_text(d.get(var, F_GST_APPLICABLE, *where))
         for j, td in enumerate(d.arr(var, F_TRADING_DAYS, *where)):
             at = (*where, F_TRADING_DAYS, j)
-            td = d.item(td, "a tradingDays entry", *at)
+            td = d.item(td, f"a {F_TRADING_DAYS} entry", *at)
             day = _day_text(d.text(td, F_TRADING_DAY, *at) or "")
             value = d.get(td, F_VALUE, *at)
             if isinstance(value, list):
@@ -555,7 +532,7 @@ def parse_summary_document(doc: Any, source: str | Path) -> SummaryStatement:
         doc: The decoded JSON, as from :func:`loads`; numbers may be JSON numbers or
             strings (floats are refused: decode with :func:`loads`).
         source: The file (or URL) it came from; rows and findings name
-            ``source#/variables/i/tradingDays/j``.
+            ``source#/variables/i/<F_TRADING_DAYS>/j``.
 
     Returns:
         The Summary, its ``findings`` holding every row-level problem (``data.*``).
@@ -613,7 +590,7 @@ def _detail_raw(
         scope = d.text(var, F_SCOPE, *where) or ""
         for j, td in enumerate(d.arr(var, F_TRADING_DAYS, *where)):
             at = (*where, F_TRADING_DAYS, j)
-            td = d.item(td, "a tradingDays entry", *at)
+            td = d.item(td, f"a {F_TRADING_DAYS} entry", *at)
             day = d.text(td, F_TRADING_DAY, *at) or ""
             value = d.get(td, F_VALUE, *at)
             if not isinstance(value, list):
@@ -700,7 +677,7 @@ def parse_detail_document(doc: Any, source: str | Path) -> DetailStatement:
     Args:
         doc: The decoded JSON, bare or wrapped.
         source: The file or URL it came from; findings name
-            ``source#/variables/i/tradingDays/j``, and the frame's ``source_file`` holds
+            ``source#/variables/i/<F_TRADING_DAYS>/j``, and the frame's ``source_file`` holds
             the same (``source_line`` is ``i``).
 
     Raises:
@@ -812,7 +789,7 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
 
     Args:
         doc: The decoded JSON, as from :func:`loads`.
-        source: The file or URL; line items name ``source#/data/i/lineItems/j``.
+        source: The file or URL; line items name ``source#/data/i/<INV_LINE_ITEMS>/j``.
 
     Raises:
         InputError: For a wrong shape, a missing required field or a figure that is not
@@ -973,14 +950,14 @@ def read_invoice_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Invo
 
 def _header_document(header: RunHeader) -> dict[str, Any]:
     return {
-        "runId": header.run_id,
-        "publishedAt": header.published_at.isoformat(timespec="seconds"),
-        "marketService": header.market_service,
-        "designation": header.designation.value,
-        "period": header.period,
-        "periodFrom": header.period_from.isoformat(),
-        "periodTo": header.period_to.isoformat(),
-        "participantCode": header.participant,
+        H_RUN_ID: header.run_id,
+        H_PUBLISHED_AT: header.published_at.isoformat(timespec="seconds"),
+        H_MARKET_SERVICE: header.market_service,
+        H_DESIGNATION: header.designation.value,
+        H_PERIOD: header.period,
+        H_PERIOD_FROM: header.period_from.isoformat(),
+        H_PERIOD_TO: header.period_to.isoformat(),
+        H_PARTICIPANT: header.participant,
     }
 
 
