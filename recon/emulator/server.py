@@ -18,7 +18,7 @@ given CA, and answers errors the way AEMO shapes them::
 What is served comes from the data folder, found by content: JSON files (Summary, Detail,
 Invoice, with or without the envelope) are served as they are; Summary CSV and Detail
 CSV/ZIP (and an Invoice PDF with no JSON beside it) are converted to JSON through
-``recon.sources.detect`` and ``recon.sources.pass_json``; Invoice PDFs are served as they
+``recon.sources.detect`` and :mod:`recon.emulator.encode`; Invoice PDFs are served as they
 are. The timeline is made from the headers of what is held.
 """
 
@@ -371,9 +371,9 @@ class _Holdings:
             self._add_pdfs_by_name(paths)
             return
         try:
-            from recon.sources import pass_json
+            from recon.emulator import encode
         except ImportError:
-            pass_json = None  # type: ignore[assignment]
+            encode = None  # type: ignore[assignment]
         detection = detect_mod.detect(paths)
         undetected_pdfs = []
         for skipped in detection.skipped:
@@ -383,28 +383,28 @@ class _Holdings:
                 self.skipped.append((Path(skipped.path), skipped.reason))
         for art in detection.artefacts:
             try:
-                self._add_artefact(art, detect_mod, pass_json)
+                self._add_artefact(art, detect_mod, encode)
             except Exception as exc:  # a broken file must not stop the emulator
                 log.warning("emulator: cannot serve %s: %s", art.path, exc)
                 self.skipped.append((Path(art.path), f"cannot serve: {exc}"))
         self._add_pdfs_by_name(undetected_pdfs)
 
-    def _add_artefact(self, art: Any, detect_mod: Any, pass_json: Any) -> None:
+    def _add_artefact(self, art: Any, detect_mod: Any, encode: Any) -> None:
         kind = art.kind
         path = Path(art.path)
         if kind == "invoice_pdf":
             run = self.run(art.participant, art.run_id)
             self._place(run, INVOICE_PDF, _Doc(path, raw=path.read_bytes()))
-            if pass_json is not None:
+            if encode is not None:
 
                 def make_invoice(art: Any = art) -> bytes:
-                    return pass_json.dumps(pass_json.invoice_to_document(detect_mod.load(art)))
+                    return encode.dumps(encode.invoice_to_document(detect_mod.load(art)))
 
                 self._place(run, INVOICE, _Doc(path, make=make_invoice))
             return
         if kind not in ("summary_csv", "detail_csv", "detail_zip"):
             return  # JSON kinds were served as-is already
-        if pass_json is None:
+        if encode is None:
             self.skipped.append((path, "no CSV-to-JSON conversion available"))
             return
         held = self.runs.get((art.participant, art.run_id))
@@ -416,14 +416,14 @@ class _Holdings:
         run = self.run(header.participant, header.run_id)
         if kind == "summary_csv":
             self._set_header(run, _header_from_model(header), 0)
-            body = pass_json.dumps(pass_json.summary_to_document(model))
+            body = encode.dumps(encode.summary_to_document(model))
             self._place(run, SUMMARY, _Doc(path, make=lambda body=body: body))
             return
         self._set_header(run, _header_from_model(header), 1)
         for day in model.days:
 
             def make_day(model: Any = model, day: date = day) -> bytes:
-                return pass_json.dumps(pass_json.detail_day_to_document(model, day))
+                return encode.dumps(encode.detail_day_to_document(model, day))
 
             self._place(run, DETAIL, _Doc(path, make=make_day), day)
 

@@ -574,7 +574,7 @@ def _scan_keys(text: str) -> tuple[dict[str, Any], bool]:
 def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
     """Parse a whole JSON file and return the top-level keys of its document."""
     from recon.sources.files import read_bytes
-    from recon.sources.pass_json import loads
+    from recon.sources.json_exact import loads
 
     try:
         doc = loads(read_bytes(path, limits), path)
@@ -668,15 +668,15 @@ def load(artefact: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> Any:
 
         return read_detail(path, limits=limits)
     if kind == "summary_json":
-        from recon.sources.pass_json import read_summary_json
+        from recon.sources.statement_json import read_summary_json
 
         return read_summary_json(path, limits)
     if kind == "detail_json":
-        from recon.sources.pass_json import read_detail_json
+        from recon.sources.statement_json import read_detail_json
 
         return read_detail_json(path, limits)
     if kind == "invoice_json":
-        from recon.sources.pass_json import read_invoice_json
+        from recon.sources.invoice_json import read_invoice_json
 
         return read_invoice_json(path, limits)
     if kind == "invoice_pdf":

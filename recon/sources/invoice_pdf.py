@@ -44,8 +44,8 @@ from recon.models.invoices import (
     SectionTotals,
 )
 from recon.models.statements import Designation, PaymentOrCharge
+from recon.sources.invoice_json import parse_money
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.sources.pass_json import parse_money
 from recon.wem.variables import VariableNameError, parse_variable
 
 log = logging.getLogger(__name__)

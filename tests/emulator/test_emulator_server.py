@@ -208,7 +208,8 @@ def test_converts_csv_when_no_json_is_held(pki: TestPki) -> None:
                 headers=HEADERS,
             )
             pdf = raw.get(f"/invoices/{runs[0].run_id}/pdf", headers=HEADERS)
-    from recon.sources.pass_json import loads, parse_summary_document
+    from recon.sources.json_exact import loads
+    from recon.sources.statement_json import parse_summary_document
 
     def rows(body: bytes) -> list[tuple[object, ...]]:
         st = parse_summary_document(loads(body), "x")
