@@ -3,6 +3,7 @@
 Used by the tests of :mod:`recon.pass_client.client` and by ``recon emulator`` for demos.
 """
 
-from recon.emulator.server import EmulatorConfig, Faults, PassEmulator, RequestRecord
+from recon.emulator.faults import Faults
+from recon.emulator.server import EmulatorConfig, PassEmulator, RequestRecord
 
 __all__ = ["EmulatorConfig", "Faults", "PassEmulator", "RequestRecord"]
