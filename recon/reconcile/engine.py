@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from recon.models.detail import combine_details
 from recon.models.findings import Finding
 from recon.models.invoices import Invoice
 from recon.models.results import (
@@ -36,14 +37,14 @@ from recon.reconcile.adjustments import (
 )
 from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
 from recon.reconcile.attribution import attribute
-from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic, check_pdf_json
+from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic
 from recon.reconcile.tieouts import (
+    check_pdf_json,
     detail_coverage,
     detail_mismatch,
     summary_mismatch,
     summary_vs_detail,
 )
-from recon.sources.validate import combine_details
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from recon.errors import InputError
+from recon.models.detail import combine_details
 from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
 from recon.sources.files import read_bytes
@@ -29,7 +30,6 @@ from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import (
     DETAIL_COLUMNS,
     ScopeCache,
-    combine_details,
     validate_detail,
 )
 

@@ -38,6 +38,7 @@ from recon.models.aemo_names import (
     HEADER_FIELDS,
     OPTIONAL_HEADER_DEFAULTS,
 )
+from recon.models.detail import combine_details
 from recon.models.findings import Finding
 from recon.models.statements import (
     DETAIL_SCHEMA,
@@ -61,7 +62,6 @@ from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import (
     DETAIL_COLUMNS,
     SUMMARY_COLUMNS,
-    combine_details,
     parse_header,
     validate_detail,
     validate_summary,

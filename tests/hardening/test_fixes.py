@@ -13,11 +13,12 @@ import pytest
 from recon.cli.main import main, printable
 from recon.emulator import encode as enc
 from recon.errors import InputError
+from recon.models.detail import MAX_PERIOD_DAYS, period_days
 from recon.sources.csv_table import header_names
 from recon.sources.detect import PREFIX_BYTES, detect, sniff
 from recon.sources.limits import Limits
 from recon.sources.summary_csv import parse_summary_csv
-from recon.sources.validate import MAX_PERIOD_DAYS, parse_header, period_days
+from recon.sources.validate import parse_header
 
 from .corpus import detail_rows, put, raw_zip, stored_member, summary_document, summary_rows
 from .helpers import RunCli, measure
