@@ -20,11 +20,11 @@ from decimal import Decimal
 from recon.models.detail import combine_details
 from recon.models.findings import Finding
 from recon.models.invoices import Invoice
+from recon.models.loaded import Loaded
 from recon.models.results import (
     AdjustmentLine,
     AttributionRow,
     CheckResult,
-    InputRecord,
     LineComparison,
     RunInfo,
 )
@@ -47,16 +47,6 @@ from recon.reconcile.tieouts import (
 )
 
 log = logging.getLogger(__name__)
-
-Model = SummaryStatement | DetailStatement | Invoice
-
-
-@dataclass
-class Loaded:
-    """One artefact as loaded: its input record and its model."""
-
-    record: InputRecord
-    model: Model
 
 
 @dataclass

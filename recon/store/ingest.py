@@ -47,7 +47,7 @@ from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
 from recon.sources.detect import Artefact, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.store.db import Store, decimal_form, to_column
-from recon.wem.calendar import parse_week_label
+from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
 
@@ -143,14 +143,6 @@ class _Refusal(Exception):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def week_of(period: str, fallback: date | None = None) -> date | None:
-    """The first day of the Trading Week a Period label names (else ``fallback``)."""
-    try:
-        return parse_week_label(period)
-    except ValueError:
-        return fallback
 
 
 def form_class(kind: str, form: str) -> tuple[str, ...]:
@@ -373,7 +365,7 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
         _merge_run_of_invoice(store, model, week)
         held = _held(store, "invoice", model.participant, model.period, model.run_id, (model.form,))
         if held:
-            from recon.store.query import load_invoice
+            from recon.store.rows import load_invoice
 
             for sha in held:
                 if _strip_invoice(load_invoice(store, sha)) == _strip_invoice(model):

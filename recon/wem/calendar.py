@@ -123,3 +123,11 @@ def financial_year(day: date) -> date:
     """Return the first Trading Day (1 July) of the Financial Year holding ``day``."""
     year = day.year if day.month >= 7 else day.year - 1
     return date(year, 7, 1)
+
+
+def week_of(period: str, fallback: date | None = None) -> date | None:
+    """The first day of the Trading Week a Period label names (else ``fallback``)."""
+    try:
+        return parse_week_label(period)
+    except ValueError:
+        return fallback
