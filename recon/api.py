@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ import polars as pl
 
 from recon.errors import InputError
 from recon.models.findings import Finding
+from recon.models.progress import Progress
 from recon.models.results import CheckResult
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.reconcile.engine import run_checks
@@ -30,8 +31,6 @@ from recon.sources.summary_csv import parse_summary_csv
 
 if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
     import pyarrow as pa
-
-Progress = Callable[[int, int], None]
 
 
 def _is_detail(path: Path, limits: Limits) -> bool:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from recon.errors import InputError
 from recon.models.detail import combine_details
+from recon.models.progress import Progress
 from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
 from recon.sources.files import read_bytes
@@ -35,8 +36,6 @@ from recon.sources.validate import (
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-Progress = Callable[[int, int], None]
-"""Called with (members done, members in all) as a Detail file is read."""
 T = TypeVar("T")
 WORKERS = 2
 """ZIP members inflated, parsed and validated at once, on threads."""

@@ -5,17 +5,15 @@ Used by :func:`recon.api.load` (the public API) and by the store's ``check --sto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.loaded import Loaded
+from recon.models.progress import Progress
 from recon.models.results import InputRecord
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-
-Progress = Callable[[int, int], None]
-
 
 _STEPS = 100
 """Progress units per artefact, so a large Detail ZIP moves the bar member by member."""

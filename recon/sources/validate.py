@@ -33,7 +33,6 @@ from recon.models.detail import period_days
 from recon.models.detail import source_ref as _src
 from recon.models.findings import Finding
 from recon.models.statements import (
-    DETAIL_SCHEMA,
     DETAIL_TEXT_SCHEMA,
     ArtefactForm,
     DetailStatement,
@@ -685,8 +684,3 @@ def _timestamp_findings(
             timestamp=day.isoformat(),
             source=_src(file, line),
         )
-
-
-def empty_detail_frame() -> pl.DataFrame:
-    """An empty row-form Detail frame with :data:`DETAIL_SCHEMA`."""
-    return pl.DataFrame(schema=DETAIL_SCHEMA)

@@ -31,7 +31,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ import pyarrow as pa
 from recon.errors import InputError, StoreError
 from recon.models.findings import Finding
 from recon.models.invoices import Invoice
+from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
 from recon.sources.detect import Artefact, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -51,7 +52,6 @@ from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 
 INGESTED = "ingested"
 UNCHANGED = "unchanged"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +23,7 @@ from recon.models.findings import Finding
 from recon.models.invoices import (
     Invoice,
 )
+from recon.models.progress import Progress
 from recon.models.results import CheckResult
 from recon.reconcile.engine import Loaded
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -31,8 +32,6 @@ from recon.store.rows import WeekKey, load_weeks
 from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
 
 
 # ------------------------------------------------------------------------------ weeks
