@@ -23,7 +23,7 @@ from recon.models.statements import DetailStatement, SummaryStatement
 from recon.reconcile.engine import run_checks
 from recon.sources.csv_table import header_names
 from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
-from recon.sources.files import read_bytes
+from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.loading import load
 from recon.sources.loading import load_artefact as _load
@@ -34,11 +34,7 @@ if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
 
 
 def _is_detail(path: Path, limits: Limits) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4)
-    except OSError as e:
-        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+    head = read_head(path, 4)
     if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         return True
     data = read_bytes(path, limits)
@@ -47,11 +43,7 @@ def _is_detail(path: Path, limits: Limits) -> bool:
 
 def _is_json(path: Path) -> bool:
     """Whether a file holds a JSON object (its first byte past a BOM and white space)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError as e:
-        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+    head = read_head(path, 4096)
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 

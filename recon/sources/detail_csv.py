@@ -26,7 +26,7 @@ from recon.models.detail import combine_details
 from recon.models.progress import Progress
 from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
-from recon.sources.files import read_bytes
+from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import (
     DETAIL_COLUMNS,
@@ -355,11 +355,7 @@ def map_detail_parts(
         InputError: If the file cannot be read at all.
     """
     p = Path(path)
-    try:
-        with open(p, "rb") as f:
-            magic = f.read(4)
-    except OSError as e:
-        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+    magic = read_head(p, 4)
     if magic not in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits, cast=cast)
         if progress:

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from recon.errors import InputError
 from recon.models import aemo_names as aemo
 from recon.models.results import InputRecord
-from recon.sources.files import sha256_file
+from recon.sources.files import sha256_file, unreadable
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
             head = f.read(PREFIX_BYTES)
             whole = len(head) < PREFIX_BYTES or not f.read(1)
     except OSError as exc:
-        raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+        raise unreadable(p, exc) from None
     if not head.strip():
         raise NotAnArtefact("empty file")
     if head[:4] in ZIP_MAGICS:
