@@ -337,19 +337,22 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         log.warning("unusable (data.columns): %s", e)
         return outcome
     except InputError as e:
-        outcome.status, outcome.message = REFUSED, f"cannot be read: {e.problem}"
-        log.error("refused %s: %s", art.path, outcome.message)
-        return outcome
+        return _refused(outcome, art, f"cannot be read: {e.problem}")
     try:
         with store.transaction():
             status, message, week = _store_model(store, art, model)
     except _Refusal as e:
-        outcome.status, outcome.message = REFUSED, str(e)
-        log.error("refused %s: %s", art.path, e)
-        return outcome
+        return _refused(outcome, art, str(e))
     outcome.status, outcome.message, outcome.week = status, message, week
     outcome.participant = getattr(getattr(model, "header", model), "participant", None)
     log.info("%s: %s%s", status, art.path, f" ({message})" if message else "")
+    return outcome
+
+
+def _refused(outcome: FileOutcome, art: Artefact, message: str) -> FileOutcome:
+    """Mark a file refused (its transaction, if any, has rolled back) and log why."""
+    outcome.status, outcome.message = REFUSED, message
+    log.error("refused %s: %s", art.path, message)
     return outcome
 
 
