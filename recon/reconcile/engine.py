@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from recon.models.detail import combine_details, period_days
 from recon.models.findings import Finding
 from recon.models.invoices import Invoice
+from recon.models.loaded import Loaded, Model
 from recon.models.results import (
     AdjustmentLine,
     AttributionRow,
     CheckResult,
-    InputRecord,
     LineComparison,
     RunCoverage,
     RunInfo,
@@ -45,26 +46,16 @@ from recon.reconcile.arithmetic import (
     net_form,
 )
 from recon.reconcile.attribution import attribute
-from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic, check_pdf_json
+from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic
 from recon.reconcile.tieouts import (
+    check_pdf_json,
     detail_coverage,
     detail_mismatch,
     summary_mismatch,
     summary_vs_detail,
 )
-from recon.sources.validate import combine_details, period_days
 
 log = logging.getLogger(__name__)
-
-Model = SummaryStatement | DetailStatement | Invoice
-
-
-@dataclass
-class Loaded:
-    """One artefact as loaded: its input record and its model."""
-
-    record: InputRecord
-    model: Model
 
 
 @dataclass

@@ -22,21 +22,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from recon.errors import InputError
+from recon.models.detail import combine_details
+from recon.models.progress import Progress
 from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
-from recon.sources.files import read_bytes
+from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import (
     DETAIL_COLUMNS,
     ScopeCache,
-    combine_details,
     validate_detail,
 )
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-Progress = Callable[[int, int], None]
-"""Called with (members done, members in all) as a Detail file is read."""
 T = TypeVar("T")
 WORKERS = 2
 """ZIP members inflated, parsed and validated at once, on threads."""
@@ -388,11 +387,7 @@ def map_detail_parts(
         InputError: If the file cannot be read at all.
     """
     p = Path(path)
-    try:
-        with open(p, "rb") as f:
-            magic = f.read(4)
-    except OSError as e:
-        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+    magic = read_head(p, 4)
     if magic not in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits, cast=cast)
         if progress:

@@ -30,8 +30,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.results import InputRecord
-from recon.sources.files import sha256_file
+from recon.sources.files import sha256_file, unreadable
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
@@ -293,7 +294,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
             head = f.read(PREFIX_BYTES)
             whole = len(head) < PREFIX_BYTES or not f.read(1)
     except OSError as exc:
-        raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+        raise unreadable(p, exc) from None
     if not head.strip():
         raise NotAnArtefact("empty file")
     if head[:4] in ZIP_MAGICS:
@@ -620,17 +621,17 @@ def _sniff_pdf(path: Path) -> dict[str, Any]:
 
 _JSON_KEYS = frozenset(
     (
-        "invoiceNumber",
-        "paymentSummary",
-        "settlementTradingDay",
-        "variables",
-        "runId",
-        "participantCode",
-        "period",
-        "designation",
-        "errors",
-        "transactionId",
-        "data",
+        aemo.INV_NUMBER,
+        aemo.INV_PAYMENT_SUMMARY,
+        aemo.F_SETTLEMENT_DAY,
+        aemo.F_VARIABLES,
+        aemo.H_RUN_ID,
+        aemo.H_PARTICIPANT,
+        aemo.H_PERIOD,
+        aemo.H_DESIGNATION,
+        aemo.F_WRAP_ERRORS,
+        aemo.F_WRAP_ID,
+        aemo.F_WRAP_DATA,
     )
 )
 """Top-level keys detection looks at."""
@@ -692,13 +693,15 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
         ch = text[i : i + 1]
         if not ch:
             raise _Truncated
-        if ch == "{" and key == "data":
+        if ch == "{" and key == aemo.F_WRAP_DATA:
             inner: dict[str, Any] = {}
             try:
                 i = _object_keys(text, i, inner)
             finally:
-                out["data"] = True
-                out.update({k: v for k, v in inner.items() if k in _JSON_KEYS and k != "data"})
+                out[aemo.F_WRAP_DATA] = True
+                out.update(
+                    {k: v for k, v in inner.items() if k in _JSON_KEYS and k != aemo.F_WRAP_DATA}
+                )
         elif ch in "[{":
             if key in _JSON_KEYS:  # recorded first: the prefix may end inside it
                 out.setdefault(key, True)
@@ -741,7 +744,7 @@ def _scan_keys(text: str) -> tuple[dict[str, Any], bool]:
 def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
     """Parse a whole JSON file and return the top-level keys of its document."""
     from recon.sources.files import read_bytes
-    from recon.sources.pass_json import loads
+    from recon.sources.json_exact import loads
 
     try:
         doc = loads(read_bytes(path, limits), path)
@@ -751,8 +754,8 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
         raise NotAnArtefact("JSON that is not an object")
     out: dict[str, Any] = {}
     bodies = [doc]
-    if isinstance(doc.get("data"), dict):
-        bodies.append(doc["data"])
+    if isinstance(doc.get(aemo.F_WRAP_DATA), dict):
+        bodies.append(doc[aemo.F_WRAP_DATA])
     for body in bodies:
         for k, v in body.items():
             if k in _JSON_KEYS:
@@ -761,11 +764,11 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
 
 
 def _json_kind(keys: dict[str, Any]) -> str | None:
-    if "invoiceNumber" in keys or "paymentSummary" in keys:
+    if aemo.INV_NUMBER in keys or aemo.INV_PAYMENT_SUMMARY in keys:
         return "invoice_json"
-    if "settlementTradingDay" in keys:
+    if aemo.F_SETTLEMENT_DAY in keys:
         return "detail_json"
-    if "variables" in keys and ("runId" in keys or "participantCode" in keys):
+    if aemo.F_VARIABLES in keys and (aemo.H_RUN_ID in keys or aemo.H_PARTICIPANT in keys):
         return "summary_json"
     return None
 
@@ -777,10 +780,10 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
         keys, complete = {}, False
     if not complete:
         kind = _json_kind(keys)
-        needs = ("runId", "participantCode", "period", "designation")
+        needs = (aemo.H_RUN_ID, aemo.H_PARTICIPANT, aemo.H_PERIOD, aemo.H_DESIGNATION)
         if whole or kind in (None, "summary_json") or any(k not in keys for k in needs):
             # parse it whole: for the parser's message on a malformed file, or because a
-            # key may come after the prefix (a Summary may yet show settlementTradingDay)
+            # key may come after the prefix (a Summary may yet show a settlement day)
             try:
                 keys = _keys_of_document(path, limits)
             except NotAnArtefact:
@@ -792,18 +795,18 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
                 log.info("%s: reading as %s from its prefix; it does not parse whole", path, kind)
     kind = _json_kind(keys)
     if kind is None:
-        if "errors" in keys and "variables" not in keys:
+        if aemo.F_WRAP_ERRORS in keys and aemo.F_VARIABLES not in keys:
             raise NotAnArtefact("a PaSS error response, not a document")
         raise NotAnArtefact("JSON that is not a PaSS Summary, Detail or Invoice document")
     return {
         "kind": kind,
         **_run_info(
             {
-                "participant": keys.get("participantCode"),
-                "period": keys.get("period"),
-                "run_id": keys.get("runId"),
-                "designation": keys.get("designation"),
-                "trading_day": keys.get("settlementTradingDay"),
+                "participant": keys.get(aemo.H_PARTICIPANT),
+                "period": keys.get(aemo.H_PERIOD),
+                "run_id": keys.get(aemo.H_RUN_ID),
+                "designation": keys.get(aemo.H_DESIGNATION),
+                "trading_day": keys.get(aemo.F_SETTLEMENT_DAY),
             }
         ),
     }
@@ -835,15 +838,15 @@ def load(artefact: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> Any:
 
         return read_detail(path, limits=limits)
     if kind == "summary_json":
-        from recon.sources.pass_json import read_summary_json
+        from recon.sources.statement_json import read_summary_json
 
         return read_summary_json(path, limits)
     if kind == "detail_json":
-        from recon.sources.pass_json import read_detail_json
+        from recon.sources.statement_json import read_detail_json
 
         return read_detail_json(path, limits)
     if kind == "invoice_json":
-        from recon.sources.pass_json import read_invoice_json
+        from recon.sources.invoice_json import read_invoice_json
 
         return read_invoice_json(path, limits)
     if kind == "invoice_pdf":

@@ -22,7 +22,7 @@ Schema (version :data:`SCHEMA_VERSION`; every table but ``schema_version`` and
 ``summary_values``
     Summary rows, one per variable and Trading Day, in file order (``ord``).
 ``detail_values``
-    Detail rows in *row form*, one per CSV row or JSON ``tradingDays`` entry, the Value
+    Detail rows in *row form*, one per CSV row or JSON Trading Day entry, the Value
     array as ``DECIMAL(23,8)[]``, in file order. The view ``detail_values_long`` unnests
     them to one row per value with the interval's start and end (AWST wall time).
 ``invoices``, ``invoice_lines``, ``invoice_totals``

@@ -339,3 +339,11 @@ def interval_bounds_expr(day: str, position: str, interval: timedelta) -> tuple[
         + pl.duration(minutes=(pl.col(position) - 1) * minutes)
     )
     return start, start + pl.duration(minutes=minutes)
+
+
+def week_of(period: str, fallback: date | None = None) -> date | None:
+    """The first day of the Trading Week a Period label names (else ``fallback``)."""
+    try:
+        return parse_week_label(period)
+    except ValueError:
+        return fallback
