@@ -20,7 +20,7 @@ from recon.cli.progress import stderr
 from recon.cli.text import printable
 
 if TYPE_CHECKING:
-    from recon.store.history import Issue
+    from recon.models.audit import Issue
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """``recon audit``'s outputs (SPEC §8): ``audit.json``, ``audit.xlsx`` and ``audit.html``.
 
-All three show the same :class:`recon.store.history.Audit`:
+All three show the same :class:`recon.models.audit.Audit`:
 
 * ``audit.json``: :meth:`Audit.document`, as SPEC §8 lays it out;
 * ``audit.xlsx``: sheets Overview (the verdict, and native Excel charts of the net
@@ -32,9 +32,9 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
 from recon.atomic import atomic_path, atomic_write_bytes
+from recon.models.audit import Audit, Issue
 from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, _Sheet
 from recon.report.formatting import money_text
-from recon.store.history import Audit, Issue
 
 log = logging.getLogger(__name__)
 
