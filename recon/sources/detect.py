@@ -36,7 +36,7 @@ from recon.sources.artefacts import (
     run_info,
 )
 from recon.sources.csv_sniff import csv_variant, sniff_csv, sniff_zip
-from recon.sources.files import sha256_file, unreadable
+from recon.sources.files import read_bytes, read_head, sha256_file, unreadable
 from recon.sources.json_sniff import json_kind, sniff_json
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
@@ -51,6 +51,8 @@ __all__ = [
     "Unread",
     "Unreadable",
     "detect",
+    "is_detail_statement",
+    "is_json_object",
     "json_kind",
     "load",
     "sniff",
@@ -216,6 +218,33 @@ def _sniff_pdf(path: Path) -> dict[str, Any]:
             }
         ),
     }
+
+
+# ------------------------------------------------------------ quick checks (recon decode)
+
+
+def is_json_object(path: Path) -> bool:
+    """Whether a file holds a JSON object (its first byte past a BOM and white space).
+
+    The quick check ``recon decode`` makes before reading a statement whole; :func:`sniff`
+    tells which document it is.
+    """
+    head = read_head(path, 4096)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def is_detail_statement(path: Path, limits: Limits) -> bool:
+    """Whether a file that is not JSON is a Detail statement (a ZIP, or a CSV whose header
+    row names ``Settlement Trading Day``), the quick check ``recon decode`` makes to pick
+    its reader; any other CSV is read as a Summary (its reader reports bad columns)."""
+    from recon.sources.csv_table import header_names
+    from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC
+
+    head = read_head(path, 4)
+    if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
+        return True
+    data = read_bytes(path, limits)
+    return "Settlement Trading Day" in header_names(data, str(path), limits)
 
 
 # ------------------------------------------------------------------------------- loading
