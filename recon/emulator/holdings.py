@@ -22,6 +22,7 @@ from recon.models.statements import Designation
 from recon.pass_client.client import (
     TimelineEntry,
 )
+from recon.sources.json_sniff import json_kind, opens_json_object
 from recon.wem.calendar import parse_week_label
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,14 @@ def _peek_json(path: Path) -> tuple[bytes, dict[str, Any], bool] | None:
     return raw, doc, False
 
 
+_SERVED_AS = {"summary_json": SUMMARY, "detail_json": DETAIL, "invoice_json": INVOICE}
+
+
 def _json_kind(doc: dict[str, Any]) -> str | None:
-    if aemo.INV_NUMBER in doc:
-        return INVOICE
-    if aemo.F_SETTLEMENT_DAY in doc:
-        return DETAIL
-    if aemo.H_RUN_ID in doc and aemo.F_VARIABLES in doc:
-        return SUMMARY
-    return None
+    """What a JSON document is served as, by the detector's rule
+    (:func:`recon.sources.json_sniff.json_kind`)."""
+    kind = json_kind(doc)
+    return None if kind is None else _SERVED_AS[kind]
 
 
 def _header_from_json(doc: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -185,11 +186,11 @@ class _Holdings:
             head = b""
             try:
                 with path.open("rb") as fh:
-                    head = fh.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+                    head = fh.read(64)
             except OSError as exc:
                 self.skipped.append((path, f"unreadable: {exc.strerror}"))
                 continue
-            if head.startswith(b"{"):
+            if opens_json_object(head):
                 self._add_json(path)
             else:
                 others.append(path)

@@ -37,7 +37,7 @@ from recon.sources.artefacts import (
 )
 from recon.sources.csv_sniff import csv_variant, sniff_csv, sniff_zip
 from recon.sources.files import read_bytes, read_head, sha256_file, unreadable
-from recon.sources.json_sniff import json_kind, sniff_json
+from recon.sources.json_sniff import json_kind, opens_json_object, sniff_json
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -229,8 +229,7 @@ def is_json_object(path: Path) -> bool:
     The quick check ``recon decode`` makes before reading a statement whole; :func:`sniff`
     tells which document it is.
     """
-    head = read_head(path, 4096)
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    return opens_json_object(read_head(path, 4096))
 
 
 def is_detail_statement(path: Path, limits: Limits) -> bool:

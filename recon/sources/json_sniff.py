@@ -166,7 +166,14 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
     return out
 
 
+def opens_json_object(head: bytes) -> bool:
+    """Whether bytes open a JSON object: ``{`` past a BOM and JSON white space."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
 def json_kind(keys: dict[str, Any]) -> str | None:
+    """The kind of a PaSS document from its top-level keys (a document, or the keys the
+    scanner found): ``invoice_json``, ``detail_json``, ``summary_json`` or None."""
     if aemo.INV_NUMBER in keys or aemo.INV_PAYMENT_SUMMARY in keys:
         return "invoice_json"
     if aemo.F_SETTLEMENT_DAY in keys:
