@@ -255,8 +255,8 @@ def audit(
         UsageError: A bad range. StoreError: No store at that path.
     """
     from recon.store.db import Store
-    from recon.store.history import audit as _audit
-    from recon.store.history import date_range
+    from recon.store.register import audit as _audit
+    from recon.store.register import date_range
 
     first, last = date_range(start, end, fy)
     code = participant.strip().upper() if participant else None
