@@ -11,6 +11,7 @@ import pytest
 
 from recon.errors import StoreError
 from recon.store import IngestRefused, IngestReport, ingest, open_store
+from recon.store.ingest import NothingToIngest
 
 ingest_mod = importlib.import_module("recon.store.ingest")
 
@@ -193,7 +194,7 @@ def test_unusable_csv_is_recorded_with_its_finding(tmp_path: Path, sample: Path)
 
 def test_nothing_to_ingest_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "readme.txt").write_text("hello")
-    with open_store(tmp_path / "s.duckdb") as store, pytest.raises(Exception) as err:
+    with open_store(tmp_path / "s.duckdb") as store, pytest.raises(NothingToIngest) as err:
         ingest(store, [tmp_path / "readme.txt"])
     assert getattr(err.value, "exit_code", None) == 2
 
