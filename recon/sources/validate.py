@@ -26,8 +26,7 @@ import polars as pl
 
 from recon.errors import InputError
 from recon.models.decimals import DecimalFormatError, parse_decimal
-from recon.models.detail import FindingCollector as _Collector
-from recon.models.detail import source_ref as _src
+from recon.models.detail import FindingCollector, source_ref
 from recon.models.findings import Finding
 from recon.models.statements import (
     ArtefactForm,
@@ -150,7 +149,7 @@ def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
         ) from None
 
 
-def header_of(raw: pl.DataFrame, source: str, out: _Collector) -> RunHeader:
+def header_of(raw: pl.DataFrame, source: str, out: FindingCollector) -> RunHeader:
     """Header from the most common value of each column; differing rows are findings."""
     values = {c: _most_common(raw, c) for c in HEADER_COLUMNS}
     header = parse_header(values, source)
@@ -165,13 +164,13 @@ def header_of(raw: pl.DataFrame, source: str, out: _Collector) -> RunHeader:
                 "on the rest of the file; one artefact must hold one run.",
                 expected=values[col],
                 actual=first[col],
-                source=_src(first["__file"], first["__line"]),
+                source=source_ref(first["__file"], first["__line"]),
             )
     _period_findings(header, out, source)
     return header
 
 
-def _period_findings(header: RunHeader, out: _Collector, source: str) -> None:
+def _period_findings(header: RunHeader, out: FindingCollector, source: str) -> None:
     try:
         label_day = calendar.parse_week_label(header.period)
     except ValueError as e:
@@ -231,7 +230,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
     """
     if raw.height == 0:
         raise InputError(source, "holds a header row but no Summary rows")
-    out = _Collector(None)
+    out = FindingCollector(None)
     header = header_of(raw, source, out)
     rows: list[SummaryRow] = []
     seen: dict[tuple[str, date], str] = {}
@@ -239,7 +238,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
         "Variable", "Timestamp", "P Or C", "GST Applicable", "Value", "__file", "__line"
     ).iter_rows():
         var, ts, poc, gst, val, file, line = rec
-        where = _src(file, line)
+        where = source_ref(file, line)
         var = (var or "").strip()
         try:
             vn = parse_variable(var)

@@ -21,10 +21,7 @@ import polars as pl
 
 from recon.errors import InputError
 from recon.models.decimals import DECIMAL_PATTERN, DecimalFormatError, parse_decimal
-from recon.models.detail import FindingCollector as _Collector
-from recon.models.detail import dedupe as _dedupe
-from recon.models.detail import period_days
-from recon.models.detail import source_ref as _src
+from recon.models.detail import FindingCollector, dedupe, period_days, source_ref
 from recon.models.statements import (
     DETAIL_TEXT_SCHEMA,
     ArtefactForm,
@@ -140,7 +137,7 @@ def validate_detail(
     """
     if raw.height == 0:
         raise InputError(source, "holds a header row but no Detail rows")
-    out = _Collector(header)
+    out = FindingCollector(header)
     if header is None:
         header = header_of(raw, source, out)
     else:
@@ -154,7 +151,7 @@ def validate_detail(
                     f"{want!r} elsewhere in the artefact; one artefact must hold one run.",
                     expected=want,
                     actual=first[col],
-                    source=_src(first["__file"], first["__line"]),
+                    source=source_ref(first["__file"], first["__line"]),
                 )
     period = period_days(header)
 
@@ -195,7 +192,7 @@ def validate_detail(
     )
     drop_lines: set[tuple[str, int]] = set()
     for rec in problems.iter_rows(named=True):
-        where = _src(rec["source_file"], rec["source_line"])
+        where = source_ref(rec["source_file"], rec["source_line"])
         var = rec["variable"]
         common = {"variable": var, "scope": rec["scope"], "source": where}
         drop_lines.add((rec["source_file"], rec["source_line"]))
@@ -252,7 +249,7 @@ def validate_detail(
 
     _scope_findings(df, out, scopes)
     _timestamp_findings(df, header, period, out)
-    df = _dedupe(df, out)
+    df = dedupe(df, out)
 
     frame = df.select(list(DETAIL_TEXT_SCHEMA)).cast(DETAIL_TEXT_SCHEMA)  # type: ignore[arg-type]
     if cast:
@@ -316,7 +313,7 @@ class ScopeCache:
 
 def _scope_findings(
     df: pl.DataFrame,
-    out: _Collector,
+    out: FindingCollector,
     cache: ScopeCache | None = None,
 ) -> None:
     cache = cache or ScopeCache()
@@ -339,7 +336,7 @@ def _scope_findings(
                 f"{e} ({n} row(s)); the rows were kept with the raw scope.",
                 variable=var,
                 scope=scope,
-                source=_src(file, line),
+                source=source_ref(file, line),
             )
     if bad:
         pairs = pairs.join(
@@ -351,7 +348,7 @@ def _scope_findings(
 
 
 def _timestamp_findings(
-    df: pl.DataFrame, header: RunHeader, period: list[date], out: _Collector
+    df: pl.DataFrame, header: RunHeader, period: list[date], out: FindingCollector
 ) -> None:
     lo, hi = header.period_from, header.period_to
     std_out = df.filter(
@@ -367,7 +364,7 @@ def _timestamp_findings(
             "data.timestamp",
             f"Settlement Trading Day {day} lies outside the Period {lo} to {hi} ({n} row(s)).",
             timestamp=day.isoformat(),
-            source=_src(file, line),
+            source=source_ref(file, line),
         )
     g, ts = pl.col("granularity"), pl.col("timestamp")
     rule = df.filter(
@@ -387,7 +384,7 @@ def _timestamp_findings(
             f"{var}: {msg}.",
             variable=var,
             timestamp=day.isoformat(),
-            source=_src(file, line),
+            source=source_ref(file, line),
         )
     outside = df.filter(g.is_in(["D", "I", "DI"]) & ((ts < lo) | (ts > hi)))
     for rec in (
@@ -401,5 +398,5 @@ def _timestamp_findings(
             f"{var} has a Timestamp {day} outside the Period {lo} to {hi} ({n} row(s)).",
             variable=var,
             timestamp=day.isoformat(),
-            source=_src(file, line),
+            source=source_ref(file, line),
         )

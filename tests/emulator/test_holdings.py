@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from recon.emulator.holdings import DETAIL, INVOICE, SUMMARY, _Holdings
+from recon.emulator.holdings import DETAIL, INVOICE, SUMMARY, Holdings
 from recon.sources.detect import NotAnArtefact, sniff
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ WEEKS = [REPO / "fixtures" / "sample_week", REPO / "fixtures" / "planted_week"]
 _KIND = {"summary_json": SUMMARY, "detail_json": DETAIL, "invoice_json": INVOICE}
 
 
-def _served_json(holdings: _Holdings) -> dict[Path, tuple[str, str, int, date | None]]:
+def _served_json(holdings: Holdings) -> dict[Path, tuple[str, str, int, date | None]]:
     """Each JSON file held as-is: (kind, participant, run_id, day)."""
     out: dict[Path, tuple[str, str, int, date | None]] = {}
     for (participant, run_id), run in holdings.runs.items():
@@ -43,7 +43,7 @@ def _served_json(holdings: _Holdings) -> dict[Path, tuple[str, str, int, date | 
 def test_every_fixture_json_is_served_as_detect_reads_it(week: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(week, data)
-    holdings = _Holdings(data)
+    holdings = Holdings(data)
     served = _served_json(holdings)
     json_files = sorted(p for p in data.rglob("*.json") if "own" not in p.parts)
     assert json_files, "the fixture week holds JSON documents"
@@ -65,7 +65,7 @@ def test_every_fixture_json_is_served_as_detect_reads_it(week: Path, tmp_path: P
 
 
 def kind_slot(kind: str) -> str:
-    """The _Run attribute holding a document of this kind."""
+    """The HeldRun attribute holding a document of this kind."""
     return {SUMMARY: "summary", INVOICE: "invoice"}[kind]
 
 
@@ -96,7 +96,7 @@ def test_json_documents_are_held_by_their_keys(
 ) -> None:
     path = tmp_path / "doc.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    holdings = _Holdings(tmp_path)
+    holdings = Holdings(tmp_path)
     served = _served_json(holdings)
     if expected is None:
         assert path not in served
@@ -108,6 +108,6 @@ def test_json_documents_are_held_by_their_keys(
 def test_a_json_array_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "list.json"
     path.write_text("[1, 2]", encoding="utf-8")
-    holdings = _Holdings(tmp_path)
+    holdings = Holdings(tmp_path)
     assert holdings.runs == {}
     assert [p for p, _ in holdings.skipped] == [path]
