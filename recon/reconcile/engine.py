@@ -23,6 +23,7 @@ from recon.models.results import (
     AdjustmentLine,
     AttributionRow,
     CheckResult,
+    FigureComparison,
     InputRecord,
     LineComparison,
     RunInfo,
@@ -36,7 +37,13 @@ from recon.reconcile.adjustments import (
 )
 from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
 from recon.reconcile.attribution import attribute
-from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic, check_pdf_json
+from recon.reconcile.invoices import (
+    chain_figures,
+    check_invoice,
+    check_invoice_arithmetic,
+    check_pdf_json,
+    uninvoiced_figures,
+)
 from recon.reconcile.tieouts import (
     detail_coverage,
     detail_mismatch,
@@ -188,6 +195,7 @@ def run_checks(
 
     infos: list[RunInfo] = []
     lines: list[LineComparison] = []
+    figures: list[FigureComparison] = []  # every figure compared, with its verdict
     adjustments: list[AdjustmentLine] = []
     attribution: list[AttributionRow] = []
     for key in sorted(weeks):
@@ -222,14 +230,16 @@ def run_checks(
                     inv,
                     current=cur or {},
                     previous=prev if h.designation.is_adjustment else None,
+                    figures=figures,
                 )
                 out.extend(f)
                 lines.extend(cmp)
             elif computed is not None:
                 lines.extend(_uninvoiced(h, computed))
+                figures.extend(uninvoiced_figures(h, computed))
             elif inv is not None:
                 # Nothing to recompute against: still check the invoice's own arithmetic.
-                out.extend(check_invoice_arithmetic(h, inv))
+                out.extend(check_invoice_arithmetic(h, inv, figures=figures))
             if (
                 h.designation.is_adjustment
                 and prev_h is not None
@@ -266,6 +276,7 @@ def run_checks(
                 )
             )
         out.extend(check_chain(headers, full, invoiced))
+        figures.extend(chain_figures(headers, full, invoiced))
 
     out.sort(key=Finding.sort_key)
     return CheckResult(
@@ -278,6 +289,7 @@ def run_checks(
         adjustments=adjustments,
         attribution=attribution,
         materiality=materiality,
+        figures=figures,
     )
 
 
@@ -324,7 +336,8 @@ def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
             gst_applicable=li.gst_applicable,
             computed_amount=li.amount,
             computed_gst=li.gst,
-            status="no_invoice",
+            status="not_comparable",
+            note="no invoice for this run",
         )
         for li in computed.line_items
     ]

@@ -35,13 +35,13 @@ from recon.models.results import CheckResult
 from recon.report.disagreement import disagreement_rows
 from recon.report.formatting import as_figure, awst_text, exact_text, money_text, naive_awst
 from recon.report.view import (
-    LINE_STATUS_TEXT,
     adjustment_series,
     check_rows,
     difference,
     line_discrepant,
     participants,
     run_views,
+    status_text,
     verdict,
     weeks,
 )
@@ -312,6 +312,7 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
         Col("Invoiced", "money"),
         Col("Difference", "money"),
         Col("Status"),
+        Col("Why"),
     ]
     figures = [(rv.run, f) for rv in views for f in rv.figures]
     row = sheet.table(
@@ -328,11 +329,12 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
                 f.computed,
                 f.invoiced,
                 f.difference,
-                f.status,
+                f.status_text,
+                f.note,
             ]
             for run, f in figures
         ),
-        fills=[DISCREPANCY_FILL if f.status == "differs" else None for _, f in figures],
+        fills=[DISCREPANCY_FILL if f.differs else None for _, f in figures],
         filtered=False,
     )
     _chart(sheet, result, _section(sheet, row + 1, "ADJ deltas by variable"))
@@ -384,6 +386,7 @@ def _invoice(sheet: _Sheet, result: CheckResult) -> None:
         Col("Invoiced GST", "money"),
         Col("GST difference", "money"),
         Col("Status"),
+        Col("Why"),
     ]
     lines = result.lines
     sheet.table(
@@ -405,7 +408,8 @@ def _invoice(sheet: _Sheet, result: CheckResult) -> None:
                 lc.computed_gst,
                 lc.invoiced_gst,
                 difference(lc.invoiced_gst, lc.computed_gst),
-                LINE_STATUS_TEXT.get(lc.status, lc.status),
+                status_text(lc.status),
+                lc.note,
             ]
             for lc in lines
         ),

@@ -20,12 +20,12 @@ from recon.report.disagreement import disagreement_rows
 from recon.report.formatting import money_text
 from recon.report.templates import get_template
 from recon.report.view import (
-    LINE_STATUS_TEXT,
     RunView,
     check_rows,
     line_discrepant,
     participants,
     run_views,
+    status_text,
     verdict,
     weeks,
 )
@@ -160,7 +160,7 @@ def render_html(result: CheckResult) -> str:
         views=views,
         chart_of=chart_of,
         disagreements=disagreement_rows(result),
-        status_text=LINE_STATUS_TEXT,
+        status_text=status_text,
         discrepant=line_discrepant,
     )
 

@@ -38,6 +38,7 @@ HEADERS = {
         "Invoiced GST",
         "GST difference",
         "Status",
+        "Why",
     ],
     "Adjustments": [
         "Participant",
@@ -168,7 +169,7 @@ def test_planted_discrepancy_holds_the_exact_figures(book: tuple[Workbook, Path]
         if r["RunId"].value == 50000 and r["Variable"].value == "RTMSA_P_D"
     )
     assert _num(ok["Statement amount"]) == D("125430.55")
-    assert ok["Status"].value == "ok" and ok["Variable"].fill.fill_type is None
+    assert ok["Status"].value == "agrees" and ok["Variable"].fill.fill_type is None
 
 
 def test_adjustments_and_attribution_figures(book: tuple[Workbook, Path]) -> None:
