@@ -302,7 +302,10 @@ def test_adj_zero_line_invoiced_as_zero_is_accepted() -> None:
     )
     findings, comparisons = _check(cur, inv, computed, prev, H1)
     assert findings == []
-    assert {c.variable: c.status for c in comparisons} == {"REGFEE_P_D": "agrees", "RTMSA_P_D": "agrees"}
+    assert {c.variable: c.status for c in comparisons} == {
+        "REGFEE_P_D": "agrees",
+        "RTMSA_P_D": "agrees",
+    }
 
 
 def test_adj_zero_line_invoiced_non_zero_is_a_line_error() -> None:
