@@ -125,6 +125,21 @@ def figure_source(invoice: Invoice, section: str, name: str) -> str:
     return f"{src}#/{_SECTIONS[section][0]}/{_FIELDS[name][0]}"
 
 
+def figure_of_source(source: str | None) -> str | None:
+    """The figure a source names, e.g. ``RCTI Total`` for ``file#/rcti/total`` or
+    ``file#Recipient Created Tax Invoice/Total``; None when it names no section figure."""
+    if not source or "#" not in source:
+        return None
+    anchor = source.rsplit("#", 1)[1].strip("/")
+    part, _, field = anchor.partition("/")
+    for section, (json_name, pdf_name, _label) in _SECTIONS.items():
+        if part in (json_name, pdf_name):
+            for name, (json_field, pdf_field) in _FIELDS.items():
+                if field in (json_field, pdf_field):
+                    return figure_label(section, name)
+    return None
+
+
 def _line_source(invoice: Invoice, line: LineItem, index: int) -> str:
     if line.source:
         return line.source

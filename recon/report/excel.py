@@ -508,43 +508,59 @@ def _attribution(sheet: _Sheet, result: CheckResult) -> None:
 DISAGREEMENT_COLUMNS = (
     Col("Participant"),
     Col("Trading Week"),
+    Col("Week (dates)"),
     Col("RunId", "int"),
     Col("Designation"),
-    Col("Variable"),
+    Col("Variable or figure"),
+    Col("Description"),
     Col("Scope"),
-    Col("Trading Day or interval"),
-    Col("AEMO's figure", "figure"),
-    Col("recon's figure", "figure"),
-    Col("Difference", "figure"),
+    Col("Trading Interval or Day (AWST)"),
+    Col("Interval start (AWST)", "datetime"),
+    Col("Interval end (AWST)", "datetime"),
+    Col("Disputed figure", "exact"),
+    Col("Disputed figure is from"),
+    Col("Should match", "exact"),
+    Col("Which is from"),
+    Col("Difference", "exact"),
+    Col("No amount because"),
     Col("Reason"),
     Col("Check"),
     Col("Source"),
 )
+"""The Disagreement sheet: money columns hold numbers only; who says what is in words."""
+
+
+def disagreement_cells(result: CheckResult) -> list[list[Any]]:
+    """The Disagreement sheet's rows as values (what :func:`_disagreement` writes)."""
+    return [
+        [
+            d.participant,
+            d.period,
+            d.week,
+            d.run_id,
+            d.designation,
+            d.variable,
+            d.description,
+            d.scope,
+            d.when,
+            d.interval_start,
+            d.interval_end,
+            d.disputed,
+            d.disputed_by,
+            d.against,
+            d.against_by,
+            d.difference,
+            d.no_amount,
+            d.reason,
+            d.check,
+            d.source,
+        ]
+        for d in disagreement_rows(result)
+    ]
 
 
 def _disagreement(sheet: _Sheet, result: CheckResult) -> None:
-    sheet.table(
-        1,
-        DISAGREEMENT_COLUMNS,
-        (
-            [
-                d.participant,
-                d.period,
-                d.run_id,
-                d.designation,
-                d.variable,
-                d.scope,
-                d.when,
-                d.aemo,
-                d.recon,
-                d.difference,
-                d.reason,
-                d.check,
-                d.source,
-            ]
-            for d in disagreement_rows(result)
-        ),
-    )
+    sheet.table(1, DISAGREEMENT_COLUMNS, disagreement_cells(result))
 
 
 def _findings(sheet: _Sheet, result: CheckResult) -> None:

@@ -75,14 +75,21 @@ HEADERS = {
     "Disagreement": [
         "Participant",
         "Trading Week",
+        "Week (dates)",
         "RunId",
         "Designation",
-        "Variable",
+        "Variable or figure",
+        "Description",
         "Scope",
-        "Trading Day or interval",
-        "AEMO's figure",
-        "recon's figure",
+        "Trading Interval or Day (AWST)",
+        "Interval start (AWST)",
+        "Interval end (AWST)",
+        "Disputed figure",
+        "Disputed figure is from",
+        "Should match",
+        "Which is from",
         "Difference",
+        "No amount because",
         "Reason",
         "Check",
         "Source",
@@ -222,8 +229,8 @@ def test_disagreement_sheet_has_every_error(
     assert len(rows) == result.counts["error"]
     planted = next(r for r in rows if r["Check"].value == "invoice.line")
     assert (
-        _num(planted["AEMO's figure"]),
-        _num(planted["recon's figure"]),
+        _num(planted["Disputed figure"]),
+        _num(planted["Should match"]),
         _num(planted["Difference"]),
     ) == (D("-21.35"), D("-12.35"), D("-9.00"))
     assert planted["Trading Week"].value == "TW 01 Oct 2023"
@@ -238,7 +245,9 @@ def test_input_text_is_never_a_formula(book: tuple[Workbook, Path]) -> None:
     for text in ("=cmd|' /C calc'!A0.csv", "+notes.txt", "@README.md"):
         assert paths[text].data_type == "s" and paths[text].quotePrefix, text
     dis = next(
-        r["Variable"] for r in _rows(wb["Disagreement"]) if r["Check"].value == "data.variable"
+        r["Variable or figure"]
+        for r in _rows(wb["Disagreement"])
+        if r["Check"].value == "data.variable"
     )
     assert dis.value == FORMULA_VARIABLE and dis.data_type == "s"
     with zipfile.ZipFile(path) as zf:
