@@ -16,12 +16,13 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.models.results import AdjustmentLine, CheckResult
-from recon.report.disagreement import disagreement_rows
+from recon.report.disagreement import disagreement_rows, when_text
 from recon.report.formatting import money_text
 from recon.report.templates import get_template
 from recon.report.view import (
     RunView,
     check_rows,
+    in_run_order,
     line_discrepant,
     participants,
     run_views,
@@ -160,6 +161,8 @@ def render_html(result: CheckResult) -> str:
         views=views,
         chart_of=chart_of,
         disagreements=disagreement_rows(result),
+        findings=in_run_order(result.findings, result),
+        when=when_text,
         status_text=status_text,
         discrepant=line_discrepant,
     )

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from recon.models.findings import CHECKS, Finding, Severity
 from recon.models.results import (
@@ -29,6 +30,7 @@ from recon.report.formatting import as_figure
 from recon.wem.calendar import parse_week_label
 
 RunKey = tuple[str, str, int]
+T = TypeVar("T")
 
 STATUS_TEXT = FIGURE_STATUSES
 """How a figure's status reads in every report (HTML, Excel, terminal): one vocabulary."""
@@ -63,11 +65,37 @@ def week_order(period: str | None) -> tuple[date, str]:
     return (week_start(period), period or "")
 
 
-def run_order(run: RunInfo) -> tuple[str, date, str, int, str]:
+def run_order(run: RunInfo) -> tuple[str, date, str, int, int]:
     """Sort key of a run: participant, week (by date), designation order, RunId."""
-    des = run.designation or ""
-    order = 0 if des == "INITIAL" else int(des[3:]) if des[3:].isdigit() else 999
-    return (run.participant, week_start(run.period), run.period, order, str(run.run_id).zfill(12))
+    return (
+        run.participant,
+        week_start(run.period),
+        run.period,
+        designation_order(run.designation),
+        run.run_id,
+    )
+
+
+def designation_order(designation: str | None) -> int:
+    """0 for INITIAL, n for ADJn, 999 for anything else."""
+    des = designation or ""
+    if des == "INITIAL":
+        return 0
+    return int(des[3:]) if des.startswith("ADJ") and des[3:].isdigit() else 999
+
+
+def in_run_order(items: list[T], result: CheckResult) -> list[T]:
+    """Items that belong to runs (lines, findings, ...) sorted as the runs are: participant,
+    Trading Week by date, designation; within a run their own order is kept."""
+    rank = {run_key(r): i for i, r in enumerate(sorted(result.runs, key=run_order))}
+
+    def key(pair: tuple[int, T]) -> tuple[str, date, str, int, int, int]:
+        i, obj = pair
+        k = run_key(obj)  # type: ignore[arg-type]
+        des = designation_order(getattr(obj, "designation", None))
+        return (k[0], week_start(k[1] or None), k[1], rank.get(k, 10**9), des, i)
+
+    return [obj for _, obj in sorted(enumerate(items), key=key)]
 
 
 def difference(invoiced: Decimal | None, computed: Decimal | None) -> Decimal | None:
@@ -99,6 +127,8 @@ class Verdict:
         headline: One sentence.
         worst: The worst findings, errors first, largest difference first.
         more: How many errors and warnings ``worst`` leaves out.
+        coverage: The runs not fully checked and why (``CheckResult.verdict_lines``
+            after its first line); empty when every run was fully checked.
     """
 
     level: str
@@ -106,6 +136,7 @@ class Verdict:
     headline: str
     worst: list[Finding]
     more: int
+    coverage: list[str] = field(default_factory=list)
 
 
 def _plural(n: int, word: str) -> str:
@@ -132,9 +163,10 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
             f"No errors, {_plural(c['warning'], 'warning')}: the figures tie out; "
             "read the warnings before accepting."
         )
-    else:
+    lines = result.verdict_lines()
+    if not c["error"] and not c["warning"]:
         level = "clean"
-        headline = "No errors and no warnings: every figure checked ties out."
+        headline = lines[0]  # "No discrepancies" said only as coverage allows
     serious = [f for f in result.findings if f.severity is not Severity.INFO]
     serious.sort(key=_worst_key)
     return Verdict(
@@ -143,6 +175,7 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
         headline=headline,
         worst=serious[:limit],
         more=max(0, len(serious) - limit),
+        coverage=lines[1:],
     )
 
 
@@ -302,8 +335,14 @@ def run_views(result: CheckResult) -> list[RunView]:
     return views
 
 
-def adjustment_series(result: CheckResult) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
+def adjustment_series(
+    result: CheckResult, participant: str | None = None
+) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
     """ADJ deltas by variable, one series per ADJ run (the chart's data).
+
+    Args:
+        result: The check.
+        participant: Only this participant's ADJ runs (None: all).
 
     Returns:
         ``(series_names, rows)``: a name per ADJ run, and per variable whose delta is not
@@ -312,13 +351,22 @@ def adjustment_series(result: CheckResult) -> tuple[list[str], list[tuple[str, l
     """
     runs: list[RunKey] = []
     names: dict[RunKey, str] = {}
-    several = len({(a.participant, a.period) for a in result.adjustments}) > 1
+    adjs = in_run_order(
+        [a for a in result.adjustments if participant in (None, a.participant)], result
+    )
+    several = len({(a.participant, a.period) for a in adjs}) > 1
     values: dict[str, dict[RunKey, Decimal]] = defaultdict(dict)
-    for adj in result.adjustments:
+    for adj in adjs:
         key = run_key(adj)
         if key not in names:
             runs.append(key)
-            prefix = f"{adj.participant} {adj.period} " if several else ""
+            prefix = (
+                f"{adj.period} "
+                if several and participant
+                else f"{adj.participant} {adj.period} "
+                if several
+                else ""
+            )
             names[key] = f"{prefix}{adj.designation} ({adj.run_id})"
         if adj.delta != 0:
             values[adj.variable][key] = values[adj.variable].get(key, Decimal(0)) + adj.delta

@@ -104,9 +104,14 @@ HEADERS = {
         "Variable",
         "Scope",
         "Timestamp",
+        "When (AWST)",
+        "Position",
+        "Interval start (AWST)",
+        "Interval end (AWST)",
         "Expected (recon)",
         "Actual (AEMO)",
         "Difference",
+        "Figures in words",
         "Message",
         "Source",
     ],
@@ -143,6 +148,7 @@ def _num(cell) -> D:  # type: ignore[no-untyped-def]
 def test_sheets_and_headers(book: tuple[Workbook, Path]) -> None:
     wb, _ = book
     assert wb.sheetnames == list(SHEETS)
+    assert set(HEADERS) == set(SHEETS) - {"Overview", "ADJ chart"}
     for name, header in HEADERS.items():
         ws = wb[name]
         assert [c.value for c in ws[1]] == header, name
@@ -278,14 +284,18 @@ def test_overview_verdict_figures_and_chart(book: tuple[Workbook, Path]) -> None
         assert len(charts) == 1
         xml = zf.read(charts[0]).decode()
     assert "<barChart>" in xml and '<barDir val="bar"/>' in xml
-    head = cells["ADJ deltas by variable"].row + 1
-    assert [c.value for c in ws[head][:2]] == ["Variable", "ADJ1 (51000)"]
-    assert [(r[0].value, _num(r[1])) for r in ws.iter_rows(min_row=head + 1, max_row=head + 2)] == [
+    assert cells["ADJ chart"].offset(column=1).value.startswith("ADJ deltas by variable")
+    ch = wb["ADJ chart"]
+    assert ch["A1"].value == "IMOWA: ADJ deltas by variable"
+    head = 2
+    assert [c.value for c in ch[head][:2]] == ["Variable", "ADJ1 (51000)"]
+    assert [(r[0].value, _num(r[1])) for r in ch.iter_rows(min_row=head + 1, max_row=head + 2)] == [
         ("RTMSA_P_D", D("-12.35")),
         ("MFEE_P_D", D("4.68")),
     ]
-    assert f"<strRef><f>'Overview'!$A${head + 1}:$A${head + 2}</f></strRef>" in xml
-    assert f"<numRef><f>'Overview'!$B${head + 1}:$B${head + 2}</f></numRef>" in xml
+    assert f"<strRef><f>'ADJ chart'!$A${head + 1}:$A${head + 2}</f></strRef>" in xml
+    assert f"<numRef><f>'ADJ chart'!$B${head + 1}:$B${head + 2}</f></numRef>" in xml
+    assert "IMOWA: ADJ deltas by variable" in xml
 
 
 def test_write_is_atomic_and_replaces(result: CheckResult, tmp_path: Path) -> None:
