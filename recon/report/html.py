@@ -17,7 +17,7 @@ from pathlib import Path
 from recon.atomic import atomic_write_bytes
 from recon.models.results import AdjustmentLine, CheckResult
 from recon.report.disagreement import disagreement_rows, when_text
-from recon.report.formatting import money_text
+from recon.report.formatting import breakable, common_folder, money_text, short_source
 from recon.report.templates import get_template
 from recon.report.view import (
     RunView,
@@ -34,6 +34,8 @@ from recon.report.view import (
 log = logging.getLogger(__name__)
 
 TEMPLATE = "report.html"
+ATTRIBUTION_PRINTED = 2
+"""How many of the largest contributions to an ADJ line the printed page keeps."""
 RUN_FINDINGS_SHOWN = 12
 """How many errors and warnings a run's section names before pointing to Findings."""
 
@@ -162,6 +164,10 @@ def render_html(result: CheckResult) -> str:
         chart_of=chart_of,
         disagreements=disagreement_rows(result),
         findings=in_run_order(result.findings, result),
+        breakable=breakable,
+        common_folder=common_folder,
+        short_source=short_source,
+        attribution_printed=ATTRIBUTION_PRINTED,
         when=when_text,
         status_text=status_text,
         discrepant=line_discrepant,
