@@ -120,8 +120,13 @@ def _one(case: str, detail: Path, rows: int | None) -> dict[str, object]:
         ](parts, path)
         wall = time.perf_counter() - t
         size = path.stat().st_size
-    return {"case": case, "rows": n, "seconds": round(wall, 2), "rows_per_s": int(n / wall),
-            "mb": round(size / 1e6, 1)}
+    return {
+        "case": case,
+        "rows": n,
+        "seconds": round(wall, 2),
+        "rows_per_s": int(n / wall),
+        "mb": round(size / 1e6, 1),
+    }
 
 
 def main() -> None:
