@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from recon.atomic import atomic_path
 from recon.models.findings import Finding, Severity
 from recon.models.results import CheckResult
-from recon.report.disagreement import disagreement_rows, when_text
+from recon.report.disagreement import disagreement_rows, sides, when_text
 from recon.report.formatting import as_figure, awst_text, exact_text, money_text, naive_awst
 from recon.report.view import (
     adjustment_series,
@@ -643,8 +643,10 @@ def _findings(sheet: _Sheet, result: CheckResult) -> None:
         Col("Position", "int"),
         Col("Interval start (AWST)", "datetime"),
         Col("Interval end (AWST)", "datetime"),
-        Col("Expected (recon)", "exact"),
-        Col("Actual (AEMO)", "exact"),
+        Col("Expected", "exact"),
+        Col("Expected is from"),
+        Col("Actual", "exact"),
+        Col("Actual is from"),
         Col("Difference", "exact"),
         Col("Figures in words"),
         Col("Message"),
@@ -670,7 +672,9 @@ def _findings(sheet: _Sheet, result: CheckResult) -> None:
                 _instant(f.interval_start),
                 _instant(f.interval_end),
                 _number(f.expected),
+                sides(f)[1],
                 _number(f.actual),
+                sides(f)[0],
                 _number(f.difference),
                 _words(f),
                 f.message,

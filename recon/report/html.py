@@ -16,8 +16,14 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.models.results import AdjustmentLine, CheckResult
-from recon.report.disagreement import disagreement_rows, when_text
-from recon.report.formatting import breakable, common_folder, money_text, short_source
+from recon.report.disagreement import disagreement_rows, sides, when_text
+from recon.report.formatting import (
+    breakable,
+    common_folder,
+    figure_text,
+    money_text,
+    short_source,
+)
 from recon.report.templates import get_template
 from recon.report.view import (
     RunView,
@@ -136,6 +142,12 @@ def delta_chart(
     )
 
 
+def short_figure(text: str | None, longest: int = 24) -> str:
+    """A finding's figure for reading, cut to ``longest`` characters (a Value array is long)."""
+    shown = figure_text(text)
+    return shown if len(shown) <= longest else shown[: longest - 1] + "…"
+
+
 def render_html(result: CheckResult) -> str:
     """Render report.html for a check.
 
@@ -165,6 +177,8 @@ def render_html(result: CheckResult) -> str:
         disagreements=disagreement_rows(result),
         findings=in_run_order(result.findings, result),
         breakable=breakable,
+        sides=sides,
+        short=short_figure,
         common_folder=common_folder,
         short_source=short_source,
         attribution_printed=ATTRIBUTION_PRINTED,

@@ -108,8 +108,10 @@ HEADERS = {
         "Position",
         "Interval start (AWST)",
         "Interval end (AWST)",
-        "Expected (recon)",
-        "Actual (AEMO)",
+        "Expected",
+        "Expected is from",
+        "Actual",
+        "Actual is from",
         "Difference",
         "Figures in words",
         "Message",
@@ -219,8 +221,8 @@ def test_every_finding_is_a_row(book: tuple[Workbook, Path], result: CheckResult
         r for r in rows if r["Check"].value == "invoice.line" and r["Severity"].value == "error"
     )
     assert (
-        _num(line["Expected (recon)"]),
-        _num(line["Actual (AEMO)"]),
+        _num(line["Expected"]),
+        _num(line["Actual"]),
         _num(line["Difference"]),
     ) == (D("-12.35"), D("-21.35"), D("-9.00"))
     errors = [r for r in rows if r["Severity"].value == "error"]
