@@ -295,7 +295,20 @@ def load(
         loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
         if progress:
             progress(i * _STEPS, total * _STEPS)
-    if not loaded and not findings:
+    for u in found.unread:
+        findings.append(
+            Finding.make(
+                "coverage.unread",
+                f"{u.path} is {u.reason}; it was not used.",
+                participant=u.participant,
+                period=u.period,
+                run_id=u.run_id,
+                designation=u.designation,
+                source=u.path,
+            )
+        )
+    if not loaded and all(f.check == "coverage.unread" for f in findings):
+        # Nothing could be used at all: recon cannot run (exit 2), naming why.
         reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
         raise InputError(
             ", ".join(str(p) for p in paths),
@@ -310,6 +323,7 @@ def check(
     materiality: Decimal | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    own: str | Path | None = None,
 ) -> CheckResult:
     """Check every artefact under ``paths``: the same engine as ``recon check``.
 
@@ -318,6 +332,7 @@ def check(
         materiality: Threshold for ``adjustment.material`` warnings (None: off).
         limits: Input caps.
         progress: ``(done, total)`` callback over the artefacts read.
+        own: An ``--own`` mapping file (SPEC §9): tie the Detail out against your data.
 
     Returns:
         The :class:`~recon.models.results.CheckResult`; ``.to_frame()`` gives a DataFrame.
@@ -328,5 +343,56 @@ def check(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
+    for p in paths:
+        if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
+            raise InputError(p, "no such file or folder")
     loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
-    return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
+    result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
+    if own is not None:
+        from recon.reconcile.own import add_own
+
+        result = add_own(result, loaded, own)  # type: ignore[assignment]
+    return result
+
+
+if TYPE_CHECKING:  # recon.audit's annotations (pandas is imported only when it runs)
+    from datetime import date
+
+    import pandas as pd
+
+
+def audit(
+    start: str | date | None = None,
+    end: str | date | None = None,
+    *,
+    fy: int | None = None,
+    participant: str | None = None,
+    store: str | Path | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The settlement history of a range of Trading Weeks, as ``recon audit`` reports it.
+
+    >>> frames = recon.audit(fy=2025, participant="SWANGEN")   # doctest: +SKIP
+    >>> frames["issues"][frames["issues"].status == "open"]    # doctest: +SKIP
+
+    Args:
+        start, end: The range (dates or ``yyyy-mm-dd``): the Trading Weeks starting in it.
+        fy: A Financial Year instead: ``2025`` is 1 July 2025 to 30 June 2026.
+        participant: Only this participant's weeks.
+        store: The store (None: ``$RECON_STORE``, else the default).
+
+    Returns:
+        DataFrames ``weeks``, ``runs`` (each week's run chain with amount due, recomputed
+        Total Payable and net adjustment), ``issues`` (the register) and ``checks`` (the
+        trail); amounts are exact ``decimal128(23, 8)``.
+
+    Raises:
+        UsageError: A bad range. StoreError: No store at that path.
+    """
+    from recon.store.db import Store
+    from recon.store.history import audit as _audit
+    from recon.store.history import date_range
+
+    first, last = date_range(start, end, fy)
+    code = participant.strip().upper() if participant else None
+    with Store.open(store, read_only=True, must_exist=True) as st:
+        return _audit(st, first, last, participant=code).frames()

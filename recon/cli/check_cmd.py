@@ -14,7 +14,7 @@ from recon.atomic import atomic_write_bytes
 from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr
 from recon.cli.text import printable
-from recon.errors import UsageError
+from recon.errors import InputError, UsageError
 from recon.models.findings import Severity
 from recon.models.results import CheckResult
 
@@ -103,12 +103,14 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             stderr.print(_text(f"  {sk.get('path', '')}: {sk.get('reason', '')}"))
         if len(result.skipped) > 10:
             stderr.print(f"  ... and {len(result.skipped) - 10} more (see result.json)")
-    verdict = (
-        "[green]No discrepancies.[/green]"
-        if c["error"] == 0
-        else f"[red]{c['error']} error(s)[/red]"
-    )
-    stderr.print(f"{verdict}  errors {c['error']}, warnings {c['warning']}, info {c['info']}")
+    # The verdict says only what was checked (SPEC §6 "Coverage"): green only when every
+    # run was fully checked and nothing was found.
+    head, *rest = result.verdict_lines()
+    clean = c["error"] == 0 and result.fully_checked
+    style = "red" if c["error"] else ("green" if clean and not c["warning"] else "yellow")
+    stderr.print(Text(head, style=style))
+    for line in rest:
+        stderr.print(_text(line))
 
 
 @click.command()
@@ -152,6 +154,13 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     help="With --store: check every run held for this Trading Week (its first day, a Sunday).",
 )
 @click.option("--participant", metavar="CODE", help="With --store: only this participant's runs.")
+@click.option(
+    "--own",
+    type=click.Path(path_type=Path),
+    metavar="FILE.toml",
+    help="Tie AEMO's Detail out against your own data (NEM12 meter data, SCADA CSVs) "
+    "mapped by this TOML file (SPEC §9): own.value and own.missing findings.",
+)
 @limit_options
 def check(
     paths: tuple[Path, ...],
@@ -164,6 +173,7 @@ def check(
     store_path: Path | None,
     week: str | None,
     participant: str | None,
+    own: Path | None,
     **limits: int,
 ) -> int:
     """Check settlement artefacts: recompute invoices, tie out every form, explain ADJ runs.
@@ -184,6 +194,11 @@ def check(
         raise UsageError("--week and --participant select runs from the store: add --store")
     if not paths and not use_store:
         raise UsageError("give at least one file or folder to check")
+    if own is not None and use_store:
+        raise UsageError("--own ties out the files given as PATHS; it does not work with --store")
+    for p in paths:
+        if not p.exists():  # a mistyped PATH is never just "skipped" (SPEC §6)
+            raise InputError(p, "no such file or folder")
     with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
         if use_store:
             from recon.store.query import check_from_store
@@ -197,11 +212,20 @@ def check(
                 limits=limits_from(limits),
                 progress=prog,
             )
+            from recon.store.history import record_check
+
+            record_check(store_path, result, command="check")  # SPEC §8: every check kept
         else:
             result = run_check(
-                list(paths), materiality=materiality, limits=limits_from(limits), progress=prog
+                list(paths),
+                materiality=materiality,
+                limits=limits_from(limits),
+                progress=prog,
+                own=own,
             )
     write_outputs(result, out, reports=not no_reports)
     print_summary(result)
+    if result.own is not None:
+        stderr.print(_text(result.own.line()))
     stderr.print(_text(f"Wrote {out / 'findings.json'}"))
     return result.exit_code(strict)

@@ -269,9 +269,11 @@ def weekly(
     """
     import platformdirs
 
+    from recon.cli.audit_cmd import print_issue_changes
     from recon.cli.check_cmd import write_outputs
     from recon.store import open_store
     from recon.store import weekly as wk
+    from recon.store.history import record_check
     from recon.store.ingest import IngestRefused, NothingToIngest
     from recon.store.ingest import ingest as run_ingest
     from recon.store.query import check_from_store
@@ -345,6 +347,7 @@ def weekly(
             result = check_from_store(
                 store_path, week=w, participant=p, materiality=materiality, limits=lim
             )
+            record_check(store_path, result, command="weekly")  # SPEC §8
             write_outputs(result, out, reports=not no_reports)
         except ReconError as e:
             problems.append(f"{p} week {w.isoformat()}: {e}")
@@ -362,6 +365,7 @@ def weekly(
         )
     if plan.weeks:
         stderr.print(summary)
+        print_issue_changes(store_path, plan.weeks)  # opened/resolved since the last weekly
     for line in problems:
         click.echo(f"recon: {line}", err=True)
     if problems:

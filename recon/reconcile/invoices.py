@@ -53,9 +53,12 @@ from recon.reconcile.arithmetic import (
     SUM_THEN_ROUND,
     ZERO,
     LineTotal,
+    classification,
     difference_line,
     gst_of,
     in_direction,
+    net_form,
+    net_line,
     section_totals,
     signed,
 )
@@ -250,10 +253,25 @@ def check_invoice(
     comparisons: list[LineComparison] = []
     is_adj = previous is not None
     statement_vars = set(current) | set(previous or {})
+    # SPEC §4 step 8: a reclassified variable is a reversal and a rebill line; an invoice
+    # showing one net line with the same net figures is compared in that form.
+    computed, _ = net_form(computed, invoiced)
     comp_lines = {li.variable: li for li in computed.line_items}
     inv_lines: dict[str, list[tuple[int, LineItem]]] = {}
     for i, li in enumerate(invoiced.line_items):
         inv_lines.setdefault(li.variable, []).append((i, li))
+    line_figs: list[FigureComparison] = []
+    for v, pair in _pairs(computed).items():
+        shown = inv_lines.get(v, [])
+        if sorted(classification(li) for _, li in shown) == sorted(map(classification, pair)):
+            del comp_lines[v], inv_lines[v]
+            f, cmp = _check_pair(header, invoiced, pair, shown)
+            findings.extend(f)
+            comparisons.extend(cmp)
+            for lc in cmp:  # one verdict for the line's amount and GST
+                line_figs += _line_figures(lc, (lc.status, lc.status), None)
+        else:
+            comp_lines[v] = net_line(pair, pair[-1])
     variables = list(dict.fromkeys([*comp_lines, *inv_lines]))
     what = (
         f"the change from run {computed.previous_run_id} to run {header.run_id} in the "
@@ -267,7 +285,6 @@ def check_invoice(
 
     # Lines whose invoiced figure recon accepts as a rounding-order difference.
     accepted: dict[str, LineItem] = {}
-    line_figs: list[FigureComparison] = []
 
     for v in variables:
         c = comp_lines.get(v)
@@ -422,6 +439,50 @@ _WORSE = {AGREES: 0, NOT_COMPARABLE: 1, FROM_INVOICE: 1, ROUNDING: 2, DIFFERS: 3
 def worse(a: str, b: str) -> str:
     """The worse of two figure statuses (differs > rounding > the rest)."""
     return a if _WORSE.get(a, 0) >= _WORSE.get(b, 0) else b
+
+
+def _pairs(inv: Invoice) -> dict[str, list[LineItem]]:
+    """Variables with a reversal and a rebill line (SPEC §4 step 8), and the two lines."""
+    by_var: dict[str, list[LineItem]] = {}
+    for li in inv.line_items:
+        by_var.setdefault(li.variable, []).append(li)
+    return {v: ls for v, ls in by_var.items() if len(ls) == 2}
+
+
+def _check_pair(
+    header: RunHeader,
+    invoiced: Invoice,
+    pair: list[LineItem],
+    shown: list[tuple[int, LineItem]],
+) -> tuple[list[Finding], list[LineComparison]]:
+    """A reclassified variable invoiced as a reversal and a rebill line, each against
+    recon's line of the same classification (figures to the cent)."""
+    findings: list[Finding] = []
+    comparisons: list[LineComparison] = []
+    for c in pair:
+        index, i = next((n, li) for n, li in shown if classification(li) == classification(c))
+        status = "ok"
+        for label, exp, act in (("amount", c.amount, i.amount), ("GST", c.gst, i.gst)):
+            if exp == act:
+                continue
+            status = "differs"
+            kind = "reversal" if c is pair[0] else "rebill"
+            findings.append(
+                Finding.make(
+                    "invoice.line",
+                    f"The {label} of the {kind} line of {c.variable} "
+                    f"({_poc_text(c.payment_or_charge)}, {_gst_text(c.gst_applicable)}) is "
+                    f"{_more_less(act - exp)} than recon's.",
+                    header=header,
+                    variable=c.variable,
+                    expected=exp,
+                    actual=act,
+                    difference=act - exp,
+                    source=_line_source(invoiced, i, index),
+                )
+            )
+        comparisons.append(_comparison(header, c.variable, c, i, status))
+    return findings, comparisons
 
 
 def _comparison(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -19,6 +20,7 @@ from recon.models.statements import (
     with_values,
 )
 from recon.sources.validate import DETAIL_KEY, period_days
+from recon.wem.calendar import value_interval
 
 MAX_MISMATCH_FINDINGS = 200
 """``source.mismatch`` findings listed per pair of artefacts; the rest are counted."""
@@ -89,6 +91,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
                     timestamp=row.timestamp.isoformat(),
                     expected=_fmt(row.value),
                     source=row.source,
+                    **position_fields(row.variable, row.timestamp, 1),
                 )
             )
             continue
@@ -107,6 +110,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
                     actual=_fmt(row.value),
                     difference=_fmt(row.value - value),
                     source=f"{row.source} vs {src}",
+                    **position_fields(row.variable, row.timestamp, 1),
                 )
             )
     return findings
@@ -208,12 +212,13 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
     findings: list[Finding] = []
     fa_name, fb_name = a.form.upper(), b.form.upper()
     for n, rec in enumerate(diff.iter_rows(named=True)):
-        if n >= MAX_MISMATCH_FINDINGS:
+        if len(findings) >= MAX_MISMATCH_FINDINGS:
             findings.append(
                 Finding.make(
                     "source.mismatch",
                     f"{diff.height - n} more Detail rows differ between the "
-                    f"{fa_name} and {fb_name} forms; only the first {n} are listed.",
+                    f"{fa_name} and {fb_name} forms; only the first "
+                    f"{len(findings)} differences are listed.",
                     header=h,
                     source=f"{a.source} vs {b.source}",
                 )
@@ -242,28 +247,52 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
             continue
         va, vb = rec["values"], rec["values_b"]
         if len(va) != len(vb):
-            msg = f"has {len(va)} values in {fa_name} but {len(vb)} in {fb_name}"
-            exp = act = dif = None
-        else:
-            k = next(i for i, (x, y) in enumerate(zip(va, vb, strict=True)) if x != y)
-            count = sum(1 for x, y in zip(va, vb, strict=True) if x != y)
-            msg = (
-                f"differs at position {k + 1} ({_fmt(va[k])} in {fa_name}, {_fmt(vb[k])} in "
-                f"{fb_name}; {count} value(s) differ)"
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} has "
+                    f"{len(va)} values in {fa_name} but {len(vb)} in {fb_name}.",
+                    source=f"{sa} vs {sb}",
+                    **common,
+                )
             )
-            exp, act, dif = _fmt(va[k]), _fmt(vb[k]), _fmt(vb[k] - va[k])
-        findings.append(
-            Finding.make(
-                "source.mismatch",
-                f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} {msg}.",
-                expected=exp,
-                actual=act,
-                difference=dif,
-                source=f"{sa} vs {sb}",
-                **common,
+            continue
+        # One finding per position that differs, each naming its interval (SPEC §5).
+        for k, (x, y) in enumerate(zip(va, vb, strict=True), start=1):
+            if x == y:
+                continue
+            pos = position_fields(rec["variable"], rec["timestamp"], k)
+            when = (
+                f" ({pos['interval_start'][:16]} to {pos['interval_end'][11:16]})"
+                if (pos.get("interval_start"))
+                else ""
             )
-        )
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} "
+                    f"differs at position {k}{when}: {_fmt(x)} in {fa_name}, {_fmt(y)} in "
+                    f"{fb_name}.",
+                    expected=_fmt(x),
+                    actual=_fmt(y),
+                    difference=_fmt(y - x),
+                    source=f"{sa} vs {sb}",
+                    **pos,
+                    **common,
+                )
+            )
     return findings
+
+
+def position_fields(variable: str, day: date | None, position: int) -> dict[str, Any]:
+    """``position``, ``interval_start`` and ``interval_end`` of one position of a Value
+    array (SPEC §5), the granularity read from the variable name's last token."""
+    out: dict[str, Any] = {"position": position}
+    granularity = variable.rsplit("_", 1)[-1] if "_" in variable else ""
+    span = value_interval(day, granularity, position) if day is not None else None
+    if span is not None:
+        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
+    return out
 
 
 def detail_coverage(header: RunHeader, detail: DetailStatement) -> list[Finding]:

@@ -24,6 +24,7 @@ from recon.report.formatting import (
     money_text,
     short_source,
 )
+from recon.report.own_section import own_html
 from recon.report.templates import get_template
 from recon.report.view import (
     RunView,
@@ -185,6 +186,7 @@ def render_html(result: CheckResult) -> str:
         when=when_text,
         status_text=status_text,
         discrepant=line_discrepant,
+        own_section=own_html(result),
     )
 
 

@@ -423,21 +423,33 @@ def _variable_table(variables: list[str]) -> tuple[pl.DataFrame, dict[str, str]]
     return pl.DataFrame(recs, schema=schema), bad
 
 
-def _first_bad_value(text: str | None) -> str:
+def _first_bad_value(text: str | None) -> tuple[str, int | None]:
+    """Why a Value array does not read, and the 1-based position of the bad element."""
     if text is None:
-        return "the Value is empty"
+        return "the Value is empty", None
     s = text.strip()
     if not (s.startswith("[") and s.endswith("]")):
-        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]"
+        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]", None
     inner = s[1:-1]
     if not inner.strip():
-        return "the Value array is empty"
+        return "the Value array is empty", None
     for i, part in enumerate(inner.split(","), start=1):
         try:
             parse_decimal(part)
         except DecimalFormatError as e:
-            return f"element {i} of the Value array: {e}"
-    return "the Value array does not read as Decimal(23,8) numbers"
+            return f"element {i} of the Value array: {e}", i
+    return "the Value array does not read as Decimal(23,8) numbers", None
+
+
+def _position(granularity: str | None, day: date | None, position: int | None) -> dict[str, Any]:
+    """``position``, ``interval_start``, ``interval_end`` of a Value element (SPEC §5)."""
+    if position is None:
+        return {}
+    out: dict[str, Any] = {"position": position}
+    span = calendar.value_interval(day, granularity or "", position) if day else None
+    if span is not None:
+        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
+    return out
 
 
 def validate_detail(
@@ -558,11 +570,13 @@ def validate_detail(
             )
             continue
         if not rec["values_ok"]:
+            why, k = _first_bad_value(rec["value_text"])
             out.add(
                 "data.value",
-                f"{_first_bad_value(rec['value_text'])}; the row was not used.",
+                f"{why}; the row was not used.",
                 timestamp=rec["timestamp"].isoformat(),
                 actual=(rec["value_text"] or "")[:60],
+                **_position(rec["granularity"], rec["timestamp"], k),
                 **common,
             )
             continue

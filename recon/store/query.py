@@ -527,15 +527,19 @@ def check_from_store(
         if wk is not None:
             weeks = weeks_held(store, participant=participant, week=wk)
         elif given or findings:
+            from recon.reconcile.engine import loose_week, participant_code
             from recon.store.ingest import week_of
 
             asked = set()
             for item in given:
                 m = item.model
                 h = m if isinstance(m, Invoice) else m.header
-                w = week_of(h.period, getattr(h, "period_from", None))
-                if w is not None and (not participant or h.participant == participant):
-                    asked.add((h.participant, w))
+                # The run's week and participant however the file spells them (SPEC §6
+                # "Grouping"): the engine reports the spelling, the store is still asked.
+                w = week_of(h.period, getattr(h, "period_from", None)) or loose_week(h.period)
+                code = participant_code(h.participant)
+                if w is not None and (not participant or code == participant):
+                    asked.add((code, w))
             weeks = sorted(asked, key=lambda k: (k[1], k[0]))
         else:
             weeks = weeks_held(store, participant=participant)
