@@ -18,9 +18,11 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr
+from recon.cli.text import line, printable, text
 from recon.errors import (
     EXIT_CANNOT_RUN,
     EXIT_CLEAN,
@@ -126,15 +128,18 @@ def ingest(
 def _print_ingest(report: Any, path: Path) -> None:
     c = report.counts
     stderr.print(
-        f"Ingested into {path}: [green]{c['ingested']} new[/green], "
-        f"{c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
-        f"file held), {c['unusable']} unusable, {c['refused']} refused"
-        + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else "")
+        line(
+            f"Ingested into {path}: ",
+            (f"{c['ingested']} new", "green"),
+            f", {c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
+            f"file held), {c['unusable']} unusable, {c['refused']} refused"
+            + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else ""),
+        )
     )
     for o in report.outcomes:
         if o.status in ("unusable", "refused"):
             colour = "red" if o.status == "refused" else "yellow"
-            stderr.print(f"  [{colour}]{o.status}[/{colour}] {o.path}: {o.message}")
+            stderr.print(line("  ", (o.status, colour), f" {o.path}: {o.message}"))
 
 
 # ------------------------------------------------------------------------------ runs
@@ -159,19 +164,19 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
     with open_store(store_path, read_only=True, must_exist=True) as store:
         rows = list_runs(store, participant=participant, week=week)
         path = store.path
-    table = Table(title=f"Runs held in {path}", title_justify="left")
+    table = Table(title=text(f"Runs held in {path}"), title_justify="left")
     table.add_column("Participant", overflow="fold")
     for col in ("Week", "Run", "Designation", "Published"):
         table.add_column(col, no_wrap=True)
     table.add_column("Artefacts", overflow="fold")
     for r in rows:
         table.add_row(
-            r.participant,
+            text(r.participant),
             r.week.isoformat(),
             str(r.run_id),
-            r.designation,
+            text(r.designation),
             f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
-            r.artefact_text("\n"),
+            Text("\n").join(text(a) for a in r.artefact_text("\n").split("\n")),
         )
     Console().print(table)
     if not rows:
@@ -303,11 +308,13 @@ def weekly(
                 problems.append(f"fetch: {e}")
             else:
                 stderr.print(
-                    f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
-                    f"week(s) into {download_root}"
+                    text(
+                        f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
+                        f"week(s) into {download_root}"
+                    )
                 )
-                for line in fetched.missing:
-                    stderr.print(f"  [yellow]not published[/yellow]: {line}")
+                for missing in fetched.missing:
+                    stderr.print(line("  ", ("not published", "yellow"), f": {missing}"))
                 problems.extend(fetched.errors)
                 to_ingest.extend(f for f in fetched.folders if f.exists())
         if to_ingest:
@@ -330,40 +337,40 @@ def weekly(
         plan = wk.plan_weeks(store, week=week, since=since, participant=participant)
     log.info("weekly: checking %s", plan.reason)
     if not plan.weeks:
-        stderr.print(f"Nothing to check ({plan.reason}: none).")
+        stderr.print(text(f"Nothing to check ({plan.reason}: none)."))
 
     today = wk.today_local()
     summary = Table(
-        title=f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}",
+        title=text(f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"),
         title_justify="left",
     )
     for col in ("Participant", "Week", "Runs", "Errors", "Warnings", "Info"):
         summary.add_column(col, overflow="fold")
     for p, w in plan.weeks:
-        out = wk.dated_folder(out_root, today, p, w)
         try:
+            out = wk.dated_folder(out_root, today, p, w)
             result = check_from_store(
                 store_path, week=w, participant=p, materiality=materiality, limits=lim
             )
             write_outputs(result, out, reports=not no_reports)
         except ReconError as e:
             problems.append(f"{p} week {w.isoformat()}: {e}")
-            summary.add_row(p, w.isoformat(), "[red]could not be checked[/red]", "", "", "")
+            summary.add_row(text(p), w.isoformat(), text("could not be checked", "red"), "", "", "")
             continue
         c = result.counts
         worst = max(worst, result.exit_code(strict))
         summary.add_row(
-            p,
+            text(p),
             w.isoformat(),
-            " ".join(r.designation for r in result.runs if r.participant == p),
-            f"[red]{c['error']}[/red]" if c["error"] else "0",
+            text(" ".join(r.designation for r in result.runs if r.participant == p)),
+            text(c["error"], "red") if c["error"] else "0",
             str(c["warning"]),
             str(c["info"]),
         )
     if plan.weeks:
         stderr.print(summary)
-    for line in problems:
-        click.echo(f"recon: {line}", err=True)
+    for problem in problems:
+        click.echo(f"recon: {printable(problem)}", err=True)
     if problems:
         worst = EXIT_CANNOT_RUN
     else:
@@ -428,8 +435,10 @@ def export(
             store, to_dir, participant=participant, week=week, full=full, progress=prog
         )
     stderr.print(
-        f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
-        f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
-        "the last export"
+        text(
+            f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
+            f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
+            "the last export"
+        )
     )
     return EXIT_CLEAN

@@ -29,6 +29,7 @@ from typing import Any
 
 from recon.store.db import Store
 from recon.store.query import WeekKey
+from recon.text import path_component
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +249,11 @@ def fetch_new_runs(
         for i, w in enumerate(weeks, start=1):
             try:
                 entries = [e for e in client.timeline(w) if e.participant == client.participant]
-                folder = download_root / client.participant / w.isoformat()
+                folder = (
+                    download_root
+                    / path_component(client.participant, "participant code")
+                    / path_component(w.isoformat(), "week")
+                )
                 for e in entries:
                     if _held_whole(store, e.participant, e.period, e.run_id):
                         continue
@@ -266,8 +271,21 @@ def fetch_new_runs(
 
 
 def dated_folder(out_root: Path, day: date, participant: str, week: date) -> Path:
-    """``<out_root>/<yyyy-mm-dd>/<participant>_<week>/``: where a week's reports go."""
-    return out_root / day.isoformat() / f"{participant}_{week.isoformat()}"
+    """``<out_root>/<yyyy-mm-dd>/<participant>_<week>/``: where a week's reports go.
+
+    The participant code comes from the data, so the name is built by
+    :func:`recon.text.path_component`: a code such as ``../2024-12-06/X`` is refused, never
+    filed outside ``out_root``.
+
+    Raises:
+        UnsafeNameError: The participant code cannot name a folder.
+    """
+    code = path_component(participant, "participant code")
+    return (
+        out_root
+        / path_component(day.isoformat(), "day")
+        / path_component(f"{code}_{week.isoformat()}", "report folder")
+    )
 
 
 def today_local() -> date:
