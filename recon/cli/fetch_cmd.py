@@ -30,7 +30,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, ReconError, UsageError
+from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, Interrupted, ReconError, UsageError
 from recon.sources.fetch import FetchReport, ProgressCallback, fetch_week
 from recon.sources.pass_api import PassClient
 from recon.sources.pass_config import (
@@ -409,7 +409,7 @@ def emulator(
     stop = threading.Event()
     try:
         stop.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the way to stop it
         pass
     finally:
         server.stop()

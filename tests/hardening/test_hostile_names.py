@@ -51,8 +51,27 @@ def test_safe_text_escapes_control_and_bidi_characters() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", ".", "..", "../x", "a/b", "a\\b", "C:", ".hidden", "CON", "nul.txt", "Com1", "LPT9.log",
-     "a\x1bb", "a\nb", "a\u202eb", "a\u200bb", "trailing.", "trailing ", "x" * 201],
+    [
+        "",
+        ".",
+        "..",
+        "../x",
+        "a/b",
+        "a\\b",
+        "C:",
+        ".hidden",
+        "CON",
+        "nul.txt",
+        "Com1",
+        "LPT9.log",
+        "a\x1bb",
+        "a\nb",
+        "a\u202eb",
+        "a\u200bb",
+        "trailing.",
+        "trailing ",
+        "x" * 201,
+    ],
 )
 def test_path_component_refuses(name: str) -> None:
     with pytest.raises(UnsafeNameError) as e:
@@ -86,7 +105,10 @@ def test_every_place_recon_builds_a_path_from_data_refuses_traversal(tmp_path: P
         part = partition_dir(tmp_path, "runs", code, week)
         assert part.parent.parent.parent == tmp_path  # hive-quoted: always one component
         assert not _raw_control(str(part))
-    assert artefact_name("detail", 51230, "ab" * 32, week) == "51230_detail_2024-12-01_abababababab.json"
+    assert (
+        artefact_name("detail", 51230, "ab" * 32, week)
+        == "51230_detail_2024-12-01_abababababab.json"
+    )
     with pytest.raises((UnsafeNameError, ValueError)):
         artefact_name("summary", "1/../../x", "ab" * 32)  # type: ignore[arg-type]
 
@@ -133,9 +155,7 @@ def test_weekly_with_a_hostile_inbox_writes_only_under_out_root(
     run.assert_no_traceback()
     after = tree(tmp_path)
     new = sorted(set(after) - set(before))
-    outside = [
-        p for p in new if not p.startswith("a/b/c/reports/") and not p.startswith("store/")
-    ]
+    outside = [p for p in new if not p.startswith("a/b/c/reports/") and not p.startswith("store/")]
     assert not outside, outside
     assert not any(_raw_control(p) for p in new), new
     assert run.code == 2  # the week could not be filed: reported, not written elsewhere
