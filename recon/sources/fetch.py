@@ -285,8 +285,10 @@ def fetch_week(
                 else calls[kind](entry.run_id)
             )
         except PassApiError as exc:
-            if exc.status != 404:
+            if exc.status != 404 and not exc.unusable:
                 raise
+            # A 404, or a 200 that is not the document asked for (an error envelope,
+            # another run's): nothing is saved, and the artefact counts as missing.
             log.warning("%s: not published (%s)", label, exc)
             report.missing.append(MissingArtefact(kind, entry.run_id, day, str(exc)))
         else:
