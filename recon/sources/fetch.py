@@ -289,7 +289,8 @@ def fetch_week(
                 raise
             # A 404, or a 200 that is not the document asked for (an error envelope,
             # another run's): nothing is saved, and the artefact counts as missing.
-            log.warning("%s: not published (%s)", label, exc)
+            why = "not published" if exc.status == 404 else "refused, nothing saved"
+            log.warning("%s: %s (%s)", label, why, exc)
             report.missing.append(MissingArtefact(kind, entry.run_id, day, str(exc)))
         else:
             try:
