@@ -136,6 +136,21 @@ SECTION_FIELDS: dict[str, str] = {"amount": "amount", "gst": "gst", "total": "to
 
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?)?$")
 _UNSAFE_IN_ARRAY = re.compile(r"[,\[\]]")
+_STAND_IN = {",": "\ue000", "[": "\ue001", "]": "\ue002"}
+"""Characters of a Value element that the array syntax would split on, passed to the
+array parser as private-use stand-ins (one bad element) and put back in its messages, so
+a message quotes ``399,790.89331678`` as it was."""
+_PUT_BACK = str.maketrans({v: k for k, v in _STAND_IN.items()})
+
+
+def _put_back(message: str) -> str:
+    """A message with the stand-ins of :data:`_STAND_IN` turned back into what the input
+    held (raw, or as ``repr`` escapes them)."""
+    for original, stand_in in _STAND_IN.items():
+        message = message.replace(repr(stand_in)[1:-1], original)
+    return message.translate(_PUT_BACK)
+
+
 _VALIDATOR_SOURCE = re.compile(r"^(.*#/.*):\d+$", re.S)
 _POINTER_LINE = re.compile(r"(#/[^\s:;)]*):\d+")
 """A validator's ``file#/json/path:i`` inside a message."""
@@ -409,7 +424,9 @@ def _element_text(value: Any, d: _Doc, *at: object) -> str:
     """
     text = _number_text(value)
     if text is not None:
-        return _UNSAFE_IN_ARRAY.sub("?", text) if _UNSAFE_IN_ARRAY.search(text) else text
+        if _UNSAFE_IN_ARRAY.search(text):
+            return _UNSAFE_IN_ARRAY.sub(lambda m: _STAND_IN[m.group()], text)
+        return text
     if isinstance(value, float):
         raise d.fail(
             "holds a float: decode JSON with recon.sources.pass_json.loads so numbers stay exact",
@@ -470,11 +487,15 @@ def _relocated(items: Iterable[Any]) -> list[Any]:
     for item in items:
         src = getattr(item, "source", None)
         new = _json_source(src)
+        message = getattr(item, "message", None)
+        update: dict[str, Any] = {}
         if new != src:
-            update: dict[str, Any] = {"source": new}
-            message = getattr(item, "message", None)
+            update["source"] = new
             if isinstance(message, str):  # "first at file#/path:i" in a duplicate's text
-                update["message"] = _POINTER_LINE.sub(r"\1", message)
+                message = update["message"] = _POINTER_LINE.sub(r"\1", message)
+        if isinstance(message, str) and message != _put_back(message):
+            update["message"] = _put_back(message)  # the element as it was
+        if update:
             item = item.model_copy(update=update)
         out.append(item)
     return out
@@ -749,14 +770,16 @@ def _money(d: _Doc, obj: Mapping[str, Any], key: str, *parts: object) -> str:
     return text
 
 
-def parse_money(text: str) -> Decimal:
-    """Parse an invoice amount: ``1234.56``, ``1,234.56``, ``-1,234.56``, ``(1,234.56)``,
-    with or without ``$``.
+def parse_money(text: str, *, grouping: bool = False) -> Decimal:
+    """Parse an invoice amount: ``1234.56``, ``-1234.56``, ``(1234.56)``, with or without
+    ``$``; with ``grouping`` (the PDF, which prints them) also ``1,234.56``, the
+    separators splitting the number into groups of exactly three (``21,543,20.45`` is
+    refused, not read as 2154320.45). A JSON amount has no thousands separators.
 
     Raises:
         DecimalFormatError: If it is not such an amount.
     """
-    s = text.strip().replace(",", "").replace("$", "").strip()
+    s = text.strip().replace("$", "").strip()
     if s.startswith("(") and s.endswith(")"):
         inner = s[1:-1].strip()
         if inner.startswith("-"):
@@ -764,7 +787,28 @@ def parse_money(text: str) -> Decimal:
         s = "-" + inner
     elif s.startswith("-"):
         s = "-" + s[1:].strip()
-    return parse_decimal(s)
+    if "," in s:
+        if not grouping:
+            raise DecimalFormatError(
+                f"{text!r} has a thousands separator, which this form does not use"
+            )
+        if not _GROUPED.fullmatch(s):
+            raise DecimalFormatError(
+                f"{text!r} is not an amount: thousands separators must split the whole "
+                "number into groups of three digits (as in 2,154,320.45)"
+            )
+        s = s.replace(",", "")
+    try:
+        return parse_decimal(s)
+    except DecimalFormatError as exc:
+        if s == text.strip():
+            raise
+        # Quote the amount as it was written, not the text left after cleaning it.
+        raise DecimalFormatError(str(exc).replace(repr(s), repr(text.strip()), 1)) from None
+
+
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+"""A number with thousands separators: 1-3 digits, then groups of exactly three."""
 
 
 def _int(
