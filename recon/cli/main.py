@@ -19,7 +19,7 @@ import click
 from rich.logging import RichHandler
 
 from recon.__about__ import __version__
-from recon.cli.text import printable
+from recon.cli.text import printable, safe_text
 from recon.errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, Interrupted, ReconError
 
 log = logging.getLogger("recon")
@@ -78,8 +78,22 @@ def cli(verbose: int) -> None:
     logging.basicConfig(
         level=level,
         format="%(message)s",
-        handlers=[RichHandler(show_path=False, show_time=False, console=_stderr_console())],
+        handlers=[_safe(RichHandler(show_path=False, show_time=False, console=_stderr_console()))],
     )
+
+
+class _SafeRecords(logging.Filter):
+    """Log lines carry input text (file names, server messages): show it escaped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = safe_text(record.getMessage(), keep_newlines=True)
+        record.args = None
+        return True
+
+
+def _safe(handler: logging.Handler) -> logging.Handler:
+    handler.addFilter(_SafeRecords())
+    return handler
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]

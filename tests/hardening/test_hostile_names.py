@@ -176,14 +176,14 @@ def test_ingest_runs_and_check_never_print_control_characters(
     (inbox / "junk\x1b[31m.txt").write_text("not an artefact")
     store = tmp_path / "s.duckdb"
     for argv in (
-        ("ingest", inbox, "--store", store, "--no-progress"),
+        ("-v", "ingest", inbox, "--store", store, "--no-progress"),
         ("runs", "--store", store),
     ):
         run = recon_cli(*argv)
         run.assert_no_traceback()
         assert not _raw_control(run.out + run.err), (argv, run.out, run.err)
     out = tmp_path / "out"
-    run = recon_cli("check", inbox, "--out", out, "--no-progress", out=out)
+    run = recon_cli("-v", "check", inbox, "--out", out, "--no-progress", out=out)
     run.assert_no_traceback()
     assert not _raw_control(run.out + run.err), run.err
     html = (out / "report.html").read_text("utf-8")
