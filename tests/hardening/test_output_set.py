@@ -246,3 +246,32 @@ def test_replace_set_failure_leaves_nothing(tmp_path: Path) -> None:
     with replace_set(out, ["a"]) as stage:
         (stage / "a").write_text("first")
     assert (out / "a").read_text() == "first" and sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pydantic's serializer turns the KeyboardInterrupt raised inside it into a
+    PydanticSerializationError: still exit 130 with one line, not "internal error"."""
+    from recon.models.results import CheckResult
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+
+    def wrapped(self: CheckResult, **_kw: object) -> str:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException as e:  # what a library that catches everything does
+            raise RuntimeError(f"Error calling function: {type(e).__name__}") from None
+        raise AssertionError("the signal should have interrupted")
+
+    monkeypatch.setattr(CheckResult, "model_dump_json", wrapped)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
+    run.assert_no_traceback()
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
