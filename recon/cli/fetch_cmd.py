@@ -32,9 +32,8 @@ from rich.progress import (
 
 from recon.cli.text import printable
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, Interrupted, ReconError, UsageError
-from recon.sources.fetch import FetchReport, ProgressCallback, fetch_week
-from recon.sources.pass_api import PassClient
-from recon.sources.pass_config import (
+from recon.pass_client.client import PassClient
+from recon.pass_client.config import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE_MB,
     ENV_CA,
@@ -47,6 +46,7 @@ from recon.sources.pass_config import (
     ENV_URL,
     resolve_config,
 )
+from recon.pass_client.fetch import FetchReport, ProgressCallback, fetch_week
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@
 invoice :func:`recon.reconcile.arithmetic.compute_invoice` makes from the statements, and
 runs :func:`check_invoice_arithmetic`: the invoice's own arithmetic (each section against
 its own lines, the Payment Summary against the sections), which also runs alone where recon
-cannot recompute the invoice. :func:`check_pdf_json` compares the PDF and the JSON of one
-invoice field by field.
+cannot recompute the invoice. (:func:`recon.reconcile.tieouts.check_pdf_json` compares the
+PDF and the JSON of one invoice field by field.)
 
 Tolerance (SPEC §4): two amounts agree when they are equal to the cent. A difference of one
 cent or less that disappears under another rounding order is ``info``, with the order named
@@ -28,9 +28,9 @@ recomputed Total Payable less the invoice's own Prepayment Applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
+from recon.models import aemo_names as aemo
 from recon.models.decimals import CENT
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import Invoice, LineItem, PaymentSummary, SectionTotals
@@ -44,9 +44,12 @@ from recon.reconcile.arithmetic import (
     SUM_THEN_ROUND,
     ZERO,
     LineTotal,
+    classification,
     difference_line,
     gst_of,
     in_direction,
+    net_form,
+    net_line,
     section_totals,
     signed,
 )
@@ -65,29 +68,43 @@ _ORDER_TEXT = {
     "rounding order)",
 }
 
+_JS, _JF = aemo.INVOICE_SECTIONS, aemo.INVOICE_FIGURES  # the JSON names
 _SECTIONS = {
-    "rcti": ("rcti", "Recipient Created Tax Invoice", "RCTI"),
-    "tax_invoice": ("taxInvoice", "Tax Invoice", "Tax Invoice"),
-    "payment_summary": ("paymentSummary", "Payment Summary", "Payment Summary"),
+    "rcti": (_JS["rcti"], "Recipient Created Tax Invoice", "RCTI"),
+    "tax_invoice": (_JS["tax_invoice"], "Tax Invoice", "Tax Invoice"),
+    "payment_summary": (
+        _JS["payment_summary"],
+        "Payment Summary",
+        "Payment Summary",
+    ),
     "adjustment_information": (
-        "adjustmentInformation",
+        _JS["adjustment_information"],
         "Adjustment Information",
         "Adjustment Information",
     ),
 }
 _FIELDS = {
-    "amount": ("amount", "Amount"),
-    "gst": ("gst", "GST"),
-    "total": ("total", "Total"),
-    "gst_applicable_amount": ("gstApplicableAmount", "GST Applicable Amount"),
-    "gst_not_applicable_amount": ("gstNotApplicableAmount", "GST Not Applicable Amount"),
-    "total_payable": ("totalPayable", "Total Payable"),
-    "prepayment_applied": ("prepaymentApplied", "Prepayment Applied"),
-    "amount_due": ("amountDue", "Amount Due"),
-    "prepayment_balance": ("prepaymentBalance", "Prepayment Balance"),
-    "previous_run_id": ("previousRunId", "Previous Run"),
-    "rcti_difference": ("rctiDifference", "RCTI Difference"),
-    "tax_invoice_difference": ("taxInvoiceDifference", "Tax Invoice Difference"),
+    "amount": (_JF["amount"], "Amount"),
+    "gst": (_JF["gst"], "GST"),
+    "total": (_JF["total"], "Total"),
+    "gst_applicable_amount": (
+        _JF["gst_applicable_amount"],
+        "GST Applicable Amount",
+    ),
+    "gst_not_applicable_amount": (
+        _JF["gst_not_applicable_amount"],
+        "GST Not Applicable Amount",
+    ),
+    "total_payable": (_JF["total_payable"], "Total Payable"),
+    "prepayment_applied": (_JF["prepayment_applied"], "Prepayment Applied"),
+    "amount_due": (_JF["amount_due"], "Amount Due"),
+    "prepayment_balance": (_JF["prepayment_balance"], "Prepayment Balance"),
+    "previous_run_id": (_JF["previous_run_id"], "Previous Run"),
+    "rcti_difference": (_JF["rcti_difference"], "RCTI Difference"),
+    "tax_invoice_difference": (
+        _JF["tax_invoice_difference"],
+        "Tax Invoice Difference",
+    ),
 }
 
 Figures = dict[tuple[str, str], Decimal]
@@ -122,7 +139,7 @@ def _line_source(invoice: Invoice, line: LineItem, index: int) -> str:
     src = invoice.source or "invoice"
     if invoice.form == "pdf":
         return f"{src}#line {line.variable}"
-    return f"{src}#/data/0/lineItems/{index}"
+    return f"{src}#/{aemo.INV_DATA}/0/{aemo.INV_LINE_ITEMS}/{index}"
 
 
 def _figures(rcti: SectionTotals, tax: SectionTotals, ps: PaymentSummary) -> Figures:
@@ -222,10 +239,22 @@ def check_invoice(
     comparisons: list[LineComparison] = []
     is_adj = previous is not None
     statement_vars = set(current) | set(previous or {})
+    # SPEC §4 step 8: a reclassified variable is a reversal and a rebill line; an invoice
+    # showing one net line with the same net figures is compared in that form.
+    computed, _ = net_form(computed, invoiced)
     comp_lines = {li.variable: li for li in computed.line_items}
     inv_lines: dict[str, list[tuple[int, LineItem]]] = {}
     for i, li in enumerate(invoiced.line_items):
         inv_lines.setdefault(li.variable, []).append((i, li))
+    for v, pair in _pairs(computed).items():
+        shown = inv_lines.get(v, [])
+        if sorted(classification(li) for _, li in shown) == sorted(map(classification, pair)):
+            del comp_lines[v], inv_lines[v]
+            f, cmp = _check_pair(header, invoiced, pair, shown)
+            findings.extend(f)
+            comparisons.extend(cmp)
+        else:
+            comp_lines[v] = net_line(pair, pair[-1])
     variables = list(dict.fromkeys([*comp_lines, *inv_lines]))
     what = (
         f"the change from run {computed.previous_run_id} to run {header.run_id} in the "
@@ -368,6 +397,50 @@ def check_invoice(
 
     findings.extend(_check_totals(header, computed, invoiced, accepted))
     findings.extend(check_invoice_arithmetic(header, invoiced))
+    return findings, comparisons
+
+
+def _pairs(inv: Invoice) -> dict[str, list[LineItem]]:
+    """Variables with a reversal and a rebill line (SPEC §4 step 8), and the two lines."""
+    by_var: dict[str, list[LineItem]] = {}
+    for li in inv.line_items:
+        by_var.setdefault(li.variable, []).append(li)
+    return {v: ls for v, ls in by_var.items() if len(ls) == 2}
+
+
+def _check_pair(
+    header: RunHeader,
+    invoiced: Invoice,
+    pair: list[LineItem],
+    shown: list[tuple[int, LineItem]],
+) -> tuple[list[Finding], list[LineComparison]]:
+    """A reclassified variable invoiced as a reversal and a rebill line, each against
+    recon's line of the same classification (figures to the cent)."""
+    findings: list[Finding] = []
+    comparisons: list[LineComparison] = []
+    for c in pair:
+        index, i = next((n, li) for n, li in shown if classification(li) == classification(c))
+        status = "ok"
+        for label, exp, act in (("amount", c.amount, i.amount), ("GST", c.gst, i.gst)):
+            if exp == act:
+                continue
+            status = "differs"
+            kind = "reversal" if c is pair[0] else "rebill"
+            findings.append(
+                Finding.make(
+                    "invoice.line",
+                    f"The {label} of the {kind} line of {c.variable} "
+                    f"({_poc_text(c.payment_or_charge)}, {_gst_text(c.gst_applicable)}) is "
+                    f"{_more_less(act - exp)} than recon's.",
+                    header=header,
+                    variable=c.variable,
+                    expected=exp,
+                    actual=act,
+                    difference=act - exp,
+                    source=_line_source(invoiced, i, index),
+                )
+            )
+        comparisons.append(_comparison(header, c.variable, c, i, status))
     return findings, comparisons
 
 
@@ -659,177 +732,6 @@ def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
                     source=figure_source(inv, "payment_summary", name),
                 )
             )
-    return findings
-
-
-def _fmt(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(getattr(value, "value", value))
-
-
-def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
-    """Compare the PDF and the JSON of one invoice (``invoice.pdf_json``).
-
-    One finding per field that differs: header fields (invoice number, run, previous run,
-    designation, period, participant, issue date, trade week), each line's amount, GST,
-    Payment/Charge and GST flags, each section and Payment Summary figure, the Adjustment
-    Information, and every line present on one side only. ``expected`` is the JSON's value,
-    ``actual`` the PDF's and ``difference`` PDF - JSON. The issue time is compared by date
-    (the PDF shows a date); a trade week or issue date missing from either side is not
-    compared; line descriptions are not compared (the PDF wraps and truncates them).
-    """
-    findings: list[Finding] = []
-    src = pdf.source or "invoice.pdf"
-
-    def add(
-        message: str,
-        exp: object,
-        act: object,
-        *,
-        variable: str | None = None,
-        source: str | None = None,
-        numeric: bool = False,
-    ) -> None:
-        diff = None
-        if numeric and isinstance(exp, Decimal) and isinstance(act, Decimal):
-            diff = act - exp
-        findings.append(
-            Finding.make(
-                "invoice.pdf_json",
-                message,
-                header=json,
-                variable=variable,
-                expected=_fmt(exp),
-                actual=_fmt(act),
-                difference=diff,
-                source=source or src,
-            )
-        )
-
-    header_fields: list[tuple[str, Callable[[Invoice], object]]] = [
-        ("invoice number", lambda x: x.invoice_number),
-        ("run", lambda x: x.run_id),
-        ("previous run", lambda x: x.previous_run_id),
-        ("designation", lambda x: x.designation.value),
-        ("Trading Week", lambda x: x.period),
-        ("participant", lambda x: x.participant),
-    ]
-    for label, get in header_fields:
-        if get(pdf) != get(json):
-            add(
-                f"The PDF shows the {label} as {_fmt(get(pdf))} but the JSON as {_fmt(get(json))}.",
-                get(json),
-                get(pdf),
-            )
-    if pdf.issued_at and json.issued_at and pdf.issued_at.date() != json.issued_at.date():
-        add(
-            f"The PDF shows the issue date as {pdf.issued_at.date()} but the JSON as "
-            f"{json.issued_at.date()}.",
-            json.issued_at.date(),
-            pdf.issued_at.date(),
-        )
-    if pdf.trade_week and json.trade_week and pdf.trade_week != json.trade_week:
-        add(
-            f"The PDF shows the trade week as {pdf.trade_week} but the JSON as {json.trade_week}.",
-            json.trade_week,
-            pdf.trade_week,
-        )
-
-    pdf_lines = {li.variable: li for li in pdf.line_items}
-    json_lines = {li.variable: li for li in json.line_items}
-    for v in dict.fromkeys([*json_lines, *pdf_lines]):
-        p, j = pdf_lines.get(v), json_lines.get(v)
-        if p is None or j is None:
-            side, other = ("JSON", "PDF") if p is None else ("PDF", "JSON")
-            present = j if p is None else p
-            assert present is not None
-            add(
-                f"Line {v} ({money(present.amount)}) is in the {side} but not in the {other}.",
-                j.amount if j else None,
-                p.amount if p else None,
-                variable=v,
-                source=p.source if p else src,
-            )
-            continue
-        psrc = p.source or src
-        for label, exp, act, numeric in (
-            ("amount", j.amount, p.amount, True),
-            ("GST", j.gst, p.gst, True),
-        ):
-            if exp != act:
-                add(
-                    f"The PDF shows line {v}'s {label} as {money(act)} but the JSON as "
-                    f"{money(exp)}.",
-                    exp,
-                    act,
-                    variable=v,
-                    source=psrc,
-                    numeric=numeric,
-                )
-        if p.payment_or_charge is not j.payment_or_charge:
-            add(
-                f"The PDF shows line {v} as a {p.payment_or_charge.value} but the JSON as a "
-                f"{j.payment_or_charge.value}.",
-                j.payment_or_charge,
-                p.payment_or_charge,
-                variable=v,
-                source=psrc,
-            )
-        if p.gst_applicable != j.gst_applicable:
-            add(
-                f"The PDF shows line {v} as {_gst_text(p.gst_applicable)} but the JSON as "
-                f"{_gst_text(j.gst_applicable)}.",
-                "Y" if j.gst_applicable else "N",
-                "Y" if p.gst_applicable else "N",
-                variable=v,
-                source=psrc,
-            )
-
-    pf = _figures(pdf.rcti, pdf.tax_invoice, pdf.payment_summary)
-    jf = _figures(json.rcti, json.tax_invoice, json.payment_summary)
-    for key, exp in jf.items():
-        act = pf[key]
-        if exp != act:
-            add(
-                f"The PDF shows {figure_label(*key)} as {money(act)} but the JSON as {money(exp)}.",
-                exp,
-                act,
-                source=figure_source(pdf, *key),
-                numeric=True,
-            )
-
-    pa, ja = pdf.adjustment_information, json.adjustment_information
-    if (pa is None) != (ja is None):
-        side = "PDF" if pa is not None else "JSON"
-        other = "JSON" if pa is not None else "PDF"
-        add(
-            f"The {side} has an Adjustment Information section but the {other} has none.",
-            "present" if ja is not None else None,
-            "present" if pa is not None else None,
-        )
-    elif pa is not None and ja is not None:
-        if pa.previous_run_id != ja.previous_run_id:
-            add(
-                f"The PDF's Adjustment Information names previous run {pa.previous_run_id} but "
-                f"the JSON's run {ja.previous_run_id}.",
-                ja.previous_run_id,
-                pa.previous_run_id,
-                source=figure_source(pdf, "adjustment_information", "previous_run_id"),
-            )
-        for name in ("rcti_difference", "tax_invoice_difference"):
-            exp, act = getattr(ja, name), getattr(pa, name)
-            if exp != act:
-                add(
-                    f"The PDF shows {figure_label('adjustment_information', name)} as "
-                    f"{money(act)} but the JSON as {money(exp)}.",
-                    exp,
-                    act,
-                    source=figure_source(pdf, "adjustment_information", name),
-                    numeric=True,
-                )
     return findings
 
 

@@ -52,11 +52,6 @@ def run_key(obj: RunInfo | LineComparison | AdjustmentLine | AttributionRow | Fi
     return (obj.participant or "", obj.period or "", obj.run_id or 0)
 
 
-def run_label(run: RunInfo) -> str:
-    """``ADJ1 (run 51000)``."""
-    return f"{run.designation} (run {run.run_id})"
-
-
 @dataclass(frozen=True)
 class Verdict:
     """What a reader must see first.

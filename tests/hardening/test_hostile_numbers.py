@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from recon.models.decimals import DecimalFormatError
-from recon.sources import invoice_pdf
-from recon.sources import pass_json as pj
+from recon.sources import invoice_json, invoice_pdf
 
 from .helpers import RunCli
 
@@ -59,9 +58,9 @@ def test_pdf_amounts_with_misplaced_separators_are_refused_quoted_as_written(tex
 
 def test_json_invoice_amounts_take_no_thousands_separator() -> None:
     with pytest.raises(DecimalFormatError) as e:
-        pj.parse_money("1,234.56")
+        invoice_json.parse_money("1,234.56")
     assert "'1,234.56'" in str(e.value)
-    assert pj.parse_money("-1234.56") == Decimal("-1234.56")
+    assert invoice_json.parse_money("-1234.56") == Decimal("-1234.56")
 
 
 @pytest.mark.parametrize("amount", ["1e400", "1E+16", "0.000000001", "NaN", "-1", "12,3a"])

@@ -12,9 +12,9 @@ from recon.reconcile.arithmetic import LineTotal, compute_invoice, line_totals, 
 from recon.reconcile.invoices import (
     check_invoice,
     check_invoice_arithmetic,
-    check_pdf_json,
     money,
 )
+from recon.reconcile.tieouts import check_pdf_json
 
 from .builders import (
     CHG,
