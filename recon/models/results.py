@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
@@ -73,8 +73,15 @@ class LineComparison(BaseModel):
     computed_gst: Money | None = None
     invoiced_amount: Money | None = None
     invoiced_gst: Money | None = None
-    status: str = "ok"
-    """``ok``, ``rounding`` (info), ``differs``, ``missing_on_invoice``, ``not_in_statement``."""
+    status: str = "agrees"
+    """One of :data:`FIGURE_STATUSES`: the worse of the line amount's and GST's verdicts."""
+    note: str = ""
+    """Why, in words, where the status alone does not say (e.g. ``missing on the invoice``)."""
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _vocabulary(cls, v: object) -> object:
+        return LEGACY_STATUSES.get(v, v) if isinstance(v, str) else v
 
 
 class AdjustmentLine(BaseModel):
@@ -193,6 +200,8 @@ class CheckResult(BaseModel):
     materiality: Money | None = None
     coverage: list[RunCoverage] = Field(default_factory=list)
     own: OwnResult | None = None
+    figures: list[FigureComparison] = Field(default_factory=list)
+    """Every figure the reconciler compared, with its verdict (the reports only read it)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -300,3 +309,73 @@ def _coverage_phrase(r: RunCoverage, name_participant: bool) -> str:
         gaps = [f"{run} has " + " and ".join(missing)] if missing else []
     gaps.extend(f"{run}: {note}" for note in r.notes)
     return "; ".join(gaps) or f"{run} was not fully checked"
+
+
+# --- Figure verdicts (issue 15): one verdict per figure, decided by the reconciler ---------
+
+AGREES = "agrees"
+DIFFERS = "differs"
+ROUNDING = "rounding"
+FROM_INVOICE = "from_invoice"
+NOT_COMPARABLE = "not_comparable"
+FIGURE_STATUSES: dict[str, str] = {
+    AGREES: "agrees",
+    DIFFERS: "differs",
+    ROUNDING: "rounding order (info)",
+    FROM_INVOICE: "taken from the invoice",
+    NOT_COMPARABLE: "not comparable",
+}
+"""Every status a compared figure can have, and how the reports (HTML, Excel, terminal) say it."""
+
+LEGACY_STATUSES = {
+    "ok": AGREES,
+    "missing_on_invoice": DIFFERS,
+    "not_in_statement": DIFFERS,
+    "no_invoice": NOT_COMPARABLE,
+}
+"""Line statuses of results saved before the one vocabulary, read as their new status."""
+
+
+class FigureComparison(BaseModel):
+    """One figure the reconciler compared: recon's figure, AEMO's, and its verdict.
+
+    Attributes:
+        participant, period, run_id, designation: The run.
+        kind: ``line_amount``, ``line_gst``, ``section`` (RCTI, Tax Invoice, Payment
+            Summary, Adjustment Information figures), ``summary_row`` (a PDF Payment
+            Summary row) or ``chain`` (a run chain total, on the latest run).
+        section: Where the figure sits, as the invoice names it (``Payment Summary``).
+        figure: The figure's name (``Total Payable``) or the line's variable.
+        variable: The line's variable, for a line figure (else None).
+        computed: recon's figure (recomputed from the statements, or the invoice's own
+            arithmetic where that is what was compared); None when recon has none.
+        invoiced: AEMO's figure; None when the invoice has none.
+        status: One of :data:`FIGURE_STATUSES`.
+        note: Why, in words (e.g. which rounding order, or what the invoice's own lines
+            give), where the status alone does not say.
+        source: Where AEMO's figure sits (as a finding's ``source``).
+    """
+
+    participant: str
+    period: str
+    run_id: int
+    designation: str
+    kind: str
+    section: str
+    figure: str
+    variable: str | None = None
+    computed: Money | None = None
+    invoiced: Money | None = None
+    status: str = AGREES
+    note: str = ""
+    source: str | None = None
+
+    @property
+    def difference(self) -> Money | None:
+        """AEMO's figure minus recon's, or None unless both are there."""
+        if self.computed is None or self.invoiced is None:
+            return None
+        return self.invoiced - self.computed
+
+
+CheckResult.model_rebuild()

@@ -26,6 +26,7 @@ from recon.models.results import (
     AdjustmentLine,
     AttributionRow,
     CheckResult,
+    FigureComparison,
     LineComparison,
     RunCoverage,
     RunInfo,
@@ -46,7 +47,12 @@ from recon.reconcile.arithmetic import (
     net_form,
 )
 from recon.reconcile.attribution import attribute
-from recon.reconcile.invoices import check_invoice, check_invoice_arithmetic
+from recon.reconcile.invoices import (
+    chain_figures,
+    check_invoice,
+    check_invoice_arithmetic,
+    uninvoiced_figures,
+)
 from recon.reconcile.tieouts import (
     check_pdf_json,
     detail_coverage,
@@ -515,6 +521,7 @@ def run_checks(
 
     infos: list[RunInfo] = []
     lines: list[LineComparison] = []
+    figures: list[FigureComparison] = []  # every figure compared, with its verdict
     adjustments: list[AdjustmentLine] = []
     attribution: list[AttributionRow] = []
     coverage: list[RunCoverage] = []
@@ -553,14 +560,16 @@ def run_checks(
                     inv,
                     current=cur or {},
                     previous=prev if h.designation.is_adjustment else None,
+                    figures=figures,
                 )
                 out.extend(f)
                 lines.extend(cmp)
             elif computed is not None:
                 lines.extend(_uninvoiced(h, computed))
+                figures.extend(uninvoiced_figures(h, computed))
             elif inv is not None:
                 # Nothing to recompute against: still check the invoice's own arithmetic.
-                out.extend(check_invoice_arithmetic(h, inv))
+                out.extend(check_invoice_arithmetic(h, inv, figures=figures))
             if (
                 h.designation.is_adjustment
                 and prev_h is not None
@@ -600,6 +609,7 @@ def run_checks(
                 )
             )
         out.extend(check_chain(headers, full, invoiced))
+        figures.extend(chain_figures(headers, full, invoiced))
 
     out.sort(key=Finding.sort_key)
     return CheckResult(
@@ -613,6 +623,7 @@ def run_checks(
         attribution=attribution,
         materiality=materiality,
         coverage=coverage,
+        figures=figures,
     )
 
 
@@ -735,7 +746,8 @@ def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
             gst_applicable=li.gst_applicable,
             computed_amount=li.amount,
             computed_gst=li.gst,
-            status="no_invoice",
+            status="not_comparable",
+            note="no invoice for this run",
         )
         for li in computed.line_items
     ]

@@ -28,13 +28,22 @@ recomputed Total Payable less the invoice's own Prepayment Applied.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from recon.models import aemo_names as aemo
 from recon.models.decimals import CENT
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import Invoice, LineItem, PaymentSummary, SectionTotals
-from recon.models.results import LineComparison
+from recon.models.results import (
+    AGREES,
+    DIFFERS,
+    FROM_INVOICE,
+    NOT_COMPARABLE,
+    ROUNDING,
+    FigureComparison,
+    LineComparison,
+)
 from recon.models.statements import PaymentOrCharge, RunHeader
 from recon.reconcile.arithmetic import (
     GST_ON_EXACT,
@@ -133,6 +142,21 @@ def figure_source(invoice: Invoice, section: str, name: str) -> str:
     return f"{src}#/{_SECTIONS[section][0]}/{_FIELDS[name][0]}"
 
 
+def figure_of_source(source: str | None) -> str | None:
+    """The figure a source names, e.g. ``RCTI Total`` for ``file#/rcti/total`` or
+    ``file#Recipient Created Tax Invoice/Total``; None when it names no section figure."""
+    if not source or "#" not in source:
+        return None
+    anchor = source.rsplit("#", 1)[1].strip("/")
+    part, _, field = anchor.partition("/")
+    for section, (json_name, pdf_name, _label) in _SECTIONS.items():
+        if part in (json_name, pdf_name):
+            for name, (json_field, pdf_field) in _FIELDS.items():
+                if field in (json_field, pdf_field):
+                    return figure_label(section, name)
+    return None
+
+
 def _line_source(invoice: Invoice, line: LineItem, index: int) -> str:
     if line.source:
         return line.source
@@ -210,6 +234,7 @@ def check_invoice(
     *,
     current: dict[str, LineTotal],
     previous: dict[str, LineTotal] | None = None,
+    figures: list[FigureComparison] | None = None,
 ) -> tuple[list[Finding], list[LineComparison]]:
     """Check AEMO's invoice against the recomputed one and against its own arithmetic.
 
@@ -231,6 +256,9 @@ def check_invoice(
         current: The run's line totals.
         previous: The previous run's line totals (ADJ, when known); give the same as
             to ``compute_invoice``.
+        figures: When given, one :class:`FigureComparison` per figure compared (each
+            line's amount and GST, every section and Payment Summary figure) is appended,
+            with the verdict the findings were made from.
 
     Returns:
         The findings, and one :class:`LineComparison` per variable on either invoice.
@@ -246,6 +274,7 @@ def check_invoice(
     inv_lines: dict[str, list[tuple[int, LineItem]]] = {}
     for i, li in enumerate(invoiced.line_items):
         inv_lines.setdefault(li.variable, []).append((i, li))
+    line_figs: list[FigureComparison] = []
     for v, pair in _pairs(computed).items():
         shown = inv_lines.get(v, [])
         if sorted(classification(li) for _, li in shown) == sorted(map(classification, pair)):
@@ -253,6 +282,8 @@ def check_invoice(
             f, cmp = _check_pair(header, invoiced, pair, shown)
             findings.extend(f)
             comparisons.extend(cmp)
+            for lc in cmp:  # one verdict for the line's amount and GST
+                line_figs += _line_figures(lc, (lc.status, lc.status), None)
         else:
             comp_lines[v] = net_line(pair, pair[-1])
     variables = list(dict.fromkeys([*comp_lines, *inv_lines]))
@@ -275,9 +306,9 @@ def check_invoice(
             c = difference_line(v, current.get(v), (previous or {}).get(v)) if is_adj else None
         entries = inv_lines.get(v, [])
         if not entries:
-            status = "ok"
+            status, note = AGREES, "a zero line, not invoiced"
             if c is not None and (c.amount != 0 or c.gst != 0):
-                status = "missing_on_invoice"
+                status, note = DIFFERS, "missing on the invoice"
                 add(
                     "invoice.line_missing",
                     f"The statement gives {v} a line of {money(c.amount)} "
@@ -288,12 +319,15 @@ def check_invoice(
                     difference=-c.amount,
                     source=invoiced.source,
                 )
-            comparisons.append(_comparison(header, v, c, None, status))
+            comparisons.append(_comparison(header, v, c, None, status, note))
+            line_figs += _line_figures(comparisons[-1], (status, status), invoiced.source)
             continue
 
         index, i = entries[0]
         src = _line_source(invoiced, i, index)
+        notes: list[str] = []
         if len(entries) > 1:
+            notes.append(f"appears {len(entries)} times on the invoice")
             add(
                 "invoice.line",
                 f"Invoice line {v} appears {len(entries)} times; recon compares the first.",
@@ -313,7 +347,8 @@ def check_invoice(
                 difference=i.amount,
                 source=src,
             )
-            comparisons.append(_comparison(header, v, None, i, "not_in_statement"))
+            comparisons.append(_comparison(header, v, None, i, DIFFERS, "not in the statement"))
+            line_figs += _line_figures(comparisons[-1], (DIFFERS, DIFFERS), src)
             continue
 
         if i.payment_or_charge is not c.payment_or_charge:
@@ -346,6 +381,8 @@ def check_invoice(
         ):
             verdict, order = _judge(exp, act, alts)
             statuses.append(verdict)
+            if verdict == "rounding" and order is not None:
+                notes.append(f"{label}: {_ORDER_TEXT[order]}")
             if verdict == "ok":
                 continue
             diff = act - exp
@@ -386,18 +423,36 @@ def check_invoice(
                     difference=diff,
                     source=src,
                 )
-        if "differs" in statuses:
-            status = "differs"
+        if "differs" in statuses or len(entries) > 1:
+            status = DIFFERS
         elif "rounding" in statuses:
-            status = "rounding"
+            status = ROUNDING
             accepted[v] = c.model_copy(update={"amount": acc_amount, "gst": acc_gst})
         else:
-            status = "ok"
-        comparisons.append(_comparison(header, v, c, i, status))
+            status = AGREES
+        comparisons.append(_comparison(header, v, c, i, status, "; ".join(notes)))
+        line_figs += _line_figures(
+            comparisons[-1], tuple(_VERDICT_STATUS[x] for x in statuses), src, len(entries) > 1
+        )
 
-    findings.extend(_check_totals(header, computed, invoiced, accepted))
-    findings.extend(check_invoice_arithmetic(header, invoiced))
+    total_findings, total_verdicts = _check_totals(header, computed, invoiced, accepted)
+    own_findings, own_verdicts = _arithmetic(header, invoiced)
+    findings.extend(total_findings)
+    findings.extend(own_findings)
+    if figures is not None:
+        figures.extend(line_figs)
+        figures.extend(_section_figures(header, invoiced, computed, total_verdicts, own_verdicts))
+        figures.extend(_row_figures(header, invoiced))
     return findings, comparisons
+
+
+_VERDICT_STATUS = {"ok": AGREES, "rounding": ROUNDING, "differs": DIFFERS}
+_WORSE = {AGREES: 0, NOT_COMPARABLE: 1, FROM_INVOICE: 1, ROUNDING: 2, DIFFERS: 3}
+
+
+def worse(a: str, b: str) -> str:
+    """The worse of two figure statuses (differs > rounding > the rest)."""
+    return a if _WORSE.get(a, 0) >= _WORSE.get(b, 0) else b
 
 
 def _pairs(inv: Invoice) -> dict[str, list[LineItem]]:
@@ -445,7 +500,13 @@ def _check_pair(
 
 
 def _comparison(
-    header: RunHeader, variable: str, c: LineItem | None, i: LineItem | None, status: str
+    header: RunHeader,
+    variable: str,
+    c: LineItem | None,
+    i: LineItem | None,
+    status: str,
+    note: str = "",
+    source: str | None = None,
 ) -> LineComparison:
     base = c if c is not None else i
     assert base is not None
@@ -463,6 +524,7 @@ def _comparison(
         invoiced_amount=i.amount if i else None,
         invoiced_gst=i.gst if i else None,
         status=status,
+        note=note,
     )
 
 
@@ -490,11 +552,26 @@ def _gst_on_sections(lines: list[LineItem], prepayment_applied: Decimal) -> Figu
     return out
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """How one section figure was judged: status, why, and the two figures compared."""
+
+    status: str
+    note: str
+    expected: Decimal | None
+    actual: Decimal | None
+    source: str | None = None
+
+
+Verdicts = dict[tuple[str, str], _Verdict]
+
+
 def _check_totals(
     header: RunHeader, computed: Invoice, invoiced: Invoice, accepted: dict[str, LineItem]
-) -> list[Finding]:
+) -> tuple[list[Finding], Verdicts]:
     """Every section figure of the invoice against recon's recomputed figure."""
     findings: list[Finding] = []
+    verdicts: Verdicts = {}
     prepay = invoiced.payment_summary.prepayment_applied
     expected = _figures(computed.rcti, computed.tax_invoice, computed.payment_summary)
     expected[("payment_summary", "amount_due")] = computed.payment_summary.total_payable - prepay
@@ -522,6 +599,14 @@ def _check_totals(
                     source=invoiced.source,
                 )
             )
+            for name in ("rcti_difference", "tax_invoice_difference"):
+                verdicts[("adjustment_information", name)] = _Verdict(
+                    DIFFERS,
+                    "the invoice has no Adjustment Information section",
+                    getattr(ca, name),
+                    None,
+                    invoiced.source,
+                )
         else:
             expected[("adjustment_information", "rcti_difference")] = ca.rcti_difference
             expected[("adjustment_information", "tax_invoice_difference")] = (
@@ -554,6 +639,9 @@ def _check_totals(
         act = actual[key]
         alts = {name: figs[key] for name, figs in alternatives.items() if key in figs}
         verdict, order = _judge(exp, act, alts)
+        verdicts[key] = _Verdict(
+            _VERDICT_STATUS[verdict], _ORDER_TEXT[order] if order else "", exp, act
+        )
         if verdict == "ok":
             continue
         diff = act - exp
@@ -586,10 +674,12 @@ def _check_totals(
                     source=src,
                 )
             )
-    return findings
+    return findings, verdicts
 
 
-def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
+def check_invoice_arithmetic(
+    header: RunHeader, inv: Invoice, *, figures: list[FigureComparison] | None = None
+) -> list[Finding]:
     """Check an invoice's own arithmetic, without statements (``invoice.total``).
 
     Each RCTI and Tax Invoice figure against the invoice's own Payment or Charge lines,
@@ -601,8 +691,20 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
     Args:
         header: The run (for the findings' header fields).
         inv: AEMO's invoice.
+        figures: When given, one :class:`FigureComparison` per section and Payment Summary
+            figure is appended (recon's figure being the invoice's own arithmetic).
     """
+    findings, verdicts = _arithmetic(header, inv)
+    if figures is not None:
+        figures.extend(_section_figures(header, inv, None, {}, verdicts))
+        figures.extend(_row_figures(header, inv))
+    return findings
+
+
+def _arithmetic(header: RunHeader, inv: Invoice) -> tuple[list[Finding], Verdicts]:
+    """The findings of :func:`check_invoice_arithmetic` and each figure's verdict."""
     findings: list[Finding] = []
+    verdicts: Verdicts = {}
     ps, rcti, tax = inv.payment_summary, inv.rcti, inv.tax_invoice
     lines = list(inv.line_items)
     own_rcti, own_tax, own_ps = section_totals(lines)
@@ -645,6 +747,14 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
             else {}
         )
         verdict, order = _judge(exp, act, alts)
+        verdicts[key] = _Verdict(
+            _VERDICT_STATUS[verdict],
+            f"{what} gives {money(exp)}" + (f" ({_ORDER_TEXT[order]})" if order else "")
+            if verdict != "ok"
+            else "",
+            exp,
+            act,
+        )
         if verdict == "ok":
             continue
         diff = act - exp
@@ -666,12 +776,17 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
             )
         )
     if inv.summary_lines is not None:
-        findings.extend(_check_summary_lines(header, inv))
-    return findings
+        findings.extend(_check_summary_lines(header, inv, verdicts))
+    return findings, verdicts
 
 
-def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
-    """The Payment Summary's own line rows (PDF) against the section lines and sub-totals."""
+def _check_summary_lines(
+    header: RunHeader, inv: Invoice, verdicts: Verdicts | None = None
+) -> list[Finding]:
+    """The Payment Summary's own line rows (PDF) against the section lines and sub-totals.
+
+    A sub-total that differs is recorded in ``verdicts`` as well (when given).
+    """
     findings: list[Finding] = []
     assert inv.summary_lines is not None
     src = inv.source or "invoice"
@@ -719,6 +834,10 @@ def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
     for name, flag in (("gst_applicable_amount", True), ("gst_not_applicable_amount", False)):
         exp = sum((r.amount for r in inv.summary_lines if r.gst_applicable is flag), ZERO)
         act = getattr(ps, name)
+        if exp != act and verdicts is not None:
+            verdicts[("payment_summary", name)] = _Verdict(
+                DIFFERS, f"the Payment Summary's own rows give {money(exp)}", exp, act
+            )
         if exp != act:
             findings.append(
                 Finding.make(
@@ -738,3 +857,290 @@ def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
 def _section_name(poc: PaymentOrCharge) -> str:
     """The invoice section a Payment or Charge line belongs to."""
     return "RCTI" if poc is PaymentOrCharge.PAYMENT else "Tax Invoice"
+
+
+# --- Figure verdicts (SPEC §6 reports): every figure compared, with its status -------------
+
+_SECTION_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "payment_summary",
+        (
+            "gst_applicable_amount",
+            "gst_not_applicable_amount",
+            "gst",
+            "total_payable",
+            "prepayment_applied",
+            "amount_due",
+            "prepayment_balance",
+        ),
+    ),
+    ("rcti", ("amount", "gst", "total")),
+    ("tax_invoice", ("amount", "gst", "total")),
+    ("adjustment_information", ("rcti_difference", "tax_invoice_difference")),
+)
+_PREPAYMENT_NOTE = "recon cannot know prepayments: taken from the invoice, and used for Amount Due"
+
+
+def _figure(header: RunHeader, **fields: object) -> FigureComparison:
+    designation = header.designation
+    return FigureComparison(
+        participant=header.participant,
+        period=header.period,
+        run_id=header.run_id,
+        designation=getattr(designation, "value", designation),
+        **fields,
+    )
+
+
+def _line_figures(
+    lc: LineComparison, statuses: tuple[str, ...], source: str | None, duplicate: bool = False
+) -> list[FigureComparison]:
+    """A line's amount and GST as two figures, each with its own verdict."""
+    amount_status, gst_status = (*statuses, AGREES, AGREES)[:2]
+    if duplicate:
+        amount_status = DIFFERS
+    out = []
+    for kind, label, status, comp, inv in (
+        ("line_amount", "amount", amount_status, lc.computed_amount, lc.invoiced_amount),
+        ("line_gst", "GST", gst_status, lc.computed_gst, lc.invoiced_gst),
+    ):
+        out.append(
+            FigureComparison(
+                participant=lc.participant,
+                period=lc.period,
+                run_id=lc.run_id,
+                designation=lc.designation,
+                kind=kind,
+                section="Invoice line",
+                figure=f"{lc.variable} {label}",
+                variable=lc.variable,
+                computed=comp,
+                invoiced=inv,
+                status=status,
+                note=lc.note if status != AGREES else "",
+                source=source,
+            )
+        )
+    return out
+
+
+def _section_figures(
+    header: RunHeader,
+    invoiced: Invoice,
+    computed: Invoice | None,
+    against_recomputed: Verdicts,
+    own: Verdicts,
+) -> list[FigureComparison]:
+    """Every section and Payment Summary figure: the worse of its two verdicts.
+
+    ``against_recomputed`` holds the verdicts against recon's recomputed invoice (empty when
+    there is none), ``own`` those against the invoice's own arithmetic. The figure shows
+    recon's recomputed figure where there is one, else the invoice's own arithmetic.
+    """
+    out: list[FigureComparison] = []
+    for section, names in _SECTION_ORDER:
+        if section == "adjustment_information" and not any(
+            (section, n) in against_recomputed for n in names
+        ):
+            if invoiced.adjustment_information is None:
+                continue
+        for name in names:
+            key = (section, name)
+            holder = getattr(invoiced, section)
+            act = getattr(holder, name) if holder is not None else None
+            src = figure_source(invoiced, *key)
+            if name in ("prepayment_applied", "prepayment_balance"):
+                out.append(
+                    _figure(
+                        header,
+                        kind="section",
+                        section=_SECTIONS[section][1],
+                        figure=_FIELDS[name][1],
+                        invoiced=act,
+                        status=FROM_INVOICE,
+                        note=_PREPAYMENT_NOTE,
+                        source=src,
+                    )
+                )
+                continue
+            rec, mine = against_recomputed.get(key), own.get(key)
+            if rec is None and mine is None:
+                status, note, exp = NOT_COMPARABLE, "not compared", None
+            elif rec is None:
+                assert mine is not None
+                status, note, exp = mine.status, mine.note, mine.expected
+                if computed is None:
+                    note = "compared with the invoice's own arithmetic" + (
+                        f": {note}" if note else ""
+                    )
+            else:
+                status, note, exp = rec.status, rec.note, rec.expected
+                if mine is not None and worse(mine.status, status) != status:
+                    status, note = mine.status, mine.note
+                if rec.actual is None and rec.source:
+                    src = rec.source
+            out.append(
+                _figure(
+                    header,
+                    kind="section",
+                    section=_SECTIONS[section][1],
+                    figure=_FIELDS[name][1],
+                    computed=exp,
+                    invoiced=act,
+                    status=status,
+                    note=note,
+                    source=src,
+                )
+            )
+    return out
+
+
+def _row_figures(header: RunHeader, inv: Invoice) -> list[FigureComparison]:
+    """The Payment Summary's own line rows (PDF) against the section lines, as figures."""
+    if inv.summary_lines is None:
+        return []
+    src = inv.source or "invoice"
+    sections = {li.variable: li for li in inv.line_items}
+    rows = {li.variable: li for li in inv.summary_lines}
+    out: list[FigureComparison] = []
+    for v in dict.fromkeys([*sections, *rows]):
+        s, r = sections.get(v), rows.get(v)
+        source = (r.source if r is not None else None) or (
+            s.source if r is None and s is not None else None
+        )
+        source = source or f"{src}#Payment Summary/{v}"
+        if s is None or r is None:
+            out.append(
+                _figure(
+                    header,
+                    kind="summary_row",
+                    section="Payment Summary row",
+                    figure=f"{v} amount",
+                    variable=v,
+                    invoiced=(r or s).amount if (r or s) is not None else None,  # type: ignore[union-attr]
+                    status=DIFFERS,
+                    note="in only one of the Payment Summary and the RCTI or Tax Invoice",
+                    source=source,
+                )
+            )
+            continue
+        for label, exp, act in (
+            ("amount", signed(s.amount, s.payment_or_charge), r.amount),
+            ("GST", signed(s.gst, s.payment_or_charge), r.gst),
+        ):
+            out.append(
+                _figure(
+                    header,
+                    kind="summary_row",
+                    section="Payment Summary row",
+                    figure=f"{v} {label}",
+                    variable=v,
+                    computed=exp,
+                    invoiced=act,
+                    status=AGREES if exp == act else DIFFERS,
+                    note=""
+                    if exp == act
+                    else f"its {_section_name(s.payment_or_charge)} line gives {money(exp)}",
+                    source=source,
+                )
+            )
+    return out
+
+
+def uninvoiced_figures(header: RunHeader, computed: Invoice) -> list[FigureComparison]:
+    """A recomputed invoice with no invoice to compare: every figure is not comparable."""
+    out = []
+    for li in computed.line_items:
+        for kind, label, value in (
+            ("line_amount", "amount", li.amount),
+            ("line_gst", "GST", li.gst),
+        ):
+            out.append(
+                _figure(
+                    header,
+                    kind=kind,
+                    section="Invoice line",
+                    figure=f"{li.variable} {label}",
+                    variable=li.variable,
+                    computed=value,
+                    status=NOT_COMPARABLE,
+                    note="no invoice for this run",
+                )
+            )
+    return out
+
+
+def chain_figures(
+    headers: list[RunHeader], full: dict[int, Invoice], invoiced: dict[int, Invoice]
+) -> list[FigureComparison]:
+    """The run chain's totals as figures, on the latest run (as ``adjustment.chain`` judges).
+
+    For a week whose runs are exactly INITIAL, ADJ1, ... ADJn, each with an invoice: per
+    line, the invoiced amount and GST added up across the chain against the latest run's
+    full figure, and the same for the RCTI and Tax Invoice Totals. Equal to the cent agrees,
+    else differs (SPEC §4). Weeks whose chain cannot be added up give no figures.
+    """
+    out: list[FigureComparison] = []
+    weeks: dict[tuple[str, str], dict[int, RunHeader]] = {}
+    for h in headers:
+        weeks.setdefault((h.participant, h.period), {}).setdefault(h.run_id, h)
+    for runs in weeks.values():
+        chain = sorted(runs.values(), key=lambda h: (h.designation.order, h.published_at, h.run_id))
+        if not (
+            [h.designation.order for h in chain] == list(range(len(chain)))
+            and len(chain) > 1
+            and all(h.run_id in invoiced for h in chain)
+            and chain[-1].run_id in full
+        ):
+            continue
+        latest, latest_full = chain[-1], full[chain[-1].run_id]
+        section = "Run chain: " + " + ".join(f"{h.designation.value} {h.run_id}" for h in chain)
+        sums: dict[str, list[Decimal]] = {}
+        direction: dict[str, PaymentOrCharge] = {}
+        for h in chain:
+            for li in invoiced[h.run_id].line_items:
+                acc = sums.setdefault(li.variable, [ZERO, ZERO])
+                acc[0] += signed(li.amount, li.payment_or_charge)
+                acc[1] += signed(li.gst, li.payment_or_charge)
+                direction[li.variable] = li.payment_or_charge
+        expected: dict[str, tuple[Decimal, Decimal]] = {}
+        for li in latest_full.line_items:
+            expected[li.variable] = (
+                signed(li.amount, li.payment_or_charge),
+                signed(li.gst, li.payment_or_charge),
+            )
+            direction[li.variable] = li.payment_or_charge
+        for v in dict.fromkeys([*expected, *sums]):
+            poc = direction[v]
+            exp = expected.get(v, (ZERO, ZERO))
+            got = sums.get(v, [ZERO, ZERO])
+            for label, e, g in (("amount", exp[0], got[0]), ("GST", exp[1], got[1])):
+                out.append(
+                    _figure(
+                        latest,
+                        kind="chain",
+                        section=section,
+                        figure=f"{v} {label}",
+                        variable=v,
+                        computed=signed(e, poc),
+                        invoiced=signed(g, poc),
+                        status=AGREES if e == g else DIFFERS,
+                        note="the invoiced runs added up, against the latest run's full figure",
+                    )
+                )
+        for name, label in (("rcti", "RCTI Total"), ("tax_invoice", "Tax Invoice Total")):
+            e = getattr(latest_full, name).total
+            g = sum((getattr(invoiced[h.run_id], name).total for h in chain), ZERO)
+            out.append(
+                _figure(
+                    latest,
+                    kind="chain",
+                    section=section,
+                    figure=label,
+                    computed=e,
+                    invoiced=g,
+                    status=AGREES if e == g else DIFFERS,
+                    note="the invoiced runs added up, against the latest run's full figure",
+                )
+            )
+    return out

@@ -261,7 +261,7 @@ def test_recomputed_chain_checks_clean(chain: tuple[list[dict[str, LineTotal]], 
         inv = as_invoiced(computed)
         findings, comparisons = check_invoice(h, computed, inv, current=cur, previous=prev)
         assert findings == []
-        assert all(c.status == "ok" for c in comparisons)
+        assert all(c.status == "agrees" for c in comparisons)
         full[h.run_id], invoiced[h.run_id] = full_invoice(h, cur), inv
     assert check_chain([H0, H1, H2], full, invoiced) == []
 
@@ -295,7 +295,7 @@ def test_reclassified_chain_checks_clean_as_pairs_or_net_lines(
         inv = as_invoiced(shown)
         findings, comparisons = check_invoice(h, computed, inv, current=cur, previous=prev)
         assert findings == []
-        assert all(c.status == "ok" for c in comparisons)
+        assert all(c.status == "agrees" for c in comparisons)
         netted = net_form(computed, inv)[1]
         full[h.run_id], invoiced[h.run_id] = (
             full_invoice(h, cur),

@@ -103,7 +103,7 @@ def test_sample_week_invoices_check_clean() -> None:
         inv = invoice_json.read_invoice_json(WEEK / run["files"]["invoice_json"])
         findings, comparisons = check_invoice(h, computed, inv, current=totals, previous=prev)
         assert findings == [], [f.message for f in findings]
-        assert all(c.status == "ok" for c in comparisons)
+        assert all(c.status == "agrees" for c in comparisons)
         full[h.run_id] = full_invoice(h, totals)
         invoiced[h.run_id] = inv
     assert check_chain(headers, full, invoiced) == []
