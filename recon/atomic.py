@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from recon.errors import OutputError
+from recon.errors import OutputError, raise_if_interrupted
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,7 @@ def replace_set(out: str | Path, members: Sequence[str]) -> Iterator[Path]:
     try:
         yield staging
         with signals_deferred():
+            raise_if_interrupted()  # a signal some library swallowed: keep the earlier set
             _swap_in(staging, target, list(members))
     except OSError as e:
         _remove_tree(staging)

@@ -74,6 +74,18 @@ EXIT_TERMINATED = 143
 """Exit status after SIGTERM: 128 + 15."""
 
 
+SIGNALS_RECEIVED: list[int] = []
+"""SIGINT/SIGTERM received during this command (the CLI's handlers append to it). A
+library may catch the :class:`Interrupted` a handler raised and carry on (some wrap every
+exception in one of their own); writers check this list before they commit anything."""
+
+
+def raise_if_interrupted() -> None:
+    """Raise :class:`Interrupted` if a signal arrived that something swallowed."""
+    if SIGNALS_RECEIVED:
+        raise Interrupted(SIGNALS_RECEIVED[0])
+
+
 class Interrupted(BaseException):
     """SIGINT or SIGTERM arrived; raised by the CLI's signal handlers so that every
     ``finally`` and context manager on the way out cleans up (temporary files removed,

@@ -20,7 +20,13 @@ from rich.logging import RichHandler
 
 from recon.__about__ import __version__
 from recon.cli.text import printable, safe_text
-from recon.errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, Interrupted, ReconError
+from recon.errors import (
+    EXIT_CANNOT_RUN,
+    EXIT_INTERRUPTED,
+    SIGNALS_RECEIVED,
+    Interrupted,
+    ReconError,
+)
 
 log = logging.getLogger("recon")
 
@@ -103,7 +109,7 @@ def _stderr_console():  # type: ignore[no-untyped-def]
     return stderr
 
 
-_received: list[int] = []
+_received = SIGNALS_RECEIVED
 """Signals received during this run (SIGINT, SIGTERM)."""
 
 
@@ -197,4 +203,6 @@ def _run(argv: list[str] | None) -> int:
         code = EXIT_CANNOT_RUN
     else:
         code = rv if isinstance(rv, int) else 0
+        if _received:  # a library swallowed the Interrupted; the command still finished
+            return _interrupted_code(_received[0])
     return code

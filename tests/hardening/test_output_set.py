@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -79,6 +80,22 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
+    """Wait until recon's main() has installed its SIGTERM handler (seen in
+    /proc/PID/status), so the moments below are counted from recon's start, not from the
+    interpreter's (a SIGINT while Python itself starts up is Python's to report)."""
+    status = Path(f"/proc/{proc.pid}/status")
+    bit = 1 << (signal.SIGTERM - 1)
+    while proc.poll() is None:
+        try:
+            caught = re.search(r"SigCgt:\s+([0-9a-f]+)", status.read_text())
+        except OSError:
+            return
+        if caught is None or int(caught.group(1), 16) & bit:
+            return
+        time.sleep(0.002)
+
+
 def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     tmp_path: Path, earlier_set: dict[str, bytes]
 ) -> None:
@@ -86,23 +103,39 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     # spread the signals over it; nothing here asserts a duration).
     parent = tmp_path / "full"
     _place(earlier_set, parent / "out")
+    proc = subprocess.Popen(
+        _check_cmd(parent / "out"), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _wait_for_recon_handlers(proc)
     start = time.monotonic()
-    done = subprocess.run(_check_cmd(parent / "out"), env=_env(), capture_output=True, timeout=300)
+    _, stderr = proc.communicate(timeout=300)
     took = time.monotonic() - start
-    assert done.returncode == 1, done.stderr[-2000:]
+    assert proc.returncode == 1, stderr[-2000:]
     assert _assert_whole_set(parent, parent / "out", earlier_set) == "new"
 
-    fractions = [0.05, 0.3, 0.6, 0.75, 0.85, 0.9, 0.93, 0.96, 0.98, 1.0, 1.03, 1.1]
+    # ("start", 0): at once, while the interpreter starts (SIGTERM only: a SIGINT there is
+    # Python's to report); ("run", f): f of a run's length after recon started;
+    # ("staging", s): s seconds after the new set's staging folder appeared (mid-write).
+    moments = [("start", 0.0)]
+    moments += [("run", f) for f in (0.05, 0.3, 0.6, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0)]
+    moments += [("staging", d) for d in (0.0, 0.01, 0.03, 0.08, 0.15, 0.3, 0.6)]
     outcomes = []
-    for i, fraction in enumerate(fractions):
-        sig = signal.SIGINT if i % 2 == 0 else signal.SIGTERM
+    for i, (when, amount) in enumerate(moments):
+        sig = signal.SIGINT if i % 2 == 1 else signal.SIGTERM
         parent = tmp_path / f"run{i}"
         out = parent / "out"
         _place(earlier_set, out)
         proc = subprocess.Popen(
             _check_cmd(out), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-        time.sleep(took * fraction)
+        if when == "run":
+            _wait_for_recon_handlers(proc)
+            time.sleep(took * amount)
+        elif when == "staging":
+            _wait_for_recon_handlers(proc)
+            while proc.poll() is None and not any(parent.glob(".out.tmp-*")):
+                time.sleep(0.002)
+            time.sleep(amount)
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=300)
         err = stderr.decode("utf-8", "replace")
@@ -111,9 +144,9 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
         if proc.returncode == -sig:  # before recon's handlers (nothing written yet) or
             # after they were removed (the new set is whole): the default action
             assert (state == "old" and err == "") or state == "new", err
-        elif proc.returncode in (130, 143):
+        elif proc.returncode in (130, 143):  # the earlier set, or (when the signal came
+            # after the swap, while the summary was printed) the new one, always whole
             assert proc.returncode == (130 if sig == signal.SIGINT else 143)
-            assert state == "old"
             lines = [line for line in err.splitlines() if line.startswith("recon: ")]
             assert lines == [
                 "recon: interrupted" if sig == signal.SIGINT else "recon: terminated by SIGTERM"
@@ -121,9 +154,9 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
         else:  # finished before the signal arrived
             assert proc.returncode == 1, err[-2000:]
             assert state == "new"
-        outcomes.append((fraction, sig.name, proc.returncode, state))
+        outcomes.append((when, amount, sig.name, proc.returncode, state))
     print(outcomes)
-    assert any(o[2] in (130, 143) for o in outcomes), outcomes
+    assert any(o[3] in (130, 143) for o in outcomes), outcomes
 
 
 def test_ctrl_c_in_process_exits_130_with_one_line(
@@ -274,4 +307,33 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
     assert run.code == 130, run.err
     assert run.error_lines == ["recon: interrupted"], run.err
     run.assert_no_traceback()
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+
+
+def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some libraries catch everything (a bare ``except:`` around an optional import): the
+    signal is still noted, the new set is not swapped in, and the exit is 130."""
+    import recon.report as report
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+    real = report.write_reports
+
+    def swallowing(*args: object, **kwargs: object) -> object:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException:  # what such a library does
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "write_reports", swallowing)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
     assert _assert_whole_set(out.parent, out, earlier_set) == "old"
