@@ -773,9 +773,9 @@ ERROR_BODY_CAP = 1 * 1024 * 1024
 MIB = 1024 * 1024
 
 _KIND_KEYS = {
-    "summary": ("variables",),
-    "detail": ("settlementTradingDay",),
-    "invoice": ("invoiceNumber", "paymentSummary"),
+    "summary": (aemo.F_VARIABLES,),
+    "detail": (aemo.F_SETTLEMENT_DAY,),
+    "invoice": (aemo.INV_NUMBER, aemo.INV_PAYMENT_SUMMARY),
 }
 
 
@@ -788,7 +788,7 @@ def _not_the_document(doc: Any, expect: str, run_id: int | None) -> str | None:
     others = [k for k, keys in _KIND_KEYS.items() if k != expect and any(x in doc for x in keys)]
     if expect == "summary" and others:
         return f"the answer is a {others[0]} document, not the summary asked for"
-    got = doc.get("runId")
+    got = doc.get(aemo.H_RUN_ID)
     if run_id is not None and got is not None and str(got).strip() != str(run_id):
         return f"the answer is run {safe_text(str(got))[:40]}'s, not run {run_id}'s"
     return None
