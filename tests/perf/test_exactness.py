@@ -150,7 +150,13 @@ def _check_statement(stmt: Any, ref: Reference) -> None:
     for (m, ln), text in ref.bad.items():
         f = value_findings[f"{m}:{ln}"]
         assert f.severity.value == "error"
-        assert f.actual == text[:60]
+        # the finding quotes what it found: the planted token where an element does not
+        # read, the array's text where the array itself is wrong (``[]``)
+        inner = text.strip()[1:-1]
+        planted = [
+            e.strip() for e in inner.split(",") if inner.strip() and not PLAIN.match(e.strip())
+        ]
+        assert f.actual == (planted[0] if planted else text[:60]), (f.actual, text[:60])
     assert [f for f in stmt.findings if f.check != "data.value"] == []
 
 
