@@ -34,7 +34,7 @@ from recon.models.invoices import Invoice
 from recon.models.results import AdjustmentLine
 from recon.models.statements import PaymentOrCharge, RunHeader
 from recon.reconcile.arithmetic import ZERO, LineTotal, in_direction, signed
-from recon.reconcile.invoices import money
+from recon.reconcile.invoice_terms import money
 
 
 def previous_run(header: RunHeader, candidates: Iterable[RunHeader]) -> RunHeader | None:

@@ -48,12 +48,9 @@ from recon.reconcile.arithmetic import (
     net_form,
 )
 from recon.reconcile.attribution import attribute
-from recon.reconcile.invoices import (
-    chain_figures,
-    check_invoice,
-    check_invoice_arithmetic,
-    uninvoiced_figures,
-)
+from recon.reconcile.figures import chain_figures, uninvoiced_figures
+from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
+from recon.reconcile.invoices import check_invoice
 from recon.reconcile.tieouts import (
     check_pdf_json,
     detail_coverage,
