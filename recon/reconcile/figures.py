@@ -8,8 +8,6 @@ recomputed invoice with no invoice to compare, and a run chain's totals.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from recon.models.invoices import Invoice
 from recon.models.results import (
     AGREES,
@@ -20,9 +18,9 @@ from recon.models.results import (
     FigureComparison,
     LineComparison,
 )
-from recon.models.statements import PaymentOrCharge, RunHeader
+from recon.models.statements import RunHeader
+from recon.reconcile.adjustments import chain_adds_up, chain_line_sums, chain_total, week_chains
 from recon.reconcile.arithmetic import (
-    ZERO,
     signed,
 )
 from recon.reconcile.invoice_terms import (
@@ -262,56 +260,27 @@ def chain_figures(
     else differs (SPEC §4). Weeks whose chain cannot be added up give no figures.
     """
     out: list[FigureComparison] = []
-    weeks: dict[tuple[str, str], dict[int, RunHeader]] = {}
-    for h in headers:
-        weeks.setdefault((h.participant, h.period), {}).setdefault(h.run_id, h)
-    for runs in weeks.values():
-        chain = sorted(runs.values(), key=lambda h: (h.designation.order, h.published_at, h.run_id))
-        if not (
-            [h.designation.order for h in chain] == list(range(len(chain)))
-            and len(chain) > 1
-            and all(h.run_id in invoiced for h in chain)
-            and chain[-1].run_id in full
-        ):
+    for chain in week_chains(headers):
+        if not chain_adds_up(chain, full, invoiced):
             continue
         latest, latest_full = chain[-1], full[chain[-1].run_id]
         section = "Run chain: " + " + ".join(f"{h.designation.value} {h.run_id}" for h in chain)
-        sums: dict[str, list[Decimal]] = {}
-        direction: dict[str, PaymentOrCharge] = {}
-        for h in chain:
-            for li in invoiced[h.run_id].line_items:
-                acc = sums.setdefault(li.variable, [ZERO, ZERO])
-                acc[0] += signed(li.amount, li.payment_or_charge)
-                acc[1] += signed(li.gst, li.payment_or_charge)
-                direction[li.variable] = li.payment_or_charge
-        expected: dict[str, tuple[Decimal, Decimal]] = {}
-        for li in latest_full.line_items:
-            expected[li.variable] = (
-                signed(li.amount, li.payment_or_charge),
-                signed(li.gst, li.payment_or_charge),
-            )
-            direction[li.variable] = li.payment_or_charge
-        for v in dict.fromkeys([*expected, *sums]):
-            poc = direction[v]
-            exp = expected.get(v, (ZERO, ZERO))
-            got = sums.get(v, [ZERO, ZERO])
-            for label, e, g in (("amount", exp[0], got[0]), ("GST", exp[1], got[1])):
-                out.append(
-                    _figure(
-                        latest,
-                        kind="chain",
-                        section=section,
-                        figure=f"{v} {label}",
-                        variable=v,
-                        computed=signed(e, poc),
-                        invoiced=signed(g, poc),
-                        status=AGREES if e == g else DIFFERS,
-                        note="the invoiced runs added up, against the latest run's full figure",
-                    )
+        for v, poc, label, e, g in chain_line_sums(chain, latest_full, invoiced):
+            out.append(
+                _figure(
+                    latest,
+                    kind="chain",
+                    section=section,
+                    figure=f"{v} {label}",
+                    variable=v,
+                    computed=signed(e, poc),
+                    invoiced=signed(g, poc),
+                    status=AGREES if e == g else DIFFERS,
+                    note="the invoiced runs added up, against the latest run's full figure",
                 )
+            )
         for name, label in (("rcti", "RCTI Total"), ("tax_invoice", "Tax Invoice Total")):
-            e = getattr(latest_full, name).total
-            g = sum((getattr(invoiced[h.run_id], name).total for h in chain), ZERO)
+            e, g = chain_total(chain, latest_full, invoiced, name, "total")
             out.append(
                 _figure(
                     latest,
