@@ -10,9 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from recon.errors import OutputError
 from recon.report import formatting
+from recon.text import safe_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 """The ``templates/`` folder beside the ``recon`` package."""
@@ -32,6 +34,16 @@ def templates_dir() -> Path:
     return TEMPLATES_DIR
 
 
+def _shown(value: object) -> object:
+    """Every ``{{ ... }}`` output: control and bidi characters shown escaped
+    (:func:`recon.text.safe_text`), before autoescape."""
+    if isinstance(value, markupsafe.Markup):  # already HTML (escaped or recon's own)
+        return markupsafe.Markup(safe_text(value, keep_newlines=True))
+    if isinstance(value, str):
+        return safe_text(value, keep_newlines=True)
+    return value
+
+
 @lru_cache(maxsize=4)
 def _environment(directory: Path) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -41,6 +53,7 @@ def _environment(directory: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     env.filters.update(
         {
