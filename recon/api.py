@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -31,6 +32,8 @@ from recon.sources.summary_csv import parse_summary_csv
 
 if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
     import pyarrow as pa
+
+    from recon.models.own import OwnResult
 
 
 def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStatement | None:
@@ -215,10 +218,64 @@ def check(
     loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
-        from recon.reconcile.own import add_own
-
-        result = add_own(result, loaded, own)  # type: ignore[assignment]
+        result = _add_own(result, loaded, own)
     return result
+
+
+def _own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Finding], OwnResult]:
+    """Read the ``--own`` mapping and its series, and tie them out against the Details.
+
+    Args:
+        mapping_path: The TOML file (SPEC §9).
+        models: The loaded artefact models (only Detail statements are used).
+
+    Returns:
+        (findings, the per-series summaries).
+
+    Raises:
+        InputError: If the mapping file cannot be read (exit 2).
+    """
+    from recon.models.own import OwnResult
+    from recon.reconcile.own import days_held, no_detail, tie_out_series, week_views
+    from recon.sources.own_data import read_mapping, read_series
+    from recon.wem.calendar import meter_days_for
+
+    mapping = read_mapping(mapping_path)
+    weeks = week_views(models)
+    all_days = days_held(weeks)
+    findings: list[Finding] = []
+    result = OwnResult(mapping=str(mapping_path))
+    if not weeks:
+        findings.append(no_detail(str(mapping_path)))
+    for series in mapping.series:
+        data = read_series(series, meter_days_for(all_days) if all_days else set())
+        findings.extend(data.findings)
+        found, summaries = tie_out_series(series, data.frame, data.files, weeks)
+        findings.extend(found)
+        result.series.extend(summaries)
+    return findings, result
+
+
+def _add_own(result: CheckResult, loaded: list[Any], mapping_path: str | Path) -> CheckResult:
+    """Add the ``--own`` tie-out to a check result.
+
+    Args:
+        result: The :class:`~recon.models.results.CheckResult` of ``run_checks``.
+        loaded: The loaded artefacts (``Loaded`` items with ``.model``).
+        mapping_path: The ``--own`` TOML file.
+
+    Returns:
+        A copy of the result with the findings added (sorted again) and ``own`` set.
+    """
+    models = [getattr(item, "model", item) for item in loaded]
+    found, own = _own_checks(mapping_path, models)
+    findings = sorted([*result.findings, *found], key=Finding.sort_key)
+    # The mapping and its series' files are inputs used here, not skipped ones.
+    used = {os.path.realpath(mapping_path)} | {
+        os.path.realpath(f) for s in own.series for f in s.files
+    }
+    skipped = [s for s in result.skipped if os.path.realpath(s["path"]) not in used]
+    return result.model_copy(update={"findings": findings, "own": own, "skipped": skipped})
 
 
 if TYPE_CHECKING:  # recon.audit's annotations (pandas is imported only when it runs)

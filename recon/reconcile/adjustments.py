@@ -34,7 +34,7 @@ from recon.models.invoices import Invoice
 from recon.models.results import AdjustmentLine
 from recon.models.statements import PaymentOrCharge, RunHeader
 from recon.reconcile.arithmetic import ZERO, LineTotal, in_direction, signed
-from recon.reconcile.invoices import money
+from recon.reconcile.invoice_terms import money
 
 
 def previous_run(header: RunHeader, candidates: Iterable[RunHeader]) -> RunHeader | None:
@@ -99,21 +99,88 @@ def check_chain(
         latest run).
     """
     findings: list[Finding] = []
+    for chain in week_chains(headers):
+        findings.extend(_check_order(chain))
+        if chain_adds_up(chain, full, invoiced):
+            findings.extend(_check_sum(chain, full[chain[-1].run_id], invoiced))
+    return findings
+
+
+def week_chains(headers: list[RunHeader]) -> list[list[RunHeader]]:
+    """Each week's runs (participant and Period), ordered by designation, PublishedAt, RunId.
+
+    Duplicates by RunId are ignored (the first is kept); weeks come in the order of their
+    first header.
+    """
     weeks: dict[tuple[str, str], dict[int, RunHeader]] = {}
     for h in headers:
         weeks.setdefault((h.participant, h.period), {}).setdefault(h.run_id, h)
-    for runs in weeks.values():
-        chain = sorted(runs.values(), key=lambda h: (h.designation.order, h.published_at, h.run_id))
-        findings.extend(_check_order(chain))
-        orders = [h.designation.order for h in chain]
-        if (
-            orders == list(range(len(chain)))
-            and len(chain) > 1
-            and all(h.run_id in invoiced for h in chain)
-            and chain[-1].run_id in full
-        ):
-            findings.extend(_check_sum(chain, full[chain[-1].run_id], invoiced))
-    return findings
+    return [
+        sorted(runs.values(), key=lambda h: (h.designation.order, h.published_at, h.run_id))
+        for runs in weeks.values()
+    ]
+
+
+def chain_adds_up(
+    chain: list[RunHeader], full: dict[int, Invoice], invoiced: dict[int, Invoice]
+) -> bool:
+    """Whether a week's chain can be added up: exactly INITIAL, ADJ1, ... ADJn (n >= 1), each
+    run invoiced, and the latest run's full recomputed invoice known."""
+    return (
+        [h.designation.order for h in chain] == list(range(len(chain)))
+        and len(chain) > 1
+        and all(h.run_id in invoiced for h in chain)
+        and chain[-1].run_id in full
+    )
+
+
+def chain_line_sums(
+    chain: list[RunHeader], latest_full: Invoice, invoiced: dict[int, Invoice]
+) -> list[tuple[str, PaymentOrCharge, str, Decimal, Decimal]]:
+    """Per line, the latest run's full figure against the invoiced runs added up.
+
+    Returns:
+        ``(variable, direction, "amount" | "GST", expected, got)`` for each line on the
+        latest run's full invoice or on any invoiced run (in that order), amount then GST.
+        ``expected`` and ``got`` are signed (Charge +, Payment -); ``signed(x, direction)``
+        turns them back into the statement's direction.
+    """
+    # Signed sums (Charge +, Payment -) of every invoiced line across the chain.
+    sums: dict[str, list[Decimal]] = {}
+    direction: dict[str, PaymentOrCharge] = {}
+    for h in chain:
+        for li in invoiced[h.run_id].line_items:
+            s = sums.setdefault(li.variable, [ZERO, ZERO])
+            s[0] += signed(li.amount, li.payment_or_charge)
+            s[1] += signed(li.gst, li.payment_or_charge)
+            direction[li.variable] = li.payment_or_charge
+    expected: dict[str, tuple[Decimal, Decimal]] = {}
+    for li in latest_full.line_items:
+        expected[li.variable] = (
+            signed(li.amount, li.payment_or_charge),
+            signed(li.gst, li.payment_or_charge),
+        )
+        direction[li.variable] = li.payment_or_charge
+    out: list[tuple[str, PaymentOrCharge, str, Decimal, Decimal]] = []
+    for v in dict.fromkeys([*expected, *sums]):
+        exp = expected.get(v, (ZERO, ZERO))
+        got = sums.get(v, [ZERO, ZERO])
+        for label, e, g in (("amount", exp[0], got[0]), ("GST", exp[1], got[1])):
+            out.append((v, direction[v], label, e, g))
+    return out
+
+
+def chain_total(
+    chain: list[RunHeader],
+    latest_full: Invoice,
+    invoiced: dict[int, Invoice],
+    name: str,
+    field: str,
+) -> tuple[Decimal, Decimal]:
+    """A section figure: the latest run's full figure and the invoiced runs' figures added up."""
+    e = getattr(getattr(latest_full, name), field)
+    g = sum((getattr(getattr(invoiced[h.run_id], name), field) for h in chain), ZERO)
+    return e, g
 
 
 def _check_order(chain: list[RunHeader]) -> list[Finding]:
@@ -175,43 +242,23 @@ def _check_sum(
     findings: list[Finding] = []
     latest = chain[-1]
     runs = ", ".join(_describe(h) for h in chain)
-    # Signed sums (Charge +, Payment -) of every invoiced line across the chain.
-    sums: dict[str, list[Decimal]] = {}
-    direction: dict[str, PaymentOrCharge] = {}
-    for h in chain:
-        for li in invoiced[h.run_id].line_items:
-            s = sums.setdefault(li.variable, [ZERO, ZERO])
-            s[0] += signed(li.amount, li.payment_or_charge)
-            s[1] += signed(li.gst, li.payment_or_charge)
-            direction[li.variable] = li.payment_or_charge
-    expected: dict[str, tuple[Decimal, Decimal]] = {}
-    for li in latest_full.line_items:
-        expected[li.variable] = (
-            signed(li.amount, li.payment_or_charge),
-            signed(li.gst, li.payment_or_charge),
-        )
-        direction[li.variable] = li.payment_or_charge
-    for v in dict.fromkeys([*expected, *sums]):
-        poc = direction[v]
-        exp = expected.get(v, (ZERO, ZERO))
-        got = sums.get(v, [ZERO, ZERO])
-        for label, e, g in (("amount", exp[0], got[0]), ("GST", exp[1], got[1])):
-            if e == g:
-                continue
-            e_dir, g_dir = signed(e, poc), signed(g, poc)  # back into the statement's direction
-            findings.append(
-                Finding.make(
-                    "adjustment.chain",
-                    f"The invoiced {label} of {v} across {runs} adds up to {money(g_dir)}, "
-                    f"{money(abs(g_dir - e_dir))} {'more' if g_dir > e_dir else 'less'} than "
-                    f"the latest run's full {label} of {money(e_dir)}.",
-                    header=latest,
-                    variable=v,
-                    expected=e_dir,
-                    actual=g_dir,
-                    difference=g_dir - e_dir,
-                )
+    for v, poc, label, e, g in chain_line_sums(chain, latest_full, invoiced):
+        if e == g:
+            continue
+        e_dir, g_dir = signed(e, poc), signed(g, poc)  # back into the statement's direction
+        findings.append(
+            Finding.make(
+                "adjustment.chain",
+                f"The invoiced {label} of {v} across {runs} adds up to {money(g_dir)}, "
+                f"{money(abs(g_dir - e_dir))} {'more' if g_dir > e_dir else 'less'} than "
+                f"the latest run's full {label} of {money(e_dir)}.",
+                header=latest,
+                variable=v,
+                expected=e_dir,
+                actual=g_dir,
+                difference=g_dir - e_dir,
             )
+        )
     # Section by section (SPEC §4 step 8): a classification change must telescope too.
     for name, field, label in (
         ("rcti", "total", "RCTI Total"),
@@ -223,8 +270,7 @@ def _check_sum(
             "Payment Summary GST Not Applicable Amount",
         ),
     ):
-        e = getattr(getattr(latest_full, name), field)
-        g = sum((getattr(getattr(invoiced[h.run_id], name), field) for h in chain), ZERO)
+        e, g = chain_total(chain, latest_full, invoiced, name, field)
         if e != g:
             findings.append(
                 Finding.make(

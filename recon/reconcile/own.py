@@ -6,10 +6,11 @@ an earlier run's figures are explained instead, as the change each ADJ run made 
 your figure (``now agrees``, ``toward``, ``away``). Only the Trading Days held are
 compared; your data for other days is not used.
 
-:func:`tie_out` and :func:`explain_adjustments` are pure (frames in, findings and
-summaries out). :func:`add_own` is the one entry point the API calls: it reads the
-mapping and the series through ``recon.sources.own_data`` and adds the findings and
-the summary to a :class:`~recon.models.results.CheckResult`.
+Every function here is pure (models and frames in, findings and summaries out):
+:func:`tie_out_series` ties one series out against every week, through :func:`tie_out`
+and :func:`explain_adjustments`. Reading the mapping and the series
+(``recon.sources.own_data``) and adding the result to a
+:class:`~recon.models.results.CheckResult` is the API's job (``recon.api``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 
@@ -27,7 +27,6 @@ from recon.models.findings import Finding, Severity
 from recon.models.own import (
     OwnAdjustment,
     OwnDifference,
-    OwnResult,
     OwnSeries,
     OwnSeriesSummary,
 )
@@ -563,7 +562,7 @@ def explain_adjustments(
 
 
 # ---------------------------------------------------------------------------------------------
-# Entry point
+# One series against every week
 # ---------------------------------------------------------------------------------------------
 
 
@@ -587,107 +586,80 @@ def _misfits(series: OwnSeries, misfits: pl.DataFrame) -> list[Finding]:
     return out
 
 
-def own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Finding], OwnResult]:
-    """Read the ``--own`` mapping and its series, and tie them out against the Details.
-
-    Args:
-        mapping_path: The TOML file (SPEC §9).
-        models: The loaded artefact models (only Detail statements are used).
-
-    Returns:
-        (findings, the per-series summaries).
-
-    Raises:
-        InputError: If the mapping file cannot be read (exit 2).
-    """
-    from recon.sources.own_data import read_mapping, read_series
-    from recon.wem.calendar import meter_days_for
-
-    mapping = read_mapping(mapping_path)
-    weeks = week_views(models)
-    all_days = sorted({d for w in weeks for d in w.days})
-    findings: list[Finding] = []
-    result = OwnResult(mapping=str(mapping_path))
-    if not weeks:
-        findings.append(
-            Finding.make(
-                "own.missing",
-                f"--own {mapping_path}: no Settlement Statement Detail among the inputs, so "
-                "none of your data could be compared.",
-                source=str(mapping_path),
-            )
-        )
-    for series in mapping.series:
-        data = read_series(series, meter_days_for(all_days) if all_days else set())
-        findings.extend(data.findings)
-        aligned, misfits = align_intervals(
-            data.frame, target_interval(series.variable), series.aggregate
-        )
-        findings.extend(_misfits(series, misfits))
-        aemo_by_week = {(w.participant, w.period): latest_values(w, series.variable) for w in weeks}
-        for w in weeks:
-            aemo = aemo_by_week[(w.participant, w.period)]
-            # Your scopes that another participant's Detail holds are that participant's.
-            here = set(aemo.get_column("scope").unique()) if aemo.height else set()
-            elsewhere = {
-                s
-                for k, f in aemo_by_week.items()
-                if k != (w.participant, w.period) and f.height
-                for s in f.get_column("scope").unique()
-            } - here
-            own = aligned.filter(~pl.col("scope").is_in(sorted(elsewhere)))
-            if not here and own.filter(pl.col("trading_day").is_in(w.days)).height == 0:
-                continue  # neither side has the variable in this week
-            f, summary = tie_out(
-                series,
-                own,
-                aemo,
-                w.headers,
-                participant=w.participant,
-                period=w.period,
-                days=w.days,
-                files=data.files,
-            )
-            adj_findings, adj_rows = explain_adjustments(series, own, w)
-            summary.adjustments = adj_rows
-            findings.extend(f)
-            findings.extend(adj_findings)
-            result.series.append(summary)
-    return findings, result
-
-
-def add_own(result: object, loaded: list[object], mapping_path: str | Path) -> object:
-    """Add the ``--own`` tie-out to a check result (the API's one hook).
-
-    Args:
-        result: The :class:`~recon.models.results.CheckResult` of ``run_checks``.
-        loaded: The loaded artefacts (``Loaded`` items with ``.model``).
-        mapping_path: The ``--own`` TOML file.
-
-    Returns:
-        A copy of the result with the findings added (sorted again) and ``own`` set.
-    """
-    import os
-
-    models = [getattr(item, "model", item) for item in loaded]
-    found, own = own_checks(mapping_path, models)
-    findings = sorted([*result.findings, *found], key=Finding.sort_key)  # type: ignore[attr-defined]
-    # The mapping and its series' files are inputs used here, not skipped ones.
-    used = {os.path.realpath(mapping_path)} | {
-        os.path.realpath(f) for s in own.series for f in s.files
-    }
-    skipped = [s for s in result.skipped if os.path.realpath(s["path"]) not in used]  # type: ignore[attr-defined]
-    return result.model_copy(  # type: ignore[attr-defined]
-        update={"findings": findings, "own": own, "skipped": skipped}
+def no_detail(mapping_path: str) -> Finding:
+    """``own.missing`` for a mapping with no Settlement Statement Detail among the inputs."""
+    return Finding.make(
+        "own.missing",
+        f"--own {mapping_path}: no Settlement Statement Detail among the inputs, so "
+        "none of your data could be compared.",
+        source=mapping_path,
     )
 
 
+def days_held(weeks: list[WeekView]) -> list[date]:
+    """Every Trading Day the weeks' Details hold, in order."""
+    return sorted({d for w in weeks for d in w.days})
+
+
+def tie_out_series(
+    series: OwnSeries, frame: pl.DataFrame, files: list[str], weeks: list[WeekView]
+) -> tuple[list[Finding], list[OwnSeriesSummary]]:
+    """Tie one series of your data out against every week's Details.
+
+    Args:
+        series: The mapping entry.
+        frame: Its values as read (``recon.sources.own_data.read_series``).
+        files: The files they were read from.
+        weeks: :func:`week_views` of the loaded models.
+
+    Returns:
+        The findings (intervals that fit no Trading or Dispatch Interval, each week's
+        ``own.value``/``own.missing`` and the ADJ explanations) and one summary per week
+        compared.
+    """
+    findings: list[Finding] = []
+    summaries: list[OwnSeriesSummary] = []
+    aligned, misfits = align_intervals(frame, target_interval(series.variable), series.aggregate)
+    findings.extend(_misfits(series, misfits))
+    aemo_by_week = {(w.participant, w.period): latest_values(w, series.variable) for w in weeks}
+    for w in weeks:
+        aemo = aemo_by_week[(w.participant, w.period)]
+        # Your scopes that another participant's Detail holds are that participant's.
+        here = set(aemo.get_column("scope").unique()) if aemo.height else set()
+        elsewhere = {
+            s
+            for k, f in aemo_by_week.items()
+            if k != (w.participant, w.period) and f.height
+            for s in f.get_column("scope").unique()
+        } - here
+        own = aligned.filter(~pl.col("scope").is_in(sorted(elsewhere)))
+        if not here and own.filter(pl.col("trading_day").is_in(w.days)).height == 0:
+            continue  # neither side has the variable in this week
+        f, summary = tie_out(
+            series,
+            own,
+            aemo,
+            w.headers,
+            participant=w.participant,
+            period=w.period,
+            days=w.days,
+            files=files,
+        )
+        adj_findings, adj_rows = explain_adjustments(series, own, w)
+        summary.adjustments = adj_rows
+        findings.extend(f)
+        findings.extend(adj_findings)
+        summaries.append(summary)
+    return findings, summaries
+
+
 __all__ = [
-    "add_own",
+    "days_held",
     "detail_values",
     "explain_adjustments",
     "latest_values",
-    "own_checks",
+    "no_detail",
     "tie_out",
+    "tie_out_series",
     "week_views",
 ]

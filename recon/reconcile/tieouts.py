@@ -22,7 +22,7 @@ from recon.models.statements import (
     SummaryStatement,
     with_values,
 )
-from recon.reconcile.invoices import _figures, _gst_text, figure_label, figure_source, money
+from recon.reconcile.invoice_terms import figure_label, figure_source, figures_of, gst_text, money
 from recon.wem.calendar import value_interval
 
 MAX_MISMATCH_FINDINGS = 200
@@ -437,16 +437,16 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
             )
         if p.gst_applicable != j.gst_applicable:
             add(
-                f"The PDF shows line {v} as {_gst_text(p.gst_applicable)} but the JSON as "
-                f"{_gst_text(j.gst_applicable)}.",
+                f"The PDF shows line {v} as {gst_text(p.gst_applicable)} but the JSON as "
+                f"{gst_text(j.gst_applicable)}.",
                 "Y" if j.gst_applicable else "N",
                 "Y" if p.gst_applicable else "N",
                 variable=v,
                 source=psrc,
             )
 
-    pf = _figures(pdf.rcti, pdf.tax_invoice, pdf.payment_summary)
-    jf = _figures(json.rcti, json.tax_invoice, json.payment_summary)
+    pf = figures_of(pdf.rcti, pdf.tax_invoice, pdf.payment_summary)
+    jf = figures_of(json.rcti, json.tax_invoice, json.payment_summary)
     for key, exp in jf.items():
         act = pf[key]
         if exp != act:

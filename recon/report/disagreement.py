@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from recon.models.findings import CHECKS, Finding, Severity
 from recon.models.results import CheckResult
-from recon.reconcile.invoices import figure_of_source
+from recon.reconcile.invoice_terms import figure_of_source
 from recon.report.formatting import as_figure, to_awst
 from recon.report.view import week_start
 from recon.wem import calendar

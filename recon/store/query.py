@@ -23,9 +23,9 @@ from recon.models.findings import Finding
 from recon.models.invoices import (
     Invoice,
 )
+from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import CheckResult
-from recon.reconcile.engine import Loaded
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.store.db import Store
 from recon.store.rows import WeekKey, load_weeks
@@ -219,7 +219,7 @@ def check_from_store(
         if wk is not None:
             weeks = weeks_held(store, participant=participant, week=wk)
         elif given or findings:
-            from recon.reconcile.engine import loose_week, participant_code
+            from recon.reconcile.grouping import loose_week, participant_code
             from recon.wem.calendar import week_of
 
             asked = set()

@@ -24,6 +24,7 @@ from recon.models.invoices import (
     PaymentSummary,
     SectionTotals,
 )
+from recon.models.loaded import Loaded
 from recon.models.results import InputRecord
 from recon.models.statements import (
     DETAIL_SCHEMA,
@@ -32,7 +33,6 @@ from recon.models.statements import (
     SummaryRow,
     SummaryStatement,
 )
-from recon.reconcile.engine import Loaded
 from recon.store.db import Store, from_column
 
 log = logging.getLogger(__name__)

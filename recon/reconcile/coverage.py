@@ -1,0 +1,69 @@
+"""Coverage (SPEC §6 "Coverage"): what could be checked for each run, and the
+``coverage.statement_missing`` / ``coverage.invoice_missing`` findings."""
+
+from __future__ import annotations
+
+from recon.models.detail import period_days
+from recon.models.findings import Finding
+from recon.models.results import (
+    RunCoverage,
+)
+from recon.reconcile.grouping import Run
+
+
+def run_coverage(run: Run, prev_run: Run | None, previous_used: bool) -> RunCoverage:
+    """What could be checked for one run (SPEC §6 "Coverage").
+
+    Args:
+        run: The run.
+        prev_run: Its previous run among the inputs (ADJ), if any.
+        previous_used: Whether the previous run's Summary was there to compute deltas.
+    """
+    h = run.header
+    days = period_days(h)
+    held = run.detail_days
+    return RunCoverage(
+        participant=h.participant,
+        period=h.period,
+        run_id=h.run_id,
+        designation=h.designation.value,
+        summary=run.summary is not None,
+        detail_days=sum(1 for d in days if d in held),
+        period_days=len(days),
+        invoice_json="json" in run.invoices,
+        invoice_pdf="pdf" in run.invoices,
+        previous_run=(previous_used if run.summary is not None else prev_run is not None)
+        if h.designation.is_adjustment
+        else None,
+        notes=list(run.notes),
+    )
+
+
+def coverage_findings(run: Run, cov: RunCoverage) -> list[Finding]:
+    """``coverage.statement_missing`` and ``coverage.invoice_missing`` for one run."""
+    h = run.header
+    out: list[Finding] = []
+    if "Invoice" in run.given and "Summary" not in run.given:
+        inv = run.invoice
+        out.append(
+            Finding.make(
+                "coverage.statement_missing",
+                f"The invoice of run {h.run_id} ({h.designation.value}) has no Summary of its "
+                "run among the inputs: its lines cannot be recomputed, only its own "
+                "arithmetic was checked.",
+                header=h,
+                source=inv.source if inv is not None else None,
+            )
+        )
+    if "Invoice" not in run.given and run.given & {"Summary", "Detail"}:
+        what = " and ".join(sorted(run.given & {"Summary", "Detail"}))
+        out.append(
+            Finding.make(
+                "coverage.invoice_missing",
+                f"Run {h.run_id} ({h.designation.value}) has a {what} but no invoice among "
+                "the inputs: the statements were checked, no invoice was.",
+                header=h,
+                source=run.summary.source if run.summary is not None else None,
+            )
+        )
+    return out

@@ -1,0 +1,220 @@
+"""An invoice's own arithmetic (SPEC §5 ``invoice.total``), without statements.
+
+Each RCTI and Tax Invoice figure against the invoice's own lines, each Payment Summary
+figure against its lines and sections, and (PDF) the Payment Summary's own rows against the
+section lines. :func:`recon.reconcile.invoices.check_invoice` runs it; it also runs alone
+where recon cannot recompute the invoice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from recon.models.findings import Finding, Severity
+from recon.models.invoices import Invoice
+from recon.models.results import (
+    DIFFERS,
+    FigureComparison,
+)
+from recon.models.statements import RunHeader
+from recon.reconcile.arithmetic import (
+    GST_ON_SECTION,
+    ZERO,
+    section_totals,
+    signed,
+)
+from recon.reconcile.figures import (
+    row_figures,
+    section_figures,
+)
+from recon.reconcile.invoice_terms import (
+    ORDER_TEXT,
+    VERDICT_STATUS,
+    Verdict,
+    Verdicts,
+    figure_label,
+    figure_source,
+    figures_of,
+    gst_on_sections,
+    judge,
+    money,
+    more_less,
+    section_name,
+)
+
+
+def check_invoice_arithmetic(
+    header: RunHeader, inv: Invoice, *, figures: list[FigureComparison] | None = None
+) -> list[Finding]:
+    """Check an invoice's own arithmetic, without statements (``invoice.total``).
+
+    Each RCTI and Tax Invoice figure against the invoice's own Payment or Charge lines,
+    each Payment Summary figure against its lines and sections (Amount Due = Total Payable
+    less Prepayment Applied), and, where the artefact shows them (PDF), the Payment
+    Summary's own rows against the section lines. :func:`check_invoice` runs it; call it
+    alone for an invoice recon cannot recompute (an ADJ run whose previous run is missing).
+
+    Args:
+        header: The run (for the findings' header fields).
+        inv: AEMO's invoice.
+        figures: When given, one :class:`FigureComparison` per section and Payment Summary
+            figure is appended (recon's figure being the invoice's own arithmetic).
+    """
+    findings, verdicts = arithmetic_verdicts(header, inv)
+    if figures is not None:
+        figures.extend(section_figures(header, inv, None, {}, verdicts))
+        figures.extend(row_figures(header, inv))
+    return findings
+
+
+def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding], Verdicts]:
+    """The findings of :func:`check_invoice_arithmetic` and each figure's verdict."""
+    findings: list[Finding] = []
+    verdicts: Verdicts = {}
+    ps, rcti, tax = inv.payment_summary, inv.rcti, inv.tax_invoice
+    lines = list(inv.line_items)
+    own_rcti, own_tax, own_ps = section_totals(lines)
+    gst_alts = gst_on_sections(lines, ps.prepayment_applied)
+    checks: list[tuple[tuple[str, str], Decimal, str]] = [
+        (("rcti", "amount"), own_rcti.amount, "the sum of its Payment lines"),
+        (("rcti", "gst"), own_rcti.gst, "the sum of its Payment lines' GST"),
+        (("rcti", "total"), rcti.amount + rcti.gst, "its RCTI Amount plus GST"),
+        (("tax_invoice", "amount"), own_tax.amount, "the sum of its Charge lines"),
+        (("tax_invoice", "gst"), own_tax.gst, "the sum of its Charge lines' GST"),
+        (("tax_invoice", "total"), tax.amount + tax.gst, "its Tax Invoice Amount plus GST"),
+        (
+            ("payment_summary", "gst_applicable_amount"),
+            own_ps.gst_applicable_amount,
+            "the sum of its GST-applicable lines (Charges less Payments)",
+        ),
+        (
+            ("payment_summary", "gst_not_applicable_amount"),
+            own_ps.gst_not_applicable_amount,
+            "the sum of its GST-free lines (Charges less Payments)",
+        ),
+        (("payment_summary", "gst"), tax.gst - rcti.gst, "its Tax Invoice GST less RCTI GST"),
+        (
+            ("payment_summary", "total_payable"),
+            tax.total - rcti.total,
+            "its Tax Invoice Total less RCTI Total",
+        ),
+        (
+            ("payment_summary", "amount_due"),
+            ps.total_payable - ps.prepayment_applied,
+            "its Total Payable less Prepayment Applied",
+        ),
+    ]
+    actual = figures_of(rcti, tax, ps)
+    for key, exp, what in checks:
+        act = actual[key]
+        alts = (
+            {GST_ON_SECTION: gst_alts[key]}
+            if key in (("rcti", "gst"), ("tax_invoice", "gst"))
+            else {}
+        )
+        verdict, order = judge(exp, act, alts)
+        verdicts[key] = Verdict(
+            VERDICT_STATUS[verdict],
+            f"{what} gives {money(exp)}" + (f" ({ORDER_TEXT[order]})" if order else "")
+            if verdict != "ok"
+            else "",
+            exp,
+            act,
+        )
+        if verdict == "ok":
+            continue
+        diff = act - exp
+        label = figure_label(*key)
+        message = f"{label} on the invoice is {more_less(diff)} than {what}"
+        if verdict == "rounding":
+            assert order is not None
+            message += f", which is what {ORDER_TEXT[order]} gives"
+        findings.append(
+            Finding.make(
+                "invoice.total",
+                message + ".",
+                header=header,
+                severity=Severity.INFO if verdict == "rounding" else None,
+                expected=exp,
+                actual=act,
+                difference=diff,
+                source=figure_source(inv, *key),
+            )
+        )
+    if inv.summary_lines is not None:
+        findings.extend(_check_summary_lines(header, inv, verdicts))
+    return findings, verdicts
+
+
+def _check_summary_lines(
+    header: RunHeader, inv: Invoice, verdicts: Verdicts | None = None
+) -> list[Finding]:
+    """The Payment Summary's own line rows (PDF) against the section lines and sub-totals.
+
+    A sub-total that differs is recorded in ``verdicts`` as well (when given).
+    """
+    findings: list[Finding] = []
+    assert inv.summary_lines is not None
+    src = inv.source or "invoice"
+    sections = {li.variable: li for li in inv.line_items}
+    rows = {li.variable: li for li in inv.summary_lines}
+    for v in dict.fromkeys([*sections, *rows]):
+        s, r = sections.get(v), rows.get(v)
+        if s is None or r is None:
+            where = "Payment Summary" if r is not None else "RCTI or Tax Invoice"
+            other = "RCTI or Tax Invoice" if r is not None else "Payment Summary"
+            present = r if r is not None else s
+            assert present is not None
+            findings.append(
+                Finding.make(
+                    "invoice.total",
+                    f"Line {v} is in the invoice's {where} but not in its {other}.",
+                    header=header,
+                    variable=v,
+                    expected=None,
+                    actual=present.amount,
+                    source=present.source or f"{src}#Payment Summary/{v}",
+                )
+            )
+            continue
+        for label, exp, act in (
+            ("amount", signed(s.amount, s.payment_or_charge), r.amount),
+            ("GST", signed(s.gst, s.payment_or_charge), r.gst),
+        ):
+            if exp != act:
+                findings.append(
+                    Finding.make(
+                        "invoice.total",
+                        f"The Payment Summary shows {v}'s {label} as {money(act)} but its "
+                        f"{section_name(s.payment_or_charge)}"
+                        f" line gives {money(exp)} (signed Charges +, Payments -).",
+                        header=header,
+                        variable=v,
+                        expected=exp,
+                        actual=act,
+                        difference=act - exp,
+                        source=r.source or f"{src}#Payment Summary/{v}",
+                    )
+                )
+    ps = inv.payment_summary
+    for name, flag in (("gst_applicable_amount", True), ("gst_not_applicable_amount", False)):
+        exp = sum((r.amount for r in inv.summary_lines if r.gst_applicable is flag), ZERO)
+        act = getattr(ps, name)
+        if exp != act and verdicts is not None:
+            verdicts[("payment_summary", name)] = Verdict(
+                DIFFERS, f"the Payment Summary's own rows give {money(exp)}", exp, act
+            )
+        if exp != act:
+            findings.append(
+                Finding.make(
+                    "invoice.total",
+                    f"{figure_label('payment_summary', name)} on the invoice is "
+                    f"{more_less(act - exp)} than the sum of the Payment Summary's own rows.",
+                    header=header,
+                    expected=exp,
+                    actual=act,
+                    difference=act - exp,
+                    source=figure_source(inv, "payment_summary", name),
+                )
+            )
+    return findings
