@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from recon.models.decimals import round_half_away
 from recon.models.findings import Finding, Severity
 from recon.models.own import (
     OwnAdjustment,
@@ -68,6 +69,11 @@ def _bounds(variable: str, day: date, position: int) -> tuple[datetime, datetime
     if target_interval(variable) == DISPATCH_INTERVAL:
         return dispatch_interval(day, position)
     return trading_interval(day, position)
+
+
+def _mean(total: Decimal, count: int) -> Decimal:
+    """The mean of finer power readings, 8 places, half away from zero (SPEC §9)."""
+    return round_half_away(total / count, 8)
 
 
 def _num(d: Decimal | None) -> str:
@@ -619,7 +625,9 @@ def tie_out_series(
     """
     findings: list[Finding] = []
     summaries: list[OwnSeriesSummary] = []
-    aligned, misfits = align_intervals(frame, target_interval(series.variable), series.aggregate)
+    aligned, misfits = align_intervals(
+        frame, target_interval(series.variable), series.aggregate, mean=_mean
+    )
     findings.extend(_misfits(series, misfits))
     aemo_by_week = {(w.participant, w.period): latest_values(w, series.variable) for w in weeks}
     for w in weeks:

@@ -163,13 +163,12 @@ def financial_year(day: date) -> date:
 # Naive datetimes in these functions and frames are AWST wall-clock time (no zone attached).
 # ---------------------------------------------------------------------------------------------
 
-from collections.abc import Iterable  # noqa: E402
-from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
+from decimal import Decimal  # noqa: E402
 
 import polars as pl  # noqa: E402
 
 MINUTES_PER_DAY = 24 * 60
-_Q8 = Decimal("0.00000001")
 
 
 def meter_interval(day: date, k: int, minutes: int) -> tuple[datetime, datetime]:
@@ -226,7 +225,10 @@ def meter_days_for(trading_days: Iterable[date]) -> set[date]:
 
 
 def align_intervals(
-    frame: pl.DataFrame, interval: timedelta, how: str = "sum"
+    frame: pl.DataFrame,
+    interval: timedelta,
+    how: str = "sum",
+    mean: Callable[[Decimal, int], Decimal] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Place naive-AWST intervals onto Trading or Dispatch Intervals and aggregate them.
 
@@ -236,14 +238,16 @@ def align_intervals(
 
     An input interval must lie inside one target interval: its length divides the
     target's and it starts on its own grid counted from 08:00. Finer intervals are
-    aggregated exactly: ``sum`` (energy) adds the Decimals; ``mean`` (power) divides the
-    exact sum by the count, rounded to 8 places half away from zero. A target interval
+    aggregated exactly: ``sum`` (energy) adds the Decimals; ``mean`` (power) is
+    ``mean(exact sum, count)``, which the caller gives so that recon's one rounding rule
+    (``models.decimals``, a layer above this one) rounds it. A target interval
     is complete when it holds ``target / minutes`` distinct input intervals.
 
     Args:
         frame: The input intervals.
         interval: The target length: 30 minutes (Trading) or 5 minutes (Dispatch).
         how: ``sum`` or ``mean``.
+        mean: For ``mean``: the mean of an exact sum and a count, rounded to 8 places.
 
     Returns:
         (aligned, misfits). ``aligned`` has ``scope``, ``trading_day`` (Date), ``position``
@@ -302,11 +306,12 @@ def align_intervals(
         .with_columns(pl.col("count").cast(pl.Int64), pl.col("_rows").cast(pl.Int64))
     )
     if how == "mean":
+        if mean is None:
+            raise ValueError("align_intervals(how='mean') needs the mean function")
         totals = grouped.get_column("total").to_list()
         counts = grouped.get_column("_rows").to_list()
         means = [
-            None if t is None or not n else (t / n).quantize(_Q8, rounding=ROUND_HALF_UP)
-            for t, n in zip(totals, counts, strict=True)
+            None if t is None or not n else mean(t, n) for t, n in zip(totals, counts, strict=True)
         ]
         value = pl.Series("value", means, dtype=pl.Decimal(38, 8))
         grouped = grouped.with_columns(value)

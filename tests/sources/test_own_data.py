@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from recon.errors import InputError
+from recon.models.decimals import round_half_away
 from recon.models.own import OwnSeries
 from recon.sources.own_data import read_csv_series, read_mapping, read_nem12, read_series
 from recon.wem.calendar import (
@@ -260,7 +261,9 @@ def test_five_minute_intervals_aggregate_exactly_by_sum_and_mean(tmp_path: Path)
     row = summed.filter(pl.col("trading_day") == DAY - timedelta(days=1), pl.col("position") == 48)
     assert row.get_column("value").item() == D("0.7")
     assert row.get_column("count").item() == row.get_column("expected").item() == 6
-    mean, _ = align_intervals(frame, TRADING_INTERVAL, "mean")
+    mean, _ = align_intervals(
+        frame, TRADING_INTERVAL, "mean", mean=lambda t, n: round_half_away(t / n, 8)
+    )
     row = mean.filter(pl.col("trading_day") == DAY - timedelta(days=1), pl.col("position") == 48)
     # 0.7 / 6 = 0.11666666..., rounded half away from zero at 8 places
     assert row.get_column("value").item() == D("0.11666667")
