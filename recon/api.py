@@ -310,6 +310,7 @@ def check(
     materiality: Decimal | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    own: str | Path | None = None,
 ) -> CheckResult:
     """Check every artefact under ``paths``: the same engine as ``recon check``.
 
@@ -318,6 +319,7 @@ def check(
         materiality: Threshold for ``adjustment.material`` warnings (None: off).
         limits: Input caps.
         progress: ``(done, total)`` callback over the artefacts read.
+        own: An ``--own`` mapping file (SPEC §9): tie the Detail out against your data.
 
     Returns:
         The :class:`~recon.models.results.CheckResult`; ``.to_frame()`` gives a DataFrame.
@@ -329,4 +331,9 @@ def check(
         paths = [paths]
     paths = list(paths)
     loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
-    return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
+    result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
+    if own is not None:
+        from recon.reconcile.own import add_own
+
+        result = add_own(result, loaded, own)  # type: ignore[assignment]
+    return result

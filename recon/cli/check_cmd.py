@@ -142,6 +142,13 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     help="With --store: check every run held for this Trading Week (its first day, a Sunday).",
 )
 @click.option("--participant", metavar="CODE", help="With --store: only this participant's runs.")
+@click.option(
+    "--own",
+    type=click.Path(path_type=Path),
+    metavar="FILE.toml",
+    help="Tie AEMO's Detail out against your own data (NEM12 meter data, SCADA CSVs) "
+    "mapped by this TOML file (SPEC §9): own.value and own.missing findings.",
+)
 @limit_options
 def check(
     paths: tuple[Path, ...],
@@ -154,6 +161,7 @@ def check(
     store_path: str | None,
     week: str | None,
     participant: str | None,
+    own: Path | None,
     **limits: int,
 ) -> int:
     """Check settlement artefacts: recompute invoices, tie out every form, explain ADJ runs.
@@ -175,6 +183,8 @@ def check(
         raise UsageError("--week and --participant select runs from the store: add --store")
     if not paths and not use_store:
         raise UsageError("give at least one file or folder to check")
+    if own is not None and use_store:
+        raise UsageError("--own ties out the files given as PATHS; it does not work with --store")
     with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
         if use_store:
             from recon.store.query import check_from_store
@@ -190,9 +200,15 @@ def check(
             )
         else:
             result = run_check(
-                list(paths), materiality=materiality, limits=limits_from(limits), progress=prog
+                list(paths),
+                materiality=materiality,
+                limits=limits_from(limits),
+                progress=prog,
+                own=own,
             )
     write_outputs(result, out, reports=not no_reports)
     print_summary(result)
+    if result.own is not None:
+        stderr.print(_text(result.own.line()))
     stderr.print(_text(f"Wrote {out / 'findings.json'}"))
     return result.exit_code(strict)

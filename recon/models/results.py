@@ -18,6 +18,7 @@ from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
 from recon.models.decimals import Money
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import Invoice
+from recon.models.own import OwnResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,6 +178,7 @@ class CheckResult(BaseModel):
         attribution: Where ADJ deltas came from.
         materiality: The ``--materiality`` threshold used, if any.
         coverage: What could be checked, per run (SPEC §6).
+        own: The ``--own`` tie-out per series (SPEC §9), when asked for.
     """
 
     recon_version: str = __version__
@@ -190,6 +192,7 @@ class CheckResult(BaseModel):
     attribution: list[AttributionRow] = Field(default_factory=list)
     materiality: Money | None = None
     coverage: list[RunCoverage] = Field(default_factory=list)
+    own: OwnResult | None = None
 
     @property
     def counts(self) -> dict[str, int]:

@@ -34,6 +34,7 @@ from recon.models.findings import Severity
 from recon.models.results import CheckResult
 from recon.report.disagreement import disagreement_rows
 from recon.report.formatting import as_figure, awst_text, exact_text, money_text, naive_awst
+from recon.report.own_section import add_own_sheet
 from recon.report.view import (
     LINE_STATUS_TEXT,
     adjustment_series,
@@ -213,6 +214,7 @@ def build_workbook(result: CheckResult) -> Workbook:
         setup.orientation, setup.paperSize = "landscape", sheet.ws.PAPERSIZE_A4
         sheet.ws.sheet_properties.pageSetUpPr.fitToPage = True
         setup.fitToWidth, setup.fitToHeight = 1, 0
+    add_own_sheet(wb, result)
     return wb
 
 

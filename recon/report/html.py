@@ -18,6 +18,7 @@ from recon.atomic import atomic_write_bytes
 from recon.models.results import AdjustmentLine, CheckResult
 from recon.report.disagreement import disagreement_rows
 from recon.report.formatting import money_text
+from recon.report.own_section import own_html
 from recon.report.templates import get_template
 from recon.report.view import (
     LINE_STATUS_TEXT,
@@ -162,6 +163,7 @@ def render_html(result: CheckResult) -> str:
         disagreements=disagreement_rows(result),
         status_text=LINE_STATUS_TEXT,
         discrepant=line_discrepant,
+        own_section=own_html(result),
     )
 
 

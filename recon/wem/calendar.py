@@ -123,3 +123,186 @@ def financial_year(day: date) -> date:
     """Return the first Trading Day (1 July) of the Financial Year holding ``day``."""
     year = day.year if day.month >= 7 else day.year - 1
     return date(year, 7, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Meter data alignment (SPEC §9): period-ending meter intervals onto Trading/Dispatch Intervals.
+# Naive datetimes in these functions and frames are AWST wall-clock time (no zone attached).
+# ---------------------------------------------------------------------------------------------
+
+from collections.abc import Iterable  # noqa: E402
+from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+
+import polars as pl  # noqa: E402
+
+MINUTES_PER_DAY = 24 * 60
+_Q8 = Decimal("0.00000001")
+
+
+def meter_interval(day: date, k: int, minutes: int) -> tuple[datetime, datetime]:
+    """Return the AWST start and end of interval ``k`` of a NEM12 (MDFF) day.
+
+    A NEM12 day runs from midnight to midnight (AWST for a WEM meter) and labels its
+    intervals by their end: interval ``k`` ends ``k * minutes`` after midnight (SPEC §9,
+    ``seeds/004``). Interval 17 of day *d* at 30 minutes is 08:00-08:30 on *d*, Trading
+    Interval 1 of Trading Day *d*; interval 16 (ending 08:00) is Trading Interval 48 of
+    Trading Day *d* - 1.
+
+    Args:
+        day: The NEM12 IntervalDate.
+        k: 1-based interval number (1..1440/minutes).
+        minutes: The interval length (a divisor of 1440: 5, 15, 30 ...).
+
+    Raises:
+        ValueError: If ``minutes`` does not divide a day or ``k`` is out of range.
+    """
+    if minutes <= 0 or MINUTES_PER_DAY % minutes:
+        raise ValueError(f"an interval length of {minutes} minutes does not divide a day")
+    count = MINUTES_PER_DAY // minutes
+    if not 1 <= k <= count:
+        raise ValueError(f"interval {k} is outside 1..{count}")
+    end = datetime.combine(day, time(0), tzinfo=AWST) + k * timedelta(minutes=minutes)
+    return end - timedelta(minutes=minutes), end
+
+
+def meter_interval_start_expr(day: str, k: str, minutes: str) -> pl.Expr:
+    """Polars expression: the naive AWST start of NEM12 interval ``k`` of ``day``.
+
+    The vectorised form of :func:`meter_interval` (start = midnight + (k - 1) * minutes).
+
+    Args:
+        day: Name of a Date column (the IntervalDate).
+        k: Name of an integer column (1-based interval number).
+        minutes: Name of an integer column (interval length in minutes).
+    """
+    return pl.col(day).cast(pl.Datetime("us")) + pl.duration(
+        minutes=(pl.col(k) - 1) * pl.col(minutes)
+    )
+
+
+def meter_days_for(trading_days: Iterable[date]) -> set[date]:
+    """Return the NEM12 (calendar) days that hold some part of the given Trading Days.
+
+    Trading Day *d* runs 08:00 *d* to 08:00 *d* + 1, so it needs the meter days *d* and
+    *d* + 1.
+    """
+    out: set[date] = set()
+    for d in trading_days:
+        out.update((d, d + timedelta(days=1)))
+    return out
+
+
+def align_intervals(
+    frame: pl.DataFrame, interval: timedelta, how: str = "sum"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Place naive-AWST intervals onto Trading or Dispatch Intervals and aggregate them.
+
+    Input columns: ``scope`` (String), ``start`` (naive AWST Datetime), ``minutes``
+    (Int, the interval's length), ``value`` (Decimal), and any of ``source_line`` (Int),
+    ``source_file`` (String), ``quality`` (String), which are carried (first of each group).
+
+    An input interval must lie inside one target interval: its length divides the
+    target's and it starts on its own grid counted from 08:00. Finer intervals are
+    aggregated exactly: ``sum`` (energy) adds the Decimals; ``mean`` (power) divides the
+    exact sum by the count, rounded to 8 places half away from zero. A target interval
+    is complete when it holds ``target / minutes`` distinct input intervals.
+
+    Args:
+        frame: The input intervals.
+        interval: The target length: 30 minutes (Trading) or 5 minutes (Dispatch).
+        how: ``sum`` or ``mean``.
+
+    Returns:
+        (aligned, misfits). ``aligned`` has ``scope``, ``trading_day`` (Date), ``position``
+        (1-based), ``value`` (Decimal(23,8)), ``count``, ``expected`` (the count a complete
+        interval holds), ``source_file``, ``source_line``, ``quality``. ``misfits`` holds
+        the input rows that fit no target interval (with a ``problem`` column).
+    """
+    if how not in ("sum", "mean"):
+        raise ValueError(f"aggregate must be 'sum' or 'mean', got {how!r}")
+    target = int(interval.total_seconds() // 60)
+    df = frame
+    for col, dtype in (("source_file", pl.String), ("source_line", pl.Int64)):
+        if col not in df.columns:
+            df = df.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    if "quality" not in df.columns:
+        df = df.with_columns(pl.lit(None, dtype=pl.String).alias("quality"))
+    offset = (pl.col("start") - pl.duration(hours=8)).alias("_shifted")
+    df = df.with_columns(offset).with_columns(
+        pl.col("_shifted").dt.date().alias("trading_day"),
+        ((pl.col("_shifted") - pl.col("_shifted").dt.truncate("1d")).dt.total_minutes()).alias(
+            "_minute"
+        ),
+    )
+    fits = (
+        (pl.col("minutes") > 0)
+        & (pl.lit(target) % pl.col("minutes") == 0)
+        & (pl.col("_minute") % pl.col("minutes") == 0)
+    )
+    misfits = df.filter(~fits).with_columns(
+        pl.format(
+            "an interval of {} minutes starting at {} does not fit the {}-minute intervals",
+            pl.col("minutes"),
+            pl.col("start").dt.strftime("%Y-%m-%d %H:%M"),
+            pl.lit(target),
+        ).alias("problem")
+    )
+    ok = df.filter(fits).with_columns(
+        (pl.col("_minute") // target + 1).cast(pl.Int64).alias("position"),
+        (pl.lit(target) // pl.col("minutes")).cast(pl.Int64).alias("expected"),
+    )
+    keys = ["scope", "trading_day", "position"]
+    grouped = (
+        ok.sort([*keys, "start"])
+        .group_by(keys, maintain_order=True)
+        .agg(
+            pl.col("value").sum().alias("total"),
+            pl.col("start").filter(pl.col("value").is_not_null()).n_unique().alias("count"),
+            pl.len().alias("_rows"),
+            pl.col("value").null_count().alias("_nulls"),
+            pl.col("expected").max(),
+            pl.col("minutes").n_unique().alias("_lengths"),
+            pl.col("source_file").first(),
+            pl.col("source_line").first(),
+            pl.col("quality").drop_nulls().unique().sort().str.join("/").alias("quality"),
+        )
+        .with_columns(pl.col("count").cast(pl.Int64), pl.col("_rows").cast(pl.Int64))
+    )
+    if how == "mean":
+        totals = grouped.get_column("total").to_list()
+        counts = grouped.get_column("_rows").to_list()
+        means = [
+            None if t is None or not n else (t / n).quantize(_Q8, rounding=ROUND_HALF_UP)
+            for t, n in zip(totals, counts, strict=True)
+        ]
+        value = pl.Series("value", means, dtype=pl.Decimal(38, 8))
+        grouped = grouped.with_columns(value)
+    else:
+        grouped = grouped.rename({"total": "value"})
+    aligned = grouped.with_columns(
+        pl.when(pl.col("_nulls") > 0).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(pl.col("_lengths") > 1).then(0).otherwise(pl.col("count")).alias("count"),
+    ).select(
+        "scope",
+        "trading_day",
+        "position",
+        pl.col("value").cast(pl.Decimal(38, 8)),
+        "count",
+        "expected",
+        "source_file",
+        "source_line",
+        "quality",
+    )
+    return aligned, misfits.drop("_shifted", "_minute")
+
+
+def interval_bounds_expr(day: str, position: str, interval: timedelta) -> tuple[pl.Expr, pl.Expr]:
+    """Polars expressions: naive AWST start and end of interval ``position`` of Trading Day
+    ``day`` (the vectorised :func:`trading_interval` / :func:`dispatch_interval`)."""
+    minutes = int(interval.total_seconds() // 60)
+    start = (
+        pl.col(day).cast(pl.Datetime("us"))
+        + pl.duration(hours=8)
+        + pl.duration(minutes=(pl.col(position) - 1) * minutes)
+    )
+    return start, start + pl.duration(minutes=minutes)

@@ -1,0 +1,693 @@
+"""Tie AEMO's Detail out against your own data (SPEC §9): ``own.value`` and ``own.missing``.
+
+For every participant's Trading Week among the inputs, each Trading Day held in a Detail
+is compared as settled by its *latest* run (the run published last that holds the day):
+an earlier run's figures are explained instead, as the change each ADJ run made against
+your figure (``now agrees``, ``toward``, ``away``). Only the Trading Days held are
+compared; your data for other days is not used.
+
+:func:`tie_out` and :func:`explain_adjustments` are pure (frames in, findings and
+summaries out). :func:`add_own` is the one entry point the API calls: it reads the
+mapping and the series through ``recon.sources.own_data`` and adds the findings and
+the summary to a :class:`~recon.models.results.CheckResult`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from recon.models.findings import Finding, Severity
+from recon.models.own import (
+    OwnAdjustment,
+    OwnDifference,
+    OwnResult,
+    OwnSeries,
+    OwnSeriesSummary,
+)
+from recon.models.statements import DetailStatement, RunHeader, with_values
+from recon.wem.calendar import (
+    DISPATCH_INTERVAL,
+    TRADING_INTERVAL,
+    align_intervals,
+    dispatch_interval,
+    trading_interval,
+)
+from recon.wem.granularity import Granularity
+from recon.wem.variables import parse_variable
+
+log = logging.getLogger(__name__)
+
+LARGEST = 10
+"""Differences listed per series in the summary."""
+
+CHART_POINTS = 2016
+"""At most this many intervals in a series' chart (a week of Dispatch Intervals)."""
+
+MAX_MISFITS = 20
+"""Own intervals that fit no target interval, reported per series."""
+
+MAX_ADJUSTMENT_FINDINGS = 200
+"""Info findings explaining one ADJ run's changes to one series (the summary holds all)."""
+
+KEYS = ["scope", "trading_day", "position"]
+
+
+def target_interval(variable: str) -> timedelta:
+    """The length of one position of an I (30 min) or DI (5 min) variable."""
+    g = parse_variable(variable).granularity
+    return DISPATCH_INTERVAL if g is Granularity.DI else TRADING_INTERVAL
+
+
+def _bounds(variable: str, day: date, position: int) -> tuple[datetime, datetime]:
+    if target_interval(variable) == DISPATCH_INTERVAL:
+        return dispatch_interval(day, position)
+    return trading_interval(day, position)
+
+
+def _num(d: Decimal | None) -> str:
+    """A decimal for a sentence: no trailing zeros (``8.22``, ``-0.5``, ``12``)."""
+    if d is None:
+        return "none"
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def _interval_name(variable: str) -> str:
+    return (
+        "Dispatch Interval"
+        if target_interval(variable) == DISPATCH_INTERVAL
+        else ("Trading Interval")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# AEMO's side
+# ---------------------------------------------------------------------------------------------
+
+
+def detail_values(parts: list[DetailStatement], variable: str, days: set[date]) -> pl.DataFrame:
+    """One variable's values from a run's Detail parts, one row per interval.
+
+    Only the rows of ``variable`` are cast (a deferred-cast Detail keeps the rest as text).
+
+    Returns:
+        ``scope``, ``trading_day``, ``position``, ``aemo`` (Decimal(38,8)), ``aemo_source``.
+    """
+    frames = []
+    for p in parts:
+        f = p.frame.filter(
+            (pl.col("variable") == variable) & pl.col("timestamp").is_in(sorted(days))
+        )
+        if f.height:
+            frames.append(with_values(f))
+    if not frames:
+        return pl.DataFrame(
+            schema={
+                "scope": pl.String,
+                "trading_day": pl.Date,
+                "position": pl.Int64,
+                "aemo": pl.Decimal(38, 8),
+                "aemo_source": pl.String,
+            }
+        )
+    rows = pl.concat(frames, how="vertical").unique(
+        ["scope", "timestamp"], keep="first", maintain_order=True
+    )
+    return (
+        rows.select(
+            "scope",
+            pl.col("timestamp").alias("trading_day"),
+            pl.col("values").alias("aemo"),
+            pl.format("{}:{}", "source_file", "source_line").alias("aemo_source"),
+        )
+        .with_columns(pl.int_ranges(1, pl.col("aemo").list.len() + 1).alias("position"))
+        .explode("aemo", "position")
+        .select(
+            "scope",
+            "trading_day",
+            pl.col("position").cast(pl.Int64),
+            pl.col("aemo").cast(pl.Decimal(38, 8)),
+            "aemo_source",
+        )
+    )
+
+
+@dataclass
+class WeekView:
+    """One participant's Trading Week as the tie-out sees it.
+
+    Attributes:
+        participant, period: The week.
+        headers: Every run header of the week, by RunId.
+        details: Each run's Detail parts (preferred form: CSV/ZIP, else JSON), by RunId.
+        latest: For each Trading Day held, the RunId of the latest run holding it.
+    """
+
+    participant: str
+    period: str
+    headers: dict[int, RunHeader] = field(default_factory=dict)
+    details: dict[int, list[DetailStatement]] = field(default_factory=dict)
+    latest: dict[date, int] = field(default_factory=dict)
+
+    @property
+    def days(self) -> list[date]:
+        """The Trading Days held in some run's Detail."""
+        return sorted(self.latest)
+
+
+def week_views(models: list[object]) -> list[WeekView]:
+    """Group loaded Detail statements into weeks and find each day's latest run."""
+    weeks: dict[tuple[str, str], WeekView] = {}
+    forms: dict[tuple[str, str, int], dict[str, list[DetailStatement]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for m in models:
+        if not isinstance(m, DetailStatement):
+            continue
+        h = m.header
+        w = weeks.setdefault((h.participant, h.period), WeekView(h.participant, h.period))
+        w.headers.setdefault(h.run_id, h)
+        forms[h.key][("json" if m.form == "json" else "csv")].append(m)
+    for (participant, period, run_id), by_form in forms.items():
+        w = weeks[(participant, period)]
+        w.details[run_id] = by_form.get("csv") or by_form["json"]
+    for w in weeks.values():
+        order = sorted(w.headers.values(), key=lambda h: (h.published_at, h.run_id))
+        for h in order:  # later runs overwrite earlier ones
+            for part in w.details[h.run_id]:
+                for d in part.days:
+                    w.latest[d] = h.run_id
+    return [weeks[k] for k in sorted(weeks)]
+
+
+def latest_values(week: WeekView, variable: str) -> pl.DataFrame:
+    """AEMO's values of ``variable`` for every Trading Day held, each from its latest run,
+    with a ``run_id`` column."""
+    by_run: dict[int, set[date]] = defaultdict(set)
+    for d, run_id in week.latest.items():
+        by_run[run_id].add(d)
+    frames = [
+        detail_values(week.details[run_id], variable, days).with_columns(
+            pl.lit(run_id, dtype=pl.Int64).alias("run_id")
+        )
+        for run_id, days in sorted(by_run.items())
+    ]
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+
+
+# ---------------------------------------------------------------------------------------------
+# The tie-out
+# ---------------------------------------------------------------------------------------------
+
+
+def tie_out(
+    series: OwnSeries,
+    own: pl.DataFrame,
+    aemo: pl.DataFrame,
+    headers: dict[int, RunHeader],
+    *,
+    participant: str,
+    period: str,
+    days: list[date],
+    files: list[str] | None = None,
+) -> tuple[list[Finding], OwnSeriesSummary]:
+    """Compare one series with AEMO's values for one week.
+
+    Args:
+        series: The mapping entry (tolerance, unit, name).
+        own: Aligned own values (:func:`recon.wem.calendar.align_intervals` output).
+        aemo: AEMO's values (:func:`latest_values` output: scope, trading_day, position,
+            aemo, aemo_source, run_id).
+        headers: Run headers by RunId, for the findings' run fields.
+        participant, period: The week.
+        days: The Trading Days compared; own values of other days are left out.
+        files: The series' files, for the summary.
+
+    Returns:
+        (``own.value`` and ``own.missing`` findings, the series' summary for the week).
+    """
+    tol = series.tolerance
+    mine = own.filter(pl.col("trading_day").is_in(days)).select(
+        *KEYS,
+        pl.when(pl.col("count") == pl.col("expected"))
+        .then(pl.col("value"))
+        .otherwise(None)
+        .alias("yours"),
+        ((pl.col("count") > 0) & (pl.col("count") != pl.col("expected"))).alias("partial"),
+        pl.format("{}:{}", "source_file", "source_line").alias("own_source"),
+        "quality",
+    )
+    theirs = aemo.select(*KEYS, "aemo", "aemo_source", "run_id") if aemo.height else None
+    if theirs is None:
+        theirs = pl.DataFrame(
+            schema={
+                "scope": pl.String,
+                "trading_day": pl.Date,
+                "position": pl.Int64,
+                "aemo": pl.Decimal(38, 8),
+                "aemo_source": pl.String,
+                "run_id": pl.Int64,
+            }
+        )
+    joined = (
+        theirs.join(mine, on=KEYS, how="full", coalesce=True)
+        .with_columns((pl.col("aemo") - pl.col("yours")).alias("difference"))
+        .sort(KEYS)
+    )
+    default_run = max(headers) if headers else None
+    joined = joined.with_columns(pl.col("run_id").fill_null(default_run))
+    both = joined.filter(pl.col("aemo").is_not_null() & pl.col("yours").is_not_null())
+    outside = both.filter(pl.col("difference").abs() > tol)
+    findings: list[Finding] = []
+    unit = f" {series.unit}" if series.unit else ""
+    what = _interval_name(series.variable)
+    for rec in outside.iter_rows(named=True):
+        start, end = _bounds(series.variable, rec["trading_day"], rec["position"])
+        q = rec["quality"] or ""
+        qual = f" (your data's quality flag: {q})" if q and q.upper() != "A" else ""
+        findings.append(
+            Finding.make(
+                "own.value",
+                f"{series.name}: {series.variable} of {rec['scope']} in {what} "
+                f"{rec['position']} of {rec['trading_day']} ({start:%H:%M}-{end:%H:%M} "
+                f"AWST on {start:%d %b}): AEMO's Detail has {_num(rec['aemo'])}{unit}, "
+                f"yours {_num(rec['yours'])}{qual}, a difference of "
+                f"{_num(rec['difference'])} beyond the tolerance {_num(tol)}.",
+                header=headers.get(rec["run_id"]),
+                variable=series.variable,
+                scope=rec["scope"],
+                timestamp=start.isoformat(),
+                expected=rec["yours"],
+                actual=rec["aemo"],
+                difference=rec["difference"],
+                source=rec["own_source"],
+                position=rec["position"],
+                interval_start=start,
+                interval_end=end,
+            )
+        )
+    missing_yours = joined.filter(pl.col("aemo").is_not_null() & pl.col("yours").is_null())
+    missing_aemo = joined.filter(pl.col("aemo").is_null() & pl.col("yours").is_not_null())
+    findings.extend(_missing(series, missing_yours, "yours", headers))
+    findings.extend(_missing(series, missing_aemo, "aemo", headers))
+
+    summary = _summary(series, both, joined, tol, participant, period, days, files or [])
+    summary.missing_yours = missing_yours.height
+    summary.missing_aemo = missing_aemo.height
+    summary.runs = sorted({r for r in aemo.get_column("run_id").unique()} if aemo.height else [])
+    return findings, summary
+
+
+def _summary(
+    series: OwnSeries,
+    both: pl.DataFrame,
+    joined: pl.DataFrame,
+    tol: Decimal,
+    participant: str,
+    period: str,
+    days: list[date],
+    files: list[str],
+) -> OwnSeriesSummary:
+    within = both.filter(pl.col("difference").abs() <= tol).height
+    ranked = both.with_columns(pl.col("difference").abs().alias("_abs")).sort(
+        ["_abs", "scope", "trading_day", "position"], descending=[True, False, False, False]
+    )
+    largest = [
+        _difference(series.variable, rec)
+        for rec in ranked.filter(pl.col("_abs") > 0).head(LARGEST).iter_rows(named=True)
+    ]
+    worst: str | None = None
+    if largest:
+        worst = largest[0].scope
+    elif joined.height:
+        worst = joined.get_column("scope").drop_nulls().sort().first()  # type: ignore[assignment]
+    chart = []
+    if worst is not None:
+        rows = joined.filter(pl.col("scope") == worst).sort(["trading_day", "position"])
+        chart = [
+            _difference(series.variable, rec)
+            for rec in rows.head(CHART_POINTS).iter_rows(named=True)
+        ]
+    return OwnSeriesSummary(
+        name=series.name,
+        variable=series.variable,
+        format=series.format,
+        unit=series.unit,
+        tolerance=tol,
+        files=files,
+        participant=participant,
+        period=period,
+        trading_days=days,
+        intervals_compared=both.height,
+        within_tolerance=within,
+        largest=largest,
+        worst_scope=worst,
+        chart=chart,
+    )
+
+
+def _difference(variable: str, rec: dict) -> OwnDifference:
+    start, end = _bounds(variable, rec["trading_day"], rec["position"])
+    return OwnDifference(
+        scope=rec["scope"],
+        trading_day=rec["trading_day"],
+        position=rec["position"],
+        interval_start=start,
+        interval_end=end,
+        yours=rec["yours"],
+        aemo=rec["aemo"],
+        difference=rec["difference"],
+    )
+
+
+def _missing(
+    series: OwnSeries, rows: pl.DataFrame, side: str, headers: dict[int, RunHeader]
+) -> list[Finding]:
+    """``own.missing`` findings: one per contiguous range of intervals per scope."""
+    if rows.height == 0:
+        return []
+    per_day = 288 if target_interval(series.variable) == DISPATCH_INTERVAL else 48
+    epoch = date(2000, 1, 1)
+    ranges = (
+        rows.with_columns(
+            (
+                (pl.col("trading_day") - pl.lit(epoch)).dt.total_days() * per_day
+                + pl.col("position")
+            ).alias("_n")
+        )
+        .sort("scope", "_n")
+        .with_columns(
+            (pl.col("_n").diff().over("scope").fill_null(0) != 1).cum_sum().alias("_range")
+        )
+        .group_by("scope", "_range", maintain_order=True)
+        .agg(
+            pl.len().alias("n"),
+            pl.col("trading_day").first().alias("day0"),
+            pl.col("position").first().alias("pos0"),
+            pl.col("trading_day").last().alias("day1"),
+            pl.col("position").last().alias("pos1"),
+            pl.col("run_id").first(),
+            pl.col("partial").any().alias("partial"),
+            pl.col("own_source").drop_nulls().first().alias("own_source"),
+            pl.col("aemo_source").drop_nulls().first().alias("aemo_source"),
+        )
+    )
+    what = _interval_name(series.variable)
+    out: list[Finding] = []
+    for rec in ranges.iter_rows(named=True):
+        start, _ = _bounds(series.variable, rec["day0"], rec["pos0"])
+        _, end = _bounds(series.variable, rec["day1"], rec["pos1"])
+        span = (
+            f"{what} {rec['pos0']} of {rec['day0']}"
+            if rec["n"] == 1
+            else f"{rec['n']} {what}s from {rec['pos0']} of {rec['day0']} to {rec['pos1']} "
+            f"of {rec['day1']}"
+        )
+        when = f"{start:%Y-%m-%d %H:%M}-{end:%Y-%m-%d %H:%M} AWST"
+        if side == "yours":
+            why = (
+                "your data holds only part of them (finer intervals missing)"
+                if rec["partial"]
+                else "your data has no value for them"
+            )
+            msg = (
+                f"{series.name}: AEMO's Detail has {series.variable} of {rec['scope']} for "
+                f"{span} ({when}); {why}, so they were not compared."
+            )
+            source = rec["own_source"] if rec["partial"] else rec["aemo_source"]
+        else:
+            msg = (
+                f"{series.name}: your data has {series.variable} of {rec['scope']} for {span} "
+                f"({when}); AEMO's Detail has no value for them."
+            )
+            source = rec["own_source"]
+        out.append(
+            Finding.make(
+                "own.missing",
+                msg,
+                header=headers.get(rec["run_id"]),
+                variable=series.variable,
+                scope=rec["scope"],
+                # one interval: its start (the draft names the interval); a range: its day
+                timestamp=start.isoformat() if rec["n"] == 1 else rec["day0"].isoformat(),
+                source=source,
+                position=rec["pos0"] if rec["n"] == 1 else None,
+                interval_start=start,
+                interval_end=end,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Adjustments explained against your data (issue 19, point 4)
+# ---------------------------------------------------------------------------------------------
+
+
+def explain_adjustments(
+    series: OwnSeries, own: pl.DataFrame, week: WeekView
+) -> tuple[list[Finding], list[OwnAdjustment]]:
+    """For each ADJ run of the week and its previous run, every interval of the mapped
+    variable the ADJ run changed, judged against your figure (info findings and rows)."""
+    from recon.reconcile.adjustments import previous_run
+
+    tol = series.tolerance
+    headers = list(week.headers.values())
+    mine = own.filter(pl.col("count") == pl.col("expected")).select(
+        *KEYS, pl.col("value").alias("yours")
+    )
+    findings: list[Finding] = []
+    rows: list[OwnAdjustment] = []
+    unit = f" {series.unit}" if series.unit else ""
+    for h in sorted(headers, key=lambda x: (x.published_at, x.run_id)):
+        if not h.designation.is_adjustment:
+            continue
+        prev = previous_run(h, headers)
+        if prev is None:
+            continue
+        cur_days = {d for p in week.details[h.run_id] for d in p.days}
+        prev_days = {d for p in week.details[prev.run_id] for d in p.days}
+        days = cur_days & prev_days
+        if not days:
+            continue
+        cur = detail_values(week.details[h.run_id], series.variable, days)
+        old = detail_values(week.details[prev.run_id], series.variable, days)
+        changed = (
+            cur.join(old, on=KEYS, how="inner", suffix="_prev")
+            .filter(pl.col("aemo") != pl.col("aemo_prev"))
+            .join(mine, on=KEYS, how="left")
+            .sort(KEYS)
+        )
+        first = len(findings)
+        for rec in changed.iter_rows(named=True):
+            before, after, yours = rec["aemo_prev"], rec["aemo"], rec["yours"]
+            start, end = _bounds(series.variable, rec["trading_day"], rec["position"])
+            if yours is None:
+                verdict, says = "no figure", "you have no figure for it"
+            else:
+                d0, d1 = abs(before - yours), abs(after - yours)
+                if d1 <= tol < d0:
+                    verdict = "now agrees"
+                elif d1 <= tol:
+                    verdict = "still agrees"
+                elif d1 < d0:
+                    verdict = "toward"
+                else:
+                    verdict = "away"
+                label = {
+                    "now agrees": "now agrees",
+                    "still agrees": "agreed before and still does",
+                    "toward": "moved toward yours but still differs",
+                    "away": "moved away from yours",
+                }[verdict]
+                says = f"your {series.name} says {_num(yours)}: {label}"
+            rows.append(
+                OwnAdjustment(
+                    run_id=h.run_id,
+                    designation=h.designation.value,
+                    previous_run_id=prev.run_id,
+                    scope=rec["scope"],
+                    trading_day=rec["trading_day"],
+                    position=rec["position"],
+                    interval_start=start,
+                    interval_end=end,
+                    previous=before,
+                    current=after,
+                    yours=yours,
+                    verdict=verdict,
+                )
+            )
+            if len(findings) - first >= MAX_ADJUSTMENT_FINDINGS:
+                continue  # the rows keep every interval; the findings stop here
+            findings.append(
+                Finding.make(
+                    "own.value",
+                    f"{h.designation.value} changed {series.variable} of {rec['scope']} at "
+                    f"{start:%H:%M}-{end:%H:%M} on {start:%d %b %Y} (Trading Day "
+                    f"{rec['trading_day']}, position {rec['position']}) from {_num(before)} to "
+                    f"{_num(after)}{unit}; {says}.",
+                    header=h,
+                    severity=Severity.INFO,
+                    variable=series.variable,
+                    scope=rec["scope"],
+                    timestamp=start.isoformat(),
+                    expected=yours,
+                    actual=after,
+                    difference=None if yours is None else after - yours,
+                    source=rec["aemo_source"],
+                    position=rec["position"],
+                    interval_start=start,
+                    interval_end=end,
+                )
+            )
+        if changed.height > MAX_ADJUSTMENT_FINDINGS:
+            findings.append(
+                Finding.make(
+                    "own.value",
+                    f"{h.designation.value} changed {changed.height} intervals of "
+                    f"{series.variable} in all; {MAX_ADJUSTMENT_FINDINGS} are listed as "
+                    "findings, every one in the reports (Own data).",
+                    header=h,
+                    severity=Severity.INFO,
+                    variable=series.variable,
+                )
+            )
+    return findings, rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def _misfits(series: OwnSeries, misfits: pl.DataFrame) -> list[Finding]:
+    out = []
+    for rec in misfits.head(MAX_MISFITS).iter_rows(named=True):
+        out.append(
+            Finding.make(
+                "data.timestamp",
+                f"{series.name}: {rec['scope']}: {rec['problem']} of {series.variable}; "
+                "it is not compared.",
+                variable=series.variable,
+                scope=rec["scope"],
+                source=f"{rec['source_file']}:{rec['source_line']}",
+            )
+        )
+    if misfits.height > MAX_MISFITS and out:
+        out[-1] = out[-1].model_copy(
+            update={"message": out[-1].message + f" ({misfits.height} such intervals in all.)"}
+        )
+    return out
+
+
+def own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Finding], OwnResult]:
+    """Read the ``--own`` mapping and its series, and tie them out against the Details.
+
+    Args:
+        mapping_path: The TOML file (SPEC §9).
+        models: The loaded artefact models (only Detail statements are used).
+
+    Returns:
+        (findings, the per-series summaries).
+
+    Raises:
+        InputError: If the mapping file cannot be read (exit 2).
+    """
+    from recon.sources.own_data import read_mapping, read_series
+    from recon.wem.calendar import meter_days_for
+
+    mapping = read_mapping(mapping_path)
+    weeks = week_views(models)
+    all_days = sorted({d for w in weeks for d in w.days})
+    findings: list[Finding] = []
+    result = OwnResult(mapping=str(mapping_path))
+    if not weeks:
+        findings.append(
+            Finding.make(
+                "own.missing",
+                f"--own {mapping_path}: no Settlement Statement Detail among the inputs, so "
+                "none of your data could be compared.",
+                source=str(mapping_path),
+            )
+        )
+    for series in mapping.series:
+        data = read_series(series, meter_days_for(all_days) if all_days else set())
+        findings.extend(data.findings)
+        aligned, misfits = align_intervals(
+            data.frame, target_interval(series.variable), series.aggregate
+        )
+        findings.extend(_misfits(series, misfits))
+        aemo_by_week = {(w.participant, w.period): latest_values(w, series.variable) for w in weeks}
+        for w in weeks:
+            aemo = aemo_by_week[(w.participant, w.period)]
+            # Your scopes that another participant's Detail holds are that participant's.
+            here = set(aemo.get_column("scope").unique()) if aemo.height else set()
+            elsewhere = {
+                s
+                for k, f in aemo_by_week.items()
+                if k != (w.participant, w.period) and f.height
+                for s in f.get_column("scope").unique()
+            } - here
+            own = aligned.filter(~pl.col("scope").is_in(sorted(elsewhere)))
+            if not here and own.filter(pl.col("trading_day").is_in(w.days)).height == 0:
+                continue  # neither side has the variable in this week
+            f, summary = tie_out(
+                series,
+                own,
+                aemo,
+                w.headers,
+                participant=w.participant,
+                period=w.period,
+                days=w.days,
+                files=data.files,
+            )
+            adj_findings, adj_rows = explain_adjustments(series, own, w)
+            summary.adjustments = adj_rows
+            findings.extend(f)
+            findings.extend(adj_findings)
+            result.series.append(summary)
+    return findings, result
+
+
+def add_own(result: object, loaded: list[object], mapping_path: str | Path) -> object:
+    """Add the ``--own`` tie-out to a check result (the API's one hook).
+
+    Args:
+        result: The :class:`~recon.models.results.CheckResult` of ``run_checks``.
+        loaded: The loaded artefacts (``Loaded`` items with ``.model``).
+        mapping_path: The ``--own`` TOML file.
+
+    Returns:
+        A copy of the result with the findings added (sorted again) and ``own`` set.
+    """
+    import os
+
+    models = [getattr(item, "model", item) for item in loaded]
+    found, own = own_checks(mapping_path, models)
+    findings = sorted([*result.findings, *found], key=Finding.sort_key)  # type: ignore[attr-defined]
+    # The mapping and its series' files are inputs used here, not skipped ones.
+    used = {os.path.realpath(mapping_path)} | {
+        os.path.realpath(f) for s in own.series for f in s.files
+    }
+    skipped = [s for s in result.skipped if os.path.realpath(s["path"]) not in used]  # type: ignore[attr-defined]
+    return result.model_copy(  # type: ignore[attr-defined]
+        update={"findings": findings, "own": own, "skipped": skipped}
+    )
+
+
+__all__ = [
+    "add_own",
+    "detail_values",
+    "explain_adjustments",
+    "latest_values",
+    "own_checks",
+    "tie_out",
+    "week_views",
+]
