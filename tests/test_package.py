@@ -70,7 +70,11 @@ def test_missing_template_names_the_places_looked(
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"recon, version {recon.__version__}"
-    assert recon.__version__ == _pyproject()["project"]["version"]
+    project = _pyproject()
+    assert project["project"]["dynamic"] == ["version"]  # one place: recon/__about__.py
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "recon.__about__.__version__"
+    }
 
 
 def test_public_names() -> None:
