@@ -6,6 +6,7 @@ The public API for notebooks::
     result = recon.check(["fixtures/sample_week"])   # CheckResult
     result.to_frame()                                # findings as a DataFrame, exact decimals
     table = recon.decode("detail.zip")               # long Arrow table, exact decimals
+    frames = recon.audit(fy=2025)                    # the store's history as DataFrames
 
 Every public name is listed in ``recon.__all__`` (and by ``dir(recon)``); each is imported
 on first use, so ``import recon`` stays cheap.
@@ -18,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from recon.__about__ import __version__
 
 if TYPE_CHECKING:
-    from recon.api import check, decode, decode_to_file, load
+    from recon.api import audit, check, decode, decode_to_file, load
     from recon.errors import ReconError
     from recon.models.findings import Finding, Severity
     from recon.models.results import CheckResult
     from recon.sources.limits import Limits
 
 _LAZY: dict[str, str] = {
+    "audit": "recon.api",
     "check": "recon.api",
     "decode": "recon.api",
     "decode_to_file": "recon.api",
@@ -44,6 +46,7 @@ __all__ = [
     "ReconError",
     "Severity",
     "__version__",
+    "audit",
     "check",
     "decode",
     "decode_to_file",

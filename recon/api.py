@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,27 +17,24 @@ import polars as pl
 
 from recon.errors import InputError
 from recon.models.findings import Finding
-from recon.models.results import CheckResult, InputRecord
+from recon.models.progress import Progress
+from recon.models.results import CheckResult
 from recon.models.statements import DetailStatement, SummaryStatement
-from recon.reconcile.engine import Loaded, run_checks
+from recon.reconcile.engine import run_checks
 from recon.sources.csv_table import header_names
 from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
-from recon.sources.files import read_bytes
+from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.loading import load
+from recon.sources.loading import load_artefact as _load
 from recon.sources.summary_csv import parse_summary_csv
 
 if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
     import pyarrow as pa
 
-Progress = Callable[[int, int], None]
-
 
 def _is_detail(path: Path, limits: Limits) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4)
-    except OSError as e:
-        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+    head = read_head(path, 4)
     if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         return True
     data = read_bytes(path, limits)
@@ -46,11 +43,7 @@ def _is_detail(path: Path, limits: Limits) -> bool:
 
 def _is_json(path: Path) -> bool:
     """Whether a file holds a JSON object (its first byte past a BOM and white space)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError as e:
-        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+    head = read_head(path, 4096)
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
@@ -203,107 +196,6 @@ def decode_to_file(
     return rows, findings
 
 
-_STEPS = 100
-"""Progress units per artefact, so a large Detail ZIP moves the bar member by member."""
-
-
-def _member_progress(progress: Progress | None, index: int, total: int) -> Progress | None:
-    """A ``(members done, members)`` callback that advances the artefact-level bar."""
-    if progress is None:
-        return None
-
-    def step(done: int, members: int) -> None:
-        progress(index * _STEPS + (done * _STEPS) // max(members, 1), total * _STEPS)
-
-    return step
-
-
-def _load(artefact: object, limits: Limits, progress: Progress | None, cast: bool = True) -> object:
-    """Load one detected artefact into its model (the reader is chosen by its kind).
-
-    ``cast=False`` keeps a Detail CSV/ZIP's validated value text, cast when needed.
-    """
-    from recon.sources import detect
-    from recon.sources.detail_csv import read_detail
-
-    if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
-        return read_detail(
-            artefact.path,
-            limits=limits,
-            progress=progress,  # type: ignore[attr-defined]
-            cast=cast,
-        )
-    return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
-
-
-def load(
-    paths: Iterable[str | Path],
-    *,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress | None = None,
-    cast: bool = True,
-) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
-    """Detect and read every artefact under ``paths``.
-
-    ``cast=False`` leaves a Detail CSV/ZIP's values as validated text (see
-    :meth:`~recon.models.statements.DetailStatement.with_values`): :func:`check` casts
-    only the rows its checks compare.
-
-    Returns:
-        (loaded artefacts, findings made while loading such as ``data.columns``,
-        skipped inputs with reasons).
-
-    Raises:
-        InputError: If a detected artefact cannot be read at all, or nothing readable
-            was found.
-    """
-    from recon.sources.detect import detect
-    from recon.sources.validate import ColumnsError
-
-    paths = list(paths)
-    found = detect(paths, limits=limits)
-    loaded: list[Loaded] = []
-    findings: list[Finding] = []
-    skipped = [{"path": str(s.path), "reason": s.reason} for s in found.skipped]
-    total = len(found.artefacts)
-    for i, art in enumerate(found.artefacts, start=1):
-        record = InputRecord(
-            path=str(art.path),
-            sha256=art.sha256,
-            kind=art.kind,
-            participant=art.participant,
-            period=art.period,
-            run_id=art.run_id,
-            designation=art.designation,
-        )
-        step = _member_progress(progress, i - 1, total)
-        try:
-            model = _load(art, limits, step, cast)
-        except ColumnsError as e:
-            findings.append(
-                e.finding.model_copy(
-                    update={
-                        "participant": art.participant,
-                        "period": art.period,
-                        "run_id": art.run_id,
-                        "designation": art.designation,
-                    }
-                )
-            )
-            skipped.append({"path": str(art.path), "reason": str(e)})
-            continue
-        loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
-        if progress:
-            progress(i * _STEPS, total * _STEPS)
-    if not loaded and not findings:
-        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
-        raise InputError(
-            ", ".join(str(p) for p in paths),
-            "holds no readable settlement artefact" + (f" ({reasons})" if reasons else ""),
-        )
-    return loaded, findings, skipped
-
-
 def check(
     paths: Iterable[str | Path] | str | Path,
     *,
@@ -330,6 +222,9 @@ def check(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
+    for p in paths:
+        if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
+            raise InputError(p, "no such file or folder")
     loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
@@ -337,3 +232,46 @@ def check(
 
         result = add_own(result, loaded, own)  # type: ignore[assignment]
     return result
+
+
+if TYPE_CHECKING:  # recon.audit's annotations (pandas is imported only when it runs)
+    from datetime import date
+
+    import pandas as pd
+
+
+def audit(
+    start: str | date | None = None,
+    end: str | date | None = None,
+    *,
+    fy: int | None = None,
+    participant: str | None = None,
+    store: str | Path | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The settlement history of a range of Trading Weeks, as ``recon audit`` reports it.
+
+    >>> frames = recon.audit(fy=2025, participant="SWANGEN")   # doctest: +SKIP
+    >>> frames["issues"][frames["issues"].status == "open"]    # doctest: +SKIP
+
+    Args:
+        start, end: The range (dates or ``yyyy-mm-dd``): the Trading Weeks starting in it.
+        fy: A Financial Year instead: ``2025`` is 1 July 2025 to 30 June 2026.
+        participant: Only this participant's weeks.
+        store: The store (None: ``$RECON_STORE``, else the default).
+
+    Returns:
+        DataFrames ``weeks``, ``runs`` (each week's run chain with amount due, recomputed
+        Total Payable and net adjustment), ``issues`` (the register) and ``checks`` (the
+        trail); amounts are exact ``decimal128(23, 8)``.
+
+    Raises:
+        UsageError: A bad range. StoreError: No store at that path.
+    """
+    from recon.store.db import Store
+    from recon.store.history import audit as _audit
+    from recon.store.history import date_range
+
+    first, last = date_range(start, end, fy)
+    code = participant.strip().upper() if participant else None
+    with Store.open(store, read_only=True, must_exist=True) as st:
+        return _audit(st, first, last, participant=code).frames()

@@ -20,7 +20,7 @@ from recon.cli.options import (
 )
 from recon.cli.progress import progress_bar, stderr
 from recon.cli.text import printable
-from recon.errors import UsageError
+from recon.errors import InputError, UsageError
 from recon.models.findings import Severity
 from recon.models.results import CheckResult
 
@@ -109,12 +109,14 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             stderr.print(_text(f"  {sk.get('path', '')}: {sk.get('reason', '')}"))
         if len(result.skipped) > 10:
             stderr.print(f"  ... and {len(result.skipped) - 10} more (see result.json)")
-    verdict = (
-        "[green]No discrepancies.[/green]"
-        if c["error"] == 0
-        else f"[red]{c['error']} error(s)[/red]"
-    )
-    stderr.print(f"{verdict}  errors {c['error']}, warnings {c['warning']}, info {c['info']}")
+    # The verdict says only what was checked (SPEC §6 "Coverage"): green only when every
+    # run was fully checked and nothing was found.
+    head, *rest = result.verdict_lines()
+    clean = c["error"] == 0 and result.fully_checked
+    style = "red" if c["error"] else ("green" if clean and not c["warning"] else "yellow")
+    stderr.print(Text(head, style=style))
+    for line in rest:
+        stderr.print(_text(line))
 
 
 @click.command()
@@ -185,6 +187,9 @@ def check(
         raise UsageError("give at least one file or folder to check")
     if own is not None and use_store:
         raise UsageError("--own ties out the files given as PATHS; it does not work with --store")
+    for p in paths:
+        if not p.exists():  # a mistyped PATH is never just "skipped" (SPEC §6)
+            raise InputError(p, "no such file or folder")
     with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
         if use_store:
             from recon.store.query import check_from_store
@@ -198,6 +203,9 @@ def check(
                 limits=limits_from(limits),
                 progress=prog,
             )
+            from recon.store.history import record_check
+
+            record_check(store_file, result, command="check")  # SPEC §8: every check kept
         else:
             result = run_check(
                 list(paths),

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
     required=True,
     type=click.Path(path_type=Path),
     help="File to write; its suffix picks the format: .parquet (exact "
-    "Decimal(23,8)), .csv or .xlsx.",
+    "Decimal(23,8)), .csv or .xlsx (one sheet named Detail or Summary, frozen header; "
+    "refused, exit 2, past Excel's 1,048,576 rows).",
 )
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 @limit_options

@@ -31,9 +31,8 @@ from rich.progress import (
 )
 
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, ReconError, UsageError
-from recon.sources.fetch import FetchReport, ProgressCallback, fetch_week
-from recon.sources.pass_api import PassClient
-from recon.sources.pass_config import (
+from recon.pass_client.client import PassClient
+from recon.pass_client.config import (
     ENV_CA,
     ENV_CERT,
     ENV_KEY,
@@ -42,6 +41,7 @@ from recon.sources.pass_config import (
     ENV_URL,
     resolve_config,
 )
+from recon.pass_client.fetch import FetchReport, ProgressCallback, fetch_week
 
 log = logging.getLogger(__name__)
 

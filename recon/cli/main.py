@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "runs": "recon.cli.store_cmd",
     "weekly": "recon.cli.store_cmd",
     "export": "recon.cli.store_cmd",
+    "audit": "recon.cli.audit_cmd",
 }
 """Each command and the module defining it, imported only when the command is used (so
 ``recon check`` does not pay for the PaSS client's or the store's imports)."""

@@ -11,7 +11,7 @@ cannot be opened, bad options), with one line on stderr.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,8 @@ from rich.table import Table
 from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr, stdout
 from recon.errors import (
-    EXIT_CANNOT_RUN,
     EXIT_CLEAN,
     EXIT_FINDINGS,
-    ReconError,
     UsageError,
 )
 
@@ -269,112 +267,93 @@ def weekly(
     import platformdirs
 
     from recon.cli.check_cmd import write_outputs
-    from recon.store import open_store
-    from recon.store import weekly as wk
-    from recon.store.ingest import IngestRefused, NothingToIngest
-    from recon.store.ingest import ingest as run_ingest
-    from recon.store.query import check_from_store
+    from recon.store.weekly import WeeklyRequest, run_weekly
 
     if week and since:
         raise UsageError("give --week or --since, not both")
     data_dir = platformdirs.user_data_path("recon")
-    out_root = out_root or data_dir / "weekly"
-    download_root = download_dir or data_dir / "pass"
-    started = datetime.now(UTC).replace(tzinfo=None)
-    worst = EXIT_CLEAN
-    problems: list[str] = []
-    lim = limits_from(limits)
-
-    with open_store(store_path) as store:
-        to_ingest: list[Path] = list(paths)
-        if no_fetch:
-            log.info("fetch skipped (--no-fetch)")
-        elif not wk.pass_configured():
-            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching skipped")
-        else:
-            weeks = wk.fetch_window(
-                week=week, since=since, today=wk.today_local(), lookback_weeks=lookback
-            )
-            try:
-                with progress_bar("Fetching from PaSS", enabled=not no_progress) as prog:
-                    fetched = wk.fetch_new_runs(store, weeks, download_root, progress=prog)
-            except ReconError as e:  # e.g. an incomplete PaSS configuration
-                problems.append(f"fetch: {e}")
-            else:
-                stderr.print(
-                    f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
-                    f"week(s) into {download_root}"
-                )
-                for line in fetched.missing:
-                    stderr.print(f"  [yellow]not published[/yellow]: {line}")
-                problems.extend(fetched.errors)
-                to_ingest.extend(f for f in fetched.folders if f.exists())
-        if to_ingest:
-            try:
-                with progress_bar("Ingesting", enabled=not no_progress) as prog:
-                    report = run_ingest(store, to_ingest, limits=lim, progress=prog)
-            except IngestRefused as e:
-                report = e.report
-                problems.append(str(e))
-            except NothingToIngest as e:
-                report = None
-                log.info("nothing to ingest: %s", e)
-            except ReconError as e:
-                report = None
-                problems.append(str(e))
-            if report is not None:
-                _print_ingest(report, store.path)
-                if report.counts["unusable"]:
-                    worst = max(worst, EXIT_FINDINGS)
-        plan = wk.plan_weeks(store, week=week, since=since, participant=participant)
-    log.info("weekly: checking %s", plan.reason)
-    if not plan.weeks:
-        stderr.print(f"Nothing to check ({plan.reason}: none).")
-
-    today = wk.today_local()
-    summary = Table(
-        title=f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}",
-        title_justify="left",
+    request = WeeklyRequest(
+        paths=list(paths),
+        week=week,
+        since=since,
+        participant=participant,
+        out_root=out_root or data_dir / "weekly",
+        download_root=download_dir or data_dir / "pass",
+        lookback=lookback,
+        no_fetch=no_fetch,
+        materiality=materiality,
+        strict=strict,
+        no_reports=no_reports,
+        limits=limits_from(limits),
     )
-    for col in ("Participant", "Week", "Runs", "Errors", "Warnings", "Info"):
-        summary.add_column(col, overflow="fold")
-    for p, w in plan.weeks:
-        out = wk.dated_folder(out_root, today, p, w)
-        try:
-            result = check_from_store(
-                store_path, week=w, participant=p, materiality=materiality, limits=lim
+    return run_weekly(
+        store_path, request, _WeeklyPrinter(not no_progress, store_path), write_outputs
+    )
+
+
+class _WeeklyPrinter:
+    """Prints a weekly run as it goes: progress bars, the fetch and ingest lines, the table."""
+
+    def __init__(self, show_progress: bool, store_path: Path | None = None) -> None:
+        self.show_progress = show_progress
+        self.store_path = store_path
+        self.summary: Table | None = None
+
+    def progress(self, title: str) -> Any:
+        return progress_bar(title, enabled=self.show_progress)
+
+    def fetched(self, fetched: Any, weeks: list[date], download_root: Path) -> None:
+        stderr.print(
+            f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
+            f"week(s) into {download_root}"
+        )
+        for line in fetched.missing:
+            stderr.print(f"  [yellow]not published[/yellow]: {line}")
+
+    def ingested(self, report: Any, store_path: Path) -> None:
+        _print_ingest(report, store_path)
+
+    def planned(self, plan: Any) -> None:
+        if not plan.weeks:
+            stderr.print(f"Nothing to check ({plan.reason}: none).")
+
+    def _table(self) -> Table:
+        if self.summary is None:
+            self.summary = Table(title_justify="left")
+            for col in ("Participant", "Week", "Runs", "Errors", "Warnings", "Info"):
+                self.summary.add_column(col, overflow="fold")
+        return self.summary
+
+    def week_checked(self, participant: str, week: date, result: Any | None) -> None:
+        summary = self._table()
+        if result is None:
+            summary.add_row(
+                participant, week.isoformat(), "[red]could not be checked[/red]", "", "", ""
             )
-            write_outputs(result, out, reports=not no_reports)
-        except ReconError as e:
-            problems.append(f"{p} week {w.isoformat()}: {e}")
-            summary.add_row(p, w.isoformat(), "[red]could not be checked[/red]", "", "", "")
-            continue
+            return
         c = result.counts
-        worst = max(worst, result.exit_code(strict))
         summary.add_row(
-            p,
-            w.isoformat(),
-            " ".join(r.designation for r in result.runs if r.participant == p),
+            participant,
+            week.isoformat(),
+            " ".join(r.designation for r in result.runs if r.participant == participant),
             f"[red]{c['error']}[/red]" if c["error"] else "0",
             str(c["warning"]),
             str(c["info"]),
         )
-    if plan.weeks:
-        stderr.print(summary)
-    for line in problems:
-        click.echo(f"recon: {line}", err=True)
-    if problems:
-        worst = EXIT_CANNOT_RUN
-    else:
-        with open_store(store_path) as store:
-            wk.record_weekly(
-                store,
-                started_at_utc=started,
-                plan=plan,
-                out_dir=out_root / today.isoformat(),
-                exit_code=worst,
+
+    def finished(self, plan: Any, today: date, out_root: Path, problems: list[str]) -> None:
+        if plan.weeks:
+            summary = self._table()
+            summary.title = (
+                f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"
             )
-    return worst
+            stderr.print(summary)
+            from recon.cli.audit_cmd import print_issue_changes
+
+            # Opened/resolved since the last weekly run (called before this one is recorded).
+            print_issue_changes(self.store_path, plan.weeks)
+        for line in problems:
+            click.echo(f"recon: {line}", err=True)
 
 
 # ------------------------------------------------------------------------------ export

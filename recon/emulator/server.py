@@ -1,7 +1,7 @@
 """A local stand-in for AEMO's PaSS API (SPEC §7), for tests and demos.
 
 :class:`PassEmulator` serves the artefacts found in a data folder under the paths of
-:mod:`recon.sources.pass_api`, over HTTPS that requires a client certificate signed by the
+:mod:`recon.pass_client.client`, over HTTPS that requires a client certificate signed by the
 given CA, and answers errors the way AEMO shapes them::
 
     {"transactionId": "...", "errors": [{"code": "...", "title": "...", "detail": "..."}]}
@@ -18,7 +18,7 @@ given CA, and answers errors the way AEMO shapes them::
 What is served comes from the data folder, found by content: JSON files (Summary, Detail,
 Invoice, with or without the envelope) are served as they are; Summary CSV and Detail
 CSV/ZIP (and an Invoice PDF with no JSON beside it) are converted to JSON through
-``recon.sources.detect`` and ``recon.sources.pass_json``; Invoice PDFs are served as they
+``recon.sources.detect`` and :mod:`recon.emulator.encode`; Invoice PDFs are served as they
 are. The timeline is made from the headers of what is held.
 """
 
@@ -31,16 +31,17 @@ import socket
 import ssl
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from recon.models.statements import Designation
-from recon.sources.pass_api import (
+from recon.emulator.faults import Faults, _FaultState
+from recon.emulator.holdings import DETAIL, INVOICE, INVOICE_PDF, SUMMARY, _Doc, _Holdings
+from recon.models import aemo_names as aemo
+from recon.pass_client.client import (
     DETAIL_PATH,
     INVOICE_PATH,
     INVOICE_PDF_PATH,
@@ -53,14 +54,8 @@ from recon.sources.pass_api import (
     TIMELINE_PATH,
     TimelineEntry,
 )
-from recon.wem.calendar import parse_week_label
 
 log = logging.getLogger(__name__)
-
-SUMMARY = "summary"
-DETAIL = "detail"
-INVOICE = "invoice"
-INVOICE_PDF = "invoice_pdf"
 
 
 def _route(template: str) -> re.Pattern[str]:
@@ -73,121 +68,6 @@ _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_route(INVOICE_PDF_PATH), INVOICE_PDF),
     (_route(INVOICE_PATH), INVOICE),
 )
-
-
-# --- Faults --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Faults:
-    """Trouble to inject, counted over the requests whose path matches ``path``.
-
-    Attributes:
-        status_429: Answer this many requests with 429 and ``Retry-After``.
-        retry_after: The ``Retry-After`` seconds sent with each 429.
-        status_503: Then answer this many with 503.
-        slow: Wait this many seconds before answering...
-        slow_count: ...this many requests (None: every one).
-        drop: Drop the connection halfway through the body of this many answers.
-        path: A regular expression; only requests whose path it finds count (None: all).
-    """
-
-    status_429: int = 0
-    retry_after: float = 1.0
-    status_503: int = 0
-    slow: float = 0.0
-    slow_count: int | None = None
-    drop: int = 0
-    path: str | None = None
-
-
-@dataclass
-class _FaultState:
-    faults: Faults
-    left_429: int = 0
-    left_503: int = 0
-    left_slow: int | None = None
-    left_drop: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @classmethod
-    def of(cls, faults: Faults) -> _FaultState:
-        return cls(faults, faults.status_429, faults.status_503, faults.slow_count, faults.drop)
-
-    def applies(self, path: str) -> bool:
-        return self.faults.path is None or re.search(self.faults.path, path) is not None
-
-    def take_status(self, path: str) -> int | None:
-        if not self.applies(path):
-            return None
-        with self.lock:
-            if self.left_429 > 0:
-                self.left_429 -= 1
-                return 429
-            if self.left_503 > 0:
-                self.left_503 -= 1
-                return 503
-        return None
-
-    def take_slow(self, path: str) -> float:
-        if self.faults.slow <= 0 or not self.applies(path):
-            return 0.0
-        with self.lock:
-            if self.left_slow is None:
-                return self.faults.slow
-            if self.left_slow > 0:
-                self.left_slow -= 1
-                return self.faults.slow
-        return 0.0
-
-    def take_drop(self, path: str) -> bool:
-        if not self.applies(path):
-            return False
-        with self.lock:
-            if self.left_drop > 0:
-                self.left_drop -= 1
-                return True
-        return False
-
-
-# --- What is held --------------------------------------------------------------------------
-
-
-@dataclass
-class _Doc:
-    """One thing the emulator can serve."""
-
-    source: Path
-    raw: bytes | None = None
-    """The bytes to serve (a JSON document or envelope, or PDF), if already at hand."""
-    make: Callable[[], bytes] | None = None
-    """Builds the JSON document's bytes on first use (conversion from CSV or PDF)."""
-    enveloped: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def body(self) -> bytes:
-        with self._lock:
-            if self.raw is None:
-                assert self.make is not None
-                self.raw = self.make()
-            return self.raw
-
-
-@dataclass
-class _Run:
-    participant: str
-    run_id: int
-    header: dict[str, Any] | None = None
-    header_rank: int = 9
-    summary: _Doc | None = None
-    details: dict[date, _Doc] = field(default_factory=dict)
-    invoice: _Doc | None = None
-    pdf: _Doc | None = None
-
-    def entry(self) -> TimelineEntry | None:
-        if self.header is None:
-            return None
-        return TimelineEntry(run_id=self.run_id, participant=self.participant, **self.header)
 
 
 @dataclass(frozen=True)
@@ -209,260 +89,14 @@ class RequestRecord:
     fault: str | None = None
 
 
-def _peek_json(path: Path) -> tuple[bytes, dict[str, Any], bool] | None:
-    """(bytes, document, enveloped) of a JSON object file, or None if it is not one."""
-    try:
-        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-        doc = json.loads(raw, parse_float=str)
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(doc, dict):
-        return None
-    if isinstance(doc.get("data"), dict) and set(doc) <= {"transactionId", "data"}:
-        return raw, doc["data"], True
-    return raw, doc, False
-
-
-def _json_kind(doc: dict[str, Any]) -> str | None:
-    if "invoiceNumber" in doc:
-        return INVOICE
-    if "settlementTradingDay" in doc:
-        return DETAIL
-    if "runId" in doc and "variables" in doc:
-        return SUMMARY
-    return None
-
-
-def _header_from_json(doc: dict[str, Any], kind: str) -> dict[str, Any]:
-    if kind == INVOICE:
-        start = parse_week_label(str(doc["period"]))
-        return {
-            "designation": Designation(doc["designation"]),
-            "period": doc["period"],
-            "period_from": start,
-            "period_to": start + timedelta(days=6),
-            "published_at": datetime.fromisoformat(str(doc.get("issuedAt"))),
-        }
-    return {
-        "designation": Designation(doc["designation"]),
-        "period": doc["period"],
-        "period_from": date.fromisoformat(str(doc["periodFrom"])),
-        "period_to": date.fromisoformat(str(doc["periodTo"])),
-        "published_at": datetime.fromisoformat(str(doc["publishedAt"])),
-    }
-
-
-def _header_from_model(header: Any) -> dict[str, Any]:
-    return {
-        "designation": Designation(getattr(header.designation, "value", header.designation)),
-        "period": header.period,
-        "period_from": header.period_from,
-        "period_to": header.period_to,
-        "published_at": header.published_at,
-    }
-
-
-class _Holdings:
-    """The runs held, by (participant, run_id)."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.runs: dict[tuple[str, int], _Run] = {}
-        self.skipped: list[tuple[Path, str]] = []
-        self._scan()
-
-    def run(self, participant: str, run_id: int) -> _Run:
-        key = (participant, int(run_id))
-        if key not in self.runs:
-            self.runs[key] = _Run(participant, int(run_id))
-        return self.runs[key]
-
-    @property
-    def participants(self) -> set[str]:
-        return {p for p, _ in self.runs}
-
-    def _set_header(self, run: _Run, header: dict[str, Any], rank: int) -> None:
-        # Prefer a Summary's header (rank 0), then a Detail's (1), then an invoice's (2).
-        if rank < run.header_rank:
-            run.header, run.header_rank = header, rank
-
-    def _place(self, run: _Run, kind: str, doc: _Doc, day: date | None = None) -> None:
-        slot: _Doc | None
-        if kind == DETAIL:
-            assert day is not None
-            slot = run.details.get(day)
-        else:
-            slot = getattr(run, {SUMMARY: "summary", INVOICE: "invoice", INVOICE_PDF: "pdf"}[kind])
-        if slot is not None:
-            if slot.raw is not None and doc.raw is None:
-                return  # a file served as-is beats a conversion
-            if not (slot.raw is None and doc.raw is not None):
-                log.warning(
-                    "emulator: %s of run %d held twice (%s, %s); serving %s",
-                    kind,
-                    run.run_id,
-                    slot.source.name,
-                    doc.source.name,
-                    doc.source.name,
-                )
-        if kind == DETAIL:
-            run.details[day] = doc  # type: ignore[index]
-        else:
-            setattr(run, {SUMMARY: "summary", INVOICE: "invoice", INVOICE_PDF: "pdf"}[kind], doc)
-
-    def _scan(self) -> None:
-        files = sorted(
-            p
-            for p in self.data_dir.rglob("*")
-            if p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(self.data_dir).parts)
-        )
-        others: list[Path] = []
-        for path in files:
-            head = b""
-            try:
-                with path.open("rb") as fh:
-                    head = fh.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
-            except OSError as exc:
-                self.skipped.append((path, f"unreadable: {exc.strerror}"))
-                continue
-            if head.startswith(b"{"):
-                self._add_json(path)
-            else:
-                others.append(path)
-        if others:
-            self._add_by_detection(others)
-
-    def _add_json(self, path: Path) -> None:
-        peeked = _peek_json(path)
-        if peeked is None:
-            self.skipped.append((path, "not a JSON object"))
-            return
-        raw, doc, enveloped = peeked
-        kind = _json_kind(doc)
-        if kind is None:
-            self.skipped.append((path, "not a Summary, Detail or Invoice document"))
-            return
-        try:
-            run = self.run(str(doc["participantCode"]), int(doc["runId"]))
-            day = (
-                date.fromisoformat(str(doc["settlementTradingDay"])[:10])
-                if kind == DETAIL
-                else None
-            )
-        except (KeyError, ValueError, TypeError) as exc:
-            self.skipped.append(
-                (path, f"participantCode, runId or settlementTradingDay unreadable: {exc}")
-            )
-            return
-        try:
-            header = _header_from_json(doc, kind)
-        except (KeyError, ValueError, TypeError) as exc:
-            # Still served; only the timeline needs the header (another file may give it).
-            log.warning("emulator: %s: header unreadable for the timeline: %s", path.name, exc)
-        else:
-            self._set_header(run, header, {SUMMARY: 0, DETAIL: 1, INVOICE: 2}[kind])
-        self._place(run, kind, _Doc(path, raw=raw, enveloped=enveloped), day)
-
-    def _add_by_detection(self, paths: list[Path]) -> None:
-        try:
-            from recon.sources import detect as detect_mod
-        except ImportError:
-            detect_mod = None  # type: ignore[assignment]
-        if detect_mod is None:
-            self._add_pdfs_by_name(paths)
-            return
-        try:
-            from recon.sources import pass_json
-        except ImportError:
-            pass_json = None  # type: ignore[assignment]
-        detection = detect_mod.detect(paths)
-        undetected_pdfs = []
-        for skipped in detection.skipped:
-            if skipped.path.lower().endswith(".pdf"):
-                undetected_pdfs.append(Path(skipped.path))
-            else:
-                self.skipped.append((Path(skipped.path), skipped.reason))
-        for art in detection.artefacts:
-            try:
-                self._add_artefact(art, detect_mod, pass_json)
-            except Exception as exc:  # a broken file must not stop the emulator
-                log.warning("emulator: cannot serve %s: %s", art.path, exc)
-                self.skipped.append((Path(art.path), f"cannot serve: {exc}"))
-        self._add_pdfs_by_name(undetected_pdfs)
-
-    def _add_artefact(self, art: Any, detect_mod: Any, pass_json: Any) -> None:
-        kind = art.kind
-        path = Path(art.path)
-        if kind == "invoice_pdf":
-            run = self.run(art.participant, art.run_id)
-            self._place(run, INVOICE_PDF, _Doc(path, raw=path.read_bytes()))
-            if pass_json is not None:
-
-                def make_invoice(art: Any = art) -> bytes:
-                    return pass_json.dumps(pass_json.invoice_to_document(detect_mod.load(art)))
-
-                self._place(run, INVOICE, _Doc(path, make=make_invoice))
-            return
-        if kind not in ("summary_csv", "detail_csv", "detail_zip"):
-            return  # JSON kinds were served as-is already
-        if pass_json is None:
-            self.skipped.append((path, "no CSV-to-JSON conversion available"))
-            return
-        held = self.runs.get((art.participant, art.run_id))
-        if held is not None and self._json_covers(held, kind):
-            log.debug("emulator: %s not converted: its JSON is held", path.name)
-            return
-        model = detect_mod.load(art)
-        header = model.header
-        run = self.run(header.participant, header.run_id)
-        if kind == "summary_csv":
-            self._set_header(run, _header_from_model(header), 0)
-            body = pass_json.dumps(pass_json.summary_to_document(model))
-            self._place(run, SUMMARY, _Doc(path, make=lambda body=body: body))
-            return
-        self._set_header(run, _header_from_model(header), 1)
-        for day in model.days:
-
-            def make_day(model: Any = model, day: date = day) -> bytes:
-                return pass_json.dumps(pass_json.detail_day_to_document(model, day))
-
-            self._place(run, DETAIL, _Doc(path, make=make_day), day)
-
-    @staticmethod
-    def _json_covers(run: _Run, kind: str) -> bool:
-        """True when JSON files already give what a CSV of this kind would."""
-        if kind == "summary_csv":
-            return run.summary is not None and run.summary.raw is not None
-        entry = run.entry()
-        if entry is None:
-            return False
-        return all(
-            day in run.details and run.details[day].raw is not None for day in entry.trading_days
-        )
-
-    def _add_pdfs_by_name(self, paths: list[Path]) -> None:
-        """Without ``recon.sources.detect``: a PDF whose name holds a held run id."""
-        for path in paths:
-            if path.suffix.lower() != ".pdf":
-                self.skipped.append((path, "not served without recon.sources.detect"))
-                continue
-            numbers = {int(n) for n in re.findall(r"\d{3,}", path.stem)}
-            matches = [run for (_, rid), run in self.runs.items() if rid in numbers]
-            if len(matches) != 1:
-                self.skipped.append((path, "cannot tell which run the PDF is"))
-                continue
-            self._place(matches[0], INVOICE_PDF, _Doc(path, raw=path.read_bytes()))
-
-
 # --- HTTP ----------------------------------------------------------------------------------
 
 
 def _error_body(status: int, code: str, title: str, detail: str) -> bytes:
     return json.dumps(
         {
-            "transactionId": str(uuid.uuid4()),
-            "errors": [{"code": code, "title": title, "detail": detail}],
+            aemo.F_WRAP_ID: str(uuid.uuid4()),
+            aemo.F_WRAP_ERRORS: [{"code": code, "title": title, "detail": detail}],
         }
     ).encode()
 
@@ -854,8 +488,8 @@ class PassEmulator:
     def _timeline(
         self, h: BaseHTTPRequestHandler, participant: str, query: dict[str, list[str]], path: str
     ) -> None:
-        code = self._one(query, "participantCode")
-        week_text = self._one(query, "tradingWeek")
+        code = self._one(query, aemo.Q_PARTICIPANT)
+        week_text = self._one(query, aemo.Q_TRADING_WEEK)
         if not code:
             self._bad(h, "participantCode is required")
             return
@@ -884,7 +518,7 @@ class PassEmulator:
         entries = [
             e.to_json() for e in self.timeline(participant) if e.period_from <= week <= e.period_to
         ]
-        body = json.dumps({"transactionId": str(uuid.uuid4()), "data": entries}).encode()
+        body = json.dumps({aemo.F_WRAP_ID: str(uuid.uuid4()), aemo.F_WRAP_DATA: entries}).encode()
         self._answer(h, 200, body, JSON_TYPE, drop=self._faults.take_drop(path))
 
     def _artefact(
@@ -908,7 +542,7 @@ class PassEmulator:
             return
         doc: _Doc | None
         if kind == DETAIL:
-            day_text = self._one(query, "tradingDay")
+            day_text = self._one(query, aemo.Q_TRADING_DAY)
             if not day_text:
                 self._bad(h, "tradingDay is required (yyyy-mm-dd)")
                 return

@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from recon.models import aemo_names as aemo
+
 
 @dataclass
 class FakeClock:
@@ -142,60 +144,64 @@ def _invoice(
     def section(which: str, src: dict[str, tuple[str, bool, Decimal, Decimal]]) -> dict[str, str]:
         amount = sum((a for p, _, a, _ in src.values() if p == which), Decimal("0.00"))
         gst = sum((t for p, _, _, t in src.values() if p == which), Decimal("0.00"))
-        return {"amount": str(amount), "gst": str(gst), "total": str(amount + gst)}
+        return {
+            aemo.INV_AMOUNT: str(amount),
+            aemo.INV_GST: str(gst),
+            aemo.INV_TOTAL: str(amount + gst),
+        }
 
     rcti, tax = section("Payment", lines), section("Charge", lines)
     signed = {k: (a if p == "Charge" else -a, g) for k, (p, g, a, _) in lines.items()}
     gst_app = sum((a for a, g in signed.values() if g), Decimal("0.00"))
     gst_not = sum((a for a, g in signed.values() if not g), Decimal("0.00"))
-    total = Decimal(tax["total"]) - Decimal(rcti["total"])
+    total = Decimal(tax[aemo.INV_TOTAL]) - Decimal(rcti[aemo.INV_TOTAL])
     doc: dict[str, Any] = {
-        "invoiceNumber": f"WEM-INV-{run_id}-{MINI_PARTICIPANT}",
-        "runId": run_id,
-        "previousRunId": previous,
-        "designation": designation,
-        "period": "TW 01 Dec 2024",
-        "participantCode": MINI_PARTICIPANT,
-        "issuedAt": issued,
-        "data": [
+        aemo.INV_NUMBER: f"WEM-INV-{run_id}-{MINI_PARTICIPANT}",
+        aemo.H_RUN_ID: run_id,
+        aemo.INV_PREVIOUS_RUN_ID: previous,
+        aemo.H_DESIGNATION: designation,
+        aemo.H_PERIOD: "TW 01 Dec 2024",
+        aemo.H_PARTICIPANT: MINI_PARTICIPANT,
+        aemo.INV_ISSUED_AT: issued,
+        aemo.INV_DATA: [
             {
-                "tradeWeek": "TW 01 Dec 2024",
-                "lineItems": [
+                aemo.INV_TRADE_WEEK: "TW 01 Dec 2024",
+                aemo.INV_LINE_ITEMS: [
                     {
-                        "variable": k,
-                        "description": k.split("_")[0],
-                        "paymentOrCharge": p,
-                        "gstApplicable": g,
-                        "amount": str(a),
-                        "gst": str(t),
+                        aemo.F_VARIABLE: k,
+                        aemo.INV_DESCRIPTION: k.split("_")[0],
+                        aemo.F_P_OR_C: p,
+                        aemo.F_GST_APPLICABLE: g,
+                        aemo.INV_AMOUNT: str(a),
+                        aemo.INV_GST: str(t),
                     }
                     for k, (p, g, a, t) in lines.items()
                 ],
             }
         ],
-        "paymentSummary": {
-            "gstApplicableAmount": str(gst_app),
-            "gstNotApplicableAmount": str(gst_not),
-            "gst": str(Decimal(tax["gst"]) - Decimal(rcti["gst"])),
-            "totalPayable": str(total),
-            "prepaymentApplied": "0.00",
-            "amountDue": str(total),
-            "prepaymentBalance": "0.00",
+        aemo.INV_PAYMENT_SUMMARY: {
+            aemo.PS_GST_APPLICABLE: str(gst_app),
+            aemo.PS_GST_NOT_APPLICABLE: str(gst_not),
+            aemo.INV_GST: str(Decimal(tax[aemo.INV_GST]) - Decimal(rcti[aemo.INV_GST])),
+            aemo.PS_TOTAL_PAYABLE: str(total),
+            aemo.PS_PREPAYMENT_APPLIED: "0.00",
+            aemo.PS_AMOUNT_DUE: str(total),
+            aemo.PS_PREPAYMENT_BALANCE: "0.00",
         },
-        "rcti": rcti,
-        "taxInvoice": tax,
+        aemo.INV_RCTI: rcti,
+        aemo.INV_TAX_INVOICE: tax,
     }
     if previous is not None:
         prev_full = _lines(run_index - 1)
-        doc["adjustmentInformation"] = {
-            "previousRunId": previous,
-            "rctiDifference": str(
-                Decimal(section("Payment", full)["total"])
-                - Decimal(section("Payment", prev_full)["total"])
+        doc[aemo.INV_ADJUSTMENT] = {
+            aemo.INV_PREVIOUS_RUN_ID: previous,
+            aemo.INV_RCTI_DIFFERENCE: str(
+                Decimal(section("Payment", full)[aemo.INV_TOTAL])
+                - Decimal(section("Payment", prev_full)[aemo.INV_TOTAL])
             ),
-            "taxInvoiceDifference": str(
-                Decimal(section("Charge", full)["total"])
-                - Decimal(section("Charge", prev_full)["total"])
+            aemo.INV_TAX_INVOICE_DIFFERENCE: str(
+                Decimal(section("Charge", full)[aemo.INV_TOTAL])
+                - Decimal(section("Charge", prev_full)[aemo.INV_TOTAL])
             ),
         }
     return doc
@@ -239,45 +245,48 @@ def write_mini_week(directory: Path) -> Path:
     previous: int | None = None
     for r, (run_id, designation, published) in enumerate(MINI_RUNS):
         header = {
-            "runId": run_id,
-            "publishedAt": published,
-            "marketService": "WEM",
-            "designation": designation,
-            "period": "TW 01 Dec 2024",
-            "periodFrom": days[0].isoformat(),
-            "periodTo": days[-1].isoformat(),
-            "participantCode": MINI_PARTICIPANT,
+            aemo.H_RUN_ID: run_id,
+            aemo.H_PUBLISHED_AT: published,
+            aemo.H_MARKET_SERVICE: "WEM",
+            aemo.H_DESIGNATION: designation,
+            aemo.H_PERIOD: "TW 01 Dec 2024",
+            aemo.H_PERIOD_FROM: days[0].isoformat(),
+            aemo.H_PERIOD_TO: days[-1].isoformat(),
+            aemo.H_PARTICIPANT: MINI_PARTICIPANT,
         }
-        summary = dict(
-            header,
-            variables=[
+        summary = {
+            **header,
+            aemo.F_VARIABLES: [
                 {
-                    "variable": name,
-                    "paymentOrCharge": poc,
-                    "gstApplicable": gst,
-                    "tradingDays": [
-                        {"tradingDay": f"{d.isoformat()}T00:00:00", "value": [str(_value(r, v, i))]}
+                    aemo.F_VARIABLE: name,
+                    aemo.F_P_OR_C: poc,
+                    aemo.F_GST_APPLICABLE: gst,
+                    aemo.F_TRADING_DAYS: [
+                        {
+                            aemo.F_TRADING_DAY: f"{d.isoformat()}T00:00:00",
+                            aemo.F_VALUE: [str(_value(r, v, i))],
+                        }
                         for i, d in enumerate(days)
                     ],
                 }
                 for v, (name, poc, gst) in enumerate(_MINI_VARIABLES)
             ],
-        )
+        }
         (directory / f"summary_{run_id}.json").write_text(json.dumps(summary, indent=1))
         for i, d in enumerate(days):
-            detail = dict(
-                header,
-                settlementTradingDay=f"{d.isoformat()}T00:00:00",
-                variables=[
+            detail = {
+                **header,
+                aemo.F_SETTLEMENT_DAY: f"{d.isoformat()}T00:00:00",
+                aemo.F_VARIABLES: [
                     {
-                        "variable": name,
-                        "scope": MINI_PARTICIPANT,
-                        "paymentOrCharge": poc,
-                        "gstApplicable": gst,
-                        "tradingDays": [
+                        aemo.F_VARIABLE: name,
+                        aemo.F_SCOPE: MINI_PARTICIPANT,
+                        aemo.F_P_OR_C: poc,
+                        aemo.F_GST_APPLICABLE: gst,
+                        aemo.F_TRADING_DAYS: [
                             {
-                                "tradingDay": f"{d.isoformat()}T00:00:00",
-                                "value": [str(_value(r, v, i))],
+                                aemo.F_TRADING_DAY: f"{d.isoformat()}T00:00:00",
+                                aemo.F_VALUE: [str(_value(r, v, i))],
                             }
                         ],
                     }
@@ -285,12 +294,12 @@ def write_mini_week(directory: Path) -> Path:
                 ]
                 + [
                     {
-                        "variable": "RTMSE_F_I",
-                        "scope": "SWAN_WF1",
-                        "tradingDays": [
+                        aemo.F_VARIABLE: "RTMSE_F_I",
+                        aemo.F_SCOPE: "SWAN_WF1",
+                        aemo.F_TRADING_DAYS: [
                             {
-                                "tradingDay": f"{d.isoformat()}T00:00:00",
-                                "value": [
+                                aemo.F_TRADING_DAY: f"{d.isoformat()}T00:00:00",
+                                aemo.F_VALUE: [
                                     str((Decimal(k) * Decimal("1.25") + r).quantize(_EIGHT))
                                     for k in range(48)
                                 ],
@@ -298,7 +307,7 @@ def write_mini_week(directory: Path) -> Path:
                         ],
                     }
                 ],
-            )
+            }
             (directory / f"detail_{run_id}_{d.isoformat()}.json").write_text(json.dumps(detail))
         issued = datetime.fromisoformat(published).isoformat()
         (directory / f"invoice_{run_id}.json").write_text(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
@@ -73,8 +73,15 @@ class LineComparison(BaseModel):
     computed_gst: Money | None = None
     invoiced_amount: Money | None = None
     invoiced_gst: Money | None = None
-    status: str = "ok"
-    """``ok``, ``rounding`` (info), ``differs``, ``missing_on_invoice``, ``not_in_statement``."""
+    status: str = "agrees"
+    """One of :data:`FIGURE_STATUSES`: the worse of the line amount's and GST's verdicts."""
+    note: str = ""
+    """Why, in words, where the status alone does not say (e.g. ``missing on the invoice``)."""
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _vocabulary(cls, v: object) -> object:
+        return LEGACY_STATUSES.get(v, v) if isinstance(v, str) else v
 
 
 class AdjustmentLine(BaseModel):
@@ -193,6 +200,8 @@ class CheckResult(BaseModel):
     materiality: Money | None = None
     coverage: list[RunCoverage] = Field(default_factory=list)
     own: OwnResult | None = None
+    figures: list[FigureComparison] = Field(default_factory=list)
+    """Every figure the reconciler compared, with its verdict (the reports only read it)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -202,45 +211,57 @@ class CheckResult(BaseModel):
             out[f.severity.value] += 1
         return out
 
+    @property
+    def fully_checked(self) -> bool:
+        """Every run was fully checked and no input was recognisable but unread."""
+        return all(r.fully_checked for r in self.coverage) and not any(
+            f.check == "coverage.unread" for f in self.findings
+        )
+
     def exit_code(self, strict: bool = False) -> int:
-        """0 when clean, 1 when an error (or with ``strict`` a warning) was found."""
+        """0 when clean, 1 when an error was found; with ``strict`` also when a warning was,
+        or when a run was not fully checked (SPEC §6 "Coverage")."""
         c = self.counts
         bad = c["error"] + (c["warning"] if strict else 0)
+        if strict and not self.fully_checked:
+            bad += 1
         return EXIT_FINDINGS if bad else EXIT_CLEAN
 
     def verdict_lines(self) -> list[str]:
         """The verdict in plain words, qualified by coverage (SPEC §6 "Coverage").
 
-        The first line is the verdict; "No discrepancies" is said only of runs fully
-        checked. The following lines name each run that was not fully checked and why.
-        The terminal, the HTML banner and the Excel Overview all show these lines.
+        The first line is the verdict: "No discrepancies" is said only when every run was
+        fully checked, else "No discrepancies in what was checked". The second says what
+        was checked, e.g. "3 runs fully checked; run 51230 has no Detail for 2 days; the
+        invoice of run 53874 has no statement". The terminal, the HTML banner and the
+        Excel Overview all show these lines.
         """
         c = self.counts
         full = [r for r in self.coverage if r.fully_checked]
         partial = [r for r in self.coverage if not r.fully_checked]
+        unread = sum(1 for f in self.findings if f.check == "coverage.unread")
+        counts = (
+            f"{c['error']} error{_s(c['error'])}, {c['warning']} warning{_s(c['warning'])}, "
+            f"{c['info']} info"
+        )
         if c["error"]:
-            head = f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info."
-        elif partial:
-            head = (
-                f"No discrepancies in what was checked: {len(full)} run(s) fully checked, "
-                f"{len(partial)} not fully checked."
-            )
+            head = f"Discrepancies found: {counts}."
+        elif partial or unread or not self.coverage:
+            head = f"No discrepancies in what was checked, but not everything was: {counts}."
+        elif c["warning"]:
+            head = f"No discrepancies; {counts} to review."
         else:
-            head = f"No discrepancies: {len(full)} run(s) fully checked."
-        lines = [head]
+            head = "No discrepancies."
+        participants = {r.participant for r in self.coverage}
+        parts = [f"{len(full)} run{_s(len(full))} fully checked"]
         for r in partial:
-            missing: list[str] = []
-            if not r.summary:
-                missing.append("no Summary")
-            if r.detail_days < r.period_days:
-                missing.append(f"Detail for {r.detail_days} of {r.period_days} days")
-            if not (r.invoice_json or r.invoice_pdf):
-                missing.append("no Invoice")
-            if r.previous_run is False:
-                missing.append("no previous run")
-            missing.extend(r.notes)
-            lines.append(f"Run {r.run_id} ({r.designation}, {r.period}): {'; '.join(missing)}.")
-        return lines
+            parts.append(_coverage_phrase(r, len(participants) > 1))
+        if unread:
+            parts.append(
+                f"{unread} file{_s(unread)} recognisable as settlement artefact{_s(unread)} "
+                "could not be read"
+            )
+        return [head, "; ".join(parts) + "."]
 
     def findings_document(self) -> dict[str, Any]:
         """The ``findings.json`` document of SPEC §6 (decimals as strings)."""
@@ -320,3 +341,101 @@ class CheckResult(BaseModel):
             else:
                 columns[name] = pd.Series(values, dtype="string[pyarrow]")
         return pd.DataFrame(columns)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _coverage_phrase(r: RunCoverage, name_participant: bool) -> str:
+    """What was not checked of one run, e.g. "run 51230 has no Detail for 2 days"."""
+    run = f"run {r.run_id}" + (f" of {r.participant}" if name_participant else "")
+    has_invoice = r.invoice_json or r.invoice_pdf
+    if not r.summary and r.detail_days == 0 and has_invoice:
+        gaps = [f"the invoice of {run} has no statement"]
+    else:
+        missing: list[str] = []
+        if not r.summary:
+            missing.append("no Summary")
+        if r.detail_days == 0:
+            missing.append("no Detail")
+        elif r.detail_days < r.period_days:
+            n = r.period_days - r.detail_days
+            missing.append(f"no Detail for {n} day{_s(n)}")
+        if not has_invoice:
+            missing.append("no invoice")
+        if r.previous_run is False:
+            missing.append("no previous run among the inputs")
+        gaps = [f"{run} has " + " and ".join(missing)] if missing else []
+    gaps.extend(f"{run}: {note}" for note in r.notes)
+    return "; ".join(gaps) or f"{run} was not fully checked"
+
+
+# --- Figure verdicts (issue 15): one verdict per figure, decided by the reconciler ---------
+
+AGREES = "agrees"
+DIFFERS = "differs"
+ROUNDING = "rounding"
+FROM_INVOICE = "from_invoice"
+NOT_COMPARABLE = "not_comparable"
+FIGURE_STATUSES: dict[str, str] = {
+    AGREES: "agrees",
+    DIFFERS: "differs",
+    ROUNDING: "rounding order (info)",
+    FROM_INVOICE: "taken from the invoice",
+    NOT_COMPARABLE: "not comparable",
+}
+"""Every status a compared figure can have, and how the reports (HTML, Excel, terminal) say it."""
+
+LEGACY_STATUSES = {
+    "ok": AGREES,
+    "missing_on_invoice": DIFFERS,
+    "not_in_statement": DIFFERS,
+    "no_invoice": NOT_COMPARABLE,
+}
+"""Line statuses of results saved before the one vocabulary, read as their new status."""
+
+
+class FigureComparison(BaseModel):
+    """One figure the reconciler compared: recon's figure, AEMO's, and its verdict.
+
+    Attributes:
+        participant, period, run_id, designation: The run.
+        kind: ``line_amount``, ``line_gst``, ``section`` (RCTI, Tax Invoice, Payment
+            Summary, Adjustment Information figures), ``summary_row`` (a PDF Payment
+            Summary row) or ``chain`` (a run chain total, on the latest run).
+        section: Where the figure sits, as the invoice names it (``Payment Summary``).
+        figure: The figure's name (``Total Payable``) or the line's variable.
+        variable: The line's variable, for a line figure (else None).
+        computed: recon's figure (recomputed from the statements, or the invoice's own
+            arithmetic where that is what was compared); None when recon has none.
+        invoiced: AEMO's figure; None when the invoice has none.
+        status: One of :data:`FIGURE_STATUSES`.
+        note: Why, in words (e.g. which rounding order, or what the invoice's own lines
+            give), where the status alone does not say.
+        source: Where AEMO's figure sits (as a finding's ``source``).
+    """
+
+    participant: str
+    period: str
+    run_id: int
+    designation: str
+    kind: str
+    section: str
+    figure: str
+    variable: str | None = None
+    computed: Money | None = None
+    invoiced: Money | None = None
+    status: str = AGREES
+    note: str = ""
+    source: str | None = None
+
+    @property
+    def difference(self) -> Money | None:
+        """AEMO's figure minus recon's, or None unless both are there."""
+        if self.computed is None or self.invoiced is None:
+            return None
+        return self.invoiced - self.computed
+
+
+CheckResult.model_rebuild()

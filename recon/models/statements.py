@@ -122,7 +122,7 @@ class SummaryStatement(BaseModel):
 
 
 class DetailRow(BaseModel):
-    """One Detail row (one CSV row / one JSON ``tradingDays`` entry).
+    """One Detail row (one CSV row / one JSON Trading Day entry).
 
     Attributes:
         settlement_trading_day: The Settlement Trading Day the row belongs to.

@@ -30,7 +30,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from recon.models.findings import Finding
-from recon.models.invoices import Invoice, SectionTotals
+from recon.models.invoices import Invoice
 from recon.models.results import AdjustmentLine
 from recon.models.statements import PaymentOrCharge, RunHeader
 from recon.reconcile.arithmetic import ZERO, LineTotal, in_direction, signed
@@ -212,16 +212,26 @@ def _check_sum(
                     difference=g_dir - e_dir,
                 )
             )
-    for name, label in (("rcti", "RCTI"), ("tax_invoice", "Tax Invoice")):
-        e = getattr(latest_full, name).total
-        g = sum((_section(invoiced[h.run_id], name).total for h in chain), ZERO)
+    # Section by section (SPEC §4 step 8): a classification change must telescope too.
+    for name, field, label in (
+        ("rcti", "total", "RCTI Total"),
+        ("tax_invoice", "total", "Tax Invoice Total"),
+        ("payment_summary", "gst_applicable_amount", "Payment Summary GST Applicable Amount"),
+        (
+            "payment_summary",
+            "gst_not_applicable_amount",
+            "Payment Summary GST Not Applicable Amount",
+        ),
+    ):
+        e = getattr(getattr(latest_full, name), field)
+        g = sum((getattr(getattr(invoiced[h.run_id], name), field) for h in chain), ZERO)
         if e != g:
             findings.append(
                 Finding.make(
                     "adjustment.chain",
-                    f"The invoiced {label} Totals across {runs} add up to {money(g)}, "
+                    f"The invoiced {label}s across {runs} add up to {money(g)}, "
                     f"{money(abs(g - e))} {'more' if g > e else 'less'} than the latest run's "
-                    f"full {label} Total of {money(e)}.",
+                    f"full {label} of {money(e)}.",
                     header=latest,
                     expected=e,
                     actual=g,
@@ -229,11 +239,6 @@ def _check_sum(
                 )
             )
     return findings
-
-
-def _section(inv: Invoice, name: str) -> SectionTotals:
-    section: SectionTotals = getattr(inv, name)
-    return section
 
 
 def adjustment_lines(

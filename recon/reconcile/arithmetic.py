@@ -20,10 +20,12 @@ Choices recorded here (SPEC §4 is a **[reading]**):
 * A Summary row whose Timestamp lies outside ``PeriodFrom..PeriodTo`` is not counted (the
   readers report it as ``data.period``). Where a variable has the same Trading Day twice
   (``data.duplicate``, reported by the readers) the first row in file order counts.
-* When a variable's ``P Or C`` differs between the previous and the current run, the ADJ
-  line is in the current run's direction and the previous amount is turned into that
-  direction (a Payment of 100 is a Charge of -100), so the Payment Summary's net figures
-  still add up across the chain.
+* When a variable's ``P Or C`` or GST flag differs between the previous and the current
+  run (SPEC §4 step 8), the ADJ invoice has two lines for it: the previous run's line
+  reversed under its old classification and this run's line under the new one
+  (*reversal and rebill*), so that the RCTI, the Tax Invoice and each Payment Summary
+  category still telescope across the chain. An invoice that shows one net line instead is
+  accepted when its figures net to the same (:func:`net_form`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from recon.models.decimals import to_cents
 from recon.models.findings import Finding
@@ -346,6 +349,118 @@ def difference_line(
     )
 
 
+def classification(t: LineTotal | LineItem) -> tuple[PaymentOrCharge, bool]:
+    """(P Or C, GST Applicable) of a line."""
+    return (t.payment_or_charge, t.gst_applicable)
+
+
+def reclassified(current: Mapping[str, LineTotal], previous: Mapping[str, LineTotal]) -> set[str]:
+    """Variables in both runs whose P Or C or GST flag differs between them (§4 step 8)."""
+    return {
+        v
+        for v, t in current.items()
+        if v in previous and classification(t) != classification(previous[v])
+    }
+
+
+def reversal_and_rebill(
+    current: LineTotal, previous: LineTotal, descriptions: Mapping[str, str] | None = None
+) -> list[LineItem]:
+    """The two ADJ lines of a variable whose classification changed (SPEC §4 step 8): the
+    previous run's line reversed under its old classification, then this run's line under
+    the new one. Each section and Payment Summary category then telescopes."""
+    descriptions = descriptions or {}
+    reversal = _full_line(previous, descriptions)
+    reversal = reversal.model_copy(update={"amount": -previous.amount, "gst": -previous.gst})
+    return [reversal, _full_line(current, descriptions)]
+
+
+def net_line(lines: list[LineItem], like: LineItem) -> LineItem:
+    """One line netting ``lines`` in the classification of ``like``: amounts and GST turned
+    into its direction (a Payment of 100 is a Charge of -100) and added."""
+
+    def turned(li: LineItem, value: Decimal) -> Decimal:
+        return value if li.payment_or_charge is like.payment_or_charge else ZERO - value
+
+    return lines[-1].model_copy(
+        update={
+            "payment_or_charge": like.payment_or_charge,
+            "gst_applicable": like.gst_applicable,
+            "amount": sum((turned(li, li.amount) for li in lines), ZERO),
+            "gst": sum((turned(li, li.gst) for li in lines), ZERO),
+        }
+    )
+
+
+def with_lines(inv: Invoice, lines: list[LineItem]) -> Invoice:
+    """An invoice with other lines and its sections summed from them (prepayments kept)."""
+    ps = inv.payment_summary
+    rcti, tax, summary = section_totals(lines, ps.prepayment_applied, ps.prepayment_balance)
+    return inv.model_copy(
+        update={"line_items": lines, "rcti": rcti, "tax_invoice": tax, "payment_summary": summary}
+    )
+
+
+def net_form(computed: Invoice, invoiced: Invoice) -> tuple[Invoice, set[str]]:
+    """The computed invoice in the form the invoice shows a reclassified variable.
+
+    Where recon computes a reversal and a rebill line for a variable (SPEC §4 step 8) and
+    the invoice shows a single line for it, the pair is replaced by one net line in the
+    invoice line's classification, and the sections are summed again: an invoice whose net
+    line has the same figures then checks clean. A pair the invoice shows as two lines
+    (or not at all) is kept.
+
+    Returns:
+        (the computed invoice to compare with, the variables netted).
+    """
+    pairs: dict[str, list[LineItem]] = {}
+    for li in computed.line_items:
+        pairs.setdefault(li.variable, []).append(li)
+    shown: dict[str, list[LineItem]] = {}
+    for li in invoiced.line_items:
+        shown.setdefault(li.variable, []).append(li)
+    netted = {v for v, ls in pairs.items() if len(ls) == 2 and len(shown.get(v, [])) == 1}
+    if not netted:
+        return computed, netted
+    lines: list[LineItem] = []
+    for li in computed.line_items:
+        if li.variable not in netted:
+            lines.append(li)
+        elif li is pairs[li.variable][-1]:
+            lines.append(net_line(pairs[li.variable], shown[li.variable][0]))
+    return with_lines(computed, lines), netted
+
+
+def expanded_form(invoiced: Invoice, computed: Invoice, netted: set[str]) -> Invoice:
+    """An invoice whose single net lines (accepted by :func:`net_form`) are shown as recon's
+    reversal and rebill pair, each section moved by the pair less the net line: what the
+    chain check adds up section by section."""
+    if not netted:
+        return invoiced
+    pairs = [li for li in computed.line_items if li.variable in netted]
+    nets = [li for li in invoiced.line_items if li.variable in netted]
+    r_pair, t_pair, s_pair = section_totals(pairs)
+    r_net, t_net, s_net = section_totals(nets)
+
+    def moved(section: Any, plus: Any, minus: Any) -> Any:
+        fields = {
+            k: getattr(section, k) + getattr(plus, k) - getattr(minus, k)
+            for k in type(section).model_fields
+            if isinstance(getattr(section, k), Decimal)
+        }
+        return section.model_copy(update=fields)
+
+    lines = [li for li in invoiced.line_items if li.variable not in netted] + pairs
+    return invoiced.model_copy(
+        update={
+            "line_items": lines,
+            "rcti": moved(invoiced.rcti, r_pair, r_net),
+            "tax_invoice": moved(invoiced.tax_invoice, t_pair, t_net),
+            "payment_summary": moved(invoiced.payment_summary, s_pair, s_net),
+        }
+    )
+
+
 def compute_invoice(
     header: RunHeader,
     current: dict[str, LineTotal],
@@ -385,8 +500,12 @@ def compute_invoice(
         if previous_run_id is None:
             raise ValueError("previous_run_id is required when previous totals are given")
         variables = list(dict.fromkeys([*current, *previous]))
+        changed = reclassified(current, previous)
         lines = []
         for v in variables:
+            if v in changed:
+                lines.extend(reversal_and_rebill(current[v], previous[v], descriptions))
+                continue
             li = difference_line(v, current.get(v), previous.get(v), descriptions.get(v, ""))
             if li.amount != 0 or li.gst != 0:
                 lines.append(li)

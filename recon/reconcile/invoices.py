@@ -4,8 +4,8 @@
 invoice :func:`recon.reconcile.arithmetic.compute_invoice` makes from the statements, and
 runs :func:`check_invoice_arithmetic`: the invoice's own arithmetic (each section against
 its own lines, the Payment Summary against the sections), which also runs alone where recon
-cannot recompute the invoice. :func:`check_pdf_json` compares the PDF and the JSON of one
-invoice field by field.
+cannot recompute the invoice. (:func:`recon.reconcile.tieouts.check_pdf_json` compares the
+PDF and the JSON of one invoice field by field.)
 
 Tolerance (SPEC §4): two amounts agree when they are equal to the cent. A difference of one
 cent or less that disappears under another rounding order is ``info``, with the order named
@@ -28,13 +28,22 @@ recomputed Total Payable less the invoice's own Prepayment Applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
+from recon.models import aemo_names as aemo
 from recon.models.decimals import CENT
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import Invoice, LineItem, PaymentSummary, SectionTotals
-from recon.models.results import LineComparison
+from recon.models.results import (
+    AGREES,
+    DIFFERS,
+    FROM_INVOICE,
+    NOT_COMPARABLE,
+    ROUNDING,
+    FigureComparison,
+    LineComparison,
+)
 from recon.models.statements import PaymentOrCharge, RunHeader
 from recon.reconcile.arithmetic import (
     GST_ON_EXACT,
@@ -44,9 +53,12 @@ from recon.reconcile.arithmetic import (
     SUM_THEN_ROUND,
     ZERO,
     LineTotal,
+    classification,
     difference_line,
     gst_of,
     in_direction,
+    net_form,
+    net_line,
     section_totals,
     signed,
 )
@@ -65,29 +77,43 @@ _ORDER_TEXT = {
     "rounding order)",
 }
 
+_JS, _JF = aemo.INVOICE_SECTIONS, aemo.INVOICE_FIGURES  # the JSON names
 _SECTIONS = {
-    "rcti": ("rcti", "Recipient Created Tax Invoice", "RCTI"),
-    "tax_invoice": ("taxInvoice", "Tax Invoice", "Tax Invoice"),
-    "payment_summary": ("paymentSummary", "Payment Summary", "Payment Summary"),
+    "rcti": (_JS["rcti"], "Recipient Created Tax Invoice", "RCTI"),
+    "tax_invoice": (_JS["tax_invoice"], "Tax Invoice", "Tax Invoice"),
+    "payment_summary": (
+        _JS["payment_summary"],
+        "Payment Summary",
+        "Payment Summary",
+    ),
     "adjustment_information": (
-        "adjustmentInformation",
+        _JS["adjustment_information"],
         "Adjustment Information",
         "Adjustment Information",
     ),
 }
 _FIELDS = {
-    "amount": ("amount", "Amount"),
-    "gst": ("gst", "GST"),
-    "total": ("total", "Total"),
-    "gst_applicable_amount": ("gstApplicableAmount", "GST Applicable Amount"),
-    "gst_not_applicable_amount": ("gstNotApplicableAmount", "GST Not Applicable Amount"),
-    "total_payable": ("totalPayable", "Total Payable"),
-    "prepayment_applied": ("prepaymentApplied", "Prepayment Applied"),
-    "amount_due": ("amountDue", "Amount Due"),
-    "prepayment_balance": ("prepaymentBalance", "Prepayment Balance"),
-    "previous_run_id": ("previousRunId", "Previous Run"),
-    "rcti_difference": ("rctiDifference", "RCTI Difference"),
-    "tax_invoice_difference": ("taxInvoiceDifference", "Tax Invoice Difference"),
+    "amount": (_JF["amount"], "Amount"),
+    "gst": (_JF["gst"], "GST"),
+    "total": (_JF["total"], "Total"),
+    "gst_applicable_amount": (
+        _JF["gst_applicable_amount"],
+        "GST Applicable Amount",
+    ),
+    "gst_not_applicable_amount": (
+        _JF["gst_not_applicable_amount"],
+        "GST Not Applicable Amount",
+    ),
+    "total_payable": (_JF["total_payable"], "Total Payable"),
+    "prepayment_applied": (_JF["prepayment_applied"], "Prepayment Applied"),
+    "amount_due": (_JF["amount_due"], "Amount Due"),
+    "prepayment_balance": (_JF["prepayment_balance"], "Prepayment Balance"),
+    "previous_run_id": (_JF["previous_run_id"], "Previous Run"),
+    "rcti_difference": (_JF["rcti_difference"], "RCTI Difference"),
+    "tax_invoice_difference": (
+        _JF["tax_invoice_difference"],
+        "Tax Invoice Difference",
+    ),
 }
 
 Figures = dict[tuple[str, str], Decimal]
@@ -116,13 +142,28 @@ def figure_source(invoice: Invoice, section: str, name: str) -> str:
     return f"{src}#/{_SECTIONS[section][0]}/{_FIELDS[name][0]}"
 
 
+def figure_of_source(source: str | None) -> str | None:
+    """The figure a source names, e.g. ``RCTI Total`` for ``file#/rcti/total`` or
+    ``file#Recipient Created Tax Invoice/Total``; None when it names no section figure."""
+    if not source or "#" not in source:
+        return None
+    anchor = source.rsplit("#", 1)[1].strip("/")
+    part, _, field = anchor.partition("/")
+    for section, (json_name, pdf_name, _label) in _SECTIONS.items():
+        if part in (json_name, pdf_name):
+            for name, (json_field, pdf_field) in _FIELDS.items():
+                if field in (json_field, pdf_field):
+                    return figure_label(section, name)
+    return None
+
+
 def _line_source(invoice: Invoice, line: LineItem, index: int) -> str:
     if line.source:
         return line.source
     src = invoice.source or "invoice"
     if invoice.form == "pdf":
         return f"{src}#line {line.variable}"
-    return f"{src}#/data/0/lineItems/{index}"
+    return f"{src}#/{aemo.INV_DATA}/0/{aemo.INV_LINE_ITEMS}/{index}"
 
 
 def _figures(rcti: SectionTotals, tax: SectionTotals, ps: PaymentSummary) -> Figures:
@@ -193,6 +234,7 @@ def check_invoice(
     *,
     current: dict[str, LineTotal],
     previous: dict[str, LineTotal] | None = None,
+    figures: list[FigureComparison] | None = None,
 ) -> tuple[list[Finding], list[LineComparison]]:
     """Check AEMO's invoice against the recomputed one and against its own arithmetic.
 
@@ -214,6 +256,9 @@ def check_invoice(
         current: The run's line totals.
         previous: The previous run's line totals (ADJ, when known); give the same as
             to ``compute_invoice``.
+        figures: When given, one :class:`FigureComparison` per figure compared (each
+            line's amount and GST, every section and Payment Summary figure) is appended,
+            with the verdict the findings were made from.
 
     Returns:
         The findings, and one :class:`LineComparison` per variable on either invoice.
@@ -222,10 +267,25 @@ def check_invoice(
     comparisons: list[LineComparison] = []
     is_adj = previous is not None
     statement_vars = set(current) | set(previous or {})
+    # SPEC §4 step 8: a reclassified variable is a reversal and a rebill line; an invoice
+    # showing one net line with the same net figures is compared in that form.
+    computed, _ = net_form(computed, invoiced)
     comp_lines = {li.variable: li for li in computed.line_items}
     inv_lines: dict[str, list[tuple[int, LineItem]]] = {}
     for i, li in enumerate(invoiced.line_items):
         inv_lines.setdefault(li.variable, []).append((i, li))
+    line_figs: list[FigureComparison] = []
+    for v, pair in _pairs(computed).items():
+        shown = inv_lines.get(v, [])
+        if sorted(classification(li) for _, li in shown) == sorted(map(classification, pair)):
+            del comp_lines[v], inv_lines[v]
+            f, cmp = _check_pair(header, invoiced, pair, shown)
+            findings.extend(f)
+            comparisons.extend(cmp)
+            for lc in cmp:  # one verdict for the line's amount and GST
+                line_figs += _line_figures(lc, (lc.status, lc.status), None)
+        else:
+            comp_lines[v] = net_line(pair, pair[-1])
     variables = list(dict.fromkeys([*comp_lines, *inv_lines]))
     what = (
         f"the change from run {computed.previous_run_id} to run {header.run_id} in the "
@@ -246,9 +306,9 @@ def check_invoice(
             c = difference_line(v, current.get(v), (previous or {}).get(v)) if is_adj else None
         entries = inv_lines.get(v, [])
         if not entries:
-            status = "ok"
+            status, note = AGREES, "a zero line, not invoiced"
             if c is not None and (c.amount != 0 or c.gst != 0):
-                status = "missing_on_invoice"
+                status, note = DIFFERS, "missing on the invoice"
                 add(
                     "invoice.line_missing",
                     f"The statement gives {v} a line of {money(c.amount)} "
@@ -259,12 +319,15 @@ def check_invoice(
                     difference=-c.amount,
                     source=invoiced.source,
                 )
-            comparisons.append(_comparison(header, v, c, None, status))
+            comparisons.append(_comparison(header, v, c, None, status, note))
+            line_figs += _line_figures(comparisons[-1], (status, status), invoiced.source)
             continue
 
         index, i = entries[0]
         src = _line_source(invoiced, i, index)
+        notes: list[str] = []
         if len(entries) > 1:
+            notes.append(f"appears {len(entries)} times on the invoice")
             add(
                 "invoice.line",
                 f"Invoice line {v} appears {len(entries)} times; recon compares the first.",
@@ -284,7 +347,8 @@ def check_invoice(
                 difference=i.amount,
                 source=src,
             )
-            comparisons.append(_comparison(header, v, None, i, "not_in_statement"))
+            comparisons.append(_comparison(header, v, None, i, DIFFERS, "not in the statement"))
+            line_figs += _line_figures(comparisons[-1], (DIFFERS, DIFFERS), src)
             continue
 
         if i.payment_or_charge is not c.payment_or_charge:
@@ -317,6 +381,8 @@ def check_invoice(
         ):
             verdict, order = _judge(exp, act, alts)
             statuses.append(verdict)
+            if verdict == "rounding" and order is not None:
+                notes.append(f"{label}: {_ORDER_TEXT[order]}")
             if verdict == "ok":
                 continue
             diff = act - exp
@@ -357,22 +423,90 @@ def check_invoice(
                     difference=diff,
                     source=src,
                 )
-        if "differs" in statuses:
-            status = "differs"
+        if "differs" in statuses or len(entries) > 1:
+            status = DIFFERS
         elif "rounding" in statuses:
-            status = "rounding"
+            status = ROUNDING
             accepted[v] = c.model_copy(update={"amount": acc_amount, "gst": acc_gst})
         else:
-            status = "ok"
-        comparisons.append(_comparison(header, v, c, i, status))
+            status = AGREES
+        comparisons.append(_comparison(header, v, c, i, status, "; ".join(notes)))
+        line_figs += _line_figures(
+            comparisons[-1], tuple(_VERDICT_STATUS[x] for x in statuses), src, len(entries) > 1
+        )
 
-    findings.extend(_check_totals(header, computed, invoiced, accepted))
-    findings.extend(check_invoice_arithmetic(header, invoiced))
+    total_findings, total_verdicts = _check_totals(header, computed, invoiced, accepted)
+    own_findings, own_verdicts = _arithmetic(header, invoiced)
+    findings.extend(total_findings)
+    findings.extend(own_findings)
+    if figures is not None:
+        figures.extend(line_figs)
+        figures.extend(_section_figures(header, invoiced, computed, total_verdicts, own_verdicts))
+        figures.extend(_row_figures(header, invoiced))
+    return findings, comparisons
+
+
+_VERDICT_STATUS = {"ok": AGREES, "rounding": ROUNDING, "differs": DIFFERS}
+_WORSE = {AGREES: 0, NOT_COMPARABLE: 1, FROM_INVOICE: 1, ROUNDING: 2, DIFFERS: 3}
+
+
+def worse(a: str, b: str) -> str:
+    """The worse of two figure statuses (differs > rounding > the rest)."""
+    return a if _WORSE.get(a, 0) >= _WORSE.get(b, 0) else b
+
+
+def _pairs(inv: Invoice) -> dict[str, list[LineItem]]:
+    """Variables with a reversal and a rebill line (SPEC §4 step 8), and the two lines."""
+    by_var: dict[str, list[LineItem]] = {}
+    for li in inv.line_items:
+        by_var.setdefault(li.variable, []).append(li)
+    return {v: ls for v, ls in by_var.items() if len(ls) == 2}
+
+
+def _check_pair(
+    header: RunHeader,
+    invoiced: Invoice,
+    pair: list[LineItem],
+    shown: list[tuple[int, LineItem]],
+) -> tuple[list[Finding], list[LineComparison]]:
+    """A reclassified variable invoiced as a reversal and a rebill line, each against
+    recon's line of the same classification (figures to the cent)."""
+    findings: list[Finding] = []
+    comparisons: list[LineComparison] = []
+    for c in pair:
+        index, i = next((n, li) for n, li in shown if classification(li) == classification(c))
+        status = "ok"
+        for label, exp, act in (("amount", c.amount, i.amount), ("GST", c.gst, i.gst)):
+            if exp == act:
+                continue
+            status = "differs"
+            kind = "reversal" if c is pair[0] else "rebill"
+            findings.append(
+                Finding.make(
+                    "invoice.line",
+                    f"The {label} of the {kind} line of {c.variable} "
+                    f"({_poc_text(c.payment_or_charge)}, {_gst_text(c.gst_applicable)}) is "
+                    f"{_more_less(act - exp)} than recon's.",
+                    header=header,
+                    variable=c.variable,
+                    expected=exp,
+                    actual=act,
+                    difference=act - exp,
+                    source=_line_source(invoiced, i, index),
+                )
+            )
+        comparisons.append(_comparison(header, c.variable, c, i, status))
     return findings, comparisons
 
 
 def _comparison(
-    header: RunHeader, variable: str, c: LineItem | None, i: LineItem | None, status: str
+    header: RunHeader,
+    variable: str,
+    c: LineItem | None,
+    i: LineItem | None,
+    status: str,
+    note: str = "",
+    source: str | None = None,
 ) -> LineComparison:
     base = c if c is not None else i
     assert base is not None
@@ -390,6 +524,7 @@ def _comparison(
         invoiced_amount=i.amount if i else None,
         invoiced_gst=i.gst if i else None,
         status=status,
+        note=note,
     )
 
 
@@ -417,11 +552,26 @@ def _gst_on_sections(lines: list[LineItem], prepayment_applied: Decimal) -> Figu
     return out
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """How one section figure was judged: status, why, and the two figures compared."""
+
+    status: str
+    note: str
+    expected: Decimal | None
+    actual: Decimal | None
+    source: str | None = None
+
+
+Verdicts = dict[tuple[str, str], _Verdict]
+
+
 def _check_totals(
     header: RunHeader, computed: Invoice, invoiced: Invoice, accepted: dict[str, LineItem]
-) -> list[Finding]:
+) -> tuple[list[Finding], Verdicts]:
     """Every section figure of the invoice against recon's recomputed figure."""
     findings: list[Finding] = []
+    verdicts: Verdicts = {}
     prepay = invoiced.payment_summary.prepayment_applied
     expected = _figures(computed.rcti, computed.tax_invoice, computed.payment_summary)
     expected[("payment_summary", "amount_due")] = computed.payment_summary.total_payable - prepay
@@ -449,6 +599,14 @@ def _check_totals(
                     source=invoiced.source,
                 )
             )
+            for name in ("rcti_difference", "tax_invoice_difference"):
+                verdicts[("adjustment_information", name)] = _Verdict(
+                    DIFFERS,
+                    "the invoice has no Adjustment Information section",
+                    getattr(ca, name),
+                    None,
+                    invoiced.source,
+                )
         else:
             expected[("adjustment_information", "rcti_difference")] = ca.rcti_difference
             expected[("adjustment_information", "tax_invoice_difference")] = (
@@ -481,6 +639,9 @@ def _check_totals(
         act = actual[key]
         alts = {name: figs[key] for name, figs in alternatives.items() if key in figs}
         verdict, order = _judge(exp, act, alts)
+        verdicts[key] = _Verdict(
+            _VERDICT_STATUS[verdict], _ORDER_TEXT[order] if order else "", exp, act
+        )
         if verdict == "ok":
             continue
         diff = act - exp
@@ -513,10 +674,12 @@ def _check_totals(
                     source=src,
                 )
             )
-    return findings
+    return findings, verdicts
 
 
-def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
+def check_invoice_arithmetic(
+    header: RunHeader, inv: Invoice, *, figures: list[FigureComparison] | None = None
+) -> list[Finding]:
     """Check an invoice's own arithmetic, without statements (``invoice.total``).
 
     Each RCTI and Tax Invoice figure against the invoice's own Payment or Charge lines,
@@ -528,8 +691,20 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
     Args:
         header: The run (for the findings' header fields).
         inv: AEMO's invoice.
+        figures: When given, one :class:`FigureComparison` per section and Payment Summary
+            figure is appended (recon's figure being the invoice's own arithmetic).
     """
+    findings, verdicts = _arithmetic(header, inv)
+    if figures is not None:
+        figures.extend(_section_figures(header, inv, None, {}, verdicts))
+        figures.extend(_row_figures(header, inv))
+    return findings
+
+
+def _arithmetic(header: RunHeader, inv: Invoice) -> tuple[list[Finding], Verdicts]:
+    """The findings of :func:`check_invoice_arithmetic` and each figure's verdict."""
     findings: list[Finding] = []
+    verdicts: Verdicts = {}
     ps, rcti, tax = inv.payment_summary, inv.rcti, inv.tax_invoice
     lines = list(inv.line_items)
     own_rcti, own_tax, own_ps = section_totals(lines)
@@ -572,6 +747,14 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
             else {}
         )
         verdict, order = _judge(exp, act, alts)
+        verdicts[key] = _Verdict(
+            _VERDICT_STATUS[verdict],
+            f"{what} gives {money(exp)}" + (f" ({_ORDER_TEXT[order]})" if order else "")
+            if verdict != "ok"
+            else "",
+            exp,
+            act,
+        )
         if verdict == "ok":
             continue
         diff = act - exp
@@ -593,12 +776,17 @@ def check_invoice_arithmetic(header: RunHeader, inv: Invoice) -> list[Finding]:
             )
         )
     if inv.summary_lines is not None:
-        findings.extend(_check_summary_lines(header, inv))
-    return findings
+        findings.extend(_check_summary_lines(header, inv, verdicts))
+    return findings, verdicts
 
 
-def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
-    """The Payment Summary's own line rows (PDF) against the section lines and sub-totals."""
+def _check_summary_lines(
+    header: RunHeader, inv: Invoice, verdicts: Verdicts | None = None
+) -> list[Finding]:
+    """The Payment Summary's own line rows (PDF) against the section lines and sub-totals.
+
+    A sub-total that differs is recorded in ``verdicts`` as well (when given).
+    """
     findings: list[Finding] = []
     assert inv.summary_lines is not None
     src = inv.source or "invoice"
@@ -646,6 +834,10 @@ def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
     for name, flag in (("gst_applicable_amount", True), ("gst_not_applicable_amount", False)):
         exp = sum((r.amount for r in inv.summary_lines if r.gst_applicable is flag), ZERO)
         act = getattr(ps, name)
+        if exp != act and verdicts is not None:
+            verdicts[("payment_summary", name)] = _Verdict(
+                DIFFERS, f"the Payment Summary's own rows give {money(exp)}", exp, act
+            )
         if exp != act:
             findings.append(
                 Finding.make(
@@ -662,177 +854,293 @@ def _check_summary_lines(header: RunHeader, inv: Invoice) -> list[Finding]:
     return findings
 
 
-def _fmt(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(getattr(value, "value", value))
-
-
-def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
-    """Compare the PDF and the JSON of one invoice (``invoice.pdf_json``).
-
-    One finding per field that differs: header fields (invoice number, run, previous run,
-    designation, period, participant, issue date, trade week), each line's amount, GST,
-    Payment/Charge and GST flags, each section and Payment Summary figure, the Adjustment
-    Information, and every line present on one side only. ``expected`` is the JSON's value,
-    ``actual`` the PDF's and ``difference`` PDF - JSON. The issue time is compared by date
-    (the PDF shows a date); a trade week or issue date missing from either side is not
-    compared; line descriptions are not compared (the PDF wraps and truncates them).
-    """
-    findings: list[Finding] = []
-    src = pdf.source or "invoice.pdf"
-
-    def add(
-        message: str,
-        exp: object,
-        act: object,
-        *,
-        variable: str | None = None,
-        source: str | None = None,
-        numeric: bool = False,
-    ) -> None:
-        diff = None
-        if numeric and isinstance(exp, Decimal) and isinstance(act, Decimal):
-            diff = act - exp
-        findings.append(
-            Finding.make(
-                "invoice.pdf_json",
-                message,
-                header=json,
-                variable=variable,
-                expected=_fmt(exp),
-                actual=_fmt(act),
-                difference=diff,
-                source=source or src,
-            )
-        )
-
-    header_fields: list[tuple[str, Callable[[Invoice], object]]] = [
-        ("invoice number", lambda x: x.invoice_number),
-        ("run", lambda x: x.run_id),
-        ("previous run", lambda x: x.previous_run_id),
-        ("designation", lambda x: x.designation.value),
-        ("Trading Week", lambda x: x.period),
-        ("participant", lambda x: x.participant),
-    ]
-    for label, get in header_fields:
-        if get(pdf) != get(json):
-            add(
-                f"The PDF shows the {label} as {_fmt(get(pdf))} but the JSON as {_fmt(get(json))}.",
-                get(json),
-                get(pdf),
-            )
-    if pdf.issued_at and json.issued_at and pdf.issued_at.date() != json.issued_at.date():
-        add(
-            f"The PDF shows the issue date as {pdf.issued_at.date()} but the JSON as "
-            f"{json.issued_at.date()}.",
-            json.issued_at.date(),
-            pdf.issued_at.date(),
-        )
-    if pdf.trade_week and json.trade_week and pdf.trade_week != json.trade_week:
-        add(
-            f"The PDF shows the trade week as {pdf.trade_week} but the JSON as {json.trade_week}.",
-            json.trade_week,
-            pdf.trade_week,
-        )
-
-    pdf_lines = {li.variable: li for li in pdf.line_items}
-    json_lines = {li.variable: li for li in json.line_items}
-    for v in dict.fromkeys([*json_lines, *pdf_lines]):
-        p, j = pdf_lines.get(v), json_lines.get(v)
-        if p is None or j is None:
-            side, other = ("JSON", "PDF") if p is None else ("PDF", "JSON")
-            present = j if p is None else p
-            assert present is not None
-            add(
-                f"Line {v} ({money(present.amount)}) is in the {side} but not in the {other}.",
-                j.amount if j else None,
-                p.amount if p else None,
-                variable=v,
-                source=p.source if p else src,
-            )
-            continue
-        psrc = p.source or src
-        for label, exp, act, numeric in (
-            ("amount", j.amount, p.amount, True),
-            ("GST", j.gst, p.gst, True),
-        ):
-            if exp != act:
-                add(
-                    f"The PDF shows line {v}'s {label} as {money(act)} but the JSON as "
-                    f"{money(exp)}.",
-                    exp,
-                    act,
-                    variable=v,
-                    source=psrc,
-                    numeric=numeric,
-                )
-        if p.payment_or_charge is not j.payment_or_charge:
-            add(
-                f"The PDF shows line {v} as a {p.payment_or_charge.value} but the JSON as a "
-                f"{j.payment_or_charge.value}.",
-                j.payment_or_charge,
-                p.payment_or_charge,
-                variable=v,
-                source=psrc,
-            )
-        if p.gst_applicable != j.gst_applicable:
-            add(
-                f"The PDF shows line {v} as {_gst_text(p.gst_applicable)} but the JSON as "
-                f"{_gst_text(j.gst_applicable)}.",
-                "Y" if j.gst_applicable else "N",
-                "Y" if p.gst_applicable else "N",
-                variable=v,
-                source=psrc,
-            )
-
-    pf = _figures(pdf.rcti, pdf.tax_invoice, pdf.payment_summary)
-    jf = _figures(json.rcti, json.tax_invoice, json.payment_summary)
-    for key, exp in jf.items():
-        act = pf[key]
-        if exp != act:
-            add(
-                f"The PDF shows {figure_label(*key)} as {money(act)} but the JSON as {money(exp)}.",
-                exp,
-                act,
-                source=figure_source(pdf, *key),
-                numeric=True,
-            )
-
-    pa, ja = pdf.adjustment_information, json.adjustment_information
-    if (pa is None) != (ja is None):
-        side = "PDF" if pa is not None else "JSON"
-        other = "JSON" if pa is not None else "PDF"
-        add(
-            f"The {side} has an Adjustment Information section but the {other} has none.",
-            "present" if ja is not None else None,
-            "present" if pa is not None else None,
-        )
-    elif pa is not None and ja is not None:
-        if pa.previous_run_id != ja.previous_run_id:
-            add(
-                f"The PDF's Adjustment Information names previous run {pa.previous_run_id} but "
-                f"the JSON's run {ja.previous_run_id}.",
-                ja.previous_run_id,
-                pa.previous_run_id,
-                source=figure_source(pdf, "adjustment_information", "previous_run_id"),
-            )
-        for name in ("rcti_difference", "tax_invoice_difference"):
-            exp, act = getattr(ja, name), getattr(pa, name)
-            if exp != act:
-                add(
-                    f"The PDF shows {figure_label('adjustment_information', name)} as "
-                    f"{money(act)} but the JSON as {money(exp)}.",
-                    exp,
-                    act,
-                    source=figure_source(pdf, "adjustment_information", name),
-                    numeric=True,
-                )
-    return findings
-
-
 def _section_name(poc: PaymentOrCharge) -> str:
     """The invoice section a Payment or Charge line belongs to."""
     return "RCTI" if poc is PaymentOrCharge.PAYMENT else "Tax Invoice"
+
+
+# --- Figure verdicts (SPEC §6 reports): every figure compared, with its status -------------
+
+_SECTION_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "payment_summary",
+        (
+            "gst_applicable_amount",
+            "gst_not_applicable_amount",
+            "gst",
+            "total_payable",
+            "prepayment_applied",
+            "amount_due",
+            "prepayment_balance",
+        ),
+    ),
+    ("rcti", ("amount", "gst", "total")),
+    ("tax_invoice", ("amount", "gst", "total")),
+    ("adjustment_information", ("rcti_difference", "tax_invoice_difference")),
+)
+_PREPAYMENT_NOTE = "recon cannot know prepayments: taken from the invoice, and used for Amount Due"
+
+
+def _figure(header: RunHeader, **fields: object) -> FigureComparison:
+    designation = header.designation
+    return FigureComparison(
+        participant=header.participant,
+        period=header.period,
+        run_id=header.run_id,
+        designation=getattr(designation, "value", designation),
+        **fields,
+    )
+
+
+def _line_figures(
+    lc: LineComparison, statuses: tuple[str, ...], source: str | None, duplicate: bool = False
+) -> list[FigureComparison]:
+    """A line's amount and GST as two figures, each with its own verdict."""
+    amount_status, gst_status = (*statuses, AGREES, AGREES)[:2]
+    if duplicate:
+        amount_status = DIFFERS
+    out = []
+    for kind, label, status, comp, inv in (
+        ("line_amount", "amount", amount_status, lc.computed_amount, lc.invoiced_amount),
+        ("line_gst", "GST", gst_status, lc.computed_gst, lc.invoiced_gst),
+    ):
+        out.append(
+            FigureComparison(
+                participant=lc.participant,
+                period=lc.period,
+                run_id=lc.run_id,
+                designation=lc.designation,
+                kind=kind,
+                section="Invoice line",
+                figure=f"{lc.variable} {label}",
+                variable=lc.variable,
+                computed=comp,
+                invoiced=inv,
+                status=status,
+                note=lc.note if status != AGREES else "",
+                source=source,
+            )
+        )
+    return out
+
+
+def _section_figures(
+    header: RunHeader,
+    invoiced: Invoice,
+    computed: Invoice | None,
+    against_recomputed: Verdicts,
+    own: Verdicts,
+) -> list[FigureComparison]:
+    """Every section and Payment Summary figure: the worse of its two verdicts.
+
+    ``against_recomputed`` holds the verdicts against recon's recomputed invoice (empty when
+    there is none), ``own`` those against the invoice's own arithmetic. The figure shows
+    recon's recomputed figure where there is one, else the invoice's own arithmetic.
+    """
+    out: list[FigureComparison] = []
+    for section, names in _SECTION_ORDER:
+        if section == "adjustment_information" and not any(
+            (section, n) in against_recomputed for n in names
+        ):
+            if invoiced.adjustment_information is None:
+                continue
+        for name in names:
+            key = (section, name)
+            holder = getattr(invoiced, section)
+            act = getattr(holder, name) if holder is not None else None
+            src = figure_source(invoiced, *key)
+            if name in ("prepayment_applied", "prepayment_balance"):
+                out.append(
+                    _figure(
+                        header,
+                        kind="section",
+                        section=_SECTIONS[section][1],
+                        figure=_FIELDS[name][1],
+                        invoiced=act,
+                        status=FROM_INVOICE,
+                        note=_PREPAYMENT_NOTE,
+                        source=src,
+                    )
+                )
+                continue
+            rec, mine = against_recomputed.get(key), own.get(key)
+            if rec is None and mine is None:
+                status, note, exp = NOT_COMPARABLE, "not compared", None
+            elif rec is None:
+                assert mine is not None
+                status, note, exp = mine.status, mine.note, mine.expected
+                if computed is None:
+                    note = "compared with the invoice's own arithmetic" + (
+                        f": {note}" if note else ""
+                    )
+            else:
+                status, note, exp = rec.status, rec.note, rec.expected
+                if mine is not None and worse(mine.status, status) != status:
+                    status, note = mine.status, mine.note
+                if rec.actual is None and rec.source:
+                    src = rec.source
+            out.append(
+                _figure(
+                    header,
+                    kind="section",
+                    section=_SECTIONS[section][1],
+                    figure=_FIELDS[name][1],
+                    computed=exp,
+                    invoiced=act,
+                    status=status,
+                    note=note,
+                    source=src,
+                )
+            )
+    return out
+
+
+def _row_figures(header: RunHeader, inv: Invoice) -> list[FigureComparison]:
+    """The Payment Summary's own line rows (PDF) against the section lines, as figures."""
+    if inv.summary_lines is None:
+        return []
+    src = inv.source or "invoice"
+    sections = {li.variable: li for li in inv.line_items}
+    rows = {li.variable: li for li in inv.summary_lines}
+    out: list[FigureComparison] = []
+    for v in dict.fromkeys([*sections, *rows]):
+        s, r = sections.get(v), rows.get(v)
+        source = (r.source if r is not None else None) or (
+            s.source if r is None and s is not None else None
+        )
+        source = source or f"{src}#Payment Summary/{v}"
+        if s is None or r is None:
+            out.append(
+                _figure(
+                    header,
+                    kind="summary_row",
+                    section="Payment Summary row",
+                    figure=f"{v} amount",
+                    variable=v,
+                    invoiced=(r or s).amount if (r or s) is not None else None,  # type: ignore[union-attr]
+                    status=DIFFERS,
+                    note="in only one of the Payment Summary and the RCTI or Tax Invoice",
+                    source=source,
+                )
+            )
+            continue
+        for label, exp, act in (
+            ("amount", signed(s.amount, s.payment_or_charge), r.amount),
+            ("GST", signed(s.gst, s.payment_or_charge), r.gst),
+        ):
+            out.append(
+                _figure(
+                    header,
+                    kind="summary_row",
+                    section="Payment Summary row",
+                    figure=f"{v} {label}",
+                    variable=v,
+                    computed=exp,
+                    invoiced=act,
+                    status=AGREES if exp == act else DIFFERS,
+                    note=""
+                    if exp == act
+                    else f"its {_section_name(s.payment_or_charge)} line gives {money(exp)}",
+                    source=source,
+                )
+            )
+    return out
+
+
+def uninvoiced_figures(header: RunHeader, computed: Invoice) -> list[FigureComparison]:
+    """A recomputed invoice with no invoice to compare: every figure is not comparable."""
+    out = []
+    for li in computed.line_items:
+        for kind, label, value in (
+            ("line_amount", "amount", li.amount),
+            ("line_gst", "GST", li.gst),
+        ):
+            out.append(
+                _figure(
+                    header,
+                    kind=kind,
+                    section="Invoice line",
+                    figure=f"{li.variable} {label}",
+                    variable=li.variable,
+                    computed=value,
+                    status=NOT_COMPARABLE,
+                    note="no invoice for this run",
+                )
+            )
+    return out
+
+
+def chain_figures(
+    headers: list[RunHeader], full: dict[int, Invoice], invoiced: dict[int, Invoice]
+) -> list[FigureComparison]:
+    """The run chain's totals as figures, on the latest run (as ``adjustment.chain`` judges).
+
+    For a week whose runs are exactly INITIAL, ADJ1, ... ADJn, each with an invoice: per
+    line, the invoiced amount and GST added up across the chain against the latest run's
+    full figure, and the same for the RCTI and Tax Invoice Totals. Equal to the cent agrees,
+    else differs (SPEC §4). Weeks whose chain cannot be added up give no figures.
+    """
+    out: list[FigureComparison] = []
+    weeks: dict[tuple[str, str], dict[int, RunHeader]] = {}
+    for h in headers:
+        weeks.setdefault((h.participant, h.period), {}).setdefault(h.run_id, h)
+    for runs in weeks.values():
+        chain = sorted(runs.values(), key=lambda h: (h.designation.order, h.published_at, h.run_id))
+        if not (
+            [h.designation.order for h in chain] == list(range(len(chain)))
+            and len(chain) > 1
+            and all(h.run_id in invoiced for h in chain)
+            and chain[-1].run_id in full
+        ):
+            continue
+        latest, latest_full = chain[-1], full[chain[-1].run_id]
+        section = "Run chain: " + " + ".join(f"{h.designation.value} {h.run_id}" for h in chain)
+        sums: dict[str, list[Decimal]] = {}
+        direction: dict[str, PaymentOrCharge] = {}
+        for h in chain:
+            for li in invoiced[h.run_id].line_items:
+                acc = sums.setdefault(li.variable, [ZERO, ZERO])
+                acc[0] += signed(li.amount, li.payment_or_charge)
+                acc[1] += signed(li.gst, li.payment_or_charge)
+                direction[li.variable] = li.payment_or_charge
+        expected: dict[str, tuple[Decimal, Decimal]] = {}
+        for li in latest_full.line_items:
+            expected[li.variable] = (
+                signed(li.amount, li.payment_or_charge),
+                signed(li.gst, li.payment_or_charge),
+            )
+            direction[li.variable] = li.payment_or_charge
+        for v in dict.fromkeys([*expected, *sums]):
+            poc = direction[v]
+            exp = expected.get(v, (ZERO, ZERO))
+            got = sums.get(v, [ZERO, ZERO])
+            for label, e, g in (("amount", exp[0], got[0]), ("GST", exp[1], got[1])):
+                out.append(
+                    _figure(
+                        latest,
+                        kind="chain",
+                        section=section,
+                        figure=f"{v} {label}",
+                        variable=v,
+                        computed=signed(e, poc),
+                        invoiced=signed(g, poc),
+                        status=AGREES if e == g else DIFFERS,
+                        note="the invoiced runs added up, against the latest run's full figure",
+                    )
+                )
+        for name, label in (("rcti", "RCTI Total"), ("tax_invoice", "Tax Invoice Total")):
+            e = getattr(latest_full, name).total
+            g = sum((getattr(invoiced[h.run_id], name).total for h in chain), ZERO)
+            out.append(
+                _figure(
+                    latest,
+                    kind="chain",
+                    section=section,
+                    figure=label,
+                    computed=e,
+                    invoiced=g,
+                    status=AGREES if e == g else DIFFERS,
+                    note="the invoiced runs added up, against the latest run's full figure",
+                )
+            )
+    return out

@@ -1,4 +1,4 @@
-"""Tie-outs between artefacts of one run (SPEC §5): Summary vs Detail, CSV vs JSON.
+"""Tie-outs between artefacts of one run (SPEC §5): Summary vs Detail, CSV vs JSON, PDF vs JSON.
 
 Pure functions, vectorised where the data is large (Detail frames are compared with
 polars joins, never row by row in Python).
@@ -6,19 +6,24 @@ polars joins, never row by row in Python).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
+from recon.models.detail import DETAIL_KEY, period_days
 from recon.models.findings import Finding
+from recon.models.invoices import Invoice
 from recon.models.statements import (
     DetailStatement,
     RunHeader,
     SummaryStatement,
     with_values,
 )
-from recon.sources.validate import DETAIL_KEY, period_days
+from recon.reconcile.invoices import _figures, _gst_text, figure_label, figure_source, money
+from recon.wem.calendar import value_interval
 
 MAX_MISMATCH_FINDINGS = 200
 """``source.mismatch`` findings listed per pair of artefacts; the rest are counted."""
@@ -89,6 +94,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
                     timestamp=row.timestamp.isoformat(),
                     expected=_fmt(row.value),
                     source=row.source,
+                    **position_fields(row.variable, row.timestamp, 1),
                 )
             )
             continue
@@ -107,6 +113,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
                     actual=_fmt(row.value),
                     difference=_fmt(row.value - value),
                     source=f"{row.source} vs {src}",
+                    **position_fields(row.variable, row.timestamp, 1),
                 )
             )
     return findings
@@ -208,12 +215,13 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
     findings: list[Finding] = []
     fa_name, fb_name = a.form.upper(), b.form.upper()
     for n, rec in enumerate(diff.iter_rows(named=True)):
-        if n >= MAX_MISMATCH_FINDINGS:
+        if len(findings) >= MAX_MISMATCH_FINDINGS:
             findings.append(
                 Finding.make(
                     "source.mismatch",
                     f"{diff.height - n} more Detail rows differ between the "
-                    f"{fa_name} and {fb_name} forms; only the first {n} are listed.",
+                    f"{fa_name} and {fb_name} forms; only the first "
+                    f"{len(findings)} differences are listed.",
                     header=h,
                     source=f"{a.source} vs {b.source}",
                 )
@@ -242,28 +250,52 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
             continue
         va, vb = rec["values"], rec["values_b"]
         if len(va) != len(vb):
-            msg = f"has {len(va)} values in {fa_name} but {len(vb)} in {fb_name}"
-            exp = act = dif = None
-        else:
-            k = next(i for i, (x, y) in enumerate(zip(va, vb, strict=True)) if x != y)
-            count = sum(1 for x, y in zip(va, vb, strict=True) if x != y)
-            msg = (
-                f"differs at position {k + 1} ({_fmt(va[k])} in {fa_name}, {_fmt(vb[k])} in "
-                f"{fb_name}; {count} value(s) differ)"
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} has "
+                    f"{len(va)} values in {fa_name} but {len(vb)} in {fb_name}.",
+                    source=f"{sa} vs {sb}",
+                    **common,
+                )
             )
-            exp, act, dif = _fmt(va[k]), _fmt(vb[k]), _fmt(vb[k] - va[k])
-        findings.append(
-            Finding.make(
-                "source.mismatch",
-                f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} {msg}.",
-                expected=exp,
-                actual=act,
-                difference=dif,
-                source=f"{sa} vs {sb}",
-                **common,
+            continue
+        # One finding per position that differs, each naming its interval (SPEC §5).
+        for k, (x, y) in enumerate(zip(va, vb, strict=True), start=1):
+            if x == y:
+                continue
+            pos = position_fields(rec["variable"], rec["timestamp"], k)
+            when = (
+                f" ({pos['interval_start'][:16]} to {pos['interval_end'][11:16]})"
+                if (pos.get("interval_start"))
+                else ""
             )
-        )
+            findings.append(
+                Finding.make(
+                    "source.mismatch",
+                    f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} "
+                    f"differs at position {k}{when}: {_fmt(x)} in {fa_name}, {_fmt(y)} in "
+                    f"{fb_name}.",
+                    expected=_fmt(x),
+                    actual=_fmt(y),
+                    difference=_fmt(y - x),
+                    source=f"{sa} vs {sb}",
+                    **pos,
+                    **common,
+                )
+            )
     return findings
+
+
+def position_fields(variable: str, day: date | None, position: int) -> dict[str, Any]:
+    """``position``, ``interval_start`` and ``interval_end`` of one position of a Value
+    array (SPEC §5), the granularity read from the variable name's last token."""
+    out: dict[str, Any] = {"position": position}
+    granularity = variable.rsplit("_", 1)[-1] if "_" in variable else ""
+    span = value_interval(day, granularity, position) if day is not None else None
+    if span is not None:
+        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
+    return out
 
 
 def detail_coverage(header: RunHeader, detail: DetailStatement) -> list[Finding]:
@@ -282,3 +314,177 @@ def detail_coverage(header: RunHeader, detail: DetailStatement) -> list[Finding]
             source=detail.source,
         )
     ]
+
+
+# --------------------------------------------------------------------------- PDF vs JSON
+
+
+def _txt(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(getattr(value, "value", value))
+
+
+def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
+    """Compare the PDF and the JSON of one invoice (``invoice.pdf_json``).
+
+    One finding per field that differs: header fields (invoice number, run, previous run,
+    designation, period, participant, issue date, trade week), each line's amount, GST,
+    Payment/Charge and GST flags, each section and Payment Summary figure, the Adjustment
+    Information, and every line present on one side only. ``expected`` is the JSON's value,
+    ``actual`` the PDF's and ``difference`` PDF - JSON. The issue time is compared by date
+    (the PDF shows a date); a trade week or issue date missing from either side is not
+    compared; line descriptions are not compared (the PDF wraps and truncates them).
+    """
+    findings: list[Finding] = []
+    src = pdf.source or "invoice.pdf"
+
+    def add(
+        message: str,
+        exp: object,
+        act: object,
+        *,
+        variable: str | None = None,
+        source: str | None = None,
+        numeric: bool = False,
+    ) -> None:
+        diff = None
+        if numeric and isinstance(exp, Decimal) and isinstance(act, Decimal):
+            diff = act - exp
+        findings.append(
+            Finding.make(
+                "invoice.pdf_json",
+                message,
+                header=json,
+                variable=variable,
+                expected=_txt(exp),
+                actual=_txt(act),
+                difference=diff,
+                source=source or src,
+            )
+        )
+
+    header_fields: list[tuple[str, Callable[[Invoice], object]]] = [
+        ("invoice number", lambda x: x.invoice_number),
+        ("run", lambda x: x.run_id),
+        ("previous run", lambda x: x.previous_run_id),
+        ("designation", lambda x: x.designation.value),
+        ("Trading Week", lambda x: x.period),
+        ("participant", lambda x: x.participant),
+    ]
+    for label, get in header_fields:
+        if get(pdf) != get(json):
+            add(
+                f"The PDF shows the {label} as {_txt(get(pdf))} but the JSON as {_txt(get(json))}.",
+                get(json),
+                get(pdf),
+            )
+    if pdf.issued_at and json.issued_at and pdf.issued_at.date() != json.issued_at.date():
+        add(
+            f"The PDF shows the issue date as {pdf.issued_at.date()} but the JSON as "
+            f"{json.issued_at.date()}.",
+            json.issued_at.date(),
+            pdf.issued_at.date(),
+        )
+    if pdf.trade_week and json.trade_week and pdf.trade_week != json.trade_week:
+        add(
+            f"The PDF shows the trade week as {pdf.trade_week} but the JSON as {json.trade_week}.",
+            json.trade_week,
+            pdf.trade_week,
+        )
+
+    pdf_lines = {li.variable: li for li in pdf.line_items}
+    json_lines = {li.variable: li for li in json.line_items}
+    for v in dict.fromkeys([*json_lines, *pdf_lines]):
+        p, j = pdf_lines.get(v), json_lines.get(v)
+        if p is None or j is None:
+            side, other = ("JSON", "PDF") if p is None else ("PDF", "JSON")
+            present = j if p is None else p
+            assert present is not None
+            add(
+                f"Line {v} ({money(present.amount)}) is in the {side} but not in the {other}.",
+                j.amount if j else None,
+                p.amount if p else None,
+                variable=v,
+                source=p.source if p else src,
+            )
+            continue
+        psrc = p.source or src
+        for label, exp, act, numeric in (
+            ("amount", j.amount, p.amount, True),
+            ("GST", j.gst, p.gst, True),
+        ):
+            if exp != act:
+                add(
+                    f"The PDF shows line {v}'s {label} as {money(act)} but the JSON as "
+                    f"{money(exp)}.",
+                    exp,
+                    act,
+                    variable=v,
+                    source=psrc,
+                    numeric=numeric,
+                )
+        if p.payment_or_charge is not j.payment_or_charge:
+            add(
+                f"The PDF shows line {v} as a {p.payment_or_charge.value} but the JSON as a "
+                f"{j.payment_or_charge.value}.",
+                j.payment_or_charge,
+                p.payment_or_charge,
+                variable=v,
+                source=psrc,
+            )
+        if p.gst_applicable != j.gst_applicable:
+            add(
+                f"The PDF shows line {v} as {_gst_text(p.gst_applicable)} but the JSON as "
+                f"{_gst_text(j.gst_applicable)}.",
+                "Y" if j.gst_applicable else "N",
+                "Y" if p.gst_applicable else "N",
+                variable=v,
+                source=psrc,
+            )
+
+    pf = _figures(pdf.rcti, pdf.tax_invoice, pdf.payment_summary)
+    jf = _figures(json.rcti, json.tax_invoice, json.payment_summary)
+    for key, exp in jf.items():
+        act = pf[key]
+        if exp != act:
+            add(
+                f"The PDF shows {figure_label(*key)} as {money(act)} but the JSON as {money(exp)}.",
+                exp,
+                act,
+                source=figure_source(pdf, *key),
+                numeric=True,
+            )
+
+    pa, ja = pdf.adjustment_information, json.adjustment_information
+    if (pa is None) != (ja is None):
+        side = "PDF" if pa is not None else "JSON"
+        other = "JSON" if pa is not None else "PDF"
+        add(
+            f"The {side} has an Adjustment Information section but the {other} has none.",
+            "present" if ja is not None else None,
+            "present" if pa is not None else None,
+        )
+    elif pa is not None and ja is not None:
+        if pa.previous_run_id != ja.previous_run_id:
+            add(
+                f"The PDF's Adjustment Information names previous run {pa.previous_run_id} but "
+                f"the JSON's run {ja.previous_run_id}.",
+                ja.previous_run_id,
+                pa.previous_run_id,
+                source=figure_source(pdf, "adjustment_information", "previous_run_id"),
+            )
+        for name in ("rcti_difference", "tax_invoice_difference"):
+            exp, act = getattr(ja, name), getattr(pa, name)
+            if exp != act:
+                add(
+                    f"The PDF shows {figure_label('adjustment_information', name)} as "
+                    f"{money(act)} but the JSON as {money(exp)}.",
+                    exp,
+                    act,
+                    source=figure_source(pdf, "adjustment_information", name),
+                    numeric=True,
+                )
+    return findings

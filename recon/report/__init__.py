@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from recon.errors import InputError, OutputError
 from recon.models.results import CheckResult
+from recon.sources.files import unreadable
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def load_result(path: str | Path) -> CheckResult:
             "no saved check here: run 'recon check ... --out DIR' first (it writes result.json)",
         ) from None
     except OSError as e:
-        raise InputError(file, f"cannot be read: {e.strerror or e}") from None
+        raise unreadable(file, e) from None
     try:
         result = CheckResult.model_validate_json(text)
     except ValidationError as e:

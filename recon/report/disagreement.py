@@ -1,30 +1,41 @@
-"""The Notice of Disagreement draft: every error finding in the form AEMO needs.
+"""The Notice of Disagreement draft: every distinct discrepancy in the form AEMO needs.
 
 A participant that disagrees with a Settlement Statement raises a Notice of Disagreement
-with AEMO naming the run, the Trading Week, the variable, the Trading Day or interval, the
-figure AEMO published and the figure it believes is right. :func:`disagreement_rows`
-turns each ``error`` finding of a check into one such row; the Excel and HTML reports
-both show these rows, so the two never disagree.
+with AEMO naming the run, the Trading Week, the variable, the Trading Day or Trading
+Interval, the figure published and the figure it should match. :func:`disagreement_rows`
+turns the ``error`` findings of a check into such rows, one per distinct discrepancy (a
+figure two checks find wrong is one row). The Excel and HTML reports both show these rows.
 
-In a finding ``actual`` is AEMO's figure, ``expected`` recon's, and ``difference`` is
-AEMO's minus recon's.
+Each side of a row says who gives the figure and in which form: ``AEMO, Invoice JSON``,
+``AEMO, Detail ZIP``, ``recon, recomputed from the Summary``. Where AEMO's two forms of one
+artefact disagree (JSON vs ZIP, Summary vs Detail, PDF vs JSON), both sides are AEMO's. The
+money columns hold amounts only; a finding without an amount leaves them empty and says
+why in words.
+
+In a finding ``actual`` is the figure disputed, ``expected`` the one it should match, and
+``difference`` is ``actual - expected``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from recon.models.findings import CHECKS, Finding, Severity
 from recon.models.results import CheckResult
+from recon.reconcile.invoices import figure_of_source
 from recon.report.formatting import as_figure, to_awst
+from recon.report.view import week_start
 from recon.wem import calendar
 from recon.wem.granularity import RULES, Granularity
 from recon.wem.variables import VariableNameError, parse_variable
 
 _LENGTH = {Granularity.I: calendar.TRADING_INTERVAL, Granularity.DI: calendar.DISPATCH_INTERVAL}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TEXT_SHOWN = 40
+"""Longest non-numeric figure quoted in the words of a row without an amount."""
 
 
 @dataclass(frozen=True)
@@ -34,75 +45,243 @@ class DisagreementRow:
     Attributes:
         participant: ParticipantCode.
         period: The Trading Week label.
+        week: The Trading Week in words, with its dates (``TW 01 Dec 2024, 1–7 Dec 2024``).
         run_id: The run disputed.
         designation: INITIAL or ADJn.
-        check: The check id that found it.
+        check: The check id(s) that found it (``; ``-joined when two found one figure).
         variable: The variable (or invoice figure) disputed.
+        description: What the variable is, where recon knows (an invoice line's text).
         scope: The raw Scope string, where one applies.
-        when: The Trading Day, interval or other time the figure belongs to, in words.
-        aemo: AEMO's figure (a Decimal when it is a number).
-        recon: recon's figure.
-        difference: AEMO's minus recon's.
+        when: The Trading Interval (number, AWST start–end, date), Trading Day or Week.
+        interval_start: The interval's start (AWST), for a finding about one interval.
+        interval_end: The interval's end (AWST).
+        disputed: The figure disputed (the finding's ``actual``): an amount, or None.
+        disputed_by: Who gives it and in which form (``AEMO, Invoice JSON``).
+        against: The figure it should match (the finding's ``expected``), or None.
+        against_by: Who gives that one and in which form.
+        difference: ``disputed - against``, or None.
+        no_amount: Why a money column is empty, in words ('' when both amounts are there).
         reason: One sentence saying why recon disagrees.
-        source: Where AEMO's figure was read.
+        source: Where the disputed figure was read.
     """
 
     participant: str
     period: str
+    week: str
     run_id: int | None
     designation: str
     check: str
     variable: str
+    description: str
     scope: str
     when: str
-    aemo: Decimal | str | None
-    recon: Decimal | str | None
-    difference: Decimal | str | None
+    interval_start: datetime | None
+    interval_end: datetime | None
+    disputed: Decimal | None
+    disputed_by: str
+    against: Decimal | None
+    against_by: str
+    difference: Decimal | None
+    no_amount: str
     reason: str
     source: str
+
+    @property
+    def run(self) -> str:
+        """``ADJ1, run 53874``."""
+        return f"{self.designation}, run {self.run_id}" if self.run_id else self.designation
 
 
 def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
     """Build the draft from a check's error findings.
 
     Returns:
-        One row per ``error`` finding, by participant, Trading Week and run, the largest
-        absolute difference first within a run, then in findings order.
+        One row per distinct discrepancy (two findings about the same figure with the same
+        two amounts are one row), by participant, Trading Week (by date) and run, the
+        largest absolute difference first within a run, then in findings order.
     """
-    errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    rows = [_row(f) for f in errors]
+    descriptions = _descriptions(result)
+    rows: list[DisagreementRow] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for f in result.findings:
+        if f.severity is not Severity.ERROR:
+            continue
+        row = _row(f, descriptions)
+        key = (
+            row.participant,
+            row.period,
+            row.run_id,
+            row.variable,
+            row.scope,
+            row.when,
+            row.disputed,
+            row.against,
+            row.source,
+        )
+        if key in seen:
+            first = rows[seen[key]]
+            if f.check not in first.check.split("; "):
+                rows[seen[key]] = _replace(first, check=f"{first.check}; {f.check}")
+            continue
+        seen[key] = len(rows)
+        rows.append(row)
     order = {id(r): i for i, r in enumerate(rows)}
+    designation_order = {"INITIAL": 0}
 
-    def key(r: DisagreementRow) -> tuple[str, str, int, int, Decimal, int]:
-        diff = r.difference if isinstance(r.difference, Decimal) else None
+    def key(r: DisagreementRow) -> tuple[object, ...]:
+        des = designation_order.get(r.designation)
+        if des is None:
+            des = int(r.designation[3:]) if r.designation[3:].isdigit() else 999
         return (
             r.participant,
+            week_start(r.period),
             r.period,
+            des,
             r.run_id or 0,
-            diff is None,
-            -abs(diff) if diff is not None else Decimal(0),
+            r.difference is None,
+            -abs(r.difference) if r.difference is not None else Decimal(0),
             order[id(r)],
         )
 
     return sorted(rows, key=key)
 
 
-def _row(f: Finding) -> DisagreementRow:
+def _replace(row: DisagreementRow, **changes: object) -> DisagreementRow:
+    return replace(row, **changes)  # type: ignore[arg-type]
+
+
+def _descriptions(result: CheckResult) -> dict[str, str]:
+    """Variable -> description, from the invoice lines recon holds."""
+    out: dict[str, str] = {}
+    for lc in result.lines:
+        if lc.description:
+            out.setdefault(lc.variable, lc.description)
+    for run in result.runs:
+        for inv in (run.invoiced, run.computed):
+            for li in inv.line_items if inv is not None else []:
+                if li.description:
+                    out.setdefault(li.variable, li.description)
+    return out
+
+
+def _row(f: Finding, descriptions: dict[str, str]) -> DisagreementRow:
+    disputed_by, against_by = sides(f)
+    actual, expected = as_figure(f.actual), as_figure(f.expected)
+    disputed = actual if isinstance(actual, Decimal) else None
+    against = expected if isinstance(expected, Decimal) else None
+    diff = as_figure(f.difference)
+    difference = diff if isinstance(diff, Decimal) and disputed is not None else None
+    if difference is None and disputed is not None and against is not None:
+        difference = disputed - against
+    start, end = _interval(f)
     return DisagreementRow(
         participant=f.participant or "",
         period=f.period or "",
+        week=week_text(f.period),
         run_id=f.run_id,
         designation=f.designation or "",
         check=f.check,
-        variable=f.variable or "",
+        variable=f.variable or figure_of_source(f.source) or "",
+        description=descriptions.get(f.variable or "", ""),
         scope=f.scope or "",
-        when=when_text(f.variable, f.timestamp, f.period),
-        aemo=as_figure(f.actual),
-        recon=as_figure(f.expected),
-        difference=as_figure(f.difference),
+        when=when_text(f),
+        interval_start=start,
+        interval_end=end,
+        disputed=disputed,
+        disputed_by=disputed_by,
+        against=against,
+        against_by=against_by,
+        difference=difference,
+        no_amount=no_amount_text(f, disputed, against, disputed_by, against_by),
         reason=reason_text(f),
         source=f.source or "",
     )
+
+
+def _form(path: str) -> str:
+    """``Invoice JSON``, ``Detail ZIP``, ``Summary CSV`` ... from a source reference."""
+    p = path.strip()
+    name = re.split(r"[#!]", p, maxsplit=1)[0]
+    lower = name.lower()
+    ext = lower.rsplit(".", 1)[-1].split(":")[0] if "." in lower else ""
+    if "!" in p or ext == "zip":
+        ext = "zip"
+    fmt = {"zip": "ZIP", "csv": "CSV", "json": "JSON", "pdf": "PDF"}.get(ext, ext.upper())
+    if "invoice" in lower or ext == "pdf":
+        kind = "Invoice"
+    elif "detail" in lower or ext == "zip":
+        kind = "Detail"
+    elif "summary" in lower:
+        kind = "Summary"
+    else:
+        kind = "file"
+    return f"{kind} {fmt}".strip() if fmt else kind
+
+
+def sides(f: Finding) -> tuple[str, str]:
+    """Who gives the disputed figure and who the one it should match, and in which form.
+
+    Returns:
+        ``(disputed_by, against_by)``, e.g. ``("AEMO, Invoice JSON", "recon, recomputed
+        from the Summary")``.
+    """
+    src = f.source or ""
+    first, _, second = src.partition(" vs ")
+    form = _form(first) if first else "settlement files"
+    if f.check in ("invoice.line", "invoice.line_missing"):
+        return f"AEMO, {form}", "recon, recomputed from the Summary"
+    if f.check == "invoice.total":
+        if "recon's recomputed figure" in f.message:
+            return f"AEMO, {form}", "recon, recomputed from the Summary"
+        if "no Adjustment Information" in f.message:
+            return f"AEMO, {form}", "recon, recomputed from the Summaries"
+        return f"AEMO, {form}", f"recon, added up from the same {form}"
+    if f.check == "invoice.pdf_json":
+        return "AEMO, Invoice PDF", "AEMO, Invoice JSON"
+    if f.check == "adjustment.chain":
+        if f.difference is not None:
+            return "AEMO, the run chain's invoices added up", (
+                "recon, the latest run recomputed from its Summary"
+            )
+        return "AEMO, run headers", "recon, the run chain expected"
+    if f.check == "summary_detail.value":  # "Summary vs Detail": actual is the Summary's
+        return (
+            f"AEMO, {_form(first) if second else 'Summary'}",
+            f"AEMO, {_form(second) if second else 'Detail'}",
+        )
+    if second:  # two forms of AEMO's: expected is read from the first, actual from the second
+        if f.check == "own.value":
+            return f"AEMO, {_form(second)}", "you, your own data"
+        return f"AEMO, {_form(second)}", f"AEMO, {_form(first)}"
+    if f.check == "own.value":
+        return f"AEMO, {form}", "you, your own data"
+    return f"AEMO, {form}", "recon, what the Guide requires"
+
+
+def no_amount_text(
+    f: Finding,
+    disputed: Decimal | None,
+    against: Decimal | None,
+    disputed_by: str,
+    against_by: str,
+) -> str:
+    """Why a money column is empty, in words ('' when both amounts are there)."""
+    if disputed is not None and against is not None:
+        return ""
+    if disputed is None and against is None:
+        text = f"No amount: {CHECKS[f.check][1]}"
+        quoted = [
+            f"{word} {value}"
+            for word, value in (("expected", f.expected), ("found", f.actual))
+            if value and len(value) <= _TEXT_SHOWN and "[" not in value
+        ]
+        if quoted:
+            text += f" ({', '.join(quoted)})"
+    elif disputed is None:
+        text = f"No amount from {disputed_by}: the figure is absent or not a number"
+    else:
+        text = f"No amount from {against_by}: there is none to compare with"
+    return text + "."
 
 
 def reason_text(finding: Finding) -> str:
@@ -117,39 +296,26 @@ def reason_text(finding: Finding) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def when_text(variable: str | None, timestamp: str | None, period: str | None) -> str:
-    """Say which Trading Day, interval or period a figure belongs to.
+def day_text(day: date) -> str:
+    """``4 Dec 2024`` (English month names whatever the locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
-    Args:
-        variable: The variable; its granularity says how long an interval is.
-        timestamp: A date (``2023-10-03``) or an interval start (ISO 8601, AWST if naive).
-        period: The Trading Week, used when there is no timestamp.
 
-    Returns:
-        e.g. ``Trading Interval 2023-10-03 16:00–16:30 AWST (Trading Day 2023-10-03)``,
-        ``Trading Day 2023-10-03``, or ``Trading Week TW 01 Oct 2023``.
-    """
-    if not timestamp:
-        return f"Trading Week {period}" if period else ""
-    granularity = _granularity(variable)
-    try:
-        instant: datetime | date = (
-            datetime.fromisoformat(timestamp) if "T" in timestamp else date.fromisoformat(timestamp)
-        )
-    except ValueError:
-        return timestamp
-    if isinstance(instant, datetime):
-        start = to_awst(instant)
-        day = calendar.trading_day_of(start)
-        length: timedelta | None = _LENGTH.get(granularity) if granularity else None
-        if length is None:
-            return f"{start:%Y-%m-%d %H:%M} AWST (Trading Day {day.isoformat()})"
-        name = RULES[granularity].name if granularity else "Interval"
-        end = start + length
-        return f"{name} {start:%Y-%m-%d %H:%M}–{end:%H:%M} AWST (Trading Day {day.isoformat()})"
-    if granularity is None or granularity in (Granularity.D, Granularity.I, Granularity.DI):
-        return f"Trading Day {instant.isoformat()}"
-    return f"{RULES[granularity].name} {instant.isoformat()}"
+def week_text(period: str | None) -> str:
+    """``TW 01 Dec 2024, 1–7 Dec 2024``; the label as is when it does not parse."""
+    if not period:
+        return ""
+    start = week_start(period)
+    if start == date.max:
+        return period
+    end = start + timedelta(days=calendar.DAYS_PER_TRADING_WEEK - 1)
+    if (start.year, start.month) == (end.year, end.month):
+        span = f"{start.day}–{day_text(end)}"
+    elif start.year == end.year:
+        span = f"{start.day} {_MONTHS[start.month - 1]} – {day_text(end)}"
+    else:
+        span = f"{day_text(start)} – {day_text(end)}"
+    return f"{period}, {span}"
 
 
 def _granularity(variable: str | None) -> Granularity | None:
@@ -159,3 +325,67 @@ def _granularity(variable: str | None) -> Granularity | None:
         return parse_variable(variable).granularity
     except VariableNameError:
         return None
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return to_awst(datetime.fromisoformat(text))
+    except ValueError:
+        return None
+
+
+def _interval(f: Finding) -> tuple[datetime | None, datetime | None]:
+    """The AWST start and end of the interval a finding is about (SPEC §5 fields)."""
+    start, end = _instant(f.interval_start), _instant(f.interval_end)
+    if start is not None and end is None:
+        g = _granularity(f.variable)
+        length = _LENGTH.get(g) if g else None
+        end = start + length if length else None
+    return start, end
+
+
+def when_text(f: Finding) -> str:
+    """Say which Trading Interval, Trading Day or Trading Week a figure belongs to.
+
+    A finding about one interval (``position``, ``interval_start``, ``interval_end``,
+    SPEC §5) reads ``Trading Interval 23, 19:00–19:30 AWST, 4 Dec 2024``, with the Trading
+    Day added when the interval falls after midnight; a Trading Day ``Trading Day 4 Dec
+    2024``; a finding about the whole run ``Trading Week TW 01 Dec 2024, 1–7 Dec 2024``.
+    """
+    g = _granularity(f.variable)
+    start, end = _interval(f)
+    if start is not None:
+        name = RULES[g].name if g in (Granularity.I, Granularity.DI) else "Interval"
+        number = f" {f.position}" if f.position else ""
+        day = calendar.trading_day_of(start)
+        span = f"{start:%H:%M}–{end:%H:%M}" if end is not None else f"{start:%H:%M}"
+        text = f"{name}{number}, {span} AWST, {day_text(start.date())}"
+        if day != start.date():
+            text += f" (Trading Day {day_text(day)})"
+        return text
+    ts = f.timestamp
+    if ts:
+        try:
+            instant: datetime | date = (
+                datetime.fromisoformat(ts) if "T" in ts else date.fromisoformat(ts)
+            )
+        except ValueError:
+            return ts
+        if isinstance(instant, datetime):
+            aw = to_awst(instant)
+            day = calendar.trading_day_of(aw)
+            length = _LENGTH.get(g) if g else None
+            if length is None:
+                return f"{aw:%H:%M} AWST, {day_text(aw.date())} (Trading Day {day_text(day)})"
+            text = f"{RULES[g].name if g else 'Interval'}, {aw:%H:%M}–{aw + length:%H:%M} AWST"
+            text += f", {day_text(aw.date())}"
+            if day != aw.date():
+                text += f" (Trading Day {day_text(day)})"
+            return text
+        position = f", position {f.position}" if f.position else ""
+        if g is None or g in (Granularity.D, Granularity.I, Granularity.DI):
+            return f"Trading Day {day_text(instant)}{position}"
+        return f"{RULES[g].name} {day_text(instant)}"
+    return f"Trading Week {week_text(f.period)}" if f.period else ""

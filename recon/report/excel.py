@@ -30,26 +30,36 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from recon.atomic import atomic_path
-from recon.models.findings import Severity
+from recon.models.findings import Finding, Severity
 from recon.models.results import CheckResult
-from recon.report.disagreement import disagreement_rows
+from recon.report.disagreement import disagreement_rows, sides, when_text
 from recon.report.formatting import as_figure, awst_text, exact_text, money_text, naive_awst
 from recon.report.own_section import add_own_sheet
 from recon.report.view import (
-    LINE_STATUS_TEXT,
     adjustment_series,
     check_rows,
     difference,
+    in_run_order,
     line_discrepant,
     participants,
     run_views,
+    status_text,
     verdict,
     weeks,
 )
 
 log = logging.getLogger(__name__)
 
-SHEETS = ("Overview", "Invoice", "Adjustments", "Attribution", "Disagreement", "Findings", "Inputs")
+SHEETS = (
+    "Overview",
+    "ADJ chart",
+    "Invoice",
+    "Adjustments",
+    "Attribution",
+    "Disagreement",
+    "Findings",
+    "Inputs",
+)
 """The workbook's sheets, in order."""
 
 MONEY_FORMAT = '"$"#,##0.00;[Red]-"$"#,##0.00'
@@ -205,7 +215,16 @@ def build_workbook(result: CheckResult) -> Workbook:
     """Build the workbook in memory (see the module docstring for its content)."""
     wb = Workbook()
     wb.remove(wb.active)
-    builders = (_overview, _invoice, _adjustments, _attribution, _disagreement, _findings, _inputs)
+    builders = (
+        _overview,
+        _adj_chart,
+        _invoice,
+        _adjustments,
+        _attribution,
+        _disagreement,
+        _findings,
+        _inputs,
+    )
     for name, build in zip(SHEETS, builders, strict=True):
         sheet = _Sheet(wb.create_sheet(name))
         build(sheet, result)
@@ -243,6 +262,13 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
         ("Checked at", awst_text(result.generated_at, seconds=True)),
         ("recon version", result.recon_version),
     ]
+    facts[3:3] = [("Coverage", line) for line in v.coverage]
+    names, _ = adjustment_series(result)
+    facts.append(
+        ("ADJ chart", "ADJ deltas by variable, one chart per participant: sheet 'ADJ chart'")
+        if names
+        else ("ADJ chart", "No ADJ run changed any line.")
+    )
     for i, (label, value) in enumerate(facts, start=2):
         sheet.put(i, 1, label).font = Font(bold=True)
         cell = ws.cell(row=i, column=2)  # long texts run on into the empty cells beside
@@ -314,6 +340,7 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
         Col("Invoiced", "money"),
         Col("Difference", "money"),
         Col("Status"),
+        Col("Why"),
     ]
     figures = [(rv.run, f) for rv in views for f in rv.figures]
     row = sheet.table(
@@ -330,27 +357,50 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
                 f.computed,
                 f.invoiced,
                 f.difference,
-                f.status,
+                f.status_text,
+                f.note,
             ]
             for run, f in figures
         ),
-        fills=[DISCREPANCY_FILL if f.status == "differs" else None for _, f in figures],
+        fills=[DISCREPANCY_FILL if f.differs else None for _, f in figures],
         filtered=False,
     )
-    _chart(sheet, result, _section(sheet, row + 1, "ADJ deltas by variable"))
 
 
-def _chart(sheet: _Sheet, result: CheckResult, row: int) -> None:
-    names, rows = adjustment_series(result)
-    if not rows:
-        sheet.put(row, 1, "No ADJ run changed any line.")
-        return
+def _adj_chart(sheet: _Sheet, result: CheckResult) -> None:
+    """One table and bar chart of ADJ deltas by variable per participant, at the top."""
+    row = 1
+    drawn = False
+    for who in participants(result):
+        names, rows = adjustment_series(result, who)
+        if not rows:
+            continue
+        drawn = True
+        row = _chart(
+            sheet, who, names, rows, _section(sheet, row, f"{who}: ADJ deltas by variable")
+        )
+    if not drawn:
+        sheet.put(1, 1, "No ADJ run changed any line.")
+
+
+def _chart(
+    sheet: _Sheet,
+    who: str,
+    names: list[str],
+    rows: list[tuple[str, list[Decimal]]],
+    row: int,
+) -> int:
+    """Write one participant's delta table from ``row`` with its chart beside it.
+
+    Returns:
+        The first free row below both the table and the chart.
+    """
     cols = [Col("Variable")] + [Col(n, "money") for n in names]
     end = sheet.table(row, cols, ([var, *vals] for var, vals in rows), filtered=False)
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = "ADJ deltas by variable"
+    chart.title = f"{who}: ADJ deltas by variable"
     chart.y_axis.title = "Delta ($)"
     chart.y_axis.numFmt = '"$"#,##0.00'
     chart.x_axis.delete = False
@@ -367,6 +417,8 @@ def _chart(sheet: _Sheet, result: CheckResult, row: int) -> None:
     chart.width = 18
     chart.height = max(7.5, 2.5 + 0.8 * len(rows) * max(1, len(names)))
     sheet.ws.add_chart(chart, f"{get_column_letter(len(cols) + 2)}{row}")
+    chart_rows = int(chart.height / 0.5) + 2  # a default row is about 0.5 cm high
+    return max(end, row + chart_rows) + 1
 
 
 def _invoice(sheet: _Sheet, result: CheckResult) -> None:
@@ -386,8 +438,9 @@ def _invoice(sheet: _Sheet, result: CheckResult) -> None:
         Col("Invoiced GST", "money"),
         Col("GST difference", "money"),
         Col("Status"),
+        Col("Why"),
     ]
-    lines = result.lines
+    lines = in_run_order(result.lines, result)
     sheet.table(
         1,
         cols,
@@ -407,7 +460,8 @@ def _invoice(sheet: _Sheet, result: CheckResult) -> None:
                 lc.computed_gst,
                 lc.invoiced_gst,
                 difference(lc.invoiced_gst, lc.computed_gst),
-                LINE_STATUS_TEXT.get(lc.status, lc.status),
+                status_text(lc.status),
+                lc.note,
             ]
             for lc in lines
         ),
@@ -431,7 +485,7 @@ def _adjustments(sheet: _Sheet, result: CheckResult) -> None:
         Col("Difference", "money"),
         Col("Material", "bool"),
     ]
-    adj = result.adjustments
+    adj = in_run_order(result.adjustments, result)
     sheet.table(
         1,
         cols,
@@ -498,7 +552,7 @@ def _attribution(sheet: _Sheet, result: CheckResult) -> None:
                 a.current,
                 a.change,
             ]
-            for a in result.attribution
+            for a in in_run_order(result.attribution, result)
         ),
     )
 
@@ -506,43 +560,74 @@ def _attribution(sheet: _Sheet, result: CheckResult) -> None:
 DISAGREEMENT_COLUMNS = (
     Col("Participant"),
     Col("Trading Week"),
+    Col("Week (dates)"),
     Col("RunId", "int"),
     Col("Designation"),
-    Col("Variable"),
+    Col("Variable or figure"),
+    Col("Description"),
     Col("Scope"),
-    Col("Trading Day or interval"),
-    Col("AEMO's figure", "figure"),
-    Col("recon's figure", "figure"),
-    Col("Difference", "figure"),
+    Col("Trading Interval or Day (AWST)"),
+    Col("Interval start (AWST)", "datetime"),
+    Col("Interval end (AWST)", "datetime"),
+    Col("Disputed figure", "exact"),
+    Col("Disputed figure is from"),
+    Col("Should match", "exact"),
+    Col("Which is from"),
+    Col("Difference", "exact"),
+    Col("No amount because"),
     Col("Reason"),
     Col("Check"),
     Col("Source"),
 )
+"""The Disagreement sheet: money columns hold numbers only; who says what is in words."""
+
+
+def disagreement_cells(result: CheckResult) -> list[list[Any]]:
+    """The Disagreement sheet's rows as values (what :func:`_disagreement` writes)."""
+    return [
+        [
+            d.participant,
+            d.period,
+            d.week,
+            d.run_id,
+            d.designation,
+            d.variable,
+            d.description,
+            d.scope,
+            d.when,
+            d.interval_start,
+            d.interval_end,
+            d.disputed,
+            d.disputed_by,
+            d.against,
+            d.against_by,
+            d.difference,
+            d.no_amount,
+            d.reason,
+            d.check,
+            d.source,
+        ]
+        for d in disagreement_rows(result)
+    ]
 
 
 def _disagreement(sheet: _Sheet, result: CheckResult) -> None:
-    sheet.table(
-        1,
-        DISAGREEMENT_COLUMNS,
-        (
-            [
-                d.participant,
-                d.period,
-                d.run_id,
-                d.designation,
-                d.variable,
-                d.scope,
-                d.when,
-                d.aemo,
-                d.recon,
-                d.difference,
-                d.reason,
-                d.check,
-                d.source,
-            ]
-            for d in disagreement_rows(result)
-        ),
-    )
+    sheet.table(1, DISAGREEMENT_COLUMNS, disagreement_cells(result))
+
+
+def _number(text: str | None) -> Decimal | None:
+    value = as_figure(text)
+    return value if isinstance(value, Decimal) else None
+
+
+def _words(f: Finding) -> str:
+    """A finding's figures that are not numbers (run ids, flags, arrays), in words."""
+    parts = [
+        f"{label} {text if len(text) <= 60 else text[:57] + '...'}"
+        for label, text in (("expected", f.expected), ("found", f.actual))
+        if text is not None and _number(text) is None
+    ]
+    return ", ".join(parts)
 
 
 def _findings(sheet: _Sheet, result: CheckResult) -> None:
@@ -556,13 +641,20 @@ def _findings(sheet: _Sheet, result: CheckResult) -> None:
         Col("Variable"),
         Col("Scope"),
         Col("Timestamp"),
-        Col("Expected (recon)", "figure"),
-        Col("Actual (AEMO)", "figure"),
-        Col("Difference", "figure"),
+        Col("When (AWST)"),
+        Col("Position", "int"),
+        Col("Interval start (AWST)", "datetime"),
+        Col("Interval end (AWST)", "datetime"),
+        Col("Expected", "exact"),
+        Col("Expected is from"),
+        Col("Actual", "exact"),
+        Col("Actual is from"),
+        Col("Difference", "exact"),
+        Col("Figures in words"),
         Col("Message"),
         Col("Source"),
     ]
-    fs = result.findings
+    fs = in_run_order(result.findings, result)
     sheet.table(
         1,
         cols,
@@ -577,9 +669,16 @@ def _findings(sheet: _Sheet, result: CheckResult) -> None:
                 f.variable,
                 f.scope,
                 f.timestamp,
-                f.expected,
-                f.actual,
-                f.difference,
+                when_text(f) if (f.timestamp or f.interval_start) else None,
+                f.position,
+                _instant(f.interval_start),
+                _instant(f.interval_end),
+                _number(f.expected),
+                sides(f)[1],
+                _number(f.actual),
+                sides(f)[0],
+                _number(f.difference),
+                _words(f),
                 f.message,
                 f.source,
             ]
@@ -594,6 +693,15 @@ def _findings(sheet: _Sheet, result: CheckResult) -> None:
             for f in fs
         ],
     )
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _inputs(sheet: _Sheet, result: CheckResult) -> None:

@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from markupsafe import Markup, escape
+
 from recon.models.decimals import to_cents
 from recon.wem.calendar import AWST
 
@@ -84,3 +86,47 @@ def interval_text(start: datetime | None, end: datetime | None) -> str:
     if e.date() == s.date():
         return f"{s:%Y-%m-%d %H:%M}–{e:%H:%M}"
     return f"{s:%Y-%m-%d %H:%M} – {e:%Y-%m-%d %H:%M}"
+
+
+def short_source(text: str | None) -> str:
+    """A source reference without folders: ``a/b/x.json#/rcti/total`` -> ``x.json#/rcti/total``.
+
+    Each side of ``A vs B`` is shortened; the full paths are in the audit trail (Inputs).
+    """
+    if not text:
+        return ""
+    parts = []
+    for part in text.split(" vs "):
+        m = re.match(r"^(.*?)([#!].*)?$", part, flags=re.S)
+        path, rest = (m.group(1), m.group(2) or "") if m else (part, "")
+        parts.append(path.replace("\\", "/").rsplit("/", 1)[-1] + rest)
+    return " vs ".join(parts)
+
+
+def breakable(text: str | None) -> Markup:
+    """Escaped text with line-break opportunities after ``/``, ``#``, ``!`` and ``:`` only.
+
+    For long references (file names, JSON paths): they break at those marks, never inside
+    a word such as a variable name.
+    """
+    if not text:
+        return Markup("")
+    out = Markup("")
+    for i, ch in enumerate(text):
+        out += escape(ch)
+        if ch in "/#!:" and i + 1 < len(text):
+            out += Markup("<wbr>")
+    return out
+
+
+def common_folder(paths: list[str]) -> str:
+    """The folder all ``paths`` share, with its trailing ``/`` ('' when none or one path)."""
+    if len(paths) < 2:
+        return ""
+    split = [p.replace("\\", "/").split("/")[:-1] for p in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) + "/" if common else ""

@@ -16,17 +16,24 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.models.results import AdjustmentLine, CheckResult
-from recon.report.disagreement import disagreement_rows
-from recon.report.formatting import money_text
+from recon.report.disagreement import disagreement_rows, sides, when_text
+from recon.report.formatting import (
+    breakable,
+    common_folder,
+    figure_text,
+    money_text,
+    short_source,
+)
 from recon.report.own_section import own_html
 from recon.report.templates import get_template
 from recon.report.view import (
-    LINE_STATUS_TEXT,
     RunView,
     check_rows,
+    in_run_order,
     line_discrepant,
     participants,
     run_views,
+    status_text,
     verdict,
     weeks,
 )
@@ -34,6 +41,8 @@ from recon.report.view import (
 log = logging.getLogger(__name__)
 
 TEMPLATE = "report.html"
+ATTRIBUTION_PRINTED = 2
+"""How many of the largest contributions to an ADJ line the printed page keeps."""
 RUN_FINDINGS_SHOWN = 12
 """How many errors and warnings a run's section names before pointing to Findings."""
 
@@ -134,6 +143,12 @@ def delta_chart(
     )
 
 
+def short_figure(text: str | None, longest: int = 24) -> str:
+    """A finding's figure for reading, cut to ``longest`` characters (a Value array is long)."""
+    shown = figure_text(text)
+    return shown if len(shown) <= longest else shown[: longest - 1] + "…"
+
+
 def render_html(result: CheckResult) -> str:
     """Render report.html for a check.
 
@@ -161,7 +176,15 @@ def render_html(result: CheckResult) -> str:
         views=views,
         chart_of=chart_of,
         disagreements=disagreement_rows(result),
-        status_text=LINE_STATUS_TEXT,
+        findings=in_run_order(result.findings, result),
+        breakable=breakable,
+        sides=sides,
+        short=short_figure,
+        common_folder=common_folder,
+        short_source=short_source,
+        attribution_printed=ATTRIBUTION_PRINTED,
+        when=when_text,
+        status_text=status_text,
         discrepant=line_discrepant,
         own_section=own_html(result),
     )

@@ -10,34 +10,92 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from recon.models.findings import CHECKS, Finding, Severity
-from recon.models.invoices import Invoice
 from recon.models.results import (
+    DIFFERS,
+    FIGURE_STATUSES,
+    LEGACY_STATUSES,
     AdjustmentLine,
     AttributionRow,
     CheckResult,
+    FigureComparison,
     LineComparison,
     RunInfo,
 )
 from recon.report.formatting import as_figure
+from recon.wem.calendar import parse_week_label
 
 RunKey = tuple[str, str, int]
+T = TypeVar("T")
 
-LINE_STATUS_TEXT = {
-    "ok": "ok",
-    "rounding": "rounding only",
-    "differs": "differs",
-    "missing_on_invoice": "missing on invoice",
-    "not_in_statement": "not in statement",
-}
-"""How a :class:`LineComparison` status reads in the reports."""
+STATUS_TEXT = FIGURE_STATUSES
+"""How a figure's status reads in every report (HTML, Excel, terminal): one vocabulary."""
+LINE_STATUS_TEXT = STATUS_TEXT
+"""Kept for callers of the former name."""
+
+
+def status_text(status: str) -> str:
+    """The words for a figure status (a status saved by an older recon is read as today's)."""
+    status = LEGACY_STATUSES.get(status, status)
+    return STATUS_TEXT.get(status, status)
 
 
 def line_discrepant(status: str) -> bool:
-    """True for a line status that is a discrepancy (not ``ok``, not ``rounding``)."""
-    return status not in ("ok", "rounding")
+    """True for the status of a figure the reconciler judged to differ (nothing else is)."""
+    return LEGACY_STATUSES.get(status, status) == DIFFERS
+
+
+def week_start(period: str | None) -> date:
+    """The first day of a Trading Week label (``TW 01 Dec 2024``), for sorting by date.
+
+    A label that does not parse sorts last (``date.max``).
+    """
+    try:
+        return parse_week_label(period or "")
+    except ValueError:
+        return date.max
+
+
+def week_order(period: str | None) -> tuple[date, str]:
+    """Sort key of a Trading Week: its first day, then the label."""
+    return (week_start(period), period or "")
+
+
+def run_order(run: RunInfo) -> tuple[str, date, str, int, int]:
+    """Sort key of a run: participant, week (by date), designation order, RunId."""
+    return (
+        run.participant,
+        week_start(run.period),
+        run.period,
+        designation_order(run.designation),
+        run.run_id,
+    )
+
+
+def designation_order(designation: str | None) -> int:
+    """0 for INITIAL, n for ADJn, 999 for anything else."""
+    des = designation or ""
+    if des == "INITIAL":
+        return 0
+    return int(des[3:]) if des.startswith("ADJ") and des[3:].isdigit() else 999
+
+
+def in_run_order(items: list[T], result: CheckResult) -> list[T]:
+    """Items that belong to runs (lines, findings, ...) sorted as the runs are: participant,
+    Trading Week by date, designation; within a run their own order is kept."""
+    rank = {run_key(r): i for i, r in enumerate(sorted(result.runs, key=run_order))}
+
+    def key(pair: tuple[int, T]) -> tuple[str, date, str, int, int, int]:
+        i, obj = pair
+        k = run_key(obj)  # type: ignore[arg-type]
+        des = designation_order(getattr(obj, "designation", None))
+        return (k[0], week_start(k[1] or None), k[1], rank.get(k, 10**9), des, i)
+
+    return [obj for _, obj in sorted(enumerate(items), key=key)]
 
 
 def difference(invoiced: Decimal | None, computed: Decimal | None) -> Decimal | None:
@@ -47,14 +105,11 @@ def difference(invoiced: Decimal | None, computed: Decimal | None) -> Decimal | 
     return invoiced - computed
 
 
-def run_key(obj: RunInfo | LineComparison | AdjustmentLine | AttributionRow | Finding) -> RunKey:
+def run_key(
+    obj: RunInfo | LineComparison | AdjustmentLine | AttributionRow | Finding | FigureComparison,
+) -> RunKey:
     """(participant, period, run_id) of anything that belongs to a run."""
     return (obj.participant or "", obj.period or "", obj.run_id or 0)
-
-
-def run_label(run: RunInfo) -> str:
-    """``ADJ1 (run 51000)``."""
-    return f"{run.designation} (run {run.run_id})"
 
 
 @dataclass(frozen=True)
@@ -67,6 +122,8 @@ class Verdict:
         headline: One sentence.
         worst: The worst findings, errors first, largest difference first.
         more: How many errors and warnings ``worst`` leaves out.
+        coverage: The runs not fully checked and why (``CheckResult.verdict_lines``
+            after its first line); empty when every run was fully checked.
     """
 
     level: str
@@ -74,6 +131,7 @@ class Verdict:
     headline: str
     worst: list[Finding]
     more: int
+    coverage: list[str] = field(default_factory=list)
 
 
 def _plural(n: int, word: str) -> str:
@@ -100,9 +158,10 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
             f"No errors, {_plural(c['warning'], 'warning')}: the figures tie out; "
             "read the warnings before accepting."
         )
-    else:
+    lines = result.verdict_lines()
+    if not c["error"] and not c["warning"]:
         level = "clean"
-        headline = "No errors and no warnings: every figure checked ties out."
+        headline = lines[0]  # "No discrepancies" said only as coverage allows
     serious = [f for f in result.findings if f.severity is not Severity.INFO]
     serious.sort(key=_worst_key)
     return Verdict(
@@ -111,6 +170,7 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
         headline=headline,
         worst=serious[:limit],
         more=max(0, len(serious) - limit),
+        coverage=lines[1:],
     )
 
 
@@ -165,85 +225,58 @@ def check_rows(result: CheckResult) -> list[CheckRow]:
 
 @dataclass(frozen=True)
 class FigureRow:
-    """One invoice total: recomputed vs invoiced (the Payment Summary and sections)."""
+    """One compared figure as the reports show it: the reconciler's verdict, not their own.
+
+    Attributes:
+        section: Where the figure sits (``Payment Summary``, ``Run chain: ...``).
+        figure: Its name.
+        computed: recon's figure.
+        invoiced: AEMO's figure.
+        difference: AEMO's minus recon's (None unless both are there).
+        status: The reconciler's status (see :data:`STATUS_TEXT`).
+        note: Why, in words.
+    """
 
     section: str
     figure: str
     computed: Decimal | None
     invoiced: Decimal | None
+    difference: Decimal | None
+    status: str
+    note: str = ""
 
     @property
-    def difference(self) -> Decimal | None:
-        """Invoiced minus recomputed."""
-        return difference(self.invoiced, self.computed)
+    def status_text(self) -> str:
+        """The status in words."""
+        return status_text(self.status)
 
     @property
-    def status(self) -> str:
-        """``ok``, ``differs``, ``not invoiced`` or ``not recomputed``."""
-        if self.computed is None:
-            return "not recomputed"
-        if self.invoiced is None:
-            return "not invoiced"
-        return "ok" if self.computed == self.invoiced else "differs"
+    def differs(self) -> bool:
+        """True when the reconciler judged the figure to differ."""
+        return self.status == DIFFERS
 
 
-_SUMMARY_FIGURES = (
-    ("gst_applicable_amount", "GST Applicable Amount"),
-    ("gst_not_applicable_amount", "GST Not Applicable Amount"),
-    ("gst", "GST"),
-    ("total_payable", "Total Payable"),
-    ("prepayment_applied", "Prepayment Applied"),
-    ("amount_due", "Amount Due"),
-    ("prepayment_balance", "Prepayment Balance"),
-)
-_SECTION_FIGURES = (("amount", "Amount"), ("gst", "GST"), ("total", "Total"))
+SHOWN_KINDS = ("section", "summary_row", "chain")
+"""Figure kinds shown in the figure tables (line figures are shown in the line tables)."""
 
 
-def figure_rows(run: RunInfo) -> list[FigureRow]:
-    """The Payment Summary, RCTI, Tax Invoice and Adjustment Information of a run.
+def _row(f: FigureComparison) -> FigureRow:
+    return FigureRow(f.section, f.figure, f.computed, f.invoiced, f.difference, f.status, f.note)
+
+
+def figure_rows(figures: list[FigureComparison]) -> list[FigureRow]:
+    """The figure table of one run: section and Payment Summary figures, PDF Payment
+    Summary rows, and the run chain's totals (chain lines only where not agreeing).
 
     Returns:
-        One row per figure held by either invoice; empty when neither is there.
+        One row per figure, in the reconciler's order.
     """
-    comp, inv = run.computed, run.invoiced
-    if comp is None and inv is None:
-        return []
-
-    def pick(invoice: Invoice | None, part: str, name: str) -> Decimal | None:
-        holder = getattr(invoice, part, None) if invoice is not None else None
-        return getattr(holder, name) if holder is not None else None
-
-    rows = [
-        FigureRow(
-            "Payment Summary",
-            label,
-            pick(comp, "payment_summary", name),
-            pick(inv, "payment_summary", name),
-        )
-        for name, label in _SUMMARY_FIGURES
+    return [
+        _row(f)
+        for f in figures
+        if f.kind in SHOWN_KINDS
+        and not (f.kind == "chain" and f.variable is not None and f.status != DIFFERS)
     ]
-    for part, section in (
-        ("rcti", "Recipient Created Tax Invoice"),
-        ("tax_invoice", "Tax Invoice"),
-    ):
-        rows += [
-            FigureRow(section, label, pick(comp, part, name), pick(inv, part, name))
-            for name, label in _SECTION_FIGURES
-        ]
-    if any(i is not None and i.adjustment_information is not None for i in (comp, inv)):
-        rows += [
-            FigureRow(
-                "Adjustment Information",
-                label,
-                pick(comp, "adjustment_information", name),
-                pick(inv, "adjustment_information", name),
-            )
-            for name, label in (
-                ("rcti_difference", "RCTI Difference"),
-                ("tax_invoice_difference", "Tax Invoice Difference"),
-            )
-        ]
-    return rows
 
 
 @dataclass
@@ -260,13 +293,16 @@ class RunView:
 
 
 def run_views(result: CheckResult) -> list[RunView]:
-    """One :class:`RunView` per run, in the result's run order."""
+    """One :class:`RunView` per run: by participant, Trading Week (by date), designation."""
     lines: dict[RunKey, list[LineComparison]] = defaultdict(list)
     adjustments: dict[RunKey, list[AdjustmentLine]] = defaultdict(list)
     attribution: dict[RunKey, dict[str, list[AttributionRow]]] = defaultdict(
         lambda: defaultdict(list)
     )
     findings: dict[RunKey, list[Finding]] = defaultdict(list)
+    figures: dict[RunKey, list[FigureComparison]] = defaultdict(list)
+    for fc in result.figures:
+        figures[run_key(fc)].append(fc)
     for lc in result.lines:
         lines[run_key(lc)].append(lc)
     for adj in result.adjustments:
@@ -276,14 +312,14 @@ def run_views(result: CheckResult) -> list[RunView]:
     for f in result.findings:
         findings[run_key(f)].append(f)
     views = []
-    for run in result.runs:
+    for run in sorted(result.runs, key=run_order):
         key = run_key(run)
         fs = findings.get(key, [])
         counts = {s.value: sum(1 for f in fs if f.severity is s) for s in Severity}
         views.append(
             RunView(
                 run,
-                figure_rows(run),
+                figure_rows(figures.get(key, [])),
                 lines.get(key, []),
                 adjustments.get(key, []),
                 dict(attribution.get(key, {})),
@@ -294,8 +330,14 @@ def run_views(result: CheckResult) -> list[RunView]:
     return views
 
 
-def adjustment_series(result: CheckResult) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
+def adjustment_series(
+    result: CheckResult, participant: str | None = None
+) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
     """ADJ deltas by variable, one series per ADJ run (the chart's data).
+
+    Args:
+        result: The check.
+        participant: Only this participant's ADJ runs (None: all).
 
     Returns:
         ``(series_names, rows)``: a name per ADJ run, and per variable whose delta is not
@@ -304,13 +346,22 @@ def adjustment_series(result: CheckResult) -> tuple[list[str], list[tuple[str, l
     """
     runs: list[RunKey] = []
     names: dict[RunKey, str] = {}
-    several = len({(a.participant, a.period) for a in result.adjustments}) > 1
+    adjs = in_run_order(
+        [a for a in result.adjustments if participant in (None, a.participant)], result
+    )
+    several = len({(a.participant, a.period) for a in adjs}) > 1
     values: dict[str, dict[RunKey, Decimal]] = defaultdict(dict)
-    for adj in result.adjustments:
+    for adj in adjs:
         key = run_key(adj)
         if key not in names:
             runs.append(key)
-            prefix = f"{adj.participant} {adj.period} " if several else ""
+            prefix = (
+                f"{adj.period} "
+                if several and participant
+                else f"{adj.participant} {adj.period} "
+                if several
+                else ""
+            )
             names[key] = f"{prefix}{adj.designation} ({adj.run_id})"
         if adj.delta != 0:
             values[adj.variable][key] = values[adj.variable].get(key, Decimal(0)) + adj.delta
@@ -320,9 +371,9 @@ def adjustment_series(result: CheckResult) -> tuple[list[str], list[tuple[str, l
 
 
 def participants(result: CheckResult) -> list[str]:
-    """The participants of the check, in run order."""
-    return list(
-        dict.fromkeys(
+    """The participants of the check, in alphabetical order."""
+    return sorted(
+        set(
             [r.participant for r in result.runs]
             + [i.participant for i in result.inputs if i.participant]
         )
@@ -330,9 +381,8 @@ def participants(result: CheckResult) -> list[str]:
 
 
 def weeks(result: CheckResult) -> list[str]:
-    """The Trading Weeks of the check, in run order."""
-    return list(
-        dict.fromkeys(
-            [r.period for r in result.runs] + [i.period for i in result.inputs if i.period]
-        )
+    """The Trading Weeks of the check, in date order (a week sorts by its first day)."""
+    return sorted(
+        set([r.period for r in result.runs] + [i.period for i in result.inputs if i.period]),
+        key=week_order,
     )

@@ -1,1 +1,1 @@
-"""Readers: bytes in, models or Arrow/polars tables out. Imports only wem and models."""
+"""Readers: bytes in, models or Arrow/polars tables out. Imports only wem and models; no network."""

@@ -22,21 +22,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from recon.errors import InputError
+from recon.models.detail import combine_details
+from recon.models.progress import Progress
 from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
-from recon.sources.files import read_bytes
+from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import (
     DETAIL_COLUMNS,
     ScopeCache,
-    combine_details,
     validate_detail,
 )
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-Progress = Callable[[int, int], None]
-"""Called with (members done, members in all) as a Detail file is read."""
 T = TypeVar("T")
 WORKERS = 2
 """ZIP members inflated, parsed and validated at once, on threads."""
@@ -108,6 +107,36 @@ def is_folder(info: zipfile.ZipInfo) -> bool:
     return info.filename.endswith("/")
 
 
+IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+"""Member names (lower case) that file managers add to a folder they zip."""
+
+
+def ignored_member(info: zipfile.ZipInfo) -> str | None:
+    """Why a ZIP member is not one of a Detail ZIP's CSV files, or None when it may be.
+
+    Folders, ``__MACOSX/`` and ``._*`` entries (a ZIP made on a Mac), ``.DS_Store``,
+    ``Thumbs.db``, ``desktop.ini``, empty members and members whose name has another
+    extension than ``.csv`` (a ``README.txt``) are ignored and listed (SPEC §6); a member
+    named without an extension is read.
+    """
+    name = info.filename
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    if is_folder(info):
+        return "a folder"
+    if name.startswith("__MACOSX/") or "/__MACOSX/" in name:
+        return "macOS resource data (__MACOSX/), not a CSV file"
+    if base.startswith("._"):
+        return "macOS resource data (._ file), not a CSV file"
+    if base.lower() in IGNORED_NAMES:
+        return "a file manager's folder settings, not a CSV file"
+    if info.file_size == 0:
+        return "an empty member"
+    stem = base.lstrip(".")
+    if "." in stem and stem.rsplit(".", 1)[1].lower() != "csv":
+        return "not a CSV file"
+    return None
+
+
 def zip_entry_count(path: str | Path) -> int | None:
     """Return how many entries a ZIP's central directory declares, without reading them.
 
@@ -172,11 +201,13 @@ def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     check_member_count(path, limits)
     try:
         with zipfile.ZipFile(path) as zf:
-            members = [i for i in zf.infolist() if not is_folder(i)]
+            members = [i for i in zf.infolist() if ignored_member(i) is None]
     except ZIP_ERRORS as e:
         raise InputError(path, f"is not a readable ZIP file ({e})") from None
     if not members:
-        raise InputError(path, "is a ZIP file with no members: expected one CSV per Trading Day")
+        raise InputError(
+            path, "is a ZIP file with no members that are CSV files: expected one per Trading Day"
+        )
     if len(members) > limits.max_members:
         raise InputError(
             path,
@@ -356,11 +387,7 @@ def map_detail_parts(
         InputError: If the file cannot be read at all.
     """
     p = Path(path)
-    try:
-        with open(p, "rb") as f:
-            magic = f.read(4)
-    except OSError as e:
-        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+    magic = read_head(p, 4)
     if magic not in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         stmt = parse_detail_csv(read_bytes(p, limits), str(p), limits=limits, cast=cast)
         if progress:

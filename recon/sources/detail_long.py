@@ -408,8 +408,3 @@ def _one_string(text: str) -> pa.Array:
     return pa.Array.from_buffers(
         pa.large_string(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     )
-
-
-def to_long(stmt: DetailStatement) -> pa.Table:
-    """The long form of a Detail statement as an Arrow table (value: decimal128(23,8))."""
-    return long_frame(stmt.frame, stmt.header).to_arrow()

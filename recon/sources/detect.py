@@ -30,8 +30,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.results import InputRecord
-from recon.sources.files import sha256_file
+from recon.sources.files import sha256_file, unreadable
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,8 @@ class Artefact(BaseModel):
     run_id: int | None = None
     designation: str | None = None
     trading_day: str | None = None
+    ignored: tuple[str, ...] = ()
+    """ZIP members that are not CSV files (``member: why``), ignored and listed."""
 
     @property
     def run_key(self) -> tuple[str | None, str | None, int | None]:
@@ -145,16 +148,40 @@ class Skipped(BaseModel):
         return {"path": self.path, "reason": self.reason}
 
 
+class Unread(BaseModel):
+    """A file that is recognisably a settlement artefact but cannot be used
+    (``coverage.unread``): another separator, encoding or letter case, a damaged ZIP.
+
+    Attributes:
+        path: The file.
+        reason: Why it cannot be used.
+        kind: The kind it appears to be.
+        participant, period, run_id, designation: The run, where its first row says.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+    kind: str | None = None
+    participant: str | None = None
+    period: str | None = None
+    run_id: int | None = None
+    designation: str | None = None
+
+
 class Detection(BaseModel):
     """What :func:`detect` found.
 
     Attributes:
         artefacts: Recognised files, sorted by path.
-        skipped: Paths not used, sorted by path.
+        skipped: Paths not used (and ZIP members ignored, as ``zip!member``), sorted.
+        unread: Recognisable artefacts that cannot be used (also in ``skipped``).
     """
 
     artefacts: list[Artefact] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
+    unread: list[Unread] = Field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[Artefact]:
         """The artefacts of the given kinds, in path order."""
@@ -163,6 +190,20 @@ class Detection(BaseModel):
 
 class NotAnArtefact(Exception):
     """Raised by a sniffer: the file is not a settlement artefact (message: why)."""
+
+
+class Unreadable(NotAnArtefact):
+    """Raised by a sniffer: the file is recognisably an artefact but cannot be used.
+
+    Attributes:
+        kind: The kind it appears to be.
+        info: Its run (participant, period, run_id, designation), where known.
+    """
+
+    def __init__(self, reason: str, kind: str | None = None, info: dict[str, Any] | None = None):
+        super().__init__(reason)
+        self.kind = kind
+        self.info = info or {}
 
 
 # ------------------------------------------------------------------------------- walking
@@ -201,6 +242,7 @@ def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> D
     """
     found: dict[str, Artefact] = {}
     skipped: dict[str, Skipped] = {}
+    unread: dict[str, Unread] = {}
     seen: set[str] = set()
     for path, reason in _walk(paths):
         key = os.path.realpath(path)
@@ -212,15 +254,27 @@ def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> D
             skipped[name] = Skipped(path=name, reason=reason)
             continue
         try:
-            found[name] = sniff(path, limits=limits)
+            art = found[name] = sniff(path, limits=limits)
+        except Unreadable as exc:
+            skipped[name] = Skipped(path=name, reason=str(exc))
+            info = {k: v for k, v in exc.info.items() if k != "trading_day"}
+            unread[name] = Unread(path=name, reason=str(exc), kind=exc.kind, **info)
+            log.info("cannot use %s: %s", name, exc)
         except NotAnArtefact as exc:
             skipped[name] = Skipped(path=name, reason=str(exc))
             log.info("skipped %s: %s", name, exc)
         except InputError as exc:
             skipped[name] = Skipped(path=name, reason=exc.problem)
             log.info("skipped %s: %s", name, exc.problem)
+        else:
+            for entry in art.ignored:
+                member, _, why = entry.partition(": ")
+                inner = f"{name}!{member}"
+                skipped[inner] = Skipped(path=inner, reason=f"ignored ZIP member: {why}")
     return Detection(
-        artefacts=[found[k] for k in sorted(found)], skipped=[skipped[k] for k in sorted(skipped)]
+        artefacts=[found[k] for k in sorted(found)],
+        skipped=[skipped[k] for k in sorted(skipped)],
+        unread=[unread[k] for k in sorted(unread)],
     )
 
 
@@ -240,7 +294,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
             head = f.read(PREFIX_BYTES)
             whole = len(head) < PREFIX_BYTES or not f.read(1)
     except OSError as exc:
-        raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+        raise unreadable(p, exc) from None
     if not head.strip():
         raise NotAnArtefact("empty file")
     if head[:4] in ZIP_MAGICS:
@@ -248,15 +302,86 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
     elif PDF_MAGIC in head[:1024]:
         info = _sniff_pdf(p)
     else:
-        text = _text_prefix(head, whole)
-        stripped = text.lstrip()
-        if stripped.startswith("{"):
-            info = _sniff_json(p, stripped, whole, limits)
-        elif stripped.startswith("["):
-            raise NotAnArtefact("a JSON array, not a PaSS document")
-        else:
-            info = _sniff_csv(text, whole)
+        try:
+            text = _text_prefix(head, whole)
+            stripped = text.lstrip()
+            if stripped.startswith("{"):
+                info = _sniff_json(p, stripped, whole, limits)
+            elif stripped.startswith("["):
+                raise NotAnArtefact("a JSON array, not a PaSS document")
+            else:
+                info = _sniff_csv(text, whole)
+        except Unreadable:
+            raise
+        except NotAnArtefact:
+            variant = csv_variant(head)
+            if variant is None:
+                raise
+            reason, kind, run = variant
+            raise Unreadable(reason, f"{kind}_csv", run) from None
     return Artefact(path=str(p), sha256=sha256_file(p), **info)
+
+
+_ALL_COLUMNS = {c.lower(): c for c in SUMMARY_CSV_COLUMNS | DETAIL_CSV_COLUMNS}
+
+
+def csv_variant(head: bytes) -> tuple[str, str, dict[str, Any]] | None:
+    """Whether bytes that do not read as a settlement CSV are one in another spelling:
+    UTF-16, ``;`` or tab separators, or a header row in another letter case.
+
+    Returns:
+        (why it cannot be used, ``summary`` or ``detail``, its run from the first row),
+        or None when it is no settlement CSV at all.
+    """
+    encoding = None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "UTF-16"
+    elif len(head) > 8 and head[1:8:2] == b"\x00\x00\x00\x00":
+        encoding = "UTF-16-LE"
+    elif len(head) > 8 and head[0:8:2] == b"\x00\x00\x00\x00":
+        encoding = "UTF-16-BE"
+    if encoding:
+        data = head[: len(head) // 2 * 2]
+        text = data.decode(encoding.lower(), errors="replace")
+    elif b"\x00" in head:
+        return None
+    else:
+        text = head.decode("utf-8-sig", errors="replace")
+    text = text.lstrip("\ufeff")
+    first = text.partition("\n")[0]
+    whys = []
+    if encoding:
+        whys.append(f"is encoded as {encoding}, not UTF-8")
+    seps = [d for d in (",", ";", "\t", "|") if d in first]
+    for sep in seps:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[:2]
+        if not rows:
+            continue
+        names = [n.strip().lstrip("\ufeff").strip() for n in rows[0]]
+        mapped = [_ALL_COLUMNS.get(n.lower(), n) for n in names]
+        kind = _csv_kind(mapped)
+        if kind is None:
+            continue
+        reasons = list(whys)
+        if sep != ",":
+            shown = "a tab" if sep == "\t" else repr(sep)
+            reasons.append(f"separates its fields with {shown}, not ','")
+        if mapped != names:
+            reasons.append(
+                "spells its header row in another letter case "
+                f"({', '.join(n for n, m in zip(names, mapped, strict=True) if n != m)[:80]})"
+            )
+        if not reasons:
+            return None
+        row = dict(zip(mapped, rows[1], strict=False)) if len(rows) > 1 else {}
+        what = "Summary" if kind == "summary" else "Detail"
+        return (
+            f"a Settlement Statement {what} CSV that recon cannot read: it "
+            + " and ".join(reasons),
+            kind,
+            _info_from_row(row),
+        )
+    return None
 
 
 def _text_prefix(head: bytes, whole: bool) -> str:
@@ -378,10 +503,23 @@ def _sniff_csv(prefix: str, whole: bool) -> dict[str, Any]:
 # ZIP -----------------------------------------------------------------------------------
 
 
+MAX_SNIFFED_MEMBERS = 16
+"""How many CSV members detection opens looking for a Detail CSV (the first that is one
+names the run)."""
+
+
 def _sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """Kind and run of a ZIP from the first lines of its first member (at most
-    :data:`PREFIX_BYTES` of it are decompressed, whatever the member holds)."""
-    from recon.sources.detail_csv import ZIP_ERRORS, is_folder, zip_entry_count
+    """Kind and run of a ZIP from the first lines of its CSV members: it is a Detail ZIP
+    when any member is a Detail CSV (at most :data:`PREFIX_BYTES` of each member are
+    decompressed). Members that are not CSV files (``__MACOSX/``, ``.DS_Store``, a
+    ``README.txt``) are ignored and listed.
+
+    Raises:
+        Unreadable: A damaged ZIP, or one whose CSV members are Detail CSVs recon cannot
+            read (another separator, encoding or letter case).
+        NotAnArtefact: A ZIP holding no Detail CSV.
+    """
+    from recon.sources.detail_csv import ZIP_ERRORS, ignored_member, is_folder, zip_entry_count
 
     n = zip_entry_count(path)
     if n is not None and n > max(limits.max_members, MAX_SNIFF_MEMBERS):
@@ -389,35 +527,68 @@ def _sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
             f"a ZIP file that holds {n} members, over the cap of "
             f"{limits.max_members} (raise it with --max-members)"
         )
+    ignored: list[str] = []
+    summary_in: str | None = None
+    variant: tuple[str, str, dict[str, Any], str] | None = None
     try:
         with zipfile.ZipFile(path) as zf:
-            members = sorted(
-                (i for i in zf.infolist() if not is_folder(i)), key=lambda i: i.filename
-            )
+            infos = sorted(zf.infolist(), key=lambda i: i.filename)
+            members = []
+            for i in infos:
+                why = ignored_member(i)
+                if why is None:
+                    members.append(i)
+                elif not is_folder(i):
+                    ignored.append(f"{i.filename}: {why}")
             if not members:
+                if ignored:
+                    raise NotAnArtefact(
+                        "a ZIP holding no Settlement Statement CSV (only "
+                        + ", ".join(e.partition(":")[0] for e in ignored[:4])
+                        + ")"
+                    )
                 raise NotAnArtefact("a ZIP file with no members")
-            info = members[0]
-            try:
-                with zf.open(info) as raw:
-                    head = raw.read(PREFIX_BYTES)
-            except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
-                raise NotAnArtefact(
-                    f"a ZIP whose member {info.filename} cannot be opened ({exc})"
-                ) from None
+            for info in members[:MAX_SNIFFED_MEMBERS]:
+                try:
+                    with zf.open(info) as raw:
+                        head = raw.read(PREFIX_BYTES)
+                except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
+                    if info is members[0] and len(members) == 1:
+                        raise NotAnArtefact(
+                            f"a ZIP whose member {info.filename} cannot be opened ({exc})"
+                        ) from None
+                    continue
+                text = head.decode("utf-8-sig", errors="replace")
+                try:
+                    names, row = _csv_head(io.StringIO(text, newline=""))
+                except NotAnArtefact:
+                    names, row = [], {}
+                kind = _csv_kind(names)
+                if kind == "detail":
+                    return {
+                        "kind": "detail_zip",
+                        "ignored": tuple(ignored),
+                        **_info_from_row(row),
+                    }
+                if kind == "summary":
+                    summary_in = summary_in or info.filename
+                elif variant is None:
+                    v = csv_variant(head)
+                    if v is not None:
+                        variant = (*v, info.filename)
     except zipfile.BadZipFile as exc:
-        raise NotAnArtefact(f"a damaged ZIP file ({exc})") from None
+        raise Unreadable(f"a damaged ZIP file ({exc})", "detail_zip") from None
     except ZIP_ERRORS as exc:
-        raise NotAnArtefact(f"a ZIP file that cannot be read ({exc})") from None
-    text = head.decode("utf-8-sig", errors="replace")
-    names, row = _csv_head(io.StringIO(text, newline=""))
-    kind = _csv_kind(names)
-    if kind != "detail":
-        what = "a Summary CSV" if kind == "summary" else "no Settlement Statement CSV"
-        raise NotAnArtefact(
-            f"a ZIP holding {what} (first member {info.filename}); "
-            "a Detail ZIP holds one Detail CSV per Trading Day"
-        )
-    return {"kind": "detail_zip", **_info_from_row(row)}
+        raise Unreadable(f"a ZIP file that cannot be read ({exc})", "detail_zip") from None
+    if variant is not None:
+        reason, kind, run, member = variant
+        raise Unreadable(f"a ZIP whose member {member} is {reason[2:]}", "detail_zip", run)
+    what = "a Summary CSV" if summary_in else "no Settlement Statement CSV"
+    first = summary_in or members[0].filename
+    raise NotAnArtefact(
+        f"a ZIP holding {what} (first member {first}); "
+        "a Detail ZIP holds one Detail CSV per Trading Day"
+    )
 
 
 # PDF -----------------------------------------------------------------------------------
@@ -450,17 +621,17 @@ def _sniff_pdf(path: Path) -> dict[str, Any]:
 
 _JSON_KEYS = frozenset(
     (
-        "invoiceNumber",
-        "paymentSummary",
-        "settlementTradingDay",
-        "variables",
-        "runId",
-        "participantCode",
-        "period",
-        "designation",
-        "errors",
-        "transactionId",
-        "data",
+        aemo.INV_NUMBER,
+        aemo.INV_PAYMENT_SUMMARY,
+        aemo.F_SETTLEMENT_DAY,
+        aemo.F_VARIABLES,
+        aemo.H_RUN_ID,
+        aemo.H_PARTICIPANT,
+        aemo.H_PERIOD,
+        aemo.H_DESIGNATION,
+        aemo.F_WRAP_ERRORS,
+        aemo.F_WRAP_ID,
+        aemo.F_WRAP_DATA,
     )
 )
 """Top-level keys detection looks at."""
@@ -522,13 +693,15 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
         ch = text[i : i + 1]
         if not ch:
             raise _Truncated
-        if ch == "{" and key == "data":
+        if ch == "{" and key == aemo.F_WRAP_DATA:
             inner: dict[str, Any] = {}
             try:
                 i = _object_keys(text, i, inner)
             finally:
-                out["data"] = True
-                out.update({k: v for k, v in inner.items() if k in _JSON_KEYS and k != "data"})
+                out[aemo.F_WRAP_DATA] = True
+                out.update(
+                    {k: v for k, v in inner.items() if k in _JSON_KEYS and k != aemo.F_WRAP_DATA}
+                )
         elif ch in "[{":
             if key in _JSON_KEYS:  # recorded first: the prefix may end inside it
                 out.setdefault(key, True)
@@ -571,7 +744,7 @@ def _scan_keys(text: str) -> tuple[dict[str, Any], bool]:
 def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
     """Parse a whole JSON file and return the top-level keys of its document."""
     from recon.sources.files import read_bytes
-    from recon.sources.pass_json import loads
+    from recon.sources.json_exact import loads
 
     try:
         doc = loads(read_bytes(path, limits), path)
@@ -581,8 +754,8 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
         raise NotAnArtefact("JSON that is not an object")
     out: dict[str, Any] = {}
     bodies = [doc]
-    if isinstance(doc.get("data"), dict):
-        bodies.append(doc["data"])
+    if isinstance(doc.get(aemo.F_WRAP_DATA), dict):
+        bodies.append(doc[aemo.F_WRAP_DATA])
     for body in bodies:
         for k, v in body.items():
             if k in _JSON_KEYS:
@@ -591,11 +764,11 @@ def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
 
 
 def _json_kind(keys: dict[str, Any]) -> str | None:
-    if "invoiceNumber" in keys or "paymentSummary" in keys:
+    if aemo.INV_NUMBER in keys or aemo.INV_PAYMENT_SUMMARY in keys:
         return "invoice_json"
-    if "settlementTradingDay" in keys:
+    if aemo.F_SETTLEMENT_DAY in keys:
         return "detail_json"
-    if "variables" in keys and ("runId" in keys or "participantCode" in keys):
+    if aemo.F_VARIABLES in keys and (aemo.H_RUN_ID in keys or aemo.H_PARTICIPANT in keys):
         return "summary_json"
     return None
 
@@ -607,10 +780,10 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
         keys, complete = {}, False
     if not complete:
         kind = _json_kind(keys)
-        needs = ("runId", "participantCode", "period", "designation")
+        needs = (aemo.H_RUN_ID, aemo.H_PARTICIPANT, aemo.H_PERIOD, aemo.H_DESIGNATION)
         if whole or kind in (None, "summary_json") or any(k not in keys for k in needs):
             # parse it whole: for the parser's message on a malformed file, or because a
-            # key may come after the prefix (a Summary may yet show settlementTradingDay)
+            # key may come after the prefix (a Summary may yet show a settlement day)
             try:
                 keys = _keys_of_document(path, limits)
             except NotAnArtefact:
@@ -622,18 +795,18 @@ def _sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str,
                 log.info("%s: reading as %s from its prefix; it does not parse whole", path, kind)
     kind = _json_kind(keys)
     if kind is None:
-        if "errors" in keys and "variables" not in keys:
+        if aemo.F_WRAP_ERRORS in keys and aemo.F_VARIABLES not in keys:
             raise NotAnArtefact("a PaSS error response, not a document")
         raise NotAnArtefact("JSON that is not a PaSS Summary, Detail or Invoice document")
     return {
         "kind": kind,
         **_run_info(
             {
-                "participant": keys.get("participantCode"),
-                "period": keys.get("period"),
-                "run_id": keys.get("runId"),
-                "designation": keys.get("designation"),
-                "trading_day": keys.get("settlementTradingDay"),
+                "participant": keys.get(aemo.H_PARTICIPANT),
+                "period": keys.get(aemo.H_PERIOD),
+                "run_id": keys.get(aemo.H_RUN_ID),
+                "designation": keys.get(aemo.H_DESIGNATION),
+                "trading_day": keys.get(aemo.F_SETTLEMENT_DAY),
             }
         ),
     }
@@ -665,15 +838,15 @@ def load(artefact: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> Any:
 
         return read_detail(path, limits=limits)
     if kind == "summary_json":
-        from recon.sources.pass_json import read_summary_json
+        from recon.sources.statement_json import read_summary_json
 
         return read_summary_json(path, limits)
     if kind == "detail_json":
-        from recon.sources.pass_json import read_detail_json
+        from recon.sources.statement_json import read_detail_json
 
         return read_detail_json(path, limits)
     if kind == "invoice_json":
-        from recon.sources.pass_json import read_invoice_json
+        from recon.sources.invoice_json import read_invoice_json
 
         return read_invoice_json(path, limits)
     if kind == "invoice_pdf":

@@ -9,6 +9,24 @@ from recon.errors import InputError
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 
+def unreadable(path: str | Path, exc: OSError) -> InputError:
+    """The one error for a file that cannot be opened or read: ``cannot be read: <why>``."""
+    return InputError(path, f"cannot be read: {exc.strerror or exc}")
+
+
+def read_head(path: str | Path, size: int) -> bytes:
+    """The first ``size`` bytes of a file (fewer if it is shorter).
+
+    Raises:
+        InputError: If the file cannot be opened or read.
+    """
+    try:
+        with open(path, "rb") as f:
+            return f.read(size)
+    except OSError as e:
+        raise unreadable(path, e) from None
+
+
 def read_bytes(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Read a file's bytes, refusing one larger than ``limits.max_member_bytes``.
 
@@ -26,7 +44,7 @@ def read_bytes(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
             )
         return p.read_bytes()
     except OSError as e:
-        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+        raise unreadable(p, e) from None
 
 
 def sha256_file(path: str | Path) -> str:
@@ -37,5 +55,5 @@ def sha256_file(path: str | Path) -> str:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
     except OSError as e:
-        raise InputError(path, f"cannot be read: {e.strerror or e}") from None
+        raise unreadable(path, e) from None
     return h.hexdigest()

@@ -44,8 +44,9 @@ from recon.models.invoices import (
     SectionTotals,
 )
 from recon.models.statements import Designation, PaymentOrCharge
+from recon.sources.files import unreadable
+from recon.sources.invoice_json import parse_money
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.sources.pass_json import parse_money
 from recon.wem.variables import VariableNameError, parse_variable
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ def _check_magic(path: Path, limits: Limits | None = None) -> None:
             head = f.read(MAGIC_WINDOW)
             size = os.fstat(f.fileno()).st_size
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise unreadable(path, exc) from None
     if PDF_MAGIC not in head:
         raise InputError(path, "is not a PDF file (no %PDF- header)")
     if limits is not None and size > limits.max_member_bytes:

@@ -20,16 +20,19 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 
 from recon.errors import InputError
 from recon.models.decimals import DECIMAL_PATTERN, DecimalFormatError, parse_decimal
+from recon.models.detail import FindingCollector as _Collector
+from recon.models.detail import dedupe as _dedupe
+from recon.models.detail import period_days
+from recon.models.detail import source_ref as _src
 from recon.models.findings import Finding
 from recon.models.statements import (
-    DETAIL_SCHEMA,
     DETAIL_TEXT_SCHEMA,
     ArtefactForm,
     DetailStatement,
@@ -65,9 +68,6 @@ DETAIL_COLUMNS = (
     "Timestamp",
     "Value",
 )
-
-MAX_FINDINGS_PER_CHECK = 200
-"""Row findings of one check kept per file; the rest are counted in one closing finding."""
 
 _WS = r"[ \t\r\n\f\v]"
 _ROW_RE = rf"^{_WS}*\[{_WS}*{DECIMAL_PATTERN}{_WS}*(?:,{_WS}*{DECIMAL_PATTERN}{_WS}*)*\]{_WS}*$"
@@ -113,42 +113,6 @@ def check_columns(found: Iterable[str], required: tuple[str, ...], source: str) 
         parts.append("repeats column(s) " + ", ".join(repr(c) for c in dupes))
     if parts:
         raise ColumnsError(source, "the header row " + " and ".join(parts))
-
-
-class _Collector:
-    """Collects findings with a cap per check so a broken file cannot flood a report."""
-
-    def __init__(self, header: RunHeader | None) -> None:
-        self.header = header
-        self.findings: list[Finding] = []
-        self._counts: dict[str, int] = {}
-        self._over: dict[str, tuple[int, str]] = {}
-
-    def add(self, check: str, message: str, **fields: Any) -> None:
-        n = self._counts.get(check, 0) + 1
-        self._counts[check] = n
-        if n > MAX_FINDINGS_PER_CHECK:
-            cnt, src = self._over.get(check, (0, fields.get("source") or ""))
-            self._over[check] = (cnt + 1, src)
-            return
-        self.findings.append(Finding.make(check, message, header=self.header, **fields))
-
-    def close(self) -> list[Finding]:
-        for check, (cnt, src) in self._over.items():
-            self.findings.append(
-                Finding.make(
-                    check,
-                    f"{cnt} more rows have this problem; only the first "
-                    f"{MAX_FINDINGS_PER_CHECK} are listed.",
-                    header=self.header,
-                    source=src,
-                )
-            )
-        return self.findings
-
-
-def _src(file: str, line: Any) -> str:
-    return f"{file}:{line}"
 
 
 def _most_common(raw: pl.DataFrame, col: str) -> str | None:
@@ -257,22 +221,8 @@ def _period_findings(header: RunHeader, out: _Collector, source: str) -> None:
         )
 
 
-MAX_PERIOD_DAYS = 366
-"""At most this many Trading Days of a Period are listed by :func:`period_days`: a Period
-that is not seven days long is already a ``data.period`` warning, and a hostile header
-(PeriodFrom 0001-01-01, PeriodTo 9999-12-31) must not make millions of days."""
-
 SUNDAY = 6
 """``date.weekday()`` of a Sunday, the first day of a Trading Week."""
-
-
-def period_days(header: RunHeader) -> list[date]:
-    """The Trading Days of a run's Period, PeriodFrom to PeriodTo inclusive.
-
-    At most :data:`MAX_PERIOD_DAYS` days, from PeriodFrom.
-    """
-    n = min((header.period_to - header.period_from).days + 1, MAX_PERIOD_DAYS)
-    return [header.period_from + timedelta(days=i) for i in range(max(n, 0))]
 
 
 # --------------------------------------------------------------------------- Summary
@@ -423,21 +373,33 @@ def _variable_table(variables: list[str]) -> tuple[pl.DataFrame, dict[str, str]]
     return pl.DataFrame(recs, schema=schema), bad
 
 
-def _first_bad_value(text: str | None) -> str:
+def _first_bad_value(text: str | None) -> tuple[str, int | None]:
+    """Why a Value array does not read, and the 1-based position of the bad element."""
     if text is None:
-        return "the Value is empty"
+        return "the Value is empty", None
     s = text.strip()
     if not (s.startswith("[") and s.endswith("]")):
-        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]"
+        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]", None
     inner = s[1:-1]
     if not inner.strip():
-        return "the Value array is empty"
+        return "the Value array is empty", None
     for i, part in enumerate(inner.split(","), start=1):
         try:
             parse_decimal(part)
         except DecimalFormatError as e:
-            return f"element {i} of the Value array: {e}"
-    return "the Value array does not read as Decimal(23,8) numbers"
+            return f"element {i} of the Value array: {e}", i
+    return "the Value array does not read as Decimal(23,8) numbers", None
+
+
+def _position(granularity: str | None, day: date | None, position: int | None) -> dict[str, Any]:
+    """``position``, ``interval_start``, ``interval_end`` of a Value element (SPEC §5)."""
+    if position is None:
+        return {}
+    out: dict[str, Any] = {"position": position}
+    span = calendar.value_interval(day, granularity or "", position) if day else None
+    if span is not None:
+        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
+    return out
 
 
 def validate_detail(
@@ -558,11 +520,13 @@ def validate_detail(
             )
             continue
         if not rec["values_ok"]:
+            why, k = _first_bad_value(rec["value_text"])
             out.add(
                 "data.value",
-                f"{_first_bad_value(rec['value_text'])}; the row was not used.",
+                f"{why}; the row was not used.",
                 timestamp=rec["timestamp"].isoformat(),
                 actual=(rec["value_text"] or "")[:60],
+                **_position(rec["granularity"], rec["timestamp"], k),
                 **common,
             )
             continue
@@ -734,73 +698,3 @@ def _timestamp_findings(
             timestamp=day.isoformat(),
             source=_src(file, line),
         )
-
-
-DETAIL_KEY = ["variable", "scope", "timestamp", "settlement_trading_day"]
-"""What makes a Detail row unique within a run (SPEC §5 ``data.duplicate``)."""
-
-
-def _dedupe(df: pl.DataFrame, out: _Collector) -> pl.DataFrame:
-    """Keep the first of each DETAIL_KEY, in file or document order (``__ord`` when the
-    frame carries it, else its row order); report each repeat."""
-    dup = df.filter(pl.len().over(DETAIL_KEY) > 1)
-    if dup.height == 0:
-        return df
-    added = "__ord" not in df.columns
-    if added:
-        df = df.with_row_index("__ord")
-        dup = df.filter(pl.len().over(DETAIL_KEY) > 1)
-    # Not by source text: a JSON row's source is a pointer, whose text sorts
-    # /variables/10 before /variables/2.
-    for rec in (
-        dup.sort("__ord")
-        .group_by(DETAIL_KEY, maintain_order=True)
-        .agg(pl.col("source_file"), pl.col("source_line"))
-    ).iter_rows(named=True):
-        first = _src(rec["source_file"][0], rec["source_line"][0])
-        for file, line in zip(rec["source_file"][1:], rec["source_line"][1:], strict=True):
-            out.add(
-                "data.duplicate",
-                f"{rec['variable']} / {rec['scope']!r} / "
-                f"{rec['timestamp']} appears again (first at {first}); the repeat was not "
-                "used.",
-                variable=rec["variable"],
-                scope=rec["scope"],
-                timestamp=rec["timestamp"].isoformat(),
-                source=_src(file, line),
-            )
-    kept = df.sort("__ord").unique(DETAIL_KEY, keep="first", maintain_order=True)
-    return kept.drop("__ord") if added else kept
-
-
-def empty_detail_frame() -> pl.DataFrame:
-    """An empty row-form Detail frame with :data:`DETAIL_SCHEMA`."""
-    return pl.DataFrame(schema=DETAIL_SCHEMA)
-
-
-def combine_details(parts: list[DetailStatement], source: str) -> DetailStatement:
-    """Join several Detail statements of one run (days of a ZIP, or JSON day files).
-
-    Duplicate keys across parts become ``data.duplicate`` findings; the first is kept.
-    """
-    if len(parts) == 1:
-        return parts[0]
-    header = parts[0].header
-    out = _Collector(header)
-    if len({"values" in p.frame.columns for p in parts}) > 1:  # text and cast parts mixed
-        parts = [p.with_values() for p in parts]
-    frame = pl.concat([p.frame for p in parts], how="vertical")
-    tmp = frame.with_columns(pl.lit(None, dtype=pl.String).alias("scope_code"))
-    deduped = _dedupe(tmp, out).drop("scope_code")
-    findings = [f for p in parts for f in p.findings] + out.close()
-    days = sorted({d for p in parts for d in p.days})
-    sources = sorted({s for p in parts for s in p.sources})
-    return DetailStatement(
-        header=header,
-        days=days,
-        frame=deduped,
-        source=source,
-        sources=sources,
-        form=parts[0].form,
-        findings=findings,
-    )

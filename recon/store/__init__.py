@@ -26,7 +26,8 @@ from recon.store.db import (
 )
 from recon.store.export import ExportReport, export_store
 from recon.store.ingest import FileOutcome, IngestRefused, IngestReport, ingest
-from recon.store.query import RunRow, check_from_store, list_runs, load_weeks, parse_week
+from recon.store.query import RunRow, check_from_store, list_runs, parse_week
+from recon.store.rows import load_weeks
 
 __all__ = [
     "ENV_STORE",

@@ -22,7 +22,7 @@ Schema (version :data:`SCHEMA_VERSION`; every table but ``schema_version`` and
 ``summary_values``
     Summary rows, one per variable and Trading Day, in file order (``ord``).
 ``detail_values``
-    Detail rows in *row form*, one per CSV row or JSON ``tradingDays`` entry, the Value
+    Detail rows in *row form*, one per CSV row or JSON Trading Day entry, the Value
     array as ``DECIMAL(23,8)[]``, in file order. The view ``detail_values_long`` unnests
     them to one row per value with the interval's start and end (AWST wall time).
 ``invoices``, ``invoice_lines``, ``invoice_totals``
@@ -32,6 +32,18 @@ Schema (version :data:`SCHEMA_VERSION`; every table but ``schema_version`` and
 ``weekly_runs``
     Each completed ``recon weekly``: when, the ingest watermark it checked through, the
     weeks it checked, where it wrote and its exit status.
+``checks`` (schema 2)
+    Every check made with a store (``recon check --store``, ``recon weekly``), one row per
+    (check, participant, week) it covered: ``check_id`` (from the sequence
+    ``check_id_seq``; one id per check), when (UTC), recon's version, the command, the
+    RunIds covered, the counts of that week's findings and the SHA-256 of its inputs.
+``check_runs`` (schema 2)
+    Each run a check covered, with what it could check (SPEC §6 coverage: Summary, Detail
+    days, Invoice JSON/PDF, previous run, notes), the artefact kinds used, the invoice's
+    amount due and recon's recomputed Total Payable.
+``check_findings`` (schema 2)
+    Every finding of a check, with its SPEC §8 issue key and the finding whole (JSON).
+    :mod:`recon.store.history` builds the issue register from these.
 
 Numbers are exact ``DECIMAL(23,8)``, never floats. Summary values and invoice amounts also
 keep a ``*_form`` code, the exponent of the Decimal as read (``-2`` for ``1234.56``,
@@ -280,8 +292,64 @@ _V1 = (
     "CREATE INDEX files_run ON files (participant, period, run_id)",
 )
 
+_V2 = (
+    "CREATE SEQUENCE check_id_seq START 1",
+    """CREATE TABLE checks (
+        check_id BIGINT NOT NULL,
+        checked_at_utc TIMESTAMP NOT NULL,
+        recon_version VARCHAR NOT NULL,
+        command VARCHAR NOT NULL,
+        participant VARCHAR NOT NULL,
+        week DATE NOT NULL,
+        run_ids BIGINT[] NOT NULL,
+        errors INTEGER NOT NULL,
+        warnings INTEGER NOT NULL,
+        infos INTEGER NOT NULL,
+        inputs_sha256 VARCHAR[] NOT NULL,
+        PRIMARY KEY (check_id, participant, week)
+    )""",
+    """CREATE TABLE check_runs (
+        check_id BIGINT NOT NULL,
+        participant VARCHAR NOT NULL,
+        week DATE NOT NULL,
+        period VARCHAR NOT NULL,
+        run_id BIGINT NOT NULL,
+        designation VARCHAR NOT NULL,
+        published_at TIMESTAMP,
+        artefacts VARCHAR[] NOT NULL,
+        summary BOOLEAN NOT NULL,
+        detail_days INTEGER NOT NULL,
+        period_days INTEGER NOT NULL,
+        invoice_json BOOLEAN NOT NULL,
+        invoice_pdf BOOLEAN NOT NULL,
+        previous_run BOOLEAN,
+        notes VARCHAR[] NOT NULL,
+        amount_due DECIMAL(23,8),
+        recomputed_total_payable DECIMAL(23,8),
+        PRIMARY KEY (check_id, participant, week, run_id)
+    )""",
+    """CREATE TABLE check_findings (
+        check_id BIGINT NOT NULL,
+        participant VARCHAR NOT NULL,
+        week DATE NOT NULL,
+        ord INTEGER NOT NULL,
+        run_id BIGINT,
+        check_name VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        variable VARCHAR,
+        scope VARCHAR,
+        "timestamp" VARCHAR,
+        position INTEGER,
+        issue_key VARCHAR NOT NULL,
+        finding VARCHAR NOT NULL
+    )""",
+    "CREATE INDEX checks_week ON checks (week, participant)",
+    "CREATE INDEX check_findings_week ON check_findings (week, participant)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, runs, Summary and Detail values, invoices, weekly runs", _V1),
+    Migration(2, "checks recorded: runs covered, coverage and every finding", _V2),
 )
 """Every schema step, in order. Append; never edit a released step."""
 
@@ -296,6 +364,9 @@ TABLES: tuple[str, ...] = (
     "invoice_lines",
     "invoice_totals",
     "weekly_runs",
+    "checks",
+    "check_runs",
+    "check_findings",
 )
 """The store's tables (not views), in a stable order."""
 

@@ -24,7 +24,6 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,12 +33,12 @@ from urllib.parse import quote
 from recon.__about__ import __version__
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.errors import OutputError
+from recon.models.progress import Progress
 from recon.store.db import SCHEMA_VERSION, Store
 from recon.store.query import where_filters
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 
 EXPORT_TABLES: dict[str, str] = {
     "files": "ingested_at_utc, sha256",

@@ -31,7 +31,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,15 +43,15 @@ import pyarrow as pa
 from recon.errors import InputError, StoreError
 from recon.models.findings import Finding
 from recon.models.invoices import Invoice
+from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
 from recon.sources.detect import Artefact, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.store.db import Store, decimal_form, to_column
-from recon.wem.calendar import parse_week_label
+from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 
 INGESTED = "ingested"
 UNCHANGED = "unchanged"
@@ -143,14 +143,6 @@ class _Refusal(Exception):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def week_of(period: str, fallback: date | None = None) -> date | None:
-    """The first day of the Trading Week a Period label names (else ``fallback``)."""
-    try:
-        return parse_week_label(period)
-    except ValueError:
-        return fallback
 
 
 def form_class(kind: str, form: str) -> tuple[str, ...]:
@@ -345,19 +337,22 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         log.warning("unusable (data.columns): %s", e)
         return outcome
     except InputError as e:
-        outcome.status, outcome.message = REFUSED, f"cannot be read: {e.problem}"
-        log.error("refused %s: %s", art.path, outcome.message)
-        return outcome
+        return _refused(outcome, art, f"cannot be read: {e.problem}")
     try:
         with store.transaction():
             status, message, week = _store_model(store, art, model)
     except _Refusal as e:
-        outcome.status, outcome.message = REFUSED, str(e)
-        log.error("refused %s: %s", art.path, e)
-        return outcome
+        return _refused(outcome, art, str(e))
     outcome.status, outcome.message, outcome.week = status, message, week
     outcome.participant = getattr(getattr(model, "header", model), "participant", None)
     log.info("%s: %s%s", status, art.path, f" ({message})" if message else "")
+    return outcome
+
+
+def _refused(outcome: FileOutcome, art: Artefact, message: str) -> FileOutcome:
+    """Mark a file refused (its transaction, if any, has rolled back) and log why."""
+    outcome.status, outcome.message = REFUSED, message
+    log.error("refused %s: %s", art.path, message)
     return outcome
 
 
@@ -373,7 +368,7 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
         _merge_run_of_invoice(store, model, week)
         held = _held(store, "invoice", model.participant, model.period, model.run_id, (model.form,))
         if held:
-            from recon.store.query import load_invoice
+            from recon.store.rows import load_invoice
 
             for sha in held:
                 if _strip_invoice(load_invoice(store, sha)) == _strip_invoice(model):

@@ -9,46 +9,28 @@ ADJ run's files are at hand, and the result equals a check of all the files.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from recon.errors import StoreError, UsageError
 from recon.models.findings import Finding
 from recon.models.invoices import (
-    AdjustmentInformation,
     Invoice,
-    LineItem,
-    PaymentSummary,
-    SectionTotals,
 )
-from recon.models.results import CheckResult, InputRecord
-from recon.models.statements import (
-    DETAIL_SCHEMA,
-    DetailStatement,
-    RunHeader,
-    SummaryRow,
-    SummaryStatement,
-)
+from recon.models.progress import Progress
+from recon.models.results import CheckResult
 from recon.reconcile.engine import Loaded
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.store.db import Store, from_column
+from recon.store.db import Store
+from recon.store.rows import WeekKey, load_weeks
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-
-WeekKey = tuple[str, date]
-"""(participant, Trading Week's first day)."""
 
 
 # ------------------------------------------------------------------------------ weeks
@@ -187,296 +169,6 @@ def list_runs(
     return runs
 
 
-# ------------------------------------------------------------------------------ models
-
-
-def _findings(text: str | None) -> list[Finding]:
-    return [Finding.model_validate(f) for f in json.loads(text)] if text else []
-
-
-def _week_filter(wanted: set[WeekKey]) -> tuple[str, list[Any]]:
-    """A SQL condition selecting the (participant, week)s wanted (``true`` if many)."""
-    if not wanted or len(wanted) > 500:
-        return "true", []
-    clauses = " OR ".join(["(participant = ? AND week = ?)"] * len(wanted))
-    return f"({clauses})", [v for key in sorted(wanted) for v in key]
-
-
-def _headers(
-    store: Store, keys: set[tuple[str, str, int]]
-) -> dict[tuple[str, str, int], RunHeader]:
-    out: dict[tuple[str, str, int], RunHeader] = {}
-    participants = sorted({k[0] for k in keys})
-    if not participants:
-        return out
-    for row in store.rows(
-        "SELECT participant, period, run_id, designation, published_at, "
-        "market_service, period_from, period_to FROM runs "
-        "WHERE published_at IS NOT NULL AND participant IN "
-        f"({', '.join('?' * len(participants))})",
-        participants,
-    ):
-        key = (row[0], row[1], row[2])
-        if key in keys:
-            out[key] = RunHeader(
-                participant=row[0],
-                period=row[1],
-                run_id=row[2],
-                designation=row[3],
-                published_at=row[4],
-                market_service=row[5],
-                period_from=row[6],
-                period_to=row[7],
-            )
-    return out
-
-
-_FILE_COLS = (
-    "sha256, path, kind, form, participant, period, run_id, source, sources, days, "
-    "findings, input_record, status, reason"
-)
-
-
-@dataclass
-class _FileRow:
-    sha256: str
-    path: str
-    kind: str
-    form: str | None
-    participant: str | None
-    period: str | None
-    run_id: int | None
-    source: str | None
-    sources: list[str] | None
-    days: list[date] | None
-    findings: str | None
-    input_record: str
-    status: str
-    reason: str | None
-
-    @property
-    def record(self) -> InputRecord:
-        return InputRecord.model_validate_json(self.input_record)
-
-
-def load_invoice(store: Store, sha: str) -> Invoice:
-    """Rebuild one stored invoice exactly.
-
-    Raises:
-        StoreError: No invoice with that SHA-256 is stored.
-    """
-    got = _invoices(store, [sha])
-    if sha not in got:
-        raise StoreError(f"no invoice {sha} in the store")
-    return got[sha]
-
-
-def _invoices(store: Store, shas: list[str]) -> dict[str, Invoice]:
-    if not shas:
-        return {}
-    marks = ", ".join("?" * len(shas))
-    lines: dict[tuple[str, str], list[LineItem]] = defaultdict(list)
-    for (
-        sha,
-        section,
-        variable,
-        description,
-        poc,
-        gst_app,
-        amount,
-        amount_form,
-        gst,
-        gst_form,
-        source,
-    ) in store.rows(
-        "SELECT sha256, section, variable, description, payment_or_charge, gst_applicable, "
-        "amount, amount_form, gst, gst_form, source FROM invoice_lines "
-        f"WHERE sha256 IN ({marks}) ORDER BY sha256, section, ord",
-        shas,
-    ):
-        lines[(sha, section)].append(
-            LineItem(
-                variable=variable,
-                description=description,
-                payment_or_charge=poc,
-                gst_applicable=gst_app,
-                amount=from_column(amount, amount_form),
-                gst=from_column(gst, gst_form),
-                source=source,
-            )
-        )
-    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
-    for sha, section, name, amount, form in store.rows(
-        "SELECT sha256, section, field, amount, amount_form FROM invoice_totals "
-        f"WHERE sha256 IN ({marks})",
-        shas,
-    ):
-        totals[(sha, section)][name] = from_column(amount, form)
-    out: dict[str, Invoice] = {}
-    for (
-        sha,
-        participant,
-        period,
-        run_id,
-        designation,
-        form,
-        number,
-        previous,
-        issued,
-        trade_week,
-        adj_previous,
-        has_summary_lines,
-        source,
-    ) in store.rows(
-        "SELECT sha256, participant, period, run_id, designation, form, invoice_number, "
-        "previous_run_id, issued_at, trade_week, adjustment_previous_run_id, "
-        f"has_summary_lines, source FROM invoices WHERE sha256 IN ({marks})",
-        shas,
-    ):
-        adj = None
-        if adj_previous is not None:
-            adj = AdjustmentInformation(
-                previous_run_id=adj_previous, **totals[(sha, "adjustment_information")]
-            )
-        out[sha] = Invoice(
-            invoice_number=number,
-            run_id=run_id,
-            previous_run_id=previous,
-            designation=designation,
-            period=period,
-            participant=participant,
-            issued_at=datetime.fromisoformat(issued) if issued else None,
-            trade_week=trade_week,
-            line_items=lines[(sha, "line_items")],
-            payment_summary=PaymentSummary(**totals[(sha, "payment_summary")]),
-            rcti=SectionTotals(**totals[(sha, "rcti")]),
-            tax_invoice=SectionTotals(**totals[(sha, "tax_invoice")]),
-            adjustment_information=adj,
-            summary_lines=lines[(sha, "summary_lines")] if has_summary_lines else None,
-            source=source,
-            form=form,
-        )
-    return out
-
-
-def _summaries(
-    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
-) -> dict[str, SummaryStatement]:
-    if not files:
-        return {}
-    shas = [f.sha256 for f in files]
-    rows: dict[str, list[SummaryRow]] = defaultdict(list)
-    for sha, variable, ts, poc, gst, value, form, source in store.rows(
-        'SELECT sha256, variable, "timestamp", payment_or_charge, gst_applicable, value, '
-        f"value_form, source FROM summary_values WHERE sha256 IN "
-        f"({', '.join('?' * len(shas))}) ORDER BY sha256, ord",
-        shas,
-    ):
-        rows[sha].append(
-            SummaryRow(
-                variable=variable,
-                timestamp=ts,
-                payment_or_charge=poc,
-                gst_applicable=gst,
-                value=from_column(value, form),
-                source=source,
-            )
-        )
-    return {
-        f.sha256: SummaryStatement(
-            header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
-            rows=rows[f.sha256],
-            source=f.source or f.path,
-            form=f.form,  # type: ignore[arg-type]
-            findings=_findings(f.findings),
-        )
-        for f in files
-    }
-
-
-def _details(
-    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
-) -> dict[str, DetailStatement]:
-    if not files:
-        return {}
-    shas = [f.sha256 for f in files]
-    frame = store.frame(
-        'SELECT sha256, settlement_trading_day, variable, scope, "timestamp", '
-        'value AS "values", source_file, source_line FROM detail_values '
-        f"WHERE sha256 IN ({', '.join('?' * len(shas))}) ORDER BY sha256, ord",
-        shas,
-    )
-    parts = frame.partition_by("sha256", as_dict=True, maintain_order=True)
-    empty = pl.DataFrame(schema=DETAIL_SCHEMA)
-    out: dict[str, DetailStatement] = {}
-    for f in files:
-        part = parts.get((f.sha256,))
-        body = empty if part is None else part.drop("sha256").cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
-        out[f.sha256] = DetailStatement(
-            header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
-            days=sorted(f.days or []),
-            frame=body,
-            source=f.source or f.path,
-            sources=list(f.sources or []),
-            form=f.form,  # type: ignore[arg-type]
-            findings=_findings(f.findings),
-        )
-    return out
-
-
-@dataclass
-class StoredWeek:
-    """What the store holds for some weeks, ready for the engine.
-
-    Attributes:
-        loaded: Every stored artefact rebuilt, with its input record.
-        findings: Reading findings of files that could not be used (``data.columns``).
-        skipped: Those files, with the reason.
-    """
-
-    loaded: list[Loaded] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-
-
-def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
-    """Rebuild every stored artefact of the given (participant, week)s.
-
-    Returns:
-        The models (sorted by path, as detection sorts files) and the unusable files.
-    """
-    wanted = set(weeks)
-    out = StoredWeek()
-    if not wanted:
-        return out
-    where, params = _week_filter(wanted)
-    rows: list[_FileRow] = []
-    for r in store.rows(
-        f"SELECT {_FILE_COLS}, week FROM files WHERE status IN "
-        f"('stored', 'unusable') AND {where} ORDER BY path, sha256",
-        params,
-    ):
-        if (r[4], r[-1]) in wanted:
-            rows.append(_FileRow(*r[:-1]))
-    stored = [f for f in rows if f.status == "stored"]
-    keys = {(f.participant, f.period, f.run_id) for f in stored}
-    headers = _headers(store, keys)  # type: ignore[arg-type]
-    summaries = _summaries(store, [f for f in stored if f.kind.startswith("summary")], headers)
-    details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers)
-    invoices = _invoices(store, [f.sha256 for f in stored if f.kind.startswith("invoice")])
-    for f in stored:  # the data.* findings met reading each invoice (lines left out)
-        if f.sha256 in invoices and f.findings:
-            invoices[f.sha256].findings = _findings(f.findings)
-    models: dict[str, Any] = {**summaries, **details, **invoices}
-    for f in rows:
-        if f.status == "unusable":
-            out.findings.extend(_findings(f.findings))
-            out.skipped.append({"path": f.path, "reason": f.reason or "unusable"})
-            continue
-        out.loaded.append(Loaded(record=f.record, model=models[f.sha256]))
-    return out
-
-
 # ------------------------------------------------------------------------------ check
 
 
@@ -513,8 +205,8 @@ def check_from_store(
         StoreError: No store, or nothing held or given for the weeks asked.
         InputError: A file under ``paths`` cannot be read at all.
     """
-    from recon.api import load
     from recon.reconcile.engine import run_checks
+    from recon.sources.loading import load
 
     wk = parse_week(week)
     paths = [Path(p) for p in paths]
@@ -527,15 +219,19 @@ def check_from_store(
         if wk is not None:
             weeks = weeks_held(store, participant=participant, week=wk)
         elif given or findings:
-            from recon.store.ingest import week_of
+            from recon.reconcile.engine import loose_week, participant_code
+            from recon.wem.calendar import week_of
 
             asked = set()
             for item in given:
                 m = item.model
                 h = m if isinstance(m, Invoice) else m.header
-                w = week_of(h.period, getattr(h, "period_from", None))
-                if w is not None and (not participant or h.participant == participant):
-                    asked.add((h.participant, w))
+                # The run's week and participant however the file spells them (SPEC §6
+                # "Grouping"): the engine reports the spelling, the store is still asked.
+                w = week_of(h.period, getattr(h, "period_from", None)) or loose_week(h.period)
+                code = participant_code(h.participant)
+                if w is not None and (not participant or code == participant):
+                    asked.add((code, w))
             weeks = sorted(asked, key=lambda k: (k[1], k[0]))
         else:
             weeks = weeks_held(store, participant=participant)

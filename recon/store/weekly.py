@@ -1,10 +1,10 @@
 """``recon weekly``: fetch, ingest and check the weeks that changed, for cron or CI.
 
-The steps (the command in :mod:`recon.cli.store_cmd` drives them):
+The steps (:func:`run_weekly` drives them; the command in :mod:`recon.cli.store_cmd` prints):
 
 1. **Fetch** (:func:`fetch_new_runs`), when the PaSS client is installed and configured
    (``$RECON_PASS_URL``, ``$RECON_CONFIG`` or the user's ``config.toml``; see
-   :mod:`recon.sources.pass_config`): for each Trading Week of the window, the timeline
+   :mod:`recon.pass_client.config`): for each Trading Week of the window, the timeline
    is read and every run not yet held whole (Summary, Detail and Invoice) is downloaded.
    Otherwise fetching is skipped with an info log line.
 2. **Ingest** what was fetched and any folders given (an inbox).
@@ -22,11 +22,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from recon.models.progress import Progress
 from recon.store.db import Store
 from recon.store.query import WeekKey
 
@@ -163,9 +165,9 @@ def pass_configured(env: Mapping[str, str] | None = None) -> bool:
     """
     env = os.environ if env is None else env
     try:
-        from recon.sources import fetch as _fetch  # noqa: F401
-        from recon.sources import pass_api as _api  # noqa: F401
-        from recon.sources.pass_config import ENV_CONFIG, ENV_URL, default_config_path
+        from recon.pass_client import client as _api  # noqa: F401
+        from recon.pass_client import fetch as _fetch  # noqa: F401
+        from recon.pass_client.config import ENV_CONFIG, ENV_URL, default_config_path
     except ImportError:
         return False
     return bool(env.get(ENV_URL) or env.get(ENV_CONFIG) or default_config_path().is_file())
@@ -216,7 +218,7 @@ def fetch_new_runs(
     """Download every run of ``weeks`` not yet held whole, into ``download_root``.
 
     Files go to ``<download_root>/<participant>/<week>/`` (content-addressed by
-    :func:`recon.sources.fetch.fetch_week`, so nothing is written twice).
+    :func:`recon.pass_client.fetch.fetch_week`, so nothing is written twice).
 
     Args:
         store: The store (to see which runs are held).
@@ -233,9 +235,9 @@ def fetch_new_runs(
         UsageError: The configuration is incomplete or wrong.
     """
     from recon.errors import ReconError
-    from recon.sources.fetch import fetch_week
-    from recon.sources.pass_api import PassClient
-    from recon.sources.pass_config import resolve_config
+    from recon.pass_client.client import PassClient
+    from recon.pass_client.config import resolve_config
+    from recon.pass_client.fetch import fetch_week
 
     outcome = FetchOutcome(configured=True)
     if client_factory is None:
@@ -273,3 +275,166 @@ def dated_folder(out_root: Path, day: date, participant: str, week: date) -> Pat
 def today_local() -> date:
     """Today's date on this machine (the dated folder's name)."""
     return datetime.now().date()
+
+
+# ------------------------------------------------------------------------------ the run
+
+
+@dataclass
+class WeeklyRequest:
+    """What one ``recon weekly`` run is asked to do (the command's options).
+
+    Attributes:
+        paths: Files and folders to ingest besides what is fetched.
+        week: Check this Trading Week only (its first day).
+        since: Check every week with a run published or ingested on or after this day.
+        participant: Only this participant's weeks.
+        out_root: Reports go under ``out_root/<today>/<participant>_<week>/``.
+        download_root: Where fetched runs are written.
+        lookback: Trading Weeks the fetch window reaches back.
+        no_fetch: Do not fetch even if PaSS is configured.
+        materiality: ``adjustment.material`` threshold (None: off).
+        strict: Exit 1 on warnings too.
+        no_reports: Write the findings only, not the Excel/HTML reports.
+        limits: Input caps.
+    """
+
+    paths: list[Path]
+    week: date | None
+    since: date | None
+    participant: str | None
+    out_root: Path
+    download_root: Path
+    lookback: int
+    no_fetch: bool
+    materiality: Any
+    strict: bool
+    no_reports: bool
+    limits: Any
+
+
+class WeeklyView(Protocol):
+    """What a weekly run shows as it goes (the CLI prints it)."""
+
+    def progress(self, title: str) -> AbstractContextManager[Progress | None]:
+        """A context manager yielding a ``(done, total)`` callback for one step."""
+        ...
+
+    def fetched(self, fetched: FetchOutcome, weeks: list[date], download_root: Path) -> None:
+        """The fetch step finished (``fetched.errors`` are also reported as problems)."""
+        ...
+
+    def ingested(self, report: Any, store_path: Path) -> None:
+        """The ingest step finished with this :class:`~recon.store.ingest.IngestReport`."""
+        ...
+
+    def planned(self, plan: WeekPlan) -> None:
+        """The weeks to check are known."""
+        ...
+
+    def week_checked(self, participant: str, week: date, result: Any | None) -> None:
+        """One week was checked (``result`` None: it could not be)."""
+        ...
+
+    def finished(self, plan: WeekPlan, today: date, out_root: Path, problems: list[str]) -> None:
+        """Every week was checked; ``problems`` is what could not run."""
+        ...
+
+
+def run_weekly(
+    store_path: Path | None,
+    request: WeeklyRequest,
+    view: WeeklyView,
+    write_outputs: Callable[..., Any],
+) -> int:
+    """Fetch, ingest, check each week that changed, write its reports and record the run.
+
+    Args:
+        store_path: The store (None: the default one).
+        request: The command's options.
+        view: Shows progress and results (the CLI prints them).
+        write_outputs: Writes one week's result into a folder (``reports=`` keyword).
+
+    Returns:
+        The exit status: the worst of the weeks; 2 when something could not run.
+    """
+    from recon.errors import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, ReconError
+    from recon.store.db import open_store
+    from recon.store.history import record_check
+    from recon.store.ingest import IngestRefused, NothingToIngest
+    from recon.store.ingest import ingest as run_ingest
+    from recon.store.query import check_from_store
+
+    req = request
+    started = datetime.now(UTC).replace(tzinfo=None)
+    worst = EXIT_CLEAN
+    problems: list[str] = []
+
+    with open_store(store_path) as store:
+        to_ingest: list[Path] = list(req.paths)
+        if req.no_fetch:
+            log.info("fetch skipped (--no-fetch)")
+        elif not pass_configured():
+            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching skipped")
+        else:
+            weeks = fetch_window(
+                week=req.week, since=req.since, today=today_local(), lookback_weeks=req.lookback
+            )
+            try:
+                with view.progress("Fetching from PaSS") as prog:
+                    fetched = fetch_new_runs(store, weeks, req.download_root, progress=prog)
+            except ReconError as e:  # e.g. an incomplete PaSS configuration
+                problems.append(f"fetch: {e}")
+            else:
+                view.fetched(fetched, weeks, req.download_root)
+                problems.extend(fetched.errors)
+                to_ingest.extend(f for f in fetched.folders if f.exists())
+        if to_ingest:
+            try:
+                with view.progress("Ingesting") as prog:
+                    report = run_ingest(store, to_ingest, limits=req.limits, progress=prog)
+            except IngestRefused as e:
+                report = e.report
+                problems.append(str(e))
+            except NothingToIngest as e:
+                report = None
+                log.info("nothing to ingest: %s", e)
+            except ReconError as e:
+                report = None
+                problems.append(str(e))
+            if report is not None:
+                view.ingested(report, store.path)
+                if report.counts["unusable"]:
+                    worst = max(worst, EXIT_FINDINGS)
+        plan = plan_weeks(store, week=req.week, since=req.since, participant=req.participant)
+    log.info("weekly: checking %s", plan.reason)
+    view.planned(plan)
+
+    today = today_local()
+    for p, w in plan.weeks:
+        out = dated_folder(req.out_root, today, p, w)
+        try:
+            result = check_from_store(
+                store_path, week=w, participant=p, materiality=req.materiality, limits=req.limits
+            )
+            record_check(store_path, result, command="weekly")  # SPEC §8
+            write_outputs(result, out, reports=not req.no_reports)
+        except ReconError as e:
+            problems.append(f"{p} week {w.isoformat()}: {e}")
+            view.week_checked(p, w, None)
+            continue
+        worst = max(worst, result.exit_code(req.strict))
+        view.week_checked(p, w, result)
+    view.finished(plan, today, req.out_root, problems)
+    if problems:
+        worst = EXIT_CANNOT_RUN
+    else:
+        with open_store(store_path) as store:
+            record_weekly(
+                store,
+                started_at_utc=started,
+                plan=plan,
+                out_dir=req.out_root / today.isoformat(),
+                exit_code=worst,
+            )
+    return worst

@@ -76,6 +76,39 @@ def dispatch_interval(day: date, k: int) -> tuple[datetime, datetime]:
     return _interval(day, k, DISPATCH_INTERVALS_PER_DAY, DISPATCH_INTERVAL)
 
 
+def value_interval(day: date, granularity: str, position: int) -> tuple[datetime, datetime] | None:
+    """Return the start and end of one position (1-based) of a Value array (SPEC §1, §5).
+
+    ``I`` and ``DI``: Trading or Dispatch Interval ``position`` of Trading Day ``day``;
+    ``D``: the Trading Day; ``M``, ``CY``, ``FY``: the month or year ``day`` starts, from
+    08:00 on its first day to 08:00 on the first day of the next. None for ``X`` (no
+    time), an unknown granularity, or a position outside the array.
+
+    >>> value_interval(date(2025, 3, 15), "DI", 201)[0].isoformat()
+    '2025-03-16T00:40:00+08:00'
+    """
+    try:
+        if granularity == "I":
+            return trading_interval(day, position)
+        if granularity == "DI":
+            return dispatch_interval(day, position)
+    except ValueError:
+        return None
+    if position != 1:
+        return None
+    if granularity == "D":
+        return trading_day_start(day), trading_day_end(day)
+    if granularity == "M":
+        nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return trading_day_start(day), trading_day_start(nxt)
+    if granularity in ("CY", "FY"):
+        try:
+            return trading_day_start(day), trading_day_start(day.replace(year=day.year + 1))
+        except ValueError:  # 29 February
+            return trading_day_start(day), trading_day_start(date(day.year + 1, 3, 1))
+    return None
+
+
 def trading_week_start(day: date) -> date:
     """Return the Sunday that starts the Trading Week holding ``day``."""
     # date.weekday(): Monday 0 .. Sunday 6
@@ -306,3 +339,11 @@ def interval_bounds_expr(day: str, position: str, interval: timedelta) -> tuple[
         + pl.duration(minutes=(pl.col(position) - 1) * minutes)
     )
     return start, start + pl.duration(minutes=minutes)
+
+
+def week_of(period: str, fallback: date | None = None) -> date | None:
+    """The first day of the Trading Week a Period label names (else ``fallback``)."""
+    try:
+        return parse_week_label(period)
+    except ValueError:
+        return fallback

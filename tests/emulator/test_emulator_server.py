@@ -13,8 +13,8 @@ import pytest
 from recon.emulator import EmulatorConfig, Faults, PassEmulator
 from recon.emulator.certs import write_demo_pki
 from recon.emulator.testing import TestPki
-from recon.sources.pass_api import PassClient, document_of
-from recon.sources.pass_config import PassConfig
+from recon.pass_client.client import PassClient, document_of
+from recon.pass_client.config import PassConfig
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 
@@ -208,7 +208,8 @@ def test_converts_csv_when_no_json_is_held(pki: TestPki) -> None:
                 headers=HEADERS,
             )
             pdf = raw.get(f"/invoices/{runs[0].run_id}/pdf", headers=HEADERS)
-    from recon.sources.pass_json import loads, parse_summary_document
+    from recon.sources.json_exact import loads
+    from recon.sources.statement_json import parse_summary_document
 
     def rows(body: bytes) -> list[tuple[object, ...]]:
         st = parse_summary_document(loads(body), "x")

@@ -13,15 +13,15 @@ import pytest
 from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki
 from recon.errors import FetchError, UsageError
-from recon.sources.fetch import (
+from recon.pass_client.client import PassClient, RetryPolicy, document_of
+from recon.pass_client.config import PassConfig
+from recon.pass_client.fetch import (
     TEMP_PREFIX,
     FetchReport,
     artefact_name,
     content_sha256,
     fetch_week,
 )
-from recon.sources.pass_api import PassClient, RetryPolicy, document_of
-from recon.sources.pass_config import PassConfig
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 WEEK = date(2024, 12, 1)

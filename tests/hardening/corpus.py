@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from recon.sources import pass_json as pj
+from recon.emulator import encode as enc
 
 Builder = Callable[[SimpleNamespace, Path], Path]
 MIB = 1024 * 1024
@@ -365,7 +365,7 @@ def _json(
     name: str = "doc.json",
 ) -> Builder:
     def build(w: SimpleNamespace, d: Path) -> Path:
-        data = pj.dumps(doc(), indent=1)
+        data = enc.dumps(doc(), indent=1)
         return put(d / name, mutate(data) if mutate else data)
 
     return build

@@ -11,13 +11,14 @@ import polars as pl
 import pytest
 
 from recon.cli.main import main, printable
+from recon.emulator import encode as enc
 from recon.errors import InputError
-from recon.sources import pass_json as pj
+from recon.models.detail import MAX_PERIOD_DAYS, period_days
 from recon.sources.csv_table import header_names
 from recon.sources.detect import PREFIX_BYTES, detect, sniff
 from recon.sources.limits import Limits
 from recon.sources.summary_csv import parse_summary_csv
-from recon.sources.validate import MAX_PERIOD_DAYS, parse_header, period_days
+from recon.sources.validate import parse_header
 
 from .corpus import detail_rows, put, raw_zip, stored_member, summary_document, summary_rows
 from .helpers import RunCli, measure
@@ -175,7 +176,7 @@ def test_a_big_summary_json_cut_short_is_refused_not_skipped(
     """Its prefix shows a Summary; that it does not parse whole is the reader's to say."""
     doc = summary_document()
     doc["variables"] = doc["variables"] * 2000  # type: ignore[operator]
-    data = pj.dumps(doc)
+    data = enc.dumps(doc)
     assert len(data) > 2 * PREFIX_BYTES
     path = put(tmp_path / "summary.json", data[: len(data) - 100])
     assert sniff(path).kind == "summary_json"
@@ -184,7 +185,7 @@ def test_a_big_summary_json_cut_short_is_refused_not_skipped(
     assert run.code == 2
     assert run.error_lines[0].startswith(f"recon: {path}")
     assert "is not valid JSON" in run.error_lines[0]
-    small = put(tmp_path / "small.json", pj.dumps(summary_document())[:-10])
+    small = put(tmp_path / "small.json", enc.dumps(summary_document())[:-10])
     assert detect([small]).skipped[0].reason.startswith("JSON that does not read")
 
 
@@ -204,7 +205,7 @@ def test_load_passes_the_caps_to_every_reader(wem_csv: SimpleNamespace, tmp_path
     """recon.api.load used the default caps for JSON and PDF, whatever the options said."""
     from recon.api import load
 
-    path = put(tmp_path / "summary.json", pj.dumps(summary_document()))
+    path = put(tmp_path / "summary.json", enc.dumps(summary_document()))
     tiny = Limits(max_member_bytes=100)
     with pytest.raises(InputError, match="over the cap of 100 "):
         load([path], limits=tiny)

@@ -22,11 +22,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from recon.emulator import encode as enc
 from recon.errors import InputError, ReconError
 from recon.models.decimals import DecimalFormatError, parse_decimal
 from recon.models.invoices import Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
-from recon.sources import pass_json as pj
+from recon.sources import invoice_json, json_exact, statement_json
 from recon.sources.detail_csv import parse_detail_csv, read_detail
 from recon.sources.detect import NotAnArtefact, load, sniff
 from recon.sources.invoice_pdf import read_invoice_pdf
@@ -476,8 +477,8 @@ def test_detect_and_load_mutated(
     data = {
         "summary_csv": lambda: w.summary_bytes(summary_rows(w)),
         "detail_csv": lambda: w.detail_bytes(detail_rows(w)),
-        "summary_json": lambda: pj.dumps(summary_document(), indent=1),
-        "invoice_json": lambda: pj.dumps(invoice_document()),
+        "summary_json": lambda: enc.dumps(summary_document(), indent=1),
+        "invoice_json": lambda: enc.dumps(invoice_document()),
         "zip": lambda: w.zip_bytes({"d.csv": w.detail_bytes(detail_rows(w))}),
         "random": lambda: blob,
     }[kind]()
@@ -532,7 +533,7 @@ def _replace(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 def _json_roundtrip(doc: Any) -> Any:
     """Through text with recon's decoder, so numbers are exact as when read from a file."""
-    return pj.loads(json.dumps(doc, default=str))
+    return json_exact.loads(json.dumps(doc, default=str))
 
 
 @st.composite
@@ -557,7 +558,9 @@ def mutated_document(draw: st.DrawFn, base: Callable[[], dict[str, Any]]) -> Any
 @FUZZ
 @given(doc=st.one_of(mutated_document(summary_document), json_tree))
 def test_summary_json_documents(doc: Any) -> None:
-    stmt = expect(lambda: pj.parse_summary_document(_json_roundtrip(doc), "fuzz.json"), InputError)
+    stmt = expect(
+        lambda: statement_json.parse_summary_document(_json_roundtrip(doc), "fuzz.json"), InputError
+    )
     assert stmt is None or isinstance(stmt, SummaryStatement)
 
 
@@ -582,7 +585,9 @@ def _detail_document() -> dict[str, Any]:
 @FUZZ
 @given(doc=st.one_of(mutated_document(_detail_document), json_tree))
 def test_detail_json_documents(doc: Any) -> None:
-    stmt = expect(lambda: pj.parse_detail_document(_json_roundtrip(doc), "fuzz.json"), InputError)
+    stmt = expect(
+        lambda: statement_json.parse_detail_document(_json_roundtrip(doc), "fuzz.json"), InputError
+    )
     assert stmt is None or isinstance(stmt, DetailStatement)
 
 
@@ -592,13 +597,15 @@ def test_detail_json_documents(doc: Any) -> None:
 )
 def test_detail_json_days_combined(docs: list[Any]) -> None:
     items = [(_json_roundtrip(d), f"fuzz{i}.json") for i, d in enumerate(docs)]
-    expect(lambda: pj.parse_detail_documents(items), InputError)
+    expect(lambda: statement_json.parse_detail_documents(items), InputError)
 
 
 @FUZZ
 @given(doc=st.one_of(mutated_document(invoice_document), json_tree))
 def test_invoice_json_documents(doc: Any) -> None:
-    inv = expect(lambda: pj.parse_invoice_document(_json_roundtrip(doc), "fuzz.json"), InputError)
+    inv = expect(
+        lambda: invoice_json.parse_invoice_document(_json_roundtrip(doc), "fuzz.json"), InputError
+    )
     assert inv is None or isinstance(inv, Invoice)
 
 
@@ -608,16 +615,18 @@ def test_invoice_json_documents(doc: Any) -> None:
         st.binary(max_size=200),
         st.builds(
             mutate,
-            st.sampled_from([pj.dumps(summary_document(), indent=1), pj.dumps(invoice_document())]),
+            st.sampled_from(
+                [enc.dumps(summary_document(), indent=1), enc.dumps(invoice_document())]
+            ),
             edits,
         ),
     )
 )
 def test_json_bytes(data: bytes) -> None:
-    doc = expect(lambda: pj.loads(data, "fuzz.json"), InputError)
+    doc = expect(lambda: json_exact.loads(data, "fuzz.json"), InputError)
     if doc is not None:
-        expect(lambda: pj.parse_summary_document(doc, "fuzz.json"), InputError)
-        expect(lambda: pj.parse_invoice_document(doc, "fuzz.json"), InputError)
+        expect(lambda: statement_json.parse_summary_document(doc, "fuzz.json"), InputError)
+        expect(lambda: invoice_json.parse_invoice_document(doc, "fuzz.json"), InputError)
 
 
 # ------------------------------------------------------------------------- PDF
@@ -642,9 +651,13 @@ def test_the_valid_bases_read(
     w = wem_csv
     assert not parse_summary_csv(w.summary_bytes(summary_rows(w)), "s.csv").findings
     assert not parse_detail_csv(w.detail_bytes(detail_rows(w)), "d.csv").findings
-    assert not pj.parse_summary_document(_json_roundtrip(summary_document()), "s").findings
-    assert not pj.parse_detail_document(_json_roundtrip(_detail_document()), "d").findings
-    pj.parse_invoice_document(_json_roundtrip(invoice_document()), "i")
+    assert not statement_json.parse_summary_document(
+        _json_roundtrip(summary_document()), "s"
+    ).findings
+    assert not statement_json.parse_detail_document(
+        _json_roundtrip(_detail_document()), "d"
+    ).findings
+    invoice_json.parse_invoice_document(_json_roundtrip(invoice_document()), "i")
     path = scratch / "valid.pdf"
     path.write_bytes(invoice_pdf_bytes)
     assert read_invoice_pdf(path).invoice_number == "WEM-INV-51230-SWANGEN"

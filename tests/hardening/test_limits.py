@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from recon.emulator import encode as enc
 from recon.errors import InputError
-from recon.sources import pass_json as pj
 from recon.sources.detail_csv import read_detail
 from recon.sources.limits import DEFAULT_LIMITS, MIB, Limits
 
@@ -86,7 +86,7 @@ def big_summary_json(w: SimpleNamespace, d: Path) -> Path:
         }
         for i in range(2500)
     ]
-    return put(d / "summary.json", pj.dumps(doc))
+    return put(d / "summary.json", enc.dumps(doc))
 
 
 def big_invoice_pdf(w: SimpleNamespace, d: Path) -> Path:

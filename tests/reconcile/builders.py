@@ -124,10 +124,14 @@ _CLASSES = st.tuples(st.sampled_from([PAY, CHG]), st.booleans())
 
 
 @st.composite
-def chains(draw: st.DrawFn) -> tuple[list[dict[str, LineTotal]], list[str]]:
+def chains(
+    draw: st.DrawFn, vary_classes: bool = False
+) -> tuple[list[dict[str, LineTotal]], list[str]]:
     """Hypothesis: line totals of three runs (INITIAL, ADJ1, ADJ2) of one week.
 
-    Each variable keeps one classification; about a quarter are missing from any one run.
+    About a quarter of the variables are missing from any one run. Each variable keeps one
+    classification, unless ``vary_classes``: then each run may give a variable another
+    Payment/Charge or GST flag (SPEC §4 step 8).
     """
     n = draw(st.integers(1, 6))
     variables = [f"V{i}_P_D" for i in range(n)]
@@ -138,6 +142,8 @@ def chains(draw: st.DrawFn) -> tuple[list[dict[str, LineTotal]], list[str]]:
         for v in variables:
             if not draw(st.booleans()) and draw(st.booleans()):
                 continue
+            if vary_classes and draw(st.booleans()):
+                classes[v] = draw(_CLASSES)
             days = draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True))
             values = {d: draw(decimals8) for d in days}
             totals[v] = make_line_total(v, *classes[v], values)

@@ -6,9 +6,10 @@ from datetime import datetime
 from decimal import Decimal as D
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recon.models.findings import Finding, Severity
-from recon.models.invoices import Invoice
+from recon.models.invoices import Invoice, LineItem
 from recon.models.statements import RunHeader
 from recon.reconcile.adjustments import (
     adjustment_lines,
@@ -16,7 +17,16 @@ from recon.reconcile.adjustments import (
     previous_missing,
     previous_run,
 )
-from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
+from recon.reconcile.arithmetic import (
+    LineTotal,
+    compute_invoice,
+    expanded_form,
+    full_invoice,
+    line_totals,
+    net_form,
+    net_line,
+    with_lines,
+)
 from recon.reconcile.invoices import check_invoice
 
 from .builders import CHG, PAY, as_invoiced, chains, flat, header, replace_line, summary
@@ -251,6 +261,76 @@ def test_recomputed_chain_checks_clean(chain: tuple[list[dict[str, LineTotal]], 
         inv = as_invoiced(computed)
         findings, comparisons = check_invoice(h, computed, inv, current=cur, previous=prev)
         assert findings == []
-        assert all(c.status == "ok" for c in comparisons)
+        assert all(c.status == "agrees" for c in comparisons)
         full[h.run_id], invoiced[h.run_id] = full_invoice(h, cur), inv
     assert check_chain([H0, H1, H2], full, invoiced) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(chains(vary_classes=True), st.booleans())
+def test_reclassified_chain_checks_clean_as_pairs_or_net_lines(
+    chain: tuple[list[dict[str, LineTotal]], list[str]], net: bool
+) -> None:
+    """SPEC §4 step 8, for any week whose classifications change between runs: invoices in
+    recon's reversal-and-rebill form, or showing one net line per reclassified variable,
+    pass every invoice check and the chain check section by section."""
+    (r0, r1, r2), _ = chain
+    runs = [(H0, r0, None, None), (H1, r1, r0, 100), (H2, r2, r1, 101)]
+    full, invoiced = {}, {}
+    for h, cur, prev, prev_id in runs:
+        computed = compute_invoice(h, cur, prev, prev_id)
+        shown = computed
+        if net:  # one net line per reclassified variable, in its new classification
+            pairs: dict[str, list[LineItem]] = {}
+            for li in computed.line_items:
+                pairs.setdefault(li.variable, []).append(li)
+            lines = []
+            for li in computed.line_items:
+                ls = pairs[li.variable]
+                if len(ls) == 1:
+                    lines.append(li)
+                elif li is ls[-1]:
+                    lines.append(net_line(ls, li))
+            shown = with_lines(computed, lines)
+        inv = as_invoiced(shown)
+        findings, comparisons = check_invoice(h, computed, inv, current=cur, previous=prev)
+        assert findings == []
+        assert all(c.status == "agrees" for c in comparisons)
+        netted = net_form(computed, inv)[1]
+        full[h.run_id], invoiced[h.run_id] = (
+            full_invoice(h, cur),
+            expanded_form(inv, computed, netted),
+        )
+    assert check_chain([H0, H1, H2], full, invoiced) == []
+
+
+def test_a_wrong_rebill_line_is_an_error() -> None:
+    h1 = header("ADJ1", 101, T1)
+    r0 = line_totals(summary(H0, flat("X_P_D", CHG, True, "100")))[0]
+    r1 = line_totals(summary(h1, flat("X_P_D", CHG, False, "100")))[0]
+    computed = compute_invoice(h1, r1, r0, 100)
+    lines = list(computed.line_items)
+    lines[1] = lines[1].model_copy(update={"amount": D("90.00")})
+    inv = as_invoiced(computed.model_copy(update={"line_items": lines}))
+    findings, _ = check_invoice(h1, computed, inv, current=r1, previous=r0)
+    assert next((f.check, f.variable, f.expected, f.actual) for f in findings) == (
+        "invoice.line",
+        "X_P_D",
+        "100.00",
+        "90.00",
+    )
+
+
+def test_a_net_line_that_does_not_net_the_same_is_an_error() -> None:
+    h1 = header("ADJ1", 101, T1)
+    r0 = line_totals(summary(H0, flat("X_P_D", CHG, True, "100")))[0]
+    r1 = line_totals(summary(h1, flat("X_P_D", CHG, False, "100")))[0]
+    computed = compute_invoice(h1, r1, r0, 100)
+    # The old single-line form: amount 0 and GST -10 nets the same; GST 0 does not.
+    good = as_invoiced(
+        with_lines(computed, [net_line(list(computed.line_items), computed.line_items[1])])
+    )
+    assert check_invoice(h1, computed, good, current=r1, previous=r0)[0] == []
+    bad = replace_line(good, "X_P_D", gst=D("0.00"))
+    findings, _ = check_invoice(h1, computed, bad, current=r1, previous=r0)
+    assert any(f.check == "invoice.line" and f.variable == "X_P_D" for f in findings)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recon.models.decimals import CENT, to_cents
 from recon.models.statements import Designation
@@ -21,6 +22,7 @@ from recon.reconcile.arithmetic import (
     line_totals,
     make_line_total,
     section_totals,
+    signed,
 )
 
 from .builders import CHG, DAYS, PAY, chains, decimals8, flat, header, line, summary, week
@@ -248,20 +250,46 @@ def test_adj_line_gst_is_difference_of_line_gsts() -> None:
     assert [(li.amount, li.gst) for li in inv.line_items] == [(D("0.05"), D("0.00"))]
 
 
-def test_adj_with_zero_amount_but_gst_change_is_kept() -> None:
+def test_adj_gst_flag_change_is_a_reversal_and_a_rebill() -> None:
+    """SPEC §4 step 8: the old line reversed under its old flag, the new one under its own."""
     prev = make_line_total("A_P_D", CHG, False, {DAYS[0]: D("10")})
     cur = make_line_total("A_P_D", CHG, True, {DAYS[0]: D("10")})
     inv = compute_invoice(header("ADJ1", 101), {"A_P_D": cur}, {"A_P_D": prev}, 100)
-    assert [(li.amount, li.gst) for li in inv.line_items] == [(D("0.00"), D("1.00"))]
+    assert [(li.gst_applicable, li.amount, li.gst) for li in inv.line_items] == [
+        (False, D("-10.00"), D("0.00")),
+        (True, D("10.00"), D("1.00")),
+    ]
+    ps = inv.payment_summary
+    assert (ps.gst_applicable_amount, ps.gst_not_applicable_amount) == (D(10), D(-10))
+    assert ps.total_payable == D("1.00")
 
 
-def test_adj_classification_change_is_turned_into_current_direction() -> None:
+def test_adj_payment_or_charge_change_is_a_reversal_and_a_rebill() -> None:
     prev = {"A_P_D": make_line_total("A_P_D", PAY, False, {DAYS[0]: D("100")})}
     cur = {"A_P_D": make_line_total("A_P_D", CHG, False, {DAYS[0]: D("50")})}
     inv = compute_invoice(header("ADJ1", 101), cur, prev, 100)
-    (li,) = inv.line_items
-    assert (li.payment_or_charge, li.amount) == (CHG, D("150.00"))
+    assert [(li.payment_or_charge, li.amount) for li in inv.line_items] == [
+        (PAY, D("-100.00")),
+        (CHG, D("50.00")),
+    ]
+    assert (inv.rcti.total, inv.tax_invoice.total) == (D(-100), D(50))
     assert inv.payment_summary.total_payable == D(150)  # -(-100) + 50
+
+
+def test_initial_gst_then_adj1_not_applicable_telescopes_section_by_section() -> None:
+    """The issue's case: INITIAL GST applicable 100, ADJ1 not applicable 100."""
+    h0, h1 = header(), header("ADJ1", 101)
+    r0 = {"A_P_D": make_line_total("A_P_D", CHG, True, {DAYS[0]: D("100")})}
+    r1 = {"A_P_D": make_line_total("A_P_D", CHG, False, {DAYS[0]: D("100")})}
+    ini, adj = compute_invoice(h0, r0), compute_invoice(h1, r1, r0, 100)
+    latest = full_invoice(h1, r1)
+    for name in ("gst_applicable_amount", "gst_not_applicable_amount", "gst", "total_payable"):
+        got = getattr(ini.payment_summary, name) + getattr(adj.payment_summary, name)
+        assert got == getattr(latest.payment_summary, name), name
+    for section in ("rcti", "tax_invoice"):
+        for name in ("amount", "gst", "total"):
+            got = getattr(getattr(ini, section), name) + getattr(getattr(adj, section), name)
+            assert got == getattr(getattr(latest, section), name), (section, name)
 
 
 def test_previous_without_run_id_is_refused() -> None:
@@ -273,7 +301,7 @@ def test_previous_without_run_id_is_refused() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(chains())
+@given(st.one_of(chains(), chains(vary_classes=True)))
 def test_initial_plus_adjs_add_up_to_latest_full_invoice(
     chain: tuple[list[dict[str, LineTotal]], list[str]],
 ) -> None:
@@ -286,11 +314,26 @@ def test_initial_plus_adjs_add_up_to_latest_full_invoice(
     ]
     latest = full_invoice(h2, r2)
     for v in variables:
-        got = [inv.line(v) for inv in invoices]
+        # Every line of the variable signed as in the Payment Summary (Charge +, Payment -),
+        # by GST flag: a reversal and rebill telescope per classification too.
+        got = [li for inv in invoices for li in inv.line_items if li.variable == v]
         want = latest.line(v)
         for attr in ("amount", "gst"):
-            total = sum((getattr(li, attr) for li in got if li is not None), D(0))
-            assert total == (getattr(want, attr) if want is not None else 0), (v, attr)
+            for flag in (True, False):
+                total = sum(
+                    (
+                        signed(getattr(li, attr), li.payment_or_charge)
+                        for li in got
+                        if li.gst_applicable is flag
+                    ),
+                    D(0),
+                )
+                expect = (
+                    signed(getattr(want, attr), want.payment_or_charge)
+                    if want is not None and want.gst_applicable is flag
+                    else 0
+                )
+                assert total == expect, (v, attr, flag)
     for section in ("rcti", "tax_invoice", "payment_summary"):
         model = getattr(latest, section)
         for name in type(model).model_fields:

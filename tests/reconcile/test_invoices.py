@@ -12,9 +12,9 @@ from recon.reconcile.arithmetic import LineTotal, compute_invoice, line_totals, 
 from recon.reconcile.invoices import (
     check_invoice,
     check_invoice_arithmetic,
-    check_pdf_json,
     money,
 )
+from recon.reconcile.tieouts import check_pdf_json
 
 from .builders import (
     CHG,
@@ -85,7 +85,7 @@ def test_an_invoice_equal_to_the_recomputed_one_has_no_findings() -> None:
     computed = compute_invoice(H0, cur)
     findings, comparisons = check_invoice(H0, computed, as_invoiced(computed), current=cur)
     assert findings == []
-    assert [c.status for c in comparisons] == ["ok"] * 4
+    assert [c.status for c in comparisons] == ["agrees"] * 4
     c = comparisons[0]
     assert (c.variable, c.computed_amount, c.invoiced_amount, c.computed_gst, c.invoiced_gst) == (
         "RTMSA_P_D",
@@ -259,7 +259,7 @@ def test_nonzero_line_missing_from_invoice() -> None:
         "-1000.00",
     )
     assert "no line" in f.message
-    assert comparisons[0].status == "missing_on_invoice"
+    assert comparisons[0].status == "differs"
     assert comparisons[0].invoiced_amount is None
 
 
@@ -273,7 +273,7 @@ def test_zero_line_missing_from_invoice_is_fine() -> None:
     )
     findings, comparisons = _check(cur, inv, computed)
     assert findings == []
-    assert next(c for c in comparisons if c.variable == "ZERO_P_D").status == "ok"
+    assert next(c for c in comparisons if c.variable == "ZERO_P_D").status == "agrees"
 
 
 def test_invoice_line_without_statement_variable() -> None:
@@ -288,7 +288,7 @@ def test_invoice_line_without_statement_variable() -> None:
     (f,) = _by(findings, "invoice.line_missing")
     assert (f.variable, f.expected, f.actual, f.difference) == ("GHOST_P_D", "0.00", "5.00", "5.00")
     assert "no variable in the statement" in f.message
-    assert comparisons[-1].status == "not_in_statement"
+    assert comparisons[-1].status == "differs"
 
 
 def test_adj_zero_line_invoiced_as_zero_is_accepted() -> None:
@@ -302,7 +302,10 @@ def test_adj_zero_line_invoiced_as_zero_is_accepted() -> None:
     )
     findings, comparisons = _check(cur, inv, computed, prev, H1)
     assert findings == []
-    assert {c.variable: c.status for c in comparisons} == {"REGFEE_P_D": "ok", "RTMSA_P_D": "ok"}
+    assert {c.variable: c.status for c in comparisons} == {
+        "REGFEE_P_D": "agrees",
+        "RTMSA_P_D": "agrees",
+    }
 
 
 def test_adj_zero_line_invoiced_non_zero_is_a_line_error() -> None:

@@ -13,7 +13,8 @@ import pytest
 from recon.models.invoices import Invoice
 from recon.reconcile.adjustments import check_chain, previous_run
 from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
-from recon.reconcile.invoices import check_invoice, check_pdf_json
+from recon.reconcile.invoices import check_invoice
+from recon.reconcile.tieouts import check_pdf_json
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EXPECTED = FIXTURES / "expected.json"
@@ -89,7 +90,7 @@ def test_compute_invoice_reproduces_the_generators_invoices() -> None:
 
 
 def test_sample_week_invoices_check_clean() -> None:
-    pass_json = pytest.importorskip("recon.sources.pass_json")
+    invoice_json = pytest.importorskip("recon.sources.invoice_json")
     runs = _runs()
     headers = [h for _, h, _ in runs]
     by_id = {h.run_id: t for _, h, t in runs}
@@ -99,17 +100,17 @@ def test_sample_week_invoices_check_clean() -> None:
         prev_header = previous_run(h, headers)
         prev = by_id[prev_header.run_id] if prev_header else None
         computed = compute_invoice(h, totals, prev, prev_header.run_id if prev_header else None)
-        inv = pass_json.read_invoice_json(WEEK / run["files"]["invoice_json"])
+        inv = invoice_json.read_invoice_json(WEEK / run["files"]["invoice_json"])
         findings, comparisons = check_invoice(h, computed, inv, current=totals, previous=prev)
         assert findings == [], [f.message for f in findings]
-        assert all(c.status == "ok" for c in comparisons)
+        assert all(c.status == "agrees" for c in comparisons)
         full[h.run_id] = full_invoice(h, totals)
         invoiced[h.run_id] = inv
     assert check_chain(headers, full, invoiced) == []
 
 
 def test_sample_week_pdf_and_json_agree() -> None:
-    pass_json = pytest.importorskip("recon.sources.pass_json")
+    invoice_json = pytest.importorskip("recon.sources.invoice_json")
     invoice_pdf = pytest.importorskip("recon.sources.invoice_pdf")
     checked = 0
     for run in _expected()["runs"]:
@@ -117,7 +118,7 @@ def test_sample_week_pdf_and_json_agree() -> None:
         if "invoice_pdf" not in files:
             continue
         pdf = invoice_pdf.read_invoice_pdf(WEEK / files["invoice_pdf"])
-        js = pass_json.read_invoice_json(WEEK / files["invoice_json"])
+        js = invoice_json.read_invoice_json(WEEK / files["invoice_json"])
         findings = check_pdf_json(pdf, js)
         assert findings == [], [f.message for f in findings]
         checked += 1

@@ -26,6 +26,7 @@ from recon.models.results import (
     AdjustmentLine,
     AttributionRow,
     CheckResult,
+    FigureComparison,
     InputRecord,
     LineComparison,
     RunInfo,
@@ -162,6 +163,68 @@ def _comparisons(
     return out
 
 
+_FIGURES = (
+    ("payment_summary", "Payment Summary", "gst_applicable_amount", "GST Applicable Amount"),
+    (
+        "payment_summary",
+        "Payment Summary",
+        "gst_not_applicable_amount",
+        "GST Not Applicable Amount",
+    ),
+    ("payment_summary", "Payment Summary", "gst", "GST"),
+    ("payment_summary", "Payment Summary", "total_payable", "Total Payable"),
+    ("payment_summary", "Payment Summary", "prepayment_applied", "Prepayment Applied"),
+    ("payment_summary", "Payment Summary", "amount_due", "Amount Due"),
+    ("payment_summary", "Payment Summary", "prepayment_balance", "Prepayment Balance"),
+    ("rcti", "Recipient Created Tax Invoice", "amount", "Amount"),
+    ("rcti", "Recipient Created Tax Invoice", "gst", "GST"),
+    ("rcti", "Recipient Created Tax Invoice", "total", "Total"),
+    ("tax_invoice", "Tax Invoice", "amount", "Amount"),
+    ("tax_invoice", "Tax Invoice", "gst", "GST"),
+    ("tax_invoice", "Tax Invoice", "total", "Total"),
+    ("adjustment_information", "Adjustment Information", "rcti_difference", "RCTI Difference"),
+    (
+        "adjustment_information",
+        "Adjustment Information",
+        "tax_invoice_difference",
+        "Tax Invoice Difference",
+    ),
+)
+
+
+def _figures(
+    run_id: int, designation: str, comp: Invoice, inv: Invoice, differing: set[str]
+) -> list[FigureComparison]:
+    """The reconciler's verdicts for the hand-made invoices, set by hand (``differing``)."""
+    out = []
+    for part, section, name, label in _FIGURES:
+        holder_c, holder_i = getattr(comp, part), getattr(inv, part)
+        if holder_i is None:
+            continue
+        prepay = name.startswith("prepayment")
+        out.append(
+            FigureComparison(
+                participant=PARTICIPANT,
+                period=WEEK,
+                run_id=run_id,
+                designation=designation,
+                kind="section",
+                section=section,
+                figure=label,
+                computed=None if prepay else getattr(holder_c, name),
+                invoiced=getattr(holder_i, name),
+                status="from_invoice"
+                if prepay
+                else "differs"
+                if f"{part}.{name}" in differing
+                else "agrees",
+                note="taken from the invoice" if prepay else "",
+                source=f"{inv.source}#/{part}/{name}",
+            )
+        )
+    return out
+
+
 def _adjustment(v: str, prev: str, cur: str, invoiced: str, material: bool) -> AdjustmentLine:
     delta = D(cur) - D(prev)
     return AdjustmentLine(
@@ -282,6 +345,20 @@ def build_result() -> CheckResult:
             invoiced=adj_invoiced,
         ),
     ]
+    figures = _figures(INITIAL, "INITIAL", initial_inv, initial_inv, set()) + _figures(
+        ADJ1,
+        "ADJ1",
+        adj_computed,
+        adj_invoiced,
+        {
+            "payment_summary.gst_applicable_amount",
+            "payment_summary.total_payable",
+            "payment_summary.amount_due",
+            "rcti.amount",
+            "rcti.total",
+            "adjustment_information.rcti_difference",
+        },
+    )
     lines = _comparisons(INITIAL, "INITIAL", INITIAL_LINES, INITIAL_LINES) + _comparisons(
         ADJ1, "ADJ1", ADJ_COMPUTED, ADJ_INVOICED
     )
@@ -463,6 +540,7 @@ def build_result() -> CheckResult:
         adjustments=adjustments,
         attribution=attribution,
         materiality=D("5.00"),
+        figures=figures,
     )
 
 

@@ -8,10 +8,10 @@ import pytest
 from openpyxl import Workbook
 
 from recon import atomic
+from recon.atomic import atomic_write_bytes, atomic_writer
 from recon.errors import OutputError
 from recon.models.results import CheckResult
 from recon.report import write_reports
-from recon.report.atomic import atomic_write_bytes, atomic_writer
 
 
 def _previous(result: CheckResult, out: Path) -> dict[str, bytes]:

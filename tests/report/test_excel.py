@@ -38,6 +38,7 @@ HEADERS = {
         "Invoiced GST",
         "GST difference",
         "Status",
+        "Why",
     ],
     "Adjustments": [
         "Participant",
@@ -74,14 +75,21 @@ HEADERS = {
     "Disagreement": [
         "Participant",
         "Trading Week",
+        "Week (dates)",
         "RunId",
         "Designation",
-        "Variable",
+        "Variable or figure",
+        "Description",
         "Scope",
-        "Trading Day or interval",
-        "AEMO's figure",
-        "recon's figure",
+        "Trading Interval or Day (AWST)",
+        "Interval start (AWST)",
+        "Interval end (AWST)",
+        "Disputed figure",
+        "Disputed figure is from",
+        "Should match",
+        "Which is from",
         "Difference",
+        "No amount because",
         "Reason",
         "Check",
         "Source",
@@ -96,9 +104,16 @@ HEADERS = {
         "Variable",
         "Scope",
         "Timestamp",
-        "Expected (recon)",
-        "Actual (AEMO)",
+        "When (AWST)",
+        "Position",
+        "Interval start (AWST)",
+        "Interval end (AWST)",
+        "Expected",
+        "Expected is from",
+        "Actual",
+        "Actual is from",
         "Difference",
+        "Figures in words",
         "Message",
         "Source",
     ],
@@ -135,6 +150,7 @@ def _num(cell) -> D:  # type: ignore[no-untyped-def]
 def test_sheets_and_headers(book: tuple[Workbook, Path]) -> None:
     wb, _ = book
     assert wb.sheetnames == list(SHEETS)
+    assert set(HEADERS) == set(SHEETS) - {"Overview", "ADJ chart"}
     for name, header in HEADERS.items():
         ws = wb[name]
         assert [c.value for c in ws[1]] == header, name
@@ -168,7 +184,7 @@ def test_planted_discrepancy_holds_the_exact_figures(book: tuple[Workbook, Path]
         if r["RunId"].value == 50000 and r["Variable"].value == "RTMSA_P_D"
     )
     assert _num(ok["Statement amount"]) == D("125430.55")
-    assert ok["Status"].value == "ok" and ok["Variable"].fill.fill_type is None
+    assert ok["Status"].value == "agrees" and ok["Variable"].fill.fill_type is None
 
 
 def test_adjustments_and_attribution_figures(book: tuple[Workbook, Path]) -> None:
@@ -205,8 +221,8 @@ def test_every_finding_is_a_row(book: tuple[Workbook, Path], result: CheckResult
         r for r in rows if r["Check"].value == "invoice.line" and r["Severity"].value == "error"
     )
     assert (
-        _num(line["Expected (recon)"]),
-        _num(line["Actual (AEMO)"]),
+        _num(line["Expected"]),
+        _num(line["Actual"]),
         _num(line["Difference"]),
     ) == (D("-12.35"), D("-21.35"), D("-9.00"))
     errors = [r for r in rows if r["Severity"].value == "error"]
@@ -221,8 +237,8 @@ def test_disagreement_sheet_has_every_error(
     assert len(rows) == result.counts["error"]
     planted = next(r for r in rows if r["Check"].value == "invoice.line")
     assert (
-        _num(planted["AEMO's figure"]),
-        _num(planted["recon's figure"]),
+        _num(planted["Disputed figure"]),
+        _num(planted["Should match"]),
         _num(planted["Difference"]),
     ) == (D("-21.35"), D("-12.35"), D("-9.00"))
     assert planted["Trading Week"].value == "TW 01 Oct 2023"
@@ -237,7 +253,9 @@ def test_input_text_is_never_a_formula(book: tuple[Workbook, Path]) -> None:
     for text in ("=cmd|' /C calc'!A0.csv", "+notes.txt", "@README.md"):
         assert paths[text].data_type == "s" and paths[text].quotePrefix, text
     dis = next(
-        r["Variable"] for r in _rows(wb["Disagreement"]) if r["Check"].value == "data.variable"
+        r["Variable or figure"]
+        for r in _rows(wb["Disagreement"])
+        if r["Check"].value == "data.variable"
     )
     assert dis.value == FORMULA_VARIABLE and dis.data_type == "s"
     with zipfile.ZipFile(path) as zf:
@@ -268,14 +286,18 @@ def test_overview_verdict_figures_and_chart(book: tuple[Workbook, Path]) -> None
         assert len(charts) == 1
         xml = zf.read(charts[0]).decode()
     assert "<barChart>" in xml and '<barDir val="bar"/>' in xml
-    head = cells["ADJ deltas by variable"].row + 1
-    assert [c.value for c in ws[head][:2]] == ["Variable", "ADJ1 (51000)"]
-    assert [(r[0].value, _num(r[1])) for r in ws.iter_rows(min_row=head + 1, max_row=head + 2)] == [
+    assert cells["ADJ chart"].offset(column=1).value.startswith("ADJ deltas by variable")
+    ch = wb["ADJ chart"]
+    assert ch["A1"].value == "IMOWA: ADJ deltas by variable"
+    head = 2
+    assert [c.value for c in ch[head][:2]] == ["Variable", "ADJ1 (51000)"]
+    assert [(r[0].value, _num(r[1])) for r in ch.iter_rows(min_row=head + 1, max_row=head + 2)] == [
         ("RTMSA_P_D", D("-12.35")),
         ("MFEE_P_D", D("4.68")),
     ]
-    assert f"<strRef><f>'Overview'!$A${head + 1}:$A${head + 2}</f></strRef>" in xml
-    assert f"<numRef><f>'Overview'!$B${head + 1}:$B${head + 2}</f></numRef>" in xml
+    assert f"<strRef><f>'ADJ chart'!$A${head + 1}:$A${head + 2}</f></strRef>" in xml
+    assert f"<numRef><f>'ADJ chart'!$B${head + 1}:$B${head + 2}</f></numRef>" in xml
+    assert "IMOWA: ADJ deltas by variable" in xml
 
 
 def test_write_is_atomic_and_replaces(result: CheckResult, tmp_path: Path) -> None:

@@ -22,11 +22,12 @@ import pytest
 
 from recon.api import decode
 from recon.errors import InputError
+from recon.models.detail import MAX_FINDINGS_PER_CHECK
 from recon.models.findings import Finding, Severity
 from recon.models.statements import Designation, DetailStatement, PaymentOrCharge, SummaryStatement
 from recon.sources.detail_csv import iter_detail_parts, read_detail
 from recon.sources.summary_csv import read_summary_csv
-from recon.sources.validate import MAX_FINDINGS_PER_CHECK, ColumnsError
+from recon.sources.validate import ColumnsError
 
 AWST = timezone(timedelta(hours=8))
 Writer = Callable[[str, bytes], Path]

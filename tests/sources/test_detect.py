@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from recon.emulator import encode as enc
 from recon.models.invoices import Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources import detect as det
-from recon.sources import pass_json as pj
+from recon.sources import json_exact as jx
 from recon.sources.detect import Artefact, detect, load
 
 RUN = {
@@ -50,7 +51,7 @@ def _detail_csv(w: SimpleNamespace, day: str = "2024-12-01") -> bytes:
 
 
 def _summary_json() -> bytes:
-    return pj.dumps(
+    return enc.dumps(
         {
             "runId": 51230,
             "publishedAt": "2024-12-19T15:30:45",
@@ -93,7 +94,7 @@ def _detail_json(day: str = "2024-12-02", *, header_last: bool = False, pad: int
         for i in range(max(pad, 1))
     ]
     doc = {"variables": variables, **header} if header_last else {**header, "variables": variables}
-    return pj.dumps(doc)
+    return enc.dumps(doc)
 
 
 def _invoice_json(wrapped: bool = True) -> bytes:
@@ -121,7 +122,7 @@ def _invoice_json(wrapped: bool = True) -> bytes:
         "rcti": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
         "taxInvoice": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
     }
-    return pj.dumps({"transactionId": "t-1", "data": doc} if wrapped else doc, indent=2)
+    return enc.dumps({"transactionId": "t-1", "data": doc} if wrapped else doc, indent=2)
 
 
 def _invoice_pdf(path: Path) -> Path:
@@ -336,7 +337,7 @@ def test_big_json_reads_only_a_prefix(tmp_path: Path, monkeypatch: pytest.Monkey
     def no_full_parse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the whole document was parsed")
 
-    monkeypatch.setattr(pj, "loads", no_full_parse)
+    monkeypatch.setattr(jx, "loads", no_full_parse)
     a = detect([p]).artefacts[0]
     assert (a.kind, a.run_id, a.trading_day) == ("detail_json", 51230, "2024-12-02")
 

@@ -13,7 +13,7 @@ import pytest
 from recon.errors import InputError
 from recon.models.invoices import Invoice
 from recon.models.statements import Designation, PaymentOrCharge
-from recon.sources import pass_json as pj
+from recon.sources import invoice_json as jinv
 from recon.sources.invoice_pdf import pdf_lines, read_invoice_pdf, read_pdf_header
 
 REPO = Path(__file__).resolve().parents[2]
@@ -381,7 +381,7 @@ def test_sample_pdf_equals_json_field_by_field(sample_week: Path) -> None:
     assert len(pairs) == 3
     for pdf_path, json_path in pairs:
         pdf = read_invoice_pdf(pdf_path)
-        js = pj.read_invoice_json(json_path)
+        js = jinv.read_invoice_json(json_path)
         _compare(pdf, js)
         assert pdf.form == "pdf" and js.form == "json"
         # the Payment Summary rows are the lines signed Charge + / Payment -
@@ -406,5 +406,5 @@ def test_sample_two_page_invoice(sample_week: Path) -> None:
     assert two_page, "the sample week holds no invoice over two pages"
     for pdf_path, json_path in two_page:
         pdf = read_invoice_pdf(pdf_path)
-        _compare(pdf, pj.read_invoice_json(json_path))
+        _compare(pdf, jinv.read_invoice_json(json_path))
         assert any(li.source and li.source.endswith("#page=2") for li in pdf.line_items)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.errors import FetchError, OutputError, UsageError
-from recon.sources.pass_api import PassApiError, PassClient, TimelineEntry, document_of
+from recon.pass_client.client import PassApiError, PassClient, TimelineEntry, document_of
 from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import pytest
 from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
 from recon.errors import EXIT_CANNOT_RUN, FetchError, UsageError
-from recon.sources.pass_api import (
+from recon.pass_client.client import (
     PASS_LIMITS,
     PassApiError,
     PassClient,
@@ -28,7 +28,7 @@ from recon.sources.pass_api import (
     document_of,
     parse_retry_after,
 )
-from recon.sources.pass_config import PassConfig, resolve_config
+from recon.pass_client.config import PassConfig, resolve_config
 
 WEEK = date(2024, 12, 1)
 RUN = 900101

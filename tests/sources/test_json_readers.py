@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recon.emulator import encode as enc
 from recon.errors import InputError
 from recon.models.statements import Designation, PaymentOrCharge
-from recon.sources import pass_json as pj
+from recon.sources import invoice_json, json_exact, statement_json
 
 HEADER: dict[str, Any] = {
     "runId": 50000,
@@ -158,7 +159,7 @@ def invoice_doc(adj: bool = False) -> dict[str, Any]:
 
 
 def text_of(doc: Any) -> str:
-    return pj.dumps(doc).decode()
+    return enc.dumps(doc).decode()
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -185,7 +186,7 @@ def test_summary_numbers_with_8_decimals_read_exactly(tmp_path: Path) -> None:
         '{"tradingDay": "2024-12-03T00:00:00", "value": ["-0.00000001"]}, '
         '{"tradingDay": "2024-12-04T00:00:00", "value": [0.10000000]}]}]}'
     )
-    stmt = pj.read_summary_json(write(tmp_path, "s.json", text))
+    stmt = statement_json.read_summary_json(write(tmp_path, "s.json", text))
     assert stmt.findings == []
     assert stmt.form == "json"
     assert [r.value for r in stmt.rows] == [
@@ -204,7 +205,7 @@ def test_summary_numbers_with_8_decimals_read_exactly(tmp_path: Path) -> None:
 
 
 def test_detail_values_read_exactly(tmp_path: Path) -> None:
-    stmt = pj.read_detail_json(write(tmp_path, "d.json", text_of(detail_doc())))
+    stmt = statement_json.read_detail_json(write(tmp_path, "d.json", text_of(detail_doc())))
     assert stmt.findings == []
     assert stmt.days == [date(2024, 12, 1)]
     assert stmt.form == "json"
@@ -219,20 +220,20 @@ def test_detail_values_read_exactly(tmp_path: Path) -> None:
 
 
 def test_loads_keeps_number_text() -> None:
-    doc = pj.loads(b'{"a": 0.30000000, "b": 12345678901234.12345678, "c": 7}')
+    doc = json_exact.loads(b'{"a": 0.30000000, "b": 12345678901234.12345678, "c": 7}')
     assert doc == {"a": "0.30000000", "b": "12345678901234.12345678", "c": "7"}
 
 
 def test_documents_decoded_with_decimal_are_accepted() -> None:
     doc = json.loads(text_of(summary_doc()), parse_float=Decimal)
-    stmt = pj.parse_summary_document(doc, "mem.json")
+    stmt = statement_json.parse_summary_document(doc, "mem.json")
     assert stmt.rows[0].value == Decimal("123.12345678")
 
 
 def test_documents_decoded_with_floats_are_refused() -> None:
     doc = json.loads(text_of(summary_doc()))
     with pytest.raises(InputError, match="float") as e:
-        pj.parse_summary_document(doc, "mem.json")
+        statement_json.parse_summary_document(doc, "mem.json")
     assert e.value.json_path == "/variables/0/tradingDays/0/value/0"
 
 
@@ -242,14 +243,14 @@ def test_documents_decoded_with_floats_are_refused() -> None:
 @pytest.mark.parametrize(
     "make,parse",
     [
-        (summary_doc, pj.parse_summary_document),
-        (detail_doc, pj.parse_detail_document),
-        (invoice_doc, pj.parse_invoice_document),
+        (summary_doc, statement_json.parse_summary_document),
+        (detail_doc, statement_json.parse_detail_document),
+        (invoice_doc, invoice_json.parse_invoice_document),
     ],
 )
 def test_wrapped_and_bare_read_the_same(make: Any, parse: Any) -> None:
-    bare = pj.loads(text_of(make()))
-    wrapped = pj.loads(text_of({"transactionId": "abc-123", "data": make()}))
+    bare = json_exact.loads(text_of(make()))
+    wrapped = json_exact.loads(text_of({"transactionId": "abc-123", "data": make()}))
     a, b = parse(bare, "x.json"), parse(wrapped, "x.json")
     if hasattr(a, "frame"):
         assert a.frame.drop("source_file").equals(b.frame.drop("source_file"))
@@ -267,12 +268,12 @@ def test_wrapped_and_bare_read_the_same(make: Any, parse: Any) -> None:
 
 def test_unwrap() -> None:
     doc = summary_doc()
-    assert pj.unwrap(doc) is doc
-    assert pj.unwrap({"transactionId": "t", "data": doc}) is doc
+    assert json_exact.unwrap(doc) is doc
+    assert json_exact.unwrap({"transactionId": "t", "data": doc}) is doc
     inv = invoice_doc()
-    assert pj.unwrap(inv) is inv  # an invoice's own data array is not a wrapper
+    assert json_exact.unwrap(inv) is inv  # an invoice's own data array is not a wrapper
     with pytest.raises(InputError, match="PaSS error response"):
-        pj.unwrap(
+        json_exact.unwrap(
             {
                 "transactionId": "t",
                 "errors": [{"code": "404", "title": "Not Found", "detail": "no run"}],
@@ -280,19 +281,24 @@ def test_unwrap() -> None:
             "r.json",
         )
     with pytest.raises(InputError, match="data holds an array"):
-        pj.unwrap({"transactionId": "t", "data": []}, "r.json")
+        json_exact.unwrap({"transactionId": "t", "data": []}, "r.json")
 
 
 def test_wrap_round_trip() -> None:
     doc = summary_doc()
-    assert pj.unwrap(pj.loads(pj.dumps(pj.wrap(doc, "t-1"))))["runId"] == "50000"
+    assert json_exact.unwrap(json_exact.loads(enc.dumps(enc.wrap(doc, "t-1"))))["runId"] == "50000"
 
 
 # ------------------------------------------------------------------------ clear errors
 
 
 @pytest.mark.parametrize(
-    "reader", [pj.read_summary_json, pj.read_detail_json, pj.read_invoice_json]
+    "reader",
+    [
+        statement_json.read_summary_json,
+        statement_json.read_detail_json,
+        invoice_json.read_invoice_json,
+    ],
 )
 def test_malformed_json_is_a_clear_error(tmp_path: Path, reader: Any) -> None:
     p = write(tmp_path, "bad.json", '{"runId": 50000,\n "variables": [1, 2,]}')
@@ -305,12 +311,12 @@ def test_malformed_json_is_a_clear_error(tmp_path: Path, reader: Any) -> None:
 
 def test_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not UTF-8"):
-        pj.read_summary_json(write(tmp_path, "b.json", b'{"a": "\xff"}'))
+        statement_json.read_summary_json(write(tmp_path, "b.json", b'{"a": "\xff"}'))
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot be read"):
-        pj.read_summary_json(tmp_path / "nope.json")
+        statement_json.read_summary_json(tmp_path / "nope.json")
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
@@ -318,7 +324,7 @@ def test_nan_and_infinity_are_refused_with_their_path(tmp_path: Path, literal: s
     text = text_of(detail_doc()).replace("[2]", f"[{literal}]")
     assert literal in text
     with pytest.raises(InputError) as e:
-        pj.read_detail_json(write(tmp_path, "n.json", text))
+        statement_json.read_detail_json(write(tmp_path, "n.json", text))
     assert e.value.json_path == "/variables/1/tradingDays/0/value/0"
     assert literal in e.value.problem
     assert "n.json" in str(e.value)
@@ -327,7 +333,7 @@ def test_nan_and_infinity_are_refused_with_their_path(tmp_path: Path, literal: s
 def test_nan_in_an_invoice_amount_is_refused(tmp_path: Path) -> None:
     text = text_of(invoice_doc()).replace('"1234.56"', "NaN", 1)
     with pytest.raises(InputError) as e:
-        pj.read_invoice_json(write(tmp_path, "i.json", text))
+        invoice_json.read_invoice_json(write(tmp_path, "i.json", text))
     assert e.value.json_path == "/data/0/lineItems/0/amount"
 
 
@@ -343,25 +349,33 @@ def _without(doc: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "make,parse,path",
     [
-        (summary_doc, pj.parse_summary_document, ("runId",)),
-        (summary_doc, pj.parse_summary_document, ("participantCode",)),
-        (summary_doc, pj.parse_summary_document, ("variables",)),
-        (summary_doc, pj.parse_summary_document, ("variables", 1, "paymentOrCharge")),
-        (summary_doc, pj.parse_summary_document, ("variables", 0, "gstApplicable")),
-        (summary_doc, pj.parse_summary_document, ("variables", 0, "tradingDays", 1, "value")),
-        (detail_doc, pj.parse_detail_document, ("settlementTradingDay",)),
-        (detail_doc, pj.parse_detail_document, ("variables", 2, "scope")),
-        (detail_doc, pj.parse_detail_document, ("variables", 0, "tradingDays", 0, "tradingDay")),
-        (invoice_doc, pj.parse_invoice_document, ("invoiceNumber",)),
-        (invoice_doc, pj.parse_invoice_document, ("paymentSummary", "amountDue")),
-        (invoice_doc, pj.parse_invoice_document, ("rcti", "total")),
-        (invoice_doc, pj.parse_invoice_document, ("data", 0, "lineItems", 1, "amount")),
+        (summary_doc, statement_json.parse_summary_document, ("runId",)),
+        (summary_doc, statement_json.parse_summary_document, ("participantCode",)),
+        (summary_doc, statement_json.parse_summary_document, ("variables",)),
+        (summary_doc, statement_json.parse_summary_document, ("variables", 1, "paymentOrCharge")),
+        (summary_doc, statement_json.parse_summary_document, ("variables", 0, "gstApplicable")),
+        (
+            summary_doc,
+            statement_json.parse_summary_document,
+            ("variables", 0, "tradingDays", 1, "value"),
+        ),
+        (detail_doc, statement_json.parse_detail_document, ("settlementTradingDay",)),
+        (detail_doc, statement_json.parse_detail_document, ("variables", 2, "scope")),
+        (
+            detail_doc,
+            statement_json.parse_detail_document,
+            ("variables", 0, "tradingDays", 0, "tradingDay"),
+        ),
+        (invoice_doc, invoice_json.parse_invoice_document, ("invoiceNumber",)),
+        (invoice_doc, invoice_json.parse_invoice_document, ("paymentSummary", "amountDue")),
+        (invoice_doc, invoice_json.parse_invoice_document, ("rcti", "total")),
+        (invoice_doc, invoice_json.parse_invoice_document, ("data", 0, "lineItems", 1, "amount")),
     ],
 )
 def test_missing_required_field_names_its_path(
     make: Any, parse: Any, path: tuple[Any, ...]
 ) -> None:
-    doc = pj.loads(text_of(_without(make(), path)))
+    doc = json_exact.loads(text_of(_without(make(), path)))
     with pytest.raises(InputError) as e:
         parse(doc, "m.json")
     assert e.value.json_path == "/" + "/".join(map(str, path))
@@ -370,9 +384,11 @@ def test_missing_required_field_names_its_path(
 
 
 def test_missing_field_in_a_wrapper_names_the_full_path() -> None:
-    doc = pj.loads(text_of({"transactionId": "t", "data": _without(summary_doc(), ("runId",))}))
+    doc = json_exact.loads(
+        text_of({"transactionId": "t", "data": _without(summary_doc(), ("runId",))})
+    )
     with pytest.raises(InputError) as e:
-        pj.parse_summary_document(doc, "w.json")
+        statement_json.parse_summary_document(doc, "w.json")
     assert e.value.json_path == "/data/runId"
 
 
@@ -401,21 +417,21 @@ def test_wrong_shape_is_a_clear_error(mutate: Any, path: str, words: str) -> Non
     doc = summary_doc()
     mutate(doc)
     with pytest.raises(InputError) as e:
-        pj.parse_summary_document(pj.loads(text_of(doc)), "w.json")
+        statement_json.parse_summary_document(json_exact.loads(text_of(doc)), "w.json")
     assert e.value.json_path == path
     assert words in e.value.problem
 
 
 def test_root_that_is_not_an_object_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="expected a JSON object"):
-        pj.parse_summary_document(pj.loads("[1, 2]"), "a.json")
+        statement_json.parse_summary_document(json_exact.loads("[1, 2]"), "a.json")
 
 
 def test_detail_value_that_is_not_an_array_is_a_clear_error() -> None:
     doc = detail_doc()
     doc["variables"][1]["tradingDays"][0]["value"] = Decimal(2)
     with pytest.raises(InputError) as e:
-        pj.parse_detail_document(pj.loads(text_of(doc)), "d.json")
+        statement_json.parse_detail_document(json_exact.loads(text_of(doc)), "d.json")
     assert e.value.json_path == "/variables/1/tradingDays/0/value"
 
 
@@ -461,11 +477,13 @@ def test_invoice_bad_line_is_a_finding_and_the_rest_is_read(
     problems are findings); the invoice's other lines and totals are still read."""
     doc = invoice_doc()
     mutate(doc)
-    inv = pj.parse_invoice_document(pj.loads(text_of(doc)), "i.json")
+    inv = invoice_json.parse_invoice_document(json_exact.loads(text_of(doc)), "i.json")
     assert [li.variable for li in inv.line_items] == ["MKTFEE_P_D"]
     assert (
         inv.payment_summary
-        == pj.parse_invoice_document(pj.loads(text_of(invoice_doc())), "i.json").payment_summary
+        == invoice_json.parse_invoice_document(
+            json_exact.loads(text_of(invoice_doc())), "i.json"
+        ).payment_summary
     )
     [f] = inv.findings
     assert (f.check, f.source) == (check, f"i.json#{path}")
@@ -505,7 +523,7 @@ def test_invoice_bad_fields_are_clear_errors(mutate: Any, path: str, words: str)
     doc = invoice_doc()
     mutate(doc)
     with pytest.raises(InputError) as e:
-        pj.parse_invoice_document(pj.loads(text_of(doc)), "i.json")
+        invoice_json.parse_invoice_document(json_exact.loads(text_of(doc)), "i.json")
     assert e.value.json_path == path
     assert words in e.value.problem
 
@@ -531,7 +549,7 @@ def test_summary_row_problems_become_findings_and_the_rest_is_read() -> None:
             "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": [Decimal(1)]}],
         }
     )
-    stmt = pj.parse_summary_document(pj.loads(text_of(doc)), "s.json")
+    stmt = statement_json.parse_summary_document(json_exact.loads(text_of(doc)), "s.json")
     assert checks(stmt.findings) == [
         "data.array_length",
         "data.timestamp",
@@ -583,7 +601,7 @@ def test_detail_row_problems_become_findings_and_the_rest_is_read() -> None:
             "tradingDays": [{"tradingDay": "2024-12-02T00:00:00", "value": ["1,5"]}],
         },
     ]
-    stmt = pj.parse_detail_document(pj.loads(text_of(doc)), "d.json")
+    stmt = statement_json.parse_detail_document(json_exact.loads(text_of(doc)), "d.json")
     assert checks(stmt.findings) == [
         "data.array_length",
         "data.scope",
@@ -603,7 +621,7 @@ def test_detail_row_problems_become_findings_and_the_rest_is_read() -> None:
 
 def test_settlement_day_outside_the_period_is_a_timestamp_finding() -> None:
     doc = detail_doc("2024-12-09")
-    stmt = pj.parse_detail_document(pj.loads(text_of(doc)), "d.json")
+    stmt = statement_json.parse_detail_document(json_exact.loads(text_of(doc)), "d.json")
     assert "data.timestamp" in checks(stmt.findings)
 
 
@@ -613,7 +631,7 @@ def test_header_differing_between_day_documents_is_a_header_finding(tmp_path: Pa
     b["runId"] = 50001
     pa = write(tmp_path, "a.json", text_of(a))
     pb = write(tmp_path, "b.json", text_of(b))
-    stmt = pj.read_detail_json_days(
+    stmt = statement_json.read_detail_json_days(
         [pa, pb, write(tmp_path, "c.json", text_of(detail_doc("2024-12-03")))]
     )
     header = [f for f in stmt.findings if f.check == "data.header"]
@@ -627,8 +645,8 @@ def test_header_differing_between_day_documents_is_a_header_finding(tmp_path: Pa
 
 def test_same_row_in_two_day_documents_is_a_duplicate() -> None:
     a = detail_doc("2024-12-01")
-    docs = [(pj.loads(text_of(a)), "a.json"), (pj.loads(text_of(a)), "b.json")]
-    stmt = pj.parse_detail_documents(docs)
+    docs = [(json_exact.loads(text_of(a)), "a.json"), (json_exact.loads(text_of(a)), "b.json")]
+    stmt = statement_json.parse_detail_documents(docs)
     assert "data.duplicate" in checks(stmt.findings)
     assert stmt.frame.height == 4
 
@@ -654,7 +672,7 @@ def test_duplicate_in_one_document_keeps_the_first_in_document_order() -> None:
     repeat["tradingDays"][0]["value"] = [Decimal(8)]
     doc["variables"] = [*doc["variables"][:2], first, *fillers, repeat]  # 2, ..., 10
     assert doc["variables"].index(repeat) == 10
-    stmt = pj.parse_detail_document(pj.loads(text_of(doc)), "d.json")
+    stmt = statement_json.parse_detail_document(json_exact.loads(text_of(doc)), "d.json")
     dups = [f for f in stmt.findings if f.check == "data.duplicate"]
     assert [f.source for f in dups] == ["d.json#/variables/10/tradingDays/0"]
     assert "(first at d.json#/variables/2/tradingDays/0)" in dups[0].message
@@ -665,11 +683,11 @@ def test_duplicate_in_one_document_keeps_the_first_in_document_order() -> None:
 def test_documents_with_no_variables_read_as_empty() -> None:
     s = summary_doc()
     s["variables"] = []
-    stmt = pj.parse_summary_document(pj.loads(text_of(s)), "s.json")
+    stmt = statement_json.parse_summary_document(json_exact.loads(text_of(s)), "s.json")
     assert stmt.rows == [] and stmt.header.participant == "SWANGEN"
     d = detail_doc()
     d["variables"] = []
-    dstmt = pj.parse_detail_document(pj.loads(text_of(d)), "d.json")
+    dstmt = statement_json.parse_detail_document(json_exact.loads(text_of(d)), "d.json")
     assert dstmt.frame.height == 0 and dstmt.days == [date(2024, 12, 1)]
 
 
@@ -677,7 +695,7 @@ def test_gst_flag_and_numbers_given_as_strings() -> None:
     doc = summary_doc()
     doc["runId"] = "50000"
     doc["variables"][0]["gstApplicable"] = "N"
-    stmt = pj.parse_summary_document(pj.loads(text_of(doc)), "s.json")
+    stmt = statement_json.parse_summary_document(json_exact.loads(text_of(doc)), "s.json")
     assert stmt.header.run_id == 50000
     assert stmt.rows[0].gst_applicable is False
 
@@ -685,7 +703,7 @@ def test_gst_flag_and_numbers_given_as_strings() -> None:
 def test_bad_gst_flag_is_a_classification_finding() -> None:
     doc = summary_doc()
     doc["variables"][1]["gstApplicable"] = "perhaps"
-    stmt = pj.parse_summary_document(pj.loads(text_of(doc)), "s.json")
+    stmt = statement_json.parse_summary_document(json_exact.loads(text_of(doc)), "s.json")
     assert checks(stmt.findings) == ["data.classification"]
     assert len(stmt.rows) == 2
 
@@ -694,7 +712,7 @@ def test_bad_gst_flag_is_a_classification_finding() -> None:
 
 
 def test_invoice_reads() -> None:
-    inv = pj.parse_invoice_document(pj.loads(text_of(invoice_doc())), "i.json")
+    inv = invoice_json.parse_invoice_document(json_exact.loads(text_of(invoice_doc())), "i.json")
     assert inv.form == "json" and inv.source == "i.json"
     assert inv.run_id == 50000 and inv.designation is Designation.INITIAL
     assert inv.previous_run_id is None and inv.adjustment_information is None
@@ -709,7 +727,9 @@ def test_invoice_reads() -> None:
 
 
 def test_adj_invoice_reads() -> None:
-    inv = pj.parse_invoice_document(pj.loads(text_of(invoice_doc(adj=True))), "i.json")
+    inv = invoice_json.parse_invoice_document(
+        json_exact.loads(text_of(invoice_doc(adj=True))), "i.json"
+    )
     assert inv.previous_run_id == 50000
     assert inv.adjustment_information is not None
     assert inv.adjustment_information.rcti_difference == Decimal("-5.00")
@@ -719,13 +739,13 @@ def test_adj_previous_run_ids_that_disagree_are_an_error() -> None:
     doc = invoice_doc(adj=True)
     doc["adjustmentInformation"]["previousRunId"] = 49999
     with pytest.raises(InputError) as e:
-        pj.parse_invoice_document(pj.loads(text_of(doc)), "i.json")
+        invoice_json.parse_invoice_document(json_exact.loads(text_of(doc)), "i.json")
     assert e.value.json_path == "/adjustmentInformation/previousRunId"
 
 
 def test_invoice_amounts_as_json_numbers_read_exactly() -> None:
     text = text_of(invoice_doc()).replace('"1234.56"', "1234.56")
-    inv = pj.parse_invoice_document(pj.loads(text), "i.json")
+    inv = invoice_json.parse_invoice_document(json_exact.loads(text), "i.json")
     assert inv.line("RTMSA_P_D").amount == Decimal("1234.56")
 
 
@@ -741,14 +761,14 @@ def test_invoice_amounts_as_json_numbers_read_exactly() -> None:
     ],
 )
 def test_parse_money(text: str, value: str) -> None:
-    assert pj.parse_money(text) == Decimal(value)
+    assert invoice_json.parse_money(text) == Decimal(value)
 
 
 # ----------------------------------------------------------------------------- writers
 
 
 def test_dumps_writes_decimals_exactly() -> None:
-    out = pj.dumps(
+    out = enc.dumps(
         {
             "v": [
                 Decimal("1.50000000"),
@@ -770,43 +790,45 @@ def test_dumps_writes_decimals_exactly() -> None:
 
 def test_dumps_refuses_floats() -> None:
     with pytest.raises(TypeError):
-        pj.dumps({"v": 1.5})
+        enc.dumps({"v": 1.5})
 
 
 def test_dumps_indent_is_valid_json() -> None:
-    text = pj.dumps(summary_doc(), indent=2).decode()
+    text = enc.dumps(summary_doc(), indent=2).decode()
     assert "\n" in text
     assert json.loads(text)["variables"][0]["tradingDays"][0]["value"] == [123.12345678]
 
 
 def test_invoice_document_writes_money_as_strings() -> None:
-    inv = pj.parse_invoice_document(pj.loads(text_of(invoice_doc(adj=True))), "i.json")
-    doc = pj.invoice_to_document(inv)
+    inv = invoice_json.parse_invoice_document(
+        json_exact.loads(text_of(invoice_doc(adj=True))), "i.json"
+    )
+    doc = enc.invoice_to_document(inv)
     assert doc["data"][0]["lineItems"][0]["amount"] == "1234.56"
     assert doc["paymentSummary"]["amountDue"] == "-1347.02"
     assert doc["adjustmentInformation"]["previousRunId"] == 50001 - 1
-    again = pj.parse_invoice_document(pj.loads(pj.dumps(doc)), "i.json")
+    again = invoice_json.parse_invoice_document(json_exact.loads(enc.dumps(doc)), "i.json")
     assert again == inv
 
 
 def test_summary_and_detail_round_trip() -> None:
-    stmt = pj.parse_summary_document(pj.loads(text_of(summary_doc())), "s.json")
-    doc = pj.summary_to_document(stmt)
+    stmt = statement_json.parse_summary_document(json_exact.loads(text_of(summary_doc())), "s.json")
+    doc = enc.summary_to_document(stmt)
     assert doc["variables"][0]["tradingDays"][0] == {
         "tradingDay": "2024-12-01T00:00:00",
         "value": [Decimal("123.12345678")],
     }
-    again = pj.parse_summary_document(pj.loads(pj.dumps(doc)), "s.json")
+    again = statement_json.parse_summary_document(json_exact.loads(enc.dumps(doc)), "s.json")
     assert [r.model_dump(exclude={"source"}) for r in again.rows] == [
         r.model_dump(exclude={"source"}) for r in stmt.rows
     ]
     assert again.header == stmt.header
 
-    det = pj.parse_detail_document(pj.loads(text_of(detail_doc())), "d.json")
-    ddoc = pj.detail_day_to_document(det, date(2024, 12, 1))
+    det = statement_json.parse_detail_document(json_exact.loads(text_of(detail_doc())), "d.json")
+    ddoc = enc.detail_day_to_document(det, date(2024, 12, 1))
     assert ddoc["settlementTradingDay"] == "2024-12-01"
     assert ddoc["variables"][3]["scope"] == "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]"
-    back = pj.parse_detail_document(pj.loads(pj.dumps(ddoc)), "d.json")
+    back = statement_json.parse_detail_document(json_exact.loads(enc.dumps(ddoc)), "d.json")
     assert back.frame.drop("source_file").equals(det.frame.drop("source_file"))
 
 
@@ -824,7 +846,7 @@ decimal8 = st.decimals(
 def test_any_decimal_23_8_survives_write_and_read(values: list[Decimal]) -> None:
     doc = detail_doc()
     doc["variables"][0]["tradingDays"][0]["value"] = values
-    stmt = pj.parse_detail_document(pj.loads(pj.dumps(doc)), "h.json")
+    stmt = statement_json.parse_detail_document(json_exact.loads(enc.dumps(doc)), "h.json")
     assert stmt.findings == []
     got = stmt.frame.filter(pl.col("variable") == "MSQ_F_I")["values"][0].to_list()
     assert got == values
@@ -847,7 +869,9 @@ def test_sample_week_json_equals_csv(sample_week: Path) -> None:
     runs = _runs(sample_week)
     assert runs
     for run in runs:
-        sj = pj.read_summary_json(sample_week / "json" / f"{run}_SettlementStatementSummary.json")
+        sj = statement_json.read_summary_json(
+            sample_week / "json" / f"{run}_SettlementStatementSummary.json"
+        )
         sc = read_summary_csv(sample_week / "csv" / f"{run}_SettlementStatementSummary.csv")
         assert sj.findings == [] and sj.header == sc.header
         key = [r.model_dump(exclude={"source"}) for r in sj.rows]
@@ -855,7 +879,7 @@ def test_sample_week_json_equals_csv(sample_week: Path) -> None:
             [r.model_dump(exclude={"source"}) for r in sc.rows], key=repr
         )
         days = sorted((sample_week / "json").glob(f"{run}_SettlementStatementDetail_*.json"))
-        dj = pj.read_detail_json_days(days)
+        dj = statement_json.read_detail_json_days(days)
         dc = read_detail(sample_week / "csv" / f"{run}_SettlementStatementDetail.zip")
         cols = ["settlement_trading_day", "variable", "scope", "timestamp", "values"]
         assert dj.findings == [] and dj.header == dc.header and dj.days == dc.days
@@ -864,17 +888,18 @@ def test_sample_week_json_equals_csv(sample_week: Path) -> None:
 
 def test_sample_week_documents_round_trip_through_the_writers(sample_week: Path) -> None:
     for run in _runs(sample_week):
-        inv = pj.read_invoice_json(sample_week / "json" / f"{run}_Invoice.json")
-        again = pj.parse_invoice_document(
-            pj.loads(pj.dumps(pj.invoice_to_document(inv))), inv.source
+        inv = invoice_json.read_invoice_json(sample_week / "json" / f"{run}_Invoice.json")
+        again = invoice_json.parse_invoice_document(
+            json_exact.loads(enc.dumps(enc.invoice_to_document(inv))), inv.source
         )
         assert again.model_dump(exclude={"line_items"}) == inv.model_dump(exclude={"line_items"})
         assert [li.model_dump(exclude={"source"}) for li in again.line_items] == [
             li.model_dump(exclude={"source"}) for li in inv.line_items
         ]
         path = sorted((sample_week / "json").glob(f"{run}_SettlementStatementDetail_*.json"))[0]
-        det = pj.read_detail_json(path)
-        back = pj.parse_detail_document(
-            pj.loads(pj.dumps(pj.detail_day_to_document(det, det.days[0]))), str(path)
+        det = statement_json.read_detail_json(path)
+        back = statement_json.parse_detail_document(
+            json_exact.loads(enc.dumps(enc.detail_day_to_document(det, det.days[0]))),
+            str(path),
         )
         assert back.frame.drop("source_file").equals(det.frame.drop("source_file"))

@@ -37,8 +37,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from recon.__about__ import __version__
 from recon.errors import FetchError, UsageError
+from recon.models import aemo_names as aemo
 from recon.models.statements import Designation
-from recon.sources.pass_config import ENV_KEY_PASSWORD, PassConfig
+from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
 
 log = logging.getLogger(__name__)
 
@@ -90,25 +91,25 @@ class TimelineEntry(BaseModel):
     def from_json(cls, item: dict[str, Any]) -> TimelineEntry:
         """Build an entry from the API's camelCase object."""
         return cls(
-            run_id=item["runId"],
-            designation=item["designation"],
-            period=item["period"],
-            period_from=item["periodFrom"],
-            period_to=item["periodTo"],
-            published_at=item["publishedAt"],
-            participant=item["participantCode"],
+            run_id=item[aemo.H_RUN_ID],
+            designation=item[aemo.H_DESIGNATION],
+            period=item[aemo.H_PERIOD],
+            period_from=item[aemo.H_PERIOD_FROM],
+            period_to=item[aemo.H_PERIOD_TO],
+            published_at=item[aemo.H_PUBLISHED_AT],
+            participant=item[aemo.H_PARTICIPANT],
         )
 
     def to_json(self) -> dict[str, Any]:
         """The API's camelCase object (what the emulator serves)."""
         return {
-            "runId": self.run_id,
-            "designation": self.designation.value,
-            "period": self.period,
-            "periodFrom": self.period_from.isoformat(),
-            "periodTo": self.period_to.isoformat(),
-            "publishedAt": self.published_at.isoformat(),
-            "participantCode": self.participant,
+            aemo.H_RUN_ID: self.run_id,
+            aemo.H_DESIGNATION: self.designation.value,
+            aemo.H_PERIOD: self.period,
+            aemo.H_PERIOD_FROM: self.period_from.isoformat(),
+            aemo.H_PERIOD_TO: self.period_to.isoformat(),
+            aemo.H_PUBLISHED_AT: self.published_at.isoformat(),
+            aemo.H_PARTICIPANT: self.participant,
         }
 
     @property
@@ -127,8 +128,8 @@ def document_of(body: bytes) -> Any:
         ValueError: The body is not JSON.
     """
     doc = json.loads(body, parse_float=str, parse_int=str)
-    if isinstance(doc, dict) and "data" in doc and set(doc) <= {"transactionId", "data"}:
-        return doc["data"]
+    if isinstance(doc, dict) and aemo.F_WRAP_DATA in doc and set(doc) <= aemo.ENVELOPE_KEYS:
+        return doc[aemo.F_WRAP_DATA]
     return doc
 
 
@@ -313,8 +314,8 @@ def _status_error(operation: str, response: httpx.Response) -> PassApiError:
     except ValueError:
         doc = None
     if isinstance(doc, dict):
-        tid = _clean(doc.get("transactionId"), 80)
-        errors = doc.get("errors")
+        tid = _clean(doc.get(aemo.F_WRAP_ID), 80)
+        errors = doc.get(aemo.F_WRAP_ERRORS)
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             code = _clean(errors[0].get("code"), 60)
             title = _clean(errors[0].get("title"), 120)
@@ -457,7 +458,7 @@ class PassClient:
     """A client of AEMO's WEM Settlement (PaSS) API.
 
     Args:
-        config: Where and who (see :func:`recon.sources.pass_config.resolve_config`).
+        config: Where and who (see :func:`recon.pass_client.config.resolve_config`).
         throttle: The rate limiter (default: SPEC §7's limits on ``clock``/``sleep``).
         retry: The retry policy.
         clock: Monotonic seconds, for the default throttle.
@@ -530,11 +531,11 @@ class PassClient:
             operation,
             TIMELINE_PATH,
             JSON_TYPE,
-            params={"participantCode": self.participant, "tradingWeek": week.isoformat()},
+            params={aemo.Q_PARTICIPANT: self.participant, aemo.Q_TRADING_WEEK: week.isoformat()},
         )
         try:
             doc = json.loads(body)
-            items = doc.get("data") if isinstance(doc, dict) else doc
+            items = doc.get(aemo.F_WRAP_DATA) if isinstance(doc, dict) else doc
             if not isinstance(items, list):
                 raise ValueError("no 'data' list")
             entries = [TimelineEntry.from_json(item) for item in items]
@@ -559,7 +560,7 @@ class PassClient:
             f"detail of run {run_id} for {trading_day.isoformat()}",
             DETAIL_PATH.format(run_id=int(run_id)),
             JSON_TYPE,
-            params={"tradingDay": trading_day.isoformat()},
+            params={aemo.Q_TRADING_DAY: trading_day.isoformat()},
         )
 
     def invoice(self, run_id: int) -> bytes:

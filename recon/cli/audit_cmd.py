@@ -1,0 +1,162 @@
+"""``recon audit``: the settlement history of a quarter or a year, for an auditor (SPEC §8).
+
+Exit status: 0 when no error issue is open in the range; 1 when one is; 2 when recon could
+not run (no store, bad dates, an output it cannot write).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from recon.cli.progress import stderr
+from recon.cli.text import printable
+
+if TYPE_CHECKING:
+    from recon.models.audit import Issue
+
+log = logging.getLogger(__name__)
+
+
+def _text(value: object) -> Text:
+    return Text(printable(str(value)) if value is not None else "")
+
+
+def _run(run_id: int | None, designation: str | None) -> str:
+    if run_id is None:
+        return ""
+    return f"{designation or ''} {run_id}".strip()
+
+
+def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
+    """Print issues as a table on stderr: what, where, and the runs that raised, last
+    showed and resolved each."""
+    if not issues:
+        return
+    t = Table(title=title, title_justify="left")
+    for col in ("Severity", "Week", "Check", "Variable, when", "Runs"):
+        t.add_column(col, overflow="fold")
+    for i in list(issues)[:limit]:
+        runs = _run(i.first_run_id, i.first_designation)
+        if i.last_run_id != i.first_run_id:
+            runs += f" … {_run(i.last_run_id, i.last_designation)}"
+        if i.resolved_by_run_id is not None:
+            runs += f"; resolved by {_run(i.resolved_by_run_id, i.resolved_by_designation)}"
+        what = " ".join(str(x) for x in (i.variable, i.scope, i.timestamp) if x)
+        if i.position:
+            what += f" #{i.position}"
+        t.add_row(
+            i.severity,
+            _text(f"{i.participant} {i.week.isoformat()}"),
+            i.check,
+            _text(what),
+            runs,
+        )
+    stderr.print(t)
+    if len(issues) > limit:
+        stderr.print(f"  ... and {len(issues) - limit} more")
+
+
+def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str, date]]) -> None:
+    """``recon weekly``: print the issues opened and resolved since the last weekly run, for
+    the weeks it checked (the last run is the latest in ``weekly_runs``, so call this before
+    recording the current one; "since" is when that run finished)."""
+    from recon.store import open_store
+    from recon.store.history import build_register, issue_changes
+
+    wanted = set(weeks)
+    if not wanted:
+        return
+    with open_store(store_path, read_only=True, must_exist=True) as store:
+        last = store.scalar("SELECT max(finished_at_utc) FROM weekly_runs")
+        first, latest = min(w for _, w in wanted), max(w for _, w in wanted)
+        issues = [
+            i
+            for i in build_register(store, start=first, end=latest)
+            if (i.participant, i.week) in wanted
+        ]
+    opened, resolved = issue_changes(issues, last)
+    since = f"since the last weekly run ({last:%Y-%m-%d %H:%M} UTC)" if last else "so far"
+    stderr.print(f"Issues {since}: {len(opened)} opened, {len(resolved)} resolved.")
+    print_issues(opened, "Opened")
+    print_issues(resolved, "Resolved")
+
+
+@click.command("audit")
+@click.option(
+    "--from",
+    "start",
+    metavar="YYYY-MM-DD",
+    help="First day of the range: the Trading Weeks starting from this day are covered.",
+)
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day of the range (included).")
+@click.option(
+    "--fy",
+    type=click.IntRange(2000, 2100),
+    metavar="YEAR",
+    help="A Financial Year instead of --from/--to: --fy 2025 is 1 July 2025 to 30 June 2026.",
+)
+@click.option("--participant", metavar="CODE", help="Only this participant's weeks.")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="The store's database file (a folder means recon.duckdb in it). Default: "
+    "$RECON_STORE, else recon.duckdb in your recon data folder (~/.local/share/recon on "
+    "Linux).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    required=True,
+    help="Folder to write audit.json, audit.xlsx and audit.html into (created if missing; "
+    "files are replaced atomically).",
+)
+@click.option("--no-reports", is_flag=True, help="Write audit.json only.")
+def audit(
+    start: str | None,
+    end: str | None,
+    fy: int | None,
+    participant: str | None,
+    store_path: Path | None,
+    out: Path,
+    no_reports: bool,
+) -> int:
+    """The settlement history of a quarter or a year: weeks, run chains, issues, checks.
+
+    Covers the Trading Weeks starting in the range. For each: its runs (INITIAL and ADJ)
+    with the invoice's amount due, recon's recomputed Total Payable and each ADJ run's net
+    adjustment; how often it was checked; the issue register (each discrepancy from the
+    run that raised it to the run that resolved it, or still open); and the trail of
+    checks (when, which recon, which inputs by SHA-256). Every `recon check --store` and
+    `recon weekly` records its check in the store.
+
+    Exit status: 0 no error issue open in the range; 1 one is open; 2 recon could not run.
+    """
+    from recon.report.audit import write_audit
+    from recon.store import open_store
+    from recon.store.history import audit as run_audit
+    from recon.store.history import date_range
+
+    first, last = date_range(start, end, fy)
+    code = participant.strip().upper() if participant else None
+    with open_store(store_path, read_only=True, must_exist=True) as store:
+        result = run_audit(store, first, last, participant=code)
+    write_audit(result, out, reports=not no_reports)
+    print_issues(
+        [i for i in result.issues if i.is_open], f"Open issues ({len(result.issues)} in all)"
+    )
+    colour = "red" if result.open_errors else "green"
+    stderr.print(Text(result.verdict(), style=colour))
+    stderr.print(_text(f"Wrote {out / 'audit.json'}"))
+    return result.exit_code

@@ -1,0 +1,146 @@
+"""AEMO's PaSS JSON names and shapes (SPEC §3.3): the one module where they live.
+
+AEMO documents the JSON on its Developer Portal, which is not public; recon reads the shape
+of SPEC §3.3 **[reading]**. A real schema replaces the names in this module only. The JSON
+readers, the artefact detector, the PaSS client, the emulator and the reconciler (which cites
+an invoice figure by its JSON path) all take the names from here.
+
+Pure vocabulary, no I/O: it sits with the models so that every layer above may use it.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------------------
+# Statement header (SPEC §3.3) and the CSV columns it maps to (Guide Tables 4 and 5).
+# --------------------------------------------------------------------------------------
+
+H_RUN_ID = "runId"
+H_PUBLISHED_AT = "publishedAt"
+H_MARKET_SERVICE = "marketService"
+H_DESIGNATION = "designation"
+H_PERIOD = "period"
+H_PERIOD_FROM = "periodFrom"
+H_PERIOD_TO = "periodTo"
+H_PARTICIPANT = "participantCode"
+
+HEADER_FIELDS: dict[str, str] = {
+    H_RUN_ID: "RunId",
+    H_PUBLISHED_AT: "PublishedAt",
+    H_MARKET_SERVICE: "MarketService",
+    H_DESIGNATION: "Designation",
+    H_PERIOD: "Period",
+    H_PERIOD_FROM: "PeriodFrom",
+    H_PERIOD_TO: "PeriodTo",
+    H_PARTICIPANT: "ParticipantCode",
+}
+"""Statement header fields: JSON name -> CSV column."""
+
+OPTIONAL_HEADER_DEFAULTS: dict[str, str] = {H_MARKET_SERVICE: "WEM"}
+"""Header fields a document may leave out, with the value assumed."""
+
+# --------------------------------------------------------------------------------------
+# Statement body.
+# --------------------------------------------------------------------------------------
+
+F_SETTLEMENT_DAY = "settlementTradingDay"
+F_VARIABLES = "variables"
+F_VARIABLE = "variable"
+F_SCOPE = "scope"
+F_P_OR_C = "paymentOrCharge"
+F_GST_APPLICABLE = "gstApplicable"
+F_TRADING_DAYS = "tradingDays"
+F_TRADING_DAY = "tradingDay"
+F_VALUE = "value"
+
+# --------------------------------------------------------------------------------------
+# The API's envelope: ``{"transactionId": ..., "data": <document>}`` or ``errors``.
+# --------------------------------------------------------------------------------------
+
+F_WRAP_ID = "transactionId"
+F_WRAP_DATA = "data"
+F_WRAP_ERRORS = "errors"
+
+ENVELOPE_KEYS = frozenset((F_WRAP_ID, F_WRAP_DATA))
+"""The keys an enveloped answer may hold (a document is its ``data``)."""
+
+# --------------------------------------------------------------------------------------
+# Invoice.
+# --------------------------------------------------------------------------------------
+
+INV_NUMBER = "invoiceNumber"
+INV_RUN_ID = H_RUN_ID
+INV_PREVIOUS_RUN_ID = "previousRunId"
+INV_DESIGNATION = H_DESIGNATION
+INV_PERIOD = H_PERIOD
+INV_PARTICIPANT = H_PARTICIPANT
+INV_ISSUED_AT = "issuedAt"
+INV_DATA = "data"
+INV_TRADE_WEEK = "tradeWeek"
+INV_LINE_ITEMS = "lineItems"
+INV_DESCRIPTION = "description"
+INV_AMOUNT = "amount"
+INV_GST = "gst"
+INV_PAYMENT_SUMMARY = "paymentSummary"
+INV_RCTI = "rcti"
+INV_TAX_INVOICE = "taxInvoice"
+INV_ADJUSTMENT = "adjustmentInformation"
+INV_TOTAL = "total"
+INV_RCTI_DIFFERENCE = "rctiDifference"
+INV_TAX_INVOICE_DIFFERENCE = "taxInvoiceDifference"
+
+PS_GST_APPLICABLE = "gstApplicableAmount"
+PS_GST_NOT_APPLICABLE = "gstNotApplicableAmount"
+PS_TOTAL_PAYABLE = "totalPayable"
+PS_PREPAYMENT_APPLIED = "prepaymentApplied"
+PS_AMOUNT_DUE = "amountDue"
+PS_PREPAYMENT_BALANCE = "prepaymentBalance"
+
+PAYMENT_SUMMARY_FIELDS: dict[str, str] = {
+    PS_GST_APPLICABLE: "gst_applicable_amount",
+    PS_GST_NOT_APPLICABLE: "gst_not_applicable_amount",
+    INV_GST: "gst",
+    PS_TOTAL_PAYABLE: "total_payable",
+    PS_PREPAYMENT_APPLIED: "prepayment_applied",
+    PS_AMOUNT_DUE: "amount_due",
+    PS_PREPAYMENT_BALANCE: "prepayment_balance",
+}
+"""Payment Summary: JSON name -> :class:`~recon.models.invoices.PaymentSummary` field."""
+
+SECTION_FIELDS: dict[str, str] = {INV_AMOUNT: "amount", INV_GST: "gst", INV_TOTAL: "total"}
+"""RCTI and Tax Invoice totals: JSON name -> :class:`~recon.models.invoices.SectionTotals` field."""
+
+INVOICE_SECTIONS: dict[str, str] = {
+    "rcti": INV_RCTI,
+    "tax_invoice": INV_TAX_INVOICE,
+    "payment_summary": INV_PAYMENT_SUMMARY,
+    "adjustment_information": INV_ADJUSTMENT,
+}
+"""Invoice section: :class:`~recon.models.invoices.Invoice` attribute -> JSON name."""
+
+INVOICE_FIGURES: dict[str, str] = {
+    **{field: name for name, field in SECTION_FIELDS.items()},
+    **{field: name for name, field in PAYMENT_SUMMARY_FIELDS.items()},
+    "previous_run_id": INV_PREVIOUS_RUN_ID,
+    "rcti_difference": INV_RCTI_DIFFERENCE,
+    "tax_invoice_difference": INV_TAX_INVOICE_DIFFERENCE,
+}
+"""Invoice figure: model field -> JSON name (as cited in a finding's place)."""
+
+# --------------------------------------------------------------------------------------
+# The API's timeline entries and query parameters.
+# --------------------------------------------------------------------------------------
+
+TIMELINE_FIELDS: dict[str, str] = {
+    H_RUN_ID: "run_id",
+    H_DESIGNATION: "designation",
+    H_PERIOD: "period",
+    H_PERIOD_FROM: "period_from",
+    H_PERIOD_TO: "period_to",
+    H_PUBLISHED_AT: "published_at",
+    H_PARTICIPANT: "participant",
+}
+"""A timeline entry: JSON name -> :class:`~recon.pass_client.client.TimelineEntry` field."""
+
+Q_PARTICIPANT = H_PARTICIPANT
+Q_TRADING_WEEK = "tradingWeek"
+Q_TRADING_DAY = F_TRADING_DAY

@@ -1,0 +1,384 @@
+"""The audit of a range of Trading Weeks (SPEC §8), as data: weeks and their run chains,
+the issue register and the trail of checks. :mod:`recon.store.history` builds it from the
+store; :mod:`recon.report.audit` writes it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from recon.__about__ import __version__
+from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
+
+
+@dataclass
+class Issue:
+    """One issue of the register (SPEC §8 ``issues`` entry, plus what reports show).
+
+    Attributes:
+        key: The issue key as a string (:func:`issue_key`).
+        check, severity, participant, week, variable, scope, timestamp, position: Its key
+            and severity (the severity of its latest finding).
+        first_run_id, last_run_id: The first and last run that yielded it (None for a
+            finding about no run).
+        status: ``open`` or ``resolved``.
+        resolved_by_run_id: The run that resolved it.
+        first_seen_at, last_seen_at: The first check that yielded it; the first check that
+            yielded it in its last run (UTC).
+        resolved_at: The first check that covered the resolving run (UTC).
+        message: The latest finding's message.
+        first_designation, last_designation, resolved_by_designation: Those runs'
+            designations, for the reports.
+    """
+
+    key: str
+    check: str
+    severity: str
+    participant: str
+    week: date
+    variable: str | None
+    scope: str | None
+    timestamp: str | None
+    position: int | None
+    first_run_id: int | None
+    last_run_id: int | None
+    status: str
+    resolved_by_run_id: int | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    resolved_at: datetime | None = None
+    message: str = ""
+    first_designation: str | None = None
+    last_designation: str | None = None
+    resolved_by_designation: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the issue is open."""
+        return self.status == "open"
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §8 ``issues`` entry."""
+        return {
+            "key": self.key,
+            "check": self.check,
+            "severity": self.severity,
+            "participant": self.participant,
+            "week": self.week.isoformat(),
+            "variable": self.variable,
+            "scope": self.scope,
+            "timestamp": self.timestamp,
+            "position": self.position,
+            "first_run_id": self.first_run_id,
+            "last_run_id": self.last_run_id,
+            "status": self.status,
+            "resolved_by_run_id": self.resolved_by_run_id,
+            "first_seen_at": _iso_utc(self.first_seen_at),
+            "last_seen_at": _iso_utc(self.last_seen_at),
+        }
+
+
+def _iso_utc(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+@dataclass
+class AuditRun:
+    """One run of a week's chain (SPEC §8 ``weeks[].runs`` entry)."""
+
+    run_id: int
+    designation: str
+    published_at: datetime | None
+    amount_due: Decimal | None
+    recomputed_total_payable: Decimal | None
+    net_adjustment: Decimal | None
+    invoice_total_payable: Decimal | None = None
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §8 entry (amounts as decimal strings)."""
+        return {
+            "run_id": self.run_id,
+            "designation": self.designation,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "amount_due": _money(self.amount_due),
+            "recomputed_total_payable": _money(self.recomputed_total_payable),
+            "net_adjustment": _money(self.net_adjustment),
+        }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(_cents(value), "f")
+
+
+def _cents(value: Decimal) -> Decimal:
+    from recon.models.decimals import to_cents
+
+    return to_cents(value)
+
+
+@dataclass
+class AuditWeek:
+    """One participant's Trading Week: its run chain and how often it was checked."""
+
+    participant: str
+    week: date
+    runs: list[AuditRun]
+    checked: int
+    last_checked_at: datetime | None = None
+
+    @property
+    def latest_run_id(self) -> int | None:
+        """The latest run of the chain."""
+        return self.runs[-1].run_id if self.runs else None
+
+    @property
+    def position(self) -> Decimal | None:
+        """Total Payable after the latest run: INITIAL plus every ADJ's net adjustment
+        (recon's figures where it recomputed them, else the invoice's); None if the
+        INITIAL figure is unknown."""
+        total = Decimal(0)
+        for i, r in enumerate(self.runs):
+            figure = (
+                r.net_adjustment
+                if i and r.designation.upper().startswith("ADJ")
+                else (
+                    r.recomputed_total_payable
+                    if r.recomputed_total_payable is not None
+                    else r.invoice_total_payable
+                )
+            )
+            if figure is None:
+                if i == 0:
+                    return None
+                continue
+            total += figure
+        return total
+
+    @property
+    def adjustment_total(self) -> Decimal:
+        """The sum of the ADJ runs' net adjustments."""
+        return sum((r.net_adjustment or Decimal(0) for r in self.runs[1:]), Decimal(0))
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §8 ``weeks`` entry."""
+        return {
+            "participant": self.participant,
+            "week": self.week.isoformat(),
+            "runs": [r.document() for r in self.runs],
+            "latest_run_id": self.latest_run_id,
+            "checked": self.checked,
+        }
+
+
+@dataclass
+class CheckRecord:
+    """One recorded check of one week (SPEC §8 ``checks`` entry)."""
+
+    check_id: int
+    checked_at: datetime
+    recon_version: str
+    command: str
+    participant: str
+    week: date
+    run_ids: list[int]
+    counts: dict[str, int]
+    inputs_sha256: list[str]
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §8 entry."""
+        return {
+            "checked_at": _iso_utc(self.checked_at),
+            "recon_version": self.recon_version,
+            "participant": self.participant,
+            "week": self.week.isoformat(),
+            "run_ids": self.run_ids,
+            "counts": self.counts,
+            "inputs_sha256": self.inputs_sha256,
+        }
+
+
+@dataclass
+class Audit:
+    """What ``recon audit`` reports for a range of Trading Weeks (SPEC §8)."""
+
+    start: date
+    end: date
+    participant: str | None
+    weeks: list[AuditWeek] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    checks: list[CheckRecord] = field(default_factory=list)
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    recon_version: str = __version__
+
+    @property
+    def open_errors(self) -> list[Issue]:
+        """Open issues of severity error."""
+        return [i for i in self.issues if i.is_open and i.severity == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no error issue is open in the range, 1 when one is (SPEC §8)."""
+        return EXIT_FINDINGS if self.open_errors else EXIT_CLEAN
+
+    def verdict(self) -> str:
+        """One sentence for the terminal and the reports."""
+        n_open = sum(1 for i in self.issues if i.is_open)
+        n_res = len(self.issues) - n_open
+        weeks = len(self.weeks)
+        unchecked = sum(1 for w in self.weeks if not w.checked)
+        head = (
+            f"{len(self.open_errors)} error issue(s) open"
+            if self.open_errors
+            else "No error issue open"
+        )
+        tail = f"; {unchecked} week(s) never checked" if unchecked else ""
+        return (
+            f"{head}: {weeks} week(s), {len(self.checks)} check(s) recorded, "
+            f"{n_open} issue(s) open, {n_res} resolved{tail}."
+        )
+
+    def frames(self) -> dict[str, Any]:
+        """The audit as pandas DataFrames: ``weeks`` (one row per week), ``runs`` (one row
+        per run of each week's chain), ``issues`` and ``checks``.
+
+        Amounts are exact ``decimal128(23, 8)`` (pandas ``ArrowDtype``), never floats.
+        """
+        import pandas as pd
+        import pyarrow as pa
+
+        money = pa.decimal128(23, 8)
+
+        def table(rows: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
+            return pa.Table.from_pylist(rows, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
+
+        weeks = table(
+            [
+                {
+                    "participant": w.participant,
+                    "week": w.week,
+                    "latest_run_id": w.latest_run_id,
+                    "runs": len(w.runs),
+                    "position": w.position,
+                    "net_adjustments": w.adjustment_total,
+                    "checked": w.checked,
+                    "last_checked_at": w.last_checked_at,
+                }
+                for w in self.weeks
+            ],
+            pa.schema(
+                [
+                    ("participant", pa.string()),
+                    ("week", pa.date32()),
+                    ("latest_run_id", pa.int64()),
+                    ("runs", pa.int64()),
+                    ("position", money),
+                    ("net_adjustments", money),
+                    ("checked", pa.int64()),
+                    ("last_checked_at", pa.timestamp("us")),
+                ]
+            ),
+        )
+        runs = table(
+            [
+                {
+                    "participant": w.participant,
+                    "week": w.week,
+                    "run_id": r.run_id,
+                    "designation": r.designation,
+                    "published_at": r.published_at,
+                    "amount_due": r.amount_due,
+                    "recomputed_total_payable": r.recomputed_total_payable,
+                    "net_adjustment": r.net_adjustment,
+                }
+                for w in self.weeks
+                for r in w.runs
+            ],
+            pa.schema(
+                [
+                    ("participant", pa.string()),
+                    ("week", pa.date32()),
+                    ("run_id", pa.int64()),
+                    ("designation", pa.string()),
+                    ("published_at", pa.timestamp("us")),
+                    ("amount_due", money),
+                    ("recomputed_total_payable", money),
+                    ("net_adjustment", money),
+                ]
+            ),
+        )
+        issue_cols = [
+            ("key", pa.string()),
+            ("check", pa.string()),
+            ("severity", pa.string()),
+            ("participant", pa.string()),
+            ("week", pa.date32()),
+            ("variable", pa.string()),
+            ("scope", pa.string()),
+            ("timestamp", pa.string()),
+            ("position", pa.int64()),
+            ("first_run_id", pa.int64()),
+            ("last_run_id", pa.int64()),
+            ("status", pa.string()),
+            ("resolved_by_run_id", pa.int64()),
+            ("first_seen_at", pa.timestamp("us")),
+            ("last_seen_at", pa.timestamp("us")),
+            ("resolved_at", pa.timestamp("us")),
+            ("message", pa.string()),
+        ]
+        issues = table(
+            [{c: getattr(i, c) for c, _ in issue_cols} for i in self.issues],
+            pa.schema(issue_cols),
+        )
+        checks = table(
+            [
+                {
+                    "check_id": c.check_id,
+                    "checked_at": c.checked_at,
+                    "recon_version": c.recon_version,
+                    "command": c.command,
+                    "participant": c.participant,
+                    "week": c.week,
+                    "run_ids": c.run_ids,
+                    "errors": c.counts["error"],
+                    "warnings": c.counts["warning"],
+                    "info": c.counts["info"],
+                    "inputs_sha256": c.inputs_sha256,
+                }
+                for c in self.checks
+            ],
+            pa.schema(
+                [
+                    ("check_id", pa.int64()),
+                    ("checked_at", pa.timestamp("us")),
+                    ("recon_version", pa.string()),
+                    ("command", pa.string()),
+                    ("participant", pa.string()),
+                    ("week", pa.date32()),
+                    ("run_ids", pa.list_(pa.int64())),
+                    ("errors", pa.int64()),
+                    ("warnings", pa.int64()),
+                    ("info", pa.int64()),
+                    ("inputs_sha256", pa.list_(pa.string())),
+                ]
+            ),
+        )
+        return {"weeks": weeks, "runs": runs, "issues": issues, "checks": checks}
+
+    def document(self) -> dict[str, Any]:
+        """``audit.json`` (SPEC §8)."""
+        return {
+            "recon_version": self.recon_version,
+            "generated_at": self.generated_at.isoformat(),
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "weeks": [w.document() for w in self.weeks],
+            "issues": [i.document() for i in self.issues],
+            "checks": [c.document() for c in self.checks],
+        }

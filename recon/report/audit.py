@@ -1,0 +1,528 @@
+"""``recon audit``'s outputs (SPEC §8): ``audit.json``, ``audit.xlsx`` and ``audit.html``.
+
+All three show the same :class:`recon.models.audit.Audit`:
+
+* ``audit.json``: :meth:`Audit.document`, as SPEC §8 lays it out;
+* ``audit.xlsx``: sheets Overview (the verdict, and native Excel charts of the net
+  adjustment by week and the cumulative position, with the figures they plot), Weeks (each
+  week's run chain, position after its latest run, checks and open issues), Run chains
+  (every run: invoice amount due, recon's recomputed Total Payable, net adjustment),
+  Issues (the register: open first, then resolved, with the run that raised and the run
+  that resolved each) and Checks (the trail: when, which recon, which runs and inputs);
+* ``audit.html``: one self-contained page for printing (inline CSS and SVG charts; no
+  script, font or image is fetched).
+
+Amounts are exact Decimals in every output; the SVG charts scale them to pixels only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+
+from recon.atomic import atomic_path, atomic_write_bytes
+from recon.models.audit import Audit, Issue
+from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, _Sheet
+from recon.report.formatting import money_text
+
+log = logging.getLogger(__name__)
+
+AUDIT_SHEETS = ("Overview", "Weeks", "Run chains", "Issues", "Checks")
+"""The workbook's sheets, in order."""
+
+NET_ADJUSTMENT_CHART = "Net adjustment by week"
+POSITION_CHART = "Cumulative position"
+
+
+# ------------------------------------------------------------------------------ series
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """One Trading Week on the charts (every participant in the audit summed)."""
+
+    week: date
+    net_adjustment: Decimal
+    position: Decimal
+    cumulative: Decimal
+
+
+def week_series(audit: Audit) -> list[WeekPoint]:
+    """Net adjustment (sum of ADJ runs' net adjustments) and position by week, and the
+    running total of positions, weeks in order; a week with no known position adds 0."""
+    by_week: dict[date, list[Decimal]] = {}
+    for w in audit.weeks:
+        pos = w.position
+        cur = by_week.setdefault(w.week, [Decimal(0), Decimal(0)])
+        cur[0] += w.adjustment_total
+        cur[1] += pos if pos is not None else Decimal(0)
+    out: list[WeekPoint] = []
+    running = Decimal(0)
+    for wk in sorted(by_week):
+        adj, pos = by_week[wk]
+        running += pos
+        out.append(WeekPoint(wk, adj, pos, running))
+    return out
+
+
+def _utc_text(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _run_text(run_id: int | None, designation: str | None) -> str:
+    if run_id is None:
+        return ""
+    return f"{designation} {run_id}" if designation else str(run_id)
+
+
+def _chain_text(audit_week: Any) -> str:
+    return " → ".join(f"{r.designation} {r.run_id}" for r in audit_week.runs)
+
+
+# ------------------------------------------------------------------------------ json
+
+
+def audit_json(audit: Audit) -> bytes:
+    """``audit.json`` as bytes (UTF-8, indented)."""
+    return (json.dumps(audit.document(), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def write_audit_json(audit: Audit, path: str | Path) -> Path:
+    """Write ``audit.json`` atomically."""
+    target = Path(path)
+    atomic_write_bytes(target, audit_json(audit))
+    return target
+
+
+# ------------------------------------------------------------------------------ excel
+
+
+def build_audit_workbook(audit: Audit) -> Workbook:
+    """The audit workbook in memory (see the module doc)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    builders = (_overview, _weeks, _runs, _issues, _checks)
+    for name, build in zip(AUDIT_SHEETS, builders, strict=True):
+        sheet = _Sheet(wb.create_sheet(name))
+        build(sheet, audit)
+        sheet.fit()
+        setup = sheet.ws.page_setup
+        setup.orientation, setup.paperSize = "landscape", sheet.ws.PAPERSIZE_A4
+        sheet.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+    return wb
+
+
+def write_audit_excel(audit: Audit, path: str | Path) -> Path:
+    """Write ``audit.xlsx`` atomically."""
+    target = Path(path)
+    wb = build_audit_workbook(audit)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def _overview(sheet: _Sheet, audit: Audit) -> None:
+    ws = sheet.ws
+    sheet.put(1, 1, "Settlement audit")
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    facts = [
+        ("Trading Weeks from", audit.start),
+        ("to", audit.end),
+        ("Participant", audit.participant or "every participant held"),
+        ("Verdict", audit.verdict()),
+        ("Weeks", len(audit.weeks)),
+        ("Checks recorded", len(audit.checks)),
+        ("Issues open", sum(1 for i in audit.issues if i.is_open)),
+        ("Issues resolved", sum(1 for i in audit.issues if not i.is_open)),
+        ("recon version", audit.recon_version),
+        ("Generated", _utc_text(audit.generated_at)),
+    ]
+    for r, (label, value) in enumerate(facts, start=3):
+        sheet.put(r, 1, label)
+        sheet.put(r, 2, value)
+    if audit.open_errors:
+        ws.cell(row=6, column=2).fill = DISCREPANCY_FILL
+    top = 3 + len(facts) + 1
+    points = week_series(audit)
+    cols = [
+        Col("Week", "date"),
+        Col("Net adjustment", "money"),
+        Col("Position after latest run", "money"),
+        Col("Cumulative position", "money"),
+    ]
+    end = sheet.table(
+        top,
+        cols,
+        ([p.week, p.net_adjustment, p.position, p.cumulative] for p in points),
+        filtered=False,
+    )
+    if not points:
+        sheet.put(end, 1, "No Trading Week held in the range.")
+        return
+    cats = Reference(ws, min_col=1, min_row=top + 1, max_row=end - 1)
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = NET_ADJUSTMENT_CHART
+    bar.y_axis.title = "Net adjustment ($, + participant pays)"
+    bar.y_axis.numFmt = '"$"#,##0.00'
+    bar.x_axis.number_format = "yyyy-mm-dd"
+    bar.x_axis.delete = False
+    bar.y_axis.delete = False
+    bar.add_data(Reference(ws, min_col=2, min_row=top, max_row=end - 1), titles_from_data=True)
+    bar.set_categories(cats)
+    bar.legend = None
+    bar.width, bar.height = 22, 8
+    ws.add_chart(bar, f"F{top}")
+    line = LineChart()
+    line.title = POSITION_CHART
+    line.y_axis.title = "Cumulative Total Payable ($)"
+    line.y_axis.numFmt = '"$"#,##0.00'
+    line.x_axis.number_format = "yyyy-mm-dd"
+    line.x_axis.delete = False
+    line.y_axis.delete = False
+    line.add_data(Reference(ws, min_col=4, min_row=top, max_row=end - 1), titles_from_data=True)
+    line.set_categories(cats)
+    line.legend = None
+    line.width, line.height = 22, 8
+    ws.add_chart(line, f"F{top + 17}")
+
+
+def _weeks(sheet: _Sheet, audit: Audit) -> None:
+    open_by_week: dict[tuple[str, date], int] = {}
+    for i in audit.issues:
+        if i.is_open:
+            open_by_week[(i.participant, i.week)] = open_by_week.get((i.participant, i.week), 0) + 1
+    cols = [
+        Col("Participant"),
+        Col("Week", "date"),
+        Col("Run chain"),
+        Col("Latest run", "int"),
+        Col("Position after latest run", "money"),
+        Col("Net adjustments", "money"),
+        Col("Checks", "int"),
+        Col("Last checked (UTC)"),
+        Col("Open issues", "int"),
+    ]
+    rows, fills = [], []
+    for w in audit.weeks:
+        n_open = open_by_week.get((w.participant, w.week), 0)
+        rows.append(
+            [
+                w.participant,
+                w.week,
+                _chain_text(w),
+                w.latest_run_id,
+                w.position,
+                w.adjustment_total,
+                w.checked,
+                _utc_text(w.last_checked_at),
+                n_open,
+            ]
+        )
+        fills.append(DISCREPANCY_FILL if n_open else WARNING_FILL if not w.checked else None)
+    sheet.table(1, cols, rows, fills)
+
+
+def _runs(sheet: _Sheet, audit: Audit) -> None:
+    cols = [
+        Col("Participant"),
+        Col("Week", "date"),
+        Col("Run", "int"),
+        Col("Designation"),
+        Col("Published", "datetime"),
+        Col("Amount due (invoice)", "money"),
+        Col("Total Payable (recomputed)", "money"),
+        Col("Net adjustment", "money"),
+    ]
+    rows = [
+        [
+            w.participant,
+            w.week,
+            r.run_id,
+            r.designation,
+            r.published_at,
+            r.amount_due,
+            r.recomputed_total_payable,
+            r.net_adjustment,
+        ]
+        for w in audit.weeks
+        for r in w.runs
+    ]
+    sheet.table(1, cols, rows)
+
+
+def _issues(sheet: _Sheet, audit: Audit) -> None:
+    cols = [
+        Col("Status"),
+        Col("Severity"),
+        Col("Participant"),
+        Col("Week", "date"),
+        Col("Check"),
+        Col("Variable"),
+        Col("Scope"),
+        Col("Timestamp"),
+        Col("Position", "int"),
+        Col("Raised by run"),
+        Col("Last run"),
+        Col("Resolved by run"),
+        Col("First seen (UTC)"),
+        Col("Last seen (UTC)"),
+        Col("Resolved at (UTC)"),
+        Col("Message"),
+    ]
+    rows, fills = [], []
+    for i in audit.issues:
+        rows.append(
+            [
+                i.status,
+                i.severity,
+                i.participant,
+                i.week,
+                i.check,
+                i.variable,
+                i.scope,
+                i.timestamp,
+                i.position,
+                _run_text(i.first_run_id, i.first_designation),
+                _run_text(i.last_run_id, i.last_designation),
+                _run_text(i.resolved_by_run_id, i.resolved_by_designation),
+                _utc_text(i.first_seen_at),
+                _utc_text(i.last_seen_at),
+                _utc_text(i.resolved_at),
+                i.message,
+            ]
+        )
+        fills.append(_issue_fill(i))
+    sheet.table(1, cols, rows, fills)
+
+
+def _issue_fill(i: Issue) -> Any:
+    if not i.is_open:
+        return None
+    return DISCREPANCY_FILL if i.severity == "error" else WARNING_FILL
+
+
+def _checks(sheet: _Sheet, audit: Audit) -> None:
+    cols = [
+        Col("Checked (UTC)"),
+        Col("Check", "int"),
+        Col("Command"),
+        Col("recon version"),
+        Col("Participant"),
+        Col("Week", "date"),
+        Col("Runs"),
+        Col("Errors", "int"),
+        Col("Warnings", "int"),
+        Col("Info", "int"),
+        Col("Inputs (SHA-256)"),
+    ]
+    rows = [
+        [
+            _utc_text(c.checked_at),
+            c.check_id,
+            c.command,
+            c.recon_version,
+            c.participant,
+            c.week,
+            ", ".join(str(r) for r in c.run_ids),
+            c.counts["error"],
+            c.counts["warning"],
+            c.counts["info"],
+            "\n".join(c.inputs_sha256),
+        ]
+        for c in audit.checks
+    ]
+    sheet.table(1, cols, rows)
+
+
+# ------------------------------------------------------------------------------ html
+
+_W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 720, 300, 140, 16, 16, 40
+
+
+def _scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:
+    lo = min([Decimal(0), *values])
+    hi = max([Decimal(0), *values])
+    if hi == lo:
+        hi = lo + 1
+    return lo, hi
+
+
+def _px(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.1")), "f")
+
+
+def _y(value: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
+    plot = Decimal(_H - _PAD_T - _PAD_B)
+    return Decimal(_PAD_T) + (hi - value) / (hi - lo) * plot
+
+
+def _axes(labels: list[str], lo: Decimal, hi: Decimal, title: str) -> list[str]:
+    zero = _y(Decimal(0), lo, hi)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" '
+        f'width="{_W}" height="{_H}" style="max-width:100%;height:auto" role="img" '
+        f'aria-label="{html.escape(title)}">',
+        f"<title>{html.escape(title)}</title>",
+        f'<line x1="{_PAD_L}" y1="{_px(zero)}" x2="{_W - _PAD_R}" y2="{_px(zero)}" '
+        'stroke="#444" stroke-width="1"/>',
+    ]
+    for v in (hi, lo):
+        parts.append(
+            f'<text x="{_PAD_L - 6}" y="{_px(_y(v, lo, hi) + 4)}" text-anchor="end" '
+            f'font-size="14">{html.escape(money_text(v.quantize(Decimal("0.01"))))}</text>'
+        )
+    step = max(1, -(-len(labels) // 6))  # at most 6 labels
+    n = max(1, len(labels))
+    width = Decimal(_W - _PAD_L - _PAD_R) / n
+    for k, label in enumerate(labels):
+        if k % step:
+            continue
+        x = Decimal(_PAD_L) + width * k + width / 2
+        parts.append(
+            f'<text x="{_px(x)}" y="{_H - _PAD_B + 20}" text-anchor="middle" '
+            f'font-size="14">{html.escape(label)}</text>'
+        )
+    return parts
+
+
+def bar_svg(labels: list[str], values: list[Decimal], title: str) -> Markup:
+    """An inline SVG bar chart (bars up for positive values, down for negative)."""
+    lo, hi = _scale(values)
+    parts = _axes(labels, lo, hi, title)
+    n = max(1, len(values))
+    width = Decimal(_W - _PAD_L - _PAD_R) / n
+    zero = _y(Decimal(0), lo, hi)
+    for k, (label, v) in enumerate(zip(labels, values, strict=True)):
+        y = _y(v, lo, hi)
+        top, height = (y, zero - y) if v >= 0 else (zero, y - zero)
+        x = Decimal(_PAD_L) + width * k + width / 10
+        colour = "#c0504d" if v > 0 else "#4f81bd"
+        parts.append(
+            f'<rect class="bar" x="{_px(x)}" y="{_px(top)}" width="{_px(width * 8 / 10)}" '
+            f'height="{_px(height)}" fill="{colour}"><title>{html.escape(label)}: '
+            f"{html.escape(money_text(v))}</title></rect>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def line_svg(labels: list[str], values: list[Decimal], title: str) -> Markup:
+    """An inline SVG line chart with a dot per point."""
+    lo, hi = _scale(values)
+    parts = _axes(labels, lo, hi, title)
+    n = max(1, len(values))
+    width = Decimal(_W - _PAD_L - _PAD_R) / n
+    points = []
+    for k, v in enumerate(values):
+        x = Decimal(_PAD_L) + width * k + width / 2
+        points.append((x, _y(v, lo, hi)))
+    if points:
+        path = " ".join(f"{_px(x)},{_px(y)}" for x, y in points)
+        parts.append(
+            f'<polyline class="line" points="{path}" fill="none" stroke="#305496" '
+            'stroke-width="2"/>'
+        )
+    for (x, y), label, v in zip(points, labels, values, strict=True):
+        parts.append(
+            f'<circle cx="{_px(x)}" cy="{_px(y)}" r="3" fill="#305496"><title>'
+            f"{html.escape(label)}: {html.escape(money_text(v))}</title></circle>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def render_audit_html(audit: Audit) -> str:
+    """``audit.html`` as text (see the module doc)."""
+    from recon.report.templates import get_template
+
+    points = week_series(audit)
+    labels = [p.week.isoformat() for p in points]
+    open_by_week: dict[tuple[str, date], int] = {}
+    for i in audit.issues:
+        if i.is_open:
+            open_by_week[(i.participant, i.week)] = open_by_week.get((i.participant, i.week), 0) + 1
+    weeks = [
+        {
+            "participant": w.participant,
+            "week": w.week.isoformat(),
+            "chain": _chain_text(w),
+            "runs": w.runs,
+            "position": w.position,
+            "adjustments": w.adjustment_total,
+            "checked": w.checked,
+            "last_checked": _utc_text(w.last_checked_at),
+            "open": open_by_week.get((w.participant, w.week), 0),
+        }
+        for w in audit.weeks
+    ]
+    issues = [
+        {
+            "issue": i,
+            "raised": _run_text(i.first_run_id, i.first_designation),
+            "last": _run_text(i.last_run_id, i.last_designation),
+            "resolved": _run_text(i.resolved_by_run_id, i.resolved_by_designation),
+            "first_seen": _utc_text(i.first_seen_at),
+            "last_seen": _utc_text(i.last_seen_at),
+            "resolved_at": _utc_text(i.resolved_at),
+        }
+        for i in audit.issues
+    ]
+    checks = [
+        {"check": c, "at": _utc_text(c.checked_at), "runs": ", ".join(map(str, c.run_ids))}
+        for c in audit.checks
+    ]
+    return get_template("audit.html").render(
+        audit=audit,
+        verdict=audit.verdict(),
+        generated=_utc_text(audit.generated_at),
+        weeks=weeks,
+        issues=issues,
+        open_count=sum(1 for i in audit.issues if i.is_open),
+        checks=checks,
+        net_chart=bar_svg(labels, [p.net_adjustment for p in points], NET_ADJUSTMENT_CHART),
+        position_chart=line_svg(labels, [p.cumulative for p in points], POSITION_CHART),
+        has_points=bool(points),
+    )
+
+
+def write_audit_html(audit: Audit, path: str | Path) -> Path:
+    """Write ``audit.html`` atomically."""
+    target = Path(path)
+    atomic_write_bytes(target, render_audit_html(audit).encode("utf-8"))
+    return target
+
+
+def write_audit(audit: Audit, out: str | Path, *, reports: bool = True) -> list[Path]:
+    """Write ``audit.xlsx`` and ``audit.html`` (unless ``reports`` is False), then
+    ``audit.json``, into the folder ``out`` (created if missing); return the paths."""
+    from recon.errors import OutputError
+
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create the output folder {folder}: {e.strerror or e}") from None
+    written = []
+    if reports:
+        written.append(write_audit_excel(audit, folder / "audit.xlsx"))
+        written.append(write_audit_html(audit, folder / "audit.html"))
+    written.append(write_audit_json(audit, folder / "audit.json"))
+    log.info("wrote %s", ", ".join(str(p) for p in written))
+    return written

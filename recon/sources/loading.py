@@ -1,0 +1,131 @@
+"""Detect and read every artefact under some paths: the loading step of ``check``.
+
+Used by :func:`recon.api.load` (the public API) and by the store's ``check --store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from recon.errors import InputError
+from recon.models.findings import Finding
+from recon.models.loaded import Loaded
+from recon.models.progress import Progress
+from recon.models.results import InputRecord
+from recon.sources.limits import DEFAULT_LIMITS, Limits
+
+_STEPS = 100
+"""Progress units per artefact, so a large Detail ZIP moves the bar member by member."""
+
+
+def _member_progress(progress: Progress | None, index: int, total: int) -> Progress | None:
+    """A ``(members done, members)`` callback that advances the artefact-level bar."""
+    if progress is None:
+        return None
+
+    def step(done: int, members: int) -> None:
+        progress(index * _STEPS + (done * _STEPS) // max(members, 1), total * _STEPS)
+
+    return step
+
+
+def load_artefact(
+    artefact: object, limits: Limits, progress: Progress | None, cast: bool = True
+) -> object:
+    """Load one detected artefact into its model (the reader is chosen by its kind).
+
+    ``cast=False`` keeps a Detail CSV/ZIP's validated value text, cast when needed.
+    """
+    from recon.sources import detect
+    from recon.sources.detail_csv import read_detail
+
+    if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
+        return read_detail(
+            artefact.path,
+            limits=limits,
+            progress=progress,  # type: ignore[attr-defined]
+            cast=cast,
+        )
+    return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
+
+
+def load(
+    paths: Iterable[str | Path],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cast: bool = True,
+) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
+    """Detect and read every artefact under ``paths``.
+
+    ``cast=False`` leaves a Detail CSV/ZIP's values as validated text (see
+    :meth:`~recon.models.statements.DetailStatement.with_values`): :func:`check` casts
+    only the rows its checks compare.
+
+    Returns:
+        (loaded artefacts, findings made while loading such as ``data.columns``,
+        skipped inputs with reasons).
+
+    Raises:
+        InputError: If a detected artefact cannot be read at all, or nothing readable
+            was found.
+    """
+    from recon.sources.detect import detect
+    from recon.sources.validate import ColumnsError
+
+    paths = list(paths)
+    found = detect(paths, limits=limits)
+    loaded: list[Loaded] = []
+    findings: list[Finding] = []
+    skipped = [{"path": str(s.path), "reason": s.reason} for s in found.skipped]
+    total = len(found.artefacts)
+    for i, art in enumerate(found.artefacts, start=1):
+        record = InputRecord(
+            path=str(art.path),
+            sha256=art.sha256,
+            kind=art.kind,
+            participant=art.participant,
+            period=art.period,
+            run_id=art.run_id,
+            designation=art.designation,
+        )
+        step = _member_progress(progress, i - 1, total)
+        try:
+            model = load_artefact(art, limits, step, cast)
+        except ColumnsError as e:
+            findings.append(
+                e.finding.model_copy(
+                    update={
+                        "participant": art.participant,
+                        "period": art.period,
+                        "run_id": art.run_id,
+                        "designation": art.designation,
+                    }
+                )
+            )
+            skipped.append({"path": str(art.path), "reason": str(e)})
+            continue
+        loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
+        if progress:
+            progress(i * _STEPS, total * _STEPS)
+    for u in found.unread:
+        findings.append(
+            Finding.make(
+                "coverage.unread",
+                f"{u.path} is {u.reason}; it was not used.",
+                participant=u.participant,
+                period=u.period,
+                run_id=u.run_id,
+                designation=u.designation,
+                source=u.path,
+            )
+        )
+    if not loaded and all(f.check == "coverage.unread" for f in findings):
+        # Nothing could be used at all: recon cannot run (exit 2), naming why.
+        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
+        raise InputError(
+            ", ".join(str(p) for p in paths),
+            "holds no readable settlement artefact" + (f" ({reasons})" if reasons else ""),
+        )
+    return loaded, findings, skipped
