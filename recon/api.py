@@ -21,9 +21,9 @@ from recon.models.progress import Progress
 from recon.models.results import CheckResult
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.reconcile.engine import run_checks
-from recon.sources.csv_table import header_names
-from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC, iter_detail_parts
-from recon.sources.files import read_bytes, read_head
+from recon.sources.detail_csv import iter_detail_parts
+from recon.sources.detect import is_detail_statement, is_json_object
+from recon.sources.files import read_bytes
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.loading import load
 from recon.sources.loading import load_artefact as _load
@@ -33,20 +33,6 @@ if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
     import pyarrow as pa
 
 
-def _is_detail(path: Path, limits: Limits) -> bool:
-    head = read_head(path, 4)
-    if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-        return True
-    data = read_bytes(path, limits)
-    return "Settlement Trading Day" in header_names(data, str(path), limits)
-
-
-def _is_json(path: Path) -> bool:
-    """Whether a file holds a JSON object (its first byte past a BOM and white space)."""
-    head = read_head(path, 4096)
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-
-
 def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStatement | None:
     """A Summary or Detail JSON document (PaSS API, SPEC §3.3) read whole; None when the
     file is not JSON (a ZIP or a CSV).
@@ -54,7 +40,7 @@ def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStat
     Raises:
         InputError: If it is JSON but not a Settlement Statement, or cannot be read.
     """
-    if not _is_json(path):
+    if not is_json_object(path):
         return None
     from recon.sources.detect import NotAnArtefact, sniff
 
@@ -129,7 +115,7 @@ def iter_decoded(
 
             yield long_frame(doc.with_values().frame, doc.header)
         return
-    if not _is_detail(p, limits):
+    if not is_detail_statement(p, limits):
         stmt = parse_summary_csv(read_bytes(p, limits), str(p), limits)
         sink.extend(stmt.findings)
         if progress:
@@ -170,7 +156,8 @@ def decode_to_file(
 
     fmt = output_format(out)
     findings: list[Finding] = []
-    if not _is_json(Path(path)) and _is_detail(Path(path), limits) and fmt == "parquet":
+    src = Path(path)
+    if not is_json_object(src) and is_detail_statement(src, limits) and fmt == "parquet":
         from recon.report.long_table import write_parquet_tables
         from recon.sources.detail_csv import map_detail_parts
         from recon.sources.detail_long import (
@@ -268,8 +255,8 @@ def audit(
         UsageError: A bad range. StoreError: No store at that path.
     """
     from recon.store.db import Store
-    from recon.store.history import audit as _audit
-    from recon.store.history import date_range
+    from recon.store.register import audit as _audit
+    from recon.store.register import date_range
 
     first, last = date_range(start, end, fy)
     code = participant.strip().upper() if participant else None

@@ -12,7 +12,7 @@ import pytest
 
 from recon.cli.main import main
 from recon.store.db import Store
-from recon.store.history import audit
+from recon.store.register import audit
 
 REPO = Path(__file__).resolve().parent.parent
 WALK = REPO / "fixtures" / "history_adj"

@@ -69,7 +69,7 @@ def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str
     the weeks it checked (the last run is the latest in ``weekly_runs``, so call this before
     recording the current one; "since" is when that run finished)."""
     from recon.store import open_store
-    from recon.store.history import build_register, issue_changes
+    from recon.store.register import build_register, issue_changes
 
     wanted = set(weeks)
     if not wanted:
@@ -145,8 +145,8 @@ def audit(
     """
     from recon.report.audit import write_audit
     from recon.store import open_store
-    from recon.store.history import audit as run_audit
-    from recon.store.history import date_range
+    from recon.store.register import audit as run_audit
+    from recon.store.register import date_range
 
     first, last = date_range(start, end, fy)
     code = participant.strip().upper() if participant else None

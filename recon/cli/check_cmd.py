@@ -66,12 +66,15 @@ def artefact_label(kinds: list[str]) -> str:
 
 
 def print_summary(result: CheckResult, limit: int = 12) -> None:
-    """Print the counts and the worst findings to the terminal (stderr)."""
+    """Print the runs (in date order), the worst findings and the verdict (stderr)."""
+    from recon.report.disagreement import when_text
+    from recon.report.view import in_run_order, run_order
+
     c = result.counts
     runs = Table(title="Runs checked", title_justify="left")
     for col in ("Participant", "Week", "Run", "Designation", "Published", "Artefacts"):
         runs.add_column(col)
-    for r in result.runs:
+    for r in sorted(result.runs, key=run_order):
         runs.add_row(
             _text(r.participant),
             _text(r.period),
@@ -81,7 +84,8 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             artefact_label(r.artefacts),
         )
     stderr.print(runs)
-    worst = sorted(result.findings, key=lambda f: (f.severity.rank, f.sort_key()))[:limit]
+    ordered = in_run_order(list(result.findings), result)
+    worst = sorted(ordered, key=lambda f: f.severity.rank)[:limit]  # stable: run order kept
     if worst:
         t = Table(title=f"Worst findings (of {len(result.findings)})", title_justify="left")
         for col in ("Severity", "Check", "Run", "Variable", "When", "Message"):
@@ -93,7 +97,7 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
                 f.check,
                 str(f.run_id or ""),
                 _text(f.variable),
-                _text(f.timestamp),
+                _text(when_text(f) if (f.timestamp or f.interval_start) else ""),
                 _text(f.message),
             )
         stderr.print(t)

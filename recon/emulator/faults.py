@@ -37,7 +37,7 @@ class Faults:
 
 
 @dataclass
-class _FaultState:
+class FaultState:
     faults: Faults
     left_429: int = 0
     left_503: int = 0
@@ -46,7 +46,7 @@ class _FaultState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def of(cls, faults: Faults) -> _FaultState:
+    def of(cls, faults: Faults) -> FaultState:
         return cls(faults, faults.status_429, faults.status_503, faults.slow_count, faults.drop)
 
     def applies(self, path: str) -> bool:

@@ -22,6 +22,7 @@ from recon.models.statements import Designation
 from recon.pass_client.client import (
     TimelineEntry,
 )
+from recon.sources.json_sniff import json_kind, opens_json_object
 from recon.wem.calendar import parse_week_label
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ INVOICE_PDF = "invoice_pdf"
 
 
 @dataclass
-class _Doc:
+class HeldDoc:
     """One thing the emulator can serve."""
 
     source: Path
@@ -56,15 +57,15 @@ class _Doc:
 
 
 @dataclass
-class _Run:
+class HeldRun:
     participant: str
     run_id: int
     header: dict[str, Any] | None = None
     header_rank: int = 9
-    summary: _Doc | None = None
-    details: dict[date, _Doc] = field(default_factory=dict)
-    invoice: _Doc | None = None
-    pdf: _Doc | None = None
+    summary: HeldDoc | None = None
+    details: dict[date, HeldDoc] = field(default_factory=dict)
+    invoice: HeldDoc | None = None
+    pdf: HeldDoc | None = None
 
     def entry(self) -> TimelineEntry | None:
         if self.header is None:
@@ -86,14 +87,14 @@ def _peek_json(path: Path) -> tuple[bytes, dict[str, Any], bool] | None:
     return raw, doc, False
 
 
+_SERVED_AS = {"summary_json": SUMMARY, "detail_json": DETAIL, "invoice_json": INVOICE}
+
+
 def _json_kind(doc: dict[str, Any]) -> str | None:
-    if aemo.INV_NUMBER in doc:
-        return INVOICE
-    if aemo.F_SETTLEMENT_DAY in doc:
-        return DETAIL
-    if aemo.H_RUN_ID in doc and aemo.F_VARIABLES in doc:
-        return SUMMARY
-    return None
+    """What a JSON document is served as, by the detector's rule
+    (:func:`recon.sources.json_sniff.json_kind`)."""
+    kind = json_kind(doc)
+    return None if kind is None else _SERVED_AS[kind]
 
 
 def _header_from_json(doc: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -125,32 +126,32 @@ def _header_from_model(header: Any) -> dict[str, Any]:
     }
 
 
-class _Holdings:
+class Holdings:
     """The runs held, by (participant, run_id)."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.runs: dict[tuple[str, int], _Run] = {}
+        self.runs: dict[tuple[str, int], HeldRun] = {}
         self.skipped: list[tuple[Path, str]] = []
         self._scan()
 
-    def run(self, participant: str, run_id: int) -> _Run:
+    def run(self, participant: str, run_id: int) -> HeldRun:
         key = (participant, int(run_id))
         if key not in self.runs:
-            self.runs[key] = _Run(participant, int(run_id))
+            self.runs[key] = HeldRun(participant, int(run_id))
         return self.runs[key]
 
     @property
     def participants(self) -> set[str]:
         return {p for p, _ in self.runs}
 
-    def _set_header(self, run: _Run, header: dict[str, Any], rank: int) -> None:
+    def _set_header(self, run: HeldRun, header: dict[str, Any], rank: int) -> None:
         # Prefer a Summary's header (rank 0), then a Detail's (1), then an invoice's (2).
         if rank < run.header_rank:
             run.header, run.header_rank = header, rank
 
-    def _place(self, run: _Run, kind: str, doc: _Doc, day: date | None = None) -> None:
-        slot: _Doc | None
+    def _place(self, run: HeldRun, kind: str, doc: HeldDoc, day: date | None = None) -> None:
+        slot: HeldDoc | None
         if kind == DETAIL:
             assert day is not None
             slot = run.details.get(day)
@@ -185,11 +186,11 @@ class _Holdings:
             head = b""
             try:
                 with path.open("rb") as fh:
-                    head = fh.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+                    head = fh.read(64)
             except OSError as exc:
                 self.skipped.append((path, f"unreadable: {exc.strerror}"))
                 continue
-            if head.startswith(b"{"):
+            if opens_json_object(head):
                 self._add_json(path)
             else:
                 others.append(path)
@@ -222,7 +223,7 @@ class _Holdings:
             log.warning("emulator: %s: header unreadable for the timeline: %s", path.name, exc)
         else:
             self._set_header(run, header, {SUMMARY: 0, DETAIL: 1, INVOICE: 2}[kind])
-        self._place(run, kind, _Doc(path, raw=raw, enveloped=enveloped), day)
+        self._place(run, kind, HeldDoc(path, raw=raw, enveloped=enveloped), day)
 
     def _add_by_detection(self, paths: list[Path]) -> None:
         try:
@@ -256,13 +257,13 @@ class _Holdings:
         path = Path(art.path)
         if kind == "invoice_pdf":
             run = self.run(art.participant, art.run_id)
-            self._place(run, INVOICE_PDF, _Doc(path, raw=path.read_bytes()))
+            self._place(run, INVOICE_PDF, HeldDoc(path, raw=path.read_bytes()))
             if encode is not None:
 
                 def make_invoice(art: Any = art) -> bytes:
                     return encode.dumps(encode.invoice_to_document(detect_mod.load(art)))
 
-                self._place(run, INVOICE, _Doc(path, make=make_invoice))
+                self._place(run, INVOICE, HeldDoc(path, make=make_invoice))
             return
         if kind not in ("summary_csv", "detail_csv", "detail_zip"):
             return  # JSON kinds were served as-is already
@@ -279,7 +280,7 @@ class _Holdings:
         if kind == "summary_csv":
             self._set_header(run, _header_from_model(header), 0)
             body = encode.dumps(encode.summary_to_document(model))
-            self._place(run, SUMMARY, _Doc(path, make=lambda body=body: body))
+            self._place(run, SUMMARY, HeldDoc(path, make=lambda body=body: body))
             return
         self._set_header(run, _header_from_model(header), 1)
         for day in model.days:
@@ -287,10 +288,10 @@ class _Holdings:
             def make_day(model: Any = model, day: date = day) -> bytes:
                 return encode.dumps(encode.detail_day_to_document(model, day))
 
-            self._place(run, DETAIL, _Doc(path, make=make_day), day)
+            self._place(run, DETAIL, HeldDoc(path, make=make_day), day)
 
     @staticmethod
-    def _json_covers(run: _Run, kind: str) -> bool:
+    def _json_covers(run: HeldRun, kind: str) -> bool:
         """True when JSON files already give what a CSV of this kind would."""
         if kind == "summary_csv":
             return run.summary is not None and run.summary.raw is not None
@@ -312,4 +313,4 @@ class _Holdings:
             if len(matches) != 1:
                 self.skipped.append((path, "cannot tell which run the PDF is"))
                 continue
-            self._place(matches[0], INVOICE_PDF, _Doc(path, raw=path.read_bytes()))
+            self._place(matches[0], INVOICE_PDF, HeldDoc(path, raw=path.read_bytes()))

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from recon.emulator.faults import Faults, _FaultState
-from recon.emulator.holdings import DETAIL, INVOICE, INVOICE_PDF, SUMMARY, _Doc, _Holdings
+from recon.emulator.faults import Faults, FaultState
+from recon.emulator.holdings import DETAIL, INVOICE, INVOICE_PDF, SUMMARY, HeldDoc, Holdings
 from recon.models import aemo_names as aemo
 from recon.pass_client.client import (
     DETAIL_PATH,
@@ -247,13 +247,13 @@ class PassEmulator:
         self._context.load_cert_chain(str(self.config.cert), str(self.config.key))
         self._context.verify_mode = ssl.CERT_REQUIRED
         self._context.load_verify_locations(cafile=str(self.config.client_ca))
-        self._faults = _FaultState.of(self.config.faults)
+        self._faults = FaultState.of(self.config.faults)
         self._lock = threading.Lock()
         self.requests: list[RequestRecord] = []
         """Every request answered, in order."""
         self.refused_handshakes: list[str] = []
         """The reason of every TLS handshake refused."""
-        self.holdings = _Holdings(self.config.data_dir)
+        self.holdings = Holdings(self.config.data_dir)
         self._server: _TlsServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -319,11 +319,11 @@ class PassEmulator:
     def set_faults(self, faults: Faults) -> None:
         """Replace the faults to inject (their counters start afresh)."""
         self.config = replace(self.config, faults=faults)
-        self._faults = _FaultState.of(faults)
+        self._faults = FaultState.of(faults)
 
     def reload(self) -> None:
         """Read the data folder again (after files in it changed)."""
-        self.holdings = _Holdings(self.config.data_dir)
+        self.holdings = Holdings(self.config.data_dir)
 
     def timeline(self, participant: str) -> list[TimelineEntry]:
         """Every run held for a participant, oldest first."""
@@ -399,7 +399,7 @@ class PassEmulator:
             fault=fault,
         )
 
-    def _answer_json(self, handler: BaseHTTPRequestHandler, doc: _Doc, drop: bool) -> None:
+    def _answer_json(self, handler: BaseHTTPRequestHandler, doc: HeldDoc, drop: bool) -> None:
         raw = doc.body()
         if doc.enveloped:
             body = raw
@@ -540,7 +540,7 @@ class PassEmulator:
                 f"no run {run_id} is published for the initiating participant",
             )
             return
-        doc: _Doc | None
+        doc: HeldDoc | None
         if kind == DETAIL:
             day_text = self._one(query, aemo.Q_TRADING_DAY)
             if not day_text:

@@ -1,5 +1,5 @@
 """The audit of a range of Trading Weeks (SPEC §8), as data: weeks and their run chains,
-the issue register and the trail of checks. :mod:`recon.store.history` builds it from the
+the issue register and the trail of checks. :mod:`recon.store.register` builds it from the
 store; :mod:`recon.report.audit` writes it out.
 """
 

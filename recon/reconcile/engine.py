@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from recon.models import aemo_names as aemo
 from recon.models.detail import combine_details, period_days
 from recon.models.findings import Finding
 from recon.models.invoices import Invoice
@@ -358,7 +359,7 @@ def _content(m: Model) -> dict[str, str]:
     lines = doc.pop("line_items", [])
     _flatten(doc, "", out)
     for li in lines:
-        _flatten(li, f"lineItems[{li.get('variable')}].", out)
+        _flatten(li, f"{aemo.INV_LINE_ITEMS}[{li.get('variable')}].", out)
     return out
 
 

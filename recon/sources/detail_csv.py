@@ -28,11 +28,8 @@ from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
 from recon.sources.csv_table import read_csv_table
 from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.sources.validate import (
-    DETAIL_COLUMNS,
-    ScopeCache,
-    validate_detail,
-)
+from recon.sources.validate import DETAIL_COLUMNS
+from recon.sources.validate_detail import ScopeCache, validate_detail
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"

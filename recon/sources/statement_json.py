@@ -63,9 +63,9 @@ from recon.sources.validate import (
     DETAIL_COLUMNS,
     SUMMARY_COLUMNS,
     parse_header,
-    validate_detail,
     validate_summary,
 )
+from recon.sources.validate_detail import validate_detail
 
 log = logging.getLogger(__name__)
 _VALIDATOR_SOURCE = re.compile(r"^(.*#/.*):\d+$", re.S)

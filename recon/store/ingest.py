@@ -27,27 +27,35 @@ paths again resumes.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-import pyarrow as pa
-
 from recon.errors import InputError, StoreError
-from recon.models.findings import Finding
 from recon.models.invoices import Invoice
 from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
 from recon.sources.detect import Artefact, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits
-from recon.store.db import Store, decimal_form, to_column
+from recon.store.conflicts import (
+    Refusal,
+    compare_detail_days,
+    form_class,
+    held_artefacts,
+    held_summary_content,
+    merge_run,
+    merge_run_of_invoice,
+    path_of,
+    strip_invoice,
+    summary_content,
+)
+from recon.store.db import Store
+from recon.store.ingest_sql import insert_detail, insert_file, insert_invoice, insert_summary
 from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
@@ -59,8 +67,6 @@ DUPLICATE = "duplicate"
 UNUSABLE = "unusable"
 REFUSED = "refused"
 OUTCOMES = (INGESTED, UNCHANGED, DUPLICATE, UNUSABLE, REFUSED)
-
-_DEC = pa.decimal128(23, 8)
 
 
 @dataclass
@@ -134,40 +140,12 @@ class NothingToIngest(InputError):
     """No settlement artefact under the paths given (and none already held)."""
 
 
-class _Refusal(Exception):
-    """A file the store must not take (rolled back and reported)."""
-
-
-# ------------------------------------------------------------------------------ helpers
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def form_class(kind: str, form: str) -> tuple[str, ...]:
-    """The forms that are 'the same form' for content comparison (ZIP and CSV Detail)."""
-    if kind in ("detail_csv", "detail_zip", "detail_json"):
-        return ("json",) if form == "json" else ("csv", "zip")
-    return (form,)
-
-
 def _model_kind(model: Any) -> str:
     if isinstance(model, SummaryStatement):
         return "summary"
     if isinstance(model, DetailStatement):
         return "detail"
     return "invoice"
-
-
-def _findings_json(findings: list[Finding]) -> str | None:
-    if not findings:
-        return None
-    return json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False)
-
-
-def _record_json(art: Artefact) -> str:
-    return art.record().model_dump_json()
 
 
 # ------------------------------------------------------------------------------ ingest
@@ -320,7 +298,7 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         )
         week = week_of(art.period or "")
         with store.transaction():
-            _insert_file(
+            insert_file(
                 store,
                 art,
                 status=UNUSABLE,
@@ -341,7 +319,7 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
     try:
         with store.transaction():
             status, message, week = _store_model(store, art, model)
-    except _Refusal as e:
+    except Refusal as e:
         return _refused(outcome, art, str(e))
     outcome.status, outcome.message, outcome.week = status, message, week
     outcome.participant = getattr(getattr(model, "header", model), "participant", None)
@@ -361,24 +339,26 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
     if isinstance(model, Invoice):
         week = week_of(model.period) or (week_of(model.trade_week) if model.trade_week else None)
         if week is None:
-            raise _Refusal(
+            raise Refusal(
                 f"its Trading Week {model.period!r} is not a label like "
                 "'TW 01 Dec 2024', so the invoice cannot be placed in a week"
             )
-        _merge_run_of_invoice(store, model, week)
-        held = _held(store, "invoice", model.participant, model.period, model.run_id, (model.form,))
+        merge_run_of_invoice(store, model, week)
+        held = held_artefacts(
+            store, "invoice", model.participant, model.period, model.run_id, (model.form,)
+        )
         if held:
             from recon.store.rows import load_invoice
 
             for sha in held:
-                if _strip_invoice(load_invoice(store, sha)) == _strip_invoice(model):
+                if strip_invoice(load_invoice(store, sha)) == strip_invoice(model):
                     return _duplicate(store, art, model, week, sha)
-            raise _Refusal(
+            raise Refusal(
                 f"run {model.run_id} of {model.participant} is held with another "
-                f"{model.form.upper()} invoice ({_path_of(store, held[0])}) whose "
+                f"{model.form.upper()} invoice ({path_of(store, held[0])}) whose "
                 "content differs; AEMO does not republish a run with other figures"
             )
-        _insert_file(
+        insert_file(
             store,
             art,
             status="stored",
@@ -391,28 +371,28 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
             source=model.source,
             findings=model.findings,
         )
-        _insert_invoice(store, art.sha256, model, week)
+        insert_invoice(store, art.sha256, model, week)
         return INGESTED, "", week
 
     h: RunHeader = model.header
     week = week_of(h.period, h.period_from)
     assert week is not None
-    _merge_run(store, h, week)
+    merge_run(store, h, week)
     kind = _model_kind(model)
     if isinstance(model, SummaryStatement):
-        held = _held(store, kind, h.participant, h.period, h.run_id, (model.form,))
+        held = held_artefacts(store, kind, h.participant, h.period, h.run_id, (model.form,))
         if held:
-            mine = _summary_content(model)
+            mine = summary_content(model)
             for sha in held:
-                if _held_summary_content(store, sha) == mine:
+                if held_summary_content(store, sha) == mine:
                     return _duplicate(store, art, model, week, sha)
-            raise _Refusal(
+            raise Refusal(
                 f"run {h.run_id} of {h.participant} ({h.designation.value}, "
                 f"{h.period}) is held with another Summary {model.form.upper()} "
-                f"({_path_of(store, held[0])}) whose values differ; AEMO does not "
+                f"({path_of(store, held[0])}) whose values differ; AEMO does not "
                 "republish a run with other figures"
             )
-        _insert_file(
+        insert_file(
             store,
             art,
             status="stored",
@@ -425,15 +405,15 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
             source=model.source,
             findings=model.findings,
         )
-        _insert_summary(store, art.sha256, model, week)
+        insert_summary(store, art.sha256, model, week)
         return INGESTED, "", week
 
     assert isinstance(model, DetailStatement)
     forms = form_class(art.kind, model.form)
-    new_days, same_as = _compare_detail_days(store, model, forms)
+    new_days, same_as = compare_detail_days(store, model, forms)
     if not new_days and same_as:
         return _duplicate(store, art, model, week, same_as)
-    _insert_file(
+    insert_file(
         store,
         art,
         status="stored",
@@ -448,7 +428,7 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
         days=model.days,
         findings=model.findings,
     )
-    _insert_detail(store, art.sha256, model, week)
+    insert_detail(store, art.sha256, model, week)
     return INGESTED, "", week
 
 
@@ -456,7 +436,7 @@ def _duplicate(
     store: Store, art: Artefact, model: Any, week: date, same_as: str
 ) -> tuple[str, str, date | None]:
     h = model if isinstance(model, Invoice) else model.header
-    _insert_file(
+    insert_file(
         store,
         art,
         status=DUPLICATE,
@@ -470,418 +450,4 @@ def _duplicate(
         source=model.source,
         days=getattr(model, "days", None),
     )
-    return DUPLICATE, f"same content as {_path_of(store, same_as)}", week
-
-
-def _path_of(store: Store, sha: str) -> str:
-    return str(store.scalar("SELECT path FROM files WHERE sha256 = ?", [sha]))
-
-
-def _held(
-    store: Store,
-    model_kind: str,
-    participant: str,
-    period: str,
-    run_id: int,
-    forms: tuple[str, ...],
-) -> list[str]:
-    """SHA-256s of the stored artefacts of one run, model kind and form(s), oldest first."""
-    kinds = {
-        "summary": ("summary_csv", "summary_json"),
-        "detail": ("detail_csv", "detail_zip", "detail_json"),
-        "invoice": ("invoice_json", "invoice_pdf"),
-    }[model_kind]
-    rows = store.rows(
-        f"SELECT sha256 FROM files WHERE status = 'stored' AND participant = ? AND period = ? "
-        f"AND run_id = ? AND kind IN ({', '.join('?' * len(kinds))}) "
-        f"AND form IN ({', '.join('?' * len(forms))}) ORDER BY ingested_at_utc, sha256",
-        [participant, period, run_id, *kinds, *forms],
-    )
-    return [r[0] for r in rows]
-
-
-# ------------------------------------------------------------------------------ runs
-
-
-def _merge_run(store: Store, h: RunHeader, week: date) -> None:
-    """Insert the run, or check its header against the run held (refusing a difference)."""
-    row = store.one(
-        "SELECT designation, published_at, market_service, period_from, period_to "
-        "FROM runs WHERE participant = ? AND period = ? AND run_id = ?",
-        [h.participant, h.period, h.run_id],
-    )
-    mine = (h.designation.value, h.published_at, h.market_service, h.period_from, h.period_to)
-    if row is None:
-        store.con.execute(
-            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [h.participant, h.period, week, h.run_id, *mine, _now()],
-        )
-        return
-    if row[1] is None:  # known so far from its invoice only
-        if row[0] != h.designation.value:
-            raise _Refusal(
-                f"run {h.run_id} of {h.participant} is held as {row[0]} (from its "
-                f"invoice) but this file says {h.designation.value}"
-            )
-        store.con.execute(
-            "UPDATE runs SET published_at = ?, market_service = ?, "
-            "period_from = ?, period_to = ? WHERE participant = ? AND "
-            "period = ? AND run_id = ?",
-            [
-                h.published_at,
-                h.market_service,
-                h.period_from,
-                h.period_to,
-                h.participant,
-                h.period,
-                h.run_id,
-            ],
-        )
-        return
-    if tuple(row) != mine:
-        names = ("Designation", "PublishedAt", "MarketService", "PeriodFrom", "PeriodTo")
-        diffs = [
-            f"{n} {a} held, {b} in this file"
-            for n, a, b in zip(names, row, mine, strict=True)
-            if a != b
-        ]
-        raise _Refusal(
-            f"run {h.run_id} of {h.participant} ({h.period}) is held with another "
-            f"header: {'; '.join(diffs)}"
-        )
-
-
-def _merge_run_of_invoice(store: Store, inv: Invoice, week: date) -> None:
-    row = store.one(
-        "SELECT designation FROM runs WHERE participant = ? AND period = ? AND run_id = ?",
-        [inv.participant, inv.period, inv.run_id],
-    )
-    if row is None:
-        store.con.execute(
-            "INSERT INTO runs (participant, period, week, run_id, designation, "
-            "first_ingested_at_utc) VALUES (?, ?, ?, ?, ?, ?)",
-            [inv.participant, inv.period, week, inv.run_id, inv.designation.value, _now()],
-        )
-    elif row[0] != inv.designation.value:
-        raise _Refusal(
-            f"run {inv.run_id} of {inv.participant} is held as {row[0]} but this "
-            f"invoice says {inv.designation.value}"
-        )
-
-
-# ------------------------------------------------------------------------------ content
-
-
-def _summary_content(s: SummaryStatement) -> Counter[tuple[Any, ...]]:
-    return Counter(
-        (r.variable, r.timestamp, r.payment_or_charge.value, r.gst_applicable, r.value)
-        for r in s.rows
-    )
-
-
-def _held_summary_content(store: Store, sha: str) -> Counter[tuple[Any, ...]]:
-    rows = store.rows(
-        'SELECT variable, "timestamp", payment_or_charge, gst_applicable, value '
-        "FROM summary_values WHERE sha256 = ?",
-        [sha],
-    )
-    return Counter(tuple(r) for r in rows)
-
-
-def _strip_invoice(inv: Invoice) -> Invoice:
-    """The invoice without where it was read from and what reading it found (content
-    only)."""
-
-    def lines(items: list[Any] | None) -> list[Any] | None:
-        return None if items is None else [li.model_copy(update={"source": None}) for li in items]
-
-    return inv.model_copy(
-        update={
-            "source": None,
-            "line_items": lines(inv.line_items),
-            "summary_lines": lines(inv.summary_lines),
-            "findings": [],
-        }
-    )
-
-
-def _compare_detail_days(
-    store: Store, model: DetailStatement, forms: tuple[str, ...]
-) -> tuple[list[date], str | None]:
-    """Compare each day of a Detail with the same day held in the same form.
-
-    Returns:
-        (days not held yet, the SHA-256 of a held artefact the other days equal, or None).
-
-    Raises:
-        _Refusal: A day held whose rows differ.
-    """
-    h = model.header
-    new_days: list[date] = []
-    same_as: str | None = None
-    cols = 'settlement_trading_day, variable, scope, "timestamp"'
-    registered = False
-    try:
-        for day in model.days:
-            held = store.rows(
-                "SELECT sha256, path FROM files WHERE status = 'stored' AND participant = ? "
-                "AND period = ? AND run_id = ? AND kind LIKE 'detail_%' AND form IN "
-                f"({', '.join('?' * len(forms))}) AND list_contains(days, ?) "
-                "ORDER BY ingested_at_utc, sha256 LIMIT 1",
-                [h.participant, h.period, h.run_id, *forms, day],
-            )
-            if not held:
-                new_days.append(day)
-                continue
-            sha, path = held[0]
-            if not registered:
-                store.con.register(
-                    "_recon_new_detail",
-                    model.frame.select(
-                        "settlement_trading_day", "variable", "scope", "timestamp", "values"
-                    ).to_arrow(),
-                )
-                registered = True
-            mine = (
-                f'SELECT {cols}, "values" FROM _recon_new_detail WHERE settlement_trading_day = ?'
-            )
-            theirs = (
-                f"SELECT {cols}, value FROM detail_values WHERE sha256 = ? AND "
-                "settlement_trading_day = ?"
-            )
-            differ = store.scalar(
-                f"SELECT (SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})) + "
-                f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {mine}))",
-                [day, sha, day, sha, day, day],
-            )
-            if differ:
-                raise _Refusal(
-                    f"run {h.run_id} of {h.participant} ({h.designation.value}, {h.period}) is "
-                    f"held with a Detail for {day.isoformat()} in this form ({path}) and "
-                    f"{differ} row(s) differ; AEMO does not republish a run with other figures"
-                )
-            same_as = same_as or sha
-    finally:
-        if registered:
-            store.con.unregister("_recon_new_detail")
-    return new_days, same_as
-
-
-# ------------------------------------------------------------------------------ inserts
-
-
-def _insert_file(
-    store: Store,
-    art: Artefact,
-    *,
-    status: str,
-    form: str | None,
-    participant: str | None,
-    period: str | None,
-    week: date | None,
-    run_id: int | None,
-    designation: str | None,
-    source: str | None = None,
-    sources: list[str] | None = None,
-    days: list[date] | None = None,
-    findings: list[Finding] | None = None,
-    same_as: str | None = None,
-    reason: str | None = None,
-) -> None:
-    p = Path(art.path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise StoreError(f"{art.path}: cannot be read: {e.strerror or e}") from None
-    trading_day = date.fromisoformat(art.trading_day) if art.trading_day else None
-    store.con.execute(
-        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            art.sha256,
-            art.path,
-            str(p.resolve()),
-            size,
-            art.kind,
-            form,
-            status,
-            same_as,
-            reason,
-            participant,
-            period,
-            week,
-            run_id,
-            designation,
-            trading_day,
-            source,
-            sources,
-            days,
-            _findings_json(findings or []),
-            _record_json(art),
-            _now(),
-        ],
-    )
-
-
-def _insert_summary(store: Store, sha: str, s: SummaryStatement, week: date) -> None:
-    h = s.header
-    n = len(s.rows)
-    table = pa.table(
-        {
-            "ord": pa.array(range(n), pa.int32()),
-            "variable": [r.variable for r in s.rows],
-            "timestamp": pa.array([r.timestamp for r in s.rows], pa.date32()),
-            "payment_or_charge": [r.payment_or_charge.value for r in s.rows],
-            "gst_applicable": pa.array([r.gst_applicable for r in s.rows], pa.bool_()),
-            "value": pa.array([to_column(r.value) for r in s.rows], _DEC),
-            "value_form": pa.array([decimal_form(r.value) for r in s.rows], pa.int16()),
-            "source": pa.array([r.source for r in s.rows], pa.string()),
-        }
-    )
-    _insert_arrow(
-        store,
-        "summary_values",
-        table,
-        sha,
-        h.participant,
-        week,
-        h.run_id,
-        'ord, variable, "timestamp", payment_or_charge, gst_applicable, value, value_form, source',
-    )
-
-
-def _insert_detail(store: Store, sha: str, d: DetailStatement, week: date) -> None:
-    h = d.header
-    frame = d.frame.with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
-    table = frame.select(
-        "ord",
-        "settlement_trading_day",
-        "variable",
-        "scope",
-        "timestamp",
-        pl.col("values").alias("value"),
-        "source_file",
-        "source_line",
-    ).to_arrow()
-    _insert_arrow(
-        store,
-        "detail_values",
-        table,
-        sha,
-        h.participant,
-        week,
-        h.run_id,
-        'ord, settlement_trading_day, variable, scope, "timestamp", value, '
-        "source_file, source_line",
-    )
-
-
-def _insert_arrow(
-    store: Store,
-    target: str,
-    table: pa.Table,
-    sha: str,
-    participant: str,
-    week: date,
-    run_id: int,
-    columns: str,
-) -> None:
-    name = f"_recon_new_{target}"
-    store.con.register(name, table)
-    try:
-        store.con.execute(
-            f"INSERT INTO {target} (sha256, participant, week, run_id, {columns}) "
-            f"SELECT ?, ?, ?, ?, {columns} FROM {name}",
-            [sha, participant, week, run_id],
-        )
-    finally:
-        store.con.unregister(name)
-
-
-_TOTALS = {
-    "payment_summary": (
-        "gst_applicable_amount",
-        "gst_not_applicable_amount",
-        "gst",
-        "total_payable",
-        "prepayment_applied",
-        "amount_due",
-        "prepayment_balance",
-    ),
-    "rcti": ("amount", "gst", "total"),
-    "tax_invoice": ("amount", "gst", "total"),
-    "adjustment_information": ("rcti_difference", "tax_invoice_difference"),
-}
-"""Money fields of each invoice section, stored in ``invoice_totals``."""
-
-
-def _insert_invoice(store: Store, sha: str, inv: Invoice, week: date) -> None:
-    adj = inv.adjustment_information
-    store.con.execute(
-        "INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            sha,
-            inv.participant,
-            inv.period,
-            week,
-            inv.run_id,
-            inv.designation.value,
-            inv.form,
-            inv.invoice_number,
-            inv.previous_run_id,
-            inv.issued_at.isoformat() if inv.issued_at else None,
-            inv.trade_week,
-            adj.previous_run_id if adj else None,
-            inv.summary_lines is not None,
-            inv.source,
-        ],
-    )
-    line_rows = []
-    for section, items in (
-        ("line_items", inv.line_items),
-        ("summary_lines", inv.summary_lines or []),
-    ):
-        for i, li in enumerate(items):
-            line_rows.append(
-                [
-                    sha,
-                    inv.participant,
-                    week,
-                    inv.run_id,
-                    section,
-                    i,
-                    li.variable,
-                    li.description,
-                    li.payment_or_charge.value,
-                    li.gst_applicable,
-                    to_column(li.amount),
-                    decimal_form(li.amount),
-                    to_column(li.gst),
-                    decimal_form(li.gst),
-                    li.source,
-                ]
-            )
-    if line_rows:
-        store.con.executemany(
-            "INSERT INTO invoice_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            line_rows,
-        )
-    total_rows = []
-    for section, names in _TOTALS.items():
-        obj = getattr(inv, section)
-        if obj is None:
-            continue
-        for name in names:
-            amount = getattr(obj, name)
-            total_rows.append(
-                [
-                    sha,
-                    inv.participant,
-                    week,
-                    inv.run_id,
-                    section,
-                    name,
-                    to_column(amount),
-                    decimal_form(amount),
-                ]
-            )
-    store.con.executemany("INSERT INTO invoice_totals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", total_rows)
+    return DUPLICATE, f"same content as {path_of(store, same_as)}", week

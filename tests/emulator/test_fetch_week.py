@@ -233,10 +233,8 @@ def test_full_fetch_of_the_sample_week(sample_fetch: tuple[FetchReport, PassEmul
 def test_check_on_fetched_matches_check_on_fixtures(
     sample_fetch: tuple[FetchReport, PassEmulator],
 ) -> None:
-    try:
-        from recon import check  # type: ignore[attr-defined]
-    except ImportError:
-        pytest.skip("recon.check is not importable yet")
+    from recon import check
+
     report, _ = sample_fetch
     # Every run's Summary and Invoice JSON and the Detail of one Trading Day, so that the
     # invoice, adjustment and summary-detail checks all run and the test stays quick. (The

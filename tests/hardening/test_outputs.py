@@ -112,20 +112,10 @@ def hostile_folder(w: SimpleNamespace, root: Path) -> Path:
     return inbox
 
 
-@pytest.fixture
-def report_writers() -> None:
-    """Skip when the report writers are not in this build yet."""
-    try:
-        from recon.report import write_reports  # noqa: F401
-    except ImportError as e:  # pragma: no cover - reports are being finished elsewhere
-        pytest.skip(f"recon.report.write_reports is not importable yet ({e})")
-
-
 def test_check_of_a_hostile_folder_writes_only_into_out(
     wem_csv: SimpleNamespace,
     tmp_path: Path,
     recon_cli: RunCli,
-    report_writers: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inbox = hostile_folder(wem_csv, tmp_path)
@@ -159,7 +149,7 @@ def test_check_of_a_hostile_folder_writes_only_into_out(
 
 
 def test_input_text_reaches_excel_only_as_text_and_html_only_escaped(
-    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli, report_writers: None
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
 ) -> None:
     from openpyxl import load_workbook
 
@@ -202,7 +192,7 @@ def _temps(folder: Path) -> list[str]:
 
 @pytest.fixture
 def checked(
-    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli, report_writers: None
+    wem_csv: SimpleNamespace, tmp_path: Path, recon_cli: RunCli
 ) -> tuple[Path, Path, dict[str, bytes]]:
     """A folder checked once: (inbox, out, bytes of every output)."""
     inbox = hostile_folder(wem_csv, tmp_path)

@@ -13,16 +13,8 @@ from recon.models.findings import Finding
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store import db
 from recon.store.db import Store
-from recon.store.history import (
-    RunCover,
-    audit,
-    build_register,
-    covers,
-    date_range,
-    issue_changes,
-    issue_key,
-    record_check,
-)
+from recon.store.history import RunCover, covers, issue_key, record_check
+from recon.store.register import audit, build_register, date_range, issue_changes
 
 P = "SWANGEN"
 WEEK = date(2024, 12, 15)

@@ -11,6 +11,7 @@ import pytest
 
 from recon.errors import StoreError
 from recon.store import IngestRefused, IngestReport, ingest, open_store
+from recon.store.ingest import NothingToIngest
 
 ingest_mod = importlib.import_module("recon.store.ingest")
 
@@ -157,14 +158,14 @@ def test_interrupted_ingest_leaves_store_as_before(
         ingest(store, sample_files("51230"))
     before = _snapshot(store_path)
 
-    real = ingest_mod._insert_detail
+    real = ingest_mod.insert_detail
 
     def half_then_die(store: Any, *args: Any, **kwargs: Any) -> None:
         real(store, *args, **kwargs)  # the rows are written ...
         assert store.scalar("SELECT count(*) FROM detail_values") > before[0]["detail_values"]
         raise interruption  # ... and then the process is interrupted
 
-    monkeypatch.setattr(ingest_mod, "_insert_detail", half_then_die)
+    monkeypatch.setattr(ingest_mod, "insert_detail", half_then_die)
     adj1 = sample_files("53874")
     with open_store(store_path) as store, pytest.raises(type(interruption)):
         ingest(store, adj1)
@@ -172,7 +173,7 @@ def test_interrupted_ingest_leaves_store_as_before(
     # the ZIP sorts before the Summary CSV: nothing of the ADJ1 run was kept
     assert after == before
 
-    monkeypatch.setattr(ingest_mod, "_insert_detail", real)
+    monkeypatch.setattr(ingest_mod, "insert_detail", real)
     with open_store(store_path) as store:
         report = ingest(store, adj1)
     assert report.counts["ingested"] == 2
@@ -193,7 +194,7 @@ def test_unusable_csv_is_recorded_with_its_finding(tmp_path: Path, sample: Path)
 
 def test_nothing_to_ingest_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "readme.txt").write_text("hello")
-    with open_store(tmp_path / "s.duckdb") as store, pytest.raises(Exception) as err:
+    with open_store(tmp_path / "s.duckdb") as store, pytest.raises(NothingToIngest) as err:
         ingest(store, [tmp_path / "readme.txt"])
     assert getattr(err.value, "exit_code", None) == 2
 

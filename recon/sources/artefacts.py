@@ -1,0 +1,182 @@
+"""What detection reports about a file: the artefact kinds, an :class:`Artefact` and
+the paths skipped or unread, and the run read from a file's header (SPEC §6).
+
+Shared by the sniffers (:mod:`recon.sources.csv_sniff`, :mod:`recon.sources.json_sniff`)
+and the detector (:mod:`recon.sources.detect`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from recon.models.results import InputRecord
+
+Kind = Literal[
+    "summary_csv",
+    "detail_csv",
+    "detail_zip",
+    "summary_json",
+    "detail_json",
+    "invoice_json",
+    "invoice_pdf",
+]
+KINDS: tuple[str, ...] = (
+    "summary_csv",
+    "detail_csv",
+    "detail_zip",
+    "summary_json",
+    "detail_json",
+    "invoice_json",
+    "invoice_pdf",
+)
+
+PREFIX_BYTES = 64 * 1024
+"""How much of a file detection reads to sniff it (JSON keys must appear in it, or the
+document is parsed whole)."""
+
+
+class Artefact(BaseModel):
+    """One input file recognised as a settlement artefact.
+
+    Attributes:
+        path: The file.
+        kind: One of :data:`KINDS`.
+        sha256: Hex SHA-256 of the file's bytes.
+        participant: ParticipantCode, as the file's header (or first row) gives it.
+        period: The Trading Week label.
+        run_id: RunId.
+        designation: INITIAL or ADJn.
+        trading_day: The Settlement Trading Day (Detail JSON and CSV), ``yyyy-mm-dd``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    kind: Kind
+    sha256: str
+    participant: str | None = None
+    period: str | None = None
+    run_id: int | None = None
+    designation: str | None = None
+    trading_day: str | None = None
+    ignored: tuple[str, ...] = ()
+    """ZIP members that are not CSV files (``member: why``), ignored and listed."""
+
+    @property
+    def run_key(self) -> tuple[str | None, str | None, int | None]:
+        """(participant, period, run_id): how artefacts group into runs."""
+        return (self.participant, self.period, self.run_id)
+
+    def record(self) -> InputRecord:
+        """The ``inputs`` entry of ``findings.json`` (SPEC §6)."""
+        return InputRecord(
+            path=self.path,
+            sha256=self.sha256,
+            kind=self.kind,
+            participant=self.participant,
+            period=self.period,
+            run_id=self.run_id,
+            designation=self.designation,
+        )
+
+
+class Skipped(BaseModel):
+    """A path that is not used, with the reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        """``{"path": ..., "reason": ...}`` (``CheckResult.skipped``)."""
+        return {"path": self.path, "reason": self.reason}
+
+
+class Unread(BaseModel):
+    """A file that is recognisably a settlement artefact but cannot be used
+    (``coverage.unread``): another separator, encoding or letter case, a damaged ZIP.
+
+    Attributes:
+        path: The file.
+        reason: Why it cannot be used.
+        kind: The kind it appears to be.
+        participant, period, run_id, designation: The run, where its first row says.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+    kind: str | None = None
+    participant: str | None = None
+    period: str | None = None
+    run_id: int | None = None
+    designation: str | None = None
+
+
+class Detection(BaseModel):
+    """What :func:`detect` found.
+
+    Attributes:
+        artefacts: Recognised files, sorted by path.
+        skipped: Paths not used (and ZIP members ignored, as ``zip!member``), sorted.
+        unread: Recognisable artefacts that cannot be used (also in ``skipped``).
+    """
+
+    artefacts: list[Artefact] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)
+    unread: list[Unread] = Field(default_factory=list)
+
+    def of_kind(self, *kinds: str) -> list[Artefact]:
+        """The artefacts of the given kinds, in path order."""
+        return [a for a in self.artefacts if a.kind in kinds]
+
+
+class NotAnArtefact(Exception):
+    """Raised by a sniffer: the file is not a settlement artefact (message: why)."""
+
+
+class Unreadable(NotAnArtefact):
+    """Raised by a sniffer: the file is recognisably an artefact but cannot be used.
+
+    Attributes:
+        kind: The kind it appears to be.
+        info: Its run (participant, period, run_id, designation), where known.
+    """
+
+    def __init__(self, reason: str, kind: str | None = None, info: dict[str, Any] | None = None):
+        super().__init__(reason)
+        self.kind = kind
+        self.info = info or {}
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def _day(value: Any) -> str | None:
+    if not value:
+        return None
+    m = re.match(r"^\s*(\d{4}-\d{2}-\d{2})", str(value))
+    return m.group(1) if m else None
+
+
+def run_info(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "participant": (str(values["participant"]).strip() or None)
+        if values.get("participant") is not None
+        else None,
+        "period": (str(values["period"]).strip() or None)
+        if values.get("period") is not None
+        else None,
+        "run_id": _int_or_none(values.get("run_id")),
+        "designation": (str(values["designation"]).strip() or None)
+        if values.get("designation") is not None
+        else None,
+        "trading_day": _day(values.get("trading_day")),
+    }

@@ -1,0 +1,230 @@
+"""The store's conflict policy: when a file agrees with what is held, and when it is
+refused (:class:`Refusal`).
+
+AEMO never republishes a RunId with other figures, so a file whose content differs from
+the artefact held for the same participant, run, kind and form (per Settlement Trading
+Day for a Detail), or whose run header differs from the run held, is refused. The run
+itself is merged here: inserted when new, completed when known only from its invoice,
+checked against its header otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from recon.models.invoices import Invoice
+from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
+from recon.store.db import Store
+from recon.store.ingest_sql import now_utc
+
+
+class Refusal(Exception):
+    """A file the store must not take (rolled back and reported)."""
+
+
+def form_class(kind: str, form: str) -> tuple[str, ...]:
+    """The forms that are 'the same form' for content comparison (ZIP and CSV Detail)."""
+    if kind in ("detail_csv", "detail_zip", "detail_json"):
+        return ("json",) if form == "json" else ("csv", "zip")
+    return (form,)
+
+
+def path_of(store: Store, sha: str) -> str:
+    """The path a held artefact was ingested from."""
+    return str(store.scalar("SELECT path FROM files WHERE sha256 = ?", [sha]))
+
+
+def held_artefacts(
+    store: Store,
+    model_kind: str,
+    participant: str,
+    period: str,
+    run_id: int,
+    forms: tuple[str, ...],
+) -> list[str]:
+    """SHA-256s of the stored artefacts of one run, model kind and form(s), oldest first."""
+    kinds = {
+        "summary": ("summary_csv", "summary_json"),
+        "detail": ("detail_csv", "detail_zip", "detail_json"),
+        "invoice": ("invoice_json", "invoice_pdf"),
+    }[model_kind]
+    rows = store.rows(
+        f"SELECT sha256 FROM files WHERE status = 'stored' AND participant = ? AND period = ? "
+        f"AND run_id = ? AND kind IN ({', '.join('?' * len(kinds))}) "
+        f"AND form IN ({', '.join('?' * len(forms))}) ORDER BY ingested_at_utc, sha256",
+        [participant, period, run_id, *kinds, *forms],
+    )
+    return [r[0] for r in rows]
+
+
+# ------------------------------------------------------------------------------ runs
+
+
+def merge_run(store: Store, h: RunHeader, week: date) -> None:
+    """Insert the run, or check its header against the run held (refusing a difference)."""
+    row = store.one(
+        "SELECT designation, published_at, market_service, period_from, period_to "
+        "FROM runs WHERE participant = ? AND period = ? AND run_id = ?",
+        [h.participant, h.period, h.run_id],
+    )
+    mine = (h.designation.value, h.published_at, h.market_service, h.period_from, h.period_to)
+    if row is None:
+        store.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [h.participant, h.period, week, h.run_id, *mine, now_utc()],
+        )
+        return
+    if row[1] is None:  # known so far from its invoice only
+        if row[0] != h.designation.value:
+            raise Refusal(
+                f"run {h.run_id} of {h.participant} is held as {row[0]} (from its "
+                f"invoice) but this file says {h.designation.value}"
+            )
+        store.con.execute(
+            "UPDATE runs SET published_at = ?, market_service = ?, "
+            "period_from = ?, period_to = ? WHERE participant = ? AND "
+            "period = ? AND run_id = ?",
+            [
+                h.published_at,
+                h.market_service,
+                h.period_from,
+                h.period_to,
+                h.participant,
+                h.period,
+                h.run_id,
+            ],
+        )
+        return
+    if tuple(row) != mine:
+        names = ("Designation", "PublishedAt", "MarketService", "PeriodFrom", "PeriodTo")
+        diffs = [
+            f"{n} {a} held, {b} in this file"
+            for n, a, b in zip(names, row, mine, strict=True)
+            if a != b
+        ]
+        raise Refusal(
+            f"run {h.run_id} of {h.participant} ({h.period}) is held with another "
+            f"header: {'; '.join(diffs)}"
+        )
+
+
+def merge_run_of_invoice(store: Store, inv: Invoice, week: date) -> None:
+    """Insert the run an invoice names, or refuse it when the run held has another
+    designation."""
+    row = store.one(
+        "SELECT designation FROM runs WHERE participant = ? AND period = ? AND run_id = ?",
+        [inv.participant, inv.period, inv.run_id],
+    )
+    if row is None:
+        store.con.execute(
+            "INSERT INTO runs (participant, period, week, run_id, designation, "
+            "first_ingested_at_utc) VALUES (?, ?, ?, ?, ?, ?)",
+            [inv.participant, inv.period, week, inv.run_id, inv.designation.value, now_utc()],
+        )
+    elif row[0] != inv.designation.value:
+        raise Refusal(
+            f"run {inv.run_id} of {inv.participant} is held as {row[0]} but this "
+            f"invoice says {inv.designation.value}"
+        )
+
+
+# ------------------------------------------------------------------------------ content
+
+
+def summary_content(s: SummaryStatement) -> Counter[tuple[Any, ...]]:
+    """A Summary's rows as a multiset (its content, wherever it was read from)."""
+    return Counter(
+        (r.variable, r.timestamp, r.payment_or_charge.value, r.gst_applicable, r.value)
+        for r in s.rows
+    )
+
+
+def held_summary_content(store: Store, sha: str) -> Counter[tuple[Any, ...]]:
+    """The rows of a held Summary as a multiset, comparable with :func:`summary_content`."""
+    rows = store.rows(
+        'SELECT variable, "timestamp", payment_or_charge, gst_applicable, value '
+        "FROM summary_values WHERE sha256 = ?",
+        [sha],
+    )
+    return Counter(tuple(r) for r in rows)
+
+
+def strip_invoice(inv: Invoice) -> Invoice:
+    """The invoice without where it was read from and what reading it found (content
+    only)."""
+
+    def lines(items: list[Any] | None) -> list[Any] | None:
+        return None if items is None else [li.model_copy(update={"source": None}) for li in items]
+
+    return inv.model_copy(
+        update={
+            "source": None,
+            "line_items": lines(inv.line_items),
+            "summary_lines": lines(inv.summary_lines),
+            "findings": [],
+        }
+    )
+
+
+def compare_detail_days(
+    store: Store, model: DetailStatement, forms: tuple[str, ...]
+) -> tuple[list[date], str | None]:
+    """Compare each day of a Detail with the same day held in the same form.
+
+    Returns:
+        (days not held yet, the SHA-256 of a held artefact the other days equal, or None).
+
+    Raises:
+        Refusal: A day held whose rows differ.
+    """
+    h = model.header
+    new_days: list[date] = []
+    same_as: str | None = None
+    cols = 'settlement_trading_day, variable, scope, "timestamp"'
+    registered = False
+    try:
+        for day in model.days:
+            held = store.rows(
+                "SELECT sha256, path FROM files WHERE status = 'stored' AND participant = ? "
+                "AND period = ? AND run_id = ? AND kind LIKE 'detail_%' AND form IN "
+                f"({', '.join('?' * len(forms))}) AND list_contains(days, ?) "
+                "ORDER BY ingested_at_utc, sha256 LIMIT 1",
+                [h.participant, h.period, h.run_id, *forms, day],
+            )
+            if not held:
+                new_days.append(day)
+                continue
+            sha, path = held[0]
+            if not registered:
+                store.con.register(
+                    "_recon_new_detail",
+                    model.frame.select(
+                        "settlement_trading_day", "variable", "scope", "timestamp", "values"
+                    ).to_arrow(),
+                )
+                registered = True
+            mine = (
+                f'SELECT {cols}, "values" FROM _recon_new_detail WHERE settlement_trading_day = ?'
+            )
+            theirs = (
+                f"SELECT {cols}, value FROM detail_values WHERE sha256 = ? AND "
+                "settlement_trading_day = ?"
+            )
+            differ = store.scalar(
+                f"SELECT (SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})) + "
+                f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {mine}))",
+                [day, sha, day, sha, day, day],
+            )
+            if differ:
+                raise Refusal(
+                    f"run {h.run_id} of {h.participant} ({h.designation.value}, {h.period}) is "
+                    f"held with a Detail for {day.isoformat()} in this form ({path}) and "
+                    f"{differ} row(s) differ; AEMO does not republish a run with other figures"
+                )
+            same_as = same_as or sha
+    finally:
+        if registered:
+            store.con.unregister("_recon_new_detail")
+    return new_days, same_as

@@ -1,0 +1,259 @@
+"""The store's SQL inserts for one ingested artefact: its ``files`` row and its values
+(Summary rows, Detail values as Arrow, invoice totals and lines), inside the caller's
+transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from recon.errors import StoreError
+from recon.models.findings import Finding
+from recon.models.invoices import Invoice
+from recon.models.statements import DetailStatement, SummaryStatement
+from recon.sources.artefacts import Artefact
+from recon.store.db import Store, decimal_form, to_column
+
+_DEC = pa.decimal128(23, 8)
+
+
+def now_utc() -> datetime:
+    """Now, UTC, without a zone (as the store keeps times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _findings_json(findings: list[Finding]) -> str | None:
+    if not findings:
+        return None
+    return json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False)
+
+
+def _record_json(art: Artefact) -> str:
+    return art.record().model_dump_json()
+
+
+# ------------------------------------------------------------------------------ inserts
+
+
+def insert_file(
+    store: Store,
+    art: Artefact,
+    *,
+    status: str,
+    form: str | None,
+    participant: str | None,
+    period: str | None,
+    week: date | None,
+    run_id: int | None,
+    designation: str | None,
+    source: str | None = None,
+    sources: list[str] | None = None,
+    days: list[date] | None = None,
+    findings: list[Finding] | None = None,
+    same_as: str | None = None,
+    reason: str | None = None,
+) -> None:
+    p = Path(art.path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise StoreError(f"{art.path}: cannot be read: {e.strerror or e}") from None
+    trading_day = date.fromisoformat(art.trading_day) if art.trading_day else None
+    store.con.execute(
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            art.sha256,
+            art.path,
+            str(p.resolve()),
+            size,
+            art.kind,
+            form,
+            status,
+            same_as,
+            reason,
+            participant,
+            period,
+            week,
+            run_id,
+            designation,
+            trading_day,
+            source,
+            sources,
+            days,
+            _findings_json(findings or []),
+            _record_json(art),
+            now_utc(),
+        ],
+    )
+
+
+def insert_summary(store: Store, sha: str, s: SummaryStatement, week: date) -> None:
+    """Insert a Summary's rows into ``summary_values``."""
+    h = s.header
+    n = len(s.rows)
+    table = pa.table(
+        {
+            "ord": pa.array(range(n), pa.int32()),
+            "variable": [r.variable for r in s.rows],
+            "timestamp": pa.array([r.timestamp for r in s.rows], pa.date32()),
+            "payment_or_charge": [r.payment_or_charge.value for r in s.rows],
+            "gst_applicable": pa.array([r.gst_applicable for r in s.rows], pa.bool_()),
+            "value": pa.array([to_column(r.value) for r in s.rows], _DEC),
+            "value_form": pa.array([decimal_form(r.value) for r in s.rows], pa.int16()),
+            "source": pa.array([r.source for r in s.rows], pa.string()),
+        }
+    )
+    _insert_arrow(
+        store,
+        "summary_values",
+        table,
+        sha,
+        h.participant,
+        week,
+        h.run_id,
+        'ord, variable, "timestamp", payment_or_charge, gst_applicable, value, value_form, source',
+    )
+
+
+def insert_detail(store: Store, sha: str, d: DetailStatement, week: date) -> None:
+    """Insert a Detail's values into ``detail_values`` (through Arrow)."""
+    h = d.header
+    frame = d.frame.with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
+    table = frame.select(
+        "ord",
+        "settlement_trading_day",
+        "variable",
+        "scope",
+        "timestamp",
+        pl.col("values").alias("value"),
+        "source_file",
+        "source_line",
+    ).to_arrow()
+    _insert_arrow(
+        store,
+        "detail_values",
+        table,
+        sha,
+        h.participant,
+        week,
+        h.run_id,
+        'ord, settlement_trading_day, variable, scope, "timestamp", value, '
+        "source_file, source_line",
+    )
+
+
+def _insert_arrow(
+    store: Store,
+    target: str,
+    table: pa.Table,
+    sha: str,
+    participant: str,
+    week: date,
+    run_id: int,
+    columns: str,
+) -> None:
+    name = f"_recon_new_{target}"
+    store.con.register(name, table)
+    try:
+        store.con.execute(
+            f"INSERT INTO {target} (sha256, participant, week, run_id, {columns}) "
+            f"SELECT ?, ?, ?, ?, {columns} FROM {name}",
+            [sha, participant, week, run_id],
+        )
+    finally:
+        store.con.unregister(name)
+
+
+_TOTALS = {
+    "payment_summary": (
+        "gst_applicable_amount",
+        "gst_not_applicable_amount",
+        "gst",
+        "total_payable",
+        "prepayment_applied",
+        "amount_due",
+        "prepayment_balance",
+    ),
+    "rcti": ("amount", "gst", "total"),
+    "tax_invoice": ("amount", "gst", "total"),
+    "adjustment_information": ("rcti_difference", "tax_invoice_difference"),
+}
+"""Money fields of each invoice section, stored in ``invoice_totals``."""
+
+
+def insert_invoice(store: Store, sha: str, inv: Invoice, week: date) -> None:
+    """Insert an invoice's totals and lines."""
+    adj = inv.adjustment_information
+    store.con.execute(
+        "INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            sha,
+            inv.participant,
+            inv.period,
+            week,
+            inv.run_id,
+            inv.designation.value,
+            inv.form,
+            inv.invoice_number,
+            inv.previous_run_id,
+            inv.issued_at.isoformat() if inv.issued_at else None,
+            inv.trade_week,
+            adj.previous_run_id if adj else None,
+            inv.summary_lines is not None,
+            inv.source,
+        ],
+    )
+    line_rows = []
+    for section, items in (
+        ("line_items", inv.line_items),
+        ("summary_lines", inv.summary_lines or []),
+    ):
+        for i, li in enumerate(items):
+            line_rows.append(
+                [
+                    sha,
+                    inv.participant,
+                    week,
+                    inv.run_id,
+                    section,
+                    i,
+                    li.variable,
+                    li.description,
+                    li.payment_or_charge.value,
+                    li.gst_applicable,
+                    to_column(li.amount),
+                    decimal_form(li.amount),
+                    to_column(li.gst),
+                    decimal_form(li.gst),
+                    li.source,
+                ]
+            )
+    if line_rows:
+        store.con.executemany(
+            "INSERT INTO invoice_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            line_rows,
+        )
+    total_rows = []
+    for section, names in _TOTALS.items():
+        obj = getattr(inv, section)
+        if obj is None:
+            continue
+        for name in names:
+            amount = getattr(obj, name)
+            total_rows.append(
+                [
+                    sha,
+                    inv.participant,
+                    week,
+                    inv.run_id,
+                    section,
+                    name,
+                    to_column(amount),
+                    decimal_form(amount),
+                ]
+            )
+    store.con.executemany("INSERT INTO invoice_totals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", total_rows)

@@ -1,0 +1,81 @@
+"""recon.store.weekly, the parts below the workflow: which weeks a weekly run checks, what
+it records for the next one, and which Trading Weeks it asks PaSS about.
+
+(``run_weekly`` end to end, against the emulator, is in ``tests/test_audit_weekly.py`` and
+``tests/store/test_cli.py``.)"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from recon.store import ingest, open_store
+from recon.store.weekly import (
+    DEFAULT_LOOKBACK_WEEKS,
+    fetch_window,
+    last_weekly,
+    pass_configured,
+    plan_weeks,
+    record_weekly,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+PLANTCO_WEEK = REPO / "fixtures" / "planted_week" / "PLANTCO_2024-12-08"
+WEEK = date(2024, 12, 1)
+
+
+def test_the_first_weekly_run_checks_every_week_held(week_store: Path) -> None:
+    with open_store(week_store) as store:
+        assert last_weekly(store) is None
+        plan = plan_weeks(store)
+        newest = store.scalar("SELECT max(ingested_at_utc) FROM files")
+    assert plan.weeks == [("SWANGEN", WEEK)]
+    assert plan.watermark_utc == newest
+    assert plan.reason == "every week held (first weekly run)"
+
+
+def test_week_since_and_participant_choose_the_weeks(week_store: Path) -> None:
+    with open_store(week_store) as store:
+        assert plan_weeks(store, week=WEEK).weeks == [("SWANGEN", WEEK)]
+        assert plan_weeks(store, week=date(2024, 12, 8)).weeks == []
+        assert plan_weeks(store, week=WEEK, participant="PLANTCO").weeks == []
+        # the runs were published in December 2024 and ingested today
+        assert plan_weeks(store, since=date(2024, 12, 1)).weeks == [("SWANGEN", WEEK)]
+        later = datetime.now(UTC).date() + timedelta(days=2)
+        assert plan_weeks(store, since=later).weeks == []
+
+
+def test_a_later_weekly_run_checks_only_weeks_with_new_files(week_store: Path) -> None:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    with open_store(week_store) as store:
+        plan = plan_weeks(store)
+        record_weekly(store, started_at_utc=started, plan=plan, out_dir=None, exit_code=0)
+        assert last_weekly(store) == (started, plan.watermark_utc)
+        assert plan_weeks(store).weeks == []  # nothing ingested since
+        ingest(store, [PLANTCO_WEEK])
+        again = plan_weeks(store)
+        row = store.one("SELECT weeks, exit_code FROM weekly_runs")
+    assert again.weeks == [("PLANTCO", date(2024, 12, 8))]
+    assert again.reason.startswith("weeks with files ingested since the last weekly run")
+    assert row is not None and list(row[0]) == ["SWANGEN/2024-12-01"] and row[1] == 0
+
+
+def test_fetch_window() -> None:
+    today = date(2025, 3, 5)  # a Wednesday: its Trading Week starts on Sunday 2 March
+    assert fetch_window(week=WEEK, since=None, today=today) == [WEEK]
+    assert fetch_window(week=None, since=date(2025, 2, 18), today=today) == [
+        date(2025, 2, 16),
+        date(2025, 2, 23),
+        date(2025, 3, 2),
+    ]
+    window = fetch_window(week=None, since=None, today=today)
+    assert len(window) == DEFAULT_LOOKBACK_WEEKS + 1
+    assert window[-1] == date(2025, 3, 2)
+    assert all(b - a == timedelta(weeks=1) for a, b in itertools.pairwise(window))
+    assert fetch_window(week=None, since=None, today=today, lookback_weeks=0) == [date(2025, 3, 2)]
+
+
+def test_pass_configured_by_the_environment(tmp_path: Path) -> None:
+    assert pass_configured({"RECON_PASS_URL": "https://127.0.0.1:8443"})
+    assert pass_configured({"RECON_CONFIG": str(tmp_path / "recon.toml")})
