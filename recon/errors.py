@@ -61,3 +61,49 @@ class FetchError(ReconError):
 
 class StoreError(ReconError):
     """The settlement history store refused or failed an operation."""
+
+
+class UnsafeNameError(ReconError):
+    """A name from the data that cannot be used as a file or folder name (``../x``, ``CON``,
+    a control character): refused rather than written outside the folder it belongs in."""
+
+
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (SIGINT): 128 + 2, as a shell reports it."""
+EXIT_TERMINATED = 143
+"""Exit status after SIGTERM: 128 + 15."""
+
+
+SIGNALS_RECEIVED: list[int] = []
+"""SIGINT/SIGTERM received during this command (the CLI's handlers append to it). A
+library may catch the :class:`Interrupted` a handler raised and carry on (some wrap every
+exception in one of their own); writers check this list before they commit anything."""
+
+
+def raise_if_interrupted() -> None:
+    """Raise :class:`Interrupted` if a signal arrived that something swallowed."""
+    if SIGNALS_RECEIVED:
+        raise Interrupted(SIGNALS_RECEIVED[0])
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; raised by the CLI's signal handlers so that every
+    ``finally`` and context manager on the way out cleans up (temporary files removed,
+    an earlier output set left whole).
+
+    A ``BaseException``, like ``KeyboardInterrupt``: ``except Exception`` never swallows it.
+
+    Attributes:
+        signum: The signal's number.
+        exit_code: 130 for SIGINT, 143 for SIGTERM.
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = signum
+        self.exit_code = EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + int(signum)
+        name = (
+            signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else signum
+        )
+        super().__init__(f"interrupted by {name}")

@@ -328,6 +328,7 @@ def test_a_bad_value_element_names_its_interval(
     got = check(tmp_path, [tmp_path / "in"], capsys)
     (f,) = got.of("data.value")
     assert f["position"] == 41 and "element 41" in f["message"]
+    assert f["actual"] == "1.2.3"  # the element as found, not the start of the array
     assert f["interval_start"] == "2024-12-02T04:00:00+08:00"
     assert f["interval_end"] == "2024-12-02T04:30:00+08:00"
 

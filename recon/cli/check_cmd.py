@@ -27,28 +27,39 @@ from recon.models.results import CheckResult
 log = logging.getLogger(__name__)
 
 
-def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
-    """Write the reports (unless ``reports`` is False), then result.json, then findings.json.
+OUTPUT_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
+"""The files of one check, replaced as a set (:func:`recon.atomic.replace_set`)."""
 
-    Each file is written atomically. ``findings.json`` comes last, so a failure part-way
-    leaves the previous check's findings beside the previous reports rather than a mixed set.
+
+def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
+    """Write findings.json, result.json and (unless ``reports`` is False) both reports, as
+    one set that replaces the earlier check's set in ``out``.
+
+    The set is written into a staging folder beside ``out`` and swapped in at the end
+    (:func:`recon.atomic.replace_set` states the guarantee): a failure, a full disk, Ctrl-C
+    or SIGTERM leaves the earlier set whole and no temporary file behind, and a reader
+    never finds a new report beside old findings. Without reports, the earlier reports are
+    removed with the rest of the earlier set.
     """
     import json
 
-    written: list[Path] = []
-    if reports:
-        try:
-            from recon.report import write_reports
-        except ImportError:  # reports not installed in this build
-            log.warning("report writers unavailable; wrote findings.json only")
-        else:
-            written.extend(write_reports(result, out))
-    atomic_write_bytes(out / "result.json", result.model_dump_json(indent=1).encode())
-    written.append(out / "result.json")
-    doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(out / "findings.json", doc.encode())
-    written.append(out / "findings.json")
-    return written
+    from recon.atomic import replace_set
+
+    names: list[str] = []
+    with replace_set(out, OUTPUT_SET) as stage:
+        if reports:
+            try:
+                from recon.report import write_reports
+            except ImportError:  # reports not installed in this build
+                log.warning("report writers unavailable; wrote findings.json only")
+            else:
+                names.extend(p.name for p in write_reports(result, stage))
+        atomic_write_bytes(stage / "result.json", result.model_dump_json(indent=1).encode())
+        names.append("result.json")
+        doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
+        atomic_write_bytes(stage / "findings.json", doc.encode())
+        names.append("findings.json")
+    return [out / name for name in names]
 
 
 def _text(value: object) -> Text:

@@ -30,12 +30,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, ReconError, UsageError
+from recon.cli.text import printable
+from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, Interrupted, ReconError, UsageError
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_MB,
     ENV_CA,
     ENV_CERT,
+    ENV_DEADLINE,
     ENV_KEY,
+    ENV_MAX_RESPONSE_MB,
     ENV_PARTICIPANT,
     ENV_TIMEOUT,
     ENV_URL,
@@ -50,7 +55,7 @@ _PATH = click.Path(dir_okay=False, path_type=Path)
 
 def _fail(err: ReconError) -> None:
     """Show one line on stderr and exit with the error's status. Never a traceback."""
-    click.echo(f"recon: {err}", err=True)
+    click.echo(f"recon: {printable(str(err))}", err=True)
     raise click.exceptions.Exit(err.exit_code)
 
 
@@ -169,6 +174,23 @@ def _summary_lines(report: FetchReport) -> list[str]:
     help=f"Seconds to wait to connect and between bytes of an answer (default 30). "
     f"Else ${ENV_TIMEOUT}, else 'timeout' in the config file.",
 )
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0, min_open=True, max=1e9),
+    metavar="SECONDS",
+    help=f"Seconds one request may take in all, however steadily the server sends "
+    f"(default {DEFAULT_DEADLINE:g}); a request past it fails and nothing is saved. "
+    f"Else ${ENV_DEADLINE}, else 'deadline' in the config file.",
+)
+@click.option(
+    "--max-response-mb",
+    type=click.IntRange(min=1, max=1024 * 1024),
+    metavar="MIB",
+    help=f"Largest answer accepted, in MiB once decompressed (default "
+    f"{DEFAULT_MAX_RESPONSE_MB}; a real Detail day is tens of MiB); a larger one fails "
+    f"and nothing is saved. Else ${ENV_MAX_RESPONSE_MB}, else 'max_response_mb' in the "
+    "config file.",
+)
 def fetch(
     week: datetime,
     run_id: int | None,
@@ -180,6 +202,8 @@ def fetch(
     participant: str | None,
     config_file: Path | None,
     timeout: float | None,
+    deadline: float | None,
+    max_response_mb: int | None,
 ) -> None:
     """Download a Trading Week's Settlement Statements and Invoices from AEMO's PaSS API.
 
@@ -201,6 +225,8 @@ def fetch(
             ca=ca,
             timeout=timeout,
             config_file=config_file,
+            deadline=deadline,
+            max_response_mb=max_response_mb,
         )
         with PassClient(config) as client, _progress_bar(stderr) as progress:
             report = fetch_week(client, week.date(), out_dir, run_id=run_id, progress=progress)
@@ -209,11 +235,13 @@ def fetch(
         return
     n_new, n_same = len(report.written), len(report.unchanged)
     click.echo(
-        f"{_week_text(report.week)} for {report.participant}: {len(report.runs)} "
-        f"run(s), {n_new} file(s) written, {n_same} unchanged, into {report.out_dir}"
+        printable(
+            f"{_week_text(report.week)} for {report.participant}: {len(report.runs)} "
+            f"run(s), {n_new} file(s) written, {n_same} unchanged, into {report.out_dir}"
+        )
     )
     for line in _summary_lines(report):
-        click.echo(line)
+        click.echo(printable(line))
     if report.missing:
         click.echo(
             f"recon: warning: {len(report.missing)} artefact(s) not published; see above", err=True
@@ -385,17 +413,21 @@ def emulator(
         _fail(UsageError(f"cannot start the emulator on {host}:{port}: {reason}"))
         return
     runs = sorted(server.holdings.runs.values(), key=lambda r: (r.participant, r.run_id))
-    click.echo(f"PaSS emulator at {server.url} serving {len(runs)} run(s) from {data_dir}")
+    click.echo(
+        printable(f"PaSS emulator at {server.url} serving {len(runs)} run(s) from {data_dir}")
+    )
     for run in runs:
         entry = run.entry()
         what = f"{entry.designation.value} {entry.period}" if entry else "no header"
         click.echo(
-            f"  {run.participant} run {run.run_id} ({what}): "
-            f"{'summary ' if run.summary else ''}{len(run.details)} detail day(s)"
-            f"{' invoice' if run.invoice else ''}{' pdf' if run.pdf else ''}"
+            printable(
+                f"  {run.participant} run {run.run_id} ({what}): "
+                f"{'summary ' if run.summary else ''}{len(run.details)} detail day(s)"
+                f"{' invoice' if run.invoice else ''}{' pdf' if run.pdf else ''}"
+            )
         )
     for path, why in server.holdings.skipped:
-        click.echo(f"  not served: {path} ({why})")
+        click.echo(printable(f"  not served: {path} ({why})"))
     if pki is not None:
         participant = runs[0].participant if runs else "SWANGEN"
         week = min((r.entry().period_from for r in runs if r.entry()), default=None)
@@ -409,7 +441,7 @@ def emulator(
     stop = threading.Event()
     try:
         stop.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the way to stop it
         pass
     finally:
         server.stop()

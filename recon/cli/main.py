@@ -7,16 +7,26 @@ clear line on stderr and no traceback.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 
 import click
 from rich.logging import RichHandler
 
 from recon.__about__ import __version__
-from recon.cli.text import printable
-from recon.errors import EXIT_CANNOT_RUN, ReconError
+from recon.cli.text import printable, safe_text
+from recon.errors import (
+    EXIT_CANNOT_RUN,
+    EXIT_INTERRUPTED,
+    SIGNALS_RECEIVED,
+    Interrupted,
+    ReconError,
+)
 
 log = logging.getLogger("recon")
 
@@ -75,8 +85,22 @@ def cli(verbose: int) -> None:
     logging.basicConfig(
         level=level,
         format="%(message)s",
-        handlers=[RichHandler(show_path=False, show_time=False, console=_stderr_console())],
+        handlers=[_safe(RichHandler(show_path=False, show_time=False, console=_stderr_console()))],
     )
+
+
+class _SafeRecords(logging.Filter):
+    """Log lines carry input text (file names, server messages): show it escaped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = safe_text(record.getMessage(), keep_newlines=True)
+        record.args = None
+        return True
+
+
+def _safe(handler: logging.Handler) -> logging.Handler:
+    handler.addFilter(_SafeRecords())
+    return handler
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]
@@ -85,28 +109,91 @@ def _stderr_console():  # type: ignore[no-untyped-def]
     return stderr
 
 
+_received = SIGNALS_RECEIVED
+"""Signals received during this run (SIGINT, SIGTERM)."""
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    first = not _received
+    _received.append(signum)
+    if first:  # a second signal while cleaning up is only noted: the cleanup finishes
+        raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While a command runs, SIGINT and SIGTERM raise :class:`Interrupted`, so every
+    ``finally`` on the way out runs (temporary files removed, earlier outputs kept)."""
+    _received.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in previous:
+        signal.signal(s, _on_signal)
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _interrupted_code(signum: int | None) -> int:
+    """Print the one line for an interruption; return its exit status (130 or 143)."""
+    if signum is None or signum == signal.SIGINT:
+        click.echo("recon: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    click.echo(f"recon: terminated by {signal.Signals(signum).name}", err=True)
+    return Interrupted(signum).exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return (and exit with) its status. The console script calls this."""
+    """Run the CLI and return (and exit with) its status. The console script calls this.
+
+    Ctrl-C exits 130 and SIGTERM 143, with one line on stderr; whatever the command was
+    writing is left as it was before (see :func:`recon.atomic.replace_set`).
+    """
+    with _signals_raise():
+        try:
+            code = _run(argv)
+        except Interrupted as e:  # arrived while an error was being reported
+            code = _interrupted_code(e.signum)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run the command; map every outcome to an exit status, printing one line on error."""
     try:
         rv = cli.main(args=argv, prog_name="recon", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("recon: aborted", err=True)
-        code = EXIT_CANNOT_RUN
+    except Interrupted as e:
+        code = _interrupted_code(e.signum)
+    except click.exceptions.Abort as e:
+        if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
+            code = _interrupted_code(signal.SIGINT)
+        else:
+            click.echo("recon: aborted", err=True)
+            code = EXIT_CANNOT_RUN
     except click.ClickException as e:
         e.show()
         code = EXIT_CANNOT_RUN
     except click.exceptions.Exit as e:
         code = e.exit_code
     except ReconError as e:
-        click.echo(f"recon: {printable(str(e))}", err=True)
-        code = e.exit_code
+        if _received:
+            code = _interrupted_code(_received[0])
+        else:
+            click.echo(f"recon: {printable(str(e))}", err=True)
+            code = e.exit_code
     except KeyboardInterrupt:
-        click.echo("recon: interrupted", err=True)
-        code = EXIT_CANNOT_RUN
+        code = _interrupted_code(signal.SIGINT)
     except (SystemExit, GeneratorExit):
         raise
     except BaseException as e:  # the promise: never a traceback (a Rust panic in polars
         # or pyarrow arrives as pyo3's PanicException, which is not an Exception)
+        if _received:  # a library wrapped our Interrupted (pydantic's serializer does)
+            return _interrupted_code(_received[0])
         log.debug("internal error", exc_info=True)
         click.echo(
             f"recon: internal error: {type(e).__name__}: {printable(str(e))} (run "
@@ -116,6 +203,6 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_CANNOT_RUN
     else:
         code = rv if isinstance(rv, int) else 0
-    if argv is None:
-        sys.exit(code)
+        if _received:  # a library swallowed the Interrupted; the command still finished
+            return _interrupted_code(_received[0])
     return code

@@ -71,7 +71,15 @@ def _materiality(
         raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
     if not amount.is_finite() or amount < 0:
         raise click.BadParameter("the threshold must be a non-negative amount")
-    return amount
+    from recon.models.decimals import DecimalFormatError, check_decimal
+
+    try:
+        return check_decimal(amount)
+    except DecimalFormatError:
+        raise click.BadParameter(
+            f"{value!r} is out of range: an amount has at most 15 digits before the "
+            "point and 8 after it (Decimal(23,8))"
+        ) from None
 
 
 def materiality_option(f: Callable[..., Any]) -> Callable[..., Any]:

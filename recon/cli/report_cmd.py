@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from recon.cli.text import printable
+
 log = logging.getLogger(__name__)
 
 
@@ -38,5 +40,5 @@ def report(findings_dir: Path, out: Path | None) -> int:
 
     result = load_result(findings_dir)
     for path in write_reports(result, out or findings_dir):
-        click.echo(f"Wrote {path}", err=True)
+        click.echo(f"Wrote {printable(str(path))}", err=True)
     return result.exit_code()

@@ -18,9 +18,11 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr, stdout
+from recon.cli.text import line, printable, text
 from recon.errors import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -124,15 +126,18 @@ def ingest(
 def _print_ingest(report: Any, path: Path) -> None:
     c = report.counts
     stderr.print(
-        f"Ingested into {path}: [green]{c['ingested']} new[/green], "
-        f"{c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
-        f"file held), {c['unusable']} unusable, {c['refused']} refused"
-        + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else "")
+        line(
+            f"Ingested into {path}: ",
+            (f"{c['ingested']} new", "green"),
+            f", {c['unchanged']} unchanged, {c['duplicate']} duplicate (same content as a "
+            f"file held), {c['unusable']} unusable, {c['refused']} refused"
+            + (f"; {len(report.skipped)} path(s) not artefacts" if report.skipped else ""),
+        )
     )
     for o in report.outcomes:
         if o.status in ("unusable", "refused"):
             colour = "red" if o.status == "refused" else "yellow"
-            stderr.print(f"  [{colour}]{o.status}[/{colour}] {o.path}: {o.message}")
+            stderr.print(line("  ", (o.status, colour), f" {o.path}: {o.message}"))
 
 
 # ------------------------------------------------------------------------------ runs
@@ -156,19 +161,19 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
     with open_store(store_path, read_only=True, must_exist=True) as store:
         rows = list_runs(store, participant=participant, week=week)
         path = store.path
-    table = Table(title=f"Runs held in {path}", title_justify="left")
+    table = Table(title=text(f"Runs held in {path}"), title_justify="left")
     table.add_column("Participant", overflow="fold")
     for col in ("Week", "Run", "Designation", "Published"):
         table.add_column(col, no_wrap=True)
     table.add_column("Artefacts", overflow="fold")
     for r in rows:
         table.add_row(
-            r.participant,
+            text(r.participant),
             r.week.isoformat(),
             str(r.run_id),
-            r.designation,
+            text(r.designation),
             f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
-            r.artefact_text("\n"),
+            Text("\n").join(text(a) for a in r.artefact_text("\n").split("\n")),
         )
     stdout.print(table)
     if not rows:
@@ -304,18 +309,20 @@ class _WeeklyPrinter:
 
     def fetched(self, fetched: Any, weeks: list[date], download_root: Path) -> None:
         stderr.print(
-            f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
-            f"week(s) into {download_root}"
+            text(
+                f"PaSS: {len(fetched.runs)} run(s) fetched over {len(weeks)} "
+                f"week(s) into {download_root}"
+            )
         )
-        for line in fetched.missing:
-            stderr.print(f"  [yellow]not published[/yellow]: {line}")
+        for missing in fetched.missing:
+            stderr.print(line("  ", ("not published", "yellow"), f": {missing}"))
 
     def ingested(self, report: Any, store_path: Path) -> None:
         _print_ingest(report, store_path)
 
     def planned(self, plan: Any) -> None:
         if not plan.weeks:
-            stderr.print(f"Nothing to check ({plan.reason}: none).")
+            stderr.print(text(f"Nothing to check ({plan.reason}: none)."))
 
     def _table(self) -> Table:
         if self.summary is None:
@@ -328,15 +335,15 @@ class _WeeklyPrinter:
         summary = self._table()
         if result is None:
             summary.add_row(
-                participant, week.isoformat(), "[red]could not be checked[/red]", "", "", ""
+                text(participant), week.isoformat(), text("could not be checked", "red"), "", "", ""
             )
             return
         c = result.counts
         summary.add_row(
-            participant,
+            text(participant),
             week.isoformat(),
-            " ".join(r.designation for r in result.runs if r.participant == participant),
-            f"[red]{c['error']}[/red]" if c["error"] else "0",
+            text(" ".join(r.designation for r in result.runs if r.participant == participant)),
+            text(c["error"], "red") if c["error"] else "0",
             str(c["warning"]),
             str(c["info"]),
         )
@@ -344,7 +351,7 @@ class _WeeklyPrinter:
     def finished(self, plan: Any, today: date, out_root: Path, problems: list[str]) -> None:
         if plan.weeks:
             summary = self._table()
-            summary.title = (
+            summary.title = text(
                 f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"
             )
             stderr.print(summary)
@@ -352,8 +359,8 @@ class _WeeklyPrinter:
 
             # Opened/resolved since the last weekly run (called before this one is recorded).
             print_issue_changes(self.store_path, plan.weeks)
-        for line in problems:
-            click.echo(f"recon: {line}", err=True)
+        for problem in problems:
+            click.echo(f"recon: {printable(problem)}", err=True)
 
 
 # ------------------------------------------------------------------------------ export
@@ -406,8 +413,10 @@ def export(
             store, to_dir, participant=participant, week=week, full=full, progress=prog
         )
     stderr.print(
-        f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
-        f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
-        "the last export"
+        text(
+            f"Exported {len(report.partitions)} partition(s) ({len(report.written)} "
+            f"file(s)) into {report.out_dir}; {len(report.unchanged)} unchanged since "
+            "the last export"
+        )
     )
     return EXIT_CLEAN

@@ -1,20 +1,32 @@
-"""Input text made safe for the terminal."""
+"""Input text made safe for the terminal, and never read as rich markup.
+
+The sanitiser lives in :mod:`recon.text` (low in the layers, so the reports use it too);
+:func:`printable` is it under its old name. :func:`text` and :func:`line` build rich
+``Text``: a path such as ``x[/b]/s.duckdb`` is printed as it is, not parsed as markup.
+"""
 
 from __future__ import annotations
 
-import re
+from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_ERROR_LINE_MAX = 2000
+from recon.text import printable, safe_text
+
+__all__ = ["line", "printable", "safe_text", "text"]
 
 
-def printable(text: str) -> str:
-    """Text from inputs made safe for the one error line on a terminal.
+def text(value: object, style: str = "") -> Text:
+    """Input text as rich ``Text``: control and bidi characters escaped, no markup."""
+    return Text(safe_text(value), style=style)
 
-    Control characters (an ANSI escape in a ZIP member name, say) are shown as ``\\x1b``
-    rather than sent to the terminal, and an overlong message is cut.
-    """
-    out = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    if len(out) > _ERROR_LINE_MAX:
-        out = out[:_ERROR_LINE_MAX] + f"... ({len(out) - _ERROR_LINE_MAX} more characters)"
+
+def line(*parts: object) -> Text:
+    """One line of output from parts: a ``(value, style)`` pair is styled, anything else
+    is input text (sanitised, never markup)."""
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            value, style = part
+            out.append(safe_text(value), style=style)
+        else:
+            out.append(safe_text(part))
     return out

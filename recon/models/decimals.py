@@ -69,9 +69,18 @@ def check_decimal(value: Decimal) -> Decimal:
     return value
 
 
+def round_half_away(value: Decimal, places: int) -> Decimal:
+    """Round to ``places`` decimals, half away from zero: recon's one rounding rule (SPEC §4).
+
+    ``decimal``'s ``ROUND_HALF_UP`` is half away from zero (-0.005 -> -0.01); Python's
+    ``round()`` and a bare ``quantize`` round half to even, and are never used on figures.
+    """
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def to_cents(value: Decimal) -> Decimal:
     """Round to cents, half away from zero (SPEC §4). Never use ``round()`` on money."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_away(value, 2)
 
 
 def _coerce(value: object) -> Decimal:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
+
+from recon.wem.calendar import parse_week_label
 
 
 class Severity(str, Enum):
@@ -173,14 +176,29 @@ class Finding(BaseModel):
         base.update(fields)
         return cls(check=check, severity=severity or CHECKS[check][0], message=message, **base)
 
-    def sort_key(self) -> tuple[str, str, int, str, str, str, str]:
-        """The order of SPEC §6: participant, period, run_id, check, variable, scope, timestamp."""
+    def sort_key(self) -> tuple[str, str, str, int, str, str, str, str, int]:
+        """The order of SPEC §6: participant, period, run_id, check, variable, scope,
+        timestamp; a Trading Week sorts by its first day (then its label), and findings
+        about one interval by their position."""
         return (
             self.participant or "",
+            _week_sort(self.period),
             self.period or "",
             self.run_id or 0,
             self.check,
             self.variable or "",
             self.scope or "",
             self.timestamp or "",
+            self.position or 0,
         )
+
+
+@lru_cache(maxsize=1024)
+def _week_sort(period: str | None) -> str:
+    """A Trading Week label's first day as ``yyyy-mm-dd`` (for sorting), else ``""``."""
+    if not period:
+        return ""
+    try:
+        return parse_week_label(period).isoformat()
+    except ValueError:
+        return ""

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpcore
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -40,6 +41,7 @@ from recon.errors import FetchError, UsageError
 from recon.models import aemo_names as aemo
 from recon.models.statements import Designation
 from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
+from recon.text import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -263,6 +265,7 @@ class PassApiError(FetchError):
         title: AEMO's error title, where given.
         detail: AEMO's error detail, where given.
         transaction_id: AEMO's transactionId, where given.
+        unusable: The answer was a 200 that is not the document asked for.
     """
 
     def __init__(
@@ -275,7 +278,11 @@ class PassApiError(FetchError):
         title: str | None = None,
         detail: str | None = None,
         transaction_id: str | None = None,
+        unusable: bool = False,
     ) -> None:
+        self.unusable = unusable
+        """True when the server answered 200 with something other than the document
+        asked for (an error envelope, another kind, another run): treated like a 404."""
         self.operation = operation
         self.status = status
         self.code = code
@@ -289,10 +296,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def _clean(text: Any, limit: int = 300) -> str | None:
-    """Server text made safe for one line of output."""
+    """Server text made safe for one line of output (control and bidi characters shown
+    escaped, as :func:`recon.text.safe_text` shows them)."""
     if text is None:
         return None
-    out = _CONTROL.sub(" ", str(text)).strip()
+    out = safe_text(_CONTROL.sub(" ", str(text)).strip())
     return out[:limit] + ("..." if len(out) > limit else "")
 
 
@@ -306,13 +314,11 @@ _HINTS = {
 }
 
 
-def _status_error(operation: str, response: httpx.Response) -> PassApiError:
+def _error_fields(doc: Any) -> tuple[str | None, str | None, str | None, str | None, int]:
+    """AEMO's error envelope ``{"transactionId", "errors": [{code, title, detail}]}``:
+    (code, title, detail, transactionId, how many more errors)."""
     code = title = detail = tid = None
     extra = 0
-    try:
-        doc = json.loads(response.content)
-    except ValueError:
-        doc = None
     if isinstance(doc, dict):
         tid = _clean(doc.get(aemo.F_WRAP_ID), 80)
         errors = doc.get(aemo.F_WRAP_ERRORS)
@@ -321,6 +327,15 @@ def _status_error(operation: str, response: httpx.Response) -> PassApiError:
             title = _clean(errors[0].get("title"), 120)
             detail = _clean(errors[0].get("detail"))
             extra = len(errors) - 1
+    return code, title, detail, tid, extra
+
+
+def _status_error(operation: str, response: httpx.Response, body: bytes) -> PassApiError:
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = None
+    code, title, detail, tid, extra = _error_fields(doc)
     status = response.status_code
     parts = [f"HTTP {status}"]
     if code:
@@ -499,6 +514,9 @@ class PassClient:
             follow_redirects=False,
             transport=transport,
         )
+        self._deadline = _Deadline()
+        if not _bound_network(self._http, self._deadline) and transport is None:
+            log.debug("PaSS client: deadline checked between body chunks only")
 
     def __enter__(self) -> PassClient:
         return self
@@ -551,7 +569,11 @@ class PassClient:
     def summary(self, run_id: int) -> bytes:
         """The Summary JSON of a run, as received."""
         return self._get(
-            f"summary of run {run_id}", SUMMARY_PATH.format(run_id=int(run_id)), JSON_TYPE
+            f"summary of run {run_id}",
+            SUMMARY_PATH.format(run_id=int(run_id)),
+            JSON_TYPE,
+            expect="summary",
+            run_id=int(run_id),
         )
 
     def detail(self, run_id: int, trading_day: date) -> bytes:
@@ -561,12 +583,18 @@ class PassClient:
             DETAIL_PATH.format(run_id=int(run_id)),
             JSON_TYPE,
             params={aemo.Q_TRADING_DAY: trading_day.isoformat()},
+            expect="detail",
+            run_id=int(run_id),
         )
 
     def invoice(self, run_id: int) -> bytes:
         """The Invoice JSON of a run, as received."""
         return self._get(
-            f"invoice of run {run_id}", INVOICE_PATH.format(run_id=int(run_id)), JSON_TYPE
+            f"invoice of run {run_id}",
+            INVOICE_PATH.format(run_id=int(run_id)),
+            JSON_TYPE,
+            expect="invoice",
+            run_id=int(run_id),
         )
 
     def invoice_pdf(self, run_id: int) -> bytes:
@@ -578,7 +606,13 @@ class PassClient:
     # -- the one place requests are made --
 
     def _get(
-        self, operation: str, path: str, accept: str, params: dict[str, str] | None = None
+        self,
+        operation: str,
+        path: str,
+        accept: str,
+        params: dict[str, str] | None = None,
+        expect: str | None = None,
+        run_id: int | None = None,
     ) -> bytes:
         policy = self.retry
         last = "no attempt made"
@@ -586,19 +620,28 @@ class PassClient:
             self.throttle.acquire()
             self.calls += 1
             wait: float
+            self._deadline.start(self.config.deadline)
             try:
-                response = self._http.get(path, params=params, headers={"Accept": accept})
+                with self._http.stream(
+                    "GET", path, params=params, headers={"Accept": accept}
+                ) as response:
+                    status = response.status_code
+                    if 200 <= status < 300:
+                        body = self._read_body(operation, response, self.config.max_response_bytes)
+                    else:
+                        body = self._read_body(operation, response, ERROR_BODY_CAP, cut=True)
             except httpx.TransportError as exc:
+                if self._deadline.passed():
+                    raise self._deadline_error(operation) from None
                 refusal = _tls_refusal(exc)
                 if refusal:
                     raise PassApiError(operation, refusal) from None
                 last = _transport_reason(exc)
                 wait = policy.backoff(attempt, self._rng)
             else:
-                status = response.status_code
-                log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status, len(response.content))
+                log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status, len(body))
                 if 200 <= status < 300:
-                    return self._checked(operation, response, accept)
+                    return self._checked(operation, body, accept, expect, run_id)
                 if status == TOO_MANY_REQUESTS or status in RETRYABLE_STATUS:
                     asked = parse_retry_after(response.headers.get("Retry-After"))
                     if asked is not None and asked > policy.max_retry_after:
@@ -617,7 +660,9 @@ class PassClient:
                     else:
                         wait = policy.backoff(attempt, self._rng)
                 else:
-                    raise _status_error(operation, response)
+                    raise _status_error(operation, response, body)
+            finally:
+                self._deadline.stop()
             if attempt == policy.max_attempts:
                 break
             log.warning(
@@ -631,19 +676,232 @@ class PassClient:
             self._sleep(wait)
         raise PassApiError(operation, f"{last}; gave up after {policy.max_attempts} attempts")
 
+    def _deadline_error(self, operation: str) -> PassApiError:
+        return PassApiError(
+            operation,
+            f"no complete answer within {self.config.deadline:g} s, the deadline per request "
+            f"(--deadline; the per-read timeout is {self.config.timeout:g} s, --timeout); "
+            "nothing saved",
+        )
+
+    def _read_body(
+        self, operation: str, response: httpx.Response, cap: int, *, cut: bool = False
+    ) -> bytes:
+        """The body, decompressed, read chunk by chunk: at most ``cap`` bytes, and only
+        until the request's deadline.
+
+        Raises:
+            PassApiError: The body exceeds ``cap`` (unless ``cut``: then it is cut
+                there, for an error answer) or the deadline passed.
+        """
+        declared = response.headers.get("Content-Length", "")
+        if (
+            not cut
+            and declared.isdigit()
+            and int(declared) > cap
+            and not response.headers.get("Content-Encoding")
+        ):
+            raise self._too_large(operation, cap, response.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            if self._deadline.passed():
+                raise self._deadline_error(operation)
+            size += len(chunk)
+            if size > cap:
+                if cut:
+                    chunks.append(chunk[: len(chunk) - (size - cap)])
+                    break
+                raise self._too_large(operation, cap, response.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     @staticmethod
-    def _checked(operation: str, response: httpx.Response, accept: str) -> bytes:
-        body = response.content
+    def _too_large(operation: str, cap: int, status: int) -> PassApiError:
+        return PassApiError(
+            operation,
+            f"the answer is larger than {cap / MIB:g} MiB once decompressed, the cap per "
+            "response (--max-response-mb); nothing saved",
+            status=status,
+        )
+
+    @staticmethod
+    def _checked(
+        operation: str, body: bytes, accept: str, expect: str | None, run_id: int | None
+    ) -> bytes:
+        """The body of a 200, refused unless it is the document asked for."""
         if accept == PDF_TYPE:
             if not body.lstrip()[:5] == b"%PDF-":
                 raise PassApiError(
-                    operation, "the answer is not a PDF", status=response.status_code
+                    operation, "HTTP 200 but the answer is not a PDF", status=200, unusable=True
                 )
-        else:
-            try:
-                document_of(body)
-            except ValueError:
-                raise PassApiError(
-                    operation, "the answer is not JSON", status=response.status_code
-                ) from None
+            return body
+        try:
+            raw = json.loads(body, parse_float=str, parse_int=str)
+        except ValueError:
+            raise PassApiError(
+                operation, "HTTP 200 but the answer is not JSON", status=200, unusable=True
+            ) from None
+        if isinstance(raw, dict) and aemo.F_WRAP_ERRORS in raw and aemo.F_WRAP_DATA not in raw:
+            code, title, detail, tid, extra = _error_fields(raw)
+            what = " ".join(x for x in (code, title) if x) or "an error"
+            if detail:
+                what += f": {detail}"
+            if extra:
+                what += f" (and {extra} more)"
+            if tid:
+                what += f" [transactionId {tid}]"
+            raise PassApiError(
+                operation,
+                f"HTTP 200 but the answer is an error, not the document: {what}",
+                status=200,
+                code=code,
+                title=title,
+                detail=detail,
+                transaction_id=tid,
+                unusable=True,
+            )
+        if expect is not None:
+            problem = _not_the_document(document_of(body), expect, run_id)
+            if problem:
+                raise PassApiError(operation, f"HTTP 200 but {problem}", status=200, unusable=True)
         return body
+
+
+ERROR_BODY_CAP = 1 * 1024 * 1024
+"""The most of an error answer's body read (for AEMO's error code and title)."""
+MIB = 1024 * 1024
+
+_KIND_KEYS = {
+    "summary": (aemo.F_VARIABLES,),
+    "detail": (aemo.F_SETTLEMENT_DAY,),
+    "invoice": (aemo.INV_NUMBER, aemo.INV_PAYMENT_SUMMARY),
+}
+
+
+def _not_the_document(doc: Any, expect: str, run_id: int | None) -> str | None:
+    """Why ``doc`` is not the ``expect`` document of ``run_id``, or None when it is."""
+    if not isinstance(doc, dict):
+        return f"the answer is not a {expect} document (not a JSON object)"
+    if not any(k in doc for k in _KIND_KEYS[expect]):
+        return f"the answer is not a {expect} document (no {' or '.join(_KIND_KEYS[expect])})"
+    others = [k for k, keys in _KIND_KEYS.items() if k != expect and any(x in doc for x in keys)]
+    if expect == "summary" and others:
+        return f"the answer is a {others[0]} document, not the summary asked for"
+    got = doc.get(aemo.H_RUN_ID)
+    if run_id is not None and got is not None and str(got).strip() != str(run_id):
+        return f"the answer is run {safe_text(str(got))[:40]}'s, not run {run_id}'s"
+    return None
+
+
+# --- Deadline ------------------------------------------------------------------------------
+
+
+class _Deadline:
+    """The end of the current request, shared by the client and its network streams."""
+
+    def __init__(self) -> None:
+        self._at: float | None = None
+
+    def start(self, seconds: float) -> None:
+        self._at = time.monotonic() + seconds
+
+    def stop(self) -> None:
+        self._at = None
+
+    def passed(self) -> bool:
+        return self._at is not None and time.monotonic() >= self._at
+
+    def limit(self, timeout: float | None) -> float | None:
+        """``timeout`` shortened to what is left of the deadline (never past it)."""
+        if self._at is None:
+            return timeout
+        left = self._at - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the deadline per request passed")
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write ends by the request's deadline, so a
+    server that drips a byte a second (each read within the per-read timeout) is cut."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._deadline.limit(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._deadline.limit(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.limit(timeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend with :class:`_DeadlineStream` streams."""
+
+    def __init__(self, inner: httpcore.NetworkBackend, deadline: _Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host,
+            port,
+            timeout=self._deadline.limit(timeout),
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:  # pragma: no cover - PaSS is reached over TCP
+        stream = self._inner.connect_unix_socket(
+            path, timeout=self._deadline.limit(timeout), socket_options=socket_options
+        )
+        return _DeadlineStream(stream, self._deadline)
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore's retries only
+        self._inner.sleep(seconds)
+
+
+def _bound_network(client: httpx.Client, deadline: _Deadline) -> bool:
+    """Put every connection pool of ``client`` on :class:`_DeadlineBackend`; False when
+    a transport is not httpx's own (a test's mock): the deadline is then checked between
+    chunks of the body only."""
+    transports = [client._transport, *client._mounts.values()]
+    bound = True
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is None:
+            bound = False
+            continue
+        pool._network_backend = _DeadlineBackend(backend, deadline)
+    return bound

@@ -3,9 +3,10 @@
 Each setting is taken from the first place that gives it, in this order:
 
 1. a command-line option (``--url``, ``--cert``, ``--key``, ``--ca``, ``--participant``,
-   ``--timeout``);
+   ``--timeout``, ``--deadline``, ``--max-response-mb``);
 2. an environment variable (``RECON_PASS_URL``, ``RECON_PASS_CERT``, ``RECON_PASS_KEY``,
-   ``RECON_PASS_CA``, ``RECON_PARTICIPANT``, ``RECON_PASS_TIMEOUT``);
+   ``RECON_PASS_CA``, ``RECON_PARTICIPANT``, ``RECON_PASS_TIMEOUT``,
+   ``RECON_PASS_DEADLINE``, ``RECON_PASS_MAX_RESPONSE_MB``);
 3. the ``[pass]`` table of a TOML config file: the one given with ``--config`` (or
    ``RECON_CONFIG``), else ``config.toml`` in the user's config directory
    (``~/.config/recon/config.toml`` on Linux), if it exists.
@@ -18,7 +19,9 @@ A config file looks like::
     cert = "certs/swangen.crt"      # relative paths are read from the file's folder
     key = "certs/swangen.key"
     ca = "certs/pass-ca.pem"        # optional: trust this CA instead of the system's
-    timeout = 30                    # seconds, optional
+    timeout = 30                    # seconds between bytes, optional
+    deadline = 600                  # seconds per request in all, optional
+    max_response_mb = 512           # largest answer once decompressed, optional
 
 There is no default host: AEMO gives each participant its URL. Only ``https`` URLs are
 accepted and TLS verification is always on. The certificate and key are never read here,
@@ -51,6 +54,14 @@ ENV_CONFIG = "RECON_CONFIG"
 ENV_KEY_PASSWORD = "RECON_PASS_KEY_PASSWORD"
 
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_DEADLINE = 600.0
+"""Seconds one request may take in all (connect, TLS, headers, body), however steadily the
+server sends: a real Detail day arrives in well under a minute."""
+DEFAULT_MAX_RESPONSE_MB = 512
+"""The largest answer recon accepts, in MiB once decompressed: many times a real Detail
+day (tens of MiB), far below what would exhaust memory."""
+ENV_DEADLINE = "RECON_PASS_DEADLINE"
+ENV_MAX_RESPONSE_MB = "RECON_PASS_MAX_RESPONSE_MB"
 CONFIG_TABLE = "pass"
 
 
@@ -67,6 +78,8 @@ class PassConfig:
         key: PEM file of the client key, if not in ``cert``.
         ca: PEM CA bundle to verify the server with, instead of the system's trust store.
         timeout: Seconds to wait to connect, and between bytes when reading.
+        deadline: Seconds one request may take in all, however steadily bytes arrive.
+        max_response_bytes: The largest body accepted, once decompressed.
         key_password: Passphrase of an encrypted key (from ``RECON_PASS_KEY_PASSWORD``).
     """
 
@@ -77,13 +90,16 @@ class PassConfig:
     ca: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
     key_password: str | None = None
+    deadline: float = DEFAULT_DEADLINE
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024
 
     def __repr__(self) -> str:
         # Never show the key passphrase.
         return (
             f"PassConfig(base_url={self.base_url!r}, participant={self.participant!r}, "
             f"cert={self.cert!s}, key={self.key!s}, ca={self.ca!s}, "
-            f"timeout={self.timeout})"
+            f"timeout={self.timeout}, deadline={self.deadline}, "
+            f"max_response_bytes={self.max_response_bytes})"
         )
 
 
@@ -103,7 +119,16 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     table = doc.get(CONFIG_TABLE, {})
     if not isinstance(table, dict):
         raise UsageError(f"config file {path}: [{CONFIG_TABLE}] must be a table")
-    known = {"url", "participant", "cert", "key", "ca", "timeout"}
+    known = {
+        "url",
+        "participant",
+        "cert",
+        "key",
+        "ca",
+        "timeout",
+        "deadline",
+        "max_response_mb",
+    }
     unknown = sorted(set(table) - known)
     if unknown:
         raise UsageError(
@@ -153,6 +178,8 @@ def resolve_config(
     ca: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
     config_file: str | os.PathLike[str] | None = None,
+    deadline: float | None = None,
+    max_response_mb: int | None = None,
     env: Mapping[str, str] | None = None,
 ) -> PassConfig:
     """Resolve the client's settings from options, environment and config file.
@@ -164,6 +191,8 @@ def resolve_config(
         key: ``--key``.
         ca: ``--ca``.
         timeout: ``--timeout`` in seconds.
+        deadline: ``--deadline`` in seconds.
+        max_response_mb: ``--max-response-mb``.
         config_file: ``--config``; when given (or ``RECON_CONFIG`` is set) the file
             must exist. Otherwise the default config file is read if it exists.
         env: The environment (default ``os.environ``); tests pass their own.
@@ -192,6 +221,8 @@ def resolve_config(
     key_v, key_o = _pick("key", key, env, ENV_KEY, table)
     ca_v, ca_o = _pick("ca", ca, env, ENV_CA, table)
     timeout_v, _ = _pick("timeout", timeout, env, ENV_TIMEOUT, table)
+    deadline_v, _ = _pick("deadline", deadline, env, ENV_DEADLINE, table)
+    cap_v, _ = _pick("max_response_mb", max_response_mb, env, ENV_MAX_RESPONSE_MB, table)
 
     missing = [
         f"{what} ({opt}, {env_name} or '{name}' in [{CONFIG_TABLE}] of {config_path})"
@@ -222,6 +253,18 @@ def resolve_config(
         raise UsageError(f"timeout must be a number of seconds, got {timeout_v!r}") from None
     if not timeout_f > 0:
         raise UsageError(f"timeout must be a positive number of seconds, got {timeout_v!r}")
+    try:
+        deadline_f = float(deadline_v) if deadline_v not in (None, "") else DEFAULT_DEADLINE
+    except (TypeError, ValueError):
+        raise UsageError(f"deadline must be a number of seconds, got {deadline_v!r}") from None
+    if not 0 < deadline_f < 1e9:
+        raise UsageError(f"deadline must be a positive number of seconds, got {deadline_v!r}")
+    try:
+        cap_i = int(cap_v) if cap_v not in (None, "") else DEFAULT_MAX_RESPONSE_MB
+    except (TypeError, ValueError):
+        raise UsageError(f"max_response_mb must be a whole number of MiB, got {cap_v!r}") from None
+    if not 0 < cap_i <= 1024 * 1024:
+        raise UsageError(f"max_response_mb must be 1 to 1048576 MiB, got {cap_v!r}")
 
     return PassConfig(
         base_url=base_url,
@@ -239,4 +282,6 @@ def resolve_config(
         ),
         timeout=timeout_f,
         key_password=env.get(ENV_KEY_PASSWORD) or None,
+        deadline=deadline_f,
+        max_response_bytes=cap_i * 1024 * 1024,
     )

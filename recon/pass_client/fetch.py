@@ -34,6 +34,7 @@ from pathlib import Path
 from recon.atomic import atomic_write_bytes
 from recon.errors import FetchError, OutputError, UsageError
 from recon.pass_client.client import PassApiError, PassClient, TimelineEntry, document_of
+from recon.text import path_component
 from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
@@ -150,12 +151,15 @@ def artefact_name(
 ) -> str:
     """The file name of a fetched artefact, e.g. ``51230_detail_2024-12-01_<sha12>.json``."""
     sha = sha256[:sha_chars]
+    run = int(run_id)  # a RunId is a number: never text from the server
     if kind == DETAIL:
         assert trading_day is not None
-        return f"{run_id}_detail_{trading_day.isoformat()}_{sha}.json"
-    if kind == INVOICE_PDF:
-        return f"{run_id}_invoice_{sha}.pdf"
-    return f"{run_id}_{kind}_{sha}.json"
+        name = f"{run}_detail_{trading_day.isoformat()}_{sha}.json"
+    elif kind == INVOICE_PDF:
+        name = f"{run}_invoice_{sha}.pdf"
+    else:
+        name = f"{run}_{kind}_{sha}.json"
+    return path_component(name, "artefact file name")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -281,9 +285,12 @@ def fetch_week(
                 else calls[kind](entry.run_id)
             )
         except PassApiError as exc:
-            if exc.status != 404:
+            if exc.status != 404 and not exc.unusable:
                 raise
-            log.warning("%s: not published (%s)", label, exc)
+            # A 404, or a 200 that is not the document asked for (an error envelope,
+            # another run's): nothing is saved, and the artefact counts as missing.
+            why = "not published" if exc.status == 404 else "refused, nothing saved"
+            log.warning("%s: %s (%s)", label, why, exc)
             report.missing.append(MissingArtefact(kind, entry.run_id, day, str(exc)))
         else:
             try:

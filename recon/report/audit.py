@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.models.audit import Audit, Issue
+from recon.models.decimals import round_half_away, to_cents
 from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, _Sheet
 from recon.report.formatting import money_text
 
@@ -365,7 +366,7 @@ def _scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:
 
 
 def _px(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.1")), "f")
+    return format(round_half_away(value, 1), "f")
 
 
 def _y(value: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
@@ -386,7 +387,7 @@ def _axes(labels: list[str], lo: Decimal, hi: Decimal, title: str) -> list[str]:
     for v in (hi, lo):
         parts.append(
             f'<text x="{_PAD_L - 6}" y="{_px(_y(v, lo, hi) + 4)}" text-anchor="end" '
-            f'font-size="14">{html.escape(money_text(v.quantize(Decimal("0.01"))))}</text>'
+            f'font-size="14">{html.escape(money_text(to_cents(v)))}</text>'
         )
     step = max(1, -(-len(labels) // 6))  # at most 6 labels
     n = max(1, len(labels))

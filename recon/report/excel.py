@@ -47,6 +47,7 @@ from recon.report.view import (
     verdict,
     weeks,
 )
+from recon.text import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,8 @@ class _Sheet:
 
 
 def _text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    """Cell text: control and bidi characters shown escaped (``\\x1b``, ``U+202E``)."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_text(value, keep_newlines=True))
 
 
 def _write(cell: Cell, value: Any, kind: str) -> str:

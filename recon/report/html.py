@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
+from recon.models.decimals import round_half_away
 from recon.models.results import AdjustmentLine, CheckResult
 from recon.report.disagreement import disagreement_rows, sides, when_text
 from recon.report.formatting import (
@@ -77,7 +78,7 @@ class BarChart:
 
 
 def _px(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.1")))
+    return str(round_half_away(value, 1))
 
 
 def delta_chart(

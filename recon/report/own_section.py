@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from recon.models.decimals import round_half_away
 from recon.models.own import OwnDifference, OwnSeriesSummary
 from recon.models.results import CheckResult
 
@@ -41,7 +42,7 @@ def _safe(v: object) -> object:
 
 
 def _px(v: Decimal) -> str:
-    return str(v.quantize(Decimal("0.1")))
+    return str(round_half_away(v, 1))
 
 
 def chart_svg(points: list[OwnDifference], title: str, tolerance: Decimal | None = None) -> Markup:

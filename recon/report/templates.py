@@ -16,9 +16,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from recon.errors import OutputError
 from recon.report import formatting
+from recon.text import safe_text
 
 PROBE = "report.html"
 """A template every usable templates folder holds."""
@@ -66,6 +68,16 @@ def _loader(root: Traversable) -> jinja2.BaseLoader:
     return jinja2.FunctionLoader(load)
 
 
+def _shown(value: object) -> object:
+    """Every ``{{ ... }}`` output: control and bidi characters shown escaped
+    (:func:`recon.text.safe_text`), before autoescape."""
+    if isinstance(value, markupsafe.Markup):  # already HTML (escaped or recon's own)
+        return markupsafe.Markup(safe_text(value, keep_newlines=True))
+    if isinstance(value, str):
+        return safe_text(value, keep_newlines=True)
+    return value
+
+
 @lru_cache(maxsize=4)
 def _environment(root: Traversable) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -75,6 +87,7 @@ def _environment(root: Traversable) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     env.filters.update(
         {

@@ -152,15 +152,22 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
             f"{_plural(c['error'], 'error')} found: the statements and invoices do "
             "not tie out. Do not accept them as they are."
         )
-    elif c["warning"]:
+    elif c["warning"] and result.fully_checked:
         level = "warning"
         headline = (
             f"No errors, {_plural(c['warning'], 'warning')}: the figures tie out; "
             "read the warnings before accepting."
         )
+    elif c["warning"]:
+        # Say no more than was checked (SPEC §6 "Coverage"): the lines below name the gaps.
+        level = "warning"
+        headline = (
+            f"No errors, {_plural(c['warning'], 'warning')} in what was checked, but not "
+            "everything was: read the warnings and what was not checked before accepting."
+        )
     lines = result.verdict_lines()
     if not c["error"] and not c["warning"]:
-        level = "clean"
+        level = "clean" if result.fully_checked else "warning"
         headline = lines[0]  # "No discrepancies" said only as coverage allows
     serious = [f for f in result.findings if f.severity is not Severity.INFO]
     serious.sort(key=_worst_key)

@@ -88,14 +88,16 @@ def _money(d: _Doc, obj: Mapping[str, Any], key: str, *parts: object) -> str:
     return text
 
 
-def parse_money(text: str) -> Decimal:
-    """Parse an invoice amount: ``1234.56``, ``1,234.56``, ``-1,234.56``, ``(1,234.56)``,
-    with or without ``$``.
+def parse_money(text: str, *, grouping: bool = False) -> Decimal:
+    """Parse an invoice amount: ``1234.56``, ``-1234.56``, ``(1234.56)``, with or without
+    ``$``; with ``grouping`` (the PDF, which prints them) also ``1,234.56``, the
+    separators splitting the number into groups of exactly three (``21,543,20.45`` is
+    refused, not read as 2154320.45). A JSON amount has no thousands separators.
 
     Raises:
-        DecimalFormatError: If it is not such an amount.
+        DecimalFormatError: If it is not such an amount (quoting it as written).
     """
-    s = text.strip().replace(",", "").replace("$", "").strip()
+    s = text.strip().replace("$", "").strip()
     if s.startswith("(") and s.endswith(")"):
         inner = s[1:-1].strip()
         if inner.startswith("-"):
@@ -103,7 +105,28 @@ def parse_money(text: str) -> Decimal:
         s = "-" + inner
     elif s.startswith("-"):
         s = "-" + s[1:].strip()
-    return parse_decimal(s)
+    if "," in s:
+        if not grouping:
+            raise DecimalFormatError(
+                f"{text!r} has a thousands separator, which this form does not use"
+            )
+        if not _GROUPED.fullmatch(s):
+            raise DecimalFormatError(
+                f"{text!r} is not an amount: thousands separators must split the whole "
+                "number into groups of three digits (as in 2,154,320.45)"
+            )
+        s = s.replace(",", "")
+    try:
+        return parse_decimal(s)
+    except DecimalFormatError as exc:
+        if s == text.strip():
+            raise
+        # Quote the amount as it was written, not the text left after cleaning it.
+        raise DecimalFormatError(str(exc).replace(repr(s), repr(text.strip()), 1)) from None
+
+
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+"""A number with thousands separators: 1-3 digits, then groups of exactly three."""
 
 
 def _int(

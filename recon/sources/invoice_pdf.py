@@ -221,7 +221,7 @@ def _heading(text: str) -> str | None:
 
 
 def _amount(text: str) -> Decimal:
-    return parse_money(text.replace(" ", ""))
+    return parse_money(text.replace(" ", ""), grouping=True)  # a PDF prints 1,234.56
 
 
 def _header_pairs(text: str) -> list[tuple[str, str]]:

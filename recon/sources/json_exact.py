@@ -31,6 +31,19 @@ log = logging.getLogger(__name__)
 
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?)?$")
 _UNSAFE_IN_ARRAY = re.compile(r"[,\[\]]")
+_STAND_IN = {",": "\ue000", "[": "\ue001", "]": "\ue002"}
+"""Characters of a Value element that the array syntax would split on, passed to the
+array parser as private-use stand-ins (one bad element) and put back in its messages by
+:func:`put_back`, so a message quotes ``399,790.89331678`` as it was."""
+_PUT_BACK = str.maketrans({v: k for k, v in _STAND_IN.items()})
+
+
+def put_back(message: str) -> str:
+    """A message with the stand-ins of :data:`_STAND_IN` turned back into what the input
+    held (raw, or as ``repr`` escapes them)."""
+    for original, stand_in in _STAND_IN.items():
+        message = message.replace(repr(stand_in)[1:-1], original)
+    return message.translate(_PUT_BACK)
 
 
 # --------------------------------------------------------------------------------------
@@ -301,7 +314,9 @@ def _element_text(value: Any, d: _Doc, *at: object) -> str:
     """
     text = _number_text(value)
     if text is not None:
-        return _UNSAFE_IN_ARRAY.sub("?", text) if _UNSAFE_IN_ARRAY.search(text) else text
+        if _UNSAFE_IN_ARRAY.search(text):
+            return _UNSAFE_IN_ARRAY.sub(lambda m: _STAND_IN[m.group()], text)
+        return text
     if isinstance(value, float):
         raise d.fail(
             "holds a float: decode JSON with recon.sources.json_exact.loads so numbers stay exact",

@@ -56,6 +56,7 @@ from recon.sources.json_exact import (
     _kind,
     _read,
     _unwrapped_pointer,
+    put_back,
     unwrap,
 )
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -116,11 +117,15 @@ def _relocated(items: Iterable[Any]) -> list[Any]:
     for item in items:
         src = getattr(item, "source", None)
         new = _json_source(src)
+        message = getattr(item, "message", None)
+        update: dict[str, Any] = {}
         if new != src:
-            update: dict[str, Any] = {"source": new}
-            message = getattr(item, "message", None)
+            update["source"] = new
             if isinstance(message, str):  # "first at file#/path:i" in a duplicate's text
-                update["message"] = _POINTER_LINE.sub(r"\1", message)
+                message = update["message"] = _POINTER_LINE.sub(r"\1", message)
+        if isinstance(message, str) and message != put_back(message):
+            update["message"] = put_back(message)  # the Value element as it was
+        if update:
             item = item.model_copy(update=update)
         out.append(item)
     return out

@@ -75,22 +75,23 @@ def _variable_table(variables: list[str]) -> tuple[pl.DataFrame, dict[str, str]]
     return pl.DataFrame(recs, schema=schema), bad
 
 
-def _first_bad_value(text: str | None) -> tuple[str, int | None]:
-    """Why a Value array does not read, and the 1-based position of the bad element."""
+def _first_bad_value(text: str | None) -> tuple[str, int | None, str | None]:
+    """Why a Value array does not read, the 1-based position of the bad element, and the
+    text to quote as found (the bad element itself where there is one)."""
     if text is None:
-        return "the Value is empty", None
+        return "the Value is empty", None, None
     s = text.strip()
     if not (s.startswith("[") and s.endswith("]")):
-        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]", None
+        return f"the Value {s[:40]!r} is not an array like [v1,v2,...]", None, s[:60]
     inner = s[1:-1]
     if not inner.strip():
-        return "the Value array is empty", None
+        return "the Value array is empty", None, s[:60]
     for i, part in enumerate(inner.split(","), start=1):
         try:
             parse_decimal(part)
         except DecimalFormatError as e:
-            return f"element {i} of the Value array: {e}", i
-    return "the Value array does not read as Decimal(23,8) numbers", None
+            return f"element {i} of the Value array: {e}", i, part.strip()[:60]
+    return "the Value array does not read as Decimal(23,8) numbers", None, s[:60]
 
 
 def _position(granularity: str | None, day: date | None, position: int | None) -> dict[str, Any]:
@@ -222,12 +223,12 @@ def validate_detail(
             )
             continue
         if not rec["values_ok"]:
-            why, k = _first_bad_value(rec["value_text"])
+            why, k, found = _first_bad_value(rec["value_text"])
             out.add(
                 "data.value",
                 f"{why}; the row was not used.",
                 timestamp=rec["timestamp"].isoformat(),
-                actual=(rec["value_text"] or "")[:60],
+                actual=found,
                 **_position(rec["granularity"], rec["timestamp"], k),
                 **common,
             )

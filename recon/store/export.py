@@ -36,6 +36,7 @@ from recon.errors import OutputError
 from recon.models.progress import Progress
 from recon.store.db import SCHEMA_VERSION, Store
 from recon.store.query import where_filters
+from recon.text import path_component
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,10 @@ class ExportReport:
 def partition_dir(out_dir: Path, table: str, participant: str, week: date) -> Path:
     """The folder of one table's partition (values escaped as Hive escapes them)."""
     return (
-        out_dir / table / f"participant={quote(participant, safe='')}" / f"week={week.isoformat()}"
+        out_dir
+        / path_component(table, "table")
+        / path_component(f"participant={quote(participant, safe='')}", "partition")
+        / path_component(f"week={week.isoformat()}", "partition")
     )
 
 

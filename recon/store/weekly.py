@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from recon.models.progress import Progress
 from recon.store.db import Store
 from recon.store.query import WeekKey
+from recon.text import path_component
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,11 @@ def fetch_new_runs(
         for i, w in enumerate(weeks, start=1):
             try:
                 entries = [e for e in client.timeline(w) if e.participant == client.participant]
-                folder = download_root / client.participant / w.isoformat()
+                folder = (
+                    download_root
+                    / path_component(client.participant, "participant code")
+                    / path_component(w.isoformat(), "week")
+                )
                 for e in entries:
                     if _held_whole(store, e.participant, e.period, e.run_id):
                         continue
@@ -268,8 +273,21 @@ def fetch_new_runs(
 
 
 def dated_folder(out_root: Path, day: date, participant: str, week: date) -> Path:
-    """``<out_root>/<yyyy-mm-dd>/<participant>_<week>/``: where a week's reports go."""
-    return out_root / day.isoformat() / f"{participant}_{week.isoformat()}"
+    """``<out_root>/<yyyy-mm-dd>/<participant>_<week>/``: where a week's reports go.
+
+    The participant code comes from the data, so the name is built by
+    :func:`recon.text.path_component`: a code such as ``../2024-12-06/X`` is refused, never
+    filed outside ``out_root``.
+
+    Raises:
+        UnsafeNameError: The participant code cannot name a folder.
+    """
+    code = path_component(participant, "participant code")
+    return (
+        out_root
+        / path_component(day.isoformat(), "day")
+        / path_component(f"{code}_{week.isoformat()}", "report folder")
+    )
 
 
 def today_local() -> date:
@@ -412,8 +430,8 @@ def run_weekly(
 
     today = today_local()
     for p, w in plan.weeks:
-        out = dated_folder(req.out_root, today, p, w)
         try:
+            out = dated_folder(req.out_root, today, p, w)  # refuses a name such as ../x
             result = check_from_store(
                 store_path, week=w, participant=p, materiality=req.materiality, limits=req.limits
             )

@@ -274,7 +274,7 @@ def test_interrupt_while_writing_the_workbook(
 
     monkeypatch.setattr(Workbook, "save", interrupted)
     run = recon_cli("check", inbox, "--out", out, "--no-progress")
-    assert run.code == 2 and "aborted" in run.err
+    assert run.code == 130 and run.error_lines == ["recon: interrupted"], run.err
     assert (out / "report.xlsx").read_bytes() == old["report.xlsx"]
     assert _temps(out) == []
 

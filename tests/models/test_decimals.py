@@ -188,3 +188,13 @@ def test_too_many_decimals_always_rejected(value: Decimal, extra: int) -> None:
     text += "1" * 1 + "0" * (extra - 1)
     with pytest.raises(DecimalFormatError):
         parse_decimal(text)
+
+
+def test_round_half_away_is_the_one_rule_at_any_precision() -> None:
+    from recon.models.decimals import round_half_away
+
+    assert round_half_away(Decimal("0.25"), 1) == Decimal("0.3")
+    assert round_half_away(Decimal("-0.25"), 1) == Decimal("-0.3")
+    assert round_half_away(Decimal("0.35"), 1) == Decimal("0.4")  # half-even would give 0.4
+    assert round_half_away(Decimal("0.45"), 1) == Decimal("0.5")  # half-even would give 0.4
+    assert round_half_away(Decimal("1.000000005"), 8) == Decimal("1.00000001")

@@ -761,7 +761,7 @@ def test_invoice_amounts_as_json_numbers_read_exactly() -> None:
     ],
 )
 def test_parse_money(text: str, value: str) -> None:
-    assert invoice_json.parse_money(text) == Decimal(value)
+    assert invoice_json.parse_money(text, grouping=True) == Decimal(value)
 
 
 # ----------------------------------------------------------------------------- writers

@@ -1,0 +1,339 @@
+"""The four outputs of ``recon check`` are replaced as a set (issue 16 item 2).
+
+A real ``recon check`` subprocess is interrupted (SIGINT, SIGTERM) at many moments while
+it re-checks into a folder holding an earlier check; each time the folder must hold the
+earlier set whole or the new set whole, never a mix, and no temporary file may be left.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from recon.atomic import replace_set
+from recon.errors import OutputError
+
+from .helpers import RunCli
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "fixtures" / "sample_week"
+PLANTED = ROOT / "fixtures" / "planted_week"
+SET = ("findings.json", "result.json", "report.xlsx", "report.html")
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def _assert_whole_set(parent: Path, out: Path, old: dict[str, bytes]) -> str:
+    """Assert ``out`` holds the earlier set or a complete new one, and nothing else is
+    left in ``parent``; return ``"old"`` or ``"new"``."""
+    assert sorted(os.listdir(parent)) == [out.name], os.listdir(parent)
+    now = _snapshot(out)
+    assert sorted(now) == sorted(SET), sorted(now)
+    same = [n for n in SET if now[n] == old[n]]
+    if len(same) == len(SET):
+        return "old"
+    assert not same, f"mixed set: {same} old, the rest new"
+    findings = json.loads(now["findings.json"])
+    assert findings["counts"]["error"] > 0  # the planted week's check, not the sample's
+    json.loads(now["result.json"])
+    assert now["report.xlsx"][:2] == b"PK" and b"</html>" in now["report.html"]
+    return "new"
+
+
+@pytest.fixture(scope="module")
+def earlier_set(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The sample week's check (clean): the set a re-check replaces."""
+    out = tmp_path_factory.mktemp("earlier") / "out"
+    from recon.cli.main import main
+
+    assert main(["check", str(SAMPLE), "--out", str(out), "--no-progress"]) == 0
+    return _snapshot(out)
+
+
+def _place(old: dict[str, bytes], out: Path) -> None:
+    out.mkdir(parents=True)
+    for name, data in old.items():
+        (out / name).write_bytes(data)
+
+
+def _check_cmd(out: Path) -> list[str]:
+    return [sys.executable, "-m", "recon", "check", str(PLANTED), "--out", str(out),
+            "--no-progress"]  # fmt: skip
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
+    """Wait until recon's main() has installed its SIGTERM handler (seen in
+    /proc/PID/status), so the moments below are counted from recon's start, not from the
+    interpreter's (a SIGINT while Python itself starts up is Python's to report)."""
+    status = Path(f"/proc/{proc.pid}/status")
+    bit = 1 << (signal.SIGTERM - 1)
+    while proc.poll() is None:
+        try:
+            caught = re.search(r"SigCgt:\s+([0-9a-f]+)", status.read_text())
+        except OSError:
+            return
+        if caught is None or int(caught.group(1), 16) & bit:
+            return
+        time.sleep(0.002)
+
+
+def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
+    tmp_path: Path, earlier_set: dict[str, bytes]
+) -> None:
+    # One uninterrupted run: the new set is whole, and how long a run takes (only to
+    # spread the signals over it; nothing here asserts a duration).
+    parent = tmp_path / "full"
+    _place(earlier_set, parent / "out")
+    proc = subprocess.Popen(
+        _check_cmd(parent / "out"), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _wait_for_recon_handlers(proc)
+    start = time.monotonic()
+    _, stderr = proc.communicate(timeout=300)
+    took = time.monotonic() - start
+    assert proc.returncode == 1, stderr[-2000:]
+    assert _assert_whole_set(parent, parent / "out", earlier_set) == "new"
+
+    # ("start", 0): at once, while the interpreter starts (SIGTERM only: a SIGINT there is
+    # Python's to report); ("run", f): f of a run's length after recon started;
+    # ("staging", s): s seconds after the new set's staging folder appeared (mid-write).
+    moments = [("start", 0.0)]
+    moments += [("run", f) for f in (0.05, 0.3, 0.6, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0)]
+    moments += [("staging", d) for d in (0.0, 0.01, 0.03, 0.08, 0.15, 0.3, 0.6)]
+    outcomes = []
+    for i, (when, amount) in enumerate(moments):
+        sig = signal.SIGINT if i % 2 == 1 else signal.SIGTERM
+        parent = tmp_path / f"run{i}"
+        out = parent / "out"
+        _place(earlier_set, out)
+        proc = subprocess.Popen(
+            _check_cmd(out), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        if when == "run":
+            _wait_for_recon_handlers(proc)
+            time.sleep(took * amount)
+        elif when == "staging":
+            _wait_for_recon_handlers(proc)
+            while proc.poll() is None and not any(parent.glob(".out.tmp-*")):
+                time.sleep(0.002)
+            time.sleep(amount)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=300)
+        err = stderr.decode("utf-8", "replace")
+        assert "Traceback" not in err and "internal error" not in err, err[-3000:]
+        state = _assert_whole_set(parent, out, earlier_set)
+        if proc.returncode == -sig:  # before recon's handlers (nothing written yet) or
+            # after they were removed (the new set is whole): the default action
+            assert (state == "old" and err == "") or state == "new", err
+        elif proc.returncode in (130, 143):  # the earlier set, or (when the signal came
+            # after the swap, while the summary was printed) the new one, always whole
+            assert proc.returncode == (130 if sig == signal.SIGINT else 143)
+            lines = [line for line in err.splitlines() if line.startswith("recon: ")]
+            assert lines == [
+                "recon: interrupted" if sig == signal.SIGINT else "recon: terminated by SIGTERM"
+            ], err
+        else:  # finished before the signal arrived
+            assert proc.returncode == 1, err[-2000:]
+            assert state == "new"
+        outcomes.append((when, amount, sig.name, proc.returncode, state))
+    print(outcomes)
+    assert any(o[3] in (130, 143) for o in outcomes), outcomes
+
+
+def test_ctrl_c_in_process_exits_130_with_one_line(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """KeyboardInterrupt while the JSON is written (pydantic wraps it): one line, exit 130."""
+    from recon.models.results import CheckResult
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+
+    def interrupted(self: CheckResult, **_kw: object) -> str:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+        raise AssertionError("the signal should have interrupted")
+
+    monkeypatch.setattr(CheckResult, "model_dump_json", interrupted)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
+    run.assert_no_traceback()
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+
+
+def test_full_disk_leaves_the_earlier_set(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import recon.cli.check_cmd as cc
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+    real = cc.atomic_write_bytes
+
+    def full(path: Path, data: bytes, mode: int | None = None) -> None:
+        if Path(path).name == "findings.json":  # the last file: the reports are written
+            raise OutputError(f"cannot write {path}: {os.strerror(errno.ENOSPC)}")
+        real(path, data, mode)
+
+    monkeypatch.setattr(cc, "atomic_write_bytes", full)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 2 and "No space left on device" in run.err, run.err
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+
+
+def test_a_read_only_earlier_file_in_a_writable_folder_is_replaced(
+    tmp_path: Path, earlier_set: dict[str, bytes], recon_cli: RunCli
+) -> None:
+    out = tmp_path / "out"
+    _place(earlier_set, out)
+    (out / "report.html").chmod(0o444)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 1, run.err
+    assert _assert_whole_set(tmp_path, out, earlier_set) == "new"
+    assert (out / "report.html").stat().st_mode & 0o777 == 0o444  # its mode carries over
+
+
+def test_atomic_path_keeps_the_temporary_file_writable_until_it_is_renamed(
+    tmp_path: Path,
+) -> None:
+    """The 0444 of the file replaced was put on the temporary file before the writer
+    opened it, so a non-root writer got "Permission denied" (root ignores modes, so the
+    mode itself is checked here)."""
+    from recon.atomic import atomic_path
+
+    target = tmp_path / "report.html"
+    target.write_text("old")
+    target.chmod(0o444)
+    with atomic_path(target) as tmp:
+        assert tmp.stat().st_mode & stat.S_IWUSR, oct(tmp.stat().st_mode)
+        tmp.write_text("new")
+    assert target.read_text() == "new"
+    assert target.stat().st_mode & 0o777 == 0o444
+
+
+def test_folder_with_other_files_keeps_them_and_gets_the_whole_new_set(
+    tmp_path: Path, earlier_set: dict[str, bytes], recon_cli: RunCli
+) -> None:
+    out = tmp_path / "out"
+    _place(earlier_set, out)
+    (out / "notes.txt").write_text("mine")
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 1, run.err
+    assert (out / "notes.txt").read_text() == "mine"
+    (out / "notes.txt").unlink()
+    assert _assert_whole_set(tmp_path, out, earlier_set) == "new"
+
+
+def test_no_reports_removes_the_earlier_reports(
+    tmp_path: Path, earlier_set: dict[str, bytes], recon_cli: RunCli
+) -> None:
+    out = tmp_path / "out"
+    _place(earlier_set, out)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress", "--no-reports")
+    assert run.code == 1, run.err
+    assert sorted(os.listdir(out)) == ["findings.json", "result.json"]
+
+
+def test_replace_set_failure_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a").write_text("old a")
+    (out / "b").write_text("old b")
+    with pytest.raises(RuntimeError), replace_set(out, ["a", "b"]) as stage:
+        (stage / "a").write_text("new a")
+        raise RuntimeError("midway")
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+    assert (out / "a").read_text() == "old a"
+    with replace_set(out, ["a", "b"]) as stage:
+        (stage / "a").write_text("new a")
+        (stage / "b").write_text("new b")
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+    assert [(out / n).read_text() for n in "ab"] == ["new a", "new b"]
+    shutil.rmtree(out)
+    with replace_set(out, ["a"]) as stage:
+        (stage / "a").write_text("first")
+    assert (out / "a").read_text() == "first" and sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pydantic's serializer turns the KeyboardInterrupt raised inside it into a
+    PydanticSerializationError: still exit 130 with one line, not "internal error"."""
+    from recon.models.results import CheckResult
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+
+    def wrapped(self: CheckResult, **_kw: object) -> str:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException as e:  # what a library that catches everything does
+            raise RuntimeError(f"Error calling function: {type(e).__name__}") from None
+        raise AssertionError("the signal should have interrupted")
+
+    monkeypatch.setattr(CheckResult, "model_dump_json", wrapped)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
+    run.assert_no_traceback()
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+
+
+def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some libraries catch everything (a bare ``except:`` around an optional import): the
+    signal is still noted, the new set is not swapped in, and the exit is 130."""
+    import recon.report as report
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+    real = report.write_reports
+
+    def swallowing(*args: object, **kwargs: object) -> object:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException:  # what such a library does
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "write_reports", swallowing)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
