@@ -144,3 +144,40 @@ TIMELINE_FIELDS: dict[str, str] = {
 Q_PARTICIPANT = H_PARTICIPANT
 Q_TRADING_WEEK = "tradingWeek"
 Q_TRADING_DAY = F_TRADING_DAY
+
+
+# --------------------------------------------------------------------------------------
+# The CSV columns of the Guide (Tables 4 and 5), in their order.
+# --------------------------------------------------------------------------------------
+
+CSV_HEADER_COLUMNS = (
+    "RunId",
+    "PublishedAt",
+    "MarketService",
+    "Designation",
+    "Period",
+    "PeriodFrom",
+    "PeriodTo",
+    "ParticipantCode",
+)
+"""The run header columns both statements open with."""
+
+SUMMARY_CSV_COLUMNS = (
+    *CSV_HEADER_COLUMNS,
+    "Variable",
+    "Timestamp",
+    "P Or C",
+    "GST Applicable",
+    "Value",
+)
+"""A Settlement Statement Summary CSV's columns (Guide Table 4)."""
+
+DETAIL_CSV_COLUMNS = (
+    *CSV_HEADER_COLUMNS,
+    "Settlement Trading Day",
+    "Variable",
+    "Scope",
+    "Timestamp",
+    "Value",
+)
+"""A Settlement Statement Detail CSV's columns (Guide Table 5)."""

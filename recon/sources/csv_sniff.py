@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from recon.models import aemo_names as aemo
 from recon.sources.artefacts import PREFIX_BYTES, NotAnArtefact, Unreadable, run_info
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
@@ -19,22 +20,8 @@ be sniffed. One with fewer, over ``--max-members``, is still recognised by its f
 member, so that a Detail ZIP over the cap is refused by its reader, naming the option,
 rather than skipped."""
 
-_HEADER_COLUMNS = (
-    "RunId",
-    "PublishedAt",
-    "MarketService",
-    "Designation",
-    "Period",
-    "PeriodFrom",
-    "PeriodTo",
-    "ParticipantCode",
-)
-SUMMARY_CSV_COLUMNS = frozenset(
-    (*_HEADER_COLUMNS, "Variable", "Timestamp", "P Or C", "GST Applicable", "Value")
-)
-DETAIL_CSV_COLUMNS = frozenset(
-    (*_HEADER_COLUMNS, "Settlement Trading Day", "Variable", "Scope", "Timestamp", "Value")
-)
+SUMMARY_CSV_COLUMNS = frozenset(aemo.SUMMARY_CSV_COLUMNS)
+DETAIL_CSV_COLUMNS = frozenset(aemo.DETAIL_CSV_COLUMNS)
 MIN_MATCHING_COLUMNS = 7
 """A CSV sharing at least this many of a kind's 13 columns is taken as that kind, so a
 file with a missing or misspelt column still reaches its reader and becomes a

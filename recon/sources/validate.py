@@ -25,6 +25,7 @@ from datetime import date, datetime
 import polars as pl
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.decimals import DecimalFormatError, parse_decimal
 from recon.models.detail import FindingCollector, source_ref
 from recon.models.findings import Finding
@@ -40,25 +41,9 @@ from recon.wem.granularity import Granularity
 from recon.wem.variables import VariableNameError, parse_variable
 
 log = logging.getLogger(__name__)
-HEADER_COLUMNS = (
-    "RunId",
-    "PublishedAt",
-    "MarketService",
-    "Designation",
-    "Period",
-    "PeriodFrom",
-    "PeriodTo",
-    "ParticipantCode",
-)
-SUMMARY_COLUMNS = (*HEADER_COLUMNS, "Variable", "Timestamp", "P Or C", "GST Applicable", "Value")
-DETAIL_COLUMNS = (
-    *HEADER_COLUMNS,
-    "Settlement Trading Day",
-    "Variable",
-    "Scope",
-    "Timestamp",
-    "Value",
-)
+HEADER_COLUMNS = aemo.CSV_HEADER_COLUMNS
+SUMMARY_COLUMNS = aemo.SUMMARY_CSV_COLUMNS
+DETAIL_COLUMNS = aemo.DETAIL_CSV_COLUMNS
 
 DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 """A Trading Day as the Guide writes it, ``yyyy-mm-dd``: no time, week or basic form."""
