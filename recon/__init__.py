@@ -4,23 +4,68 @@ The public API for notebooks::
 
     import recon
     result = recon.check(["fixtures/sample_week"])   # CheckResult
-    result.to_frame()                                # findings as a DataFrame
+    result.to_frame()                                # findings as a DataFrame, exact decimals
     table = recon.decode("detail.zip")               # long Arrow table, exact decimals
+    frames = recon.audit(fy=2025)                    # the store's history as DataFrames
+
+Every public name is listed in ``recon.__all__`` (and by ``dir(recon)``); each is imported
+on first use, so ``import recon`` stays cheap.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recon.__about__ import __version__
 
-__all__ = ["__version__", "check", "decode", "decode_to_file", "load"]
+if TYPE_CHECKING:
+    from recon.api import audit, check, decode, decode_to_file, load
+    from recon.errors import ReconError
+    from recon.models.findings import Finding, Severity
+    from recon.models.results import CheckResult
+    from recon.sources.limits import Limits
+
+_LAZY: dict[str, str] = {
+    "audit": "recon.api",
+    "check": "recon.api",
+    "decode": "recon.api",
+    "decode_to_file": "recon.api",
+    "load": "recon.api",
+    "CheckResult": "recon.models.results",
+    "Finding": "recon.models.findings",
+    "Severity": "recon.models.findings",
+    "Limits": "recon.sources.limits",
+    "ReconError": "recon.errors",
+}
+"""Each public name and the module that defines it."""
+
+__all__ = [
+    "CheckResult",
+    "Finding",
+    "Limits",
+    "ReconError",
+    "Severity",
+    "__version__",
+    "audit",
+    "check",
+    "decode",
+    "decode_to_file",
+    "load",
+]
 
 
 def __getattr__(name: str) -> Any:
-    """Import the API lazily so ``import recon`` stays cheap."""
-    if name in ("check", "decode", "decode_to_file", "load"):
-        from recon import api
+    """Import a public name on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'recon' has no attribute {name!r}")
+    import importlib
 
-        return getattr(api, name)
-    raise AttributeError(name)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names (``recon.__all__``)."""
+    return sorted(__all__)

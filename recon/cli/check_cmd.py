@@ -11,7 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from recon.atomic import atomic_write_bytes
-from recon.cli.options import limit_options, limits_from, materiality_option
+from recon.cli.options import (
+    check_store_options,
+    limit_options,
+    limits_from,
+    materiality_option,
+    store_choice,
+)
 from recon.cli.progress import progress_bar, stderr
 from recon.cli.text import printable
 from recon.errors import InputError, UsageError
@@ -146,23 +152,7 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     help="Write findings.json and result.json only, not report.xlsx/report.html.",
 )
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
-@click.option(
-    "--store",
-    "use_store",
-    is_flag=True,
-    help="Also take runs from the settlement history store (see `recon ingest`): "
-    "every run held for the weeks checked, so an ADJ run's previous run comes "
-    "from history. The weeks are --week, else those of PATHS, else every week "
-    "held. PATHS are then optional.",
-)
-@click.option(
-    "--store-path",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="The store's database file (a folder: recon.duckdb in it); implies "
-    "--store. Default: $RECON_STORE, else "
-    "recon.duckdb in your recon data folder (~/.local/share/recon on Linux).",
-)
+@check_store_options
 @click.option(
     "--week",
     metavar="YYYY-MM-DD",
@@ -184,8 +174,8 @@ def check(
     strict: bool,
     no_reports: bool,
     no_progress: bool,
-    use_store: bool,
-    store_path: Path | None,
+    store: str | None,
+    store_path: str | None,
     week: str | None,
     participant: str | None,
     own: Path | None,
@@ -197,14 +187,15 @@ def check(
     recognised by its content, not its name: Summary CSV, Detail CSV or ZIP,
     Summary/Detail/Invoice JSON, Invoice PDF. They are grouped by participant, Trading
     Week and run, and every check the inputs allow is run (SPEC §5). With --store, the
-    runs held in the history store for the weeks checked are added.
+    runs held in the history store for the weeks checked are added: the weeks are --week,
+    else those of PATHS, else every week held; PATHS are then optional.
 
     Exit status: 0 no error finding (with --strict, no warning either); 1 discrepancies
     found; 2 recon could not run.
     """
     from recon.api import check as run_check
 
-    use_store = use_store or store_path is not None
+    use_store, store_file = store_choice(store, store_path)
     if not use_store and (week or participant):
         raise UsageError("--week and --participant select runs from the store: add --store")
     if not paths and not use_store:
@@ -219,7 +210,7 @@ def check(
             from recon.store.query import check_from_store
 
             result = check_from_store(
-                store_path,
+                store_file,
                 week=week,
                 participant=participant.strip().upper() if participant else None,
                 paths=list(paths),
@@ -229,7 +220,7 @@ def check(
             )
             from recon.store.history import record_check
 
-            record_check(store_path, result, command="check")  # SPEC §8: every check kept
+            record_check(store_file, result, command="check")  # SPEC §8: every check kept
         else:
             result = run_check(
                 list(paths),

@@ -91,3 +91,60 @@ def materiality_option(f: Callable[..., Any]) -> Callable[..., Any]:
         help="Flag every ADJ line whose absolute amount reaches AMOUNT dollars as an "
         "adjustment.material warning. Off by default.",
     )(f)
+
+
+# ------------------------------------------------------------------------ the store
+
+STORE_DEFAULT = ""
+"""The value of ``--store`` given without a PATH: ``$RECON_STORE``, else the default store."""
+
+
+def _store(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and value != STORE_DEFAULT and not value.strip():
+        raise click.BadParameter("the store's path is empty")
+    return value
+
+
+def check_store_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--store [PATH]`` (the value optional) and its hidden old alias ``--store-path``.
+
+    The command gets ``store``: None when ``--store`` is not given (check files only),
+    :data:`STORE_DEFAULT` when given without a PATH (``$RECON_STORE``, else the default
+    store), else the PATH; and ``store_path``: the PATH of the deprecated ``--store-path``.
+    Use :func:`store_choice` to combine them.
+    """
+    f = click.option(
+        "--store-path",
+        "store_path",
+        hidden=True,
+        metavar="PATH",
+        help="Deprecated: use --store PATH.",
+    )(f)
+    return click.option(
+        "--store",
+        "store",
+        is_flag=False,
+        flag_value=STORE_DEFAULT,
+        default=None,
+        callback=_store,
+        metavar="[PATH]",
+        help="Also take runs from the settlement history store (see `recon ingest`): every "
+        "run held for the weeks checked, so an ADJ run's previous run comes from history. "
+        "PATH is the store's database file (a folder: recon.duckdb in it); without it, "
+        "$RECON_STORE, else recon.duckdb in your recon data folder (~/.local/share/recon "
+        "on Linux). Put the files to check before --store, or write --store=PATH.",
+    )(f)
+
+
+def store_choice(store: str | None, store_path: str | None) -> tuple[bool, str | None]:
+    """Combine ``--store [PATH]`` and ``--store-path PATH``: (use the store?, its path or None).
+
+    A None path means ``$RECON_STORE``, else the default store.
+    """
+    if store_path is not None:
+        if store not in (None, STORE_DEFAULT, store_path):
+            raise click.UsageError("give the store once: --store PATH")
+        return True, store_path
+    if store is None:
+        return False, None
+    return True, store or None

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recon.cli.options import limit_options, limits_from, materiality_option
-from recon.cli.progress import progress_bar, stderr
+from recon.cli.progress import progress_bar, stderr, stdout
 from recon.cli.text import line, printable, text
 from recon.errors import (
     EXIT_CLEAN,
@@ -155,7 +155,6 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
     Settlement Trading Days held, e.g. "ZIP 7d"; Invoice JSON/PDF). A run known only
     from its invoice shows "(invoice only)" as its PublishedAt.
     """
-    from rich.console import Console
 
     from recon.store import list_runs, open_store
 
@@ -176,7 +175,7 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
             f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
             Text("\n").join(text(a) for a in r.artefact_text("\n").split("\n")),
         )
-    Console().print(table)
+    stdout.print(table)
     if not rows:
         stderr.print("No run held" + (" for these filters." if participant or week else "."))
     return EXIT_CLEAN

@@ -370,12 +370,12 @@ class PassEmulator:
             handler.send_header(name, value)
         handler.end_headers()
         if drop:
-            handler.wfile.write(body[: len(body) // 2])
-            handler.wfile.flush()
             handler.close_connection = True
-            try:
+            try:  # the connection is being dropped on purpose: its errors are expected
+                handler.wfile.write(body[: len(body) // 2])
+                handler.wfile.flush()
                 handler.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
+            except OSError:  # ssl.SSLEOFError and friends, when the client is quicker
                 pass
             return
         handler.wfile.write(body)

@@ -275,12 +275,72 @@ class CheckResult(BaseModel):
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """The findings as a pandas DataFrame (strings on Arrow), one row per finding."""
-        cols = list(Finding.model_fields)
-        rows = [f.model_dump(mode="json") for f in self.findings]
-        import pandas as pd  # 0.5 s to import: only when a DataFrame is asked for
+        """The findings as a pandas DataFrame, one row per finding, on Arrow.
 
-        return pd.DataFrame(rows, columns=cols).astype("string[pyarrow]")
+        Columns are the :class:`Finding` fields, typed:
+
+        - ``expected``, ``actual``, ``difference``: exact ``decimal128(23,8)`` (pandas
+          ``ArrowDtype``), null where the figure is not a Decimal(23,8) number (the
+          ``adjustment.chain`` designations, a ``data.value`` finding's unreadable text);
+          ``expected_text`` and ``actual_text`` hold every figure as the finding gives it;
+        - ``run_id``, ``position``: integers (``Int64``, null where absent);
+        - ``timestamp``, ``interval_start``, ``interval_end``: timestamps in AWST
+          (``timestamp[us, tz=+08:00]``; a date is its midnight), when every value of the
+          column reads as an ISO 8601 date or time; else the column stays text;
+        - everything else: text (``string[pyarrow]``).
+        """
+        from decimal import Decimal, InvalidOperation
+
+        import pandas as pd  # 0.5 s to import: only when a DataFrame is asked for
+        import pyarrow as pa
+
+        from recon.wem.calendar import AWST
+
+        money = pa.decimal128(23, 8)
+        eight_places = Decimal("1E-8")
+        limit = Decimal(10) ** 15
+
+        def exact(text: str | None) -> Decimal | None:
+            if text is None:
+                return None
+            try:
+                d = Decimal(text)
+            except InvalidOperation:
+                return None
+            if not d.is_finite() or abs(d) >= limit or d != d.quantize(eight_places):
+                return None
+            return d
+
+        def when(text: str) -> datetime | None:
+            try:
+                t = datetime.fromisoformat(text)
+            except ValueError:
+                return None
+            return t if t.tzinfo is not None else t.replace(tzinfo=AWST)
+
+        def time_column(texts: list[str | None]) -> pd.Series:
+            times = [None if t is None else when(t) for t in texts]
+            if any(t is None and x is not None for t, x in zip(times, texts, strict=True)):
+                return pd.Series(texts, dtype="string[pyarrow]")
+            arr = pa.array(times, type=pa.timestamp("us", tz="+08:00"))
+            return pd.Series(arr, dtype=pd.ArrowDtype(arr.type))
+
+        rows = [f.model_dump(mode="json") for f in self.findings]
+        columns: dict[str, Any] = {}
+        for name in Finding.model_fields:
+            values = [r[name] for r in rows]
+            if name in ("expected", "actual", "difference"):
+                arr = pa.array([exact(v) for v in values], type=money)
+                columns[name] = pd.Series(arr, dtype=pd.ArrowDtype(money))
+                if name != "difference":
+                    columns[f"{name}_text"] = pd.Series(values, dtype="string[pyarrow]")
+            elif name in ("run_id", "position"):
+                columns[name] = pd.Series(values, dtype="Int64")
+            elif name in ("timestamp", "interval_start", "interval_end"):
+                columns[name] = time_column(values)
+            else:
+                columns[name] = pd.Series(values, dtype="string[pyarrow]")
+        return pd.DataFrame(columns)
 
 
 def _s(n: int) -> str:

@@ -1,12 +1,18 @@
 """Where recon's jinja2 templates live, and the environment that renders them.
 
-The templates sit in the top-level ``templates/`` folder of the repository (recon is
-installed editable), two levels above this package.
+The templates are kept in the repository's top-level ``templates/`` folder, and the wheel
+carries them inside the package as ``recon/templates/`` (``pyproject.toml`` maps the one to
+the other). They are found with :mod:`importlib.resources` in the installed package first;
+an editable install, or a source tree on ``PYTHONPATH``, has no ``recon/templates/`` and
+uses the ``templates/`` folder beside the package.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import jinja2
@@ -16,22 +22,50 @@ from recon.errors import OutputError
 from recon.report import formatting
 from recon.text import safe_text
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-"""The ``templates/`` folder beside the ``recon`` package."""
+PROBE = "report.html"
+"""A template every usable templates folder holds."""
 
 
-def templates_dir() -> Path:
+def candidates() -> tuple[Traversable, ...]:
+    """The places recon looks for its templates, in order.
+
+    1. ``recon/templates`` inside the installed package (a wheel or ``pip install .``);
+    2. ``templates/`` beside the ``recon`` package (an editable install or a source tree).
+    """
+    packaged = resources.files("recon").joinpath("templates")
+    beside = Path(__file__).resolve().parents[2] / "templates"
+    return (packaged, beside)
+
+
+def templates_dir() -> Traversable:
     """Return the templates folder.
 
     Raises:
-        OutputError: If it is missing (recon not installed from its source tree).
+        OutputError: If no candidate holds recon's templates (a broken installation).
     """
-    if not TEMPLATES_DIR.is_dir():
-        raise OutputError(
-            f"recon's templates folder is missing: expected {TEMPLATES_DIR}; "
-            "install recon from its source tree with 'pip install -e .'"
-        )
-    return TEMPLATES_DIR
+    found = candidates()
+    for place in found:
+        if place.joinpath(PROBE).is_file():
+            return place
+    raise OutputError(
+        "recon's templates folder is missing (looked in "
+        + " and ".join(str(p) for p in found)
+        + "); reinstall recon"
+    )
+
+
+def _loader(root: Traversable) -> jinja2.BaseLoader:
+    """A jinja2 loader reading templates from ``root`` (any Traversable, zip included)."""
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        if "/" in name or "\\" in name or name.startswith("."):
+            return None
+        item = root.joinpath(name)
+        if not item.is_file():
+            return None
+        return item.read_text(encoding="utf-8"), str(item), lambda: True
+
+    return jinja2.FunctionLoader(load)
 
 
 def _shown(value: object) -> object:
@@ -45,9 +79,9 @@ def _shown(value: object) -> object:
 
 
 @lru_cache(maxsize=4)
-def _environment(directory: Path) -> jinja2.Environment:
+def _environment(root: Traversable) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
+        loader=_loader(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -427,7 +427,7 @@ class Store:
             read_only = False
         con = _connect(p, read_only)
         try:
-            version = _version(con)
+            version = _version(con, p)
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the store {p} has schema version {version}, newer than "
@@ -523,9 +523,41 @@ def open_store(
     return Store.open(path, read_only=read_only, must_exist=must_exist)
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+CONNECT_CONFIG: dict[str, Any] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+"""DuckDB settings for every connection: never download or load an extension (SPEC §6).
+Without them DuckDB would fetch its ``sqlite`` extension from the network to open a SQLite
+file given as the store."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB database file
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database, before DuckDB opens it.
+
+    Raises:
+        StoreError: ``path`` is a SQLite database, or any file (empty included) whose
+            header is not DuckDB's.
+    """
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as e:
+        raise StoreError(f"cannot open the store {path}: {e.strerror or e}") from None
+    if head.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"{path} is a SQLite database, not a recon store")
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise StoreError(f"{path} is not a recon store (not a DuckDB database)")
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path.is_file():
+        refuse_foreign_file(path)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECT_CONFIG))
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():
@@ -542,15 +574,16 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _version(con: duckdb.DuckDBPyConnection) -> int:
+def _version(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     ).fetchall()[0]
     if not exists or not exists[0]:
         tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchall()[0]
         if tables and tables[0]:
+            where = f"{path} " if path is not None else "the database "
             raise StoreError(
-                "the database holds tables but no schema_version: it is not a recon store"
+                f"{where}is not a recon store (a DuckDB database without recon's schema)"
             )
         return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]

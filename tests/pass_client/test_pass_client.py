@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import ssl
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -480,6 +481,15 @@ def _pem_fragments(*paths: Path) -> list[str]:
     return out
 
 
+def _refusals_noted(emu: PassEmulator, n: int = 1) -> list[str]:
+    """The emulator's refused handshakes once it has noted ``n`` (its thread may note a
+    refusal just after the client has given up; waiting keeps it out of the next test)."""
+    deadline = time.monotonic() + 10
+    while len(emu.refused_handshakes) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return list(emu.refused_handshakes)
+
+
 @pytest.mark.parametrize("which", ["none", "wrong"])
 def test_client_certificate_missing_or_wrong_is_refused(
     which: str, emu: PassEmulator, pki: TestPki, clock: FakeClock, caplog: pytest.LogCaptureFixture
@@ -495,7 +505,7 @@ def test_client_certificate_missing_or_wrong_is_refused(
     assert "refused the TLS client certificate" in text
     assert clock.sleeps == []  # not retried
     assert emu.requests == []  # no request got through
-    assert len(emu.refused_handshakes) == 1
+    assert len(_refusals_noted(emu)) == 1
     for fragment in _pem_fragments(pki.client_key, pki.wrong_key, pki.wrong_cert):
         assert fragment not in text and fragment not in caplog.text
 
@@ -511,6 +521,7 @@ def test_untrusted_server_is_refused(
         c.summary(RUN)
     assert "server's TLS certificate could not be verified" in str(err.value)
     assert clock.sleeps == []
+    assert len(_refusals_noted(emu)) == 1  # the emulator saw the client give up
 
 
 def test_combined_cert_and_key_file(emu: PassEmulator, pki: TestPki, clock: FakeClock) -> None:

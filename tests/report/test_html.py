@@ -137,6 +137,6 @@ def test_write_html(result: CheckResult, tmp_path: Path) -> None:
 def test_missing_templates_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, result: CheckResult
 ) -> None:
-    monkeypatch.setattr(templates, "TEMPLATES_DIR", tmp_path / "nowhere")
+    monkeypatch.setattr(templates, "candidates", lambda: (tmp_path / "nowhere",))
     with pytest.raises(OutputError, match="templates folder is missing"):
         render_html(result)

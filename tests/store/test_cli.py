@@ -11,6 +11,7 @@ import pytest
 
 from recon.cli.main import cli, main
 from recon.store import open_store
+from recon.store.db import default_store_path
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +58,6 @@ def test_ingest_runs_check_export(
                 "check",
                 *adj2,
                 "--store",
-                "--store-path",
                 str(store),
                 "--out",
                 str(out_dir),
@@ -94,7 +94,6 @@ def test_ingest_runs_check_export(
             [
                 "check",
                 "--store",
-                "--store-path",
                 str(store),
                 "--week",
                 "2024-12-08",
@@ -104,7 +103,7 @@ def test_ingest_runs_check_export(
         )
         == 2
     )
-    assert main(["check", "--store", "--store-path", str(store)]) == 2  # --out is required
+    assert main(["check", "--store", str(store)]) == 2  # --out is required
 
     lake = tmp_path / "lake"
     assert main(["export", "--to", str(lake), "--store", str(store), "--no-progress"]) == 0
@@ -252,3 +251,111 @@ def test_weekly_fetches_from_pass_ingests_and_checks(
         kinds = {r[0] for r in s.rows("SELECT kind FROM files")}
     assert kinds == {"summary_json", "detail_json", "invoice_json"}
     assert list((tmp_path / "reports").glob("*/SWANGEN_2024-12-01/findings.json"))
+
+
+def _check_args(out: Path, *extra: str) -> list[str]:
+    return ["check", *extra, "--out", str(out), "--no-reports", "--no-progress"]
+
+
+def test_check_store_spelling(
+    week_store: Path,
+    sample_files: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``recon check --store PATH`` as every command spells it (SPEC §6); ``--store`` alone
+    means $RECON_STORE, else the default; the old ``--store-path`` still works."""
+    out = tmp_path / "out"
+    adj2 = [str(p) for p in sample_files("56492")]
+
+    def runs_checked() -> list[int]:
+        doc = json.loads((out / "result.json").read_text())
+        return sorted(r["run_id"] for r in doc["runs"])
+
+    assert main(_check_args(out, "--store", str(week_store), "--week", "2024-12-01")) == 0
+    assert runs_checked() == [51230, 53874, 56492]
+    assert main(_check_args(out, *adj2, "--store", str(week_store))) == 0
+    assert runs_checked() == [51230, 53874, 56492]
+    assert main(_check_args(out, f"--store={week_store}", *adj2)) == 0
+    assert main(_check_args(out, "--store-path", str(week_store), "--week", "2024-12-01")) == 0
+
+    # --store without PATH: $RECON_STORE, else the default store (here: none there yet)
+    monkeypatch.setenv("RECON_STORE", str(week_store))
+    assert main(_check_args(out, "--store", "--week", "2024-12-01")) == 0
+    assert runs_checked() == [51230, 53874, 56492]
+    assert main(_check_args(out, *adj2, "--store")) == 0
+    monkeypatch.delenv("RECON_STORE")
+    capsys.readouterr()
+    assert main(_check_args(out, *adj2, "--store")) == 2
+    err = capsys.readouterr().err
+    assert f"no store at {default_store_path()}" in err
+
+    # without --store, $RECON_STORE is not read: the files alone are checked
+    monkeypatch.setenv("RECON_STORE", str(week_store))
+    assert main(_check_args(out, *adj2)) == 0
+    assert runs_checked() == [56492]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("s.sqlite", None, "is a SQLite database, not a recon store"),
+        ("garbage.duckdb", b"\x00garbage\xff" * 500, "not a DuckDB database"),
+        ("empty.duckdb", b"", "not a DuckDB database"),
+        ("other.duckdb", None, "without recon's schema"),
+        ("newer.duckdb", None, "newer than this recon's"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "ingest", "runs", "export"])
+def test_a_file_that_is_not_a_recon_store_is_refused(
+    name: str,
+    content: bytes | None,
+    says: str,
+    command: str,
+    tmp_path: Path,
+    sample: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sqlite3
+
+    import duckdb
+
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    elif name.endswith(".sqlite"):
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE t (x)")
+        con.commit()
+        con.close()
+    elif name == "other.duckdb":
+        with duckdb.connect(str(path)) as con:
+            con.execute("CREATE TABLE t (x INTEGER)")
+    else:
+        with open_store(path) as store:
+            store.con.execute("INSERT INTO schema_version VALUES (999, 'future', now())")
+    before = path.read_bytes()
+    summary = str(next((sample / "csv").glob("*_51230_*Summary.csv")))
+    args = {
+        "check": _check_args(tmp_path / "out", summary, "--store", str(path)),
+        "ingest": ["ingest", summary, "--store", str(path), "--no-progress"],
+        "runs": ["runs", "--store", str(path)],
+        "export": ["export", "--to", str(tmp_path / "lake"), "--store", str(path)],
+    }[command]
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert says in err.replace("\n", " ")
+    assert len(err.strip().splitlines()) == 1, err
+    assert path.read_bytes() == before
+    assert not (tmp_path / "out" / "findings.json").exists()
+
+
+def test_duckdb_never_loads_an_extension(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.duckdb") as store:
+        settings = store.rows(
+            "SELECT current_setting('autoinstall_known_extensions'), "
+            "current_setting('autoload_known_extensions')"
+        )
+        assert settings == [(False, False)]
