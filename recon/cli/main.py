@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import click
 from rich.logging import RichHandler
@@ -129,11 +130,22 @@ def _signals_raise() -> Iterator[None]:
         yield
         return
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        # A signal can land where Python cannot raise (a weakref or import callback, a
+        # __del__): it is recorded in _received and acted on, so say nothing here rather
+        # than print "Exception ignored ... Traceback".
+        if not isinstance(unraisable.exc_value, Interrupted):
+            hook(unraisable)
+
     for s in previous:
         signal.signal(s, _on_signal)
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for s, handler in previous.items():
             signal.signal(s, handler)
 
