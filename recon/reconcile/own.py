@@ -512,7 +512,7 @@ def explain_adjustments(
                     "toward": "moved toward yours but still differs",
                     "away": "moved away from yours",
                 }[verdict]
-                says = f"your {series.name} says {_num(yours)}: {label}"
+                says = f"your figure ({series.name}) is {_num(yours)}: {label}"
             rows.append(
                 OwnAdjustment(
                     run_id=h.run_id,
