@@ -145,7 +145,12 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     "into (created if missing; files are replaced atomically).",
 )
 @materiality_option
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 on warnings too, and when a run was not fully checked or a file could "
+    "not be read, not only on errors.",
+)
 @click.option(
     "--no-reports",
     is_flag=True,
@@ -188,10 +193,15 @@ def check(
     Summary/Detail/Invoice JSON, Invoice PDF. They are grouped by participant, Trading
     Week and run, and every check the inputs allow is run (SPEC §5). With --store, the
     runs held in the history store for the weeks checked are added: the weeks are --week,
-    else those of PATHS, else every week held; PATHS are then optional.
+    else those of PATHS, else every week held; PATHS are then optional; and the check is
+    recorded in the store (see `recon audit`).
 
-    Exit status: 0 no error finding (with --strict, no warning either); 1 discrepancies
-    found; 2 recon could not run.
+    The verdict says what was checked: "No discrepancies" only of runs fully checked
+    (Summary, Detail for every day, Invoice, and for an ADJ run its previous run).
+
+    Exit status: 0 no error finding (with --strict, no warning either, every run fully
+    checked and every file read); 1 discrepancies found; 2 recon could not run; 130 or
+    143 interrupted (the earlier outputs are left whole).
     """
     from recon.api import check as run_check
 
