@@ -358,19 +358,7 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
                 f"{model.form.upper()} invoice ({path_of(store, held[0])}) whose "
                 "content differs; AEMO does not republish a run with other figures"
             )
-        insert_file(
-            store,
-            art,
-            status="stored",
-            form=model.form,
-            participant=model.participant,
-            period=model.period,
-            week=week,
-            run_id=model.run_id,
-            designation=model.designation.value,
-            source=model.source,
-            findings=model.findings,
-        )
+        _file_row(store, art, model, week, status="stored", findings=model.findings)
         insert_invoice(store, art.sha256, model, week)
         return INGESTED, "", week
 
@@ -392,19 +380,7 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
                 f"({path_of(store, held[0])}) whose values differ; AEMO does not "
                 "republish a run with other figures"
             )
-        insert_file(
-            store,
-            art,
-            status="stored",
-            form=model.form,
-            participant=h.participant,
-            period=h.period,
-            week=week,
-            run_id=h.run_id,
-            designation=h.designation.value,
-            source=model.source,
-            findings=model.findings,
-        )
+        _file_row(store, art, model, week, status="stored", findings=model.findings)
         insert_summary(store, art.sha256, model, week)
         return INGESTED, "", week
 
@@ -413,17 +389,12 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
     new_days, same_as = compare_detail_days(store, model, forms)
     if not new_days and same_as:
         return _duplicate(store, art, model, week, same_as)
-    insert_file(
+    _file_row(
         store,
         art,
+        model,
+        week,
         status="stored",
-        form=model.form,
-        participant=h.participant,
-        period=h.period,
-        week=week,
-        run_id=h.run_id,
-        designation=h.designation.value,
-        source=model.source,
         sources=model.sources,
         days=model.days,
         findings=model.findings,
@@ -435,19 +406,31 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
 def _duplicate(
     store: Store, art: Artefact, model: Any, week: date, same_as: str
 ) -> tuple[str, str, date | None]:
+    _file_row(
+        store,
+        art,
+        model,
+        week,
+        status=DUPLICATE,
+        same_as=same_as,
+        days=getattr(model, "days", None),
+    )
+    return DUPLICATE, f"same content as {path_of(store, same_as)}", week
+
+
+def _file_row(store: Store, art: Artefact, model: Any, week: date, **extra: Any) -> None:
+    """Record one file's row: its run (from an invoice or a statement header) and ``extra``
+    (``status``, ``findings``, ``same_as``, ``days``, ``sources``)."""
     h = model if isinstance(model, Invoice) else model.header
     insert_file(
         store,
         art,
-        status=DUPLICATE,
         form=model.form,
-        same_as=same_as,
         participant=h.participant,
         period=h.period,
         week=week,
         run_id=h.run_id,
         designation=h.designation.value,
         source=model.source,
-        days=getattr(model, "days", None),
+        **extra,
     )
-    return DUPLICATE, f"same content as {path_of(store, same_as)}", week
