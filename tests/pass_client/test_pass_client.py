@@ -56,10 +56,19 @@ def server(pki: TestPki, data_dir: Path) -> Iterator[PassEmulator]:
 
 @pytest.fixture()
 def emu(server: PassEmulator) -> PassEmulator:
-    """The module's emulator with its faults and request log reset."""
+    """The module's emulator with its faults and request log reset.
+
+    The server is shared by the module's tests: a request of an earlier test can still be
+    finishing (a dropped connection, a slow answer) and would land in this test's log, so
+    the log is cleared until it stays empty for a moment.
+    """
     server.set_faults(Faults())
-    server.requests.clear()
-    server.refused_handshakes.clear()
+    for _ in range(50):
+        server.requests.clear()
+        server.refused_handshakes.clear()
+        time.sleep(0.05)
+        if not server.requests and not server.refused_handshakes:
+            break
     return server
 
 
