@@ -127,7 +127,10 @@ def _signals_raise() -> Iterator[None]:
     ``finally`` on the way out runs (temporary files removed, earlier outputs kept)."""
     _received.clear()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        try:
+            yield
+        finally:
+            _received.clear()
         return
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     hook = sys.unraisablehook
@@ -148,6 +151,9 @@ def _signals_raise() -> Iterator[None]:
         sys.unraisablehook = hook
         for s, handler in previous.items():
             signal.signal(s, handler)
+        # The record belongs to this command: a later call in the same process (the
+        # Python API, another main()) must not find this command's signal and refuse.
+        _received.clear()
 
 
 def _interrupted_code(signum: int | None) -> int:

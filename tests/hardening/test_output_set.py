@@ -337,3 +337,40 @@ def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
     assert run.code == 130, run.err
     assert run.error_lines == ["recon: interrupted"], run.err
     assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+
+
+def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
+    tmp_path: Path,
+    earlier_set: dict[str, bytes],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The signal record belongs to the command it interrupted: the next call in the same
+    process (the Python API in a notebook, another command) writes its outputs."""
+    import recon.report as report
+    from recon.errors import SIGNALS_RECEIVED
+
+    out = tmp_path / "p" / "out"
+    _place(earlier_set, out)
+    real = report.write_reports
+
+    def swallowing(*args: object, **kwargs: object) -> object:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException:
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "write_reports", swallowing)
+    assert recon_cli("check", PLANTED, "--out", out, "--no-progress").code == 130
+    monkeypatch.setattr(report, "write_reports", real)
+    assert SIGNALS_RECEIVED == []
+    other = tmp_path / "api"
+    other.mkdir()
+    with replace_set(other, ["a"]) as stage:
+        (stage / "a").write_text("written")
+    assert (other / "a").read_text() == "written"
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 1, run.err
+    assert _assert_whole_set(out.parent, out, earlier_set) == "new"
