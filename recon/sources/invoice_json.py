@@ -56,13 +56,13 @@ from recon.models.statements import (
     PaymentOrCharge,
 )
 from recon.sources.json_exact import (
-    _Doc,
-    _flag_text,
-    _kind,
-    _number_text,
-    _read,
-    _unwrapped_pointer,
+    DocReader,
+    flag_text,
+    kind_of,
+    number_text,
+    read_json,
     unwrap,
+    unwrapped_pointer,
 )
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
@@ -74,12 +74,12 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------------------
 
 
-def _money(d: _Doc, obj: Mapping[str, Any], key: str, *parts: object) -> str:
+def _money(d: DocReader, obj: Mapping[str, Any], key: str, *parts: object) -> str:
     v = d.get(obj, key, *parts)
-    text = _number_text(v)
+    text = number_text(v)
     if text is None:
         raise d.fail(
-            f"{key!r} must be an amount (a number or a string), found {_kind(v)}", *parts, key
+            f"{key!r} must be an amount (a number or a string), found {kind_of(v)}", *parts, key
         )
     try:
         parse_money(text)
@@ -130,7 +130,7 @@ _GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
 
 def _int(
-    d: _Doc, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True
+    d: DocReader, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True
 ) -> int | None:
     v = d.text(obj, key, *parts, required=required)
     if v is None:
@@ -140,15 +140,15 @@ def _int(
     return int(v)
 
 
-def _bool(d: _Doc, obj: Mapping[str, Any], key: str, *parts: object) -> bool:
+def _bool(d: DocReader, obj: Mapping[str, Any], key: str, *parts: object) -> bool:
     v = d.get(obj, key, *parts)
-    flag = _flag_text(v)
+    flag = flag_text(v)
     if flag not in ("Y", "N"):
         raise d.fail(f"{key!r} must be true or false, found {v!r}", *parts, key)
     return flag == "Y"
 
 
-def _enum(d: _Doc, obj: Mapping[str, Any], key: str, enum: type, *parts: object) -> Any:
+def _enum(d: DocReader, obj: Mapping[str, Any], key: str, enum: type, *parts: object) -> Any:
     v = d.text(obj, key, *parts) or ""
     try:
         return enum(v)
@@ -157,7 +157,7 @@ def _enum(d: _Doc, obj: Mapping[str, Any], key: str, enum: type, *parts: object)
         raise d.fail(f"{key!r} must be one of {allowed}, found {v!r}", *parts, key) from None
 
 
-def _timestamp(d: _Doc, obj: Mapping[str, Any], key: str) -> datetime | None:
+def _timestamp(d: DocReader, obj: Mapping[str, Any], key: str) -> datetime | None:
     v = d.text(obj, key, required=False)
     if v is None:
         return None
@@ -180,7 +180,7 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
         InputError: For a wrong shape, a missing required field or a figure that is not
             an amount, naming the JSON path.
     """
-    d = _Doc(source, _unwrapped_pointer(doc))
+    d = DocReader(source, unwrapped_pointer(doc))
     body = unwrap(doc, source)
     data = d.arr(body, INV_DATA)
     lines: list[LineItem] = []
@@ -287,7 +287,7 @@ class _LineProblem(Exception):
 
 
 def _line_item(
-    d: _Doc, li: Mapping[str, Any], at: tuple[object, ...], source: str | Path
+    d: DocReader, li: Mapping[str, Any], at: tuple[object, ...], source: str | Path
 ) -> LineItem:
     """One Invoice line item; a field whose value does not read raises
     :class:`_LineProblem` (``data.variable``, ``data.classification`` or ``data.value``).
@@ -325,4 +325,4 @@ def read_invoice_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Invo
     Raises:
         InputError: If the file cannot be read or is not an Invoice document.
     """
-    return parse_invoice_document(_read(path, limits), str(path))
+    return parse_invoice_document(read_json(path, limits), str(path))

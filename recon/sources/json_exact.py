@@ -137,7 +137,16 @@ def loads(data: bytes | str, source: str | Path = "<document>") -> Any:
     return doc
 
 
-def _read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Any:
+def read_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Read a JSON file and decode it with :func:`loads` (every number kept exact).
+
+    Args:
+        path: The file to read.
+        limits: The size limits the file is read under.
+
+    Raises:
+        InputError: If the file cannot be read, is too large, or is not valid JSON.
+    """
     return loads(read_bytes(path, limits), str(path))
 
 
@@ -156,7 +165,7 @@ def unwrap(doc: Any, source: str | Path = "<document>") -> dict[str, Any]:
             without an object in ``data``.
     """
     if not isinstance(doc, dict):
-        raise InputError(source, f"expected a JSON object, found {_kind(doc)}", json_path="/")
+        raise InputError(source, f"expected a JSON object, found {kind_of(doc)}", json_path="/")
     if F_WRAP_ERRORS in doc and F_WRAP_DATA not in doc:
         errors = doc.get(F_WRAP_ERRORS)
         first = errors[0] if isinstance(errors, list) and errors else {}
@@ -172,7 +181,7 @@ def unwrap(doc: Any, source: str | Path = "<document>") -> dict[str, Any]:
         return doc
     inner = doc.get(F_WRAP_DATA)
     if not isinstance(inner, dict):
-        what = "nothing" if F_WRAP_DATA not in doc else _kind(inner)
+        what = "nothing" if F_WRAP_DATA not in doc else kind_of(inner)
         raise InputError(
             source,
             f"is a PaSS response whose data holds {what}, not a document",
@@ -181,7 +190,7 @@ def unwrap(doc: Any, source: str | Path = "<document>") -> dict[str, Any]:
     return inner
 
 
-def _unwrapped_pointer(doc: Any) -> tuple[str, ...]:
+def unwrapped_pointer(doc: Any) -> tuple[str, ...]:
     """The path prefix of the document inside ``doc`` (``("data",)`` for a wrapper)."""
     if (
         isinstance(doc, dict)
@@ -192,7 +201,8 @@ def _unwrapped_pointer(doc: Any) -> tuple[str, ...]:
     return ()
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a decoded JSON value is, for an error message (``"an array"``, ``"null"``...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -210,17 +220,25 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-class _Doc:
-    """Reads fields of one document, raising InputError with the JSON path."""
+class DocReader:
+    """Reads fields of one document, raising InputError with the JSON path.
+
+    Args:
+        source: The file the document came from, for error messages.
+        prefix: The JSON path of the document inside the file (see
+            :func:`unwrapped_pointer`), put before every path a message names.
+    """
 
     def __init__(self, source: str | Path, prefix: tuple[object, ...] = ()) -> None:
         self.source = str(source)
         self.prefix = prefix
 
     def path(self, *parts: object) -> str:
+        """The JSON Pointer of ``parts`` inside the document."""
         return _pointer(*self.prefix, *parts)
 
     def fail(self, problem: str, *parts: object) -> InputError:
+        """An InputError for ``problem`` at the JSON path ``parts`` (for the caller to raise)."""
         return InputError(self.source, problem, json_path=self.path(*parts))
 
     def get(
@@ -231,6 +249,8 @@ class _Doc:
         required: bool = True,
         default: Any = None,
     ) -> Any:
+        """The field ``key`` of ``obj`` (at ``parts``); a missing or null field is an
+        InputError when ``required``, else ``default``."""
         if key not in obj or obj[key] is None:
             if required:
                 raise self.fail(f"the required field {key!r} is missing", *parts, key)
@@ -240,17 +260,19 @@ class _Doc:
     def obj(
         self, obj: Mapping[str, Any], key: str, *parts: object, required: bool = True
     ) -> dict[str, Any] | None:
+        """The object field ``key`` of ``obj`` (None when optional and missing)."""
         v = self.get(obj, key, *parts, required=required)
         if v is None:
             return None
         if not isinstance(v, dict):
-            raise self.fail(f"{key!r} must be an object, found {_kind(v)}", *parts, key)
+            raise self.fail(f"{key!r} must be an object, found {kind_of(v)}", *parts, key)
         return v
 
     def arr(self, obj: Mapping[str, Any], key: str, *parts: object) -> list[Any]:
+        """The required array field ``key`` of ``obj``."""
         v = self.get(obj, key, *parts)
         if not isinstance(v, list):
-            raise self.fail(f"{key!r} must be an array, found {_kind(v)}", *parts, key)
+            raise self.fail(f"{key!r} must be an array, found {kind_of(v)}", *parts, key)
         return v
 
     def text(
@@ -265,18 +287,19 @@ class _Doc:
         v = self.get(obj, key, *parts, required=required, default=default)
         if v is None or (not required and v is default):
             return v
-        text = _number_text(v)
+        text = number_text(v)
         if text is not None:
             return text
-        raise self.fail(f"{key!r} must be a string or a number, found {_kind(v)}", *parts, key)
+        raise self.fail(f"{key!r} must be a string or a number, found {kind_of(v)}", *parts, key)
 
     def item(self, value: Any, what: str, *parts: object) -> dict[str, Any]:
+        """``value`` (an element of an array, named ``what``) if it is an object."""
         if not isinstance(value, dict):
-            raise self.fail(f"{what} must be an object, found {_kind(value)}", *parts)
+            raise self.fail(f"{what} must be an object, found {kind_of(value)}", *parts)
         return value
 
 
-def _number_text(value: Any) -> str | None:
+def number_text(value: Any) -> str | None:
     """The text of a number or string leaf (exact), or None for anything else."""
     if isinstance(value, str):  # a JSON string, or a number as _Num
         return str(value)
@@ -287,7 +310,7 @@ def _number_text(value: Any) -> str | None:
     return None
 
 
-def _flag_text(value: Any) -> str:
+def flag_text(value: Any) -> str:
     """``gstApplicable`` as the CSV's Y/N (anything else kept as text for the validator)."""
     if value is True:
         return "Y"
@@ -296,23 +319,23 @@ def _flag_text(value: Any) -> str:
     if isinstance(value, str):
         low = value.strip().lower()
         return {"true": "Y", "false": "N", "y": "Y", "n": "N"}.get(low, str(value))
-    return _number_text(value) or _kind(value)
+    return number_text(value) or kind_of(value)
 
 
-def _day_text(value: str) -> str:
+def trading_day_text(value: str) -> str:
     """``tradingDay`` ``2024-12-01T00:00:00`` as the CSV's ``2024-12-01`` (else unchanged)."""
     m = _MIDNIGHT.match(value.strip())
     return m.group(1) if m else value
 
 
-def _element_text(value: Any, d: _Doc, *at: object) -> str:
+def element_text(value: Any, d: DocReader, *at: object) -> str:
     """One Value element as text the array parser sees as one (possibly bad) element.
 
     Raises:
         InputError: For a float (the document was decoded losing exactness) or an array
             or object where a number belongs.
     """
-    text = _number_text(value)
+    text = number_text(value)
     if text is not None:
         if _UNSAFE_IN_ARRAY.search(text):
             return _UNSAFE_IN_ARRAY.sub(lambda m: _STAND_IN[m.group()], text)
@@ -323,12 +346,12 @@ def _element_text(value: Any, d: _Doc, *at: object) -> str:
             *at,
         )
     if isinstance(value, list | dict):
-        raise d.fail(f"a value must be a number, found {_kind(value)}", *at)
+        raise d.fail(f"a value must be a number, found {kind_of(value)}", *at)
     return "null" if value is None else str(value).lower()  # true/false: a data.value finding
 
 
-def _array_text(values: list[Any], d: _Doc, *at: object) -> str:
+def array_text(values: list[Any], d: DocReader, *at: object) -> str:
     """A Value array as the CSV writes it: ``[1.5,2,-0.00000001]``."""
     if all(type(v) is _Num for v in values):
         return "[" + ",".join(values) + "]"
-    return "[" + ",".join(_element_text(v, d, *at, k) for k, v in enumerate(values)) + "]"
+    return "[" + ",".join(element_text(v, d, *at, k) for k, v in enumerate(values)) + "]"

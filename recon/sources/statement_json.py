@@ -48,16 +48,16 @@ from recon.models.statements import (
     SummaryStatement,
 )
 from recon.sources.json_exact import (
-    _array_text,
-    _day_text,
-    _Doc,
-    _element_text,
-    _flag_text,
-    _kind,
-    _read,
-    _unwrapped_pointer,
+    DocReader,
+    array_text,
+    element_text,
+    flag_text,
+    kind_of,
     put_back,
+    read_json,
+    trading_day_text,
     unwrap,
+    unwrapped_pointer,
 )
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import (
@@ -74,7 +74,7 @@ _POINTER_LINE = re.compile(r"(#/[^\s:;)]*):\d+")
 """A validator's ``file#/json/path:i`` inside a message."""
 
 
-def _header_texts(d: _Doc, doc: Mapping[str, Any]) -> dict[str, str]:
+def _header_texts(d: DocReader, doc: Mapping[str, Any]) -> dict[str, str]:
     """The run header of a statement document as CSV column texts, each field checked.
 
     Raises:
@@ -146,7 +146,7 @@ def _raw_frame(rows: dict[str, list[Any]]) -> pl.DataFrame:
 
 
 def _summary_raw(
-    doc: Mapping[str, Any], d: _Doc, findings: list[Finding]
+    doc: Mapping[str, Any], d: DocReader, findings: list[Finding]
 ) -> tuple[dict[str, str], dict[str, list[Any]]]:
     header = _header_texts(d, doc)
     variables = d.arr(doc, F_VARIABLES)
@@ -162,11 +162,11 @@ def _summary_raw(
         var = d.item(var, "a variable", *where)
         name = d.text(var, F_VARIABLE, *where) or ""
         p_or_c = d.text(var, F_P_OR_C, *where) or ""
-        gst = _flag_text(d.get(var, F_GST_APPLICABLE, *where))
+        gst = flag_text(d.get(var, F_GST_APPLICABLE, *where))
         for j, td in enumerate(d.arr(var, F_TRADING_DAYS, *where)):
             at = (*where, F_TRADING_DAYS, j)
             td = d.item(td, f"a {F_TRADING_DAYS} entry", *at)
-            day = _day_text(d.text(td, F_TRADING_DAY, *at) or "")
+            day = trading_day_text(d.text(td, F_TRADING_DAY, *at) or "")
             value = d.get(td, F_VALUE, *at)
             if isinstance(value, list):
                 if len(value) != 1:
@@ -184,9 +184,9 @@ def _summary_raw(
                         )
                     )
                     continue
-                text = _element_text(value[0], d, *at, F_VALUE, 0)
+                text = element_text(value[0], d, *at, F_VALUE, 0)
             else:
-                text = _element_text(value, d, *at, F_VALUE)
+                text = element_text(value, d, *at, F_VALUE)
             for col, h in header.items():
                 rows[col].append(h)
             rows["Variable"].append(name)
@@ -216,7 +216,7 @@ def parse_summary_document(doc: Any, source: str | Path) -> SummaryStatement:
             not read, naming the JSON path.
     """
     source = str(source)
-    d = _Doc(source, _unwrapped_pointer(doc))
+    d = DocReader(source, unwrapped_pointer(doc))
     body = unwrap(doc, source)
     findings: list[Finding] = []
     header, rows = _summary_raw(body, d, findings)
@@ -244,7 +244,7 @@ def read_summary_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Summ
     Raises:
         InputError: If the file cannot be read or is not a Summary document.
     """
-    return parse_summary_document(_read(path, limits), str(path))
+    return parse_summary_document(read_json(path, limits), str(path))
 
 
 # --------------------------------------------------------------------------------------
@@ -253,10 +253,10 @@ def read_summary_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Summ
 
 
 def _detail_raw(
-    doc: Mapping[str, Any], d: _Doc, rows: dict[str, list[Any]]
+    doc: Mapping[str, Any], d: DocReader, rows: dict[str, list[Any]]
 ) -> tuple[dict[str, str], str]:
     header = _header_texts(d, doc)
-    settlement_day = _day_text(d.text(doc, F_SETTLEMENT_DAY) or "")
+    settlement_day = trading_day_text(d.text(doc, F_SETTLEMENT_DAY) or "")
     for i, var in enumerate(d.arr(doc, F_VARIABLES)):
         where = (F_VARIABLES, i)
         var = d.item(var, "a variable", *where)
@@ -268,14 +268,14 @@ def _detail_raw(
             day = d.text(td, F_TRADING_DAY, *at) or ""
             value = d.get(td, F_VALUE, *at)
             if not isinstance(value, list):
-                raise d.fail(f"{F_VALUE!r} must be an array, found {_kind(value)}", *at, F_VALUE)
+                raise d.fail(f"{F_VALUE!r} must be an array, found {kind_of(value)}", *at, F_VALUE)
             for col, h in header.items():
                 rows[col].append(h)
             rows["Settlement Trading Day"].append(settlement_day)
             rows["Variable"].append(name)
             rows["Scope"].append(scope)
-            rows["Timestamp"].append(_day_text(day))
-            rows["Value"].append(_array_text(value, d, *at, F_VALUE))
+            rows["Timestamp"].append(trading_day_text(day))
+            rows["Value"].append(array_text(value, d, *at, F_VALUE))
             rows["__file"].append(f"{d.source}#{d.path(*at)}")
             rows["__line"].append(i)
     return header, settlement_day
@@ -306,7 +306,7 @@ def parse_detail_documents(items: Iterable[tuple[Any, str | Path]]) -> DetailSta
     days: set[date] = set()
     for doc, source in items:
         source = str(source)
-        d = _Doc(source, _unwrapped_pointer(doc))
+        d = DocReader(source, unwrapped_pointer(doc))
         rows: dict[str, list[Any]] = {c: [] for c in (*DETAIL_COLUMNS, "__file", "__line")}
         texts, day = _detail_raw(unwrap(doc, source), d, rows)
         del doc
@@ -367,7 +367,7 @@ def read_detail_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Detai
     Raises:
         InputError: If the file cannot be read or is not a Detail document.
     """
-    return parse_detail_document(_read(path, limits), str(path))
+    return parse_detail_document(read_json(path, limits), str(path))
 
 
 def read_detail_json_days(
@@ -378,4 +378,4 @@ def read_detail_json_days(
     Raises:
         InputError: If a file cannot be read or is not a Detail document.
     """
-    return parse_detail_documents((_read(p, limits), str(p)) for p in paths)
+    return parse_detail_documents((read_json(p, limits), str(p)) for p in paths)
