@@ -34,7 +34,7 @@ from openpyxl.styles import Font
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.models.audit import Audit, Issue
 from recon.models.decimals import round_half_away, to_cents
-from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, _Sheet
+from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, Sheet
 from recon.report.formatting import money_text
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def build_audit_workbook(audit: Audit) -> Workbook:
     wb.remove(wb.active)
     builders = (_overview, _weeks, _runs, _issues, _checks)
     for name, build in zip(AUDIT_SHEETS, builders, strict=True):
-        sheet = _Sheet(wb.create_sheet(name))
+        sheet = Sheet(wb.create_sheet(name))
         build(sheet, audit)
         sheet.fit()
         setup = sheet.ws.page_setup
@@ -138,7 +138,7 @@ def write_audit_excel(audit: Audit, path: str | Path) -> Path:
     return target
 
 
-def _overview(sheet: _Sheet, audit: Audit) -> None:
+def _overview(sheet: Sheet, audit: Audit) -> None:
     ws = sheet.ws
     sheet.put(1, 1, "Settlement audit")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
@@ -204,7 +204,7 @@ def _overview(sheet: _Sheet, audit: Audit) -> None:
     ws.add_chart(line, f"F{top + 17}")
 
 
-def _weeks(sheet: _Sheet, audit: Audit) -> None:
+def _weeks(sheet: Sheet, audit: Audit) -> None:
     open_by_week: dict[tuple[str, date], int] = {}
     for i in audit.issues:
         if i.is_open:
@@ -240,7 +240,7 @@ def _weeks(sheet: _Sheet, audit: Audit) -> None:
     sheet.table(1, cols, rows, fills)
 
 
-def _runs(sheet: _Sheet, audit: Audit) -> None:
+def _runs(sheet: Sheet, audit: Audit) -> None:
     cols = [
         Col("Participant"),
         Col("Week", "date"),
@@ -268,7 +268,7 @@ def _runs(sheet: _Sheet, audit: Audit) -> None:
     sheet.table(1, cols, rows)
 
 
-def _issues(sheet: _Sheet, audit: Audit) -> None:
+def _issues(sheet: Sheet, audit: Audit) -> None:
     cols = [
         Col("Status"),
         Col("Severity"),
@@ -319,7 +319,7 @@ def _issue_fill(i: Issue) -> Any:
     return DISCREPANCY_FILL if i.severity == "error" else WARNING_FILL
 
 
-def _checks(sheet: _Sheet, audit: Audit) -> None:
+def _checks(sheet: Sheet, audit: Audit) -> None:
     cols = [
         Col("Checked (UTC)"),
         Col("Check", "int"),

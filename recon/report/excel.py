@@ -97,14 +97,19 @@ class Col:
     kind: str = "text"
 
 
-class _Sheet:
-    """A worksheet with the column widths it needs remembered as it is written."""
+class Sheet:
+    """A worksheet with the column widths it needs remembered as it is written.
+
+    Args:
+        ws: The openpyxl worksheet written to (``ws`` below).
+    """
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.widths: dict[int, int] = {}
 
     def put(self, row: int, col: int, value: Any, kind: str = "text") -> Cell:
+        """Write ``value`` to a cell in the format of ``kind`` (see :class:`Col`); return it."""
         cell = self.ws.cell(row=row, column=col)
         shown = _write(cell, value, kind)
         self.widths[col] = max(self.widths.get(col, 0), len(shown))
@@ -138,6 +143,7 @@ class _Sheet:
         return max(r, top) + 1
 
     def fit(self) -> None:
+        """Set each written column's width to its longest text (capped)."""
         for col, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(col)].width = min(width + 3, _MAX_WIDTH)
 
@@ -228,7 +234,7 @@ def build_workbook(result: CheckResult) -> Workbook:
         _inputs,
     )
     for name, build in zip(SHEETS, builders, strict=True):
-        sheet = _Sheet(wb.create_sheet(name))
+        sheet = Sheet(wb.create_sheet(name))
         build(sheet, result)
         sheet.fit()
         setup = sheet.ws.page_setup
@@ -239,13 +245,13 @@ def build_workbook(result: CheckResult) -> Workbook:
     return wb
 
 
-def _section(sheet: _Sheet, row: int, title: str) -> int:
+def _section(sheet: Sheet, row: int, title: str) -> int:
     cell = sheet.ws.cell(row=row, column=1, value=title)
     cell.font = _SECTION_FONT
     return row + 1
 
 
-def _overview(sheet: _Sheet, result: CheckResult) -> None:
+def _overview(sheet: Sheet, result: CheckResult) -> None:
     ws = sheet.ws
     v = verdict(result)
     ws.cell(row=1, column=1, value="recon check report").font = _TITLE_FONT
@@ -369,7 +375,7 @@ def _overview(sheet: _Sheet, result: CheckResult) -> None:
     )
 
 
-def _adj_chart(sheet: _Sheet, result: CheckResult) -> None:
+def _adj_chart(sheet: Sheet, result: CheckResult) -> None:
     """One table and bar chart of ADJ deltas by variable per participant, at the top."""
     row = 1
     drawn = False
@@ -386,7 +392,7 @@ def _adj_chart(sheet: _Sheet, result: CheckResult) -> None:
 
 
 def _chart(
-    sheet: _Sheet,
+    sheet: Sheet,
     who: str,
     names: list[str],
     rows: list[tuple[str, list[Decimal]]],
@@ -423,7 +429,7 @@ def _chart(
     return max(end, row + chart_rows) + 1
 
 
-def _invoice(sheet: _Sheet, result: CheckResult) -> None:
+def _invoice(sheet: Sheet, result: CheckResult) -> None:
     cols = [
         Col("Participant"),
         Col("Trading Week"),
@@ -471,7 +477,7 @@ def _invoice(sheet: _Sheet, result: CheckResult) -> None:
     )
 
 
-def _adjustments(sheet: _Sheet, result: CheckResult) -> None:
+def _adjustments(sheet: Sheet, result: CheckResult) -> None:
     cols = [
         Col("Participant"),
         Col("Trading Week"),
@@ -515,7 +521,7 @@ def _adjustments(sheet: _Sheet, result: CheckResult) -> None:
     )
 
 
-def _attribution(sheet: _Sheet, result: CheckResult) -> None:
+def _attribution(sheet: Sheet, result: CheckResult) -> None:
     cols = [
         Col("Participant"),
         Col("Trading Week"),
@@ -613,7 +619,7 @@ def disagreement_cells(result: CheckResult) -> list[list[Any]]:
     ]
 
 
-def _disagreement(sheet: _Sheet, result: CheckResult) -> None:
+def _disagreement(sheet: Sheet, result: CheckResult) -> None:
     sheet.table(1, DISAGREEMENT_COLUMNS, disagreement_cells(result))
 
 
@@ -632,7 +638,7 @@ def _words(f: Finding) -> str:
     return ", ".join(parts)
 
 
-def _findings(sheet: _Sheet, result: CheckResult) -> None:
+def _findings(sheet: Sheet, result: CheckResult) -> None:
     cols = [
         Col("Severity"),
         Col("Check"),
@@ -706,7 +712,7 @@ def _instant(text: str | None) -> datetime | None:
         return None
 
 
-def _inputs(sheet: _Sheet, result: CheckResult) -> None:
+def _inputs(sheet: Sheet, result: CheckResult) -> None:
     cols = [
         Col("Path"),
         Col("Kind"),
