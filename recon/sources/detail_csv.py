@@ -222,7 +222,18 @@ def _zip_members(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     return members
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: Limits) -> bytes:
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: Limits) -> bytes:
+    """The bytes of one member of a Detail ZIP, read within ``limits``.
+
+    Args:
+        zf: The open archive.
+        info: The member to read.
+        path: The archive's path, for error messages (``path!member``).
+        limits: The member size and compression ratio caps.
+
+    Raises:
+        InputError: If the member is too large, too compressed, or cannot be decompressed.
+    """
     name = f"{path}!{info.filename}"
     check_member_size(info, name, limits)
     # Not encrypted (bit 0), no patch data (bit 5), no strong encryption (bit 6): the
@@ -403,7 +414,7 @@ def map_detail_parts(
             except ZIP_ERRORS as e:
                 raise InputError(p, f"is not a readable ZIP file ({e})") from None
             handles.append(local.zf)
-        return _read_member(local.zf, info, p, limits)
+        return read_member(local.zf, info, p, limits)
 
     def parse(
         info: zipfile.ZipInfo, header: RunHeader | None, data: Future[bytes] | None = None

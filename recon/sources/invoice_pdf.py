@@ -220,7 +220,13 @@ def _heading(text: str) -> str | None:
     return None
 
 
-def _amount(text: str) -> Decimal:
+def pdf_amount(text: str) -> Decimal:
+    """An amount as a PDF invoice prints it (``$ 1,234.56``, ``(1,234.56)``), exact.
+
+    Raises:
+        DecimalFormatError: If it is not an amount, or its thousands separators are not
+            in groups of three (quoted as written).
+    """
     return parse_money(text.replace(" ", ""), grouping=True)  # a PDF prints 1,234.56
 
 
@@ -279,7 +285,7 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
         if (m := _LINE_ROW.match(t)) and _is_variable(m.group("head").split(" ", 1)[0]):
             variable, _, description = m.group("head").partition(" ")
             try:
-                amount, gst = _amount(m.group("amount")), _amount(m.group("gst"))
+                amount, gst = pdf_amount(m.group("amount")), pdf_amount(m.group("gst"))
             except DecimalFormatError as exc:
                 out.problems.append(
                     (
@@ -300,7 +306,7 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
             key = labels.get(m.group("label").strip().lower())
             if key is not None:
                 try:
-                    value = _amount(m.group("amount"))
+                    value = pdf_amount(m.group("amount"))
                 except DecimalFormatError as exc:
                     raise InputError(
                         path,

@@ -46,13 +46,13 @@ def test_a_json_value_is_quoted_as_it_was(tmp_path: Path, recon_cli: RunCli, bad
     ],
 )
 def test_pdf_amounts_take_thousands_separators_in_groups_of_three(text: str, value: str) -> None:
-    assert invoice_pdf._amount(text) == Decimal(value)
+    assert invoice_pdf.pdf_amount(text) == Decimal(value)
 
 
 @pytest.mark.parametrize("text", ["21,543,20.45", "2.154.320,45", "1,23.45", ",123.00", "1,2345"])
 def test_pdf_amounts_with_misplaced_separators_are_refused_quoted_as_written(text: str) -> None:
     with pytest.raises(DecimalFormatError) as e:
-        invoice_pdf._amount(text)
+        invoice_pdf.pdf_amount(text)
     assert repr(text) in str(e.value)
 
 

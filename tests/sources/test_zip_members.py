@@ -40,7 +40,7 @@ def _payload(seed: int) -> bytes:
 def _read_all(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as zf:
         return {
-            i.filename: detail_csv._read_member(zf, i, path, DEFAULT_LIMITS) for i in zf.infolist()
+            i.filename: detail_csv.read_member(zf, i, path, DEFAULT_LIMITS) for i in zf.infolist()
         }
 
 
@@ -112,7 +112,7 @@ def test_a_bad_local_signature_is_refused(tmp_path: Path) -> None:
         with zipfile.ZipFile(io.BytesIO(bytes(blob))) as zf:  # central directory intact
             info = zf.infolist()[0]
         with zipfile.ZipFile(path) as zf:
-            detail_csv._read_member(zf, info, path, DEFAULT_LIMITS)
+            detail_csv.read_member(zf, info, path, DEFAULT_LIMITS)
 
 
 def test_a_stream_cut_short_is_refused(tmp_path: Path) -> None:
