@@ -34,8 +34,8 @@ from openpyxl.styles import Font
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.models.audit import Audit, Issue
 from recon.models.decimals import round_half_away, to_cents
-from recon.report.excel import DISCREPANCY_FILL, WARNING_FILL, Col, Sheet
 from recon.report.formatting import money_text
+from recon.report.sheet import DISCREPANCY_FILL, WARNING_FILL, Col, Sheet
 
 log = logging.getLogger(__name__)
 

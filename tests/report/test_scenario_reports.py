@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 import recon
 from recon.models.results import CheckResult, RunCoverage
 from recon.report import write_reports
-from recon.report.excel import EXACT_FORMAT, MONEY_FORMAT
 from recon.report.html import render_html
+from recon.report.sheet import EXACT_FORMAT, MONEY_FORMAT
 from recon.wem.calendar import parse_week_label
 
 ROOT = Path(__file__).resolve().parents[2]

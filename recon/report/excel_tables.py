@@ -1,0 +1,341 @@
+"""report.xlsx's sheets of one row per item: Invoice (each line recomputed against the
+invoice), Adjustments (each ADJ line against its previous run), Attribution (what moved an
+ADJ line), Disagreement (a draft of every error to raise with AEMO), Findings (every
+finding) and Inputs (every file read or skipped).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from recon.models.findings import Finding, Severity
+from recon.models.results import CheckResult
+from recon.report.disagreement import disagreement_rows, sides, when_text
+from recon.report.formatting import as_figure
+from recon.report.sheet import (
+    DISCREPANCY_FILL,
+    WARNING_FILL,
+    Col,
+    Sheet,
+)
+from recon.report.view import (
+    difference,
+    in_run_order,
+    line_discrepant,
+    status_text,
+)
+
+
+def invoice_sheet(sheet: Sheet, result: CheckResult) -> None:
+    """Write the Invoice sheet: every line recomputed from the statement against the
+    invoice."""
+    cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Variable"),
+        Col("Description"),
+        Col("P or C"),
+        Col("GST applicable", "bool"),
+        Col("Statement amount", "money"),
+        Col("Invoiced amount", "money"),
+        Col("Difference", "money"),
+        Col("Statement GST", "money"),
+        Col("Invoiced GST", "money"),
+        Col("GST difference", "money"),
+        Col("Status"),
+        Col("Why"),
+    ]
+    lines = in_run_order(result.lines, result)
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                lc.participant,
+                lc.period,
+                lc.run_id,
+                lc.designation,
+                lc.variable,
+                lc.description,
+                lc.payment_or_charge,
+                lc.gst_applicable,
+                lc.computed_amount,
+                lc.invoiced_amount,
+                difference(lc.invoiced_amount, lc.computed_amount),
+                lc.computed_gst,
+                lc.invoiced_gst,
+                difference(lc.invoiced_gst, lc.computed_gst),
+                status_text(lc.status),
+                lc.note,
+            ]
+            for lc in lines
+        ),
+        fills=[DISCREPANCY_FILL if line_discrepant(lc.status) else None for lc in lines],
+    )
+
+
+def adjustments_sheet(sheet: Sheet, result: CheckResult) -> None:
+    """Write the Adjustments sheet: every ADJ line, its delta and the invoiced delta."""
+    cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Previous RunId", "int"),
+        Col("Variable"),
+        Col("P or C"),
+        Col("Previous run", "money"),
+        Col("This run", "money"),
+        Col("Delta", "money"),
+        Col("Invoiced delta", "money"),
+        Col("Difference", "money"),
+        Col("Material", "bool"),
+    ]
+    adj = in_run_order(result.adjustments, result)
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                a.participant,
+                a.period,
+                a.run_id,
+                a.designation,
+                a.previous_run_id,
+                a.variable,
+                a.payment_or_charge,
+                a.previous,
+                a.current,
+                a.delta,
+                a.invoiced_delta,
+                a.difference,
+                a.material,
+            ]
+            for a in adj
+        ),
+        fills=[
+            DISCREPANCY_FILL if a.difference else WARNING_FILL if a.material else None for a in adj
+        ],
+    )
+
+
+def attribution_sheet(sheet: Sheet, result: CheckResult) -> None:
+    """Write the Attribution sheet: the intervals and variables that moved each ADJ line."""
+    cols = [
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Previous RunId", "int"),
+        Col("Line variable"),
+        Col("Kind"),
+        Col("Rank", "int"),
+        Col("Trading Day", "date"),
+        Col("Variable"),
+        Col("Scope"),
+        Col("Interval start (AWST)", "datetime"),
+        Col("Interval end (AWST)", "datetime"),
+        Col("Previous run", "exact"),
+        Col("This run", "exact"),
+        Col("Change", "exact"),
+    ]
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                a.participant,
+                a.period,
+                a.run_id,
+                a.previous_run_id,
+                a.line_variable,
+                a.kind,
+                a.rank,
+                a.trading_day,
+                a.variable,
+                a.scope,
+                a.interval_start,
+                a.interval_end,
+                a.previous,
+                a.current,
+                a.change,
+            ]
+            for a in in_run_order(result.attribution, result)
+        ),
+    )
+
+
+DISAGREEMENT_COLUMNS = (
+    Col("Participant"),
+    Col("Trading Week"),
+    Col("Week (dates)"),
+    Col("RunId", "int"),
+    Col("Designation"),
+    Col("Variable or figure"),
+    Col("Description"),
+    Col("Scope"),
+    Col("Trading Interval or Day (AWST)"),
+    Col("Interval start (AWST)", "datetime"),
+    Col("Interval end (AWST)", "datetime"),
+    Col("Disputed figure", "exact"),
+    Col("Disputed figure is from"),
+    Col("Should match", "exact"),
+    Col("Which is from"),
+    Col("Difference", "exact"),
+    Col("No amount because"),
+    Col("Reason"),
+    Col("Check"),
+    Col("Source"),
+)
+"""The Disagreement sheet: money columns hold numbers only; who says what is in words."""
+
+
+def disagreement_cells(result: CheckResult) -> list[list[Any]]:
+    """The Disagreement sheet's rows as values (what :func:`disagreement_sheet` writes)."""
+    return [
+        [
+            d.participant,
+            d.period,
+            d.week,
+            d.run_id,
+            d.designation,
+            d.variable,
+            d.description,
+            d.scope,
+            d.when,
+            d.interval_start,
+            d.interval_end,
+            d.disputed,
+            d.disputed_by,
+            d.against,
+            d.against_by,
+            d.difference,
+            d.no_amount,
+            d.reason,
+            d.check,
+            d.source,
+        ]
+        for d in disagreement_rows(result)
+    ]
+
+
+def disagreement_sheet(sheet: Sheet, result: CheckResult) -> None:
+    """Write the Disagreement sheet (:data:`DISAGREEMENT_COLUMNS`)."""
+    sheet.table(1, DISAGREEMENT_COLUMNS, disagreement_cells(result))
+
+
+def _number(text: str | None) -> Decimal | None:
+    value = as_figure(text)
+    return value if isinstance(value, Decimal) else None
+
+
+def _words(f: Finding) -> str:
+    """A finding's figures that are not numbers (run ids, flags, arrays), in words."""
+    parts = [
+        f"{label} {text if len(text) <= 60 else text[:57] + '...'}"
+        for label, text in (("expected", f.expected), ("found", f.actual))
+        if text is not None and _number(text) is None
+    ]
+    return ", ".join(parts)
+
+
+def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
+    """Write the Findings sheet: every finding, figures as numbers where they are."""
+    cols = [
+        Col("Severity"),
+        Col("Check"),
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("Variable"),
+        Col("Scope"),
+        Col("Timestamp"),
+        Col("When (AWST)"),
+        Col("Position", "int"),
+        Col("Interval start (AWST)", "datetime"),
+        Col("Interval end (AWST)", "datetime"),
+        Col("Expected", "exact"),
+        Col("Expected is from"),
+        Col("Actual", "exact"),
+        Col("Actual is from"),
+        Col("Difference", "exact"),
+        Col("Figures in words"),
+        Col("Message"),
+        Col("Source"),
+    ]
+    fs = in_run_order(result.findings, result)
+    sheet.table(
+        1,
+        cols,
+        (
+            [
+                f.severity.value,
+                f.check,
+                f.participant,
+                f.period,
+                f.run_id,
+                f.designation,
+                f.variable,
+                f.scope,
+                f.timestamp,
+                when_text(f) if (f.timestamp or f.interval_start) else None,
+                f.position,
+                _instant(f.interval_start),
+                _instant(f.interval_end),
+                _number(f.expected),
+                sides(f)[1],
+                _number(f.actual),
+                sides(f)[0],
+                _number(f.difference),
+                _words(f),
+                f.message,
+                f.source,
+            ]
+            for f in fs
+        ),
+        fills=[
+            DISCREPANCY_FILL
+            if f.severity is Severity.ERROR
+            else WARNING_FILL
+            if f.severity is Severity.WARNING
+            else None
+            for f in fs
+        ],
+    )
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def inputs_sheet(sheet: Sheet, result: CheckResult) -> None:
+    """Write the Inputs sheet: every file used, then every file skipped and why."""
+    cols = [
+        Col("Path"),
+        Col("Kind"),
+        Col("Participant"),
+        Col("Trading Week"),
+        Col("RunId", "int"),
+        Col("Designation"),
+        Col("SHA-256"),
+        Col("Used"),
+    ]
+    rows: list[list[Any]] = [
+        [i.path, i.kind, i.participant, i.period, i.run_id, i.designation, i.sha256, "yes"]
+        for i in result.inputs
+    ]
+    for s in result.skipped:
+        reason = s.get("reason") or "; ".join(f"{k}: {v}" for k, v in s.items() if k != "path")
+        rows.append(
+            [s.get("path", ""), None, None, None, None, None, s.get("sha256"), f"skipped: {reason}"]
+        )
+    sheet.table(1, cols, rows)
