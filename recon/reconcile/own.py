@@ -8,39 +8,35 @@ compared; your data for other days is not used.
 
 Every function here is pure (models and frames in, findings and summaries out):
 :func:`tie_out_series` ties one series out against every week, through :func:`tie_out`
-and :func:`explain_adjustments`. Reading the mapping and the series
-(``recon.sources.own_data``) and adding the result to a
+and :func:`~recon.reconcile.own_adjust.explain_adjustments` (the ADJ explanations); the
+weeks and AEMO's values come from :mod:`recon.reconcile.own_weeks`. Reading the mapping and
+the series (``recon.sources.own_data``) and adding the result to a
 :class:`~recon.models.results.CheckResult` is the API's job (``recon.api``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import polars as pl
 
 from recon.models.decimals import round_half_away
-from recon.models.findings import Finding, Severity
-from recon.models.own import (
-    OwnAdjustment,
-    OwnDifference,
-    OwnSeries,
-    OwnSeriesSummary,
+from recon.models.findings import Finding
+from recon.models.own import OwnDifference, OwnSeries, OwnSeriesSummary
+from recon.models.statements import RunHeader
+from recon.reconcile.own_adjust import explain_adjustments
+from recon.reconcile.own_weeks import (
+    KEYS,
+    WeekView,
+    interval_bounds,
+    latest_values,
+    plain_number,
+    target_interval,
+    week_views,
 )
-from recon.models.statements import DetailStatement, RunHeader, with_values
-from recon.wem.calendar import (
-    DISPATCH_INTERVAL,
-    TRADING_INTERVAL,
-    align_intervals,
-    dispatch_interval,
-    trading_interval,
-)
-from recon.wem.granularity import Granularity
-from recon.wem.variables import parse_variable
+from recon.wem.calendar import DISPATCH_INTERVAL, align_intervals
 
 log = logging.getLogger(__name__)
 
@@ -53,35 +49,10 @@ CHART_POINTS = 2016
 MAX_MISFITS = 20
 """Own intervals that fit no target interval, reported per series."""
 
-MAX_ADJUSTMENT_FINDINGS = 200
-"""Info findings explaining one ADJ run's changes to one series (the summary holds all)."""
-
-KEYS = ["scope", "trading_day", "position"]
-
-
-def target_interval(variable: str) -> timedelta:
-    """The length of one position of an I (30 min) or DI (5 min) variable."""
-    g = parse_variable(variable).granularity
-    return DISPATCH_INTERVAL if g is Granularity.DI else TRADING_INTERVAL
-
-
-def _bounds(variable: str, day: date, position: int) -> tuple[datetime, datetime]:
-    if target_interval(variable) == DISPATCH_INTERVAL:
-        return dispatch_interval(day, position)
-    return trading_interval(day, position)
-
 
 def _mean(total: Decimal, count: int) -> Decimal:
     """The mean of finer power readings, 8 places, half away from zero (SPEC §9)."""
     return round_half_away(total / count, 8)
-
-
-def _num(d: Decimal | None) -> str:
-    """A decimal for a sentence: no trailing zeros (``8.22``, ``-0.5``, ``12``)."""
-    if d is None:
-        return "none"
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def _interval_name(variable: str) -> str:
@@ -90,121 +61,6 @@ def _interval_name(variable: str) -> str:
         if target_interval(variable) == DISPATCH_INTERVAL
         else ("Trading Interval")
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# AEMO's side
-# ---------------------------------------------------------------------------------------------
-
-
-def detail_values(parts: list[DetailStatement], variable: str, days: set[date]) -> pl.DataFrame:
-    """One variable's values from a run's Detail parts, one row per interval.
-
-    Only the rows of ``variable`` are cast (a deferred-cast Detail keeps the rest as text).
-
-    Returns:
-        ``scope``, ``trading_day``, ``position``, ``aemo`` (Decimal(38,8)), ``aemo_source``.
-    """
-    frames = []
-    for p in parts:
-        f = p.frame.filter(
-            (pl.col("variable") == variable) & pl.col("timestamp").is_in(sorted(days))
-        )
-        if f.height:
-            frames.append(with_values(f))
-    if not frames:
-        return pl.DataFrame(
-            schema={
-                "scope": pl.String,
-                "trading_day": pl.Date,
-                "position": pl.Int64,
-                "aemo": pl.Decimal(38, 8),
-                "aemo_source": pl.String,
-            }
-        )
-    rows = pl.concat(frames, how="vertical").unique(
-        ["scope", "timestamp"], keep="first", maintain_order=True
-    )
-    return (
-        rows.select(
-            "scope",
-            pl.col("timestamp").alias("trading_day"),
-            pl.col("values").alias("aemo"),
-            pl.format("{}:{}", "source_file", "source_line").alias("aemo_source"),
-        )
-        .with_columns(pl.int_ranges(1, pl.col("aemo").list.len() + 1).alias("position"))
-        .explode("aemo", "position")
-        .select(
-            "scope",
-            "trading_day",
-            pl.col("position").cast(pl.Int64),
-            pl.col("aemo").cast(pl.Decimal(38, 8)),
-            "aemo_source",
-        )
-    )
-
-
-@dataclass
-class WeekView:
-    """One participant's Trading Week as the tie-out sees it.
-
-    Attributes:
-        participant, period: The week.
-        headers: Every run header of the week, by RunId.
-        details: Each run's Detail parts (preferred form: CSV/ZIP, else JSON), by RunId.
-        latest: For each Trading Day held, the RunId of the latest run holding it.
-    """
-
-    participant: str
-    period: str
-    headers: dict[int, RunHeader] = field(default_factory=dict)
-    details: dict[int, list[DetailStatement]] = field(default_factory=dict)
-    latest: dict[date, int] = field(default_factory=dict)
-
-    @property
-    def days(self) -> list[date]:
-        """The Trading Days held in some run's Detail."""
-        return sorted(self.latest)
-
-
-def week_views(models: list[object]) -> list[WeekView]:
-    """Group loaded Detail statements into weeks and find each day's latest run."""
-    weeks: dict[tuple[str, str], WeekView] = {}
-    forms: dict[tuple[str, str, int], dict[str, list[DetailStatement]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for m in models:
-        if not isinstance(m, DetailStatement):
-            continue
-        h = m.header
-        w = weeks.setdefault((h.participant, h.period), WeekView(h.participant, h.period))
-        w.headers.setdefault(h.run_id, h)
-        forms[h.key][("json" if m.form == "json" else "csv")].append(m)
-    for (participant, period, run_id), by_form in forms.items():
-        w = weeks[(participant, period)]
-        w.details[run_id] = by_form.get("csv") or by_form["json"]
-    for w in weeks.values():
-        order = sorted(w.headers.values(), key=lambda h: (h.published_at, h.run_id))
-        for h in order:  # later runs overwrite earlier ones
-            for part in w.details[h.run_id]:
-                for d in part.days:
-                    w.latest[d] = h.run_id
-    return [weeks[k] for k in sorted(weeks)]
-
-
-def latest_values(week: WeekView, variable: str) -> pl.DataFrame:
-    """AEMO's values of ``variable`` for every Trading Day held, each from its latest run,
-    with a ``run_id`` column."""
-    by_run: dict[int, set[date]] = defaultdict(set)
-    for d, run_id in week.latest.items():
-        by_run[run_id].add(d)
-    frames = [
-        detail_values(week.details[run_id], variable, days).with_columns(
-            pl.lit(run_id, dtype=pl.Int64).alias("run_id")
-        )
-        for run_id, days in sorted(by_run.items())
-    ]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,7 +130,7 @@ def tie_out(
     unit = f" {series.unit}" if series.unit else ""
     what = _interval_name(series.variable)
     for rec in outside.iter_rows(named=True):
-        start, end = _bounds(series.variable, rec["trading_day"], rec["position"])
+        start, end = interval_bounds(series.variable, rec["trading_day"], rec["position"])
         q = rec["quality"] or ""
         qual = f" (your data's quality flag: {q})" if q and q.upper() != "A" else ""
         findings.append(
@@ -282,9 +138,9 @@ def tie_out(
                 "own.value",
                 f"{series.name}: {series.variable} of {rec['scope']} in {what} "
                 f"{rec['position']} of {rec['trading_day']} ({start:%H:%M}-{end:%H:%M} "
-                f"AWST on {start:%d %b}): AEMO's Detail has {_num(rec['aemo'])}{unit}, "
-                f"yours {_num(rec['yours'])}{qual}, a difference of "
-                f"{_num(rec['difference'])} beyond the tolerance {_num(tol)}.",
+                f"AWST on {start:%d %b}): AEMO's Detail has {plain_number(rec['aemo'])}{unit}, "
+                f"yours {plain_number(rec['yours'])}{qual}, a difference of "
+                f"{plain_number(rec['difference'])} beyond the tolerance {plain_number(tol)}.",
                 header=headers.get(rec["run_id"]),
                 variable=series.variable,
                 scope=rec["scope"],
@@ -359,7 +215,7 @@ def _summary(
 
 
 def _difference(variable: str, rec: dict) -> OwnDifference:
-    start, end = _bounds(variable, rec["trading_day"], rec["position"])
+    start, end = interval_bounds(variable, rec["trading_day"], rec["position"])
     return OwnDifference(
         scope=rec["scope"],
         trading_day=rec["trading_day"],
@@ -407,8 +263,8 @@ def _missing(
     what = _interval_name(series.variable)
     out: list[Finding] = []
     for rec in ranges.iter_rows(named=True):
-        start, _ = _bounds(series.variable, rec["day0"], rec["pos0"])
-        _, end = _bounds(series.variable, rec["day1"], rec["pos1"])
+        start, _ = interval_bounds(series.variable, rec["day0"], rec["pos0"])
+        _, end = interval_bounds(series.variable, rec["day1"], rec["pos1"])
         span = (
             f"{what} {rec['pos0']} of {rec['day0']}"
             if rec["n"] == 1
@@ -449,122 +305,6 @@ def _missing(
             )
         )
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Adjustments explained against your data (issue 19, point 4)
-# ---------------------------------------------------------------------------------------------
-
-
-def explain_adjustments(
-    series: OwnSeries, own: pl.DataFrame, week: WeekView
-) -> tuple[list[Finding], list[OwnAdjustment]]:
-    """For each ADJ run of the week and its previous run, every interval of the mapped
-    variable the ADJ run changed, judged against your figure (info findings and rows)."""
-    from recon.reconcile.adjustments import previous_run
-
-    tol = series.tolerance
-    headers = list(week.headers.values())
-    mine = own.filter(pl.col("count") == pl.col("expected")).select(
-        *KEYS, pl.col("value").alias("yours")
-    )
-    findings: list[Finding] = []
-    rows: list[OwnAdjustment] = []
-    unit = f" {series.unit}" if series.unit else ""
-    for h in sorted(headers, key=lambda x: (x.published_at, x.run_id)):
-        if not h.designation.is_adjustment:
-            continue
-        prev = previous_run(h, headers)
-        if prev is None:
-            continue
-        cur_days = {d for p in week.details[h.run_id] for d in p.days}
-        prev_days = {d for p in week.details[prev.run_id] for d in p.days}
-        days = cur_days & prev_days
-        if not days:
-            continue
-        cur = detail_values(week.details[h.run_id], series.variable, days)
-        old = detail_values(week.details[prev.run_id], series.variable, days)
-        changed = (
-            cur.join(old, on=KEYS, how="inner", suffix="_prev")
-            .filter(pl.col("aemo") != pl.col("aemo_prev"))
-            .join(mine, on=KEYS, how="left")
-            .sort(KEYS)
-        )
-        first = len(findings)
-        for rec in changed.iter_rows(named=True):
-            before, after, yours = rec["aemo_prev"], rec["aemo"], rec["yours"]
-            start, end = _bounds(series.variable, rec["trading_day"], rec["position"])
-            if yours is None:
-                verdict, says = "no figure", "you have no figure for it"
-            else:
-                d0, d1 = abs(before - yours), abs(after - yours)
-                if d1 <= tol < d0:
-                    verdict = "now agrees"
-                elif d1 <= tol:
-                    verdict = "still agrees"
-                elif d1 < d0:
-                    verdict = "toward"
-                else:
-                    verdict = "away"
-                label = {
-                    "now agrees": "now agrees",
-                    "still agrees": "agreed before and still does",
-                    "toward": "moved toward yours but still differs",
-                    "away": "moved away from yours",
-                }[verdict]
-                says = f"your figure ({series.name}) is {_num(yours)}: {label}"
-            rows.append(
-                OwnAdjustment(
-                    run_id=h.run_id,
-                    designation=h.designation.value,
-                    previous_run_id=prev.run_id,
-                    scope=rec["scope"],
-                    trading_day=rec["trading_day"],
-                    position=rec["position"],
-                    interval_start=start,
-                    interval_end=end,
-                    previous=before,
-                    current=after,
-                    yours=yours,
-                    verdict=verdict,
-                )
-            )
-            if len(findings) - first >= MAX_ADJUSTMENT_FINDINGS:
-                continue  # the rows keep every interval; the findings stop here
-            findings.append(
-                Finding.make(
-                    "own.value",
-                    f"{h.designation.value} changed {series.variable} of {rec['scope']} at "
-                    f"{start:%H:%M}-{end:%H:%M} on {start:%d %b %Y} (Trading Day "
-                    f"{rec['trading_day']}, position {rec['position']}) from {_num(before)} to "
-                    f"{_num(after)}{unit}; {says}.",
-                    header=h,
-                    severity=Severity.INFO,
-                    variable=series.variable,
-                    scope=rec["scope"],
-                    timestamp=start.isoformat(),
-                    expected=yours,
-                    actual=after,
-                    difference=None if yours is None else after - yours,
-                    source=rec["aemo_source"],
-                    position=rec["position"],
-                    interval_start=start,
-                    interval_end=end,
-                )
-            )
-        if changed.height > MAX_ADJUSTMENT_FINDINGS:
-            findings.append(
-                Finding.make(
-                    "own.value",
-                    f"{h.designation.value} changed {changed.height} intervals of "
-                    f"{series.variable} in all; {MAX_ADJUSTMENT_FINDINGS} are listed as "
-                    "findings, every one in the reports (Own data).",
-                    header=h,
-                    severity=Severity.INFO,
-                    variable=series.variable,
-                )
-            )
-    return findings, rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -663,11 +403,8 @@ def tie_out_series(
 
 __all__ = [
     "days_held",
-    "detail_values",
-    "explain_adjustments",
-    "latest_values",
     "no_detail",
     "tie_out",
     "tie_out_series",
-    "week_views",
+    "week_views",  # lives in recon.reconcile.own_weeks; recon.api imports it from here
 ]
