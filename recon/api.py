@@ -19,7 +19,7 @@ import polars as pl
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.progress import Progress
-from recon.models.results import CheckResult
+from recon.models.results import CheckResult, InputRecord
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.reconcile.engine import run_checks
 from recon.sources.detail_csv import iter_detail_parts
@@ -187,42 +187,79 @@ def decode_to_file(
 
 
 def check(
-    paths: Iterable[str | Path] | str | Path,
+    paths: Iterable[str | Path] | str | Path = (),
     *,
     materiality: Decimal | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     own: str | Path | None = None,
+    store: str | os.PathLike[str] | bool | None = None,
+    week: Any = None,
+    participant: str | None = None,
+    record: bool = True,
 ) -> CheckResult:
     """Check every artefact under ``paths``: the same engine as ``recon check``.
+
+    With ``store``, the runs held in the settlement history store for the weeks checked
+    are added, as ``recon check --store`` adds them: the weeks are ``week``, else those of
+    ``paths``, else every week held; ``paths`` may then be empty. The check is recorded in
+    the store (SPEC §8) unless ``record`` is False.
 
     Args:
         paths: Files and folders (searched recursively); artefacts are detected by content.
         materiality: Threshold for ``adjustment.material`` warnings (None: off).
         limits: Input caps.
         progress: ``(done, total)`` callback over the artefacts read.
-        own: An ``--own`` mapping file (SPEC §9): tie the Detail out against your data.
+        own: An ``--own`` mapping file (SPEC §9): tie the Detail out against your data
+            (the Details of the files and, with ``store``, of the runs held).
+        store: The store's file (``True``: ``$RECON_STORE``, else the default store);
+            None: files only.
+        week: With ``store``: the Trading Week (its first day, a Sunday).
+        participant: With ``store``: only this participant's runs.
+        record: With ``store``: record the check in it (``command`` ``api``).
 
     Returns:
         The :class:`~recon.models.results.CheckResult`; ``.to_frame()`` gives a DataFrame.
 
     Raises:
         InputError: If an artefact cannot be read at all, or none was found.
+        StoreError: With ``store``: no store there, or nothing held or given for the weeks.
+        ValueError: ``week`` or ``participant`` without ``store``, or nothing to check.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
+    if store is None or store is False:
+        if week is not None or participant is not None:
+            raise ValueError("week and participant select runs from the store: give store=")
+        if not paths:
+            raise ValueError("give at least one file or folder to check")
     for p in paths:
         if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
             raise InputError(p, "no such file or folder")
-    loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
+    if store is None or store is False:
+        loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
+    else:
+        from recon.store.query import load_from_store
+
+        store_file = None if store is True else store
+        code = participant.strip().upper() if participant else None
+        loaded, findings, skipped = load_from_store(
+            store_file, week, code, paths, limits=limits, progress=progress
+        )
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
         result = _add_own(result, loaded, own)
+    if store not in (None, False) and record:
+        from recon.store.history import record_check
+
+        record_check(None if store is True else store, result, command="api")
     return result
 
 
-def _own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Finding], OwnResult]:
+def _own_checks(
+    mapping_path: str | Path, models: list[object]
+) -> tuple[list[Finding], OwnResult, list[InputRecord]]:
     """Read the ``--own`` mapping and its series, and tie them out against the Details.
 
     Args:
@@ -230,7 +267,8 @@ def _own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Fi
         models: The loaded artefact models (only Detail statements are used).
 
     Returns:
-        (findings, the per-series summaries).
+        (findings, the per-series summaries, the mapping and every series file read as
+        inputs: kind ``own_mapping``, ``own_nem12`` or ``own_csv``, with their SHA-256).
 
     Raises:
         InputError: If the mapping file cannot be read (exit 2).
@@ -245,6 +283,7 @@ def _own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Fi
     all_days = days_held(weeks)
     findings: list[Finding] = []
     result = OwnResult(mapping=str(mapping_path))
+    inputs = [_own_input(mapping_path, "own_mapping")]
     if not weeks:
         findings.append(no_detail(str(mapping_path)))
     for series in mapping.series:
@@ -253,7 +292,21 @@ def _own_checks(mapping_path: str | Path, models: list[object]) -> tuple[list[Fi
         found, summaries = tie_out_series(series, data.frame, data.files, weeks)
         findings.extend(found)
         result.series.extend(summaries)
-    return findings, result
+        inputs.extend(_own_input(f, f"own_{series.format}") for f in data.files)
+    return findings, result, [i for i in inputs if i is not None]
+
+
+def _own_input(path: str | Path, kind: str) -> InputRecord | None:
+    """An ``inputs`` record for a file of your own data: what the check read, hashed.
+
+    None for a file that cannot be read again: its reading finding already names it.
+    """
+    from recon.sources.files import sha256_file
+
+    try:
+        return InputRecord(path=str(path), sha256=sha256_file(path), kind=kind)
+    except InputError:
+        return None
 
 
 def _add_own(result: CheckResult, loaded: list[Any], mapping_path: str | Path) -> CheckResult:
@@ -268,14 +321,16 @@ def _add_own(result: CheckResult, loaded: list[Any], mapping_path: str | Path) -
         A copy of the result with the findings added (sorted again) and ``own`` set.
     """
     models = [getattr(item, "model", item) for item in loaded]
-    found, own = _own_checks(mapping_path, models)
+    found, own, own_inputs = _own_checks(mapping_path, models)
     findings = sorted([*result.findings, *found], key=Finding.sort_key)
     # The mapping and its series' files are inputs used here, not skipped ones.
-    used = {os.path.realpath(mapping_path)} | {
-        os.path.realpath(f) for s in own.series for f in s.files
-    }
+    used = {os.path.realpath(i.path) for i in own_inputs}
     skipped = [s for s in result.skipped if os.path.realpath(s["path"]) not in used]
-    return result.model_copy(update={"findings": findings, "own": own, "skipped": skipped})
+    known = {os.path.realpath(i.path) for i in result.inputs}
+    inputs = [*result.inputs, *(i for i in own_inputs if os.path.realpath(i.path) not in known)]
+    return result.model_copy(
+        update={"findings": findings, "own": own, "skipped": skipped, "inputs": inputs}
+    )
 
 
 if TYPE_CHECKING:  # recon.audit's annotations (pandas is imported only when it runs)

@@ -249,15 +249,11 @@ def write_file(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def sample_week() -> Path:
-    """The generated sample week folder (``fixtures/sample_week``); skips when absent."""
-    if not (SAMPLE_WEEK / "csv").is_dir():
-        pytest.skip("fixtures/sample_week has not been generated (run fixtures/generate.py)")
+    """The generated sample week folder (``fixtures/sample_week``, committed)."""
     return SAMPLE_WEEK
 
 
 @pytest.fixture(scope="session")
 def expected() -> dict[str, Any]:
-    """``fixtures/expected.json`` as written by the generator; skips when absent."""
-    if not EXPECTED_JSON.is_file():
-        pytest.skip("fixtures/expected.json has not been generated (run fixtures/generate.py)")
+    """``fixtures/expected.json`` as written by the generator (committed)."""
     return json.loads(EXPECTED_JSON.read_text(encoding="utf-8"))

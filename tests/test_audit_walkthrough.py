@@ -51,8 +51,6 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def _expected() -> dict[str, Any]:
-    if not EXPECTED.is_file():
-        pytest.skip("fixtures/history_adj has not been generated")
     return json.loads(EXPECTED.read_text(encoding="utf-8"))
 
 

@@ -30,8 +30,6 @@ def test_weekly_records_each_check_and_prints_what_changed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     expected = WALK / "expected_register.json"
-    if not expected.is_file():
-        pytest.skip("fixtures/history_adj has not been generated")
     steps = json.loads(expected.read_text(encoding="utf-8"))["steps"]
     store = tmp_path / "s.duckdb"
     said = []
@@ -59,8 +57,6 @@ def test_the_audit_reads_no_summary_or_detail_value(tmp_path: Path) -> None:
     """The audit reads runs, invoice totals and recorded checks only: with the statement
     value tables gone it reports the same."""
     first = WALK / "SWANGEN_2024-12-15" / "1_INITIAL"
-    if not first.is_dir():
-        pytest.skip("fixtures/history_adj has not been generated")
     store = tmp_path / "s.duckdb"
     assert main(["ingest", str(first), "--store", str(store), "--no-progress"]) == 0
     args = ["weekly", "--store", str(store), "--no-fetch", "--no-progress", "--no-reports"]

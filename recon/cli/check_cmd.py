@@ -169,7 +169,8 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     type=click.Path(path_type=Path),
     metavar="FILE.toml",
     help="Tie AEMO's Detail out against your own data (NEM12 meter data, SCADA CSVs) "
-    "mapped by this TOML file (SPEC §9): own.value and own.missing findings.",
+    "mapped by this TOML file (SPEC §9): own.value and own.missing findings. With "
+    "--store, the Details held for the weeks checked are used too.",
 )
 @limit_options
 def check(
@@ -210,35 +211,25 @@ def check(
         raise UsageError("--week and --participant select runs from the store: add --store")
     if not paths and not use_store:
         raise UsageError("give at least one file or folder to check")
-    if own is not None and use_store:
-        raise UsageError("--own ties out the files given as PATHS; it does not work with --store")
     for p in paths:
         if not p.exists():  # a mistyped PATH is never just "skipped" (SPEC §6)
             raise InputError(p, "no such file or folder")
     with progress_bar("Reading artefacts", enabled=not no_progress) as prog:
-        if use_store:
-            from recon.store.query import check_from_store
+        result = run_check(
+            list(paths),
+            materiality=materiality,
+            limits=limits_from(limits),
+            progress=prog,
+            own=own,
+            store=(store_file or True) if use_store else None,
+            week=week,
+            participant=participant,
+            record=False,
+        )
+    if use_store:
+        from recon.store.history import record_check
 
-            result = check_from_store(
-                store_file,
-                week=week,
-                participant=participant.strip().upper() if participant else None,
-                paths=list(paths),
-                materiality=materiality,
-                limits=limits_from(limits),
-                progress=prog,
-            )
-            from recon.store.history import record_check
-
-            record_check(store_file, result, command="check")  # SPEC §8: every check kept
-        else:
-            result = run_check(
-                list(paths),
-                materiality=materiality,
-                limits=limits_from(limits),
-                progress=prog,
-                own=own,
-            )
+        record_check(store_file, result, command="check")  # SPEC §8: every check kept
     write_outputs(result, out, reports=not no_reports)
     print_summary(result)
     if result.own is not None:

@@ -30,6 +30,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from recon.cli.progress import stderr
 from recon.cli.text import printable
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, Interrupted, ReconError, UsageError
 from recon.pass_client.client import PassClient
@@ -61,7 +62,7 @@ def _fail(err: ReconError) -> None:
 
 @contextmanager
 def _progress_bar(console: Console) -> Iterator[ProgressCallback]:
-    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+    """A rich progress bar on ``console`` (silent when it is not a terminal)."""
     with Progress(
         TextColumn("[progress.description]{task.description:<34}"),
         BarColumn(),
@@ -215,7 +216,6 @@ def fetch(
     Exit status: 0 all fetched; 1 the server lacked an artefact the timeline lists (the
     rest was fetched); 2 recon could not run.
     """
-    stderr = Console(stderr=True)
     try:
         config = resolve_config(
             url=url,

@@ -3,13 +3,41 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
 
 from recon.cli.text import printable
+from recon.models.results import CheckResult
 
 log = logging.getLogger(__name__)
+
+REPORT_SET = ("report.xlsx", "report.html")
+"""The two reports, replaced as a set (:func:`recon.atomic.replace_set`)."""
+
+
+def write_report_set(result: CheckResult, out: Path) -> list[Path]:
+    """Write report.xlsx and report.html as one set that replaces the earlier pair in ``out``.
+
+    Both are written into a staging folder beside ``out`` and swapped in at the end
+    (:func:`recon.atomic.replace_set` states the guarantee): a failure, a full disk, Ctrl-C
+    or SIGTERM leaves the earlier pair whole and no temporary file behind. Every other file
+    in ``out`` (a check's findings.json and result.json, say) is left as it is.
+
+    Returns:
+        The two paths written, workbook first, under ``out`` as given.
+
+    Raises:
+        OutputError: If the folder or a report cannot be written (the earlier pair is kept).
+    """
+    from recon.atomic import replace_set
+    from recon.report import write_reports
+
+    # An absolute path, so that "." or ".." names a folder with a parent to stage beside.
+    with replace_set(Path(os.path.abspath(out)), REPORT_SET) as stage:
+        names = [p.name for p in write_reports(result, stage)]
+    return [out / name for name in names]
 
 
 @click.command()
@@ -23,8 +51,8 @@ log = logging.getLogger(__name__)
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder to write report.xlsx and report.html into (created if missing; "
-    "files are replaced atomically). Default: FINDINGS_DIR itself.",
+    help="Folder to write report.xlsx and report.html into (created if missing; the "
+    "two are replaced as a pair, other files are kept). Default: FINDINGS_DIR itself.",
 )
 def report(findings_dir: Path, out: Path | None) -> int:
     """Rebuild the reports from a saved check.
@@ -33,12 +61,17 @@ def report(findings_dir: Path, out: Path | None) -> int:
     everything the reports show, so no input is read again. Writes report.xlsx (the
     analyst's workbook) and report.html (the auditor's self-contained page).
 
+    The two reports replace the earlier pair as one: if recon is interrupted or cannot
+    write them, the earlier report.xlsx and report.html are left as they were. Other files
+    in the folder (findings.json, result.json) are never touched.
+
     Exit status: 0 when the saved check has no error finding; 1 when it has; 2 when the
-    reports cannot be built (no result.json, unwritable folder).
+    reports cannot be built (no result.json, unwritable folder); 130 or 143 interrupted
+    (the earlier reports are left whole).
     """
-    from recon.report import load_result, write_reports
+    from recon.report import load_result
 
     result = load_result(findings_dir)
-    for path in write_reports(result, out or findings_dir):
+    for path in write_report_set(result, out or findings_dir):
         click.echo(f"Wrote {printable(str(path))}", err=True)
     return result.exit_code()

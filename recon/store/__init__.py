@@ -26,7 +26,7 @@ from recon.store.db import (
 )
 from recon.store.export import ExportReport, export_store
 from recon.store.ingest import FileOutcome, IngestRefused, IngestReport, ingest
-from recon.store.query import RunRow, check_from_store, list_runs, parse_week
+from recon.store.query import RunRow, check_from_store, list_runs, load_from_store, parse_week
 from recon.store.rows import load_weeks
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "export_store",
     "ingest",
     "list_runs",
+    "load_from_store",
     "load_weeks",
     "open_store",
     "parse_week",

@@ -184,10 +184,8 @@ def check_from_store(
 ) -> CheckResult:
     """Check runs from the store (plus any files given), as ``recon check`` checks files.
 
-    Which weeks: ``week`` if given; else the weeks of the artefacts under ``paths``; else
-    every week held. ``participant`` narrows any of these. Every run held for those weeks
-    is used, so an ADJ run's previous run comes from history. Files under ``paths`` are
-    added (a file whose SHA-256 is already among them is taken once).
+    The artefacts are those of :func:`load_from_store`; the engine is the one
+    :func:`recon.check` runs (``recon.check(..., store=...)`` adds ``--own``).
 
     Args:
         store_path: The store (None: ``$RECON_STORE`` or the default).
@@ -206,6 +204,45 @@ def check_from_store(
         InputError: A file under ``paths`` cannot be read at all.
     """
     from recon.reconcile.engine import run_checks
+
+    loaded, findings, skipped = load_from_store(
+        store_path, week, participant, paths, limits=limits, progress=progress
+    )
+    return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
+
+
+def load_from_store(
+    store_path: str | os.PathLike[str] | None = None,
+    week: Any = None,
+    participant: str | None = None,
+    paths: Iterable[str | os.PathLike[str]] = (),
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
+    """The artefacts a check from the store uses, as :func:`recon.sources.loading.load`
+    gives them for files: runs held in the store plus any files given.
+
+    Which weeks: ``week`` if given; else the weeks of the artefacts under ``paths``; else
+    every week held. ``participant`` narrows any of these. Every run held for those weeks
+    is used, so an ADJ run's previous run comes from history. Files under ``paths`` are
+    added (a file whose SHA-256 is already among them is taken once).
+
+    Args:
+        store_path: The store (None: ``$RECON_STORE`` or the default).
+        week: The Trading Week's first day (date, ``yyyy-mm-dd`` or ``TW dd Mon yyyy``).
+        participant: A participant code.
+        paths: Files and folders to add.
+        limits: Input caps for reading ``paths``.
+        progress: ``(done, total)`` over the files read from ``paths``.
+
+    Returns:
+        (the artefacts, sorted by path; the reading findings; the files skipped).
+
+    Raises:
+        StoreError: No store, or nothing held or given for the weeks asked.
+        InputError: A file under ``paths`` cannot be read at all.
+    """
     from recon.sources.loading import load
 
     wk = parse_week(week)
@@ -256,9 +293,4 @@ def check_from_store(
         len(extra),
         len(weeks),
     )
-    return run_checks(
-        loaded,
-        materiality=materiality,
-        findings=held.findings + findings,
-        skipped=held.skipped + skipped,
-    )
+    return loaded, held.findings + findings, held.skipped + skipped

@@ -93,7 +93,8 @@ def test_decode_to_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -
 
 
 def test_decode_to_xlsx(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     src = write_file("detail.zip", clean_detail(w))
     out = tmp_path / "long.xlsx"
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0

@@ -25,9 +25,6 @@ from recon.pass_client.fetch import (
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 WEEK = date(2024, 12, 1)
-needs_sample = pytest.mark.skipif(
-    not (SAMPLE_WEEK / "json").is_dir(), reason="fixtures/sample_week not built"
-)
 
 
 def _names(directory: Path) -> list[str]:
@@ -200,7 +197,6 @@ def sample_fetch(
             yield fetch_week(client, WEEK, out), emu
 
 
-@needs_sample
 def test_full_fetch_of_the_sample_week(sample_fetch: tuple[FetchReport, PassEmulator]) -> None:
     report, emu = sample_fetch
     assert [(e.run_id, e.designation.value) for e in report.runs] == [
@@ -229,7 +225,6 @@ def test_full_fetch_of_the_sample_week(sample_fetch: tuple[FetchReport, PassEmul
         assert _json_doc(f.path) == fixtures[(str(f.run_id), what)]
 
 
-@needs_sample
 def test_check_on_fetched_matches_check_on_fixtures(
     sample_fetch: tuple[FetchReport, PassEmulator],
 ) -> None:

@@ -205,7 +205,6 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def invoice_pdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A small valid Invoice PDF (reportlab), to mutate."""
-    pytest.importorskip("reportlab")
     from reportlab import rl_config
     from reportlab.pdfgen import canvas
 

@@ -31,9 +31,7 @@ def copy_store(src: Path, dst_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample() -> Path:
-    """``fixtures/sample_week`` (skips if it has not been generated)."""
-    if not (SAMPLE_WEEK / "csv").is_dir():
-        pytest.skip("fixtures/sample_week has not been generated")
+    """``fixtures/sample_week`` (committed; ``fixtures/generate.py`` writes it)."""
     return SAMPLE_WEEK
 
 

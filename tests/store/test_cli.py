@@ -203,7 +203,6 @@ def test_weekly_fetches_from_pass_ingests_and_checks(
 ) -> None:
     """With PaSS configured, weekly downloads the new run over mutual TLS, ingests it and
     checks its week; the next weekly finds the run held and downloads nothing."""
-    pytest.importorskip("trustme")
     from recon.emulator import PassEmulator
     from recon.emulator.testing import write_test_pki
 

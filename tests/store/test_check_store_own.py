@@ -1,0 +1,150 @@
+"""``recon check --store --own`` and ``recon.check(store=..., own=...)``: your own data tied
+out against the Details held in the history store, exactly as against the files.
+
+The planted week's SWANGEN folder (``fixtures/planted_week``, written by the fixture
+generator) holds planted own-data differences; ``tests/test_own_scenarios.py`` holds the
+file check to ``own_expected.json``. Here the same week comes from a store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+import recon
+from recon.cli.main import main
+from recon.store import ingest, open_store
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+PLANTED = FIXTURES / "planted_week"
+SWANGEN = PLANTED / "SWANGEN_2024-12-01"
+OWN = PLANTED / "own.toml"
+OWN_FILES = {
+    OWN: "own_mapping",
+    PLANTED / "own" / "SWANGEN_revenue_meters_NEM12.csv": "own_nem12",
+    PLANTED / "own" / "SWANGEN_scada_msq.csv": "own_csv",
+}
+
+
+def _own_key(f: Any) -> tuple[Any, ...]:
+    """What an own-data finding says, apart from where AEMO's figure was read."""
+    return (
+        f.check,
+        f.severity,
+        f.variable,
+        f.scope,
+        f.timestamp,
+        f.position,
+        f.interval_start,
+        f.interval_end,
+        f.expected,
+        f.actual,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding every run of the planted week's SWANGEN folder."""
+    path = tmp_path_factory.mktemp("own_store") / "history.duckdb"
+    with open_store(path) as s:
+        report = ingest(s, [SWANGEN])
+    assert report.counts["ingested"] > 0, "the planted SWANGEN week should ingest"
+    return path
+
+
+@pytest.fixture(scope="module")
+def from_files() -> recon.CheckResult:
+    return recon.check(SWANGEN, own=OWN)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_own_data_against_the_store_finds_what_the_files_find(
+    planted_store: Path, from_files: recon.CheckResult
+) -> None:
+    from_store = recon.check(store=planted_store, week="2024-12-01", own=OWN, record=False)
+    expected = sorted(_own_key(f) for f in from_files.findings if f.check.startswith("own."))
+    got = sorted(_own_key(f) for f in from_store.findings if f.check.startswith("own."))
+    assert got == expected
+    judged = [(k[0], k[1].value) for k in got if k[1].value != "info"]
+    assert sorted(judged) == [("own.missing", "warning")] * 3 + [("own.value", "error")] * 4
+    assert any(k[1].value == "info" for k in got)  # ADJ changes explained against yours
+    assert from_store.own is not None and from_files.own is not None
+    assert [(s.name, s.intervals_compared, s.within_tolerance) for s in from_store.own.series] == [
+        (s.name, s.intervals_compared, s.within_tolerance) for s in from_files.own.series
+    ]
+
+
+def test_own_files_are_inputs_with_their_sha256(from_files: recon.CheckResult) -> None:
+    own = {i.path: (i.kind, i.sha256) for i in from_files.inputs if i.kind.startswith("own_")}
+    assert own == {str(p): (kind, _sha(p)) for p, kind in OWN_FILES.items()}
+    assert not [s for s in from_files.skipped if Path(s["path"]) in OWN_FILES]
+
+
+def test_cli_check_store_own_records_the_own_files(
+    planted_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "s.duckdb"
+    store.write_bytes(planted_store.read_bytes())
+    out = tmp_path / "out"
+    code = main(
+        ["check", "--own", str(OWN), "--store", str(store), "--out", str(out), "--no-progress"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Your own data:" in err
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    assert {i["kind"] for i in doc["inputs"] if i["path"] in map(str, OWN_FILES)} == set(
+        OWN_FILES.values()
+    )
+    assert sum(f["check"] == "own.value" and f["severity"] == "error" for f in doc["findings"]) == 4
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT command, inputs_sha256 FROM checks WHERE participant = 'SWANGEN'"
+        ).fetchall()
+        recorded = con.execute(
+            "SELECT count(*) FROM check_findings WHERE check_name LIKE 'own.%'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert [r[0] for r in rows] == ["check"]
+    assert {_sha(p) for p in OWN_FILES} <= set(rows[0][1])
+    assert recorded is not None
+    assert recorded[0] == sum(f["check"].startswith("own.") for f in doc["findings"]) > 7
+
+
+def test_api_check_with_a_store_records_unless_told_not_to(
+    planted_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.duckdb"
+    store.write_bytes(planted_store.read_bytes())
+
+    def checks() -> list[str]:
+        con = duckdb.connect(str(store), read_only=True)
+        try:
+            return [r[0] for r in con.execute("SELECT command FROM checks").fetchall()]
+        finally:
+            con.close()
+
+    recon.check(store=store, week="2024-12-01", record=False)
+    assert checks() == []
+    result = recon.check(store=store, participant="swangen")
+    assert {r.participant for r in result.runs} == {"SWANGEN"}
+    assert checks() == ["api"]
+
+
+def test_api_check_refuses_store_options_without_a_store() -> None:
+    with pytest.raises(ValueError, match="store"):
+        recon.check(SWANGEN, week="2024-12-01")
+    with pytest.raises(ValueError, match="participant"):
+        recon.check(SWANGEN, participant="SWANGEN")
+    with pytest.raises(ValueError, match="at least one"):
+        recon.check([])
