@@ -374,3 +374,40 @@ def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
     run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
     assert run.code == 1, run.err
     assert _assert_whole_set(out.parent, out, earlier_set) == "new"
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_rename_failing_midway_puts_the_earlier_members_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
+    """With other files in the folder the members are renamed in one by one: a rename that
+    fails after others succeeded returns the earlier members (and removes a new member
+    that had no earlier counterpart), so no mix is left."""
+    import recon.atomic as atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("the analyst's")
+    (out / "a").write_text("old a")
+    (out / "b").write_text("old b")
+    real = os.replace
+    calls = []
+
+    def flaky(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == fail_at:
+            raise OSError(5, "Input/output error")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic.os, "replace", flaky)
+    with pytest.raises(OutputError), replace_set(out, ["a", "b", "c"]) as stage:
+        for name in ("a", "b", "c"):
+            (stage / name).write_text(f"new {name}")
+    monkeypatch.setattr(atomic.os, "replace", real)
+    assert sorted(os.listdir(out)) == ["a", "b", "notes.txt"]
+    assert [(out / n).read_text() for n in ("a", "b", "notes.txt")] == [
+        "old a",
+        "old b",
+        "the analyst's",
+    ]
+    assert sorted(os.listdir(tmp_path)) == ["out"]
