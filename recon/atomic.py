@@ -172,7 +172,7 @@ def replace_set(out: str | Path, members: Sequence[str]) -> Iterator[Path]:
     Raises:
         OutputError: The folder cannot be written (nothing of ``out`` changed).
     """
-    target = Path(out)
+    target = Path(os.path.abspath(out))  # ``.`` has no name: stage beside the folder it is
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -234,7 +234,11 @@ def _swap_in(staging: Path, target: Path, members: list[str]) -> None:
         with contextlib.suppress(OSError):
             os.chmod(staging / name, stat.S_IMODE((target / name).stat().st_mode))
     _fsync_dir(staging)
-    if old_entries is not None and all(_ours(e, members) for e in old_entries):
+    if (
+        old_entries is not None
+        and all(_ours(e, members) for e in old_entries)
+        and not _holds_cwd(target)
+    ):
         if not old_entries and target.exists():
             target.rmdir()  # empty: a rename over it is a plain rename
         if not target.exists():
@@ -279,6 +283,17 @@ def _swap_in(staging: Path, target: Path, members: list[str]) -> None:
         raise
     _fsync_dir(target)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _holds_cwd(folder: Path) -> bool:
+    """Whether ``folder`` is the current directory or one of its parents: swapping it away
+    would leave the user's shell in a removed folder, so it is filled member by member."""
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:
+        return False
+    there = os.path.realpath(folder)
+    return here == there or here.startswith(there.rstrip(os.sep) + os.sep)
 
 
 def _put_back(target: Path, backup: Path, done: list[str], kept: list[str]) -> None:

@@ -411,3 +411,24 @@ def test_a_rename_failing_midway_puts_the_earlier_members_back(
         "the analyst's",
     ]
     assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_out_dot_keeps_the_current_folder_and_stages_beside_it(
+    tmp_path: Path, recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--out .`` from inside the folder: the set is written into the folder the shell is
+    in (never swapped away, which would leave the shell in a removed folder), and the
+    staging folder is made beside it, not inside."""
+    here = tmp_path / "week"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    inode = here.stat().st_ino
+    assert recon_cli("check", SAMPLE, "--out", ".", "--no-progress").code == 0
+    assert here.stat().st_ino == inode and Path.cwd().stat().st_ino == inode
+    assert sorted(os.listdir(here)) == sorted(SET)
+    run = recon_cli("check", PLANTED, "--out", ".", "--no-progress")
+    assert run.code == 1, run.err
+    assert here.stat().st_ino == inode
+    assert sorted(os.listdir(here)) == sorted(SET)
+    assert json.loads((here / "findings.json").read_text())["counts"]["error"] > 0
+    assert sorted(os.listdir(tmp_path)) == ["week"]
