@@ -14,11 +14,14 @@ on first use, so ``import recon`` stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from recon.__about__ import __version__
 
+# Not ``from typing import TYPE_CHECKING``: ``import recon`` (which the console script does
+# before recon._start can give Ctrl-C its quiet default) loads nothing but __about__.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from recon.api import audit, check, decode, decode_to_file, load
     from recon.errors import ReconError
     from recon.models.findings import Finding, Severity

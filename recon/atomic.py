@@ -172,7 +172,7 @@ def replace_set(out: str | Path, members: Sequence[str]) -> Iterator[Path]:
     Raises:
         OutputError: The folder cannot be written (nothing of ``out`` changed).
     """
-    target = Path(out)
+    target = Path(os.path.abspath(out))  # ``.`` has no name: stage beside the folder it is
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -234,7 +234,11 @@ def _swap_in(staging: Path, target: Path, members: list[str]) -> None:
         with contextlib.suppress(OSError):
             os.chmod(staging / name, stat.S_IMODE((target / name).stat().st_mode))
     _fsync_dir(staging)
-    if old_entries is not None and all(_ours(e, members) for e in old_entries):
+    if (
+        old_entries is not None
+        and all(_ours(e, members) for e in old_entries)
+        and not _holds_cwd(target)
+    ):
         if not old_entries and target.exists():
             target.rmdir()  # empty: a rename over it is a plain rename
         if not target.exists():
@@ -253,15 +257,55 @@ def _swap_in(staging: Path, target: Path, members: list[str]) -> None:
             shutil.rmtree(staging, ignore_errors=True)  # now the earlier set
         _fsync_dir(target.parent)
         return
-    # Other files live in ``out``: never swap the folder away; rename member by member.
-    for name in new:
-        os.replace(staging / name, target / name)
+    # Other files live in ``out``: never swap the folder away; rename member by member,
+    # keeping a link to each earlier member so that a failure midway puts them all back.
+    backup = Path(tempfile.mkdtemp(prefix=".earlier-", dir=staging))
+    kept: list[str] = []
     for name in members:
-        if name not in new:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target / name)
+        if (target / name).is_file() and not (target / name).is_symlink():
+            try:
+                os.link(target / name, backup / name)
+            except OSError:  # no hard links here: a copy keeps it as well
+                shutil.copy2(target / name, backup / name)
+            kept.append(name)
+    done: list[str] = []
+    try:
+        for name in new:
+            os.replace(staging / name, target / name)
+            done.append(name)
+        for name in members:
+            if name not in new:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target / name)
+                done.append(name)
+    except OSError:
+        _put_back(target, backup, done, kept)
+        raise
     _fsync_dir(target)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _holds_cwd(folder: Path) -> bool:
+    """Whether ``folder`` is the current directory or one of its parents: swapping it away
+    would leave the user's shell in a removed folder, so it is filled member by member."""
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:
+        return False
+    there = os.path.realpath(folder)
+    return here == there or here.startswith(there.rstrip(os.sep) + os.sep)
+
+
+def _put_back(target: Path, backup: Path, done: list[str], kept: list[str]) -> None:
+    """Undo a member-by-member swap that failed midway: the earlier members return, the
+    new ones that had no earlier counterpart go; nothing of a mix is left."""
+    for name in reversed(done):
+        with contextlib.suppress(OSError):
+            if name in kept:
+                os.replace(backup / name, target / name)
+            else:
+                os.unlink(target / name)
+    _fsync_dir(target)
 
 
 _AT_FDCWD = -100

@@ -48,12 +48,9 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
     names: list[str] = []
     with replace_set(out, OUTPUT_SET) as stage:
         if reports:
-            try:
-                from recon.report import write_reports
-            except ImportError:  # reports not installed in this build
-                log.warning("report writers unavailable; wrote findings.json only")
-            else:
-                names.extend(p.name for p in write_reports(result, stage))
+            from recon.report import write_reports
+
+            names.extend(p.name for p in write_reports(result, stage))
         atomic_write_bytes(stage / "result.json", result.model_dump_json(indent=1).encode())
         names.append("result.json")
         doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"

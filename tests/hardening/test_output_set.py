@@ -374,3 +374,61 @@ def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
     run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
     assert run.code == 1, run.err
     assert _assert_whole_set(out.parent, out, earlier_set) == "new"
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_rename_failing_midway_puts_the_earlier_members_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
+    """With other files in the folder the members are renamed in one by one: a rename that
+    fails after others succeeded returns the earlier members (and removes a new member
+    that had no earlier counterpart), so no mix is left."""
+    import recon.atomic as atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("the analyst's")
+    (out / "a").write_text("old a")
+    (out / "b").write_text("old b")
+    real = os.replace
+    calls = []
+
+    def flaky(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == fail_at:
+            raise OSError(5, "Input/output error")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic.os, "replace", flaky)
+    with pytest.raises(OutputError), replace_set(out, ["a", "b", "c"]) as stage:
+        for name in ("a", "b", "c"):
+            (stage / name).write_text(f"new {name}")
+    monkeypatch.setattr(atomic.os, "replace", real)
+    assert sorted(os.listdir(out)) == ["a", "b", "notes.txt"]
+    assert [(out / n).read_text() for n in ("a", "b", "notes.txt")] == [
+        "old a",
+        "old b",
+        "the analyst's",
+    ]
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_out_dot_keeps_the_current_folder_and_stages_beside_it(
+    tmp_path: Path, recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--out .`` from inside the folder: the set is written into the folder the shell is
+    in (never swapped away, which would leave the shell in a removed folder), and the
+    staging folder is made beside it, not inside."""
+    here = tmp_path / "week"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    inode = here.stat().st_ino
+    assert recon_cli("check", SAMPLE, "--out", ".", "--no-progress").code == 0
+    assert here.stat().st_ino == inode and Path.cwd().stat().st_ino == inode
+    assert sorted(os.listdir(here)) == sorted(SET)
+    run = recon_cli("check", PLANTED, "--out", ".", "--no-progress")
+    assert run.code == 1, run.err
+    assert here.stat().st_ino == inode
+    assert sorted(os.listdir(here)) == sorted(SET)
+    assert json.loads((here / "findings.json").read_text())["counts"]["error"] > 0
+    assert sorted(os.listdir(tmp_path)) == ["week"]

@@ -48,28 +48,15 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_mini_week(tmp_path_factory.mktemp("mini_week"))
 
 
-@pytest.fixture(scope="module")
-def server(pki: TestPki, data_dir: Path) -> Iterator[PassEmulator]:
-    with PassEmulator(data_dir, pki.server_cert, pki.server_key, pki.ca) as emu:
-        yield emu
-
-
 @pytest.fixture()
-def emu(server: PassEmulator) -> PassEmulator:
-    """The module's emulator with its faults and request log reset.
+def emu(pki: TestPki, data_dir: Path) -> Iterator[PassEmulator]:
+    """An emulator of this test's own, no faults, its request log empty.
 
-    The server is shared by the module's tests: a request of an earlier test can still be
-    finishing (a dropped connection, a slow answer) and would land in this test's log, so
-    the log is cleared until it stays empty for a moment.
+    Not shared across the module: a request of an earlier test that was still finishing
+    (a dropped connection, a slow answer) would land in the next test's log.
     """
-    server.set_faults(Faults())
-    for _ in range(50):
-        server.requests.clear()
-        server.refused_handshakes.clear()
-        time.sleep(0.05)
-        if not server.requests and not server.refused_handshakes:
-            break
-    return server
+    with PassEmulator(data_dir, pki.server_cert, pki.server_key, pki.ca, faults=Faults()) as e:
+        yield e
 
 
 @pytest.fixture()
