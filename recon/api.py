@@ -274,7 +274,8 @@ def _own_checks(
         InputError: If the mapping file cannot be read (exit 2).
     """
     from recon.models.own import OwnResult
-    from recon.reconcile.own import days_held, no_detail, tie_out_series, week_views
+    from recon.reconcile.own import days_held, no_detail, tie_out_series
+    from recon.reconcile.own_weeks import week_views
     from recon.sources.own_data import read_mapping, read_series
     from recon.wem.calendar import meter_days_for
 

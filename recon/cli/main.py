@@ -122,7 +122,7 @@ def _on_signal(signum: int, _frame: object) -> None:
 
 
 @contextlib.contextmanager
-def _signals_raise() -> Iterator[None]:
+def signals_raise() -> Iterator[None]:
     """While a command runs, SIGINT and SIGTERM raise :class:`Interrupted`, so every
     ``finally`` on the way out runs (temporary files removed, earlier outputs kept)."""
     _received.clear()
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     Ctrl-C exits 130 and SIGTERM 143, with one line on stderr; whatever the command was
     writing is left as it was before (see :func:`recon.atomic.replace_set`).
     """
-    with _signals_raise():
+    with signals_raise():
         try:
             code = _run(argv)
         except Interrupted as e:  # arrived while an error was being reported

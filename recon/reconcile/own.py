@@ -34,7 +34,6 @@ from recon.reconcile.own_weeks import (
     latest_values,
     plain_number,
     target_interval,
-    week_views,
 )
 from recon.wem.calendar import DISPATCH_INTERVAL, align_intervals
 
@@ -356,7 +355,7 @@ def tie_out_series(
         series: The mapping entry.
         frame: Its values as read (``recon.sources.own_data.read_series``).
         files: The files they were read from.
-        weeks: :func:`week_views` of the loaded models.
+        weeks: :func:`~recon.reconcile.own_weeks.week_views` of the loaded models.
 
     Returns:
         The findings (intervals that fit no Trading or Dispatch Interval, each week's
@@ -406,5 +405,4 @@ __all__ = [
     "no_detail",
     "tie_out",
     "tie_out_series",
-    "week_views",  # lives in recon.reconcile.own_weeks; recon.api imports it from here
 ]

@@ -1,10 +1,11 @@
 """report.xlsx: the workbook the settlements team works from.
 
-Sheets: Overview, Invoice, Adjustments, Attribution, Disagreement, Findings, Inputs. Money
-cells are numbers (the exact Decimal is handed to Excel, which holds it to 15 significant
-digits: every cent of a Decimal(23,8) amount below ten trillion) with a currency format
-and negatives in red; rows with a discrepancy are filled; header rows are frozen and carry
-an autofilter; a native bar chart shows ADJ deltas by variable on the Overview.
+Sheets: Overview, ADJ chart, Invoice, Adjustments, Attribution, Disagreement, Findings,
+Inputs (and Own data with ``--own``). Money cells are numbers (the exact Decimal is handed
+to Excel, which holds it to 15 significant digits: every cent of a Decimal(23,8) amount
+below ten trillion) with a currency format and negatives in red; rows with a discrepancy
+are filled; header rows are frozen and carry an autofilter; a native bar chart on the ADJ
+chart sheet shows ADJ deltas by variable.
 
 No text from an input ever becomes a formula: a string starting with ``=``, ``+``, ``-``
 or ``@`` (or a tab or carriage return) is stored as a string cell with Excel's quote

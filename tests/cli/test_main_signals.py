@@ -22,7 +22,7 @@ def test_an_interrupt_that_cannot_be_raised_is_quiet_and_others_are_reported(
 ) -> None:
     seen: list[BaseException] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_value))
-    with cli_main._signals_raise():
+    with cli_main.signals_raise():
         sys.unraisablehook(_unraisable(Interrupted(15)))
         sys.unraisablehook(_unraisable(ValueError("boom")))
     assert [type(e) for e in seen] == [ValueError]
@@ -30,6 +30,6 @@ def test_an_interrupt_that_cannot_be_raised_is_quiet_and_others_are_reported(
 
 def test_the_hook_is_put_back() -> None:
     before = sys.unraisablehook
-    with cli_main._signals_raise():
+    with cli_main.signals_raise():
         assert sys.unraisablehook is not before
     assert sys.unraisablehook is before
