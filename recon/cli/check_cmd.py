@@ -64,13 +64,18 @@ def _text(value: object) -> Text:
     return Text(printable(str(value)) if value is not None else "")
 
 
-def artefact_label(kinds: list[str]) -> str:
-    """``["summary_csv", "summary_json", "invoice_pdf"]`` -> ``Summary CSV+JSON, Invoice PDF``."""
+NARROW = 100
+"""Below this many columns the worst findings are listed, not tabled."""
+
+
+def artefact_label(kinds: list[str], sep: str = ", ") -> str:
+    """``["summary_csv", "summary_json", "invoice_pdf"]`` -> ``Summary CSV+JSON, Invoice PDF``
+    (``sep`` between the kinds of artefact)."""
     forms: dict[str, list[str]] = {}
     for k in kinds:
         what, _, form = k.partition("_")
         forms.setdefault(what.capitalize(), []).append(form.upper())
-    return ", ".join(f"{what} {'+'.join(sorted(fs))}" for what, fs in forms.items())
+    return sep.join(f"{what} {'+'.join(sorted(fs))}" for what, fs in forms.items())
 
 
 def print_summary(result: CheckResult, limit: int = 12) -> None:
@@ -79,35 +84,61 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     from recon.report.view import in_run_order, run_order
 
     c = result.counts
+    # Laid out to fit 80 columns: the run's designation under its RunId, one kind of
+    # artefact a line.
     runs = Table(title="Runs checked", title_justify="left")
-    for col in ("Participant", "Week", "Run", "Designation", "Published", "Artefacts"):
-        runs.add_column(col)
+    runs.add_column("Participant")
+    runs.add_column("Week", no_wrap=True)
+    runs.add_column("Run")
+    runs.add_column("Published")
+    runs.add_column("Artefacts", min_width=16)
     for r in sorted(result.runs, key=run_order):
         runs.add_row(
             _text(r.participant),
             _text(r.period),
-            str(r.run_id),
-            r.designation,
+            f"{r.run_id}\n{r.designation}",
             r.published_at.date().isoformat() if r.published_at else "",
-            artefact_label(r.artefacts),
+            artefact_label(r.artefacts, sep="\n"),
         )
     stderr.print(runs)
     ordered = in_run_order(list(result.findings), result)
     worst = sorted(ordered, key=lambda f: f.severity.rank)[:limit]  # stable: run order kept
     if worst:
-        t = Table(title=f"Worst findings (of {len(result.findings)})", title_justify="left")
-        for col in ("Severity", "Check", "Run", "Variable", "When", "Message"):
-            t.add_column(col, overflow="fold")
+        title = f"Worst findings (of {len(result.findings)})"
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-        for f in worst:
-            t.add_row(
-                Text(f.severity.value, style=colour[f.severity]),
-                f.check,
-                str(f.run_id or ""),
-                _text(f.variable),
-                _text(when_text(f) if (f.timestamp or f.interval_start) else ""),
-                _text(f.message),
-            )
+        if stderr.width < NARROW:
+            # A narrow terminal: each finding as a heading line and its message below it,
+            # rather than six columns too thin to read.
+            t = Table.grid(padding=(0, 1))
+            t.title, t.title_justify = title, "left"
+            t.add_column(no_wrap=True)
+            t.add_column()
+            for f in worst:
+                where = [f.check]
+                if f.run_id:
+                    where.append(f"run {f.run_id}")
+                if f.variable:
+                    where.append(str(f.variable))
+                if f.timestamp or f.interval_start:
+                    where.append(when_text(f))
+                t.add_row(
+                    Text(f.severity.value, style=colour[f.severity]),
+                    _text("  ".join(where)),
+                )
+                t.add_row("", _text(f.message))
+        else:
+            t = Table(title=title, title_justify="left")
+            for col in ("Severity", "Check", "Run", "Variable", "When", "Message"):
+                t.add_column(col, overflow="fold")
+            for f in worst:
+                t.add_row(
+                    Text(f.severity.value, style=colour[f.severity]),
+                    f.check,
+                    str(f.run_id or ""),
+                    _text(f.variable),
+                    _text(when_text(f) if (f.timestamp or f.interval_start) else ""),
+                    _text(f.message),
+                )
         stderr.print(t)
     if result.skipped:
         stderr.print(
