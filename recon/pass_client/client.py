@@ -17,19 +17,14 @@ Certificates, keys and header values never appear in a log line or an error mess
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
 import re
 import ssl
-import threading
 import time
-from bisect import bisect_right
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -41,6 +36,13 @@ from recon.models import aemo_names as aemo
 from recon.models.statements import Designation
 from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
 from recon.pass_client.deadline import Deadline, bound_network
+from recon.pass_client.retry import (
+    RETRYABLE_STATUS,
+    TOO_MANY_REQUESTS,
+    RetryPolicy,
+    parse_retry_after,
+)
+from recon.pass_client.throttle import Throttle
 from recon.text import safe_text
 
 log = logging.getLogger(__name__)
@@ -58,10 +60,6 @@ MARKET_HEADER = "x-market"
 MARKET = "WEM"
 JSON_TYPE = "application/json"
 PDF_TYPE = "application/pdf"
-
-RETRYABLE_STATUS = frozenset({502, 503, 504})
-TOO_MANY_REQUESTS = 429
-
 
 # --- Timeline ------------------------------------------------------------------------------
 
@@ -133,123 +131,6 @@ def document_of(body: bytes) -> Any:
     if isinstance(doc, dict) and aemo.F_WRAP_DATA in doc and set(doc) <= aemo.ENVELOPE_KEYS:
         return doc[aemo.F_WRAP_DATA]
     return doc
-
-
-# --- Throttle ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``calls`` calls in any ``seconds``-long sliding window."""
-
-    calls: int
-    seconds: float
-
-
-PASS_LIMITS: tuple[RateLimit, ...] = (RateLimit(50, 60.0), RateLimit(200, 300.0))
-"""SPEC §7: at most 50 calls a minute and 200 in five minutes."""
-
-
-class Throttle:
-    """A sliding-window rate limiter: blocks (by ``sleep``) until a call is allowed.
-
-    Args:
-        limits: Every limit to hold at once.
-        clock: Monotonic seconds (``time.monotonic``; tests pass a fake clock).
-        sleep: How to wait (``time.sleep``; tests pass a fake that advances the clock).
-        margin: Extra seconds to wait past a window's edge, to stay clear of a server
-            that counts its windows a little differently.
-    """
-
-    def __init__(
-        self,
-        limits: Iterable[RateLimit] = PASS_LIMITS,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        margin: float = 0.25,
-    ) -> None:
-        self.limits = tuple(limits)
-        if not self.limits or any(lim.calls < 1 or lim.seconds <= 0 for lim in self.limits):
-            raise ValueError("each rate limit needs at least one call and a positive window")
-        self._clock = clock
-        self._sleep = sleep
-        self._margin = margin
-        self._horizon = max(lim.seconds for lim in self.limits)
-        self._times: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _wait_needed(self, now: float) -> float:
-        while self._times and self._times[0] <= now - self._horizon:
-            self._times.popleft()
-        times = list(self._times)
-        wait = 0.0
-        for lim in self.limits:
-            first_in = bisect_right(times, now - lim.seconds)
-            in_window = times[first_in:]
-            if len(in_window) >= lim.calls:
-                leaving = in_window[-lim.calls]  # once it leaves, one more call fits
-                wait = max(wait, leaving + lim.seconds + self._margin - now)
-        return wait
-
-    def acquire(self) -> float:
-        """Wait until one more call fits every limit, and count it.
-
-        Returns:
-            The seconds waited.
-        """
-        waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                wait = self._wait_needed(now)
-                if wait <= 0:
-                    self._times.append(now)
-                    return waited
-            log.info("PaSS throttle: waiting %.1f s to stay under the API's rate limits", wait)
-            self._sleep(wait)
-            waited += wait
-
-
-# --- Retry ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How failed calls are retried.
-
-    Attributes:
-        max_attempts: Attempts in all, the first included.
-        backoff_base: Seconds before the first retry; doubled each retry.
-        backoff_cap: The most seconds between two attempts by backoff.
-        max_retry_after: The longest ``Retry-After`` obeyed; a longer one fails the call.
-    """
-
-    max_attempts: int = 5
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-    max_retry_after: float = 300.0
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        """Seconds to wait after failed attempt ``attempt`` (1-based): capped, jittered."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
-        return ceiling * (0.5 + rng.random() / 2)  # "equal jitter": half fixed, half random
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
-    if value is None:
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 # --- Errors --------------------------------------------------------------------------------
