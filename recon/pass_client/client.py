@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 import ssl
 import time
 from collections.abc import Callable
@@ -31,9 +30,17 @@ import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from recon.__about__ import __version__
-from recon.errors import FetchError, UsageError
+from recon.errors import UsageError
 from recon.models import aemo_names as aemo
 from recon.models.statements import Designation
+from recon.pass_client.api_errors import (
+    PassApiError,
+    error_fields,
+    one_line,
+    status_error,
+    tls_refusal,
+    transport_reason,
+)
 from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
 from recon.pass_client.deadline import Deadline, bound_network
 from recon.pass_client.retry import (
@@ -131,170 +138,6 @@ def document_of(body: bytes) -> Any:
     if isinstance(doc, dict) and aemo.F_WRAP_DATA in doc and set(doc) <= aemo.ENVELOPE_KEYS:
         return doc[aemo.F_WRAP_DATA]
     return doc
-
-
-# --- Errors --------------------------------------------------------------------------------
-
-
-class PassApiError(FetchError):
-    """A PaSS API call that failed for good.
-
-    Attributes:
-        operation: What was asked, e.g. ``summary of run 51230``.
-        status: The HTTP status, or None when no response came.
-        code: AEMO's error code, where the response gave one.
-        title: AEMO's error title, where given.
-        detail: AEMO's error detail, where given.
-        transaction_id: AEMO's transactionId, where given.
-        unusable: The answer was a 200 that is not the document asked for.
-    """
-
-    def __init__(
-        self,
-        operation: str,
-        problem: str,
-        *,
-        status: int | None = None,
-        code: str | None = None,
-        title: str | None = None,
-        detail: str | None = None,
-        transaction_id: str | None = None,
-        unusable: bool = False,
-    ) -> None:
-        self.unusable = unusable
-        """True when the server answered 200 with something other than the document
-        asked for (an error envelope, another kind, another run): treated like a 404."""
-        self.operation = operation
-        self.status = status
-        self.code = code
-        self.title = title
-        self.detail = detail
-        self.transaction_id = transaction_id
-        super().__init__(f"PaSS {operation} failed: {problem}")
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
-
-def _clean(text: Any, limit: int = 300) -> str | None:
-    """Server text made safe for one line of output (control and bidi characters shown
-    escaped, as :func:`recon.text.safe_text` shows them)."""
-    if text is None:
-        return None
-    out = safe_text(_CONTROL.sub(" ", str(text)).strip())
-    return out[:limit] + ("..." if len(out) > limit else "")
-
-
-_HINTS = {
-    400: "the request was refused as malformed",
-    401: "the server did not accept the caller's identity; check the participant code "
-    "(--participant / RECON_PARTICIPANT) and the client certificate",
-    403: "the participant is not allowed this data; check the participant code and that "
-    "the certificate is the participant's",
-    404: "no such data is published",
-}
-
-
-def _error_fields(doc: Any) -> tuple[str | None, str | None, str | None, str | None, int]:
-    """AEMO's error envelope ``{"transactionId", "errors": [{code, title, detail}]}``:
-    (code, title, detail, transactionId, how many more errors)."""
-    code = title = detail = tid = None
-    extra = 0
-    if isinstance(doc, dict):
-        tid = _clean(doc.get(aemo.F_WRAP_ID), 80)
-        errors = doc.get(aemo.F_WRAP_ERRORS)
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            code = _clean(errors[0].get("code"), 60)
-            title = _clean(errors[0].get("title"), 120)
-            detail = _clean(errors[0].get("detail"))
-            extra = len(errors) - 1
-    return code, title, detail, tid, extra
-
-
-def _status_error(operation: str, response: httpx.Response, body: bytes) -> PassApiError:
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        doc = None
-    code, title, detail, tid, extra = _error_fields(doc)
-    status = response.status_code
-    parts = [f"HTTP {status}"]
-    if code:
-        parts.append(code)
-    parts.append(title or response.reason_phrase or "error")
-    problem = " ".join(parts)
-    if detail:
-        problem += f": {detail}"
-    if extra:
-        problem += f" (and {extra} more error{'s' if extra > 1 else ''})"
-    if status in _HINTS and not detail:
-        problem += f" ({_HINTS[status]})"
-    if tid:
-        problem += f" [transactionId {tid}]"
-    return PassApiError(
-        operation, problem, status=status, code=code, title=title, detail=detail, transaction_id=tid
-    )
-
-
-_REFUSED_CLIENT_CERT = (
-    "CERTIFICATE_REQUIRED",
-    "BAD_CERTIFICATE",
-    "UNKNOWN_CA",
-    "CERTIFICATE_UNKNOWN",
-    "CERTIFICATE_EXPIRED",
-    "CERTIFICATE_REVOKED",
-    "UNSUPPORTED_CERTIFICATE",
-    "ACCESS_DENIED",
-    "DECRYPT_ERROR",
-    "HANDSHAKE_FAILURE",
-)
-
-
-def _ssl_error_in(exc: BaseException) -> ssl.SSLError | None:
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, ssl.SSLError):
-            return cur
-        cur = cur.__cause__ or cur.__context__
-    return None
-
-
-def _tls_refusal(exc: BaseException) -> str | None:
-    """Describe a TLS failure that retrying cannot fix, or None."""
-    err = _ssl_error_in(exc)
-    if err is None:
-        return None
-    if isinstance(err, ssl.SSLCertVerificationError):
-        return (
-            "the server's TLS certificate could not be verified "
-            f"({_clean(err.verify_message, 120)}); give the server's CA with --ca "
-            "or RECON_PASS_CA if it is not in the system's trust store"
-        )
-    reason = (err.reason or "").upper()
-    if any(r in reason for r in _REFUSED_CLIENT_CERT):
-        return (
-            "the server refused the TLS client certificate "
-            f"({reason.lower().replace('_', ' ')}); check --cert/--key "
-            "(RECON_PASS_CERT/RECON_PASS_KEY): the Local Certificate AEMO issued to "
-            "the participant is needed"
-        )
-    if isinstance(err, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
-        return None  # a dropped connection: retryable
-    if "WRONG_VERSION_NUMBER" in reason or "RECORD_LAYER" in reason:
-        return "the server did not answer with TLS; check that the URL is the PaSS API's"
-    return f"TLS failed ({reason.lower().replace('_', ' ') or 'unknown reason'})"
-
-
-def _transport_reason(exc: httpx.TransportError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    if isinstance(exc, httpx.ConnectError):
-        return "could not connect"
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return "the connection dropped before the response was complete"
-    return type(exc).__name__
 
 
 # --- TLS -----------------------------------------------------------------------------------
@@ -440,7 +283,7 @@ class PassClient:
             entries = [TimelineEntry.from_json(item) for item in items]
         except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             problem = (
-                _clean(exc, 200)
+                one_line(exc, 200)
                 if not isinstance(exc, ValidationError)
                 else (f"{exc.error_count()} invalid field(s)")
             )
@@ -514,10 +357,10 @@ class PassClient:
             except httpx.TransportError as exc:
                 if self._deadline.passed():
                     raise self._deadline_error(operation) from None
-                refusal = _tls_refusal(exc)
+                refusal = tls_refusal(exc)
                 if refusal:
                     raise PassApiError(operation, refusal) from None
-                last = _transport_reason(exc)
+                last = transport_reason(exc)
                 wait = policy.backoff(attempt, self._rng)
             else:
                 log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status, len(body))
@@ -541,7 +384,7 @@ class PassClient:
                     else:
                         wait = policy.backoff(attempt, self._rng)
                 else:
-                    raise _status_error(operation, response, body)
+                    raise status_error(operation, response, body)
             finally:
                 self._deadline.stop()
             if attempt == policy.max_attempts:
@@ -624,7 +467,7 @@ class PassClient:
                 operation, "HTTP 200 but the answer is not JSON", status=200, unusable=True
             ) from None
         if isinstance(raw, dict) and aemo.F_WRAP_ERRORS in raw and aemo.F_WRAP_DATA not in raw:
-            code, title, detail, tid, extra = _error_fields(raw)
+            code, title, detail, tid, extra = error_fields(raw)
             what = " ".join(x for x in (code, title) if x) or "an error"
             if detail:
                 what += f": {detail}"

@@ -19,11 +19,8 @@ import pytest
 from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
 from recon.errors import EXIT_CANNOT_RUN, FetchError, UsageError
-from recon.pass_client.client import (
-    PassApiError,
-    PassClient,
-    document_of,
-)
+from recon.pass_client.api_errors import PassApiError
+from recon.pass_client.client import PassClient, document_of
 from recon.pass_client.config import PassConfig, resolve_config
 from recon.pass_client.retry import RetryPolicy
 
