@@ -1,4 +1,4 @@
-"""The PaSS API client (SPEC §7): mutual TLS, throttled, retried. Every PaSS path is here.
+"""The PaSS API client (SPEC §7): mutual TLS, throttled, retried.
 
 AEMO's WEM Settlement API sits outside its API gateway and authenticates with the
 participant's Local Certificate (a TLS client certificate). :class:`PassClient` sends
@@ -10,7 +10,8 @@ into a :class:`PassApiError` (a :class:`~recon.errors.FetchError`) naming the op
 AEMO's error code and title.
 
 Bodies are returned exactly as received (the caller stores them byte for byte). The JSON
-ones are ``{"transactionId": "...", "data": <document>}``; :func:`document_of` unwraps one.
+ones are ``{"transactionId": "...", "data": <document>}``;
+:func:`~recon.pass_client.protocol.document_of` unwraps one.
 
 Certificates, keys and header values never appear in a log line or an error message.
 """
@@ -23,16 +24,15 @@ import random
 import ssl
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from recon.__about__ import __version__
 from recon.errors import UsageError
 from recon.models import aemo_names as aemo
-from recon.models.statements import Designation
 from recon.pass_client.api_errors import (
     PassApiError,
     error_fields,
@@ -43,6 +43,20 @@ from recon.pass_client.api_errors import (
 )
 from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
 from recon.pass_client.deadline import Deadline, bound_network
+from recon.pass_client.protocol import (
+    DETAIL_PATH,
+    INVOICE_PATH,
+    INVOICE_PDF_PATH,
+    JSON_TYPE,
+    MARKET,
+    MARKET_HEADER,
+    PARTICIPANT_HEADER,
+    PDF_TYPE,
+    SUMMARY_PATH,
+    TIMELINE_PATH,
+    TimelineEntry,
+    document_of,
+)
 from recon.pass_client.retry import (
     RETRYABLE_STATUS,
     TOO_MANY_REQUESTS,
@@ -53,91 +67,6 @@ from recon.pass_client.throttle import Throttle
 from recon.text import safe_text
 
 log = logging.getLogger(__name__)
-
-# --- The paths of SPEC §7, in one place (the emulator serves these same paths). ---------
-
-TIMELINE_PATH = "/timeline"
-SUMMARY_PATH = "/statements/{run_id}/summary"
-DETAIL_PATH = "/statements/{run_id}/detail"
-INVOICE_PATH = "/invoices/{run_id}"
-INVOICE_PDF_PATH = "/invoices/{run_id}/pdf"
-
-PARTICIPANT_HEADER = "x-initiatingParticipantId"
-MARKET_HEADER = "x-market"
-MARKET = "WEM"
-JSON_TYPE = "application/json"
-PDF_TYPE = "application/pdf"
-
-# --- Timeline ------------------------------------------------------------------------------
-
-
-class TimelineEntry(BaseModel):
-    """One published run of the settlement timeline.
-
-    Attributes:
-        run_id: RunId.
-        designation: INITIAL or ADJn.
-        period: The Trading Week label, e.g. ``TW 01 Dec 2024``.
-        period_from: First Trading Day of the Period.
-        period_to: Last Trading Day of the Period (inclusive).
-        published_at: When the run was published (naive AWST, as AEMO writes it).
-        participant: ParticipantCode.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    run_id: int
-    designation: Designation
-    period: str
-    period_from: date
-    period_to: date
-    published_at: datetime
-    participant: str
-
-    @classmethod
-    def from_json(cls, item: dict[str, Any]) -> TimelineEntry:
-        """Build an entry from the API's camelCase object."""
-        return cls(
-            run_id=item[aemo.H_RUN_ID],
-            designation=item[aemo.H_DESIGNATION],
-            period=item[aemo.H_PERIOD],
-            period_from=item[aemo.H_PERIOD_FROM],
-            period_to=item[aemo.H_PERIOD_TO],
-            published_at=item[aemo.H_PUBLISHED_AT],
-            participant=item[aemo.H_PARTICIPANT],
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The API's camelCase object (what the emulator serves)."""
-        return {
-            aemo.H_RUN_ID: self.run_id,
-            aemo.H_DESIGNATION: self.designation.value,
-            aemo.H_PERIOD: self.period,
-            aemo.H_PERIOD_FROM: self.period_from.isoformat(),
-            aemo.H_PERIOD_TO: self.period_to.isoformat(),
-            aemo.H_PUBLISHED_AT: self.published_at.isoformat(),
-            aemo.H_PARTICIPANT: self.participant,
-        }
-
-    @property
-    def trading_days(self) -> list[date]:
-        """Every Trading Day from PeriodFrom to PeriodTo, inclusive."""
-        span = (self.period_to - self.period_from).days
-        return [self.period_from + timedelta(days=i) for i in range(span + 1)]
-
-
-def document_of(body: bytes) -> Any:
-    """Parse a JSON body and return its document: ``data`` of an envelope, else the whole.
-
-    Numbers are parsed as text (never through float); this is for looking, not reading.
-
-    Raises:
-        ValueError: The body is not JSON.
-    """
-    doc = json.loads(body, parse_float=str, parse_int=str)
-    if isinstance(doc, dict) and aemo.F_WRAP_DATA in doc and set(doc) <= aemo.ENVELOPE_KEYS:
-        return doc[aemo.F_WRAP_DATA]
-    return doc
 
 
 # --- TLS -----------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
 from recon.errors import EXIT_CANNOT_RUN, FetchError, UsageError
 from recon.pass_client.api_errors import PassApiError
-from recon.pass_client.client import PassClient, document_of
+from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig, resolve_config
+from recon.pass_client.protocol import document_of
 from recon.pass_client.retry import RetryPolicy
 
 WEEK = date(2024, 12, 1)
