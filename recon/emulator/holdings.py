@@ -19,9 +19,7 @@ from typing import Any
 
 from recon.models import aemo_names as aemo
 from recon.models.statements import Designation
-from recon.pass_client.client import (
-    TimelineEntry,
-)
+from recon.pass_client.protocol import TimelineEntry
 from recon.sources.json_sniff import json_kind, opens_json_object
 from recon.wem.calendar import parse_week_label
 

@@ -1,8 +1,8 @@
 """A local stand-in for AEMO's PaSS API (SPEC §7), for tests and demos.
 
 :class:`PassEmulator` serves the artefacts found in a data folder under the paths of
-:mod:`recon.pass_client.client`, over HTTPS that requires a client certificate signed by the
-given CA, and answers errors the way AEMO shapes them::
+:mod:`recon.pass_client.protocol`, over HTTPS that requires a client certificate signed by
+the given CA, and answers errors the way AEMO shapes them::
 
     {"transactionId": "...", "errors": [{"code": "...", "title": "...", "detail": "..."}]}
 
@@ -41,7 +41,7 @@ from urllib.parse import parse_qs, urlsplit
 from recon.emulator.faults import Faults, FaultState
 from recon.emulator.holdings import DETAIL, INVOICE, INVOICE_PDF, SUMMARY, HeldDoc, Holdings
 from recon.models import aemo_names as aemo
-from recon.pass_client.client import (
+from recon.pass_client.protocol import (
     DETAIL_PATH,
     INVOICE_PATH,
     INVOICE_PDF_PATH,

@@ -139,7 +139,7 @@ TIMELINE_FIELDS: dict[str, str] = {
     H_PUBLISHED_AT: "published_at",
     H_PARTICIPANT: "participant",
 }
-"""A timeline entry: JSON name -> :class:`~recon.pass_client.client.TimelineEntry` field."""
+"""A timeline entry: JSON name -> :class:`~recon.pass_client.protocol.TimelineEntry` field."""
 
 Q_PARTICIPANT = H_PARTICIPANT
 Q_TRADING_WEEK = "tradingWeek"

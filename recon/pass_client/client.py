@@ -1,4 +1,4 @@
-"""The PaSS API client (SPEC §7): mutual TLS, throttled, retried. Every PaSS path is here.
+"""The PaSS API client (SPEC §7): mutual TLS, throttled, retried.
 
 AEMO's WEM Settlement API sits outside its API gateway and authenticates with the
 participant's Local Certificate (a TLS client certificate). :class:`PassClient` sends
@@ -10,410 +10,63 @@ into a :class:`PassApiError` (a :class:`~recon.errors.FetchError`) naming the op
 AEMO's error code and title.
 
 Bodies are returned exactly as received (the caller stores them byte for byte). The JSON
-ones are ``{"transactionId": "...", "data": <document>}``; :func:`document_of` unwraps one.
+ones are ``{"transactionId": "...", "data": <document>}``;
+:func:`~recon.pass_client.protocol.document_of` unwraps one.
 
 Certificates, keys and header values never appear in a log line or an error message.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
-import re
 import ssl
-import threading
 import time
-from bisect import bisect_right
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-import httpcore
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from recon.__about__ import __version__
-from recon.errors import FetchError, UsageError
+from recon.errors import UsageError
 from recon.models import aemo_names as aemo
-from recon.models.statements import Designation
+from recon.pass_client.api_errors import (
+    PassApiError,
+    error_fields,
+    one_line,
+    status_error,
+    tls_refusal,
+    transport_reason,
+)
 from recon.pass_client.config import ENV_KEY_PASSWORD, PassConfig
+from recon.pass_client.deadline import Deadline, bound_network
+from recon.pass_client.protocol import (
+    DETAIL_PATH,
+    INVOICE_PATH,
+    INVOICE_PDF_PATH,
+    JSON_TYPE,
+    MARKET,
+    MARKET_HEADER,
+    PARTICIPANT_HEADER,
+    PDF_TYPE,
+    SUMMARY_PATH,
+    TIMELINE_PATH,
+    TimelineEntry,
+    document_of,
+)
+from recon.pass_client.retry import (
+    RETRYABLE_STATUS,
+    TOO_MANY_REQUESTS,
+    RetryPolicy,
+    parse_retry_after,
+)
+from recon.pass_client.throttle import Throttle
 from recon.text import safe_text
 
 log = logging.getLogger(__name__)
-
-# --- The paths of SPEC §7, in one place (the emulator serves these same paths). ---------
-
-TIMELINE_PATH = "/timeline"
-SUMMARY_PATH = "/statements/{run_id}/summary"
-DETAIL_PATH = "/statements/{run_id}/detail"
-INVOICE_PATH = "/invoices/{run_id}"
-INVOICE_PDF_PATH = "/invoices/{run_id}/pdf"
-
-PARTICIPANT_HEADER = "x-initiatingParticipantId"
-MARKET_HEADER = "x-market"
-MARKET = "WEM"
-JSON_TYPE = "application/json"
-PDF_TYPE = "application/pdf"
-
-RETRYABLE_STATUS = frozenset({502, 503, 504})
-TOO_MANY_REQUESTS = 429
-
-
-# --- Timeline ------------------------------------------------------------------------------
-
-
-class TimelineEntry(BaseModel):
-    """One published run of the settlement timeline.
-
-    Attributes:
-        run_id: RunId.
-        designation: INITIAL or ADJn.
-        period: The Trading Week label, e.g. ``TW 01 Dec 2024``.
-        period_from: First Trading Day of the Period.
-        period_to: Last Trading Day of the Period (inclusive).
-        published_at: When the run was published (naive AWST, as AEMO writes it).
-        participant: ParticipantCode.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    run_id: int
-    designation: Designation
-    period: str
-    period_from: date
-    period_to: date
-    published_at: datetime
-    participant: str
-
-    @classmethod
-    def from_json(cls, item: dict[str, Any]) -> TimelineEntry:
-        """Build an entry from the API's camelCase object."""
-        return cls(
-            run_id=item[aemo.H_RUN_ID],
-            designation=item[aemo.H_DESIGNATION],
-            period=item[aemo.H_PERIOD],
-            period_from=item[aemo.H_PERIOD_FROM],
-            period_to=item[aemo.H_PERIOD_TO],
-            published_at=item[aemo.H_PUBLISHED_AT],
-            participant=item[aemo.H_PARTICIPANT],
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The API's camelCase object (what the emulator serves)."""
-        return {
-            aemo.H_RUN_ID: self.run_id,
-            aemo.H_DESIGNATION: self.designation.value,
-            aemo.H_PERIOD: self.period,
-            aemo.H_PERIOD_FROM: self.period_from.isoformat(),
-            aemo.H_PERIOD_TO: self.period_to.isoformat(),
-            aemo.H_PUBLISHED_AT: self.published_at.isoformat(),
-            aemo.H_PARTICIPANT: self.participant,
-        }
-
-    @property
-    def trading_days(self) -> list[date]:
-        """Every Trading Day from PeriodFrom to PeriodTo, inclusive."""
-        span = (self.period_to - self.period_from).days
-        return [self.period_from + timedelta(days=i) for i in range(span + 1)]
-
-
-def document_of(body: bytes) -> Any:
-    """Parse a JSON body and return its document: ``data`` of an envelope, else the whole.
-
-    Numbers are parsed as text (never through float); this is for looking, not reading.
-
-    Raises:
-        ValueError: The body is not JSON.
-    """
-    doc = json.loads(body, parse_float=str, parse_int=str)
-    if isinstance(doc, dict) and aemo.F_WRAP_DATA in doc and set(doc) <= aemo.ENVELOPE_KEYS:
-        return doc[aemo.F_WRAP_DATA]
-    return doc
-
-
-# --- Throttle ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``calls`` calls in any ``seconds``-long sliding window."""
-
-    calls: int
-    seconds: float
-
-
-PASS_LIMITS: tuple[RateLimit, ...] = (RateLimit(50, 60.0), RateLimit(200, 300.0))
-"""SPEC §7: at most 50 calls a minute and 200 in five minutes."""
-
-
-class Throttle:
-    """A sliding-window rate limiter: blocks (by ``sleep``) until a call is allowed.
-
-    Args:
-        limits: Every limit to hold at once.
-        clock: Monotonic seconds (``time.monotonic``; tests pass a fake clock).
-        sleep: How to wait (``time.sleep``; tests pass a fake that advances the clock).
-        margin: Extra seconds to wait past a window's edge, to stay clear of a server
-            that counts its windows a little differently.
-    """
-
-    def __init__(
-        self,
-        limits: Iterable[RateLimit] = PASS_LIMITS,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        margin: float = 0.25,
-    ) -> None:
-        self.limits = tuple(limits)
-        if not self.limits or any(lim.calls < 1 or lim.seconds <= 0 for lim in self.limits):
-            raise ValueError("each rate limit needs at least one call and a positive window")
-        self._clock = clock
-        self._sleep = sleep
-        self._margin = margin
-        self._horizon = max(lim.seconds for lim in self.limits)
-        self._times: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _wait_needed(self, now: float) -> float:
-        while self._times and self._times[0] <= now - self._horizon:
-            self._times.popleft()
-        times = list(self._times)
-        wait = 0.0
-        for lim in self.limits:
-            first_in = bisect_right(times, now - lim.seconds)
-            in_window = times[first_in:]
-            if len(in_window) >= lim.calls:
-                leaving = in_window[-lim.calls]  # once it leaves, one more call fits
-                wait = max(wait, leaving + lim.seconds + self._margin - now)
-        return wait
-
-    def acquire(self) -> float:
-        """Wait until one more call fits every limit, and count it.
-
-        Returns:
-            The seconds waited.
-        """
-        waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                wait = self._wait_needed(now)
-                if wait <= 0:
-                    self._times.append(now)
-                    return waited
-            log.info("PaSS throttle: waiting %.1f s to stay under the API's rate limits", wait)
-            self._sleep(wait)
-            waited += wait
-
-
-# --- Retry ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How failed calls are retried.
-
-    Attributes:
-        max_attempts: Attempts in all, the first included.
-        backoff_base: Seconds before the first retry; doubled each retry.
-        backoff_cap: The most seconds between two attempts by backoff.
-        max_retry_after: The longest ``Retry-After`` obeyed; a longer one fails the call.
-    """
-
-    max_attempts: int = 5
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-    max_retry_after: float = 300.0
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        """Seconds to wait after failed attempt ``attempt`` (1-based): capped, jittered."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
-        return ceiling * (0.5 + rng.random() / 2)  # "equal jitter": half fixed, half random
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
-    if value is None:
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-# --- Errors --------------------------------------------------------------------------------
-
-
-class PassApiError(FetchError):
-    """A PaSS API call that failed for good.
-
-    Attributes:
-        operation: What was asked, e.g. ``summary of run 51230``.
-        status: The HTTP status, or None when no response came.
-        code: AEMO's error code, where the response gave one.
-        title: AEMO's error title, where given.
-        detail: AEMO's error detail, where given.
-        transaction_id: AEMO's transactionId, where given.
-        unusable: The answer was a 200 that is not the document asked for.
-    """
-
-    def __init__(
-        self,
-        operation: str,
-        problem: str,
-        *,
-        status: int | None = None,
-        code: str | None = None,
-        title: str | None = None,
-        detail: str | None = None,
-        transaction_id: str | None = None,
-        unusable: bool = False,
-    ) -> None:
-        self.unusable = unusable
-        """True when the server answered 200 with something other than the document
-        asked for (an error envelope, another kind, another run): treated like a 404."""
-        self.operation = operation
-        self.status = status
-        self.code = code
-        self.title = title
-        self.detail = detail
-        self.transaction_id = transaction_id
-        super().__init__(f"PaSS {operation} failed: {problem}")
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
-
-def _clean(text: Any, limit: int = 300) -> str | None:
-    """Server text made safe for one line of output (control and bidi characters shown
-    escaped, as :func:`recon.text.safe_text` shows them)."""
-    if text is None:
-        return None
-    out = safe_text(_CONTROL.sub(" ", str(text)).strip())
-    return out[:limit] + ("..." if len(out) > limit else "")
-
-
-_HINTS = {
-    400: "the request was refused as malformed",
-    401: "the server did not accept the caller's identity; check the participant code "
-    "(--participant / RECON_PARTICIPANT) and the client certificate",
-    403: "the participant is not allowed this data; check the participant code and that "
-    "the certificate is the participant's",
-    404: "no such data is published",
-}
-
-
-def _error_fields(doc: Any) -> tuple[str | None, str | None, str | None, str | None, int]:
-    """AEMO's error envelope ``{"transactionId", "errors": [{code, title, detail}]}``:
-    (code, title, detail, transactionId, how many more errors)."""
-    code = title = detail = tid = None
-    extra = 0
-    if isinstance(doc, dict):
-        tid = _clean(doc.get(aemo.F_WRAP_ID), 80)
-        errors = doc.get(aemo.F_WRAP_ERRORS)
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            code = _clean(errors[0].get("code"), 60)
-            title = _clean(errors[0].get("title"), 120)
-            detail = _clean(errors[0].get("detail"))
-            extra = len(errors) - 1
-    return code, title, detail, tid, extra
-
-
-def _status_error(operation: str, response: httpx.Response, body: bytes) -> PassApiError:
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        doc = None
-    code, title, detail, tid, extra = _error_fields(doc)
-    status = response.status_code
-    parts = [f"HTTP {status}"]
-    if code:
-        parts.append(code)
-    parts.append(title or response.reason_phrase or "error")
-    problem = " ".join(parts)
-    if detail:
-        problem += f": {detail}"
-    if extra:
-        problem += f" (and {extra} more error{'s' if extra > 1 else ''})"
-    if status in _HINTS and not detail:
-        problem += f" ({_HINTS[status]})"
-    if tid:
-        problem += f" [transactionId {tid}]"
-    return PassApiError(
-        operation, problem, status=status, code=code, title=title, detail=detail, transaction_id=tid
-    )
-
-
-_REFUSED_CLIENT_CERT = (
-    "CERTIFICATE_REQUIRED",
-    "BAD_CERTIFICATE",
-    "UNKNOWN_CA",
-    "CERTIFICATE_UNKNOWN",
-    "CERTIFICATE_EXPIRED",
-    "CERTIFICATE_REVOKED",
-    "UNSUPPORTED_CERTIFICATE",
-    "ACCESS_DENIED",
-    "DECRYPT_ERROR",
-    "HANDSHAKE_FAILURE",
-)
-
-
-def _ssl_error_in(exc: BaseException) -> ssl.SSLError | None:
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, ssl.SSLError):
-            return cur
-        cur = cur.__cause__ or cur.__context__
-    return None
-
-
-def _tls_refusal(exc: BaseException) -> str | None:
-    """Describe a TLS failure that retrying cannot fix, or None."""
-    err = _ssl_error_in(exc)
-    if err is None:
-        return None
-    if isinstance(err, ssl.SSLCertVerificationError):
-        return (
-            "the server's TLS certificate could not be verified "
-            f"({_clean(err.verify_message, 120)}); give the server's CA with --ca "
-            "or RECON_PASS_CA if it is not in the system's trust store"
-        )
-    reason = (err.reason or "").upper()
-    if any(r in reason for r in _REFUSED_CLIENT_CERT):
-        return (
-            "the server refused the TLS client certificate "
-            f"({reason.lower().replace('_', ' ')}); check --cert/--key "
-            "(RECON_PASS_CERT/RECON_PASS_KEY): the Local Certificate AEMO issued to "
-            "the participant is needed"
-        )
-    if isinstance(err, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
-        return None  # a dropped connection: retryable
-    if "WRONG_VERSION_NUMBER" in reason or "RECORD_LAYER" in reason:
-        return "the server did not answer with TLS; check that the URL is the PaSS API's"
-    return f"TLS failed ({reason.lower().replace('_', ' ') or 'unknown reason'})"
-
-
-def _transport_reason(exc: httpx.TransportError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    if isinstance(exc, httpx.ConnectError):
-        return "could not connect"
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return "the connection dropped before the response was complete"
-    return type(exc).__name__
 
 
 # --- TLS -----------------------------------------------------------------------------------
@@ -514,8 +167,8 @@ class PassClient:
             follow_redirects=False,
             transport=transport,
         )
-        self._deadline = _Deadline()
-        if not _bound_network(self._http, self._deadline) and transport is None:
+        self._deadline = Deadline()
+        if not bound_network(self._http, self._deadline) and transport is None:
             log.debug("PaSS client: deadline checked between body chunks only")
 
     def __enter__(self) -> PassClient:
@@ -559,7 +212,7 @@ class PassClient:
             entries = [TimelineEntry.from_json(item) for item in items]
         except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             problem = (
-                _clean(exc, 200)
+                one_line(exc, 200)
                 if not isinstance(exc, ValidationError)
                 else (f"{exc.error_count()} invalid field(s)")
             )
@@ -633,10 +286,10 @@ class PassClient:
             except httpx.TransportError as exc:
                 if self._deadline.passed():
                     raise self._deadline_error(operation) from None
-                refusal = _tls_refusal(exc)
+                refusal = tls_refusal(exc)
                 if refusal:
                     raise PassApiError(operation, refusal) from None
-                last = _transport_reason(exc)
+                last = transport_reason(exc)
                 wait = policy.backoff(attempt, self._rng)
             else:
                 log.debug("PaSS %s -> HTTP %d (%d bytes)", operation, status, len(body))
@@ -660,7 +313,7 @@ class PassClient:
                     else:
                         wait = policy.backoff(attempt, self._rng)
                 else:
-                    raise _status_error(operation, response, body)
+                    raise status_error(operation, response, body)
             finally:
                 self._deadline.stop()
             if attempt == policy.max_attempts:
@@ -743,7 +396,7 @@ class PassClient:
                 operation, "HTTP 200 but the answer is not JSON", status=200, unusable=True
             ) from None
         if isinstance(raw, dict) and aemo.F_WRAP_ERRORS in raw and aemo.F_WRAP_DATA not in raw:
-            code, title, detail, tid, extra = _error_fields(raw)
+            code, title, detail, tid, extra = error_fields(raw)
             what = " ".join(x for x in (code, title) if x) or "an error"
             if detail:
                 what += f": {detail}"
@@ -792,116 +445,3 @@ def _not_the_document(doc: Any, expect: str, run_id: int | None) -> str | None:
     if run_id is not None and got is not None and str(got).strip() != str(run_id):
         return f"the answer is run {safe_text(str(got))[:40]}'s, not run {run_id}'s"
     return None
-
-
-# --- Deadline ------------------------------------------------------------------------------
-
-
-class _Deadline:
-    """The end of the current request, shared by the client and its network streams."""
-
-    def __init__(self) -> None:
-        self._at: float | None = None
-
-    def start(self, seconds: float) -> None:
-        self._at = time.monotonic() + seconds
-
-    def stop(self) -> None:
-        self._at = None
-
-    def passed(self) -> bool:
-        return self._at is not None and time.monotonic() >= self._at
-
-    def limit(self, timeout: float | None) -> float | None:
-        """``timeout`` shortened to what is left of the deadline (never past it)."""
-        if self._at is None:
-            return timeout
-        left = self._at - time.monotonic()
-        if left <= 0:
-            raise httpcore.ReadTimeout("the deadline per request passed")
-        return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A network stream whose every read and write ends by the request's deadline, so a
-    server that drips a byte a second (each read within the per-read timeout) is cut."""
-
-    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
-        self._inner = inner
-        self._deadline = deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._deadline.limit(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, self._deadline.limit(timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.limit(timeout))
-        return _DeadlineStream(inner, self._deadline)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's network backend with :class:`_DeadlineStream` streams."""
-
-    def __init__(self, inner: httpcore.NetworkBackend, deadline: _Deadline) -> None:
-        self._inner = inner
-        self._deadline = deadline
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host,
-            port,
-            timeout=self._deadline.limit(timeout),
-            local_address=local_address,
-            socket_options=socket_options,
-        )
-        return _DeadlineStream(stream, self._deadline)
-
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:  # pragma: no cover - PaSS is reached over TCP
-        stream = self._inner.connect_unix_socket(
-            path, timeout=self._deadline.limit(timeout), socket_options=socket_options
-        )
-        return _DeadlineStream(stream, self._deadline)
-
-    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore's retries only
-        self._inner.sleep(seconds)
-
-
-def _bound_network(client: httpx.Client, deadline: _Deadline) -> bool:
-    """Put every connection pool of ``client`` on :class:`_DeadlineBackend`; False when
-    a transport is not httpx's own (a test's mock): the deadline is then checked between
-    chunks of the body only."""
-    transports = [client._transport, *client._mounts.values()]
-    bound = True
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is None:
-            bound = False
-            continue
-        pool._network_backend = _DeadlineBackend(backend, deadline)
-    return bound

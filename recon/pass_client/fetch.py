@@ -33,7 +33,9 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.errors import FetchError, OutputError, UsageError
-from recon.pass_client.client import PassApiError, PassClient, TimelineEntry, document_of
+from recon.pass_client.api_errors import PassApiError
+from recon.pass_client.client import PassClient
+from recon.pass_client.protocol import TimelineEntry, document_of
 from recon.text import path_component
 from recon.wem.calendar import week_label
 

@@ -14,8 +14,9 @@ import pytest
 
 from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
-from recon.pass_client.client import PassClient, RetryPolicy
+from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
+from recon.pass_client.retry import RetryPolicy
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_WEEK = REPO / "fixtures" / "sample_week"

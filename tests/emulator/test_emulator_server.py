@@ -13,8 +13,9 @@ import pytest
 from recon.emulator import EmulatorConfig, Faults, PassEmulator
 from recon.emulator.certs import write_demo_pki
 from recon.emulator.testing import TestPki
-from recon.pass_client.client import PassClient, document_of
+from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
+from recon.pass_client.protocol import document_of
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 

@@ -13,7 +13,7 @@ import pytest
 from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki
 from recon.errors import FetchError, UsageError
-from recon.pass_client.client import PassClient, RetryPolicy, document_of
+from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
 from recon.pass_client.fetch import (
     TEMP_PREFIX,
@@ -22,6 +22,8 @@ from recon.pass_client.fetch import (
     content_sha256,
     fetch_week,
 )
+from recon.pass_client.protocol import document_of
+from recon.pass_client.retry import RetryPolicy
 
 SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 WEEK = date(2024, 12, 1)

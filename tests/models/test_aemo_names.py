@@ -13,7 +13,7 @@ import pytest
 
 from recon.models import aemo_names as aemo
 from recon.models.invoices import Invoice, PaymentSummary, SectionTotals
-from recon.pass_client.client import TimelineEntry
+from recon.pass_client.protocol import TimelineEntry
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_JSON = REPO / "fixtures" / "sample_week" / "json"

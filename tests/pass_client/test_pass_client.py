@@ -10,7 +10,7 @@ import random
 import ssl
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -19,17 +19,11 @@ import pytest
 from recon.emulator import Faults, PassEmulator
 from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
 from recon.errors import EXIT_CANNOT_RUN, FetchError, UsageError
-from recon.pass_client.client import (
-    PASS_LIMITS,
-    PassApiError,
-    PassClient,
-    RateLimit,
-    RetryPolicy,
-    Throttle,
-    document_of,
-    parse_retry_after,
-)
+from recon.pass_client.api_errors import PassApiError
+from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig, resolve_config
+from recon.pass_client.protocol import document_of
+from recon.pass_client.retry import RetryPolicy
 
 WEEK = date(2024, 12, 1)
 RUN = 900101
@@ -253,30 +247,6 @@ def _max_in_window(times: list[float], seconds: float) -> int:
     return max(sum(1 for u in times if t - seconds < u <= t) for t in times)
 
 
-def test_throttle_holds_both_limits_on_a_fake_clock() -> None:
-    clock = FakeClock()
-    calls: list[float] = []
-    throttle = Throttle(clock=clock, sleep=clock.sleep)
-    for _ in range(600):
-        throttle.acquire()
-        calls.append(clock())
-        clock.now += 0.01  # each call takes a little time
-    assert _max_in_window(calls, 60.0) <= 50
-    assert _max_in_window(calls, 300.0) <= 200
-    # ...and it does not wait much longer than it must: 600 calls need about 15 minutes.
-    assert calls[-1] - calls[0] < 3 * 300 + 60
-
-
-def test_throttle_does_not_wait_under_the_limit() -> None:
-    clock = FakeClock()
-    throttle = Throttle((RateLimit(5, 10.0),), clock=clock, sleep=clock.sleep)
-    for _ in range(5):
-        assert throttle.acquire() == 0.0
-    waited = throttle.acquire()
-    assert waited == pytest.approx(10.25)
-    assert PASS_LIMITS == (RateLimit(50, 60.0), RateLimit(200, 300.0))
-
-
 def test_client_throttles_real_calls(
     emu: PassEmulator, client: PassClient, clock: FakeClock
 ) -> None:
@@ -348,15 +318,6 @@ def test_503_forever_gives_up_after_max_attempts(
     assert _statuses(emu) == [503] * 4
     assert "gave up after 4 attempts" in str(err.value)
     assert all(s <= 2 for s in clock.sleeps)  # capped
-
-
-def test_backoff_is_capped_and_jittered() -> None:
-    policy = RetryPolicy(backoff_base=0.5, backoff_cap=30)
-    rng = random.Random(3)
-    waits = [policy.backoff(n, rng) for n in range(1, 12)]
-    assert all(w <= 30 for w in waits)
-    assert waits[-1] >= 15
-    assert len({round(w, 6) for w in waits[-3:]}) == 3  # jittered, not constant
 
 
 def test_404_is_not_retried_and_names_aemo_error(
@@ -454,16 +415,6 @@ def test_non_pdf_and_non_json_answers_are_errors(emu: PassEmulator, pki: TestPki
             c.summary(RUN)
         with pytest.raises(PassApiError, match="not a timeline"):
             c.timeline(WEEK)
-
-
-def test_parse_retry_after() -> None:
-    now = datetime(2024, 12, 1, 0, 0, tzinfo=UTC)
-    assert parse_retry_after("12") == 12.0
-    assert parse_retry_after("1.5") == 1.5
-    later = now + timedelta(seconds=30)
-    http_date = later.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    assert parse_retry_after(http_date, now=now) == pytest.approx(30)
-    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 
 # --- TLS -----------------------------------------------------------------------------------
