@@ -121,11 +121,7 @@ def build_audit_workbook(audit: Audit) -> Workbook:
     for name, build in zip(AUDIT_SHEETS, builders, strict=True):
         sheet = Sheet(wb.create_sheet(name))
         build(sheet, audit)
-        sheet.fit()
-        setup = sheet.ws.page_setup
-        setup.orientation, setup.paperSize = "landscape", sheet.ws.PAPERSIZE_A4
-        sheet.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        setup.fitToWidth, setup.fitToHeight = 1, 0
+        sheet.finish()
     return wb
 
 
