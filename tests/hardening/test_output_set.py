@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 import shutil
 import signal
 import stat
@@ -24,7 +23,14 @@ import pytest
 from recon.atomic import replace_set
 from recon.errors import OutputError
 
-from .helpers import RunCli
+from .helpers import (
+    RunCli,
+    assert_signal_outcome,
+    recon_env,
+    signalled_stderr,
+    snapshot,
+    wait_for_recon_handlers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_week"
@@ -32,15 +38,11 @@ PLANTED = ROOT / "fixtures" / "planted_week"
 SET = ("findings.json", "result.json", "report.xlsx", "report.html")
 
 
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-
-
 def _assert_whole_set(parent: Path, out: Path, old: dict[str, bytes]) -> str:
     """Assert ``out`` holds the earlier set or a complete new one, and nothing else is
     left in ``parent``; return ``"old"`` or ``"new"``."""
     assert sorted(os.listdir(parent)) == [out.name], os.listdir(parent)
-    now = _snapshot(out)
+    now = snapshot(out)
     assert sorted(now) == sorted(SET), sorted(now)
     same = [n for n in SET if now[n] == old[n]]
     if len(same) == len(SET):
@@ -60,7 +62,7 @@ def earlier_set(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     from recon.cli.main import main
 
     assert main(["check", str(SAMPLE), "--out", str(out), "--no-progress"]) == 0
-    return _snapshot(out)
+    return snapshot(out)
 
 
 def _place(old: dict[str, bytes], out: Path) -> None:
@@ -74,28 +76,6 @@ def _check_cmd(out: Path) -> list[str]:
             "--no-progress"]  # fmt: skip
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-def _wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
-    """Wait until recon's main() has installed its SIGTERM handler (seen in
-    /proc/PID/status), so the moments below are counted from recon's start, not from the
-    interpreter's (a SIGINT while Python itself starts up is Python's to report)."""
-    status = Path(f"/proc/{proc.pid}/status")
-    bit = 1 << (signal.SIGTERM - 1)
-    while proc.poll() is None:
-        try:
-            caught = re.search(r"SigCgt:\s+([0-9a-f]+)", status.read_text())
-        except OSError:
-            return
-        if caught is None or int(caught.group(1), 16) & bit:
-            return
-        time.sleep(0.002)
-
-
 def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     tmp_path: Path, earlier_set: dict[str, bytes]
 ) -> None:
@@ -104,9 +84,9 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     parent = tmp_path / "full"
     _place(earlier_set, parent / "out")
     proc = subprocess.Popen(
-        _check_cmd(parent / "out"), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _check_cmd(parent / "out"), env=recon_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    _wait_for_recon_handlers(proc)
+    wait_for_recon_handlers(proc)
     start = time.monotonic()
     _, stderr = proc.communicate(timeout=300)
     took = time.monotonic() - start
@@ -126,34 +106,21 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
         out = parent / "out"
         _place(earlier_set, out)
         proc = subprocess.Popen(
-            _check_cmd(out), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            _check_cmd(out), env=recon_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         if when == "run":
-            _wait_for_recon_handlers(proc)
+            wait_for_recon_handlers(proc)
             time.sleep(took * amount)
         elif when == "staging":
-            _wait_for_recon_handlers(proc)
+            wait_for_recon_handlers(proc)
             while proc.poll() is None and not any(parent.glob(".out.tmp-*")):
                 time.sleep(0.002)
             time.sleep(amount)
         proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=300)
-        err = stderr.decode("utf-8", "replace")
-        assert "Traceback" not in err and "internal error" not in err, err[-3000:]
+        err = signalled_stderr(proc)
         state = _assert_whole_set(parent, out, earlier_set)
-        if proc.returncode == -sig:  # before recon's handlers (nothing written yet) or
-            # after they were removed (the new set is whole): the default action
-            assert (state == "old" and err == "") or state == "new", err
-        elif proc.returncode in (130, 143):  # the earlier set, or (when the signal came
-            # after the swap, while the summary was printed) the new one, always whole
-            assert proc.returncode == (130 if sig == signal.SIGINT else 143)
-            lines = [line for line in err.splitlines() if line.startswith("recon: ")]
-            assert lines == [
-                "recon: interrupted" if sig == signal.SIGINT else "recon: terminated by SIGTERM"
-            ], err
-        else:  # finished before the signal arrived
-            assert proc.returncode == 1, err[-2000:]
-            assert state == "new"
+        # killed before recon's handlers were in place, nothing written yet: the earlier set
+        assert_signal_outcome(proc.returncode, sig, err, state, silent_old=True)
         outcomes.append((when, amount, sig.name, proc.returncode, state))
     print(outcomes)
     assert any(o[3] in (130, 143) for o in outcomes), outcomes
