@@ -132,6 +132,33 @@ def wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.002)
 
 
+def interrupting(sig: signal.Signals = signal.SIGINT) -> Callable[..., Any]:
+    """A stand-in for a function recon calls: it sends this process ``sig`` and gives the
+    signal a second to interrupt it (failing if it does not)."""
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> Any:
+        os.kill(os.getpid(), sig)
+        time.sleep(1)
+        raise AssertionError("the signal should have interrupted")
+
+    return interrupted
+
+
+def swallowing_sigint(real: Callable[..., Any]) -> Callable[..., Any]:
+    """``real`` called through a library that catches everything (a bare ``except``): a
+    SIGINT arrives inside it and is swallowed, then ``real`` runs on."""
+
+    def swallowing(*args: Any, **kwargs: Any) -> Any:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException:  # what such a library does
+            pass
+        return real(*args, **kwargs)
+
+    return swallowing
+
+
 def signalled_stderr(proc: subprocess.Popen[bytes]) -> str:
     """Wait for a process sent a signal; return its stderr, asserting no traceback in it."""
     _, stderr = proc.communicate(timeout=300)

@@ -24,11 +24,14 @@ from recon.atomic import replace_set
 from recon.errors import OutputError
 
 from .helpers import (
+    Run,
     RunCli,
     assert_signal_outcome,
+    interrupting,
     recon_env,
     signalled_stderr,
     snapshot,
+    swallowing_sigint,
     wait_for_recon_handlers,
 )
 
@@ -126,6 +129,18 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     assert any(o[3] in (130, 143) for o in outcomes), outcomes
 
 
+def _interrupted_check(out: Path, earlier_set: dict[str, bytes], recon_cli: RunCli) -> Run:
+    """Check the planted week into ``out``, first holding ``earlier_set``, with a SIGINT
+    planted on the way: assert exit 130, the one line ``recon: interrupted`` and the
+    earlier set left whole; return the run."""
+    _place(earlier_set, out)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+    return run
+
+
 def test_ctrl_c_in_process_exits_130_with_one_line(
     tmp_path: Path,
     earlier_set: dict[str, bytes],
@@ -135,20 +150,9 @@ def test_ctrl_c_in_process_exits_130_with_one_line(
     """KeyboardInterrupt while the JSON is written (pydantic wraps it): one line, exit 130."""
     from recon.models.results import CheckResult
 
-    out = tmp_path / "p" / "out"
-    _place(earlier_set, out)
-
-    def interrupted(self: CheckResult, **_kw: object) -> str:
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(1)
-        raise AssertionError("the signal should have interrupted")
-
-    monkeypatch.setattr(CheckResult, "model_dump_json", interrupted)
-    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
-    assert run.code == 130, run.err
-    assert run.error_lines == ["recon: interrupted"], run.err
+    monkeypatch.setattr(CheckResult, "model_dump_json", interrupting())
+    run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
-    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
 
 
 def test_full_disk_leaves_the_earlier_set(
@@ -258,9 +262,6 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
     PydanticSerializationError: still exit 130 with one line, not "internal error"."""
     from recon.models.results import CheckResult
 
-    out = tmp_path / "p" / "out"
-    _place(earlier_set, out)
-
     def wrapped(self: CheckResult, **_kw: object) -> str:
         try:
             os.kill(os.getpid(), signal.SIGINT)
@@ -270,11 +271,8 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
         raise AssertionError("the signal should have interrupted")
 
     monkeypatch.setattr(CheckResult, "model_dump_json", wrapped)
-    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
-    assert run.code == 130, run.err
-    assert run.error_lines == ["recon: interrupted"], run.err
+    run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
-    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
 
 
 def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
@@ -287,23 +285,8 @@ def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
     signal is still noted, the new set is not swapped in, and the exit is 130."""
     import recon.report as report
 
-    out = tmp_path / "p" / "out"
-    _place(earlier_set, out)
-    real = report.write_reports
-
-    def swallowing(*args: object, **kwargs: object) -> object:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)
-        except BaseException:  # what such a library does
-            pass
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(report, "write_reports", swallowing)
-    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
-    assert run.code == 130, run.err
-    assert run.error_lines == ["recon: interrupted"], run.err
-    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+    monkeypatch.setattr(report, "write_reports", swallowing_sigint(report.write_reports))
+    _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
 
 
 def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
@@ -320,16 +303,7 @@ def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
     out = tmp_path / "p" / "out"
     _place(earlier_set, out)
     real = report.write_reports
-
-    def swallowing(*args: object, **kwargs: object) -> object:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)
-        except BaseException:
-            pass
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(report, "write_reports", swallowing)
+    monkeypatch.setattr(report, "write_reports", swallowing_sigint(real))
     assert recon_cli("check", PLANTED, "--out", out, "--no-progress").code == 130
     monkeypatch.setattr(report, "write_reports", real)
     assert SIGNALS_RECEIVED == []

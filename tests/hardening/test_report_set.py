@@ -28,9 +28,11 @@ from .helpers import (
     Run,
     RunCli,
     assert_signal_outcome,
+    interrupting,
     recon_env,
     signalled_stderr,
     snapshot,
+    swallowing_sigint,
     wait_for_recon_handlers,
 )
 
@@ -243,12 +245,7 @@ def test_a_signal_while_writing_exits_with_one_line_and_keeps_the_pair(
     planted, sample = checks
     inodes = _inodes(folder)
 
-    def interrupted(_result: object, path: Path) -> Path:
-        os.kill(os.getpid(), sig)
-        time.sleep(1)
-        raise AssertionError("the signal should have interrupted")
-
-    monkeypatch.setattr(html, "write_html", interrupted)
+    monkeypatch.setattr(html, "write_html", interrupting(sig))
     run = recon_cli("report", folder)
     if sig == signal.SIGINT:
         assert (run.code, run.error_lines) == (130, ["recon: interrupted"]), run.err
@@ -268,17 +265,7 @@ def test_a_signal_a_library_swallows_still_keeps_the_pair(
     import recon.report.html as html
 
     _, sample = checks
-    real = html.write_html
-
-    def swallowing(result: object, path: Path) -> Path:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)
-        except BaseException:  # what a library with a bare except does
-            pass
-        return real(result, path)
-
-    monkeypatch.setattr(html, "write_html", swallowing)
+    monkeypatch.setattr(html, "write_html", swallowing_sigint(html.write_html))
     run = recon_cli("report", folder)
     assert (run.code, run.error_lines) == (130, ["recon: interrupted"]), run.err
     assert _pair_state(folder, sample, (*SAVED, "notes.txt")) == "old"
