@@ -8,7 +8,7 @@ recomputed invoice with no invoice to compare, and a run chain's totals.
 
 from __future__ import annotations
 
-from recon.models.invoices import Invoice
+from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.results import (
     AGREES,
     DIFFERS,
@@ -40,23 +40,6 @@ def worse(a: str, b: str) -> str:
     return a if _WORSE.get(a, 0) >= _WORSE.get(b, 0) else b
 
 
-_SECTION_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "payment_summary",
-        (
-            "gst_applicable_amount",
-            "gst_not_applicable_amount",
-            "gst",
-            "total_payable",
-            "prepayment_applied",
-            "amount_due",
-            "prepayment_balance",
-        ),
-    ),
-    ("rcti", ("amount", "gst", "total")),
-    ("tax_invoice", ("amount", "gst", "total")),
-    ("adjustment_information", ("rcti_difference", "tax_invoice_difference")),
-)
 _PREPAYMENT_NOTE = "recon cannot know prepayments: taken from the invoice, and used for Amount Due"
 
 
@@ -117,7 +100,7 @@ def section_figures(
     recon's recomputed figure where there is one, else the invoice's own arithmetic.
     """
     out: list[FigureComparison] = []
-    for section, names in _SECTION_ORDER:
+    for section, names in INVOICE_TOTALS.items():
         if section == "adjustment_information" and not any(
             (section, n) in against_recomputed for n in names
         ):
