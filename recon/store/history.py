@@ -82,6 +82,16 @@ class RunCover:
     artefacts: frozenset[str]
 
 
+OWN_KIND = "own:"
+"""Prefix of the pseudo artefact kind ``own:<variable>`` a recorded run carries when the
+check compared your own data (``--own``) with that run's Detail values of the variable."""
+
+
+def own_kind(variable: str) -> str:
+    """The ``check_runs.artefacts`` entry saying your data of ``variable`` was compared."""
+    return f"{OWN_KIND}{variable}"
+
+
 def _summary_p_d(variable: str | None) -> bool:
     """Whether a variable is a Summary variable (scope P, granularity D)."""
     return bool(variable) and str(variable).endswith("_P_D")
@@ -102,8 +112,11 @@ def covers(check: str, variable: str | None, scope: str | None, run: RunCover) -
       its previous run, and (``chain``) an Invoice, (``material``) a Summary;
     * ``coverage.statement_missing``: an Invoice; ``coverage.invoice_missing``: a Summary
       or Detail;
-    * ``own.*`` and ``data.*`` about a variable that is not a Summary variable: the Detail
-      of every day; other ``data.*``: a Summary or Detail;
+    * ``own.*``: your own data of the finding's variable compared with the run's Detail
+      (``--own``; recorded as the kind ``own:<variable>``): a check without ``--own``
+      neither keeps an own-data issue open nor resolves it;
+    * ``data.*`` about a variable that is not a Summary variable: the Detail of every day;
+      other ``data.*``: a Summary or Detail;
     * anything else (``source.conflict``, ``coverage.unread``): any artefact of the run.
     """
     kinds = run.artefacts
@@ -133,9 +146,11 @@ def covers(check: str, variable: str | None, scope: str | None, run: RunCover) -
         return invoice
     if check == "coverage.invoice_missing":
         return statement
-    if check.startswith("own.") or (
-        check.startswith("data.") and variable and not _summary_p_d(variable)
-    ):
+    if check.startswith("own."):
+        if variable:
+            return own_kind(variable) in kinds
+        return any(k.startswith(OWN_KIND) for k in kinds)
+    if check.startswith("data.") and variable and not _summary_p_d(variable):
         return full_detail
     if check.startswith("data."):
         return statement
@@ -263,6 +278,11 @@ def _rows(
         w = _week_of(key[1])
         if w is not None:
             weeks[(key[0], w)].append(key)
+    # the runs whose Detail your own data was compared with (--own), and of which variables
+    own_vars: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for series in result.own.series if result.own is not None else ():
+        for run_id in series.runs:
+            own_vars[(series.participant, run_id)].add(series.variable)
     run_rows: list[list[Any]] = []
     seen_runs: set[tuple[str, date, int]] = set()
     for (p, w), keys in sorted(weeks.items()):
@@ -285,6 +305,8 @@ def _rows(
                 adjustment = c.designation.upper().startswith("ADJ")
                 if info.computed is not None and (not adjustment or c.previous_run):
                     recomputed = info.computed.payment_summary.total_payable
+            owned = own_vars.get((c.participant, key[2]), set())
+            artefacts = sorted(set(artefacts) | {own_kind(v) for v in owned})
             run_rows.append(
                 [
                     p,

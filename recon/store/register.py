@@ -17,6 +17,9 @@ the recorded checks of its week (the rule, written down for users in ``docs/audi
 * ``first_seen_at`` is the first check that yielded it; ``last_seen_at`` the first check
   that yielded it in its last run (so re-checking the same inputs changes no issue's
   history); a resolved issue also has ``resolved_at``, the first check that covered R;
+* an info finding never keeps an error or warning of the same key open: a key yielded
+  as an error and later only as info (an ADJ change to your figure explained, "now
+  agrees") is resolved there, as if it were no longer yielded;
 * a finding with no run (a file recon could not read at all) is about the check, not a
   run: it is open while the latest check of its week yields it, and resolved by the latest
   run of the first later check that no longer does.
@@ -165,6 +168,12 @@ def build_register(
         check, p, w, variable, scope, ts, position = meta[key]
         wk = (p, w)
         found = [h for h in found if h[0] in check_time]
+        # An info finding is no discrepancy (an ADJ change explained against your figure,
+        # a one-cent rounding difference): it never keeps an error or warning of the same
+        # key open, which a later check yielding only the info finding resolves.
+        serious = [h for h in found if h[2] != "info"]
+        if serious:
+            found = serious
         if not found:
             continue
         first_seen = min(check_time[h[0]] for h in found)

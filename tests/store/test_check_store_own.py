@@ -148,3 +148,60 @@ def test_api_check_refuses_store_options_without_a_store() -> None:
         recon.check(SWANGEN, participant="SWANGEN")
     with pytest.raises(ValueError, match="at least one"):
         recon.check([])
+
+
+def _run_files(*run_ids: str) -> list[Path]:
+    """The planted SWANGEN week's files of these runs (every form)."""
+    return sorted(
+        p for p in SWANGEN.rglob("*") if p.is_file() and any(f"_{r}_" in p.name for r in run_ids)
+    )
+
+
+def test_a_check_without_own_data_neither_keeps_nor_resolves_an_own_issue(
+    tmp_path: Path,
+) -> None:
+    """SPEC §8: a run that did not cover what a finding is about does not resolve it. A later
+    check without ``--own`` compared none of your data: the own-data issues raised against
+    ADJ1 stay open when ADJ2 is checked without it, and are decided when ADJ2 is checked
+    with it."""
+    from recon.store import open_store
+    from recon.store.register import build_register
+
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as s:
+        ingest(s, _run_files("51230", "53874"))
+    first = recon.check(store=store, week="2024-12-01", own=OWN)
+    raised = {
+        (f.check, f.variable, f.scope, f.timestamp)
+        for f in first.findings
+        if f.check.startswith("own.") and f.severity.value != "info"
+    }
+    assert raised, "ADJ1 against the planted own data should raise own-data errors"
+
+    with open_store(store) as s:
+        ingest(s, _run_files("56492"))
+    recon.check(store=store, week="2024-12-01")  # ADJ2 checked, your data not compared
+
+    def own_issues() -> dict[tuple[Any, ...], tuple[str, int | None]]:
+        with open_store(store) as s:
+            register = build_register(s)
+        return {
+            (i.check, i.variable, i.scope, i.timestamp): (i.status, i.resolved_by_run_id)
+            for i in register
+            if i.check.startswith("own.") and i.severity != "info"
+        }
+
+    after_plain = own_issues()
+    assert set(after_plain) == raised
+    assert {v for v in after_plain.values()} == {("open", None)}
+
+    last = recon.check(store=store, week="2024-12-01", own=OWN)
+    still = {
+        (f.check, f.variable, f.scope, f.timestamp)
+        for f in last.findings
+        if f.check.startswith("own.") and f.severity.value != "info"
+    }
+    decided = own_issues()
+    for key in raised:
+        want = ("open", None) if key in still else ("resolved", 56492)
+        assert decided[key] == want, key
