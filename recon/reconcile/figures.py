@@ -111,22 +111,10 @@ def section_figures(
             holder = getattr(invoiced, section)
             act = getattr(holder, name) if holder is not None else None
             src = figure_source(invoiced, *key)
-            if name in ("prepayment_applied", "prepayment_balance"):
-                out.append(
-                    _figure(
-                        header,
-                        kind="section",
-                        section=SECTIONS[section][1],
-                        figure=FIELDS[name][1],
-                        invoiced=act,
-                        status=FROM_INVOICE,
-                        note=_PREPAYMENT_NOTE,
-                        source=src,
-                    )
-                )
-                continue
             rec, mine = against_recomputed.get(key), own.get(key)
-            if rec is None and mine is None:
+            if name in ("prepayment_applied", "prepayment_balance"):
+                status, note, exp = FROM_INVOICE, _PREPAYMENT_NOTE, None
+            elif rec is None and mine is None:
                 status, note, exp = NOT_COMPARABLE, "not compared", None
             elif rec is None:
                 assert mine is not None
