@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample week's paths and writers of small Guide-shaped CSV/ZIP files.
+"""Shared fixtures: the sample week's paths, writers of small Guide-shaped CSV/ZIP files,
+and headless Chromium printing an HTML report to PDF.
 
 The writers build Summary CSV (Guide Table 4) and Detail CSV/ZIP (Guide Table 5) bytes
 row by row, so a test can plant exactly one malformed field and know its line number.
@@ -10,8 +11,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -257,3 +261,58 @@ def sample_week() -> Path:
 def expected() -> dict[str, Any]:
     """``fixtures/expected.json`` as written by the generator (committed)."""
     return json.loads(EXPECTED_JSON.read_text(encoding="utf-8"))
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Headless Chromium without a sandbox, a GPU or any network of its own."""
+
+
+def _chromium() -> str:
+    """The Chromium executable; skip the test when there is none, fail it when CI is set."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "chromium is not installed, and CI is set: the HTML print tests must "
+                "run in CI (apt-get install chromium)"
+            )
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium); set CI=1 to make this a failure"
+        )
+    return exe
+
+
+def _print_pdf(html: Path, pdf: Path, profile: Path) -> None:
+    cmd = [
+        _chromium(),
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        html.as_uri(),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+    assert pdf.is_file() and pdf.stat().st_size > 0, (
+        f"chromium wrote no PDF (exit {proc.returncode}): {proc.stderr[-2000:]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def print_pdf() -> Callable[[Path, Path, Path], None]:
+    """Return ``print_pdf(html, pdf, profile)``: headless Chromium prints the HTML file to
+    the PDF (A4, no header or footer) with ``profile`` as its user-data folder.
+
+    Chromium is looked for when it is called, so a test's checks before the print run
+    anyway: without Chromium the test is skipped there, or fails when the environment
+    variable CI is set.
+    """
+    return _print_pdf

@@ -69,6 +69,24 @@ class AdjustmentInformation(BaseModel):
     tax_invoice_difference: Money
 
 
+INVOICE_TOTALS: dict[str, tuple[str, ...]] = {
+    "payment_summary": (
+        "gst_applicable_amount",
+        "gst_not_applicable_amount",
+        "gst",
+        "total_payable",
+        "prepayment_applied",
+        "amount_due",
+        "prepayment_balance",
+    ),
+    "rcti": ("amount", "gst", "total"),
+    "tax_invoice": ("amount", "gst", "total"),
+    "adjustment_information": ("rcti_difference", "tax_invoice_difference"),
+}
+"""The money figures of each invoice section, in the order reports list them:
+:class:`Invoice` attribute -> the fields of its section (stored in ``invoice_totals``)."""
+
+
 class Invoice(BaseModel):
     """An invoice for one participant, Trading Week and run.
 

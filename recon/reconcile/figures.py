@@ -8,7 +8,7 @@ recomputed invoice with no invoice to compare, and a run chain's totals.
 
 from __future__ import annotations
 
-from recon.models.invoices import Invoice
+from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.results import (
     AGREES,
     DIFFERS,
@@ -40,23 +40,6 @@ def worse(a: str, b: str) -> str:
     return a if _WORSE.get(a, 0) >= _WORSE.get(b, 0) else b
 
 
-_SECTION_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "payment_summary",
-        (
-            "gst_applicable_amount",
-            "gst_not_applicable_amount",
-            "gst",
-            "total_payable",
-            "prepayment_applied",
-            "amount_due",
-            "prepayment_balance",
-        ),
-    ),
-    ("rcti", ("amount", "gst", "total")),
-    ("tax_invoice", ("amount", "gst", "total")),
-    ("adjustment_information", ("rcti_difference", "tax_invoice_difference")),
-)
 _PREPAYMENT_NOTE = "recon cannot know prepayments: taken from the invoice, and used for Amount Due"
 
 
@@ -117,7 +100,7 @@ def section_figures(
     recon's recomputed figure where there is one, else the invoice's own arithmetic.
     """
     out: list[FigureComparison] = []
-    for section, names in _SECTION_ORDER:
+    for section, names in INVOICE_TOTALS.items():
         if section == "adjustment_information" and not any(
             (section, n) in against_recomputed for n in names
         ):
@@ -128,22 +111,10 @@ def section_figures(
             holder = getattr(invoiced, section)
             act = getattr(holder, name) if holder is not None else None
             src = figure_source(invoiced, *key)
-            if name in ("prepayment_applied", "prepayment_balance"):
-                out.append(
-                    _figure(
-                        header,
-                        kind="section",
-                        section=SECTIONS[section][1],
-                        figure=FIELDS[name][1],
-                        invoiced=act,
-                        status=FROM_INVOICE,
-                        note=_PREPAYMENT_NOTE,
-                        source=src,
-                    )
-                )
-                continue
             rec, mine = against_recomputed.get(key), own.get(key)
-            if rec is None and mine is None:
+            if name in ("prepayment_applied", "prepayment_balance"):
+                status, note, exp = FROM_INVOICE, _PREPAYMENT_NOTE, None
+            elif rec is None and mine is None:
                 status, note, exp = NOT_COMPARABLE, "not compared", None
             elif rec is None:
                 assert mine is not None

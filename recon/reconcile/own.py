@@ -28,6 +28,7 @@ from recon.models.own import OwnDifference, OwnSeries, OwnSeriesSummary
 from recon.models.statements import RunHeader
 from recon.reconcile.own_adjust import explain_adjustments
 from recon.reconcile.own_weeks import (
+    DETAIL_VALUES_SCHEMA,
     KEYS,
     WeekView,
     interval_bounds,
@@ -106,16 +107,7 @@ def tie_out(
     )
     theirs = aemo.select(*KEYS, "aemo", "aemo_source", "run_id") if aemo.height else None
     if theirs is None:
-        theirs = pl.DataFrame(
-            schema={
-                "scope": pl.String,
-                "trading_day": pl.Date,
-                "position": pl.Int64,
-                "aemo": pl.Decimal(38, 8),
-                "aemo_source": pl.String,
-                "run_id": pl.Int64,
-            }
-        )
+        theirs = pl.DataFrame(schema={**DETAIL_VALUES_SCHEMA, "run_id": pl.Int64})
     joined = (
         theirs.join(mine, on=KEYS, how="full", coalesce=True)
         .with_columns((pl.col("aemo") - pl.col("yours")).alias("difference"))

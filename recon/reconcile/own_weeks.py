@@ -28,6 +28,15 @@ from recon.wem.variables import parse_variable
 KEYS = ["scope", "trading_day", "position"]
 """The columns that name one interval of a variable in both sides' frames."""
 
+DETAIL_VALUES_SCHEMA = {
+    "scope": pl.String,
+    "trading_day": pl.Date,
+    "position": pl.Int64,
+    "aemo": pl.Decimal(38, 8),
+    "aemo_source": pl.String,
+}
+"""The columns of :func:`detail_values`' frame (AEMO's side of a comparison)."""
+
 
 def target_interval(variable: str) -> timedelta:
     """The length of one position of an I (30 min) or DI (5 min) variable."""
@@ -66,15 +75,7 @@ def detail_values(parts: list[DetailStatement], variable: str, days: set[date]) 
         if f.height:
             frames.append(with_values(f))
     if not frames:
-        return pl.DataFrame(
-            schema={
-                "scope": pl.String,
-                "trading_day": pl.Date,
-                "position": pl.Int64,
-                "aemo": pl.Decimal(38, 8),
-                "aemo_source": pl.String,
-            }
-        )
+        return pl.DataFrame(schema=DETAIL_VALUES_SCHEMA)
     rows = pl.concat(frames, how="vertical").unique(
         ["scope", "timestamp"], keep="first", maintain_order=True
     )

@@ -121,11 +121,7 @@ def build_audit_workbook(audit: Audit) -> Workbook:
     for name, build in zip(AUDIT_SHEETS, builders, strict=True):
         sheet = Sheet(wb.create_sheet(name))
         build(sheet, audit)
-        sheet.fit()
-        setup = sheet.ws.page_setup
-        setup.orientation, setup.paperSize = "landscape", sheet.ws.PAPERSIZE_A4
-        sheet.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        setup.fitToWidth, setup.fitToHeight = 1, 0
+        sheet.finish()
     return wb
 
 
@@ -176,32 +172,25 @@ def _overview(sheet: Sheet, audit: Audit) -> None:
     if not points:
         sheet.put(end, 1, "No Trading Week held in the range.")
         return
-    cats = Reference(ws, min_col=1, min_row=top + 1, max_row=end - 1)
     bar = BarChart()
     bar.type = "col"
-    bar.title = NET_ADJUSTMENT_CHART
-    bar.y_axis.title = "Net adjustment ($, + participant pays)"
-    bar.y_axis.numFmt = '"$"#,##0.00'
-    bar.x_axis.number_format = "yyyy-mm-dd"
-    bar.x_axis.delete = False
-    bar.y_axis.delete = False
-    bar.add_data(Reference(ws, min_col=2, min_row=top, max_row=end - 1), titles_from_data=True)
-    bar.set_categories(cats)
-    bar.legend = None
-    bar.width, bar.height = 22, 8
-    ws.add_chart(bar, f"F{top}")
-    line = LineChart()
-    line.title = POSITION_CHART
-    line.y_axis.title = "Cumulative Total Payable ($)"
-    line.y_axis.numFmt = '"$"#,##0.00'
-    line.x_axis.number_format = "yyyy-mm-dd"
-    line.x_axis.delete = False
-    line.y_axis.delete = False
-    line.add_data(Reference(ws, min_col=4, min_row=top, max_row=end - 1), titles_from_data=True)
-    line.set_categories(cats)
-    line.legend = None
-    line.width, line.height = 22, 8
-    ws.add_chart(line, f"F{top + 17}")
+    charts = (
+        (bar, NET_ADJUSTMENT_CHART, "Net adjustment ($, + participant pays)", 2, top),
+        (LineChart(), POSITION_CHART, "Cumulative Total Payable ($)", 4, top + 17),
+    )
+    for chart, title, y_title, col, row in charts:
+        chart.title = title
+        chart.y_axis.title = y_title
+        chart.y_axis.numFmt = '"$"#,##0.00'
+        chart.x_axis.number_format = "yyyy-mm-dd"
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        values = Reference(ws, min_col=col, min_row=top, max_row=end - 1)
+        chart.add_data(values, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end - 1))
+        chart.legend = None
+        chart.width, chart.height = 22, 8
+        ws.add_chart(chart, f"F{row}")
 
 
 def _weeks(sheet: Sheet, audit: Audit) -> None:

@@ -92,10 +92,6 @@ def build_workbook(result: CheckResult) -> Workbook:
     for name, build in zip(SHEETS, builders, strict=True):
         sheet = Sheet(wb.create_sheet(name))
         build(sheet, result)
-        sheet.fit()
-        setup = sheet.ws.page_setup
-        setup.orientation, setup.paperSize = "landscape", sheet.ws.PAPERSIZE_A4
-        sheet.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        setup.fitToWidth, setup.fitToHeight = 1, 0
+        sheet.finish()
     add_own_sheet(wb, result)
     return wb

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from recon.models.decimals import round_half_away
 from recon.models.own import OwnDifference, OwnSeriesSummary
 from recon.models.results import CheckResult
+from recon.reconcile.own_weeks import plain_number
 
 SHEET = "Own data"
 ADJUSTMENT_ROWS = 50
@@ -24,10 +25,8 @@ _W, _H, _LEFT, _TOP, _BOTTOM = 640, 180, 70, 12, 24
 
 
 def _fig(d: Decimal | None) -> str:
-    if d is None:
-        return "—"
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
+    """A figure without trailing zeros (:func:`plain_number`); ``—`` for None."""
+    return "—" if d is None else plain_number(d)
 
 
 def _cls(flag: object, name: str) -> str:

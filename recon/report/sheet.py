@@ -111,6 +111,14 @@ class Sheet:
         for col, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(col)].width = min(width + 3, _MAX_WIDTH)
 
+    def finish(self) -> None:
+        """Fit the columns (:meth:`fit`) and set the page up: A4 landscape, one page wide."""
+        self.fit()
+        setup = self.ws.page_setup
+        setup.orientation, setup.paperSize = "landscape", self.ws.PAPERSIZE_A4
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+
 
 def _text(value: str) -> str:
     """Cell text: control and bidi characters shown escaped (``\\x1b``, ``U+202E``)."""

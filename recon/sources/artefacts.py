@@ -8,7 +8,7 @@ and the detector (:mod:`recon.sources.detect`).
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,15 +23,7 @@ Kind = Literal[
     "invoice_json",
     "invoice_pdf",
 ]
-KINDS: tuple[str, ...] = (
-    "summary_csv",
-    "detail_csv",
-    "detail_zip",
-    "summary_json",
-    "detail_json",
-    "invoice_json",
-    "invoice_pdf",
-)
+KINDS: tuple[str, ...] = get_args(Kind)
 
 PREFIX_BYTES = 64 * 1024
 """How much of a file detection reads to sniff it (JSON keys must appear in it, or the

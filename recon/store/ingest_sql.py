@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from recon.errors import StoreError
 from recon.models.findings import Finding
-from recon.models.invoices import Invoice
+from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources.artefacts import Artefact
 from recon.store.db import Store, decimal_form, to_column
@@ -168,23 +168,6 @@ def _insert_arrow(
         store.con.unregister(name)
 
 
-_TOTALS = {
-    "payment_summary": (
-        "gst_applicable_amount",
-        "gst_not_applicable_amount",
-        "gst",
-        "total_payable",
-        "prepayment_applied",
-        "amount_due",
-        "prepayment_balance",
-    ),
-    "rcti": ("amount", "gst", "total"),
-    "tax_invoice": ("amount", "gst", "total"),
-    "adjustment_information": ("rcti_difference", "tax_invoice_difference"),
-}
-"""Money fields of each invoice section, stored in ``invoice_totals``."""
-
-
 def insert_invoice(store: Store, sha: str, inv: Invoice, week: date) -> None:
     """Insert an invoice's totals and lines."""
     adj = inv.adjustment_information
@@ -238,7 +221,7 @@ def insert_invoice(store: Store, sha: str, inv: Invoice, week: date) -> None:
             line_rows,
         )
     total_rows = []
-    for section, names in _TOTALS.items():
+    for section, names in INVOICE_TOTALS.items():
         obj = getattr(inv, section)
         if obj is None:
             continue

@@ -42,6 +42,22 @@ def emulator(pki: TestPki, mini_week: Path) -> Iterator[PassEmulator]:
 
 
 @pytest.fixture()
+def env(emulator: PassEmulator, pki: TestPki, tmp_path: Path) -> dict[str, str]:
+    """``recon fetch``'s settings through the environment (the emulator, the trusted client
+    certificate, SWANGEN), and an empty config file (not the user's)."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    return {
+        "RECON_PASS_URL": emulator.url,
+        "RECON_PASS_CERT": str(pki.client_cert),
+        "RECON_PASS_KEY": str(pki.client_key),
+        "RECON_PASS_CA": str(pki.ca),
+        "RECON_PARTICIPANT": "SWANGEN",
+        "RECON_CONFIG": str(empty),
+    }
+
+
+@pytest.fixture()
 def clock() -> FakeClock:
     """A fake clock whose sleep only moves it."""
     return FakeClock()

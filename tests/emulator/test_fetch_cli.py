@@ -19,21 +19,6 @@ from recon.emulator.testing import TestPki
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture()
-def env(emulator: PassEmulator, pki: TestPki, tmp_path: Path) -> dict[str, str]:
-    """Settings through the environment, and an empty config file (not the user's)."""
-    empty = tmp_path / "empty.toml"
-    empty.write_text("")
-    return {
-        "RECON_PASS_URL": emulator.url,
-        "RECON_PASS_CERT": str(pki.client_cert),
-        "RECON_PASS_KEY": str(pki.client_key),
-        "RECON_PASS_CA": str(pki.ca),
-        "RECON_PARTICIPANT": "SWANGEN",
-        "RECON_CONFIG": str(empty),
-    }
-
-
 def _one_line_error(stderr: str) -> str:
     lines = [ln for ln in stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, stderr

@@ -15,27 +15,15 @@ import pytest
 
 from recon.cli import progress
 from recon.cli.main import main
-from recon.emulator import PassEmulator
-from recon.emulator.testing import TestPki
 
 
 def test_the_progress_bar_is_drawn_on_the_shared_stderr_console(
-    emulator: PassEmulator,
-    pki: TestPki,
+    env: dict[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    empty = tmp_path / "empty.toml"
-    empty.write_text("")
-    for name, value in {
-        "RECON_PASS_URL": emulator.url,
-        "RECON_PASS_CERT": str(pki.client_cert),
-        "RECON_PASS_KEY": str(pki.client_key),
-        "RECON_PASS_CA": str(pki.ca),
-        "RECON_PARTICIPANT": "SWANGEN",
-        "RECON_CONFIG": str(empty),
-    }.items():
+    for name, value in env.items():
         monkeypatch.setenv(name, value)
     # A terminal 120 by 25, whatever the machine's: only the shared console is one.
     monkeypatch.setattr(progress.stderr, "_force_terminal", True)

@@ -1,10 +1,14 @@
-"""Helpers of the hardening suite: a CLI run's outcome, cost measurement, folder listing."""
+"""Helpers of the hardening suite: a CLI run's outcome, cost measurement, folder listing,
+and a real ``recon`` process interrupted by a signal."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import resource
+import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -95,3 +99,100 @@ def tree(root: Path) -> dict[str, int]:
 
 RunCli = Callable[..., Run]
 """The ``recon_cli`` fixture: ``run(*argv, out=None) -> Run``."""
+
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository (its ``recon`` is the one a subprocess runs)."""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Each file directly in ``folder``: name -> bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def recon_env() -> dict[str, str]:
+    """The environment of a ``python -m recon`` subprocess: this checkout's recon first."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
+    """Wait until recon's main() has installed its SIGTERM handler (seen in
+    /proc/PID/status), so the moments of a signal are counted from recon's start, not from
+    the interpreter's (a SIGINT while Python itself starts up is Python's to report)."""
+    status = Path(f"/proc/{proc.pid}/status")
+    bit = 1 << (signal.SIGTERM - 1)
+    while proc.poll() is None:
+        try:
+            caught = re.search(r"SigCgt:\s+([0-9a-f]+)", status.read_text())
+        except OSError:
+            return
+        if caught is None or int(caught.group(1), 16) & bit:
+            return
+        time.sleep(0.002)
+
+
+def interrupting(sig: signal.Signals = signal.SIGINT) -> Callable[..., Any]:
+    """A stand-in for a function recon calls: it sends this process ``sig`` and gives the
+    signal a second to interrupt it (failing if it does not)."""
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> Any:
+        os.kill(os.getpid(), sig)
+        time.sleep(1)
+        raise AssertionError("the signal should have interrupted")
+
+    return interrupted
+
+
+def swallowing_sigint(real: Callable[..., Any]) -> Callable[..., Any]:
+    """``real`` called through a library that catches everything (a bare ``except``): a
+    SIGINT arrives inside it and is swallowed, then ``real`` runs on."""
+
+    def swallowing(*args: Any, **kwargs: Any) -> Any:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except BaseException:  # what such a library does
+            pass
+        return real(*args, **kwargs)
+
+    return swallowing
+
+
+def signalled_stderr(proc: subprocess.Popen[bytes]) -> str:
+    """Wait for a process sent a signal; return its stderr, asserting no traceback in it."""
+    _, stderr = proc.communicate(timeout=300)
+    err = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err and "internal error" not in err, err[-3000:]
+    return err
+
+
+def assert_signal_outcome(
+    code: int, sig: signal.Signals, err: str, state: str, *, silent_old: bool
+) -> None:
+    """Assert how a real ``recon`` process sent ``sig`` ended, given the outputs' ``state``.
+
+    Killed by the signal's default action (recon's handlers not yet in place, or already
+    removed): the new outputs, or with ``silent_old`` the earlier ones and nothing on
+    stderr. Exit 130/143: one ``recon:`` line (the earlier outputs, or, when the signal came
+    after the swap, the new ones; always whole). Exit 1: it finished before the signal
+    arrived and wrote the new outputs (the checked week has error findings).
+
+    Args:
+        code: The exit status (``-sig`` when the signal killed it).
+        sig: SIGINT or SIGTERM.
+        err: Its stderr.
+        state: ``"old"`` or ``"new"``: which outputs the folder holds.
+        silent_old: Whether a kill by the default action may leave the earlier outputs.
+    """
+    if code == -sig:
+        assert (silent_old and state == "old" and err == "") or state == "new", err
+    elif code in (130, 143):
+        assert code == (130 if sig == signal.SIGINT else 143)
+        lines = [line for line in err.splitlines() if line.startswith("recon: ")]
+        assert lines == [
+            "recon: interrupted" if sig == signal.SIGINT else "recon: terminated by SIGTERM"
+        ], err
+    else:
+        assert code == 1, err[-2000:]
+        assert state == "new"

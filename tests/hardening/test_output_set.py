@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 import shutil
 import signal
 import stat
@@ -24,7 +23,17 @@ import pytest
 from recon.atomic import replace_set
 from recon.errors import OutputError
 
-from .helpers import RunCli
+from .helpers import (
+    Run,
+    RunCli,
+    assert_signal_outcome,
+    interrupting,
+    recon_env,
+    signalled_stderr,
+    snapshot,
+    swallowing_sigint,
+    wait_for_recon_handlers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_week"
@@ -32,15 +41,11 @@ PLANTED = ROOT / "fixtures" / "planted_week"
 SET = ("findings.json", "result.json", "report.xlsx", "report.html")
 
 
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-
-
 def _assert_whole_set(parent: Path, out: Path, old: dict[str, bytes]) -> str:
     """Assert ``out`` holds the earlier set or a complete new one, and nothing else is
     left in ``parent``; return ``"old"`` or ``"new"``."""
     assert sorted(os.listdir(parent)) == [out.name], os.listdir(parent)
-    now = _snapshot(out)
+    now = snapshot(out)
     assert sorted(now) == sorted(SET), sorted(now)
     same = [n for n in SET if now[n] == old[n]]
     if len(same) == len(SET):
@@ -60,7 +65,7 @@ def earlier_set(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     from recon.cli.main import main
 
     assert main(["check", str(SAMPLE), "--out", str(out), "--no-progress"]) == 0
-    return _snapshot(out)
+    return snapshot(out)
 
 
 def _place(old: dict[str, bytes], out: Path) -> None:
@@ -74,28 +79,6 @@ def _check_cmd(out: Path) -> list[str]:
             "--no-progress"]  # fmt: skip
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-def _wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
-    """Wait until recon's main() has installed its SIGTERM handler (seen in
-    /proc/PID/status), so the moments below are counted from recon's start, not from the
-    interpreter's (a SIGINT while Python itself starts up is Python's to report)."""
-    status = Path(f"/proc/{proc.pid}/status")
-    bit = 1 << (signal.SIGTERM - 1)
-    while proc.poll() is None:
-        try:
-            caught = re.search(r"SigCgt:\s+([0-9a-f]+)", status.read_text())
-        except OSError:
-            return
-        if caught is None or int(caught.group(1), 16) & bit:
-            return
-        time.sleep(0.002)
-
-
 def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     tmp_path: Path, earlier_set: dict[str, bytes]
 ) -> None:
@@ -104,9 +87,9 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
     parent = tmp_path / "full"
     _place(earlier_set, parent / "out")
     proc = subprocess.Popen(
-        _check_cmd(parent / "out"), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _check_cmd(parent / "out"), env=recon_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    _wait_for_recon_handlers(proc)
+    wait_for_recon_handlers(proc)
     start = time.monotonic()
     _, stderr = proc.communicate(timeout=300)
     took = time.monotonic() - start
@@ -126,37 +109,36 @@ def test_interrupting_a_real_check_at_many_moments_never_leaves_a_mixed_set(
         out = parent / "out"
         _place(earlier_set, out)
         proc = subprocess.Popen(
-            _check_cmd(out), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            _check_cmd(out), env=recon_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         if when == "run":
-            _wait_for_recon_handlers(proc)
+            wait_for_recon_handlers(proc)
             time.sleep(took * amount)
         elif when == "staging":
-            _wait_for_recon_handlers(proc)
+            wait_for_recon_handlers(proc)
             while proc.poll() is None and not any(parent.glob(".out.tmp-*")):
                 time.sleep(0.002)
             time.sleep(amount)
         proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=300)
-        err = stderr.decode("utf-8", "replace")
-        assert "Traceback" not in err and "internal error" not in err, err[-3000:]
+        err = signalled_stderr(proc)
         state = _assert_whole_set(parent, out, earlier_set)
-        if proc.returncode == -sig:  # before recon's handlers (nothing written yet) or
-            # after they were removed (the new set is whole): the default action
-            assert (state == "old" and err == "") or state == "new", err
-        elif proc.returncode in (130, 143):  # the earlier set, or (when the signal came
-            # after the swap, while the summary was printed) the new one, always whole
-            assert proc.returncode == (130 if sig == signal.SIGINT else 143)
-            lines = [line for line in err.splitlines() if line.startswith("recon: ")]
-            assert lines == [
-                "recon: interrupted" if sig == signal.SIGINT else "recon: terminated by SIGTERM"
-            ], err
-        else:  # finished before the signal arrived
-            assert proc.returncode == 1, err[-2000:]
-            assert state == "new"
+        # killed before recon's handlers were in place, nothing written yet: the earlier set
+        assert_signal_outcome(proc.returncode, sig, err, state, silent_old=True)
         outcomes.append((when, amount, sig.name, proc.returncode, state))
     print(outcomes)
     assert any(o[3] in (130, 143) for o in outcomes), outcomes
+
+
+def _interrupted_check(out: Path, earlier_set: dict[str, bytes], recon_cli: RunCli) -> Run:
+    """Check the planted week into ``out``, first holding ``earlier_set``, with a SIGINT
+    planted on the way: assert exit 130, the one line ``recon: interrupted`` and the
+    earlier set left whole; return the run."""
+    _place(earlier_set, out)
+    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
+    assert run.code == 130, run.err
+    assert run.error_lines == ["recon: interrupted"], run.err
+    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+    return run
 
 
 def test_ctrl_c_in_process_exits_130_with_one_line(
@@ -168,20 +150,9 @@ def test_ctrl_c_in_process_exits_130_with_one_line(
     """KeyboardInterrupt while the JSON is written (pydantic wraps it): one line, exit 130."""
     from recon.models.results import CheckResult
 
-    out = tmp_path / "p" / "out"
-    _place(earlier_set, out)
-
-    def interrupted(self: CheckResult, **_kw: object) -> str:
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(1)
-        raise AssertionError("the signal should have interrupted")
-
-    monkeypatch.setattr(CheckResult, "model_dump_json", interrupted)
-    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
-    assert run.code == 130, run.err
-    assert run.error_lines == ["recon: interrupted"], run.err
+    monkeypatch.setattr(CheckResult, "model_dump_json", interrupting())
+    run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
-    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
 
 
 def test_full_disk_leaves_the_earlier_set(
@@ -291,9 +262,6 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
     PydanticSerializationError: still exit 130 with one line, not "internal error"."""
     from recon.models.results import CheckResult
 
-    out = tmp_path / "p" / "out"
-    _place(earlier_set, out)
-
     def wrapped(self: CheckResult, **_kw: object) -> str:
         try:
             os.kill(os.getpid(), signal.SIGINT)
@@ -303,11 +271,8 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
         raise AssertionError("the signal should have interrupted")
 
     monkeypatch.setattr(CheckResult, "model_dump_json", wrapped)
-    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
-    assert run.code == 130, run.err
-    assert run.error_lines == ["recon: interrupted"], run.err
+    run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
-    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
 
 
 def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
@@ -320,23 +285,8 @@ def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
     signal is still noted, the new set is not swapped in, and the exit is 130."""
     import recon.report as report
 
-    out = tmp_path / "p" / "out"
-    _place(earlier_set, out)
-    real = report.write_reports
-
-    def swallowing(*args: object, **kwargs: object) -> object:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)
-        except BaseException:  # what such a library does
-            pass
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(report, "write_reports", swallowing)
-    run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
-    assert run.code == 130, run.err
-    assert run.error_lines == ["recon: interrupted"], run.err
-    assert _assert_whole_set(out.parent, out, earlier_set) == "old"
+    monkeypatch.setattr(report, "write_reports", swallowing_sigint(report.write_reports))
+    _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
 
 
 def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
@@ -353,16 +303,7 @@ def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
     out = tmp_path / "p" / "out"
     _place(earlier_set, out)
     real = report.write_reports
-
-    def swallowing(*args: object, **kwargs: object) -> object:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)
-        except BaseException:
-            pass
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(report, "write_reports", swallowing)
+    monkeypatch.setattr(report, "write_reports", swallowing_sigint(real))
     assert recon_cli("check", PLANTED, "--out", out, "--no-progress").code == 130
     monkeypatch.setattr(report, "write_reports", real)
     assert SIGNALS_RECEIVED == []

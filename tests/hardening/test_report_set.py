@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -23,7 +24,17 @@ import pytest
 
 from recon.errors import OutputError
 
-from .helpers import RunCli
+from .helpers import (
+    Run,
+    RunCli,
+    assert_signal_outcome,
+    interrupting,
+    recon_env,
+    signalled_stderr,
+    snapshot,
+    swallowing_sigint,
+    wait_for_recon_handlers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_week"
@@ -32,15 +43,11 @@ PAIR = ("report.html", "report.xlsx")
 SAVED = ("findings.json", "result.json")
 
 
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-
 def _check(paths: Path, out: Path) -> dict[str, bytes]:
     from recon.cli.main import main
 
     main(["check", str(paths), "--out", str(out), "--no-progress"])
-    return _snapshot(out)
+    return snapshot(out)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +133,7 @@ def test_report_into_another_folder_replaces_only_the_pair_there(
     recon_cli: RunCli,
 ) -> None:
     _, sample = checks
-    before = _snapshot(folder)
+    before = snapshot(folder)
     other = tmp_path / "q" / "reports"
     other.mkdir(parents=True)
     for name in PAIR:  # a folder of reports only: swapped whole
@@ -134,7 +141,7 @@ def test_report_into_another_folder_replaces_only_the_pair_there(
     run = recon_cli("report", folder, "--out", other)
     assert run.code == 1, run.err
     assert _pair_state(other, sample) == "new"
-    assert _snapshot(folder) == before
+    assert snapshot(folder) == before
     fresh = tmp_path / "r" / "new"
     assert recon_cli("report", folder, "--out", fresh).code == 1
     assert _pair_state(fresh, sample) == "new"
@@ -156,28 +163,44 @@ def test_report_of_the_current_folder(
     _assert_saved_untouched(folder, inodes, planted)
 
 
+def _failing_report_keeps_the_pair(
+    folder: Path,
+    checks: tuple[dict[str, bytes], dict[str, bytes]],
+    recon_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    writer: Callable[[object, Path], Path],
+    message: str,
+) -> Run:
+    """``recon report`` with ``writer`` in place of the HTML writer: assert it exits 2 with
+    one ``recon:`` line, ``message`` on stderr, the earlier pair and the other files left
+    as they were; return the run."""
+    import recon.report.html as html
+
+    planted, sample = checks
+    inodes = _inodes(folder)
+    monkeypatch.setattr(html, "write_html", writer)
+    run = recon_cli("report", folder)
+    assert run.code == 2, run.err
+    assert len(run.error_lines) == 1 and message in run.err, run.err
+    assert _pair_state(folder, sample, (*SAVED, "notes.txt")) == "old"
+    _assert_saved_untouched(folder, inodes, planted)
+    return run
+
+
 def test_a_full_disk_leaves_the_earlier_pair(
     folder: Path,
     checks: tuple[dict[str, bytes], dict[str, bytes]],
     recon_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import recon.report.html as html
-
-    planted, sample = checks
-    inodes = _inodes(folder)
-
     def full(_result: object, path: Path) -> Path:  # the workbook is written by then
         assert (Path(path).parent / "report.xlsx").is_file()
         raise OutputError(f"cannot write {path}: {os.strerror(errno.ENOSPC)}")
 
-    monkeypatch.setattr(html, "write_html", full)
-    run = recon_cli("report", folder)
-    assert run.code == 2, run.err
-    assert len(run.error_lines) == 1 and "No space left on device" in run.err, run.err
+    run = _failing_report_keeps_the_pair(
+        folder, checks, recon_cli, monkeypatch, full, "No space left on device"
+    )
     run.assert_no_traceback()
-    assert _pair_state(folder, sample, (*SAVED, "notes.txt")) == "old"
-    _assert_saved_untouched(folder, inodes, planted)
 
 
 def test_a_failing_writer_leaves_the_earlier_pair(
@@ -188,20 +211,15 @@ def test_a_failing_writer_leaves_the_earlier_pair(
 ) -> None:
     import recon.report.html as html
 
-    planted, sample = checks
-    inodes = _inodes(folder)
     real = html.write_html
 
     def broken(result: object, path: Path) -> Path:  # half a page, then a bug
         real(result, path)
         raise RuntimeError("template blew up")
 
-    monkeypatch.setattr(html, "write_html", broken)
-    run = recon_cli("report", folder)
-    assert run.code == 2, run.err
-    assert len(run.error_lines) == 1 and "template blew up" in run.err, run.err
-    assert _pair_state(folder, sample, (*SAVED, "notes.txt")) == "old"
-    _assert_saved_untouched(folder, inodes, planted)
+    _failing_report_keeps_the_pair(
+        folder, checks, recon_cli, monkeypatch, broken, "template blew up"
+    )
 
 
 def test_an_unwritable_out_folder_is_one_line(
@@ -227,12 +245,7 @@ def test_a_signal_while_writing_exits_with_one_line_and_keeps_the_pair(
     planted, sample = checks
     inodes = _inodes(folder)
 
-    def interrupted(_result: object, path: Path) -> Path:
-        os.kill(os.getpid(), sig)
-        time.sleep(1)
-        raise AssertionError("the signal should have interrupted")
-
-    monkeypatch.setattr(html, "write_html", interrupted)
+    monkeypatch.setattr(html, "write_html", interrupting(sig))
     run = recon_cli("report", folder)
     if sig == signal.SIGINT:
         assert (run.code, run.error_lines) == (130, ["recon: interrupted"]), run.err
@@ -252,17 +265,7 @@ def test_a_signal_a_library_swallows_still_keeps_the_pair(
     import recon.report.html as html
 
     _, sample = checks
-    real = html.write_html
-
-    def swallowing(result: object, path: Path) -> Path:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)
-        except BaseException:  # what a library with a bare except does
-            pass
-        return real(result, path)
-
-    monkeypatch.setattr(html, "write_html", swallowing)
+    monkeypatch.setattr(html, "write_html", swallowing_sigint(html.write_html))
     run = recon_cli("report", folder)
     assert (run.code, run.error_lines) == (130, ["recon: interrupted"]), run.err
     assert _pair_state(folder, sample, (*SAVED, "notes.txt")) == "old"
@@ -271,32 +274,9 @@ def test_a_signal_a_library_swallows_still_keeps_the_pair(
 # ------------------------------------------------------------------ a real process
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
 def _report_cmd(findings: Path, out: Path | None) -> list[str]:
     cmd = [sys.executable, "-m", "recon", "report", str(findings)]
     return cmd + (["--out", str(out)] if out is not None else [])
-
-
-def _wait_for_recon_handlers(proc: subprocess.Popen[bytes]) -> None:
-    """Wait until recon's main() catches SIGTERM (seen in /proc/PID/status), so the moments
-    below are counted from recon's start, not from the interpreter's."""
-    import re
-
-    status = Path(f"/proc/{proc.pid}/status")
-    bit = 1 << (signal.SIGTERM - 1)
-    while proc.poll() is None:
-        try:
-            caught = re.search(r"SigCgt:\s+([0-9a-f]+)", status.read_text())
-        except OSError:
-            return
-        if caught is None or int(caught.group(1), 16) & bit:
-            return
-        time.sleep(0.002)
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
@@ -308,9 +288,9 @@ def test_signals_at_many_moments_never_leave_a_mixed_pair(
     # spread the signals over it; nothing here asserts a duration).
     findings = _place(tmp_path / "full" / "findings", checks)
     proc = subprocess.Popen(
-        _report_cmd(findings, None), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _report_cmd(findings, None), env=recon_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    _wait_for_recon_handlers(proc)
+    wait_for_recon_handlers(proc)
     start = time.monotonic()
     _, stderr = proc.communicate(timeout=300)
     took = time.monotonic() - start
@@ -336,11 +316,11 @@ def test_signals_at_many_moments_never_leave_a_mixed_pair(
             out, others = findings, (*SAVED, "notes.txt")
         proc = subprocess.Popen(
             _report_cmd(findings, None if out == findings else out),
-            env=_env(),
+            env=recon_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        _wait_for_recon_handlers(proc)
+        wait_for_recon_handlers(proc)
         if when == "run":
             time.sleep(took * amount)
         else:
@@ -348,23 +328,11 @@ def test_signals_at_many_moments_never_leave_a_mixed_pair(
                 time.sleep(0.001)
             time.sleep(amount)
         proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=300)
-        err = stderr.decode("utf-8", "replace")
-        assert "Traceback" not in err and "internal error" not in err, err[-3000:]
+        err = signalled_stderr(proc)
         state = _pair_state(out, sample, others)
         _assert_saved_untouched(findings, inodes, planted)
-        if proc.returncode == -sig:  # after main() put the default action back: done
-            assert state == "new", err
-        elif proc.returncode in (130, 143):  # the old pair, or (the signal came after the
-            # swap, while "Wrote ..." was printed) the new one, always whole
-            assert proc.returncode == (130 if sig == signal.SIGINT else 143)
-            lines = [line for line in err.splitlines() if line.startswith("recon: ")]
-            assert lines == [
-                "recon: interrupted" if sig == signal.SIGINT else "recon: terminated by SIGTERM"
-            ], err
-        else:  # finished before the signal arrived
-            assert proc.returncode == 1, err[-2000:]
-            assert state == "new"
+        # killed only after main() put the default action back: done
+        assert_signal_outcome(proc.returncode, sig, err, state, silent_old=False)
         outcomes.append((when, amount, sig.name, proc.returncode, state))
     print(outcomes)
     assert any(o[3] in (130, 143) for o in outcomes), outcomes

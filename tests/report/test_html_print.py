@@ -11,14 +11,11 @@ a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 import recon
 from recon.models.results import CheckResult
@@ -29,45 +26,6 @@ DENSITY_BEFORE = 23 / 26
 """Findings per printed page of the planted week before issue 15 (23 findings, 26 pages)."""
 
 A4_POINTS = (595.0, 842.0)
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-
-def _chromium() -> str:
-    exe = shutil.which("chromium")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "chromium is not installed, and CI is set: the HTML print test must "
-                "run in CI (apt-get install chromium)"
-            )
-        pytest.skip(
-            "chromium is not installed (apt-get install chromium); set CI=1 to make this a failure"
-        )
-    return exe
-
-
-def _print_pdf(html: Path, pdf: Path, profile: Path) -> None:
-    cmd = [
-        _chromium(),
-        *CHROMIUM_FLAGS,
-        f"--user-data-dir={profile}",
-        "--no-pdf-header-footer",
-        f"--print-to-pdf={pdf}",
-        html.as_uri(),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
-    assert pdf.is_file() and pdf.stat().st_size > 0, (
-        f"chromium wrote no PDF (exit {proc.returncode}): {proc.stderr[-2000:]}"
-    )
 
 
 def _words(pages: list) -> list[str]:  # type: ignore[type-arg]
@@ -89,10 +47,12 @@ def _no_near_empty_page(pages: list) -> None:  # type: ignore[type-arg]
         )
 
 
-def test_prints_to_a4_with_the_verdict_first(result: CheckResult, tmp_path: Path) -> None:
+def test_prints_to_a4_with_the_verdict_first(
+    result: CheckResult, tmp_path: Path, print_pdf: Callable[[Path, Path, Path], None]
+) -> None:
     html = write_html(result, tmp_path / "report.html")
     pdf = tmp_path / "report.pdf"
-    _print_pdf(html, pdf, tmp_path / "profile")
+    print_pdf(html, pdf, tmp_path / "profile")
     assert 10_000 < pdf.stat().st_size < 5_000_000
     with pdfplumber.open(pdf) as doc:
         pages = doc.pages
@@ -108,11 +68,13 @@ def test_prints_to_a4_with_the_verdict_first(result: CheckResult, tmp_path: Path
     assert "RTMSA_P_D" in words and not [w for w in words if w.endswith("_")]
 
 
-def test_planted_week_prints_densely_with_no_word_split(tmp_path: Path) -> None:
+def test_planted_week_prints_densely_with_no_word_split(
+    tmp_path: Path, print_pdf: Callable[[Path, Path, Path], None]
+) -> None:
     result = recon.check(ROOT / "fixtures" / "planted_week")
     html = write_html(result, tmp_path / "report.html")
     pdf = tmp_path / "report.pdf"
-    _print_pdf(html, pdf, tmp_path / "profile")
+    print_pdf(html, pdf, tmp_path / "profile")
     with pdfplumber.open(pdf) as doc:
         pages = doc.pages
         _within_pages(pages)
