@@ -229,31 +229,31 @@ def check(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
-    if store is None or store is False:
-        if week is not None or participant is not None:
-            raise ValueError("week and participant select runs from the store: give store=")
-        if not paths:
-            raise ValueError("give at least one file or folder to check")
+    use_store = store is not None and store is not False
+    store_file = None if store is True or not use_store else store  # None: the default
+    if not use_store and (week is not None or participant is not None):
+        raise ValueError("week and participant select runs from the store: give store=")
+    if not use_store and not paths:
+        raise ValueError("give at least one file or folder to check")
     for p in paths:
         if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
             raise InputError(p, "no such file or folder")
-    if store is None or store is False:
-        loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
-    else:
+    if use_store:
         from recon.store.query import load_from_store
 
-        store_file = None if store is True else store
         code = participant.strip().upper() if participant else None
         loaded, findings, skipped = load_from_store(
             store_file, week, code, paths, limits=limits, progress=progress
         )
+    else:
+        loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
         result = _add_own(result, loaded, own)
-    if store not in (None, False) and record:
+    if use_store and record:
         from recon.store.history import record_check
 
-        record_check(None if store is True else store, result, command="api")
+        record_check(store_file, result, command="api")
     return result
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import click
@@ -34,8 +33,7 @@ def write_report_set(result: CheckResult, out: Path) -> list[Path]:
     from recon.atomic import replace_set
     from recon.report import write_reports
 
-    # An absolute path, so that "." or ".." names a folder with a parent to stage beside.
-    with replace_set(Path(os.path.abspath(out)), REPORT_SET) as stage:
+    with replace_set(out, REPORT_SET) as stage:
         names = [p.name for p in write_reports(result, stage)]
     return [out / name for name in names]
 
