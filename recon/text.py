@@ -18,11 +18,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Protocol, Self, TypeVar
 
 from recon.errors import UnsafeNameError
 
-__all__ = ["encodable", "encodable_data", "path_component", "printable", "safe_text"]
+__all__ = [
+    "encodable",
+    "encodable_data",
+    "encodable_model",
+    "path_component",
+    "printable",
+    "safe_text",
+]
 
 _BIDI_AND_INVISIBLE = (
     "\u061c"  # ARABIC LETTER MARK
@@ -47,6 +54,18 @@ _UNSAFE_KEEP_LINES = re.compile(
 )
 _SURROGATE = re.compile(f"[{_SURROGATES}]")
 _ERROR_LINE_MAX = 2000
+
+
+class _Dumps(Protocol):
+    """What :func:`encodable_model` needs of a pydantic model."""
+
+    def model_dump(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self: ...
+
+
+_Model = TypeVar("_Model", bound=_Dumps)
 
 
 def _escape(ch: str) -> str:
@@ -103,7 +122,21 @@ def encodable_data(value: Any) -> Any:
         return {encodable_data(k): encodable_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [encodable_data(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return {encodable_data(v) for v in value}
     return value
+
+
+def encodable_model(model: _Model) -> _Model:
+    """A pydantic model (a check's result, say) with every lone surrogate in its text shown
+    escaped (:func:`encodable`): the same model when it holds none, else a copy.
+
+    What a check found can then be written anywhere text is stored as UTF-8 (the store,
+    findings.json) and reads the same in every output.
+    """
+    doc = model.model_dump()
+    safe = encodable_data(doc)
+    return model if safe == doc else type(model).model_validate(safe)
 
 
 def printable(text: object, limit: int = _ERROR_LINE_MAX) -> str:
