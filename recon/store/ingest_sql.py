@@ -17,7 +17,7 @@ from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources.artefacts import Artefact
 from recon.store.db import Store, decimal_form, to_column
-from recon.text import encodable, encodable_data
+from recon.text import encodable, encodable_data, encodable_model
 
 _DEC = pa.decimal128(23, 8)
 
@@ -99,6 +99,7 @@ def insert_file(
 
 def insert_summary(store: Store, sha: str, s: SummaryStatement, week: date) -> None:
     """Insert a Summary's rows into ``summary_values``."""
+    s = encodable_model(s)  # UTF-8 text only: a file name's undecodable bytes as \udcff
     h = s.header
     n = len(s.rows)
     table = pa.table(
@@ -176,6 +177,7 @@ def _insert_arrow(
 
 def insert_invoice(store: Store, sha: str, inv: Invoice, week: date) -> None:
     """Insert an invoice's totals and lines."""
+    inv = encodable_model(inv)  # UTF-8 text only: a file name's undecodable bytes as \udcff
     adj = inv.adjustment_information
     store.con.execute(
         "INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
