@@ -13,6 +13,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -285,3 +286,25 @@ def test_a_text_longer_than_a_cell_holds_is_cut_and_says_so() -> None:
     text = xl_text("\x1b" * CELL_MAX_CHARS)  # escaped, four times as long
     assert len(text) <= CELL_MAX_CHARS
     assert text.endswith(f"({4 * CELL_MAX_CHARS - (CELL_MAX_CHARS - 40)} more characters)")
+
+
+def test_every_text_openpyxl_receives_goes_through_xl_text() -> None:
+    """Static audit of the modules that write workbooks: a chart, axis or sheet title is set
+    through ``xl_text``, a cell's value only by ``write_cell`` (or a literal), never a whole
+    row at once (``ws.append``), and no comment, hyperlink or defined name is made."""
+    root = Path(__file__).resolve().parents[2] / "recon"
+    writers = [p for p in root.rglob("*.py") if "openpyxl" in p.read_text("utf-8")]
+    assert root / "report" / "sheet.py" in writers and len(writers) >= 4
+    problems = []
+    for path in writers:
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            where = f"{path.relative_to(root)}:{n}: {line.strip()}"
+            if re.search(r"\.title\s*=", line) and "xl_text(" not in line:
+                problems.append(where)
+            if re.search(r"\.cell\(.*value=(?!\")", line) or re.search(r"\bws\.append\(", line):
+                problems.append(where)
+            if re.search(r"\.value\s*=", line) and path.name != "sheet.py":
+                problems.append(where)
+            if re.search(r"\b(Comment|Hyperlink|DefinedName)\(", line):
+                problems.append(where)
+    assert not problems, problems
