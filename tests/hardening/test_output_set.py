@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,7 +151,14 @@ def test_ctrl_c_in_process_exits_130_with_one_line(
     """KeyboardInterrupt while the JSON is written (pydantic wraps it): one line, exit 130."""
     from recon.models.results import CheckResult
 
-    monkeypatch.setattr(CheckResult, "model_dump_json", interrupting())
+    real, interrupt = CheckResult.model_dump, interrupting()
+
+    def dump(self: CheckResult, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("mode") == "json":  # result.json and findings.json, not the check
+            return interrupt()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(CheckResult, "model_dump", dump)
     run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
 
