@@ -4,16 +4,20 @@ a real ``recon`` process interrupted by a signal, and the texts of written outpu
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import json
 import os
 import re
 import resource
 import signal
 import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 
@@ -273,3 +277,36 @@ def raw_in_outputs(folder: Path) -> dict[str, list[str]]:
             if bad := raw_characters(text):
                 found[f"{f.name}: {where}"] = bad
     return found
+
+
+CHECK_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
+"""The files of one check."""
+
+
+def hostile_fixture() -> ModuleType:
+    """``fixtures/hostile.py`` (weeks with given hostile texts) as a module."""
+    name = "recon_fixture_hostile"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "fixtures" / "hostile.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def assert_terminal_clean(run: Run) -> None:
+    """No traceback or internal error, and nothing raw (:data:`RAW`) on the terminal."""
+    run.assert_no_traceback()
+    assert not raw_characters(run.out + run.err), (run.out + run.err)[-3000:]
+
+
+def assert_outputs_clean(folder: Path, names: tuple[str, ...] = CHECK_SET) -> None:
+    """Every file of ``names`` is in ``folder``, its JSON reads as UTF-8 JSON, and its
+    reports and workbooks show nothing raw (:func:`raw_in_outputs`)."""
+    assert all((folder / n).is_file() for n in names), sorted(os.listdir(folder))
+    bad = raw_in_outputs(folder)
+    assert not bad, bad
+    for name in names:
+        if name.endswith(".json"):
+            json.loads((folder / name).read_text("utf-8"))

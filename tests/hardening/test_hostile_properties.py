@@ -12,14 +12,10 @@ stable; the text properties of the sanitiser itself run many more examples.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import os
-import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from xml.etree import ElementTree
 
@@ -28,10 +24,15 @@ from hypothesis import strategies as st
 
 from recon.text import path_component, printable, safe_text
 
-from .helpers import Run, RunCli, raw_characters, raw_in_outputs, workbook_texts
+from .helpers import (
+    RunCli,
+    assert_outputs_clean,
+    assert_terminal_clean,
+    hostile_fixture,
+    raw_characters,
+    workbook_texts,
+)
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CHECK_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
 AUDIT_SET = ("audit.json", "audit.xlsx", "audit.html")
 
 WEEKS = settings(
@@ -48,18 +49,7 @@ TEXTS = settings(max_examples=300, deadline=None, derandomize=True, database=Non
 """The sanitiser alone: cheap, so many examples."""
 
 
-def _hostile() -> ModuleType:
-    name = "recon_fixture_hostile"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "hostile.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-hx = _hostile()
+hx = hostile_fixture()
 
 # ------------------------------------------------------------------------- strategies
 
@@ -136,20 +126,6 @@ EVERYTHING = hx.Texts(
 # ------------------------------------------------------------------------------- runs
 
 
-def _terminal_is_clean(run: Run) -> None:
-    run.assert_no_traceback()
-    assert not raw_characters(run.out + run.err), (run.out + run.err)[-3000:]
-
-
-def _outputs(folder: Path, names: tuple[str, ...]) -> None:
-    assert all((folder / n).is_file() for n in names), sorted(os.listdir(folder))
-    bad = raw_in_outputs(folder)
-    assert not bad, bad
-    for name in names:
-        if name.endswith(".json"):
-            json.loads((folder / name).read_text("utf-8"))  # UTF-8, and JSON
-
-
 @WEEKS
 @given(texts=week_texts())
 @example(texts=EVERYTHING)
@@ -161,13 +137,13 @@ def test_any_text_gives_findings_and_every_output(
         week = hx.write_week(root / "in", texts)
         out = root / "out"
         run = recon_cli("check", week.aemo, "--own", week.own, "--out", out, "--no-progress")
-        _terminal_is_clean(run)
+        assert_terminal_clean(run)
         assert run.code in (0, 1), run.err[-3000:]
-        _outputs(out, CHECK_SET)
+        assert_outputs_clean(out)
         again = recon_cli("report", out, "--out", root / "reports")
-        _terminal_is_clean(again)
+        assert_terminal_clean(again)
         assert again.code == run.code
-        _outputs(root / "reports", ("report.xlsx", "report.html"))
+        assert_outputs_clean(root / "reports", ("report.xlsx", "report.html"))
 
 
 @STORE_WEEKS
@@ -181,24 +157,24 @@ def test_any_text_through_the_store_and_the_audit(
         week = hx.write_week(root / "in", texts)
         store = root / "s.duckdb"
         run = recon_cli("ingest", week.aemo, "--store", store, "--no-progress")
-        _terminal_is_clean(run)
+        assert_terminal_clean(run)
         assert run.code == 0, run.err[-3000:]
         out = root / "out"
         run = recon_cli(
             "check", week.aemo, "--own", week.own, "--store", store, "--out", out, "--no-progress"
         )
-        _terminal_is_clean(run)
+        assert_terminal_clean(run)
         assert run.code in (0, 1), run.err[-3000:]
-        _outputs(out, CHECK_SET)
+        assert_outputs_clean(out)
         audit = root / "audit"
         run = recon_cli(
             "audit", "--store", store, "--from", "2024-12-01", "--to", "2024-12-07", "--out", audit
         )
-        _terminal_is_clean(run)
+        assert_terminal_clean(run)
         assert run.code in (0, 1), run.err[-3000:]
-        _outputs(audit, AUDIT_SET)
+        assert_outputs_clean(audit, AUDIT_SET)
         run = recon_cli("runs", "--store", store)
-        _terminal_is_clean(run)
+        assert_terminal_clean(run)
         assert run.code == 0
 
 

@@ -9,7 +9,6 @@ never recon's code).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -17,36 +16,23 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from .helpers import (
     RunCli,
+    assert_outputs_clean,
+    assert_terminal_clean,
     chart_titles,
+    hostile_fixture,
     raw_characters,
     raw_in_outputs,
     recon_env,
     workbook_texts,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CHECK_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
-
-
-def _hostile() -> ModuleType:
-    name = "recon_fixture_hostile"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "hostile.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-hx = _hostile()
+hx = hostile_fixture()
 
 
 def _week(tmp_path: Path, **texts: str) -> Any:
@@ -57,11 +43,9 @@ def _checked(recon_cli: RunCli, out: Path, *argv: str | Path) -> Any:
     """``recon check`` that must exit by its findings and write the whole set, clean of raw
     characters in the reports and on the terminal."""
     run = recon_cli("check", *argv, "--out", out, "--no-progress", out=out)
-    run.assert_no_traceback()
+    assert_terminal_clean(run)
     assert run.code in (0, 1), run.err[-3000:]
-    assert all((out / name).is_file() for name in CHECK_SET), sorted(os.listdir(out))
-    assert not raw_in_outputs(out)
-    assert not raw_characters(run.out + run.err), run.err[-3000:]
+    assert_outputs_clean(out)
     return run
 
 
