@@ -6,9 +6,10 @@ can hold anything: an ANSI escape that clears the terminal (``ESC[2J``), a bidi 
 that climbs out of a folder, a lone surrogate (``\\ud800`` in a JSON string, or a file name
 whose bytes are not UTF-8) that no UTF-8 file can hold. Everything that shows such text goes
 through :func:`safe_text` (terminal, log lines, HTML, Excel), everything that stores it as
-data (findings.json, result.json, CSV, Parquet, the store) through :func:`encodable` (or
-:func:`encodable_data` for a whole document), and everything that names a file or folder
-after it goes through :func:`path_component`.
+data (findings.json, result.json, the store, a reader's source names) through
+:func:`encodable` (:func:`encodable_data` for a document, :func:`encodable_model` for a
+model), and everything that names a file or folder after it goes through
+:func:`path_component`.
 
 This module sits at the bottom of the layers (it imports nothing of recon but its errors),
 so the sources, reports, store and CLI all use the same rules.
@@ -103,9 +104,9 @@ def encodable(text: str) -> str:
     """Text that UTF-8 can hold: each lone surrogate shown escaped (``\\ud800``), the rest
     kept exactly as it is.
 
-    For text stored as data rather than shown (findings.json, result.json, a CSV or Parquet
-    file, the store): control characters stay (those formats quote them), but a lone
-    surrogate cannot be written at all. It is written as the same six characters
+    For text stored as data rather than shown (findings.json, result.json, the store, the
+    source names a reader gives its rows): control characters stay (JSON escapes them), but
+    a lone surrogate cannot be written at all. It is written as the same six characters
     :func:`safe_text` shows, so every output names it alike.
     """
     if not _SURROGATE.search(text):
