@@ -29,6 +29,7 @@ from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.loading import load
 from recon.sources.loading import load_artefact as _load
 from recon.sources.summary_csv import parse_summary_csv
+from recon.text import encodable_model
 
 if TYPE_CHECKING:  # pyarrow is imported by the decoding functions only (~0.2 s)
     import pyarrow as pa
@@ -250,6 +251,7 @@ def check(
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
         result = _add_own(result, loaded, own)
+    result = encodable_model(result)  # a file name's undecodable bytes: \udcff, in every output
     if use_store and record:
         from recon.store.history import record_check
 

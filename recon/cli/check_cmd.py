@@ -44,6 +44,8 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
     import json
 
     from recon.atomic import replace_set
+    from recon.report import result_json
+    from recon.text import encodable_data
 
     names: list[str] = []
     with replace_set(out, OUTPUT_SET) as stage:
@@ -51,10 +53,11 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
             from recon.report import write_reports
 
             names.extend(p.name for p in write_reports(result, stage))
-        atomic_write_bytes(stage / "result.json", result.model_dump_json(indent=1).encode())
+        atomic_write_bytes(stage / "result.json", result_json(result))
         names.append("result.json")
-        doc = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
-        atomic_write_bytes(stage / "findings.json", doc.encode())
+        doc = encodable_data(result.findings_document())  # no lone surrogate: UTF-8 holds it
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        atomic_write_bytes(stage / "findings.json", text.encode())
         names.append("findings.json")
     return [out / name for name in names]
 

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -91,12 +92,32 @@ def cli(verbose: int) -> None:
 
 
 class _SafeRecords(logging.Filter):
-    """Log lines carry input text (file names, server messages): show it escaped."""
+    """Log lines carry input text (file names, server messages): show it escaped.
+
+    Each argument is escaped whole, newlines included (a file name holding a newline
+    cannot forge a second log line); the message recon wrote keeps its own newlines.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = safe_text(record.getMessage(), keep_newlines=True)
+        try:
+            if isinstance(record.args, dict):
+                text = str(record.msg) % {k: _arg(v) for k, v in record.args.items()}
+            elif record.args:
+                text = str(record.msg) % tuple(_arg(a) for a in record.args)
+            else:
+                text = str(record.msg)
+        except (TypeError, ValueError, KeyError):  # a format that does not fit its arguments
+            text = safe_text(f"{record.msg} (arguments: {record.args!r})")
+        record.msg = safe_text(text, keep_newlines=True)
         record.args = None
         return True
+
+
+def _arg(value: object) -> object:
+    """A log record's argument: numbers as they are, anything else as escaped text."""
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    return safe_text(value)
 
 
 def _safe(handler: logging.Handler) -> logging.Handler:

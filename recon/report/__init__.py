@@ -1,13 +1,15 @@
 """Reports: a CheckResult in, report.xlsx and report.html out.
 
-:func:`write_reports` writes both into a folder; :func:`load_result` reads back the
-``result.json`` a check saved (``CheckResult.model_dump_json()``), so the reports can be
+:func:`write_reports` writes both into a folder; :func:`result_json` is the
+``result.json`` a check saves, and :func:`load_result` reads it back, so the reports can be
 rebuilt later with ``recon report DIR``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,6 +17,7 @@ from pydantic import ValidationError
 from recon.errors import InputError, OutputError
 from recon.models.results import CheckResult
 from recon.sources.files import unreadable
+from recon.text import encodable_data
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,14 @@ EXCEL_NAME = "report.xlsx"
 HTML_NAME = "report.html"
 RESULT_NAME = "result.json"
 
-__all__ = ["EXCEL_NAME", "HTML_NAME", "RESULT_NAME", "load_result", "write_reports"]
+__all__ = [
+    "EXCEL_NAME",
+    "HTML_NAME",
+    "RESULT_NAME",
+    "load_result",
+    "result_json",
+    "write_reports",
+]
 
 
 def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
@@ -48,8 +58,22 @@ def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
         raise OutputError(f"cannot write the reports into {out}: {e.strerror or e}") from None
 
 
+def result_json(result: CheckResult) -> bytes:
+    """``result.json`` of a check (UTF-8, indented), as :func:`load_result` reads it back.
+
+    Every text is kept as it is, except a lone surrogate (which UTF-8 cannot hold): it is
+    written as the six characters ``\\ud800`` (:func:`recon.text.encodable`).
+    """
+    doc = encodable_data(result.model_dump(mode="json"))
+    return json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8")
+
+
 def load_result(path: str | Path) -> CheckResult:
     """Read a saved check: a folder holding ``result.json``, or the file itself.
+
+    Any text the file holds is taken as it is, except a lone surrogate (a ``\\ud800``
+    escape without its pair), which is taken as the six characters ``\\ud800``, as
+    :func:`result_json` writes it.
 
     Raises:
         InputError: If there is no ``result.json`` or it is not a saved check.
@@ -65,8 +89,16 @@ def load_result(path: str | Path) -> CheckResult:
         ) from None
     except OSError as e:
         raise unreadable(file, e) from None
+    except UnicodeDecodeError as e:
+        raise InputError(file, f"is not a saved recon check: not UTF-8 at byte {e.start}") from None
     try:
-        result = CheckResult.model_validate_json(text)
+        doc = json.loads(text, parse_float=Decimal)
+    except ValueError as e:
+        raise InputError(file, f"is not a saved recon check: {e}") from None
+    except RecursionError:
+        raise InputError(file, "is not a saved recon check: nested too deeply") from None
+    try:
+        result = CheckResult.model_validate(encodable_data(doc))
     except ValidationError as e:
         first = e.errors()[0]
         where = "/".join(str(x) for x in first.get("loc", ()))

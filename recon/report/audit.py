@@ -35,7 +35,7 @@ from recon.atomic import atomic_path, atomic_write_bytes
 from recon.models.audit import Audit, Issue
 from recon.models.decimals import round_half_away, to_cents
 from recon.report.formatting import money_text
-from recon.report.sheet import DISCREPANCY_FILL, WARNING_FILL, Col, Sheet
+from recon.report.sheet import DISCREPANCY_FILL, WARNING_FILL, Col, Sheet, xl_text
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +179,8 @@ def _overview(sheet: Sheet, audit: Audit) -> None:
         (LineChart(), POSITION_CHART, "Cumulative Total Payable ($)", 4, top + 17),
     )
     for chart, title, y_title, col, row in charts:
-        chart.title = title
-        chart.y_axis.title = y_title
+        chart.title = xl_text(title)
+        chart.y_axis.title = xl_text(y_title)
         chart.y_axis.numFmt = '"$"#,##0.00'
         chart.x_axis.number_format = "yyyy-mm-dd"
         chart.x_axis.delete = False

@@ -23,6 +23,7 @@ from recon.report.sheet import (
     Sheet,
     section,
     write_cell,
+    xl_text,
 )
 from recon.report.view import (
     adjustment_series,
@@ -191,8 +192,8 @@ def _chart(
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = f"{who}: ADJ deltas by variable"
-    chart.y_axis.title = "Delta ($)"
+    chart.title = xl_text(f"{who}: ADJ deltas by variable")
+    chart.y_axis.title = xl_text("Delta ($)")
     chart.y_axis.numFmt = '"$"#,##0.00'
     chart.x_axis.delete = False
     chart.y_axis.delete = False

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from recon.atomic import atomic_path
 from recon.errors import UsageError
+from recon.text import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,6 @@ def write_parquet_tables(
 
 XLSX_CHUNK = 50_000
 """Rows turned into sheet XML at a time (bounds the memory of one write)."""
-_CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
 _EXCEL_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial day number
 _US_PER_DAY = 86_400_000_000
 _STYLE_HEADER, _STYLE_DATE, _STYLE_DATETIME, _STYLE_VALUE = 1, 2, 3, 4
@@ -276,10 +276,9 @@ class _SharedStrings:
 
 
 def _clean(text: str) -> str:
-    """Characters XML 1.0 cannot hold replaced by U+FFFD."""
-    import re
-
-    return re.sub(_CONTROL, "\ufffd", text)
+    """A cell's text: control, bidi and invisible characters, lone surrogates and
+    noncharacters shown escaped (:func:`recon.text.safe_text`), so XML 1.0 holds it."""
+    return safe_text(text, keep_newlines=True)
 
 
 def _chain(first: pl.DataFrame, rest: Iterable[pl.DataFrame]) -> Iterable[pl.DataFrame]:

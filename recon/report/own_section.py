@@ -1,6 +1,7 @@
 """The ``--own`` part of the reports (SPEC §9): a section per series and an Excel sheet.
 
-:func:`own_html` returns the HTML fragment (every text escaped with markupsafe; the chart
+:func:`own_html` returns the HTML fragment (every text shown escaped by
+:func:`recon.text.safe_text`, then HTML-escaped with markupsafe; the chart
 is inline SVG, no script) and :func:`add_own_sheet` adds the "Own data" sheet to a
 workbook. Both do nothing when the check had no ``--own``.
 """
@@ -10,18 +11,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape as _html_escape
 
 from recon.models.decimals import round_half_away
 from recon.models.own import OwnDifference, OwnSeriesSummary
 from recon.models.results import CheckResult
 from recon.reconcile.own_weeks import plain_number
+from recon.report.sheet import Sheet
+from recon.text import safe_text
 
 SHEET = "Own data"
 ADJUSTMENT_ROWS = 50
 """Adjusted intervals listed per series in the HTML (the sheet lists all)."""
 
 _W, _H, _LEFT, _TOP, _BOTTOM = 640, 180, 70, 12, 24
+
+
+def escape(value: object) -> Markup:
+    """Text for the page: control, bidi and invisible characters and lone surrogates shown
+    escaped (:func:`recon.text.safe_text`), then HTML-escaped."""
+    return _html_escape(safe_text(value))
 
 
 def _fig(d: Decimal | None) -> str:
@@ -31,13 +41,6 @@ def _fig(d: Decimal | None) -> str:
 
 def _cls(flag: object, name: str) -> str:
     return f' class="{name}"' if flag else ""
-
-
-def _safe(v: object) -> object:
-    """A cell value: text that a spreadsheet would read as a formula is kept as text."""
-    if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
-        return "'" + v
-    return v
 
 
 def _px(v: Decimal) -> str:
@@ -194,8 +197,19 @@ def own_html(result: CheckResult) -> Markup:
     return Markup("".join(parts))
 
 
-def _append(ws: Any, row: list[object]) -> None:
-    ws.append([_safe(v) for v in row])
+class _Rows:
+    """The sheet's rows, appended one after another; every value is written by
+    :func:`recon.report.sheet.write_cell` (text escaped, never a formula)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.sheet = Sheet(ws)
+        self.row = 0
+
+    def __call__(self, values: list[object]) -> None:
+        self.row += 1
+        for col, value in enumerate(values, start=1):
+            if value is not None and value != "":
+                self.sheet.put(self.row, col, value)
 
 
 def add_own_sheet(wb: Any, result: CheckResult) -> None:
@@ -203,12 +217,11 @@ def add_own_sheet(wb: Any, result: CheckResult) -> None:
     own = getattr(result, "own", None)
     if own is None:
         return
-    ws = wb.create_sheet(SHEET)
-    _append(ws, [own.line()])
-    _append(ws, ["Mapping", own.mapping])
-    _append(ws, [])
-    _append(
-        ws,
+    append = _Rows(wb.create_sheet(SHEET))
+    append([own.line()])
+    append(["Mapping", own.mapping])
+    append([])
+    append(
         [
             "Series",
             "Variable",
@@ -225,8 +238,7 @@ def add_own_sheet(wb: Any, result: CheckResult) -> None:
         ],
     )
     for s in own.series:
-        _append(
-            ws,
+        append(
             [
                 s.name,
                 s.variable,
@@ -242,9 +254,8 @@ def add_own_sheet(wb: Any, result: CheckResult) -> None:
                 s.worst_scope or "",
             ],
         )
-    _append(ws, [])
-    _append(
-        ws,
+    append([])
+    append(
         [
             "Largest differences",
             "Series",
@@ -260,24 +271,22 @@ def add_own_sheet(wb: Any, result: CheckResult) -> None:
     )
     for s in own.series:
         for d in s.largest:
-            _append(
-                ws,
+            append(
                 [
                     "",
                     s.name,
                     d.scope,
                     d.trading_day,
                     d.position,
-                    d.interval_start.replace(tzinfo=None),
-                    d.interval_end.replace(tzinfo=None),
+                    d.interval_start,
+                    d.interval_end,
                     d.aemo,
                     d.yours,
                     d.difference,
                 ],
             )
-    _append(ws, [])
-    _append(
-        ws,
+    append([])
+    append(
         [
             "Adjustments",
             "Series",
@@ -295,8 +304,7 @@ def add_own_sheet(wb: Any, result: CheckResult) -> None:
     )
     for s in own.series:
         for a in s.adjustments:
-            _append(
-                ws,
+            append(
                 [
                     "",
                     s.name,
@@ -305,17 +313,17 @@ def add_own_sheet(wb: Any, result: CheckResult) -> None:
                     a.scope,
                     a.trading_day,
                     a.position,
-                    a.interval_start.replace(tzinfo=None),
+                    a.interval_start,
                     a.previous,
                     a.current,
                     a.yours,
                     a.verdict,
                 ],
             )
-    _append(ws, [])
+    append([])
     for s in own.series:
         if not s.chart:
             continue
-        _append(ws, [f"Chart data: {s.name}, {s.worst_scope}", "Start (AWST)", "AEMO", "Yours"])
+        append([f"Chart data: {s.name}, {s.worst_scope}", "Start (AWST)", "AEMO", "Yours"])
         for p in s.chart:
-            _append(ws, ["", p.interval_start.replace(tzinfo=None), p.aemo, p.yours])
+            append(["", p.interval_start, p.aemo, p.yours])

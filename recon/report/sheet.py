@@ -6,6 +6,11 @@ Money cells are numbers (the exact Decimal is handed to Excel) with a currency f
 negatives in red. No text from an input ever becomes a formula: a string starting with
 ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) is stored as a string cell with
 Excel's quote prefix set.
+
+Every text openpyxl receives (cells, chart and axis titles) goes through :func:`xl_text`:
+control, bidi and invisible characters, lone surrogates and noncharacters are shown escaped
+(``\\x1b``, ``U+202E``, ``\\ud800``; :func:`recon.text.safe_text`), so no input text can
+stop a workbook being written or hide in one.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -48,6 +53,8 @@ VERDICT_FILLS = {
 }
 """Fill of the verdict cell by verdict level (``error``, ``warning``, ``clean``)."""
 _MAX_WIDTH = 60
+CELL_MAX_CHARS = 32_767
+"""The most characters an Excel cell holds; a longer text is cut (and says so)."""
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _LEFT = Alignment(horizontal="left")
 
@@ -120,9 +127,15 @@ class Sheet:
         setup.fitToWidth, setup.fitToHeight = 1, 0
 
 
-def _text(value: str) -> str:
-    """Cell text: control and bidi characters shown escaped (``\\x1b``, ``U+202E``)."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_text(value, keep_newlines=True))
+def xl_text(value: object) -> str:
+    """Any text as openpyxl may be given it (a cell, a chart or axis title): every character
+    that is not plain text shown escaped (:func:`recon.text.safe_text`, newlines and tabs
+    kept), and cut to what a cell holds (:data:`CELL_MAX_CHARS`)."""
+    text = safe_text(value, keep_newlines=True)
+    if len(text) > CELL_MAX_CHARS:
+        keep = CELL_MAX_CHARS - 40
+        text = text[:keep] + f"... ({len(text) - keep} more characters)"
+    return text
 
 
 def write_cell(cell: Cell, value: Any, kind: str) -> str:
@@ -135,7 +148,7 @@ def write_cell(cell: Cell, value: Any, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        text = _text(value)
+        text = xl_text(value)
         cell.value = text
         if text.startswith(_FORMULA_LEADS):
             cell.data_type = "s"
@@ -171,6 +184,7 @@ def write_cell(cell: Cell, value: Any, kind: str) -> str:
 
 def section(sheet: Sheet, row: int, title: str) -> int:
     """Write a section title in column A of ``row``; return the row below it."""
-    cell = sheet.ws.cell(row=row, column=1, value=title)
+    cell = sheet.ws.cell(row=row, column=1)
+    write_cell(cell, title, "text")
     cell.font = SECTION_FONT
     return row + 1

@@ -67,6 +67,7 @@ from recon.sources.validate import (
     validate_summary,
 )
 from recon.sources.validate_detail import validate_detail
+from recon.text import encodable
 
 log = logging.getLogger(__name__)
 _VALIDATOR_SOURCE = re.compile(r"^(.*#/.*):\d+$", re.S)
@@ -215,7 +216,7 @@ def parse_summary_document(doc: Any, source: str | Path) -> SummaryStatement:
         InputError: For a wrong shape, a missing required field or a run header that does
             not read, naming the JSON path.
     """
-    source = str(source)
+    source = encodable(str(source))  # a file name's undecodable bytes: \udcff
     d = DocReader(source, unwrapped_pointer(doc))
     body = unwrap(doc, source)
     findings: list[Finding] = []
@@ -305,7 +306,7 @@ def parse_detail_documents(items: Iterable[tuple[Any, str | Path]]) -> DetailSta
     header: RunHeader | None = None
     days: set[date] = set()
     for doc, source in items:
-        source = str(source)
+        source = encodable(str(source))  # a file name's undecodable bytes: \udcff
         d = DocReader(source, unwrapped_pointer(doc))
         rows: dict[str, list[Any]] = {c: [] for c in (*DETAIL_COLUMNS, "__file", "__line")}
         texts, day = _detail_raw(unwrap(doc, source), d, rows)

@@ -17,6 +17,7 @@ from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources.artefacts import Artefact
 from recon.store.db import Store, decimal_form, to_column
+from recon.text import encodable, encodable_data, encodable_model
 
 _DEC = pa.decimal128(23, 8)
 
@@ -29,11 +30,13 @@ def now_utc() -> datetime:
 def _findings_json(findings: list[Finding]) -> str | None:
     if not findings:
         return None
-    return json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False)
+    doc = encodable_data([f.model_dump(mode="json") for f in findings])
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _record_json(art: Artefact) -> str:
-    return art.record().model_dump_json()
+    doc = encodable_data(art.record().model_dump(mode="json"))
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 # ------------------------------------------------------------------------------ inserts
@@ -63,12 +66,15 @@ def insert_file(
     except OSError as e:
         raise StoreError(f"{art.path}: cannot be read: {e.strerror or e}") from None
     trading_day = date.fromisoformat(art.trading_day) if art.trading_day else None
+    # Text the store holds is UTF-8: a file name's undecodable bytes are kept as \udcff.
+    path, resolved = encodable(art.path), encodable(str(p.resolve()))
+    source, sources, reason = encodable_data([source, sources, reason])
     store.con.execute(
         "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             art.sha256,
-            art.path,
-            str(p.resolve()),
+            path,
+            resolved,
             size,
             art.kind,
             form,
@@ -93,6 +99,7 @@ def insert_file(
 
 def insert_summary(store: Store, sha: str, s: SummaryStatement, week: date) -> None:
     """Insert a Summary's rows into ``summary_values``."""
+    s = encodable_model(s)  # UTF-8 text only: a file name's undecodable bytes as \udcff
     h = s.header
     n = len(s.rows)
     table = pa.table(
@@ -170,6 +177,7 @@ def _insert_arrow(
 
 def insert_invoice(store: Store, sha: str, inv: Invoice, week: date) -> None:
     """Insert an invoice's totals and lines."""
+    inv = encodable_model(inv)  # UTF-8 text only: a file name's undecodable bytes as \udcff
     adj = inv.adjustment_information
     store.con.execute(
         "INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

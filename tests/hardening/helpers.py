@@ -1,18 +1,23 @@
 """Helpers of the hardening suite: a CLI run's outcome, cost measurement, folder listing,
-and a real ``recon`` process interrupted by a signal."""
+a real ``recon`` process interrupted by a signal, and the texts of written outputs."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import json
 import os
 import re
 import resource
 import signal
 import subprocess
+import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 
@@ -196,3 +201,112 @@ def assert_signal_outcome(
     else:
         assert code == 1, err[-2000:]
         assert state == "new"
+
+
+RAW = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff\ufffe\uffff]"
+)
+"""A character no output may show raw: a control (tab and newline aside), a bidi or
+invisible formatting mark, a lone surrogate, a noncharacter."""
+
+
+def raw_characters(text: str) -> list[str]:
+    """The characters of ``text`` that no output may show raw (:data:`RAW`)."""
+    return RAW.findall(text)
+
+
+def workbook_texts(path: Path) -> list[tuple[str, str]]:
+    """Every text of a workbook as (where, text): each sheet's title, each text cell re-opened
+    cell by cell with openpyxl, each chart's title and axis titles (openpyxl does not load
+    charts, so their XML is read), each defined name, and every other XML part whole."""
+    from xml.etree import ElementTree
+
+    from openpyxl import load_workbook
+
+    out: list[tuple[str, str]] = []
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        out.append((f"sheet title {ws.title!r}", ws.title))
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    out.append((f"{ws.title}!{cell.coordinate}", cell.value))
+                if cell.comment is not None:
+                    out.append((f"{ws.title}!{cell.coordinate} comment", cell.comment.text))
+    out.extend((f"defined name {name}", name) for name in wb.defined_names)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            xml = z.read(name).decode("utf-8")
+            out.append((name, xml))
+            if name.startswith("xl/charts/"):
+                root = ElementTree.fromstring(xml)
+                out.extend(
+                    (f"{name} text", t.text or "")
+                    for t in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}t")
+                )
+    return out
+
+
+def chart_titles(path: Path) -> list[str]:
+    """The text of every chart title in a workbook (its runs joined), in part order."""
+    from xml.etree import ElementTree
+
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    titles: list[str] = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ElementTree.fromstring(z.read(name))
+            for title in root.iter(f"{c}title"):
+                titles.append("".join(t.text or "" for t in title.iter(f"{a}t")))
+    return titles
+
+
+def raw_in_outputs(folder: Path) -> dict[str, list[str]]:
+    """Raw characters (:data:`RAW`) in the reports and workbooks of ``folder``, by where."""
+    found: dict[str, list[str]] = {}
+    for f in sorted(folder.iterdir()):
+        if f.suffix == ".xlsx":
+            texts = workbook_texts(f)
+        elif f.suffix == ".html":
+            texts = [(f.name, f.read_text("utf-8"))]
+        else:
+            continue
+        for where, text in texts:
+            if bad := raw_characters(text):
+                found[f"{f.name}: {where}"] = bad
+    return found
+
+
+CHECK_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
+"""The files of one check."""
+
+
+def hostile_fixture() -> ModuleType:
+    """``fixtures/hostile.py`` (weeks with given hostile texts) as a module."""
+    name = "recon_fixture_hostile"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "fixtures" / "hostile.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def assert_terminal_clean(run: Run) -> None:
+    """No traceback or internal error, and nothing raw (:data:`RAW`) on the terminal."""
+    run.assert_no_traceback()
+    assert not raw_characters(run.out + run.err), (run.out + run.err)[-3000:]
+
+
+def assert_outputs_clean(folder: Path, names: tuple[str, ...] = CHECK_SET) -> None:
+    """Every file of ``names`` is in ``folder``, its JSON reads as UTF-8 JSON, and its
+    reports and workbooks show nothing raw (:func:`raw_in_outputs`)."""
+    assert all((folder / n).is_file() for n in names), sorted(os.listdir(folder))
+    bad = raw_in_outputs(folder)
+    assert not bad, bad
+    for name in names:
+        if name.endswith(".json"):
+            json.loads((folder / name).read_text("utf-8"))

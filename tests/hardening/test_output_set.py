@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,7 +151,14 @@ def test_ctrl_c_in_process_exits_130_with_one_line(
     """KeyboardInterrupt while the JSON is written (pydantic wraps it): one line, exit 130."""
     from recon.models.results import CheckResult
 
-    monkeypatch.setattr(CheckResult, "model_dump_json", interrupting())
+    real, interrupt = CheckResult.model_dump, interrupting()
+
+    def dump(self: CheckResult, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("mode") == "json":  # result.json and findings.json, not the check
+            return interrupt()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(CheckResult, "model_dump", dump)
     run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
 
@@ -262,7 +270,11 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
     PydanticSerializationError: still exit 130 with one line, not "internal error"."""
     from recon.models.results import CheckResult
 
-    def wrapped(self: CheckResult, **_kw: object) -> str:
+    real = CheckResult.model_dump
+
+    def wrapped(self: CheckResult, *args: Any, **kw: Any) -> Any:
+        if kw.get("mode") != "json":  # only as result.json and findings.json are written
+            return real(self, *args, **kw)
         try:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1)
@@ -270,7 +282,7 @@ def test_an_interrupt_a_library_wraps_is_still_an_interrupt(
             raise RuntimeError(f"Error calling function: {type(e).__name__}") from None
         raise AssertionError("the signal should have interrupted")
 
-    monkeypatch.setattr(CheckResult, "model_dump_json", wrapped)
+    monkeypatch.setattr(CheckResult, "model_dump", wrapped)
     run = _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
     run.assert_no_traceback()
 
