@@ -157,21 +157,28 @@ class FetchOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def pass_configured(env: Mapping[str, str] | None = None) -> bool:
+def pass_configured(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> bool:
     """Whether the PaSS client is installed and a configuration is given.
 
-    Configured means ``$RECON_PASS_URL`` or ``$RECON_CONFIG`` is set, or the default
-    ``config.toml`` exists. A configuration that is then incomplete or wrong is an error
-    (``UsageError``), not a silent skip.
+    Configured means ``$RECON_PASS_URL`` is set, or the config file (``config_file``, else
+    ``$RECON_CONFIG``, else the default ``config.toml``) has a ``[pass]`` table: a config
+    file without one (only ``[notify]``, say) means PaSS is not configured. A
+    configuration that is then incomplete or wrong is an error (``UsageError``), not a
+    silent skip.
+
+    Raises:
+        UsageError: The config file named does not exist or is not a valid config file.
     """
+    from recon.config import load_config
+
     env = os.environ if env is None else env
     try:
         from recon.pass_client import client as _api  # noqa: F401
         from recon.pass_client import fetch as _fetch  # noqa: F401
-        from recon.pass_client.config import ENV_CONFIG, ENV_URL, default_config_path
+        from recon.pass_client.config import ENV_URL
     except ImportError:
         return False
-    return bool(env.get(ENV_URL) or env.get(ENV_CONFIG) or default_config_path().is_file())
+    return bool(env.get(ENV_URL)) or load_config(config_file, env).pass_table is not None
 
 
 def fetch_window(
@@ -215,6 +222,7 @@ def fetch_new_runs(
     *,
     client_factory: Callable[[], Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    config_file: Path | None = None,
 ) -> FetchOutcome:
     """Download every run of ``weeks`` not yet held whole, into ``download_root``.
 
@@ -227,6 +235,8 @@ def fetch_new_runs(
         download_root: Where to keep downloads.
         client_factory: Makes the PaSS client (default: from the configuration).
         progress: ``(done, total)`` over weeks.
+        config_file: The config file (``--config``; default: ``$RECON_CONFIG`` or the
+            user's ``config.toml``).
 
     Returns:
         What was fetched. A week whose calls fail is listed in ``errors`` and the others
@@ -242,7 +252,7 @@ def fetch_new_runs(
 
     outcome = FetchOutcome(configured=True)
     if client_factory is None:
-        config = resolve_config()
+        config = resolve_config(config_file=config_file)
 
         def client_factory() -> Any:
             return PassClient(config)
@@ -315,6 +325,8 @@ class WeeklyRequest:
         strict: Exit 1 on warnings too.
         no_reports: Write the findings only, not the Excel/HTML reports.
         limits: Input caps.
+        config_file: The config file (``--config``; None: ``$RECON_CONFIG`` or the
+            user's ``config.toml``).
     """
 
     paths: list[Path]
@@ -329,6 +341,7 @@ class WeeklyRequest:
     strict: bool
     no_reports: bool
     limits: Any
+    config_file: Path | None = None
 
 
 class WeeklyView(Protocol):
@@ -392,15 +405,24 @@ def run_weekly(
         to_ingest: list[Path] = list(req.paths)
         if req.no_fetch:
             log.info("fetch skipped (--no-fetch)")
-        elif not pass_configured():
-            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching skipped")
+        elif not pass_configured(config_file=req.config_file):
+            log.info(
+                "PaSS is not configured ($RECON_PASS_URL, or a [pass] table in the config "
+                "file); fetching skipped"
+            )
         else:
             weeks = fetch_window(
                 week=req.week, since=req.since, today=today_local(), lookback_weeks=req.lookback
             )
             try:
                 with view.progress("Fetching from PaSS") as prog:
-                    fetched = fetch_new_runs(store, weeks, req.download_root, progress=prog)
+                    fetched = fetch_new_runs(
+                        store,
+                        weeks,
+                        req.download_root,
+                        progress=prog,
+                        config_file=req.config_file,
+                    )
             except ReconError as e:  # e.g. an incomplete PaSS configuration
                 problems.append(f"fetch: {e}")
             else:
