@@ -344,6 +344,49 @@ class WeeklyRequest:
     config_file: Path | None = None
 
 
+@dataclass
+class WeekDone:
+    """One week a weekly run checked (or could not).
+
+    Attributes:
+        participant, week: The week.
+        result: Its :class:`~recon.models.results.CheckResult`, or None when it could not
+            be checked.
+        folder: Where its reports were written (None when it could not be checked).
+    """
+
+    participant: str
+    week: date
+    result: Any | None
+    folder: Path | None
+
+
+@dataclass
+class WeeklyDone:
+    """What a finished weekly run did, for what follows it (the digest).
+
+    Attributes:
+        started_at_utc: When the run started (naive UTC, as the store keeps times): every
+            check it recorded is later.
+        today: The day naming its report folder.
+        out_root: Where its reports went.
+        plan: The weeks it set out to check.
+        weeks: Each week checked, in order.
+        problems: What could not run, one line each.
+        exit_code: Its exit status (0, 1 or 2).
+        recorded: Whether the run was recorded (not when something could not run).
+    """
+
+    started_at_utc: datetime
+    today: date
+    out_root: Path
+    plan: WeekPlan
+    weeks: list[WeekDone]
+    problems: list[str]
+    exit_code: int
+    recorded: bool
+
+
 class WeeklyView(Protocol):
     """What a weekly run shows as it goes (the CLI prints it)."""
 
@@ -377,6 +420,7 @@ def run_weekly(
     request: WeeklyRequest,
     view: WeeklyView,
     write_outputs: Callable[..., Any],
+    after: Callable[[WeeklyDone], int] | None = None,
 ) -> int:
     """Fetch, ingest, check each week that changed, write its reports and record the run.
 
@@ -385,9 +429,12 @@ def run_weekly(
         request: The command's options.
         view: Shows progress and results (the CLI prints them).
         write_outputs: Writes one week's result into a folder (``reports=`` keyword).
+        after: Called last, once the run is recorded (the digest): given what the run
+            did, it returns the exit status.
 
     Returns:
-        The exit status: the worst of the weeks; 2 when something could not run.
+        The exit status: the worst of the weeks; 2 when something could not run (or what
+        ``after`` returns).
     """
     from recon.errors import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, ReconError
     from recon.store.db import open_store
@@ -451,6 +498,7 @@ def run_weekly(
     view.planned(plan)
 
     today = today_local()
+    done: list[WeekDone] = []
     for p, w in plan.weeks:
         try:
             out = dated_folder(req.out_root, today, p, w)  # refuses a name such as ../x
@@ -462,9 +510,11 @@ def run_weekly(
         except ReconError as e:
             problems.append(f"{p} week {w.isoformat()}: {e}")
             view.week_checked(p, w, None)
+            done.append(WeekDone(p, w, None, None))
             continue
         worst = max(worst, result.exit_code(req.strict))
         view.week_checked(p, w, result)
+        done.append(WeekDone(p, w, result, out))
     view.finished(plan, today, req.out_root, problems)
     if problems:
         worst = EXIT_CANNOT_RUN
@@ -477,4 +527,8 @@ def run_weekly(
                 out_dir=req.out_root / today.isoformat(),
                 exit_code=worst,
             )
-    return worst
+    if after is None:
+        return worst
+    return after(
+        WeeklyDone(started, today, req.out_root, plan, done, problems, worst, not problems)
+    )
