@@ -5,7 +5,8 @@
 
 Exit status (SPEC §6): 0 clean; 1 discrepancies (an unusable file ingested, error findings
 in a weekly check); 2 recon could not run (a file refused by the store, a store that
-cannot be opened, bad options), with one line on stderr.
+cannot be opened, bad options), with one line on stderr; 3 (``weekly --notify``) the run's
+work was done and recorded but its digest could not be sent.
 """
 
 from __future__ import annotations
