@@ -188,7 +188,7 @@ class Digest:
             head = f"recon weekly: no discrepancies in {weeks} week{_s(weeks)} checked"
         raised, resolved = self.total("raised"), self.total("resolved")
         if raised or resolved:
-            head += f"; {raised} issue{_s(raised)} raised, {resolved} resolved"
+            head += f"; {raised} raised, {resolved} resolved"
         due = self.total("due_soon")
         if due:
             head += f"; {due} due soon"

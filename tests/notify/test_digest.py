@@ -106,6 +106,9 @@ def test_raised_and_resolved_are_this_runs() -> None:
     assert week.reports == str(folder) and week.label == "TW 15 Dec 2024"
     assert digest.total("raised") == 1 and digest.total("resolved") == 2
     assert digest.today == date(2025, 4, 17) and digest.generated_at.tzinfo is not None
+    assert (
+        digest.subject == "recon weekly: no discrepancies in 1 week checked; 1 raised, 2 resolved"
+    )
     # without the register's workflow fields: no id, no workflow, no amount (not a guess)
     plain = digest_issue(issues[0])
     assert plain.id is None and plain.workflow is None and plain.at_stake is None
