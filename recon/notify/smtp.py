@@ -143,41 +143,8 @@ def send_mail(settings: NotifySettings, message: EmailMessage) -> None:
         refused = _session(settings, server, message)
     except NotifyError:
         raise
-    except smtplib.SMTPAuthenticationError as e:
-        raise NotifyError(
-            f"email via {server}: the login as {settings.smtp_user!r} was refused "
-            f"({e.smtp_code} {_said(e.smtp_error)})"
-        ) from None
-    except smtplib.SMTPRecipientsRefused as e:
-        raise NotifyError(
-            f"email via {server}: every recipient was refused ({_refusals(e.recipients)})"
-        ) from None
-    except smtplib.SMTPResponseException as e:
-        raise NotifyError(
-            f"email via {server}: the server answered {e.smtp_code} {_said(e.smtp_error)}"
-        ) from None
-    except smtplib.SMTPServerDisconnected as e:
-        if "timed out" in str(e):  # smtplib reports a read that timed out this way
-            raise NotifyError(
-                f"email via {server}: no answer within {settings.timeout:g} s (timeout in [notify])"
-            ) from None
-        raise NotifyError(f"email via {server}: the server closed the connection") from None
-    except ssl.SSLCertVerificationError as e:
-        raise NotifyError(
-            f"email via {server}: the server's certificate is not trusted "
-            f"({e.verify_message or e.reason}); set ca in [notify] to trust its CA"
-        ) from None
-    except ssl.SSLError as e:
-        raise NotifyError(f"email via {server}: TLS failed ({e.reason or e})") from None
-    except TimeoutError:
-        raise NotifyError(
-            f"email via {server}: no answer within {settings.timeout:g} s (timeout in [notify])"
-        ) from None
-    except ConnectionRefusedError:
-        raise NotifyError(f"email via {server}: connection refused") from None
-    except (OSError, smtplib.SMTPException) as e:
-        reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
-        raise NotifyError(f"email via {server}: {reason}") from None
+    except (OSError, smtplib.SMTPException) as e:  # smtplib's errors are OSErrors too
+        raise NotifyError(f"email via {server}: {_failure(e, settings)}") from None
     if refused:
         raise NotifyError(
             f"email via {server}: some recipients were refused ({_refusals(refused)})"
@@ -223,6 +190,34 @@ def _session(
         return refused
     finally:
         conn.close()
+
+
+def _failure(e: OSError | smtplib.SMTPException, settings: NotifySettings) -> str:
+    """Why a session failed, in words (the server's own words where it gave some)."""
+    timed_out = f"no answer within {settings.timeout:g} s (timeout in [notify])"
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        return (
+            f"the login as {settings.smtp_user!r} was refused ({e.smtp_code} {_said(e.smtp_error)})"
+        )
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        return f"every recipient was refused ({_refusals(e.recipients)})"
+    if isinstance(e, smtplib.SMTPResponseException):
+        return f"the server answered {e.smtp_code} {_said(e.smtp_error)}"
+    if isinstance(e, smtplib.SMTPServerDisconnected):
+        # smtplib reports a read that timed out as a disconnection
+        return timed_out if "timed out" in str(e) else "the server closed the connection"
+    if isinstance(e, ssl.SSLCertVerificationError):
+        return (
+            f"the server's certificate is not trusted ({e.verify_message or e.reason}); "
+            "set ca in [notify] to trust its CA"
+        )
+    if isinstance(e, ssl.SSLError):
+        return f"TLS failed ({e.reason or e})"
+    if isinstance(e, TimeoutError):
+        return timed_out
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused"
+    return getattr(e, "strerror", None) or str(e) or type(e).__name__
 
 
 def _said(text: bytes | str) -> str:
