@@ -146,6 +146,9 @@ def test_long_lists_are_counted_not_cut_silently() -> None:
     assert "Raised by this run: 45" in text
     assert "V19_P_D" in text and "V20_P_D" not in text
     assert "… and 25 more: recon issues --participant SWANGEN --week 2024-12-15" in text
+    page = render_html(_digest(_week(raised=many)))
+    assert "… and 25 more: recon issues --participant SWANGEN --week 2024-12-15" in page
+    assert "V19_P_D" in page and "V20_P_D" not in page
 
 
 def test_without_due_dates_the_digest_says_how_to_get_them() -> None:
