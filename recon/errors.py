@@ -1,8 +1,9 @@
 """recon's errors and the exit status each maps to (SPEC §6), in one place.
 
 Exit status: 0 no error finding, 1 error findings (or warnings with ``--strict``),
-2 recon could not run. Every error here means "could not run" and is shown to the user
-as one line, never a traceback.
+2 recon could not run, 3 (``recon weekly --notify``) the run's work was done and recorded
+but its notification could not be sent. Every error here is shown to the user as one
+line, never a traceback; all but :class:`NotifyError` mean "could not run".
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
+EXIT_NOT_NOTIFIED = 3
+"""``recon weekly --notify``: the run's work is done and recorded, its digest not sent."""
 
 
 class ReconError(Exception):
@@ -61,6 +64,13 @@ class FetchError(ReconError):
 
 class StoreError(ReconError):
     """The settlement history store refused or failed an operation."""
+
+
+class NotifyError(ReconError):
+    """A notification (the weekly digest by SMTP or webhook) that could not be sent. The
+    run it reports on is done and recorded: exit status 3, not 2."""
+
+    exit_code = EXIT_NOT_NOTIFIED
 
 
 class UnsafeNameError(ReconError):

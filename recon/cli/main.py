@@ -81,7 +81,8 @@ def cli(verbose: int) -> None:
     recomputes every Invoice from its statements, ties out CSV against JSON, PDF against
     JSON and Summary against Detail, and explains where adjustments came from.
 
-    Exit status: 0 no discrepancy; 1 discrepancies found; 2 recon could not run.
+    Exit status: 0 no discrepancy; 1 discrepancies found; 2 recon could not run;
+    3 (weekly --notify) the run was done and recorded but its digest not sent.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(

@@ -5,7 +5,8 @@
 
 Exit status (SPEC §6): 0 clean; 1 discrepancies (an unusable file ingested, error findings
 in a weekly check); 2 recon could not run (a file refused by the store, a store that
-cannot be opened, bad options), with one line on stderr.
+cannot be opened, bad options), with one line on stderr; 3 (``weekly --notify``) the run's
+work was done and recorded but its digest could not be sent.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from recon.cli.options import limit_options, limits_from, materiality_option
 from recon.cli.progress import progress_bar, stderr, stdout
 from recon.cli.text import line, printable, text
 from recon.errors import (
+    EXIT_CANNOT_RUN,
     EXIT_CLEAN,
     EXIT_FINDINGS,
+    EXIT_NOT_NOTIFIED,
+    NotifyError,
     UsageError,
 )
 
@@ -233,6 +237,22 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
     help="Write findings.json and result.json only, not report.xlsx/report.html.",
 )
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+@click.option(
+    "--notify/--no-notify",
+    default=None,
+    help="Send the digest when the run ends, by email and/or to a webhook, as [notify] "
+    "in the config file sets (default: its 'notify' key, else no). A send that fails "
+    "keeps the run's reports and record and exits 3.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="TOML",
+    help="Config file ([pass], [disputes], [notify]). Default: $RECON_CONFIG, else "
+    "config.toml in your recon config folder (~/.config/recon/config.toml on Linux) if "
+    "it exists. Without [pass] (and $RECON_PASS_URL) nothing is fetched.",
+)
 @limit_options
 def weekly(
     paths: tuple[Path, ...],
@@ -248,14 +268,16 @@ def weekly(
     strict: bool,
     no_reports: bool,
     no_progress: bool,
+    notify: bool | None,
+    config_file: Path | None,
     **limits: int,
 ) -> int:
     """The scheduled job: fetch, ingest, and check every week that changed.
 
     \b
     1. Fetch: if the PaSS client is configured ($RECON_PASS_URL etc., or a
-       config file; see `recon fetch --help`), download every run of the
-       window not yet held. Otherwise this step is skipped.
+       [pass] table in the config file; see `recon fetch --help`), download
+       every run of the window not yet held. Otherwise this step is skipped.
     2. Ingest the downloads and any PATHS given (files or folders, such as
        an inbox folder).
     3. Check, from the store, every week with a file ingested since the last
@@ -264,18 +286,27 @@ def weekly(
     4. Write each week's reports under OUT_ROOT/<today>/<participant>_<week>/
        and record the run in the store (a run that could not finish is not
        recorded, so its weeks are checked again next time).
+    5. With --notify (or notify = true under [notify]): send the digest (per
+       week: the verdict, issues raised and resolved, disputed issues still
+       open, issues due within 5 Business Days, the total at stake, where the
+       reports are) by SMTP and/or to a webhook.
 
     Exit status: the worst of the weeks: 0 no error finding (with --strict no warning); 1
     discrepancies found; 2 something could not run (a fetch failed, a file was refused);
-    the other weeks are still checked.
+    the other weeks are still checked. 3: the run's work was done and recorded, but its
+    digest could not be sent.
     """
     import platformdirs
 
     from recon.cli.check_cmd import write_outputs
+    from recon.config import load_config
+    from recon.notify import settings_for_weekly
     from recon.store.weekly import WeeklyRequest, run_weekly
 
     if week and since:
         raise UsageError("give --week or --since, not both")
+    config = load_config(config_file)  # every table checked before any work
+    sending = settings_for_weekly(config, notify)
     data_dir = platformdirs.user_data_path("recon")
     request = WeeklyRequest(
         paths=list(paths),
@@ -290,10 +321,33 @@ def weekly(
         strict=strict,
         no_reports=no_reports,
         limits=limits_from(limits),
+        config_file=config_file,
     )
+
+    def after(done: Any) -> int:
+        if sending is None:
+            return done.exit_code
+        return _send_digest(store_path, done, sending, config.nod_business_days)
+
     return run_weekly(
-        store_path, request, _WeeklyPrinter(not no_progress, store_path), write_outputs
+        store_path, request, _WeeklyPrinter(not no_progress, store_path), write_outputs, after
     )
+
+
+def _send_digest(
+    store_path: Path | None, done: Any, settings: Any, nod_business_days: int | None
+) -> int:
+    """Send a finished weekly run's digest; return the run's exit status, or 3 when the
+    digest could not be sent (2 stays 2: the run itself did not finish)."""
+    from recon.notify import notify_weekly
+
+    try:
+        notify_weekly(store_path, done, settings, nod_business_days=nod_business_days)
+    except NotifyError as e:
+        click.echo(f"recon: digest not sent: {printable(str(e))}", err=True)
+        return done.exit_code if done.exit_code == EXIT_CANNOT_RUN else EXIT_NOT_NOTIFIED
+    stderr.print(text(f"Digest sent to {', '.join(settings.destinations())}."))
+    return done.exit_code
 
 
 class _WeeklyPrinter:

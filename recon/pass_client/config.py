@@ -7,9 +7,10 @@ Each setting is taken from the first place that gives it, in this order:
 2. an environment variable (``RECON_PASS_URL``, ``RECON_PASS_CERT``, ``RECON_PASS_KEY``,
    ``RECON_PASS_CA``, ``RECON_PARTICIPANT``, ``RECON_PASS_TIMEOUT``,
    ``RECON_PASS_DEADLINE``, ``RECON_PASS_MAX_RESPONSE_MB``);
-3. the ``[pass]`` table of a TOML config file: the one given with ``--config`` (or
-   ``RECON_CONFIG``), else ``config.toml`` in the user's config directory
-   (``~/.config/recon/config.toml`` on Linux), if it exists.
+3. the ``[pass]`` table of the config file (read by :mod:`recon.config`, which checks
+   every table of it): the one given with ``--config`` (or ``RECON_CONFIG``), else
+   ``config.toml`` in the user's config directory (``~/.config/recon/config.toml`` on
+   Linux), if it exists.
 
 A config file looks like::
 
@@ -33,16 +34,28 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
-
+from recon.config import (
+    ENV_CONFIG,
+    PASS_KEYS,
+    config_location,
+    default_config_path,
+    load_config,
+)
 from recon.errors import UsageError
+
+__all__ = [
+    "ENV_CONFIG",
+    "PASS_KEYS",
+    "PassConfig",
+    "default_config_path",
+    "resolve_config",
+]
 
 ENV_URL = "RECON_PASS_URL"
 ENV_CERT = "RECON_PASS_CERT"
@@ -50,7 +63,6 @@ ENV_KEY = "RECON_PASS_KEY"
 ENV_CA = "RECON_PASS_CA"
 ENV_PARTICIPANT = "RECON_PARTICIPANT"
 ENV_TIMEOUT = "RECON_PASS_TIMEOUT"
-ENV_CONFIG = "RECON_CONFIG"
 ENV_KEY_PASSWORD = "RECON_PASS_KEY_PASSWORD"
 
 DEFAULT_TIMEOUT = 30.0
@@ -101,41 +113,6 @@ class PassConfig:
             f"timeout={self.timeout}, deadline={self.deadline}, "
             f"max_response_bytes={self.max_response_bytes})"
         )
-
-
-def default_config_path() -> Path:
-    """Return the default config file: ``config.toml`` in the user's recon config dir."""
-    return platformdirs.user_config_path("recon") / "config.toml"
-
-
-def _read_config_file(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except OSError as exc:
-        raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
-    table = doc.get(CONFIG_TABLE, {})
-    if not isinstance(table, dict):
-        raise UsageError(f"config file {path}: [{CONFIG_TABLE}] must be a table")
-    known = {
-        "url",
-        "participant",
-        "cert",
-        "key",
-        "ca",
-        "timeout",
-        "deadline",
-        "max_response_mb",
-    }
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise UsageError(
-            f"config file {path}: unknown key(s) in [{CONFIG_TABLE}]: "
-            f"{', '.join(unknown)} (known: {', '.join(sorted(known))})"
-        )
-    return table
 
 
 def _pick(
@@ -205,15 +182,10 @@ def resolve_config(
             not https, the timeout is not a positive number, or the config file is bad.
     """
     env = os.environ if env is None else env
-    table: dict[str, Any] = {}
-    config_dir: Path | None = None
-    explicit = config_file or env.get(ENV_CONFIG)
-    config_path = Path(explicit).expanduser() if explicit else default_config_path()
-    if explicit or config_path.is_file():
-        if explicit and not config_path.is_file():
-            raise UsageError(f"config file not found: {config_path}")
-        table = _read_config_file(config_path)
-        config_dir = config_path.parent
+    settings = load_config(config_file, env)  # every table checked, not only [pass]
+    table: Mapping[str, Any] = settings.pass_table or {}
+    config_dir = settings.folder
+    config_path = settings.path or config_location(config_file, env)[0]
 
     url_v, _ = _pick("url", url, env, ENV_URL, table)
     part_v, _ = _pick("participant", participant, env, ENV_PARTICIPANT, table)

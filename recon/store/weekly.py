@@ -157,21 +157,28 @@ class FetchOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def pass_configured(env: Mapping[str, str] | None = None) -> bool:
+def pass_configured(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> bool:
     """Whether the PaSS client is installed and a configuration is given.
 
-    Configured means ``$RECON_PASS_URL`` or ``$RECON_CONFIG`` is set, or the default
-    ``config.toml`` exists. A configuration that is then incomplete or wrong is an error
-    (``UsageError``), not a silent skip.
+    Configured means ``$RECON_PASS_URL`` is set, or the config file (``config_file``, else
+    ``$RECON_CONFIG``, else the default ``config.toml``) has a ``[pass]`` table: a config
+    file without one (only ``[notify]``, say) means PaSS is not configured. A
+    configuration that is then incomplete or wrong is an error (``UsageError``), not a
+    silent skip.
+
+    Raises:
+        UsageError: The config file named does not exist or is not a valid config file.
     """
+    from recon.config import load_config
+
     env = os.environ if env is None else env
     try:
         from recon.pass_client import client as _api  # noqa: F401
         from recon.pass_client import fetch as _fetch  # noqa: F401
-        from recon.pass_client.config import ENV_CONFIG, ENV_URL, default_config_path
+        from recon.pass_client.config import ENV_URL
     except ImportError:
         return False
-    return bool(env.get(ENV_URL) or env.get(ENV_CONFIG) or default_config_path().is_file())
+    return bool(env.get(ENV_URL)) or load_config(config_file, env).pass_table is not None
 
 
 def fetch_window(
@@ -215,6 +222,7 @@ def fetch_new_runs(
     *,
     client_factory: Callable[[], Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    config_file: Path | None = None,
 ) -> FetchOutcome:
     """Download every run of ``weeks`` not yet held whole, into ``download_root``.
 
@@ -227,6 +235,8 @@ def fetch_new_runs(
         download_root: Where to keep downloads.
         client_factory: Makes the PaSS client (default: from the configuration).
         progress: ``(done, total)`` over weeks.
+        config_file: The config file (``--config``; default: ``$RECON_CONFIG`` or the
+            user's ``config.toml``).
 
     Returns:
         What was fetched. A week whose calls fail is listed in ``errors`` and the others
@@ -242,7 +252,7 @@ def fetch_new_runs(
 
     outcome = FetchOutcome(configured=True)
     if client_factory is None:
-        config = resolve_config()
+        config = resolve_config(config_file=config_file)
 
         def client_factory() -> Any:
             return PassClient(config)
@@ -315,6 +325,8 @@ class WeeklyRequest:
         strict: Exit 1 on warnings too.
         no_reports: Write the findings only, not the Excel/HTML reports.
         limits: Input caps.
+        config_file: The config file (``--config``; None: ``$RECON_CONFIG`` or the
+            user's ``config.toml``).
     """
 
     paths: list[Path]
@@ -329,6 +341,50 @@ class WeeklyRequest:
     strict: bool
     no_reports: bool
     limits: Any
+    config_file: Path | None = None
+
+
+@dataclass
+class WeekDone:
+    """One week a weekly run checked (or could not).
+
+    Attributes:
+        participant, week: The week.
+        result: Its :class:`~recon.models.results.CheckResult`, or None when it could not
+            be checked.
+        folder: Where its reports were written (None when it could not be checked).
+    """
+
+    participant: str
+    week: date
+    result: Any | None
+    folder: Path | None
+
+
+@dataclass
+class WeeklyDone:
+    """What a finished weekly run did, for what follows it (the digest).
+
+    Attributes:
+        started_at_utc: When the run started (naive UTC, as the store keeps times): every
+            check it recorded is later.
+        today: The day naming its report folder.
+        out_root: Where its reports went.
+        plan: The weeks it set out to check.
+        weeks: Each week checked, in order.
+        problems: What could not run, one line each.
+        exit_code: Its exit status (0, 1 or 2).
+        recorded: Whether the run was recorded (not when something could not run).
+    """
+
+    started_at_utc: datetime
+    today: date
+    out_root: Path
+    plan: WeekPlan
+    weeks: list[WeekDone]
+    problems: list[str]
+    exit_code: int
+    recorded: bool
 
 
 class WeeklyView(Protocol):
@@ -364,6 +420,7 @@ def run_weekly(
     request: WeeklyRequest,
     view: WeeklyView,
     write_outputs: Callable[..., Any],
+    after: Callable[[WeeklyDone], int] | None = None,
 ) -> int:
     """Fetch, ingest, check each week that changed, write its reports and record the run.
 
@@ -372,9 +429,12 @@ def run_weekly(
         request: The command's options.
         view: Shows progress and results (the CLI prints them).
         write_outputs: Writes one week's result into a folder (``reports=`` keyword).
+        after: Called last, once the run is recorded (the digest): given what the run
+            did, it returns the exit status.
 
     Returns:
-        The exit status: the worst of the weeks; 2 when something could not run.
+        The exit status: the worst of the weeks; 2 when something could not run (or what
+        ``after`` returns).
     """
     from recon.errors import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, ReconError
     from recon.store.db import open_store
@@ -392,15 +452,24 @@ def run_weekly(
         to_ingest: list[Path] = list(req.paths)
         if req.no_fetch:
             log.info("fetch skipped (--no-fetch)")
-        elif not pass_configured():
-            log.info("PaSS is not configured ($RECON_PASS_URL or a config file); fetching skipped")
+        elif not pass_configured(config_file=req.config_file):
+            log.info(
+                "PaSS is not configured ($RECON_PASS_URL, or a [pass] table in the config "
+                "file); fetching skipped"
+            )
         else:
             weeks = fetch_window(
                 week=req.week, since=req.since, today=today_local(), lookback_weeks=req.lookback
             )
             try:
                 with view.progress("Fetching from PaSS") as prog:
-                    fetched = fetch_new_runs(store, weeks, req.download_root, progress=prog)
+                    fetched = fetch_new_runs(
+                        store,
+                        weeks,
+                        req.download_root,
+                        progress=prog,
+                        config_file=req.config_file,
+                    )
             except ReconError as e:  # e.g. an incomplete PaSS configuration
                 problems.append(f"fetch: {e}")
             else:
@@ -429,6 +498,7 @@ def run_weekly(
     view.planned(plan)
 
     today = today_local()
+    done: list[WeekDone] = []
     for p, w in plan.weeks:
         try:
             out = dated_folder(req.out_root, today, p, w)  # refuses a name such as ../x
@@ -440,9 +510,11 @@ def run_weekly(
         except ReconError as e:
             problems.append(f"{p} week {w.isoformat()}: {e}")
             view.week_checked(p, w, None)
+            done.append(WeekDone(p, w, None, None))
             continue
         worst = max(worst, result.exit_code(req.strict))
         view.week_checked(p, w, result)
+        done.append(WeekDone(p, w, result, out))
     view.finished(plan, today, req.out_root, problems)
     if problems:
         worst = EXIT_CANNOT_RUN
@@ -455,4 +527,8 @@ def run_weekly(
                 out_dir=req.out_root / today.isoformat(),
                 exit_code=worst,
             )
-    return worst
+    if after is None:
+        return worst
+    return after(
+        WeeklyDone(started, today, req.out_root, plan, done, problems, worst, not problems)
+    )

@@ -78,4 +78,8 @@ def test_fetch_window() -> None:
 
 def test_pass_configured_by_the_environment(tmp_path: Path) -> None:
     assert pass_configured({"RECON_PASS_URL": "https://127.0.0.1:8443"})
-    assert pass_configured({"RECON_CONFIG": str(tmp_path / "recon.toml")})
+    config = tmp_path / "recon.toml"
+    config.write_text('[pass]\nurl = "https://127.0.0.1:8443"\n')
+    assert pass_configured({"RECON_CONFIG": str(config)})
+    config.write_text("[disputes]\nnod_business_days = 10\n")  # no [pass]: not configured
+    assert not pass_configured({"RECON_CONFIG": str(config)})
