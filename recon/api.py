@@ -344,7 +344,7 @@ def audit(
     start: str | date | None = None,
     end: str | date | None = None,
     *,
-    fy: int | None = None,
+    fy: int | str | None = None,
     participant: str | None = None,
     store: str | Path | None = None,
 ) -> dict[str, pd.DataFrame]:
@@ -355,7 +355,8 @@ def audit(
 
     Args:
         start, end: The range (dates or ``yyyy-mm-dd``): the Trading Weeks starting in it.
-        fy: A Financial Year instead: ``2025`` is 1 July 2025 to 30 June 2026.
+        fy: A Financial Year instead: ``"2024-25"`` or ``2025`` (the year ending 30 June
+            2025) is 1 July 2024 to 30 June 2025.
         participant: Only this participant's weeks.
         store: The store (None: ``$RECON_STORE``, else the default).
 

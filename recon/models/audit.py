@@ -8,10 +8,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
+
+
+class OutputsState(str, Enum):
+    """Whether a recorded check's outputs were written (``checks.outputs``)."""
+
+    WRITTEN = "written"
+    """Its whole output set is in place."""
+    NOT_WRITTEN = "not written"
+    """It was recorded before its outputs, which were then not written (a failure or an
+    interruption while writing them)."""
+    NONE = "none"
+    """It writes no outputs (``recon.check`` from Python)."""
+    UNKNOWN = "unknown"
+    """Recorded by a recon that did not say (before schema version 3)."""
+
+
+def range_text(start: date, end: date) -> str:
+    """``1 Jul 2024 to 30 Jun 2025``: the dates an audit covers."""
+    return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
 
 
 @dataclass
@@ -19,9 +39,10 @@ class Issue:
     """One issue of the register (SPEC §8 ``issues`` entry, plus what reports show).
 
     Attributes:
-        key: The issue key as a string (:func:`issue_key`).
-        check, severity, participant, week, variable, scope, timestamp, position: Its key
-            and severity (the severity of its latest finding).
+        key: The issue key as a string (:func:`~recon.store.history.issue_key`).
+        id: Its short stable id: the first 10 hex digits of the key's SHA-256 (SPEC §11).
+        check, severity, participant, week, variable, scope, timestamp, position, figure:
+            Its key and severity (the severity of its latest finding).
         first_run_id, last_run_id: The first and last run that yielded it (None for a
             finding about no run).
         status: ``open`` or ``resolved``.
@@ -43,6 +64,7 @@ class Issue:
     scope: str | None
     timestamp: str | None
     position: int | None
+    figure: str | None
     first_run_id: int | None
     last_run_id: int | None
     status: str
@@ -56,6 +78,13 @@ class Issue:
     resolved_by_designation: str | None = None
 
     @property
+    def id(self) -> str:
+        """The short stable id (SPEC §11)."""
+        import hashlib
+
+        return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:10]
+
+    @property
     def is_open(self) -> bool:
         """Whether the issue is open."""
         return self.status == "open"
@@ -63,6 +92,7 @@ class Issue:
     def document(self) -> dict[str, Any]:
         """The SPEC §8 ``issues`` entry."""
         return {
+            "id": self.id,
             "key": self.key,
             "check": self.check,
             "severity": self.severity,
@@ -72,6 +102,7 @@ class Issue:
             "scope": self.scope,
             "timestamp": self.timestamp,
             "position": self.position,
+            "figure": self.figure,
             "first_run_id": self.first_run_id,
             "last_run_id": self.last_run_id,
             "status": self.status,
@@ -190,9 +221,10 @@ class CheckRecord:
     run_ids: list[int]
     counts: dict[str, int]
     inputs_sha256: list[str]
+    outputs: OutputsState = OutputsState.UNKNOWN
 
     def document(self) -> dict[str, Any]:
-        """The SPEC §8 entry."""
+        """The SPEC §8 entry (and ``outputs``: whether its outputs were written)."""
         return {
             "checked_at": _iso_utc(self.checked_at),
             "recon_version": self.recon_version,
@@ -201,6 +233,7 @@ class CheckRecord:
             "run_ids": self.run_ids,
             "counts": self.counts,
             "inputs_sha256": self.inputs_sha256,
+            "outputs": self.outputs.value,
         }
 
 
@@ -227,8 +260,29 @@ class Audit:
         """0 when no error issue is open in the range, 1 when one is (SPEC §8)."""
         return EXIT_FINDINGS if self.open_errors else EXIT_CLEAN
 
+    @property
+    def empty(self) -> bool:
+        """Whether the range holds no week of the store (nothing was audited)."""
+        return not self.weeks
+
+    @property
+    def covered(self) -> str:
+        """The dates covered: ``Trading Weeks starting 1 Jul 2024 to 30 Jun 2025``."""
+        who = f" ({self.participant})" if self.participant else ""
+        return f"Trading Weeks starting {range_text(self.start, self.end)}{who}"
+
+    def empty_line(self) -> str:
+        """What an audit of a range with no week held says (instead of a verdict)."""
+        who = f" of {self.participant}" if self.participant else ""
+        return (
+            f"No Trading Week{who} held in the store starts from "
+            f"{range_text(self.start, self.end)}: nothing to audit."
+        )
+
     def verdict(self) -> str:
         """One sentence for the terminal and the reports."""
+        if self.empty:
+            return self.empty_line()
         n_open = sum(1 for i in self.issues if i.is_open)
         n_res = len(self.issues) - n_open
         weeks = len(self.weeks)
@@ -314,6 +368,7 @@ class Audit:
             ),
         )
         issue_cols = [
+            ("id", pa.string()),
             ("key", pa.string()),
             ("check", pa.string()),
             ("severity", pa.string()),
@@ -323,6 +378,7 @@ class Audit:
             ("scope", pa.string()),
             ("timestamp", pa.string()),
             ("position", pa.int64()),
+            ("figure", pa.string()),
             ("first_run_id", pa.int64()),
             ("last_run_id", pa.int64()),
             ("status", pa.string()),
@@ -350,6 +406,7 @@ class Audit:
                     "warnings": c.counts["warning"],
                     "info": c.counts["info"],
                     "inputs_sha256": c.inputs_sha256,
+                    "outputs": c.outputs.value,
                 }
                 for c in self.checks
             ],
@@ -366,6 +423,7 @@ class Audit:
                     ("warnings", pa.int64()),
                     ("info", pa.int64()),
                     ("inputs_sha256", pa.list_(pa.string())),
+                    ("outputs", pa.string()),
                 ]
             ),
         )

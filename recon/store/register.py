@@ -2,27 +2,40 @@
 :mod:`recon.store.history` recorded.
 
 **Issue register.** A finding's issue key is (participant, week, check, variable, scope,
-timestamp, position): the run is not part of it, so the same discrepancy seen again in a
-later run of the week is the same issue. :func:`build_register` decides each issue from
-the recorded checks of its week (the rule, written down for users in ``docs/audit.md``):
+timestamp, position, figure): the run is not part of it, so the same discrepancy seen again
+in a later run of the week is the same issue, and two totals that differ are two issues.
+:func:`build_register` decides each issue from the recorded checks of its week (the rule,
+written down for users in ``docs/audit.md``), resolving it only on evidence: a check that
+covered a run *for the issue's own ground* (:mod:`recon.store.grounds`: the artefact kind
+and form, and for a Detail, own-data or source finding the Trading Day) and did not yield
+it there.
 
-* the runs of the week are ordered by PublishedAt (then RunId); the **first run** and the
-  **last run** of an issue are the earliest and latest runs whose check yielded it;
-* the issue is **resolved by run R** when R is the earliest run after the last run that
-  a recorded check *covered for what the finding is about*
-  (:func:`~recon.store.history.covers`), since such a check of R did not yield it;
-  otherwise it is **open**;
-* a run that did not cover what the finding is about (a later run with no JSON form, for
-  a CSV-vs-JSON mismatch) neither keeps the issue open nor resolves it;
+* The runs of the week are ordered by PublishedAt (then RunId); an issue's **first run** and
+  **last run** are the earliest and latest runs whose findings yielded it.
+* Each recorded check of the week, in the order they ran, either **yields** the issue, or
+  **clears** it, or says nothing about it:
+
+  - it yields it when one of its findings has the key, in a run that no later run of the
+    same check replaces *for that ground* (a statement's ground is replaced by a later
+    run holding it; an invoice's never is, so an INITIAL invoice line still reported by
+    a later check keeps its issue open);
+  - it clears it when it does not yield it and it covered the ground in a run that did not
+    yield it: for a statement's ground, a run no earlier than the issue's last run; for a
+    run's own artefact (an invoice), every run whose artefact last yielded it;
+  - otherwise (a run that does not hold the day, a form missing, no ``--own``) it says
+    nothing: the issue stays as the checks before left it.
+
+* The issue is **open** while the latest check that yields or clears it yields it, and
+  **resolved** when that check clears it: **resolved by** the earliest run that cleared it
+  in the first check to clear it after it was last yielded (**resolved at**: that check).
+* An info finding never keeps an error or warning of the same key open and never resolves
+  one (only coverage does); a key yielded only as info is an issue of its own.
+* A finding with no run (a file recon could not read at all) is about the check's inputs:
+  open while the latest check of its week yields it, and resolved by the latest run of the
+  first later check that does not.
 * ``first_seen_at`` is the first check that yielded it; ``last_seen_at`` the first check
   that yielded it in its last run (so re-checking the same inputs changes no issue's
-  history); a resolved issue also has ``resolved_at``, the first check that covered R;
-* an info finding never keeps an error or warning of the same key open: a key yielded
-  as an error and later only as info (an ADJ change to your figure explained, "now
-  agrees") is resolved there, as if it were no longer yielded;
-* a finding with no run (a file recon could not read at all) is about the check, not a
-  run: it is open while the latest check of its week yields it, and resolved by the latest
-  run of the first later check that no longer does.
+  history).
 
 **Audit.** :func:`audit` reads, for the Trading Weeks starting in a date range, the runs
 held and their invoices' amount due (the ``runs``, ``invoices`` and ``invoice_totals``
@@ -34,15 +47,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from recon.models.audit import Audit, AuditRun, AuditWeek, CheckRecord, Issue
+from recon.models.audit import Audit, AuditRun, AuditWeek, CheckRecord, Issue, OutputsState
 from recon.models.findings import Finding
 from recon.store.db import Store
-from recon.store.history import RunCover, WeekKey, covers
+from recon.store.grounds import Ground, ground_of
+from recon.store.history import WeekKey
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +88,112 @@ def _run_order(published: datetime | None, run_id: int) -> tuple[datetime, int]:
     return (published or _FAR_FUTURE, run_id)
 
 
+@dataclass
+class _Week:
+    """What the register needs of one (participant, week): its checks in the order they
+    ran, the runs each covered with their grounds, and the runs' order."""
+
+    checks: list[int] = field(default_factory=list)
+    covered: dict[int, dict[int, frozenset[str]]] = field(default_factory=dict)
+    order: dict[int, tuple[datetime, int]] = field(default_factory=dict)
+    designation: dict[int, str] = field(default_factory=dict)
+    period_days: int = 7
+
+    def rank(self, run_id: int) -> tuple[datetime, int]:
+        return self.order.get(run_id, _run_order(None, run_id))
+
+
+@dataclass
+class _Hit:
+    check_id: int
+    run_id: int | None
+    severity: str
+    message: str
+
+
+def _decide(
+    issue: Issue, ground: Ground, hits: list[_Hit], week: _Week, at: dict[int, datetime]
+) -> None:
+    """Set an issue's status, runs and times from its hits, by the rule of the module doc."""
+    by_check: dict[int, list[_Hit]] = defaultdict(list)
+    for h in hits:
+        by_check[h.check_id].append(h)
+    with_run = [h for h in hits if h.run_id is not None]
+    last = max((h.run_id for h in with_run), key=week.rank) if with_run else None  # type: ignore[arg-type]
+    if with_run:
+        first = min((h.run_id for h in with_run), key=week.rank)  # type: ignore[arg-type]
+        issue.first_run_id, issue.last_run_id = first, last
+        issue.first_designation = week.designation.get(first)  # type: ignore[arg-type]
+        issue.last_designation = week.designation.get(last)  # type: ignore[arg-type]
+        last_hits = [h for h in with_run if h.run_id == last]
+        latest = max(last_hits, key=lambda h: (at[h.check_id], h.check_id))
+        issue.severity, issue.message = latest.severity, latest.message
+        issue.last_seen_at = min(at[h.check_id] for h in last_hits)
+    else:
+        latest = max(hits, key=lambda h: (at[h.check_id], h.check_id))
+        issue.severity, issue.message = latest.severity, latest.message
+        issue.last_seen_at = max(at[h.check_id] for h in hits)
+    state: str | None = None  # "yield" or "clear", from the latest check that says either
+    cleared: tuple[int, int | None] | None = None  # (check, run) of the first clear since
+    yielded_runs: set[int | None] = set()
+    for cid in week.checks:
+        mine = by_check.get(cid, [])
+        runs = week.covered.get(cid, {})
+        verdict, resolver = _verdict(ground, mine, runs, week, last, yielded_runs)
+        if verdict == "yield":
+            state, cleared = "yield", None
+            yielded_runs = {h.run_id for h in mine}
+        elif verdict == "clear":
+            if state != "clear":
+                cleared = (cid, resolver)
+            state = "clear"
+    if state == "clear" and cleared is not None:
+        issue.status = "resolved"
+        issue.resolved_at = at[cleared[0]]
+        issue.resolved_by_run_id = cleared[1]
+        if cleared[1] is not None:
+            issue.resolved_by_designation = week.designation.get(cleared[1])
+    else:
+        issue.status = "open"
+
+
+def _verdict(
+    ground: Ground,
+    mine: list[_Hit],
+    runs: dict[int, frozenset[str]],
+    week: _Week,
+    last: int | None,
+    yielded_runs: set[int | None],
+) -> tuple[str | None, int | None]:
+    """One check's word on an issue: ``("yield", None)``, ``("clear", run)`` or
+    ``(None, None)`` (see the module doc)."""
+    latest_run = max(runs, key=week.rank) if runs else None
+    if ground.runless:
+        if mine:
+            return "yield", None
+        return ("clear", latest_run) if yielded_runs else (None, None)
+    found = {h.run_id for h in mine}
+    if ground.bound:
+        if mine:
+            return "yield", None
+        if not yielded_runs:
+            return None, None
+        for r in yielded_runs:
+            if r is not None and (r not in runs or not ground.covered_by(runs[r])):
+                return None, None
+        return "clear", latest_run
+    # a statement's ground: a later run holding it replaces an earlier run's finding
+    holding = sorted((r for r, t in runs.items() if ground.covered_by(t)), key=week.rank)
+    for h in mine:
+        if h.run_id is None or not any(week.rank(r) > week.rank(h.run_id) for r in holding):
+            return "yield", None
+    floor = week.rank(last) if last is not None else None
+    for r in holding:
+        if r not in found and (floor is None or week.rank(r) >= floor):
+            return "clear", r
+    return None, None
+
+
 def build_register(
     store: Store,
     *,
@@ -84,61 +206,32 @@ def build_register(
 
     Returns:
         The issues, open first (then resolved), each group by participant, week, check,
-        variable, scope, timestamp and position.
+        variable, scope, timestamp, position and figure.
     """
     where, params = _where(participant, start, end)
-    check_time: dict[int, datetime] = {}
-    week_checks: dict[WeekKey, list[int]] = defaultdict(list)
-    for cid, p, w, at in store.rows(
+    at: dict[int, datetime] = {}
+    weeks: dict[WeekKey, _Week] = defaultdict(_Week)
+    for cid, p, w, when in store.rows(
         "SELECT check_id, participant, week, checked_at_utc FROM checks WHERE true"
         + where
         + " ORDER BY checked_at_utc, check_id",
         params,
     ):
-        check_time[cid] = at
-        week_checks[(p, w)].append(cid)
-    runs: dict[WeekKey, dict[int, RunCover]] = defaultdict(dict)
-    order: dict[WeekKey, dict[int, tuple[datetime, int]]] = defaultdict(dict)
-    covered: dict[WeekKey, dict[int, list[tuple[int, RunCover]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for (
-        cid,
-        p,
-        w,
-        run_id,
-        designation,
-        published,
-        artefacts,
-        summary,
-        detail_days,
-        period_days,
-        invoice_json,
-        invoice_pdf,
-        previous_run,
-    ) in store.rows(
-        "SELECT check_id, participant, week, run_id, designation, published_at, artefacts, "
-        "summary, detail_days, period_days, invoice_json, invoice_pdf, previous_run "
-        "FROM check_runs WHERE true" + where,
+        at[cid] = when
+        weeks[(p, w)].checks.append(cid)
+    for cid, p, w, run_id, designation, published, grounds, period_days in store.rows(
+        "SELECT check_id, participant, week, run_id, designation, published_at, grounds, "
+        "period_days FROM check_runs WHERE true" + where,
         params,
     ):
-        cover = RunCover(
-            run_id=run_id,
-            designation=designation,
-            summary=summary,
-            detail_days=detail_days,
-            period_days=period_days,
-            invoice_json=invoice_json,
-            invoice_pdf=invoice_pdf,
-            previous_run=previous_run,
-            artefacts=frozenset(artefacts or ()),
-        )
-        runs[(p, w)][run_id] = cover
-        prev = order[(p, w)].get(run_id)
+        wk = weeks[(p, w)]
+        wk.covered.setdefault(cid, {})[run_id] = frozenset(grounds or ())
         mine = _run_order(published, run_id)
-        order[(p, w)][run_id] = min(prev, mine) if prev else mine
-        covered[(p, w)][run_id].append((cid, cover))
-    hits: dict[str, list[tuple[int, int | None, str, str]]] = defaultdict(list)
+        prev = wk.order.get(run_id)
+        wk.order[run_id] = min(prev, mine) if prev else mine
+        wk.designation.setdefault(run_id, designation)
+        wk.period_days = max(wk.period_days, period_days or 0)
+    hits: dict[str, list[_Hit]] = defaultdict(list)
     meta: dict[str, tuple[Any, ...]] = {}
     for (
         cid,
@@ -151,95 +244,68 @@ def build_register(
         scope,
         ts,
         position,
+        figure,
         key,
         message,
+        source,
+        interval_start,
     ) in store.rows(
         "SELECT check_id, participant, week, run_id, check_name, severity, variable, "
-        'scope, "timestamp", position, issue_key, '
-        "json_extract_string(finding, '$.message') FROM check_findings WHERE true"
+        'scope, "timestamp", position, figure, issue_key, '
+        "json_extract_string(finding, '$.message'), json_extract_string(finding, '$.source'), "
+        "json_extract_string(finding, '$.interval_start') FROM check_findings WHERE true"
         + where
         + " ORDER BY check_id, ord",
         params,
     ):
-        hits[key].append((cid, run_id, severity, message or ""))
-        meta.setdefault(key, (check, p, w, variable, scope, ts, position))
+        if cid not in at:
+            continue
+        hits[key].append(_Hit(cid, run_id, severity, message or ""))
+        meta.setdefault(
+            key, (check, p, w, variable, scope, ts, position, figure, source, interval_start)
+        )
     out: list[Issue] = []
     for key, found in hits.items():
-        check, p, w, variable, scope, ts, position = meta[key]
-        wk = (p, w)
-        found = [h for h in found if h[0] in check_time]
-        # An info finding is no discrepancy (an ADJ change explained against your figure,
-        # a one-cent rounding difference): it never keeps an error or warning of the same
-        # key open, which a later check yielding only the info finding resolves.
-        serious = [h for h in found if h[2] != "info"]
+        check, p, w, variable, scope, ts, position, figure, source, interval_start = meta[key]
+        # An info finding is no discrepancy (an ADJ change explained against your figure, a
+        # one-cent rounding difference): it never keeps an error or warning of the same key
+        # open, and never resolves one; only coverage does.
+        serious = [h for h in found if h.severity != "info"]
         if serious:
             found = serious
-        if not found:
-            continue
-        first_seen = min(check_time[h[0]] for h in found)
-        designation = {r: c.designation for r, c in runs[wk].items()}
-        with_run = [h for h in found if h[1] is not None]
+        week = weeks[(p, w)]
+        with_run = [h for h in found if h.run_id is not None]
+        ground = ground_of(
+            check,
+            week=w,
+            run_id=with_run[0].run_id if with_run else None,
+            variable=variable,
+            scope=scope,
+            timestamp=ts,
+            interval_start=interval_start,
+            source=source,
+            period_days=week.period_days,
+        )
         issue = Issue(
             key=key,
             check=check,
-            severity=found[-1][2],
+            severity=found[-1].severity,
             participant=p,
             week=w,
             variable=variable,
             scope=scope,
             timestamp=ts,
             position=position,
+            figure=figure,
             first_run_id=None,
             last_run_id=None,
             status="open",
             resolved_by_run_id=None,
-            first_seen_at=first_seen,
-            last_seen_at=first_seen,
-            message=found[-1][3],
+            first_seen_at=min(at[h.check_id] for h in found),
+            last_seen_at=min(at[h.check_id] for h in found),
+            message=found[-1].message,
         )
-        if with_run:
-            ordk = order[wk]
-
-            def rank(run_id: int, ordk: dict[int, tuple[datetime, int]] = ordk) -> tuple:
-                return ordk.get(run_id, _run_order(None, run_id))
-
-            first = min((h[1] for h in with_run), key=rank)  # type: ignore[arg-type]
-            last = max((h[1] for h in with_run), key=rank)  # type: ignore[arg-type]
-            last_hits = [h for h in with_run if h[1] == last]
-            latest = max(last_hits, key=lambda h: (check_time[h[0]], h[0]))
-            issue.first_run_id, issue.last_run_id = first, last
-            issue.severity, issue.message = latest[2], latest[3]
-            issue.last_seen_at = min(check_time[h[0]] for h in last_hits)
-            for r in sorted((r for r in covered[wk] if rank(r) > rank(last)), key=rank):
-                times = [
-                    check_time[cid]
-                    for cid, cover in covered[wk][r]
-                    if cid in check_time and covers(check, variable, scope, cover)
-                ]
-                if times:
-                    issue.status, issue.resolved_by_run_id = "resolved", r
-                    issue.resolved_at = min(times)
-                    break
-            issue.first_designation = designation.get(first)
-            issue.last_designation = designation.get(last)
-            issue.resolved_by_designation = (
-                designation.get(issue.resolved_by_run_id) if issue.resolved_by_run_id else None
-            )
-        else:
-            yielded = {h[0] for h in found}
-            ordered = week_checks[wk]
-            last_yield = max(ordered.index(c) for c in yielded if c in ordered)
-            issue.last_seen_at = check_time[ordered[last_yield]]
-            later = ordered[last_yield + 1 :]
-            if later:
-                nxt = later[0]
-                mine = [r for r, lst in covered[wk].items() if any(c == nxt for c, _ in lst)]
-                issue.status = "resolved"
-                issue.resolved_at = check_time[nxt]
-                if mine:
-                    r = max(mine, key=lambda r: order[wk].get(r, _run_order(None, r)))
-                    issue.resolved_by_run_id = r
-                    issue.resolved_by_designation = designation.get(r)
+        _decide(issue, ground, found, week, at)
         out.append(issue)
     out.sort(
         key=lambda i: (
@@ -251,6 +317,7 @@ def build_register(
             i.scope or "",
             i.timestamp or "",
             i.position or 0,
+            i.figure or "",
         )
     )
     return out
@@ -276,28 +343,57 @@ def issue_changes(
 # ------------------------------------------------------------------------------ audit
 
 
-def financial_year(fy: int) -> tuple[date, date]:
-    """``--fy 2025``: 1 July 2025 to 30 June 2026 (a Financial Year starts 1 July)."""
-    return date(fy, 7, 1), date(fy + 1, 6, 30)
+_FY_SPAN = re.compile(r"^(?:FY)?\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_FY_YEAR = re.compile(r"^(?:FY)?\s*(\d{4})$", re.IGNORECASE)
 
 
-def date_range(
-    start: str | date | None, end: str | date | None, fy: int | None = None
-) -> tuple[date, date]:
-    """The range asked: ``start`` and ``end`` (dates or ``yyyy-mm-dd``), or ``fy``.
+def financial_year(fy: int | str) -> tuple[date, date]:
+    """The Financial Year ``--fy`` names (SPEC §8), as (1 July, 30 June).
+
+    ``2024-25`` (or ``2024-2025``) is 1 July 2024 to 30 June 2025; a single year ``2025``
+    (or ``FY2025``) is the year *ending* 30 June 2025, as Australians write it.
 
     Raises:
-        UsageError: Neither or both given, a date that is not ``yyyy-mm-dd``, or the
-            start after the end.
+        UsageError: Anything else, or a span whose years do not follow each other.
     """
     from recon.errors import UsageError
 
-    if fy is not None:
+    text = str(fy).strip()
+    if m := _FY_SPAN.match(text):
+        first, second = int(m.group(1)), m.group(2)
+        if int(second) != (first + 1 if len(second) == 4 else (first + 1) % 100):
+            raise UsageError(
+                f"--fy {text}: the second year must follow the first "
+                f"(e.g. {first}-{(first + 1) % 100:02d})"
+            )
+        return date(first, 7, 1), date(first + 1, 6, 30)
+    if m := _FY_YEAR.match(text):
+        ending = int(m.group(1))
+        return date(ending - 1, 7, 1), date(ending, 6, 30)
+    raise UsageError(
+        f"--fy {text!r} is not a Financial Year: give 2024-25 (1 July 2024 to 30 June 2025) "
+        "or 2025 (the year ending 30 June 2025)"
+    )
+
+
+def date_range(
+    start: str | date | None, end: str | date | None, fy: int | str | None = None
+) -> tuple[date, date]:
+    """The range asked: ``start`` and ``end`` (dates or ``yyyy-mm-dd``), or ``fy``
+    (:func:`financial_year`).
+
+    Raises:
+        UsageError: Neither or both given, a date that is not ``yyyy-mm-dd``, a Financial
+            Year it cannot read, or the start after the end.
+    """
+    from recon.errors import UsageError
+
+    if fy is not None and str(fy).strip():
         if start or end:
             raise UsageError("give --fy, or --from and --to, not both")
         return financial_year(fy)
     if not start or not end:
-        raise UsageError("give --from and --to (yyyy-mm-dd), or --fy YEAR")
+        raise UsageError("give --from and --to (yyyy-mm-dd), or --fy (2024-25, or 2025)")
     out = []
     for name, value in (("--from", start), ("--to", end)):
         if isinstance(value, date):
@@ -373,7 +469,7 @@ def audit(store: Store, start: date, end: date, *, participant: str | None = Non
                 )
     for row in store.rows(
         "SELECT check_id, checked_at_utc, recon_version, command, participant, week, run_ids, "
-        "errors, warnings, infos, inputs_sha256 FROM checks WHERE true"
+        "errors, warnings, infos, inputs_sha256, outputs FROM checks WHERE true"
         + where
         + " ORDER BY checked_at_utc, check_id, participant, week",
         params,
@@ -389,6 +485,7 @@ def audit(store: Store, start: date, end: date, *, participant: str | None = Non
                 run_ids=list(row[6]),
                 counts={"error": row[7], "warning": row[8], "info": row[9]},
                 inputs_sha256=list(row[10]),
+                outputs=_outputs(row[11]),
             )
         )
     checked: dict[WeekKey, list[datetime]] = defaultdict(list)
@@ -409,6 +506,13 @@ def audit(store: Store, start: date, end: date, *, participant: str | None = Non
         )
     out.issues = build_register(store, participant=participant, start=start, end=end)
     return out
+
+
+def _outputs(value: str | None) -> OutputsState:
+    try:
+        return OutputsState(value)
+    except ValueError:
+        return OutputsState.UNKNOWN
 
 
 def findings_of(store: Store, check_id: int) -> list[Finding]:
