@@ -222,7 +222,14 @@ def test_audit_json_follows_spec_8(walk: dict[str, Any]) -> None:
             "resolved_by_run_id",
             "first_seen_at",
             "last_seen_at",
+            "at_stake",
+            "workflow",
+            "due",
+            "events",
+            "age_business_days",
+            "state",
         }
+        assert (issue["workflow"], issue["events"], issue["due"]) == ("new", [], None)
     assert len(doc["checks"]) == 3
     for n, check in enumerate(doc["checks"], start=1):
         assert set(check) == {

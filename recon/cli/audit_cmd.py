@@ -58,8 +58,9 @@ def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
         what = " ".join(str(x) for x in (i.variable, i.figure, i.scope, i.timestamp) if x)
         if i.position:
             what += f" #{i.position}"
+        severity = i.severity if i.workflow.value == "new" else f"{i.severity}, {i.workflow.value}"
         t.add_row(
-            i.severity,
+            severity,
             _text(f"{i.participant} {week_label(i.week)}"),
             i.check,
             _text(what),
@@ -154,6 +155,7 @@ def audit(
 
     Exit status: 0 no error issue open in the range; 1 one is open; 2 recon could not run.
     """
+    from recon.cli.issues_cmd import nod_business_days
     from recon.report.audit import write_audit
     from recon.store import open_store
     from recon.store.register import audit as run_audit
@@ -162,7 +164,9 @@ def audit(
     first, last = date_range(start, end, fy)
     code = participant.strip().upper() if participant else None
     with open_store(store_path, read_only=True, must_exist=True) as store:
-        result = run_audit(store, first, last, participant=code)
+        result = run_audit(
+            store, first, last, participant=code, nod_business_days=nod_business_days()
+        )
     written = write_audit(result, out, reports=not no_reports)
     names = ", ".join(p.name for p in written)
     if result.empty:  # one line, never a green verdict: nothing was audited

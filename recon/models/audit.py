@@ -29,6 +29,53 @@ class OutputsState(str, Enum):
     """Recorded by a recon that did not say (before schema version 3)."""
 
 
+class Workflow(str, Enum):
+    """Where a person has taken an issue (SPEC §11), beside the open/resolved state that
+    checks set."""
+
+    NEW = "new"
+    """Raised; nobody has acted (set by recon; a person may set it back)."""
+    INVESTIGATING = "investigating"
+    """Someone is looking at it."""
+    DISPUTED = "disputed"
+    """A Notice of Disagreement was lodged (with its reference and the day it was lodged)."""
+    ACCEPTED = "accepted"
+    """The team accepts AEMO's figure (with a note saying why): it no longer counts as open
+    for the exit status, and stays listed."""
+
+
+@dataclass(frozen=True)
+class IssueEvent:
+    """One change of an issue's workflow, as recorded (never edited or deleted).
+
+    Attributes:
+        at: When, UTC.
+        by: Who (``--by``, else ``$RECON_USER``, else the login name).
+        workflow: The workflow state set.
+        ref: AEMO's reference or the team's (a dispute).
+        lodged: The day the Notice of Disagreement was lodged (a dispute).
+        note: Why (required to accept).
+    """
+
+    at: datetime
+    by: str
+    workflow: Workflow
+    ref: str | None = None
+    lodged: date | None = None
+    note: str | None = None
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §11 event: ``{"at", "by", "workflow", "ref", "lodged", "note"}``."""
+        return {
+            "at": _iso_utc(self.at),
+            "by": self.by,
+            "workflow": self.workflow.value,
+            "ref": self.ref,
+            "lodged": self.lodged.isoformat() if self.lodged else None,
+            "note": self.note,
+        }
+
+
 def range_text(start: date, end: date) -> str:
     """``1 Jul 2024 to 30 Jun 2025``: the dates an audit covers."""
     return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
@@ -53,6 +100,15 @@ class Issue:
         message: The latest finding's message.
         first_designation, last_designation, resolved_by_designation: Those runs'
             designations, for the reports.
+        at_stake: The ``at_stake`` of its latest root finding (SPEC §10), None when that
+            finding carries none.
+        events: Its workflow changes, oldest first (SPEC §11).
+        due: When a Notice of Disagreement is due: the Nth WA Business Day after the day
+            (AWST) of the raising run's PublishedAt, with ``nod_business_days`` set; None
+            without it, for a resolved issue, or when that PublishedAt is unknown.
+        age_business_days: WA Business Days from that day to today (to its resolution, once
+            resolved); None when the PublishedAt is unknown.
+        raised_published_at: The raising run's PublishedAt (AWST).
     """
 
     key: str
@@ -76,6 +132,51 @@ class Issue:
     first_designation: str | None = None
     last_designation: str | None = None
     resolved_by_designation: str | None = None
+    at_stake: Decimal | None = None
+    events: list[IssueEvent] = field(default_factory=list)
+    due: date | None = None
+    age_business_days: int | None = None
+    raised_published_at: datetime | None = None
+
+    @property
+    def workflow(self) -> Workflow:
+        """Its workflow state: the latest event's, else ``new``."""
+        return self.events[-1].workflow if self.events else Workflow.NEW
+
+    @property
+    def dispute(self) -> IssueEvent | None:
+        """The latest event that disputed it, if any."""
+        return next((e for e in reversed(self.events) if e.workflow is Workflow.DISPUTED), None)
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts for the exit status: open, and not accepted (SPEC §11)."""
+        return self.is_open and self.workflow is not Workflow.ACCEPTED
+
+    def state_text(self) -> str:
+        """Its whole state in words: ``disputed NOD-0142, resolved by ADJ2 57219``,
+        ``accepted: within tolerance agreed with AEMO``, ``investigating, open``."""
+        parts = []
+        wf = self.workflow
+        if wf is Workflow.DISPUTED or (self.dispute is not None and wf is not Workflow.NEW):
+            d = self.dispute
+            assert d is not None
+            parts.append(f"disputed {d.ref}" if d.ref else "disputed")
+        if wf is Workflow.ACCEPTED:
+            note = self.events[-1].note or ""
+            parts.append(f"accepted: {note}" if note else "accepted")
+        elif wf is Workflow.INVESTIGATING:
+            parts.append("investigating")
+        if self.is_open:
+            parts.append("open")
+        else:
+            by = " ".join(
+                str(x) for x in (self.resolved_by_designation, self.resolved_by_run_id) if x
+            )
+            parts.append(f"resolved by {by}" if by else "resolved")
+        if wf is Workflow.NEW and self.is_open:
+            parts[-1] = "new, open"
+        return ", ".join(parts)
 
     @property
     def id(self) -> str:
@@ -109,6 +210,12 @@ class Issue:
             "resolved_by_run_id": self.resolved_by_run_id,
             "first_seen_at": _iso_utc(self.first_seen_at),
             "last_seen_at": _iso_utc(self.last_seen_at),
+            "at_stake": _money(self.at_stake),
+            "workflow": self.workflow.value,
+            "due": self.due.isoformat() if self.due else None,
+            "age_business_days": self.age_business_days,
+            "state": self.state_text(),
+            "events": [e.document() for e in self.events],
         }
 
 
@@ -252,8 +359,13 @@ class Audit:
 
     @property
     def open_errors(self) -> list[Issue]:
-        """Open issues of severity error."""
-        return [i for i in self.issues if i.is_open and i.severity == "error"]
+        """Open issues of severity error that count (an ``accepted`` one does not)."""
+        return [i for i in self.issues if i.counts and i.severity == "error"]
+
+    @property
+    def accepted(self) -> list[Issue]:
+        """Open issues the team accepted (listed, not counted)."""
+        return [i for i in self.issues if i.is_open and i.workflow is Workflow.ACCEPTED]
 
     @property
     def exit_code(self) -> int:
@@ -293,9 +405,11 @@ class Audit:
             else "No error issue open"
         )
         tail = f"; {unchecked} week(s) never checked" if unchecked else ""
+        accepted = len(self.accepted)
+        held = f" ({accepted} accepted)" if accepted else ""
         return (
             f"{head}: {weeks} week(s), {len(self.checks)} check(s) recorded, "
-            f"{n_open} issue(s) open, {n_res} resolved{tail}."
+            f"{n_open} issue(s) open{held}, {n_res} resolved{tail}."
         )
 
     def frames(self) -> dict[str, Any]:
@@ -387,9 +501,23 @@ class Audit:
             ("last_seen_at", pa.timestamp("us")),
             ("resolved_at", pa.timestamp("us")),
             ("message", pa.string()),
+            ("at_stake", money),
+            ("workflow", pa.string()),
+            ("due", pa.date32()),
+            ("age_business_days", pa.int64()),
+            ("state", pa.string()),
         ]
         issues = table(
-            [{c: getattr(i, c) for c, _ in issue_cols} for i in self.issues],
+            [
+                {
+                    **{c: getattr(i, c) for c, _ in issue_cols[:-4]},
+                    "workflow": i.workflow.value,
+                    "due": i.due,
+                    "age_business_days": i.age_business_days,
+                    "state": i.state_text(),
+                }
+                for i in self.issues
+            ],
             pa.schema(issue_cols),
         )
         checks = table(

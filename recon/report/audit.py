@@ -40,7 +40,7 @@ from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
 
-AUDIT_SHEETS = ("Overview", "Weeks", "Run chains", "Issues", "Checks")
+AUDIT_SHEETS = ("Overview", "Weeks", "Run chains", "Issues", "Events", "Checks")
 """The workbook's sheets, in order."""
 
 NET_ADJUSTMENT_CHART = "Net adjustment by week"
@@ -129,7 +129,7 @@ def build_audit_workbook(audit: Audit) -> Workbook:
     """The audit workbook in memory (see the module doc)."""
     wb = Workbook()
     wb.remove(wb.active)
-    builders = (_overview, _weeks, _runs, _issues, _checks)
+    builders = (_overview, _weeks, _runs, _issues, _events, _checks)
     for name, build in zip(AUDIT_SHEETS, builders, strict=True):
         sheet = Sheet(wb.create_sheet(name))
         build(sheet, audit)
@@ -159,6 +159,7 @@ def _overview(sheet: Sheet, audit: Audit) -> None:
         ("Weeks", len(audit.weeks)),
         ("Checks recorded", len(audit.checks)),
         ("Issues open", sum(1 for i in audit.issues if i.is_open)),
+        ("Of those, accepted", len(audit.accepted)),
         ("Issues resolved", sum(1 for i in audit.issues if not i.is_open)),
         ("recon version", audit.recon_version),
         ("Generated", stored_time_text(audit.generated_at)),
@@ -273,6 +274,11 @@ def _issues(sheet: Sheet, audit: Audit) -> None:
     cols = [
         Col("Id"),
         Col("Status"),
+        Col("Workflow"),
+        Col("State"),
+        Col("At stake", "money"),
+        Col("Due", "date"),
+        Col("Age (WA Business Days)", "int"),
         Col("Severity"),
         Col("Participant"),
         Col("Week"),
@@ -296,6 +302,11 @@ def _issues(sheet: Sheet, audit: Audit) -> None:
             [
                 i.id,
                 i.status,
+                i.workflow.value,
+                i.state_text(),
+                i.at_stake,
+                i.due,
+                i.age_business_days,
                 i.severity,
                 i.participant,
                 week_text(i.week),
@@ -319,9 +330,58 @@ def _issues(sheet: Sheet, audit: Audit) -> None:
 
 
 def _issue_fill(i: Issue) -> Any:
-    if not i.is_open:
+    if not i.counts:
         return None
     return DISCREPANCY_FILL if i.severity == "error" else WARNING_FILL
+
+
+def event_rows(audit: Audit) -> list[dict[str, Any]]:
+    """Every workflow event of the audit's issues, in the order recorded (times in AWST)."""
+    rows = [
+        {
+            "issue": i,
+            "event": e,
+            "at": stored_time_text(e.at),
+            "week": week_text(i.week),
+            "lodged": e.lodged.isoformat() if e.lodged else "",
+        }
+        for i in audit.issues
+        for e in i.events
+    ]
+    return sorted(rows, key=lambda r: r["event"].at)
+
+
+def _events(sheet: Sheet, audit: Audit) -> None:
+    cols = [
+        Col("At"),
+        Col("Issue"),
+        Col("Participant"),
+        Col("Week"),
+        Col("Check"),
+        Col("Variable / figure"),
+        Col("By"),
+        Col("Workflow"),
+        Col("Ref"),
+        Col("Lodged", "date"),
+        Col("Note"),
+    ]
+    rows = [
+        [
+            r["at"],
+            r["issue"].id,
+            r["issue"].participant,
+            week_text(r["issue"].week),
+            r["issue"].check,
+            " / ".join(x for x in (r["issue"].variable, r["issue"].figure) if x),
+            r["event"].by,
+            r["event"].workflow.value,
+            r["event"].ref,
+            r["event"].lodged,
+            r["event"].note,
+        ]
+        for r in event_rows(audit)
+    ]
+    sheet.table(1, cols, rows)
 
 
 def _checks(sheet: Sheet, audit: Audit) -> None:
@@ -484,6 +544,16 @@ def render_audit_html(audit: Audit) -> str:
         {
             "issue": i,
             "week": week_text(i.week),
+            "state": i.state_text(),
+            "due": (
+                f"due {i.due.isoformat()}"
+                if i.due
+                else (
+                    f"{i.age_business_days} WA Business Days old"
+                    if i.age_business_days is not None
+                    else ""
+                )
+            ),
             "raised": _run_text(i.first_run_id, i.first_designation),
             "last": _run_text(i.last_run_id, i.last_designation),
             "resolved": _run_text(i.resolved_by_run_id, i.resolved_by_designation),
@@ -493,6 +563,7 @@ def render_audit_html(audit: Audit) -> str:
         }
         for i in audit.issues
     ]
+    events = event_rows(audit)
     checks = [
         {
             "check": c,
@@ -511,6 +582,7 @@ def render_audit_html(audit: Audit) -> str:
         issues=issues,
         open_count=sum(1 for i in audit.issues if i.is_open),
         checks=checks,
+        events=events,
         net_chart=bar_svg(labels, [p.net_adjustment for p in points], NET_ADJUSTMENT_CHART),
         position_chart=line_svg(labels, [p.cumulative for p in points], POSITION_CHART),
         has_points=bool(points),

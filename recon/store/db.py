@@ -58,6 +58,14 @@ keep a ``*_form`` code, the exponent of the Decimal as read (``-2`` for ``1234.5
 rebuilt from the store is the one read from the file digit for digit, and findings quote
 figures exactly as a check on the files does.
 
+``issue_events`` (schema 4)
+    The issue register's workflow changes (SPEC §11), append-only: one row per change
+    (``seq`` from ``issue_event_seq``), with the issue's id and key, when (UTC), by whom,
+    the workflow state set, the dispute's reference and lodged day, and a note. Each row
+    carries the SHA-256 of the row before it and of itself, so an edited or deleted row is
+    found when the log is read (:mod:`recon.store.register`); recon never updates or
+    deletes one, and :meth:`Store.rows` and its siblings refuse a statement that would.
+
 Migrations are an ordered list, each applied in one transaction together with its
 ``schema_version`` row; opening a store applies the pending ones. A store whose schema is
 older and that cannot be written (a read-only file) is refused with a line saying how to
@@ -70,6 +78,7 @@ import contextlib
 import importlib
 import logging
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -367,6 +376,26 @@ _V3 = (
     "ALTER TABLE check_findings ADD COLUMN figure VARCHAR",
 )
 
+_V4 = (
+    "CREATE SEQUENCE issue_event_seq START 1",
+    """CREATE TABLE issue_events (
+        seq BIGINT PRIMARY KEY,
+        issue_id VARCHAR NOT NULL,
+        issue_key VARCHAR NOT NULL,
+        participant VARCHAR NOT NULL,
+        week DATE NOT NULL,
+        at_utc TIMESTAMP NOT NULL,
+        by_name VARCHAR NOT NULL,
+        workflow VARCHAR NOT NULL,
+        ref VARCHAR,
+        lodged DATE,
+        note VARCHAR,
+        prev_sha256 VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL
+    )""",
+    "CREATE INDEX issue_events_issue ON issue_events (issue_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, runs, Summary and Detail values, invoices, weekly runs", _V1),
     Migration(2, "checks recorded: runs covered, coverage and every finding", _V2),
@@ -376,6 +405,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _V3,
         "recon.store.history:migrate_to_v3",
     ),
+    Migration(4, "the issue register's workflow: an append-only log of events", _V4),
 )
 """Every schema step, in order. Append; never edit a released step."""
 
@@ -393,8 +423,31 @@ TABLES: tuple[str, ...] = (
     "checks",
     "check_runs",
     "check_findings",
+    "issue_events",
 )
 """The store's tables (not views), in a stable order."""
+
+APPEND_ONLY: tuple[str, ...] = ("issue_events",)
+"""Tables whose rows are never updated or deleted (SPEC §11)."""
+
+_EDITS = re.compile(
+    r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
+    r"ALTER\s+TABLE|INSERT\s+OR\s+REPLACE\s+INTO)\s+(?:main\.)?\"?("
+    + "|".join(APPEND_ONLY)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def refuse_edits(sql: str) -> None:
+    """Refuse a statement that would update or delete a row of an append-only table.
+
+    Raises:
+        StoreError: It would.
+    """
+    m = _EDITS.search(sql)
+    if m:
+        raise StoreError(f"the store's {m.group(1)} are never edited or deleted: only appended to")
 
 
 # ------------------------------------------------------------------------ the store
@@ -513,12 +566,14 @@ class Store:
     # -- queries --
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Run a query and return every row as a tuple."""
+        """Run a query and return every row as a tuple (never one that edits an
+        append-only table: :func:`refuse_edits`)."""
+        refuse_edits(sql)
         return self.con.execute(sql, list(params or [])).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
         """Run a query and return its first row, or None (the result is read whole)."""
-        rows = self.con.execute(sql, list(params or [])).fetchall()
+        rows = self.rows(sql, params)
         return rows[0] if rows else None
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
@@ -528,6 +583,7 @@ class Store:
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return the result as an Arrow table (decimals exact)."""
+        refuse_edits(sql)
         rel = self.con.sql(sql, params=list(params or []) or None)
         if rel is None:
             return pa.table({})

@@ -7,7 +7,8 @@ Layout under the target folder::
 
 for every table with history (``files``, ``runs``, ``summary_values``, ``detail_values``,
 ``invoices``, ``invoice_lines``, ``invoice_totals``), the checks recorded (``checks``,
-``check_runs``, ``check_findings``: SPEC §8) and the issue register as it stands
+``check_runs``, ``check_findings``: SPEC §8), the issues' workflow events
+(``issue_events``: SPEC §11) and the issue register as it stands
 (``issues``: one row per issue, as ``audit.json`` has it, built from the checks when
 exported). The partition columns live in the
 folder names only, as Spark, Trino/Hive and DuckDB expect (``hive_partitioning``);
@@ -55,6 +56,7 @@ EXPORT_TABLES: dict[str, str] = {
     "checks": "check_id",
     "check_runs": "check_id, run_id",
     "check_findings": "check_id, ord",
+    "issue_events": "seq",
 }
 """Tables exported, each with the order its rows are written in."""
 
@@ -108,7 +110,11 @@ def _fingerprint(store: Store, participant: str, week: date) -> str:
         "SELECT check_id, outputs FROM checks WHERE participant = ? AND week = ? ORDER BY check_id",
         [participant, week],
     )
-    text = json.dumps([SCHEMA_VERSION, files, runs, checks], default=str)
+    events = store.rows(
+        "SELECT seq FROM issue_events WHERE participant = ? AND week = ? ORDER BY seq",
+        [participant, week],
+    )
+    text = json.dumps([SCHEMA_VERSION, files, runs, checks, events], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -26,8 +26,9 @@ it there.
     nothing: the issue stays as the checks before left it.
 
 * The issue is **open** while the latest check that yields or clears it yields it, and
-  **resolved** when that check clears it: **resolved by** the earliest run that cleared it
-  in the first check to clear it after it was last yielded (**resolved at**: that check).
+  **resolved** when that check clears it: **resolved by** the earliest run after its last
+  run that cleared it in the first check to clear it after it was last yielded (its last
+  run itself only when no later run did), **resolved at** that check.
 * An info finding never keeps an error or warning of the same key open and never resolves
   one (only coverage does); a key yielded only as info is an issue of its own.
 * A finding with no run (a file recon could not read at all) is about the check's inputs:
@@ -37,6 +38,14 @@ it there.
   that yielded it in its last run (so re-checking the same inputs changes no issue's
   history).
 
+**Worklist** (SPEC §11). Each issue also has a workflow state people set (``new``,
+``investigating``, ``disputed``, ``accepted``): :func:`record_event` appends an event to the
+store's ``issue_events``, never edits or deletes one, and each event carries the SHA-256
+of the one before it, so an event altered outside recon is found when the log is read
+(:func:`events_by_key`). An issue's ``at_stake`` is its latest root finding's; with
+``nod_business_days`` an open issue is due that many WA Business Days after its raising
+run's PublishedAt.
+
 **Audit.** :func:`audit` reads, for the Trading Weeks starting in a date range, the runs
 held and their invoices' amount due (the ``runs``, ``invoices`` and ``invoice_totals``
 tables), the recorded checks and the issue register. It never reads Summary or Detail
@@ -45,20 +54,38 @@ values, so its time and memory do not grow with the Detail held.
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 import logging
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from recon.models.audit import Audit, AuditRun, AuditWeek, CheckRecord, Issue, OutputsState
+import duckdb
+
+from recon.errors import ReconError, StoreError
+from recon.models.audit import (
+    Audit,
+    AuditRun,
+    AuditWeek,
+    CheckRecord,
+    Issue,
+    IssueEvent,
+    OutputsState,
+    Workflow,
+)
 from recon.models.findings import Finding
 from recon.store.db import Store
 from recon.store.grounds import Ground, ground_of
-from recon.store.history import WeekKey
+from recon.store.history import WeekKey, issue_id
+from recon.wem.business_days import add_business_days, business_days_between
+from recon.wem.calendar import AWST
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +136,8 @@ class _Hit:
     run_id: int | None
     severity: str
     message: str
+    at_stake: str | None = None
+    root: bool = True
 
 
 def _decide(
@@ -188,9 +217,12 @@ def _verdict(
         if h.run_id is None or not any(week.rank(r) > week.rank(h.run_id) for r in holding):
             return "yield", None
     floor = week.rank(last) if last is not None else None
-    for r in holding:
-        if r not in found and (floor is None or week.rank(r) >= floor):
-            return "clear", r
+    cleared = [r for r in holding if r not in found and (floor is None or week.rank(r) >= floor)]
+    later = [r for r in cleared if floor is None or week.rank(r) > floor]
+    if later:  # the first later run holding the ground without it
+        return "clear", later[0]
+    if cleared:  # only its own last run, checked again without it
+        return "clear", cleared[0]
     return None, None
 
 
@@ -200,9 +232,23 @@ def build_register(
     participant: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    nod_business_days: int | None = None,
+    today: date | None = None,
 ) -> list[Issue]:
     """The issue register of the weeks asked (Trading Weeks starting from ``start`` to
-    ``end``, both included), decided from the recorded checks (see the module doc).
+    ``end``, both included), decided from the recorded checks (see the module doc), with
+    each issue's workflow events, at stake, due date and age (SPEC §10, §11).
+
+    Args:
+        store: The store.
+        participant, start, end: Which weeks.
+        nod_business_days: ``[disputes] nod_business_days`` of the config file: an open
+            issue is due that many WA Business Days after the day (AWST) of its raising
+            run's PublishedAt. None: no due date.
+        today: The day ages are counted to (default: today in AWST).
+
+    Raises:
+        StoreError: The event log was altered.
 
     Returns:
         The issues, open first (then resolved), each group by participant, week, check,
@@ -249,21 +295,27 @@ def build_register(
         message,
         source,
         interval_start,
+        at_stake,
+        root,
     ) in store.rows(
         "SELECT check_id, participant, week, run_id, check_name, severity, variable, "
         'scope, "timestamp", position, figure, issue_key, '
         "json_extract_string(finding, '$.message'), json_extract_string(finding, '$.source'), "
-        "json_extract_string(finding, '$.interval_start') FROM check_findings WHERE true"
+        "json_extract_string(finding, '$.interval_start'), "
+        "json_extract_string(finding, '$.at_stake'), "
+        "json_extract_string(finding, '$.cause') IS NULL FROM check_findings WHERE true"
         + where
         + " ORDER BY check_id, ord",
         params,
     ):
         if cid not in at:
             continue
-        hits[key].append(_Hit(cid, run_id, severity, message or ""))
+        hits[key].append(_Hit(cid, run_id, severity, message or "", at_stake, root))
         meta.setdefault(
             key, (check, p, w, variable, scope, ts, position, figure, source, interval_start)
         )
+    events = events_by_key(store, participant=participant, start=start, end=end)
+    day = today or datetime.now(AWST).date()
     out: list[Issue] = []
     for key, found in hits.items():
         check, p, w, variable, scope, ts, position, figure, source, interval_start = meta[key]
@@ -306,6 +358,11 @@ def build_register(
             message=found[-1].message,
         )
         _decide(issue, ground, found, week, at)
+        roots = [h for h in found if h.root]
+        stake = roots[-1].at_stake if roots else None
+        issue.at_stake = _decimal(stake)
+        issue.events = events.get(key, [])
+        _due(issue, week, nod_business_days, day)
         out.append(issue)
     out.sort(
         key=lambda i: (
@@ -321,6 +378,334 @@ def build_register(
         )
     )
     return out
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def _due(issue: Issue, week: _Week, nod_business_days: int | None, today: date) -> None:
+    """Set an issue's due date and age in WA Business Days (SPEC §11)."""
+    if issue.first_run_id is None:
+        return
+    published, _ = week.rank(issue.first_run_id)
+    if published >= _FAR_FUTURE:
+        return
+    issue.raised_published_at = published
+    raised = published.date()  # PublishedAt is AEMO's wall-clock time: AWST
+    if nod_business_days is not None and issue.is_open:
+        issue.due = add_business_days(raised, nod_business_days)
+    until = today
+    if not issue.is_open and issue.resolved_at is not None:
+        until = issue.resolved_at.replace(tzinfo=UTC).astimezone(AWST).date()
+    issue.age_business_days = business_days_between(raised, until)
+
+
+# ------------------------------------------------------------------------------ events
+
+_GENESIS = "0" * 64
+"""The ``prev_sha256`` of the first event of a store."""
+_TEXT_LIMIT = {"by": 200, "ref": 200, "note": 4000}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a person's text never needs: C0/C1 controls (tab and newline are kept) and
+bidi marks, overrides and isolates."""
+
+
+class UnknownIssueError(ReconError):
+    """No issue of the register has this id."""
+
+
+def _event_digest(
+    prev: str,
+    seq: int,
+    key: str,
+    at: datetime,
+    by: str,
+    workflow: str,
+    ref: str | None,
+    lodged: date | None,
+    note: str | None,
+) -> str:
+    text = json.dumps(
+        [prev, seq, key, at.isoformat(), by, workflow, ref, lodged and lodged.isoformat(), note],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def events_by_key(
+    store: Store,
+    *,
+    participant: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, list[IssueEvent]]:
+    """Every recorded workflow event of the weeks asked, by issue key, oldest first.
+
+    The whole log is read to check that no event was edited or deleted: each carries the
+    SHA-256 of the one before it and of itself.
+
+    Raises:
+        StoreError: An event was edited or deleted.
+    """
+    wanted_where, wanted_params = _where(participant, start, end)
+    wanted = {
+        seq
+        for (seq,) in store.rows(
+            "SELECT seq FROM issue_events WHERE true" + wanted_where, wanted_params
+        )
+    }
+    out: dict[str, list[IssueEvent]] = defaultdict(list)
+    prev = _GENESIS
+    for seq, key, at, by, workflow, ref, lodged, note, prev_sha, sha in store.rows(
+        "SELECT seq, issue_key, at_utc, by_name, workflow, ref, lodged, note, prev_sha256, "
+        "sha256 FROM issue_events ORDER BY seq"
+    ):
+        digest = _event_digest(prev, seq, key, at, by, workflow, ref, lodged, note)
+        if prev_sha != prev or sha != digest:
+            raise StoreError(
+                f"the issue event log of the store {store.path} was altered at event {seq}: "
+                "recon only ever appends to it; restore the store from a backup"
+            )
+        prev = sha
+        if seq in wanted:
+            out[key].append(
+                IssueEvent(
+                    at=at.replace(tzinfo=UTC),
+                    by=by,
+                    workflow=Workflow(workflow),
+                    ref=ref,
+                    lodged=lodged,
+                    note=note,
+                )
+            )
+    return dict(out)
+
+
+def _issue_keys(store: Store) -> dict[str, tuple[str, str, date]]:
+    """Issue id -> (key, participant, week) of every key recorded."""
+    return {
+        issue_id(key): (key, p, w)
+        for key, p, w in store.rows(
+            "SELECT DISTINCT issue_key, participant, week FROM check_findings"
+        )
+    }
+
+
+def _as_store(store: Store | str | os.PathLike[str] | None, read_only: bool) -> tuple[Store, bool]:
+    if isinstance(store, Store):
+        return store, False
+    return Store.open(store, read_only=read_only, must_exist=True), True
+
+
+def find_issue(
+    store: Store | str | os.PathLike[str] | None,
+    issue_id: str,
+    *,
+    nod_business_days: int | None = None,
+    today: date | None = None,
+) -> Issue | None:
+    """The issue of the register with this id (its 10 hex digits), or None.
+
+    Args:
+        store: An open store, or its path (None: ``$RECON_STORE`` or the default), opened
+            read-only and closed again.
+        issue_id: The issue's id.
+        nod_business_days, today: As for :func:`build_register`.
+    """
+    wanted = str(issue_id).strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{10}", wanted):
+        return None
+    st, owned = _as_store(store, read_only=True)
+    try:
+        found = _issue_keys(st).get(wanted)
+        if found is None:
+            return None
+        key, p, w = found
+        register = build_register(
+            st,
+            participant=p,
+            start=w,
+            end=w,
+            nod_business_days=nod_business_days,
+            today=today,
+        )
+        return next((i for i in register if i.key == key), None)
+    finally:
+        if owned:
+            st.close()
+
+
+ENV_USER = "RECON_USER"
+
+
+def person(by: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Who records a change (SPEC §11): ``by`` (``--by``), else ``$RECON_USER``, else the
+    login name.
+
+    Raises:
+        UsageError: None of them says.
+    """
+    from recon.errors import UsageError
+
+    env = os.environ if env is None else env
+    if by and by.strip():
+        return by.strip()
+    if env.get(ENV_USER, "").strip():
+        return env[ENV_USER].strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        raise UsageError(f"say who you are: --by NAME (or set ${ENV_USER})") from None
+
+
+def _text(name: str, value: str | None, *, required: bool = False) -> str | None:
+    from recon.errors import UsageError
+
+    text = value.strip() if isinstance(value, str) else value
+    if not text:
+        if required:
+            raise UsageError(f"give --{name}")
+        return None
+    if not isinstance(text, str):
+        raise UsageError(f"--{name} must be text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"--{name} is not valid text (a lone surrogate)") from None
+    bad = next((c for c in text if _CONTROL.match(c)), None)
+    if bad is not None:
+        raise UsageError(
+            f"--{name} holds a control or direction character (U+{ord(bad):04X}): type it "
+            "as plain text"
+        )
+    if len(text) > _TEXT_LIMIT[name]:
+        raise UsageError(f"--{name} is longer than {_TEXT_LIMIT[name]} characters")
+    return text
+
+
+def _lodged(value: date | str | None, today: date) -> date | None:
+    from recon.errors import UsageError
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise UsageError(f"--lodged {value!r} is not a date: give yyyy-mm-dd") from None
+    if value > today:
+        raise UsageError(f"--lodged {value} is after today ({today}): give the day it was lodged")
+    return value
+
+
+def record_event(
+    store: Store | str | os.PathLike[str] | None,
+    issue_id: str,
+    *,
+    workflow: Workflow | str,
+    by: str,
+    ref: str | None = None,
+    lodged: date | str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+    nod_business_days: int | None = None,
+) -> Issue:
+    """Record a change of an issue's workflow (SPEC §11): one event appended to the store,
+    never edited or deleted; return the issue as it now stands.
+
+    Args:
+        store: An open store (writable), or its path (opened for writing and closed again).
+        issue_id: The issue's id.
+        workflow: ``new``, ``investigating``, ``disputed`` or ``accepted``.
+        by: Who.
+        ref: AEMO's reference or the team's: required to dispute.
+        lodged: The day the Notice of Disagreement was lodged: required to dispute.
+        note: Why: required to accept.
+        at: When (default: now), stored as UTC.
+        nod_business_days: As for :func:`build_register` (the issue returned).
+
+    Raises:
+        UsageError: An invalid change (accepted without a note, disputed without a
+            reference or a lodged day, a reference with another state, a lodged day in
+            the future, text that is too long or not text).
+        UnknownIssueError: No issue has this id.
+        StoreError: The store cannot be opened or written, or its event log was altered.
+    """
+    from recon.errors import UsageError
+
+    try:
+        state = Workflow(workflow.value if isinstance(workflow, Workflow) else workflow)
+    except ValueError:
+        choices = ", ".join(w.value for w in Workflow)
+        raise UsageError(f"{workflow!r} is not a workflow state: give one of {choices}") from None
+    when = at or datetime.now(UTC)
+    when = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+    today = when.replace(tzinfo=UTC).astimezone(AWST).date()
+    who = _text("by", by, required=True)
+    reference = _text("ref", ref)
+    day = _lodged(lodged, today)
+    why = _text("note", note)
+    if state is Workflow.DISPUTED and (reference is None or day is None):
+        raise UsageError("to set an issue disputed, give --ref (the reference) and --lodged DATE")
+    if state is not Workflow.DISPUTED and (reference is not None or day is not None):
+        raise UsageError("--ref and --lodged go with --set disputed")
+    if state is Workflow.ACCEPTED and why is None:
+        raise UsageError("to accept an issue, give --note saying why")
+    st, owned = _as_store(store, read_only=False)
+    try:
+        issue = find_issue(st, issue_id)
+        if issue is None:
+            raise UnknownIssueError(f"no issue {str(issue_id).strip()!r} in the store {st.path}")
+        events_by_key(st)  # refuse to append to a log that was altered
+        try:
+            with st.transaction():
+                row = st.one("SELECT sha256 FROM issue_events ORDER BY seq DESC LIMIT 1")
+                prev = row[0] if row else _GENESIS
+                seq = int(st.scalar("SELECT nextval('issue_event_seq')"))
+                digest = _event_digest(
+                    prev, seq, issue.key, when, who, state.value, reference, day, why
+                )
+                st.con.execute(
+                    "INSERT INTO issue_events (seq, issue_id, issue_key, participant, week, "
+                    "at_utc, by_name, workflow, ref, lodged, note, prev_sha256, sha256) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        seq,
+                        issue.id,
+                        issue.key,
+                        issue.participant,
+                        issue.week,
+                        when,
+                        who,
+                        state.value,
+                        reference,
+                        day,
+                        why,
+                        prev,
+                        digest,
+                    ],
+                )
+        except duckdb.Error as e:
+            raise StoreError(
+                f"cannot record the change in the store {st.path}: {str(e).splitlines()[0]}"
+            ) from None
+        log.info("issue %s set %s by %s", issue.id, state.value, who)
+        updated = find_issue(st, issue.id, nod_business_days=nod_business_days)
+        assert updated is not None
+        return updated
+    finally:
+        if owned:
+            st.close()
 
 
 def issue_changes(
@@ -408,11 +793,20 @@ def date_range(
     return out[0], out[1]
 
 
-def audit(store: Store, start: date, end: date, *, participant: str | None = None) -> Audit:
+def audit(
+    store: Store,
+    start: date,
+    end: date,
+    *,
+    participant: str | None = None,
+    nod_business_days: int | None = None,
+    today: date | None = None,
+) -> Audit:
     """The audit of the Trading Weeks starting from ``start`` to ``end`` (both included).
 
-    Reads the runs held, their invoices' Payment Summary totals, the recorded checks and
-    findings; never a Summary or Detail value.
+    Reads the runs held, their invoices' Payment Summary totals, the recorded checks,
+    findings and workflow events; never a Summary or Detail value. ``nod_business_days``
+    and ``today`` are as for :func:`build_register`.
     """
     out = Audit(start=start, end=end, participant=participant)
     where, params = _where(participant, start, end)
@@ -504,7 +898,14 @@ def audit(store: Store, start: date, end: date, *, participant: str | None = Non
                 last_checked_at=max(times) if times else None,
             )
         )
-    out.issues = build_register(store, participant=participant, start=start, end=end)
+    out.issues = build_register(
+        store,
+        participant=participant,
+        start=start,
+        end=end,
+        nod_business_days=nod_business_days,
+        today=today,
+    )
     return out
 
 

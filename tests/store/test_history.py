@@ -45,7 +45,7 @@ def test_a_schema_1_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None
     )
     con.close()
     with Store.open(path, read_only=True) as s:  # a reader migrates first
-        assert s.schema_version == db.SCHEMA_VERSION == 3
+        assert s.schema_version == db.SCHEMA_VERSION == 4
         assert s.scalar("SELECT count(*) FROM runs") == 1
         assert s.counts()["checks"] == 0
     with Store.open(path) as s:

@@ -70,7 +70,7 @@ def test_it_is_migrated_and_keeps_every_recorded_check(old_store: Path) -> None:
     before = {t: _raw(old_store, f"SELECT count(*) FROM {t}")[0][0] for t in HISTORY_TABLES}
     checks_before = _raw(old_store, "SELECT * FROM checks ORDER BY check_id, participant")
     with Store.open(old_store) as store:
-        assert store.schema_version == db.SCHEMA_VERSION == 3
+        assert store.schema_version == db.SCHEMA_VERSION == 4
         assert {t: store.counts()[t] for t in HISTORY_TABLES} == before
         assert [
             r[:11] for r in store.rows("SELECT * FROM checks ORDER BY check_id, participant")
@@ -92,7 +92,7 @@ def test_it_is_migrated_and_keeps_every_recorded_check(old_store: Path) -> None:
         assert "detail:json:2024-12-24" not in grounds and "detail:2024-12-23" not in grounds
         assert "own:MSQ_F_I:2024-12-22" in grounds and "own:MSQ_F_I:2024-12-23" not in grounds
         # opening again applies nothing
-        assert store.scalar("SELECT count(*) FROM schema_version") == 3
+        assert store.scalar("SELECT count(*) FROM schema_version") == 4
 
 
 def test_the_walk_through_register_is_unchanged(old_store: Path) -> None:
