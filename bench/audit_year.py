@@ -37,7 +37,7 @@ DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT))
 
 PARTICIPANT = "BIGGEN"
-FY = 2024
+FY = "2024-25"  # 1 July 2024 to 30 June 2025 (SPEC §8)
 FIRST_WEEK = date(2024, 6, 30)  # the Sunday of the week holding 1 July 2024
 DESIGNATIONS = ("INITIAL", "ADJ1", "ADJ2", "ADJ3")
 SUMMARY_VARS = 19

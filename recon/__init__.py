@@ -6,7 +6,8 @@ The public API for notebooks::
     result = recon.check(["fixtures/sample_week"])   # CheckResult
     result.to_frame()                                # findings as a DataFrame, exact decimals
     table = recon.decode("detail.zip")               # long Arrow table, exact decimals
-    frames = recon.audit(fy=2025)                    # the store's history as DataFrames
+    frames = recon.audit(fy="2024-25")               # the store's history as DataFrames
+    recon.issues(store="recon.duckdb")               # the issue register, the team's worklist
 
 Every public name is listed in ``recon.__all__`` (and by ``dir(recon)``); each is imported
 on first use, so ``import recon`` stays cheap.
@@ -22,7 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from recon.api import audit, check, decode, decode_to_file, load
+    from recon.api import audit, check, decode, decode_to_file, issues, load, set_issue
     from recon.errors import ReconError
     from recon.models.findings import Finding, Severity
     from recon.models.results import CheckResult
@@ -33,7 +34,9 @@ _LAZY: dict[str, str] = {
     "check": "recon.api",
     "decode": "recon.api",
     "decode_to_file": "recon.api",
+    "issues": "recon.api",
     "load": "recon.api",
+    "set_issue": "recon.api",
     "CheckResult": "recon.models.results",
     "Finding": "recon.models.findings",
     "Severity": "recon.models.findings",
@@ -53,7 +56,9 @@ __all__ = [
     "check",
     "decode",
     "decode_to_file",
+    "issues",
     "load",
+    "set_issue",
 ]
 
 

@@ -346,7 +346,7 @@ def audit(
     start: str | date | None = None,
     end: str | date | None = None,
     *,
-    fy: int | None = None,
+    fy: int | str | None = None,
     participant: str | None = None,
     store: str | Path | None = None,
 ) -> dict[str, pd.DataFrame]:
@@ -357,7 +357,8 @@ def audit(
 
     Args:
         start, end: The range (dates or ``yyyy-mm-dd``): the Trading Weeks starting in it.
-        fy: A Financial Year instead: ``2025`` is 1 July 2025 to 30 June 2026.
+        fy: A Financial Year instead: ``"2024-25"`` or ``2025`` (the year ending 30 June
+            2025) is 1 July 2024 to 30 June 2025.
         participant: Only this participant's weeks.
         store: The store (None: ``$RECON_STORE``, else the default).
 
@@ -377,3 +378,100 @@ def audit(
     code = participant.strip().upper() if participant else None
     with Store.open(store, read_only=True, must_exist=True) as st:
         return _audit(st, first, last, participant=code).frames()
+
+
+def issues(
+    *,
+    store: str | Path | None = None,
+    participant: str | None = None,
+    week: Any = None,
+    status: str = "all",
+    workflow: str | None = None,
+    nod_business_days: int | None = None,
+) -> pd.DataFrame:
+    """The issue register as a DataFrame, one row per issue (SPEC §8, §11).
+
+    >>> open_ = recon.issues(store="walk.duckdb", status="open")   # doctest: +SKIP
+    >>> open_[["id", "state", "check", "variable", "due"]]         # doctest: +SKIP
+
+    Args:
+        store: The store (None: ``$RECON_STORE``, else the default).
+        participant: Only this participant's issues.
+        week: Only this Trading Week's (its first day, a date or ``yyyy-mm-dd``).
+        status: ``open``, ``resolved`` or ``all``.
+        workflow: Only issues in this state (``new``, ``investigating``, ``disputed``,
+            ``accepted``).
+        nod_business_days: Business Days to a Notice of Disagreement's due date (the
+            config file's ``[disputes] nod_business_days``); None: no due date.
+
+    Returns:
+        The columns of :func:`audit`'s ``issues`` frame: ``id``, ``key``, the key's parts,
+        runs, ``status``, times, ``message``, ``at_stake`` (exact ``decimal128(23, 8)``),
+        ``workflow``, ``due``, ``age_business_days`` and ``state``.
+
+    Raises:
+        StoreError: No store at that path. ValueError: An unknown status or workflow.
+    """
+    from datetime import date as _date
+
+    from recon.models.audit import Audit, Workflow
+    from recon.store.db import Store
+    from recon.store.query import parse_week
+    from recon.store.register import build_register
+
+    if status not in ("open", "resolved", "all"):
+        raise ValueError(f"status must be open, resolved or all, not {status!r}")
+    if workflow is not None:
+        Workflow(workflow)  # ValueError for an unknown state
+    code = participant.strip().upper() if participant else None
+    wk = parse_week(week) if week is not None else None
+    with Store.open(store, read_only=True, must_exist=True) as st:
+        register = build_register(
+            st, participant=code, start=wk, end=wk, nod_business_days=nod_business_days
+        )
+    shown = [
+        i
+        for i in register
+        if (status == "all" or i.status == status)
+        and (workflow is None or i.workflow.value == workflow)
+    ]
+    doc = Audit(start=_date.min, end=_date.max, participant=code, issues=shown)
+    return doc.frames()["issues"]
+
+
+def set_issue(
+    issue_id: str,
+    *,
+    workflow: str,
+    by: str | None = None,
+    ref: str | None = None,
+    lodged: Any = None,
+    note: str | None = None,
+    store: str | Path | None = None,
+) -> Any:
+    """Record a change of an issue's workflow (SPEC §11), as ``recon issue ID --set`` does:
+    an event appended to the store, never edited or deleted.
+
+    >>> recon.set_issue("9e42424d6c", workflow="disputed", ref="NOD-0142",
+    ...                 lodged="2025-03-10", store="walk.duckdb")   # doctest: +SKIP
+
+    Args:
+        issue_id: The issue's id (``recon.issues()``'s ``id``).
+        workflow: ``new``, ``investigating``, ``disputed`` (with ``ref`` and ``lodged``) or
+            ``accepted`` (with ``note``).
+        by: Who (default: ``$RECON_USER``, else the login name).
+        ref, lodged, note: The dispute's reference and the day it was lodged; why.
+        store: The store (None: ``$RECON_STORE``, else the default).
+
+    Returns:
+        The :class:`~recon.models.audit.Issue` as it now stands.
+
+    Raises:
+        UsageError: An invalid change. UnknownIssueError: No issue has this id.
+        StoreError: The store cannot be written.
+    """
+    from recon.store.register import person, record_event
+
+    return record_event(
+        store, issue_id, workflow=workflow, by=person(by), ref=ref, lodged=lodged, note=note
+    )

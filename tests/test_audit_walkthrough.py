@@ -111,9 +111,11 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _unpositioned(key: str) -> str:
-    """The key without its last part, the position: the planted values are of Trading Day
-    (D) variables, one value each, which recon may report as position 1 or as none."""
-    return key.rsplit("|", 1)[0]
+    """The key without its position (its seventh part): the planted values are of Trading
+    Day (D) variables, one value each, which recon may report as position 1 or as none."""
+    parts = key.split("|")
+    assert len(parts) == 8, key  # participant ... timestamp, position, figure
+    return "|".join(parts[:6] + parts[7:])
 
 
 def _register(issues: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -122,7 +124,16 @@ def _register(issues: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         assert i["position"] in (None, 1)
         assert i["key"] == "|".join(
             "" if i[k] is None else str(i[k])
-            for k in ("participant", "week", "check", "variable", "scope", "timestamp", "position")
+            for k in (
+                "participant",
+                "week",
+                "check",
+                "variable",
+                "scope",
+                "timestamp",
+                "position",
+                "figure",
+            )
         )
         out[_unpositioned(i["key"])] = {k: i[k] for k in COMPARED if k != "key"}
     return out
@@ -194,6 +205,8 @@ def test_audit_json_follows_spec_8(walk: dict[str, Any]) -> None:
             assert run["net_adjustment"] == arrival["total_payable"]
     for issue in doc["issues"]:
         assert set(issue) == {
+            "id",
+            "figure",
             "key",
             "check",
             "severity",
@@ -209,7 +222,14 @@ def test_audit_json_follows_spec_8(walk: dict[str, Any]) -> None:
             "resolved_by_run_id",
             "first_seen_at",
             "last_seen_at",
+            "at_stake",
+            "workflow",
+            "due",
+            "events",
+            "age_business_days",
+            "state",
         }
+        assert (issue["workflow"], issue["events"], issue["due"]) == ("new", [], None)
     assert len(doc["checks"]) == 3
     for n, check in enumerate(doc["checks"], start=1):
         assert set(check) == {
@@ -220,7 +240,9 @@ def test_audit_json_follows_spec_8(walk: dict[str, Any]) -> None:
             "run_ids",
             "counts",
             "inputs_sha256",
+            "outputs",
         }
+        assert check["outputs"] == "written"  # recorded, then marked once the set was in place
         assert check["run_ids"] == [a["run_id"] for a in arrivals[:n]]
         assert all(len(s) == 64 for s in check["inputs_sha256"])
     assert [c["counts"]["error"] for c in doc["checks"]] == [4, 6, 7]
@@ -236,18 +258,34 @@ def test_recheck_records_a_check_and_changes_no_issue(walk: dict[str, Any]) -> N
     assert again["checks"][-1]["inputs_sha256"] == before["checks"][-1]["inputs_sha256"]
 
 
-def test_out_of_range_and_bad_ranges(walk: dict[str, Any], tmp_path: Path) -> None:
+def test_out_of_range_and_bad_ranges(
+    walk: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = walk["store"]
-    code = main(["audit", "--store", str(store), "--fy", "2025", "--out", str(tmp_path / "fy")])
-    assert code == 0  # FY 2025-26 holds no week of this store: nothing open
-    doc = json.loads((tmp_path / "fy" / "audit.json").read_text())
-    assert (doc["from"], doc["to"]) == ("2025-07-01", "2026-06-30")
-    assert doc["weeks"] == doc["issues"] == doc["checks"] == []
-    fy24 = ["audit", "--store", str(store), "--fy", "2024", "--participant", "swangen"]
-    assert main([*fy24, "--out", str(tmp_path / "fy24")]) == 1
+    for fy in ("2025-26", "2026"):  # SPEC §8: FY2026, which holds no week of this store
+        capsys.readouterr()
+        out = tmp_path / f"fy{fy}"
+        code = main(["audit", "--store", str(store), "--fy", fy, "--out", str(out)])
+        assert code == 0
+        err = capsys.readouterr().err
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1, err  # one line on stderr, and no green "No error issue open"
+        assert "No Trading Week held in the store starts from 1 Jul 2025 to 30 Jun 2026" in err
+        assert "No error issue open" not in err
+        doc = json.loads((out / "audit.json").read_text())
+        assert (doc["from"], doc["to"]) == ("2025-07-01", "2026-06-30")
+        assert doc["weeks"] == doc["issues"] == doc["checks"] == []
+    for fy in ("2024-25", "2025", "FY2025"):  # the year ending 30 June 2025 holds the week
+        capsys.readouterr()
+        args = ["audit", "--store", str(store), "--fy", fy, "--participant", "swangen"]
+        assert main([*args, "--out", str(tmp_path / "fy25")]) == 1
+        err = " ".join(capsys.readouterr().err.split())
+        assert "Audit of Trading Weeks starting 1 Jul 2024 to 30 Jun 2025 (SWANGEN)." in err
+        assert "Open issues: 1" in err  # the heading counts the rows below it
     out = str(tmp_path / "bad")
     assert main(["audit", "--store", str(store), "--out", out]) == 2
     assert main(["audit", "--store", str(store), "--fy", "2024", "--from", WEEK, "--out", out]) == 2
+    assert main(["audit", "--store", str(store), "--fy", "2024-26", "--out", out]) == 2
     assert main(["audit", "--store", str(store), "--from", "2025-01-01", "--to", WEEK,
                  "--out", out]) == 2  # fmt: skip
     assert main(["audit", "--store", str(tmp_path / "absent.duckdb"), "--fy", "2024",

@@ -48,9 +48,14 @@ def test_weekly_records_each_check_and_prints_what_changed(
         assert s.rows("SELECT DISTINCT command FROM checks") == [("weekly",)]
         assert s.scalar("SELECT count(*) FROM checks") == 3
         got = audit(s, date(2024, 12, 15), date(2024, 12, 15))
+
     # the key without its position: recon may give a Trading Day value position 1 or none
-    want = {i["key"].rsplit("|", 1)[0]: i["status"] for i in steps[-1]["issues"]}
-    assert {i.key.rsplit("|", 1)[0]: i.status for i in got.issues} == want
+    def unpositioned(key: str) -> str:
+        parts = key.split("|")
+        return "|".join(parts[:6] + parts[7:])
+
+    want = {unpositioned(i["key"]): i["status"] for i in steps[-1]["issues"]}
+    assert {unpositioned(i.key): i.status for i in got.issues} == want
 
 
 def test_the_audit_reads_no_summary_or_detail_value(tmp_path: Path) -> None:
@@ -64,10 +69,9 @@ def test_the_audit_reads_no_summary_or_detail_value(tmp_path: Path) -> None:
     week = date(2024, 12, 15)
     with Store.open(store, read_only=True) as s:
         before = audit(s, week, week).document()
-    with Store.open(store) as s:
-        s.con.execute("DROP VIEW detail_values_long")
-        s.con.execute("DROP TABLE detail_values")
-        s.con.execute("DROP TABLE summary_values")
+    with Store.open(store) as s:  # emptied, not dropped: a store missing a table is refused
+        s.con.execute("DELETE FROM detail_values")
+        s.con.execute("DELETE FROM summary_values")
     with Store.open(store, read_only=True) as s:
         after = audit(s, week, week).document()
     for doc in (before, after):

@@ -1,7 +1,8 @@
 """``recon audit``: the settlement history of a quarter or a year, for an auditor (SPEC §8).
 
-Exit status: 0 when no error issue is open in the range; 1 when one is; 2 when recon could
-not run (no store, bad dates, an output it cannot write).
+Exit status: 0 when no error issue is open in the range (and when the range holds no week:
+it says so on one line); 1 when one is; 2 when recon could not run (no store, bad dates, an
+output it cannot write).
 """
 
 from __future__ import annotations
@@ -37,31 +38,37 @@ def _run(run_id: int | None, designation: str | None) -> str:
 
 def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
     """Print issues as a table on stderr: what, where, and the runs that raised, last
-    showed and resolved each."""
+    showed and resolved each. The title counts what the table shows (``title: 3``, or
+    ``title: 20 of 45`` when the list is cut)."""
     if not issues:
         return
-    t = Table(title=title, title_justify="left")
+    from recon.wem.calendar import week_label
+
+    shown = list(issues)[:limit]
+    count = f"{len(shown)} of {len(issues)}" if len(issues) > len(shown) else str(len(issues))
+    t = Table(title=f"{title}: {count}", title_justify="left")
     for col in ("Severity", "Week", "Check", "Variable, when", "Runs"):
         t.add_column(col, overflow="fold")
-    for i in list(issues)[:limit]:
+    for i in shown:
         runs = _run(i.first_run_id, i.first_designation)
         if i.last_run_id != i.first_run_id:
             runs += f" … {_run(i.last_run_id, i.last_designation)}"
         if i.resolved_by_run_id is not None:
             runs += f"; resolved by {_run(i.resolved_by_run_id, i.resolved_by_designation)}"
-        what = " ".join(str(x) for x in (i.variable, i.scope, i.timestamp) if x)
+        what = " ".join(str(x) for x in (i.variable, i.figure, i.scope, i.timestamp) if x)
         if i.position:
             what += f" #{i.position}"
+        severity = i.severity if i.workflow.value == "new" else f"{i.severity}, {i.workflow.value}"
         t.add_row(
-            i.severity,
-            _text(f"{i.participant} {i.week.isoformat()}"),
+            severity,
+            _text(f"{i.participant} {week_label(i.week)}"),
             i.check,
             _text(what),
             runs,
         )
     stderr.print(t)
     if len(issues) > limit:
-        stderr.print(f"  ... and {len(issues) - limit} more")
+        stderr.print(f"  ... and {len(issues) - limit} more (see audit.json)")
 
 
 def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str, date]]) -> None:
@@ -82,8 +89,10 @@ def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str
             for i in build_register(store, start=first, end=latest)
             if (i.participant, i.week) in wanted
         ]
+    from recon.report.audit import stored_time_text
+
     opened, resolved = issue_changes(issues, last)
-    since = f"since the last weekly run ({last:%Y-%m-%d %H:%M} UTC)" if last else "so far"
+    since = f"since the last weekly run ({stored_time_text(last)})" if last else "so far"
     stderr.print(f"Issues {since}: {len(opened)} opened, {len(resolved)} resolved.")
     print_issues(opened, "Opened")
     print_issues(resolved, "Resolved")
@@ -99,9 +108,9 @@ def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day of the range (included).")
 @click.option(
     "--fy",
-    type=click.IntRange(2000, 2100),
     metavar="YEAR",
-    help="A Financial Year instead of --from/--to: --fy 2025 is 1 July 2025 to 30 June 2026.",
+    help="A Financial Year instead of --from/--to: --fy 2024-25 is 1 July 2024 to 30 June "
+    "2025, and so is --fy 2025 (the year ending 30 June 2025).",
 )
 @click.option("--participant", metavar="CODE", help="Only this participant's weeks.")
 @click.option(
@@ -126,7 +135,7 @@ def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str
 def audit(
     start: str | None,
     end: str | None,
-    fy: int | None,
+    fy: str | None,
     participant: str | None,
     store_path: Path | None,
     out: Path,
@@ -141,8 +150,12 @@ def audit(
     checks (when, which recon, which inputs by SHA-256). Every `recon check --store` and
     `recon weekly` records its check in the store.
 
+    Every audit states the dates it covered; a range that holds no week of the store says
+    so on one line (and exits 0).
+
     Exit status: 0 no error issue open in the range; 1 one is open; 2 recon could not run.
     """
+    from recon.cli.issues_cmd import nod_business_days
     from recon.report.audit import write_audit
     from recon.store import open_store
     from recon.store.register import audit as run_audit
@@ -151,12 +164,18 @@ def audit(
     first, last = date_range(start, end, fy)
     code = participant.strip().upper() if participant else None
     with open_store(store_path, read_only=True, must_exist=True) as store:
-        result = run_audit(store, first, last, participant=code)
-    write_audit(result, out, reports=not no_reports)
-    print_issues(
-        [i for i in result.issues if i.is_open], f"Open issues ({len(result.issues)} in all)"
-    )
+        result = run_audit(
+            store, first, last, participant=code, nod_business_days=nod_business_days()
+        )
+    written = write_audit(result, out, reports=not no_reports)
+    names = ", ".join(p.name for p in written)
+    if result.empty:  # one line, never a green verdict: nothing was audited
+        line = f"{result.empty_line()[:-1]} (wrote an empty {names} into {out})."
+        stderr.print(Text(printable(line), style="yellow"))
+        return result.exit_code
+    stderr.print(_text(f"Audit of {result.covered}."))
+    print_issues([i for i in result.issues if i.is_open], "Open issues")
     colour = "red" if result.open_errors else "green"
     stderr.print(Text(result.verdict(), style=colour))
-    stderr.print(_text(f"Wrote {out / 'audit.json'}"))
+    stderr.print(_text(f"Wrote {names} into {out}"))
     return result.exit_code

@@ -257,11 +257,16 @@ def check(
             participant=participant,
             record=False,
         )
-    if use_store:
-        from recon.store.history import record_check
+    if use_store:  # SPEC §8: every check kept; its outputs marked once they are in place
+        from recon.models.audit import OutputsState
+        from recon.store.history import mark_outputs_written, record_check
 
-        record_check(store_file, result, command="check")  # SPEC §8: every check kept
+        check_id = record_check(
+            store_file, result, command="check", outputs=OutputsState.NOT_WRITTEN, out_dir=out
+        )
     write_outputs(result, out, reports=not no_reports)
+    if use_store:
+        mark_outputs_written(store_file, check_id, out)
     print_summary(result)
     if result.own is not None:
         stderr.print(_text(result.own.line()))

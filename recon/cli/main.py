@@ -43,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "weekly": "recon.cli.store_cmd",
     "export": "recon.cli.store_cmd",
     "audit": "recon.cli.audit_cmd",
+    "issues": "recon.cli.issues_cmd",
+    "issue": "recon.cli.issues_cmd",
 }
 """Each command and the module defining it, imported only when the command is used (so
 ``recon check`` does not pay for the PaSS client's or the store's imports)."""

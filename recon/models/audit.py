@@ -8,10 +8,77 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
+
+
+class OutputsState(str, Enum):
+    """Whether a recorded check's outputs were written (``checks.outputs``)."""
+
+    WRITTEN = "written"
+    """Its whole output set is in place."""
+    NOT_WRITTEN = "not written"
+    """It was recorded before its outputs, which were then not written (a failure or an
+    interruption while writing them)."""
+    NONE = "none"
+    """It writes no outputs (``recon.check`` from Python)."""
+    UNKNOWN = "unknown"
+    """Recorded by a recon that did not say (before schema version 3)."""
+
+
+class Workflow(str, Enum):
+    """Where a person has taken an issue (SPEC §11), beside the open/resolved state that
+    checks set."""
+
+    NEW = "new"
+    """Raised; nobody has acted (set by recon; a person may set it back)."""
+    INVESTIGATING = "investigating"
+    """Someone is looking at it."""
+    DISPUTED = "disputed"
+    """A Notice of Disagreement was lodged (with its reference and the day it was lodged)."""
+    ACCEPTED = "accepted"
+    """The team accepts AEMO's figure (with a note saying why): it no longer counts as open
+    for the exit status, and stays listed."""
+
+
+@dataclass(frozen=True)
+class IssueEvent:
+    """One change of an issue's workflow, as recorded (never edited or deleted).
+
+    Attributes:
+        at: When, UTC.
+        by: Who (``--by``, else ``$RECON_USER``, else the login name).
+        workflow: The workflow state set.
+        ref: AEMO's reference or the team's (a dispute).
+        lodged: The day the Notice of Disagreement was lodged (a dispute).
+        note: Why (required to accept).
+    """
+
+    at: datetime
+    by: str
+    workflow: Workflow
+    ref: str | None = None
+    lodged: date | None = None
+    note: str | None = None
+
+    def document(self) -> dict[str, Any]:
+        """The SPEC §11 event: ``{"at", "by", "workflow", "ref", "lodged", "note"}``."""
+        return {
+            "at": _iso_utc(self.at),
+            "by": self.by,
+            "workflow": self.workflow.value,
+            "ref": self.ref,
+            "lodged": self.lodged.isoformat() if self.lodged else None,
+            "note": self.note,
+        }
+
+
+def range_text(start: date, end: date) -> str:
+    """``1 Jul 2024 to 30 Jun 2025``: the dates an audit covers."""
+    return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
 
 
 @dataclass
@@ -19,9 +86,10 @@ class Issue:
     """One issue of the register (SPEC §8 ``issues`` entry, plus what reports show).
 
     Attributes:
-        key: The issue key as a string (:func:`issue_key`).
-        check, severity, participant, week, variable, scope, timestamp, position: Its key
-            and severity (the severity of its latest finding).
+        key: The issue key as a string (:func:`~recon.store.history.issue_key`).
+        id: Its short stable id: the first 10 hex digits of the key's SHA-256 (SPEC §11).
+        check, severity, participant, week, variable, scope, timestamp, position, figure:
+            Its key and severity (the severity of its latest finding).
         first_run_id, last_run_id: The first and last run that yielded it (None for a
             finding about no run).
         status: ``open`` or ``resolved``.
@@ -32,6 +100,15 @@ class Issue:
         message: The latest finding's message.
         first_designation, last_designation, resolved_by_designation: Those runs'
             designations, for the reports.
+        at_stake: The ``at_stake`` of its latest root finding (SPEC §10), None when that
+            finding carries none.
+        events: Its workflow changes, oldest first (SPEC §11).
+        due: When a Notice of Disagreement is due: the Nth WA Business Day after the day
+            (AWST) of the raising run's PublishedAt, with ``nod_business_days`` set; None
+            without it, for a resolved issue, or when that PublishedAt is unknown.
+        age_business_days: WA Business Days from that day to today (to its resolution, once
+            resolved); None when the PublishedAt is unknown.
+        raised_published_at: The raising run's PublishedAt (AWST).
     """
 
     key: str
@@ -43,6 +120,7 @@ class Issue:
     scope: str | None
     timestamp: str | None
     position: int | None
+    figure: str | None
     first_run_id: int | None
     last_run_id: int | None
     status: str
@@ -54,6 +132,58 @@ class Issue:
     first_designation: str | None = None
     last_designation: str | None = None
     resolved_by_designation: str | None = None
+    at_stake: Decimal | None = None
+    events: list[IssueEvent] = field(default_factory=list)
+    due: date | None = None
+    age_business_days: int | None = None
+    raised_published_at: datetime | None = None
+
+    @property
+    def workflow(self) -> Workflow:
+        """Its workflow state: the latest event's, else ``new``."""
+        return self.events[-1].workflow if self.events else Workflow.NEW
+
+    @property
+    def dispute(self) -> IssueEvent | None:
+        """The latest event that disputed it, if any."""
+        return next((e for e in reversed(self.events) if e.workflow is Workflow.DISPUTED), None)
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts for the exit status: open, and not accepted (SPEC §11)."""
+        return self.is_open and self.workflow is not Workflow.ACCEPTED
+
+    def state_text(self) -> str:
+        """Its whole state in words: ``disputed NOD-0142, resolved by ADJ2 57219``,
+        ``accepted: within tolerance agreed with AEMO``, ``investigating, open``."""
+        parts = []
+        wf = self.workflow
+        if wf is Workflow.DISPUTED or (self.dispute is not None and wf is not Workflow.NEW):
+            d = self.dispute
+            assert d is not None
+            parts.append(f"disputed {d.ref}" if d.ref else "disputed")
+        if wf is Workflow.ACCEPTED:
+            note = self.events[-1].note or ""
+            parts.append(f"accepted: {note}" if note else "accepted")
+        elif wf is Workflow.INVESTIGATING:
+            parts.append("investigating")
+        if self.is_open:
+            parts.append("open")
+        else:
+            by = " ".join(
+                str(x) for x in (self.resolved_by_designation, self.resolved_by_run_id) if x
+            )
+            parts.append(f"resolved by {by}" if by else "resolved")
+        if wf is Workflow.NEW and self.is_open:
+            parts[-1] = "new, open"
+        return ", ".join(parts)
+
+    @property
+    def id(self) -> str:
+        """The short stable id (SPEC §11)."""
+        import hashlib
+
+        return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:10]
 
     @property
     def is_open(self) -> bool:
@@ -63,6 +193,7 @@ class Issue:
     def document(self) -> dict[str, Any]:
         """The SPEC §8 ``issues`` entry."""
         return {
+            "id": self.id,
             "key": self.key,
             "check": self.check,
             "severity": self.severity,
@@ -72,12 +203,19 @@ class Issue:
             "scope": self.scope,
             "timestamp": self.timestamp,
             "position": self.position,
+            "figure": self.figure,
             "first_run_id": self.first_run_id,
             "last_run_id": self.last_run_id,
             "status": self.status,
             "resolved_by_run_id": self.resolved_by_run_id,
             "first_seen_at": _iso_utc(self.first_seen_at),
             "last_seen_at": _iso_utc(self.last_seen_at),
+            "at_stake": _money(self.at_stake),
+            "workflow": self.workflow.value,
+            "due": self.due.isoformat() if self.due else None,
+            "age_business_days": self.age_business_days,
+            "state": self.state_text(),
+            "events": [e.document() for e in self.events],
         }
 
 
@@ -190,9 +328,10 @@ class CheckRecord:
     run_ids: list[int]
     counts: dict[str, int]
     inputs_sha256: list[str]
+    outputs: OutputsState = OutputsState.UNKNOWN
 
     def document(self) -> dict[str, Any]:
-        """The SPEC §8 entry."""
+        """The SPEC §8 entry (and ``outputs``: whether its outputs were written)."""
         return {
             "checked_at": _iso_utc(self.checked_at),
             "recon_version": self.recon_version,
@@ -201,6 +340,7 @@ class CheckRecord:
             "run_ids": self.run_ids,
             "counts": self.counts,
             "inputs_sha256": self.inputs_sha256,
+            "outputs": self.outputs.value,
         }
 
 
@@ -219,16 +359,42 @@ class Audit:
 
     @property
     def open_errors(self) -> list[Issue]:
-        """Open issues of severity error."""
-        return [i for i in self.issues if i.is_open and i.severity == "error"]
+        """Open issues of severity error that count (an ``accepted`` one does not)."""
+        return [i for i in self.issues if i.counts and i.severity == "error"]
+
+    @property
+    def accepted(self) -> list[Issue]:
+        """Open issues the team accepted (listed, not counted)."""
+        return [i for i in self.issues if i.is_open and i.workflow is Workflow.ACCEPTED]
 
     @property
     def exit_code(self) -> int:
         """0 when no error issue is open in the range, 1 when one is (SPEC §8)."""
         return EXIT_FINDINGS if self.open_errors else EXIT_CLEAN
 
+    @property
+    def empty(self) -> bool:
+        """Whether the range holds no week of the store (nothing was audited)."""
+        return not self.weeks
+
+    @property
+    def covered(self) -> str:
+        """The dates covered: ``Trading Weeks starting 1 Jul 2024 to 30 Jun 2025``."""
+        who = f" ({self.participant})" if self.participant else ""
+        return f"Trading Weeks starting {range_text(self.start, self.end)}{who}"
+
+    def empty_line(self) -> str:
+        """What an audit of a range with no week held says (instead of a verdict)."""
+        who = f" of {self.participant}" if self.participant else ""
+        return (
+            f"No Trading Week{who} held in the store starts from "
+            f"{range_text(self.start, self.end)}: nothing to audit."
+        )
+
     def verdict(self) -> str:
         """One sentence for the terminal and the reports."""
+        if self.empty:
+            return self.empty_line()
         n_open = sum(1 for i in self.issues if i.is_open)
         n_res = len(self.issues) - n_open
         weeks = len(self.weeks)
@@ -239,9 +405,11 @@ class Audit:
             else "No error issue open"
         )
         tail = f"; {unchecked} week(s) never checked" if unchecked else ""
+        accepted = len(self.accepted)
+        held = f" ({accepted} accepted)" if accepted else ""
         return (
             f"{head}: {weeks} week(s), {len(self.checks)} check(s) recorded, "
-            f"{n_open} issue(s) open, {n_res} resolved{tail}."
+            f"{n_open} issue(s) open{held}, {n_res} resolved{tail}."
         )
 
     def frames(self) -> dict[str, Any]:
@@ -314,6 +482,7 @@ class Audit:
             ),
         )
         issue_cols = [
+            ("id", pa.string()),
             ("key", pa.string()),
             ("check", pa.string()),
             ("severity", pa.string()),
@@ -323,6 +492,7 @@ class Audit:
             ("scope", pa.string()),
             ("timestamp", pa.string()),
             ("position", pa.int64()),
+            ("figure", pa.string()),
             ("first_run_id", pa.int64()),
             ("last_run_id", pa.int64()),
             ("status", pa.string()),
@@ -331,9 +501,23 @@ class Audit:
             ("last_seen_at", pa.timestamp("us")),
             ("resolved_at", pa.timestamp("us")),
             ("message", pa.string()),
+            ("at_stake", money),
+            ("workflow", pa.string()),
+            ("due", pa.date32()),
+            ("age_business_days", pa.int64()),
+            ("state", pa.string()),
         ]
         issues = table(
-            [{c: getattr(i, c) for c, _ in issue_cols} for i in self.issues],
+            [
+                {
+                    **{c: getattr(i, c) for c, _ in issue_cols[:-4]},
+                    "workflow": i.workflow.value,
+                    "due": i.due,
+                    "age_business_days": i.age_business_days,
+                    "state": i.state_text(),
+                }
+                for i in self.issues
+            ],
             pa.schema(issue_cols),
         )
         checks = table(
@@ -350,6 +534,7 @@ class Audit:
                     "warnings": c.counts["warning"],
                     "info": c.counts["info"],
                     "inputs_sha256": c.inputs_sha256,
+                    "outputs": c.outputs.value,
                 }
                 for c in self.checks
             ],
@@ -366,6 +551,7 @@ class Audit:
                     ("warnings", pa.int64()),
                     ("info", pa.int64()),
                     ("inputs_sha256", pa.list_(pa.string())),
+                    ("outputs", pa.string()),
                 ]
             ),
         )

@@ -105,6 +105,9 @@ class Finding(BaseModel):
             for a finding about one position; else None.
         interval_start: That interval's start, ISO 8601 with ``+08:00`` (SPEC §1, §5).
         interval_end: That interval's end, ISO 8601 with ``+08:00``.
+        figure: The invoice figure a finding about a total is about (``RCTI Total``,
+            ``Payment Summary Amount Due``), so that two totals that differ are two issues
+            (SPEC §8); None for any other finding.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -126,6 +129,7 @@ class Finding(BaseModel):
     position: int | None = None
     interval_start: str | None = None
     interval_end: str | None = None
+    figure: str | None = None
 
     @field_validator("expected", "actual", "difference", "timestamp", mode="before")
     @classmethod

@@ -134,6 +134,9 @@ class RunCoverage(BaseModel):
         summary: A Summary (either form) was used.
         detail_days: Trading Days of the Period for which a Detail (either form) was used.
         period_days: Trading Days in the Period.
+        detail_forms: The Trading Days held by each form of Detail used (``csv``: a CSV or
+            ZIP; ``json``), for the history's coverage by day (SPEC §8); not part of the
+            SPEC §6 coverage entry.
         invoice_json: An Invoice JSON was used.
         invoice_pdf: An Invoice PDF was used.
         previous_run: For an ADJ run, whether its previous run was among the inputs;
@@ -149,6 +152,7 @@ class RunCoverage(BaseModel):
     summary: bool = False
     detail_days: int = 0
     period_days: int = 7
+    detail_forms: dict[str, list[date]] = Field(default_factory=dict)
     invoice_json: bool = False
     invoice_pdf: bool = False
     previous_run: bool | None = None
@@ -167,7 +171,7 @@ class RunCoverage(BaseModel):
 
     def document(self) -> dict[str, Any]:
         """The SPEC §6 ``coverage`` entry (``notes`` left out)."""
-        return self.model_dump(mode="json", exclude={"notes"})
+        return self.model_dump(mode="json", exclude={"notes", "detail_forms"})
 
 
 class CheckResult(BaseModel):

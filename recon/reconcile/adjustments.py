@@ -282,6 +282,7 @@ def _check_sum(
                     expected=e,
                     actual=g,
                     difference=g - e,
+                    figure=label,
                 )
             )
     return findings

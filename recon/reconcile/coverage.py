@@ -30,6 +30,11 @@ def run_coverage(run: Run, prev_run: Run | None, previous_used: bool) -> RunCove
         summary=run.summary is not None,
         detail_days=sum(1 for d in days if d in held),
         period_days=len(days),
+        detail_forms={
+            form: sorted({d for p in parts for d in p.days})
+            for form, parts in run.details.items()
+            if parts
+        },
         invoice_json="json" in run.invoices,
         invoice_pdf="pdf" in run.invoices,
         previous_run=(previous_used if run.summary is not None else prev_run is not None)

@@ -139,6 +139,7 @@ def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding],
                 actual=act,
                 difference=diff,
                 source=figure_source(inv, *key),
+                figure=label,
             )
         )
     if inv.summary_lines is not None:
@@ -194,6 +195,7 @@ def _check_summary_lines(
                         actual=act,
                         difference=act - exp,
                         source=r.source or f"{src}#Payment Summary/{v}",
+                        figure=f"Payment Summary {label}",
                     )
                 )
     ps = inv.payment_summary
@@ -215,6 +217,7 @@ def _check_summary_lines(
                     actual=act,
                     difference=act - exp,
                     source=figure_source(inv, "payment_summary", name),
+                    figure=figure_label("payment_summary", name),
                 )
             )
     return findings

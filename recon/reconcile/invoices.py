@@ -435,6 +435,7 @@ def _check_totals(
                     header=header,
                     expected=ca.rcti_difference,
                     source=invoiced.source,
+                    figure="Adjustment Information",
                 )
             )
             for name in ("rcti_difference", "tax_invoice_difference"):
@@ -498,6 +499,7 @@ def _check_totals(
                     actual=act,
                     difference=diff,
                     source=src,
+                    figure=label,
                 )
             )
         else:
@@ -510,6 +512,7 @@ def _check_totals(
                     actual=act,
                     difference=diff,
                     source=src,
+                    figure=label,
                 )
             )
     return findings, verdicts

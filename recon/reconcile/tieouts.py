@@ -349,6 +349,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
         variable: str | None = None,
         source: str | None = None,
         numeric: bool = False,
+        figure: str | None = None,
     ) -> None:
         diff = None
         if numeric and isinstance(exp, Decimal) and isinstance(act, Decimal):
@@ -363,6 +364,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
                 actual=_txt(act),
                 difference=diff,
                 source=source or src,
+                figure=figure,
             )
         )
 
@@ -380,6 +382,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
                 f"The PDF shows the {label} as {_txt(get(pdf))} but the JSON as {_txt(get(json))}.",
                 get(json),
                 get(pdf),
+                figure=label,
             )
     if pdf.issued_at and json.issued_at and pdf.issued_at.date() != json.issued_at.date():
         add(
@@ -387,12 +390,14 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
             f"{json.issued_at.date()}.",
             json.issued_at.date(),
             pdf.issued_at.date(),
+            figure="issue date",
         )
     if pdf.trade_week and json.trade_week and pdf.trade_week != json.trade_week:
         add(
             f"The PDF shows the trade week as {pdf.trade_week} but the JSON as {json.trade_week}.",
             json.trade_week,
             pdf.trade_week,
+            figure="trade week",
         )
 
     pdf_lines = {li.variable: li for li in pdf.line_items}
@@ -456,6 +461,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
                 act,
                 source=figure_source(pdf, *key),
                 numeric=True,
+                figure=figure_label(*key),
             )
 
     pa, ja = pdf.adjustment_information, json.adjustment_information
@@ -466,6 +472,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
             f"The {side} has an Adjustment Information section but the {other} has none.",
             "present" if ja is not None else None,
             "present" if pa is not None else None,
+            figure="Adjustment Information",
         )
     elif pa is not None and ja is not None:
         if pa.previous_run_id != ja.previous_run_id:
@@ -475,6 +482,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
                 ja.previous_run_id,
                 pa.previous_run_id,
                 source=figure_source(pdf, "adjustment_information", "previous_run_id"),
+                figure="Adjustment Information previous run",
             )
         for name in ("rcti_difference", "tax_invoice_difference"):
             exp, act = getattr(ja, name), getattr(pa, name)
@@ -486,5 +494,6 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
                     act,
                     source=figure_source(pdf, "adjustment_information", name),
                     numeric=True,
+                    figure=figure_label("adjustment_information", name),
                 )
     return findings

@@ -31,15 +31,16 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from recon.atomic import atomic_path, atomic_write_bytes
-from recon.models.audit import Audit, Issue
+from recon.atomic import atomic_path, atomic_write_bytes, replace_set
+from recon.models.audit import Audit, Issue, range_text
 from recon.models.decimals import round_half_away, to_cents
-from recon.report.formatting import money_text
+from recon.report.formatting import awst_text, money_text
 from recon.report.sheet import DISCREPANCY_FILL, WARNING_FILL, Col, Sheet, xl_text
+from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
 
-AUDIT_SHEETS = ("Overview", "Weeks", "Run chains", "Issues", "Checks")
+AUDIT_SHEETS = ("Overview", "Weeks", "Run chains", "Issues", "Events", "Checks")
 """The workbook's sheets, in order."""
 
 NET_ADJUSTMENT_CHART = "Net adjustment by week"
@@ -77,12 +78,23 @@ def week_series(audit: Audit) -> list[WeekPoint]:
     return out
 
 
-def _utc_text(value: datetime | None) -> str:
+def stored_time_text(value: datetime | None) -> str:
+    """A time the store keeps in UTC, shown in AWST: ``2024-12-19 23:30 AWST``."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return awst_text(value)
+
+
+def published_text(value: datetime | None) -> str:
+    """A PublishedAt (AEMO's wall-clock time, AWST), shown with its zone."""
+    return awst_text(value) if value is not None else ""
+
+
+def week_text(week: date) -> str:
+    """A Trading Week as AEMO labels it: ``TW 15 Dec 2024``."""
+    return week_label(week)
 
 
 def _run_text(run_id: int | None, designation: str | None) -> str:
@@ -117,7 +129,7 @@ def build_audit_workbook(audit: Audit) -> Workbook:
     """The audit workbook in memory (see the module doc)."""
     wb = Workbook()
     wb.remove(wb.active)
-    builders = (_overview, _weeks, _runs, _issues, _checks)
+    builders = (_overview, _weeks, _runs, _issues, _events, _checks)
     for name, build in zip(AUDIT_SHEETS, builders, strict=True):
         sheet = Sheet(wb.create_sheet(name))
         build(sheet, audit)
@@ -139,26 +151,28 @@ def _overview(sheet: Sheet, audit: Audit) -> None:
     sheet.put(1, 1, "Settlement audit")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     facts = [
-        ("Trading Weeks from", audit.start),
-        ("to", audit.end),
+        ("Covers", f"Trading Weeks starting {range_text(audit.start, audit.end)}"),
+        ("From", audit.start),
+        ("To", audit.end),
         ("Participant", audit.participant or "every participant held"),
         ("Verdict", audit.verdict()),
         ("Weeks", len(audit.weeks)),
         ("Checks recorded", len(audit.checks)),
         ("Issues open", sum(1 for i in audit.issues if i.is_open)),
+        ("Of those, accepted", len(audit.accepted)),
         ("Issues resolved", sum(1 for i in audit.issues if not i.is_open)),
         ("recon version", audit.recon_version),
-        ("Generated", _utc_text(audit.generated_at)),
+        ("Generated", stored_time_text(audit.generated_at)),
     ]
     for r, (label, value) in enumerate(facts, start=3):
         sheet.put(r, 1, label)
         sheet.put(r, 2, value)
     if audit.open_errors:
-        ws.cell(row=6, column=2).fill = DISCREPANCY_FILL
+        ws.cell(row=3 + [f[0] for f in facts].index("Verdict"), column=2).fill = DISCREPANCY_FILL
     top = 3 + len(facts) + 1
     points = week_series(audit)
     cols = [
-        Col("Week", "date"),
+        Col("Week"),
         Col("Net adjustment", "money"),
         Col("Position after latest run", "money"),
         Col("Cumulative position", "money"),
@@ -166,7 +180,7 @@ def _overview(sheet: Sheet, audit: Audit) -> None:
     end = sheet.table(
         top,
         cols,
-        ([p.week, p.net_adjustment, p.position, p.cumulative] for p in points),
+        ([week_text(p.week), p.net_adjustment, p.position, p.cumulative] for p in points),
         filtered=False,
     )
     if not points:
@@ -182,7 +196,6 @@ def _overview(sheet: Sheet, audit: Audit) -> None:
         chart.title = xl_text(title)
         chart.y_axis.title = xl_text(y_title)
         chart.y_axis.numFmt = '"$"#,##0.00'
-        chart.x_axis.number_format = "yyyy-mm-dd"
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         values = Reference(ws, min_col=col, min_row=top, max_row=end - 1)
@@ -200,13 +213,13 @@ def _weeks(sheet: Sheet, audit: Audit) -> None:
             open_by_week[(i.participant, i.week)] = open_by_week.get((i.participant, i.week), 0) + 1
     cols = [
         Col("Participant"),
-        Col("Week", "date"),
+        Col("Week"),
         Col("Run chain"),
         Col("Latest run", "int"),
         Col("Position after latest run", "money"),
         Col("Net adjustments", "money"),
         Col("Checks", "int"),
-        Col("Last checked (UTC)"),
+        Col("Last checked"),
         Col("Open issues", "int"),
     ]
     rows, fills = [], []
@@ -215,13 +228,13 @@ def _weeks(sheet: Sheet, audit: Audit) -> None:
         rows.append(
             [
                 w.participant,
-                w.week,
+                week_text(w.week),
                 _chain_text(w),
                 w.latest_run_id,
                 w.position,
                 w.adjustment_total,
                 w.checked,
-                _utc_text(w.last_checked_at),
+                stored_time_text(w.last_checked_at),
                 n_open,
             ]
         )
@@ -232,10 +245,10 @@ def _weeks(sheet: Sheet, audit: Audit) -> None:
 def _runs(sheet: Sheet, audit: Audit) -> None:
     cols = [
         Col("Participant"),
-        Col("Week", "date"),
+        Col("Week"),
         Col("Run", "int"),
         Col("Designation"),
-        Col("Published", "datetime"),
+        Col("Published"),
         Col("Amount due (invoice)", "money"),
         Col("Total Payable (recomputed)", "money"),
         Col("Net adjustment", "money"),
@@ -243,10 +256,10 @@ def _runs(sheet: Sheet, audit: Audit) -> None:
     rows = [
         [
             w.participant,
-            w.week,
+            week_text(w.week),
             r.run_id,
             r.designation,
-            r.published_at,
+            published_text(r.published_at),
             r.amount_due,
             r.recomputed_total_payable,
             r.net_adjustment,
@@ -259,42 +272,56 @@ def _runs(sheet: Sheet, audit: Audit) -> None:
 
 def _issues(sheet: Sheet, audit: Audit) -> None:
     cols = [
+        Col("Id"),
         Col("Status"),
+        Col("Workflow"),
+        Col("State"),
+        Col("At stake", "money"),
+        Col("Due", "date"),
+        Col("Age (WA Business Days)", "int"),
         Col("Severity"),
         Col("Participant"),
-        Col("Week", "date"),
+        Col("Week"),
         Col("Check"),
         Col("Variable"),
+        Col("Figure"),
         Col("Scope"),
         Col("Timestamp"),
         Col("Position", "int"),
         Col("Raised by run"),
         Col("Last run"),
         Col("Resolved by run"),
-        Col("First seen (UTC)"),
-        Col("Last seen (UTC)"),
-        Col("Resolved at (UTC)"),
+        Col("First seen"),
+        Col("Last seen"),
+        Col("Resolved at"),
         Col("Message"),
     ]
     rows, fills = [], []
     for i in audit.issues:
         rows.append(
             [
+                i.id,
                 i.status,
+                i.workflow.value,
+                i.state_text(),
+                i.at_stake,
+                i.due,
+                i.age_business_days,
                 i.severity,
                 i.participant,
-                i.week,
+                week_text(i.week),
                 i.check,
                 i.variable,
+                i.figure,
                 i.scope,
                 i.timestamp,
                 i.position,
                 _run_text(i.first_run_id, i.first_designation),
                 _run_text(i.last_run_id, i.last_designation),
                 _run_text(i.resolved_by_run_id, i.resolved_by_designation),
-                _utc_text(i.first_seen_at),
-                _utc_text(i.last_seen_at),
-                _utc_text(i.resolved_at),
+                stored_time_text(i.first_seen_at),
+                stored_time_text(i.last_seen_at),
+                stored_time_text(i.resolved_at),
                 i.message,
             ]
         )
@@ -303,37 +330,88 @@ def _issues(sheet: Sheet, audit: Audit) -> None:
 
 
 def _issue_fill(i: Issue) -> Any:
-    if not i.is_open:
+    if not i.counts:
         return None
     return DISCREPANCY_FILL if i.severity == "error" else WARNING_FILL
 
 
+def event_rows(audit: Audit) -> list[dict[str, Any]]:
+    """Every workflow event of the audit's issues, in the order recorded (times in AWST)."""
+    rows = [
+        {
+            "issue": i,
+            "event": e,
+            "at": stored_time_text(e.at),
+            "week": week_text(i.week),
+            "lodged": e.lodged.isoformat() if e.lodged else "",
+        }
+        for i in audit.issues
+        for e in i.events
+    ]
+    return sorted(rows, key=lambda r: r["event"].at)
+
+
+def _events(sheet: Sheet, audit: Audit) -> None:
+    cols = [
+        Col("At"),
+        Col("Issue"),
+        Col("Participant"),
+        Col("Week"),
+        Col("Check"),
+        Col("Variable / figure"),
+        Col("By"),
+        Col("Workflow"),
+        Col("Ref"),
+        Col("Lodged", "date"),
+        Col("Note"),
+    ]
+    rows = [
+        [
+            r["at"],
+            r["issue"].id,
+            r["issue"].participant,
+            week_text(r["issue"].week),
+            r["issue"].check,
+            " / ".join(x for x in (r["issue"].variable, r["issue"].figure) if x),
+            r["event"].by,
+            r["event"].workflow.value,
+            r["event"].ref,
+            r["event"].lodged,
+            r["event"].note,
+        ]
+        for r in event_rows(audit)
+    ]
+    sheet.table(1, cols, rows)
+
+
 def _checks(sheet: Sheet, audit: Audit) -> None:
     cols = [
-        Col("Checked (UTC)"),
+        Col("Checked"),
         Col("Check", "int"),
         Col("Command"),
         Col("recon version"),
         Col("Participant"),
-        Col("Week", "date"),
+        Col("Week"),
         Col("Runs"),
         Col("Errors", "int"),
         Col("Warnings", "int"),
         Col("Info", "int"),
+        Col("Outputs"),
         Col("Inputs (SHA-256)"),
     ]
     rows = [
         [
-            _utc_text(c.checked_at),
+            stored_time_text(c.checked_at),
             c.check_id,
             c.command,
             c.recon_version,
             c.participant,
-            c.week,
+            week_text(c.week),
             ", ".join(str(r) for r in c.run_ids),
             c.counts["error"],
             c.counts["warning"],
             c.counts["info"],
+            c.outputs.value,
             "\n".join(c.inputs_sha256),
         ]
         for c in audit.checks
@@ -443,7 +521,7 @@ def render_audit_html(audit: Audit) -> str:
     from recon.report.templates import get_template
 
     points = week_series(audit)
-    labels = [p.week.isoformat() for p in points]
+    labels = [week_text(p.week) for p in points]
     open_by_week: dict[tuple[str, date], int] = {}
     for i in audit.issues:
         if i.is_open:
@@ -451,13 +529,13 @@ def render_audit_html(audit: Audit) -> str:
     weeks = [
         {
             "participant": w.participant,
-            "week": w.week.isoformat(),
+            "week": week_text(w.week),
             "chain": _chain_text(w),
-            "runs": w.runs,
+            "runs": [{"run": r, "published": published_text(r.published_at)} for r in w.runs],
             "position": w.position,
             "adjustments": w.adjustment_total,
             "checked": w.checked,
-            "last_checked": _utc_text(w.last_checked_at),
+            "last_checked": stored_time_text(w.last_checked_at),
             "open": open_by_week.get((w.participant, w.week), 0),
         }
         for w in audit.weeks
@@ -465,27 +543,46 @@ def render_audit_html(audit: Audit) -> str:
     issues = [
         {
             "issue": i,
+            "week": week_text(i.week),
+            "state": i.state_text(),
+            "due": (
+                f"due {i.due.isoformat()}"
+                if i.due
+                else (
+                    f"{i.age_business_days} WA Business Days old"
+                    if i.age_business_days is not None
+                    else ""
+                )
+            ),
             "raised": _run_text(i.first_run_id, i.first_designation),
             "last": _run_text(i.last_run_id, i.last_designation),
             "resolved": _run_text(i.resolved_by_run_id, i.resolved_by_designation),
-            "first_seen": _utc_text(i.first_seen_at),
-            "last_seen": _utc_text(i.last_seen_at),
-            "resolved_at": _utc_text(i.resolved_at),
+            "first_seen": stored_time_text(i.first_seen_at),
+            "last_seen": stored_time_text(i.last_seen_at),
+            "resolved_at": stored_time_text(i.resolved_at),
         }
         for i in audit.issues
     ]
+    events = event_rows(audit)
     checks = [
-        {"check": c, "at": _utc_text(c.checked_at), "runs": ", ".join(map(str, c.run_ids))}
+        {
+            "check": c,
+            "at": stored_time_text(c.checked_at),
+            "week": week_text(c.week),
+            "runs": ", ".join(map(str, c.run_ids)),
+        }
         for c in audit.checks
     ]
     return get_template("audit.html").render(
         audit=audit,
+        covered=audit.covered,
         verdict=audit.verdict(),
-        generated=_utc_text(audit.generated_at),
+        generated=stored_time_text(audit.generated_at),
         weeks=weeks,
         issues=issues,
         open_count=sum(1 for i in audit.issues if i.is_open),
         checks=checks,
+        events=events,
         net_chart=bar_svg(labels, [p.net_adjustment for p in points], NET_ADJUSTMENT_CHART),
         position_chart=line_svg(labels, [p.cumulative for p in points], POSITION_CHART),
         has_points=bool(points),
@@ -499,20 +596,32 @@ def write_audit_html(audit: Audit, path: str | Path) -> Path:
     return target
 
 
-def write_audit(audit: Audit, out: str | Path, *, reports: bool = True) -> list[Path]:
-    """Write ``audit.xlsx`` and ``audit.html`` (unless ``reports`` is False), then
-    ``audit.json``, into the folder ``out`` (created if missing); return the paths."""
-    from recon.errors import OutputError
+AUDIT_SET = ("audit.json", "audit.xlsx", "audit.html")
+"""The files of one audit, replaced as a set (:func:`recon.atomic.replace_set`)."""
 
+
+def write_audit(audit: Audit, out: str | Path, *, reports: bool = True) -> list[Path]:
+    """Write ``audit.xlsx`` and ``audit.html`` (unless ``reports`` is False) and
+    ``audit.json`` as one set that replaces the earlier audit's set in ``out``; return the
+    paths.
+
+    The set is written into a staging folder beside ``out`` and swapped in at the end
+    (:func:`recon.atomic.replace_set` states the guarantee): a failure, a full disk,
+    Ctrl-C or SIGTERM leaves the earlier set whole and no temporary file behind, so a
+    reader never finds a new workbook beside an old audit.json. Without reports, the
+    earlier reports are removed with the rest of the earlier set; other files in ``out``
+    are kept.
+
+    Raises:
+        OutputError: The folder or a file cannot be written (the earlier set is kept).
+    """
     folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create the output folder {folder}: {e.strerror or e}") from None
-    written = []
-    if reports:
-        written.append(write_audit_excel(audit, folder / "audit.xlsx"))
-        written.append(write_audit_html(audit, folder / "audit.html"))
-    written.append(write_audit_json(audit, folder / "audit.json"))
+    names: list[str] = []
+    with replace_set(folder, AUDIT_SET) as stage:
+        if reports:
+            names.append(write_audit_excel(audit, stage / "audit.xlsx").name)
+            names.append(write_audit_html(audit, stage / "audit.html").name)
+        names.append(write_audit_json(audit, stage / "audit.json").name)
+    written = [folder / name for name in names]
     log.info("wrote %s", ", ".join(str(p) for p in written))
     return written

@@ -43,7 +43,14 @@ Schema (version :data:`SCHEMA_VERSION`; every table but ``schema_version`` and
     amount due and recon's recomputed Total Payable.
 ``check_findings`` (schema 2)
     Every finding of a check, with its SPEC §8 issue key and the finding whole (JSON).
-    :mod:`recon.store.history` builds the issue register from these.
+    :mod:`recon.store.register` builds the issue register from these.
+
+Schema 3 adds to these: ``checks.outputs`` (``written``, ``not written``, ``none`` for a
+check that writes no outputs, ``unknown`` for one recorded before) and ``checks.out_dir``;
+``check_runs.grounds``, what the check used of each run by Trading Day and form
+(:mod:`recon.store.grounds`); ``check_findings.figure``, the invoice figure a total is about,
+which the issue key now includes. Its migration recomputes every recorded finding's key and
+every recorded run's grounds from what was recorded (no check is removed).
 
 Numbers are exact ``DECIMAL(23,8)``, never floats. Summary values and invoice amounts also
 keep a ``*_form`` code, the exponent of the Decimal as read (``-2`` for ``1234.56``,
@@ -51,15 +58,27 @@ keep a ``*_form`` code, the exponent of the Decimal as read (``-2`` for ``1234.5
 rebuilt from the store is the one read from the file digit for digit, and findings quote
 figures exactly as a check on the files does.
 
+``issue_events`` (schema 4)
+    The issue register's workflow changes (SPEC §11), append-only: one row per change
+    (``seq`` from ``issue_event_seq``), with the issue's id and key, when (UTC), by whom,
+    the workflow state set, the dispute's reference and lodged day, and a note. Each row
+    carries the SHA-256 of the row before it and of itself, so an edited or deleted row is
+    found when the log is read (:mod:`recon.store.register`); recon never updates or
+    deletes one, and :meth:`Store.rows` and its siblings refuse a statement that would.
+
 Migrations are an ordered list, each applied in one transaction together with its
-``schema_version`` row; opening a store applies the pending ones.
+``schema_version`` row; opening a store applies the pending ones. A store whose schema is
+older and that cannot be written (a read-only file) is refused with a line saying how to
+migrate it; a store missing one of its tables is refused with a line naming it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -146,11 +165,14 @@ class Migration:
         version: The schema version it brings the store to (1, 2, ...).
         description: What it does.
         statements: SQL run in order, in one transaction.
+        data_step: ``module:function`` run after the statements, in the same transaction,
+            with the connection (for what SQL alone cannot recompute); None for none.
     """
 
     version: int
     description: str
     statements: tuple[str, ...]
+    data_step: str | None = None
 
 
 _V1 = (
@@ -347,9 +369,43 @@ _V2 = (
     "CREATE INDEX check_findings_week ON check_findings (week, participant)",
 )
 
+_V3 = (
+    "ALTER TABLE checks ADD COLUMN outputs VARCHAR DEFAULT 'unknown'",
+    "ALTER TABLE checks ADD COLUMN out_dir VARCHAR",
+    "ALTER TABLE check_runs ADD COLUMN grounds VARCHAR[]",
+    "ALTER TABLE check_findings ADD COLUMN figure VARCHAR",
+)
+
+_V4 = (
+    "CREATE SEQUENCE issue_event_seq START 1",
+    """CREATE TABLE issue_events (
+        seq BIGINT PRIMARY KEY,
+        issue_id VARCHAR NOT NULL,
+        issue_key VARCHAR NOT NULL,
+        participant VARCHAR NOT NULL,
+        week DATE NOT NULL,
+        at_utc TIMESTAMP NOT NULL,
+        by_name VARCHAR NOT NULL,
+        workflow VARCHAR NOT NULL,
+        ref VARCHAR,
+        lodged DATE,
+        note VARCHAR,
+        prev_sha256 VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL
+    )""",
+    "CREATE INDEX issue_events_issue ON issue_events (issue_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, runs, Summary and Detail values, invoices, weekly runs", _V1),
     Migration(2, "checks recorded: runs covered, coverage and every finding", _V2),
+    Migration(
+        3,
+        "issue keys with the figure; what each check covered by day and form; outputs written",
+        _V3,
+        "recon.store.history:migrate_to_v3",
+    ),
+    Migration(4, "the issue register's workflow: an append-only log of events", _V4),
 )
 """Every schema step, in order. Append; never edit a released step."""
 
@@ -367,8 +423,31 @@ TABLES: tuple[str, ...] = (
     "checks",
     "check_runs",
     "check_findings",
+    "issue_events",
 )
 """The store's tables (not views), in a stable order."""
+
+APPEND_ONLY: tuple[str, ...] = ("issue_events",)
+"""Tables whose rows are never updated or deleted (SPEC §11)."""
+
+_EDITS = re.compile(
+    r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
+    r"ALTER\s+TABLE|INSERT\s+OR\s+REPLACE\s+INTO)\s+(?:main\.)?\"?("
+    + "|".join(APPEND_ONLY)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def refuse_edits(sql: str) -> None:
+    """Refuse a statement that would update or delete a row of an append-only table.
+
+    Raises:
+        StoreError: It would.
+    """
+    m = _EDITS.search(sql)
+    if m:
+        raise StoreError(f"the store's {m.group(1)} are never edited or deleted: only appended to")
 
 
 # ------------------------------------------------------------------------ the store
@@ -435,10 +514,18 @@ class Store:
                 )
             if version < SCHEMA_VERSION and read_only:
                 con.close()
-                cls.open(p, read_only=False).close()
+                if not os.access(p, os.W_OK) or not os.access(p.parent, os.W_OK):
+                    raise StoreError(_needs_migrating(p, version))
+                try:
+                    cls.open(p, read_only=False).close()
+                except StoreError as e:
+                    if "in use" in str(e):
+                        raise
+                    raise StoreError(f"{_needs_migrating(p, version)} ({e})") from None
                 con = _connect(p, True)
             elif version < SCHEMA_VERSION:
                 _migrate(con, version, p)
+            _require_tables(con, p)
         except BaseException:
             con.close()
             raise
@@ -479,12 +566,14 @@ class Store:
     # -- queries --
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Run a query and return every row as a tuple."""
+        """Run a query and return every row as a tuple (never one that edits an
+        append-only table: :func:`refuse_edits`)."""
+        refuse_edits(sql)
         return self.con.execute(sql, list(params or [])).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
         """Run a query and return its first row, or None (the result is read whole)."""
-        rows = self.con.execute(sql, list(params or [])).fetchall()
+        rows = self.rows(sql, params)
         return rows[0] if rows else None
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
@@ -494,6 +583,7 @@ class Store:
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return the result as an Arrow table (decimals exact)."""
+        refuse_edits(sql)
         rel = self.con.sql(sql, params=list(params or []) or None)
         if rel is None:
             return pa.table({})
@@ -590,6 +680,42 @@ def _version(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _needs_migrating(path: Path, version: int) -> str:
+    return (
+        f"the store {path} has schema version {version}, older than this recon's "
+        f"({SCHEMA_VERSION}), and needs migrating, which writes to it: make the file and its "
+        f"folder writable and run any recon command on it once (e.g. `recon runs --store "
+        f"{path}`)"
+    )
+
+
+VIEWS: tuple[str, ...] = ("detail_values_long",)
+"""The store's views."""
+
+
+def _require_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a store missing one of its tables or views (a damaged or hand-edited store)."""
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    missing = [t for t in (*TABLES, *VIEWS) if t not in have]
+    if missing:
+        what = ", ".join(missing)
+        raise StoreError(
+            f"the store {path} is damaged: its {'tables' if len(missing) > 1 else 'table'} "
+            f"{what} {'are' if len(missing) > 1 else 'is'} missing; restore it from a backup "
+            "(or ingest the files again into a new store)"
+        )
+
+
+def _data_step(name: str) -> Any:
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def _migrate(con: duckdb.DuckDBPyConnection, current: int, path: Path) -> None:
     """Apply every migration above ``current``, each in its own transaction."""
     con.execute(
@@ -603,6 +729,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, current: int, path: Path) -> None:
         try:
             for sql in m.statements:
                 con.execute(sql)
+            if m.data_step is not None:
+                _data_step(m.data_step)(con)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)",
                 [m.version, m.description],
@@ -611,9 +739,10 @@ def _migrate(con: duckdb.DuckDBPyConnection, current: int, path: Path) -> None:
         except BaseException as e:
             with contextlib.suppress(duckdb.Error):
                 con.rollback()
-            if isinstance(e, duckdb.Error):
+            if isinstance(e, (duckdb.Error, ValueError, TypeError, KeyError)):
+                first = str(e).splitlines()[0] if str(e) else type(e).__name__
                 raise StoreError(
-                    f"cannot migrate the store {path} to schema version {m.version}: {e}"
+                    f"cannot migrate the store {path} to schema version {m.version}: {first}"
                 ) from None
             raise
         log.info("store %s: migrated to schema version %d (%s)", path, m.version, m.description)

@@ -6,7 +6,11 @@ Layout under the target folder::
     _recon_export.json
 
 for every table with history (``files``, ``runs``, ``summary_values``, ``detail_values``,
-``invoices``, ``invoice_lines``, ``invoice_totals``). The partition columns live in the
+``invoices``, ``invoice_lines``, ``invoice_totals``), the checks recorded (``checks``,
+``check_runs``, ``check_findings``: SPEC §8), the issues' workflow events
+(``issue_events``: SPEC §11) and the issue register as it stands
+(``issues``: one row per issue, as ``audit.json`` has it, built from the checks when
+exported). The partition columns live in the
 folder names only, as Spark, Trino/Hive and DuckDB expect (``hive_partitioning``);
 decimals stay ``DECIMAL(23,8)`` (Parquet ``decimal(23,8)``), Detail values a
 ``list<decimal(23,8)>`` per row, dates ``date`` and instants ``timestamp`` (UTC where the
@@ -49,8 +53,15 @@ EXPORT_TABLES: dict[str, str] = {
     "invoices": "run_id, sha256",
     "invoice_lines": "run_id, sha256, section, ord",
     "invoice_totals": "run_id, sha256, section, field",
+    "checks": "check_id",
+    "check_runs": "check_id, run_id",
+    "check_findings": "check_id, ord",
+    "issue_events": "seq",
 }
 """Tables exported, each with the order its rows are written in."""
+
+ISSUES = "issues"
+"""The issue register, exported beside the tables (built from the checks recorded)."""
 
 PARTITION_COLUMNS = ("participant", "week")
 MANIFEST = "_recon_export.json"
@@ -85,7 +96,7 @@ def partition_dir(out_dir: Path, table: str, participant: str, week: date) -> Pa
 
 
 def _fingerprint(store: Store, participant: str, week: date) -> str:
-    """What a partition holds: the files and runs in it, hashed."""
+    """What a partition holds: the files, runs and checks in it, hashed."""
     files = store.rows(
         "SELECT sha256, status FROM files WHERE participant = ? AND week = ? ORDER BY sha256",
         [participant, week],
@@ -95,7 +106,15 @@ def _fingerprint(store: Store, participant: str, week: date) -> str:
         "participant = ? AND week = ? ORDER BY run_id",
         [participant, week],
     )
-    text = json.dumps([SCHEMA_VERSION, files, runs], default=str)
+    checks = store.rows(
+        "SELECT check_id, outputs FROM checks WHERE participant = ? AND week = ? ORDER BY check_id",
+        [participant, week],
+    )
+    events = store.rows(
+        "SELECT seq FROM issue_events WHERE participant = ? AND week = ? ORDER BY seq",
+        [participant, week],
+    )
+    text = json.dumps([SCHEMA_VERSION, files, runs, checks, events], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -153,13 +172,18 @@ def export_store(
     if manifest.get("schema_version") != SCHEMA_VERSION:
         manifest = {}
     done: dict[str, str] = dict(manifest.get("partitions", {}))
-    sql = (
-        "SELECT DISTINCT participant, week FROM files WHERE participant IS NOT NULL AND "
-        "week IS NOT NULL"
-    )
     where, params = where_filters(participant, week)
-    sql += where
-    parts = [(r[0], r[1]) for r in store.rows(sql + " ORDER BY week, participant", params)]
+    sql = (
+        "SELECT participant, week FROM files WHERE participant IS NOT NULL AND "
+        f"week IS NOT NULL{where} UNION SELECT participant, week FROM checks WHERE true{where}"
+    )
+    parts = [
+        (r[0], r[1])
+        for r in store.rows(
+            f"SELECT DISTINCT participant, week FROM ({sql}) ORDER BY week, participant",
+            params + params,
+        )
+    ]
     report = ExportReport(out_dir=out)
     columns = {
         t: [c for c, _ in _columns(store, t) if c not in PARTITION_COLUMNS] for t in EXPORT_TABLES
@@ -180,6 +204,11 @@ def export_store(
         ):
             report.unchanged.append((p, w))
         else:
+            issues = _issues_table(store, p, w)
+            if issues.num_rows:
+                target = partition_dir(out, ISSUES, p, w) / PART_FILE
+                _write(store, store.con.from_arrow(issues), target)
+                report.written.append(target)
             for table, order in EXPORT_TABLES.items():
                 if not _has_rows(store, table, p, w):
                     continue
@@ -190,11 +219,7 @@ def export_store(
                     f"week = ? ORDER BY {order}",
                     params=[p, w],
                 )
-                with atomic_path(target) as tmp:
-                    try:
-                        rel.write_parquet(str(tmp), compression="zstd")
-                    except Exception as e:  # duckdb.IOException and friends
-                        raise OutputError(f"cannot write {target}: {e}") from None
+                _write(store, rel, target)
                 report.written.append(target)
             done[key] = fp
             report.partitions.append((p, w))
@@ -207,12 +232,41 @@ def export_store(
         "exported_at_utc": datetime.now(UTC).replace(tzinfo=None).isoformat(),
         "layout": "<table>/participant=<P>/week=<yyyy-mm-dd>/" + PART_FILE,
         "tables": {
-            t: [{"name": c, "type": ty} for c, ty in _columns(store, t)] for t in EXPORT_TABLES
+            **{t: [{"name": c, "type": ty} for c, ty in _columns(store, t)] for t in EXPORT_TABLES},
+            ISSUES: [
+                {"name": f.name, "type": str(f.type)}
+                for f in _issues_table(store, None, None).schema
+            ],
         },
         "partitions": dict(sorted(done.items())),
     }
     atomic_write_bytes(manifest_path, (json.dumps(doc, indent=1) + "\n").encode())
     return report
+
+
+def _write(store: Store, rel: Any, target: Path) -> None:
+    """Write a relation as one Parquet file, atomically."""
+    with atomic_path(target) as tmp:
+        try:
+            rel.write_parquet(str(tmp), compression="zstd")
+        except Exception as e:  # duckdb.IOException and friends
+            raise OutputError(f"cannot write {target}: {e}") from None
+
+
+def _issues_table(store: Store, participant: str | None, week: date | None) -> Any:
+    """The issue register of one partition (or none: its schema only) as an Arrow table,
+    the rows ``audit.json`` holds under ``issues`` (without the partition columns)."""
+    import pyarrow as pa
+
+    from recon.models.audit import Audit
+    from recon.store.register import build_register
+
+    issues = []
+    if participant is not None and week is not None:
+        issues = build_register(store, participant=participant, start=week, end=week)
+    table = Audit(start=date.min, end=date.max, participant=None, issues=issues).frames()[ISSUES]
+    out = pa.Table.from_pandas(table, preserve_index=False)
+    return out.drop_columns([c for c in PARTITION_COLUMNS if c in out.column_names])
 
 
 def _has_rows(store: Store, table: str, participant: str, week: date) -> bool:

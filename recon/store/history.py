@@ -1,12 +1,17 @@
-"""Settlement history (SPEC §8): every check recorded, the issue register, the audit query.
+"""Settlement history (SPEC §8): every check recorded, with what it covered and found.
 
 **Recording.** :func:`record_check` writes one check into the store, in one transaction:
 one ``checks`` row per (participant, Trading Week) the check covered (when, recon's
-version, the command, the RunIds, the counts and the SHA-256 of the week's inputs), one
-``check_runs`` row per run covered (its coverage and the artefact kinds used, the
-invoice's amount due and recon's recomputed Total Payable) and one ``check_findings`` row
-per finding (with its issue key). Re-checking the same inputs records another check: it
-happened.
+version, the command, the RunIds, the counts, the SHA-256 of the week's inputs and whether
+its outputs were written), one ``check_runs`` row per run covered (its coverage, the
+artefact kinds used, its *grounds*: what of it the check used, by Trading Day and form, see
+:mod:`recon.store.grounds`; the invoice's amount due and recon's recomputed Total Payable)
+and one ``check_findings`` row per finding (with its issue key). Re-checking the same
+inputs records another check: it happened.
+
+**Outputs.** A check that writes outputs is recorded first as ``not written`` and marked
+``written`` (:func:`mark_outputs_written`) once its output set is in place, so a crash while
+writing the reports never leaves a recorded check claiming outputs it does not have.
 
 The issue register and the audit query, which read what is recorded here, are in
 :mod:`recon.store.register`.
@@ -14,18 +19,23 @@ The issue register and the audit query, which read what is recorded here, are in
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import re
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from recon.errors import StoreError
+from recon.models.audit import OutputsState
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store.db import Store
+from recon.store.grounds import RunGrounds, own_days, run_tokens
 from recon.wem.calendar import parse_week_label
 
 log = logging.getLogger(__name__)
@@ -44,15 +54,64 @@ def issue_key(
     scope: str | None,
     timestamp: str | None,
     position: int | None,
+    figure: str | None = None,
 ) -> str:
-    """The SPEC §8 issue key as one string: its seven parts joined by ``|`` (null: empty).
+    """The SPEC §8 issue key as one string: its eight parts joined by ``|`` (null: empty).
 
-    >>> issue_key("SWANGEN", date(2024, 12, 15), "source.mismatch", "X_P_D", None,
-    ...           "2024-12-17", None)
-    'SWANGEN|2024-12-15|source.mismatch|X_P_D||2024-12-17|'
+    >>> issue_key("SWANGEN", date(2024, 12, 15), "invoice.total", None, None, None, None,
+    ...           "RCTI Total")
+    'SWANGEN|2024-12-15|invoice.total|||||RCTI Total'
     """
-    parts = [participant, week.isoformat(), check, variable, scope, timestamp, position]
+    parts = [participant, week.isoformat(), check, variable, scope, timestamp, position, figure]
     return "|".join("" if p is None else str(p) for p in parts)
+
+
+def issue_id(key: str) -> str:
+    """An issue's short stable id (SPEC §11): the first 10 hex digits of its key's SHA-256.
+
+    >>> issue_id("SWANGEN|2024-12-15|invoice.total|||||RCTI Total")
+    'c3a4ba2ba6'
+    """
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+_CHAIN_FIGURE = re.compile(r"^The invoiced (.+?)s across ")
+_PDF_FIELD = re.compile(
+    r"^The PDF shows the (invoice number|run|previous run|designation|Trading Week|"
+    r"participant|issue date|trade week) as "
+)
+_ROW_FIGURE = re.compile(r"^The Payment Summary shows \S+'s (amount|GST) as ")
+
+
+def figure_of_recorded(finding: dict[str, Any]) -> str | None:
+    """The ``figure`` of a recorded finding (its JSON as a dict).
+
+    A finding recorded by this recon carries it. One recorded before findings had it
+    (schema version 2) gets the figure its source or message names, as the checks that
+    made it would now set it.
+    """
+    if "figure" in finding:
+        return finding["figure"]
+    check = finding.get("check") or ""
+    if check not in ("invoice.total", "invoice.pdf_json", "adjustment.chain"):
+        return None
+    from recon.reconcile.invoice_terms import figure_of_source
+
+    message = finding.get("message") or ""
+    if check == "invoice.total" and "no Adjustment Information section" in message:
+        return "Adjustment Information"
+    if check == "invoice.total" and (m := _ROW_FIGURE.match(message)):
+        return f"Payment Summary {m.group(1)}"
+    if check == "invoice.pdf_json" and (m := _PDF_FIELD.match(message)):
+        return m.group(1)
+    if check == "invoice.pdf_json" and "Adjustment Information section" in message:
+        return "Adjustment Information"
+    if check == "adjustment.chain" and not finding.get("variable"):
+        m = _CHAIN_FIGURE.match(message)
+        return m.group(1) if m else None
+    if check == "adjustment.chain":
+        return None
+    return figure_of_source(finding.get("source"))
 
 
 def _week_of(period: str | None) -> date | None:
@@ -64,24 +123,6 @@ def _week_of(period: str | None) -> date | None:
         return None
 
 
-# ------------------------------------------------------------------------------ coverage
-
-
-@dataclass(frozen=True)
-class RunCover:
-    """What one recorded check could check of one run (``check_runs``)."""
-
-    run_id: int
-    designation: str
-    summary: bool
-    detail_days: int
-    period_days: int
-    invoice_json: bool
-    invoice_pdf: bool
-    previous_run: bool | None
-    artefacts: frozenset[str]
-
-
 OWN_KIND = "own:"
 """Prefix of the pseudo artefact kind ``own:<variable>`` a recorded run carries when the
 check compared your own data (``--own``) with that run's Detail values of the variable."""
@@ -90,71 +131,6 @@ check compared your own data (``--own``) with that run's Detail values of the va
 def own_kind(variable: str) -> str:
     """The ``check_runs.artefacts`` entry saying your data of ``variable`` was compared."""
     return f"{OWN_KIND}{variable}"
-
-
-def _summary_p_d(variable: str | None) -> bool:
-    """Whether a variable is a Summary variable (scope P, granularity D)."""
-    return bool(variable) and str(variable).endswith("_P_D")
-
-
-def covers(check: str, variable: str | None, scope: str | None, run: RunCover) -> bool:
-    """Whether a check of ``run`` could have yielded a finding of ``check`` (SPEC §8).
-
-    A run that could not have yielded it neither keeps its issue open nor resolves it.
-    What each check needs of a run (``docs/audit.md`` states the same table):
-
-    * ``invoice.pdf_json``: both an Invoice JSON and an Invoice PDF;
-    * other ``invoice.*``: a Summary and an Invoice;
-    * ``summary_detail.*``: a Summary and the Detail of every Trading Day of the Period;
-    * ``source.mismatch``: both forms (CSV and JSON) of the artefact concerned: of the
-      Detail when the finding names a scope, else of the Summary;
-    * ``adjustment.previous_missing``: an ADJ run; other ``adjustment.*``: an ADJ run with
-      its previous run, and (``chain``) an Invoice, (``material``) a Summary;
-    * ``coverage.statement_missing``: an Invoice; ``coverage.invoice_missing``: a Summary
-      or Detail;
-    * ``own.*``: your own data of the finding's variable compared with the run's Detail
-      (``--own``; recorded as the kind ``own:<variable>``): a check without ``--own``
-      neither keeps an own-data issue open nor resolves it;
-    * ``data.*`` about a variable that is not a Summary variable: the Detail of every day;
-      other ``data.*``: a Summary or Detail;
-    * anything else (``source.conflict``, ``coverage.unread``): any artefact of the run.
-    """
-    kinds = run.artefacts
-    invoice = run.invoice_json or run.invoice_pdf
-    statement = run.summary or run.detail_days > 0
-    full_detail = run.detail_days >= run.period_days and run.detail_days > 0
-    adjustment = run.designation.upper().startswith("ADJ")
-    if check == "invoice.pdf_json":
-        return run.invoice_json and run.invoice_pdf
-    if check.startswith("invoice."):
-        return run.summary and invoice
-    if check.startswith("summary_detail."):
-        return run.summary and full_detail
-    if check == "source.mismatch":
-        if scope:
-            return bool(kinds & {"detail_csv", "detail_zip"}) and "detail_json" in kinds
-        return {"summary_csv", "summary_json"} <= kinds
-    if check == "adjustment.previous_missing":
-        return adjustment
-    if check.startswith("adjustment."):
-        if not adjustment or run.previous_run is not True:
-            return False
-        if check == "adjustment.chain":
-            return invoice
-        return run.summary
-    if check == "coverage.statement_missing":
-        return invoice
-    if check == "coverage.invoice_missing":
-        return statement
-    if check.startswith("own."):
-        if variable:
-            return own_kind(variable) in kinds
-        return any(k.startswith(OWN_KIND) for k in kinds)
-    if check.startswith("data.") and variable and not _summary_p_d(variable):
-        return full_detail
-    if check.startswith("data."):
-        return statement
-    return statement or invoice or bool(kinds)
 
 
 # ------------------------------------------------------------------------------ recording
@@ -172,6 +148,8 @@ def record_check(
     *,
     command: str = "check",
     checked_at: datetime | None = None,
+    outputs: OutputsState = OutputsState.NONE,
+    out_dir: str | os.PathLike[str] | None = None,
 ) -> int:
     """Record one check in the store (SPEC §8), in one transaction; return its check id.
 
@@ -181,6 +159,10 @@ def record_check(
         result: The check's result (``recon check --store``, ``recon weekly``).
         command: What ran it (``check``, ``weekly``, ``api``).
         checked_at: When (default: the result's ``generated_at``), stored as UTC.
+        outputs: Whether its outputs were written: a check about to write them is
+            recorded ``not written`` and then marked (:func:`mark_outputs_written`); one
+            that writes none (``recon.check``) is ``none``.
+        out_dir: Where its outputs go.
 
     Returns:
         The check id (one per call, shared by every week the check covered).
@@ -192,9 +174,12 @@ def record_check(
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     checks_rows, run_rows, finding_rows = _rows(result)
+    where = str(Path(out_dir).absolute()) if out_dir is not None else None
     st, owned = _open(store)
     try:
-        return _insert(st, checks_rows, run_rows, finding_rows, when, result, command)
+        return _insert(
+            st, checks_rows, run_rows, finding_rows, when, result, command, outputs, where
+        )
     except duckdb.Error as e:
         raise StoreError(
             f"cannot record the check in the store {st.path}: {str(e).splitlines()[0]}"
@@ -202,6 +187,52 @@ def record_check(
     finally:
         if owned:
             st.close()
+
+
+def mark_outputs_written(
+    store: Store | str | os.PathLike[str] | None,
+    check_id: int,
+    out_dir: str | os.PathLike[str] | None = None,
+) -> None:
+    """Mark a recorded check's outputs as written (its whole output set is in place).
+
+    Raises:
+        StoreError: The store cannot be opened or written.
+    """
+    where = str(Path(out_dir).absolute()) if out_dir is not None else None
+    st, owned = _open(store)
+    try:
+        with st.transaction():
+            st.con.execute(
+                "UPDATE checks SET outputs = ?, out_dir = coalesce(?, out_dir) WHERE check_id = ?",
+                [OutputsState.WRITTEN.value, where, check_id],
+            )
+    except duckdb.Error as e:
+        raise StoreError(
+            f"cannot record the check's outputs in the store {st.path}: {str(e).splitlines()[0]}"
+        ) from None
+    finally:
+        if owned:
+            st.close()
+
+
+_CHECK_COLUMNS = (
+    "check_id, checked_at_utc, recon_version, command, participant, week, run_ids, errors, "
+    "warnings, infos, inputs_sha256, outputs, out_dir"
+)
+_RUN_COLUMNS = (
+    "check_id, participant, week, period, run_id, designation, published_at, artefacts, "
+    "summary, detail_days, period_days, invoice_json, invoice_pdf, previous_run, notes, "
+    "amount_due, recomputed_total_payable, grounds"
+)
+_FINDING_COLUMNS = (
+    "check_id, participant, week, ord, run_id, check_name, severity, variable, scope, "
+    '"timestamp", position, issue_key, finding, figure'
+)
+
+
+def _marks(columns: str) -> str:
+    return ", ".join("?" for _ in columns.split(","))
 
 
 def _insert(
@@ -212,23 +243,27 @@ def _insert(
     when: datetime,
     result: CheckResult,
     command: str,
+    outputs: OutputsState,
+    out_dir: str | None,
 ) -> int:
     """Insert one check's rows in one transaction; return its check id."""
+    state = OutputsState(outputs).value
     with st.transaction():
         check_id = int(st.scalar("SELECT nextval('check_id_seq')"))
         for (p, w), row in sorted(checks_rows.items()):
             st.con.execute(
-                "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [check_id, when, result.recon_version, command, p, w, *row],
+                f"INSERT INTO checks ({_CHECK_COLUMNS}) VALUES ({_marks(_CHECK_COLUMNS)})",
+                [check_id, when, result.recon_version, command, p, w, *row, state, out_dir],
             )
         if run_rows:
             st.con.executemany(
-                "INSERT INTO check_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO check_runs ({_RUN_COLUMNS}) VALUES ({_marks(_RUN_COLUMNS)})",
                 [[check_id, *r] for r in run_rows],
             )
         if finding_rows:
             st.con.executemany(
-                "INSERT INTO check_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO check_findings ({_FINDING_COLUMNS}) "
+                f"VALUES ({_marks(_FINDING_COLUMNS)})",
                 [[check_id, *r] for r in finding_rows],
             )
     log.info(
@@ -245,7 +280,8 @@ def _coverage_of(run: RunInfo) -> RunCoverage:
     """A run's coverage from its artefact kinds, for a result that carries none.
 
     A Detail artefact is taken to hold every day of the Period (the kinds do not say
-    which days); a check that records coverage per run (SPEC §6) is used as it is.
+    which days), in no form proven day by day; a check that records coverage per run
+    (SPEC §6) is used as it is.
     """
     kinds = set(run.artefacts)
     adjustment = run.designation.upper().startswith("ADJ")
@@ -259,6 +295,24 @@ def _coverage_of(run: RunInfo) -> RunCoverage:
         invoice_json="invoice_json" in kinds,
         invoice_pdf="invoice_pdf" in kinds,
         previous_run=(run.previous_run_id is not None) if adjustment else None,
+    )
+
+
+def _run_grounds(c: RunCoverage, artefacts: list[str], published: datetime | None) -> RunGrounds:
+    """What the check used of a run, for its grounds (days by form when recorded)."""
+    forms = c.detail_forms if (c.detail_forms or c.detail_days == 0) else None
+    return RunGrounds(
+        run_id=c.run_id,
+        designation=c.designation,
+        published_at=published,
+        kinds=frozenset(artefacts),
+        summary=c.summary,
+        invoice_json=c.invoice_json,
+        invoice_pdf=c.invoice_pdf,
+        previous_run=c.previous_run,
+        detail_forms=forms,
+        detail_days=c.detail_days,
+        period_days=c.period_days,
     )
 
 
@@ -284,12 +338,11 @@ def _rows(
         for run_id in series.runs:
             own_vars[(series.participant, run_id)].add(series.variable)
     run_rows: list[list[Any]] = []
-    seen_runs: set[tuple[str, date, int]] = set()
     for (p, w), keys in sorted(weeks.items()):
+        chosen: dict[int, tuple[tuple[str, str, int], RunGrounds, list[str], Any, Any]] = {}
         for key in sorted(keys, key=lambda k: k[2]):
-            if (p, w, key[2]) in seen_runs:
+            if key[2] in chosen:
                 continue
-            seen_runs.add((p, w, key[2]))
             c = covs[key]
             info = infos.get(key)
             amount_due = recomputed = None
@@ -305,8 +358,16 @@ def _rows(
                 adjustment = c.designation.upper().startswith("ADJ")
                 if info.computed is not None and (not adjustment or c.previous_run):
                     recomputed = info.computed.payment_summary.total_payable
-            owned = own_vars.get((c.participant, key[2]), set())
-            artefacts = sorted(set(artefacts) | {own_kind(v) for v in owned})
+            grounds = _run_grounds(c, artefacts, published)
+            chosen[key[2]] = (key, grounds, artefacts, amount_due, recomputed)
+        compared = {
+            run_id: own_vars.get((p, run_id), set()) for run_id in chosen if (p, run_id) in own_vars
+        }
+        owned = own_days([g for _, g, _, _, _ in chosen.values()], w, compared)
+        for run_id in sorted(chosen):
+            key, g, artefacts, amount_due, recomputed = chosen[run_id]
+            c = covs[key]
+            kinds = sorted(set(artefacts) | {own_kind(v) for v in compared.get(run_id, ())})
             run_rows.append(
                 [
                     p,
@@ -314,8 +375,8 @@ def _rows(
                     key[1],
                     key[2],
                     c.designation,
-                    published,
-                    artefacts,
+                    g.published_at,
+                    kinds,
                     c.summary,
                     c.detail_days,
                     c.period_days,
@@ -325,6 +386,7 @@ def _rows(
                     list(c.notes),
                     amount_due,
                     recomputed,
+                    run_tokens(g, w, owned.get(run_id, ())),
                 ]
             )
     # findings: each to the week it names; one that names none to every week of the check
@@ -343,6 +405,7 @@ def _rows(
             counts.setdefault((p, wk), {"error": 0, "warning": 0, "info": 0})
             counts[(p, wk)][f.severity.value] += 1
             ords[(p, wk)] += 1
+            key = issue_key(p, wk, f.check, f.variable, f.scope, f.timestamp, f.position, f.figure)
             finding_rows.append(
                 [
                     p,
@@ -355,8 +418,9 @@ def _rows(
                     f.scope,
                     f.timestamp,
                     f.position,
-                    issue_key(p, wk, f.check, f.variable, f.scope, f.timestamp, f.position),
+                    key,
                     f.model_dump_json(),
+                    f.figure,
                 ]
             )
     checks_rows: dict[WeekKey, list[Any]] = {}
@@ -373,3 +437,113 @@ def _rows(
         )
         checks_rows[(p, w)] = [run_ids, c["error"], c["warning"], c["info"], shas]
     return checks_rows, run_rows, finding_rows
+
+
+# ------------------------------------------------------------------------------ migration
+
+
+def migrate_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 3's data step (run inside its migration's transaction): every recorded
+    finding gets its ``figure`` and the issue key that includes it, and every recorded run
+    the grounds its recorded coverage proves (:mod:`recon.store.grounds`; Detail days by
+    form from the ``files`` the check read, where they are held). No recorded check is
+    removed or changed otherwise; the register is rebuilt from these by the new rule."""
+    rows = con.execute(
+        "SELECT check_id, participant, week, ord, check_name, variable, scope, "
+        '"timestamp", position, finding FROM check_findings'
+    ).fetchall()
+    updates = []
+    for cid, p, w, ord_, check, variable, scope, ts, position, text in rows:
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            doc = {}
+        figure = figure_of_recorded(doc if isinstance(doc, dict) else {"check": check})
+        key = issue_key(p, w, check, variable, scope, ts, position, figure)
+        updates.append((cid, p, w, ord_, figure, key))
+    if updates:
+        con.execute(
+            "CREATE TEMP TABLE _v3_keys (check_id BIGINT, participant VARCHAR, week DATE, "
+            "ord INTEGER, figure VARCHAR, issue_key VARCHAR)"
+        )
+        con.executemany("INSERT INTO _v3_keys VALUES (?, ?, ?, ?, ?, ?)", updates)
+        con.execute(
+            "UPDATE check_findings SET figure = k.figure, issue_key = k.issue_key "
+            "FROM _v3_keys k WHERE check_findings.check_id = k.check_id AND "
+            "check_findings.participant = k.participant AND check_findings.week = k.week "
+            "AND check_findings.ord = k.ord"
+        )
+        con.execute("DROP TABLE _v3_keys")
+    _backfill_grounds(con)
+
+
+def _backfill_grounds(con: duckdb.DuckDBPyConnection) -> None:
+    """Grounds for the ``check_runs`` rows recorded before schema 3."""
+    runs = con.execute(
+        "SELECT r.check_id, r.participant, r.week, r.run_id, r.designation, r.published_at, "
+        "r.artefacts, r.summary, r.detail_days, r.period_days, r.invoice_json, "
+        "r.invoice_pdf, r.previous_run, c.inputs_sha256 FROM check_runs r JOIN checks c "
+        "ON c.check_id = r.check_id AND c.participant = r.participant AND c.week = r.week "
+        "WHERE r.grounds IS NULL"
+    ).fetchall()
+    if not runs:
+        return
+    held: dict[str, tuple[str, int | None, list[date]]] = {
+        sha: (kind, run_id, list(days or []))
+        for sha, kind, run_id, days in con.execute(
+            "SELECT sha256, kind, run_id, days FROM files WHERE kind LIKE 'detail_%' "
+            "AND status IN ('stored', 'duplicate')"
+        ).fetchall()
+    }
+    groups: dict[tuple[int, str, date], list[tuple[Any, ...]]] = defaultdict(list)
+    for row in runs:
+        groups[(row[0], row[1], row[2])].append(row)
+    updates = []
+    for (cid, p, w), rows in groups.items():
+        grounds: list[RunGrounds] = []
+        compared: dict[int, set[str]] = {}
+        for _, _, _, run_id, des, pub, artefacts, summary, dd, pd_, ij, ip, prev, shas in rows:
+            kinds = [a for a in (artefacts or []) if not a.startswith(OWN_KIND)]
+            own = {a[len(OWN_KIND) :] for a in (artefacts or []) if a.startswith(OWN_KIND)}
+            if own:
+                compared[run_id] = own
+            forms: dict[str, set[date]] = defaultdict(set)
+            for sha in shas or []:
+                kind, file_run, days = held.get(sha, ("", None, []))
+                if kind and file_run == run_id:
+                    forms["json" if kind == "detail_json" else "csv"] |= set(days)
+            union = set().union(*forms.values()) if forms else set()
+            used = {
+                "json" if k == "detail_json" else "csv" for k in kinds if k.startswith("detail_")
+            }
+            whole = used <= set(forms)  # the files of every Detail form it used are held
+            proven = dict(forms) if forms and whole and len(union) >= dd > 0 else None
+            grounds.append(
+                RunGrounds(
+                    run_id=run_id,
+                    designation=des,
+                    published_at=pub,
+                    kinds=frozenset(kinds),
+                    summary=summary,
+                    invoice_json=ij,
+                    invoice_pdf=ip,
+                    previous_run=prev,
+                    detail_forms=proven,
+                    detail_days=dd,
+                    period_days=pd_,
+                )
+            )
+        owned = own_days(grounds, w, compared)
+        for g in grounds:
+            updates.append((cid, p, w, g.run_id, run_tokens(g, w, owned.get(g.run_id, ()))))
+    con.execute(
+        "CREATE TEMP TABLE _v3_grounds (check_id BIGINT, participant VARCHAR, week DATE, "
+        "run_id BIGINT, grounds VARCHAR[])"
+    )
+    con.executemany("INSERT INTO _v3_grounds VALUES (?, ?, ?, ?, ?)", updates)
+    con.execute(
+        "UPDATE check_runs SET grounds = g.grounds FROM _v3_grounds g WHERE "
+        "check_runs.check_id = g.check_id AND check_runs.participant = g.participant AND "
+        "check_runs.week = g.week AND check_runs.run_id = g.run_id"
+    )
+    con.execute("DROP TABLE _v3_grounds")

@@ -437,8 +437,9 @@ def run_weekly(
         ``after`` returns).
     """
     from recon.errors import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, ReconError
+    from recon.models.audit import OutputsState
     from recon.store.db import open_store
-    from recon.store.history import record_check
+    from recon.store.history import mark_outputs_written, record_check
     from recon.store.ingest import IngestRefused, NothingToIngest
     from recon.store.ingest import ingest as run_ingest
     from recon.store.query import check_from_store
@@ -505,8 +506,15 @@ def run_weekly(
             result = check_from_store(
                 store_path, week=w, participant=p, materiality=req.materiality, limits=req.limits
             )
-            record_check(store_path, result, command="weekly")  # SPEC §8
+            check_id = record_check(  # SPEC §8; its outputs marked once they are in place
+                store_path,
+                result,
+                command="weekly",
+                outputs=OutputsState.NOT_WRITTEN,
+                out_dir=out,
+            )
             write_outputs(result, out, reports=not req.no_reports)
+            mark_outputs_written(store_path, check_id, out)
         except ReconError as e:
             problems.append(f"{p} week {w.isoformat()}: {e}")
             view.week_checked(p, w, None)

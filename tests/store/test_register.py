@@ -105,7 +105,8 @@ def test_audit_reads_chains_and_exit_status(store: Store) -> None:
 
 
 def test_date_range() -> None:
-    assert date_range(None, None, 2025) == (date(2025, 7, 1), date(2026, 6, 30))
+    assert date_range(None, None, 2025) == (date(2024, 7, 1), date(2025, 6, 30))
+    assert date_range(None, None, "2024-25") == (date(2024, 7, 1), date(2025, 6, 30))
     assert date_range("2024-10-01", "2024-12-31") == (date(2024, 10, 1), date(2024, 12, 31))
     for bad in (("2024-12-31", "2024-10-01", None), (None, None, None), ("x", "2024-12-31", None)):
         with pytest.raises(UsageError):
@@ -114,8 +115,16 @@ def test_date_range() -> None:
         date_range("2024-10-01", "2024-12-31", 2024)
 
 
-def test_financial_year() -> None:
-    assert financial_year(2025) == (date(2025, 7, 1), date(2026, 6, 30))
+def test_financial_year_is_the_year_ending_30_june_or_a_span() -> None:
+    """SPEC §8: ``--fy 2024-25`` and ``--fy 2025`` are the same year, 1 July 2024 to
+    30 June 2025 (an Australian reads FY2025 as the year ending June 2025)."""
+    want = (date(2024, 7, 1), date(2025, 6, 30))
+    for text in ("2024-25", "2024-2025", "2025", "FY2025", " 2024-25 ", 2025):
+        assert financial_year(text) == want, text
+    assert financial_year("1999-00") == (date(1999, 7, 1), date(2000, 6, 30))
+    for bad in ("2024-26", "2024-24", "25", "twenty", "2024-25-26", ""):
+        with pytest.raises(UsageError):
+            financial_year(bad)
 
 
 def test_the_planted_week_recorded_gives_its_issues_and_audit(store: Store) -> None:
