@@ -215,7 +215,7 @@ def load_config(
             doc = tomllib.load(fh)
     except OSError as exc:
         raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
     for name, table in doc.items():
         if name not in TABLES:

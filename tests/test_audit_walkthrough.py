@@ -223,6 +223,7 @@ def test_audit_json_follows_spec_8(walk: dict[str, Any]) -> None:
             "first_seen_at",
             "last_seen_at",
             "at_stake",
+            "at_stake_basis",
             "workflow",
             "due",
             "events",

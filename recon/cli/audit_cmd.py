@@ -155,7 +155,7 @@ def audit(
 
     Exit status: 0 no error issue open in the range; 1 one is open; 2 recon could not run.
     """
-    from recon.cli.issues_cmd import nod_business_days
+    from recon.config import nod_business_days
     from recon.report.audit import write_audit
     from recon.store import open_store
     from recon.store.register import audit as run_audit

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +24,7 @@ from rich.text import Text
 
 from recon.cli.progress import stderr
 from recon.cli.text import printable
+from recon.config import nod_business_days
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
@@ -34,60 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DISPUTES_TABLE = "disputes"
 STATUSES = ("open", "resolved", "all")
 WORKFLOWS = ("new", "investigating", "disputed", "accepted")
-
-
-# ------------------------------------------------------------------------ settings
-
-
-def config_path(env: Mapping[str, str] | None = None) -> Path | None:
-    """The config file (the one ``[pass]`` lives in): ``$RECON_CONFIG``, else the user's
-    ``config.toml`` if it exists; None when there is none."""
-    from recon.pass_client.config import ENV_CONFIG, default_config_path
-
-    env = os.environ if env is None else env
-    explicit = env.get(ENV_CONFIG)
-    if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_file():
-            raise UsageError(f"config file not found: {path}")
-        return path
-    path = default_config_path()
-    return path if path.is_file() else None
-
-
-def nod_business_days(env: Mapping[str, str] | None = None) -> int | None:
-    """``nod_business_days`` under ``[disputes]`` in the config file (SPEC §11): how many WA
-    Business Days after its raising run's PublishedAt an issue's Notice of Disagreement is
-    due. None without the file, the table or the key: recon never guesses the Rules' number.
-
-    Raises:
-        UsageError: The file cannot be read, or the value is not a whole number from 1.
-    """
-    path = config_path(env)
-    if path is None:
-        return None
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except OSError as e:
-        raise UsageError(f"cannot read config file {path}: {e.strerror or e}") from None
-    except (tomllib.TOMLDecodeError, RecursionError) as e:
-        raise UsageError(f"config file {path} is not valid TOML: {e}") from None
-    table = doc.get(DISPUTES_TABLE, {})
-    if not isinstance(table, dict):
-        raise UsageError(f"config file {path}: [{DISPUTES_TABLE}] must be a table")
-    value = table.get("nod_business_days")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(
-            f"config file {path}: [{DISPUTES_TABLE}] nod_business_days must be a whole number "
-            f"of WA Business Days from 1, got {value!r}"
-        )
-    return value
 
 
 # ------------------------------------------------------------------------ printing

@@ -102,6 +102,8 @@ class Issue:
             designations, for the reports.
         at_stake: The ``at_stake`` of its latest root finding (SPEC §10), None when that
             finding carries none.
+        at_stake_basis: ``"estimate"`` when that amount is an estimate (SPEC §10: a
+            Summary/Detail or own-data difference), kept out of cash sums; else None.
         events: Its workflow changes, oldest first (SPEC §11).
         due: When a Notice of Disagreement is due: the Nth WA Business Day after the day
             (AWST) of the raising run's PublishedAt, with ``nod_business_days`` set; None
@@ -133,6 +135,7 @@ class Issue:
     last_designation: str | None = None
     resolved_by_designation: str | None = None
     at_stake: Decimal | None = None
+    at_stake_basis: str | None = None
     events: list[IssueEvent] = field(default_factory=list)
     due: date | None = None
     age_business_days: int | None = None
@@ -211,6 +214,7 @@ class Issue:
             "first_seen_at": _iso_utc(self.first_seen_at),
             "last_seen_at": _iso_utc(self.last_seen_at),
             "at_stake": _money(self.at_stake),
+            "at_stake_basis": self.at_stake_basis,
             "workflow": self.workflow.value,
             "due": self.due.isoformat() if self.due else None,
             "age_business_days": self.age_business_days,
@@ -502,6 +506,7 @@ class Audit:
             ("resolved_at", pa.timestamp("us")),
             ("message", pa.string()),
             ("at_stake", money),
+            ("at_stake_basis", pa.string()),
             ("workflow", pa.string()),
             ("due", pa.date32()),
             ("age_business_days", pa.int64()),

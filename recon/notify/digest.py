@@ -22,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recon.notify.workdays import business_days_after
+from recon.models.audit import Workflow
+from recon.wem.business_days import add_business_days
 from recon.wem.calendar import AWST, week_label
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 DUE_SOON_BUSINESS_DAYS = 5
 """An open issue is "due soon" when its due date is at most this many WA Business Days
 away (or past)."""
-DISPUTED = "disputed"
-ACCEPTED = "accepted"
+DISPUTED = Workflow.DISPUTED.value
+ACCEPTED = Workflow.ACCEPTED.value
 ESTIMATE = "estimate"
 
 
@@ -202,30 +203,18 @@ def _s(n: int) -> str:
 def digest_issue(issue: Issue) -> DigestIssue:
     """Map one register issue to what the digest shows: the one place the digest reads the
     register's :class:`~recon.models.audit.Issue`."""
-    # id, workflow, due, at_stake, at_stake_basis, figure and events arrive with the
-    # register branch (SPEC §11); until they do, getattr gives None and the digest shows
-    # no id, no workflow, no due date and no amount rather than a guess.
-    ident = getattr(issue, "id", None)
-    workflow = getattr(issue, "workflow", None)
-    workflow = getattr(workflow, "value", workflow)
-    due = getattr(issue, "due", None)
-    at_stake = getattr(issue, "at_stake", None)
-    basis = getattr(issue, "at_stake_basis", None)
-    figure = getattr(issue, "figure", None)
     ref = lodged = None
-    for event in getattr(issue, "events", None) or ():
-        get = event.get if isinstance(event, Mapping) else lambda n, e=event: getattr(e, n, None)
-        state = get("workflow")
-        if getattr(state, "value", state) == DISPUTED:
-            ref, lodged = get("ref"), get("lodged")
+    for event in issue.events:
+        if event.workflow is Workflow.DISPUTED:
+            ref, lodged = event.ref, event.lodged
     what = " ".join(str(x) for x in (issue.variable, issue.scope, issue.timestamp) if x)
     if issue.position:
         what += f" #{issue.position}"
-    if figure:
-        what = f"{figure}: {what}" if what else str(figure)
+    if issue.figure:
+        what = f"{issue.figure}: {what}" if what else issue.figure
     return DigestIssue(
         key=issue.key,
-        id=str(ident) if ident else None,
+        id=issue.id,
         check=issue.check,
         severity=issue.severity,
         participant=issue.participant,
@@ -233,25 +222,15 @@ def digest_issue(issue: Issue) -> DigestIssue:
         what=what,
         message=issue.message,
         status=issue.status,
-        workflow=str(workflow) if workflow else None,
-        ref=str(ref) if ref else None,
-        lodged=_day(lodged),
-        due=_day(due),
-        at_stake=None if at_stake is None else Decimal(str(at_stake)),
-        estimate=str(getattr(basis, "value", basis) or "") == ESTIMATE,
+        workflow=issue.workflow.value,
+        ref=ref,
+        lodged=lodged,
+        due=issue.due,
+        at_stake=issue.at_stake,
+        estimate=issue.at_stake_basis == ESTIMATE,
         raised_by=_run(issue.first_run_id, issue.first_designation),
         resolved_by=_run(issue.resolved_by_run_id, issue.resolved_by_designation),
     )
-
-
-def _day(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 def _run(run_id: int | None, designation: str | None) -> str | None:
@@ -340,7 +319,7 @@ def build_digest(
     """
     now = now or datetime.now(UTC)
     today = now.astimezone(AWST).date()
-    soon = business_days_after(today, DUE_SOON_BUSINESS_DAYS)
+    soon = add_business_days(today, DUE_SOON_BUSINESS_DAYS)
     by_week: dict[tuple[str, date], list[Issue]] = {}
     for issue in issues:
         by_week.setdefault((issue.participant, issue.week), []).append(issue)

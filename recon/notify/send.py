@@ -10,17 +10,18 @@ error, exit 2); the run fetches, ingests, checks, writes and records; then
 
 from __future__ import annotations
 
-import inspect
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from recon.config import Config, NotifySettings
 from recon.errors import NotifyError, ReconError, UsageError
+from recon.models.audit import Issue
 from recon.notify.digest import Digest, build_digest
 from recon.notify.render import render_html, render_text, webhook_payload
 from recon.notify.smtp import build_message, send_mail
 from recon.notify.webhook import post_webhook
+from recon.store.db import Store
 from recon.store.weekly import WeeklyDone
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,10 @@ def settings_for_weekly(config: Config, flag: bool | None) -> NotifySettings | N
     return settings
 
 
-def _register(store: object, start: object, end: object, nod_business_days: int | None) -> list:
+def _register(store: Store, start: date, end: date, nod_business_days: int | None) -> list[Issue]:
     from recon.store.register import build_register
 
-    kwargs: dict[str, object] = {"start": start, "end": end}
-    # Due dates arrive with the register branch, which takes [disputes] nod_business_days
-    # as a parameter of build_register; until then the register has no due dates to give.
-    if "nod_business_days" in inspect.signature(build_register).parameters:
-        kwargs["nod_business_days"] = nod_business_days
-    return build_register(store, **kwargs)  # type: ignore[arg-type]
+    return build_register(store, start=start, end=end, nod_business_days=nod_business_days)
 
 
 def weekly_digest(

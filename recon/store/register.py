@@ -138,6 +138,7 @@ class _Hit:
     message: str
     at_stake: str | None = None
     root: bool = True
+    at_stake_basis: str | None = None
 
 
 def _decide(
@@ -297,20 +298,22 @@ def build_register(
         interval_start,
         at_stake,
         root,
+        basis,
     ) in store.rows(
         "SELECT check_id, participant, week, run_id, check_name, severity, variable, "
         'scope, "timestamp", position, figure, issue_key, '
         "json_extract_string(finding, '$.message'), json_extract_string(finding, '$.source'), "
         "json_extract_string(finding, '$.interval_start'), "
         "json_extract_string(finding, '$.at_stake'), "
-        "json_extract_string(finding, '$.cause') IS NULL FROM check_findings WHERE true"
+        "json_extract_string(finding, '$.cause') IS NULL, "
+        "json_extract_string(finding, '$.at_stake_basis') FROM check_findings WHERE true"
         + where
         + " ORDER BY check_id, ord",
         params,
     ):
         if cid not in at:
             continue
-        hits[key].append(_Hit(cid, run_id, severity, message or "", at_stake, root))
+        hits[key].append(_Hit(cid, run_id, severity, message or "", at_stake, root, basis))
         meta.setdefault(
             key, (check, p, w, variable, scope, ts, position, figure, source, interval_start)
         )
@@ -359,8 +362,8 @@ def build_register(
         )
         _decide(issue, ground, found, week, at)
         roots = [h for h in found if h.root]
-        stake = roots[-1].at_stake if roots else None
-        issue.at_stake = _decimal(stake)
+        issue.at_stake = _decimal(roots[-1].at_stake) if roots else None
+        issue.at_stake_basis = roots[-1].at_stake_basis if roots else None
         issue.events = events.get(key, [])
         _due(issue, week, nod_business_days, day)
         out.append(issue)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from recon.models.audit import Issue
+from recon.models.audit import Issue, IssueEvent, Workflow
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.notify.digest import build_digest, digest_issue
 from recon.store.weekly import WeekDone, WeeklyDone, WeekPlan
@@ -22,8 +22,8 @@ NOW = datetime(2025, 4, 17, 10, 0, tzinfo=AWST)  # Thursday before Easter
 
 
 def _issue(name: str, *, status: str = "open", seen: datetime = BEFORE, **later: Any) -> Issue:
-    """A register issue; ``later`` sets the fields the register branch adds (id, workflow,
-    due, at_stake, at_stake_basis, events), as attributes, the way they will arrive."""
+    """A register issue; ``later`` sets its workflow fields (workflow, due, at_stake,
+    events) as the register sets them."""
     issue = Issue(
         key=f"SWANGEN|2024-12-15|invoice.line|{name}||2024-12-15|",
         check="invoice.line",
@@ -34,6 +34,7 @@ def _issue(name: str, *, status: str = "open", seen: datetime = BEFORE, **later:
         scope=None,
         timestamp="2024-12-15",
         position=None,
+        figure=None,
         first_run_id=51958,
         last_run_id=51958,
         status=status,
@@ -46,6 +47,9 @@ def _issue(name: str, *, status: str = "open", seen: datetime = BEFORE, **later:
         last_designation="INITIAL",
         resolved_by_designation="ADJ2" if status == "resolved" else None,
     )
+    workflow = later.pop("workflow", Workflow.NEW)
+    if workflow is not Workflow.NEW and "events" not in later:
+        later["events"] = [IssueEvent(at=BEFORE, by="ana", workflow=workflow, note="why")]
     for field, value in later.items():
         setattr(issue, field, value)
     return issue
@@ -109,38 +113,52 @@ def test_raised_and_resolved_are_this_runs() -> None:
     assert (
         digest.subject == "recon weekly: no discrepancies in 1 week checked; 1 raised, 2 resolved"
     )
-    # without the register's workflow fields: no id, no workflow, no amount (not a guess)
+    # an issue nobody has acted on: its id, workflow new, no amount (not a guess)
     plain = digest_issue(issues[0])
-    assert plain.id is None and plain.workflow is None and plain.at_stake is None
+    assert plain.id == issues[0].id and len(plain.id) == 10
+    assert plain.workflow == "new" and plain.at_stake is None
     assert plain.due is None and plain.raised_by == "INITIAL 51958"
 
 
 def test_disputed_due_soon_and_money_at_stake() -> None:
     issues = [
         _issue(
-            "DUE_LAST", id="a1b2c3d4e5", workflow="new", due=date(2025, 4, 29), at_stake="100.10"
+            "DUE_LAST", workflow=Workflow.NEW, due=date(2025, 4, 29), at_stake=Decimal("100.10")
         ),
-        _issue("DUE_LATER", workflow="investigating", due=date(2025, 4, 30), at_stake="-0.10"),
-        _issue("OVERDUE", workflow="new", due=date(2025, 4, 10)),
+        _issue(
+            "DUE_LATER",
+            workflow=Workflow.INVESTIGATING,
+            due=date(2025, 4, 30),
+            at_stake=Decimal("-0.10"),
+        ),
+        _issue("OVERDUE", workflow=Workflow.NEW, due=date(2025, 4, 10)),
         _issue(
             "DISPUTED",
-            workflow="disputed",
+            workflow=Workflow.DISPUTED,
             due=date(2025, 4, 20),
             at_stake=Decimal("0.20"),
             events=[
-                {"workflow": "investigating", "ref": None, "lodged": None},
-                {"workflow": "disputed", "ref": "NOD-0142", "lodged": "2025-04-01"},
+                IssueEvent(at=BEFORE, by="ana", workflow=Workflow.INVESTIGATING),
+                IssueEvent(
+                    at=BEFORE,
+                    by="ana",
+                    workflow=Workflow.DISPUTED,
+                    ref="NOD-0142",
+                    lodged=date(2025, 4, 1),
+                ),
             ],
         ),
-        _issue("ACCEPTED", workflow="accepted", due=date(2025, 4, 22), at_stake="999.00"),
-        _issue("ESTIMATE", at_stake="50.00", at_stake_basis="estimate"),
+        _issue(
+            "ACCEPTED", workflow=Workflow.ACCEPTED, due=date(2025, 4, 22), at_stake=Decimal("999")
+        ),
+        _issue("ESTIMATE", at_stake=Decimal("50.00"), at_stake_basis="estimate"),
         _issue(
             "RESOLVED",
             status="resolved",
             resolved_at=BEFORE,
-            workflow="disputed",
+            workflow=Workflow.DISPUTED,
             due=date(2025, 4, 22),
-            at_stake="7.00",
+            at_stake=Decimal("7.00"),
         ),
     ]
     digest = build_digest(
@@ -153,7 +171,7 @@ def test_disputed_due_soon_and_money_at_stake() -> None:
     (week,) = digest.weeks
     # five Business Days from Thu 17 April 2025: Easter and ANZAC Day skipped -> Tue 29 April
     assert [i.what.split()[0] for i in week.due_soon] == ["OVERDUE", "DUE_LAST"]
-    assert week.due_soon[1].id == "a1b2c3d4e5"
+    assert week.due_soon[1].id == issues[0].id
     (disputed,) = week.disputed_open
     assert (disputed.ref, disputed.lodged) == ("NOD-0142", date(2025, 4, 1))
     # cash over open issues that count: 100.10 - 0.10 + 0.20, exactly; accepted and
