@@ -63,6 +63,10 @@ class StoreError(ReconError):
     """The settlement history store refused or failed an operation."""
 
 
+class StoreBusyError(StoreError):
+    """The store is still held by another process (a writer) after the bounded wait."""
+
+
 class UnsafeNameError(ReconError):
     """A name from the data that cannot be used as a file or folder name (``../x``, ``CON``,
     a control character): refused rather than written outside the folder it belongs in."""

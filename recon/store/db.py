@@ -72,7 +72,7 @@ import platformdirs
 import polars as pl
 import pyarrow as pa
 
-from recon.errors import StoreError
+from recon.errors import StoreBusyError, StoreError
 from recon.store.busy import announce_writer, store_wait, writer_waiting
 
 log = logging.getLogger(__name__)
@@ -592,7 +592,7 @@ def _connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.D
                         f"{path} is not a recon store (DuckDB: {str(e).splitlines()[0]})"
                     ) from None
             if time.monotonic() >= deadline:
-                raise StoreError(
+                raise StoreBusyError(
                     f"the store {path} is in use by another recon process (waited "
                     f"{limit:g} s); try again when it has finished"
                 )
