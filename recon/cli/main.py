@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "weekly": "recon.cli.store_cmd",
     "export": "recon.cli.store_cmd",
     "audit": "recon.cli.audit_cmd",
+    "serve": "recon.cli.serve_cmd",
 }
 """Each command and the module defining it, imported only when the command is used (so
 ``recon check`` does not pay for the PaSS client's or the store's imports)."""
