@@ -81,7 +81,7 @@ SECURITY_HEADERS = (
     ("referrer-policy", "same-origin"),
     ("cross-origin-opener-policy", "same-origin"),
 )
-_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
 
 
 def host_name(header: str | None) -> str | None:
@@ -89,7 +89,7 @@ def host_name(header: str | None) -> str | None:
     not one."""
     if not header:
         return None
-    found = _HOST.match(header.strip())
+    found = _HOST.fullmatch(header.strip())
     if found is None:
         return None
     return found.group(1).strip("[]").lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from typing import Any
 
 from recon.errors import UsageError
 from recon.serve.config import ServeConfig
@@ -37,14 +38,12 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(config: ServeConfig, sock: socket.socket) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM end it gracefully)."""
+def uvicorn_server(config: ServeConfig, app: Any) -> Any:
+    """The uvicorn server for ``app``: no ``Server`` header, no logging set-up of its own
+    (recon's applies), proxy headers believed only from ``config.trusted_proxies``."""
     import uvicorn
 
-    from recon.serve.app import create_app
-
-    app = create_app(config)
-    server = uvicorn.Server(
+    return uvicorn.Server(
         uvicorn.Config(
             app,
             log_config=None,
@@ -55,4 +54,10 @@ def run(config: ServeConfig, sock: socket.socket) -> None:
             timeout_graceful_shutdown=10,
         )
     )
-    server.run(sockets=[sock])
+
+
+def run(config: ServeConfig, sock: socket.socket) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM end it gracefully)."""
+    from recon.serve.app import create_app
+
+    uvicorn_server(config, create_app(config)).run(sockets=[sock])

@@ -39,7 +39,7 @@ or all the memory)."""
 MIN_PASSWORD = 10
 """The shortest password ``--add-user`` accepts."""
 
-NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def check_name(name: str) -> str:
     Raises:
         UsageError: It cannot.
     """
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise UsageError(
             f"the user name {printable(name, 80)!r} is not 1 to 64 letters, digits or . _ @ -"
         )
@@ -147,7 +147,7 @@ def read_users(path: Path) -> dict[str, PasswordHash]:
             continue
         name, sep, rest = line.partition(":")
         try:
-            if not sep or not NAME.match(name):
+            if not sep or not NAME.fullmatch(name):
                 raise ValueError("expected name:scrypt$N$r$p$salt$hash")
             if name in users:
                 raise ValueError(f"the user {name} is there twice")

@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
-
 from recon.cli.main import main
 from recon.serve.app import create_app
 from recon.serve.config import ServeConfig
-from recon.serve.server import listen
+from recon.serve.server import listen, uvicorn_server
 from recon.serve.state import ServeState
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,15 +161,7 @@ def serving(config: ServeConfig, *, sleep: RecordedSleep | None = None) -> Itera
     app = create_app(state)
     sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_config=None,
-            lifespan="off",
-            proxy_headers=bool(config.trusted_proxies),
-            forwarded_allow_ips=list(config.trusted_proxies) or None,
-        )
-    )
+    server = uvicorn_server(config, app)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
