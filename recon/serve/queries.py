@@ -19,6 +19,7 @@ from decimal import Decimal
 from recon.models.findings import Finding
 from recon.models.results import RunCoverage
 from recon.store.db import Store, from_column
+from recon.wem.calendar import trading_day_of
 from recon.wem.variables import VariableNameError, parse_variable
 
 log = logging.getLogger(__name__)
@@ -152,10 +153,14 @@ def issue_findings(store: Store, participant: str, week: date, key: str) -> list
     ]
 
 
-def _day(text: str | None) -> date | None:
+def trading_day_named(text: str | None) -> date | None:
+    """The Trading Day a finding's timestamp names: a date, or the day an interval's start
+    falls in (an interval after midnight belongs to the day before)."""
     if not text:
         return None
     try:
+        if "T" in text:
+            return trading_day_of(datetime.fromisoformat(text))
         return date.fromisoformat(text[:10])
     except ValueError:
         return None
@@ -174,11 +179,12 @@ def values_held(
 
     A Summary variable (scope P, granularity D) gives its Summary values of the day and
     the Detail's copy of it (scope: the finding's, else the participant); any other
-    variable its Detail value at ``position`` (1 for a Trading Day or coarser value).
+    variable its Detail value at ``position`` (an interval variable: nothing without one;
+    a Trading Day or coarser value: its only element).
     Nothing when the finding names no variable or no Trading Day, or the variable does
     not decode.
     """
-    day = _day(timestamp)
+    day = trading_day_named(timestamp)
     if not variable or day is None:
         return []
     try:
@@ -200,7 +206,9 @@ def values_held(
     where_scope = scope if scope is not None else (participant if summary else None)
     if where_scope is None:
         return out
-    index = position if position and name.granularity.value in ("I", "DI") else 1
+    if name.granularity.value in ("I", "DI") and not position:
+        return out  # a finding about several intervals names none of them
+    index = position if name.granularity.value in ("I", "DI") else 1
     out.extend(
         HeldValue(run_id, kind, value, settlement_day)
         for run_id, kind, settlement_day, value in store.rows(
