@@ -3,7 +3,10 @@ a users file, and isolation from the user's own recon settings."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,3 +41,39 @@ def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("users") / "users.txt"
     add_user(path, USER, PASSWORD)
     return path
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+"""The system Chromium, headless, with no network of its own (nothing is downloaded)."""
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Playwright driving the system Chromium (``/usr/bin/chromium``, which ``.ci/run``
+    installs); skipped without it or without Playwright, failed instead when CI is set."""
+    missing = None
+    if not Path(CHROMIUM).is_file():
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "playwright is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}, and CI is set: the browser tests must run in CI")
+        pytest.skip(f"{missing}; set CI=1 to make this a failure")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

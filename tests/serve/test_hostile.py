@@ -131,3 +131,20 @@ def test_the_json_twins_carry_the_text_as_data(server: Running) -> None:
     assert answer.headers["x-content-type-options"] == "nosniff"
     scopes = {f["scope"] for f in answer.json()["findings"]}
     assert SCOPE in scopes  # exact, for scripts: a JSON string is not markup
+
+
+def test_a_browser_runs_none_of_it(server: Running, browser: Any) -> None:
+    """Chromium opens every page: no dialog opens, no script error, no CSP violation."""
+    context = browser.new_context()
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda d: (problems.append(f"dialog {d.message}"), d.dismiss()))
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        for path in _pages(server):
+            page.goto(server.url + path)
+            assert page.locator("main").is_visible()
+    finally:
+        context.close()
+    assert problems == []
