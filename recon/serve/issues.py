@@ -18,12 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recon.models.audit import Issue
 from recon.models.findings import CHECKS, Severity
 from recon.store import register as store_register
-from recon.store.db import Store
+
+if TYPE_CHECKING:
+    from recon.serve.access import Snapshot
 
 WORKFLOWS = ("new", "investigating", "disputed", "accepted")
 """SPEC §11's workflow states, in the order a team moves an issue through them."""
@@ -125,30 +127,31 @@ def view(issue: Issue) -> IssueView:
 
 
 def register(
-    store: Store,
+    snapshot: Snapshot,
     *,
     participant: str | None = None,
     start: date | None = None,
     end: date | None = None,
 ) -> list[IssueView]:
     """The register of the weeks asked, as the register orders it."""
-    return [
-        view(i)
-        for i in store_register.build_register(store, participant=participant, start=start, end=end)
-    ]
+    return [view(i) for i in snapshot.register(participant, start, end)]
 
 
-def find(store: Store, wanted: str) -> IssueView | None:
+def find(snapshot: Snapshot, wanted: str) -> IssueView | None:
     """The issue with this id, or None (also for text that is not an id)."""
-    if not ISSUE_ID.match(wanted):
+    if not ISSUE_ID.fullmatch(wanted):
         return None
     finder = getattr(store_register, "find_issue", None)
     if finder is not None:
-        found = finder(store, wanted)
+        found = finder(snapshot.store, wanted)
         return view(found) if found is not None else None
-    for item in register(store):
-        if item.id == wanted:
-            return item
+    for participant, week, key in snapshot.store.rows(
+        "SELECT DISTINCT participant, week, issue_key FROM check_findings"
+    ):
+        if hashlib.sha256(key.encode("utf-8")).hexdigest()[:10] == wanted:
+            for issue in snapshot.register(participant, week, week):
+                if issue.key == key:
+                    return view(issue)
     return None
 
 

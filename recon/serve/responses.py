@@ -41,7 +41,7 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
 
 def as_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON answer (decimals are already strings in every document)."""
-    body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     return Response(body, status_code=status, media_type=JSON_TYPE, headers=headers)
 
 

@@ -33,7 +33,7 @@ from starlette.routing import Route
 from recon.errors import StoreError, UsageError
 from recon.models.findings import CHECKS, Severity
 from recon.serve import views
-from recon.serve.access import read
+from recon.serve.access import Snapshot, read
 from recon.serve.assets import static_file
 from recon.serve.downloads import AUDIT_FILES, WEEK_FILES, attachment, audit_file, week_file
 from recon.serve.guard import CSRF_COOKIE, SESSION_COOKIE, client_key, cookie
@@ -206,7 +206,8 @@ def _audit_range(request: Request, held: tuple[date, date] | None) -> tuple[date
     return first, date(first.year + 1, 6, 30), str(first.year)
 
 
-def _audit_view(store: Any, request: Request) -> dict[str, Any]:
+def _audit_view(snap: Snapshot, request: Request) -> dict[str, Any]:
+    store = snap.store
     held = week_span(store)
     who = (request.query_params.get("participant") or "").strip().upper() or None
     years = []
@@ -231,7 +232,7 @@ def _audit_view(store: Any, request: Request) -> dict[str, Any]:
         out["problem"] = str(e)
         return out
     out.update(start=start, end=end, chosen_fy=fy)
-    out["audit"] = views.audit_of(store, start, end, who)
+    out["audit"] = views.audit_of(snap, start, end, who)
     query = {"from": start.isoformat(), "to": end.isoformat()}
     if who:
         query["participant"] = who

@@ -22,6 +22,7 @@ from recon.models.audit import Audit, AuditWeek, CheckRecord
 from recon.models.findings import Finding
 from recon.report.disagreement import when_text
 from recon.serve import issues as register
+from recon.serve.access import Snapshot
 from recon.serve.charts import values_chart, week_charts
 from recon.serve.issues import IssueFilter, IssueView
 from recon.serve.queries import (
@@ -36,8 +37,6 @@ from recon.serve.queries import (
     values_held,
     week_span,
 )
-from recon.store.db import Store
-from recon.store.register import audit
 from recon.wem.calendar import week_label
 
 DASHBOARD_WEEKS = 52
@@ -150,19 +149,19 @@ def default_range(held: tuple[date, date] | None) -> tuple[date | None, date | N
 
 
 def dashboard(
-    store: Store, start: date | None, end: date | None, participant: str | None
+    snap: Snapshot, start: date | None, end: date | None, participant: str | None
 ) -> Dashboard:
     """Each participant's weeks from ``start`` to ``end`` (both None: the default range)."""
-    held = week_span(store)
+    held = week_span(snap.store)
     if start is None and end is None:
         start, end = default_range(held)
     else:
         start = start or (held[0] if held else None)
         end = end or (held[1] if held else None)
-    out = Dashboard(start, end, participant, held, participants(store))
+    out = Dashboard(start, end, participant, held, participants(snap.store))
     if start is None or end is None:
         return out
-    result = audit(store, start, end, participant=participant)
+    result = snap.audit(start, end, participant)
     opened: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
     for i in result.issues:
         if i.is_open:
@@ -274,9 +273,10 @@ class WeekPage:
         return doc
 
 
-def week_page(store: Store, participant: str, week: date) -> WeekPage | None:
+def week_page(snap: Snapshot, participant: str, week: date) -> WeekPage | None:
     """The week page, or None when the store holds nothing of that week."""
-    result = audit(store, week, week, participant=participant)
+    store = snap.store
+    result = snap.audit(week, week, participant)
     chain = next((w for w in result.weeks if w.participant == participant), None)
     if chain is None:
         return None
@@ -333,12 +333,12 @@ class IssuesPage:
         return self.matched[first : first + register.PAGE_SIZE]
 
 
-def issues_page(store: Store, filt: IssueFilter) -> IssuesPage:
+def issues_page(snap: Snapshot, filt: IssueFilter) -> IssuesPage:
     """The register under ``filt``."""
     items = register.register(
-        store, participant=filt.participant or None, start=filt.week, end=filt.week
+        snap, participant=filt.participant or None, start=filt.week, end=filt.week
     )
-    return IssuesPage(filt, filt.select(items), participants(store), len(items))
+    return IssuesPage(filt, filt.select(items), participants(snap.store), len(items))
 
 
 # ------------------------------------------------------------------------------ an issue
@@ -402,13 +402,14 @@ class IssuePage:
         return doc
 
 
-def issue_page(store: Store, issue_id: str) -> IssuePage | None:
+def issue_page(snap: Snapshot, issue_id: str) -> IssuePage | None:
     """The issue page, or None for an unknown id."""
-    item = register.find(store, issue_id)
+    store = snap.store
+    item = register.find(snap, issue_id)
     if item is None:
         return None
     i = item.issue
-    result = audit(store, i.week, i.week, participant=i.participant)
+    result = snap.audit(i.week, i.week, i.participant)
     chain = next((w for w in result.weeks if w.participant == i.participant), None)
     runs = chain.runs if chain else []
     names = {r.run_id: run_name(r.run_id, r.designation) for r in runs}
@@ -445,6 +446,6 @@ def issue_page(store: Store, issue_id: str) -> IssuePage | None:
 # ------------------------------------------------------------------------------ audit
 
 
-def audit_of(store: Store, start: date, end: date, participant: str | None) -> Audit:
+def audit_of(snap: Snapshot, start: date, end: date, participant: str | None) -> Audit:
     """The audit ``recon audit`` makes of the range."""
-    return audit(store, start, end, participant=participant)
+    return snap.audit(start, end, participant)
