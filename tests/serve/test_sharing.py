@@ -187,3 +187,24 @@ def test_recon_weekly_finishes_while_a_client_hammers_serve(tmp_path: Path) -> N
         (i["check"], i["variable"], i["timestamp"]): (i["status"], i["resolved_by_run_id"])
         for i in expected["issues"]
     }
+
+
+def test_what_is_kept_between_requests_is_dropped_when_the_store_changes(store: Path) -> None:
+    from recon.serve.access import reading, state_of
+
+    config = ServeConfig(store=store)
+    before = state_of(store)
+    with reading(config) as snap:
+        first = snap.audit(date(2024, 12, 15), date(2024, 12, 15))
+        assert snap.audit(date(2024, 12, 15), date(2024, 12, 15)) is first  # kept
+    assert state_of(store) == before  # reading changes nothing
+    with Store.open(store) as writer, writer.transaction():
+        writer.con.execute(
+            "UPDATE runs SET published_at = published_at + INTERVAL 1 SECOND WHERE run_id = 57219"
+        )
+    assert state_of(store) != before
+    with reading(config) as snap:
+        again = snap.audit(date(2024, 12, 15), date(2024, 12, 15))
+    assert again is not first
+    (week,) = again.weeks
+    assert week.runs[-1].published_at.second == 46  # the change, not the kept audit
