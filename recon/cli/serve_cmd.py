@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from recon.cli.progress import stderr
+from recon.cli.store_cmd import store_option
 from recon.cli.text import line
 from recon.errors import UsageError
 
@@ -29,15 +30,7 @@ def _password() -> str:
 
 
 @click.command("serve")
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="The store's database file (a folder means recon.duckdb in it). Default: "
-    "$RECON_STORE, else recon.duckdb in your recon data folder (~/.local/share/recon on "
-    "Linux).",
-)
+@store_option
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -63,7 +63,8 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _run_text(run_id: int | None, designation: str | None) -> str:
+def run_text(run_id: int | None, designation: str | None) -> str:
+    """A run as the pages name it: ``ADJ1 54601`` ('' for no run)."""
     if run_id is None:
         return ""
     return f"{designation} {run_id}" if designation else str(run_id)
@@ -83,17 +84,17 @@ class IssueView:
     @property
     def raised(self) -> str:
         """The run that raised it (``INITIAL 51958``)."""
-        return _run_text(self.issue.first_run_id, self.issue.first_designation)
+        return run_text(self.issue.first_run_id, self.issue.first_designation)
 
     @property
     def last(self) -> str:
         """The last run that still showed it."""
-        return _run_text(self.issue.last_run_id, self.issue.last_designation)
+        return run_text(self.issue.last_run_id, self.issue.last_designation)
 
     @property
     def resolved_by(self) -> str:
         """The run that resolved it ('' while open)."""
-        return _run_text(self.issue.resolved_by_run_id, self.issue.resolved_by_designation)
+        return run_text(self.issue.resolved_by_run_id, self.issue.resolved_by_designation)
 
     def document(self) -> dict[str, Any]:
         """The issue as ``audit.json`` holds it, with ``id``, ``workflow``, ``due``,

@@ -24,7 +24,7 @@ from recon.report.disagreement import when_text
 from recon.serve import issues as register
 from recon.serve.access import Snapshot
 from recon.serve.charts import values_chart, week_charts
-from recon.serve.issues import IssueFilter, IssueView
+from recon.serve.issues import IssueFilter, IssueView, run_text
 from recon.serve.queries import (
     HeldValue,
     RecordedFinding,
@@ -55,13 +55,6 @@ def utc_iso(value: datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-def run_name(run_id: int | None, designation: str | None) -> str:
-    """``ADJ1 54601``."""
-    if run_id is None:
-        return ""
-    return f"{designation} {run_id}" if designation else str(run_id)
-
-
 # ------------------------------------------------------------------------------ weeks
 
 
@@ -82,7 +75,7 @@ class WeekRow:
     def latest(self) -> str:
         """The latest run (``ADJ2 57219``)."""
         runs = self.week.runs
-        return run_name(runs[-1].run_id, runs[-1].designation) if runs else ""
+        return run_text(runs[-1].run_id, runs[-1].designation) if runs else ""
 
     @property
     def at_stake(self) -> Decimal | None:
@@ -287,7 +280,7 @@ def week_page(snap: Snapshot, participant: str, week: date) -> WeekPage | None:
     groups: list[RunFindings] = []
     if latest is not None:
         covered = coverage_of(store, latest[0], participant, week)
-        names = {r.run_id: run_name(r.run_id, r.designation) for r in chain.runs}
+        names = {r.run_id: run_text(r.run_id, r.designation) for r in chain.runs}
         by_run: dict[int | None, list[FindingRow]] = defaultdict(list)
         for rec in findings_of(store, latest[0], participant, week):
             by_run[rec.finding.run_id].append(FindingRow(rec.finding, by_key.get(rec.issue_key)))
@@ -412,7 +405,7 @@ def issue_page(snap: Snapshot, issue_id: str) -> IssuePage | None:
     result = snap.audit(i.week, i.week, i.participant)
     chain = next((w for w in result.weeks if w.participant == i.participant), None)
     runs = chain.runs if chain else []
-    names = {r.run_id: run_name(r.run_id, r.designation) for r in runs}
+    names = {r.run_id: run_text(r.run_id, r.designation) for r in runs}
     seen: dict[int | None, list[RecordedFinding]] = defaultdict(list)
     for rec in issue_findings(store, i.participant, i.week, i.key):
         seen[rec.finding.run_id].append(rec)
