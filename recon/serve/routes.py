@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from recon.errors import StoreError, UsageError
+from recon.errors import UsageError
 from recon.models.findings import CHECKS, Severity
 from recon.serve import views
 from recon.serve.access import Snapshot, read
@@ -112,18 +112,15 @@ async def week_download(request: Request) -> Response:
     found = _week_of(request)
     if name not in WEEK_FILES or found is None:
         return error(request, 404, "No such file.")
+    if not await _read(request, views.holds_runs, *found):
+        return error(request, 404, "The store holds no run of that week.")
     state = _state(request)
 
     def make() -> bytes:
         with state.reports:  # one check at a time: a large week takes memory
             return week_file(state.config, found[0], found[1], name)
 
-    try:
-        data = await run_in_threadpool(make)
-    except StoreError as e:
-        if type(e) is not StoreError:
-            raise
-        return error(request, 404, str(e))
+    data = await run_in_threadpool(make)
     return Response(
         data,
         media_type=WEEK_FILES[name],

@@ -302,6 +302,15 @@ def week_page(snap: Snapshot, participant: str, week: date) -> WeekPage | None:
     )
 
 
+def holds_runs(snap: Snapshot, participant: str, week: date) -> bool:
+    """Whether the store holds a run of the participant's week (its reports can be made)."""
+    return bool(
+        snap.store.one(
+            "SELECT 1 FROM runs WHERE participant = ? AND week = ? LIMIT 1", [participant, week]
+        )
+    )
+
+
 # ------------------------------------------------------------------------------ issues
 
 
