@@ -14,8 +14,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recon.errors import ReconError, StoreBusyError, StoreError
+from recon.serve.assets import static_file
 from recon.serve.config import ServeConfig
 from recon.serve.guard import Guard
+from recon.serve.pages import compile_pages
 from recon.serve.responses import error, plain_error
 from recon.serve.routes import ROUTES
 from recon.serve.state import ServeState
@@ -89,8 +91,11 @@ def create_app(config: ServeConfig | ServeState) -> Starlette:
 
     Raises:
         UsageError: The users file does not read.
+        OutputError: A template or static file is missing (a broken installation).
     """
     state = config if isinstance(config, ServeState) else ServeState.from_config(config)
+    compile_pages()
+    static_file("report.css")  # the reports' style sheet, taken from report.html once
     app = Starlette(
         routes=ROUTES,
         middleware=[Middleware(Guard, state=state), Middleware(_Crash)],

@@ -62,6 +62,34 @@ def environment() -> jinja2.Environment:
     return _environment(templates_dir().joinpath(FOLDER))
 
 
+PAGES = (
+    "weeks.html",
+    "week.html",
+    "issues.html",
+    "_issues_table.html",
+    "issue.html",
+    "audit_page.html",
+    "login.html",
+    "error.html",
+)
+"""The templates rendered as pages (compiled when the server starts)."""
+
+
+def compile_pages() -> None:
+    """Compile every page's template now, so that no visitor waits for it.
+
+    Raises:
+        OutputError: A template is missing (a broken installation).
+    """
+    for name in PAGES:
+        try:
+            environment().get_template(name)
+        except jinja2.TemplateNotFound:
+            raise OutputError(
+                f"recon serve's template {name!r} is missing; reinstall recon"
+            ) from None
+
+
 def render(name: str, context: dict[str, Any]) -> str:
     """Render one page.
 
