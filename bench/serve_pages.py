@@ -116,8 +116,8 @@ def main() -> None:
             ("  JSON twin (all 1,248)", "/api/issues?status=all"),
             ("an issue (with its values chart)", f"/issues/{issue}"),
             ("  JSON twin", f"/api/issues/{issue}"),
-            ("Audit (a Financial Year)", "/audit?fy=2024"),
-            ("  JSON twin (audit.json)", "/api/audit?fy=2024"),
+            ("Audit (a Financial Year)", "/audit?fy=2024-25"),
+            ("  JSON twin (audit.json)", "/api/audit?fy=2024-25"),
         ]  # fmt: skip
         rows = []
         for name, path in pages:

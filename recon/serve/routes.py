@@ -21,6 +21,7 @@ request, closed before the page is rendered), on a worker thread.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -173,9 +174,27 @@ async def issue(request: Request) -> Response:
 # ------------------------------------------------------------------------------ audit
 
 
-def _fy_name(start: date) -> str:
-    y = start.year
-    return f"FY {y}-{(y + 1) % 100:02d} (1 Jul {y} to 30 Jun {y + 1})"
+def fy_text(start: date) -> str:
+    """A Financial Year as Australians write it, from its first day: ``2024-25``."""
+    return f"{start.year}-{(start.year + 1) % 100:02d}"
+
+
+def financial_year_named(text: str) -> date:
+    """The first day of the Financial Year ``text`` names (SPEC §8): ``2024-25``, or
+    ``2025``, the year *ending* 30 June 2025 (as Australians write FY2025).
+
+    Raises:
+        UsageError: Neither form, or ``2024-26``.
+    """
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text.strip())
+    if found is None:
+        raise UsageError(f"fy: {text!r} is not a Financial Year such as 2024-25 or 2025")
+    year = int(found.group(1))
+    if found.group(2) is None:
+        return date(year - 1, 7, 1)
+    if int(found.group(2)) != (year + 1) % 100:
+        raise UsageError(f"fy: {text!r} is not a Financial Year such as 2024-25")
+    return date(year, 7, 1)
 
 
 def _audit_range(request: Request, held: tuple[date, date] | None) -> tuple[date, date, str]:
@@ -190,17 +209,15 @@ def _audit_range(request: Request, held: tuple[date, date] | None) -> tuple[date
     q = request.query_params
     fy = (q.get("fy") or "").strip()
     if fy:
-        if not fy.isdigit():
-            raise UsageError(f"fy: {fy!r} is not a year")
-        first = date(int(fy), 7, 1)
-        return first, date(first.year + 1, 6, 30), fy
+        first = financial_year_named(fy)
+        return first, date(first.year + 1, 6, 30), fy_text(first)
     if q.get("from") or q.get("to"):
         start, end = date_range(q.get("from"), q.get("to"))
         return start, end, ""
     if held is None:
         raise UsageError("the store holds no week")
     first = financial_year(held[1])
-    return first, date(first.year + 1, 6, 30), str(first.year)
+    return first, date(first.year + 1, 6, 30), fy_text(first)
 
 
 def _audit_view(snap: Snapshot, request: Request) -> dict[str, Any]:
@@ -211,7 +228,13 @@ def _audit_view(snap: Snapshot, request: Request) -> dict[str, Any]:
     if held is not None:
         y = financial_year(held[0]).year
         while y <= financial_year(held[1]).year:
-            years.append({"value": str(y), "name": _fy_name(date(y, 7, 1))})
+            first = date(y, 7, 1)
+            years.append(
+                {
+                    "value": fy_text(first),
+                    "name": f"FY {fy_text(first)} (1 Jul {y} to 30 Jun {y + 1})",
+                }
+            )
             y += 1
     out: dict[str, Any] = {
         "years": list(reversed(years)),

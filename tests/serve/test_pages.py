@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -181,8 +182,9 @@ def test_unknown_issue_is_404(server: Running, wanted: str) -> None:
 def test_week_reports_are_made_by_recon_check(
     server: Running, tmp_path: Path, walk_store: Path
 ) -> None:
-    out = tmp_path / "check"
-    main(["check", "--store", str(walk_store), "--week", WEEK, "--out", str(out), "--no-progress"])
+    out, copy = tmp_path / "check", tmp_path / "copy.duckdb"
+    shutil.copyfile(walk_store, copy)  # recon check records its check: not in the shared store
+    main(["check", "--store", str(copy), "--week", WEEK, "--out", str(out), "--no-progress"])
     expected = json.loads((out / "findings.json").read_text())
     answer = server.get(f"/weeks/SWANGEN/{WEEK}/findings.json")
     assert answer.status == 200
@@ -223,7 +225,7 @@ def test_audit_page_and_downloads_are_what_recon_audit_writes(
     twin.pop("generated_at")
     assert twin == expected
     for name in ("audit.xlsx", "audit.html"):
-        answer = server.get(f"/audit/{name}?fy=2024")
+        answer = server.get(f"/audit/{name}?fy=2024-25")
         assert answer.status == 200 and len(answer.body) > 1000
     assert server.get("/audit?from=2025-01-01&to=2024-01-01").status == 200  # says why
     assert "is after" in server.get("/audit?from=2025-01-01&to=2024-01-01").text
@@ -235,3 +237,18 @@ def test_figures_read_exactly(server: Running) -> None:
     runs = {r["run_id"]: r for r in doc["runs"]}
     assert Decimal(runs[54601]["net_adjustment"]) == Decimal("718.86")
     assert runs[51958]["net_adjustment"] is None
+
+
+@pytest.mark.parametrize(
+    ("fy", "start"),
+    [("2024-25", "2024-07-01"), ("2025", "2024-07-01"), ("2023-24", "2023-07-01")],
+)
+def test_a_financial_year_is_named_as_spec_reads_it(server: Running, fy: str, start: str) -> None:
+    doc = server.get(f"/api/audit?fy={fy}").json()
+    assert doc["from"] == start and doc["to"] == f"{int(start[:4]) + 1}-06-30"
+
+
+@pytest.mark.parametrize("fy", ["2024-26", "24-25", "FY2025", "2025-2026"])
+def test_a_financial_year_that_does_not_read(server: Running, fy: str) -> None:
+    answer = server.get(f"/api/audit?fy={fy}")
+    assert answer.status == 400 and answer.json()["error"].startswith("fy:")
