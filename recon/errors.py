@@ -73,6 +73,10 @@ class NotifyError(ReconError):
     exit_code = EXIT_NOT_NOTIFIED
 
 
+class StoreBusyError(StoreError):
+    """The store is still held by another process (a writer) after the bounded wait."""
+
+
 class UnsafeNameError(ReconError):
     """A name from the data that cannot be used as a file or folder name (``../x``, ``CON``,
     a control character): refused rather than written outside the folder it belongs in."""

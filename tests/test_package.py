@@ -12,7 +12,8 @@ import sys
 import tomllib
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import pyarrow as pa
@@ -43,7 +44,16 @@ def test_every_package_is_in_the_wheel() -> None:
     assert listed == on_disk | {"recon.templates"}
     assert setuptools["package-dir"] == {"recon.templates": "templates"}
     shipped = setuptools["package-data"]["recon.templates"]
-    assert all(any(p.match(g) for g in shipped) for p in (REPO / "templates").iterdir())
+    folder = REPO / "templates"
+    files = [p.relative_to(folder) for p in folder.rglob("*") if p.is_file()]
+    # a package-data glob matches within its own folder only ("*.html": the top level)
+    assert all(
+        any(
+            len(f.parts) == len(PurePosixPath(g).parts) and fnmatch(f.as_posix(), g)
+            for g in shipped
+        )
+        for f in files
+    )
     assert (REPO / "recon" / "py.typed").is_file()
     assert "py.typed" in setuptools["package-data"]["recon"]
 

@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "audit": "recon.cli.audit_cmd",
     "issues": "recon.cli.issues_cmd",
     "issue": "recon.cli.issues_cmd",
+    "serve": "recon.cli.serve_cmd",
 }
 """Each command and the module defining it, imported only when the command is used (so
 ``recon check`` does not pay for the PaSS client's or the store's imports)."""

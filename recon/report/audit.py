@@ -424,7 +424,11 @@ def _checks(sheet: Sheet, audit: Audit) -> None:
 _W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 720, 300, 140, 16, 16, 40
 
 
-def _scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:
+def _scale(values: list[Decimal], from_zero: bool = True) -> tuple[Decimal, Decimal]:
+    if not from_zero and values:  # the values alone, with a margin: small differences show
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) / 10 if hi != lo else Decimal(1)
+        return lo - pad, hi + pad
     lo = min([Decimal(0), *values])
     hi = max([Decimal(0), *values])
     if hi == lo:
@@ -442,13 +446,13 @@ def _y(value: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
 
 
 def _axes(labels: list[str], lo: Decimal, hi: Decimal, title: str) -> list[str]:
-    zero = _y(Decimal(0), lo, hi)
+    base = _y(Decimal(0) if lo <= 0 <= hi else lo, lo, hi)  # the zero line, else the bottom
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" '
         f'width="{_W}" height="{_H}" style="max-width:100%;height:auto" role="img" '
         f'aria-label="{html.escape(title)}">',
         f"<title>{html.escape(title)}</title>",
-        f'<line x1="{_PAD_L}" y1="{_px(zero)}" x2="{_W - _PAD_R}" y2="{_px(zero)}" '
+        f'<line x1="{_PAD_L}" y1="{_px(base)}" x2="{_W - _PAD_R}" y2="{_px(base)}" '
         'stroke="#444" stroke-width="1"/>',
     ]
     for v in (hi, lo):
@@ -491,27 +495,66 @@ def bar_svg(labels: list[str], values: list[Decimal], title: str) -> Markup:
     return Markup("".join(parts))
 
 
-def line_svg(labels: list[str], values: list[Decimal], title: str) -> Markup:
-    """An inline SVG line chart with a dot per point."""
-    lo, hi = _scale(values)
+LINE_COLOURS = ("#305496", "#c55a11", "#548235", "#7030a0", "#bf8f00")
+"""The colours of a line chart's lines, in order."""
+
+
+def line_svg(
+    labels: list[str],
+    values: list[Decimal],
+    title: str,
+    *,
+    from_zero: bool = True,
+    series: list[tuple[str, list[Decimal | None]]] | None = None,
+) -> Markup:
+    """An inline SVG line chart with a dot per point.
+
+    Args:
+        labels: One label per point along the axis.
+        values: The line's values.
+        title: The chart's title.
+        from_zero: Scale the axis from zero (False: to the values alone, so that small
+            differences between large values show).
+        series: Several named lines instead of ``values`` (a None leaves a gap), with a
+            legend.
+    """
+    lines = list(series) if series is not None else [("", list(values))]
+    known = [v for _, vs in lines for v in vs if v is not None]
+    lo, hi = _scale(known, from_zero)
     parts = _axes(labels, lo, hi, title)
-    n = max(1, len(values))
-    width = Decimal(_W - _PAD_L - _PAD_R) / n
-    points = []
-    for k, v in enumerate(values):
-        x = Decimal(_PAD_L) + width * k + width / 2
-        points.append((x, _y(v, lo, hi)))
-    if points:
-        path = " ".join(f"{_px(x)},{_px(y)}" for x, y in points)
-        parts.append(
-            f'<polyline class="line" points="{path}" fill="none" stroke="#305496" '
-            'stroke-width="2"/>'
-        )
-    for (x, y), label, v in zip(points, labels, values, strict=True):
-        parts.append(
-            f'<circle cx="{_px(x)}" cy="{_px(y)}" r="3" fill="#305496"><title>'
-            f"{html.escape(label)}: {html.escape(money_text(v))}</title></circle>"
-        )
+    width = Decimal(_W - _PAD_L - _PAD_R) / max(1, len(labels))
+    for i, (name, vs) in enumerate(lines):
+        colour = LINE_COLOURS[i % len(LINE_COLOURS)]
+        points = [
+            (Decimal(_PAD_L) + width * k + width / 2, _y(v, lo, hi), labels[k], v)
+            for k, v in enumerate(vs)
+            if v is not None
+        ]
+        segments: list[list[str]] = [[]]  # a gap (None) ends a segment
+        for at, v in enumerate(vs):
+            if v is None:
+                segments.append([])
+            else:
+                x = Decimal(_PAD_L) + width * at + width / 2
+                segments[-1].append(f"{_px(x)},{_px(_y(v, lo, hi))}")
+        for segment in segments:
+            if segment:
+                parts.append(
+                    f'<polyline class="line" points="{" ".join(segment)}" fill="none" '
+                    f'stroke="{colour}" stroke-width="2"/>'
+                )
+        what = f"{name}: " if name else ""
+        for x, y, label, v in points:
+            parts.append(
+                f'<circle cx="{_px(x)}" cy="{_px(y)}" r="3" fill="{colour}"><title>'
+                f"{html.escape(label)}: {html.escape(what)}{html.escape(money_text(v))}"
+                "</title></circle>"
+            )
+        if name:
+            parts.append(
+                f'<text x="{_PAD_L + 8}" y="{_PAD_T + 14 + 18 * i}" font-size="13" '
+                f'fill="{colour}">— {html.escape(name)}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -78,8 +78,10 @@ def _shown(value: object) -> object:
     return value
 
 
-@lru_cache(maxsize=4)
-def _environment(root: Traversable) -> jinja2.Environment:
+def make_environment(root: Traversable) -> jinja2.Environment:
+    """A new jinja2 environment reading the templates of the folder ``root`` (no
+    sub-folders): autoescape on, undefined names are errors, every output through
+    :func:`recon.text.safe_text`, and the filters and test of :func:`environment`."""
     env = jinja2.Environment(
         loader=_loader(root),
         autoescape=True,
@@ -100,6 +102,11 @@ def _environment(root: Traversable) -> jinja2.Environment:
     )
     env.tests["negative"] = formatting.is_negative
     return env
+
+
+@lru_cache(maxsize=4)
+def _environment(root: Traversable) -> jinja2.Environment:
+    return make_environment(root)
 
 
 def environment() -> jinja2.Environment:

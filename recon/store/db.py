@@ -79,6 +79,7 @@ import importlib
 import logging
 import os
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -90,7 +91,8 @@ import platformdirs
 import polars as pl
 import pyarrow as pa
 
-from recon.errors import StoreError
+from recon.errors import StoreBusyError, StoreError
+from recon.store.busy import announce_writer, store_wait, writer_waiting
 
 log = logging.getLogger(__name__)
 
@@ -477,6 +479,7 @@ class Store:
         *,
         read_only: bool = False,
         must_exist: bool = False,
+        wait: float | None = None,
     ) -> Store:
         """Open (creating if needed, unless ``must_exist``) and migrate a store.
 
@@ -485,10 +488,13 @@ class Store:
             read_only: Open read-only (several readers may share a store). A store whose
                 schema is older than this recon's is migrated first.
             must_exist: Refuse to create a new store (for commands that only read).
+            wait: Seconds to wait while another process holds the store (None:
+                ``$RECON_STORE_WAIT``, else 60; see :func:`store_wait`).
 
         Raises:
             StoreError: The file is missing (``must_exist``), is not a recon store, was
-                written by a newer recon, or is locked by another process.
+                written by a newer recon, or is still locked by another process after
+                the wait.
         """
         p = resolve_store_path(path)
         if not p.exists():
@@ -504,7 +510,7 @@ class Store:
                     f"cannot create the store's folder {p.parent}: {e.strerror or e}"
                 ) from None
             read_only = False
-        con = _connect(p, read_only)
+        con = _connect(p, read_only, wait)
         try:
             version = _version(con, p)
             if version > SCHEMA_VERSION:
@@ -643,23 +649,53 @@ def refuse_foreign_file(path: Path) -> None:
         raise StoreError(f"{path} is not a recon store (not a DuckDB database)")
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Connect to the store, waiting up to ``wait`` seconds (None: :func:`store_wait`) while
+    another process holds it; a reader stands aside while a writer waits
+    (:mod:`recon.store.busy`)."""
     if path.is_file():
         refuse_foreign_file(path)
+    limit = store_wait() if wait is None else wait
+    deadline = time.monotonic() + limit
+    pause = 0.02
+    announced: Any = None
+    waiting = False
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECT_CONFIG))
-    except duckdb.IOException as e:
-        text = str(e)
-        if "lock" in text.lower():
-            raise StoreError(
-                f"the store {path} is in use by another recon process; try "
-                "again when it has finished"
-            ) from None
-        raise StoreError(f"cannot open the store {path}: {text.splitlines()[0]}") from None
-    except duckdb.Error as e:
-        raise StoreError(
-            f"{path} is not a recon store (DuckDB: {str(e).splitlines()[0]})"
-        ) from None
+        while True:
+            # A reader stands aside while a writer waits, so a busy web server never
+            # keeps `recon weekly` out: readers come and go; the writer is let in.
+            busy = read_only and writer_waiting(path)
+            if not busy:
+                try:
+                    con = duckdb.connect(
+                        str(path), read_only=read_only, config=dict(CONNECT_CONFIG)
+                    )
+                    break
+                except duckdb.IOException as e:
+                    text = str(e)
+                    if "lock" not in text.lower():
+                        raise StoreError(
+                            f"cannot open the store {path}: {text.splitlines()[0]}"
+                        ) from None
+                except duckdb.Error as e:
+                    raise StoreError(
+                        f"{path} is not a recon store (DuckDB: {str(e).splitlines()[0]})"
+                    ) from None
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"the store {path} is in use by another recon process (waited "
+                    f"{limit:g} s); try again when it has finished"
+                )
+            if not waiting:
+                waiting = True
+                log.info("the store %s is in use; waiting up to %g s", path, limit)
+                if not read_only:
+                    announced = announce_writer(path)
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.5)
+    finally:
+        if announced is not None:
+            announced.close()
     con.execute("SET TimeZone = 'UTC'")
     return con
 
