@@ -148,9 +148,12 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
     c = result.counts
     if c["error"]:
         level = "error"
+        stake = result.stake_phrase()
+        roots = result.error_root_count()
         headline = (
-            f"{_plural(c['error'], 'error')} found: the statements and invoices do "
-            "not tie out. Do not accept them as they are."
+            f"{_plural(c['error'], 'error')} found in {_plural(roots, 'root cause')}"
+            + (f"; {stake}" if stake else "")
+            + ": the statements and invoices do not tie out. Do not accept them as they are."
         )
     elif c["warning"] and result.fully_checked:
         level = "warning"
