@@ -637,7 +637,7 @@ def _line_change(t: LineTotal, f: Finding) -> Decimal | None:
 def own_estimates(
     findings: Iterable[Finding], series: OwnSeries, weeks: Sequence[WeekView]
 ) -> list[Finding]:
-    """``own.value`` findings of a priced series with an estimated ``at_stake`` (SPEC §9).
+    """``own.value`` errors of a priced series with an estimated ``at_stake`` (SPEC §9).
 
     The estimate is (your quantity - AEMO's) x the price AEMO's Detail gives for that
     interval, rounded to cents: positive for a ``payment`` series (more quantity, more
@@ -653,7 +653,11 @@ def own_estimates(
     by_week = {(w.participant, w.period): w for w in weeks}
     out: list[Finding] = []
     for f in findings:
-        if f.check == "own.value" and f.variable == series.variable:
+        if (
+            f.check == "own.value"
+            and f.severity is not Severity.INFO  # an ADJ run explained, not a difference
+            and f.variable == series.variable
+        ):
             w = by_week.get((f.participant or "", f.period or ""))
             price = _price(w, f, series.price, price_var) if w is not None else None
             yours, theirs = _number(f.expected), _number(f.actual)
