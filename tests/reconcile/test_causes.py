@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from recon.models.findings import AtStakeBasis, Finding, Severity
 from recon.models.invoices import Invoice
-from recon.reconcile.arithmetic import LineTotal, compute_invoice, line_totals, section_totals
+from recon.reconcile.arithmetic import LineTotal, compute_invoice
 from recon.reconcile.causes import (
     AMOUNT_DUE,
     Ledger,
@@ -22,28 +22,9 @@ from recon.reconcile.causes import (
 )
 from recon.reconcile.invoices import check_invoice
 
-from .builders import CHG, PAY, as_invoiced, flat, header, line, replace_line, summary
-
-H0 = header("INITIAL", 100)
-
-
-def _totals(rows: list) -> dict[str, LineTotal]:  # type: ignore[type-arg]
-    return line_totals(summary(H0, rows))[0]
-
-
-def _rows() -> list:  # type: ignore[type-arg]
-    return (
-        flat("RTMSA_P_D", PAY, True, "1000.00")
-        + flat("OUTCOMP_P_D", PAY, False, "50.00")
-        + flat("MKTFEE_P_D", CHG, True, "30.00")
-        + flat("REGFEE_P_D", CHG, False, "2.00")
-    )
-
-
-def _resummed(inv: Invoice) -> Invoice:
-    """The invoice with every section summed again from its (changed) lines."""
-    rcti, tax, ps = section_totals(inv.line_items)
-    return inv.model_copy(update={"rcti": rcti, "tax_invoice": tax, "payment_summary": ps})
+from .builders import CHG, PAY, as_invoiced, line, replace_line
+from .test_invoices import H0, _resummed, _totals
+from .test_invoices import _base_rows as _rows
 
 
 def _annotated(
