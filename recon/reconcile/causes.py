@@ -2,8 +2,9 @@
 cash each problem puts at stake.
 
 **Ids.** Every finding gets an ``id`` derived from its content (:func:`finding_id`: the
-SHA-256 of the finding's fields, with file paths reduced to their file names so a folder
-moved elsewhere gives the same ids), never from the order findings were made in.
+SHA-256 of the finding's fields, the files in ``source`` reduced to the place in them, so the
+same artefacts under other names or in another folder give the same ids), never from the
+order findings were made in.
 
 **Cash at stake of a run.** recon's recomputed Amount Due (the recomputed Total Payable
 less the invoice's own Prepayment Applied, as :func:`recon.reconcile.invoices.check_invoice`
@@ -132,24 +133,26 @@ SUBSET_LIMIT = 12
 _DIRECTORIES = re.compile(r"(?:[A-Za-z]:)?(?:[^\s'\"()<>|/\\]*[/\\])+")
 
 
-def _file_names(source: str | None) -> str | None:
-    """A source with each file's folders left out: ``a/b/x.json#/rcti/total`` ->
-    ``x.json#/rcti/total`` (the anchor after ``#`` or ``!`` is kept whole)."""
+def _anchors(source: str | None) -> str | None:
+    """A source without its files' names, only where in them: ``a/x.json#/rcti/total`` ->
+    ``#/rcti/total``, ``a/x.zip!m.csv:46`` -> ``!m.csv:46``, ``a/x.csv:13`` -> ``:13``, for
+    each side of ``A vs B``. The same artefact under another name or folder is the same
+    input."""
     if not source:
         return source
     parts = []
     for part in source.split(" vs "):
-        m = re.search(r"[#!]", part)
-        path, anchor = (part[: m.start()], part[m.start() :]) if m else (part, "")
-        parts.append(re.split(r"[/\\]", path)[-1] + anchor)
+        m = re.search(r"[#!]|:\d+$", part)
+        parts.append(part[m.start() :] if m else "")
     return " vs ".join(parts)
 
 
 def content_key(f: Finding) -> str:
-    """The text a finding's id is the hash of: every field but the annotations, with file
-    paths reduced to file names (in ``source`` and ``message``)."""
+    """The text a finding's id is the hash of: every field but the annotations, with the
+    files' names left out of ``source`` (only the place in them kept) and folders left out of
+    ``message``."""
     d = f.model_dump(mode="json", exclude=set(ANNOTATIONS))
-    d["source"] = _file_names(d.get("source"))
+    d["source"] = _anchors(d.get("source"))
     d["message"] = _DIRECTORIES.sub("", d.get("message") or "")
     return json.dumps(d, sort_keys=True)
 
