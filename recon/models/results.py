@@ -274,19 +274,21 @@ class CheckResult(BaseModel):
             )
         return [head, "; ".join(parts) + "."]
 
-    def error_root_count(self) -> int:
+    def error_root_count(self) -> int | None:
         """How many root causes the error findings have (SPEC §10): each error counts its
-        ``cause``, or itself when it is a root (or was saved without ids)."""
-        roots: set[str] = set()
-        for n, f in enumerate(self.findings):
-            if f.severity is Severity.ERROR:
-                roots.add(f.cause or f.id or f"#{n}")
-        return len(roots)
+        ``cause``, or itself when it is a root. None for a check saved without ids (by a
+        recon that did not group findings)."""
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+        if any(f.id is None for f in errors):
+            return None
+        return len({f.cause or f.id for f in errors})
 
     def causes_phrase(self) -> str:
-        """``21 errors in 6 root causes`` (``1 error in 1 root cause``)."""
+        """``21 errors in 6 root causes`` (``1 error in 1 root cause``; ``21 errors`` for a
+        check saved without root causes)."""
         e, r = self.counts["error"], self.error_root_count()
-        return f"{e} error{_s(e)} in {r} root cause{_s(r)}"
+        text = f"{e} error{_s(e)}"
+        return text if r is None else f"{text} in {r} root cause{_s(r)}"
 
     def at_stake_by_participant(self) -> dict[str, Decimal]:
         """Each participant's cash at stake: the sum of its runs' ``at_stake`` (runs without
@@ -302,10 +304,11 @@ class CheckResult(BaseModel):
         ``$100.00 at stake: AEMO owes you``, ``$5.00 at stake: you owe AEMO``, ``$0.00 at
         stake``; for several participants with cash at stake, each one's: ``at stake: AEMO
         owes SWANGEN $12.34; PLANTCO $0.00``. Invoices recon could not recompute are
-        counted; None when no run has an invoice."""
+        counted; None when no run has an invoice, or the check was saved by a recon that did
+        not state it."""
         stakes = self.at_stake_by_participant()
         invoiced = [r for r in self.coverage if r.invoice_json or r.invoice_pdf]
-        if not invoiced:
+        if not invoiced or self._saved_before_at_stake():
             return None
         unknown = sum(1 for r in invoiced if r.at_stake is None)
         if not stakes:
@@ -328,6 +331,19 @@ class CheckResult(BaseModel):
         if unknown:
             text += f" ({unknown} invoice{_s(unknown)} not recomputed)"
         return text
+
+    def _saved_before_at_stake(self) -> bool:
+        """Whether this check was saved by a recon that did not state cash at stake: a run
+        with a recomputed invoice and an invoice, and no ``at_stake``."""
+        stated = {
+            (c.participant, c.period, c.run_id) for c in self.coverage if c.at_stake is not None
+        }
+        return any(
+            r.computed is not None
+            and r.invoiced is not None
+            and (r.participant, r.period, r.run_id) not in stated
+            for r in self.runs
+        )
 
     def findings_document(self) -> dict[str, Any]:
         """The ``findings.json`` document of SPEC §6 (decimals as strings)."""

@@ -301,10 +301,11 @@ class Root:
     Attributes:
         finding: The root finding (None for an error no finding names: logged).
         consequences: Findings that are consequences of it.
-        impact: Its effect on each figure of the invoice (invoiced minus recomputed).
+        impact: Its effect on each figure of the invoice (invoiced minus recomputed), as far
+            as the figures were followed.
+        line_delta: Its effect on the figures built from the lines (:data:`LINE_FED`).
         errors: Its invoice line errors by variable, signed Charge +, Payment -:
             ``[amount, GST]`` (what an ADJ chain total may fail by).
-        cash: Whether its ``at_stake`` is known (its effect on Amount Due).
     """
 
     finding: Finding | None
@@ -312,7 +313,6 @@ class Root:
     impact: dict[Fig, Decimal] = field(default_factory=dict)
     line_delta: dict[Fig, Decimal] = field(default_factory=dict)
     errors: dict[str, list[Decimal]] = field(default_factory=dict)
-    cash: bool = True
 
     @property
     def at_stake(self) -> Decimal:
@@ -488,7 +488,6 @@ class InvoiceCauses:
         roots: Every root about the invoice, each with its consequences and effect.
         unexplained: Findings about an invoice figure on the way to Amount Due that no
             root explains (``at_stake`` null; the run's sum holds without them).
-        neutral: Roots about figures that do not reach Amount Due (``at_stake`` "0.00").
     """
 
     at_stake: Decimal
@@ -735,7 +734,7 @@ class Ledger:
             if r.finding is None:
                 continue
             self._keep.append(r.finding)
-            self._stake[id(r.finding)] = r.at_stake if r.cash else None
+            self._stake[id(r.finding)] = r.at_stake
             for c in r.consequences:
                 self._keep.append(c)
                 self._cause[id(c)] = r.finding

@@ -152,7 +152,8 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
         stake = result.stake_phrase()
         roots = result.error_root_count()
         headline = (
-            f"{_plural(c['error'], 'error')} found in {_plural(roots, 'root cause')}"
+            f"{_plural(c['error'], 'error')} found"
+            + (f" in {_plural(roots, 'root cause')}" if roots is not None else "")
             + (f"; {stake}" if stake else "")
             + ": the statements and invoices do not tie out. Do not accept them as they are."
         )

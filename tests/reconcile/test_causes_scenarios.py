@@ -193,4 +193,5 @@ def test_every_scenario_weeks_roots_add_up(tmp_path: Path) -> None:
     for name, paths in _weeks(tmp_path):
         result = recon.check(paths)
         assert_roots_add_up(result)
-        assert result.error_root_count() <= result.counts["error"], name
+        roots = result.error_root_count()
+        assert roots is not None and roots <= result.counts["error"], name

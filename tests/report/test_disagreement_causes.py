@@ -17,6 +17,7 @@ import recon
 from recon.cli.main import main
 from recon.models.findings import Finding
 from recon.models.results import CheckResult
+from recon.reconcile.causes import ANNOTATIONS
 from recon.report.disagreement import (
     CSV_COLUMNS,
     csv_rows,
@@ -156,3 +157,19 @@ def test_check_and_report_write_the_csv_in_the_set(cash: tuple, tmp_path: Path) 
 )
 def test_stake_words(amount: D | None, basis: str, words: str) -> None:
     assert stake_words(amount, basis) == words
+
+
+def test_a_check_saved_before_root_causes_claims_none(cash: tuple) -> None:
+    """A result.json written by a recon without ids or at_stake: the verdict claims no root
+    causes and no cash, and the draft lists every error, as it used to."""
+    result, _, _ = cash
+    old = result.model_copy(
+        update={
+            "findings": [f.model_copy(update=dict.fromkeys(ANNOTATIONS)) for f in result.findings],
+            "coverage": [c.model_copy(update={"at_stake": None}) for c in result.coverage],
+        }
+    )
+    assert old.error_root_count() is None and old.stake_phrase() is None
+    assert old.verdict_lines()[0] == "Discrepancies found: 30 errors; 0 warnings, 0 info."
+    assert "30 errors found: the statements" in render_html(old)
+    assert len(disagreement_rows(old)) == old.counts["error"]
