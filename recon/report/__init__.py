@@ -23,14 +23,7 @@ HTML_NAME = "report.html"
 DISAGREEMENT_NAME = "disagreement.csv"
 RESULT_NAME = "result.json"
 
-__all__ = [
-    "DISAGREEMENT_NAME",
-    "EXCEL_NAME",
-    "HTML_NAME",
-    "RESULT_NAME",
-    "load_result",
-    "write_reports",
-]
+__all__ = ["EXCEL_NAME", "HTML_NAME", "RESULT_NAME", "load_result", "write_reports"]
 
 
 def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
