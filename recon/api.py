@@ -276,6 +276,7 @@ def _own_checks(
         InputError: If the mapping file cannot be read (exit 2).
     """
     from recon.models.own import OwnResult
+    from recon.reconcile.causes import own_estimates
     from recon.reconcile.own import days_held, no_detail, tie_out_series
     from recon.reconcile.own_weeks import week_views
     from recon.sources.own_data import read_mapping, read_series
@@ -293,7 +294,7 @@ def _own_checks(
         data = read_series(series, meter_days_for(all_days) if all_days else set())
         findings.extend(data.findings)
         found, summaries = tie_out_series(series, data.frame, data.files, weeks)
-        findings.extend(found)
+        findings.extend(own_estimates(found, series, weeks))
         result.series.extend(summaries)
         inputs.extend(_own_input(f, f"own_{series.format}") for f in data.files)
     return findings, result, [i for i in inputs if i is not None]
@@ -325,7 +326,9 @@ def _add_own(result: CheckResult, loaded: list[Any], mapping_path: str | Path) -
     """
     models = [getattr(item, "model", item) for item in loaded]
     found, own, own_inputs = _own_checks(mapping_path, models)
-    findings = sorted([*result.findings, *found], key=Finding.sort_key)
+    from recon.reconcile.causes import finish
+
+    findings = finish(sorted([*result.findings, *found], key=Finding.sort_key))
     # The mapping and its series' files are inputs used here, not skipped ones.
     used = {os.path.realpath(i.path) for i in own_inputs}
     skipped = [s for s in result.skipped if os.path.realpath(s["path"]) not in used]

@@ -27,13 +27,14 @@ from recon.models.results import CheckResult
 log = logging.getLogger(__name__)
 
 
-OUTPUT_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
+OUTPUT_SET = ("findings.json", "result.json", "report.xlsx", "report.html", "disagreement.csv")
 """The files of one check, replaced as a set (:func:`recon.atomic.replace_set`)."""
 
 
 def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> list[Path]:
-    """Write findings.json, result.json and (unless ``reports`` is False) both reports, as
-    one set that replaces the earlier check's set in ``out``.
+    """Write findings.json, result.json and (unless ``reports`` is False) the reports
+    (report.xlsx, report.html, disagreement.csv), as one set that replaces the earlier
+    check's set in ``out``.
 
     The set is written into a staging folder beside ``out`` and swapped in at the end
     (:func:`recon.atomic.replace_set` states the guarantee): a failure, a full disk, Ctrl-C
@@ -172,8 +173,8 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder to write findings.json, result.json, report.xlsx and report.html "
-    "into (created if missing; files are replaced atomically).",
+    help="Folder to write findings.json, result.json, report.xlsx, report.html and "
+    "disagreement.csv into (created if missing; files are replaced atomically).",
 )
 @materiality_option
 @click.option(
@@ -185,7 +186,8 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
 @click.option(
     "--no-reports",
     is_flag=True,
-    help="Write findings.json and result.json only, not report.xlsx/report.html.",
+    help="Write findings.json and result.json only, not report.xlsx, report.html and "
+    "disagreement.csv.",
 )
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
 @check_store_options

@@ -1,4 +1,5 @@
-"""``recon report``: rebuild report.xlsx and report.html from a saved check."""
+"""``recon report``: rebuild report.xlsx, report.html and disagreement.csv from a saved
+check."""
 
 from __future__ import annotations
 
@@ -12,23 +13,24 @@ from recon.models.results import CheckResult
 
 log = logging.getLogger(__name__)
 
-REPORT_SET = ("report.xlsx", "report.html")
-"""The two reports, replaced as a set (:func:`recon.atomic.replace_set`)."""
+REPORT_SET = ("report.xlsx", "report.html", "disagreement.csv")
+"""The reports, replaced as a set (:func:`recon.atomic.replace_set`)."""
 
 
 def write_report_set(result: CheckResult, out: Path) -> list[Path]:
-    """Write report.xlsx and report.html as one set that replaces the earlier pair in ``out``.
+    """Write report.xlsx, report.html and disagreement.csv as one set that replaces the
+    earlier set in ``out``.
 
     Both are written into a staging folder beside ``out`` and swapped in at the end
     (:func:`recon.atomic.replace_set` states the guarantee): a failure, a full disk, Ctrl-C
-    or SIGTERM leaves the earlier pair whole and no temporary file behind. Every other file
+    or SIGTERM leaves the earlier set whole and no temporary file behind. Every other file
     in ``out`` (a check's findings.json and result.json, say) is left as it is.
 
     Returns:
-        The two paths written, workbook first, under ``out`` as given.
+        The paths written, workbook first, under ``out`` as given.
 
     Raises:
-        OutputError: If the folder or a report cannot be written (the earlier pair is kept).
+        OutputError: If the folder or a report cannot be written (the earlier set is kept).
     """
     from recon.atomic import replace_set
     from recon.report import write_reports
@@ -49,18 +51,20 @@ def write_report_set(result: CheckResult, out: Path) -> list[Path]:
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder to write report.xlsx and report.html into (created if missing; the "
-    "two are replaced as a pair, other files are kept). Default: FINDINGS_DIR itself.",
+    help="Folder to write report.xlsx, report.html and disagreement.csv into (created if "
+    "missing; the three are replaced as a set, other files are kept). Default: FINDINGS_DIR "
+    "itself.",
 )
 def report(findings_dir: Path, out: Path | None) -> int:
     """Rebuild the reports from a saved check.
 
     FINDINGS_DIR is the --out folder of an earlier 'recon check': its result.json holds
     everything the reports show, so no input is read again. Writes report.xlsx (the
-    analyst's workbook) and report.html (the auditor's self-contained page).
+    analyst's workbook), report.html (the auditor's self-contained page) and
+    disagreement.csv (the Notice of Disagreement draft, one row per root cause).
 
-    The two reports replace the earlier pair as one: if recon is interrupted or cannot
-    write them, the earlier report.xlsx and report.html are left as they were. Other files
+    The reports replace the earlier set as one: if recon is interrupted or cannot write
+    them, the earlier reports are left as they were. Other files
     in the folder (findings.json, result.json) are never touched.
 
     Exit status: 0 when the saved check has no error finding; 1 when it has; 2 when the

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from recon.models.decimals import to_cents
 from recon.wem.calendar import parse_week_label
+
+
+class AtStakeBasis(str, Enum):
+    """What a finding's ``at_stake`` is (SPEC §10).
+
+    ``cash``: the change in the invoice's Amount Due if the finding's root cause were
+    corrected; a run's cash roots add up to the run's ``at_stake``. ``estimate``: what the
+    Detail or your own data implies (``summary_detail.value``, ``own.value``), outside the
+    run's sum.
+    """
+
+    CASH = "cash"
+    ESTIMATE = "estimate"
 
 
 class Severity(str, Enum):
@@ -108,6 +122,19 @@ class Finding(BaseModel):
         figure: The invoice figure a finding about a total is about (``RCTI Total``,
             ``Payment Summary Amount Due``), so that two totals that differ are two issues
             (SPEC §8); None for any other finding.
+        id: Unique and stable within a check: derived from the finding's content (the same
+            inputs give the same id), never from the order findings were made in.
+        cause: For a consequence, the ``id`` of its root cause (a total that differs by
+            exactly a wrong line's amount, a run chain that fails by exactly an earlier
+            run's line error); None for a root.
+        consequences: For a root, how many findings name it as their ``cause``; None for
+            a consequence.
+        at_stake: For a root about an invoice figure, how much the invoice's Amount Due
+            would change, from the participant's side (positive: the participant is
+            owed), if the root were corrected, as a decimal string with 2 places ("0.00"
+            when the correction changes nothing); an estimate for ``summary_detail.value``
+            and ``own.value``; None where recon cannot say (SPEC §10).
+        at_stake_basis: ``cash`` or ``estimate`` where ``at_stake`` is given.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -130,6 +157,26 @@ class Finding(BaseModel):
     interval_start: str | None = None
     interval_end: str | None = None
     figure: str | None = None
+    id: str | None = None
+    cause: str | None = None
+    consequences: int | None = None
+    at_stake: str | None = None
+    at_stake_basis: AtStakeBasis | None = None
+
+    @field_validator("at_stake", mode="before")
+    @classmethod
+    def _as_cents(cls, v: Any) -> str | None:
+        if v is None:
+            return None
+        if isinstance(v, (float, bool)) or not isinstance(v, (Decimal, int, str)):
+            raise ValueError(f"at_stake must be a decimal amount, got {v!r}")
+        try:
+            d = v if isinstance(v, Decimal) else Decimal(str(v).strip())
+        except InvalidOperation:
+            raise ValueError(f"at_stake must be a decimal amount, got {v!r}") from None
+        if not d.is_finite():
+            raise ValueError(f"at_stake must be a finite amount, got {v!r}")
+        return format(to_cents(d) + 0, "f")  # to the cent, never "-0.00"
 
     @field_validator("expected", "actual", "difference", "timestamp", mode="before")
     @classmethod

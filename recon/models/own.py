@@ -66,6 +66,10 @@ class OwnSeries(BaseModel):
             ``value``).
         interval: CSV only: the length of the CSV's intervals in minutes (default: the
             most common gap between a scope's consecutive starts).
+        price: A Detail variable in $ per unit of ``variable`` (same or coarser granularity,
+            scope G or the variable's scope): with ``direction``, each ``own.value`` carries
+            an estimated ``at_stake`` (SPEC §9, §10).
+        direction: ``payment`` or ``charge``: which way a larger quantity moves money.
         base_dir: The folder of the mapping file (set by the reader).
     """
 
@@ -82,6 +86,8 @@ class OwnSeries(BaseModel):
     start: str = "interval_start"
     value: str = "value"
     interval: int | None = None
+    price: str | None = None
+    direction: Literal["payment", "charge"] | None = None
     base_dir: str = "."
 
     @field_validator("tolerance", mode="before")

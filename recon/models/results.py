@@ -9,6 +9,7 @@ rebuilt from a saved check.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -141,6 +142,10 @@ class RunCoverage(BaseModel):
         invoice_pdf: An Invoice PDF was used.
         previous_run: For an ADJ run, whether its previous run was among the inputs;
             None for INITIAL.
+        at_stake: The cash at stake (SPEC §10): the invoice's Amount Due less recon's
+            recomputed one (for an ADJ run, of the ADJ invoice: the change), from the
+            participant's side (positive: the participant is owed), to the cent; None when
+            the run has no invoice or nothing to recompute it from.
         notes: Plain-language reasons the run is not fully checked (e.g. a
             ``source.conflict`` that kept an artefact out), for the verdict lines.
     """
@@ -156,6 +161,7 @@ class RunCoverage(BaseModel):
     invoice_json: bool = False
     invoice_pdf: bool = False
     previous_run: bool | None = None
+    at_stake: Money | None = None
     notes: list[str] = Field(default_factory=list)
 
     @property
@@ -248,14 +254,19 @@ class CheckResult(BaseModel):
             f"{c['error']} error{_s(c['error'])}, {c['warning']} warning{_s(c['warning'])}, "
             f"{c['info']} info"
         )
+        stake = self.stake_phrase()
         if c["error"]:
-            head = f"Discrepancies found: {counts}."
+            others = f"{c['warning']} warning{_s(c['warning'])}, {c['info']} info"
+            head = f"Discrepancies found: {self.causes_phrase()}" + (f"; {stake}" if stake else "")
+            head += f"; {others}."
         elif partial or unread or not self.coverage:
             head = f"No discrepancies in what was checked, but not everything was: {counts}."
         elif c["warning"]:
             head = f"No discrepancies; {counts} to review."
         else:
             head = "No discrepancies."
+        if not c["error"] and stake and any(self.at_stake_by_participant().values()):
+            head = head[:-1] + f"; {stake}."  # cents from a rounding order (info)
         participants = {r.participant for r in self.coverage}
         parts = [f"{len(full)} run{_s(len(full))} fully checked"]
         for r in partial:
@@ -266,6 +277,77 @@ class CheckResult(BaseModel):
                 "could not be read"
             )
         return [head, "; ".join(parts) + "."]
+
+    def error_root_count(self) -> int | None:
+        """How many root causes the error findings have (SPEC §10): each error counts its
+        ``cause``, or itself when it is a root. None for a check saved without ids (by a
+        recon that did not group findings)."""
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+        if any(f.id is None for f in errors):
+            return None
+        return len({f.cause or f.id for f in errors})
+
+    def causes_phrase(self) -> str:
+        """``21 errors in 6 root causes`` (``1 error in 1 root cause``; ``21 errors`` for a
+        check saved without root causes)."""
+        e, r = self.counts["error"], self.error_root_count()
+        text = f"{e} error{_s(e)}"
+        return text if r is None else f"{text} in {r} root cause{_s(r)}"
+
+    def at_stake_by_participant(self) -> dict[str, Decimal]:
+        """Each participant's cash at stake: the sum of its runs' ``at_stake`` (runs without
+        one left out); participants with no such run are absent."""
+        out: dict[str, Decimal] = {}
+        for r in self.coverage:
+            if r.at_stake is not None:
+                out[r.participant] = out.get(r.participant, Decimal("0.00")) + r.at_stake
+        return out
+
+    def stake_phrase(self) -> str | None:
+        """The cash at stake in words, from the participant's side (SPEC §10):
+        ``$100.00 at stake: AEMO owes you``, ``$5.00 at stake: you owe AEMO``, ``$0.00 at
+        stake``; for several participants with cash at stake, each one's: ``at stake: AEMO
+        owes SWANGEN $12.34; PLANTCO $0.00``. Invoices recon could not recompute are
+        counted; None when no run has an invoice, or the check was saved by a recon that did
+        not state it."""
+        stakes = self.at_stake_by_participant()
+        invoiced = [r for r in self.coverage if r.invoice_json or r.invoice_pdf]
+        if not invoiced or self._saved_before_at_stake():
+            return None
+        unknown = sum(1 for r in invoiced if r.at_stake is None)
+        if not stakes:
+            return "cash at stake unknown: no invoice could be recomputed"
+        if len(stakes) == 1 or not any(stakes.values()):
+            total = sum(stakes.values(), Decimal("0.00"))
+            text = f"{_dollars(total)} at stake" + (
+                ": AEMO owes you" if total > 0 else ": you owe AEMO" if total < 0 else ""
+            )
+        else:
+            parts = []
+            for p, total in sorted(stakes.items()):
+                if total > 0:
+                    parts.append(f"AEMO owes {p} {_dollars(total)}")
+                elif total < 0:
+                    parts.append(f"{p} owes AEMO {_dollars(total)}")
+                else:
+                    parts.append(f"{p} {_dollars(total)}")
+            text = "at stake: " + "; ".join(parts)
+        if unknown:
+            text += f" ({unknown} invoice{_s(unknown)} not recomputed)"
+        return text
+
+    def _saved_before_at_stake(self) -> bool:
+        """Whether this check was saved by a recon that did not state cash at stake: a run
+        with a recomputed invoice and an invoice, and no ``at_stake``."""
+        stated = {
+            (c.participant, c.period, c.run_id) for c in self.coverage if c.at_stake is not None
+        }
+        return any(
+            r.computed is not None
+            and r.invoiced is not None
+            and (r.participant, r.period, r.run_id) not in stated
+            for r in self.runs
+        )
 
     def findings_document(self) -> dict[str, Any]:
         """The ``findings.json`` document of SPEC §6 (decimals as strings)."""
@@ -283,17 +365,19 @@ class CheckResult(BaseModel):
 
         Columns are the :class:`Finding` fields, typed:
 
-        - ``expected``, ``actual``, ``difference``: exact ``decimal128(23,8)`` (pandas
-          ``ArrowDtype``), null where the figure is not a Decimal(23,8) number (the
-          ``adjustment.chain`` designations, a ``data.value`` finding's unreadable text);
-          ``expected_text`` and ``actual_text`` hold every figure as the finding gives it;
-        - ``run_id``, ``position``: integers (``Int64``, null where absent);
+        - ``expected``, ``actual``, ``difference``, ``at_stake``: exact
+          ``decimal128(23,8)`` (pandas ``ArrowDtype``), null where the figure is not a
+          Decimal(23,8) number (the ``adjustment.chain`` designations, a ``data.value``
+          finding's unreadable text); ``expected_text`` and ``actual_text`` hold every
+          figure as the finding gives it;
+        - ``run_id``, ``position``, ``consequences``: integers (``Int64``, null where
+          absent);
         - ``timestamp``, ``interval_start``, ``interval_end``: timestamps in AWST
           (``timestamp[us, tz=+08:00]``; a date is its midnight), when every value of the
           column reads as an ISO 8601 date or time; else the column stays text;
         - everything else: text (``string[pyarrow]``).
         """
-        from decimal import Decimal, InvalidOperation
+        from decimal import InvalidOperation
 
         import pandas as pd  # 0.5 s to import: only when a DataFrame is asked for
         import pyarrow as pa
@@ -333,12 +417,12 @@ class CheckResult(BaseModel):
         columns: dict[str, Any] = {}
         for name in Finding.model_fields:
             values = [r[name] for r in rows]
-            if name in ("expected", "actual", "difference"):
+            if name in ("expected", "actual", "difference", "at_stake"):
                 arr = pa.array([exact(v) for v in values], type=money)
                 columns[name] = pd.Series(arr, dtype=pd.ArrowDtype(money))
-                if name != "difference":
+                if name in ("expected", "actual"):
                     columns[f"{name}_text"] = pd.Series(values, dtype="string[pyarrow]")
-            elif name in ("run_id", "position"):
+            elif name in ("run_id", "position", "consequences"):
                 columns[name] = pd.Series(values, dtype="Int64")
             elif name in ("timestamp", "interval_start", "interval_end"):
                 columns[name] = time_column(values)
@@ -349,6 +433,11 @@ class CheckResult(BaseModel):
 
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
+
+
+def _dollars(value: Decimal) -> str:
+    """``$1,234.56`` for an amount's size (its sign is said in words)."""
+    return f"${abs(value):,.2f}"
 
 
 def _coverage_phrase(r: RunCoverage, name_participant: bool) -> str:

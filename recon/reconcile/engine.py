@@ -46,6 +46,7 @@ from recon.reconcile.arithmetic import (
     net_form,
 )
 from recon.reconcile.attribution import attribute
+from recon.reconcile.causes import Ledger, summary_detail_estimates
 from recon.reconcile.coverage import coverage_findings, run_coverage
 from recon.reconcile.figures import chain_figures, uninvoiced_figures
 from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
@@ -122,6 +123,7 @@ def run_checks(
     adjustments: list[AdjustmentLine] = []
     attribution: list[AttributionRow] = []
     coverage: list[RunCoverage] = []
+    ledger = Ledger()  # root causes and cash at stake (SPEC §10)
     for key in sorted(weeks):
         week = sorted(weeks[key], key=lambda r: (r.header.published_at, r.header.run_id))
         headers = [r.header for r in week]
@@ -130,8 +132,9 @@ def run_checks(
         invoiced: dict[int, Invoice] = {}
         for run in week:
             h = run.header
-            out.extend(in_run(f, h) for f in _tieouts(run))
             cur = totals.get(run.key)
+            out.extend(summary_detail_estimates([in_run(f, h) for f in _tieouts(run)], cur))
+            at_stake = None
             inv = run.invoice
             if inv is not None:
                 invoiced[h.run_id] = inv
@@ -159,6 +162,7 @@ def run_checks(
                     previous=prev if h.designation.is_adjustment else None,
                     figures=figures,
                 )
+                at_stake = ledger.invoice(h, computed, inv, f)
                 out.extend(f)
                 lines.extend(cmp)
             elif computed is not None:
@@ -190,6 +194,7 @@ def run_checks(
                         )
                     )
             cov = run_coverage(run, prev_run, prev is not None)
+            cov.at_stake = at_stake
             coverage.append(cov)
             out.extend(coverage_findings(run, cov))
             infos.append(
@@ -205,10 +210,13 @@ def run_checks(
                     invoiced=inv,
                 )
             )
-        out.extend(check_chain(headers, full, invoiced))
+        chain = check_chain(headers, full, invoiced)
+        ledger.chain(headers, chain)
+        out.extend(chain)
         figures.extend(chain_figures(headers, full, invoiced))
 
     out.sort(key=Finding.sort_key)
+    out = ledger.annotate(out)
     return CheckResult(
         generated_at=generated_at or datetime.now(UTC),
         inputs=[item.record for item in loaded],

@@ -1,4 +1,4 @@
-"""Reports: a CheckResult in, report.xlsx and report.html out.
+"""Reports: a CheckResult in, report.xlsx, report.html and disagreement.csv out.
 
 :func:`write_reports` writes both into a folder; :func:`result_json` is the
 ``result.json`` a check saves, and :func:`load_result` reads it back, so the reports can be
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 EXCEL_NAME = "report.xlsx"
 HTML_NAME = "report.html"
+DISAGREEMENT_NAME = "disagreement.csv"
 RESULT_NAME = "result.json"
 
 __all__ = [
@@ -36,24 +37,30 @@ __all__ = [
 
 
 def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
-    """Write report.xlsx and report.html for a check into ``out_dir`` (created if missing).
+    """Write report.xlsx, report.html and disagreement.csv (the Notice of Disagreement
+    draft, one row per root cause) for a check into ``out_dir`` (created if missing).
 
     Each file is written atomically: if writing fails, a report already there is left
     as it was.
 
     Returns:
-        The two paths written, workbook first.
+        The three paths written: workbook, page, draft.
 
     Raises:
         OutputError: If the folder or a file cannot be written, or a template is missing.
     """
+    from recon.report.disagreement import write_disagreement_csv
     from recon.report.excel import write_excel
     from recon.report.html import write_html
 
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        return [write_excel(result, out / EXCEL_NAME), write_html(result, out / HTML_NAME)]
+        return [
+            write_excel(result, out / EXCEL_NAME),
+            write_html(result, out / HTML_NAME),
+            write_disagreement_csv(result, out / DISAGREEMENT_NAME),
+        ]
     except OSError as e:
         raise OutputError(f"cannot write the reports into {out}: {e.strerror or e}") from None
 

@@ -1,10 +1,13 @@
-"""The Notice of Disagreement draft: every distinct discrepancy in the form AEMO needs.
+"""The Notice of Disagreement draft: one item per root cause, in the form AEMO needs.
 
 A participant that disagrees with a Settlement Statement raises a Notice of Disagreement
 with AEMO naming the run, the Trading Week, the variable, the Trading Day or Trading
 Interval, the figure published and the figure it should match. :func:`disagreement_rows`
-turns the ``error`` findings of a check into such rows, one per distinct discrepancy (a
-figure two checks find wrong is one row). The Excel and HTML reports both show these rows.
+turns the ``error`` findings of a check into such items, one per root cause (SPEC §10):
+the root's row, with the cash it puts at stake and the rows of its consequences beneath it
+(a total that differs because a line does is one problem, disputed once). The Excel and
+HTML reports show the items; :func:`write_disagreement_csv` writes ``disagreement.csv``,
+one row per item, to paste into AEMO's form.
 
 Each side of a row says who gives the figure and in which form: ``AEMO, Invoice JSON``,
 ``AEMO, Detail ZIP``, ``recon, recomputed from the Summary``. Where AEMO's two forms of one
@@ -18,16 +21,21 @@ In a finding ``actual`` is the figure disputed, ``expected`` the one it should m
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from recon.models.findings import CHECKS, Finding, Severity
+from recon.atomic import atomic_write_bytes
+from recon.models.findings import CHECKS, AtStakeBasis, Finding, Severity
 from recon.models.results import CheckResult
 from recon.reconcile.invoice_terms import figure_of_source
 from recon.report.formatting import as_figure, to_awst
 from recon.report.view import week_start
+from recon.text import safe_text
 from recon.wem import calendar
 from recon.wem.granularity import RULES, Granularity
 from recon.wem.variables import VariableNameError, parse_variable
@@ -63,6 +71,13 @@ class DisagreementRow:
         no_amount: Why a money column is empty, in words ('' when both amounts are there).
         reason: One sentence saying why recon disagrees.
         source: Where the disputed figure was read.
+        id: The finding's id (SPEC §10), '' for a check saved without ids.
+        at_stake: For a root cause, the cash at stake (the change in the invoice's Amount
+            Due its correction makes, from the participant's side: positive, AEMO owes the
+            participant) or an estimate (``at_stake_basis``); None when recon cannot say.
+        at_stake_basis: ``cash``, ``estimate`` or ''.
+        consequences: For a root cause, the rows of the findings it explains (beneath it
+            in the draft); empty for a consequence.
     """
 
     participant: str
@@ -85,6 +100,16 @@ class DisagreementRow:
     no_amount: str
     reason: str
     source: str
+    id: str = ""
+    at_stake: Decimal | None = None
+    at_stake_basis: str = ""
+    consequences: tuple[DisagreementRow, ...] = ()
+
+    @property
+    def stake_words(self) -> str:
+        """Who owes whom, in words: ``AEMO owes you``, ``you owe AEMO``, ``no cash at
+        stake``, ``estimate: AEMO would owe you``; '' when nothing is stated."""
+        return stake_words(self.at_stake, self.at_stake_basis)
 
     @property
     def run(self) -> str:
@@ -92,21 +117,62 @@ class DisagreementRow:
         return f"{self.designation}, run {self.run_id}" if self.run_id else self.designation
 
 
+def stake_words(at_stake: Decimal | None, basis: str) -> str:
+    """An amount at stake in words, from the participant's side (see
+    :attr:`DisagreementRow.stake_words`)."""
+    if at_stake is None:
+        return ""
+    if basis == AtStakeBasis.ESTIMATE.value:
+        if at_stake == 0:
+            return "estimate: no change"
+        return "estimate: AEMO would owe you" if at_stake > 0 else "estimate: you would owe AEMO"
+    if at_stake == 0:
+        return "no cash at stake"
+    return "AEMO owes you" if at_stake > 0 else "you owe AEMO"
+
+
+def root_findings(result: CheckResult) -> list[tuple[Finding, list[Finding]]]:
+    """The root causes of the error findings, each with its consequences, in findings
+    order (a finding saved without an id is its own root, with none)."""
+    by_id = {f.id: f for f in result.findings if f.id}
+    beneath: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.cause:
+            beneath.setdefault(f.cause, []).append(f)
+    out: list[tuple[Finding, list[Finding]]] = []
+    seen: set[int] = set()
+    for f in result.findings:
+        if f.severity is not Severity.ERROR:
+            continue
+        root = by_id.get(f.cause, f) if f.cause else f
+        if id(root) not in seen:
+            seen.add(id(root))
+            out.append((root, beneath.get(root.id, []) if root.id else []))
+    return out
+
+
 def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
-    """Build the draft from a check's error findings.
+    """Build the draft from a check's error findings: one item per root cause.
 
     Returns:
-        One row per distinct discrepancy (two findings about the same figure with the same
-        two amounts are one row), by participant, Trading Week (by date) and run, the
-        largest absolute difference first within a run, then in findings order.
+        One row per root cause of the error findings, with its ``at_stake`` and the rows of
+        its consequences (``consequences``); two findings saved without ids about the same
+        figure with the same two amounts are one row. By participant, Trading Week (by
+        date) and run; within a run the largest cash at stake first, then the largest
+        absolute difference, then in findings order.
     """
     descriptions = _descriptions(result)
     rows: list[DisagreementRow] = []
     seen: dict[tuple[object, ...], int] = {}
-    for f in result.findings:
-        if f.severity is not Severity.ERROR:
-            continue
-        row = _row(f, descriptions)
+    for f, consequences in root_findings(result):
+        stake = as_figure(f.at_stake)
+        row = _replace(
+            _row(f, descriptions),
+            id=f.id or "",
+            at_stake=stake if isinstance(stake, Decimal) else None,
+            at_stake_basis=f.at_stake_basis.value if f.at_stake_basis else "",
+            consequences=tuple(_row(c, descriptions) for c in consequences),
+        )
         key = (
             row.participant,
             row.period,
@@ -118,7 +184,7 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
             row.against,
             row.source,
         )
-        if key in seen:
+        if key in seen and not f.id:  # a check saved without root causes
             first = rows[seen[key]]
             if f.check not in first.check.split("; "):
                 rows[seen[key]] = _replace(first, check=f"{first.check}; {f.check}")
@@ -138,6 +204,8 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
             r.period,
             des,
             r.run_id or 0,
+            r.at_stake is None,
+            -abs(r.at_stake) if r.at_stake is not None else Decimal(0),
             r.difference is None,
             -abs(r.difference) if r.difference is not None else Decimal(0),
             order[id(r)],
@@ -195,6 +263,7 @@ def _row(f: Finding, descriptions: dict[str, str]) -> DisagreementRow:
         no_amount=no_amount_text(f, disputed, against, disputed_by, against_by),
         reason=reason_text(f),
         source=f.source or "",
+        id=f.id or "",
     )
 
 
@@ -389,3 +458,94 @@ def when_text(f: Finding) -> str:
             return f"Trading Day {day_text(instant)}{position}"
         return f"{RULES[g].name} {day_text(instant)}"
     return f"Trading Week {week_text(f.period)}" if f.period else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# disagreement.csv: one row per root cause, to paste into AEMO's form
+# ---------------------------------------------------------------------------------------------
+
+CSV_NAME = "disagreement.csv"
+
+CSV_COLUMNS = (
+    "Participant",
+    "Run",
+    "Trading Week",
+    "Variable or figure",
+    "Trading Day or interval",
+    "AEMO's figure",
+    "Recon's figure",
+    "Difference",
+    "At stake",
+    "Reason",
+    "Consequences",
+)
+"""The columns of ``disagreement.csv``. AEMO's figure is the one disputed, recon's the one
+it should match (where both are AEMO's, or one is yours, the Reason says whose); At stake
+is from the participant's side (positive: AEMO owes you)."""
+
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text for a CSV cell: control characters shown escaped, and text a spreadsheet would
+    read as a formula kept as text (a leading apostrophe)."""
+    out = safe_text(text)
+    return "'" + out if out.startswith(_FORMULA_LEADS) else out
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else format(value, "f")
+
+
+def _consequence_text(root: DisagreementRow, c: DisagreementRow) -> str:
+    """A consequence in a few words: its reason, with its variable or figure where the
+    reason does not name it, and its run where that is not the root's."""
+    text = c.reason if not c.variable or c.variable in c.reason else f"{c.variable}: {c.reason}"
+    if (c.participant, c.period, c.run_id) != (root.participant, root.period, root.run_id):
+        text += f" [{c.run}]"
+    return text
+
+
+def csv_rows(result: CheckResult) -> list[list[str]]:
+    """The rows of ``disagreement.csv`` (header first), one per root cause."""
+    rows = [list(CSV_COLUMNS)]
+    for d in disagreement_rows(result):
+        reason = d.reason
+        if not d.against_by.startswith("recon"):
+            reason += f" ({d.disputed_by} against {d.against_by}.)"
+        if d.no_amount:
+            reason += f" {d.no_amount}"
+        stake = _amount(d.at_stake)
+        if stake and d.at_stake_basis == AtStakeBasis.ESTIMATE.value:
+            stake += " (estimate)"
+        rows.append(
+            [
+                _cell(d.participant),
+                _cell(d.run),
+                _cell(d.period),
+                _cell(d.variable + (f" {d.scope}" if d.scope else "")),
+                _cell(d.when),
+                _amount(d.disputed),
+                _amount(d.against),
+                _amount(d.difference),
+                stake,
+                _cell(reason),
+                _cell(" | ".join(_consequence_text(d, c) for c in d.consequences)),
+            ]
+        )
+    return rows
+
+
+def disagreement_csv(result: CheckResult) -> bytes:
+    """``disagreement.csv`` as bytes: UTF-8 with a byte order mark (so a spreadsheet opens
+    it as UTF-8), comma separated, every field quoted where it must be."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(csv_rows(result))
+    return buf.getvalue().encode("utf-8-sig", errors="backslashreplace")
+
+
+def write_disagreement_csv(result: CheckResult, path: str | Path) -> Path:
+    """Write ``disagreement.csv`` atomically; return its path."""
+    p = Path(path)
+    atomic_write_bytes(p, disagreement_csv(result))
+    return p

@@ -12,7 +12,7 @@ from typing import Any
 
 from recon.models.findings import Finding, Severity
 from recon.models.results import CheckResult
-from recon.report.disagreement import disagreement_rows, sides, when_text
+from recon.report.disagreement import DisagreementRow, disagreement_rows, sides, when_text
 from recon.report.formatting import as_figure
 from recon.report.sheet import (
     DISCREPANCY_FILL,
@@ -169,6 +169,8 @@ def attribution_sheet(sheet: Sheet, result: CheckResult) -> None:
 
 
 DISAGREEMENT_COLUMNS = (
+    Col("Draft item"),
+    Col("Root cause or consequence"),
     Col("Participant"),
     Col("Trading Week"),
     Col("Week (dates)"),
@@ -185,41 +187,60 @@ DISAGREEMENT_COLUMNS = (
     Col("Should match", "exact"),
     Col("Which is from"),
     Col("Difference", "exact"),
+    Col("At stake", "money"),
+    Col("At stake means"),
     Col("No amount because"),
     Col("Reason"),
     Col("Check"),
     Col("Source"),
+    Col("Finding id"),
 )
-"""The Disagreement sheet: money columns hold numbers only; who says what is in words."""
+"""The Disagreement sheet: one item per root cause, its consequences beneath it. Money
+columns hold numbers only; who says what is in words. At stake is the cash the item puts
+at stake, from the participant's side (positive: AEMO owes you)."""
+
+
+def _draft_cells(d: DisagreementRow, item: str, role: str, root: bool) -> list[Any]:
+    return [
+        item,
+        role,
+        d.participant,
+        d.period,
+        d.week,
+        d.run_id,
+        d.designation,
+        d.variable,
+        d.description,
+        d.scope,
+        d.when,
+        d.interval_start,
+        d.interval_end,
+        d.disputed,
+        d.disputed_by,
+        d.against,
+        d.against_by,
+        d.difference,
+        d.at_stake if root else None,
+        (d.stake_words or "not stated: recon cannot say") if root else "",
+        d.no_amount,
+        d.reason,
+        d.check,
+        d.source,
+        d.id,
+    ]
 
 
 def disagreement_cells(result: CheckResult) -> list[list[Any]]:
-    """The Disagreement sheet's rows as values (what :func:`disagreement_sheet` writes)."""
-    return [
-        [
-            d.participant,
-            d.period,
-            d.week,
-            d.run_id,
-            d.designation,
-            d.variable,
-            d.description,
-            d.scope,
-            d.when,
-            d.interval_start,
-            d.interval_end,
-            d.disputed,
-            d.disputed_by,
-            d.against,
-            d.against_by,
-            d.difference,
-            d.no_amount,
-            d.reason,
-            d.check,
-            d.source,
-        ]
-        for d in disagreement_rows(result)
-    ]
+    """The Disagreement sheet's rows as values (what :func:`disagreement_sheet` writes):
+    each root cause, numbered, then its consequences (``3.1``, ``3.2`` ...)."""
+    rows: list[list[Any]] = []
+    for n, d in enumerate(disagreement_rows(result), start=1):
+        count = len(d.consequences)
+        role = "root cause" + (f", {count} consequence{'s' if count != 1 else ''}" if count else "")
+        rows.append(_draft_cells(d, str(n), role, True))
+        for m, c in enumerate(d.consequences, start=1):
+            rows.append(_draft_cells(c, f"{n}.{m}", f"consequence of item {n}", False))
+    return rows
 
 
 def disagreement_sheet(sheet: Sheet, result: CheckResult) -> None:

@@ -120,7 +120,8 @@ class Verdict:
         level: ``error``, ``warning`` or ``clean`` (info findings only, or none).
         counts: Findings by severity.
         headline: One sentence.
-        worst: The worst findings, errors first, largest difference first.
+        worst: The worst findings: root causes before their consequences, errors first,
+            largest difference first.
         more: How many errors and warnings ``worst`` leaves out.
         coverage: The runs not fully checked and why (``CheckResult.verdict_lines``
             after its first line); empty when every run was fully checked.
@@ -148,9 +149,13 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
     c = result.counts
     if c["error"]:
         level = "error"
+        stake = result.stake_phrase()
+        roots = result.error_root_count()
         headline = (
-            f"{_plural(c['error'], 'error')} found: the statements and invoices do "
-            "not tie out. Do not accept them as they are."
+            f"{_plural(c['error'], 'error')} found"
+            + (f" in {_plural(roots, 'root cause')}" if roots is not None else "")
+            + (f"; {stake}" if stake else "")
+            + ": the statements and invoices do not tie out. Do not accept them as they are."
         )
     elif c["warning"] and result.fully_checked:
         level = "warning"
@@ -170,7 +175,7 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
         level = "clean" if result.fully_checked else "warning"
         headline = lines[0]  # "No discrepancies" said only as coverage allows
     serious = [f for f in result.findings if f.severity is not Severity.INFO]
-    serious.sort(key=_worst_key)
+    serious.sort(key=lambda f: (f.cause is not None, _worst_key(f)))  # root causes first
     return Verdict(
         level=level,
         counts=c,

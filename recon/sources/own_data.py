@@ -46,7 +46,7 @@ from recon.sources.nem12 import NEM12_LENGTHS, read_nem12
 from recon.sources.own_csv import parse_starts, read_csv_series
 from recon.sources.own_rows import MAX_FINDINGS_PER_FILE, OWN_SCHEMA, empty_frame, finding
 from recon.wem.granularity import Granularity
-from recon.wem.variables import VariableNameError, parse_variable
+from recon.wem.variables import VariableName, VariableNameError, parse_variable
 
 __all__ = [
     "MAX_FINDINGS_PER_FILE",
@@ -137,11 +137,56 @@ def read_mapping(path: str | Path) -> OwnMapping:
                 f'series {i} ({s.name}): a NEM12 series needs unit = "..." (the variable\'s '
                 'unit, e.g. "kWh" or "MWh"): the files\' values are converted to it',
             )
+        _check_price(p, i, s, v)
         if s.name in names:
             raise InputError(p, f"series {i}: the name {s.name!r} is used twice")
         names.add(s.name)
         series.append(s)
     return OwnMapping(path=str(p), series=series)
+
+
+_COARSENESS = {
+    Granularity.DI: 0,
+    Granularity.I: 1,
+    Granularity.D: 2,
+    Granularity.M: 3,
+    Granularity.CY: 4,
+    Granularity.FY: 5,
+    Granularity.X: 6,
+}
+
+
+def _check_price(path: Path, i: int, s: OwnSeries, v: VariableName) -> None:
+    """A series' ``price`` and ``direction`` (SPEC §9): both or neither; the price a Detail
+    variable of the same or a coarser granularity, scope G or the series' scope.
+
+    Raises:
+        InputError: Naming the series and what was expected.
+    """
+    if (s.price is None) != (s.direction is None):
+        raise InputError(
+            path,
+            f'series {i} ({s.name}): give price = "..." and direction = "payment" or '
+            '"charge" together (the estimate of what a difference is worth needs both)',
+        )
+    if s.price is None:
+        return
+    try:
+        pv = parse_variable(s.price)
+    except VariableNameError as e:
+        raise InputError(path, f"series {i} ({s.name}): price {s.price!r}: {e}") from None
+    if _COARSENESS[pv.granularity] < _COARSENESS[v.granularity]:
+        raise InputError(
+            path,
+            f"series {i} ({s.name}): price {s.price} has granularity "
+            f"{pv.granularity.value}, finer than {s.variable}'s {v.granularity.value}",
+        )
+    if pv.scope not in ("G", v.scope):
+        raise InputError(
+            path,
+            f"series {i} ({s.name}): price {s.price} has scope {pv.scope}; a price has "
+            f"scope G (Global) or the series' scope {v.scope}",
+        )
 
 
 def series_files(series: OwnSeries) -> list[Path]:

@@ -39,7 +39,7 @@ from .helpers import (
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_week"
 PLANTED = ROOT / "fixtures" / "planted_week"
-SET = ("findings.json", "result.json", "report.xlsx", "report.html")
+SET = ("findings.json", "result.json", "report.xlsx", "report.html", "disagreement.csv")
 
 
 def _assert_whole_set(parent: Path, out: Path, old: dict[str, bytes]) -> str:

@@ -131,6 +131,7 @@ def test_check_of_a_hostile_folder_writes_only_into_out(
     new = sorted(set(after) - set(before))
     assert new == [
         "out",
+        "out/disagreement.csv",
         "out/findings.json",
         "out/report.html",
         "out/report.xlsx",

@@ -39,7 +39,7 @@ from .helpers import (
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_week"
 PLANTED = ROOT / "fixtures" / "planted_week"
-PAIR = ("report.html", "report.xlsx")
+PAIR = ("disagreement.csv", "report.html", "report.xlsx")
 SAVED = ("findings.json", "result.json")
 
 

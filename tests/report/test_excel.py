@@ -65,6 +65,8 @@ HEADERS = {
         "Change",
     ],
     "Disagreement": [
+        "Draft item",
+        "Root cause or consequence",
         "Participant",
         "Trading Week",
         "Week (dates)",
@@ -81,10 +83,13 @@ HEADERS = {
         "Should match",
         "Which is from",
         "Difference",
+        "At stake",
+        "At stake means",
         "No amount because",
         "Reason",
         "Check",
         "Source",
+        "Finding id",
     ],
     "Findings": [
         "Severity",

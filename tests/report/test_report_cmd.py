@@ -40,7 +40,7 @@ def test_load_result_errors(tmp_path: Path) -> None:
 
 def test_write_reports(result: CheckResult, tmp_path: Path) -> None:
     paths = write_reports(result, tmp_path / "new" / "out")
-    assert [p.name for p in paths] == ["report.xlsx", "report.html"]
+    assert [p.name for p in paths] == ["report.xlsx", "report.html", "disagreement.csv"]
     assert all(p.is_file() for p in paths)
 
 
@@ -68,7 +68,8 @@ def test_empty_check_still_reports(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     empty = CheckResult(generated_at=datetime(2024, 1, 1, tzinfo=UTC))
-    xlsx, html = write_reports(empty, tmp_path)
+    xlsx, html, draft = write_reports(empty, tmp_path)
+    assert draft.read_bytes().decode("utf-8-sig").count("\n") == 1  # the header only
     assert load_workbook(xlsx)["Findings"].max_row == 1
     page = html.read_text(encoding="utf-8")
     assert "verdict-clean" in page and "No error finding: nothing to disagree with." in page
