@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -28,7 +29,9 @@ from recon.models.loaded import Loaded
 from recon.models.results import InputRecord
 from recon.models.statements import (
     DETAIL_SCHEMA,
+    SUMMARY_TIE_OUT_SUFFIX,
     DetailStatement,
+    Kept,
     RunHeader,
     SummaryRow,
     SummaryStatement,
@@ -248,17 +251,33 @@ def _summaries(
     }
 
 
+_DETAIL_COLS = (
+    'settlement_trading_day, variable, scope, "timestamp", value AS "values", source_file, '
+    "source_line"
+)
+
+
 def _details(
-    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
+    store: Store,
+    files: list[_FileRow],
+    headers: dict[tuple[str, str, int], RunHeader],
+    kept: Kept | None = None,
 ) -> dict[str, DetailStatement]:
     if not files:
         return {}
     shas = [f.sha256 for f in files]
+    where, params = "", []
+    if kept is not None:  # streamed: only the rows kept, the rest read a day at a time
+        where = " AND (ends_with(variable, ?)"
+        params = [SUMMARY_TIE_OUT_SUFFIX]
+        if kept.variables:
+            where += f" OR variable IN ({', '.join('?' * len(kept.variables))})"
+            params += sorted(kept.variables)
+        where += ")"
     frame = store.frame(
-        'SELECT sha256, settlement_trading_day, variable, scope, "timestamp", '
-        'value AS "values", source_file, source_line FROM detail_values '
-        f"WHERE sha256 IN ({', '.join('?' * len(shas))}) ORDER BY sha256, ord",
-        shas,
+        f"SELECT sha256, {_DETAIL_COLS} FROM detail_values "
+        f"WHERE sha256 IN ({', '.join('?' * len(shas))}){where} ORDER BY sha256, ord",
+        [*shas, *params],
     )
     parts = frame.partition_by("sha256", as_dict=True, maintain_order=True)
     empty = pl.DataFrame(schema=DETAIL_SCHEMA)
@@ -274,8 +293,35 @@ def _details(
             sources=list(f.sources or []),
             form=f.form,  # type: ignore[arg-type]
             findings=_findings(f.findings),
+            kept=kept,
+            reread=None if kept is None else StoredDays(store.path, f.sha256),
         )
     return out
+
+
+class StoredDays:
+    """Reads a stored Detail's days from the store, one Settlement Trading Day at a time
+    (a :data:`~recon.models.statements.DayRows` for a streamed Detail).
+
+    Args:
+        path: The store's file.
+        sha256: The Detail file's SHA-256.
+    """
+
+    def __init__(self, path: Path, sha256: str) -> None:
+        self.path = path
+        self.sha256 = sha256
+
+    def __call__(self, days: Sequence[date]) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day, cast)`` for each day asked, in that order."""
+        with Store.open(self.path, read_only=True, must_exist=True) as store:
+            for day in days:
+                frame = store.frame(
+                    f"SELECT {_DETAIL_COLS} FROM detail_values WHERE sha256 = ? AND "
+                    "settlement_trading_day = ? ORDER BY ord",
+                    [self.sha256, day],
+                )
+                yield day, frame.cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -293,8 +339,11 @@ class StoredWeek:
     skipped: list[dict[str, str]] = field(default_factory=list)
 
 
-def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
+def load_weeks(store: Store, weeks: Iterable[WeekKey], *, kept: Kept | None = None) -> StoredWeek:
     """Rebuild every stored artefact of the given (participant, week)s.
+
+    ``kept`` streams the Details (only those rows are read now; each day is read again
+    from the store when a check needs it, see :class:`StoredDays`).
 
     Returns:
         The models (sorted by path, as detection sorts files) and the unusable files.
@@ -316,7 +365,7 @@ def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
     keys = {(f.participant, f.period, f.run_id) for f in stored}
     headers = _headers(store, keys)  # type: ignore[arg-type]
     summaries = _summaries(store, [f for f in stored if f.kind.startswith("summary")], headers)
-    details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers)
+    details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers, kept)
     invoices = _invoices(store, [f.sha256 for f in stored if f.kind.startswith("invoice")])
     for f in stored:  # the data.* findings met reading each invoice (lines left out)
         if f.sha256 in invoices and f.findings:
