@@ -553,11 +553,36 @@ def refuse_foreign_file(path: Path) -> None:
         raise StoreError(f"{path} is not a recon store (not a DuckDB database)")
 
 
+ENV_MEMORY = "RECON_STORE_MEMORY"
+DEFAULT_MEMORY_LIMIT = "256MB"
+"""DuckDB's memory for the store (``$RECON_STORE_MEMORY`` overrides, e.g. ``2GB``): past
+it, DuckDB spills to a folder beside the store (:func:`temp_folder`), so ingesting or
+checking a large week needs a bounded amount of memory whatever the week's size."""
+MAX_THREADS = 4
+"""DuckDB's threads: the machine's cores, at most this many (each holds its own buffers)."""
+
+
+def temp_folder(path: Path) -> Path:
+    """Where DuckDB spills what does not fit its memory: ``<store>.tmp`` beside the store
+    (DuckDB removes what it wrote there when the store is closed)."""
+    return path.with_name(path.name + ".tmp")
+
+
+def connect_config(path: Path) -> dict[str, Any]:
+    """The DuckDB settings of a connection to the store at ``path``."""
+    return {
+        **CONNECT_CONFIG,
+        "memory_limit": os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY_LIMIT,
+        "temp_directory": str(temp_folder(path)),
+        "threads": max(1, min(os.cpu_count() or 1, MAX_THREADS)),
+    }
+
+
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if path.is_file():
         refuse_foreign_file(path)
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECT_CONFIG))
+        con = duckdb.connect(str(path), read_only=read_only, config=connect_config(path))
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():
