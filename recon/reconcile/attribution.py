@@ -110,6 +110,18 @@ def attribute(
 
 _RANK = ["abs_change", "settlement_trading_day", "variable", "scope", "timestamp", "position"]
 """How changed values are ranked (``abs_change`` descending, the rest ascending)."""
+_CHANGED_SCHEMA = {
+    "variable": pl.String,
+    "scope": pl.String,
+    "timestamp": pl.Date,
+    "settlement_trading_day": pl.Date,
+    "position": pl.Int64,
+    "current": pl.Decimal(38, 8),
+    "previous": pl.Decimal(38, 8),
+    "change": pl.Decimal(38, 8),
+    "abs_change": pl.Decimal(38, 8),
+}
+"""The columns of :func:`changed_values`."""
 
 
 def changed_by_day(
@@ -120,12 +132,22 @@ def changed_by_day(
     Of each day only the ``top`` largest changes of each variable are kept: every row
     :func:`attribute` can rank (at most ``top`` per line, each line drawn from whole
     variables or whole days) is among them, and every variable and day that changed is
-    still present, so the attribution is the one of the whole weeks compared at once.
+    still present, so the attribution is the one of the whole weeks compared at once. A
+    reader that compares two Details itself (the store's, in SQL) is asked to: it returns
+    the same rows.
 
     Returns:
         As :func:`changed_values`, sorted the same way.
     """
     days = sorted(set(current.days) | set(previous.days))
+    # Two Details of one settlement history store are compared in SQL by the store.
+    in_sql = getattr(current.reread, "changed_values", None)
+    if in_sql is not None and current.kept is not None and previous.kept is not None:
+        found = in_sql(previous.reread, days, top)
+        if found is not None:
+            return found.cast(_CHANGED_SCHEMA).sort(  # type: ignore[arg-type]
+                _RANK, descending=[True, False, False, False, False, False], nulls_last=True
+            )
     parts = []
     for _, cur, prev in _paired_days(current, previous, days):
         changed = changed_values(cur, prev)

@@ -323,6 +323,89 @@ class StoredDays:
                 )
                 yield day, frame.cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
 
+    def changed_values(
+        self, previous: object, days: Sequence[date], top: int
+    ) -> pl.DataFrame | None:
+        """The values that changed from ``previous`` (another stored Detail) to this one,
+        compared in SQL one Settlement Trading Day at a time, of each day only the ``top``
+        largest changes of each variable: what
+        :func:`recon.reconcile.attribution.changed_by_day` computes in polars.
+
+        Returns:
+            The rows (columns and order of
+            :func:`~recon.reconcile.attribution.changed_values`, not yet sorted), or None
+            when ``previous`` is not a Detail of the same store.
+        """
+        if not isinstance(previous, StoredDays) or previous.path != self.path:
+            return None
+        frames = []
+        with Store.open(self.path, read_only=True, must_exist=True) as store:
+            for day in days:
+                frames.append(
+                    store.frame(_CHANGED_SQL, [self.sha256, day, previous.sha256, day, top])
+                )
+        return pl.concat(frames, how="vertical") if frames else None
+
+
+_KEY = 'variable, scope, "timestamp", settlement_trading_day'
+_SAME = " AND ".join(
+    f"{{a}}.{c} IS NOT DISTINCT FROM {{b}}.{c}"
+    for c in ("variable", "scope", '"timestamp"', "settlement_trading_day")
+)
+"""Two rows have the same Detail key (a null equals a null, as in the polars comparison)."""
+_CHANGED_SQL = f"""
+WITH cur AS (
+    SELECT {_KEY}, value FROM detail_values WHERE sha256 = ? AND settlement_trading_day = ?
+), prev AS (
+    SELECT {_KEY}, value FROM detail_values WHERE sha256 = ? AND settlement_trading_day = ?
+), dup AS (  -- a key twice in one run: every row is compared, its values summed
+    SELECT (SELECT count(*) FROM cur) > (SELECT count(*) FROM (SELECT DISTINCT {_KEY} FROM cur))
+        OR (SELECT count(*) FROM prev) > (SELECT count(*) FROM (SELECT DISTINCT {_KEY} FROM prev))
+        AS twice
+), differ AS (  -- else only the rows whose Value array is not the same
+    SELECT coalesce(c.variable, p.variable) AS variable, coalesce(c.scope, p.scope) AS scope,
+        coalesce(c."timestamp", p."timestamp") AS "timestamp",
+        coalesce(c.settlement_trading_day, p.settlement_trading_day) AS settlement_trading_day
+    FROM cur c FULL JOIN prev p ON {_SAME.format(a="c", b="p")}
+    WHERE c.value IS DISTINCT FROM p.value
+), pick_cur AS (
+    SELECT * FROM cur WHERE (SELECT twice FROM dup)
+    UNION ALL
+    SELECT cur.* FROM cur SEMI JOIN differ d ON {_SAME.format(a="cur", b="d")}
+    WHERE NOT (SELECT twice FROM dup)
+), pick_prev AS (
+    SELECT * FROM prev WHERE (SELECT twice FROM dup)
+    UNION ALL
+    SELECT prev.* FROM prev SEMI JOIN differ d ON {_SAME.format(a="prev", b="d")}
+    WHERE NOT (SELECT twice FROM dup)
+), long_cur AS (
+    SELECT {_KEY}, position, sum(v) AS current FROM (
+        SELECT {_KEY}, unnest(generate_series(1, len(value))) AS position, unnest(value) AS v
+        FROM pick_cur) GROUP BY ALL
+), long_prev AS (
+    SELECT {_KEY}, position, sum(v) AS previous FROM (
+        SELECT {_KEY}, unnest(generate_series(1, len(value))) AS position, unnest(value) AS v
+        FROM pick_prev) GROUP BY ALL
+), changed AS (
+    SELECT coalesce(c.variable, p.variable) AS variable, coalesce(c.scope, p.scope) AS scope,
+        coalesce(c."timestamp", p."timestamp") AS "timestamp",
+        coalesce(c.settlement_trading_day, p.settlement_trading_day) AS settlement_trading_day,
+        coalesce(c.position, p.position) AS position, c.current, p.previous,
+        coalesce(c.current, 0) - coalesce(p.previous, 0) AS change
+    FROM long_cur c FULL JOIN long_prev p
+      ON {_SAME.format(a="c", b="p")} AND c.position = p.position
+)
+SELECT variable, scope, "timestamp", settlement_trading_day, position::BIGINT AS position,
+    current::DECIMAL(38, 8) AS current, previous::DECIMAL(38, 8) AS previous,
+    change::DECIMAL(38, 8) AS change, abs(change)::DECIMAL(38, 8) AS abs_change
+FROM changed WHERE change <> 0
+QUALIFY row_number() OVER (
+    PARTITION BY variable
+    ORDER BY abs(change) DESC, settlement_trading_day, variable, scope, "timestamp", position
+) <= ?
+"""
+"""One day's changed values of two stored Details (see :meth:`StoredDays.changed_values`)."""
+
 
 @dataclass
 class StoredWeek:
