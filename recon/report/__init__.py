@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from recon.errors import InputError, OutputError
 from recon.models.results import CheckResult
+from recon.report.listing import BIG_RESULT
 from recon.sources.files import unreadable
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,9 @@ def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
     """
     from recon.report.excel import write_excel
     from recon.report.html import write_html
+    from recon.report.listing import listed
 
+    result = listed(result)  # long lists cut, with a count (findings.json lists all)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -57,6 +60,8 @@ def load_result(path: str | Path) -> CheckResult:
     p = Path(path)
     file = p / RESULT_NAME if p.is_dir() else p
     try:
+        if file.stat().st_size > BIG_RESULT:  # its findings read one at a time
+            return _load_big(file)
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(
@@ -76,4 +81,27 @@ def load_result(path: str | Path) -> CheckResult:
             f"first at {where or 'top level'}: {first.get('msg')})",
         ) from None
     log.info("read %s: %d findings, %d runs", file, len(result.findings), len(result.runs))
+    return result
+
+
+def _load_big(file: Path) -> CheckResult:
+    """A large saved check, read with :func:`recon.report.listing.load_listed` (only the
+    findings the reports list are held; the rest are counted)."""
+    from recon.report.listing import load_listed
+
+    try:
+        result = load_listed(file)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = "/".join(str(x) for x in first.get("loc", ()))
+        raise InputError(
+            file,
+            f"is not a saved recon check ({e.error_count()} problem(s); "
+            f"first at {where or 'top level'}: {first.get('msg')})",
+        ) from None
+    except ValueError as e:  # ijson's JSON errors are ValueErrors
+        raise InputError(file, f"is not a saved recon check (not JSON: {e})") from None
+    except OSError as e:
+        raise unreadable(file, e) from None
+    log.info("read %s: %d findings listed, %d runs", file, len(result.findings), len(result.runs))
     return result
