@@ -113,7 +113,9 @@ class _Lister:
 
 def listed(result: CheckResult, max_listed: int = MAX_LISTED) -> CheckResult:
     """``result`` with only the findings a report lists, the rest counted in ``unlisted``
-    (``result`` itself when nothing is left out)."""
+    (``result`` itself when nothing is left out, or when it was cut already)."""
+    if result.unlisted:
+        return result
     lister = _Lister(max_listed)
     for f in result.findings:
         lister.add(
