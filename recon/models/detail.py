@@ -185,14 +185,14 @@ def combined_reader(parts: list[DetailStatement]) -> DayRows:
     each :data:`DETAIL_KEY` kept (parts in order)."""
     held = [set(p.days) for p in parts]
 
-    def reread(days: Sequence[date]) -> Iterator[tuple[date, pl.DataFrame]]:
+    def reread(days: Sequence[date], cast: bool = True) -> Iterator[tuple[date, pl.DataFrame]]:
         def holders(day: date) -> tuple[int, ...]:
             return tuple(i for i, h in enumerate(held) if day in h)
 
         for who, group in itertools.groupby(days, key=holders):
             run = list(group)
             if len(who) == 1:  # the usual case: a ZIP, or one JSON file per day
-                yield from parts[who[0]].day_frames(run)
+                yield from parts[who[0]].day_frames(run, cast=cast)
                 continue
             for day in run:
                 frames = [f for i in who for _, f in parts[i].day_frames([day])]

@@ -15,7 +15,7 @@ check that needs it (:meth:`DetailStatement.day_frames`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -263,10 +263,11 @@ class Kept:
         return keep
 
 
-DayRows = Callable[[Sequence[date]], Iterator[tuple[date, pl.DataFrame]]]
-"""Reads a streamed Detail's rows again: given Settlement Trading Days (sorted, each held),
-yields ``(day, frame)`` for each in that order, the frame holding every row of the day with
-its values cast (:data:`DETAIL_SCHEMA`), in file order."""
+DayRows = Callable[..., Iterator[tuple[date, pl.DataFrame]]]
+"""Reads a streamed Detail's rows again: called with Settlement Trading Days (sorted, each
+held) and ``cast`` (default True), yields ``(day, frame)`` for each in that order, the frame
+holding every row of the day in file order, its values cast (:data:`DETAIL_SCHEMA`), or
+with ``cast=False`` possibly as validated text (:data:`DETAIL_TEXT_SCHEMA`)."""
 
 
 class DetailStatement(BaseModel):
@@ -316,16 +317,19 @@ class DetailStatement(BaseModel):
             return self
         return self.model_copy(update={"frame": with_values(self.frame)})
 
-    def day_frames(self, days: Iterable[date] | None = None) -> Iterator[tuple[date, pl.DataFrame]]:
+    def day_frames(
+        self, days: Iterable[date] | None = None, *, cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
         """Every row of each Settlement Trading Day asked, one day at a time.
 
         Args:
             days: The days wanted (default: every day held); days not held are skipped.
+            cast: Values cast (:data:`DETAIL_SCHEMA`); False leaves validated text as it
+                is (:data:`DETAIL_TEXT_SCHEMA`, where the reader has it).
 
         Yields:
-            ``(day, frame)`` in day order: the day's rows in file order, values cast
-            (:data:`DETAIL_SCHEMA`). A streamed statement reads them again; memory holds
-            about one day.
+            ``(day, frame)`` in day order: the day's rows in file order. A streamed
+            statement reads them again; memory holds about one day.
         """
         held = set(self.days)
         wanted = sorted(held if days is None else held & set(days))
@@ -334,11 +338,12 @@ class DetailStatement(BaseModel):
         if self.kept is not None:
             if self.reread is None:
                 raise ValueError(f"the streamed Detail {self.source} cannot be read again")
-            yield from self.reread(wanted)
+            yield from self.reread(wanted, cast=cast)
             return
         std = pl.col("settlement_trading_day")
         for day in wanted:
-            yield day, with_values(self.frame.filter(std == day))
+            rows = self.frame.filter(std == day)
+            yield day, with_values(rows) if cast else rows
 
     def variable_rows(
         self, variable: str, timestamps: Iterable[date] | None = None

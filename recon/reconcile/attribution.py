@@ -48,7 +48,13 @@ from decimal import Decimal
 import polars as pl
 
 from recon.models.results import AttributionRow
-from recon.models.statements import DETAIL_SCHEMA, DetailStatement, RunHeader, SummaryStatement
+from recon.models.statements import (
+    DETAIL_SCHEMA,
+    DetailStatement,
+    RunHeader,
+    SummaryStatement,
+    with_values,
+)
 from recon.wem.granularity import position_interval
 from recon.wem.variables import VariableNameError, parse_variable
 
@@ -149,6 +155,7 @@ def changed_by_day(
                 _RANK, descending=[True, False, False, False, False, False], nulls_last=True
             )
     parts = []
+    # Each day's rows as validated text: only the arrays whose text differs are cast.
     for _, cur, prev in _paired_days(current, previous, days):
         changed = changed_values(cur, prev)
         if changed.height:
@@ -166,7 +173,7 @@ def _paired_days(
 ) -> Iterator[tuple[date, pl.DataFrame, pl.DataFrame]]:
     """``(day, a's rows of the day, b's)`` for each day, empty where one does not hold it."""
     empty = pl.DataFrame(schema=DETAIL_SCHEMA)
-    ia, ib = a.day_frames(days), b.day_frames(days)
+    ia, ib = a.day_frames(days, cast=False), b.day_frames(days, cast=False)
     na, nb = next(ia, None), next(ib, None)
     for day in days:
         fa = fb = empty
@@ -213,19 +220,32 @@ def _differing_rows(
     the rows that changed are exploded. With a duplicated row key in either run the
     frames are returned whole, and :func:`_long` sums the duplicates value by value.
     """
-    cols = [*_ROW_KEYS, "values"]
+    if current.select(_ROW_KEYS).is_duplicated().any() or (
+        previous.select(_ROW_KEYS).is_duplicated().any()
+    ):
+        return _cast_rows(current), _cast_rows(previous)
+    texts = "value_text" in current.columns and "value_text" in previous.columns
+    col = "value_text" if texts else "values"
+    if not texts:  # compared as exact values
+        current, previous = _cast_rows(current), _cast_rows(previous)
+    cols = [*_ROW_KEYS, col]
     cur, prev = current.select(cols), previous.select(cols)
-    if cur.select(_ROW_KEYS).is_duplicated().any() or prev.select(_ROW_KEYS).is_duplicated().any():
-        return cur, prev
     joined = cur.join(
         prev, on=_ROW_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_previous"
     )
-    differ = joined.filter(pl.col("values").ne_missing(pl.col("values_previous")))
+    # Arrays of the same text hold the same values: only the rest are cast and compared
+    # (an array written another way, "1.5" for "1.50", is cast and found unchanged later).
+    differ = joined.filter(pl.col(col).ne_missing(pl.col(f"{col}_previous")))
     keys = differ.select(_ROW_KEYS)
     return (
-        cur.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
-        prev.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
+        _cast_rows(current.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True)),
+        _cast_rows(previous.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True)),
     )
+
+
+def _cast_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The row key and the exact values of a Detail frame (cast from its text if need be)."""
+    return with_values(frame).select(*_ROW_KEYS, "values")
 
 
 def _long(frame: pl.DataFrame) -> pl.DataFrame:

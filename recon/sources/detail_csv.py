@@ -44,6 +44,9 @@ from recon.models.statements import (
     compact,
     with_values,
 )
+from recon.models.statements import (
+    DETAIL_TEXT_SCHEMA as TEXT,
+)
 from recon.sources.csv_table import read_csv_table
 from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -443,7 +446,7 @@ def map_detail_parts(
         limits: Input caps.
         progress: Called after each member with (done, total).
         cast: Cast the values now (see :func:`parse_detail_csv`).
-        workers: Members read at once, on threads.
+        workers: Members read at once, on threads (0: one at a time on this thread).
         only: Read only these members of a ZIP, in this order (default: every member,
             by name).
         header: The run header, when known from an earlier reading (each member is then
@@ -498,6 +501,20 @@ def map_detail_parts(
     ) -> T:
         return then(parse(info, header, data))
 
+    if workers == 0:  # one member at a time, on this thread: the least memory
+        try:
+            for i, info in enumerate(members, start=1):
+                stmt = parse(info, header)
+                header = header or stmt.header
+                out = then(stmt)
+                del stmt
+                if progress:
+                    progress(i, len(members))
+                yield out
+        finally:
+            for zf in handles:
+                zf.close()
+        return
     # The first member names the run (the second inflates meanwhile); then `workers`
     # members at a time, yielded in order. Nothing holds a member once it is handed on.
     try:
@@ -666,8 +683,11 @@ class MemberDays:
         self.limits = limits
         self.stamp = _stamp(path)
 
-    def __call__(self, days: Sequence[date]) -> Iterator[tuple[date, pl.DataFrame]]:
-        """Yield ``(day, every row of the day, cast)`` for each day asked, in that order.
+    def __call__(
+        self, days: Sequence[date], cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day)`` for each day asked, in that order; the
+        values cast, or with ``cast=False`` as validated text.
 
         Raises:
             InputError: If the file changed since it was first read.
@@ -689,9 +709,10 @@ class MemberDays:
             self.path,
             _same,
             limits=self.limits,
-            cast=True,
+            cast=cast,
             only=order if order != [""] else None,
             header=self.header,
+            workers=0,  # a check reads two Details' days side by side (ADJ against previous)
         ):
             for day in want & set(stmt.days):
                 ready[day] = stmt.frame.filter(std == day)
@@ -699,7 +720,7 @@ class MemberDays:
                 yield wanted[nxt], ready.pop(wanted[nxt])
                 nxt += 1
         for day in wanted[nxt:]:  # a file changed since: the day holds no row now
-            yield day, ready.pop(day, pl.DataFrame(schema=DETAIL_SCHEMA))
+            yield day, ready.pop(day, pl.DataFrame(schema=DETAIL_SCHEMA if cast else TEXT))
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -85,13 +85,15 @@ class ReloadDays:
         self.artefact = artefact
         self.limits = limits
 
-    def __call__(self, days: Sequence[date]) -> Iterator[tuple[date, pl.DataFrame]]:
-        """Yield ``(day, every row of the day, cast)`` for each day asked."""
+    def __call__(
+        self, days: Sequence[date], cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day)`` for each day asked."""
         from recon.sources import detect
 
         model = detect.load(self.artefact, limits=self.limits)  # type: ignore[arg-type]
         assert isinstance(model, DetailStatement)
-        return model.day_frames(days)
+        return model.day_frames(days, cast=cast)
 
 
 def load(

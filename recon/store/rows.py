@@ -312,8 +312,11 @@ class StoredDays:
         self.path = path
         self.sha256 = sha256
 
-    def __call__(self, days: Sequence[date]) -> Iterator[tuple[date, pl.DataFrame]]:
-        """Yield ``(day, every row of the day, cast)`` for each day asked, in that order."""
+    def __call__(
+        self, days: Sequence[date], cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day, cast)`` for each day asked, in that order
+        (the store holds exact values: ``cast`` makes no difference)."""
         with Store.open(self.path, read_only=True, must_exist=True) as store:
             for day in days:
                 frame = store.frame(
