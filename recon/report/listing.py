@@ -62,9 +62,9 @@ class _Lister:
         self.worst = worst
         self.seen: dict[_Key, int] = {}
         self.listed: list[tuple[int, Any]] = []
-        self.unlisted: dict[tuple[_Key, str], list[int]] = {}
+        self.unlisted: dict[tuple[_Key, str], int] = {}  # counted, not kept
         self.heap: list[tuple[tuple[int, int, Decimal], int]] = []  # the worst unlisted
-        self.held: dict[int, Any] = {}  # the findings of the heap
+        self.held: dict[int, tuple[Any, tuple[_Key, str]]] = {}  # the findings of the heap
         self.n = 0
 
     def add(self, f: Any, key: _Key, severity: str, difference: Any) -> None:
@@ -75,7 +75,8 @@ class _Lister:
         if n <= self.max_listed or key[3] in ALWAYS_LISTED:
             self.listed.append((i, f))
             return
-        self.unlisted.setdefault((key, severity), []).append(i)
+        group = (key, severity)
+        self.unlisted[group] = self.unlisted.get(group, 0) + 1
         bad = _worst(severity, difference)
         if bad is None or not self.worst:
             return
@@ -88,14 +89,17 @@ class _Lister:
             self.held.pop(-out, None)
         else:
             return
-        self.held[i] = f
+        self.held[i] = (f, group)
 
     def result(self) -> tuple[list[Any], list[UnlistedFindings]]:
         """(the findings listed, in findings order; the rest counted)."""
-        listed = self.listed + list(self.held.items())
+        listed = self.listed + [(i, f) for i, (f, _) in self.held.items()]
+        shown: dict[tuple[_Key, str], int] = {}
+        for _, group in self.held.values():
+            shown[group] = shown.get(group, 0) + 1
         counts: list[UnlistedFindings] = []
-        for (key, severity), items in self.unlisted.items():
-            left = sum(1 for i in items if i not in self.held)
+        for (key, severity), n in self.unlisted.items():
+            left = n - shown.get((key, severity), 0)
             if left:
                 counts.append(
                     UnlistedFindings(
