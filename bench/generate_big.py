@@ -257,8 +257,12 @@ FAMILIES: dict[str, list[Family]] = {
         Family("RTEQBtm_T_DI", _tranche("E"), "qty"),
         Family("CRQ_T_DI", _tranche("CR"), "qty"),
         Family("CRP_T_DI", _tranche("CR"), "price"),
+        Family("CLQ_T_DI", _tranche("CL"), "qty"),
+        Family("CLP_T_DI", _tranche("CL"), "price"),
         Family("RLQ_T_DI", _tranche("RL"), "qty"),
+        Family("RLP_T_DI", _tranche("RL"), "price"),
         Family("RRQ_T_DI", _tranche("RR"), "qty"),
+        Family("RRP_T_DI", _tranche("RR"), "price"),
         Family("ESSEnab_FE_DI", _fe, "qty"),
         Family("RTEDT_F_DI", lambda i, _p: facility(i), "qty"),
         Family("NCSize_NC_DI", _nc, "qty"),
@@ -286,6 +290,8 @@ class WeekSpec:
         style: ``realistic`` or ``adversarial``.
         bad: Plant the :data:`BAD_TOKENS` (on days 1 and 4).
         compresslevel: zlib level of the ZIP members.
+        changed: Share of values an adjustment run changes (0 for the INITIAL run); the
+            other values are the INITIAL run's of the same seed.
     """
 
     participant: str = "BIGPORT"
@@ -299,6 +305,7 @@ class WeekSpec:
     style: str = "realistic"
     bad: bool = False
     compresslevel: int = 6
+    changed: float = 0.0
 
     @property
     def period(self) -> str:
@@ -460,9 +467,20 @@ def _value_text(
 
 
 def day_frame(
-    spec: WeekSpec, plan: list[tuple[Family, int, str]], day: date, rng: np.random.Generator
+    spec: WeekSpec,
+    plan: list[tuple[Family, int, str]],
+    day: date,
+    rng: np.random.Generator,
+    alt: np.random.Generator | None = None,
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """One Trading Day's Detail rows (all strings) and its P-variable values.
+
+    Args:
+        spec: The week.
+        plan: The rows of every day (:func:`_row_plan`).
+        day: The Trading Day.
+        rng: The values' generator (the same stream for every run of one seed).
+        alt: With ``spec.changed``: the generator of an adjustment run's changed values.
 
     Returns:
         The frame (columns :data:`DETAIL_COLUMNS`) and {P variable: value text}.
@@ -474,6 +492,14 @@ def day_frame(
     texts = _value_text(*_digits(rng, kinds, spec.style))
     offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(lengths, out=offsets[1:])
+    if alt is not None and spec.changed > 0:
+        # An adjustment: a share of the values drawn again, and one P variable each day
+        # (the Summary follows), so the run's lines move and the week still checks clean.
+        k = max(1, int(kinds.size * spec.changed))
+        picked = alt.choice(kinds.size, size=min(k, kinds.size), replace=False)
+        p_row = (day - spec.week_start).days % len(P_VARIABLES)
+        idx = np.unique(np.append(picked, offsets[p_row])).astype(np.int64)
+        texts = texts.scatter(idx, _value_text(*_digits(alt, kinds[idx], spec.style)))
     arr = pa.ListArray.from_arrays(pa.array(offsets), texts.to_arrow().cast(pa.large_string()))
     lists = pl.Series("v", arr)
     values = ("[" + lists.list.join(",") + "]").alias("Value")
@@ -629,6 +655,7 @@ def generate(spec: WeekSpec, out: Path) -> Generated:
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(spec.seed)
+    alt = np.random.default_rng(spec.seed + 1) if spec.changed > 0 else None
     plan = _row_plan(spec)
     detail = out / f"{spec.stem}_SettlementStatementDetail.zip"
     summary = out / f"{spec.stem}_SettlementStatementSummary.csv"
@@ -640,7 +667,7 @@ def generate(spec: WeekSpec, out: Path) -> Generated:
         for d in range(DAYS):
             day = spec.week_start + timedelta(days=d)
             member = f"{spec.stem}_SettlementStatementDetail_{day:%Y%m%d}.csv"
-            frame, p_values = day_frame(spec, plan, day, rng)
+            frame, p_values = day_frame(spec, plan, day, rng, alt)
             if spec.bad and d in (1, 4):
                 frame, planted = _plant_bad(frame, plan, member, rng)
                 bad.extend(planted)
@@ -664,6 +691,16 @@ def generate(spec: WeekSpec, out: Path) -> Generated:
         bad=bad,
         seconds=time.perf_counter() - t0,
     )
+
+
+def with_di_share(mix: tuple[float, float, float], share: float) -> tuple[float, float, float]:
+    """``mix`` with DI rows at ``share`` of the rows and D and I sharing the rest as in
+    ``mix`` (``--di-share 0.34``: a third of the rows are 288-value arrays)."""
+    if not 0 <= share <= 1:
+        raise ValueError(f"the DI share must lie between 0 and 1, not {share}")
+    d, i, _ = mix
+    rest = (d + i) or 1.0
+    return (d / rest * (1 - share), i / rest * (1 - share), share)
 
 
 def parse_mix(text: str) -> tuple[float, float, float]:
@@ -699,9 +736,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=(0.4, 0.25, 0.35),
         help="share of rows by granularity (default D=0.4,I=0.25,DI=0.35)",
     )
+    ap.add_argument(
+        "--di-share",
+        type=float,
+        default=None,
+        metavar="F",
+        help="share of rows that are DI (288 values), D and I sharing the rest as in --mix "
+        "(e.g. 0.34: a third of the rows)",
+    )
     ap.add_argument("--seed", type=int, default=20241201)
     ap.add_argument("--participant", default="BIGPORT")
     ap.add_argument("--run-id", type=int, default=71234)
+    ap.add_argument(
+        "--adj",
+        action="store_true",
+        help="write the week's ADJ1 run instead (RunId + 1, published two months later): "
+        "the INITIAL run's values of the same seed with --changed of them drawn again, the "
+        "Summary to match",
+    )
+    ap.add_argument(
+        "--changed",
+        type=float,
+        default=0.001,
+        metavar="F",
+        help="with --adj: share of values changed (default 0.001)",
+    )
     ap.add_argument("--style", choices=("realistic", "adversarial"), default="realistic")
     ap.add_argument(
         "--bad",
@@ -719,16 +778,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--meta", type=Path, default=None, help="also write what was generated as JSON here"
     )
     args = ap.parse_args(argv)
-    rows = args.rows_per_day or rows_for_values(args.values, args.mix)
+    mix = args.mix if args.di_share is None else with_di_share(args.mix, args.di_share)
+    rows = args.rows_per_day or rows_for_values(args.values, mix)
+    adj: dict[str, object] = {}
+    if args.adj:
+        adj = {
+            "run_id": args.run_id + 1,
+            "designation": "ADJ1",
+            "published_at": "2025-02-20T15:30:45",
+            "changed": args.changed,
+        }
     spec = WeekSpec(
         participant=args.participant,
-        run_id=args.run_id,
+        run_id=adj.pop("run_id", args.run_id),  # type: ignore[arg-type]
         rows_per_day=rows,
-        mix=args.mix,
+        mix=mix,
         seed=args.seed,
         style=args.style,
         bad=args.bad,
         compresslevel=args.compresslevel,
+        **adj,  # type: ignore[arg-type]
     )
     out = args.out or DATA / f"week_{rows * DAYS}rows"
     g = generate(spec, out)

@@ -9,12 +9,22 @@ One run measures, at each size, in a fresh process per case:
   table (what a notebook does);
 * ``decode``: ``recon decode DETAIL.zip --out long.parquet``;
 * ``check``: ``recon check DETAIL.zip SUMMARY.csv --no-reports``;
+* ``ingest``: ``recon ingest DETAIL.zip SUMMARY.csv`` into a fresh store;
+* ``check_store``: ``recon check --store S --no-reports`` on a store holding the week
+  (ingested beforehand, in its own process, not timed);
+* ``duckdb``: what a skilled analyst writes in DuckDB: the members extracted, every Value
+  array cast to ``DECIMAL(23,8)[]`` (unreadable ones counted), values counted and the
+  Summary tied out against the ``*_P_D`` rows, in one query;
+* ``report``: ``recon report`` on a saved check of ``--report-findings`` findings
+  (``big_result.py``; its size is the findings', not the week's).
 
 Each case runs in its own subprocess; wall time is measured by this process, CPU time and
 peak RSS come from the child's ``rusage`` (``os.wait4``), and the child reports the time
 spent inside the command (after interpreter start and imports). Ratios are to the floor
-measured in the same run at the same size. Targets (issue 8): ``check`` <= 2x floor,
-``decode`` <= 2.5x floor, peak RSS < 1.5 GB, growth no worse than linear.
+measured in the same run at the same size. Targets (issue 25): ``check`` and
+``check_store`` <= 2x floor, ``ingest`` <= 3x floor (and ``decode`` <= 2.5x, issue 8),
+peak RSS under 1 GiB for every case, peak RSS roughly flat from the smallest size to the
+largest (at most 1.5x for 4x the values), growth no worse than linear.
 
 The machine may be shared: the load average is printed, ``--repeat N`` keeps the fastest
 of N runs, and CPU seconds are shown beside wall seconds.
@@ -42,15 +52,32 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-DEFAULT_CASES = ("floor", "naive", "decode", "check")
-ALL_CASES = ("floor", "floor_polars", "naive", "decode", "check", "probe_cast", "probe_rows")
-TARGETS = {"check": 2.0, "decode": 2.5}
+DEFAULT_CASES = ("floor", "duckdb", "check", "ingest", "check_store")
+ALL_CASES = (
+    "floor",
+    "floor_polars",
+    "naive",
+    "duckdb",
+    "decode",
+    "check",
+    "ingest",
+    "check_store",
+    "report",
+    "probe_cast",
+    "probe_rows",
+)
+TARGETS = {"check": 2.0, "decode": 2.5, "ingest": 3.0, "check_store": 2.0}
 """Largest wall-time ratio to the floor, per case."""
-RSS_TARGET_MB = 1500.0
-TARGET_SIZE = 15_000_000
-"""Time targets are judged from this size up (the issue's 15-million-value week)."""
+RSS_TARGET_MB = 1024 * 1024 * 1024 / 1e6
+"""1 GiB, in MB (peak RSS is shown in MB)."""
+FLAT_RATIO = 1.5
+"""Peak RSS at the largest size over the smallest: at most this is "roughly flat"."""
+TARGET_SIZE = 10_000_000
+"""Time targets are judged from this size up (issue 25: 10M and 40M values)."""
 GROWTH_SLACK = 1.10
 """Growth exponent allowed (1.0 is linear) before growth counts as worse than linear."""
+SIZE_FREE = ("report",)
+"""Cases whose input does not depend on the week's size (run once, at the first size)."""
 
 
 # --------------------------------------------------------------------------- children
@@ -63,6 +90,15 @@ def _member_names(detail: Path) -> list[Any]:
         return sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
 
 
+def _week_files(detail: Path) -> tuple[list[Path], list[Path]]:
+    """The week's Detail ZIPs and Summary CSVs (one run, or INITIAL and ADJ1 with --adj)."""
+    folder = detail.parent
+    return (
+        sorted(folder.glob("*_SettlementStatementDetail.zip")),
+        sorted(folder.glob("*_SettlementStatementSummary.csv")),
+    )
+
+
 def case_floor(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
     """Decompress each member and parse it with pyarrow, every column as text."""
     import zipfile
@@ -71,14 +107,58 @@ def case_floor(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
     import pyarrow.csv as pacsv
 
     rows = 0
-    with zipfile.ZipFile(detail) as zf:
-        for info in _member_names(detail):
-            data = zf.read(info)
-            names = data[: data.index(b"\n")].decode("utf-8-sig").rstrip("\r").split(",")
-            opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
-            table = pacsv.read_csv(pa.BufferReader(data), convert_options=opts)
-            rows += table.num_rows
+    for z in _week_files(detail)[0]:
+        with zipfile.ZipFile(z) as zf:
+            for info in _member_names(z):
+                data = zf.read(info)
+                names = data[: data.index(b"\n")].decode("utf-8-sig").rstrip("\r").split(",")
+                opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+                table = pacsv.read_csv(pa.BufferReader(data), convert_options=opts)
+                rows += table.num_rows
     return {"rows": rows}
+
+
+def case_duckdb(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
+    """The DuckDB query a skilled analyst writes (members extracted first, timed too)."""
+    import zipfile
+
+    import duckdb
+
+    t0 = time.perf_counter()
+    folder = work / "csv"
+    folder.mkdir()
+    for z in _week_files(detail)[0]:
+        with zipfile.ZipFile(z) as zf:
+            for info in _member_names(z):
+                (folder / f"{z.stem}_{Path(info.filename).name}").write_bytes(zf.read(info))
+    summaries = ", ".join(f"'{s}'" for s in _week_files(detail)[1])
+    con = duckdb.connect()
+    row = con.execute(
+        f"""
+        WITH d AS (
+            SELECT "RunId" AS run, "ParticipantCode" AS participant,
+                "Settlement Trading Day"::DATE AS day, "Variable" AS variable,
+                "Scope" AS scope, TRY_CAST("Value" AS DECIMAL(23,8)[]) AS v
+            FROM read_csv('{folder}/*.csv', all_varchar = true)
+        ), s AS (
+            SELECT "RunId" AS run, "ParticipantCode" AS participant, "Variable" AS variable,
+                "Timestamp"::DATE AS day, "Value"::DECIMAL(23,8) AS value
+            FROM read_csv([{summaries}], all_varchar = true)
+        )
+        SELECT (SELECT count(*) FROM d WHERE v IS NULL),
+            (SELECT sum(len(v)) FROM d),
+            (SELECT count(*) FROM s LEFT JOIN d ON d.run = s.run AND d.variable = s.variable
+                AND d.day = s.day AND d.scope = s.participant
+             WHERE d.v IS NULL OR d.v[1] <> s.value)
+        """
+    ).fetchone()
+    assert row is not None
+    return {
+        "unreadable": row[0],
+        "values": int(row[1] or 0),
+        "mismatches": row[2],
+        "work_s": time.perf_counter() - t0,
+    }
 
 
 def case_floor_polars(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
@@ -136,18 +216,49 @@ def case_decode(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
 
 
 def case_check(detail: Path, summary: Path, work: Path) -> dict[str, Any]:
-    """``recon check DETAIL SUMMARY --out DIR --no-reports``."""
+    """``recon check DETAIL SUMMARY --out DIR --no-reports`` (every run of the week)."""
+    zips, summaries = _week_files(detail)
     return _recon_cli(
         [
             "check",
-            str(detail),
-            str(summary),
+            *map(str, zips + summaries),
             "--out",
             str(work / "check"),
             "--no-reports",
             "--no-progress",
         ]
     )
+
+
+def case_ingest(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """``recon ingest DETAIL SUMMARY --store S`` into a fresh store."""
+    zips, summaries = _week_files(detail)
+    store = work / "store.duckdb"
+    res = _recon_cli(
+        ["ingest", *map(str, zips + summaries), "--store", str(store), "--no-progress"]
+    )
+    res["store_mb"] = store.stat().st_size / 1e6 if store.exists() else None
+    return res
+
+
+def case_check_store(detail: Path, _summary: Path, work: Path) -> dict[str, Any]:
+    """``recon check --store S --out DIR --no-reports`` on the week's store."""
+    return _recon_cli(
+        [
+            "check",
+            "--store",
+            str(detail.parent / "store" / "store.duckdb"),
+            "--out",
+            str(work / "check"),
+            "--no-reports",
+            "--no-progress",
+        ]
+    )
+
+
+def case_report(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
+    """``recon report DIR`` on the saved check of many findings (``big_result.py``)."""
+    return _recon_cli(["report", str(DATA / f"result_{REPORT_FINDINGS[0]}")])
 
 
 def case_probe_cast(detail: Path, _summary: Path, _work: Path) -> dict[str, Any]:
@@ -221,15 +332,64 @@ CASES = {
     "floor": case_floor,
     "floor_polars": case_floor_polars,
     "naive": case_naive,
+    "duckdb": case_duckdb,
     "decode": case_decode,
     "check": case_check,
+    "ingest": case_ingest,
+    "check_store": case_check_store,
+    "report": case_report,
     "probe_cast": case_probe_cast,
     "probe_rows": case_probe_rows,
 }
+REPORT_FINDINGS = [1_000_000]
+"""Findings in the saved check the ``report`` case reads (``--report-findings``)."""
+
+
+def ensure_store(detail: Path) -> Path:
+    """The week ingested into ``store/store.duckdb`` beside it (once; in its own process,
+    so a case's peak RSS never includes the build)."""
+    store = detail.parent / "store" / "store.duckdb"
+    if not store.exists():
+        store.parent.mkdir(exist_ok=True)
+        zips, summaries = _week_files(detail)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "recon",
+                "ingest",
+                *map(str, zips + summaries),
+                "--store",
+                str(store),
+                "--no-progress",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return store
+
+
+def ensure_result(findings: int) -> Path:
+    """The saved check of ``findings`` findings for the ``report`` case (once)."""
+    folder = DATA / f"result_{findings}"
+    if not (folder / "result.json").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "big_result.py"),
+                "--findings",
+                str(findings),
+                "--out",
+                str(folder),
+            ],
+            check=True,
+        )
+    return folder
 
 
 def child_main(case: str, detail: Path, summary: Path, work: Path, result: Path) -> int:
     """Run one case in this (fresh) process and write its JSON result."""
+    REPORT_FINDINGS[0] = int(os.environ.get("RECON_BENCH_REPORT_FINDINGS", REPORT_FINDINGS[0]))
     t0 = time.perf_counter()
     res = CASES[case](detail, summary, work)
     res.setdefault("work_s", time.perf_counter() - t0)
@@ -310,17 +470,22 @@ def fmt_size(n: int) -> str:
 
 
 def ensure_week(
-    values: int, mix: tuple[float, float, float], seed: int, regenerate: bool
+    values: int, mix: tuple[float, float, float], seed: int, regenerate: bool, adj: bool = False
 ) -> tuple[Path, Path, dict[str, Any]]:
-    """Generate (or reuse) the week of about ``values`` values under ``bench/data``.
+    """Generate (or reuse) the week of about ``values`` values under ``bench/data``
+    (with ``adj``, its ADJ1 run too: the same values but 0.1% of them).
 
     The generator runs in its own process, so this one stays small (a child's peak RSS
     must not inherit a large parent's).
     """
     rows = rows_for_values(values, mix)
-    folder = DATA / (f"week_{fmt_size(values)}_{seed}_" + "-".join(f"{m:g}" for m in mix))
+    folder = DATA / (
+        f"week_{fmt_size(values)}_{seed}_"
+        + "-".join(f"{m:g}" for m in mix)
+        + ("_adj" if adj else "")
+    )
     meta_path = folder / "meta.json"
-    want = {"rows_per_day": rows, "mix": list(mix), "seed": seed}
+    want = {"rows_per_day": rows, "mix": list(mix), "seed": seed, "adj": adj}
     if not regenerate and meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("spec") == want and Path(meta["detail"]).exists():
@@ -330,24 +495,26 @@ def ensure_week(
     folder.mkdir(parents=True)
     gen_meta = folder / "generated.json"
     mix_arg = ",".join(f"{k}={v:g}" for k, v in zip(("D", "I", "DI"), mix, strict=True))
-    subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "generate_big.py"),
-            "--rows-per-day",
-            str(rows),
-            "--mix",
-            mix_arg,
-            "--seed",
-            str(seed),
-            "--out",
-            str(folder),
-            "--meta",
-            str(gen_meta),
-        ],
-        check=True,
-    )
+    gen = [
+        sys.executable,
+        str(HERE / "generate_big.py"),
+        "--rows-per-day",
+        str(rows),
+        "--mix",
+        mix_arg,
+        "--seed",
+        str(seed),
+        "--out",
+        str(folder),
+    ]
+    subprocess.run([*gen, "--meta", str(gen_meta)], check=True)
     meta = {"spec": want, **json.loads(gen_meta.read_text())}
+    if adj:
+        adj_meta = folder / "generated_adj.json"
+        subprocess.run([*gen, "--adj", "--meta", str(adj_meta)], check=True)
+        more = json.loads(adj_meta.read_text())
+        for k in ("values", "rows", "csv_mb", "zip_mb"):
+            meta[k] += more[k]
     meta_path.write_text(json.dumps(meta, indent=1))
     return Path(meta["detail"]), Path(meta["summary"]), meta
 
@@ -442,6 +609,14 @@ def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
     floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
     for m in results:
         base = m.case.split("@")[0]
+        if base == "report" and not m.skipped:
+            out.append(
+                (
+                    f"{m.case} peak RSS < 1 GiB ({REPORT_FINDINGS[0]:,} findings)",
+                    f"{m.rss_mb:.0f} MB",
+                    m.rss_mb < RSS_TARGET_MB,
+                )
+            )
         if m.skipped or base not in TARGETS or m.size not in floors:
             continue
         ratio = m.wall / floors[m.size].wall
@@ -458,7 +633,7 @@ def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
         )
         out.append(
             (
-                f"{m.case} peak RSS < {RSS_TARGET_MB / 1000:g} GB @ {fmt_size(m.size)}",
+                f"{m.case} peak RSS < 1 GiB @ {fmt_size(m.size)}",
                 f"{m.rss_mb:.0f} MB",
                 m.rss_mb < RSS_TARGET_MB,
             )
@@ -472,6 +647,17 @@ def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
                 )
             )
     for case in dict.fromkeys(m.case for m in results if m.case.split("@")[0] in TARGETS):
+        pts = sorted((m.size, m.rss_mb) for m in results if m.case == case and not m.skipped)
+        if len(pts) > 1 and pts[0][0] != pts[-1][0]:
+            ratio = pts[-1][1] / pts[0][1]
+            out.append(
+                (
+                    f"{case} peak RSS roughly flat ({fmt_size(pts[0][0])} -> "
+                    f"{fmt_size(pts[-1][0])}: <= {FLAT_RATIO:g}x)",
+                    f"{ratio:.2f}x ({pts[0][1]:.0f} -> {pts[-1][1]:.0f} MB)",
+                    ratio <= FLAT_RATIO,
+                )
+            )
         for attr, label in (("wall", "time"), ("rss_mb", "peak RSS")):
             k = growth(results, case, attr)
             if k is not None:
@@ -540,7 +726,7 @@ def print_report(
             "" if m.exit is None else str(m.exit),
         )
     con.print(t)
-    v = Table(title="Targets (issue 8)", title_justify="left")
+    v = Table(title="Targets (issues 8 and 25)", title_justify="left")
     for col in ("target", "measured", "met"):
         v.add_column(col)
     for target, measured, met in verdicts(results):
@@ -587,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
         epilog="Cases: " + ", ".join(ALL_CASES),
     )
     ap.add_argument(
-        "--sizes", default="3M,15M", help="values per week, comma separated (default 3M,15M)"
+        "--sizes", default="10M,40M", help="values per week, comma separated (default 10M,40M)"
     )
     ap.add_argument(
         "--cases",
@@ -604,6 +790,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is kept")
     ap.add_argument(
         "--mix", default="D=0.4,I=0.25,DI=0.35", help="share of Detail rows by granularity"
+    )
+    ap.add_argument(
+        "--di-share",
+        type=float,
+        default=0.34,
+        metavar="F",
+        help="share of rows that are DI arrays (288 values), D and I sharing the rest as in "
+        "--mix (default 0.34: a third of the rows; a negative value keeps --mix as it is)",
+    )
+    ap.add_argument(
+        "--adj", action="store_true", help="each week also holds its ADJ1 run (0.1%% changed)"
+    )
+    ap.add_argument(
+        "--report-findings",
+        type=int,
+        default=REPORT_FINDINGS[0],
+        help="findings in the saved check of the report case (default 1000000)",
     )
     ap.add_argument("--seed", type=int, default=20241201)
     ap.add_argument("--regenerate", action="store_true", help="regenerate the weeks")
@@ -630,6 +833,15 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(args.child, args.detail, args.summary, args.work, args.result)
 
     mix = parse_mix(args.mix)
+    if args.di_share is not None and args.di_share >= 0:
+        rest = (mix[0] + mix[1]) or 1.0
+        mix = (
+            round(mix[0] / rest * (1 - args.di_share), 4),
+            round(mix[1] / rest * (1 - args.di_share), 4),
+            args.di_share,
+        )
+    REPORT_FINDINGS[0] = args.report_findings
+    os.environ["RECON_BENCH_REPORT_FINDINGS"] = str(args.report_findings)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     roots = {}
     for spec in args.root:
@@ -652,7 +864,11 @@ def main(argv: list[str] | None = None) -> int:
     metas: dict[int, dict[str, Any]] = {}
     folders = []
     for size in sizes:
-        detail, summary, meta = ensure_week(size, mix, args.seed, args.regenerate)
+        detail, summary, meta = ensure_week(size, mix, args.seed, args.regenerate, args.adj)
+        if any(c.split("@")[0] == "check_store" for c in cases):
+            ensure_store(detail)
+        if any(c.split("@")[0] == "report" for c in cases):
+            ensure_result(args.report_findings)
         folders.append(detail.parent)
         metas[size] = meta
         print(
@@ -663,6 +879,8 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[Measure]] = {}
         for rnd in range(max(1, args.repeat)):  # rounds interleave the cases (fairer on a
             for case in cases:  # machine whose load changes)
+                if case.split("@")[0] in SIZE_FREE and size != sizes[0]:
+                    continue
                 if (
                     case.startswith("naive")
                     and args.skip_naive_above
@@ -687,7 +905,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{m.rss_mb:7.0f} MB {m.skipped or ''}",
                     file=sys.stderr,
                 )
-        results.extend(best_of(runs[case]) for case in cases)
+        results.extend(best_of(runs[case]) for case in cases if case in runs)
     print_report(results, metas, (load_start, os.getloadavg()))
     if args.markdown:
         print(markdown(results, metas))

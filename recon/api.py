@@ -20,7 +20,7 @@ from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.progress import Progress
 from recon.models.results import CheckResult, InputRecord
-from recon.models.statements import DetailStatement, SummaryStatement
+from recon.models.statements import DetailStatement, Kept, SummaryStatement
 from recon.reconcile.engine import run_checks
 from recon.sources.detail_csv import iter_detail_parts
 from recon.sources.detect import is_detail_statement, is_json_object
@@ -239,15 +239,18 @@ def check(
     for p in paths:
         if not Path(p).exists():  # a mistyped PATH is refused, never just skipped
             raise InputError(p, "no such file or folder")
+    kept = _kept(own)  # Details are streamed: only these rows stay in memory
     if use_store:
         from recon.store.query import load_from_store
 
         code = participant.strip().upper() if participant else None
         loaded, findings, skipped = load_from_store(
-            store_file, week, code, paths, limits=limits, progress=progress
+            store_file, week, code, paths, limits=limits, progress=progress, kept=kept
         )
     else:
-        loaded, findings, skipped = load(paths, limits=limits, progress=progress, cast=False)
+        loaded, findings, skipped = load(
+            paths, limits=limits, progress=progress, cast=False, kept=kept
+        )
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
         result = _add_own(result, loaded, own)
@@ -257,6 +260,19 @@ def check(
 
         record_check(store_file, result, command="api")
     return result
+
+
+def _kept(own: str | Path | None) -> Kept:
+    """The Detail rows a check keeps in memory: the Summary tie-out's, and the variables
+    an ``--own`` mapping compares (read again, and its errors reported, by the tie-out)."""
+    if own is None:
+        return Kept()
+    from recon.sources.own_data import read_mapping
+
+    try:
+        return Kept(frozenset(s.variable for s in read_mapping(own).series))
+    except InputError:
+        return Kept()
 
 
 def _own_checks(

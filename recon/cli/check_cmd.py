@@ -10,7 +10,6 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from recon.atomic import atomic_write_bytes
 from recon.cli.options import (
     check_store_options,
     limit_options,
@@ -23,6 +22,7 @@ from recon.cli.text import printable
 from recon.errors import InputError, UsageError
 from recon.models.findings import Severity
 from recon.models.results import CheckResult
+from recon.report.saved import write_chunks
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,8 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
     never finds a new report beside old findings. Without reports, the earlier reports are
     removed with the rest of the earlier set.
     """
-    import json
-
     from recon.atomic import replace_set
-    from recon.report import result_json
-    from recon.text import encodable_data
+    from recon.report.saved import findings_json_chunks, result_json_chunks
 
     names: list[str] = []
     with replace_set(out, OUTPUT_SET) as stage:
@@ -54,11 +51,11 @@ def write_outputs(result: CheckResult, out: Path, *, reports: bool = True) -> li
             from recon.report import write_reports
 
             names.extend(p.name for p in write_reports(result, stage))
-        atomic_write_bytes(stage / "result.json", result_json(result))
+        # Both written a finding at a time: a check of a million findings never holds
+        # either document as one string.
+        write_chunks(stage / "result.json", result_json_chunks(result))
         names.append("result.json")
-        doc = encodable_data(result.findings_document())  # no lone surrogate: UTF-8 holds it
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-        atomic_write_bytes(stage / "findings.json", text.encode())
+        write_chunks(stage / "findings.json", findings_json_chunks(result))
         names.append("findings.json")
     return [out / name for name in names]
 

@@ -8,13 +8,15 @@ by :mod:`recon.reconcile` (the checks), which may not import the readers.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
 
 from recon.models.findings import Finding
-from recon.models.statements import DetailStatement, RunHeader
+from recon.models.statements import DayRows, DetailStatement, RunHeader, with_values
 
 MAX_FINDINGS_PER_CHECK = 200
 """Row findings of one check kept per file; the rest are counted in one closing finding."""
@@ -113,9 +115,13 @@ def combine_details(parts: list[DetailStatement], source: str) -> DetailStatemen
     """Join several Detail statements of one run (days of a ZIP, or JSON day files).
 
     Duplicate keys across parts become ``data.duplicate`` findings; the first is kept.
+    Streamed parts (:attr:`~recon.models.statements.DetailStatement.kept`) make a streamed
+    statement (:func:`combine_streamed`).
     """
     if len(parts) == 1:
         return parts[0]
+    if any(p.kept is not None for p in parts):
+        return combine_streamed(parts, source)
     header = parts[0].header
     out = FindingCollector(header)
     if len({"values" in p.frame.columns for p in parts}) > 1:  # text and cast parts mixed
@@ -135,3 +141,62 @@ def combine_details(parts: list[DetailStatement], source: str) -> DetailStatemen
         form=parts[0].form,
         findings=findings,
     )
+
+
+def _kept_rows(part: DetailStatement, keep: pl.Expr) -> pl.DataFrame:
+    return part.frame if part.kept is not None else part.frame.filter(keep)
+
+
+def combine_streamed(parts: list[DetailStatement], source: str) -> DetailStatement:
+    """Join Detail statements of one run of which some are streamed, without reading them.
+
+    The result is streamed: its frame holds the rows kept (those of whole parts filtered
+    alike), the first of each :data:`DETAIL_KEY` kept as :func:`combine_details` keeps it;
+    its days are read again part by part. Its findings are the parts'; a key repeated across
+    parts is not reported here (the engine uses a run's combined Detail for its values, and
+    the reading findings of each part).
+    """
+    kept = next(p.kept for p in parts if p.kept is not None)
+    assert kept is not None
+    keep = kept.expr()
+    frames = [_kept_rows(p, keep) for p in parts]
+    if len({"values" in f.columns for f in frames}) > 1:  # text and cast parts mixed
+        frames = [with_values(f) for f in frames]
+    frame = pl.concat(frames, how="vertical").unique(DETAIL_KEY, keep="first", maintain_order=True)
+    days = sorted({d for p in parts for d in p.days})
+    disjoint = sum(len(p.days) for p in parts) == len(days)
+    return DetailStatement(
+        header=parts[0].header,
+        days=days,
+        frame=frame,
+        source=source,
+        sources=sorted({s for p in parts for s in p.sources}),
+        form=parts[0].form,
+        findings=[f for p in parts for f in p.findings],
+        kept=kept,
+        reread=combined_reader(parts),
+        n_values=sum(p.value_count for p in parts) if disjoint else None,
+    )
+
+
+def combined_reader(parts: list[DetailStatement]) -> DayRows:
+    """A :data:`~recon.models.statements.DayRows` over several parts of one run: a day held
+    by one part is that part's; a day held by several is their rows joined, the first of
+    each :data:`DETAIL_KEY` kept (parts in order)."""
+    held = [set(p.days) for p in parts]
+
+    def reread(days: Sequence[date], cast: bool = True) -> Iterator[tuple[date, pl.DataFrame]]:
+        def holders(day: date) -> tuple[int, ...]:
+            return tuple(i for i, h in enumerate(held) if day in h)
+
+        for who, group in itertools.groupby(days, key=holders):
+            run = list(group)
+            if len(who) == 1:  # the usual case: a ZIP, or one JSON file per day
+                yield from parts[who[0]].day_frames(run, cast=cast)
+                continue
+            for day in run:
+                frames = [f for i in who for _, f in parts[i].day_frames([day])]
+                joined = pl.concat(frames, how="vertical")
+                yield day, joined.unique(DETAIL_KEY, keep="first", maintain_order=True)
+
+    return reread

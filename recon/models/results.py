@@ -180,6 +180,24 @@ class RunCoverage(BaseModel):
         return self.model_dump(mode="json", exclude={"notes", "detail_forms"})
 
 
+class UnlistedFindings(BaseModel):
+    """Findings a report counts but does not list: of one run, check and severity.
+
+    Attributes:
+        participant, period, run_id: The run (as the findings name it; empty/0 if none).
+        check: The check.
+        severity: Their severity.
+        count: How many.
+    """
+
+    participant: str
+    period: str
+    run_id: int
+    check: str
+    severity: Severity
+    count: int
+
+
 class CheckResult(BaseModel):
     """Everything a check produced. ``recon.check()`` returns one; the CLI writes it.
 
@@ -212,13 +230,18 @@ class CheckResult(BaseModel):
     own: OwnResult | None = None
     figures: list[FigureComparison] = Field(default_factory=list)
     """Every figure the reconciler compared, with its verdict (the reports only read it)."""
+    unlisted: list[UnlistedFindings] = Field(default_factory=list, exclude=True)
+    """Findings left out of ``findings`` for the reports, counted (``recon.report.listing``
+    cuts long lists); never saved: a saved check holds every finding."""
 
     @property
     def counts(self) -> dict[str, int]:
-        """Findings by severity: ``{"error": n, "warning": n, "info": n}``."""
+        """Findings by severity: ``{"error": n, "warning": n, "info": n}`` (listed or not)."""
         out = {s.value: 0 for s in Severity}
         for f in self.findings:
             out[f.severity.value] += 1
+        for u in self.unlisted:
+            out[u.severity.value] += u.count
         return out
 
     @property
@@ -352,12 +375,19 @@ class CheckResult(BaseModel):
     def findings_document(self) -> dict[str, Any]:
         """The ``findings.json`` document of SPEC §6 (decimals as strings)."""
         return {
+            **self.findings_document_head(),
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+        }
+
+    def findings_document_head(self) -> dict[str, Any]:
+        """:meth:`findings_document` but its last member, the findings (written streamed
+        by ``recon.report.saved``)."""
+        return {
             "recon_version": self.recon_version,
             "generated_at": self.generated_at.isoformat(),
             "inputs": [i.model_dump(mode="json") for i in self.inputs],
             "counts": self.counts,
             "coverage": [c.document() for c in self.coverage],
-            "findings": [f.model_dump(mode="json") for f in self.findings],
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -5,11 +5,18 @@ millions of values, so a :class:`DetailStatement` holds its rows as a polars Dat
 *row form* (one row per CSV row, the Value array as a list of exact Decimal(23,8)); the
 long form (one row per value, with interval start and end) is made on demand by
 ``recon.sources.detail_long``.
+
+A check reads a large Detail *streamed* (:attr:`DetailStatement.kept`): one Trading Day at
+a time, keeping in memory only the rows the checks across days need (:class:`Kept`: the
+``*_P_D`` rows the Summary is tied out against, and any variable named, such as those an
+``--own`` mapping compares); every other row is read again, one day at a time, by the
+check that needs it (:meth:`DetailStatement.day_frames`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Literal
@@ -193,6 +200,27 @@ def value_parts(frame: pl.DataFrame) -> pl.Expr:
     return parts.str.split(",")
 
 
+def compact(frame: pl.DataFrame) -> pl.DataFrame:
+    """A copy of a small frame cut from a large one (a filter, a ``head``) that keeps none
+    of the large one's memory: polars' string columns are views into shared buffers, so a
+    few rows filtered from a day of Detail otherwise hold the whole day's text."""
+    import io
+
+    buf = io.BytesIO()
+    frame.write_ipc(buf, compression="uncompressed")
+    buf.seek(0)
+    return pl.read_ipc(buf)
+
+
+def frame_value_count(frame: pl.DataFrame) -> int:
+    """The number of values across every array of a row-form frame (cast or not)."""
+    if frame.height == 0:
+        return 0
+    if "n_values" in frame.columns:
+        return int(frame.get_column("n_values").sum())
+    return int(frame.select(pl.col("values").list.len().sum()).item())
+
+
 def with_values(frame: pl.DataFrame) -> pl.DataFrame:
     """A Detail frame with its ``values`` (:data:`DETAIL_SCHEMA`), cast from validated text.
 
@@ -208,17 +236,57 @@ def with_values(frame: pl.DataFrame) -> pl.DataFrame:
     )  # type: ignore[arg-type]
 
 
+SUMMARY_TIE_OUT_SUFFIX = "_P_D"
+"""The Detail variables the Summary is tied out against (scope P, granularity D)."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Which rows of a streamed Detail stay in memory (:attr:`DetailStatement.kept`).
+
+    Always the ``*_P_D`` rows (the Summary/Detail tie-out); also every row of the
+    variables named (e.g. those an ``--own`` mapping ties out).
+    """
+
+    variables: frozenset[str] = frozenset()
+
+    def holds(self, variable: str) -> bool:
+        """Whether the rows of ``variable`` are kept."""
+        return variable.endswith(SUMMARY_TIE_OUT_SUFFIX) or variable in self.variables
+
+    def expr(self) -> pl.Expr:
+        """A polars filter selecting the rows kept."""
+        var = pl.col("variable")
+        keep = var.str.ends_with(SUMMARY_TIE_OUT_SUFFIX)
+        if self.variables:
+            keep = keep | var.is_in(sorted(self.variables))
+        return keep
+
+
+DayRows = Callable[..., Iterator[tuple[date, pl.DataFrame]]]
+"""Reads a streamed Detail's rows again: called with Settlement Trading Days (sorted, each
+held) and ``cast`` (default True), yields ``(day, frame)`` for each in that order, the frame
+holding every row of the day in file order, its values cast (:data:`DETAIL_SCHEMA`), or
+with ``cast=False`` possibly as validated text (:data:`DETAIL_TEXT_SCHEMA`)."""
+
+
 class DetailStatement(BaseModel):
     """A Settlement Statement Detail: one or more Settlement Trading Days of one run.
 
     Attributes:
         header: The run header.
         days: The Settlement Trading Days present, sorted.
-        frame: Row-form polars DataFrame with the columns of :data:`DETAIL_SCHEMA`.
+        frame: Row-form polars DataFrame with the columns of :data:`DETAIL_SCHEMA` (or
+            :data:`DETAIL_TEXT_SCHEMA`, the cast deferred). Every row, unless ``kept``.
         source: The file path (for JSON, one of the day files; see ``sources``).
         sources: Every file that contributed.
         form: ``csv``, ``zip`` or ``json``.
         findings: Row-level problems found while reading (``data.*``).
+        kept: None when ``frame`` holds every row. A streamed statement (read one
+            Trading Day at a time) names here the only rows ``frame`` holds; every row of
+            a day is read again with :meth:`day_frames`.
+        reread: A streamed statement's reader of whole days (:data:`DayRows`).
+        n_values: A streamed statement's value count (every row's, not only those kept).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -230,15 +298,18 @@ class DetailStatement(BaseModel):
     sources: list[str] = Field(default_factory=list)
     form: ArtefactForm
     findings: list[Finding] = Field(default_factory=list)
+    kept: Kept | None = None
+    reread: DayRows | None = Field(default=None, repr=False)
+    n_values: int | None = None
 
     @property
     def value_count(self) -> int:
         """The number of values across every array."""
-        if self.frame.height == 0:
-            return 0
-        if "n_values" in self.frame.columns:
-            return int(self.frame.get_column("n_values").sum())
-        return int(self.frame.select(pl.col("values").list.len().sum()).item())
+        if self.n_values is not None:
+            return self.n_values
+        if self.kept is not None:  # counted by reading the days again
+            return sum(frame_value_count(f) for _, f in self.day_frames())
+        return frame_value_count(self.frame)
 
     def with_values(self) -> DetailStatement:
         """This statement with its values cast (itself when they already are)."""
@@ -246,9 +317,57 @@ class DetailStatement(BaseModel):
             return self
         return self.model_copy(update={"frame": with_values(self.frame)})
 
+    def day_frames(
+        self, days: Iterable[date] | None = None, *, cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Every row of each Settlement Trading Day asked, one day at a time.
+
+        Args:
+            days: The days wanted (default: every day held); days not held are skipped.
+            cast: Values cast (:data:`DETAIL_SCHEMA`); False leaves validated text as it
+                is (:data:`DETAIL_TEXT_SCHEMA`, where the reader has it).
+
+        Yields:
+            ``(day, frame)`` in day order: the day's rows in file order. A streamed
+            statement reads them again; memory holds about one day.
+        """
+        held = set(self.days)
+        wanted = sorted(held if days is None else held & set(days))
+        if not wanted:
+            return
+        if self.kept is not None:
+            if self.reread is None:
+                raise ValueError(f"the streamed Detail {self.source} cannot be read again")
+            yield from self.reread(wanted, cast=cast)
+            return
+        std = pl.col("settlement_trading_day")
+        for day in wanted:
+            rows = self.frame.filter(std == day)
+            yield day, with_values(rows) if cast else rows
+
+    def variable_rows(
+        self, variable: str, timestamps: Iterable[date] | None = None
+    ) -> pl.DataFrame:
+        """Every row of one variable (optionally only those Timestamps), values cast.
+
+        Served from memory when the rows are there (a whole statement, or a variable a
+        streamed one keeps); otherwise read again one day at a time, keeping only them.
+        """
+        keep = pl.col("variable") == variable
+        if timestamps is not None:
+            keep = keep & pl.col("timestamp").is_in(sorted(set(timestamps)))
+        if self.kept is None or self.kept.holds(variable):
+            return with_values(self.frame.filter(keep))
+        parts = [frame.filter(keep) for _, frame in self.day_frames()]
+        parts = [p for p in parts if p.height]
+        if not parts:
+            return pl.DataFrame(schema=DETAIL_SCHEMA)
+        return pl.concat(parts, how="vertical")
+
     def rows(self) -> Iterator[DetailRow]:
         """Yield the rows as pydantic models (slow; for notebooks and small data)."""
-        for rec in with_values(self.frame).iter_rows(named=True):
+        frames = (f for _, f in self.day_frames()) if self.kept is not None else [self.frame]
+        for rec in (r for f in frames for r in with_values(f).iter_rows(named=True)):
             yield DetailRow(
                 settlement_trading_day=rec["settlement_trading_day"],
                 variable=rec["variable"],

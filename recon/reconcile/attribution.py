@@ -24,27 +24,37 @@ the largest changed Detail values of the Settlement Trading Days on which its Su
 is not zero (every changed value when there is none), so the analyst still sees what moved
 on the days that moved. Detail variables whose name does not decode relate to no line by name.
 
-The comparison runs in polars: the two runs' row-form frames are first joined on the row
-key to drop the rows whose whole Value array is unchanged; what remains is exploded to
+The comparison runs in polars, one Settlement Trading Day at a time
+(:func:`changed_by_day`): the two runs' row-form frames of the day are first joined on the
+row key to drop the rows whose whole Value array is unchanged; what remains is exploded to
 one row per value with its 1-based position (``int_ranges``), the two are full-outer
 joined on (variable, scope, timestamp, settlement trading day, position), unchanged
-values are dropped and the rest sorted by absolute change. Only the ranked top rows reach
-Python, where their intervals are computed with :mod:`recon.wem.granularity`. Rows that
-appear twice in one run under the same key (a ``data.duplicate`` finding elsewhere) are
-summed before the join. Every figure stays an exact Decimal.
+values are dropped and the rest sorted by absolute change. Of each day only the ``top``
+largest changes of each variable are kept (the most any line can list), so memory holds a
+day, never the week. Only the ranked top rows reach Python, where their intervals are
+computed with :mod:`recon.wem.granularity`. Rows that appear twice in one run under the
+same key (a ``data.duplicate`` finding elsewhere) are summed before the join. Every figure
+stays an exact Decimal.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
 import polars as pl
 
 from recon.models.results import AttributionRow
-from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
+from recon.models.statements import (
+    DETAIL_SCHEMA,
+    DetailStatement,
+    RunHeader,
+    SummaryStatement,
+    with_values,
+)
 from recon.wem.granularity import position_interval
 from recon.wem.variables import VariableNameError, parse_variable
 
@@ -89,7 +99,7 @@ def attribute(
     day_deltas = _day_deltas(current_summary, previous_summary, set(lines))
     detail: dict[str, list[AttributionRow]] = {}
     if current_detail is not None and previous_detail is not None and lines:
-        changed = changed_values(current_detail.frame, previous_detail.frame)
+        changed = changed_by_day(current_detail, previous_detail, top)
         if changed.height:
             nonzero_days = {
                 line: {day for day, (_, _, change) in days.items() if change != 0}
@@ -102,6 +112,76 @@ def attribute(
         out.extend(detail.get(line, []))
     log.debug("attribution of run %s: %d rows for %d lines", header.run_id, len(out), len(lines))
     return out
+
+
+_RANK = ["abs_change", "settlement_trading_day", "variable", "scope", "timestamp", "position"]
+"""How changed values are ranked (``abs_change`` descending, the rest ascending)."""
+_CHANGED_SCHEMA = {
+    "variable": pl.String,
+    "scope": pl.String,
+    "timestamp": pl.Date,
+    "settlement_trading_day": pl.Date,
+    "position": pl.Int64,
+    "current": pl.Decimal(38, 8),
+    "previous": pl.Decimal(38, 8),
+    "change": pl.Decimal(38, 8),
+    "abs_change": pl.Decimal(38, 8),
+}
+"""The columns of :func:`changed_values`."""
+
+
+def changed_by_day(
+    current: DetailStatement, previous: DetailStatement, top: int = DEFAULT_TOP
+) -> pl.DataFrame:
+    """:func:`changed_values` of two runs' Details, one Settlement Trading Day at a time.
+
+    Of each day only the ``top`` largest changes of each variable are kept: every row
+    :func:`attribute` can rank (at most ``top`` per line, each line drawn from whole
+    variables or whole days) is among them, and every variable and day that changed is
+    still present, so the attribution is the one of the whole weeks compared at once. A
+    reader that compares two Details itself (the store's, in SQL) is asked to: it returns
+    the same rows.
+
+    Returns:
+        As :func:`changed_values`, sorted the same way.
+    """
+    days = sorted(set(current.days) | set(previous.days))
+    # Two Details of one settlement history store are compared in SQL by the store.
+    in_sql = getattr(current.reread, "changed_values", None)
+    if in_sql is not None and current.kept is not None and previous.kept is not None:
+        found = in_sql(previous.reread, days, top)
+        if found is not None:
+            return found.cast(_CHANGED_SCHEMA).sort(  # type: ignore[arg-type]
+                _RANK, descending=[True, False, False, False, False, False], nulls_last=True
+            )
+    parts = []
+    # Each day's rows as validated text: only the arrays whose text differs are cast.
+    for _, cur, prev in _paired_days(current, previous, days):
+        changed = changed_values(cur, prev)
+        if changed.height:
+            parts.append(changed.group_by("variable", maintain_order=True).head(top))
+    if not parts:
+        empty = pl.DataFrame(schema=DETAIL_SCHEMA)
+        return changed_values(empty, empty)
+    return pl.concat(parts, how="vertical").sort(
+        _RANK, descending=[True, False, False, False, False, False], nulls_last=True
+    )
+
+
+def _paired_days(
+    a: DetailStatement, b: DetailStatement, days: list[date]
+) -> Iterator[tuple[date, pl.DataFrame, pl.DataFrame]]:
+    """``(day, a's rows of the day, b's)`` for each day, empty where one does not hold it."""
+    empty = pl.DataFrame(schema=DETAIL_SCHEMA)
+    ia, ib = a.day_frames(days, cast=False), b.day_frames(days, cast=False)
+    na, nb = next(ia, None), next(ib, None)
+    for day in days:
+        fa = fb = empty
+        if na is not None and na[0] == day:
+            fa, na = na[1], next(ia, None)
+        if nb is not None and nb[0] == day:
+            fb, nb = nb[1], next(ib, None)
+        yield day, fa, fb
 
 
 def changed_values(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
@@ -127,11 +207,7 @@ def changed_values(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFram
         joined.with_columns(change.alias("change"))
         .filter(pl.col("change") != 0)
         .with_columns(pl.col("change").abs().alias("abs_change"))
-        .sort(
-            ["abs_change", "settlement_trading_day", "variable", "scope", "timestamp", "position"],
-            descending=[True, False, False, False, False, False],
-            nulls_last=True,
-        )
+        .sort(_RANK, descending=[True, False, False, False, False, False], nulls_last=True)
     )
 
 
@@ -144,19 +220,32 @@ def _differing_rows(
     the rows that changed are exploded. With a duplicated row key in either run the
     frames are returned whole, and :func:`_long` sums the duplicates value by value.
     """
-    cols = [*_ROW_KEYS, "values"]
+    if current.select(_ROW_KEYS).is_duplicated().any() or (
+        previous.select(_ROW_KEYS).is_duplicated().any()
+    ):
+        return _cast_rows(current), _cast_rows(previous)
+    texts = "value_text" in current.columns and "value_text" in previous.columns
+    col = "value_text" if texts else "values"
+    if not texts:  # compared as exact values
+        current, previous = _cast_rows(current), _cast_rows(previous)
+    cols = [*_ROW_KEYS, col]
     cur, prev = current.select(cols), previous.select(cols)
-    if cur.select(_ROW_KEYS).is_duplicated().any() or prev.select(_ROW_KEYS).is_duplicated().any():
-        return cur, prev
     joined = cur.join(
         prev, on=_ROW_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_previous"
     )
-    differ = joined.filter(pl.col("values").ne_missing(pl.col("values_previous")))
+    # Arrays of the same text hold the same values: only the rest are cast and compared
+    # (an array written another way, "1.5" for "1.50", is cast and found unchanged later).
+    differ = joined.filter(pl.col(col).ne_missing(pl.col(f"{col}_previous")))
     keys = differ.select(_ROW_KEYS)
     return (
-        cur.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
-        prev.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True),
+        _cast_rows(current.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True)),
+        _cast_rows(previous.join(keys, on=_ROW_KEYS, how="semi", nulls_equal=True)),
     )
+
+
+def _cast_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The row key and the exact values of a Detail frame (cast from its text if need be)."""
+    return with_values(frame).select(*_ROW_KEYS, "values")
 
 
 def _long(frame: pl.DataFrame) -> pl.DataFrame:

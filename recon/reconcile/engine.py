@@ -188,8 +188,8 @@ def run_checks(
                             prev_h,
                             run.summary,
                             prev_run.summary,
-                            _cast(run.detail("csv") or run.detail("json")),
-                            _cast(prev_run.detail("csv") or prev_run.detail("json")),
+                            run.detail("csv") or run.detail("json"),
+                            prev_run.detail("csv") or prev_run.detail("json"),
                             changed,
                         )
                     )
@@ -230,11 +230,6 @@ def run_checks(
         coverage=coverage,
         figures=figures,
     )
-
-
-def _cast(detail: DetailStatement | None) -> DetailStatement | None:
-    """A Detail with its values cast (a check reads Detail with the cast deferred)."""
-    return None if detail is None else detail.with_values()
 
 
 def _tieouts(run: Run) -> list[Finding]:

@@ -295,9 +295,10 @@ def group(loaded: list[Loaded]) -> tuple[dict[RunKey, Run], list[Finding]]:
     return runs, out
 
 
-def _content(m: Model) -> dict[str, str]:
+def _content(m: Model, day: str = "") -> dict[str, str]:
     """An artefact's content as ``{place: value}`` to compare two copies (file names,
-    row sources and read findings left out)."""
+    row sources and read findings left out); of a Detail, the header and the rows of
+    ``day`` (``yyyy-mm-dd``; every day when empty), read one day at a time."""
     out: dict[str, str] = {}
     if isinstance(m, SummaryStatement):
         out.update({f"header.{k}": str(v) for k, v in m.header.model_dump().items()})
@@ -309,11 +310,11 @@ def _content(m: Model) -> dict[str, str]:
         return out
     if isinstance(m, DetailStatement):
         out.update({f"header.{k}": str(v) for k, v in m.header.model_dump().items()})
-        frame = m.with_values().frame
-        for rec in frame.iter_rows(named=True):
-            place = f"{rec['settlement_trading_day']} {rec['variable']} {rec['scope']} "
-            place += str(rec["timestamp"])
-            out[place] = "[" + ",".join(format(v, "f") for v in rec["values"] or []) + "]"
+        for _, frame in m.day_frames([date.fromisoformat(day)] if day else None):
+            for rec in frame.iter_rows(named=True):
+                place = f"{rec['settlement_trading_day']} {rec['variable']} {rec['scope']} "
+                place += str(rec["timestamp"])
+                out[place] = "[" + ",".join(format(v, "f") for v in rec["values"] or []) + "]"
         return out
     doc = m.model_dump(mode="json", exclude={"source", "findings", "form"})
     lines = doc.pop("line_items", [])
@@ -369,22 +370,22 @@ def resolve_copies(run: Run, items: list[Loaded]) -> tuple[list[Loaded], list[Fi
             by_slot[slot].append(item)
     dropped: set[int] = set()
     findings: list[Finding] = []
-    cache: dict[int, dict[str, str]] = {}
+    cache: dict[tuple[int, str], dict[str, str]] = {}
 
-    def content(item: Loaded) -> dict[str, str]:
-        if id(item) not in cache:
-            cache[id(item)] = _content(item.model)
-        return cache[id(item)]
+    def content(item: Loaded, day: str) -> dict[str, str]:
+        # A Detail's content is one day's (dropped when the slot is done); others are kept.
+        if not isinstance(item.model, DetailStatement):
+            day = ""
+        if (id(item), day) not in cache:
+            cache[(id(item), day)] = _content(item.model, day)
+        return cache[(id(item), day)]
 
     for (what, day), claims in sorted(by_slot.items()):
         if len(claims) < 2:
             continue
         first = claims[0]
         for other in claims[1:]:
-            a, b = content(first), content(other)
-            if isinstance(first.model, DetailStatement) and day:
-                a = {k: v for k, v in a.items() if k.startswith(day) or k.startswith("header")}
-                b = {k: v for k, v in b.items() if k.startswith(day) or k.startswith("header")}
+            a, b = content(first, day), content(other, day)
             if a == b:
                 if _covers(first, other):
                     dropped.add(id(other))
@@ -407,6 +408,9 @@ def resolve_copies(run: Run, items: list[Loaded]) -> tuple[list[Loaded], list[Fi
             note = f"the {what}{on} is in conflict between two files"
             if note not in run.notes:
                 run.notes.append(note)
+        for item in claims:
+            if isinstance(item.model, DetailStatement):
+                cache.pop((id(item), day), None)
     return [i for i in items if id(i) not in dropped], findings
 
 

@@ -69,9 +69,7 @@ def detail_values(parts: list[DetailStatement], variable: str, days: set[date]) 
     """
     frames = []
     for p in parts:
-        f = p.frame.filter(
-            (pl.col("variable") == variable) & pl.col("timestamp").is_in(sorted(days))
-        )
+        f = p.variable_rows(variable, days)  # a streamed Detail reads its days again
         if f.height:
             frames.append(with_values(f))
     if not frames:

@@ -196,22 +196,29 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
     """Compare two forms of one run's Detail on the Settlement Trading Days both hold.
 
     A day present in one form only is not a mismatch (SPEC §5). Rows are matched on
-    (variable, scope, Timestamp, Settlement Trading Day) and compared whole (every value).
+    (variable, scope, Timestamp, Settlement Trading Day) and compared whole (every value),
+    one day at a time: memory holds a day of each form and the first differing rows.
     """
     h = a.header
-    a, b = a.with_values(), b.with_values()
     common_days = sorted(set(a.days) & set(b.days))
     if not common_days:
         return []
     cols = [*DETAIL_KEY, "values", "source_file", "source_line"]
-    fa = a.frame.filter(pl.col("settlement_trading_day").is_in(common_days)).select(cols)
-    fb = b.frame.filter(pl.col("settlement_trading_day").is_in(common_days)).select(cols)
-    joined = fa.join(fb, on=DETAIL_KEY, how="full", coalesce=True, suffix="_b")
-    diff = joined.filter(
-        pl.col("values").is_null()
-        | pl.col("values_b").is_null()
-        | (pl.col("values") != pl.col("values_b"))
-    ).sort(DETAIL_KEY)
+    firsts: list[pl.DataFrame] = []  # each day's first differing rows, in key order
+    differing = 0
+    for (_, fa), (_, fb) in zip(a.day_frames(common_days), b.day_frames(common_days), strict=True):
+        joined = fa.select(cols).join(
+            fb.select(cols), on=DETAIL_KEY, how="full", coalesce=True, suffix="_b"
+        )
+        day_diff = joined.filter(
+            pl.col("values").is_null()
+            | pl.col("values_b").is_null()
+            | (pl.col("values") != pl.col("values_b"))
+        )
+        differing += day_diff.height
+        # Each row listed gives at least one finding: no more rows than findings are listed.
+        firsts.append(day_diff.sort(DETAIL_KEY).head(MAX_MISMATCH_FINDINGS))
+    diff = pl.concat(firsts, how="vertical").sort(DETAIL_KEY)
     findings: list[Finding] = []
     fa_name, fb_name = a.form.upper(), b.form.upper()
     for n, rec in enumerate(diff.iter_rows(named=True)):
@@ -219,7 +226,7 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
             findings.append(
                 Finding.make(
                     "source.mismatch",
-                    f"{diff.height - n} more Detail rows differ between the "
+                    f"{differing - n} more Detail rows differ between the "
                     f"{fa_name} and {fb_name} forms; only the first "
                     f"{len(findings)} differences are listed.",
                     header=h,

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from recon.errors import InputError, OutputError
 from recon.models.results import CheckResult
+from recon.report.listing import BIG_RESULT
 from recon.sources.files import unreadable
 from recon.text import encodable_data
 
@@ -52,7 +53,9 @@ def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
     from recon.report.disagreement import write_disagreement_csv
     from recon.report.excel import write_excel
     from recon.report.html import write_html
+    from recon.report.listing import listed
 
+    result = listed(result)  # long lists cut, with a count (findings.json lists all)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -71,8 +74,9 @@ def result_json(result: CheckResult) -> bytes:
     Every text is kept as it is, except a lone surrogate (which UTF-8 cannot hold): it is
     written as the six characters ``\\ud800`` (:func:`recon.text.encodable`).
     """
-    doc = encodable_data(result.model_dump(mode="json"))
-    return json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8")
+    from recon.report.saved import result_json_chunks
+
+    return "".join(result_json_chunks(result)).encode("utf-8")
 
 
 def load_result(path: str | Path) -> CheckResult:
@@ -88,6 +92,8 @@ def load_result(path: str | Path) -> CheckResult:
     p = Path(path)
     file = p / RESULT_NAME if p.is_dir() else p
     try:
+        if file.stat().st_size > BIG_RESULT:  # its findings read one at a time
+            return _load_big(file)
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(
@@ -115,4 +121,27 @@ def load_result(path: str | Path) -> CheckResult:
             f"first at {where or 'top level'}: {first.get('msg')})",
         ) from None
     log.info("read %s: %d findings, %d runs", file, len(result.findings), len(result.runs))
+    return result
+
+
+def _load_big(file: Path) -> CheckResult:
+    """A large saved check, read with :func:`recon.report.listing.load_listed` (only the
+    findings the reports list are held; the rest are counted)."""
+    from recon.report.listing import load_listed
+
+    try:
+        result = load_listed(file)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = "/".join(str(x) for x in first.get("loc", ()))
+        raise InputError(
+            file,
+            f"is not a saved recon check ({e.error_count()} problem(s); "
+            f"first at {where or 'top level'}: {first.get('msg')})",
+        ) from None
+    except ValueError as e:  # ijson's JSON errors are ValueErrors
+        raise InputError(file, f"is not a saved recon check (not JSON: {e})") from None
+    except OSError as e:
+        raise unreadable(file, e) from None
+    log.info("read %s: %d findings listed, %d runs", file, len(result.findings), len(result.runs))
     return result

@@ -289,6 +289,21 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Source"),
     ]
     fs = in_run_order(result.findings, result)
+    if result.unlisted:  # long lists are cut: say how many findings are not listed
+        total = sum(u.count for u in result.unlisted)
+        sheet.put(
+            len(fs) + 3,
+            1,
+            f"{total} more findings are not listed here (findings.json and result.json list "
+            "every one): "
+            + "; ".join(
+                f"{u.count} more {u.check} {u.severity.value}"
+                + ("s" if u.count != 1 else "")
+                + (f" of run {u.run_id}" if u.run_id else "")
+                for u in result.unlisted
+            )
+            + ".",
+        )
     sheet.table(
         1,
         cols,

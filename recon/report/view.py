@@ -176,12 +176,13 @@ def verdict(result: CheckResult, limit: int = 8) -> Verdict:
         headline = lines[0]  # "No discrepancies" said only as coverage allows
     serious = [f for f in result.findings if f.severity is not Severity.INFO]
     serious.sort(key=lambda f: (f.cause is not None, _worst_key(f)))  # root causes first
+    unlisted = sum(u.count for u in result.unlisted if u.severity is not Severity.INFO)
     return Verdict(
         level=level,
         counts=c,
         headline=headline,
         worst=serious[:limit],
-        more=max(0, len(serious) - limit),
+        more=max(0, len(serious) - limit) + unlisted,
         coverage=lines[1:],
     )
 
@@ -226,6 +227,8 @@ def check_rows(result: CheckResult) -> list[CheckRow]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for f in result.findings:
         counts[f.check][f.severity.value] += 1
+    for u in result.unlisted:  # findings the report counts but does not list
+        counts[u.check][u.severity.value] += u.count
     rows = [
         CheckRow(
             check, desc, counts[check]["error"], counts[check]["warning"], counts[check]["info"]
@@ -323,11 +326,17 @@ def run_views(result: CheckResult) -> list[RunView]:
         attribution[run_key(row)][row.line_variable].append(row)
     for f in result.findings:
         findings[run_key(f)].append(f)
+    unlisted: dict[RunKey, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for u in result.unlisted:
+        unlisted[run_key(u)][u.severity.value] += u.count
     views = []
     for run in sorted(result.runs, key=run_order):
         key = run_key(run)
         fs = findings.get(key, [])
-        counts = {s.value: sum(1 for f in fs if f.severity is s) for s in Severity}
+        counts = {
+            s.value: sum(1 for f in fs if f.severity is s) + unlisted[key][s.value]
+            for s in Severity
+        }
         views.append(
             RunView(
                 run,

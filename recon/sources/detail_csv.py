@@ -4,32 +4,56 @@ A ZIP's members are independent, so they are read one at a time
 (:func:`iter_detail_parts`): memory holds one Trading Day's file, not the week. Members
 are read in memory, never extracted to disk, within the caps of
 :class:`~recon.sources.limits.Limits` (member size, compression ratio, member count).
+
+:func:`stream_detail` reads a whole Detail that way for a check: each day is validated,
+the rows the checks across days need are kept (:class:`~recon.models.statements.Kept`),
+the rest is dropped, and a check that needs a whole day reads its member again
+(:class:`MemberDays`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import lzma
 import struct
 import threading
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import polars as pl
+
 from recon.errors import InputError
 from recon.models.detail import combine_details
+from recon.models.findings import Finding
 from recon.models.progress import Progress
-from recon.models.statements import ArtefactForm, DetailStatement, RunHeader
+from recon.models.statements import (
+    DETAIL_SCHEMA,
+    ArtefactForm,
+    DetailStatement,
+    Kept,
+    RunHeader,
+    compact,
+    with_values,
+)
+from recon.models.statements import (
+    DETAIL_TEXT_SCHEMA as TEXT,
+)
 from recon.sources.csv_table import read_csv_table
 from recon.sources.files import read_bytes, read_head
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import DETAIL_COLUMNS
 from recon.sources.validate_detail import ScopeCache, validate_detail
+
+log = logging.getLogger(__name__)
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -64,10 +88,41 @@ def parse_detail_csv(
         ColumnsError: If the columns are not the Guide's (``data.columns``).
         InputError: If the bytes cannot be read at all.
     """
+    return _parse_bytes(
+        _Bytes(data), source, form=form, header=header, limits=limits, cast=cast, scopes=scopes
+    )
+
+
+class _Bytes:
+    """A member's bytes, handed over once: the reader drops them as soon as they are
+    parsed, before the (larger) validation runs."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data: bytes | None = data
+
+    def take(self) -> bytes:
+        data, self.data = self.data, None
+        if data is None:
+            raise RuntimeError("the member's bytes were already taken")
+        return data
+
+
+def _parse_bytes(
+    data: _Bytes,
+    source: str,
+    *,
+    form: ArtefactForm,
+    header: RunHeader | None,
+    limits: Limits,
+    cast: bool,
+    scopes: ScopeCache | None,
+) -> DetailStatement:
+    """:func:`parse_detail_csv` of bytes it owns (dropped once the table is read)."""
     raw, findings = read_csv_table(
-        data, source, DETAIL_COLUMNS, array_column="Value", limits=limits
+        data.take(), source, DETAIL_COLUMNS, array_column="Value", limits=limits
     )
     stmt = validate_detail(raw, source, form, header=header, cast=cast, scopes=scopes)
+    del raw
     if findings:
         h = stmt.header
         run = {
@@ -378,6 +433,8 @@ def map_detail_parts(
     progress: Progress | None = None,
     cast: bool = True,
     workers: int = WORKERS,
+    only: Sequence[str] | None = None,
+    header: RunHeader | None = None,
 ) -> Iterator[T]:
     """:func:`iter_detail_parts` with ``then`` applied to each statement on the worker
     thread that read it, so that per-day work after reading (e.g. casting the values of
@@ -389,7 +446,11 @@ def map_detail_parts(
         limits: Input caps.
         progress: Called after each member with (done, total).
         cast: Cast the values now (see :func:`parse_detail_csv`).
-        workers: Members read at once, on threads.
+        workers: Members read at once, on threads (0: one at a time on this thread).
+        only: Read only these members of a ZIP, in this order (default: every member,
+            by name).
+        header: The run header, when known from an earlier reading (each member is then
+            judged against it; by default the first member read names the run).
 
     Raises:
         InputError: If the file cannot be read at all.
@@ -403,24 +464,29 @@ def map_detail_parts(
         yield then(stmt)
         return
     members = sorted(_zip_members(p, limits), key=lambda m: m.filename)
+    if only is not None:
+        by_name = {m.filename: m for m in members}
+        members = [by_name[name] for name in only if name in by_name]
+        if not members:
+            return
     scopes = ScopeCache()
     local = threading.local()
     handles: list[zipfile.ZipFile] = []
 
-    def read(info: zipfile.ZipInfo) -> bytes:
+    def read(info: zipfile.ZipInfo) -> _Bytes:
         if not hasattr(local, "zf"):  # one handle per thread
             try:
                 local.zf = zipfile.ZipFile(p)
             except ZIP_ERRORS as e:
                 raise InputError(p, f"is not a readable ZIP file ({e})") from None
             handles.append(local.zf)
-        return read_member(local.zf, info, p, limits)
+        return _Bytes(read_member(local.zf, info, p, limits))
 
     def parse(
-        info: zipfile.ZipInfo, header: RunHeader | None, data: Future[bytes] | None = None
+        info: zipfile.ZipInfo, header: RunHeader | None, data: Future[_Bytes] | None = None
     ) -> DetailStatement:
         raw = data.result() if data is not None else read(info)
-        return parse_detail_csv(
+        return _parse_bytes(
             raw,
             f"{p}!{info.filename}",
             form="zip",
@@ -431,21 +497,40 @@ def map_detail_parts(
         )
 
     def parse_then(
-        info: zipfile.ZipInfo, header: RunHeader | None, data: Future[bytes] | None = None
+        info: zipfile.ZipInfo, header: RunHeader | None, data: Future[_Bytes] | None = None
     ) -> T:
         return then(parse(info, header, data))
 
+    if workers == 0:  # one member at a time, on this thread: the least memory
+        try:
+            for i, info in enumerate(members, start=1):
+                stmt = parse(info, header)
+                header = header or stmt.header
+                out = then(stmt)
+                del stmt
+                if progress:
+                    progress(i, len(members))
+                yield out
+        finally:
+            for zf in handles:
+                zf.close()
+        return
     # The first member names the run (the second inflates meanwhile); then `workers`
-    # members at a time, yielded in order.
+    # members at a time, yielded in order. Nothing holds a member once it is handed on.
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             ahead = [pool.submit(read, m) for m in members[:2]]
-            first = parse(members[0], None, ahead[0])
-            header = first.header
             pending: deque[Future[T]] = deque()
+            if header is None:
+                first = parse(members[0], None, ahead[0])
+                header = first.header
+                done = pool.submit(then, first)
+                del first
+            else:
+                done = pool.submit(parse_then, members[0], header, ahead[0])
             if len(members) > 1:
                 pending.append(pool.submit(parse_then, members[1], header, ahead[1]))
-            done = pool.submit(then, first)
+            del ahead
             todo = iter(members[2:])
             for i in range(1, len(members) + 1):
                 out = done.result()
@@ -468,6 +553,7 @@ def read_detail(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     cast: bool = True,
+    kept: Kept | None = None,
 ) -> DetailStatement:
     """Read a whole Detail ZIP (or one Detail CSV) into one statement.
 
@@ -477,12 +563,170 @@ def read_detail(
         progress: Called after each member with (done, total).
         cast: Cast the values now; False keeps the validated text, which
             :meth:`~recon.models.statements.DetailStatement.with_values` casts later.
+        kept: Stream it (:func:`stream_detail`): keep in memory only these rows.
 
     Raises:
         InputError: If the file cannot be read at all.
     """
+    if kept is not None:
+        return stream_detail(path, kept, limits=limits, progress=progress, cast=cast)
     parts = list(iter_detail_parts(path, limits=limits, progress=progress, cast=cast))
     stmt = combine_details(parts, str(path))
     stmt.source = str(path)
     stmt.sources = [str(path)]
     return stmt
+
+
+@dataclass
+class _DayPart:
+    """What a streamed read keeps of one member (:func:`stream_detail`)."""
+
+    member: str
+    header: RunHeader
+    days: list[date]
+    rows: pl.DataFrame
+    findings: list[Finding]
+    form: ArtefactForm
+    n_values: int
+
+
+class _Overlap(Exception):
+    """Two members of one Detail hold rows of the same Trading Day."""
+
+
+def stream_detail(
+    path: str | Path,
+    kept: Kept,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cast: bool = True,
+) -> DetailStatement:
+    """Read a Detail ZIP (or one Detail CSV) one Trading Day at a time, keeping only
+    ``kept``'s rows: memory holds about three members, whatever the week's size.
+
+    The statement is the one :func:`read_detail` makes (same days, reading findings and
+    sources, the kept rows as its frame) with ``kept`` set and a :class:`MemberDays`
+    to read each day again. Members are judged as :func:`read_detail` judges them; a ZIP
+    two of whose members hold the same Trading Day (their rows must then be de-duplicated
+    across members) is read whole instead.
+
+    Args:
+        path: A Detail ZIP or a single Detail CSV.
+        kept: The rows to keep.
+        limits: Input caps.
+        progress: Called after each member with (done, total).
+        cast: Cast the kept rows' values now (else their validated text is kept).
+
+    Raises:
+        InputError: If the file cannot be read at all.
+    """
+    keep = kept.expr()
+
+    def slim(stmt: DetailStatement) -> _DayPart:  # on the reader's thread
+        rows = compact(stmt.frame.filter(keep))  # drops the rest of the day's text
+        return _DayPart(
+            member=stmt.source.rsplit("!", 1)[1] if "!" in stmt.source else "",
+            header=stmt.header,
+            days=stmt.days,
+            rows=with_values(rows) if cast else rows,
+            findings=stmt.findings,
+            form=stmt.form,
+            n_values=stmt.value_count,
+        )
+
+    parts: list[_DayPart] = []
+    seen: set[date] = set()
+    try:
+        for part in map_detail_parts(path, slim, limits=limits, progress=progress, cast=False):
+            if seen & set(part.days):
+                raise _Overlap
+            seen.update(part.days)
+            parts.append(part)
+    except _Overlap:
+        log.info("%s: members share a Trading Day; read whole", path)
+        return read_detail(path, limits=limits, cast=cast)
+    first = parts[0]
+    frames = [p.rows for p in parts]
+    return DetailStatement(
+        header=first.header,
+        days=sorted(seen),
+        frame=frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical"),
+        source=str(path),
+        sources=[str(path)],
+        form=first.form,
+        findings=[f for p in parts for f in p.findings],
+        kept=kept,
+        reread=MemberDays(Path(path), {p.member: p.days for p in parts}, first.header, limits),
+        n_values=sum(p.n_values for p in parts),
+    )
+
+
+class MemberDays:
+    """Reads the days of a streamed Detail ZIP (or CSV) again, member by member
+    (a :data:`~recon.models.statements.DayRows`).
+
+    Args:
+        path: The ZIP or CSV.
+        members: Each member's name and the Settlement Trading Days it holds (no day in
+            two members); a single CSV is the member ``""``.
+        header: The run header the first reading found.
+        limits: Input caps.
+    """
+
+    def __init__(
+        self, path: Path, members: dict[str, list[date]], header: RunHeader, limits: Limits
+    ) -> None:
+        self.path = path
+        self.members = members
+        self.header = header
+        self.limits = limits
+        self.stamp = _stamp(path)
+
+    def __call__(
+        self, days: Sequence[date], cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day)`` for each day asked, in that order; the
+        values cast, or with ``cast=False`` as validated text.
+
+        Raises:
+            InputError: If the file changed since it was first read.
+        """
+        if _stamp(self.path) != self.stamp:
+            raise InputError(self.path, "changed while it was being checked; check it again")
+        wanted = list(dict.fromkeys(days))
+        want = set(wanted)
+        order = sorted(
+            (m for m, ds in self.members.items() if want & set(ds)),
+            key=lambda m: min(want & set(self.members[m])),
+        )
+        if not order:
+            return
+        std = pl.col("settlement_trading_day")
+        ready: dict[date, pl.DataFrame] = {}
+        nxt = 0
+        for stmt in map_detail_parts(
+            self.path,
+            _same,
+            limits=self.limits,
+            cast=cast,
+            only=order if order != [""] else None,
+            header=self.header,
+            workers=0,  # a check reads two Details' days side by side (ADJ against previous)
+        ):
+            for day in want & set(stmt.days):
+                ready[day] = stmt.frame.filter(std == day)
+            while nxt < len(wanted) and wanted[nxt] in ready:
+                yield wanted[nxt], ready.pop(wanted[nxt])
+                nxt += 1
+        for day in wanted[nxt:]:  # a file changed since: the day holds no row now
+            yield day, ready.pop(day, pl.DataFrame(schema=DETAIL_SCHEMA if cast else TEXT))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's size and modification time (to tell that it changed)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)

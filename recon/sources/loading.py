@@ -5,15 +5,21 @@ Used by :func:`recon.api.load` (the public API) and by the store's ``check --sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import InputRecord
+from recon.models.statements import DetailStatement, Kept, compact
 from recon.sources.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _STEPS = 100
 """Progress units per artefact, so a large Detail ZIP moves the bar member by member."""
@@ -31,11 +37,17 @@ def _member_progress(progress: Progress | None, index: int, total: int) -> Progr
 
 
 def load_artefact(
-    artefact: object, limits: Limits, progress: Progress | None, cast: bool = True
+    artefact: object,
+    limits: Limits,
+    progress: Progress | None,
+    cast: bool = True,
+    kept: Kept | None = None,
 ) -> object:
     """Load one detected artefact into its model (the reader is chosen by its kind).
 
     ``cast=False`` keeps a Detail CSV/ZIP's validated value text, cast when needed.
+    ``kept`` streams a Detail: only those rows stay in memory
+    (:attr:`~recon.models.statements.DetailStatement.kept`).
     """
     from recon.sources import detect
     from recon.sources.detail_csv import read_detail
@@ -46,8 +58,42 @@ def load_artefact(
             limits=limits,
             progress=progress,  # type: ignore[attr-defined]
             cast=cast,
+            kept=kept,
         )
-    return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
+    model = detect.load(artefact, limits=limits)  # type: ignore[arg-type]
+    if kept is not None and isinstance(model, DetailStatement):
+        return streamed(model, kept, ReloadDays(artefact, limits))
+    return model
+
+
+def streamed(stmt: DetailStatement, kept: Kept, reread: ReloadDays) -> DetailStatement:
+    """A whole Detail statement made streamed: only ``kept``'s rows stay in memory."""
+    return stmt.model_copy(
+        update={
+            "frame": compact(stmt.frame.filter(kept.expr())),
+            "kept": kept,
+            "reread": reread,
+            "n_values": stmt.value_count,
+        }
+    )
+
+
+class ReloadDays:
+    """Reads a streamed Detail JSON's days again by loading the file again."""
+
+    def __init__(self, artefact: object, limits: Limits) -> None:
+        self.artefact = artefact
+        self.limits = limits
+
+    def __call__(
+        self, days: Sequence[date], cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day)`` for each day asked."""
+        from recon.sources import detect
+
+        model = detect.load(self.artefact, limits=self.limits)  # type: ignore[arg-type]
+        assert isinstance(model, DetailStatement)
+        return model.day_frames(days, cast=cast)
 
 
 def load(
@@ -56,12 +102,14 @@ def load(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     cast: bool = True,
+    kept: Kept | None = None,
 ) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
     """Detect and read every artefact under ``paths``.
 
     ``cast=False`` leaves a Detail CSV/ZIP's values as validated text (see
     :meth:`~recon.models.statements.DetailStatement.with_values`): :func:`check` casts
-    only the rows its checks compare.
+    only the rows its checks compare. ``kept`` streams every Detail: only those rows stay
+    in memory, the checks read each day again as they need it.
 
     Returns:
         (loaded artefacts, findings made while loading such as ``data.columns``,
@@ -92,7 +140,7 @@ def load(
         )
         step = _member_progress(progress, i - 1, total)
         try:
-            model = load_artefact(art, limits, step, cast)
+            model = load_artefact(art, limits, step, cast, kept)
         except ColumnsError as e:
             findings.append(
                 e.finding.model_copy(

@@ -14,8 +14,10 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+import polars as pl
+
 from recon.models.invoices import Invoice
-from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
+from recon.models.statements import DetailStatement, RunHeader, SummaryStatement, with_values
 from recon.store.db import Store
 from recon.store.ingest_sql import now_utc
 
@@ -179,52 +181,77 @@ def compare_detail_days(
     Raises:
         Refusal: A day held whose rows differ.
     """
-    h = model.header
     new_days: list[date] = []
     same_as: str | None = None
-    cols = 'settlement_trading_day, variable, scope, "timestamp"'
-    registered = False
-    try:
-        for day in model.days:
-            held = store.rows(
-                "SELECT sha256, path FROM files WHERE status = 'stored' AND participant = ? "
-                "AND period = ? AND run_id = ? AND kind LIKE 'detail_%' AND form IN "
-                f"({', '.join('?' * len(forms))}) AND list_contains(days, ?) "
-                "ORDER BY ingested_at_utc, sha256 LIMIT 1",
-                [h.participant, h.period, h.run_id, *forms, day],
-            )
-            if not held:
-                new_days.append(day)
-                continue
-            sha, path = held[0]
-            if not registered:
-                store.con.register(
-                    "_recon_new_detail",
-                    model.frame.select(
-                        "settlement_trading_day", "variable", "scope", "timestamp", "values"
-                    ).to_arrow(),
-                )
-                registered = True
-            mine = (
-                f'SELECT {cols}, "values" FROM _recon_new_detail WHERE settlement_trading_day = ?'
-            )
-            theirs = (
-                f"SELECT {cols}, value FROM detail_values WHERE sha256 = ? AND "
-                "settlement_trading_day = ?"
-            )
-            differ = store.scalar(
-                f"SELECT (SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})) + "
-                f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {mine}))",
-                [day, sha, day, sha, day, day],
-            )
-            if differ:
-                raise Refusal(
-                    f"run {h.run_id} of {h.participant} ({h.designation.value}, {h.period}) is "
-                    f"held with a Detail for {day.isoformat()} in this form ({path}) and "
-                    f"{differ} row(s) differ; AEMO does not republish a run with other figures"
-                )
+    for day in model.days:
+        sha = compare_detail_day(store, model.header, model.frame, day, forms)
+        if sha is None:
+            new_days.append(day)
+        else:
             same_as = same_as or sha
-    finally:
-        if registered:
-            store.con.unregister("_recon_new_detail")
     return new_days, same_as
+
+
+def held_detail_day(
+    store: Store, h: RunHeader, day: date, forms: tuple[str, ...]
+) -> tuple[str, str] | None:
+    """(SHA-256, path) of the first stored Detail of this run and form holding ``day``."""
+    held = store.rows(
+        "SELECT sha256, path FROM files WHERE status = 'stored' AND participant = ? "
+        "AND period = ? AND run_id = ? AND kind LIKE 'detail_%' AND form IN "
+        f"({', '.join('?' * len(forms))}) AND list_contains(days, ?) "
+        "ORDER BY ingested_at_utc, sha256 LIMIT 1",
+        [h.participant, h.period, h.run_id, *forms, day],
+    )
+    return (held[0][0], held[0][1]) if held else None
+
+
+def compare_detail_day(
+    store: Store, h: RunHeader, frame: pl.DataFrame, day: date, forms: tuple[str, ...]
+) -> str | None:
+    """Compare one Settlement Trading Day of a Detail with the same day held in this form.
+
+    Args:
+        store: The store.
+        h: The Detail's run header.
+        frame: Its rows (values cast or not); only those of ``day`` are compared.
+        day: The day.
+        forms: The forms that count as this one (:func:`form_class`).
+
+    Returns:
+        The SHA-256 of the held artefact the day equals, or None when the day is not held.
+
+    Raises:
+        Refusal: The day is held and its rows differ.
+    """
+    held = held_detail_day(store, h, day, forms)
+    if held is None:
+        return None
+    sha, path = held
+    cols = 'settlement_trading_day, variable, scope, "timestamp"'
+    store.con.register(
+        "_recon_new_detail",
+        with_values(frame.filter(pl.col("settlement_trading_day") == day))
+        .select("settlement_trading_day", "variable", "scope", "timestamp", "values")
+        .to_arrow(),
+    )
+    try:
+        mine = f'SELECT {cols}, "values" FROM _recon_new_detail WHERE settlement_trading_day = ?'
+        theirs = (
+            f"SELECT {cols}, value FROM detail_values WHERE sha256 = ? AND "
+            "settlement_trading_day = ?"
+        )
+        differ = store.scalar(
+            f"SELECT (SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})) + "
+            f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {mine}))",
+            [day, sha, day, sha, day, day],
+        )
+    finally:
+        store.con.unregister("_recon_new_detail")
+    if differ:
+        raise Refusal(
+            f"run {h.run_id} of {h.participant} ({h.designation.value}, {h.period}) is "
+            f"held with a Detail for {day.isoformat()} in this form ({path}) and "
+            f"{differ} row(s) differ; AEMO does not republish a run with other figures"
+        )
+    return sha

@@ -649,6 +649,31 @@ def refuse_foreign_file(path: Path) -> None:
         raise StoreError(f"{path} is not a recon store (not a DuckDB database)")
 
 
+ENV_MEMORY = "RECON_STORE_MEMORY"
+DEFAULT_MEMORY_LIMIT = "256MB"
+"""DuckDB's memory for the store (``$RECON_STORE_MEMORY`` overrides, e.g. ``2GB``): past
+it, DuckDB spills to a folder beside the store (:func:`temp_folder`), so ingesting or
+checking a large week needs a bounded amount of memory whatever the week's size."""
+MAX_THREADS = 4
+"""DuckDB's threads: the machine's cores, at most this many (each holds its own buffers)."""
+
+
+def temp_folder(path: Path) -> Path:
+    """Where DuckDB spills what does not fit its memory: ``<store>.tmp`` beside the store
+    (DuckDB removes what it wrote there when the store is closed)."""
+    return path.with_name(path.name + ".tmp")
+
+
+def connect_config(path: Path) -> dict[str, Any]:
+    """The DuckDB settings of a connection to the store at ``path``."""
+    return {
+        **CONNECT_CONFIG,
+        "memory_limit": os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY_LIMIT,
+        "temp_directory": str(temp_folder(path)),
+        "threads": max(1, min(os.cpu_count() or 1, MAX_THREADS)),
+    }
+
+
 def _connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Connect to the store, waiting up to ``wait`` seconds (None: :func:`store_wait`) while
     another process holds it; a reader stands aside while a writer waits
@@ -668,7 +693,7 @@ def _connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.D
             if not busy:
                 try:
                     con = duckdb.connect(
-                        str(path), read_only=read_only, config=dict(CONNECT_CONFIG)
+                        str(path), read_only=read_only, config=connect_config(path)
                     )
                     break
                 except duckdb.IOException as e:

@@ -23,6 +23,11 @@ its kind. Then, in one transaction per file:
 An exception (or Ctrl-C) while a file is being stored rolls its transaction back: the
 store is as it was before that file, and files already ingested stay. Ingesting the same
 paths again resumes.
+
+A Detail ZIP (or CSV) is stored one Trading Day at a time, inside its one transaction
+(:func:`_ingest_detail_days`): each member is read and validated, compared with the day
+held, and inserted through Arrow before the next is read, so memory holds about three
+members, never the week.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from recon.errors import InputError, StoreError
 from recon.models.invoices import Invoice
 from recon.models.progress import Progress
@@ -44,6 +51,7 @@ from recon.sources.detect import Artefact, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.store.conflicts import (
     Refusal,
+    compare_detail_day,
     compare_detail_days,
     form_class,
     held_artefacts,
@@ -286,6 +294,11 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         log.info("unchanged (already held): %s", art.path)
         return outcome
     try:
+        if art.kind in ("detail_zip", "detail_csv"):
+            try:
+                return _ingest_detail_days(store, art, outcome, limits)
+            except _Whole:
+                log.info("%s: members share a Trading Day; read whole", art.path)
         model = detect_mod.load(art, limits=limits)
     except ColumnsError as e:
         finding = e.finding.model_copy(
@@ -323,6 +336,106 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         return _refused(outcome, art, str(e))
     outcome.status, outcome.message, outcome.week = status, message, week
     outcome.participant = getattr(getattr(model, "header", model), "participant", None)
+    log.info("%s: %s%s", status, art.path, f" ({message})" if message else "")
+    return outcome
+
+
+class _Whole(Exception):
+    """Two members of a Detail ZIP hold the same Trading Day: it is read whole."""
+
+
+def _ingest_detail_days(
+    store: Store, art: Artefact, outcome: FileOutcome, limits: Limits
+) -> FileOutcome:
+    """Ingest a Detail ZIP (or CSV) one Trading Day at a time, in one transaction.
+
+    The outcome is the one :func:`_store_model` gives for the whole statement: the run is
+    merged (its header refused when it differs from the run held), each day held in this
+    form is compared (a day that differs refuses the file), the rows of every day are
+    stored in file order, and a file whose every day is held and equal is a duplicate. A
+    file that cannot be read is refused before any of that is judged, as when it is read
+    whole first; so reading goes on to the last member even once the file is refused.
+
+    Raises:
+        ColumnsError: A member's columns are not the Guide's (nothing stored).
+        InputError: The file cannot be read (nothing stored).
+        _Whole: Two members hold the same day (nothing stored; read it whole).
+    """
+    from recon.sources.detail_csv import iter_detail_parts
+
+    forms = form_class(art.kind, "zip" if art.kind == "detail_zip" else "csv")
+    header: RunHeader | None = None
+    week: date | None = None
+    refused: Refusal | None = None
+    day_refusals: dict[date, Refusal] = {}
+    same: dict[date, str] = {}
+    days: set[date] = set()
+    findings = []
+    form = "csv"
+    rows = 0
+    try:
+        with store.transaction():
+            # Values stay validated text on the reader threads; each batch is cast as it
+            # is inserted (insert_detail), a day held already as it is compared.
+            for part in iter_detail_parts(art.path, limits=limits, cast=False):
+                if header is None:
+                    header, form = part.header, part.form
+                    week = week_of(header.period, header.period_from)
+                    assert week is not None
+                    try:
+                        merge_run(store, header, week)
+                    except Refusal as e:
+                        refused = e
+                if days & set(part.days):
+                    raise _Whole
+                days.update(part.days)
+                findings.extend(part.findings)
+                if refused is not None or day_refusals:
+                    continue  # refused: read on only to report a file that cannot be read
+                for day in part.days:
+                    try:
+                        sha = compare_detail_day(store, header, part.frame, day, forms)
+                    except Refusal as e:
+                        day_refusals[day] = e
+                        continue
+                    if sha is not None:
+                        same[day] = sha
+                if not day_refusals:
+                    insert_detail(store, art.sha256, part, week, first_ord=rows)
+                    rows += part.frame.height
+            if refused is not None:
+                raise refused
+            if day_refusals:
+                raise day_refusals[min(day_refusals)]
+            assert header is not None and week is not None
+            model = DetailStatement(
+                header=header,
+                days=sorted(days),
+                frame=pl.DataFrame(),
+                source=art.path,
+                sources=[art.path],
+                form=form,  # type: ignore[arg-type]
+                findings=findings,
+            )
+            if same and len(same) == len(days):  # every day held, and the same
+                store.con.execute("DELETE FROM detail_values WHERE sha256 = ?", [art.sha256])
+                status, message, _ = _duplicate(store, art, model, week, same[min(same)])
+            else:
+                _file_row(
+                    store,
+                    art,
+                    model,
+                    week,
+                    status="stored",
+                    sources=model.sources,
+                    days=model.days,
+                    findings=model.findings,
+                )
+                status, message = INGESTED, ""
+    except Refusal as e:
+        return _refused(outcome, art, str(e))
+    outcome.status, outcome.message, outcome.week = status, message, week
+    outcome.participant = header.participant
     log.info("%s: %s%s", status, art.path, f" ({message})" if message else "")
     return outcome
 

@@ -4,6 +4,7 @@ transaction."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ import pyarrow as pa
 from recon.errors import StoreError
 from recon.models.findings import Finding
 from recon.models.invoices import INVOICE_TOTALS, Invoice
-from recon.models.statements import DetailStatement, SummaryStatement
+from recon.models.statements import DetailStatement, SummaryStatement, with_values
 from recon.sources.artefacts import Artefact
 from recon.store.db import Store, decimal_form, to_column
 from recon.text import encodable, encodable_data, encodable_model
@@ -126,31 +127,73 @@ def insert_summary(store: Store, sha: str, s: SummaryStatement, week: date) -> N
     )
 
 
-def insert_detail(store: Store, sha: str, d: DetailStatement, week: date) -> None:
-    """Insert a Detail's values into ``detail_values`` (through Arrow)."""
+SLICE_VALUES = 1 << 20
+"""Values per Arrow batch a Detail is inserted in (cast just before, so memory holds
+one batch of exact decimals, not the day's)."""
+
+
+def insert_detail(
+    store: Store,
+    sha: str,
+    d: DetailStatement,
+    week: date,
+    *,
+    first_ord: int = 0,
+    slice_values: int = SLICE_VALUES,
+) -> None:
+    """Insert a Detail's values into ``detail_values``, through Arrow batches of about
+    ``slice_values`` values (each cast from the validated text as it is inserted).
+
+    Args:
+        store: The store, inside the caller's transaction.
+        sha: The file's SHA-256.
+        d: The Detail (or one Trading Day of it, when it is stored day by day), its
+            values cast or not.
+        week: The Trading Week's first day.
+        first_ord: The file order (``ord``) of ``d``'s first row.
+        slice_values: Values per batch.
+    """
+    import numpy as np
+
     h = d.header
-    frame = d.frame.with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
-    table = frame.select(
-        "ord",
-        "settlement_trading_day",
-        "variable",
-        "scope",
-        "timestamp",
-        pl.col("values").alias("value"),
-        "source_file",
-        "source_line",
-    ).to_arrow()
-    _insert_arrow(
-        store,
-        "detail_values",
-        table,
-        sha,
-        h.participant,
-        week,
-        h.run_id,
-        'ord, settlement_trading_day, variable, scope, "timestamp", value, '
-        "source_file, source_line",
-    )
+    frame = d.frame
+    if frame.height == 0:
+        return
+    counts = (
+        frame.get_column("n_values")
+        if "n_values" in frame.columns
+        else frame.select(pl.col("values").list.len()).to_series()
+    ).to_numpy()
+    ends = np.cumsum(counts)
+    cuts = np.searchsorted(ends, np.arange(slice_values, int(ends[-1]), slice_values), "right")
+    bounds = [0, *sorted({int(c) for c in cuts if 0 < c < frame.height}), frame.height]
+    for lo, hi in itertools.pairwise(bounds):
+        table = (
+            with_values(frame.slice(lo, hi - lo))
+            .with_row_index("ord", offset=first_ord + lo)
+            .select(
+                pl.col("ord").cast(pl.Int64),
+                "settlement_trading_day",
+                "variable",
+                "scope",
+                "timestamp",
+                pl.col("values").alias("value"),
+                "source_file",
+                "source_line",
+            )
+            .to_arrow()
+        )
+        _insert_arrow(
+            store,
+            "detail_values",
+            table,
+            sha,
+            h.participant,
+            week,
+            h.run_id,
+            'ord, settlement_trading_day, variable, scope, "timestamp", value, '
+            "source_file, source_line",
+        )
 
 
 def _insert_arrow(
@@ -164,7 +207,9 @@ def _insert_arrow(
     columns: str,
 ) -> None:
     name = f"_recon_new_{target}"
-    store.con.register(name, table)
+    # A stream of batches, not the table: DuckDB keeps a registered table alive until the
+    # transaction ends, so a large file inserted table by table would be held whole.
+    store.con.register(name, pa.RecordBatchReader.from_batches(table.schema, table.to_batches()))
     try:
         store.con.execute(
             f"INSERT INTO {target} (sha256, participant, week, run_id, {columns}) "

@@ -26,6 +26,7 @@ from recon.models.invoices import (
 from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import CheckResult
+from recon.models.statements import Kept
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.store.db import Store
 from recon.store.rows import WeekKey, load_weeks
@@ -206,7 +207,7 @@ def check_from_store(
     from recon.reconcile.engine import run_checks
 
     loaded, findings, skipped = load_from_store(
-        store_path, week, participant, paths, limits=limits, progress=progress
+        store_path, week, participant, paths, limits=limits, progress=progress, kept=Kept()
     )
     return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
 
@@ -219,6 +220,7 @@ def load_from_store(
     *,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    kept: Kept | None = None,
 ) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
     """The artefacts a check from the store uses, as :func:`recon.sources.loading.load`
     gives them for files: runs held in the store plus any files given.
@@ -235,6 +237,8 @@ def load_from_store(
         paths: Files and folders to add.
         limits: Input caps for reading ``paths``.
         progress: ``(done, total)`` over the files read from ``paths``.
+        kept: Stream the Details (files' and the store's): only these rows stay in
+            memory, each day is read again when a check needs it.
 
     Returns:
         (the artefacts, sorted by path; the reading findings; the files skipped).
@@ -251,7 +255,7 @@ def load_from_store(
     findings: list[Finding] = []
     skipped: list[dict[str, str]] = []
     if paths:
-        given, findings, skipped = load(paths, limits=limits, progress=progress)
+        given, findings, skipped = load(paths, limits=limits, progress=progress, kept=kept)
     with Store.open(store_path, read_only=True, must_exist=True) as store:
         if wk is not None:
             weeks = weeks_held(store, participant=participant, week=wk)
@@ -272,7 +276,7 @@ def load_from_store(
             weeks = sorted(asked, key=lambda k: (k[1], k[0]))
         else:
             weeks = weeks_held(store, participant=participant)
-        held = load_weeks(store, weeks)
+        held = load_weeks(store, weeks, kept=kept)
     if not held.loaded and not held.findings and not given and not findings:
         what = []
         if wk:

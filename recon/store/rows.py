@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -28,7 +29,9 @@ from recon.models.loaded import Loaded
 from recon.models.results import InputRecord
 from recon.models.statements import (
     DETAIL_SCHEMA,
+    SUMMARY_TIE_OUT_SUFFIX,
     DetailStatement,
+    Kept,
     RunHeader,
     SummaryRow,
     SummaryStatement,
@@ -248,17 +251,33 @@ def _summaries(
     }
 
 
+_DETAIL_COLS = (
+    'settlement_trading_day, variable, scope, "timestamp", value AS "values", source_file, '
+    "source_line"
+)
+
+
 def _details(
-    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
+    store: Store,
+    files: list[_FileRow],
+    headers: dict[tuple[str, str, int], RunHeader],
+    kept: Kept | None = None,
 ) -> dict[str, DetailStatement]:
     if not files:
         return {}
     shas = [f.sha256 for f in files]
+    where, params = "", []
+    if kept is not None:  # streamed: only the rows kept, the rest read a day at a time
+        where = " AND (ends_with(variable, ?)"
+        params = [SUMMARY_TIE_OUT_SUFFIX]
+        if kept.variables:
+            where += f" OR variable IN ({', '.join('?' * len(kept.variables))})"
+            params += sorted(kept.variables)
+        where += ")"
     frame = store.frame(
-        'SELECT sha256, settlement_trading_day, variable, scope, "timestamp", '
-        'value AS "values", source_file, source_line FROM detail_values '
-        f"WHERE sha256 IN ({', '.join('?' * len(shas))}) ORDER BY sha256, ord",
-        shas,
+        f"SELECT sha256, {_DETAIL_COLS} FROM detail_values "
+        f"WHERE sha256 IN ({', '.join('?' * len(shas))}){where} ORDER BY sha256, ord",
+        [*shas, *params],
     )
     parts = frame.partition_by("sha256", as_dict=True, maintain_order=True)
     empty = pl.DataFrame(schema=DETAIL_SCHEMA)
@@ -274,8 +293,121 @@ def _details(
             sources=list(f.sources or []),
             form=f.form,  # type: ignore[arg-type]
             findings=_findings(f.findings),
+            kept=kept,
+            reread=None if kept is None else StoredDays(store.path, f.sha256),
         )
     return out
+
+
+class StoredDays:
+    """Reads a stored Detail's days from the store, one Settlement Trading Day at a time
+    (a :data:`~recon.models.statements.DayRows` for a streamed Detail).
+
+    Args:
+        path: The store's file.
+        sha256: The Detail file's SHA-256.
+    """
+
+    def __init__(self, path: Path, sha256: str) -> None:
+        self.path = path
+        self.sha256 = sha256
+
+    def __call__(
+        self, days: Sequence[date], cast: bool = True
+    ) -> Iterator[tuple[date, pl.DataFrame]]:
+        """Yield ``(day, every row of the day, cast)`` for each day asked, in that order
+        (the store holds exact values: ``cast`` makes no difference)."""
+        with Store.open(self.path, read_only=True, must_exist=True) as store:
+            for day in days:
+                frame = store.frame(
+                    f"SELECT {_DETAIL_COLS} FROM detail_values WHERE sha256 = ? AND "
+                    "settlement_trading_day = ? ORDER BY ord",
+                    [self.sha256, day],
+                )
+                yield day, frame.cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+
+    def changed_values(
+        self, previous: object, days: Sequence[date], top: int
+    ) -> pl.DataFrame | None:
+        """The values that changed from ``previous`` (another stored Detail) to this one,
+        compared in SQL one Settlement Trading Day at a time, of each day only the ``top``
+        largest changes of each variable: what
+        :func:`recon.reconcile.attribution.changed_by_day` computes in polars.
+
+        Returns:
+            The rows (columns and order of
+            :func:`~recon.reconcile.attribution.changed_values`, not yet sorted), or None
+            when ``previous`` is not a Detail of the same store.
+        """
+        if not isinstance(previous, StoredDays) or previous.path != self.path:
+            return None
+        frames = []
+        with Store.open(self.path, read_only=True, must_exist=True) as store:
+            for day in days:
+                frames.append(
+                    store.frame(_CHANGED_SQL, [self.sha256, day, previous.sha256, day, top])
+                )
+        return pl.concat(frames, how="vertical") if frames else None
+
+
+_KEY = 'variable, scope, "timestamp", settlement_trading_day'
+_SAME = " AND ".join(
+    f"{{a}}.{c} IS NOT DISTINCT FROM {{b}}.{c}"
+    for c in ("variable", "scope", '"timestamp"', "settlement_trading_day")
+)
+"""Two rows have the same Detail key (a null equals a null, as in the polars comparison)."""
+_CHANGED_SQL = f"""
+WITH cur AS (
+    SELECT {_KEY}, value FROM detail_values WHERE sha256 = ? AND settlement_trading_day = ?
+), prev AS (
+    SELECT {_KEY}, value FROM detail_values WHERE sha256 = ? AND settlement_trading_day = ?
+), dup AS (  -- a key twice in one run: every row is compared, its values summed
+    SELECT (SELECT count(*) FROM cur) > (SELECT count(*) FROM (SELECT DISTINCT {_KEY} FROM cur))
+        OR (SELECT count(*) FROM prev) > (SELECT count(*) FROM (SELECT DISTINCT {_KEY} FROM prev))
+        AS twice
+), differ AS (  -- else only the rows whose Value array is not the same
+    SELECT coalesce(c.variable, p.variable) AS variable, coalesce(c.scope, p.scope) AS scope,
+        coalesce(c."timestamp", p."timestamp") AS "timestamp",
+        coalesce(c.settlement_trading_day, p.settlement_trading_day) AS settlement_trading_day
+    FROM cur c FULL JOIN prev p ON {_SAME.format(a="c", b="p")}
+    WHERE c.value IS DISTINCT FROM p.value
+), pick_cur AS (
+    SELECT * FROM cur WHERE (SELECT twice FROM dup)
+    UNION ALL
+    SELECT cur.* FROM cur SEMI JOIN differ d ON {_SAME.format(a="cur", b="d")}
+    WHERE NOT (SELECT twice FROM dup)
+), pick_prev AS (
+    SELECT * FROM prev WHERE (SELECT twice FROM dup)
+    UNION ALL
+    SELECT prev.* FROM prev SEMI JOIN differ d ON {_SAME.format(a="prev", b="d")}
+    WHERE NOT (SELECT twice FROM dup)
+), long_cur AS (
+    SELECT {_KEY}, position, sum(v) AS current FROM (
+        SELECT {_KEY}, unnest(generate_series(1, len(value))) AS position, unnest(value) AS v
+        FROM pick_cur) GROUP BY ALL
+), long_prev AS (
+    SELECT {_KEY}, position, sum(v) AS previous FROM (
+        SELECT {_KEY}, unnest(generate_series(1, len(value))) AS position, unnest(value) AS v
+        FROM pick_prev) GROUP BY ALL
+), changed AS (
+    SELECT coalesce(c.variable, p.variable) AS variable, coalesce(c.scope, p.scope) AS scope,
+        coalesce(c."timestamp", p."timestamp") AS "timestamp",
+        coalesce(c.settlement_trading_day, p.settlement_trading_day) AS settlement_trading_day,
+        coalesce(c.position, p.position) AS position, c.current, p.previous,
+        coalesce(c.current, 0) - coalesce(p.previous, 0) AS change
+    FROM long_cur c FULL JOIN long_prev p
+      ON {_SAME.format(a="c", b="p")} AND c.position = p.position
+)
+SELECT variable, scope, "timestamp", settlement_trading_day, position::BIGINT AS position,
+    current::DECIMAL(38, 8) AS current, previous::DECIMAL(38, 8) AS previous,
+    change::DECIMAL(38, 8) AS change, abs(change)::DECIMAL(38, 8) AS abs_change
+FROM changed WHERE change <> 0
+QUALIFY row_number() OVER (
+    PARTITION BY variable
+    ORDER BY abs(change) DESC, settlement_trading_day, variable, scope, "timestamp", position
+) <= ?
+"""
+"""One day's changed values of two stored Details (see :meth:`StoredDays.changed_values`)."""
 
 
 @dataclass
@@ -293,8 +425,11 @@ class StoredWeek:
     skipped: list[dict[str, str]] = field(default_factory=list)
 
 
-def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
+def load_weeks(store: Store, weeks: Iterable[WeekKey], *, kept: Kept | None = None) -> StoredWeek:
     """Rebuild every stored artefact of the given (participant, week)s.
+
+    ``kept`` streams the Details (only those rows are read now; each day is read again
+    from the store when a check needs it, see :class:`StoredDays`).
 
     Returns:
         The models (sorted by path, as detection sorts files) and the unusable files.
@@ -316,7 +451,7 @@ def load_weeks(store: Store, weeks: Iterable[WeekKey]) -> StoredWeek:
     keys = {(f.participant, f.period, f.run_id) for f in stored}
     headers = _headers(store, keys)  # type: ignore[arg-type]
     summaries = _summaries(store, [f for f in stored if f.kind.startswith("summary")], headers)
-    details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers)
+    details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers, kept)
     invoices = _invoices(store, [f.sha256 for f in stored if f.kind.startswith("invoice")])
     for f in stored:  # the data.* findings met reading each invoice (lines left out)
         if f.sha256 in invoices and f.findings:

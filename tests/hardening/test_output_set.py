@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -173,14 +174,14 @@ def test_full_disk_leaves_the_earlier_set(
 
     out = tmp_path / "p" / "out"
     _place(earlier_set, out)
-    real = cc.atomic_write_bytes
+    real = cc.write_chunks
 
-    def full(path: Path, data: bytes, mode: int | None = None) -> None:
+    def full(path: Path, chunks: Iterator[str]) -> None:
         if Path(path).name == "findings.json":  # the last file: the reports are written
             raise OutputError(f"cannot write {path}: {os.strerror(errno.ENOSPC)}")
-        real(path, data, mode)
+        real(path, chunks)
 
-    monkeypatch.setattr(cc, "atomic_write_bytes", full)
+    monkeypatch.setattr(cc, "write_chunks", full)
     run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
     assert run.code == 2 and "No space left on device" in run.err, run.err
     assert _assert_whole_set(out.parent, out, earlier_set) == "old"
