@@ -118,7 +118,11 @@ def test_recon_report_on_a_result_holding_esc_and_bel(tmp_path: Path, recon_cli:
     run = recon_cli("report", saved, "--out", tmp_path / "reports")
     run.assert_no_traceback()
     assert run.code in (0, 1), run.err
-    assert sorted(os.listdir(tmp_path / "reports")) == ["report.html", "report.xlsx"]
+    assert sorted(os.listdir(tmp_path / "reports")) == [
+        "disagreement.csv",
+        "report.html",
+        "report.xlsx",
+    ]
     assert not raw_in_outputs(tmp_path / "reports")
     assert not raw_characters(run.out + run.err)
 
