@@ -248,7 +248,8 @@ def reading(config: ServeConfig) -> Iterator[Snapshot]:
     """The store opened read-only for one request, closed when the block ends.
 
     Raises:
-        StoreBusyError: A writer still holds it after ``config.read_wait`` seconds.
+        StoreBusyError: Another process still writes it after ``config.read_wait``
+            seconds, or the server's own change did not let a reader in in time.
         StoreError: It is missing or not a recon store.
     """
     with turns(config.store).reading(_turn_wait(config), config.store):
