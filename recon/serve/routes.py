@@ -287,7 +287,6 @@ async def change_issue(request: Request) -> Response:
     except StoreError as e:
         log.error("store: %s", e)
         return error(request, 500, f"Your change was not recorded: {e}")
-    log.info("issue %s set %s by %s (recon serve)", done.id, done.workflow.value, by)
     if api:
         view = await _read(request, views.issue_page, done.id)
         if view is None:  # pragma: no cover - the issue was just found

@@ -26,7 +26,7 @@ from recon.errors import StoreBusyError
 from recon.serve.access import Turns
 from recon.serve.config import ServeConfig
 
-from .helpers import PASSWORD, USER, WEEK, RecordedSleep, Running, basic, serving
+from .helpers import PASSWORD, USER, WEEK, RecordedSleep, Running, basic, serving, watch
 from .test_sharing import held
 
 D_KEY = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20|1|"
@@ -476,11 +476,9 @@ def test_text_typed_into_a_change_is_shown_as_text(server: Running, browser: Any
     assert SCRIPT not in audit and "<img src=x" not in audit
     # and a browser opening them runs none of it
     context = browser.new_context()
-    problems: list[str] = []
     try:
         page = context.new_page()
-        page.on("dialog", lambda d: (problems.append(f"dialog {d.message}"), d.dismiss()))
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        problems = watch(page)
         page.goto(server.url + "/login")
         page.fill("input[name=name]", USER)
         page.fill("input[name=password]", PASSWORD)

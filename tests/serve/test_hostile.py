@@ -19,7 +19,7 @@ import pytest
 from recon.cli.main import main
 from recon.serve.config import ServeConfig
 
-from .helpers import REPO, Running, serving
+from .helpers import REPO, Running, serving, watch
 
 FIXTURES = REPO / "fixtures"
 SCOPE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -137,12 +137,9 @@ def test_the_json_twins_carry_the_text_as_data(server: Running) -> None:
 def test_a_browser_runs_none_of_it(server: Running, browser: Any) -> None:
     """Chromium opens every page: no dialog opens, no script error, no CSP violation."""
     context = browser.new_context()
-    problems: list[str] = []
     try:
         page = context.new_page()
-        page.on("dialog", lambda d: (problems.append(f"dialog {d.message}"), d.dismiss()))
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda e: problems.append(str(e)))
+        problems = watch(page)
         for path in _pages(server):
             page.goto(server.url + path)
             assert page.locator("main").is_visible()
