@@ -13,7 +13,11 @@ is the CPU time the server's process used meanwhile (``cpu;dur=``, all its threa
 requests are sent one at a time, so it is the request's own): on a machine shared with
 other work the wall time grows with the load, the CPU time does not.
 Then ``--clients`` clients ask for every page at once for ``--seconds`` seconds, and the
-server's peak memory (``VmHWM`` of its process) is read at the end::
+server's peak memory (``VmHWM`` of its process) is read. Last, ``--changes`` dispute
+actions (``POST /api/issues/{id}``, investigating and new in turn, recorded as
+``$RECON_USER=bench``) are timed the same way, each followed by the issue's page, which
+is then the first request after the store changed. The changes are appended to the bench
+store's event log (events are never deleted), so the store carries them into later runs::
 
     python bench/serve_pages.py --rows-per-day 1000 --repeat 20
 
@@ -53,11 +57,17 @@ def _store(rows: int, weeks: int) -> Path:
     return store
 
 
-def _get(port: int, path: str) -> tuple[int, float, int, float]:
-    """(status, server milliseconds, bytes, server CPU milliseconds) of one request."""
+def _get(port: int, path: str, body: dict[str, str] | None = None) -> tuple[int, float, int, float]:
+    """(status, server milliseconds, bytes, server CPU milliseconds) of one request (a
+    POST of ``body`` as JSON when given)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     try:
-        conn.request("GET", path)
+        if body is None:
+            conn.request("GET", path)
+        else:
+            conn.request(
+                "POST", path, json.dumps(body), headers={"Content-Type": "application/json"}
+            )
         resp = conn.getresponse()
         body = resp.read()
         timing = resp.getheader("server-timing") or ""
@@ -86,11 +96,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20, help="requests per page")
     ap.add_argument("--clients", type=int, default=4, help="clients at once, afterwards")
     ap.add_argument("--seconds", type=float, default=20, help="how long they ask")
+    ap.add_argument("--changes", type=int, default=10, help="dispute actions, at the end")
     ap.add_argument("--json", type=Path, help="write the results here too")
     args = ap.parse_args()
     store = _store(args.rows_per_day, args.weeks)
     meta = json.loads(store.with_suffix(".json").read_text())
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECON_USER": "bench"}
+    env.pop("RECON_CONFIG", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "recon", "serve", "--store", str(store), "--port", "0"],
         env=env,
@@ -160,6 +172,34 @@ def main() -> None:
         for t in threads:
             t.join()
         peak = _peak_mb(proc.pid)
+        changes: list[tuple[float, float]] = []
+        after: list[tuple[float, float]] = []
+        for k in range(args.changes):
+            change = {"workflow": "investigating" if k % 2 == 0 else "new"}
+            status, ms, _, cpu = _get(port, f"/api/issues/{issue}", change)
+            assert status == 200, status
+            changes.append((ms, cpu))
+            status, ms, _, cpu = _get(port, f"/issues/{issue}")
+            assert status == 200, status
+            after.append((ms, cpu))
+        for name, path, timed in (
+            ("a change (POST, investigating or new)", f"/api/issues/{issue}", changes),
+            ("an issue, just after a change", f"/issues/{issue}", after),
+        ):
+            if timed:
+                rows.append(
+                    {
+                        "page": name,
+                        "path": path,
+                        "first_ms": round(timed[0][0], 1),
+                        "first_cpu_ms": round(timed[0][1], 1),
+                        "median_ms": round(statistics.median(t[0] for t in timed), 1),
+                        "median_cpu_ms": round(statistics.median(t[1] for t in timed), 1),
+                        "max_ms": round(max(t[0] for t in timed), 1),
+                        "kb": 0.0,
+                    }
+                )
+        peak = max(peak, _peak_mb(proc.pid))
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -194,11 +234,12 @@ def main() -> None:
 
 def _an_issue(store: Path) -> tuple[str, str, str]:
     """(participant, week, id) of the first issue key recorded, read from the store
-    directly (the id is SPEC §11's: the first 10 hex digits of its key's SHA-256), so
-    that no page is asked for before it is measured."""
-    import hashlib
-
+    directly (the id by recon's own rule), so that no page is asked for before it is
+    measured."""
     import duckdb
+
+    sys.path.insert(0, str(ROOT))
+    from recon.store.history import issue_id
 
     con = duckdb.connect(str(store), read_only=True)
     try:
@@ -208,7 +249,7 @@ def _an_issue(store: Path) -> tuple[str, str, str]:
         ).fetchall()[0]
     finally:
         con.close()
-    return who, week.isoformat(), hashlib.sha256(key.encode()).hexdigest()[:10]
+    return who, week.isoformat(), issue_id(key)
 
 
 if __name__ == "__main__":

@@ -242,6 +242,7 @@ def issues(
     Exit status: 0 no listed error issue is open (an accepted one does not count); 1 one is;
     2 recon could not run.
     """
+    from recon.models.audit import issues_document
     from recon.store import open_store
     from recon.store.query import parse_week
     from recon.store.register import build_register
@@ -258,7 +259,7 @@ def issues(
         and (workflow is None or i.workflow.value == workflow)
     ]
     if as_json:
-        _json([i.document() for i in shown])
+        _json(issues_document(shown))
     elif shown:
         what = "issues" if status == "all" else f"{status} issues"
         print_register(shown, f"{what.capitalize()}: {len(shown)}")

@@ -100,8 +100,13 @@ def serve(
     time, open issues), a week (run chain, coverage, findings of each run,
     reports made on demand), Issues (the register, filtered and sorted), an
     issue (its findings across runs, the values behind it in every run
-    held), Audit (a range or Financial Year, downloading what `recon audit`
-    writes). JSON twins under /api/.
+    held, its workflow events, and forms recording a change as `recon issue
+    --set` does), Audit (a range or Financial Year, downloading what `recon
+    audit` writes). JSON twins under /api/.
+
+    Changes are recorded as the user logged in; without --users, as
+    $RECON_USER, else the login name of the process running the server. Due
+    dates follow nod_business_days under [disputes] in the config file.
 
     It listens on 127.0.0.1 unless told otherwise. The store is opened for
     each request and closed at its end, so `recon weekly` and `recon ingest`
@@ -112,6 +117,7 @@ def serve(
     """
     if add_user is not None:
         return _add_user(add_user, users_file)
+    from recon.config import nod_business_days
     from recon.serve.config import ServeConfig, check_listen
     from recon.serve.server import listen, run
     from recon.serve.state import ServeState
@@ -125,6 +131,7 @@ def serve(
         port=port,
         allowed_hosts=allowed_hosts,
         trusted_proxies=trusted_proxies,
+        nod_business_days=nod_business_days(),  # a config file that does not read: exit 2
     )
     check_listen(config)
     state = ServeState.from_config(config)  # a users file that does not read: exit 2

@@ -5,6 +5,7 @@ store; :mod:`recon.report.audit` writes it out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -221,6 +222,24 @@ class Issue:
             "state": self.state_text(),
             "events": [e.document() for e in self.events],
         }
+
+
+def issues_document(issues: Iterable[Issue]) -> list[dict[str, Any]]:
+    """Issues as ``audit.json`` holds them under ``issues`` (SPEC §8, §11): what ``recon
+    issues --json`` prints and ``recon serve``'s ``GET /api/issues`` answers."""
+    return [i.document() for i in issues]
+
+
+def cash_at_stake(issues: Iterable[Issue]) -> Decimal | None:
+    """The cash at stake over the issues that count (open, not accepted) and carry a cash
+    amount: the exact sum of their ``at_stake``, estimates left out (SPEC §10); None when
+    none carries one."""
+    amounts = [
+        i.at_stake
+        for i in issues
+        if i.counts and i.at_stake is not None and i.at_stake_basis != "estimate"
+    ]
+    return sum(amounts, Decimal(0)) if amounts else None
 
 
 def _iso_utc(value: datetime | None) -> str | None:
@@ -570,6 +589,6 @@ class Audit:
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             "weeks": [w.document() for w in self.weeks],
-            "issues": [i.document() for i in self.issues],
+            "issues": issues_document(self.issues),
             "checks": [c.document() for c in self.checks],
         }

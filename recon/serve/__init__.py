@@ -12,16 +12,18 @@ Modules:
 * :mod:`~recon.serve.state`: what the running server holds (never the store);
 * :mod:`~recon.serve.guard`: the checks in front of every request (host, login, CSRF,
   read-only, security headers);
-* :mod:`~recon.serve.access`: the store opened read-only for one request;
+* :mod:`~recon.serve.access`: the store opened for one request (read-only, or for writing
+  a change), the server's requests taking turns on it;
 * :mod:`~recon.serve.queries`: what the pages read besides the audit (coverage, findings,
   stored values);
-* :mod:`~recon.serve.issues`: the register as shown (the adapter for id, workflow, due
-  date, money at stake and events; filters and sorting);
+* :mod:`~recon.serve.issues`: the register's issues filtered and sorted, and the change of
+  an issue's workflow a form or a JSON body asks for;
 * :mod:`~recon.serve.views`: each page's data, shared by the page and its JSON twin;
 * :mod:`~recon.serve.charts`: the charts, drawn by the reports' SVG code;
 * :mod:`~recon.serve.downloads`: reports and audits made on demand;
 * :mod:`~recon.serve.pages`, :mod:`~recon.serve.responses`, :mod:`~recon.serve.assets`:
   templates, answers, static files;
 * :mod:`~recon.serve.routes`, :mod:`~recon.serve.app`, :mod:`~recon.serve.server`: the
-  routes, the application, uvicorn.
+  routes (with the dispute actions, recorded by :func:`recon.store.register.record_event`),
+  the application, uvicorn.
 """

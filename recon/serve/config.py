@@ -19,6 +19,9 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 """Host names a browser on the server's own machine uses: always answered."""
 READ_WAIT = 5.0
 """Seconds a page waits for a store that a writer holds before answering 503."""
+WRITE_WAIT = 10.0
+"""Seconds a change (a dispute action) waits for a store another process holds before
+answering 503, recording nothing."""
 BODY_LIMIT = 64 * 1024
 """The largest request body accepted (forms and JSON are small)."""
 
@@ -58,6 +61,9 @@ class ServeConfig:
             ``X-Forwarded-For`` are believed (then a session cookie is ``Secure`` when the
             proxy says the browser used HTTPS). Empty: those headers are ignored.
         read_wait: Seconds a page waits for a busy store.
+        write_wait: Seconds a change waits for a busy store.
+        nod_business_days: ``[disputes] nod_business_days`` of the config file (due dates,
+            SPEC §11); None: no due dates.
     """
 
     store: Path
@@ -68,6 +74,8 @@ class ServeConfig:
     allowed_hosts: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     read_wait: float = READ_WAIT
+    write_wait: float = WRITE_WAIT
+    nod_business_days: int | None = None
     body_limit: int = BODY_LIMIT
     hosts: frozenset[str] = field(init=False)
 

@@ -1,66 +1,31 @@
-"""The issue register as the pages and the API show it: one small adapter over
-:mod:`recon.store.register`.
+"""The issue register as the pages and the API show it: filtering and sorting the
+register's own :class:`~recon.models.audit.Issue` objects, how a run is named, and the
+workflow change a form or a JSON body asks for.
 
-The register decides every issue (key, open or resolved, the runs that raised and resolved
-it). SPEC §11 adds to each issue a short ``id``, a ``workflow`` state, a ``due`` date, the
-money ``at_stake`` and an event log; :func:`view` reads them from the issue where the
-register provides them and shows them empty where it does not yet, so the pages fill in
-as those fields arrive. The id is the register's when it has one, else the same rule
-computed here (the first 10 hex digits of the SHA-256 of the issue key), so links made
-now keep working.
+Every issue, with its id, workflow, due date, money at stake and events, is the register's
+(:func:`recon.store.register.build_register`); nothing here decides or computes one. A
+change is recorded by :func:`recon.store.register.record_event`, which also decides
+whether it is valid (the same rules as ``recon issue --set``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from recon.models.audit import Issue
+from recon.models.audit import Issue, Workflow
 from recon.models.findings import CHECKS, Severity
-from recon.store import register as store_register
 
-if TYPE_CHECKING:
-    from recon.serve.access import Snapshot
-
-WORKFLOWS = ("new", "investigating", "disputed", "accepted")
+WORKFLOWS = tuple(w.value for w in Workflow)
 """SPEC §11's workflow states, in the order a team moves an issue through them."""
 STATUSES = ("open", "resolved", "all")
 SORTS = ("", "at_stake", "due")
 """How the register may be sorted: the register's own order, money at stake (largest
 first, either sign), or due date (soonest first); issues without the field last."""
 PAGE_SIZE = 100
-ISSUE_ID = re.compile(r"^[0-9a-f]{10}$")
-
-
-def issue_id(issue: Issue) -> str:
-    """The issue's short id (SPEC §11)."""
-    found = getattr(issue, "id", None)
-    if found:
-        return str(found)
-    return hashlib.sha256(issue.key.encode("utf-8")).hexdigest()[:10]
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def run_text(run_id: int | None, designation: str | None) -> str:
@@ -70,90 +35,34 @@ def run_text(run_id: int | None, designation: str | None) -> str:
     return f"{designation} {run_id}" if designation else str(run_id)
 
 
-@dataclass
-class IssueView:
-    """One issue with what SPEC §11 adds to it (None or empty where not yet provided)."""
-
-    issue: Issue
-    id: str
-    workflow: str | None = None
-    due: date | None = None
-    at_stake: Decimal | None = None
-    events: list[Any] = field(default_factory=list)
-
-    @property
-    def raised(self) -> str:
-        """The run that raised it (``INITIAL 51958``)."""
-        return run_text(self.issue.first_run_id, self.issue.first_designation)
-
-    @property
-    def last(self) -> str:
-        """The last run that still showed it."""
-        return run_text(self.issue.last_run_id, self.issue.last_designation)
-
-    @property
-    def resolved_by(self) -> str:
-        """The run that resolved it ('' while open)."""
-        return run_text(self.issue.resolved_by_run_id, self.issue.resolved_by_designation)
-
-    def document(self) -> dict[str, Any]:
-        """The issue as ``audit.json`` holds it, with ``id``, ``workflow``, ``due``,
-        ``at_stake`` and ``events`` (null or empty where the register has none yet)."""
-        doc = self.issue.document()
-        doc.setdefault("id", self.id)
-        doc.setdefault("workflow", self.workflow)
-        doc.setdefault("due", self.due.isoformat() if self.due else None)
-        doc.setdefault("at_stake", None if self.at_stake is None else format(self.at_stake, "f"))
-        doc.setdefault("events", [_event_doc(e) for e in self.events])
-        doc.setdefault("message", self.issue.message)
-        return doc
+def raised_by(issue: Issue) -> str:
+    """The run that raised an issue (``INITIAL 51958``)."""
+    return run_text(issue.first_run_id, issue.first_designation)
 
 
-def _event_doc(event: Any) -> Any:
-    doc = getattr(event, "document", None)
-    return doc() if callable(doc) else event
+def last_shown_by(issue: Issue) -> str:
+    """The last run that still showed an issue."""
+    return run_text(issue.last_run_id, issue.last_designation)
 
 
-def view(issue: Issue) -> IssueView:
-    """The adapter: an issue with its id, workflow, due date, money at stake and events."""
-    workflow = getattr(issue, "workflow", None)
-    return IssueView(
-        issue=issue,
-        id=issue_id(issue),
-        workflow=getattr(workflow, "value", workflow),
-        due=_date(getattr(issue, "due", None)),
-        at_stake=_decimal(getattr(issue, "at_stake", None)),
-        events=list(getattr(issue, "events", None) or []),
-    )
+def resolved_by(issue: Issue) -> str:
+    """The run that resolved an issue ('' while open)."""
+    return run_text(issue.resolved_by_run_id, issue.resolved_by_designation)
 
 
-def register(
-    snapshot: Snapshot,
-    *,
-    participant: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-) -> list[IssueView]:
-    """The register of the weeks asked, as the register orders it."""
-    return [view(i) for i in snapshot.register(participant, start, end)]
+def day_text(day: date | None) -> str:
+    """A day as the pages show it: ``16 Jan 2025``."""
+    return f"{day.day} {day:%b %Y}" if day else ""
 
 
-def find(snapshot: Snapshot, wanted: str) -> IssueView | None:
-    """The issue with this id, or None (also for text that is not an id)."""
-    if not ISSUE_ID.fullmatch(wanted):
-        return None
-    finder = getattr(store_register, "find_issue", None)
-    if finder is not None:
-        found = finder(snapshot.store, wanted)
-        return view(found) if found is not None else None
-    for participant, week, key in snapshot.store.rows(
-        "SELECT DISTINCT participant, week, issue_key FROM check_findings"
-    ):
-        if hashlib.sha256(key.encode("utf-8")).hexdigest()[:10] == wanted:
-            for issue in snapshot.register(participant, week, week):
-                if issue.key == key:
-                    return view(issue)
-    return None
+def due_text(issue: Issue) -> str:
+    """When its Notice of Disagreement is due (``due 16 Jan 2025``), else its age in WA
+    Business Days (``12 WA Business Days old``), as ``recon issues`` says it."""
+    if issue.due is not None:
+        return f"due {day_text(issue.due)}"
+    if issue.age_business_days is not None:
+        return f"{issue.age_business_days} WA Business Days old"
+    return ""
 
 
 class FilterError(ValueError):
@@ -197,7 +106,8 @@ class IssueFilter:
         }
         for name, allowed in choices.items():
             if get[name] and get[name] not in allowed:
-                raise FilterError(f"{name}: {get[name]!r} is not one of {', '.join(allowed[1:])}")
+                shown = ", ".join(a for a in allowed if a)
+                raise FilterError(f"{name}: {get[name]!r} is not one of {shown}")
         try:
             page = max(1, int(get["page"] or 1))
         except ValueError:
@@ -228,20 +138,88 @@ class IssueFilter:
         }
         return {k: v for k, v in out.items() if v}
 
-    def select(self, items: Iterable[IssueView]) -> list[IssueView]:
+    def select(self, items: Iterable[Issue]) -> list[Issue]:
         """The issues this filter keeps, in its order (every page)."""
         kept = [
-            v
-            for v in items
-            if (self.status == "all" or v.issue.status == self.status)
-            and (not self.participant or v.issue.participant == self.participant)
-            and (self.week is None or v.issue.week == self.week)
-            and (not self.workflow or v.workflow == self.workflow)
-            and (not self.check or v.issue.check == self.check)
-            and (not self.severity or v.issue.severity == self.severity)
+            i
+            for i in items
+            if (self.status == "all" or i.status == self.status)
+            and (not self.participant or i.participant == self.participant)
+            and (self.week is None or i.week == self.week)
+            and (not self.workflow or i.workflow.value == self.workflow)
+            and (not self.check or i.check == self.check)
+            and (not self.severity or i.severity == self.severity)
         ]
         if self.sort == "at_stake":
-            kept.sort(key=lambda v: (v.at_stake is None, -abs(v.at_stake or 0)))
+            kept.sort(key=lambda i: (i.at_stake is None, -abs(i.at_stake or 0)))
         elif self.sort == "due":
-            kept.sort(key=lambda v: (v.due is None, v.due or date.max))
+            kept.sort(key=lambda i: (i.due is None, i.due or date.max))
         return kept
+
+
+# ------------------------------------------------------------------------------ changes
+
+CHANGE_FIELDS = ("workflow", "ref", "lodged", "note")
+"""What a change of an issue's workflow says (SPEC §12's JSON body, and the forms' fields)."""
+
+
+class ChangeError(ValueError):
+    """A change that does not read (not JSON, not an object, a field that is not one of
+    :data:`CHANGE_FIELDS`, a value that is not text)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of an issue's workflow as sent: text as typed (empty: not given).
+
+    Whether it is a valid change (a reference and a lodged day to dispute, a note to
+    accept, ...) is for :func:`recon.store.register.record_event` to decide.
+    """
+
+    workflow: str
+    ref: str = ""
+    lodged: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, Any]) -> Change:
+        """The change an issue page's form sends (fields it does not have are empty)."""
+        values = {k: form.get(k) for k in CHANGE_FIELDS}
+        return cls(**{k: v if isinstance(v, str) else "" for k, v in values.items()})
+
+    @classmethod
+    def from_json(cls, doc: Any) -> Change:
+        """The change a ``POST /api/issues/{id}`` body sends.
+
+        Raises:
+            ChangeError: Not an object; a field other than ``workflow``, ``ref``,
+                ``lodged`` and ``note``; no ``workflow``; a value that is neither text nor
+                null.
+        """
+        if not isinstance(doc, dict):
+            raise ChangeError(
+                'send a JSON object: {"workflow": ..., "ref": ..., "lodged": ..., "note": ...}'
+            )
+        unknown = sorted(str(k) for k in doc if k not in CHANGE_FIELDS)
+        if unknown:
+            raise ChangeError(
+                f"{', '.join(repr(k) for k in unknown)}: not a field of a change "
+                f"(give {', '.join(CHANGE_FIELDS)})"
+            )
+        for name in CHANGE_FIELDS:
+            if doc.get(name) is not None and not isinstance(doc[name], str):
+                raise ChangeError(f"{name}: give text (or null)")
+        if not doc.get("workflow"):
+            raise ChangeError(f"workflow: give one of {', '.join(WORKFLOWS)}")
+        return cls(**{k: doc.get(k) or "" for k in CHANGE_FIELDS})
+
+
+_OPTION = re.compile(r"--(set|ref|lodged|note|by)\b")
+_OPTION_WORDS = {"set": "workflow", "ref": "ref", "lodged": "lodged", "note": "note", "by": "by"}
+
+
+def web_words(message: str) -> str:
+    """A refusal of :func:`~recon.store.register.record_event` in the words of the form
+    and the JSON body: its field names instead of ``recon issue``'s options (``give
+    --note saying why`` becomes ``give note saying why``)."""
+    return _OPTION.sub(lambda m: _OPTION_WORDS[m.group(1)], message)

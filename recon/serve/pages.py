@@ -19,6 +19,7 @@ from recon.errors import OutputError
 from recon.report import formatting
 from recon.report.templates import make_environment, templates_dir
 from recon.serve.charts import artefact_text
+from recon.serve.issues import day_text, due_text, last_shown_by, raised_by, resolved_by
 from recon.wem.calendar import week_label
 
 FOLDER = "serve"
@@ -47,6 +48,11 @@ def _environment(root: Traversable) -> jinja2.Environment:
             "urlpart": lambda value: quote(str(value), safe=""),
             "artefact": artefact_text,
             "short_source": formatting.short_source,
+            "raised_by": raised_by,
+            "last_shown_by": last_shown_by,
+            "resolved_by": resolved_by,
+            "due_text": due_text,
+            "day": day_text,
         }
     )
     env.globals["version"] = __version__

@@ -7,6 +7,7 @@ page                                      JSON twin
 ``/weeks/{participant}/{yyyy-mm-dd}``     ``GET /api/weeks/{participant}/{yyyy-mm-dd}``
 ``/issues`` the register, filtered        ``GET /api/issues`` (the same filters)
 ``/issues/{id}``                          ``GET /api/issues/{id}``
+``POST /issues/{id}`` (the issue's forms) ``POST /api/issues/{id}`` (a JSON body)
 ``/audit`` a range or Financial Year      ``GET /api/audit`` (``audit.json``)
 ========================================  ============================================
 
@@ -15,11 +16,14 @@ and ``/audit/{audit.json|audit.xlsx|audit.html}?from=&to=&participant=``. Logins
 ``/login``, ``/logout``. Static files: ``/static/{name}``.
 
 Every endpoint reads the store through :func:`recon.serve.access.read` (opened for the
-request, closed before the page is rendered), on a worker thread.
+request, closed before the page is rendered), on a worker thread; a change of an issue's
+workflow is written through :func:`recon.serve.access.write` by
+:func:`recon.store.register.record_event`, as ``recon issue --set`` records it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import date
@@ -31,18 +35,29 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from recon.errors import UsageError
+from recon.errors import StoreBusyError, StoreError, UsageError
+from recon.models.audit import Issue
 from recon.models.findings import CHECKS, Severity
 from recon.serve import views
-from recon.serve.access import Snapshot, read
+from recon.serve.access import Snapshot, read, today, with_turn, write
 from recon.serve.assets import static_file
 from recon.serve.downloads import AUDIT_FILES, WEEK_FILES, attachment, audit_file, week_file
 from recon.serve.guard import CSRF_COOKIE, SESSION_COOKIE, client_key, cookie
-from recon.serve.issues import SORTS, STATUSES, WORKFLOWS, FilterError, IssueFilter
+from recon.serve.issues import (
+    SORTS,
+    STATUSES,
+    WORKFLOWS,
+    Change,
+    ChangeError,
+    FilterError,
+    IssueFilter,
+    web_words,
+)
 from recon.serve.queries import participants, week_span
 from recon.serve.responses import as_json, error, page
 from recon.serve.state import ServeState
 from recon.store.query import parse_week
+from recon.store.register import UnknownIssueError, person, record_event
 from recon.wem.calendar import financial_year
 
 log = logging.getLogger(__name__)
@@ -119,7 +134,7 @@ async def week_download(request: Request) -> Response:
 
     def make() -> bytes:
         with state.reports:  # one check at a time: a large week takes memory
-            return week_file(state.config, found[0], found[1], name)
+            return with_turn(state.config, week_file, state.config, found[0], found[1], name)
 
     data = await run_in_threadpool(make)
     return Response(
@@ -150,7 +165,7 @@ async def issues(request: Request) -> Response:
         return error(request, 400, str(e))
     view = await _read(request, views.issues_page, filt)
     if request.url.path.startswith("/api/"):
-        return as_json([i.document() for i in view.matched])
+        return as_json(view.document())
     context = {"view": view, **_issue_choices()}
     htmx = request.headers.get("hx-request") == "true"
     if htmx and not request.headers.get("hx-history-restore-request"):
@@ -161,14 +176,123 @@ async def issues(request: Request) -> Response:
     return response
 
 
+NO_ISSUE = "No issue has that id."
+
+
 async def issue(request: Request) -> Response:
-    """An issue (and ``/api/issues/{id}``)."""
+    """An issue (and ``/api/issues/{id}``); POST records a change of its workflow."""
+    if request.method == "POST":
+        return await change_issue(request)
     view = await _read(request, views.issue_page, request.path_params["issue_id"])
     if view is None:
-        return error(request, 404, "No issue has that id.")
+        return error(request, 404, NO_ISSUE)
     if request.url.path.startswith("/api/"):
         return as_json(view.document())
-    return page(request, "issue.html", {"view": view})
+    return page(request, "issue.html", _issue_context(request, view))
+
+
+def _issue_context(request: Request, view: views.IssuePage) -> dict[str, Any]:
+    """What the issue page shows beside the issue: who a change would be recorded as
+    (None: nobody can say) and today (AWST: the latest day a dispute can be lodged)."""
+    try:
+        by: str | None = who_changes(request)
+    except UsageError:
+        by = None
+    return {"view": view, "by": by, "today": today(), "problem": None, "sent": None}
+
+
+def who_changes(request: Request) -> str:
+    """Who a change is recorded as (``by``): the user logged in (a page) or whose HTTP
+    Basic credentials came with it (the API); without a users file, the person running
+    the server (``$RECON_USER``, else the login name of its process).
+
+    Raises:
+        UsageError: Without a users file, neither says who.
+    """
+    if _state(request).config.logins:
+        user = request.state.user  # the guard let no change through without one
+        assert user
+        return str(user)
+    return person()
+
+
+async def _change_of(request: Request) -> Change:
+    """The change asked: a page's form, or the API's JSON body.
+
+    Raises:
+        ChangeError: A JSON body that does not read as a change.
+    """
+    if not request.url.path.startswith("/api/"):
+        return Change.from_form(await request.form())
+    body = await request.body()
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ChangeError(
+            'the body is not JSON: send {"workflow": ..., "ref": ..., "lodged": ..., "note": ...}'
+        ) from None
+    return Change.from_json(doc)
+
+
+def _record(store: Any, issue_id: str, change: Change, by: str, days: int | None) -> Issue:
+    return record_event(
+        store,
+        issue_id,
+        workflow=change.workflow,
+        by=by,
+        ref=change.ref or None,
+        lodged=change.lodged or None,
+        note=change.note or None,
+        nod_business_days=days,
+    )
+
+
+async def change_issue(request: Request) -> Response:
+    """Record a change of an issue's workflow (SPEC §11, §12): the same event as ``recon
+    issue --set``. A page's form is answered by the issue page (303 to it; the page again
+    with the refusal, 400, for an invalid change); the API by the issue, as ``GET
+    /api/issues/{id}`` gives it. 404 for an unknown id, 503 (nothing recorded) when the
+    store stays busy."""
+    api = request.url.path.startswith("/api/")
+    issue_id = request.path_params["issue_id"]
+    state = _state(request)
+    change = Change(workflow="")
+    try:
+        change = await _change_of(request)
+        by = who_changes(request)
+        done = await run_in_threadpool(
+            write, state.config, _record, issue_id, change, by, state.config.nod_business_days
+        )
+    except ChangeError as e:
+        return error(request, 400, str(e))
+    except UnknownIssueError:
+        return error(request, 404, NO_ISSUE)
+    except UsageError as e:
+        problem = web_words(str(e))
+        if api:
+            return error(request, 400, problem)
+        view = await _read(request, views.issue_page, issue_id)
+        if view is None:
+            return error(request, 404, NO_ISSUE)
+        context = {**_issue_context(request, view), "problem": problem, "sent": change}
+        return page(request, "issue.html", context, status=400)
+    except StoreBusyError:
+        return error(
+            request,
+            503,
+            "The store is busy: another recon process (recon weekly or recon ingest) is "
+            "writing to it. Your change was not recorded: send it again in a moment.",
+            headers={"Retry-After": "5"},
+        )
+    except StoreError as e:
+        log.error("store: %s", e)
+        return error(request, 500, f"Your change was not recorded: {e}")
+    if api:
+        view = await _read(request, views.issue_page, done.id)
+        if view is None:  # pragma: no cover - the issue was just found
+            return error(request, 404, NO_ISSUE)
+        return as_json(view.document())
+    return RedirectResponse(f"/issues/{done.id}#workflow", 303)
 
 
 # ------------------------------------------------------------------------------ audit
@@ -361,7 +485,7 @@ ROUTES = [
     Route("/weeks/{participant}/{week}", week),
     Route("/weeks/{participant}/{week}/{name}", week_download),
     Route("/issues", issues),
-    Route("/issues/{issue_id}", issue),
+    Route("/issues/{issue_id}", issue, methods=["GET", "POST"]),
     Route("/audit", audit_page),
     Route("/audit/{name}", audit_download),
     Route("/login", login, methods=["GET", "POST"]),
@@ -370,8 +494,7 @@ ROUTES = [
     Route("/api/weeks", weeks),
     Route("/api/weeks/{participant}/{week}", week),
     Route("/api/issues", issues),
-    Route("/api/issues/{issue_id}", issue),
+    Route("/api/issues/{issue_id}", issue, methods=["GET", "POST"]),
     Route("/api/audit", audit_page),
 ]
-"""Every route. The dispute actions (``POST /issues/{id}`` from the issue page's form and
-``POST /api/issues/{id}``) are added here with the register's events."""
+"""Every route."""

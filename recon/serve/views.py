@@ -4,7 +4,7 @@ made from these, so the two always agree.
 
 Every figure is one the store or recon's own functions give: the weeks, run chains,
 positions and net adjustments are :func:`recon.store.register.audit`'s, the issues
-:func:`recon.store.register.build_register`'s (through :mod:`recon.serve.issues`), the
+:func:`recon.store.register.build_register`'s (the register's own issue objects), the
 coverage and findings those a recorded check wrote. Nothing is recomputed here.
 """
 
@@ -18,13 +18,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from recon.models.audit import Audit, AuditWeek, CheckRecord
+from recon.models.audit import Audit, AuditWeek, CheckRecord, Issue, cash_at_stake, issues_document
 from recon.models.findings import Finding
 from recon.report.disagreement import when_text
-from recon.serve import issues as register
 from recon.serve.access import Snapshot
 from recon.serve.charts import values_chart, week_charts
-from recon.serve.issues import IssueFilter, IssueView, run_text
+from recon.serve.issues import PAGE_SIZE, IssueFilter, run_text
 from recon.serve.queries import (
     HeldValue,
     RecordedFinding,
@@ -65,6 +64,9 @@ class WeekRow:
     week: AuditWeek
     open_issues: int
     open_errors: int
+    """Open error issues that count (an ``accepted`` one does not, SPEC §11)."""
+    at_stake: Decimal | None = None
+    """The cash at stake over the week's open issues that count (SPEC §10)."""
 
     @property
     def label(self) -> str:
@@ -76,12 +78,6 @@ class WeekRow:
         """The latest run (``ADJ2 57219``)."""
         runs = self.week.runs
         return run_text(runs[-1].run_id, runs[-1].designation) if runs else ""
-
-    @property
-    def at_stake(self) -> Decimal | None:
-        """Money at stake in the week, where the register provides it (SPEC §10)."""
-        value = getattr(self.week, "at_stake", None)
-        return None if value is None else Decimal(str(value))
 
     def document(self) -> dict[str, Any]:
         """The week for ``GET /api/weeks``: the ``audit.json`` entry, and what the
@@ -155,19 +151,21 @@ def dashboard(
     if start is None or end is None:
         return out
     result = snap.audit(start, end, participant)
-    opened: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
+    of_week: dict[tuple[str, date], list[Issue]] = defaultdict(list)
     for i in result.issues:
         if i.is_open:
-            counts = opened[(i.participant, i.week)]
-            counts[0] += 1
-            counts[1] += i.severity == "error"
+            of_week[(i.participant, i.week)].append(i)
     by_participant: dict[str, list[AuditWeek]] = defaultdict(list)
     for w in result.weeks:
         by_participant[w.participant].append(w)
     for p in sorted(by_participant):
         weeks = sorted(by_participant[p], key=lambda w: w.week)
         net, position = week_charts(weeks, start, end)
-        rows = [WeekRow(w, *opened.get((p, w.week), (0, 0))) for w in reversed(weeks)]
+        rows = []
+        for w in reversed(weeks):
+            found = of_week.get((p, w.week), [])
+            errors = sum(1 for i in found if i.counts and i.severity == "error")
+            rows.append(WeekRow(w, len(found), errors, cash_at_stake(found)))
         out.groups.append(ParticipantWeeks(p, rows, net, position))
     return out
 
@@ -180,7 +178,7 @@ class FindingRow:
     """A finding as the week and issue pages list it."""
 
     finding: Finding
-    issue: IssueView | None
+    issue: Issue | None
 
     @property
     def when(self) -> str:
@@ -215,7 +213,7 @@ class WeekPage:
     latest: tuple[int, datetime] | None
     covered: list[RunCovered]
     findings: list[RunFindings]
-    issues: list[IssueView]
+    issues: list[Issue]
 
     @property
     def label(self) -> str:
@@ -228,9 +226,9 @@ class WeekPage:
         return self.week + timedelta(days=6)
 
     @property
-    def open_issues(self) -> list[IssueView]:
+    def open_issues(self) -> list[Issue]:
         """The week's open issues."""
-        return [i for i in self.issues if i.issue.is_open]
+        return [i for i in self.issues if i.is_open]
 
     def document(self) -> dict[str, Any]:
         """``GET /api/weeks/{participant}/{yyyy-mm-dd}``."""
@@ -255,7 +253,7 @@ class WeekPage:
                     for c in self.covered
                 ],
                 "findings": [row.document() for group in self.findings for row in group.rows],
-                "issues": [i.document() for i in self.issues],
+                "issues": issues_document(self.issues),
                 "checks": [c.document() for c in self.checks],
                 "reports": {
                     name: f"{base}/{name}"
@@ -273,8 +271,8 @@ def week_page(snap: Snapshot, participant: str, week: date) -> WeekPage | None:
     chain = next((w for w in result.weeks if w.participant == participant), None)
     if chain is None:
         return None
-    items = [register.view(i) for i in result.issues]
-    by_key = {i.issue.key: i for i in items}
+    items = result.issues
+    by_key = {i.key: i for i in items}
     latest = latest_check(store, participant, week)
     covered: list[RunCovered] = []
     groups: list[RunFindings] = []
@@ -319,27 +317,30 @@ class IssuesPage:
     """The register, filtered, one page of it."""
 
     filter: IssueFilter
-    matched: list[IssueView]
+    matched: list[Issue]
     all_participants: list[str]
     total: int
 
     @property
     def pages(self) -> int:
         """How many pages the matches fill."""
-        return max(1, -(-len(self.matched) // register.PAGE_SIZE))
+        return max(1, -(-len(self.matched) // PAGE_SIZE))
 
     @property
-    def shown(self) -> list[IssueView]:
+    def shown(self) -> list[Issue]:
         """The issues of the page asked."""
-        first = (min(self.filter.page, self.pages) - 1) * register.PAGE_SIZE
-        return self.matched[first : first + register.PAGE_SIZE]
+        first = (min(self.filter.page, self.pages) - 1) * PAGE_SIZE
+        return self.matched[first : first + PAGE_SIZE]
+
+    def document(self) -> list[dict[str, Any]]:
+        """``GET /api/issues``: every issue matched (not only this page's), as ``recon
+        issues --json`` prints them."""
+        return issues_document(self.matched)
 
 
 def issues_page(snap: Snapshot, filt: IssueFilter) -> IssuesPage:
     """The register under ``filt``."""
-    items = register.register(
-        snap, participant=filt.participant or None, start=filt.week, end=filt.week
-    )
+    items = snap.register(filt.participant or None, filt.week, filt.week)
     return IssuesPage(filt, filt.select(items), participants(snap.store), len(items))
 
 
@@ -363,7 +364,7 @@ class RunSeen:
 class IssuePage:
     """An issue: its findings across runs, its events, the values behind it."""
 
-    item: IssueView
+    issue: Issue
     chain: AuditWeek | None
     runs: list[RunSeen]
     values: list[HeldValue]
@@ -373,7 +374,7 @@ class IssuePage:
     @property
     def label(self) -> str:
         """The week's label."""
-        return week_label(self.item.issue.week)
+        return week_label(self.issue.week)
 
     def value_name(self, value: HeldValue) -> str:
         """``ADJ1 54601``: the run a value belongs to."""
@@ -381,7 +382,7 @@ class IssuePage:
 
     def document(self) -> dict[str, Any]:
         """``GET /api/issues/{id}``."""
-        doc = self.item.document()
+        doc = self.issue.document()
         doc["findings"] = [
             {
                 **r.finding.model_dump(mode="json"),
@@ -407,10 +408,9 @@ class IssuePage:
 def issue_page(snap: Snapshot, issue_id: str) -> IssuePage | None:
     """The issue page, or None for an unknown id."""
     store = snap.store
-    item = register.find(snap, issue_id)
-    if item is None:
+    i = snap.issue(issue_id)
+    if i is None:
         return None
-    i = item.issue
     result = snap.audit(i.week, i.week, i.participant)
     chain = next((w for w in result.weeks if w.participant == i.participant), None)
     runs = chain.runs if chain else []
@@ -442,7 +442,7 @@ def issue_page(snap: Snapshot, issue_id: str) -> IssuePage | None:
         if values
         else Markup("")
     )
-    return IssuePage(item, chain, rows, values, names, chart)
+    return IssuePage(i, chain, rows, values, names, chart)
 
 
 # ------------------------------------------------------------------------------ audit

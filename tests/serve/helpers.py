@@ -136,6 +136,16 @@ class Running:
         )
 
 
+def watch(page: Any) -> list[str]:
+    """What goes wrong in a Playwright page, as it happens: console errors (a
+    Content-Security-Policy violation is one), script errors and dialogs (dismissed)."""
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    return problems
+
+
 def basic(name: str = USER, password: str = PASSWORD) -> dict[str, str]:
     """An HTTP Basic ``Authorization`` header."""
     token = base64.b64encode(f"{name}:{password}".encode()).decode()

@@ -1,8 +1,10 @@
 """recon serve in a real browser: Playwright driving the system Chromium over the
 history_adj store, with logins. A person logs in, sees the week's charts on the dashboard,
 filters the register to open errors, opens an issue and sees the chart of its values in
-every run; the pages log no console error (a Content-Security-Policy violation would be
-one) and work without JavaScript too.
+every run, sets it to disputed with a reference and the day it was lodged, and finds the
+event on the issue page and in the audit.json the Audit page downloads; the pages log no
+console error (a Content-Security-Policy violation would be one) and work without
+JavaScript too.
 
 The screenshots in ``docs/serve/`` are taken here: set ``RECON_SERVE_SCREENSHOTS`` to a
 folder to keep them (``RECON_SERVE_SCREENSHOTS=docs/serve``); otherwise they go to the
@@ -29,8 +31,12 @@ SHOTS_ENV = "RECON_SERVE_SCREENSHOTS"
 
 
 @pytest.fixture(scope="module")
-def server(walk_store: Path, users_file: Path) -> Iterator[Running]:
-    with serving(ServeConfig(store=walk_store, users_file=users_file)) as running:
+def server(
+    walk_store: Path, users_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Running]:
+    store = tmp_path_factory.mktemp("browser") / "walk.duckdb"
+    shutil.copyfile(walk_store, store)  # a dispute is recorded: not in the shared store
+    with serving(ServeConfig(store=store, users_file=users_file)) as running:
         yield running
 
 
@@ -46,8 +52,13 @@ class Watched:
         page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
         page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
 
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+    def shot(self, name: str, part: str | None = None) -> None:
+        """A screenshot of the whole page, or of the element ``part`` selects."""
+        path = str(self.shots / f"{name}.png")
+        if part is None:
+            self.page.screenshot(path=path, full_page=True)
+        else:
+            self.page.locator(part).screenshot(path=path)
 
 
 @pytest.fixture
@@ -129,6 +140,43 @@ def test_a_person_walks_through_the_week(watched: Watched, server: Running) -> N
     assert "— Detail ZIP" in legend and "— Summary CSV" in legend
     assert page.locator("#findings tbody tr").count() == 3
     w.shot("issue")
+    issue_url = page.url
+    issue_id = issue_url.rsplit("/", 1)[1]
+    # set it to disputed: the reference and the day the Notice of Disagreement was lodged
+    assert page.locator("#no-events").is_visible()
+    assert page.inner_text("#recorded-as") == USER
+    form = page.locator("form#set-disputed")
+    form.locator("input[name=ref]").fill("NOD-0142")
+    form.locator("input[name=lodged]").fill("2025-03-10")
+    form.locator("textarea[name=note]").fill("Detail is a cent short of the Summary")
+    w.shot("dispute", "#workflow")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(issue_url + "#workflow")
+    expect(page.locator("#state-text")).to_have_text("disputed NOD-0142, open")
+    event = page.locator("#events tbody tr")
+    expect(event).to_have_count(1)
+    cells = event.locator("td").all_inner_texts()
+    assert cells[0].endswith(" AWST")
+    assert cells[1:] == [USER, "disputed", "NOD-0142", "10 Mar 2025",
+                         "Detail is a cent short of the Summary"]  # fmt: skip
+    w.shot("disputed", "#workflow")
+    # the event is in the audit the Audit page downloads
+    page.click("nav >> text=Audit")
+    page.wait_for_url(server.url + "/audit")
+    with page.expect_download() as got:
+        page.click("a.button:has-text('audit.json')")
+    audit = json.loads(Path(got.value.path()).read_text())
+    (disputed,) = [i for i in audit["issues"] if i["id"] == issue_id]
+    assert disputed["workflow"] == "disputed" and disputed["state"] == "disputed NOD-0142, open"
+    (event_doc,) = disputed["events"]
+    assert event_doc.pop("at").endswith("+00:00")  # stored in UTC
+    assert event_doc == {
+        "by": USER,
+        "workflow": "disputed",
+        "ref": "NOD-0142",
+        "lodged": "2025-03-10",
+        "note": "Detail is a cent short of the Summary",
+    }
     # nothing went wrong in the browser: no console error, no CSP violation, no dialog
     assert w.problems == []
 

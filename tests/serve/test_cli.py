@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,8 +102,20 @@ def test_every_option_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
         assert option in out
 
 
+def test_a_config_file_that_does_not_read(
+    walk_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[disputes]\nnod_busines_days = 10\n")
+    monkeypatch.setenv("RECON_CONFIG", str(config))
+    assert main(["serve", "--store", str(walk_store)]) == 2
+    assert str(config) in _one_line(capsys)
+
+
 def test_it_serves_until_sigterm(walk_store: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    config = tmp_path / "config.toml"
+    config.write_text("[disputes]\nnod_business_days = 10\n")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "RECON_CONFIG": str(config)}
     env.pop("RECON_STORE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "recon", "serve", "--store", str(walk_store), "--port", "0"],
@@ -118,6 +132,9 @@ def test_it_serves_until_sigterm(walk_store: Path, tmp_path: Path) -> None:
         assert found, first
         with urllib.request.urlopen(f"http://127.0.0.1:{found.group(1)}/", timeout=60) as page:
             assert page.status == 200 and b"TW 15 Dec 2024" in page.read()
+        api = f"http://127.0.0.1:{found.group(1)}/api/issues"
+        with urllib.request.urlopen(api, timeout=60) as answer:  # due dates from the config
+            assert [i["due"] for i in json.load(answer)] == ["2025-01-16"]
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:

@@ -19,7 +19,7 @@ import pytest
 from recon.cli.main import main
 from recon.serve.config import ServeConfig
 
-from .helpers import REPO, Running, serving
+from .helpers import REPO, Running, serving, watch
 
 FIXTURES = REPO / "fixtures"
 SCOPE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -98,7 +98,8 @@ def _pages(server: Running) -> dict[str, str]:
 def test_the_hostile_names_are_in_the_store(server: Running) -> None:
     issues = server.get("/api/issues?status=all").json()
     assert SCOPE in {i["scope"] for i in issues}
-    assert any(SERIES in i["message"] for i in issues)
+    findings = server.get(f"/api/weeks/SWANGEN/{WEEK}").json()["findings"]
+    assert any(SERIES in f["message"] for f in findings)
 
 
 def test_no_page_carries_them_as_markup(server: Running) -> None:
@@ -136,12 +137,9 @@ def test_the_json_twins_carry_the_text_as_data(server: Running) -> None:
 def test_a_browser_runs_none_of_it(server: Running, browser: Any) -> None:
     """Chromium opens every page: no dialog opens, no script error, no CSP violation."""
     context = browser.new_context()
-    problems: list[str] = []
     try:
         page = context.new_page()
-        page.on("dialog", lambda d: (problems.append(f"dialog {d.message}"), d.dismiss()))
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda e: problems.append(str(e)))
+        problems = watch(page)
         for path in _pages(server):
             page.goto(server.url + path)
             assert page.locator("main").is_visible()

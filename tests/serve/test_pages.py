@@ -16,7 +16,8 @@ from recon.serve.config import ServeConfig
 
 from .helpers import WEEK, Running, serving
 
-D_ISSUE = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20|1"
+D_ISSUE = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20|1|"
+"""The issue key of D (SPEC §8: eight parts, the last, the invoice figure, empty)."""
 
 
 @pytest.fixture(scope="module")
@@ -117,12 +118,20 @@ def test_register_filters(server: Running) -> None:
         assert bad.split("=")[0] in answer.json()["error"]
 
 
-def test_register_json_is_the_audit_issue_objects_with_an_id(server: Running) -> None:
+def test_register_json_is_the_audit_issue_objects_with_an_id(
+    server: Running, walk_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (issue,) = server.get("/api/issues").json()
     assert issue["key"] == D_ISSUE
     assert re.fullmatch(r"[0-9a-f]{10}", issue["id"])
-    for name in ("workflow", "due", "at_stake", "events", "first_run_id", "status"):
-        assert name in issue
+    assert (issue["workflow"], issue["state"], issue["events"]) == ("new", "new, open", [])
+    # the same objects as `recon issues --json` prints, and as audit.json holds them
+    for query, options in (("", []), ("?status=all", ["--status", "all"])):
+        capsys.readouterr()
+        main(["issues", "--store", str(walk_store), "--json", *options])
+        assert server.get("/api/issues" + query).json() == json.loads(capsys.readouterr().out)
+    audit = server.get(f"/api/audit?from={WEEK}&to={WEEK}").json()
+    assert server.get("/api/issues?status=all").json() == audit["issues"]
     sorted_due = server.get("/api/issues?status=all&sort=due").json()
     sorted_money = server.get("/api/issues?status=all&sort=at_stake").json()
     assert {i["id"] for i in sorted_due} == {i["id"] for i in sorted_money}
