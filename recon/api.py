@@ -44,11 +44,22 @@ def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStat
         InputError: If it is JSON but not a Settlement Statement, or cannot be read.
     """
     if not is_json_object(path):
+        from recon.sources.detect import PDF_MAGIC
+        from recon.sources.files import read_head
+
+        if PDF_MAGIC in read_head(path, 1024):
+            raise InputError(
+                path,
+                "is a PDF (an Invoice PDF, whole or damaged); recon decode reads a "
+                "Settlement Statement Summary or Detail (CSV, ZIP or JSON)",
+            )
         return None
-    from recon.sources.detect import NotAnArtefact, sniff
+    from recon.sources.detect import NotAnArtefact, Unreadable, sniff
 
     try:
         art = sniff(path, limits=limits)
+    except Unreadable as e:  # recognisable but damaged: as check reports it (coverage.unread)
+        raise InputError(path, f"is {e}; nothing was decoded") from None
     except NotAnArtefact as e:
         raise InputError(path, f"is not a Settlement Statement ({e})") from None
     if art.kind not in ("summary_json", "detail_json"):

@@ -82,6 +82,15 @@ def check(tmp: Path, paths: list[Path], capsys: pytest.CaptureFixture[str], *ext
     return Checked(code, out, capsys.readouterr().err)
 
 
+def one_line(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, list[str]]:
+    """Run recon; return its exit status and its ``recon: ...`` lines (no traceback)."""
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err, err
+    return code, [line for line in err.splitlines() if line.startswith("recon: ")]
+
+
 def test_the_clean_base_is_clean_and_fully_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -262,6 +271,91 @@ def test_a_detail_zip_that_cannot_be_read_is_unread(
     assert u["source"].endswith("Detail.zip")
     assert got.coverage[0]["detail_days"] == 0
     assert "could not be read" in got.err
+
+
+# ------------------------------------------------------------ damaged artefacts (§5)
+
+DAMAGED_KINDS = ["summary_json", "detail_json", "invoice_json", "invoice_pdf"]
+
+
+def test_every_form_of_the_run_is_clean_and_fully_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base of the damage scenarios: one damaged file is all that differs."""
+    sc.write_runs(tmp_path / "in", forms=sc.ALL_FORMS)
+    got = check(tmp_path, [tmp_path / "in"], capsys, "--strict")
+    assert got.code == 0, got.findings
+    assert got.passes_as_clean()
+
+
+@pytest.mark.parametrize("how", sc.DAMAGE)
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_a_damaged_artefact_is_unread_and_the_rest_still_checked(
+    kind: str, how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, how)
+    got = check(tmp_path, paths, capsys)
+    assert got.code == 1, got.err
+    (u,) = got.of("coverage.unread")
+    assert u["source"] == str(damaged) and str(damaged) in u["message"]
+    assert u["run_id"] == 51230 and u["participant"] == "SWANGEN"
+    # Nothing else is wrong: the other forms of the run were all read and checked.
+    assert [f for f in got.findings if f["severity"] != "info" and f is not u] == []
+    (cov,) = got.coverage
+    assert cov["summary"] and cov["detail_days"] == 7
+    assert cov["invoice_json"] != (kind == "invoice_json")
+    assert cov["invoice_pdf"] != (kind == "invoice_pdf")
+    # The run is named as not fully checked, for that file.
+    assert "0 runs fully checked" in got.err
+    assert f"run 51230: {damaged} could not be read" in got.err
+    assert not got.passes_as_clean()
+
+
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_a_damaged_artefact_alone_exits_2_with_one_line(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, "half")
+    code, lines = one_line(capsys, "check", damaged, "--out", tmp_path / "out", "--no-progress")
+    assert code == 2 and len(lines) == 1, lines
+    assert str(damaged) in lines[0]
+    assert "holds no readable settlement artefact" in lines[0]
+
+
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_ingest_records_a_damaged_artefact_as_unusable_and_check_store_reports_it(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from recon.store import ingest, open_store
+
+    paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, "half")
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as s:
+        report = ingest(s, paths)
+        row = s.one("SELECT status, run_id, week FROM files WHERE path = ?", [str(damaged)])
+    (bad,) = report.of("unusable")
+    assert bad.path == str(damaged) and "cannot be read" not in [o.status for o in report.outcomes]
+    assert row is not None and row[0] == "unusable" and row[1] == 51230
+    assert str(row[2]) == "2024-12-01"
+    # Not listed as "not an artefact" either.
+    assert str(damaged) not in [s["path"] for s in report.skipped]
+    got = check(tmp_path, [], capsys, "--store", str(store), "--week", "2024-12-01")
+    assert got.code == 1
+    (u,) = got.of("coverage.unread")
+    assert u["source"] == str(damaged) and u["run_id"] == 51230
+    assert f"run 51230: {damaged} could not be read" in got.err
+
+
+@pytest.mark.parametrize("kind", ["summary_json", "detail_json"])
+def test_decode_names_a_damaged_statement_in_one_line(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, "half")
+    out = tmp_path / "long.csv"
+    code, lines = one_line(capsys, "decode", damaged, "--out", out, "--no-progress")
+    assert code == 2 and len(lines) == 1, lines
+    assert str(damaged) in lines[0] and "is not valid JSON" in lines[0]
+    assert not out.exists()
 
 
 # ------------------------------------------------------------------- lone artefacts

@@ -25,6 +25,17 @@ Kind = Literal[
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 
+
+def kind_words(kind: str | None) -> str:
+    """An artefact kind in words, with its article: ``a Summary JSON``, ``an Invoice PDF``
+    (``a settlement artefact`` for an unknown kind)."""
+    if kind not in KINDS:
+        return "a settlement artefact"
+    what, form = kind.split("_", 1)
+    words = f"{what.title()} {form.upper()}"
+    return f"{'an' if words[0] in 'AEIOU' else 'a'} {words}"
+
+
 PREFIX_BYTES = 64 * 1024
 """How much of a file detection reads to sniff it (JSON keys must appear in it, or the
 document is parsed whole)."""

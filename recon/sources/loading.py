@@ -13,6 +13,7 @@ from recon.models.findings import Finding
 from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import InputRecord
+from recon.sources.artefacts import Artefact, Unread, kind_words
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 _STEPS = 100
@@ -48,6 +49,41 @@ def load_artefact(
             cast=cast,
         )
     return detect.load(artefact, limits=limits)  # type: ignore[arg-type]
+
+
+def unread_of(artefact: Artefact, error: InputError) -> Unread:
+    """A detected artefact whose reader refused it: what ``coverage.unread`` reports."""
+    where = []
+    if error.line is not None:
+        where.append(f"line {error.line}")
+    if error.json_path is not None:
+        where.append(f"at {error.json_path}")
+    inner = error.path if error.path != artefact.path else ""
+    place = ", ".join([inner, *where] if inner else where)
+    return Unread(
+        path=artefact.path,
+        reason=f"{kind_words(artefact.kind)} that cannot be read ("
+        + (f"{place}: " if place else "")
+        + f"{error.problem})",
+        kind=artefact.kind,
+        participant=artefact.participant,
+        period=artefact.period,
+        run_id=artefact.run_id,
+        designation=artefact.designation,
+    )
+
+
+def unread_finding(u: Unread) -> Finding:
+    """The ``coverage.unread`` finding of a file recognised but not used (SPEC §5)."""
+    return Finding.make(
+        "coverage.unread",
+        f"{u.path} is {u.reason}; it was not used.",
+        participant=u.participant,
+        period=u.period,
+        run_id=u.run_id,
+        designation=u.designation,
+        source=u.path,
+    )
 
 
 def load(
@@ -106,24 +142,22 @@ def load(
             )
             skipped.append({"path": str(art.path), "reason": str(e)})
             continue
+        except InputError as e:
+            # Recognised, and damaged (cut short, malformed, over a cap): a finding, and
+            # the rest of the inputs are still checked.
+            found.unread.append(unread_of(art, e))
+            skipped.append({"path": str(art.path), "reason": found.unread[-1].reason})
+            continue
         loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
         if progress:
             progress(i * _STEPS, total * _STEPS)
-    for u in found.unread:
-        findings.append(
-            Finding.make(
-                "coverage.unread",
-                f"{u.path} is {u.reason}; it was not used.",
-                participant=u.participant,
-                period=u.period,
-                run_id=u.run_id,
-                designation=u.designation,
-                source=u.path,
-            )
-        )
+    findings.extend(unread_finding(u) for u in found.unread)
     if not loaded and all(f.check == "coverage.unread" for f in findings):
-        # Nothing could be used at all: recon cannot run (exit 2), naming why.
-        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
+        # Nothing could be used at all: recon cannot run (exit 2), naming why (the files
+        # recognised but unread first).
+        unread = {u.path for u in found.unread}
+        first = sorted(skipped, key=lambda s: (s["path"] not in unread, s["path"]))
+        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in first[:3])
         raise InputError(
             ", ".join(str(p) for p in paths),
             "holds no readable settlement artefact" + (f" ({reasons})" if reasons else ""),
