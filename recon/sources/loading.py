@@ -14,7 +14,7 @@ from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import InputRecord
 from recon.sources.artefacts import Artefact, Unread, kind_words
-from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
 
 _STEPS = 100
 """Progress units per artefact, so a large Detail ZIP moves the bar member by member."""
@@ -103,9 +103,12 @@ def load(
         (loaded artefacts, findings made while loading such as ``data.columns``,
         skipped inputs with reasons).
 
+    A recognised artefact its reader refuses as damaged (cut short, malformed) is a
+    ``coverage.unread`` finding and the rest are still read; one a cap refuses
+    (``--max-member-mb``...) stops the load, naming the option that raises the cap.
+
     Raises:
-        InputError: If a detected artefact cannot be read at all, or nothing readable
-            was found.
+        InputError: If a file is over a cap, or nothing readable was found.
     """
     from recon.sources.detect import detect
     from recon.sources.validate import ColumnsError
@@ -143,8 +146,10 @@ def load(
             skipped.append({"path": str(art.path), "reason": str(e)})
             continue
         except InputError as e:
-            # Recognised, and damaged (cut short, malformed, over a cap): a finding, and
-            # the rest of the inputs are still checked.
+            if refused_by_limit(e):
+                raise  # a cap refuses the file: recon stops, naming the option to raise it
+            # Recognised, and damaged (cut short, malformed): a finding, and the rest of
+            # the inputs are still checked.
             found.unread.append(unread_of(art, e))
             skipped.append({"path": str(art.path), "reason": found.unread[-1].reason})
             continue

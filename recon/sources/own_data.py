@@ -39,7 +39,6 @@ from __future__ import annotations
 import glob
 import logging
 import os
-import stat
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +50,7 @@ from pydantic import ValidationError
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.own import OwnMapping, OwnSeries
+from recon.sources.files import NotARegularFile, open_regular
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.nem12 import NEM12_LENGTHS, read_nem12
 from recon.sources.own_csv import parse_starts, read_csv_series
@@ -92,18 +92,15 @@ MAX_MAPPING_BYTES = 1024 * 1024
 
 
 def _mapping_bytes(p: Path) -> bytes:
-    """The bytes of a mapping file: a regular file of at most :data:`MAX_MAPPING_BYTES`,
-    opened so that a FIFO or a device (``/dev/zero``) is refused, never read."""
+    """The bytes of a mapping file: a regular file of at most :data:`MAX_MAPPING_BYTES`
+    (a FIFO or a device such as ``/dev/zero`` is refused, never read)."""
     try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        f, _st = open_regular(p)
+    except NotARegularFile as e:
+        raise InputError(p, f"is {e}; expected a TOML mapping file (SPEC §9)") from None
     except OSError as e:
         raise InputError(p, f"cannot be read: {e.strerror or e}") from None
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise InputError(p, f"is {what}; expected a TOML mapping file (SPEC §9)")
-    with os.fdopen(fd, "rb") as f:
+    with f:
         try:
             data = f.read(MAX_MAPPING_BYTES + 1)
         except OSError as e:

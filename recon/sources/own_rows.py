@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import polars as pl
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.own import OwnSeries
+from recon.sources.files import NotARegularFile, open_regular
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 OWN_SCHEMA: dict[str, pl.DataType] = {
@@ -97,23 +97,20 @@ class OwnFile:
         self._sha = hashlib.sha256()
         self._read = 0
         try:
-            # Non-blocking, so a FIFO in its place cannot hang recon; judged by fstat.
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            f, st = open_regular(path)
+        except NotARegularFile as e:
+            raise Unusable(f"is {e}, not a file") from None
         except OSError as e:
             raise Unusable(f"cannot be read ({e.strerror or e})") from None
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            os.close(fd)
-            raise Unusable("is not a regular file (a folder, a FIFO or a device)")
         if st.st_size > limits.max_member_bytes:
-            os.close(fd)
+            f.close()
             raise InputError(
                 path,
                 f"is {st.st_size} bytes, over the cap of {limits.max_member_bytes} "
                 "(raise it with --max-member-mb)",
             )
         self.identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        self._f = os.fdopen(fd, "rb")
+        self._f = f
 
     def __enter__(self) -> OwnFile:
         return self
