@@ -477,3 +477,108 @@ def test_a_classification_change_invoiced_wrong_is_found(
     assert got.code == 1
     (line,) = got.of("invoice.line")
     assert line["variable"] == "RTMSA_P_D" and line["run_id"] == 53874
+
+
+# --------------------------------------------------- lone surrogates in JSON text (§3.3)
+
+
+def _no_surrogate(text: str) -> bool:
+    return not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def test_a_lone_surrogate_in_json_text_is_kept_escaped_and_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got_in = sc.scenario_lone_surrogates(tmp_path / "in")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    code = main(["check", *map(str, got_in["paths"]), "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert "internal error" not in err and code == 1, err
+    findings = json.loads((out / "findings.json").read_text("utf-8"))["findings"]
+    (scope,) = [f for f in findings if f["severity"] != "info"]
+    assert scope["check"] == "data.scope" and scope["scope"] == got_in["scope"]
+    assert scope["source"].startswith(str(got_in["detail"]))
+    result = (out / "result.json").read_text("utf-8")
+    assert "Real-Time Market \\\\ud800" in result  # the escape, as JSON writes a backslash
+    for name in ("report.xlsx", "report.html"):
+        assert (out / name).stat().st_size > 0
+    assert "Real-Time Market \\ud800" in (out / "report.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_decode_writes_a_lone_surrogate_escaped(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got_in = sc.scenario_lone_surrogates(tmp_path / "in")
+    target = tmp_path / f"long{suffix}"
+    code, lines = one_line(capsys, "decode", got_in["detail"], "--out", target, "--no-progress")
+    assert code == 1 and lines == [], lines  # 1: the scope's data.scope finding
+    import polars as pl
+
+    if suffix == ".parquet":
+        frame = pl.read_parquet(target)
+    elif suffix == ".csv":
+        frame = pl.read_csv(target, infer_schema=False)
+    else:  # re-opened cell by cell
+        from openpyxl import load_workbook
+
+        rows = load_workbook(target, read_only=True).worksheets[0].iter_rows(values_only=True)
+        head = list(next(rows))
+        frame = pl.DataFrame({"scope": [r[head.index("scope")] for r in rows]})
+    scopes = set(frame.get_column("scope").to_list())
+    assert got_in["scope"] in scopes and all(_no_surrogate(s) for s in scopes)
+
+
+def test_ingest_and_check_store_keep_a_lone_surrogate_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got_in = sc.scenario_lone_surrogates(tmp_path / "in")
+    store = tmp_path / "s.duckdb"
+    code, lines = one_line(capsys, "ingest", *got_in["paths"], "--store", store)
+    assert code == 0 and lines == [], lines
+    got = check(tmp_path, [], capsys, "--store", str(store), "--week", "2024-12-01")
+    assert got.code == 1
+    (scope,) = got.of("data.scope")
+    assert scope["scope"] == got_in["scope"]
+
+
+def test_fetch_takes_every_file_of_a_run_with_a_lone_surrogate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recon.emulator import Faults, PassEmulator
+    from recon.emulator.testing import write_test_pki
+
+    got_in = sc.scenario_lone_surrogates(tmp_path / "held", summary="summary_json")
+    pki = write_test_pki(tmp_path / "pki")
+    (tmp_path / "empty.toml").write_text("")
+    monkeypatch.setenv("RECON_CONFIG", str(tmp_path / "empty.toml"))
+    monkeypatch.setenv("NO_PROXY", "*")
+    out = tmp_path / "fetched"
+    held = got_in["paths"][0]
+    with PassEmulator(held, pki.server_cert, pki.server_key, pki.ca, faults=Faults()) as emu:
+        code, lines = one_line(
+            capsys,
+            "fetch",
+            "--week",
+            "2024-12-01",
+            "--out",
+            out,
+            "--url",
+            emu.url,
+            "--cert",
+            pki.client_cert,
+            "--key",
+            pki.client_key,
+            "--ca",
+            pki.ca,
+            "--participant",
+            "SWANGEN",
+        )
+    # Summary, seven Detail days and the Invoice JSON; the PDF was never published.
+    names = sorted(p.name.rsplit("_", 1)[0] for p in out.iterdir())
+    assert names == ["51230_detail_" + f"2024-12-0{d}" for d in range(1, 8)] + [
+        "51230_invoice",
+        "51230_summary",
+    ], (code, lines)
+    assert code == 1 and all("not published" in line for line in lines), lines

@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from recon.models.results import InputRecord
+from recon.sources.json_exact import escape_surrogates
 
 Kind = Literal[
     "summary_csv",
@@ -169,17 +170,21 @@ def _day(value: Any) -> str | None:
     return m.group(1) if m else None
 
 
+def _text_or_none(value: Any) -> str | None:
+    """A header field as text (a lone surrogate shown escaped, as JSON text is read),
+    None when absent or blank."""
+    if value is None:
+        return None
+    return escape_surrogates(str(value)).strip() or None
+
+
 def run_info(values: dict[str, Any]) -> dict[str, Any]:
+    """The run a file's header (or first row, or keys) gives: participant, period,
+    run_id, designation, trading_day."""
     return {
-        "participant": (str(values["participant"]).strip() or None)
-        if values.get("participant") is not None
-        else None,
-        "period": (str(values["period"]).strip() or None)
-        if values.get("period") is not None
-        else None,
+        "participant": _text_or_none(values.get("participant")),
+        "period": _text_or_none(values.get("period")),
         "run_id": _int_or_none(values.get("run_id")),
-        "designation": (str(values["designation"]).strip() or None)
-        if values.get("designation") is not None
-        else None,
+        "designation": _text_or_none(values.get("designation")),
         "trading_day": _day(values.get("trading_day")),
     }
