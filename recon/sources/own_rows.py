@@ -134,7 +134,8 @@ class OwnFile:
 
         Raises:
             InputError: A line longer than ``--max-line-mb`` (read no further than that).
-            Unusable: A line that is not UTF-8 text.
+            Unusable: A line that is not UTF-8 text, or lines ended by a carriage return
+                alone.
         """
         cap = self.limits.max_line_bytes
         lineno = 0
@@ -152,6 +153,11 @@ class OwnFile:
                 raise InputError(
                     self.path,
                     f"line {lineno} is longer than {cap} bytes (raise it with --max-line-mb)",
+                )
+            if b"\r" in body:
+                raise Unusable(
+                    f"ends its lines with a carriage return alone (line {lineno}); save it "
+                    "with \\n or \\r\\n line ends"
                 )
             try:
                 text = body.decode("utf-8-sig" if lineno == 1 else "utf-8")

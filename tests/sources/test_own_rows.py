@@ -126,3 +126,10 @@ def test_own_file_says_which_line_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("a,b\n1,caf\u00e9\n".encode("latin-1"))
     with OwnFile(path) as own, pytest.raises(Unusable, match=r"not UTF-8 text \(line 2, byte 6\)"):
         list(own.lines())
+
+
+def test_own_file_refuses_lines_ended_by_a_carriage_return_alone(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"100,NEM12\r200,x\r300,y\r")
+    with OwnFile(path) as own, pytest.raises(Unusable, match="carriage return alone"):
+        list(own.lines())
