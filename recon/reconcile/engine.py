@@ -46,7 +46,7 @@ from recon.reconcile.arithmetic import (
     net_form,
 )
 from recon.reconcile.attribution import attribute
-from recon.reconcile.coverage import coverage_findings, note_unread, run_coverage
+from recon.reconcile.coverage import coverage_findings, run_coverage
 from recon.reconcile.figures import chain_figures, uninvoiced_figures
 from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
 from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
@@ -95,7 +95,9 @@ def run_checks(
     out: list[Finding] = list(findings or [])
     runs, grouping = group(loaded)
     out.extend(grouping)
-    note_unread(runs, out)
+    from recon.reconcile.coverage import note_unread
+
+    note_unread(runs, out)  # the run of a file recognised but unread is not fully checked
     run_of: dict[RunKey, Run] = runs
     for item in loaded:
         m = item.model

@@ -153,6 +153,13 @@ def read_mapping(path: str | Path) -> OwnMapping:
             raise InputError(p, f"series {i} ({item.get('name', '?')}): {problems}") from None
         except TypeError as e:
             raise InputError(p, f"series {i}: {e}") from None
+        if s.path is not None and "*" in s.path and not _literal(s).exists():
+            raise InputError(
+                p,
+                f"series {i} ({s.name}): path = {s.path!r} names one file, literally; for "
+                f"the files a pattern matches write glob = {s.path!r} (only * and ** are "
+                "wildcards)",
+            )
         try:
             v = parse_variable(s.variable)
         except VariableNameError as e:
@@ -176,30 +183,11 @@ def read_mapping(path: str | Path) -> OwnMapping:
                 f'series {i} ({s.name}): a NEM12 series needs unit = "..." (the variable\'s '
                 'unit, e.g. "kWh" or "MWh"): the files\' values are converted to it',
             )
-        if s.path is not None and "*" in s.path and not _literal(s).exists():
-            raise InputError(
-                p,
-                f"series {i} ({s.name}): path = {s.path!r} names one file, literally; for "
-                f"the files a pattern matches write glob = {s.path!r} (only * and ** are "
-                "wildcards)",
-            )
         if s.name in names:
             raise InputError(p, f"series {i}: the name {s.name!r} is used twice")
         names.add(s.name)
         series.append(s)
     return OwnMapping(path=str(p), series=series)
-
-
-def _literal(series: OwnSeries) -> Path:
-    """The file a series' ``path`` names (relative to the mapping file)."""
-    p = Path(series.path or "")
-    return p if p.is_absolute() else Path(series.base_dir) / p
-
-
-def glob_pattern(text: str) -> str:
-    """A ``glob`` of the mapping as a :mod:`glob` pattern in which only ``*`` and ``**``
-    are wildcards: ``?`` and ``[`` are escaped, so they match themselves."""
-    return "".join("[?]" if c == "?" else "[[]" if c == "[" else c for c in text)
 
 
 def series_files(series: OwnSeries) -> list[Path]:
@@ -264,6 +252,18 @@ def read_series(
     # As for AEMO's rows (data.duplicate), the first of a duplicated interval is used.
     out.frame = out.frame.unique(["scope", "start"], keep="first", maintain_order=True)
     return out
+
+
+def _literal(series: OwnSeries) -> Path:
+    """The file a series' ``path`` names (relative to the mapping file)."""
+    p = Path(series.path or "")
+    return p if p.is_absolute() else Path(series.base_dir) / p
+
+
+def glob_pattern(text: str) -> str:
+    """A ``glob`` of the mapping as a :mod:`glob` pattern in which only ``*`` and ``**``
+    are wildcards: ``?`` and ``[`` are escaped, so they match themselves."""
+    return "".join("[?]" if c == "?" else "[[]" if c == "[" else c for c in text)
 
 
 def _duplicates(series: OwnSeries, frame: pl.DataFrame) -> list[Finding]:
