@@ -45,11 +45,22 @@ def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStat
         InputError: If it is JSON but not a Settlement Statement, or cannot be read.
     """
     if not is_json_object(path):
+        from recon.sources.detect import PDF_MAGIC
+        from recon.sources.files import read_head
+
+        if PDF_MAGIC in read_head(path, 1024):
+            raise InputError(
+                path,
+                "is a PDF (an Invoice PDF, whole or damaged); recon decode reads a "
+                "Settlement Statement Summary or Detail (CSV, ZIP or JSON)",
+            )
         return None
-    from recon.sources.detect import NotAnArtefact, sniff
+    from recon.sources.detect import NotAnArtefact, Unreadable, sniff
 
     try:
         art = sniff(path, limits=limits)
+    except Unreadable as e:  # recognisable but damaged: as check reports it (coverage.unread)
+        raise InputError(path, f"is {e}; nothing was decoded") from None
     except NotAnArtefact as e:
         raise InputError(path, f"is not a Settlement Statement ({e})") from None
     if art.kind not in ("summary_json", "detail_json"):
@@ -253,7 +264,7 @@ def check(
         )
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
-        result = _add_own(result, loaded, own)
+        result = _add_own(result, loaded, own, limits)
     result = encodable_model(result)  # a file name's undecodable bytes: \udcff, in every output
     if use_store and record:
         from recon.store.history import record_check
@@ -276,20 +287,22 @@ def _kept(own: str | Path | None) -> Kept:
 
 
 def _own_checks(
-    mapping_path: str | Path, models: list[object]
+    mapping_path: str | Path, models: list[object], limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[Finding], OwnResult, list[InputRecord]]:
     """Read the ``--own`` mapping and its series, and tie them out against the Details.
 
     Args:
         mapping_path: The TOML file (SPEC §9).
         models: The loaded artefact models (only Detail statements are used).
+        limits: The caps, which hold for your files as for AEMO's.
 
     Returns:
         (findings, the per-series summaries, the mapping and every series file read as
         inputs: kind ``own_mapping``, ``own_nem12`` or ``own_csv``, with their SHA-256).
 
     Raises:
-        InputError: If the mapping file cannot be read (exit 2).
+        InputError: If the mapping file cannot be read, or a file of yours is over a cap
+            (exit 2).
     """
     from recon.models.own import OwnResult
     from recon.reconcile.causes import own_estimates
@@ -307,41 +320,52 @@ def _own_checks(
     if not weeks:
         findings.append(no_detail(str(mapping_path)))
     for series in mapping.series:
-        data = read_series(series, meter_days_for(all_days) if all_days else set())
+        data = read_series(series, meter_days_for(all_days) if all_days else set(), limits=limits)
         findings.extend(data.findings)
         found, summaries = tie_out_series(series, data.frame, data.files, weeks)
         findings.extend(own_estimates(found, series, weeks))
         result.series.extend(summaries)
-        inputs.extend(_own_input(f, f"own_{series.format}") for f in data.files)
+        inputs.extend(_own_input(f, f"own_{series.format}", data.hashes.get(f)) for f in data.files)
     return findings, result, [i for i in inputs if i is not None]
 
 
-def _own_input(path: str | Path, kind: str) -> InputRecord | None:
-    """An ``inputs`` record for a file of your own data: what the check read, hashed.
+def _own_input(path: str | Path, kind: str, sha256: str | None = None) -> InputRecord | None:
+    """An ``inputs`` record for a file of your own data: what the check read, with the
+    SHA-256 of the bytes compared (``sha256``, from its reader).
 
-    None for a file that cannot be read again: its reading finding already names it.
+    None for a file its reader could not use: its reading finding already names it.
     """
     from recon.sources.files import sha256_file
 
+    if sha256 is not None:
+        return InputRecord(path=str(path), sha256=sha256, kind=kind)
+    if kind != "own_mapping":
+        return None
     try:
         return InputRecord(path=str(path), sha256=sha256_file(path), kind=kind)
     except InputError:
         return None
 
 
-def _add_own(result: CheckResult, loaded: list[Any], mapping_path: str | Path) -> CheckResult:
+def _add_own(
+    result: CheckResult,
+    loaded: list[Any],
+    mapping_path: str | Path,
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckResult:
     """Add the ``--own`` tie-out to a check result.
 
     Args:
         result: The :class:`~recon.models.results.CheckResult` of ``run_checks``.
         loaded: The loaded artefacts (``Loaded`` items with ``.model``).
         mapping_path: The ``--own`` TOML file.
+        limits: The caps.
 
     Returns:
         A copy of the result with the findings added (sorted again) and ``own`` set.
     """
     models = [getattr(item, "model", item) for item in loaded]
-    found, own, own_inputs = _own_checks(mapping_path, models)
+    found, own, own_inputs = _own_checks(mapping_path, models, limits)
     from recon.reconcile.causes import finish
 
     findings = finish(sorted([*result.findings, *found], key=Finding.sort_key))

@@ -82,6 +82,15 @@ def check(tmp: Path, paths: list[Path], capsys: pytest.CaptureFixture[str], *ext
     return Checked(code, out, capsys.readouterr().err)
 
 
+def one_line(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, list[str]]:
+    """Run recon; return its exit status and its ``recon: ...`` lines (no traceback)."""
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err, err
+    return code, [line for line in err.splitlines() if line.startswith("recon: ")]
+
+
 def test_the_clean_base_is_clean_and_fully_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -264,6 +273,91 @@ def test_a_detail_zip_that_cannot_be_read_is_unread(
     assert "could not be read" in got.err
 
 
+# ------------------------------------------------------------ damaged artefacts (§5)
+
+DAMAGED_KINDS = ["summary_json", "detail_json", "invoice_json", "invoice_pdf"]
+
+
+def test_every_form_of_the_run_is_clean_and_fully_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base of the damage scenarios: one damaged file is all that differs."""
+    sc.write_runs(tmp_path / "in", forms=sc.ALL_FORMS)
+    got = check(tmp_path, [tmp_path / "in"], capsys, "--strict")
+    assert got.code == 0, got.findings
+    assert got.passes_as_clean()
+
+
+@pytest.mark.parametrize("how", sc.DAMAGE)
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_a_damaged_artefact_is_unread_and_the_rest_still_checked(
+    kind: str, how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, how)
+    got = check(tmp_path, paths, capsys)
+    assert got.code == 1, got.err
+    (u,) = got.of("coverage.unread")
+    assert u["source"] == str(damaged) and str(damaged) in u["message"]
+    assert u["run_id"] == 51230 and u["participant"] == "SWANGEN"
+    # Nothing else is wrong: the other forms of the run were all read and checked.
+    assert [f for f in got.findings if f["severity"] != "info" and f is not u] == []
+    (cov,) = got.coverage
+    assert cov["summary"] and cov["detail_days"] == 7
+    assert cov["invoice_json"] != (kind == "invoice_json")
+    assert cov["invoice_pdf"] != (kind == "invoice_pdf")
+    # The run is named as not fully checked, for that file.
+    assert "0 runs fully checked" in got.err
+    assert f"run 51230: {damaged} could not be read" in got.err
+    assert not got.passes_as_clean()
+
+
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_a_damaged_artefact_alone_exits_2_with_one_line(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, "half")
+    code, lines = one_line(capsys, "check", damaged, "--out", tmp_path / "out", "--no-progress")
+    assert code == 2 and len(lines) == 1, lines
+    assert str(damaged) in lines[0]
+    assert "holds no readable settlement artefact" in lines[0]
+
+
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_ingest_records_a_damaged_artefact_as_unusable_and_check_store_reports_it(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from recon.store import ingest, open_store
+
+    paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, "half")
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as s:
+        report = ingest(s, paths)
+        row = s.one("SELECT status, run_id, week FROM files WHERE path = ?", [str(damaged)])
+    (bad,) = report.of("unusable")
+    assert bad.path == str(damaged) and "cannot be read" not in [o.status for o in report.outcomes]
+    assert row is not None and row[0] == "unusable" and row[1] == 51230
+    assert str(row[2]) == "2024-12-01"
+    # Not listed as "not an artefact" either.
+    assert str(damaged) not in [s["path"] for s in report.skipped]
+    got = check(tmp_path, [], capsys, "--store", str(store), "--week", "2024-12-01")
+    assert got.code == 1
+    (u,) = got.of("coverage.unread")
+    assert u["source"] == str(damaged) and u["run_id"] == 51230
+    assert f"run 51230: {damaged} could not be read" in got.err
+
+
+@pytest.mark.parametrize("kind", ["summary_json", "detail_json"])
+def test_decode_names_a_damaged_statement_in_one_line(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _paths, damaged = sc.scenario_damaged(tmp_path / "in", kind, "half")
+    out = tmp_path / "long.csv"
+    code, lines = one_line(capsys, "decode", damaged, "--out", out, "--no-progress")
+    assert code == 2 and len(lines) == 1, lines
+    assert str(damaged) in lines[0] and "is not valid JSON" in lines[0]
+    assert not out.exists()
+
+
 # ------------------------------------------------------------------- lone artefacts
 
 
@@ -383,3 +477,108 @@ def test_a_classification_change_invoiced_wrong_is_found(
     assert got.code == 1
     (line,) = got.of("invoice.line")
     assert line["variable"] == "RTMSA_P_D" and line["run_id"] == 53874
+
+
+# --------------------------------------------------- lone surrogates in JSON text (§3.3)
+
+
+def _no_surrogate(text: str) -> bool:
+    return not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def test_a_lone_surrogate_in_json_text_is_kept_escaped_and_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got_in = sc.scenario_lone_surrogates(tmp_path / "in")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    code = main(["check", *map(str, got_in["paths"]), "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert "internal error" not in err and code == 1, err
+    findings = json.loads((out / "findings.json").read_text("utf-8"))["findings"]
+    (scope,) = [f for f in findings if f["severity"] != "info"]
+    assert scope["check"] == "data.scope" and scope["scope"] == got_in["scope"]
+    assert scope["source"].startswith(str(got_in["detail"]))
+    result = (out / "result.json").read_text("utf-8")
+    assert "Real-Time Market \\\\ud800" in result  # the escape, as JSON writes a backslash
+    for name in ("report.xlsx", "report.html"):
+        assert (out / name).stat().st_size > 0
+    assert "Real-Time Market \\ud800" in (out / "report.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_decode_writes_a_lone_surrogate_escaped(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got_in = sc.scenario_lone_surrogates(tmp_path / "in")
+    target = tmp_path / f"long{suffix}"
+    code, lines = one_line(capsys, "decode", got_in["detail"], "--out", target, "--no-progress")
+    assert code == 1 and lines == [], lines  # 1: the scope's data.scope finding
+    import polars as pl
+
+    if suffix == ".parquet":
+        frame = pl.read_parquet(target)
+    elif suffix == ".csv":
+        frame = pl.read_csv(target, infer_schema=False)
+    else:  # re-opened cell by cell
+        from openpyxl import load_workbook
+
+        rows = load_workbook(target, read_only=True).worksheets[0].iter_rows(values_only=True)
+        head = list(next(rows))
+        frame = pl.DataFrame({"scope": [r[head.index("scope")] for r in rows]})
+    scopes = set(frame.get_column("scope").to_list())
+    assert got_in["scope"] in scopes and all(_no_surrogate(s) for s in scopes)
+
+
+def test_ingest_and_check_store_keep_a_lone_surrogate_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got_in = sc.scenario_lone_surrogates(tmp_path / "in")
+    store = tmp_path / "s.duckdb"
+    code, lines = one_line(capsys, "ingest", *got_in["paths"], "--store", store)
+    assert code == 0 and lines == [], lines
+    got = check(tmp_path, [], capsys, "--store", str(store), "--week", "2024-12-01")
+    assert got.code == 1
+    (scope,) = got.of("data.scope")
+    assert scope["scope"] == got_in["scope"]
+
+
+def test_fetch_takes_every_file_of_a_run_with_a_lone_surrogate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recon.emulator import Faults, PassEmulator
+    from recon.emulator.testing import write_test_pki
+
+    got_in = sc.scenario_lone_surrogates(tmp_path / "held", summary="summary_json")
+    pki = write_test_pki(tmp_path / "pki")
+    (tmp_path / "empty.toml").write_text("")
+    monkeypatch.setenv("RECON_CONFIG", str(tmp_path / "empty.toml"))
+    monkeypatch.setenv("NO_PROXY", "*")
+    out = tmp_path / "fetched"
+    held = got_in["paths"][0]
+    with PassEmulator(held, pki.server_cert, pki.server_key, pki.ca, faults=Faults()) as emu:
+        code, lines = one_line(
+            capsys,
+            "fetch",
+            "--week",
+            "2024-12-01",
+            "--out",
+            out,
+            "--url",
+            emu.url,
+            "--cert",
+            pki.client_cert,
+            "--key",
+            pki.client_key,
+            "--ca",
+            pki.ca,
+            "--participant",
+            "SWANGEN",
+        )
+    # Summary, seven Detail days and the Invoice JSON; the PDF was never published.
+    names = sorted(p.name.rsplit("_", 1)[0] for p in out.iterdir())
+    assert names == ["51230_detail_" + f"2024-12-0{d}" for d in range(1, 8)] + [
+        "51230_invoice",
+        "51230_summary",
+    ], (code, lines)
+    assert code == 1 and all("not published" in line for line in lines), lines

@@ -11,11 +11,16 @@ The generator does not import recon: its intervals are an independent account.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
+import sys
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from recon.cli.main import main
@@ -211,3 +216,224 @@ def test_malformed_own_data_is_a_finding_naming_file_and_line(tmp_path: Path) ->
     assert missing["interval_start"] == "2024-12-03T09:30:00+08:00"  # Trading Interval 4
     assert missing["position"] == 4
     assert len(bad) == 2
+
+
+# ------------------------------------------------- own data read literally and exactly
+
+
+def _scenarios() -> Any:
+    name = "recon_fixture_scenarios"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, FIXTURES / "scenarios.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+sc = _scenarios()
+
+
+def check_own(
+    capsys: pytest.CaptureFixture[str], out: Path, paths: list[Path], mapping: Path, *extra: str
+) -> tuple[int, list[dict[str, Any]], dict[str, Any], list[str]]:
+    """``recon check PATHS --own MAPPING``: (exit status, findings, findings.json, the
+    ``recon:`` lines on stderr)."""
+    capsys.readouterr()
+    argv = [*map(str, paths), "--own", str(mapping), "--out", str(out), "--no-progress"]
+    code = main(["check", *argv, "--no-reports", *extra])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err, err
+    lines = [line for line in err.splitlines() if line.startswith("recon: ")]
+    if code == 2:
+        return code, [], {}, lines
+    doc = json.loads((out / "findings.json").read_text())
+    return code, doc["findings"], doc, lines
+
+
+def own_problems(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The own.* and data.* findings that are not info."""
+    return [
+        f
+        for f in findings
+        if f["severity"] != "info" and f["check"].split(".")[0] in ("own", "data")
+    ]
+
+
+@pytest.fixture(scope="module")
+def left_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return sc.scenario_meter_left_out(tmp_path_factory.mktemp("left_out"))
+
+
+@pytest.mark.parametrize("weeks", ["alone", "with the week before"])
+def test_a_meter_the_detail_leaves_out_is_own_missing_whatever_weeks_are_checked(
+    weeks: str, left_out: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = left_out["weeks"][1:] if weeks == "alone" else left_out["weeks"]
+    _code, findings, _doc, _ = check_own(capsys, tmp_path, paths, left_out["mapping"])
+    (missing,) = own_problems(findings)
+    assert missing["check"] == "own.missing" and missing["scope"] == left_out["scope"]
+    assert missing["period"] == left_out["period"]
+    assert "AEMO's Detail has no value" in missing["message"]
+
+
+def test_a_meter_the_detail_leaves_out_is_own_missing_from_the_store(
+    left_out: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from recon.store import ingest, open_store
+
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as s:
+        ingest(s, left_out["weeks"])
+    # Every week held: no PATH, no --week.
+    _code, findings, _doc, _ = check_own(
+        capsys, tmp_path / "out", [], left_out["mapping"], "--store", str(store)
+    )
+    (missing,) = own_problems(findings)
+    assert missing["check"] == "own.missing" and missing["scope"] == left_out["scope"]
+    assert missing["period"] == left_out["period"]
+
+
+def test_a_nem12_record_with_more_values_than_its_interval_length_is_an_error_on_your_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got = sc.scenario_nem12_record_lengths(tmp_path / "in", 96)
+    code, findings, _doc, _ = check_own(capsys, tmp_path / "out", [SAMPLE_WEEK], got["mapping"])
+    assert code == 1
+    bad = own_problems(findings)
+    lengths = [f for f in bad if f["check"] == "data.array_length"]
+    assert [f["source"] for f in lengths] == [f"{got['file']}:{n}" for n in got["lines"]]
+    assert all(f["scope"] == got["scope"] for f in lengths)
+    assert "holds 96 values" in lengths[0]["message"]
+    assert "30-minute intervals, so 48 values a day" in lengths[0]["message"]
+    # Nothing read off by one: no own.value blaming AEMO, the channel's intervals missing.
+    assert not [f for f in bad if f["check"] == "own.value"]
+    (missing,) = [f for f in bad if f["check"] == "own.missing"]
+    assert missing["scope"] == got["scope"] and "your data has no value" in missing["message"]
+    assert len(bad) == len(lengths) + 1
+
+
+@pytest.mark.parametrize("values", [47, 49, 288])
+def test_a_nem12_record_of_any_other_length_is_an_error_on_your_file(
+    values: int, tmp_path: Path
+) -> None:
+    from recon.sources.own_data import read_mapping, read_series
+
+    got = sc.scenario_nem12_record_lengths(tmp_path / "in", values)
+    (series,) = read_mapping(got["mapping"]).series
+    data = read_series(series)
+    assert [f.source for f in data.findings if f.check == "data.array_length"] == [
+        f"{got['file']}:{n}" for n in got["lines"]
+    ]
+    assert data.frame.filter(pl.col("scope") == got["scope"]).height == 0
+
+
+@pytest.fixture(scope="module")
+def names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return sc.scenario_own_file_names(tmp_path_factory.mktemp("names"))
+
+
+def _own_inputs(doc: dict[str, Any]) -> dict[str, str]:
+    return {Path(i["path"]).name: i["sha256"] for i in doc["inputs"] if i["kind"] == "own_csv"}
+
+
+def test_a_path_with_brackets_is_one_file_read_literally(
+    names: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = names["mappings"]["literal"]
+    code, findings, doc, _ = check_own(capsys, tmp_path, [SAMPLE_WEEK], mapping)
+    assert code == 0, own_problems(findings)
+    path = names["files"][sc.SCADA_LITERAL]
+    assert _own_inputs(doc) == {path.name: hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+@pytest.mark.parametrize("mapping", ["brackets", "brackets_glob"])
+def test_the_file_named_is_the_file_compared_and_hashed(
+    mapping: str, names: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scada[1].csv`` holds a real 5 MWh difference; a stray ``scada1.csv`` agrees."""
+    code, findings, doc, _ = check_own(capsys, tmp_path, [SAMPLE_WEEK], names["mappings"][mapping])
+    assert code == 1
+    (value,) = own_problems(findings)
+    facility, _at, change = sc.SCADA_CHANGE
+    assert value["check"] == "own.value" and value["scope"] == facility
+    assert Decimal(value["expected"]) - Decimal(value["actual"]) == change
+    assert value["interval_start"] == "2024-12-05T14:00:00+08:00"
+    assert value["source"].startswith(str(names["files"]["scada[1].csv"]) + ":")
+    named = names["files"]["scada[1].csv"]
+    assert _own_inputs(doc) == {named.name: hashlib.sha256(named.read_bytes()).hexdigest()}
+
+
+def test_a_pattern_under_path_is_refused_naming_glob(
+    names: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _f, _d, lines = check_own(capsys, tmp_path, [SAMPLE_WEEK], names["mappings"]["old"])
+    assert code == 2 and len(lines) == 1
+    assert str(names["mappings"]["old"]) in lines[0] and "glob = 'scada*.csv'" in lines[0]
+    assert not (tmp_path / "findings.json").exists()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return sc.scenario_own_big_files(tmp_path_factory.mktemp("big"))
+
+
+@pytest.mark.parametrize(
+    ("which", "option", "says"),
+    [
+        ("years", "--max-member-mb", "over the cap of 1048576 (raise it with --max-member-mb)"),
+        ("long", "--max-line-mb", "is longer than 1048576 bytes (raise it with --max-line-mb)"),
+    ],
+)
+def test_own_files_obey_the_caps_of_aemos(
+    which: str,
+    option: str,
+    says: str,
+    big: dict[str, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mapping = big["mappings"][which]
+    code, _f, _d, lines = check_own(capsys, tmp_path / "tight", [SAMPLE_WEEK], mapping, option, "1")
+    assert code == 2 and len(lines) == 1, lines
+    assert str(big["files"][which]) in lines[0] and says in lines[0]
+    if which == "long":
+        assert f"line {big['long_line']} " in lines[0]
+    # Within the default caps the same file is read: a year and more of meter data, one
+    # week of it compared, clean.
+    if which == "years":
+        code, findings, _doc, _ = check_own(capsys, tmp_path / "loose", [SAMPLE_WEEK], mapping)
+        assert code == 0, own_problems(findings)
+
+
+def test_an_own_file_is_read_streamed_not_whole(big: dict[str, Any]) -> None:
+    """The reader holds a line at a time and the days compared, never the whole file."""
+    from datetime import date, timedelta
+
+    from recon.sources.own_data import read_mapping, read_series
+
+    (series,) = read_mapping(big["mappings"]["years"]).series
+    week = {date(2024, 12, 1) + timedelta(days=i) for i in range(8)}
+    read_series(series, {date(2000, 1, 1)})  # imports and caches out of the measure
+    tracemalloc.start()
+    try:
+        data = read_series(series, week)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data.frame.height > 0 and not data.findings
+    size = big["files"]["years"].stat().st_size
+    assert size > 4 * 1024 * 1024
+    assert peak < size / 2, (peak, size)
+
+
+@pytest.mark.parametrize("kind", ["nested", "fifo", "folder", "huge", "binary", "device"])
+def test_a_hostile_mapping_is_one_line_and_exit_2(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    od = sc.own_data()
+    mapping = Path("/dev/zero") if kind == "device" else od.hostile_mapping(tmp_path, kind)
+    code, _f, _d, lines = check_own(capsys, tmp_path / "out", [SAMPLE_WEEK / "csv"], mapping)
+    assert code == 2 and len(lines) == 1, lines
+    assert str(mapping) in lines[0]

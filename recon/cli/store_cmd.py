@@ -108,8 +108,10 @@ def ingest(
     republishes a RunId with other figures) is refused: nothing of it is stored and the
     exit status is 2. The CSV and JSON forms of one run are held side by side.
 
-    Exit status: 0 all stored; 1 a CSV was unusable (its columns are not the Guide's; it
-    is recorded with its data.columns finding); 2 a file was refused or recon could not run.
+    Exit status: 0 all stored; 1 a file was unusable (a CSV whose columns are not the
+    Guide's, recorded with its data.columns finding; or an artefact cut short or
+    malformed, recorded with its coverage.unread finding); 2 a file was refused (over a
+    cap such as --max-member-mb, or in conflict with the store) or recon could not run.
     """
     from recon.store import open_store
     from recon.store.ingest import IngestRefused

@@ -147,6 +147,19 @@ Q_TRADING_DAY = F_TRADING_DAY
 
 
 # --------------------------------------------------------------------------------------
+# File names **[reading]**: the words AEMO's downloads (and ``recon fetch``) name an
+# artefact by, e.g. ``SWANGEN_51230_INITIAL_SettlementStatementDetail.zip``,
+# ``SWANGEN_51230_INITIAL_Invoice.pdf``, ``51230_detail_2024-12-01_<sha12>.json``.
+# --------------------------------------------------------------------------------------
+
+FILE_WORD_SUMMARY = "SettlementStatementSummary"
+FILE_WORD_DETAIL = "SettlementStatementDetail"
+FILE_WORD_INVOICE = "Invoice"
+FILE_WORDS_FETCHED = ("summary", "detail", "invoice")
+"""The kind word of a ``recon fetch`` file name (``<RunId>_<word>_...``)."""
+
+
+# --------------------------------------------------------------------------------------
 # The CSV columns of the Guide (Tables 4 and 5), in their order.
 # --------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from recon.models.decimals import Money
 
@@ -55,7 +55,10 @@ class OwnSeries(BaseModel):
         name: Shown in findings and reports.
         variable: The AEMO Detail variable it is compared with (granularity I or DI).
         format: ``nem12`` or ``csv``.
-        path: A glob, relative to the mapping file.
+        path: One file, relative to the mapping file, its name read literally (``[``,
+            ``]`` and ``?`` are characters of the name).
+        glob: Instead of ``path``: a pattern, relative to the mapping file, in which only
+            ``*`` (any characters of one name) and ``**`` (any folders) are wildcards.
         unit: The variable's unit; NEM12 values are converted from the file's. For a CSV,
             the unit its values are in and the variable's (no conversion).
         tolerance: Absolute, in the variable's unit: a difference larger than it is an
@@ -78,7 +81,8 @@ class OwnSeries(BaseModel):
     name: str
     variable: str
     format: Literal["nem12", "csv"]
-    path: str
+    path: str | None = None
+    glob: str | None = None
     unit: str | None = None
     tolerance: Decimal = Decimal(0)
     aggregate: Literal["sum", "mean"] = "sum"
@@ -104,6 +108,20 @@ class OwnSeries(BaseModel):
         if not d.is_finite() or d < 0:
             raise ValueError(f"tolerance must be a number at least 0, got {v!r}")
         return d
+
+    @model_validator(mode="after")
+    def _one_of_path_or_glob(self) -> OwnSeries:
+        if (self.path is None) == (self.glob is None):
+            raise ValueError(
+                'give either path = "..." (one file, its name literal) or glob = "..." '
+                "(a pattern: * and ** are wildcards)" + ("" if self.path is None else ", not both")
+            )
+        return self
+
+    @property
+    def files(self) -> str:
+        """What the series names: its ``path`` or its ``glob``."""
+        return self.path if self.path is not None else self.glob or ""
 
 
 class OwnMapping(BaseModel):

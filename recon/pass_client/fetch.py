@@ -145,7 +145,8 @@ def content_sha256(body: bytes, kind: str) -> str:
         return hashlib.sha256(body).hexdigest()
     doc = document_of(body)
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate escape (\ud800) in a document is hashed, not fatal.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def artefact_name(

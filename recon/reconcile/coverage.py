@@ -8,7 +8,7 @@ from recon.models.findings import Finding
 from recon.models.results import (
     RunCoverage,
 )
-from recon.reconcile.grouping import Run
+from recon.reconcile.grouping import Run, RunKey, participant_code
 
 
 def run_coverage(run: Run, prev_run: Run | None, previous_used: bool) -> RunCoverage:
@@ -72,3 +72,25 @@ def coverage_findings(run: Run, cov: RunCoverage) -> list[Finding]:
             )
         )
     return out
+
+
+def note_unread(runs: dict[RunKey, Run], findings: list[Finding]) -> None:
+    """Name each run a ``coverage.unread`` file belongs to as not fully checked.
+
+    The file's run is what its content or name said (participant and RunId, or the RunId
+    alone when it names one run among the inputs); a file whose run is not known leaves
+    the runs as they are (the verdict still counts it as unread).
+    """
+    for f in findings:
+        if f.check != "coverage.unread" or f.run_id is None:
+            continue
+        if f.participant:
+            run = runs.get((participant_code(f.participant), f.run_id))
+        else:
+            same = [r for k, r in runs.items() if k[1] == f.run_id]
+            run = same[0] if len(same) == 1 else None
+        if run is None:
+            continue
+        note = f"{f.source} could not be read"
+        if note not in run.notes:
+            run.notes.append(note)

@@ -96,6 +96,9 @@ def run_checks(
     out: list[Finding] = list(findings or [])
     runs, grouping = group(loaded)
     out.extend(grouping)
+    from recon.reconcile.coverage import note_unread
+
+    note_unread(runs, out)  # the run of a file recognised but unread is not fully checked
     run_of: dict[RunKey, Run] = runs
     for item in loaded:
         m = item.model

@@ -361,18 +361,19 @@ def tie_out_series(
     )
     findings.extend(_misfits(series, misfits))
     aemo_by_week = {(w.participant, w.period): latest_values(w, series.variable) for w in weeks}
+    scopes: dict[str, set[str]] = {}  # participant -> every scope its Details hold
+    for (participant, _period), f in aemo_by_week.items():
+        if f.height:
+            scopes.setdefault(participant, set()).update(f.get_column("scope").unique())
     for w in weeks:
         aemo = aemo_by_week[(w.participant, w.period)]
-        # Your scopes that another participant's Detail holds are that participant's.
-        here = set(aemo.get_column("scope").unique()) if aemo.height else set()
-        elsewhere = {
-            s
-            for k, f in aemo_by_week.items()
-            if k != (w.participant, w.period) and f.height
-            for s in f.get_column("scope").unique()
-        } - here
+        # Your scopes that another participant's Detail holds (and none of this
+        # participant's weeks) are that participant's. Judged by participant code, never
+        # by week: a meter one week's Detail leaves out is still yours, and own.missing.
+        mine = scopes.get(w.participant, set())
+        elsewhere = {s for p, held in scopes.items() if p != w.participant for s in held} - mine
         own = aligned.filter(~pl.col("scope").is_in(sorted(elsewhere)))
-        if not here and own.filter(pl.col("trading_day").is_in(w.days)).height == 0:
+        if not aemo.height and own.filter(pl.col("trading_day").is_in(w.days)).height == 0:
             continue  # neither side has the variable in this week
         f, summary = tie_out(
             series,

@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from recon.models.results import InputRecord
+from recon.sources.json_exact import escape_surrogates
 
 Kind = Literal[
     "summary_csv",
@@ -24,6 +25,17 @@ Kind = Literal[
     "invoice_pdf",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
+
+
+def kind_words(kind: str | None) -> str:
+    """An artefact kind in words, with its article: ``a Summary JSON``, ``an Invoice PDF``
+    (``a settlement artefact`` for an unknown kind)."""
+    if kind not in KINDS:
+        return "a settlement artefact"
+    what, form = kind.split("_", 1)
+    words = f"{what.title()} {form.upper()}"
+    return f"{'an' if words[0] in 'AEIOU' else 'a'} {words}"
+
 
 PREFIX_BYTES = 64 * 1024
 """How much of a file detection reads to sniff it (JSON keys must appear in it, or the
@@ -158,17 +170,21 @@ def _day(value: Any) -> str | None:
     return m.group(1) if m else None
 
 
+def _text_or_none(value: Any) -> str | None:
+    """A header field as text (a lone surrogate shown escaped, as JSON text is read),
+    None when absent or blank."""
+    if value is None:
+        return None
+    return escape_surrogates(str(value)).strip() or None
+
+
 def run_info(values: dict[str, Any]) -> dict[str, Any]:
+    """The run a file's header (or first row, or keys) gives: participant, period,
+    run_id, designation, trading_day."""
     return {
-        "participant": (str(values["participant"]).strip() or None)
-        if values.get("participant") is not None
-        else None,
-        "period": (str(values["period"]).strip() or None)
-        if values.get("period") is not None
-        else None,
+        "participant": _text_or_none(values.get("participant")),
+        "period": _text_or_none(values.get("period")),
         "run_id": _int_or_none(values.get("run_id")),
-        "designation": (str(values["designation"]).strip() or None)
-        if values.get("designation") is not None
-        else None,
+        "designation": _text_or_none(values.get("designation")),
         "trading_day": _day(values.get("trading_day")),
     }

@@ -33,12 +33,14 @@ from recon.sources.artefacts import (
     Skipped,
     Unread,
     Unreadable,
+    kind_words,
     run_info,
 )
 from recon.sources.csv_sniff import csv_variant, sniff_csv, sniff_zip
 from recon.sources.files import read_bytes, read_head, sha256_file, unreadable
 from recon.sources.json_sniff import json_kind, opens_json_object, sniff_json
 from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.names import kind_from_name
 
 __all__ = [
     "KINDS",
@@ -142,11 +144,35 @@ def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> D
 def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
     """Return what one file is, from its content.
 
+    A file whose content does not say, but whose name is AEMO's for an artefact
+    (:func:`recon.sources.names.kind_from_name`), is recognisable and unusable: a damaged
+    download is reported, never skipped unseen.
+
     Raises:
+        Unreadable: If it is recognisably an artefact (by content, magic or name) but
+            cannot be used (the message says why; ``kind`` and ``info`` say what it is).
         NotAnArtefact: If it is not a settlement artefact (the message says why).
-        InputError: If it cannot be read.
+        InputError: If it cannot be read and its name is no artefact's.
     """
     p = Path(path)
+    try:
+        return _sniff(p, limits)
+    except Unreadable as exc:
+        named = kind_from_name(p)
+        if named is not None:  # the content's run first, the name's where it is silent
+            exc.info = {**named[1], **{k: v for k, v in exc.info.items() if v is not None}}
+            exc.kind = exc.kind or named[0]
+        raise
+    except (NotAnArtefact, InputError) as exc:
+        named = kind_from_name(p)
+        if named is None:
+            raise
+        why = exc.problem if isinstance(exc, InputError) else str(exc)
+        raise Unreadable(f"{kind_words(named[0])} by its name, but {why}", *named) from None
+
+
+def _sniff(p: Path, limits: Limits) -> Artefact:
+    """:func:`sniff` by content alone."""
     try:
         with open(p, "rb") as f:
             head = f.read(PREFIX_BYTES)
@@ -201,7 +227,11 @@ def _text_prefix(head: bytes, whole: bool) -> str:
 def _sniff_pdf(path: Path) -> dict[str, Any]:
     from recon.sources.invoice_pdf import read_pdf_header
 
-    header = read_pdf_header(path)
+    try:
+        header = read_pdf_header(path)
+    except InputError as exc:
+        # A PDF (by its magic) that does not open may be an invoice: never skipped unseen.
+        raise Unreadable(f"a PDF that {exc.problem}", "invoice_pdf") from None
     if header.invoice_number is None and not header.has_sections:
         raise NotAnArtefact(
             "a PDF without invoice content (no 'Invoice Number:' line and no "

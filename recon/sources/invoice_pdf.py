@@ -46,6 +46,7 @@ from recon.models.invoices import (
 from recon.models.statements import Designation, PaymentOrCharge
 from recon.sources.files import unreadable
 from recon.sources.invoice_json import parse_money
+from recon.sources.json_exact import escape_surrogates
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.wem.variables import VariableNameError, parse_variable
 
@@ -201,7 +202,7 @@ def pdf_lines(
             for number, page in enumerate(pages, start=1):
                 text = page.extract_text() or ""
                 for raw in text.splitlines():
-                    t = _norm(raw)
+                    t = escape_surrogates(_norm(raw))  # as JSON text is read
                     if t:
                         lines.append(_Line(t, number))
                 page.flush_cache()

@@ -89,6 +89,37 @@ def _find_constant(
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def escape_surrogates(text: str) -> str:
+    """Text with every lone surrogate shown as its JSON escape (``\\ud800``, six
+    characters), the one rule for text read from JSON **[reading]**.
+
+    JSON may escape half of a UTF-16 pair on its own (``"\\ud800"``), which decodes to a
+    code point no UTF-8 writer accepts. recon keeps the text, with the escape as the file
+    wrote it, so that it reaches every output (and is judged by the check it belongs to: a
+    scope so written does not fit its grammar, a ``data.scope`` finding). A pair that
+    makes one character is that character.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _escape_document(node: Any) -> Any:
+    """A decoded document with :func:`escape_surrogates` applied to every string (keys
+    and values; numbers, kept as text, hold no surrogate)."""
+    if isinstance(node, dict):
+        return {escape_surrogates(k): _escape_document(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_escape_document(v) for v in node]
+    if type(node) is str:
+        return escape_surrogates(node)
+    return node
+
+
 def loads(data: bytes | str, source: str | Path = "<document>") -> Any:
     """Decode JSON with every number kept as its exact text.
 
@@ -97,7 +128,8 @@ def loads(data: bytes | str, source: str | Path = "<document>") -> Any:
         source: The file it came from, for error messages.
 
     Returns:
-        The decoded document. Numbers are ``str`` subclasses holding their literal text.
+        The decoded document. Numbers are ``str`` subclasses holding their literal text;
+        a lone surrogate in a string is kept as its escape (:func:`escape_surrogates`).
 
     Raises:
         InputError: If the bytes are not UTF-8, the JSON is malformed, or it holds a
@@ -126,6 +158,11 @@ def loads(data: bytes | str, source: str | Path = "<document>") -> Any:
         ) from None
     except RecursionError:
         raise InputError(source, "is not valid JSON: nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            doc = _escape_document(doc)
+        except RecursionError:
+            raise InputError(source, "is not valid JSON: nested too deeply") from None
     if seen:
         found = _find_constant(doc)
         where = _pointer(*found[0]) if found else None

@@ -16,7 +16,7 @@ from typing import Any
 
 from recon.errors import InputError
 from recon.models import aemo_names as aemo
-from recon.sources.artefacts import NotAnArtefact, run_info
+from recon.sources.artefacts import NotAnArtefact, Unreadable, kind_words, run_info
 from recon.sources.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -196,9 +196,17 @@ def sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str, 
             # key may come after the prefix (a Summary may yet show a settlement day)
             try:
                 keys = _keys_of_document(path, limits)
-            except NotAnArtefact:
-                if whole or kind is None:
+            except NotAnArtefact as exc:
+                if kind is None:
                     raise
+                if whole:
+                    # Its keys show a PaSS document that does not read (cut short,
+                    # malformed): recognisable, and unusable (coverage.unread).
+                    raise Unreadable(
+                        f"{exc}: {kind_words(kind)} by its keys, cut short or malformed",
+                        kind,
+                        _run(keys),
+                    ) from None
                 # A large document its prefix shows to be a PaSS document, which does not
                 # read whole (cut short, malformed further on, over the size cap): its
                 # reader refuses it with the reason, rather than it being skipped unseen.
@@ -208,15 +216,17 @@ def sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str, 
         if aemo.F_WRAP_ERRORS in keys and aemo.F_VARIABLES not in keys:
             raise NotAnArtefact("a PaSS error response, not a document")
         raise NotAnArtefact("JSON that is not a PaSS Summary, Detail or Invoice document")
-    return {
-        "kind": kind,
-        **run_info(
-            {
-                "participant": keys.get(aemo.H_PARTICIPANT),
-                "period": keys.get(aemo.H_PERIOD),
-                "run_id": keys.get(aemo.H_RUN_ID),
-                "designation": keys.get(aemo.H_DESIGNATION),
-                "trading_day": keys.get(aemo.F_SETTLEMENT_DAY),
-            }
-        ),
-    }
+    return {"kind": kind, **_run(keys)}
+
+
+def _run(keys: dict[str, Any]) -> dict[str, Any]:
+    """The run a document's top-level keys give (:func:`run_info`)."""
+    return run_info(
+        {
+            "participant": keys.get(aemo.H_PARTICIPANT),
+            "period": keys.get(aemo.H_PERIOD),
+            "run_id": keys.get(aemo.H_RUN_ID),
+            "designation": keys.get(aemo.H_DESIGNATION),
+            "trading_day": keys.get(aemo.F_SETTLEMENT_DAY),
+        }
+    )

@@ -33,3 +33,14 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+LIMIT_OPTIONS = ("--max-member-mb", "--max-ratio", "--max-members", "--max-line-mb")
+"""The options that raise a cap; every refusal by a cap names its option."""
+
+
+def refused_by_limit(error: Exception) -> bool:
+    """Whether an input error is a cap's refusal (a larger cap lets the file through),
+    rather than damage: every refusal names the option that raises its cap."""
+    text = str(error)
+    return any(f"(raise it with {option}" in text for option in LIMIT_OPTIONS)

@@ -16,7 +16,8 @@ from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import InputRecord
 from recon.models.statements import DetailStatement, Kept, compact
-from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.artefacts import Artefact, Unread, kind_words
+from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
 
 if TYPE_CHECKING:
     import polars as pl
@@ -96,6 +97,41 @@ class ReloadDays:
         return model.day_frames(days, cast=cast)
 
 
+def unread_of(artefact: Artefact, error: InputError) -> Unread:
+    """A detected artefact whose reader refused it: what ``coverage.unread`` reports."""
+    where = []
+    if error.line is not None:
+        where.append(f"line {error.line}")
+    if error.json_path is not None:
+        where.append(f"at {error.json_path}")
+    inner = error.path if error.path != artefact.path else ""
+    place = ", ".join([inner, *where] if inner else where)
+    return Unread(
+        path=artefact.path,
+        reason=f"{kind_words(artefact.kind)} that cannot be read ("
+        + (f"{place}: " if place else "")
+        + f"{error.problem})",
+        kind=artefact.kind,
+        participant=artefact.participant,
+        period=artefact.period,
+        run_id=artefact.run_id,
+        designation=artefact.designation,
+    )
+
+
+def unread_finding(u: Unread) -> Finding:
+    """The ``coverage.unread`` finding of a file recognised but not used (SPEC §5)."""
+    return Finding.make(
+        "coverage.unread",
+        f"{u.path} is {u.reason}; it was not used.",
+        participant=u.participant,
+        period=u.period,
+        run_id=u.run_id,
+        designation=u.designation,
+        source=u.path,
+    )
+
+
 def load(
     paths: Iterable[str | Path],
     *,
@@ -115,9 +151,12 @@ def load(
         (loaded artefacts, findings made while loading such as ``data.columns``,
         skipped inputs with reasons).
 
+    A recognised artefact its reader refuses as damaged (cut short, malformed) is a
+    ``coverage.unread`` finding and the rest are still read; one a cap refuses
+    (``--max-member-mb``...) stops the load, naming the option that raises the cap.
+
     Raises:
-        InputError: If a detected artefact cannot be read at all, or nothing readable
-            was found.
+        InputError: If a file is over a cap, or nothing readable was found.
     """
     from recon.sources.detect import detect
     from recon.sources.validate import ColumnsError
@@ -154,24 +193,24 @@ def load(
             )
             skipped.append({"path": str(art.path), "reason": str(e)})
             continue
+        except InputError as e:
+            if refused_by_limit(e):
+                raise  # a cap refuses the file: recon stops, naming the option to raise it
+            # Recognised, and damaged (cut short, malformed): a finding, and the rest of
+            # the inputs are still checked.
+            found.unread.append(unread_of(art, e))
+            skipped.append({"path": str(art.path), "reason": found.unread[-1].reason})
+            continue
         loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
         if progress:
             progress(i * _STEPS, total * _STEPS)
-    for u in found.unread:
-        findings.append(
-            Finding.make(
-                "coverage.unread",
-                f"{u.path} is {u.reason}; it was not used.",
-                participant=u.participant,
-                period=u.period,
-                run_id=u.run_id,
-                designation=u.designation,
-                source=u.path,
-            )
-        )
+    findings.extend(unread_finding(u) for u in found.unread)
     if not loaded and all(f.check == "coverage.unread" for f in findings):
-        # Nothing could be used at all: recon cannot run (exit 2), naming why.
-        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3])
+        # Nothing could be used at all: recon cannot run (exit 2), naming why (the files
+        # recognised but unread first).
+        unread = {u.path for u in found.unread}
+        first = sorted(skipped, key=lambda s: (s["path"] not in unread, s["path"]))
+        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in first[:3])
         raise InputError(
             ", ".join(str(p) for p in paths),
             "holds no readable settlement artefact" + (f" ({reasons})" if reasons else ""),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,14 +23,17 @@ import polars as pl
 
 from recon.models.findings import Finding
 from recon.models.own import OwnSeries, unit_factor
+from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.own_rows import (
     MAX_FINDINGS_PER_FILE,
     OWN_SCHEMA,
     WIDE,
     Limited,
+    OwnFile,
+    Unusable,
     cast_values,
     empty_frame,
-    read_text,
+    unusable_finding,
 )
 from recon.wem.calendar import MINUTES_PER_DAY, meter_interval_start_expr
 from recon.wem.variables import parse_variable
@@ -40,40 +44,97 @@ log = logging.getLogger(__name__)
 NEM12_LENGTHS = (5, 15, 30)
 """Interval lengths a NEM12 200 record may give (minutes)."""
 
+TRAILING_FIELDS = 4
+"""Fields a 300 record may carry after its quality method: ReasonCode, ReasonDescription,
+UpdateDateTime, MSATSLoadDateTime (each may be left out from the end)."""
+
+_QUALITY = re.compile(r"^[A-Za-z][0-9]{0,2}$")
+"""A QualityMethod: a quality flag (A, E, F, N, S, V) and, for some, a two-digit method."""
+
+
+def _value_count(fields: list[str]) -> int | None:
+    """How many values a 300 record holds: the fields between its date and its first
+    quality method (None when it has no quality method at all)."""
+    for i in range(2, len(fields)):
+        if _QUALITY.match(fields[i].strip()):
+            return i - 2
+    return None
+
+
+def record_fits(line: str, n: int) -> bool:
+    """Whether a 300 record holds exactly ``n`` values and its quality method (then at
+    most :data:`TRAILING_FIELDS` more fields), judged without splitting every value."""
+    fields = line.count(",") + 1
+    tail = fields - (2 + n)  # the quality method and what follows it
+    if not 1 <= tail <= 1 + TRAILING_FIELDS:
+        return False
+    return _QUALITY.match(line.rsplit(",", tail)[1].strip()) is not None
+
 
 def read_nem12(
-    path: Path, series: OwnSeries, days: set[date] | None = None
+    path: Path,
+    series: OwnSeries,
+    days: set[date] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[pl.DataFrame, list[Finding]]:
     """Read one NEM12 file into own intervals (see the module docstring).
+
+    The file is read line by line, within the caps of AEMO's files (``--max-member-mb``,
+    ``--max-line-mb``). A 300 record must hold exactly the values its 200 record's interval
+    length gives a day (288, 96 or 48) and then its quality method: any other count is a
+    ``data.array_length`` finding naming file and line, and the record is not used.
 
     Args:
         path: The file.
         series: Its series (variable, unit).
-        days: NEM12 IntervalDates to keep; None keeps all.
+        days: NEM12 IntervalDates to keep; None keeps all. Records of other days are still
+            checked for their length.
+        limits: The caps.
+        hashes: Filled with ``{str(path): SHA-256}`` of the bytes read.
 
     Returns:
         (own intervals, findings naming file and line).
+
+    Raises:
+        InputError: The file is over a cap (recon stops with one line naming the option).
     """
+    bad = Limited(series)
+    try:
+        own = OwnFile(path, limits)
+    except Unusable as e:
+        return empty_frame(), [unusable_finding(path, series, str(e))]
+    with own:
+        try:
+            rows, saw_header = _records(own, path, series, days, bad)
+            sha = own.finish()
+        except Unusable as e:
+            return empty_frame(), [unusable_finding(path, series, str(e))]
+    if hashes is not None:
+        hashes[str(path)] = sha
+    if rows is None:
+        return empty_frame(), bad.done(path)
+    return _frame(path, rows, bad, saw_header)
+
+
+_Rows = dict[str, list]
+
+
+def _records(
+    own: OwnFile, path: Path, series: OwnSeries, days: set[date] | None, bad: Limited
+) -> tuple[_Rows | None, bool]:
+    """Read the records of one NEM12 file (None: the file is not NEM12 and not used)."""
     from nemreader.nem_reader import parse_200_row, parse_400_row, parse_datetime
 
-    text, found = read_text(path, series)
-    if text is None:
-        return empty_frame(), found
-    bad = Limited(series)
     scope_code = parse_variable(series.variable).scope
-    scopes: list[str] = []
-    dates: list[date] = []
-    minutes: list[int] = []
-    factors: list[str] = []
-    texts: list[list[str]] = []
-    qualities: list[list[str]] = []
-    lines: list[int] = []
+    rows: _Rows = {k: [] for k in ("scope", "day", "minutes", "factor", "text", "quality", "line")}
     block: tuple[str, int, Decimal] | None = None  # scope, minutes, unit factor
     block_line = 0
     saw_header = False
     last_kept = False
     keep = {d.strftime("%Y%m%d") for d in days} if days is not None else None
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in own.lines():
         if (
             keep is not None
             and block is not None
@@ -81,7 +142,7 @@ def read_nem12(
             and line[4:12].isdigit()
             and line[12:13] == ","
             and line[4:12] not in keep
-            and line.count(",") >= MINUTES_PER_DAY // block[1] + 2
+            and record_fits(line, MINUTES_PER_DAY // block[1])
         ):
             last_kept = False  # a well-formed day outside those asked for: not read
             continue
@@ -100,7 +161,7 @@ def read_nem12(
                     "reads NEM12 interval data (a NEM13 file holds no intervals).",
                     where,
                 )
-                return empty_frame(), bad.done(path)
+                return None, saw_header
         elif rec == "200":
             block, last_kept = None, False
             try:
@@ -148,12 +209,19 @@ def read_nem12(
                 continue
             scope, length, factor = block
             n = MINUTES_PER_DAY // length
-            if len(row) < n + 3:
+            tail = len(row) - (2 + n)
+            if not (1 <= tail <= 1 + TRAILING_FIELDS and _QUALITY.match(row[2 + n].strip())):
+                count = _value_count(row)
+                holds = (
+                    f"holds {count} value{'s' if count != 1 else ''} before its quality method"
+                    if count is not None
+                    else f"has {len(row)} fields and no quality method"
+                )
                 bad.add(
                     "data.array_length",
-                    f"{path} line {lineno}: a 300 record of {scope} needs the date, {n} "
-                    f"values ({length}-minute intervals, line {block_line}) and a quality "
-                    f"method; it has {len(row)} fields.",
+                    f"{path} line {lineno}: a 300 record of {scope} {holds}; its 200 record "
+                    f"(line {block_line}) gives {length}-minute intervals, so {n} values a "
+                    "day and then the quality method. The record is not used.",
                     where,
                     scope=scope,
                 )
@@ -172,13 +240,13 @@ def read_nem12(
             if days is not None and day not in days:
                 continue
             quality = row[2 + n].strip()
-            scopes.append(scope)
-            dates.append(day)
-            minutes.append(length)
-            factors.append(str(factor))
-            texts.append(row[2 : 2 + n])
-            qualities.append([quality] * n)
-            lines.append(lineno)
+            rows["scope"].append(scope)
+            rows["day"].append(day)
+            rows["minutes"].append(length)
+            rows["factor"].append(str(factor))
+            rows["text"].append(row[2 : 2 + n])
+            rows["quality"].append([quality] * n)
+            rows["line"].append(lineno)
             last_kept = True
         elif rec == "400":
             if block is None or not last_kept:
@@ -193,7 +261,7 @@ def read_nem12(
                     where,
                 )
                 continue
-            q = qualities[-1]
+            q = rows["quality"][-1]
             for i in range(ev.start_interval - 1, ev.end_interval):
                 q[i] = ev.quality_method.strip()
         elif rec in ("500", "900"):
@@ -205,24 +273,31 @@ def read_nem12(
                 "(100, 200, 300, 400, 500, 900); the line is not used.",
                 where,
             )
+    return rows, saw_header
+
+
+def _frame(
+    path: Path, rows: _Rows, bad: Limited, saw_header: bool
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """The own intervals of the records kept."""
     if not saw_header:
         log.info("%s: no 100 header record; read as NEM12", path)
-    if not scopes:
+    if not rows["scope"]:
         return empty_frame(), bad.done(path)
-    rows = pl.DataFrame(
+    records = pl.DataFrame(
         {
-            "scope": scopes,
-            "day": dates,
-            "minutes": minutes,
-            "factor": factors,
-            "text": texts,
-            "quality": qualities,
-            "source_line": lines,
+            "scope": rows["scope"],
+            "day": rows["day"],
+            "minutes": rows["minutes"],
+            "factor": rows["factor"],
+            "text": rows["text"],
+            "quality": rows["quality"],
+            "source_line": rows["line"],
         },
         schema_overrides={"day": pl.Date, "minutes": pl.Int64, "source_line": pl.Int64},
     )
     long = (
-        rows.with_columns(pl.int_ranges(1, pl.col("text").list.len() + 1).alias("k"))
+        records.with_columns(pl.int_ranges(1, pl.col("text").list.len() + 1).alias("k"))
         .explode("text", "quality", "k")
         .with_columns(pl.col("text").str.strip_chars(), pl.col("k").cast(pl.Int64))
     )

@@ -12,13 +12,17 @@ import polars as pl
 
 from recon.models.findings import Finding
 from recon.models.own import OwnSeries
+from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.own_rows import (
     MAX_FINDINGS_PER_FILE,
     OWN_SCHEMA,
     Limited,
+    OwnFile,
+    Unusable,
     cast_values,
     empty_frame,
     finding,
+    unusable_finding,
 )
 
 log = logging.getLogger(__name__)
@@ -48,16 +52,48 @@ def parse_starts(column: str) -> pl.Expr:
 
 
 def read_csv_series(
-    path: Path, series: OwnSeries, days: set[date] | None = None
+    path: Path,
+    series: OwnSeries,
+    days: set[date] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[pl.DataFrame, list[Finding]]:
     """Read one CSV of (scope, interval start, value) rows into own intervals.
+
+    The file is first read once in blocks within the caps of AEMO's files
+    (``--max-member-mb``, ``--max-line-mb``), which gives its SHA-256; polars then reads
+    it by its path, streamed, and the file must be the same one afterwards.
 
     Args:
         path: The file.
         series: Its series (column names, interval length).
         days: AWST calendar dates of starts to keep (with the day after each Trading
             Day: pass :func:`recon.wem.calendar.meter_days_for`); None keeps all.
+        limits: The caps.
+        hashes: Filled with ``{str(path): SHA-256}`` of the bytes read.
+
+    Raises:
+        InputError: The file is over a cap (recon stops with one line naming the option).
     """
+    try:
+        with OwnFile(path, limits) as own:
+            own.scan()
+            sha = own.finish()
+            frame, found = _read_csv(path, series, days)
+            if not own.unchanged():
+                raise Unusable("changed while it was being read")
+    except Unusable as e:
+        return empty_frame(), [unusable_finding(path, series, str(e))]
+    if hashes is not None:
+        hashes[str(path)] = sha
+    return frame, found
+
+
+def _read_csv(
+    path: Path, series: OwnSeries, days: set[date] | None
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """:func:`read_csv_series` once the file has passed its caps."""
     cols = (series.scope, series.start, series.value)
 
     def unreadable(why: str) -> tuple[pl.DataFrame, list[Finding]]:
@@ -71,7 +107,8 @@ def read_csv_series(
         ]
 
     try:
-        lf = pl.scan_csv(path, infer_schema=False, encoding="utf8")
+        # glob=False: the name is literal ("SCADA export [wk 49].csv" is one file).
+        lf = pl.scan_csv(path, infer_schema=False, encoding="utf8", glob=False)
         names = lf.collect_schema().names()
     except OSError as e:
         return unreadable(str(e.strerror or e))
@@ -105,7 +142,7 @@ def read_csv_series(
             head.is_in(near) | ~head.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
         )
     try:
-        df = lf.collect()
+        df = lf.collect(engine="streaming")
     except Exception as e:  # a ragged or undecodable row
         return unreadable(_first_line(e))
     df = df.with_columns(parse_starts("start_text").alias("start"))

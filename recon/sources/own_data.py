@@ -22,15 +22,23 @@ The readers are :mod:`recon.sources.nem12` and :mod:`recon.sources.own_csv`; the
 what they share is :mod:`recon.sources.own_rows`. This module reads the mapping and drives
 the readers over each series' files.
 
+**Files.** A series names one file by ``path`` (its name literal: ``[``, ``]`` and ``?``
+are characters) or several by ``glob`` (only ``*`` and ``**`` are wildcards). Every file is
+read streamed within the caps of AEMO's files (``--max-member-mb``, ``--max-line-mb``), and
+the SHA-256 recorded is that of the bytes read (:class:`~recon.sources.own_rows.OwnFile`).
+
 Malformed own data is a ``data.*`` finding naming the file and line (the rest of the file
-is still used); a mapping file that cannot be read is an :class:`~recon.errors.InputError`
-(exit 2).
+is still used); a file that is not a regular file or not UTF-8 is a ``data.columns``
+finding and is not used. A mapping file that cannot be read (not a regular file, too
+large, not TOML, nested too deeply) and a file over a cap are an
+:class:`~recon.errors.InputError` (one line, exit 2).
 """
 
 from __future__ import annotations
 
 import glob
 import logging
+import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +50,8 @@ from pydantic import ValidationError
 from recon.errors import InputError
 from recon.models.findings import Finding
 from recon.models.own import OwnMapping, OwnSeries
+from recon.sources.files import NotARegularFile, open_regular
+from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.nem12 import NEM12_LENGTHS, read_nem12
 from recon.sources.own_csv import parse_starts, read_csv_series
 from recon.sources.own_rows import MAX_FINDINGS_PER_FILE, OWN_SCHEMA, empty_frame, finding
@@ -73,24 +83,53 @@ class SeriesData:
     frame: pl.DataFrame
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of each file read, of the very bytes compared."""
+
+
+MAX_MAPPING_BYTES = 1024 * 1024
+"""The largest ``--own`` mapping file read (a mapping names a few series)."""
+
+
+def _mapping_bytes(p: Path) -> bytes:
+    """The bytes of a mapping file: a regular file of at most :data:`MAX_MAPPING_BYTES`
+    (a FIFO or a device such as ``/dev/zero`` is refused, never read)."""
+    try:
+        f, _st = open_regular(p)
+    except NotARegularFile as e:
+        raise InputError(p, f"is {e}; expected a TOML mapping file (SPEC §9)") from None
+    except OSError as e:
+        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+    with f:
+        try:
+            data = f.read(MAX_MAPPING_BYTES + 1)
+        except OSError as e:
+            raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+    if len(data) > MAX_MAPPING_BYTES:
+        raise InputError(
+            p, f"is larger than {MAX_MAPPING_BYTES} bytes; a mapping file names a few series"
+        )
+    return data
 
 
 def read_mapping(path: str | Path) -> OwnMapping:
     """Read an ``--own`` mapping file (TOML, SPEC §9).
 
     Raises:
-        InputError: If the file cannot be read, is not TOML, or a series is not valid
-            (unknown key, missing key, a variable that is not interval data).
+        InputError: If the file cannot be read, is not a regular file, is not TOML (or
+            is nested too deeply to read), or a series is not valid (unknown key, missing
+            key, both or neither of ``path`` and ``glob``, a variable that is not interval
+            data).
     """
     p = Path(path)
     try:
-        doc = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
-    except OSError as e:
-        raise InputError(p, f"cannot be read: {e.strerror or e}") from None
+        doc = tomllib.loads(_mapping_bytes(p).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(p, "is not UTF-8 text (expected a TOML mapping, SPEC §9)") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(p, f"is not valid TOML: {e}") from None
+    except RecursionError:
+        raise InputError(p, "is not a mapping: its TOML is nested too deeply to read") from None
     unknown = sorted(set(doc) - {"series"})
     if unknown:
         raise InputError(
@@ -114,6 +153,13 @@ def read_mapping(path: str | Path) -> OwnMapping:
             raise InputError(p, f"series {i} ({item.get('name', '?')}): {problems}") from None
         except TypeError as e:
             raise InputError(p, f"series {i}: {e}") from None
+        if s.path is not None and "*" in s.path and not _literal(s).exists():
+            raise InputError(
+                p,
+                f"series {i} ({s.name}): path = {s.path!r} names one file, literally; for "
+                f"the files a pattern matches write glob = {s.path!r} (only * and ** are "
+                "wildcards)",
+            )
         try:
             v = parse_variable(s.variable)
         except VariableNameError as e:
@@ -190,14 +236,20 @@ def _check_price(path: Path, i: int, s: OwnSeries, v: VariableName) -> None:
 
 
 def series_files(series: OwnSeries) -> list[Path]:
-    """The files a series' glob names (relative to the mapping file), sorted."""
-    pattern = series.path
-    if not Path(pattern).is_absolute():
-        pattern = str(Path(series.base_dir) / pattern)
+    """The files of a series, sorted: the one file its ``path`` names (if it exists), or
+    the files its ``glob`` matches (relative to the mapping file)."""
+    if series.path is not None:
+        f = _literal(series)
+        return [f] if f.exists() or f.is_symlink() else []
+    pattern = glob_pattern(series.glob or "")
+    if not Path(series.glob or "").is_absolute():
+        pattern = os.path.join(glob.escape(series.base_dir), pattern)
     return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
 
 
-def read_series(series: OwnSeries, days: set[date] | None = None) -> SeriesData:
+def read_series(
+    series: OwnSeries, days: set[date] | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> SeriesData:
     """Read every file of one series.
 
     Args:
@@ -205,29 +257,39 @@ def read_series(series: OwnSeries, days: set[date] | None = None) -> SeriesData:
         days: Calendar days to keep (NEM12 days, or the AWST dates of CSV starts);
             None keeps every day. Rows outside them are still checked for shape but
             their values are not read.
+        limits: The caps of AEMO's files, which hold for yours (SPEC §9).
 
     Returns:
-        The series' own intervals, files and findings. No file is a finding, not an error.
+        The series' own intervals, files (with the SHA-256 of the bytes read) and
+        findings. No file is a finding, not an error.
+
+    Raises:
+        InputError: A file over a cap (``--max-member-mb``, ``--max-line-mb``).
     """
     files = series_files(series)
     out = SeriesData(series=series, frame=empty_frame(), files=[str(f) for f in files])
     if not files:
+        what = (
+            f"names {series.path!r}, which does not exist"
+            if series.path is not None
+            else f"has glob = {series.glob!r}, which matches no file"
+        )
         out.findings.append(
             finding(
                 series,
                 "data.columns",
-                f"Your series {series.name!r} names {series.path!r}, which matches no file: "
-                f"nothing of {series.variable} could be compared.",
-                source=str(Path(series.base_dir) / series.path),
+                f"Your series {series.name!r} {what}: nothing of {series.variable} could be "
+                "compared.",
+                source=str(Path(series.base_dir) / series.files),
             )
         )
         return out
     frames: list[pl.DataFrame] = []
     for f in files:
         if series.format == "nem12":
-            frame, found = read_nem12(f, series, days)
+            frame, found = read_nem12(f, series, days, limits=limits, hashes=out.hashes)
         else:
-            frame, found = read_csv_series(f, series, days)
+            frame, found = read_csv_series(f, series, days, limits=limits, hashes=out.hashes)
         frames.append(frame)
         out.findings.extend(found)
     out.frame = pl.concat(frames, how="vertical") if frames else empty_frame()
@@ -235,6 +297,18 @@ def read_series(series: OwnSeries, days: set[date] | None = None) -> SeriesData:
     # As for AEMO's rows (data.duplicate), the first of a duplicated interval is used.
     out.frame = out.frame.unique(["scope", "start"], keep="first", maintain_order=True)
     return out
+
+
+def _literal(series: OwnSeries) -> Path:
+    """The file a series' ``path`` names (relative to the mapping file)."""
+    p = Path(series.path or "")
+    return p if p.is_absolute() else Path(series.base_dir) / p
+
+
+def glob_pattern(text: str) -> str:
+    """A ``glob`` of the mapping as a :mod:`glob` pattern in which only ``*`` and ``**``
+    are wildcards: ``?`` and ``[`` are escaped, so they match themselves."""
+    return "".join("[?]" if c == "?" else "[[]" if c == "[" else c for c in text)
 
 
 def _duplicates(series: OwnSeries, frame: pl.DataFrame) -> list[Finding]:

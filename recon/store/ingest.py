@@ -18,6 +18,10 @@ its kind. Then, in one transaction per file:
   Period dates) differs from the run held is refused too;
 * a CSV whose columns are not the Guide's is recorded as *unusable* with its
   ``data.columns`` finding (a check of its week reports it, as a check of the files does);
+* a file recognisable as an artefact (by content, magic or name) that cannot be read (cut
+  short, malformed) is recorded as *unusable* with its ``coverage.unread`` finding, never
+  stored as if it were fine; a file refused by a cap (``--max-member-mb``...) is
+  *refused* and not recorded, so that ingesting it again with a larger cap reads it;
 * anything else is *ingested*: a ``files`` row, the run, and its values.
 
 An exception (or Ctrl-C) while a file is being stored rolls its transaction back: the
@@ -47,8 +51,9 @@ from recon.errors import InputError, StoreError
 from recon.models.invoices import Invoice
 from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
-from recon.sources.detect import Artefact, detect
-from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.sources.detect import Artefact, Unread, detect
+from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
+from recon.sources.loading import unread_finding, unread_of
 from recon.store.conflicts import (
     Refusal,
     compare_detail_day,
@@ -186,10 +191,11 @@ def ingest(
     paths = list(paths)
     held, fresh, missing = _known_files(store, paths)
     found = detect(fresh + missing, limits=limits)
-    report = IngestReport(skipped=[s.as_dict() for s in found.skipped])
+    unread = {u.path for u in found.unread}  # reported as unusable, not as skipped
+    report = IngestReport(skipped=[s.as_dict() for s in found.skipped if s.path not in unread])
     for s in found.skipped:
         log.info("not an artefact, skipped: %s (%s)", s.path, s.reason)
-    if not found.artefacts and not held:
+    if not found.artefacts and not held and not found.unread:
         raise NothingToIngest(
             ", ".join(str(p) for p in paths) or "(no path)", "holds no settlement artefact"
         )
@@ -201,6 +207,10 @@ def ingest(
         outcomes[art.path] = ingest_artefact(store, art, limits=limits)
         if progress:
             progress(i, total)
+    for u in found.unread:  # recognisable, and damaged: recorded as unusable, with why
+        outcome = _record_unread(store, u)
+        if outcome is not None:
+            outcomes[outcome.path] = outcome
     report.outcomes = [outcomes[k] for k in sorted(outcomes)]
     refused = report.of(REFUSED)
     if refused:
@@ -328,7 +338,11 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         log.warning("unusable (data.columns): %s", e)
         return outcome
     except InputError as e:
-        return _refused(outcome, art, f"cannot be read: {e.problem}")
+        if refused_by_limit(e):  # raising the cap lets it in: not recorded
+            return _refused(outcome, art, f"cannot be read: {e.problem}")
+        return _record_unread(store, unread_of(art, e), art) or _refused(
+            outcome, art, f"cannot be read: {e.problem}"
+        )
     try:
         with store.transaction():
             status, message, week = _store_model(store, art, model)
@@ -438,6 +452,66 @@ def _ingest_detail_days(
     outcome.participant = header.participant
     log.info("%s: %s%s", status, art.path, f" ({message})" if message else "")
     return outcome
+
+
+def _record_unread(store: Store, u: Unread, art: Artefact | None = None) -> FileOutcome | None:
+    """Record a file recognisable as an artefact but unreadable as *unusable*, with its
+    ``coverage.unread`` finding, so that a check of its week from the store reports it.
+
+    Its run is what its content or name said; a RunId alone is placed in the week of the
+    run held with it. None when its kind is not known or it cannot be hashed (detection
+    lists it as skipped).
+    """
+    from recon.sources.artefacts import KINDS
+    from recon.sources.files import sha256_file
+
+    if art is None:
+        if u.kind not in KINDS:
+            return None
+        try:
+            sha = sha256_file(u.path)
+        except InputError:
+            return None
+        art = Artefact(
+            path=u.path,
+            kind=u.kind,  # type: ignore[arg-type]
+            sha256=sha,
+            participant=u.participant,
+            period=u.period,
+            run_id=u.run_id,
+            designation=u.designation,
+        )
+        if store.scalar("SELECT count(*) FROM files WHERE sha256 = ?", [sha]):
+            return FileOutcome(u.path, sha, u.kind or "", UNCHANGED, participant=u.participant)
+    participant, period = u.participant, u.period
+    week = week_of(period or "")
+    if u.run_id is not None and (week is None or participant is None):
+        held = store.rows(
+            "SELECT DISTINCT participant, period, week FROM runs WHERE run_id = ?"
+            + (" AND participant = ?" if participant else ""),
+            [u.run_id, participant] if participant else [u.run_id],
+        )
+        if len(held) == 1:
+            participant, period, week = held[0]
+    finding = unread_finding(u).model_copy(update={"participant": participant, "period": period})
+    with store.transaction():
+        insert_file(
+            store,
+            art,
+            status=UNUSABLE,
+            form=None,
+            reason=u.reason,
+            participant=participant,
+            period=period,
+            week=week,
+            run_id=u.run_id,
+            designation=u.designation,
+            findings=[finding],
+        )
+    log.warning("unusable (coverage.unread): %s: %s", u.path, u.reason)
+    return FileOutcome(
+        u.path, art.sha256, art.kind, UNUSABLE, u.reason, participant=participant, week=week
+    )
 
 
 def _refused(outcome: FileOutcome, art: Artefact, message: str) -> FileOutcome:

@@ -222,11 +222,6 @@ def test_decode_of_a_file_with_hostile_text_and_name(
         assert "SWANGEN_WF1\\x1b[2JU+202E" in texts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Detail JSON reader hands the lone surrogate to polars: the readers' rule is "
-    "branch 'sources' (issue 22 Deliver 3); this passes once it is merged",
-)
 def test_a_lone_surrogate_in_a_json_scope_and_participant(
     tmp_path: Path, recon_cli: RunCli
 ) -> None:

@@ -290,7 +290,9 @@ def test_zip_that_holds_no_detail_csv_is_skipped(tmp_path: Path, wem_csv: Simple
     assert "ZIP" in reasons["empty.zip"] and "ZIP" in reasons["broken.zip"]
 
 
-def test_pdf_that_is_not_an_invoice_is_skipped(tmp_path: Path) -> None:
+def test_pdf_that_is_not_an_invoice_is_skipped_and_one_that_does_not_open_unread(
+    tmp_path: Path,
+) -> None:
     from reportlab.pdfgen import canvas
 
     c = canvas.Canvas(str(tmp_path / "letter.pdf"))
@@ -302,7 +304,9 @@ def test_pdf_that_is_not_an_invoice_is_skipped(tmp_path: Path) -> None:
     assert found.artefacts == []
     reasons = {Path(s.path).name: s.reason for s in found.skipped}
     assert "without invoice content" in reasons["letter.pdf"]
-    assert "cannot be read as a PDF" in reasons["fake.pdf"]
+    # A PDF (by its magic) that does not open may be a damaged invoice: never unseen.
+    assert "a PDF that cannot be read as a PDF" in reasons["fake.pdf"]
+    assert [(Path(u.path).name, u.kind) for u in found.unread] == [("fake.pdf", "invoice_pdf")]
 
 
 def test_malformed_json_is_skipped_with_the_parser_position(tmp_path: Path) -> None:

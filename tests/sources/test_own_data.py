@@ -5,6 +5,7 @@ Files are written by hand here so each test can plant one thing and know its lin
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,13 @@ import pytest
 from recon.errors import InputError
 from recon.models.decimals import round_half_away
 from recon.models.own import OwnSeries
-from recon.sources.own_data import read_csv_series, read_mapping, read_nem12, read_series
+from recon.sources.own_data import (
+    read_csv_series,
+    read_mapping,
+    read_nem12,
+    read_series,
+    series_files,
+)
 from recon.wem.calendar import (
     AWST,
     TRADING_INTERVAL,
@@ -33,7 +40,7 @@ def nem_series(tmp: Path, **kw: object) -> OwnSeries:
         "name": "meters",
         "variable": "ChannelQty_CH_I",
         "format": "nem12",
-        "path": "*.csv",
+        "glob": "*.csv",
         "unit": "kWh",
         "tolerance": "0.001",
         "base_dir": str(tmp),
@@ -59,7 +66,7 @@ def test_mapping_reads_series_and_resolves_globs_against_its_folder(tmp_path: Pa
     write(tmp_path / "m" / "a.csv", ["100,NEM12,202412010000,A,B", "900"])
     (tmp_path / "own.toml").write_text(
         '[[series]]\nname = "meters"\nvariable = "ChannelQty_CH_I"\nformat = "nem12"\n'
-        'path = "m/*.csv"\nunit = "kWh"\ntolerance = "0.001"\n'
+        'glob = "m/*.csv"\nunit = "kWh"\ntolerance = "0.001"\n'
         '[[series]]\nname = "SCADA"\nvariable = "MSQ_F_I"\nformat = "csv"\npath = "s.csv"\n'
         'scope = "facility"\nvalue = "mwh"\naggregate = "mean"\n'
     )
@@ -100,6 +107,17 @@ def test_mapping_reads_series_and_resolves_globs_against_its_folder(tmp_path: Pa
             '[[series]]\nname="a"\nvariable="ChannelQty_CH_I"\nformat="nem12"\npath="x"\n',
             "needs unit",
         ),
+        ('[[series]]\nname="a"\nvariable="MSQ_F_I"\nformat="csv"\n', "either path"),
+        (
+            '[[series]]\nname="a"\nvariable="MSQ_F_I"\nformat="csv"\npath="x"\nglob="*"\n',
+            "not both",
+        ),
+        # The old form, a pattern under path: the key to use is named.
+        (
+            '[[series]]\nname="a"\nvariable="MSQ_F_I"\nformat="csv"\npath="own/*.csv"\n',
+            "write glob = 'own/*.csv'",
+        ),
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
     ],
 )
 def test_a_bad_mapping_is_refused_naming_the_file(tmp_path: Path, text: str, says: str) -> None:
@@ -116,10 +134,58 @@ def test_a_missing_mapping_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_glob_that_matches_nothing_is_a_finding(tmp_path: Path) -> None:
-    data = read_series(nem_series(tmp_path, path="none/*.csv"))
+    data = read_series(nem_series(tmp_path, glob="none/*.csv"))
     assert data.frame.height == 0
     (f,) = data.findings
     assert f.check == "data.columns" and "matches no file" in f.message
+
+
+def test_a_path_that_does_not_exist_is_a_finding(tmp_path: Path) -> None:
+    data = read_series(nem_series(tmp_path, glob=None, path="meters.csv"))
+    (f,) = data.findings
+    assert f.check == "data.columns" and "'meters.csv', which does not exist" in f.message
+
+
+def test_a_path_is_literal_and_a_glob_has_only_star_wildcards(tmp_path: Path) -> None:
+    for name in ("SCADA export [wk 49].csv", "scada[1].csv", "scada1.csv", "a?.csv", "ab.csv"):
+        write(tmp_path / name, ["100,NEM12,202412010000,A,B", "900"])
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "deep[1].csv", ["900"])
+
+    def files(**kw: object) -> list[str]:
+        return [Path(f).name for f in series_files(nem_series(tmp_path, **{"glob": None, **kw}))]
+
+    assert files(path="SCADA export [wk 49].csv") == ["SCADA export [wk 49].csv"]
+    assert files(path="scada[1].csv") == ["scada[1].csv"]
+    assert files(path="a?.csv") == ["a?.csv"]
+    assert files(glob="scada[1].csv") == ["scada[1].csv"]
+    assert files(glob="a?.csv") == ["a?.csv"]
+    assert files(glob="scada*.csv") == ["scada1.csv", "scada[1].csv"]
+    assert files(glob="**/*[1].csv") == ["scada[1].csv", "deep[1].csv"]  # sorted by path
+    # The mapping's own folder may hold any character too.
+    odd = tmp_path / "own [2024]"
+    odd.mkdir()
+    write(odd / "m.csv", ["900"])
+    series = nem_series(odd, glob="*.csv")
+    assert [Path(f).name for f in series_files(series)] == ["m.csv"]
+
+
+@pytest.mark.parametrize("what", ["folder", "fifo", "device", "huge"])
+def test_a_mapping_that_is_no_regular_file_is_refused_in_one_line(
+    tmp_path: Path, what: str
+) -> None:
+    p = tmp_path / "own.toml"
+    if what == "folder":
+        p.mkdir()
+    elif what == "fifo":
+        os.mkfifo(p)
+    elif what == "device":
+        p = Path("/dev/zero")
+    else:
+        p.write_bytes(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+    with pytest.raises(InputError) as e:
+        read_mapping(p)
+    assert str(p) in str(e.value) and "\n" not in str(e.value)
 
 
 # --------------------------------------------------------------------------- NEM12
