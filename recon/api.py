@@ -275,15 +275,17 @@ def check(
 
 def _kept(own: str | Path | None) -> Kept:
     """The Detail rows a check keeps in memory: the Summary tie-out's, and the variables
-    an ``--own`` mapping compares (read again, and its errors reported, by the tie-out)."""
+    an ``--own`` mapping compares or prices its differences by (read again, and its errors
+    reported, by the tie-out)."""
     if own is None:
         return Kept()
     from recon.sources.own_data import read_mapping
 
     try:
-        return Kept(frozenset(s.variable for s in read_mapping(own).series))
+        series = read_mapping(own).series
     except InputError:
         return Kept()
+    return Kept(frozenset({s.variable for s in series} | {s.price for s in series if s.price}))
 
 
 def _own_checks(
