@@ -22,7 +22,9 @@ from recon.cli.progress import progress_bar, stderr
 from recon.cli.text import printable
 from recon.errors import InputError, UsageError
 from recon.models.findings import Severity
+from recon.models.labels import artefacts_text
 from recon.models.results import CheckResult
+from recon.report.formatting import awst_text
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +70,6 @@ NARROW = 100
 """Below this many columns the worst findings are listed, not tabled."""
 
 
-def artefact_label(kinds: list[str], sep: str = ", ") -> str:
-    """``["summary_csv", "summary_json", "invoice_pdf"]`` -> ``Summary CSV+JSON, Invoice PDF``
-    (``sep`` between the kinds of artefact)."""
-    forms: dict[str, list[str]] = {}
-    for k in kinds:
-        what, _, form = k.partition("_")
-        forms.setdefault(what.capitalize(), []).append(form.upper())
-    return sep.join(f"{what} {'+'.join(sorted(fs))}" for what, fs in forms.items())
-
-
 def print_summary(result: CheckResult, limit: int = 12) -> None:
     """Print the runs (in date order), the worst findings and the verdict (stderr)."""
     from recon.report.disagreement import when_text
@@ -97,8 +89,8 @@ def print_summary(result: CheckResult, limit: int = 12) -> None:
             _text(r.participant),
             _text(r.period),
             f"{r.run_id}\n{r.designation}",
-            r.published_at.date().isoformat() if r.published_at else "",
-            artefact_label(r.artefacts, sep="\n"),
+            awst_text(r.published_at, sep="\n"),
+            artefacts_text(r.artefacts, sep="\n"),
         )
     stderr.print(runs)
     ordered = in_run_order(list(result.findings), result)

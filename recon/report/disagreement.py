@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from recon.models.findings import CHECKS, Finding, Severity
+from recon.models.labels import ARTEFACT_KINDS, artefact_name
 from recon.models.results import CheckResult
 from recon.reconcile.invoice_terms import figure_of_source
 from recon.report.formatting import as_figure, to_awst
@@ -208,14 +209,17 @@ def _form(path: str) -> str:
         ext = "zip"
     fmt = {"zip": "ZIP", "csv": "CSV", "json": "JSON", "pdf": "PDF"}.get(ext, ext.upper())
     if "invoice" in lower or ext == "pdf":
-        kind = "Invoice"
+        kind = "invoice"
     elif "detail" in lower or ext == "zip":
-        kind = "Detail"
+        kind = "detail"
     elif "summary" in lower:
-        kind = "Summary"
+        kind = "summary"
     else:
-        kind = "file"
-    return f"{kind} {fmt}".strip() if fmt else kind
+        return f"file {fmt}".strip()
+    named = f"{kind}_{ext}"
+    if named in ARTEFACT_KINDS:
+        return artefact_name(named)  # the one name of the kind (Invoice JSON, Detail ZIP)
+    return f"{kind.capitalize()} {fmt}".strip()
 
 
 def sides(f: Finding) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from recon.models.labels import artefacts_text
 from recon.models.results import CheckResult
 from recon.report.formatting import awst_text, money_text
 from recon.report.sheet import (
@@ -94,7 +95,7 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
                 rv.run.designation,
                 rv.run.published_at,
                 rv.run.previous_run_id,
-                ", ".join(rv.run.artefacts),
+                artefacts_text(rv.run.artefacts),
                 rv.counts["error"],
                 rv.counts["warning"],
             ]

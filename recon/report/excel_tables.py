@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from recon.models.findings import Finding, Severity
+from recon.models.labels import artefact_name
 from recon.models.results import CheckResult
 from recon.report.disagreement import disagreement_rows, sides, when_text
 from recon.report.formatting import as_figure
@@ -330,7 +331,16 @@ def inputs_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Used"),
     ]
     rows: list[list[Any]] = [
-        [i.path, i.kind, i.participant, i.period, i.run_id, i.designation, i.sha256, "yes"]
+        [
+            i.path,
+            artefact_name(i.kind),
+            i.participant,
+            i.period,
+            i.run_id,
+            i.designation,
+            i.sha256,
+            "yes",
+        ]
         for i in result.inputs
     ]
     for s in result.skipped:

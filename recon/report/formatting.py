@@ -65,13 +65,19 @@ def naive_awst(value: datetime | None) -> datetime | None:
     return None if value is None else to_awst(value).replace(tzinfo=None)
 
 
-def awst_text(value: datetime | date | None, seconds: bool = False) -> str:
-    """``2023-10-31 15:30 AWST`` (a date prints as ``2023-10-31``); '' for None."""
+def awst_text(value: datetime | date | None, seconds: bool = False, sep: str = " ") -> str:
+    """``2023-10-31 15:30 AWST``: a time as recon shows every time, in AWST with the zone
+    named (a date prints as ``2023-10-31``); '' for None.
+
+    A naive time is AWST already (AEMO's PublishedAt); an aware one (a UTC time recon
+    stored) is moved to AWST. ``sep`` goes between the date and the time (``"\\n"`` puts
+    the time under the date in a narrow table).
+    """
     if value is None:
         return ""
     if not isinstance(value, datetime):
         return value.isoformat()
-    fmt = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    fmt = f"%Y-%m-%d{sep}%H:%M:%S" if seconds else f"%Y-%m-%d{sep}%H:%M"
     return to_awst(value).strftime(fmt) + " AWST"
 
 
