@@ -130,11 +130,11 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Designation"),
         Col("Section"),
         Col("Figure"),
-        Col("Recomputed", "money"),
+        Col("recon's figure", "money"),
         Col("Invoiced", "money"),
         Col("Difference", "money"),
         Col("Status"),
-        Col("Why"),
+        Col("Why (which comparison)"),
     ]
     figures = [(rv.run, f) for rv in views for f in rv.figures]
     row = sheet.table(
