@@ -18,6 +18,7 @@ from recon.report.formatting import awst_text, money_text
 from recon.report.sheet import (
     DISCREPANCY_FILL,
     TITLE_FONT,
+    UNSIGNED_MONEY_FORMAT,
     VERDICT_FILLS,
     WARNING_FILL,
     Col,
@@ -135,8 +136,10 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Difference", "money"),
         Col("Status"),
         Col("Why (which comparison)"),
+        Col("Who pays whom"),
     ]
     figures = [(rv.run, f) for rv in views for f in rv.figures]
+    top = row
     row = sheet.table(
         row,
         figure_cols,
@@ -153,12 +156,18 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
                 f.difference,
                 f.status_text,
                 f.note,
+                f.who_pays,
             ]
             for run, f in figures
         ),
         fills=[DISCREPANCY_FILL if f.differs else None for _, f in figures],
         filtered=False,
     )
+    # A total's sign says who pays whom, and "Who pays whom" says it in words: no red.
+    for i, (_, f) in enumerate(figures, start=top + 1):
+        if f.payable:
+            for col in (7, 8):
+                ws.cell(row=i, column=col).number_format = UNSIGNED_MONEY_FORMAT
 
 
 def adj_chart_sheet(sheet: Sheet, result: CheckResult) -> None:

@@ -37,6 +37,25 @@ def exact_text(value: Decimal | None) -> str:
     return f"{whole}.{frac.ljust(2, '0')}"
 
 
+def who_pays_text(amount: Decimal | None, you_pay_when_positive: bool = True) -> str:
+    """Who pays whom an amount, in words: ``you pay AEMO $1,234.56``, ``AEMO pays you
+    $1,234.56`` or ``nothing to pay``; '' for None.
+
+    Args:
+        amount: A total as the invoice states it.
+        you_pay_when_positive: True for a figure whose positive value the participant pays
+            AEMO (Total Payable, Amount Due, a Tax Invoice Total); False for one AEMO pays
+            the participant (an RCTI Total).
+    """
+    if amount is None:
+        return ""
+    if amount == 0:
+        return "nothing to pay"
+    you_pay = (amount > 0) == you_pay_when_positive
+    shown = f"${money_text(abs(amount))}"
+    return f"you pay AEMO {shown}" if you_pay else f"AEMO pays you {shown}"
+
+
 def is_negative(value: object) -> bool:
     """True for a Decimal below zero (the reports show those in red)."""
     return isinstance(value, Decimal) and value < 0

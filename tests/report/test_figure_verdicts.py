@@ -118,7 +118,7 @@ def differing_in_html(path: Path) -> set[Key]:
             if cells[0].startswith("<code>"):
                 out.add((run_id, "line", re.sub(r"</?code>", "", cells[0])))
             else:
-                out.add((run_id, _chain(cells[0]), cells[1]))
+                out.add((run_id, _chain(cells[0]), cells[1].split("<br>")[0]))
     return out
 
 
@@ -240,3 +240,30 @@ def test_a_total_that_matches_recon_but_not_its_own_lines_says_so(
     rows = list(wb["Overview"].iter_rows(values_only=True))
     (row,) = [r for r in rows if r[2] == 50871 and r[5] == "Total Payable"]
     assert Decimal(str(row[8])) == Decimal("-263625.42")
+
+
+def test_totals_say_who_pays_whom_instead_of_a_red_sign(
+    checked: dict[str, tuple[CheckResult, Path]],
+) -> None:
+    """PLANTCO's INITIAL run 50871: AEMO pays the participant (Total Payable is negative)."""
+    _, out = checked["planted_week"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html.split('<section class="run" id="run-PLANTCO-50871">')[1].split("</section>")[0]
+    assert "Amount Due on the invoice: AEMO pays you $2,833,719.98" in section
+    (row,) = re.findall(r"<tr[^>]*><td>Payment Summary</td><td>Total Payable.*?</tr>", section)
+    assert "AEMO pays you $2,833,719.98" in row
+    assert 'class="num neg"' not in row.split("</td>", 4)[2]  # the totals are not red
+    assert re.search(r'<td class="num">-2,833,719.98</td>', row)
+    charges = re.findall(r"<tr[^>]*><td>Tax Invoice</td><td>Total.*?</tr>", section)
+    assert charges and "you pay AEMO $" in charges[0]
+    wb = load_workbook(out / "report.xlsx")
+    ov = wb["Overview"]
+    head = next(r for r in ov.iter_rows() if r[0].value == "Participant" and r[5].value == "Figure")
+    who = [c.value for c in head].index("Who pays whom")
+    for r in ov.iter_rows(min_row=head[0].row + 1):
+        if r[2].value == 50871 and r[5].value == "Total Payable":
+            assert r[who].value == "AEMO pays you $2,833,719.98"
+            assert "[Red]" not in r[7].number_format
+            break
+    else:
+        raise AssertionError("no Total Payable row for run 50871 on the Overview")
