@@ -111,13 +111,27 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
         row,
         [
             Col("Check"),
-            Col("Description"),
+            Col("What it means"),
             Col("Errors", "int"),
             Col("Warnings", "int"),
             Col("Info", "int"),
             Col("Result"),
+            Col("What to look at"),
+            Col("Notice of Disagreement?"),
         ],
-        ([c.check, c.description, c.errors, c.warnings, c.info, c.result] for c in checks),
+        (
+            [
+                c.check,
+                c.advice.meaning if c.advice else c.description,
+                c.errors,
+                c.warnings,
+                c.info,
+                c.result,
+                c.advice.look_at if c.advice else "",
+                c.advice.disagreement_text if c.advice else "",
+            ]
+            for c in checks
+        ),
         fills=[
             DISCREPANCY_FILL if c.errors else WARNING_FILL if c.warnings else None for c in checks
         ],

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from recon.models.advice import advice_for
 from recon.models.findings import Finding, Severity
 from recon.models.labels import artefact_name
 from recon.models.results import CheckResult
@@ -267,6 +268,8 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Figures in words"),
         Col("Message"),
         Col("Source"),
+        Col("What to look at"),
+        Col("Notice of Disagreement?"),
     ]
     fs = in_run_order(result.findings, result)
     sheet.table(
@@ -295,6 +298,7 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
                 _words(f),
                 f.message,
                 f.source,
+                *_next_steps(f.check),
             ]
             for f in fs
         ),
@@ -307,6 +311,13 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
             for f in fs
         ],
     )
+
+
+def _next_steps(check: str) -> tuple[str, str]:
+    """A check's advice (:mod:`recon.models.advice`): what to look at, and whether to lodge
+    a Notice of Disagreement."""
+    advice = advice_for(check)
+    return (advice.look_at, advice.disagreement_text) if advice else ("", "")
 
 
 def _instant(text: str | None) -> datetime | None:

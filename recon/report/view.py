@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from recon.models.advice import Advice, advice_for
 from recon.models.findings import CHECKS, Finding, Severity
 from recon.models.results import (
     DIFFERS,
@@ -201,6 +202,11 @@ class CheckRow:
     errors: int
     warnings: int
     info: int
+
+    @property
+    def advice(self) -> Advice | None:
+        """The next steps for this check's findings (:mod:`recon.models.advice`)."""
+        return advice_for(self.check)
 
     @property
     def result(self) -> str:
