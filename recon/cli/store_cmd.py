@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recon.cli.options import limit_options, limits_from, materiality_option
-from recon.cli.progress import progress_bar, stderr, stdout
+from recon.cli.progress import progress_bar, stderr, stdout, wrapped
 from recon.cli.text import line, printable, text
 from recon.errors import (
     EXIT_CLEAN,
@@ -165,7 +165,8 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
         path = store.path
     # Laid out to fit 80 columns, as `recon check` lays out its runs: the designation
     # under the RunId, the time under the date, one kind of artefact a line.
-    table = Table(title=text(f"Runs held in {path}"), title_justify="left")
+    wrapped(printable(f"Runs held in {path}"), to=stdout)
+    table = Table()
     table.add_column("Participant", overflow="fold")
     for col in ("Week", "Run", "Published"):
         table.add_column(col, no_wrap=True)
@@ -369,8 +370,10 @@ class _WeeklyPrinter:
     def finished(self, plan: Any, today: date, out_root: Path, problems: list[str]) -> None:
         if plan.weeks:
             summary = self._table()
-            summary.title = text(
-                f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"
+            wrapped(
+                printable(
+                    f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"
+                )
             )
             stderr.print(summary)
             from recon.cli.audit_cmd import print_issue_changes

@@ -356,7 +356,6 @@ def inputs_sheet(sheet: Sheet, result: CheckResult) -> None:
     ]
     for s in result.skipped:
         reason = s.get("reason") or "; ".join(f"{k}: {v}" for k, v in s.items() if k != "path")
-        rows.append(
-            [s.get("path", ""), None, None, None, None, None, s.get("sha256"), f"skipped: {reason}"]
-        )
+        used = reason if s.get("own_data") else f"skipped: {reason}"
+        rows.append([s.get("path", ""), None, None, None, None, None, s.get("sha256"), used])
     sheet.table(1, cols, rows)
