@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,7 +83,11 @@ def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str
             if (i.participant, i.week) in wanted
         ]
     opened, resolved = issue_changes(issues, last)
-    since = f"since the last weekly run ({last:%Y-%m-%d %H:%M} UTC)" if last else "so far"
+    from recon.report.formatting import awst_text
+
+    since = (
+        f"since the last weekly run ({awst_text(last.replace(tzinfo=UTC))})" if last else "so far"
+    )
     stderr.print(f"Issues {since}: {len(opened)} opened, {len(resolved)} resolved.")
     print_issues(opened, "Opened")
     print_issues(resolved, "Resolved")

@@ -171,6 +171,7 @@ def test_weekly_shows_what_each_weeks_check_covered(
     assert "2024-11-24 " not in err
     assert "Coverage" in err and err.count("fully checked") >= 3
     assert "0 errors" in err
+    assert "UTC" not in err  # times in AWST with the zone named
 
 
 def test_log_lines_are_not_padded_when_piped(tmp_path: Path) -> None:

@@ -209,3 +209,21 @@ def test_artefacts_are_named_alike_in_both_reports(planted: tuple[CheckResult, P
         "Invoice JSON",
         "Invoice PDF",
     }
+
+
+def test_own_data_among_the_inputs_is_listed_as_own_data(tmp_path: Path) -> None:
+    """The sample week's own.toml and its files are your own data, not files recon could
+    not use: so say both reports."""
+    result = recon.check(ROOT / "fixtures" / "sample_week")
+    assert result.exit_code() == 0
+    own = [s for s in result.skipped if s.get("own_data")]
+    assert len(own) == 3 and len(result.skipped) == 3
+    assert all(s["reason"].startswith("own data (used with --own ") for s in own)
+    write_reports(result, tmp_path)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Not used (and your own data)" in html
+    assert html.count("own data (used with --own ") == 3
+    wb = load_workbook(tmp_path / "report.xlsx")
+    used = [r[-1] for r in wb["Inputs"].iter_rows(min_row=2, values_only=True)]
+    assert sum(1 for u in used if str(u).startswith("own data (used with --own ")) == 3
+    assert not any(str(u).startswith("skipped") for u in used)
