@@ -128,11 +128,7 @@ def print_worst(result: CheckResult, limit: int = 12, where: str = "report.html"
             heading.stylize(colour[f.severity], 0, len(sev))
             wrapped(heading, indent=len(sev) + 1, first=0)
             wrapped(printable(f.message), indent=len(sev) + 1)
-        more = len(result.findings) - len(worst)
-        if more:
-            wrapped(f"{more} more finding{'s' if more != 1 else ''} in {where}.")
-        return
-    else:
+    else:  # a wide one: a table
         t = Table(title=title, title_justify="left")
         for col in ("Severity", "Check", "Run", "Variable", "When", "Message"):
             t.add_column(col, overflow="fold")
@@ -145,14 +141,10 @@ def print_worst(result: CheckResult, limit: int = 12, where: str = "report.html"
                 _text(when_text(f) if (f.timestamp or f.interval_start) else ""),
                 _text(f.message),
             )
-    stderr.print(t)
+        stderr.print(t)
     more = len(result.findings) - len(worst)
     if more:
         wrapped(f"{more} more finding{'s' if more != 1 else ''} in {where}.")
-
-
-OWN_DATA = "own data (used with --own {mapping})"
-"""How a file of your own data found among the inputs is listed (not as skipped)."""
 
 
 def print_skipped(result: CheckResult, shown: int = 10) -> None:
