@@ -262,6 +262,8 @@ def check(
         loaded, findings, skipped = load(
             paths, limits=limits, progress=progress, cast=False, kept=kept
         )
+    if own is None:
+        skipped = _own_data_among(skipped)
     result = run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
     if own is not None:
         result = _add_own(result, loaded, own, limits)
@@ -286,6 +288,44 @@ def _kept(own: str | Path | None) -> Kept:
     except InputError:
         return Kept()
     return Kept(frozenset({s.variable for s in series} | {s.price for s in series if s.price}))
+
+
+OWN_MAPPING_MAX_BYTES = 1 << 20
+"""A skipped ``.toml`` file larger than this is not read to see whether it is an --own mapping."""
+
+
+def _own_data_among(skipped: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The skipped inputs, with your own data marked as such rather than as skipped.
+
+    A skipped ``.toml`` file that reads as an ``--own`` mapping (SPEC §9), and every file
+    its series name, are your own data: each gets ``own_data`` (the mapping's path) and the
+    reason "own data (used with --own MAPPING)", so the terminal and the reports list them
+    as such, not as files recon could not use.
+    """
+    from recon.errors import ReconError
+    from recon.sources.own_data import read_mapping, series_files
+
+    own: dict[str, str] = {}
+    for s in skipped:
+        path = Path(s.get("path", ""))
+        try:
+            if path.suffix.lower() != ".toml" or path.stat().st_size > OWN_MAPPING_MAX_BYTES:
+                continue
+            mapping = read_mapping(path)
+            files = [f for series in mapping.series for f in series_files(series)]
+        except (ReconError, OSError, ValueError):
+            continue  # not a mapping: it stays skipped, with its reason
+        for f in [path, *files]:
+            own.setdefault(os.path.realpath(f), s["path"])
+    out = []
+    for s in skipped:
+        mapping_path = own.get(os.path.realpath(s.get("path", "")))
+        if mapping_path is None:
+            out.append(s)
+        else:
+            reason = f"own data (used with --own {mapping_path})"
+            out.append({**s, "reason": reason, "own_data": mapping_path})
+    return out
 
 
 def _own_checks(

@@ -316,3 +316,15 @@ def print_pdf() -> Callable[[Path, Path, Path], None]:
     variable CI is set.
     """
     return _print_pdf
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A passing run removes what it wrote: the session's temporary folder (pytest's
+    ``tmp_path_retention_policy = "failed"`` removes each passing test's own folder, not
+    the folders fixtures share). A failing run keeps it, to look at."""
+    if exitstatus != 0:
+        return
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    base = getattr(factory, "_basetemp", None) if factory is not None else None
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)

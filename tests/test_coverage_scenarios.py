@@ -392,12 +392,10 @@ def test_a_position_finding_names_its_interval(
     assert f["position"] == 23
     assert f["interval_start"] == "2024-12-04T19:00:00+08:00"
     assert f["interval_end"] == "2024-12-04T19:30:00+08:00"
+    # A Trading Day finding names its day, never an interval (SPEC §5).
     (s,) = got.of("summary_detail.value")
-    assert s["position"] == 1
-    assert (s["interval_start"], s["interval_end"]) == (
-        "2024-12-05T08:00:00+08:00",
-        "2024-12-06T08:00:00+08:00",
-    )
+    assert s["timestamp"] == "2024-12-05"
+    assert (s["position"], s["interval_start"], s["interval_end"]) == (None, None, None)
     others = [f for f in got.findings if f["check"].startswith("invoice.")]
     assert others and all(f["position"] is None for f in others)
 

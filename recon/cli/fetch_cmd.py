@@ -81,6 +81,8 @@ def _progress_bar(console: Console) -> Iterator[ProgressCallback]:
 
 
 def _summary_lines(report: FetchReport) -> list[str]:
+    from recon.report.formatting import awst_text
+
     lines = []
     for entry in report.runs:
         files = [f for f in report.files if f.run_id == entry.run_id]
@@ -88,7 +90,7 @@ def _summary_lines(report: FetchReport) -> list[str]:
         new = sum(f.written for f in files)
         text = (
             f"  run {entry.run_id} {entry.designation.value:<7} published "
-            f"{entry.published_at:%Y-%m-%d %H:%M}: {new} new, {len(files) - new} unchanged"
+            f"{awst_text(entry.published_at)}: {new} new, {len(files) - new} unchanged"
         )
         if missing:
             text += f", {len(missing)} not published"
@@ -435,7 +437,7 @@ def emulator(
         click.echo(
             f"  recon fetch --url {server.url} --participant {participant} "
             f"--cert {pki.client_cert} --key {pki.client_key} --ca {pki.ca} "
-            f"--week {week.isoformat() if week else 'YYYY-MM-DD'} --out fetched/"
+            f"--week {week.isoformat() if week else 'YYYY-MM-DD'} --out out/fetched/"
         )
     click.echo("Stop with Ctrl-C.")
     stop = threading.Event()

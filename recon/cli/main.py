@@ -15,10 +15,9 @@ import sys
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import click
-from rich.logging import RichHandler
 
 from recon.__about__ import __version__
 from recon.cli.text import printable, safe_text
@@ -88,11 +87,43 @@ def cli(verbose: int) -> None:
     3 (weekly --notify) the run was done and recorded but its digest not sent.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level,
-        format="%(message)s",
-        handlers=[_safe(RichHandler(show_path=False, show_time=False, console=_stderr_console()))],
-    )
+    logging.basicConfig(level=level, format="%(message)s", handlers=[_safe(ConsoleHandler())])
+
+
+class ConsoleHandler(logging.Handler):
+    """Log records on recon's stderr console, as ``WARNING  the message``.
+
+    On a terminal the message wraps at word boundaries under itself, to the terminal's
+    width; anywhere else (a pipe, a log file) each record is one line, never padded with
+    spaces to a width, and never broken.
+    """
+
+    STYLES: ClassVar[dict[int, str]] = {
+        logging.DEBUG: "dim",
+        logging.INFO: "cyan",
+        logging.WARNING: "yellow",
+        logging.ERROR: "red",
+        logging.CRITICAL: "bold red",
+    }
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from rich.table import Table
+            from rich.text import Text
+
+            console = _stderr_console()
+            level = Text(f"{record.levelname:<8}", style=self.STYLES.get(record.levelno, ""))
+            message = Text(self.format(record))
+            if console.is_terminal:
+                grid = Table.grid(padding=(0, 1))
+                grid.add_column(no_wrap=True)
+                grid.add_column(overflow="fold")
+                grid.add_row(level, message)
+                console.print(grid)
+            else:
+                console.print(Text.assemble(level, " ", message), soft_wrap=True)
+        except Exception:
+            self.handleError(record)
 
 
 class _SafeRecords(logging.Filter):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleDimensions
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 PIPE_WIDTH = 120
 """The width of output that does not go to a terminal."""
@@ -45,6 +48,20 @@ class StableConsole(Console):
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
 
+@contextlib.contextmanager
+def fixed_width(width: int) -> Iterator[None]:
+    """Lay recon's consoles (:data:`stderr`, :data:`stdout`) out ``width`` columns wide,
+    as a terminal of that width would, whatever the real one is (for tests and demos)."""
+    saved = [(c, c._width, c._width_given) for c in (stderr, stdout)]  # type: ignore[attr-defined]
+    try:
+        for c in (stderr, stdout):
+            c._width, c._width_given = width, True  # type: ignore[attr-defined]
+        yield
+    finally:
+        for c, w, given in saved:
+            c._width, c._width_given = w, given  # type: ignore[attr-defined]
+
+
 def console(**kwargs: Any) -> Console:
     """A console as recon's commands use them: stable width, lines never hard-broken."""
     kwargs.setdefault("soft_wrap", True)
@@ -56,6 +73,48 @@ stderr = console(stderr=True)
 
 stdout = console()
 """Output that is the command's result, such as ``recon runs``' table (stdout)."""
+
+
+def wrapped(
+    text: Text | str,
+    indent: int = 0,
+    first: int | None = None,
+    style: str = "",
+    to: Console | None = None,
+) -> None:
+    """Print a paragraph on stderr (or ``to``) wrapped at word boundaries to the console's width (80
+    columns on an 80-column terminal), never padded with trailing spaces.
+
+    Args:
+        text: The paragraph: a str, or a Text whose first span's style colours its opening
+            word(s) (a severity) and whose own style colours the whole.
+        indent: Spaces before every line after the first.
+        first: Spaces before the first line (default: ``indent``'s, or none).
+        style: A style for the whole paragraph.
+        to: The console (default :data:`stderr`).
+    """
+    import textwrap
+
+    from rich.text import Text
+
+    target = to or stderr
+    plain = text.plain if isinstance(text, Text) else text
+    lead = " " * (indent if first is None else first)
+    lines = textwrap.wrap(
+        plain,
+        width=max(20, target.width),
+        initial_indent=lead,
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+        break_long_words=True,  # a path longer than a line is cut, not run off the edge
+        drop_whitespace=True,
+    ) or [lead]
+    for i, line in enumerate(lines):
+        out = Text(line, style=style or (text.style if isinstance(text, Text) else ""))
+        if i == 0 and isinstance(text, Text) and text.spans:
+            span = text.spans[0]
+            out.stylize(span.style, span.start + len(lead), span.end + len(lead))
+        target.print(out, soft_wrap=True)
 
 
 @contextlib.contextmanager

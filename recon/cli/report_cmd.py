@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from recon.cli.text import printable
 from recon.models.results import CheckResult
 
 log = logging.getLogger(__name__)
@@ -67,13 +66,18 @@ def report(findings_dir: Path, out: Path | None) -> int:
     them, the earlier reports are left as they were. Other files
     in the folder (findings.json, result.json) are never touched.
 
-    Exit status: 0 when the saved check has no error finding; 1 when it has; 2 when the
-    reports cannot be built (no result.json, unwritable folder); 130 or 143 interrupted
-    (the earlier reports are left whole).
+    Prints the saved check's verdict (as `recon check` did) and the files written.
+
+    Exit status: 0 when the saved check has no error finding; 1 when it has (the verdict
+    says so); 2 when the reports cannot be built (no result.json, unwritable folder); 130
+    or 143 interrupted (the earlier reports are left whole).
     """
+    from recon.cli.check_cmd import print_verdict, print_written
     from recon.report import load_result
 
     result = load_result(findings_dir)
-    for path in write_report_set(result, out or findings_dir):
-        click.echo(f"Wrote {printable(str(path))}", err=True)
+    written = write_report_set(result, out or findings_dir)
+    # The saved check's verdict, which is also why the exit status is what it is.
+    print_verdict(result)
+    print_written(written)
     return result.exit_code()

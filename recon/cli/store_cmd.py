@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recon.cli.options import limit_options, limits_from, materiality_option
-from recon.cli.progress import progress_bar, stderr, stdout
+from recon.cli.progress import progress_bar, stderr, stdout, wrapped
 from recon.cli.text import line, printable, text
 from recon.errors import (
     EXIT_CANNOT_RUN,
@@ -32,6 +32,8 @@ from recon.errors import (
     NotifyError,
     UsageError,
 )
+from recon.report.formatting import awst_text
+from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +158,9 @@ def _print_ingest(report: Any, path: Path) -> None:
 def runs(store_path: Path | None, participant: str | None, week: date | None) -> int:
     """List the runs held in the store, with the artefacts held for each.
 
-    One row per run (participant, Trading Week, RunId): designation, PublishedAt, which
-    artefacts are held (Summary CSV/JSON; Detail ZIP/CSV/JSON, each with the number of
-    Settlement Trading Days held, e.g. "ZIP 7d"; Invoice JSON/PDF). A run known only
+    One row per run (participant, Trading Week, RunId): designation, PublishedAt (AWST),
+    which artefacts are held (Summary CSV/JSON; Detail ZIP/CSV/JSON, each with the number of
+    Settlement Trading Days held, e.g. "Detail ZIP: 7 days"; Invoice JSON/PDF). A run known only
     from its invoice shows "(invoice only)" as its PublishedAt.
     """
 
@@ -167,18 +169,20 @@ def runs(store_path: Path | None, participant: str | None, week: date | None) ->
     with open_store(store_path, read_only=True, must_exist=True) as store:
         rows = list_runs(store, participant=participant, week=week)
         path = store.path
-    table = Table(title=text(f"Runs held in {path}"), title_justify="left")
+    # Laid out to fit 80 columns, as `recon check` lays out its runs: the designation
+    # under the RunId, the time under the date, one kind of artefact a line.
+    wrapped(printable(f"Runs held in {path}"), to=stdout)
+    table = Table()
     table.add_column("Participant", overflow="fold")
-    for col in ("Week", "Run", "Designation", "Published"):
+    for col in ("Week", "Run", "Published"):
         table.add_column(col, no_wrap=True)
-    table.add_column("Artefacts", overflow="fold")
+    table.add_column("Artefacts")
     for r in rows:
         table.add_row(
             text(r.participant),
-            r.week.isoformat(),
-            str(r.run_id),
-            text(r.designation),
-            f"{r.published_at:%Y-%m-%d}" if r.published_at else "(invoice only)",
+            week_label(r.week),
+            Text("\n").join([Text(str(r.run_id)), text(r.designation)]),
+            awst_text(r.published_at, sep="\n") or "(invoice\nonly)",
             Text("\n").join(text(a) for a in r.artefact_text("\n").split("\n")),
         )
     stdout.print(table)
@@ -381,34 +385,51 @@ class _WeeklyPrinter:
             stderr.print(text(f"Nothing to check ({plan.reason}: none)."))
 
     def _table(self) -> Table:
+        # Laid out to fit 80 columns: the runs one a line, the counts in words, and what
+        # the week's check covered (as `recon check` says it) wrapped at word boundaries.
         if self.summary is None:
             self.summary = Table(title_justify="left")
-            for col in ("Participant", "Week", "Runs", "Errors", "Warnings", "Info"):
-                self.summary.add_column(col, overflow="fold")
+            self.summary.add_column("Participant", overflow="fold")
+            self.summary.add_column("Week", no_wrap=True)
+            self.summary.add_column("Runs", no_wrap=True)
+            self.summary.add_column("Findings", min_width=10)
+            self.summary.add_column("Coverage", ratio=1, min_width=16)
         return self.summary
 
     def week_checked(self, participant: str, week: date, result: Any | None) -> None:
         summary = self._table()
         if result is None:
             summary.add_row(
-                text(participant), week.isoformat(), text("could not be checked", "red"), "", "", ""
+                text(participant), week_label(week), "", text("could not be checked", "red"), ""
             )
             return
         c = result.counts
+        parts = []
+        for n, word, style in (
+            (c["error"], "error", "red"),
+            (c["warning"], "warning", "yellow"),
+            (c["info"], "info", ""),
+        ):
+            plural = "s" if n != 1 and word != "info" else ""
+            parts.append(Text(f"{n} {word}{plural}", style=style if n else ""))
+        findings = Text("\n").join(parts)
         summary.add_row(
             text(participant),
-            week.isoformat(),
-            text(" ".join(r.designation for r in result.runs if r.participant == participant)),
-            text(c["error"], "red") if c["error"] else "0",
-            str(c["warning"]),
-            str(c["info"]),
+            week_label(week),
+            Text("\n").join(
+                text(r.designation) for r in result.runs if r.participant == participant
+            ),
+            findings,
+            text(result.verdict_lines()[1]),
         )
 
     def finished(self, plan: Any, today: date, out_root: Path, problems: list[str]) -> None:
         if plan.weeks:
             summary = self._table()
-            summary.title = text(
-                f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"
+            wrapped(
+                printable(
+                    f"Weekly check, {today.isoformat()}: reports in {out_root / today.isoformat()}"
+                )
             )
             stderr.print(summary)
             from recon.cli.audit_cmd import print_issue_changes

@@ -8,6 +8,7 @@ recomputed invoice with no invoice to compare, and a run chain's totals.
 
 from __future__ import annotations
 
+from recon.models.decimals import Money
 from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.results import (
     AGREES,
@@ -26,6 +27,7 @@ from recon.reconcile.arithmetic import (
 from recon.reconcile.invoice_terms import (
     FIELDS,
     SECTIONS,
+    Verdict,
     Verdicts,
     figure_source,
     money,
@@ -124,9 +126,7 @@ def section_figures(
                         f": {note}" if note else ""
                     )
             else:
-                status, note, exp = rec.status, rec.note, rec.expected
-                if mine is not None and worse(mine.status, status) != status:
-                    status, note = mine.status, mine.note
+                status, note, exp = _both(rec, mine)
                 if rec.actual is None and rec.source:
                     src = rec.source
             out.append(
@@ -143,6 +143,42 @@ def section_figures(
                 )
             )
     return out
+
+
+def _both(rec: Verdict, mine: Verdict | None) -> tuple[str, str, Money | None]:
+    """One figure judged two ways: against recon's figure recomputed from the statement
+    (``rec``) and against the invoice's own arithmetic (``mine``).
+
+    The verdict and the difference tell the same story: the figure shown beside AEMO's is
+    the one of the comparison that makes the verdict (a total that matches recon's figure
+    but not the sum of the invoice's own lines shows the difference to that sum), and the
+    note says which comparison failed.
+
+    Returns:
+        ``(status, note, recon's figure)``.
+    """
+    own_fails = mine is not None and mine.status != AGREES
+    if mine is not None and own_fails and worse(mine.status, rec.status) != rec.status:
+        recomputed = f" ({money(rec.expected)})" if rec.expected is not None else ""
+        verdict = (
+            "agrees with the invoice"
+            if rec.status == AGREES
+            else "differs from it by the rounding order only"
+        )
+        return (
+            mine.status,
+            f"against the invoice's own arithmetic: {mine.note}; recon's figure recomputed "
+            f"from the statement{recomputed} {verdict}",
+            mine.expected,
+        )
+    if rec.status != DIFFERS:
+        return rec.status, rec.note, rec.expected
+    note = "against recon's figure recomputed from the statement"
+    if rec.note:
+        note += f": {rec.note}"
+    if mine is not None and own_fails:
+        note += f"; also against the invoice's own arithmetic: {mine.note}"
+    return rec.status, note, rec.expected
 
 
 def row_figures(header: RunHeader, inv: Invoice) -> list[FigureComparison]:

@@ -75,37 +75,78 @@ def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding],
     lines = list(inv.line_items)
     own_rcti, own_tax, own_ps = section_totals(lines)
     gst_alts = gst_on_sections(lines, ps.prepayment_applied)
-    checks: list[tuple[tuple[str, str], Decimal, str]] = [
-        (("rcti", "amount"), own_rcti.amount, "the sum of its Payment lines"),
-        (("rcti", "gst"), own_rcti.gst, "the sum of its Payment lines' GST"),
-        (("rcti", "total"), rcti.amount + rcti.gst, "its RCTI Amount plus GST"),
-        (("tax_invoice", "amount"), own_tax.amount, "the sum of its Charge lines"),
-        (("tax_invoice", "gst"), own_tax.gst, "the sum of its Charge lines' GST"),
-        (("tax_invoice", "total"), tax.amount + tax.gst, "its Tax Invoice Amount plus GST"),
+    # Each figure, what the invoice's own arithmetic gives for it, how a finding says that
+    # ("... less than {what}") and how the figure's verdict says it ("... add up to $X").
+    checks: list[tuple[tuple[str, str], Decimal, str, str]] = [
+        (
+            ("rcti", "amount"),
+            own_rcti.amount,
+            "the sum of its Payment lines",
+            "the invoice's own Payment lines add up to",
+        ),
+        (
+            ("rcti", "gst"),
+            own_rcti.gst,
+            "the sum of its Payment lines' GST",
+            "the GST of the invoice's own Payment lines adds up to",
+        ),
+        (
+            ("rcti", "total"),
+            rcti.amount + rcti.gst,
+            "its RCTI Amount plus GST",
+            "the invoice's RCTI Amount plus GST is",
+        ),
+        (
+            ("tax_invoice", "amount"),
+            own_tax.amount,
+            "the sum of its Charge lines",
+            "the invoice's own Charge lines add up to",
+        ),
+        (
+            ("tax_invoice", "gst"),
+            own_tax.gst,
+            "the sum of its Charge lines' GST",
+            "the GST of the invoice's own Charge lines adds up to",
+        ),
+        (
+            ("tax_invoice", "total"),
+            tax.amount + tax.gst,
+            "its Tax Invoice Amount plus GST",
+            "the invoice's Tax Invoice Amount plus GST is",
+        ),
         (
             ("payment_summary", "gst_applicable_amount"),
             own_ps.gst_applicable_amount,
             "the sum of its GST-applicable lines (Charges less Payments)",
+            "the invoice's own GST-applicable lines (Charges less Payments) add up to",
         ),
         (
             ("payment_summary", "gst_not_applicable_amount"),
             own_ps.gst_not_applicable_amount,
             "the sum of its GST-free lines (Charges less Payments)",
+            "the invoice's own GST-free lines (Charges less Payments) add up to",
         ),
-        (("payment_summary", "gst"), tax.gst - rcti.gst, "its Tax Invoice GST less RCTI GST"),
+        (
+            ("payment_summary", "gst"),
+            tax.gst - rcti.gst,
+            "its Tax Invoice GST less RCTI GST",
+            "the invoice's Tax Invoice GST less RCTI GST is",
+        ),
         (
             ("payment_summary", "total_payable"),
             tax.total - rcti.total,
             "its Tax Invoice Total less RCTI Total",
+            "the invoice's Tax Invoice Total less RCTI Total is",
         ),
         (
             ("payment_summary", "amount_due"),
             ps.total_payable - ps.prepayment_applied,
             "its Total Payable less Prepayment Applied",
+            "the invoice's Total Payable less Prepayment Applied is",
         ),
     ]
     actual = figures_of(rcti, tax, ps)
-    for key, exp, what in checks:
+    for key, exp, what, says in checks:
         act = actual[key]
         alts = (
             {GST_ON_SECTION: gst_alts[key]}
@@ -115,7 +156,7 @@ def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding],
         verdict, order = judge(exp, act, alts)
         verdicts[key] = Verdict(
             VERDICT_STATUS[verdict],
-            f"{what} gives {money(exp)}" + (f" ({ORDER_TEXT[order]})" if order else "")
+            f"{says} {money(exp)}" + (f" ({ORDER_TEXT[order]})" if order else "")
             if verdict != "ok"
             else "",
             exp,
@@ -204,7 +245,7 @@ def _check_summary_lines(
         act = getattr(ps, name)
         if exp != act and verdicts is not None:
             verdicts[("payment_summary", name)] = Verdict(
-                DIFFERS, f"the Payment Summary's own rows give {money(exp)}", exp, act
+                DIFFERS, f"the Payment Summary's own rows add up to {money(exp)}", exp, act
             )
         if exp != act:
             findings.append(

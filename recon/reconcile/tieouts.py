@@ -23,7 +23,7 @@ from recon.models.statements import (
     with_values,
 )
 from recon.reconcile.invoice_terms import figure_label, figure_source, figures_of, gst_text, money
-from recon.wem.calendar import value_interval
+from recon.wem import calendar
 
 MAX_MISMATCH_FINDINGS = 200
 """``source.mismatch`` findings listed per pair of artefacts; the rest are counted."""
@@ -296,13 +296,10 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
 
 def position_fields(variable: str, day: date | None, position: int) -> dict[str, Any]:
     """``position``, ``interval_start`` and ``interval_end`` of one position of a Value
-    array (SPEC §5), the granularity read from the variable name's last token."""
-    out: dict[str, Any] = {"position": position}
+    array (SPEC §5), the granularity read from the variable name's last token: only an I
+    or DI variable's positions are intervals; other findings name their day by Timestamp."""
     granularity = variable.rsplit("_", 1)[-1] if "_" in variable else ""
-    span = value_interval(day, granularity, position) if day is not None else None
-    if span is not None:
-        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
-    return out
+    return calendar.position_fields(day, granularity, position)
 
 
 def detail_coverage(header: RunHeader, detail: DetailStatement) -> list[Finding]:

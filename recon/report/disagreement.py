@@ -31,6 +31,7 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.models.findings import CHECKS, AtStakeBasis, Finding, Severity
+from recon.models.labels import ARTEFACT_KINDS, artefact_name
 from recon.models.results import CheckResult
 from recon.reconcile.invoice_terms import figure_of_source
 from recon.report.formatting import as_figure, to_awst
@@ -277,14 +278,17 @@ def _form(path: str) -> str:
         ext = "zip"
     fmt = {"zip": "ZIP", "csv": "CSV", "json": "JSON", "pdf": "PDF"}.get(ext, ext.upper())
     if "invoice" in lower or ext == "pdf":
-        kind = "Invoice"
+        kind = "invoice"
     elif "detail" in lower or ext == "zip":
-        kind = "Detail"
+        kind = "detail"
     elif "summary" in lower:
-        kind = "Summary"
+        kind = "summary"
     else:
-        kind = "file"
-    return f"{kind} {fmt}".strip() if fmt else kind
+        return f"file {fmt}".strip()
+    named = f"{kind}_{ext}"
+    if named in ARTEFACT_KINDS:
+        return artefact_name(named)  # the one name of the kind (Invoice JSON, Detail ZIP)
+    return f"{kind.capitalize()} {fmt}".strip()
 
 
 def sides(f: Finding) -> tuple[str, str]:
@@ -415,25 +419,70 @@ def _interval(f: Finding) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
-def when_text(f: Finding) -> str:
-    """Say which Trading Interval, Trading Day or Trading Week a figure belongs to.
+def _number(start: datetime, length: timedelta) -> int | None:
+    """The 1-based number of the interval of ``length`` starting at ``start`` in its
+    Trading Day, or None when ``start`` is not on an interval boundary."""
+    offset = start - calendar.trading_day_start(calendar.trading_day_of(start))
+    k, rest = divmod(offset, length)
+    return None if rest else k + 1
 
-    A finding about one interval (``position``, ``interval_start``, ``interval_end``,
-    SPEC §5) reads ``Trading Interval 23, 19:00–19:30 AWST, 4 Dec 2024``, with the Trading
-    Day added when the interval falls after midnight; a Trading Day ``Trading Day 4 Dec
-    2024``; a finding about the whole run ``Trading Week TW 01 Dec 2024, 1–7 Dec 2024``.
+
+def _interval_text(
+    g: Granularity, start: datetime, end: datetime | None, position: int | None
+) -> str:
+    """``Trading Interval 23, 19:00–19:30 AWST, 4 Dec 2024`` (I or DI); a range of several
+    intervals reads ``Trading Intervals 5–7, 10:00–11:30 AWST, 2 Dec 2024``."""
+    length = _LENGTH[g]
+    end = end if end is not None else start + length
+    first = position or _number(start, length)
+    count = (end - start) // length
+    name = RULES[g].name
+    if count > 1 and first is not None:
+        label = f"{name}s {first}–{first + count - 1}"
+    else:
+        label = f"{name} {first}" if first is not None else name
+    day = calendar.trading_day_of(start)
+    text = f"{label}, {start:%H:%M}–{end:%H:%M} AWST, {day_text(start.date())}"
+    if day != start.date():
+        text += f" (Trading Day {day_text(day)})"
+    return text
+
+
+def period_text(g: Granularity | None, day: date) -> str:
+    """The day or period a value of granularity ``g`` dated ``day`` is about, in words.
+
+    ``Trading Day 5 Dec 2024`` (D, and when the granularity is unknown); ``Trading Month
+    Dec 2024``; ``Capacity Year 2024 (from 1 Oct 2024)``; ``Financial Year 2024-25 (from 1
+    Jul 2024)``; an X value ``dated 5 Dec 2024``.
+    """
+    if g is Granularity.M:
+        return f"Trading Month {_MONTHS[day.month - 1]} {day.year}"
+    if g is Granularity.CY:
+        return f"Capacity Year {day.year} (from {day_text(day)})"
+    if g is Granularity.FY:
+        return f"Financial Year {day.year}-{(day.year + 1) % 100:02d} (from {day_text(day)})"
+    if g is Granularity.X:
+        return f"dated {day_text(day)}"
+    return f"Trading Day {day_text(day)}"
+
+
+def when_text(f: Finding) -> str:
+    """Say which Trading Interval, Trading Day or Trading Week a finding is about.
+
+    This is the one function that labels a finding's time, for the terminal, both reports
+    and the Disagreement draft. Only a finding about a Trading or Dispatch Interval (an I or
+    DI variable with ``interval_start``, SPEC §5) names an interval: ``Trading Interval 23,
+    19:00–19:30 AWST, 4 Dec 2024``, with the Trading Day added when the interval falls after
+    midnight. A finding about a Trading Day (granularity D) or a coarser value names its
+    day or period (``Trading Day 5 Dec 2024``, :func:`period_text`), even when a result
+    saved by an older recon gave it an interval; a finding about the whole run names the
+    week (``Trading Week TW 01 Dec 2024, 1–7 Dec 2024``).
     """
     g = _granularity(f.variable)
     start, end = _interval(f)
-    if start is not None:
-        name = RULES[g].name if g in (Granularity.I, Granularity.DI) else "Interval"
-        number = f" {f.position}" if f.position else ""
-        day = calendar.trading_day_of(start)
-        span = f"{start:%H:%M}–{end:%H:%M}" if end is not None else f"{start:%H:%M}"
-        text = f"{name}{number}, {span} AWST, {day_text(start.date())}"
-        if day != start.date():
-            text += f" (Trading Day {day_text(day)})"
-        return text
+    interval = g in _LENGTH or (g is None and start is not None and f.position is not None)
+    if start is not None and interval:
+        return _interval_text(g or Granularity.I, start, end, f.position)
     ts = f.timestamp
     if ts:
         try:
@@ -444,19 +493,17 @@ def when_text(f: Finding) -> str:
             return ts
         if isinstance(instant, datetime):
             aw = to_awst(instant)
+            if g in _LENGTH:
+                assert g is not None
+                return _interval_text(g, aw, None, f.position)
             day = calendar.trading_day_of(aw)
-            length = _LENGTH.get(g) if g else None
-            if length is None:
+            if g is None:
                 return f"{aw:%H:%M} AWST, {day_text(aw.date())} (Trading Day {day_text(day)})"
-            text = f"{RULES[g].name if g else 'Interval'}, {aw:%H:%M}–{aw + length:%H:%M} AWST"
-            text += f", {day_text(aw.date())}"
-            if day != aw.date():
-                text += f" (Trading Day {day_text(day)})"
-            return text
-        position = f", position {f.position}" if f.position else ""
-        if g is None or g in (Granularity.D, Granularity.I, Granularity.DI):
-            return f"Trading Day {day_text(instant)}{position}"
-        return f"{RULES[g].name} {day_text(instant)}"
+            return period_text(g, day)
+        return period_text(g, instant)
+    if start is not None:  # no Timestamp, an interval of no known granularity
+        day = calendar.trading_day_of(start)
+        return period_text(Granularity.D, day)
     return f"Trading Week {week_text(f.period)}" if f.period else ""
 
 

@@ -12,11 +12,13 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from recon.models.labels import artefacts_text
 from recon.models.results import CheckResult
 from recon.report.formatting import awst_text, money_text
 from recon.report.sheet import (
     DISCREPANCY_FILL,
     TITLE_FONT,
+    UNSIGNED_MONEY_FORMAT,
     VERDICT_FILLS,
     WARNING_FILL,
     Col,
@@ -95,7 +97,7 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
                 rv.run.designation,
                 rv.run.published_at,
                 rv.run.previous_run_id,
-                ", ".join(rv.run.artefacts),
+                artefacts_text(rv.run.artefacts),
                 rv.counts["error"],
                 rv.counts["warning"],
             ]
@@ -110,13 +112,27 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
         row,
         [
             Col("Check"),
-            Col("Description"),
+            Col("What it means"),
             Col("Errors", "int"),
             Col("Warnings", "int"),
             Col("Info", "int"),
             Col("Result"),
+            Col("What to look at"),
+            Col("Notice of Disagreement?"),
         ],
-        ([c.check, c.description, c.errors, c.warnings, c.info, c.result] for c in checks),
+        (
+            [
+                c.check,
+                c.advice.meaning if c.advice else c.description,
+                c.errors,
+                c.warnings,
+                c.info,
+                c.result,
+                c.advice.look_at if c.advice else "",
+                c.advice.disagreement_text if c.advice else "",
+            ]
+            for c in checks
+        ),
         fills=[
             DISCREPANCY_FILL if c.errors else WARNING_FILL if c.warnings else None for c in checks
         ],
@@ -130,13 +146,15 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Designation"),
         Col("Section"),
         Col("Figure"),
-        Col("Recomputed", "money"),
+        Col("recon's figure", "money"),
         Col("Invoiced", "money"),
         Col("Difference", "money"),
         Col("Status"),
-        Col("Why"),
+        Col("Why (which comparison)"),
+        Col("Who pays whom"),
     ]
     figures = [(rv.run, f) for rv in views for f in rv.figures]
+    top = row
     row = sheet.table(
         row,
         figure_cols,
@@ -153,12 +171,18 @@ def overview_sheet(sheet: Sheet, result: CheckResult) -> None:
                 f.difference,
                 f.status_text,
                 f.note,
+                f.who_pays,
             ]
             for run, f in figures
         ),
         fills=[DISCREPANCY_FILL if f.differs else None for _, f in figures],
         filtered=False,
     )
+    # A total's sign says who pays whom, and "Who pays whom" says it in words: no red.
+    for i, (_, f) in enumerate(figures, start=top + 1):
+        if f.payable:
+            for col in (7, 8):
+                ws.cell(row=i, column=col).number_format = UNSIGNED_MONEY_FORMAT
 
 
 def adj_chart_sheet(sheet: Sheet, result: CheckResult) -> None:

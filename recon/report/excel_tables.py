@@ -10,7 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from recon.models.advice import advice_for
 from recon.models.findings import Finding, Severity
+from recon.models.labels import artefact_name
 from recon.models.results import CheckResult
 from recon.report.disagreement import DisagreementRow, disagreement_rows, sides, when_text
 from recon.report.formatting import as_figure
@@ -287,6 +289,8 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Figures in words"),
         Col("Message"),
         Col("Source"),
+        Col("What to look at"),
+        Col("Notice of Disagreement?"),
     ]
     fs = in_run_order(result.findings, result)
     if result.unlisted:  # long lists are cut: say how many findings are not listed
@@ -330,6 +334,7 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
                 _words(f),
                 f.message,
                 f.source,
+                *_next_steps(f.check),
             ]
             for f in fs
         ),
@@ -342,6 +347,13 @@ def findings_sheet(sheet: Sheet, result: CheckResult) -> None:
             for f in fs
         ],
     )
+
+
+def _next_steps(check: str) -> tuple[str, str]:
+    """A check's advice (:mod:`recon.models.advice`): what to look at, and whether to lodge
+    a Notice of Disagreement."""
+    advice = advice_for(check)
+    return (advice.look_at, advice.disagreement_text) if advice else ("", "")
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -366,12 +378,20 @@ def inputs_sheet(sheet: Sheet, result: CheckResult) -> None:
         Col("Used"),
     ]
     rows: list[list[Any]] = [
-        [i.path, i.kind, i.participant, i.period, i.run_id, i.designation, i.sha256, "yes"]
+        [
+            i.path,
+            artefact_name(i.kind),
+            i.participant,
+            i.period,
+            i.run_id,
+            i.designation,
+            i.sha256,
+            "yes",
+        ]
         for i in result.inputs
     ]
     for s in result.skipped:
         reason = s.get("reason") or "; ".join(f"{k}: {v}" for k, v in s.items() if k != "path")
-        rows.append(
-            [s.get("path", ""), None, None, None, None, None, s.get("sha256"), f"skipped: {reason}"]
-        )
+        used = reason if s.get("own_data") else f"skipped: {reason}"
+        rows.append([s.get("path", ""), None, None, None, None, None, s.get("sha256"), used])
     sheet.table(1, cols, rows)

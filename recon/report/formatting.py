@@ -37,6 +37,25 @@ def exact_text(value: Decimal | None) -> str:
     return f"{whole}.{frac.ljust(2, '0')}"
 
 
+def who_pays_text(amount: Decimal | None, you_pay_when_positive: bool = True) -> str:
+    """Who pays whom an amount, in words: ``you pay AEMO $1,234.56``, ``AEMO pays you
+    $1,234.56`` or ``nothing to pay``; '' for None.
+
+    Args:
+        amount: A total as the invoice states it.
+        you_pay_when_positive: True for a figure whose positive value the participant pays
+            AEMO (Total Payable, Amount Due, a Tax Invoice Total); False for one AEMO pays
+            the participant (an RCTI Total).
+    """
+    if amount is None:
+        return ""
+    if amount == 0:
+        return "nothing to pay"
+    you_pay = (amount > 0) == you_pay_when_positive
+    shown = f"${money_text(abs(amount))}"
+    return f"you pay AEMO {shown}" if you_pay else f"AEMO pays you {shown}"
+
+
 def is_negative(value: object) -> bool:
     """True for a Decimal below zero (the reports show those in red)."""
     return isinstance(value, Decimal) and value < 0
@@ -65,13 +84,19 @@ def naive_awst(value: datetime | None) -> datetime | None:
     return None if value is None else to_awst(value).replace(tzinfo=None)
 
 
-def awst_text(value: datetime | date | None, seconds: bool = False) -> str:
-    """``2023-10-31 15:30 AWST`` (a date prints as ``2023-10-31``); '' for None."""
+def awst_text(value: datetime | date | None, seconds: bool = False, sep: str = " ") -> str:
+    """``2023-10-31 15:30 AWST``: a time as recon shows every time, in AWST with the zone
+    named (a date prints as ``2023-10-31``); '' for None.
+
+    A naive time is AWST already (AEMO's PublishedAt); an aware one (a UTC time recon
+    stored) is moved to AWST. ``sep`` goes between the date and the time (``"\\n"`` puts
+    the time under the date in a narrow table).
+    """
     if value is None:
         return ""
     if not isinstance(value, datetime):
         return value.isoformat()
-    fmt = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    fmt = f"%Y-%m-%d{sep}%H:%M:%S" if seconds else f"%Y-%m-%d{sep}%H:%M"
     return to_awst(value).strftime(fmt) + " AWST"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
 from recon.models.decimals import round_half_away
+from recon.models.labels import artefact_name, artefacts_text
 from recon.models.results import AdjustmentLine, CheckResult
 from recon.report.disagreement import disagreement_rows, sides, when_text
 from recon.report.formatting import (
@@ -188,6 +189,8 @@ def render_html(result: CheckResult) -> str:
         status_text=status_text,
         discrepant=line_discrepant,
         own_section=own_html(result),
+        artefacts=artefacts_text,
+        artefact_name=artefact_name,
     )
 
 

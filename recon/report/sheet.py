@@ -30,6 +30,8 @@ from recon.report.formatting import as_figure, exact_text, money_text, naive_aws
 from recon.text import safe_text
 
 MONEY_FORMAT = '"$"#,##0.00;[Red]-"$"#,##0.00'
+UNSIGNED_MONEY_FORMAT = '"$"#,##0.00;-"$"#,##0.00'
+"""A total whose sign says who pays whom (the words beside it say so): negatives not red."""
 EXACT_FORMAT = "#,##0.00######;[Red]-#,##0.00######"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

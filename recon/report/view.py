@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from recon.models.advice import Advice, advice_for
 from recon.models.findings import CHECKS, Finding, Severity
 from recon.models.results import (
     DIFFERS,
@@ -26,7 +27,7 @@ from recon.models.results import (
     LineComparison,
     RunInfo,
 )
-from recon.report.formatting import as_figure
+from recon.report.formatting import as_figure, who_pays_text
 from recon.wem.calendar import parse_week_label
 
 RunKey = tuple[str, str, int]
@@ -209,6 +210,11 @@ class CheckRow:
     info: int
 
     @property
+    def advice(self) -> Advice | None:
+        """The next steps for this check's findings (:mod:`recon.models.advice`)."""
+        return advice_for(self.check)
+
+    @property
     def result(self) -> str:
         """``fail``, ``warning``, ``info`` or ``no findings``."""
         if self.errors:
@@ -270,6 +276,41 @@ class FigureRow:
         """True when the reconciler judged the figure to differ."""
         return self.status == DIFFERS
 
+    @property
+    def payable(self) -> bool:
+        """True for a total that is money paid (its sign says who pays: see :func:`who_pays`)."""
+        return bool(who_pays(self.section, self.figure, Decimal(0)))
+
+    @property
+    def who_pays(self) -> str:
+        """Who pays whom this total, by AEMO's figure (recon's where AEMO gives none)."""
+        amount = self.invoiced if self.invoiced is not None else self.computed
+        return who_pays(self.section, self.figure, amount)
+
+
+PAYABLE: dict[str, bool] = {
+    "Payment Summary/Total Payable": True,
+    "Payment Summary/Amount Due": True,
+    "Tax Invoice/Total": True,
+    "Recipient Created Tax Invoice/Total": False,
+    "chain/Tax Invoice Total": True,
+    "chain/RCTI Total": False,
+}
+"""The totals that say who pays whom (``section/figure``, a run chain's as ``chain/...``):
+True where a positive figure is paid by the participant to AEMO (SPEC §4: Total Payable
+positive, the participant pays AEMO), False where AEMO pays the participant (RCTI)."""
+
+
+def who_pays(section: str, figure: str, amount: Decimal | None) -> str:
+    """For a total that is money paid, who pays whom (``AEMO pays you $263,625.42``), else ''.
+
+    The reports say this in words instead of leaving a reader to decode a red sign.
+    """
+    key = f"{'chain' if section.startswith('Run chain') else section}/{figure}"
+    if key not in PAYABLE:
+        return ""
+    return who_pays_text(amount, PAYABLE[key])
+
 
 SHOWN_KINDS = ("section", "summary_row", "chain")
 """Figure kinds shown in the figure tables (line figures are shown in the line tables)."""
@@ -305,6 +346,19 @@ class RunView:
     attribution: dict[str, list[AttributionRow]]
     findings: list[Finding]
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def amount_due(self) -> str:
+        """The run's Amount Due in words: ``Amount Due on the invoice: AEMO pays you
+        $2,833,719.98`` (recon's recomputed one when there is no invoice; '' with neither).
+        For an ADJ run it is the ADJ invoice's: what this adjustment pays."""
+        for inv, whose in (
+            (self.run.invoiced, "on the invoice"),
+            (self.run.computed, "recomputed (no invoice)"),
+        ):
+            if inv is not None:
+                return f"Amount Due {whose}: {who_pays_text(inv.payment_summary.amount_due)}"
+        return ""
 
 
 def run_views(result: CheckResult) -> list[RunView]:

@@ -95,14 +95,9 @@ def _first_bad_value(text: str | None) -> tuple[str, int | None, str | None]:
 
 
 def _position(granularity: str | None, day: date | None, position: int | None) -> dict[str, Any]:
-    """``position``, ``interval_start``, ``interval_end`` of a Value element (SPEC §5)."""
-    if position is None:
-        return {}
-    out: dict[str, Any] = {"position": position}
-    span = calendar.value_interval(day, granularity or "", position) if day else None
-    if span is not None:
-        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
-    return out
+    """``position``, ``interval_start``, ``interval_end`` of a Value element (SPEC §5): an
+    I or DI element only (a Trading Day or coarser value is named by its Timestamp)."""
+    return calendar.position_fields(day, granularity or "", position)
 
 
 def validate_detail(

@@ -23,6 +23,7 @@ from recon.models.findings import Finding
 from recon.models.invoices import (
     Invoice,
 )
+from recon.models.labels import artefacts_text
 from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import CheckResult
@@ -116,21 +117,10 @@ class RunRow:
     detail_days: dict[str, int] = field(default_factory=dict)
 
     def artefact_text(self, sep: str = "; ") -> str:
-        """e.g. ``Summary CSV+JSON; Detail ZIP 7d+JSON 7d; Invoice JSON+PDF``.
-
-        A Detail form is followed by the number of Settlement Trading Days held in it.
-        """
-        groups: dict[str, list[str]] = {}
-        for kind in sorted(self.artefacts):
-            what, _, form = kind.partition("_")
-            label = form.upper()
-            if what == "detail":
-                days = self.detail_days.get("json" if form == "json" else "csv")
-                if days:
-                    label += f" {days}d"
-            groups.setdefault(what.capitalize(), []).append(label)
-        order = ["Summary", "Detail", "Invoice"]
-        return sep.join(f"{w} {'+'.join(groups[w])}" for w in order if w in groups)
+        """e.g. ``Summary CSV+JSON; Detail JSON+ZIP: 7 days; Invoice JSON+PDF``, in the
+        words every report uses (:func:`recon.models.labels.artefacts_text`), the Detail
+        with the number of Settlement Trading Days held in it."""
+        return artefacts_text(self.artefacts, sep, detail_days=self.detail_days)
 
 
 def list_runs(

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from recon.models.progress import Progress
+from recon.report.formatting import awst_text
 from recon.store.db import Store
 from recon.store.query import WeekKey
 from recon.text import path_component
@@ -111,7 +112,8 @@ def plan_weeks(
                 [mark, *pparams],
             )
             reason = (
-                f"weeks with files ingested since the last weekly run ({mark:%Y-%m-%d %H:%M} UTC)"
+                "weeks with files ingested since the last weekly run "
+                f"({awst_text(mark.replace(tzinfo=UTC))})"
             )
     weeks = sorted({(r[0], r[1]) for r in rows}, key=lambda k: (k[1], k[0]))
     return WeekPlan(weeks=weeks, watermark_utc=watermark, reason=reason)

@@ -109,6 +109,33 @@ def value_interval(day: date, granularity: str, position: int) -> tuple[datetime
     return None
 
 
+INTERVAL_GRANULARITIES = ("I", "DI")
+"""The granularities whose Value positions are intervals (Trading, Dispatch)."""
+
+
+def position_fields(day: date | None, granularity: str, position: int | None) -> dict[str, object]:
+    """``position``, ``interval_start`` and ``interval_end`` of one element of a Value array
+    (SPEC §5), for a finding about it.
+
+    Only a Trading Interval (``I``) or Dispatch Interval (``DI``) array has them: a finding
+    about a Trading Day (``D``) or a coarser value names its day or period by its
+    Timestamp, never an interval, so it gets none (an empty dict). The times are ISO 8601
+    with ``+08:00``.
+
+    >>> position_fields(date(2025, 3, 15), "DI", 201)["interval_start"]
+    '2025-03-16T00:40:00+08:00'
+    >>> position_fields(date(2025, 3, 15), "D", 1)
+    {}
+    """
+    if position is None or granularity not in INTERVAL_GRANULARITIES:
+        return {}
+    out: dict[str, object] = {"position": position}
+    span = value_interval(day, granularity, position) if day is not None else None
+    if span is not None:
+        out["interval_start"], out["interval_end"] = span[0].isoformat(), span[1].isoformat()
+    return out
+
+
 def trading_week_start(day: date) -> date:
     """Return the Sunday that starts the Trading Week holding ``day``."""
     # date.weekday(): Monday 0 .. Sunday 6

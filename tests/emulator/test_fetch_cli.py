@@ -216,7 +216,7 @@ def test_emulator_command_then_fetch_end_to_end(tmp_path: Path, mini_week: Path)
         text = "".join(lines)
         command = re.search(r"^\s+recon fetch (.*)$", text, re.M)
         assert command, text
-        args = command.group(1).replace("fetched/", str(tmp_path / "fetched")).split()
+        args = re.sub(r"--out \S+", f"--out {tmp_path / 'fetched'}", command.group(1)).split()
         empty = tmp_path / "empty.toml"
         empty.write_text("")
         result = CliRunner().invoke(fetch, args, env={"RECON_CONFIG": str(empty)})

@@ -73,7 +73,7 @@ def test_the_console_script_starts_in_recon_start() -> None:
 
 
 @pytest.mark.parametrize("how", ["console script", "python -m recon"])
-@pytest.mark.parametrize("module", ["recon.cli", "recon.cli.main", "click", "rich.logging"])
+@pytest.mark.parametrize("module", ["recon.cli", "recon.cli.main", "click", "rich.text"])
 def test_ctrl_c_during_the_imports_ends_quietly(tmp_path: Path, how: str, module: str) -> None:
     prelude = _SELF_INTERRUPT.format(module=module)
     code = _console_script(prelude) if how == "console script" else _python_m(prelude)

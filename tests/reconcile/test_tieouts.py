@@ -154,4 +154,8 @@ def test_position_fields_of_a_trading_interval() -> None:
     assert out["interval_start"].startswith("2024-12-04T")
     assert out["interval_start"].endswith("+08:00")
     assert out["interval_start"] < out["interval_end"]
-    assert position_fields("CCPAY_P_D", None, 1) == {"position": 1}
+    # A Trading Day (or coarser) value names its day by Timestamp, never an interval
+    # (SPEC §5): no position, no interval.
+    assert position_fields("CCPAY_P_D", None, 1) == {}
+    assert position_fields("CCPAY_P_D", date(2024, 12, 5), 1) == {}
+    assert position_fields("MFRATE_G_FY", date(2024, 7, 1), 1) == {}

@@ -182,10 +182,37 @@ def test_a_position_level_finding_names_its_interval(result: CheckResult) -> Non
         ),
         (
             {"variable": "RTMSA_F_I", "timestamp": "2023-10-03T16:00:00+08:00"},
-            "Trading Interval, 16:00–16:30 AWST, 3 Oct 2023",
+            "Trading Interval 17, 16:00–16:30 AWST, 3 Oct 2023",
+        ),
+        (  # a result.json of an older recon gave a Trading Day finding an "interval"
+            {
+                "variable": "CCPAY_P_D",
+                "timestamp": "2024-12-05",
+                "position": 1,
+                "interval_start": "2024-12-05T08:00:00+08:00",
+                "interval_end": "2024-12-06T08:00:00+08:00",
+            },
+            "Trading Day 5 Dec 2024",
+        ),
+        (  # own.missing: one finding for a range of intervals
+            {
+                "variable": "MSQ_F_I",
+                "timestamp": "2024-12-02",
+                "interval_start": "2024-12-02T10:00:00+08:00",
+                "interval_end": "2024-12-02T11:30:00+08:00",
+            },
+            "Trading Intervals 5–7, 10:00–11:30 AWST, 2 Dec 2024",
         ),
         ({"variable": "RTMSA_P_D", "timestamp": "2023-10-03"}, "Trading Day 3 Oct 2023"),
-        ({"variable": "MFRATE_G_FY", "timestamp": "2023-07-01"}, "Financial Year 1 Jul 2023"),
+        (
+            {"variable": "MFRATE_G_FY", "timestamp": "2023-07-01"},
+            "Financial Year 2023-24 (from 1 Jul 2023)",
+        ),
+        ({"variable": "CAPPRICE_G_M", "timestamp": "2024-12-01"}, "Trading Month Dec 2024"),
+        (
+            {"variable": "CAPCRED_F_CY", "timestamp": "2024-10-01"},
+            "Capacity Year 2024 (from 1 Oct 2024)",
+        ),
         ({"variable": "not a variable", "timestamp": "2023-10-03"}, "Trading Day 3 Oct 2023"),
         ({}, "Trading Week TW 01 Dec 2024, 1–7 Dec 2024"),
         ({"variable": "RTMSA_P_D", "timestamp": "garbage"}, "garbage"),

@@ -113,6 +113,8 @@ HEADERS = {
         "Figures in words",
         "Message",
         "Source",
+        "What to look at",
+        "Notice of Disagreement?",
     ],
     "Inputs": [
         "Path",

@@ -118,7 +118,7 @@ def differing_in_html(path: Path) -> set[Key]:
             if cells[0].startswith("<code>"):
                 out.add((run_id, "line", re.sub(r"</?code>", "", cells[0])))
             else:
-                out.add((run_id, _chain(cells[0]), cells[1]))
+                out.add((run_id, _chain(cells[0]), cells[1].split("<br>")[0]))
     return out
 
 
@@ -189,3 +189,81 @@ def test_rounding_order_is_info_not_differs(checked: dict[str, tuple[CheckResult
                 assert any(
                     x.severity is Severity.INFO and x.run_id == f.run_id for x in result.findings
                 )
+
+
+@pytest.mark.parametrize("week", ["sample_week", "planted_week", "prepayment_week"])
+def test_a_differing_figure_shows_the_difference_that_makes_it_differ(
+    checked: dict[str, tuple[CheckResult, Path]], week: str
+) -> None:
+    """A figure's verdict and its difference tell the same story: never "differs" beside a
+    zero, and the difference shown is one a finding about that figure gives."""
+    result, out = checked[week]
+    found: dict[Key, set[Decimal]] = {}
+    for f in result.findings:
+        if f.check == "invoice.total" and f.difference is not None and f.run_id is not None:
+            m = re.search(r"#/(\w+)/(\w+)$", f.source or "")
+            if m:
+                key = (f.run_id, _SECTIONS[m[1]], _FIELDS[m[2]])
+                found.setdefault(key, set()).add(Decimal(f.difference))
+    for fig in result.figures:
+        if fig.status != "differs" or fig.kind != "section" or fig.difference is None:
+            continue
+        assert fig.difference != 0, fig
+        assert fig.difference in found[(fig.run_id, fig.section, fig.figure)], fig
+        assert fig.note.startswith("against "), fig  # which comparison failed
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for row in re.findall(r'<tr data-status="differs"[^>]*>(.*?)</tr>', html, flags=re.S):
+        cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
+        if len(cells) == 3 and cells[0] and cells[1]:
+            assert cells[2] not in ("0.00", "-0.00"), row
+
+
+def test_a_total_that_matches_recon_but_not_its_own_lines_says_so(
+    checked: dict[str, tuple[CheckResult, Path]],
+) -> None:
+    result, out = checked["planted_week"]
+    figs = {
+        (f.run_id, f.figure): f
+        for f in result.figures
+        if f.participant == "PLANTCO" and f.kind == "section"
+    }
+    payable = figs[(50871, "Total Payable")]
+    assert payable.status == "differs" and payable.difference == Decimal("-263625.42")
+    assert payable.note.startswith("against the invoice's own arithmetic: the invoice's Tax")
+    assert "agrees with the invoice" in payable.note
+    free = figs[(50871, "GST Not Applicable Amount")]
+    assert free.difference == Decimal("1280.91")
+    assert "the invoice's own GST-free lines (Charges less Payments) add up to -$187.31" in (
+        free.note
+    )
+    wb = load_workbook(out / "report.xlsx")
+    rows = list(wb["Overview"].iter_rows(values_only=True))
+    (row,) = [r for r in rows if r[2] == 50871 and r[5] == "Total Payable"]
+    assert Decimal(str(row[8])) == Decimal("-263625.42")
+
+
+def test_totals_say_who_pays_whom_instead_of_a_red_sign(
+    checked: dict[str, tuple[CheckResult, Path]],
+) -> None:
+    """PLANTCO's INITIAL run 50871: AEMO pays the participant (Total Payable is negative)."""
+    _, out = checked["planted_week"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html.split('<section class="run" id="run-PLANTCO-50871">')[1].split("</section>")[0]
+    assert "Amount Due on the invoice: AEMO pays you $2,833,719.98" in section
+    (row,) = re.findall(r"<tr[^>]*><td>Payment Summary</td><td>Total Payable.*?</tr>", section)
+    assert "AEMO pays you $2,833,719.98" in row
+    assert 'class="num neg"' not in row.split("</td>", 4)[2]  # the totals are not red
+    assert re.search(r'<td class="num">-2,833,719.98</td>', row)
+    charges = re.findall(r"<tr[^>]*><td>Tax Invoice</td><td>Total.*?</tr>", section)
+    assert charges and "you pay AEMO $" in charges[0]
+    wb = load_workbook(out / "report.xlsx")
+    ov = wb["Overview"]
+    head = next(r for r in ov.iter_rows() if r[0].value == "Participant" and r[5].value == "Figure")
+    who = [c.value for c in head].index("Who pays whom")
+    for r in ov.iter_rows(min_row=head[0].row + 1):
+        if r[2].value == 50871 and r[5].value == "Total Payable":
+            assert r[who].value == "AEMO pays you $2,833,719.98"
+            assert "[Red]" not in r[7].number_format
+            break
+    else:
+        raise AssertionError("no Total Payable row for run 50871 on the Overview")

@@ -135,3 +135,95 @@ def test_a_clean_verdict_is_qualified_by_coverage(planted: tuple[CheckResult, Pa
         assert line.replace("'", "&#39;") in banner
     assert "No errors and no warnings" not in html
     assert date(2024, 12, 1) == parse_week_label("TW 01 Dec 2024")
+
+
+def test_each_check_with_findings_shows_its_next_steps(planted: tuple[CheckResult, Path]) -> None:
+    """The advice of recon/models/advice.py stands beside each check's findings."""
+    from markupsafe import escape
+
+    from recon.models.advice import ADVICE
+
+    result, out = planted
+    found = {f.check for f in result.findings}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for check in found:
+        row = re.search(rf'<tr id="check-{re.escape(check)}"[^>]*>(.*?)</tr>', html, flags=re.S)
+        assert row, check
+        advice = ADVICE[check]
+        for text in (advice.meaning, advice.look_at, advice.disagreement_why):
+            assert str(escape(text)) in row[1], (check, text)
+        assert f'href="#check-{check}"' in html  # each finding links to its check's advice
+    wb = load_workbook(out / "report.xlsx")
+    rows = list(wb["Overview"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Check")
+    header = rows[head]
+    by_check = {r[0]: r for r in rows[head + 1 :] if r[0] in ADVICE}
+    for check in found:
+        r = by_check[check]
+        assert r[header.index("What to look at")] == ADVICE[check].look_at
+        assert r[header.index("Notice of Disagreement?")].startswith(
+            ADVICE[check].disagreement.text + ": "
+        )
+    fs = list(wb["Findings"].iter_rows(values_only=True))
+    look = fs[0].index("What to look at")
+    check_col = fs[0].index("Check")
+    assert all(r[look] == ADVICE[r[check_col]].look_at for r in fs[1:])
+
+
+def test_a_trading_day_finding_names_its_day_in_every_report(
+    planted: tuple[CheckResult, Path],
+) -> None:
+    """summary_detail.value on CCPAY_P_D (a Trading Day variable): no interval anywhere."""
+    result, out = planted
+    (f,) = [x for x in result.findings if x.check == "summary_detail.value"]
+    assert (f.position, f.interval_start, f.interval_end) == (None, None, None)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Trading Day 5 Dec 2024" in html
+    assert "08:00–08:00" not in html and "Interval 1," not in html
+    wb = load_workbook(out / "report.xlsx")
+    for sheet, col in (
+        ("Findings", "When (AWST)"),
+        ("Disagreement", "Trading Interval or Day (AWST)"),
+    ):
+        rows = list(wb[sheet].iter_rows(values_only=True))
+        i = rows[0].index(col)
+        shown = {r[i] for r in rows[1:] if "CCPAY_P_D" in r}
+        assert shown == {"Trading Day 5 Dec 2024"}, (sheet, shown)
+
+
+def test_artefacts_are_named_alike_in_both_reports(planted: tuple[CheckResult, Path]) -> None:
+    from recon.models.labels import ARTEFACT_KINDS
+
+    _, out = planted
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for kind in ARTEFACT_KINDS:
+        assert f">{kind}<" not in html and f"{kind}, " not in html, kind
+    assert "Summary CSV+JSON, Detail ZIP, Invoice JSON+PDF" in html
+    wb = load_workbook(out / "report.xlsx")
+    kinds = {r[1] for r in wb["Inputs"].iter_rows(min_row=2, values_only=True) if r[1]}
+    assert kinds and kinds <= {
+        "Summary CSV",
+        "Summary JSON",
+        "Detail ZIP",
+        "Detail JSON",
+        "Invoice JSON",
+        "Invoice PDF",
+    }
+
+
+def test_own_data_among_the_inputs_is_listed_as_own_data(tmp_path: Path) -> None:
+    """The sample week's own.toml and its files are your own data, not files recon could
+    not use: so say both reports."""
+    result = recon.check(ROOT / "fixtures" / "sample_week")
+    assert result.exit_code() == 0
+    own = [s for s in result.skipped if s.get("own_data")]
+    assert len(own) == 3 and len(result.skipped) == 3
+    assert all(s["reason"].startswith("own data (used with --own ") for s in own)
+    write_reports(result, tmp_path)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Not used (and your own data)" in html
+    assert html.count("own data (used with --own ") == 3
+    wb = load_workbook(tmp_path / "report.xlsx")
+    used = [r[-1] for r in wb["Inputs"].iter_rows(min_row=2, values_only=True)]
+    assert sum(1 for u in used if str(u).startswith("own data (used with --own ")) == 3
+    assert not any(str(u).startswith("skipped") for u in used)

@@ -77,7 +77,7 @@ def test_list_runs_of_the_sample_week(week_store: Path) -> None:
             "invoice_pdf": 1,
         }
         assert r.detail_days == {"csv": 7, "json": 7}
-        assert r.artefact_text() == "Summary CSV+JSON; Detail JSON 7d+ZIP 7d; Invoice JSON+PDF"
+        assert r.artefact_text() == ("Summary CSV+JSON; Detail JSON+ZIP: 7 days; Invoice JSON+PDF")
     published = [r.published_at for r in runs]
     assert published == sorted(published)
 
@@ -94,4 +94,4 @@ def test_artefact_text_of_a_partial_run() -> None:
         artefacts={"invoice_json": 1, "detail_csv": 3},
         detail_days={"csv": 3},
     )
-    assert row.artefact_text(" | ") == "Detail CSV 3d | Invoice JSON"
+    assert row.artefact_text(" | ") == "Detail CSV: 3 days | Invoice JSON"
