@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from recon.models.decimals import to_cents
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import (
     AdjustmentInformation,
     Invoice,
@@ -210,7 +210,7 @@ def line_totals(
         if (row := odd_poc.get(variable)) is not None:
             findings.append(
                 Finding.make(
-                    "data.classification",
+                    CheckId.DATA_CLASSIFICATION,
                     f"{variable} is a {f.payment_or_charge.value} on "
                     f"{f.timestamp.isoformat()} but a "
                     f"{row.payment_or_charge.value} on {row.timestamp.isoformat()}; recon treats "
@@ -226,7 +226,7 @@ def line_totals(
         if (row := odd_gst.get(variable)) is not None:
             findings.append(
                 Finding.make(
-                    "data.classification",
+                    CheckId.DATA_CLASSIFICATION,
                     f"{variable} is {_flag(f.gst_applicable)} on {f.timestamp.isoformat()} but "
                     f"{_flag(row.gst_applicable)} on {row.timestamp.isoformat()}; recon treats "
                     f"the whole week as {_flag(f.gst_applicable)}.",

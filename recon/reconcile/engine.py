@@ -26,6 +26,7 @@ from recon.models.results import (
     AttributionRow,
     CheckResult,
     FigureComparison,
+    FigureState,
     LineComparison,
     RunCoverage,
     RunInfo,
@@ -278,7 +279,7 @@ def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
             gst_applicable=li.gst_applicable,
             computed_amount=li.amount,
             computed_gst=li.gst,
-            status="not_comparable",
+            status=FigureState.NOT_COMPARABLE,
             note="no invoice for this run",
         )
         for li in computed.line_items

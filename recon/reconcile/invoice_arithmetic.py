@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from recon.models.findings import Finding, Severity
+from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice
-from recon.models.results import (
-    DIFFERS,
-    FigureComparison,
-)
+from recon.models.results import FigureComparison, FigureState
 from recon.models.statements import RunHeader
 from recon.reconcile.arithmetic import (
     GST_ON_SECTION,
@@ -29,7 +26,6 @@ from recon.reconcile.figures import (
 )
 from recon.reconcile.invoice_terms import (
     ORDER_TEXT,
-    VERDICT_STATUS,
     Verdict,
     Verdicts,
     figure_label,
@@ -155,27 +151,27 @@ def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding],
         )
         verdict, order = judge(exp, act, alts)
         verdicts[key] = Verdict(
-            VERDICT_STATUS[verdict],
+            verdict,
             f"{says} {money(exp)}" + (f" ({ORDER_TEXT[order]})" if order else "")
-            if verdict != "ok"
+            if verdict is not FigureState.AGREES
             else "",
             exp,
             act,
         )
-        if verdict == "ok":
+        if verdict is FigureState.AGREES:
             continue
         diff = act - exp
         label = figure_label(*key)
         message = f"{label} on the invoice is {more_less(diff)} than {what}"
-        if verdict == "rounding":
+        if verdict is FigureState.ROUNDING:
             assert order is not None
             message += f", which is what {ORDER_TEXT[order]} gives"
         findings.append(
             Finding.make(
-                "invoice.total",
+                CheckId.INVOICE_TOTAL,
                 message + ".",
                 header=header,
-                severity=Severity.INFO if verdict == "rounding" else None,
+                severity=Severity.INFO if verdict is FigureState.ROUNDING else None,
                 expected=exp,
                 actual=act,
                 difference=diff,
@@ -209,7 +205,7 @@ def _check_summary_lines(
             assert present is not None
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     f"Line {v} is in the invoice's {where} but not in its {other}.",
                     header=header,
                     variable=v,
@@ -226,7 +222,7 @@ def _check_summary_lines(
             if exp != act:
                 findings.append(
                     Finding.make(
-                        "invoice.total",
+                        CheckId.INVOICE_TOTAL,
                         f"The Payment Summary shows {v}'s {label} as {money(act)} but its "
                         f"{section_name(s.payment_or_charge)}"
                         f" line gives {money(exp)} (signed Charges +, Payments -).",
@@ -245,12 +241,15 @@ def _check_summary_lines(
         act = getattr(ps, name)
         if exp != act and verdicts is not None:
             verdicts[("payment_summary", name)] = Verdict(
-                DIFFERS, f"the Payment Summary's own rows add up to {money(exp)}", exp, act
+                FigureState.DIFFERS,
+                f"the Payment Summary's own rows add up to {money(exp)}",
+                exp,
+                act,
             )
         if exp != act:
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     f"{figure_label('payment_summary', name)} on the invoice is "
                     f"{more_less(act - exp)} than the sum of the Payment Summary's own rows.",
                     header=header,

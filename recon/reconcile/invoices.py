@@ -31,15 +31,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from recon.models.findings import Finding, Severity
+from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice, LineItem
-from recon.models.results import (
-    AGREES,
-    DIFFERS,
-    ROUNDING,
-    FigureComparison,
-    LineComparison,
-)
+from recon.models.results import FigureComparison, FigureState, LineComparison
 from recon.models.statements import PaymentOrCharge, RunHeader
 from recon.reconcile.arithmetic import (
     GST_ON_SECTION,
@@ -63,7 +57,6 @@ from recon.reconcile.invoice_arithmetic import (
 from recon.reconcile.invoice_terms import (
     LINE_ROUNDING,
     ORDER_TEXT,
-    VERDICT_STATUS,
     Figures,
     Verdict,
     Verdicts,
@@ -179,7 +172,7 @@ def check_invoice(
         else "the week's Summary values add up to"
     )
 
-    def add(check: str, message: str, severity: Severity | None = None, **kw: object) -> None:
+    def add(check: CheckId, message: str, severity: Severity | None = None, **kw: object) -> None:
         findings.append(Finding.make(check, message, header=header, severity=severity, **kw))
 
     # Lines whose invoiced figure recon accepts as a rounding-order difference.
@@ -191,11 +184,11 @@ def check_invoice(
             c = difference_line(v, current.get(v), (previous or {}).get(v)) if is_adj else None
         entries = inv_lines.get(v, [])
         if not entries:
-            status, note = AGREES, "a zero line, not invoiced"
+            status, note = FigureState.AGREES, "a zero line, not invoiced"
             if c is not None and (c.amount != 0 or c.gst != 0):
-                status, note = DIFFERS, "missing on the invoice"
+                status, note = FigureState.DIFFERS, "missing on the invoice"
                 add(
-                    "invoice.line_missing",
+                    CheckId.INVOICE_LINE_MISSING,
                     f"The statement gives {v} a line of {money(c.amount)} "
                     f"(GST {money(c.gst)}) but the invoice has no line for it.",
                     variable=v,
@@ -214,7 +207,7 @@ def check_invoice(
         if len(entries) > 1:
             notes.append(f"appears {len(entries)} times on the invoice")
             add(
-                "invoice.line",
+                CheckId.INVOICE_LINE,
                 f"Invoice line {v} appears {len(entries)} times; recon compares the first.",
                 variable=v,
                 expected=c.amount if c else None,
@@ -224,7 +217,7 @@ def check_invoice(
             )
         if c is None:
             add(
-                "invoice.line_missing",
+                CheckId.INVOICE_LINE_MISSING,
                 f"Invoice line {v} ({money(i.amount)}) has no variable in the statement.",
                 variable=v,
                 expected=ZERO,
@@ -232,13 +225,17 @@ def check_invoice(
                 difference=i.amount,
                 source=src,
             )
-            comparisons.append(_comparison(header, v, None, i, DIFFERS, "not in the statement"))
-            line_figs += line_figures(comparisons[-1], (DIFFERS, DIFFERS), src)
+            comparisons.append(
+                _comparison(header, v, None, i, FigureState.DIFFERS, "not in the statement")
+            )
+            line_figs += line_figures(
+                comparisons[-1], (FigureState.DIFFERS, FigureState.DIFFERS), src
+            )
             continue
 
         if i.payment_or_charge is not c.payment_or_charge:
             add(
-                "data.classification",
+                CheckId.DATA_CLASSIFICATION,
                 f"Invoice line {v} is shown as a {poc_text(i.payment_or_charge)} but the "
                 f"statement has it as a {poc_text(c.payment_or_charge)}.",
                 variable=v,
@@ -248,7 +245,7 @@ def check_invoice(
             )
         if i.gst_applicable != c.gst_applicable:
             add(
-                "data.classification",
+                CheckId.DATA_CLASSIFICATION,
                 f"Invoice line {v} is {gst_text(i.gst_applicable)} but the statement has it "
                 f"as {gst_text(c.gst_applicable)}.",
                 variable=v,
@@ -266,9 +263,9 @@ def check_invoice(
         ):
             verdict, order = judge(exp, act, alts)
             statuses.append(verdict)
-            if verdict == "rounding" and order is not None:
+            if verdict is FigureState.ROUNDING and order is not None:
                 notes.append(f"{label}: {ORDER_TEXT[order]}")
-            if verdict == "ok":
+            if verdict is FigureState.AGREES:
                 continue
             diff = act - exp
             subject = f"Invoice line {v}" if label == "amount" else f"The GST on invoice line {v}"
@@ -281,14 +278,14 @@ def check_invoice(
                     else "the change in the recomputed line GST"
                 )
             )
-            if verdict == "rounding":
+            if verdict is FigureState.ROUNDING:
                 assert order is not None
                 if label == "amount":
                     acc_amount = act
                 else:
                     acc_gst = act
                 add(
-                    "invoice.line",
+                    CheckId.INVOICE_LINE,
                     f"{subject} is {more_less(diff)} than {against}, which is what "
                     f"{ORDER_TEXT[order]} gives.",
                     severity=Severity.INFO,
@@ -300,7 +297,7 @@ def check_invoice(
                 )
             else:
                 add(
-                    "invoice.line",
+                    CheckId.INVOICE_LINE,
                     f"{subject} is {more_less(diff)} than {against}.",
                     variable=v,
                     expected=exp,
@@ -308,17 +305,15 @@ def check_invoice(
                     difference=diff,
                     source=src,
                 )
-        if "differs" in statuses or len(entries) > 1:
-            status = DIFFERS
-        elif "rounding" in statuses:
-            status = ROUNDING
+        if FigureState.DIFFERS in statuses or len(entries) > 1:
+            status = FigureState.DIFFERS
+        elif FigureState.ROUNDING in statuses:
+            status = FigureState.ROUNDING
             accepted[v] = c.model_copy(update={"amount": acc_amount, "gst": acc_gst})
         else:
-            status = AGREES
+            status = FigureState.AGREES
         comparisons.append(_comparison(header, v, c, i, status, "; ".join(notes)))
-        line_figs += line_figures(
-            comparisons[-1], tuple(VERDICT_STATUS[x] for x in statuses), src, len(entries) > 1
-        )
+        line_figs += line_figures(comparisons[-1], tuple(statuses), src, len(entries) > 1)
 
     total_findings, total_verdicts = _check_totals(header, computed, invoiced, accepted)
     own_findings, own_verdicts = arithmetic_verdicts(header, invoiced)
@@ -351,15 +346,15 @@ def _check_pair(
     comparisons: list[LineComparison] = []
     for c in pair:
         index, i = next((n, li) for n, li in shown if classification(li) == classification(c))
-        status = "ok"
+        status = FigureState.AGREES
         for label, exp, act in (("amount", c.amount, i.amount), ("GST", c.gst, i.gst)):
             if exp == act:
                 continue
-            status = "differs"
+            status = FigureState.DIFFERS
             kind = "reversal" if c is pair[0] else "rebill"
             findings.append(
                 Finding.make(
-                    "invoice.line",
+                    CheckId.INVOICE_LINE,
                     f"The {label} of the {kind} line of {c.variable} "
                     f"({poc_text(c.payment_or_charge)}, {gst_text(c.gst_applicable)}) is "
                     f"{more_less(act - exp)} than recon's.",
@@ -380,7 +375,7 @@ def _comparison(
     variable: str,
     c: LineItem | None,
     i: LineItem | None,
-    status: str,
+    status: FigureState,
     note: str = "",
     source: str | None = None,
 ) -> LineComparison:
@@ -429,7 +424,7 @@ def _check_totals(
         if ia is None:
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     "The invoice has no Adjustment Information section although it adjusts run "
                     f"{ca.previous_run_id}.",
                     header=header,
@@ -440,7 +435,7 @@ def _check_totals(
             )
             for name in ("rcti_difference", "tax_invoice_difference"):
                 verdicts[("adjustment_information", name)] = Verdict(
-                    DIFFERS,
+                    FigureState.DIFFERS,
                     "the invoice has no Adjustment Information section",
                     getattr(ca, name),
                     None,
@@ -464,7 +459,7 @@ def _check_totals(
         if named is not None and named != ca.previous_run_id:
             findings.append(
                 Finding.make(
-                    "adjustment.chain",
+                    CheckId.ADJUSTMENT_CHAIN,
                     f"The invoice adjusts run {named} but the previous published run of this "
                     f"week among the inputs is run {ca.previous_run_id}.",
                     header=header,
@@ -478,19 +473,17 @@ def _check_totals(
         act = actual[key]
         alts = {name: figs[key] for name, figs in alternatives.items() if key in figs}
         verdict, order = judge(exp, act, alts)
-        verdicts[key] = Verdict(
-            VERDICT_STATUS[verdict], ORDER_TEXT[order] if order else "", exp, act
-        )
-        if verdict == "ok":
+        verdicts[key] = Verdict(verdict, ORDER_TEXT[order] if order else "", exp, act)
+        if verdict is FigureState.AGREES:
             continue
         diff = act - exp
         label = figure_label(*key)
         src = figure_source(invoiced, *key)
-        if verdict == "rounding":
+        if verdict is FigureState.ROUNDING:
             assert order is not None
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     f"{label} is {more_less(diff)} than recon's recomputed figure, which is what "
                     f"{ORDER_TEXT[order]} gives.",
                     header=header,
@@ -505,7 +498,7 @@ def _check_totals(
         else:
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     f"{label} is {more_less(diff)} than recon's recomputed figure.",
                     header=header,
                     expected=exp,

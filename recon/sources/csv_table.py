@@ -16,7 +16,7 @@ import logging
 import polars as pl
 
 from recon.errors import InputError
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import check_columns
 
@@ -151,7 +151,7 @@ def _read_slow(
         except UnicodeDecodeError as e:
             findings.append(
                 Finding.make(
-                    "data.value",
+                    CheckId.DATA_VALUE,
                     f"line {lineno} holds bytes that are not UTF-8 (at byte "
                     f"{e.start}); the row was not used.",
                     source=f"{source}:{lineno}",
@@ -163,7 +163,7 @@ def _read_slow(
         except csv.Error as e:
             findings.append(
                 Finding.make(
-                    "data.value",
+                    CheckId.DATA_VALUE,
                     f"line {lineno} is not a CSV row ({e}); the row was not used.",
                     source=f"{source}:{lineno}",
                 )
@@ -174,7 +174,7 @@ def _read_slow(
         if fields is None or len(fields) != width:
             findings.append(
                 Finding.make(
-                    "data.value",
+                    CheckId.DATA_VALUE,
                     f"line {lineno} has {len(fields or [])} fields where the header "
                     f"has {width}; the row was not used.",
                     source=f"{source}:{lineno}",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recon.errors import InputError
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.loaded import Loaded
 from recon.models.progress import Progress
 from recon.models.results import InputRecord
@@ -122,7 +122,7 @@ def unread_of(artefact: Artefact, error: InputError) -> Unread:
 def unread_finding(u: Unread) -> Finding:
     """The ``coverage.unread`` finding of a file recognised but not used (SPEC §5)."""
     return Finding.make(
-        "coverage.unread",
+        CheckId.COVERAGE_UNREAD,
         f"{u.path} is {u.reason}; it was not used.",
         participant=u.participant,
         period=u.period,
@@ -205,7 +205,7 @@ def load(
         if progress:
             progress(i * _STEPS, total * _STEPS)
     findings.extend(unread_finding(u) for u in found.unread)
-    if not loaded and all(f.check == "coverage.unread" for f in findings):
+    if not loaded and all(f.check == CheckId.COVERAGE_UNREAD for f in findings):
         # Nothing could be used at all: recon cannot run (exit 2), naming why (the files
         # recognised but unread first).
         unread = {u.path for u in found.unread}

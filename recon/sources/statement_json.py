@@ -39,7 +39,7 @@ from recon.models.aemo_names import (
     OPTIONAL_HEADER_DEFAULTS,
 )
 from recon.models.detail import combine_details
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.statements import (
     DETAIL_SCHEMA,
     Designation,
@@ -173,7 +173,7 @@ def _summary_raw(
                 if len(value) != 1:
                     findings.append(
                         Finding.make(
-                            "data.array_length",
+                            CheckId.DATA_ARRAY_LENGTH,
                             f"{name} on {day} holds {len(value)} values but a Summary value "
                             "(granularity D) is one; the row was not used.",
                             variable=name,

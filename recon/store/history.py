@@ -33,6 +33,7 @@ import duckdb
 
 from recon.errors import StoreError
 from recon.models.audit import OutputsState
+from recon.models.findings import CheckId
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, own_days, run_tokens
@@ -93,23 +94,23 @@ def figure_of_recorded(finding: dict[str, Any]) -> str | None:
     if "figure" in finding:
         return finding["figure"]
     check = finding.get("check") or ""
-    if check not in ("invoice.total", "invoice.pdf_json", "adjustment.chain"):
+    if check not in (CheckId.INVOICE_TOTAL, CheckId.INVOICE_PDF_JSON, CheckId.ADJUSTMENT_CHAIN):
         return None
     from recon.reconcile.invoice_terms import figure_of_source
 
     message = finding.get("message") or ""
-    if check == "invoice.total" and "no Adjustment Information section" in message:
+    if check == CheckId.INVOICE_TOTAL and "no Adjustment Information section" in message:
         return "Adjustment Information"
-    if check == "invoice.total" and (m := _ROW_FIGURE.match(message)):
+    if check == CheckId.INVOICE_TOTAL and (m := _ROW_FIGURE.match(message)):
         return f"Payment Summary {m.group(1)}"
-    if check == "invoice.pdf_json" and (m := _PDF_FIELD.match(message)):
+    if check == CheckId.INVOICE_PDF_JSON and (m := _PDF_FIELD.match(message)):
         return m.group(1)
-    if check == "invoice.pdf_json" and "Adjustment Information section" in message:
+    if check == CheckId.INVOICE_PDF_JSON and "Adjustment Information section" in message:
         return "Adjustment Information"
-    if check == "adjustment.chain" and not finding.get("variable"):
+    if check == CheckId.ADJUSTMENT_CHAIN and not finding.get("variable"):
         m = _CHAIN_FIGURE.match(message)
         return m.group(1) if m else None
-    if check == "adjustment.chain":
+    if check == CheckId.ADJUSTMENT_CHAIN:
         return None
     return figure_of_source(finding.get("source"))
 

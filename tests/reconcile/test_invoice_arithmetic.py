@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from recon.models.invoices import Invoice
-from recon.models.results import AGREES, DIFFERS, FROM_INVOICE
+from recon.models.results import FigureState
 from recon.models.statements import RunHeader
 from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
 from recon.sources.invoice_json import read_invoice_json
@@ -36,13 +36,13 @@ def test_the_sample_invoices_add_up(run: str, form: str) -> None:
     figures: list = []  # type: ignore[type-arg]
     assert check_invoice_arithmetic(_header(run), _invoice(run, form), figures=figures) == []
     statuses = {(f.section, f.figure): f.status for f in figures if f.kind == "section"}
-    assert statuses[("Payment Summary", "Prepayment Applied")] == FROM_INVOICE
+    assert statuses[("Payment Summary", "Prepayment Applied")] == FigureState.FROM_INVOICE
     own = {
         s
         for (section, name), s in statuses.items()
         if not name.startswith("Prepayment") and section != "Adjustment Information"
     }
-    assert own == {AGREES}
+    assert own == {FigureState.AGREES}
     rows = [f for f in figures if f.kind == "summary_row"]
     assert bool(rows) is (form == "pdf")  # only the PDF shows the Payment Summary's rows
 
@@ -61,8 +61,8 @@ def test_a_planted_section_total_is_found_with_its_figures() -> None:
     assert Decimal(rcti_total.actual) - Decimal(rcti_total.expected) == Decimal("10.00")
     assert (rcti_total.source or "").endswith("#/rcti/total")
     by_name = {(f.section, f.figure): f for f in figures}
-    assert by_name[("Recipient Created Tax Invoice", "Total")].status == DIFFERS
-    assert by_name[("Recipient Created Tax Invoice", "GST")].status == AGREES
+    assert by_name[("Recipient Created Tax Invoice", "Total")].status == FigureState.DIFFERS
+    assert by_name[("Recipient Created Tax Invoice", "GST")].status == FigureState.AGREES
 
 
 def test_a_cent_no_rounding_order_explains_is_an_error_on_each_figure_it_touches() -> None:

@@ -1,0 +1,124 @@
+"""recon's vocabularies are enums, each spelled in one module: check ids (``CheckId``),
+severities, figure verdicts (``FigureState``), artefact kinds (``Kind``) and the issue
+workflow (``Workflow``). Their values are what findings.json, result.json and audit.json
+write, so they never change."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from recon.models.findings import CHECKS, CheckId, Finding, Severity
+from recon.models.results import FigureState, LineComparison
+
+REPO = Path(__file__).resolve().parents[2]
+RECON = REPO / "recon"
+CHECK_IDS = frozenset(c.value for c in CheckId)
+
+
+def check_id_literals(source: str) -> list[str]:
+    """Where ``source`` spells a check id as a string literal (``line: text``)."""
+    return [
+        f"{node.lineno}: {node.value!r}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if node.value in CHECK_IDS
+    ]
+
+
+def test_the_literal_finder_finds_a_check_id_and_nothing_else() -> None:
+    source = (
+        'Finding.make("invoice.line", "m")\n'
+        'x = {"own.value": 1}\n'
+        'ok = check.startswith("invoice.")\n'
+        'doc = "invoice.line is a check"\n'
+        "y = CheckId.INVOICE_LINE\n"
+    )
+    assert check_id_literals(source) == ["1: 'invoice.line'", "2: 'own.value'"]
+
+
+def test_no_module_of_recon_spells_a_check_id_but_findings() -> None:
+    hits = {
+        str(path.relative_to(REPO)): found
+        for path in sorted(RECON.rglob("*.py"))
+        if path != RECON / "models" / "findings.py"
+        if (found := check_id_literals(path.read_text(encoding="utf-8")))
+    }
+    assert hits == {}, "name a check by its CheckId member, not its id"
+
+
+def test_check_ids_are_the_spec_table_with_their_default_severity() -> None:
+    spec = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `([a-z_]+\.[a-z_]+)`", spec, re.M))
+    assert documented == CHECK_IDS
+    assert set(CHECKS) == set(CheckId)
+    assert CheckId.INVOICE_LINE.severity is Severity.ERROR
+    assert CheckId.COVERAGE_INVOICE_MISSING.severity is Severity.INFO
+    assert CheckId.OWN_MISSING.description == CHECKS[CheckId.OWN_MISSING][1]
+
+
+def test_a_finding_writes_its_check_and_severity_as_their_ids() -> None:
+    f = Finding.make(CheckId.DATA_PERIOD, "m")
+    assert f.severity is Severity.WARNING
+    dumped = f.model_dump(mode="json")
+    assert (dumped["check"], dumped["severity"]) == ("data.period", "warning")
+    assert json.loads(f.model_dump_json())["check"] == "data.period"
+    assert f"{f.check} {f.severity}" == "data.period warning"  # as text, never Enum.NAME
+    again = Finding.model_validate_json(f.model_dump_json())
+    assert again.check is CheckId.DATA_PERIOD and again == f
+
+
+def test_an_unknown_check_id_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="unknown check id 'invoice.lines'"):
+        Finding(check="invoice.lines", severity=Severity.ERROR, message="m")
+
+
+def test_figure_states_keep_their_saved_values_and_words() -> None:
+    assert [s.value for s in FigureState] == [
+        "agrees",
+        "differs",
+        "rounding",
+        "from_invoice",
+        "not_comparable",
+    ]
+    assert FigureState.ROUNDING.text == "rounding order (info)"
+    assert FigureState.FROM_INVOICE.text == "taken from the invoice"
+    ranks = sorted(FigureState, key=lambda s: s.rank)
+    assert ranks[0] is FigureState.AGREES and ranks[-1] is FigureState.DIFFERS
+
+
+@pytest.mark.parametrize(
+    ("saved", "read"),
+    [
+        ("ok", FigureState.AGREES),
+        ("missing_on_invoice", FigureState.DIFFERS),
+        ("not_in_statement", FigureState.DIFFERS),
+        ("no_invoice", FigureState.NOT_COMPARABLE),
+        ("rounding", FigureState.ROUNDING),
+    ],
+)
+def test_a_line_status_saved_by_an_older_recon_reads_as_todays(
+    saved: str, read: FigureState
+) -> None:
+    line = {
+        "participant": "P",
+        "period": "TW 01 Dec 2024",
+        "run_id": 1,
+        "designation": "INITIAL",
+        "variable": "V",
+        "payment_or_charge": "Payment",
+        "gst_applicable": True,
+        "status": saved,
+    }
+    lc = LineComparison.model_validate_json(json.dumps(line))
+    assert lc.status is read
+    assert json.loads(lc.model_dump_json())["status"] == read.value
+
+
+def test_a_status_no_recon_wrote_is_refused() -> None:
+    with pytest.raises(ValueError):
+        FigureState("fine")
