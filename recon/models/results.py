@@ -20,6 +20,7 @@ from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
 from recon.models.decimals import Money
 from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice
+from recon.models.kinds import Kind
 from recon.models.own import OwnResult
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class InputRecord(BaseModel):
 
     path: str
     sha256: str
-    kind: str
+    kind: Kind
     participant: str | None = None
     period: str | None = None
     run_id: int | None = None

@@ -45,6 +45,7 @@ from datetime import date, datetime, timedelta
 
 from recon.models import aemo_names as aemo
 from recon.models.findings import CheckId
+from recon.models.kinds import AEMO_KINDS, Kind
 from recon.wem.calendar import AWST
 
 SUMMARY = "summary"
@@ -54,16 +55,8 @@ PREVIOUS = "previous"
 DETAIL_FORMS = ("csv", "json")
 """The forms of a Detail, as grounds name them (a ZIP is the CSV form)."""
 
-_KIND_FORM = {
-    "summary_csv": ("summary", "csv"),
-    "summary_json": ("summary", "json"),
-    "detail_csv": ("detail", "csv"),
-    "detail_zip": ("detail", "csv"),
-    "detail_json": ("detail", "json"),
-    "invoice_json": ("invoice", "json"),
-    "invoice_pdf": ("invoice", "pdf"),
-}
-"""Artefact kinds (``summary_csv``...) as (kind, form)."""
+_KIND_FORM = {k: (k.artefact, "csv" if k is Kind.DETAIL_ZIP else k.form) for k in AEMO_KINDS}
+"""Artefact kinds (``summary_csv``...) as (kind, form), a Detail ZIP being the CSV form."""
 
 
 def detail_token(day: date, form: str | None = None) -> str:

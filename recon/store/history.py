@@ -34,6 +34,7 @@ import duckdb
 from recon.errors import StoreError
 from recon.models.audit import OutputsState
 from recon.models.findings import CheckId
+from recon.models.kinds import DETAIL_KINDS, SUMMARY_KINDS, Kind
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, own_days, run_tokens
@@ -291,10 +292,10 @@ def _coverage_of(run: RunInfo) -> RunCoverage:
         period=run.period,
         run_id=run.run_id,
         designation=run.designation,
-        summary=bool(kinds & {"summary_csv", "summary_json"}),
-        detail_days=7 if kinds & {"detail_csv", "detail_zip", "detail_json"} else 0,
-        invoice_json="invoice_json" in kinds,
-        invoice_pdf="invoice_pdf" in kinds,
+        summary=bool(kinds & SUMMARY_KINDS),
+        detail_days=7 if kinds & DETAIL_KINDS else 0,
+        invoice_json=Kind.INVOICE_JSON in kinds,
+        invoice_pdf=Kind.INVOICE_PDF in kinds,
         previous_run=(run.previous_run_id is not None) if adjustment else None,
     )
 
@@ -512,11 +513,9 @@ def _backfill_grounds(con: duckdb.DuckDBPyConnection) -> None:
             for sha in shas or []:
                 kind, file_run, days = held.get(sha, ("", None, []))
                 if kind and file_run == run_id:
-                    forms["json" if kind == "detail_json" else "csv"] |= set(days)
+                    forms["json" if kind == Kind.DETAIL_JSON else "csv"] |= set(days)
             union = set().union(*forms.values()) if forms else set()
-            used = {
-                "json" if k == "detail_json" else "csv" for k in kinds if k.startswith("detail_")
-            }
+            used = {"json" if k == Kind.DETAIL_JSON else "csv" for k in kinds if k in DETAIL_KINDS}
             whole = used <= set(forms)  # the files of every Detail form it used are held
             proven = dict(forms) if forms and whole and len(union) >= dd > 0 else None
             grounds.append(

@@ -73,7 +73,7 @@ def test_a_finding_writes_its_check_and_severity_as_their_ids() -> None:
 
 
 def test_an_unknown_check_id_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="unknown check id 'invoice.lines'"):
+    with pytest.raises(ValueError, match=r"unknown check id 'invoice\.lines'"):
         Finding(check="invoice.lines", severity=Severity.ERROR, message="m")
 
 
@@ -122,3 +122,36 @@ def test_a_line_status_saved_by_an_older_recon_reads_as_todays(
 def test_a_status_no_recon_wrote_is_refused() -> None:
     with pytest.raises(ValueError):
         FigureState("fine")
+
+
+def test_artefact_kinds_keep_their_values_and_say_what_and_which_form() -> None:
+    from recon.models.kinds import AEMO_KINDS, Kind
+    from recon.models.labels import ARTEFACT_KINDS, artefact_name
+
+    assert {k.value for k in AEMO_KINDS} == {
+        "summary_csv",
+        "summary_json",
+        "detail_csv",
+        "detail_zip",
+        "detail_json",
+        "invoice_json",
+        "invoice_pdf",
+    }
+    assert {k.value for k in Kind} - {k.value for k in AEMO_KINDS} == {
+        "own_mapping",
+        "own_nem12",
+        "own_csv",
+    }
+    assert (Kind.DETAIL_ZIP.artefact, Kind.DETAIL_ZIP.form) == ("detail", "zip")
+    assert not Kind.OWN_NEM12.is_aemo and Kind.INVOICE_PDF.is_aemo
+    assert set(ARTEFACT_KINDS) == set(Kind)  # every kind has its words
+    assert artefact_name(Kind.INVOICE_PDF) == "Invoice PDF"
+
+
+def test_the_workflow_states_keep_their_values() -> None:
+    from recon.cli.issues_cmd import WORKFLOWS
+    from recon.models.audit import Workflow
+
+    assert [w.value for w in Workflow] == ["new", "investigating", "disputed", "accepted"]
+    assert WORKFLOWS == tuple(w.value for w in Workflow)
+    assert f"{Workflow.DISPUTED}" == "disputed"
