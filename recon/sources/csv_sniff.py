@@ -106,7 +106,7 @@ def _csv_kind(columns: list[str]) -> str | None:
         return "detail"
     if summary_score > detail_score:
         return "summary"
-    return "detail" if cols & {"Settlement Trading Day", "Scope"} else "summary"
+    return "detail" if cols & {aemo.C_SETTLEMENT_DAY, aemo.C_SCOPE} else "summary"
 
 
 def _csv_head(stream: io.TextIOBase) -> tuple[list[str], dict[str, str]]:
@@ -132,11 +132,11 @@ def _csv_head(stream: io.TextIOBase) -> tuple[list[str], dict[str, str]]:
 def _info_from_row(row: dict[str, str]) -> dict[str, Any]:
     return run_info(
         {
-            "participant": row.get("ParticipantCode"),
-            "period": row.get("Period"),
-            "run_id": row.get("RunId"),
-            "designation": row.get("Designation"),
-            "trading_day": row.get("Settlement Trading Day"),
+            "participant": row.get(aemo.C_PARTICIPANT),
+            "period": row.get(aemo.C_PERIOD),
+            "run_id": row.get(aemo.C_RUN_ID),
+            "designation": row.get(aemo.C_DESIGNATION),
+            "trading_day": row.get(aemo.C_SETTLEMENT_DAY),
         }
     )
 

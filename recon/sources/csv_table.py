@@ -16,6 +16,7 @@ import logging
 import polars as pl
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.findings import CheckId, Finding
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import check_columns
@@ -201,8 +202,8 @@ def _repair(fields: list[str], width: int, names: list[str]) -> list[str] | None
     value = ",".join(fields[start:])
     if len(head) == width - 1:
         return [*head, value]
-    if "Scope" in names and len(head) > width - 1:
-        s = names.index("Scope")
+    if aemo.C_SCOPE in names and len(head) > width - 1:
+        s = names.index(aemo.C_SCOPE)
         extra = len(head) - (width - 1)
         head = [*head[:s], ",".join(head[s : s + extra + 1]), *head[s + extra + 1 :]]
         return [*head, value]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.sources.artefacts import (
     KINDS,
     PREFIX_BYTES,
@@ -273,4 +274,4 @@ def is_detail_statement(path: Path, limits: Limits) -> bool:
     if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         return True
     data = read_bytes(path, limits)
-    return "Settlement Trading Day" in header_names(data, str(path), limits)
+    return aemo.C_SETTLEMENT_DAY in header_names(data, str(path), limits)

@@ -105,26 +105,27 @@ def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
         return str(v).strip()
 
     try:
-        run_id = int(need("RunId"))
+        run_id = int(need(aemo.C_RUN_ID))
     except ValueError:
-        raise InputError(source, f"RunId {values.get('RunId')!r} is not an integer") from None
+        raise InputError(source, f"RunId {values.get(aemo.C_RUN_ID)!r} is not an integer") from None
     try:
-        published = datetime.fromisoformat(need("PublishedAt"))
+        published = datetime.fromisoformat(need(aemo.C_PUBLISHED_AT))
     except ValueError:
         raise InputError(
             source,
-            f"PublishedAt {values.get('PublishedAt')!r} is not of the form yyyy-MM-ddTHH:mm:ss",
+            f"PublishedAt {values.get(aemo.C_PUBLISHED_AT)!r} is not of the form "
+            "yyyy-MM-ddTHH:mm:ss",
         ) from None
     try:
         return RunHeader(
             run_id=run_id,
             published_at=published.replace(tzinfo=None),
-            market_service=need("MarketService"),
-            designation=need("Designation"),
-            period=need("Period"),
-            period_from=date.fromisoformat(need("PeriodFrom")),
-            period_to=date.fromisoformat(need("PeriodTo")),
-            participant=need("ParticipantCode"),
+            market_service=need(aemo.C_MARKET_SERVICE),
+            designation=need(aemo.C_DESIGNATION),
+            period=need(aemo.C_PERIOD),
+            period_from=date.fromisoformat(need(aemo.C_PERIOD_FROM)),
+            period_to=date.fromisoformat(need(aemo.C_PERIOD_TO)),
+            participant=need(aemo.C_PARTICIPANT),
         )
     except ValueError as e:
         first = str(e).splitlines()
@@ -220,7 +221,13 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
     rows: list[SummaryRow] = []
     seen: dict[tuple[str, date], str] = {}
     for rec in raw.select(
-        "Variable", "Timestamp", "P Or C", "GST Applicable", "Value", "__file", "__line"
+        aemo.C_VARIABLE,
+        aemo.C_TIMESTAMP,
+        aemo.C_P_OR_C,
+        aemo.C_GST_APPLICABLE,
+        aemo.C_VALUE,
+        "__file",
+        "__line",
     ).iter_rows():
         var, ts, poc, gst, val, file, line = rec
         where = source_ref(file, line)

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.decimals import DECIMAL_PATTERN, DecimalFormatError, parse_decimal
 from recon.models.detail import FindingCollector, dedupe, period_days, source_ref
 from recon.models.findings import CheckId
@@ -153,11 +154,11 @@ def validate_detail(
     period = period_days(header)
 
     df = raw.select(
-        pl.col("Settlement Trading Day").str.strip_chars().alias("std_text"),
-        pl.col("Variable").str.strip_chars().fill_null("").alias("variable"),
-        pl.col("Scope").fill_null("").alias("scope"),
-        pl.col("Timestamp").str.strip_chars().alias("ts_text"),
-        pl.col("Value").alias("value_text"),
+        pl.col(aemo.C_SETTLEMENT_DAY).str.strip_chars().alias("std_text"),
+        pl.col(aemo.C_VARIABLE).str.strip_chars().fill_null("").alias("variable"),
+        pl.col(aemo.C_SCOPE).fill_null("").alias("scope"),
+        pl.col(aemo.C_TIMESTAMP).str.strip_chars().alias("ts_text"),
+        pl.col(aemo.C_VALUE).alias("value_text"),
         pl.col("__file").alias("source_file"),
         pl.col("__line").cast(pl.Int64).alias("source_line"),
         pl.int_range(pl.len(), dtype=pl.Int64).alias("__ord"),  # file / document order
