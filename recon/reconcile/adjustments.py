@@ -33,8 +33,8 @@ from recon.models.findings import CheckId, Finding
 from recon.models.invoices import Invoice
 from recon.models.results import AdjustmentLine
 from recon.models.statements import PaymentOrCharge, RunHeader
-from recon.reconcile.arithmetic import ZERO, LineTotal, in_direction, signed
 from recon.reconcile.invoice_terms import money
+from recon.reconcile.recompute import ZERO, LineTotal, in_direction, signed
 
 
 def previous_run(header: RunHeader, candidates: Iterable[RunHeader]) -> RunHeader | None:
@@ -91,7 +91,7 @@ def check_chain(
     Args:
         headers: Run headers (duplicates by RunId are ignored).
         full: RunId -> the run's full recomputed invoice
-            (:func:`~recon.reconcile.arithmetic.full_invoice`).
+            (:func:`~recon.reconcile.recompute.full_invoice`).
         invoiced: RunId -> AEMO's invoice for the run.
 
     Returns:

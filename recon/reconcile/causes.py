@@ -62,8 +62,8 @@ from recon.models.decimals import to_cents
 from recon.models.findings import AtStakeBasis, CheckId, Finding, Severity
 from recon.models.invoices import Invoice, LineItem
 from recon.models.statements import PaymentOrCharge, RunHeader, with_values
-from recon.reconcile.arithmetic import ZERO, LineTotal, cents, gst_of, net_form, section_totals
 from recon.reconcile.invoice_terms import FIELDS, SECTIONS
+from recon.reconcile.recompute import ZERO, LineTotal, cents, gst_of, net_form, section_totals
 from recon.wem.calendar import capacity_year, financial_year, trading_day_of, trading_month
 from recon.wem.granularity import Granularity
 from recon.wem.variables import VariableName, parse_variable

@@ -38,7 +38,14 @@ from recon.reconcile.adjustments import (
     previous_missing,
     previous_run,
 )
-from recon.reconcile.arithmetic import (
+from recon.reconcile.attribution import attribute
+from recon.reconcile.causes import Ledger, summary_detail_estimates
+from recon.reconcile.coverage import coverage_findings, run_coverage
+from recon.reconcile.figures import chain_figures, uninvoiced_figures
+from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
+from recon.reconcile.invoice_sums import check_invoice_arithmetic
+from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import (
     LineTotal,
     compute_invoice,
     expanded_form,
@@ -46,13 +53,6 @@ from recon.reconcile.arithmetic import (
     line_totals,
     net_form,
 )
-from recon.reconcile.attribution import attribute
-from recon.reconcile.causes import Ledger, summary_detail_estimates
-from recon.reconcile.coverage import coverage_findings, run_coverage
-from recon.reconcile.figures import chain_figures, uninvoiced_figures
-from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
-from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
-from recon.reconcile.invoices import check_invoice
 from recon.reconcile.tieouts import (
     check_pdf_json,
     detail_coverage,

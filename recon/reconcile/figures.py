@@ -13,9 +13,6 @@ from recon.models.invoices import INVOICE_TOTALS, Invoice
 from recon.models.results import FigureComparison, FigureState, LineComparison
 from recon.models.statements import RunHeader
 from recon.reconcile.adjustments import chain_adds_up, chain_line_sums, chain_total, week_chains
-from recon.reconcile.arithmetic import (
-    signed,
-)
 from recon.reconcile.invoice_terms import (
     FIELDS,
     SECTIONS,
@@ -24,6 +21,9 @@ from recon.reconcile.invoice_terms import (
     figure_source,
     money,
     section_name,
+)
+from recon.reconcile.recompute import (
+    signed,
 )
 
 

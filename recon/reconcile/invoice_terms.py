@@ -2,7 +2,7 @@
 where a figure sits in its file, the money format, and the one-cent rounding-order tolerance.
 
 Used by :mod:`recon.reconcile.invoices` (AEMO's invoice against the recomputed one),
-:mod:`recon.reconcile.invoice_arithmetic` (the invoice's own arithmetic),
+:mod:`recon.reconcile.invoice_sums` (the invoice's own arithmetic),
 :mod:`recon.reconcile.figures` (the figure verdicts) and :mod:`recon.reconcile.tieouts`.
 """
 
@@ -16,7 +16,7 @@ from recon.models.decimals import CENT
 from recon.models.invoices import Invoice, LineItem, PaymentSummary, SectionTotals
 from recon.models.results import FigureState
 from recon.models.statements import PaymentOrCharge
-from recon.reconcile.arithmetic import (
+from recon.reconcile.recompute import (
     GST_ON_EXACT,
     GST_ON_ROUND_THEN_SUM,
     GST_ON_SECTION,

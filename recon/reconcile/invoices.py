@@ -1,8 +1,8 @@
 """Invoice checks (SPEC §4, §5): AEMO's invoice against the one recon recomputes.
 
 :func:`check_invoice` compares every line and every section figure of an invoice with the
-invoice :func:`recon.reconcile.arithmetic.compute_invoice` makes from the statements, and
-runs :func:`recon.reconcile.invoice_arithmetic.check_invoice_arithmetic`: the invoice's own
+invoice :func:`recon.reconcile.recompute.compute_invoice` makes from the statements, and
+runs :func:`recon.reconcile.invoice_sums.check_invoice_arithmetic`: the invoice's own
 arithmetic (each section against its own lines, the Payment Summary against the sections),
 which also runs alone where recon cannot recompute the invoice.
 (:func:`recon.reconcile.tieouts.check_pdf_json` compares the PDF and the JSON of one invoice
@@ -35,23 +35,12 @@ from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice, LineItem
 from recon.models.results import FigureComparison, FigureState, LineComparison
 from recon.models.statements import PaymentOrCharge, RunHeader
-from recon.reconcile.arithmetic import (
-    GST_ON_SECTION,
-    ZERO,
-    LineTotal,
-    classification,
-    difference_line,
-    in_direction,
-    net_form,
-    net_line,
-    section_totals,
-)
 from recon.reconcile.figures import (
     line_figures,
     row_figures,
     section_figures,
 )
-from recon.reconcile.invoice_arithmetic import (
+from recon.reconcile.invoice_sums import (
     arithmetic_verdicts,
 )
 from recon.reconcile.invoice_terms import (
@@ -70,6 +59,17 @@ from recon.reconcile.invoice_terms import (
     money,
     more_less,
     poc_text,
+)
+from recon.reconcile.recompute import (
+    GST_ON_SECTION,
+    ZERO,
+    LineTotal,
+    classification,
+    difference_line,
+    in_direction,
+    net_form,
+    net_line,
+    section_totals,
 )
 
 
@@ -128,7 +128,7 @@ def check_invoice(
 
     Args:
         header: The run.
-        computed: :func:`~recon.reconcile.arithmetic.compute_invoice` of the run (ADJ: with
+        computed: :func:`~recon.reconcile.recompute.compute_invoice` of the run (ADJ: with
             the previous run's totals, when that run is among the inputs).
         invoiced: AEMO's invoice (JSON or PDF).
         current: The run's line totals.

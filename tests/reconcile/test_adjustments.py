@@ -17,7 +17,8 @@ from recon.reconcile.adjustments import (
     previous_missing,
     previous_run,
 )
-from recon.reconcile.arithmetic import (
+from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import (
     LineTotal,
     compute_invoice,
     expanded_form,
@@ -27,7 +28,6 @@ from recon.reconcile.arithmetic import (
     net_line,
     with_lines,
 )
-from recon.reconcile.invoices import check_invoice
 
 from .builders import CHG, PAY, as_invoiced, chains, flat, header, replace_line, summary
 

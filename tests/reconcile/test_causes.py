@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from recon.models.findings import AtStakeBasis, Finding, Severity
 from recon.models.invoices import Invoice
-from recon.reconcile.arithmetic import LineTotal, compute_invoice
 from recon.reconcile.causes import (
     AMOUNT_DUE,
     Ledger,
@@ -21,6 +20,7 @@ from recon.reconcile.causes import (
     with_ids,
 )
 from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import LineTotal, compute_invoice
 
 from .builders import CHG, PAY, as_invoiced, line, replace_line
 from .test_invoices import H0, _resummed, _totals

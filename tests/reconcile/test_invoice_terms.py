@@ -11,7 +11,6 @@ import pytest
 
 from recon.models.results import FigureState
 from recon.models.statements import PaymentOrCharge
-from recon.reconcile.arithmetic import GST_ON_SECTION, ROUND_THEN_SUM, SUM_THEN_ROUND
 from recon.reconcile.invoice_terms import (
     FIELDS,
     SECTIONS,
@@ -25,6 +24,7 @@ from recon.reconcile.invoice_terms import (
     more_less,
     section_name,
 )
+from recon.reconcile.recompute import GST_ON_SECTION, ROUND_THEN_SUM, SUM_THEN_ROUND
 from recon.sources.invoice_json import read_invoice_json
 from recon.sources.invoice_pdf import read_invoice_pdf
 

@@ -8,10 +8,10 @@ from decimal import Decimal as D
 
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import AdjustmentInformation, Invoice
-from recon.reconcile.arithmetic import LineTotal, compute_invoice, line_totals, section_totals
-from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
+from recon.reconcile.invoice_sums import check_invoice_arithmetic
 from recon.reconcile.invoice_terms import money
 from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import LineTotal, compute_invoice, line_totals, section_totals
 from recon.reconcile.tieouts import check_pdf_json
 
 from .builders import (

@@ -10,8 +10,8 @@ from typing import Any
 
 from recon.models.invoices import Invoice
 from recon.reconcile.adjustments import check_chain, previous_run
-from recon.reconcile.arithmetic import LineTotal, compute_invoice, full_invoice, line_totals
 from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import LineTotal, compute_invoice, full_invoice, line_totals
 from recon.reconcile.tieouts import check_pdf_json
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

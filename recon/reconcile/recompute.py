@@ -1,4 +1,4 @@
-"""Invoice arithmetic (SPEC §4): line amounts, GST, sections and ADJ differences.
+"""Recomputing the invoice (SPEC §4): line amounts, GST, sections and ADJ differences.
 
 Everything here is exact :class:`~decimal.Decimal`; money is rounded only by
 :func:`recon.models.decimals.to_cents` (half away from zero), never by ``round()`` and

@@ -1,4 +1,4 @@
-"""reconcile/invoice_arithmetic: an invoice's own arithmetic (``invoice.total``), on the
+"""reconcile/invoice_sums: an invoice's own arithmetic (``invoice.total``), on the
 sample week's JSON and PDF invoices (clean) and on one with a planted figure."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from recon.models.invoices import Invoice
 from recon.models.results import FigureState
 from recon.models.statements import RunHeader
-from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
+from recon.reconcile.invoice_sums import check_invoice_arithmetic
 from recon.sources.invoice_json import read_invoice_json
 from recon.sources.invoice_pdf import read_invoice_pdf
 from recon.sources.summary_csv import read_summary_csv

@@ -14,12 +14,6 @@ from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice
 from recon.models.results import FigureComparison, FigureState
 from recon.models.statements import RunHeader
-from recon.reconcile.arithmetic import (
-    GST_ON_SECTION,
-    ZERO,
-    section_totals,
-    signed,
-)
 from recon.reconcile.figures import (
     row_figures,
     section_figures,
@@ -36,6 +30,12 @@ from recon.reconcile.invoice_terms import (
     money,
     more_less,
     section_name,
+)
+from recon.reconcile.recompute import (
+    GST_ON_SECTION,
+    ZERO,
+    section_totals,
+    signed,
 )
 
 
