@@ -158,23 +158,25 @@ def run_checks(
                 # A single net line accepted for a reclassified variable counts in the
                 # chain as recon's reversal and rebill (SPEC §4 step 8).
                 invoiced[h.run_id] = expanded_form(inv, computed, net_form(computed, inv)[1])
-                f, cmp = check_invoice(
+                f, cmp, figs = check_invoice(
                     h,
                     computed,
                     inv,
                     current=cur or {},
                     previous=prev if h.designation.is_adjustment else None,
-                    figures=figures,
                 )
                 at_stake = ledger.invoice(h, computed, inv, f)
                 out.extend(f)
                 lines.extend(cmp)
+                figures.extend(figs)
             elif computed is not None:
                 lines.extend(_uninvoiced(h, computed))
                 figures.extend(uninvoiced_figures(h, computed))
             elif inv is not None:
                 # Nothing to recompute against: still check the invoice's own arithmetic.
-                out.extend(check_invoice_arithmetic(h, inv, figures=figures))
+                f, figs = check_invoice_arithmetic(h, inv)
+                out.extend(f)
+                figures.extend(figs)
             if (
                 h.designation.is_adjustment
                 and prev_h is not None

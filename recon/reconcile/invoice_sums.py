@@ -40,27 +40,29 @@ from recon.reconcile.recompute import (
 
 
 def check_invoice_arithmetic(
-    header: RunHeader, inv: Invoice, *, figures: list[FigureComparison] | None = None
-) -> list[Finding]:
+    header: RunHeader, inv: Invoice
+) -> tuple[list[Finding], list[FigureComparison]]:
     """Check an invoice's own arithmetic, without statements (``invoice.total``).
 
     Each RCTI and Tax Invoice figure against the invoice's own Payment or Charge lines,
     each Payment Summary figure against its lines and sections (Amount Due = Total Payable
     less Prepayment Applied), and, where the artefact shows them (PDF), the Payment
-    Summary's own rows against the section lines. :func:`check_invoice` runs it; call it
-    alone for an invoice recon cannot recompute (an ADJ run whose previous run is missing).
+    Summary's own rows against the section lines.
+    :func:`~recon.reconcile.invoices.check_invoice` runs it; call it alone for an invoice
+    recon cannot recompute (an ADJ run whose previous run is missing).
 
     Args:
         header: The run (for the findings' header fields).
         inv: AEMO's invoice.
-        figures: When given, one :class:`FigureComparison` per section and Payment Summary
-            figure is appended (recon's figure being the invoice's own arithmetic).
+
+    Returns:
+        The findings, and one :class:`FigureComparison` per section and Payment Summary
+        figure and per Payment Summary row (recon's figure being the invoice's own
+        arithmetic).
     """
     findings, verdicts = arithmetic_verdicts(header, inv)
-    if figures is not None:
-        figures.extend(section_figures(header, inv, None, {}, verdicts))
-        figures.extend(row_figures(header, inv))
-    return findings
+    figures = section_figures(header, inv, None, {}, verdicts)
+    return findings, [*figures, *row_figures(header, inv)]
 
 
 def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding], Verdicts]:
