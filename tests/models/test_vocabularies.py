@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from recon.models import aemo_names as aemo
 from recon.models.findings import CHECKS, CheckId, Finding, Severity
 from recon.models.results import FigureState, LineComparison
 
@@ -49,6 +50,24 @@ def test_no_module_of_recon_spells_a_check_id_but_findings() -> None:
         if (found := check_id_literals(path.read_text(encoding="utf-8")))
     }
     assert hits == {}, "name a check by its CheckId member, not its id"
+
+
+CSV_COLUMNS = frozenset(
+    value for name, value in vars(aemo).items() if name.startswith("C_") and isinstance(value, str)
+)
+PDF_WORDS = {("recon/sources/invoice_pdf.py", "GST Applicable")}
+"""The invoice PDF heads its GST-applicable lines with the words of the CSV column."""
+
+
+def test_no_source_module_spells_a_csv_column_but_aemo_names() -> None:
+    assert {"Settlement Trading Day", "RunId", "P Or C"} <= CSV_COLUMNS
+    hits = {
+        (str(path.relative_to(REPO)), node.value)
+        for path in sorted((RECON / "sources").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value in CSV_COLUMNS
+    }
+    assert hits - PDF_WORDS == set(), "name a CSV column by its aemo_names C_* constant"
 
 
 def test_check_ids_are_the_spec_table_with_their_default_severity() -> None:
