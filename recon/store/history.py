@@ -481,7 +481,8 @@ def migrate_to_v3(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("INSERT INTO _v3_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?)", updates)
         con.execute(
             "UPDATE check_findings SET figure = k.figure, issue_key = k.issue_key, "
-            "position = k.position, finding = k.finding FROM _v3_keys k WHERE check_findings.check_id = k.check_id AND "
+            "position = k.position, finding = k.finding FROM _v3_keys k "
+            "WHERE check_findings.check_id = k.check_id AND "
             "check_findings.participant = k.participant AND check_findings.week = k.week "
             "AND check_findings.ord = k.ord"
         )
