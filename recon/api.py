@@ -18,6 +18,7 @@ import polars as pl
 
 from recon.errors import InputError
 from recon.models.findings import Finding
+from recon.models.kinds import Kind
 from recon.models.progress import Progress
 from recon.models.results import CheckResult, InputRecord
 from recon.models.statements import DetailStatement, Kept, SummaryStatement
@@ -63,11 +64,10 @@ def _json_statement(path: Path, limits: Limits) -> SummaryStatement | DetailStat
         raise InputError(path, f"is {e}; nothing was decoded") from None
     except NotAnArtefact as e:
         raise InputError(path, f"is not a Settlement Statement ({e})") from None
-    if art.kind not in ("summary_json", "detail_json"):
-        what, form = art.kind.split("_", 1)
+    if art.kind not in (Kind.SUMMARY_JSON, Kind.DETAIL_JSON):
         raise InputError(
             path,
-            f"is an {what.title()} {form.upper()}; recon decode reads a "
+            f"is an {art.kind.artefact.title()} {art.kind.form.upper()}; recon decode reads a "
             "Settlement Statement Summary or Detail (CSV, ZIP or JSON)",
         )
     model = _load(art, limits, None)
@@ -358,7 +358,7 @@ def _own_checks(
     all_days = days_held(weeks)
     findings: list[Finding] = []
     result = OwnResult(mapping=str(mapping_path))
-    inputs = [_own_input(mapping_path, "own_mapping")]
+    inputs = [_own_input(mapping_path, Kind.OWN_MAPPING)]
     if not weeks:
         findings.append(no_detail(str(mapping_path)))
     for series in mapping.series:
@@ -367,11 +367,12 @@ def _own_checks(
         found, summaries = tie_out_series(series, data.frame, data.files, weeks)
         findings.extend(own_estimates(found, series, weeks))
         result.series.extend(summaries)
-        inputs.extend(_own_input(f, f"own_{series.format}", data.hashes.get(f)) for f in data.files)
+        kind = Kind(f"own_{series.format}")
+        inputs.extend(_own_input(f, kind, data.hashes.get(f)) for f in data.files)
     return findings, result, [i for i in inputs if i is not None]
 
 
-def _own_input(path: str | Path, kind: str, sha256: str | None = None) -> InputRecord | None:
+def _own_input(path: str | Path, kind: Kind, sha256: str | None = None) -> InputRecord | None:
     """An ``inputs`` record for a file of your own data: what the check read, with the
     SHA-256 of the bytes compared (``sha256``, from its reader).
 
@@ -381,7 +382,7 @@ def _own_input(path: str | Path, kind: str, sha256: str | None = None) -> InputR
 
     if sha256 is not None:
         return InputRecord(path=str(path), sha256=sha256, kind=kind)
-    if kind != "own_mapping":
+    if kind is not Kind.OWN_MAPPING:
         return None
     try:
         return InputRecord(path=str(path), sha256=sha256_file(path), kind=kind)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from recon.cli.progress import stderr
 from recon.cli.text import printable
+from recon.models.audit import Workflow
 
 if TYPE_CHECKING:
     from recon.models.audit import Issue
@@ -58,7 +59,7 @@ def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
         what = " ".join(str(x) for x in (i.variable, i.figure, i.scope, i.timestamp) if x)
         if i.position:
             what += f" #{i.position}"
-        severity = i.severity if i.workflow.value == "new" else f"{i.severity}, {i.workflow.value}"
+        severity = i.severity if i.workflow is Workflow.NEW else f"{i.severity}, {i.workflow}"
         t.add_row(
             severity,
             _text(f"{i.participant} {week_label(i.week)}"),

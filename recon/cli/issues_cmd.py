@@ -26,6 +26,7 @@ from recon.cli.progress import stderr
 from recon.cli.text import printable
 from recon.config import nod_business_days
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from recon.models.audit import Workflow
 
 if TYPE_CHECKING:
     from recon.models.audit import Issue
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATUSES = ("open", "resolved", "all")
-WORKFLOWS = ("new", "investigating", "disputed", "accepted")
+WORKFLOWS = tuple(w.value for w in Workflow)
 
 
 # ------------------------------------------------------------------------ printing

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from recon.models import aemo_names as aemo
+from recon.models.kinds import Kind
 from recon.models.statements import Designation
 from recon.pass_client.protocol import TimelineEntry
 from recon.sources.json_sniff import json_kind, opens_json_object
@@ -85,7 +86,7 @@ def _peek_json(path: Path) -> tuple[bytes, dict[str, Any], bool] | None:
     return raw, doc, False
 
 
-_SERVED_AS = {"summary_json": SUMMARY, "detail_json": DETAIL, "invoice_json": INVOICE}
+_SERVED_AS = {Kind.SUMMARY_JSON: SUMMARY, Kind.DETAIL_JSON: DETAIL, Kind.INVOICE_JSON: INVOICE}
 
 
 def _json_kind(doc: dict[str, Any]) -> str | None:
@@ -226,6 +227,7 @@ class Holdings:
     def _add_by_detection(self, paths: list[Path]) -> None:
         try:
             from recon.sources import detect as detect_mod
+            from recon.sources.loading import load_artefact
         except ImportError:
             detect_mod = None  # type: ignore[assignment]
         if detect_mod is None:
@@ -244,26 +246,26 @@ class Holdings:
                 self.skipped.append((Path(skipped.path), skipped.reason))
         for art in detection.artefacts:
             try:
-                self._add_artefact(art, detect_mod, encode)
+                self._add_artefact(art, load_artefact, encode)
             except Exception as exc:  # a broken file must not stop the emulator
                 log.warning("emulator: cannot serve %s: %s", art.path, exc)
                 self.skipped.append((Path(art.path), f"cannot serve: {exc}"))
         self._add_pdfs_by_name(undetected_pdfs)
 
-    def _add_artefact(self, art: Any, detect_mod: Any, encode: Any) -> None:
+    def _add_artefact(self, art: Any, read: Callable[[Any], Any], encode: Any) -> None:
         kind = art.kind
         path = Path(art.path)
-        if kind == "invoice_pdf":
+        if kind == Kind.INVOICE_PDF:
             run = self.run(art.participant, art.run_id)
             self._place(run, INVOICE_PDF, HeldDoc(path, raw=path.read_bytes()))
             if encode is not None:
 
                 def make_invoice(art: Any = art) -> bytes:
-                    return encode.dumps(encode.invoice_to_document(detect_mod.load(art)))
+                    return encode.dumps(encode.invoice_to_document(read(art)))
 
                 self._place(run, INVOICE, HeldDoc(path, make=make_invoice))
             return
-        if kind not in ("summary_csv", "detail_csv", "detail_zip"):
+        if kind not in (Kind.SUMMARY_CSV, Kind.DETAIL_CSV, Kind.DETAIL_ZIP):
             return  # JSON kinds were served as-is already
         if encode is None:
             self.skipped.append((path, "no CSV-to-JSON conversion available"))
@@ -272,10 +274,10 @@ class Holdings:
         if held is not None and self._json_covers(held, kind):
             log.debug("emulator: %s not converted: its JSON is held", path.name)
             return
-        model = detect_mod.load(art)
+        model = read(art)
         header = model.header
         run = self.run(header.participant, header.run_id)
-        if kind == "summary_csv":
+        if kind == Kind.SUMMARY_CSV:
             self._set_header(run, _header_from_model(header), 0)
             body = encode.dumps(encode.summary_to_document(model))
             self._place(run, SUMMARY, HeldDoc(path, make=lambda body=body: body))
@@ -289,9 +291,9 @@ class Holdings:
             self._place(run, DETAIL, HeldDoc(path, make=make_day), day)
 
     @staticmethod
-    def _json_covers(run: HeldRun, kind: str) -> bool:
+    def _json_covers(run: HeldRun, kind: Kind) -> bool:
         """True when JSON files already give what a CSV of this kind would."""
-        if kind == "summary_csv":
+        if kind == Kind.SUMMARY_CSV:
             return run.summary is not None and run.summary.raw is not None
         entry = run.entry()
         if entry is None:

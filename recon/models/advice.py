@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from recon.models.findings import CheckId
+
 
 class Disagreement(str, Enum):
     """Whether a check's findings are a case for a Notice of Disagreement with AEMO."""
@@ -55,8 +57,8 @@ _FILE = (
     "by a download or edited by hand) and fetch it again if in doubt"
 )
 
-ADVICE: dict[str, Advice] = {
-    "data.columns": Advice(
+ADVICE: dict[CheckId, Advice] = {
+    CheckId.DATA_COLUMNS: Advice(
         "A CSV's header row does not hold exactly the Guide's columns, so the file was not "
         "used at all.",
         "Compare the header row with the Guide's columns; a spreadsheet that added or renamed "
@@ -65,7 +67,7 @@ ADVICE: dict[str, Advice] = {
         "it is a problem with the file, not a figure; if AEMO's own file lacks the Guide's "
         "columns, raise it with AEMO as a query.",
     ),
-    "data.value": Advice(
+    CheckId.DATA_VALUE: Advice(
         "A value is not a plain Decimal(23,8) number, so its row was not used.",
         f"Look at the source line and {_FILE}; thousands separators, comma decimals and "
         "exponents usually come from a spreadsheet.",
@@ -73,14 +75,14 @@ ADVICE: dict[str, Advice] = {
         "only if AEMO's own file holds the unreadable value: a figure that cannot be read "
         "cannot be agreed.",
     ),
-    "data.array_length": Advice(
+    CheckId.DATA_ARRAY_LENGTH: Advice(
         "A Detail row's Value array has the wrong number of values for its granularity, so "
         "the row was not used.",
         "A truncated download or a cut-off line is the usual cause: fetch the Detail again.",
         Disagreement.PERHAPS,
         "only if AEMO's own file has the wrong length.",
     ),
-    "data.variable": Advice(
+    CheckId.DATA_VARIABLE: Advice(
         "A variable name does not decode as BASE_SCOPE_GRANULARITY, so its row was not used.",
         "Check the name against the Guide's variable list; a new AEMO variable with a scope "
         "or granularity recon does not know needs a change to recon (recon/wem/variables.py): "
@@ -88,7 +90,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.NO,
         "no settled figure is in dispute.",
     ),
-    "data.scope": Advice(
+    CheckId.DATA_SCOPE: Advice(
         "A Scope string does not fit its grammar; the row was kept and its values counted.",
         "Usually nothing urgent for the money; tell AEMO if their file breaks its own grammar, "
         "and report it to recon if the grammar is too strict for a real scope "
@@ -96,7 +98,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.NO,
         "the values were used.",
     ),
-    "data.timestamp": Advice(
+    CheckId.DATA_TIMESTAMP: Advice(
         "A Timestamp does not fit its granularity, or a Settlement Trading Day lies outside "
         "the Period.",
         "Check the row against the Guide; a shifted date often comes from a spreadsheet's "
@@ -104,7 +106,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.PERHAPS,
         "only if AEMO's own file dates a value wrongly.",
     ),
-    "data.header": Advice(
+    CheckId.DATA_HEADER: Advice(
         "The run header (RunId, PublishedAt, Designation, Period, ParticipantCode) differs "
         "between rows or artefacts of one run.",
         "Look at the named row or file: separate two runs pasted together; fix a label spelt "
@@ -112,14 +114,14 @@ ADVICE: dict[str, Advice] = {
         Disagreement.NO,
         "it is a problem with the files, not a figure.",
     ),
-    "data.duplicate": Advice(
+    CheckId.DATA_DUPLICATE: Advice(
         "The same row key appears twice in one run; the first row was used, the second not.",
         "If the two rows agree the file was probably joined twice: fetch it again. If they "
         "differ, ask AEMO which is right.",
         Disagreement.PERHAPS,
         "only if the two rows differ and AEMO cannot say which is right.",
     ),
-    "data.classification": Advice(
+    CheckId.DATA_CLASSIFICATION: Advice(
         "A variable's Payment/Charge or GST flag is not the same on every day, or differs "
         "between the statement and the invoice.",
         "Find which side is wrong, the statement or the invoice line; within one statement "
@@ -128,7 +130,7 @@ ADVICE: dict[str, Advice] = {
         "when the invoice classes a line differently from the statement: it moves money "
         "between the RCTI and the Tax Invoice or changes the GST.",
     ),
-    "data.period": Advice(
+    CheckId.DATA_PERIOD: Advice(
         "The Period is irregular: its label or span is off, a Trading Day has no Detail, or a "
         "row lies outside it.",
         "For a missing day, add that day's Detail and check again; for a label or span that "
@@ -136,7 +138,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.NO,
         "complete the inputs and check again.",
     ),
-    "invoice.line": Advice(
+    CheckId.INVOICE_LINE: Advice(
         "An invoice line's amount or GST differs from recon's figure recomputed from the "
         "statement (for an ADJ run, the change since the previous run).",
         "The variable's daily values in the Summary, against the invoice line (the Invoice "
@@ -144,7 +146,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.LODGE,
         "if the statement is right and the invoice is not; the Disagreement draft holds the row.",
     ),
-    "invoice.line_missing": Advice(
+    CheckId.INVOICE_LINE_MISSING: Advice(
         "A line is on one side only: the statement gives a variable a line the invoice lacks, "
         "or the invoice has a line the statement does not hold.",
         "For a line missing from the invoice, confirm the statement value; for an invoice line "
@@ -153,7 +155,7 @@ ADVICE: dict[str, Advice] = {
         "money left off the invoice, or charged or paid without a statement, is a discrepancy "
         "to dispute.",
     ),
-    "invoice.total": Advice(
+    CheckId.INVOICE_TOTAL: Advice(
         "A section or Payment Summary figure differs from recon's recomputed figure or from "
         "the invoice's own lines.",
         "The figure's Why says which comparison failed: against recon's recomputed figure "
@@ -162,14 +164,14 @@ ADVICE: dict[str, Advice] = {
         Disagreement.LODGE,
         "for a total still wrong once the line findings are settled: the totals are what is paid.",
     ),
-    "invoice.pdf_json": Advice(
+    CheckId.INVOICE_PDF_JSON: Advice(
         "The PDF and the JSON of one invoice disagree on a line or a figure.",
         "Decide which one the statement supports (the run's invoice.line findings say) and "
         "ask AEMO to reissue the wrong one.",
         Disagreement.PERHAPS,
         "if the figure your accounts were paid or charged on is the wrong one.",
     ),
-    "adjustment.previous_missing": Advice(
+    CheckId.ADJUSTMENT_PREVIOUS_MISSING: Advice(
         "An ADJ run's previous run is not among the inputs, so its changes could not be "
         "recomputed.",
         "Add the previous run's files (its Summary at least), or check from the history store "
@@ -177,7 +179,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.NO,
         "complete the inputs and check again.",
     ),
-    "adjustment.chain": Advice(
+    CheckId.ADJUSTMENT_CHAIN: Advice(
         "The runs of a week are out of order, skip a designation, or their invoices do not "
         "add up to the latest run.",
         "For a skip, find the missing run (often not downloaded); for a sum that does not add "
@@ -186,14 +188,14 @@ ADVICE: dict[str, Advice] = {
         "when the invoices do not add up: money lost or counted twice across the "
         "adjustments (a skipped designation is a missing download, not a dispute).",
     ),
-    "adjustment.material": Advice(
+    CheckId.ADJUSTMENT_MATERIAL: Advice(
         "An ADJ line's change reaches the --materiality threshold; the figures may well be right.",
         "The Attribution sheet or 'Where the deltas came from': which Trading Days, facilities "
         "and intervals moved.",
         Disagreement.NO,
         "a large change is a reason to understand it, not to dispute it.",
     ),
-    "summary_detail.value": Advice(
+    CheckId.SUMMARY_DETAIL_VALUE: Advice(
         "A Summary value differs from the same variable and Trading Day in the Detail of the "
         "same run.",
         "The Detail values that make up the variable (for example the facility-level rows).",
@@ -201,7 +203,7 @@ ADVICE: dict[str, Advice] = {
         "AEMO's two documents disagree, so the invoice rests on a figure the Detail does not "
         "support.",
     ),
-    "summary_detail.missing": Advice(
+    CheckId.SUMMARY_DETAIL_MISSING: Advice(
         "A Summary variable is absent from the Detail of the same run, so it could not be "
         "tied out.",
         "Check that the Detail is complete (all seven days); if it is, ask AEMO why the "
@@ -209,7 +211,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.PERHAPS,
         "if AEMO cannot show the Detail behind the line.",
     ),
-    "source.mismatch": Advice(
+    CheckId.SOURCE_MISMATCH: Advice(
         "The CSV and JSON forms of one run differ in a row, a value or a header field.",
         "Both sources are named; treat that variable and day as uncertain until AEMO says "
         "which form is right.",
@@ -217,27 +219,27 @@ ADVICE: dict[str, Advice] = {
         "report the mismatch to AEMO either way; lodge one if the form your settlement used "
         "is the wrong one.",
     ),
-    "source.conflict": Advice(
+    CheckId.SOURCE_CONFLICT: Advice(
         "Two files claim to be the same artefact with different content; neither was used.",
         "Where each file came from (each SHA-256 is under the inputs): keep the one "
         "downloaded from AEMO, remove the other, and check again.",
         Disagreement.NO,
         "AEMO never republishes a run with other figures: one of your copies was changed.",
     ),
-    "coverage.statement_missing": Advice(
+    CheckId.COVERAGE_STATEMENT_MISSING: Advice(
         "An Invoice has no Summary of its run among the inputs: only its own arithmetic was "
         "checked.",
         "Add the run's Summary (CSV or JSON) and check again.",
         Disagreement.NO,
         "complete the inputs and check again.",
     ),
-    "coverage.invoice_missing": Advice(
+    CheckId.COVERAGE_INVOICE_MISSING: Advice(
         "A run has statements but no Invoice among the inputs: its invoice was not checked.",
         "If you meant to check the invoice, add its JSON or PDF and check again.",
         Disagreement.NO,
         "nothing is wrong; the verdict just does not cover that invoice.",
     ),
-    "coverage.unread": Advice(
+    CheckId.COVERAGE_UNREAD: Advice(
         "A file is recognisably a settlement artefact but recon cannot use it, so its run was "
         "not fully checked.",
         "Use the file as downloaded from AEMO, not a copy re-saved by a spreadsheet; for a "
@@ -246,7 +248,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.NO,
         "repair the input and check again.",
     ),
-    "own.value": Advice(
+    CheckId.OWN_VALUE: Advice(
         "Your own data and AEMO's Detail differ by more than the series' tolerance in one "
         "interval.",
         "Your own data for that interval first (meter substitutions, estimated reads, a "
@@ -254,7 +256,7 @@ ADVICE: dict[str, Advice] = {
         Disagreement.LODGE,
         "once your figure stands: AEMO settled on a quantity your own data does not support.",
     ),
-    "own.missing": Advice(
+    CheckId.OWN_MISSING: Advice(
         "An interval of a mapped variable is held by one side (yours or AEMO's) and not the "
         "other, so it was not compared.",
         "Fill the gap in your data (or widen the mapping's glob), or ask why AEMO's "

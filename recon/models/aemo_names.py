@@ -11,7 +11,27 @@ Pure vocabulary, no I/O: it sits with the models so that every layer above may u
 from __future__ import annotations
 
 # --------------------------------------------------------------------------------------
-# Statement header (SPEC §3.3) and the CSV columns it maps to (Guide Tables 4 and 5).
+# The CSV columns of the Guide (Tables 4 and 5): every reader names a column by these.
+# --------------------------------------------------------------------------------------
+
+C_RUN_ID = "RunId"
+C_PUBLISHED_AT = "PublishedAt"
+C_MARKET_SERVICE = "MarketService"
+C_DESIGNATION = "Designation"
+C_PERIOD = "Period"
+C_PERIOD_FROM = "PeriodFrom"
+C_PERIOD_TO = "PeriodTo"
+C_PARTICIPANT = "ParticipantCode"
+C_SETTLEMENT_DAY = "Settlement Trading Day"
+C_VARIABLE = "Variable"
+C_SCOPE = "Scope"
+C_TIMESTAMP = "Timestamp"
+C_P_OR_C = "P Or C"
+C_GST_APPLICABLE = "GST Applicable"
+C_VALUE = "Value"
+
+# --------------------------------------------------------------------------------------
+# Statement header (SPEC §3.3) and the CSV columns it maps to.
 # --------------------------------------------------------------------------------------
 
 H_RUN_ID = "runId"
@@ -24,14 +44,14 @@ H_PERIOD_TO = "periodTo"
 H_PARTICIPANT = "participantCode"
 
 HEADER_FIELDS: dict[str, str] = {
-    H_RUN_ID: "RunId",
-    H_PUBLISHED_AT: "PublishedAt",
-    H_MARKET_SERVICE: "MarketService",
-    H_DESIGNATION: "Designation",
-    H_PERIOD: "Period",
-    H_PERIOD_FROM: "PeriodFrom",
-    H_PERIOD_TO: "PeriodTo",
-    H_PARTICIPANT: "ParticipantCode",
+    H_RUN_ID: C_RUN_ID,
+    H_PUBLISHED_AT: C_PUBLISHED_AT,
+    H_MARKET_SERVICE: C_MARKET_SERVICE,
+    H_DESIGNATION: C_DESIGNATION,
+    H_PERIOD: C_PERIOD,
+    H_PERIOD_FROM: C_PERIOD_FROM,
+    H_PERIOD_TO: C_PERIOD_TO,
+    H_PARTICIPANT: C_PARTICIPANT,
 }
 """Statement header fields: JSON name -> CSV column."""
 
@@ -160,37 +180,37 @@ FILE_WORDS_FETCHED = ("summary", "detail", "invoice")
 
 
 # --------------------------------------------------------------------------------------
-# The CSV columns of the Guide (Tables 4 and 5), in their order.
+# Each statement's CSV columns, in the Guide's order.
 # --------------------------------------------------------------------------------------
 
 CSV_HEADER_COLUMNS = (
-    "RunId",
-    "PublishedAt",
-    "MarketService",
-    "Designation",
-    "Period",
-    "PeriodFrom",
-    "PeriodTo",
-    "ParticipantCode",
+    C_RUN_ID,
+    C_PUBLISHED_AT,
+    C_MARKET_SERVICE,
+    C_DESIGNATION,
+    C_PERIOD,
+    C_PERIOD_FROM,
+    C_PERIOD_TO,
+    C_PARTICIPANT,
 )
 """The run header columns both statements open with."""
 
 SUMMARY_CSV_COLUMNS = (
     *CSV_HEADER_COLUMNS,
-    "Variable",
-    "Timestamp",
-    "P Or C",
-    "GST Applicable",
-    "Value",
+    C_VARIABLE,
+    C_TIMESTAMP,
+    C_P_OR_C,
+    C_GST_APPLICABLE,
+    C_VALUE,
 )
 """A Settlement Statement Summary CSV's columns (Guide Table 4)."""
 
 DETAIL_CSV_COLUMNS = (
     *CSV_HEADER_COLUMNS,
-    "Settlement Trading Day",
-    "Variable",
-    "Scope",
-    "Timestamp",
-    "Value",
+    C_SETTLEMENT_DAY,
+    C_VARIABLE,
+    C_SCOPE,
+    C_TIMESTAMP,
+    C_VALUE,
 )
 """A Settlement Statement Detail CSV's columns (Guide Table 5)."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from recon.__about__ import __version__
@@ -30,7 +30,7 @@ class OutputsState(str, Enum):
     """Recorded by a recon that did not say (before schema version 3)."""
 
 
-class Workflow(str, Enum):
+class Workflow(StrEnum):
     """Where a person has taken an issue (SPEC §11), beside the open/resolved state that
     checks set."""
 

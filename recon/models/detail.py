@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.statements import DayRows, DetailStatement, RunHeader, with_values
 
 MAX_FINDINGS_PER_CHECK = 200
@@ -31,7 +31,7 @@ class FindingCollector:
         self._counts: dict[str, int] = {}
         self._over: dict[str, tuple[int, str]] = {}
 
-    def add(self, check: str, message: str, **fields: Any) -> None:
+    def add(self, check: CheckId, message: str, **fields: Any) -> None:
         n = self._counts.get(check, 0) + 1
         self._counts[check] = n
         if n > MAX_FINDINGS_PER_CHECK:
@@ -98,7 +98,7 @@ def dedupe(df: pl.DataFrame, out: FindingCollector) -> pl.DataFrame:
         first = source_ref(rec["source_file"][0], rec["source_line"][0])
         for file, line in zip(rec["source_file"][1:], rec["source_line"][1:], strict=True):
             out.add(
-                "data.duplicate",
+                CheckId.DATA_DUPLICATE,
                 f"{rec['variable']} / {rec['scope']!r} / "
                 f"{rec['timestamp']} appears again (first at {first}); the repeat was not "
                 "used.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -27,7 +27,7 @@ class AtStakeBasis(str, Enum):
     ESTIMATE = "estimate"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is. Ordered: error > warning > info."""
 
     ERROR = "error"
@@ -40,48 +40,105 @@ class Severity(str, Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-CHECKS: dict[str, tuple[Severity, str]] = {
-    "data.columns": (Severity.ERROR, "a CSV lacks a required column or has an unknown one"),
-    "data.value": (Severity.ERROR, "a value is not a Decimal(23,8) number"),
-    "data.array_length": (Severity.ERROR, "a Value array's length does not fit its granularity"),
-    "data.variable": (Severity.ERROR, "a variable name does not decode"),
-    "data.scope": (Severity.ERROR, "a scope string does not fit its grammar"),
-    "data.timestamp": (Severity.ERROR, "a Timestamp does not fit its granularity or Period"),
-    "data.header": (Severity.ERROR, "header fields differ between rows of one artefact"),
-    "data.duplicate": (Severity.ERROR, "the same row key twice in one run"),
-    "data.classification": (Severity.ERROR, "P Or C or GST flag inconsistent"),
-    "data.period": (Severity.WARNING, "Period label, span or coverage is irregular"),
-    "invoice.line": (Severity.ERROR, "an invoice line differs from the recomputed one"),
-    "invoice.line_missing": (Severity.ERROR, "a line is missing from invoice or statement"),
-    "invoice.total": (Severity.ERROR, "a section or Payment Summary figure differs"),
-    "invoice.pdf_json": (Severity.ERROR, "the PDF and the JSON of one invoice differ"),
-    "adjustment.previous_missing": (Severity.WARNING, "an ADJ run's previous run is not given"),
-    "adjustment.chain": (Severity.ERROR, "the run chain is out of order or does not add up"),
-    "adjustment.material": (Severity.WARNING, "an ADJ line reaches the materiality threshold"),
-    "summary_detail.value": (Severity.ERROR, "a Summary value differs from the Detail"),
-    "summary_detail.missing": (Severity.WARNING, "a Summary variable is absent from the Detail"),
-    "source.mismatch": (Severity.ERROR, "the CSV and JSON forms of a run differ"),
-    "source.conflict": (
+class CheckId(StrEnum):
+    """Every check id of SPEC §5: ``check`` of a finding, as findings.json writes it.
+
+    The members are the only place a check id is spelled; everything else names a check by
+    its member (``CheckId.INVOICE_LINE``), so that the type checker sees a misspelt one.
+    """
+
+    DATA_COLUMNS = "data.columns"
+    DATA_VALUE = "data.value"
+    DATA_ARRAY_LENGTH = "data.array_length"
+    DATA_VARIABLE = "data.variable"
+    DATA_SCOPE = "data.scope"
+    DATA_TIMESTAMP = "data.timestamp"
+    DATA_HEADER = "data.header"
+    DATA_DUPLICATE = "data.duplicate"
+    DATA_CLASSIFICATION = "data.classification"
+    DATA_PERIOD = "data.period"
+    INVOICE_LINE = "invoice.line"
+    INVOICE_LINE_MISSING = "invoice.line_missing"
+    INVOICE_TOTAL = "invoice.total"
+    INVOICE_PDF_JSON = "invoice.pdf_json"
+    ADJUSTMENT_PREVIOUS_MISSING = "adjustment.previous_missing"
+    ADJUSTMENT_CHAIN = "adjustment.chain"
+    ADJUSTMENT_MATERIAL = "adjustment.material"
+    SUMMARY_DETAIL_VALUE = "summary_detail.value"
+    SUMMARY_DETAIL_MISSING = "summary_detail.missing"
+    SOURCE_MISMATCH = "source.mismatch"
+    SOURCE_CONFLICT = "source.conflict"
+    COVERAGE_STATEMENT_MISSING = "coverage.statement_missing"
+    COVERAGE_INVOICE_MISSING = "coverage.invoice_missing"
+    COVERAGE_UNREAD = "coverage.unread"
+    OWN_VALUE = "own.value"
+    OWN_MISSING = "own.missing"
+
+    @property
+    def severity(self) -> Severity:
+        """The check's default severity."""
+        return CHECKS[self][0]
+
+    @property
+    def description(self) -> str:
+        """What the check finds, in a few words."""
+        return CHECKS[self][1]
+
+
+CHECKS: dict[CheckId, tuple[Severity, str]] = {
+    CheckId.DATA_COLUMNS: (Severity.ERROR, "a CSV lacks a required column or has an unknown one"),
+    CheckId.DATA_VALUE: (Severity.ERROR, "a value is not a Decimal(23,8) number"),
+    CheckId.DATA_ARRAY_LENGTH: (
+        Severity.ERROR,
+        "a Value array's length does not fit its granularity",
+    ),
+    CheckId.DATA_VARIABLE: (Severity.ERROR, "a variable name does not decode"),
+    CheckId.DATA_SCOPE: (Severity.ERROR, "a scope string does not fit its grammar"),
+    CheckId.DATA_TIMESTAMP: (Severity.ERROR, "a Timestamp does not fit its granularity or Period"),
+    CheckId.DATA_HEADER: (Severity.ERROR, "header fields differ between rows of one artefact"),
+    CheckId.DATA_DUPLICATE: (Severity.ERROR, "the same row key twice in one run"),
+    CheckId.DATA_CLASSIFICATION: (Severity.ERROR, "P Or C or GST flag inconsistent"),
+    CheckId.DATA_PERIOD: (Severity.WARNING, "Period label, span or coverage is irregular"),
+    CheckId.INVOICE_LINE: (Severity.ERROR, "an invoice line differs from the recomputed one"),
+    CheckId.INVOICE_LINE_MISSING: (Severity.ERROR, "a line is missing from invoice or statement"),
+    CheckId.INVOICE_TOTAL: (Severity.ERROR, "a section or Payment Summary figure differs"),
+    CheckId.INVOICE_PDF_JSON: (Severity.ERROR, "the PDF and the JSON of one invoice differ"),
+    CheckId.ADJUSTMENT_PREVIOUS_MISSING: (
+        Severity.WARNING,
+        "an ADJ run's previous run is not given",
+    ),
+    CheckId.ADJUSTMENT_CHAIN: (Severity.ERROR, "the run chain is out of order or does not add up"),
+    CheckId.ADJUSTMENT_MATERIAL: (
+        Severity.WARNING,
+        "an ADJ line reaches the materiality threshold",
+    ),
+    CheckId.SUMMARY_DETAIL_VALUE: (Severity.ERROR, "a Summary value differs from the Detail"),
+    CheckId.SUMMARY_DETAIL_MISSING: (
+        Severity.WARNING,
+        "a Summary variable is absent from the Detail",
+    ),
+    CheckId.SOURCE_MISMATCH: (Severity.ERROR, "the CSV and JSON forms of a run differ"),
+    CheckId.SOURCE_CONFLICT: (
         Severity.ERROR,
         "two files claim the same artefact with different content; neither is used",
     ),
-    "coverage.statement_missing": (
+    CheckId.COVERAGE_STATEMENT_MISSING: (
         Severity.WARNING,
         "an Invoice with no Summary of its run: only its own arithmetic is checked",
     ),
-    "coverage.invoice_missing": (
+    CheckId.COVERAGE_INVOICE_MISSING: (
         Severity.INFO,
         "a run with statements and no Invoice: no invoice was checked",
     ),
-    "coverage.unread": (
+    CheckId.COVERAGE_UNREAD: (
         Severity.ERROR,
         "a recognisable settlement artefact that recon cannot use",
     ),
-    "own.value": (
+    CheckId.OWN_VALUE: (
         Severity.ERROR,
         "your own data and AEMO's Detail differ beyond tolerance in one interval",
     ),
-    "own.missing": (
+    CheckId.OWN_MISSING: (
         Severity.WARNING,
         "an interval of a mapped variable that one side has and the other has not",
     ),
@@ -101,7 +158,7 @@ class Finding(BaseModel):
     """One finding (SPEC §5). Decimal figures are held as exact decimal strings.
 
     Attributes:
-        check: A check id of :data:`CHECKS`.
+        check: The check (SPEC §5), written as its id (``invoice.line``).
         severity: error, warning or info.
         participant: ParticipantCode.
         period: Trading Week label.
@@ -139,7 +196,7 @@ class Finding(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    check: str
+    check: CheckId
     severity: Severity
     participant: str | None = None
     period: str | None = None
@@ -188,17 +245,17 @@ class Finding(BaseModel):
     def _as_iso(cls, v: Any) -> str | None:
         return v.isoformat() if isinstance(v, datetime) else _text(v)
 
-    @field_validator("check")
+    @field_validator("check", mode="before")
     @classmethod
-    def _known(cls, v: str) -> str:
-        if v not in CHECKS:
+    def _known(cls, v: object) -> object:
+        if isinstance(v, str) and v not in CHECKS:
             raise ValueError(f"unknown check id {v!r}")
         return v
 
     @classmethod
     def make(
         cls,
-        check: str,
+        check: CheckId,
         message: str,
         *,
         header: Any = None,
@@ -208,7 +265,7 @@ class Finding(BaseModel):
         """Build a finding with the check's default severity and a run header's fields.
 
         Args:
-            check: The check id.
+            check: The check.
             message: One sentence for an analyst.
             header: A ``RunHeader`` (or anything with ``participant``, ``period``,
                 ``run_id``, ``designation``) to fill those fields from.
@@ -225,7 +282,9 @@ class Finding(BaseModel):
                 "designation": getattr(designation, "value", designation),
             }
         base.update(fields)
-        return cls(check=check, severity=severity or CHECKS[check][0], message=message, **base)
+        return cls(
+            check=check, severity=severity or CheckId(check).severity, message=message, **base
+        )
 
     def sort_key(self) -> tuple[str, str, str, int, str, str, str, str, int]:
         """The order of SPEC §6: participant, period, run_id, check, variable, scope,

@@ -3,24 +3,27 @@
 The terminal, report.html, report.xlsx and ``recon runs`` all name an artefact kind
 (``summary_csv``, ``invoice_pdf``, ...) through this module, so a reader meets the same
 words everywhere: "Summary CSV", "Detail ZIP", "Invoice JSON", "Invoice PDF". The kinds
-themselves (the values a file's ``kind`` takes in findings.json) are not changed here.
+themselves (the values a file's ``kind`` takes in findings.json) are
+:class:`~recon.models.kinds.Kind`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ARTEFACT_KINDS: dict[str, tuple[str, str]] = {
-    "summary_csv": ("Summary", "CSV"),
-    "summary_json": ("Summary", "JSON"),
-    "detail_csv": ("Detail", "CSV"),
-    "detail_zip": ("Detail", "ZIP"),
-    "detail_json": ("Detail", "JSON"),
-    "invoice_json": ("Invoice", "JSON"),
-    "invoice_pdf": ("Invoice", "PDF"),
-    "own_mapping": ("Own-data mapping", "TOML"),
-    "own_nem12": ("Own data", "NEM12"),
-    "own_csv": ("Own data", "CSV"),
+from recon.models.kinds import Kind
+
+ARTEFACT_KINDS: dict[Kind, tuple[str, str]] = {
+    Kind.SUMMARY_CSV: ("Summary", "CSV"),
+    Kind.SUMMARY_JSON: ("Summary", "JSON"),
+    Kind.DETAIL_CSV: ("Detail", "CSV"),
+    Kind.DETAIL_ZIP: ("Detail", "ZIP"),
+    Kind.DETAIL_JSON: ("Detail", "JSON"),
+    Kind.INVOICE_JSON: ("Invoice", "JSON"),
+    Kind.INVOICE_PDF: ("Invoice", "PDF"),
+    Kind.OWN_MAPPING: ("Own-data mapping", "TOML"),
+    Kind.OWN_NEM12: ("Own data", "NEM12"),
+    Kind.OWN_CSV: ("Own data", "CSV"),
 }
 """Each artefact kind: what it is (Summary, Detail, Invoice, your own data) and its form."""
 

@@ -10,19 +10,82 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
 from recon.models.decimals import Money
-from recon.models.findings import Finding, Severity
+from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice
+from recon.models.kinds import Kind
 from recon.models.own import OwnResult
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+# --- Figure verdicts: one verdict per figure, decided by the reconciler ---------------------
+
+
+class FigureState(StrEnum):
+    """The verdict on one figure recon compared (a line's amount or GST, a section figure),
+    as result.json writes it and the reports say it (:attr:`text`).
+
+    Ordered by :attr:`rank`: differs is worse than rounding, which is worse than the rest.
+    """
+
+    AGREES = "agrees"
+    """Equal to the cent."""
+    DIFFERS = "differs"
+    """Differs (an error finding says how)."""
+    ROUNDING = "rounding"
+    """Differs by a cent that another rounding order gives (an info finding, SPEC §4)."""
+    FROM_INVOICE = "from_invoice"
+    """Taken from the invoice, not compared (prepayments, which recon cannot know)."""
+    NOT_COMPARABLE = "not_comparable"
+    """Recon has one side only (no invoice for the run, or nothing to compare it with)."""
+
+    @property
+    def text(self) -> str:
+        """How every report (HTML, Excel, terminal) says the verdict."""
+        return _STATE_TEXT[self]
+
+    @property
+    def rank(self) -> int:
+        """How bad the verdict is: 0 (agrees) to 3 (differs)."""
+        return _STATE_RANK[self]
+
+    @classmethod
+    def _missing_(cls, value: object) -> FigureState | None:
+        """A line status of a result.json saved before the one vocabulary, read as its
+        verdict today (``ok`` is ``agrees``, ``missing_on_invoice`` is ``differs``...)."""
+        return _SAVED_BEFORE.get(value) if isinstance(value, str) else None
+
+
+_STATE_TEXT = {
+    FigureState.AGREES: "agrees",
+    FigureState.DIFFERS: "differs",
+    FigureState.ROUNDING: "rounding order (info)",
+    FigureState.FROM_INVOICE: "taken from the invoice",
+    FigureState.NOT_COMPARABLE: "not comparable",
+}
+_STATE_RANK = {
+    FigureState.AGREES: 0,
+    FigureState.NOT_COMPARABLE: 1,
+    FigureState.FROM_INVOICE: 1,
+    FigureState.ROUNDING: 2,
+    FigureState.DIFFERS: 3,
+}
+_SAVED_BEFORE = {
+    "ok": FigureState.AGREES,
+    "missing_on_invoice": FigureState.DIFFERS,
+    "not_in_statement": FigureState.DIFFERS,
+    "no_invoice": FigureState.NOT_COMPARABLE,
+}
+"""Line statuses of results saved before the one vocabulary, and their verdict today."""
 
 
 class InputRecord(BaseModel):
@@ -30,7 +93,7 @@ class InputRecord(BaseModel):
 
     path: str
     sha256: str
-    kind: str
+    kind: Kind
     participant: str | None = None
     period: str | None = None
     run_id: int | None = None
@@ -74,15 +137,11 @@ class LineComparison(BaseModel):
     computed_gst: Money | None = None
     invoiced_amount: Money | None = None
     invoiced_gst: Money | None = None
-    status: str = "agrees"
-    """One of :data:`FIGURE_STATUSES`: the worse of the line amount's and GST's verdicts."""
+    status: FigureState = FigureState.AGREES
+    """The worse of the line amount's and GST's verdicts (a status saved by an older recon
+    is read as today's, :meth:`FigureState._missing_`)."""
     note: str = ""
     """Why, in words, where the status alone does not say (e.g. ``missing on the invoice``)."""
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _vocabulary(cls, v: object) -> object:
-        return LEGACY_STATUSES.get(v, v) if isinstance(v, str) else v
 
 
 class AdjustmentLine(BaseModel):
@@ -193,7 +252,7 @@ class UnlistedFindings(BaseModel):
     participant: str
     period: str
     run_id: int
-    check: str
+    check: CheckId
     severity: Severity
     count: int
 
@@ -248,7 +307,7 @@ class CheckResult(BaseModel):
     def fully_checked(self) -> bool:
         """Every run was fully checked and no input was recognisable but unread."""
         return all(r.fully_checked for r in self.coverage) and not any(
-            f.check == "coverage.unread" for f in self.findings
+            f.check == CheckId.COVERAGE_UNREAD for f in self.findings
         )
 
     def exit_code(self, strict: bool = False) -> int:
@@ -272,7 +331,7 @@ class CheckResult(BaseModel):
         c = self.counts
         full = [r for r in self.coverage if r.fully_checked]
         partial = [r for r in self.coverage if not r.fully_checked]
-        unread = sum(1 for f in self.findings if f.check == "coverage.unread")
+        unread = sum(1 for f in self.findings if f.check == CheckId.COVERAGE_UNREAD)
         counts = (
             f"{c['error']} error{_s(c['error'])}, {c['warning']} warning{_s(c['warning'])}, "
             f"{c['info']} info"
@@ -494,31 +553,6 @@ def _coverage_phrase(r: RunCoverage, name_participant: bool) -> str:
     return "; ".join(gaps) or f"{run} was not fully checked"
 
 
-# --- Figure verdicts (issue 15): one verdict per figure, decided by the reconciler ---------
-
-AGREES = "agrees"
-DIFFERS = "differs"
-ROUNDING = "rounding"
-FROM_INVOICE = "from_invoice"
-NOT_COMPARABLE = "not_comparable"
-FIGURE_STATUSES: dict[str, str] = {
-    AGREES: "agrees",
-    DIFFERS: "differs",
-    ROUNDING: "rounding order (info)",
-    FROM_INVOICE: "taken from the invoice",
-    NOT_COMPARABLE: "not comparable",
-}
-"""Every status a compared figure can have, and how the reports (HTML, Excel, terminal) say it."""
-
-LEGACY_STATUSES = {
-    "ok": AGREES,
-    "missing_on_invoice": DIFFERS,
-    "not_in_statement": DIFFERS,
-    "no_invoice": NOT_COMPARABLE,
-}
-"""Line statuses of results saved before the one vocabulary, read as their new status."""
-
-
 class FigureComparison(BaseModel):
     """One figure the reconciler compared: recon's figure, AEMO's, and its verdict.
 
@@ -533,7 +567,7 @@ class FigureComparison(BaseModel):
         computed: recon's figure (recomputed from the statements, or the invoice's own
             arithmetic where that is what was compared); None when recon has none.
         invoiced: AEMO's figure; None when the invoice has none.
-        status: One of :data:`FIGURE_STATUSES`.
+        status: Its verdict.
         note: Why, in words (e.g. which rounding order, or what the invoice's own lines
             give), where the status alone does not say.
         source: Where AEMO's figure sits (as a finding's ``source``).
@@ -549,7 +583,7 @@ class FigureComparison(BaseModel):
     variable: str | None = None
     computed: Money | None = None
     invoiced: Money | None = None
-    status: str = AGREES
+    status: FigureState = FigureState.AGREES
     note: str = ""
     source: str | None = None
 

@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 DUE_SOON_BUSINESS_DAYS = 5
 """An open issue is "due soon" when its due date is at most this many WA Business Days
 away (or past)."""
-DISPUTED = Workflow.DISPUTED.value
-ACCEPTED = Workflow.ACCEPTED.value
 ESTIMATE = "estimate"
 
 
@@ -91,7 +89,7 @@ class DigestIssue:
     @property
     def counts_as_open(self) -> bool:
         """Open and not accepted: an accepted issue no longer counts (SPEC §11)."""
-        return self.is_open and self.workflow != ACCEPTED
+        return self.is_open and self.workflow != Workflow.ACCEPTED
 
 
 @dataclass(frozen=True)
@@ -258,7 +256,11 @@ def _week(
     cash = [d for d in counting if d.at_stake is not None and not d.estimate]
     estimates = [d for d in counting if d.at_stake is not None and d.estimate]
     due_soon = sorted(
-        (d for d in counting if d.workflow != DISPUTED and d.due is not None and d.due <= soon),
+        (
+            d
+            for d in counting
+            if d.workflow != Workflow.DISPUTED and d.due is not None and d.due <= soon
+        ),
         key=lambda d: (d.due, d.key),
     )
     return DigestWeek(
@@ -278,10 +280,10 @@ def _week(
         ),
         raised=[d for d in shown if d.key in opened_keys],
         resolved=[d for d in shown if d.key in resolved_keys],
-        disputed_open=[d for d in shown if d.is_open and d.workflow == DISPUTED],
+        disputed_open=[d for d in shown if d.is_open and d.workflow == Workflow.DISPUTED],
         due_soon=due_soon,
         open_issues=len(counting),
-        accepted_open=sum(1 for d in shown if d.is_open and d.workflow == ACCEPTED),
+        accepted_open=sum(1 for d in shown if d.is_open and d.workflow == Workflow.ACCEPTED),
         at_stake=_total(cash),
         priced=len(cash),
         estimated=_total(estimates),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from recon.models.audit import Workflow
 from recon.notify.digest import DUE_SOON_BUSINESS_DAYS, Digest, DigestIssue, DigestWeek
 from recon.report.formatting import awst_text, money_text
 from recon.text import safe_text
@@ -74,7 +75,7 @@ def issue_text(issue: DigestIssue) -> str:
         parts[0] += f" {issue.what}"
     if issue.id:
         parts.append(f"id {issue.id}")
-    if issue.workflow and issue.workflow != "new":
+    if issue.workflow and issue.workflow != Workflow.NEW:
         flow = issue.workflow
         if issue.ref:
             flow += f" {issue.ref}"

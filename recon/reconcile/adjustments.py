@@ -29,12 +29,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from itertools import pairwise
 
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import Invoice
 from recon.models.results import AdjustmentLine
 from recon.models.statements import PaymentOrCharge, RunHeader
-from recon.reconcile.arithmetic import ZERO, LineTotal, in_direction, signed
 from recon.reconcile.invoice_terms import money
+from recon.reconcile.recompute import ZERO, LineTotal, in_direction, signed
 
 
 def previous_run(header: RunHeader, candidates: Iterable[RunHeader]) -> RunHeader | None:
@@ -65,7 +65,7 @@ def previous_run(header: RunHeader, candidates: Iterable[RunHeader]) -> RunHeade
 def previous_missing(header: RunHeader) -> Finding:
     """The ``adjustment.previous_missing`` warning for an ADJ run without its previous run."""
     return Finding.make(
-        "adjustment.previous_missing",
+        CheckId.ADJUSTMENT_PREVIOUS_MISSING,
         f"{header.designation.value} run {header.run_id} adjusts an earlier run of "
         f"{header.period} that is not among the inputs, so its deltas cannot be checked.",
         header=header,
@@ -91,7 +91,7 @@ def check_chain(
     Args:
         headers: Run headers (duplicates by RunId are ignored).
         full: RunId -> the run's full recomputed invoice
-            (:func:`~recon.reconcile.arithmetic.full_invoice`).
+            (:func:`~recon.reconcile.recompute.full_invoice`).
         invoiced: RunId -> AEMO's invoice for the run.
 
     Returns:
@@ -189,7 +189,7 @@ def _check_order(chain: list[RunHeader]) -> list[Finding]:
         if a.designation is b.designation:
             findings.append(
                 Finding.make(
-                    "adjustment.chain",
+                    CheckId.ADJUSTMENT_CHAIN,
                     f"{b.period} has two {b.designation.value} runs, {a.run_id} and {b.run_id}.",
                     header=b,
                     expected=str(a.run_id),
@@ -204,7 +204,7 @@ def _check_order(chain: list[RunHeader]) -> list[Finding]:
             )
             findings.append(
                 Finding.make(
-                    "adjustment.chain",
+                    CheckId.ADJUSTMENT_CHAIN,
                     f"{_describe(b)} follows {_describe(a)} with no {missing} among the inputs: "
                     "the designations skip.",
                     header=b,
@@ -215,7 +215,7 @@ def _check_order(chain: list[RunHeader]) -> list[Finding]:
         if b.published_at <= a.published_at:
             findings.append(
                 Finding.make(
-                    "adjustment.chain",
+                    CheckId.ADJUSTMENT_CHAIN,
                     f"{_describe(b)} was published at {b.published_at.isoformat(sep=' ')}, not "
                     f"after {_describe(a)} ({a.published_at.isoformat(sep=' ')}).",
                     header=b,
@@ -226,7 +226,7 @@ def _check_order(chain: list[RunHeader]) -> list[Finding]:
         if b.run_id <= a.run_id:
             findings.append(
                 Finding.make(
-                    "adjustment.chain",
+                    CheckId.ADJUSTMENT_CHAIN,
                     f"{_describe(b)} has a RunId not above that of {_describe(a)}.",
                     header=b,
                     expected=f"above {a.run_id}",
@@ -248,7 +248,7 @@ def _check_sum(
         e_dir, g_dir = signed(e, poc), signed(g, poc)  # back into the statement's direction
         findings.append(
             Finding.make(
-                "adjustment.chain",
+                CheckId.ADJUSTMENT_CHAIN,
                 f"The invoiced {label} of {v} across {runs} adds up to {money(g_dir)}, "
                 f"{money(abs(g_dir - e_dir))} {'more' if g_dir > e_dir else 'less'} than "
                 f"the latest run's full {label} of {money(e_dir)}.",
@@ -274,7 +274,7 @@ def _check_sum(
         if e != g:
             findings.append(
                 Finding.make(
-                    "adjustment.chain",
+                    CheckId.ADJUSTMENT_CHAIN,
                     f"The invoiced {label}s across {runs} add up to {money(g)}, "
                     f"{money(abs(g - e))} {'more' if g > e else 'less'} than the latest run's "
                     f"full {label} of {money(e)}.",
@@ -351,7 +351,7 @@ def adjustment_lines(
             assert materiality is not None
             findings.append(
                 Finding.make(
-                    "adjustment.material",
+                    CheckId.ADJUSTMENT_MATERIAL,
                     f"{header.designation.value} changes {v} by {money(delta)} (from "
                     f"{money(prev_amount)} in run {previous_header.run_id} to "
                     f"{money(cur_amount)}), "

@@ -59,11 +59,11 @@ from typing import TYPE_CHECKING, TypeVar
 import polars as pl
 
 from recon.models.decimals import to_cents
-from recon.models.findings import AtStakeBasis, Finding, Severity
+from recon.models.findings import AtStakeBasis, CheckId, Finding, Severity
 from recon.models.invoices import Invoice, LineItem
 from recon.models.statements import PaymentOrCharge, RunHeader, with_values
-from recon.reconcile.arithmetic import ZERO, LineTotal, cents, gst_of, net_form, section_totals
 from recon.reconcile.invoice_terms import FIELDS, SECTIONS
+from recon.reconcile.recompute import ZERO, LineTotal, cents, gst_of, net_form, section_totals
 from recon.wem.calendar import capacity_year, financial_year, trading_day_of, trading_month
 from recon.wem.granularity import Granularity
 from recon.wem.variables import VariableName, parse_variable
@@ -121,7 +121,9 @@ ADJUSTMENT_FIGURES: dict[Fig, Fig] = {
 }
 """Adjustment Information figures, and the section total whose errors they follow."""
 
-LINE_CHECKS = frozenset({"invoice.line", "invoice.line_missing", "data.classification"})
+LINE_CHECKS = frozenset(
+    {CheckId.INVOICE_LINE, CheckId.INVOICE_LINE_MISSING, CheckId.DATA_CLASSIFICATION}
+)
 
 SUBSET_LIMIT = 12
 """Up to this many candidate roots every combination is tried; above it, one or all."""
@@ -410,27 +412,27 @@ def _corrections(v: str, cl: list[LineItem], il: list[LineItem], fs: list[Findin
     )
 
     def phase(f: Finding) -> int:
-        if f.check == "invoice.line_missing":
+        if f.check == CheckId.INVOICE_LINE_MISSING:
             return 0
-        if f.check == "data.classification":
+        if f.check == CheckId.DATA_CLASSIFICATION:
             return 2
         return 3
 
     ordered = sorted(fs, key=phase)  # stable: within a phase, the order they were made in
     duplicate: Finding | None = None
     if not pair_shaped and len(il) > 1:
-        duplicate = next((f for f in ordered if f.check == "invoice.line"), None)
+        duplicate = next((f for f in ordered if f.check == CheckId.INVOICE_LINE), None)
     state = list(il)
     roots: dict[int, Root] = {}
     kinds: dict[int, str] = {}
     for f in ordered:
         before = list(state)
         kind = "other"
-        if f.check == "invoice.line_missing":
+        if f.check == CheckId.INVOICE_LINE_MISSING:
             state, kind = list(cl), "whole"
         elif f is duplicate:
             state, kind = state[:1], "duplicate"
-        elif f.check == "data.classification" and state and cl:
+        elif f.check == CheckId.DATA_CLASSIFICATION and state and cl:
             if f.expected in (p.value for p in PaymentOrCharge):
                 state[0] = state[0].model_copy(
                     update={"payment_or_charge": cl[0].payment_or_charge}
@@ -439,7 +441,7 @@ def _corrections(v: str, cl: list[LineItem], il: list[LineItem], fs: list[Findin
             else:
                 state[0] = state[0].model_copy(update={"gst_applicable": cl[0].gst_applicable})
                 kind = "flag"
-        elif f.check == "invoice.line":
+        elif f.check == CheckId.INVOICE_LINE:
             exp, act = _number(f.expected), _number(f.actual)
             for name in ("amount", "gst"):
                 j = next(
@@ -518,7 +520,7 @@ def invoice_causes(
     by_fig: dict[Fig, list[Finding]] = {}
     others: list[Finding] = []
     for f in findings:
-        if f.check != "invoice.total":
+        if f.check != CheckId.INVOICE_TOTAL:
             continue
         key = _figure_key(f.source)
         if key in ORDER or key in ADJUSTMENT_FIGURES:
@@ -610,7 +612,7 @@ def summary_detail_estimates(
     """
     out: list[Finding] = []
     for f in findings:
-        if f.check == "summary_detail.value" and totals and f.variable in totals:
+        if f.check == CheckId.SUMMARY_DETAIL_VALUE and totals and f.variable in totals:
             estimate = _line_change(totals[f.variable], f)
             if estimate is not None:
                 f = f.model_copy(
@@ -656,7 +658,7 @@ def own_estimates(
     out: list[Finding] = []
     for f in findings:
         if (
-            f.check == "own.value"
+            f.check == CheckId.OWN_VALUE
             and f.severity is not Severity.INFO  # an ADJ run explained, not a difference
             and f.variable == series.variable
         ):
@@ -747,7 +749,7 @@ class Ledger:
         """Record ``adjustment.chain`` findings that fail by exactly some runs' errors."""
         for f in findings:
             d = _number(f.difference)
-            if f.check != "adjustment.chain" or d is None or not d:
+            if f.check != CheckId.ADJUSTMENT_CHAIN or d is None or not d:
                 continue
             runs = [
                 self._roots.get((h.participant, h.period, h.run_id), [])

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from recon.models.detail import period_days
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.results import (
     RunCoverage,
 )
@@ -52,7 +52,7 @@ def coverage_findings(run: Run, cov: RunCoverage) -> list[Finding]:
         inv = run.invoice
         out.append(
             Finding.make(
-                "coverage.statement_missing",
+                CheckId.COVERAGE_STATEMENT_MISSING,
                 f"The invoice of run {h.run_id} ({h.designation.value}) has no Summary of its "
                 "run among the inputs: its lines cannot be recomputed, only its own "
                 "arithmetic was checked.",
@@ -64,7 +64,7 @@ def coverage_findings(run: Run, cov: RunCoverage) -> list[Finding]:
         what = " and ".join(sorted(run.given & {"Summary", "Detail"}))
         out.append(
             Finding.make(
-                "coverage.invoice_missing",
+                CheckId.COVERAGE_INVOICE_MISSING,
                 f"Run {h.run_id} ({h.designation.value}) has a {what} but no invoice among "
                 "the inputs: the statements were checked, no invoice was.",
                 header=h,
@@ -82,7 +82,7 @@ def note_unread(runs: dict[RunKey, Run], findings: list[Finding]) -> None:
     the runs as they are (the verdict still counts it as unread).
     """
     for f in findings:
-        if f.check != "coverage.unread" or f.run_id is None:
+        if f.check != CheckId.COVERAGE_UNREAD or f.run_id is None:
             continue
         if f.participant:
             run = runs.get((participant_code(f.participant), f.run_id))

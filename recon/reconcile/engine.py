@@ -26,6 +26,7 @@ from recon.models.results import (
     AttributionRow,
     CheckResult,
     FigureComparison,
+    FigureState,
     LineComparison,
     RunCoverage,
     RunInfo,
@@ -37,7 +38,14 @@ from recon.reconcile.adjustments import (
     previous_missing,
     previous_run,
 )
-from recon.reconcile.arithmetic import (
+from recon.reconcile.attribution import attribute
+from recon.reconcile.causes import Ledger, summary_detail_estimates
+from recon.reconcile.coverage import coverage_findings, run_coverage
+from recon.reconcile.figures import chain_figures, uninvoiced_figures
+from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
+from recon.reconcile.invoice_sums import check_invoice_arithmetic
+from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import (
     LineTotal,
     compute_invoice,
     expanded_form,
@@ -45,13 +53,6 @@ from recon.reconcile.arithmetic import (
     line_totals,
     net_form,
 )
-from recon.reconcile.attribution import attribute
-from recon.reconcile.causes import Ledger, summary_detail_estimates
-from recon.reconcile.coverage import coverage_findings, run_coverage
-from recon.reconcile.figures import chain_figures, uninvoiced_figures
-from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
-from recon.reconcile.invoice_arithmetic import check_invoice_arithmetic
-from recon.reconcile.invoices import check_invoice
 from recon.reconcile.tieouts import (
     check_pdf_json,
     detail_coverage,
@@ -157,23 +158,25 @@ def run_checks(
                 # A single net line accepted for a reclassified variable counts in the
                 # chain as recon's reversal and rebill (SPEC §4 step 8).
                 invoiced[h.run_id] = expanded_form(inv, computed, net_form(computed, inv)[1])
-                f, cmp = check_invoice(
+                f, cmp, figs = check_invoice(
                     h,
                     computed,
                     inv,
                     current=cur or {},
                     previous=prev if h.designation.is_adjustment else None,
-                    figures=figures,
                 )
                 at_stake = ledger.invoice(h, computed, inv, f)
                 out.extend(f)
                 lines.extend(cmp)
+                figures.extend(figs)
             elif computed is not None:
                 lines.extend(_uninvoiced(h, computed))
                 figures.extend(uninvoiced_figures(h, computed))
             elif inv is not None:
                 # Nothing to recompute against: still check the invoice's own arithmetic.
-                out.extend(check_invoice_arithmetic(h, inv, figures=figures))
+                f, figs = check_invoice_arithmetic(h, inv)
+                out.extend(f)
+                figures.extend(figs)
             if (
                 h.designation.is_adjustment
                 and prev_h is not None
@@ -278,7 +281,7 @@ def _uninvoiced(h: RunHeader, computed: Invoice) -> list[LineComparison]:
             gst_applicable=li.gst_applicable,
             computed_amount=li.amount,
             computed_gst=li.gst,
-            status="not_comparable",
+            status=FigureState.NOT_COMPARABLE,
             note="no invoice for this run",
         )
         for li in computed.line_items

@@ -10,20 +10,9 @@ from __future__ import annotations
 
 from recon.models.decimals import Money
 from recon.models.invoices import INVOICE_TOTALS, Invoice
-from recon.models.results import (
-    AGREES,
-    DIFFERS,
-    FROM_INVOICE,
-    NOT_COMPARABLE,
-    ROUNDING,
-    FigureComparison,
-    LineComparison,
-)
+from recon.models.results import FigureComparison, FigureState, LineComparison
 from recon.models.statements import RunHeader
 from recon.reconcile.adjustments import chain_adds_up, chain_line_sums, chain_total, week_chains
-from recon.reconcile.arithmetic import (
-    signed,
-)
 from recon.reconcile.invoice_terms import (
     FIELDS,
     SECTIONS,
@@ -33,13 +22,14 @@ from recon.reconcile.invoice_terms import (
     money,
     section_name,
 )
+from recon.reconcile.recompute import (
+    signed,
+)
 
-_WORSE = {AGREES: 0, NOT_COMPARABLE: 1, FROM_INVOICE: 1, ROUNDING: 2, DIFFERS: 3}
 
-
-def worse(a: str, b: str) -> str:
-    """The worse of two figure statuses (differs > rounding > the rest)."""
-    return a if _WORSE.get(a, 0) >= _WORSE.get(b, 0) else b
+def worse(a: FigureState, b: FigureState) -> FigureState:
+    """The worse of two verdicts (differs > rounding > the rest; the first of two as bad)."""
+    return a if a.rank >= b.rank else b
 
 
 _PREPAYMENT_NOTE = "recon cannot know prepayments: taken from the invoice, and used for Amount Due"
@@ -57,12 +47,15 @@ def _figure(header: RunHeader, **fields: object) -> FigureComparison:
 
 
 def line_figures(
-    lc: LineComparison, statuses: tuple[str, ...], source: str | None, duplicate: bool = False
+    lc: LineComparison,
+    statuses: tuple[FigureState, ...],
+    source: str | None,
+    duplicate: bool = False,
 ) -> list[FigureComparison]:
     """A line's amount and GST as two figures, each with its own verdict."""
-    amount_status, gst_status = (*statuses, AGREES, AGREES)[:2]
+    amount_status, gst_status = (*statuses, FigureState.AGREES, FigureState.AGREES)[:2]
     if duplicate:
-        amount_status = DIFFERS
+        amount_status = FigureState.DIFFERS
     out = []
     for kind, label, status, comp, inv in (
         ("line_amount", "amount", amount_status, lc.computed_amount, lc.invoiced_amount),
@@ -81,7 +74,7 @@ def line_figures(
                 computed=comp,
                 invoiced=inv,
                 status=status,
-                note=lc.note if status != AGREES else "",
+                note=lc.note if status != FigureState.AGREES else "",
                 source=source,
             )
         )
@@ -115,9 +108,9 @@ def section_figures(
             src = figure_source(invoiced, *key)
             rec, mine = against_recomputed.get(key), own.get(key)
             if name in ("prepayment_applied", "prepayment_balance"):
-                status, note, exp = FROM_INVOICE, _PREPAYMENT_NOTE, None
+                status, note, exp = FigureState.FROM_INVOICE, _PREPAYMENT_NOTE, None
             elif rec is None and mine is None:
-                status, note, exp = NOT_COMPARABLE, "not compared", None
+                status, note, exp = FigureState.NOT_COMPARABLE, "not compared", None
             elif rec is None:
                 assert mine is not None
                 status, note, exp = mine.status, mine.note, mine.expected
@@ -145,7 +138,7 @@ def section_figures(
     return out
 
 
-def _both(rec: Verdict, mine: Verdict | None) -> tuple[str, str, Money | None]:
+def _both(rec: Verdict, mine: Verdict | None) -> tuple[FigureState, str, Money | None]:
     """One figure judged two ways: against recon's figure recomputed from the statement
     (``rec``) and against the invoice's own arithmetic (``mine``).
 
@@ -157,12 +150,12 @@ def _both(rec: Verdict, mine: Verdict | None) -> tuple[str, str, Money | None]:
     Returns:
         ``(status, note, recon's figure)``.
     """
-    own_fails = mine is not None and mine.status != AGREES
+    own_fails = mine is not None and mine.status != FigureState.AGREES
     if mine is not None and own_fails and worse(mine.status, rec.status) != rec.status:
         recomputed = f" ({money(rec.expected)})" if rec.expected is not None else ""
         verdict = (
             "agrees with the invoice"
-            if rec.status == AGREES
+            if rec.status == FigureState.AGREES
             else "differs from it by the rounding order only"
         )
         return (
@@ -171,7 +164,7 @@ def _both(rec: Verdict, mine: Verdict | None) -> tuple[str, str, Money | None]:
             f"from the statement{recomputed} {verdict}",
             mine.expected,
         )
-    if rec.status != DIFFERS:
+    if rec.status != FigureState.DIFFERS:
         return rec.status, rec.note, rec.expected
     note = "against recon's figure recomputed from the statement"
     if rec.note:
@@ -204,7 +197,7 @@ def row_figures(header: RunHeader, inv: Invoice) -> list[FigureComparison]:
                     figure=f"{v} amount",
                     variable=v,
                     invoiced=(r or s).amount if (r or s) is not None else None,  # type: ignore[union-attr]
-                    status=DIFFERS,
+                    status=FigureState.DIFFERS,
                     note="in only one of the Payment Summary and the RCTI or Tax Invoice",
                     source=source,
                 )
@@ -223,7 +216,7 @@ def row_figures(header: RunHeader, inv: Invoice) -> list[FigureComparison]:
                     variable=v,
                     computed=exp,
                     invoiced=act,
-                    status=AGREES if exp == act else DIFFERS,
+                    status=FigureState.AGREES if exp == act else FigureState.DIFFERS,
                     note=""
                     if exp == act
                     else f"its {section_name(s.payment_or_charge)} line gives {money(exp)}",
@@ -249,7 +242,7 @@ def uninvoiced_figures(header: RunHeader, computed: Invoice) -> list[FigureCompa
                     figure=f"{li.variable} {label}",
                     variable=li.variable,
                     computed=value,
-                    status=NOT_COMPARABLE,
+                    status=FigureState.NOT_COMPARABLE,
                     note="no invoice for this run",
                 )
             )
@@ -282,7 +275,7 @@ def chain_figures(
                     variable=v,
                     computed=signed(e, poc),
                     invoiced=signed(g, poc),
-                    status=AGREES if e == g else DIFFERS,
+                    status=FigureState.AGREES if e == g else FigureState.DIFFERS,
                     note="the invoiced runs added up, against the latest run's full figure",
                 )
             )
@@ -296,7 +289,7 @@ def chain_figures(
                     figure=label,
                     computed=e,
                     invoiced=g,
-                    status=AGREES if e == g else DIFFERS,
+                    status=FigureState.AGREES if e == g else FigureState.DIFFERS,
                     note="the invoiced runs added up, against the latest run's full figure",
                 )
             )

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from recon.models import aemo_names as aemo
 from recon.models.detail import combine_details
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import Invoice
 from recon.models.loaded import Loaded, Model
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
@@ -186,7 +186,7 @@ def _header_findings(run: Run, items: list[Loaded]) -> list[Finding]:
             if item is items[0] or raw_p != _participant(items[0].model):
                 out.append(
                     Finding.make(
-                        "data.header",
+                        CheckId.DATA_HEADER,
                         f"ParticipantCode {raw_p!r} is not a participant code "
                         "(capital letters, digits and '_' only).",
                         header=h,
@@ -197,7 +197,7 @@ def _header_findings(run: Run, items: list[Loaded]) -> list[Finding]:
         elif raw_p != h.participant:
             out.append(
                 Finding.make(
-                    "data.header",
+                    CheckId.DATA_HEADER,
                     f"ParticipantCode {raw_p!r} in this {artefact_kind(m)} is spelled other than "
                     f"{h.participant!r}; it is checked with run {h.run_id} of {h.participant}.",
                     header=h,
@@ -209,7 +209,7 @@ def _header_findings(run: Run, items: list[Loaded]) -> list[Finding]:
         if isinstance(m, Invoice) and loose_week(raw_label) is None:
             out.append(
                 Finding.make(
-                    "data.header",
+                    CheckId.DATA_HEADER,
                     f"Period {raw_label!r} of this {artefact_kind(m)} does not name a Trading Week "
                     "(expected a label like 'TW 01 Dec 2024'); it is checked with run "
                     f"{h.run_id}.",
@@ -228,7 +228,7 @@ def _header_findings(run: Run, items: list[Loaded]) -> list[Finding]:
                 why = f"names the Trading Week of {names}, not {h.period_from}"
             out.append(
                 Finding.make(
-                    "data.header",
+                    CheckId.DATA_HEADER,
                     f"Period {raw_label!r} in this {artefact_kind(m)} {why} (the run's is "
                     f"{h.period!r}); it is checked with run {h.run_id}.",
                     header=h,
@@ -395,7 +395,7 @@ def resolve_copies(run: Run, items: list[Loaded]) -> tuple[list[Loaded], list[Fi
             on = f" of {day}" if day else ""
             findings.append(
                 Finding.make(
-                    "source.conflict",
+                    CheckId.SOURCE_CONFLICT,
                     f"{first.record.path} and {other.record.path} both claim the {what}{on} "
                     f"of run {run.header.run_id} but differ, first at {place} ({va} against "
                     f"{vb}); neither is used, so the run is not fully checked.",

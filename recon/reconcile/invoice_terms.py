@@ -2,7 +2,7 @@
 where a figure sits in its file, the money format, and the one-cent rounding-order tolerance.
 
 Used by :mod:`recon.reconcile.invoices` (AEMO's invoice against the recomputed one),
-:mod:`recon.reconcile.invoice_arithmetic` (the invoice's own arithmetic),
+:mod:`recon.reconcile.invoice_sums` (the invoice's own arithmetic),
 :mod:`recon.reconcile.figures` (the figure verdicts) and :mod:`recon.reconcile.tieouts`.
 """
 
@@ -14,13 +14,9 @@ from decimal import Decimal
 from recon.models import aemo_names as aemo
 from recon.models.decimals import CENT
 from recon.models.invoices import Invoice, LineItem, PaymentSummary, SectionTotals
-from recon.models.results import (
-    AGREES,
-    DIFFERS,
-    ROUNDING,
-)
+from recon.models.results import FigureState
 from recon.models.statements import PaymentOrCharge
-from recon.reconcile.arithmetic import (
+from recon.reconcile.recompute import (
     GST_ON_EXACT,
     GST_ON_ROUND_THEN_SUM,
     GST_ON_SECTION,
@@ -145,15 +141,16 @@ def figures_of(rcti: SectionTotals, tax: SectionTotals, ps: PaymentSummary) -> F
 
 def judge(
     expected: Decimal, actual: Decimal, alternatives: dict[str, Decimal]
-) -> tuple[str, str | None]:
-    """Return ``("ok" | "rounding" | "differs", order)`` for a figure (SPEC §4 tolerance)."""
+) -> tuple[FigureState, str | None]:
+    """A figure's verdict (SPEC §4 tolerance) and the rounding order that explains a
+    one-cent difference (None unless the verdict is ``rounding``)."""
     if actual == expected:
-        return "ok", None
+        return FigureState.AGREES, None
     if abs(actual - expected) <= CENT:
         for name, alt in alternatives.items():
             if name != SUM_THEN_ROUND and alt == actual:
-                return "rounding", name
-    return "differs", None
+                return FigureState.ROUNDING, name
+    return FigureState.DIFFERS, None
 
 
 def poc_text(value: PaymentOrCharge) -> str:
@@ -162,9 +159,6 @@ def poc_text(value: PaymentOrCharge) -> str:
 
 def gst_text(value: bool) -> str:
     return "GST applicable" if value else "GST not applicable"
-
-
-VERDICT_STATUS = {"ok": AGREES, "rounding": ROUNDING, "differs": DIFFERS}
 
 
 def gst_on_sections(lines: list[LineItem], prepayment_applied: Decimal) -> Figures:
@@ -195,7 +189,7 @@ def gst_on_sections(lines: list[LineItem], prepayment_applied: Decimal) -> Figur
 class Verdict:
     """How one section figure was judged: status, why, and the two figures compared."""
 
-    status: str
+    status: FigureState
     note: str
     expected: Decimal | None
     actual: Decimal | None

@@ -1,10 +1,12 @@
 """Invoice checks (SPEC §4, §5): AEMO's invoice against the one recon recomputes.
 
-:func:`check_invoice` compares every line and every section figure of an invoice with the
-invoice :func:`recon.reconcile.arithmetic.compute_invoice` makes from the statements, and
-runs :func:`recon.reconcile.invoice_arithmetic.check_invoice_arithmetic`: the invoice's own
-arithmetic (each section against its own lines, the Payment Summary against the sections),
-which also runs alone where recon cannot recompute the invoice.
+:func:`check_invoice` compares an invoice with the invoice
+:func:`recon.reconcile.recompute.compute_invoice` makes from the statements: every line
+(:func:`check_lines`), then every section and Payment Summary figure
+(:func:`check_sections`), which also checks the invoice's own arithmetic
+(:mod:`recon.reconcile.invoice_sums`: each section against its own lines, the Payment
+Summary against the sections; that check also runs alone where recon cannot recompute the
+invoice). Each returns its findings and the figures it compared.
 (:func:`recon.reconcile.tieouts.check_pdf_json` compares the PDF and the JSON of one invoice
 field by field; :mod:`recon.reconcile.figures` makes the figure verdicts.)
 
@@ -29,41 +31,25 @@ recomputed Total Payable less the invoice's own Prepayment Applied.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from recon.models.findings import Finding, Severity
+from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice, LineItem
-from recon.models.results import (
-    AGREES,
-    DIFFERS,
-    ROUNDING,
-    FigureComparison,
-    LineComparison,
-)
-from recon.models.statements import PaymentOrCharge, RunHeader
-from recon.reconcile.arithmetic import (
-    GST_ON_SECTION,
-    ZERO,
-    LineTotal,
-    classification,
-    difference_line,
-    in_direction,
-    net_form,
-    net_line,
-    section_totals,
-)
+from recon.models.results import FigureComparison, FigureState, LineComparison
+from recon.models.statements import RunHeader
 from recon.reconcile.figures import (
     line_figures,
     row_figures,
     section_figures,
 )
-from recon.reconcile.invoice_arithmetic import (
+from recon.reconcile.invoice_sums import (
     arithmetic_verdicts,
 )
 from recon.reconcile.invoice_terms import (
     LINE_ROUNDING,
     ORDER_TEXT,
-    VERDICT_STATUS,
     Figures,
     Verdict,
     Verdicts,
@@ -78,38 +64,63 @@ from recon.reconcile.invoice_terms import (
     more_less,
     poc_text,
 )
+from recon.reconcile.recompute import (
+    GST_ON_SECTION,
+    ZERO,
+    LineTotal,
+    classification,
+    difference_line,
+    line_orders,
+    net_form,
+    net_line,
+    section_totals,
+)
 
 
-def _line_alternatives(
-    variable: str,
-    current: dict[str, LineTotal],
-    previous: dict[str, LineTotal] | None,
-    poc: PaymentOrCharge,
-) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """The line's amount and GST under each rounding order (ADJ: current minus previous)."""
-    cur = current.get(variable)
-    if previous is None:
-        if cur is None:
-            return {}, {}
-        return cur.amount_orders(), cur.gst_orders()
-    prev = previous.get(variable)
+class InvoiceCheck(NamedTuple):
+    """What checking one invoice gives.
 
-    def orders(t: LineTotal | None, gst: bool) -> dict[str, Decimal]:
-        if t is None:
-            return {}
-        return t.gst_orders() if gst else t.amount_orders()
+    Attributes:
+        findings: The findings, in the order the lines and sections were checked.
+        comparisons: One :class:`LineComparison` per variable on either invoice.
+        figures: One :class:`FigureComparison` per figure compared (each line's amount and
+            GST, every section and Payment Summary figure, the Payment Summary's own rows),
+            with the verdict the findings were made from.
+    """
 
-    out: list[dict[str, Decimal]] = []
-    for gst in (False, True):
-        c, p = orders(cur, gst), orders(prev, gst)
-        names = list(dict.fromkeys([*c, *p]))
-        out.append(
-            {
-                n: in_direction(cur, poc, c.get(n, ZERO)) - in_direction(prev, poc, p.get(n, ZERO))
-                for n in names
-            }
-        )
-    return out[0], out[1]
+    findings: list[Finding]
+    comparisons: list[LineComparison]
+    figures: list[FigureComparison]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every line check of one invoice needs to know."""
+
+    header: RunHeader
+    invoiced: Invoice
+    current: dict[str, LineTotal]
+    previous: dict[str, LineTotal] | None
+    what: str
+    """What recon's line amount is, as a finding says it (``... than {what}``)."""
+
+    @property
+    def is_adj(self) -> bool:
+        return self.previous is not None
+
+
+@dataclass
+class _LineCheck:
+    """One variable's line checked: its findings, comparison and figures.
+
+    ``accepted`` is recon's line with the invoiced figures it accepts as a rounding-order
+    difference put in, for the section checks (None when the line has none).
+    """
+
+    findings: list[Finding]
+    comparisons: list[LineComparison]
+    figures: list[FigureComparison]
+    accepted: LineItem | None = None
 
 
 def check_invoice(
@@ -119,216 +130,315 @@ def check_invoice(
     *,
     current: dict[str, LineTotal],
     previous: dict[str, LineTotal] | None = None,
-    figures: list[FigureComparison] | None = None,
-) -> tuple[list[Finding], list[LineComparison]]:
+) -> InvoiceCheck:
     """Check AEMO's invoice against the recomputed one and against its own arithmetic.
 
-    Findings: ``invoice.line`` (a line's amount or GST differs from recon's figure),
-    ``invoice.line_missing`` (a non-zero recomputed line is not invoiced, or an invoice line
-    has no statement variable), ``invoice.total`` (a section, Payment Summary or Adjustment
-    Information figure differs from recon's, or from the sum of the invoice's own lines),
-    ``data.classification`` (an invoice line's Payment/Charge or GST flag differs from the
-    statement's) and ``adjustment.chain`` (the invoice names another previous run than the
-    one recon's chain found). Differences of at most one cent explained by another rounding
-    order are ``info``. Every finding has expected (recon's figure), actual (AEMO's) and
-    difference (actual - expected).
+    Every line is checked (:func:`check_lines`), then every section and Payment Summary
+    figure (:func:`check_sections`). Findings: ``invoice.line`` (a line's amount or GST
+    differs from recon's figure), ``invoice.line_missing`` (a non-zero recomputed line is
+    not invoiced, or an invoice line has no statement variable), ``invoice.total`` (a
+    section, Payment Summary or Adjustment Information figure differs from recon's, or from
+    the sum of the invoice's own lines), ``data.classification`` (an invoice line's
+    Payment/Charge or GST flag differs from the statement's) and ``adjustment.chain`` (the
+    invoice names another previous run than the one recon's chain found). Differences of at
+    most one cent explained by another rounding order are ``info``. Every finding has
+    expected (recon's figure), actual (AEMO's) and difference (actual - expected).
 
     Args:
         header: The run.
-        computed: :func:`~recon.reconcile.arithmetic.compute_invoice` of the run (ADJ: with
+        computed: :func:`~recon.reconcile.recompute.compute_invoice` of the run (ADJ: with
             the previous run's totals, when that run is among the inputs).
         invoiced: AEMO's invoice (JSON or PDF).
         current: The run's line totals.
         previous: The previous run's line totals (ADJ, when known); give the same as
             to ``compute_invoice``.
-        figures: When given, one :class:`FigureComparison` per figure compared (each
-            line's amount and GST, every section and Payment Summary figure) is appended,
-            with the verdict the findings were made from.
 
     Returns:
-        The findings, and one :class:`LineComparison` per variable on either invoice.
+        The findings, the line comparisons and the figures compared.
     """
-    findings: list[Finding] = []
-    comparisons: list[LineComparison] = []
-    is_adj = previous is not None
-    statement_vars = set(current) | set(previous or {})
     # SPEC §4 step 8: a reclassified variable is a reversal and a rebill line; an invoice
     # showing one net line with the same net figures is compared in that form.
     computed, _ = net_form(computed, invoiced)
+    lines, accepted = check_lines(header, computed, invoiced, current=current, previous=previous)
+    findings, figures = check_sections(header, computed, invoiced, accepted)
+    return InvoiceCheck([*lines.findings, *findings], lines.comparisons, [*lines.figures, *figures])
+
+
+def check_lines(
+    header: RunHeader,
+    computed: Invoice,
+    invoiced: Invoice,
+    *,
+    current: dict[str, LineTotal],
+    previous: dict[str, LineTotal] | None = None,
+) -> tuple[InvoiceCheck, dict[str, LineItem]]:
+    """Check every line of AEMO's invoice against recon's line of the same variable.
+
+    A reclassified variable invoiced as a reversal and a rebill line is compared line by
+    line; any other variable has one line on each side (an ADJ variable recon omitted as
+    unchanged is compared as its zero difference line).
+
+    Args:
+        header: The run.
+        computed: recon's invoice, in the form AEMO's shows (:func:`net_form`).
+        invoiced: AEMO's invoice.
+        current: The run's line totals.
+        previous: The previous run's line totals (ADJ, when known).
+
+    Returns:
+        The lines' findings, comparisons and figures, and recon's lines whose invoiced
+        figures it accepts as a rounding-order difference (with those figures), by variable.
+    """
+    out = InvoiceCheck([], [], [])
     comp_lines = {li.variable: li for li in computed.line_items}
     inv_lines: dict[str, list[tuple[int, LineItem]]] = {}
     for i, li in enumerate(invoiced.line_items):
         inv_lines.setdefault(li.variable, []).append((i, li))
-    line_figs: list[FigureComparison] = []
     for v, pair in _pairs(computed).items():
         shown = inv_lines.get(v, [])
         if sorted(classification(li) for _, li in shown) == sorted(map(classification, pair)):
             del comp_lines[v], inv_lines[v]
-            f, cmp = _check_pair(header, invoiced, pair, shown)
-            findings.extend(f)
-            comparisons.extend(cmp)
-            for lc in cmp:  # one verdict for the line's amount and GST
-                line_figs += line_figures(lc, (lc.status, lc.status), None)
+            _add(out, _check_pair(header, invoiced, pair, shown))
         else:
             comp_lines[v] = net_line(pair, pair[-1])
-    variables = list(dict.fromkeys([*comp_lines, *inv_lines]))
-    what = (
+    run = _Run(
+        header,
+        invoiced,
+        current,
+        previous,
         f"the change from run {computed.previous_run_id} to run {header.run_id} in the "
         "week's Summary values"
-        if is_adj and computed.previous_run_id is not None
-        else "the week's Summary values add up to"
+        if previous is not None and computed.previous_run_id is not None
+        else "the week's Summary values add up to",
     )
-
-    def add(check: str, message: str, severity: Severity | None = None, **kw: object) -> None:
-        findings.append(Finding.make(check, message, header=header, severity=severity, **kw))
-
-    # Lines whose invoiced figure recon accepts as a rounding-order difference.
+    statement_vars = set(current) | set(previous or {})
     accepted: dict[str, LineItem] = {}
-
-    for v in variables:
+    for v in dict.fromkeys([*comp_lines, *inv_lines]):
         c = comp_lines.get(v)
-        if c is None and v in statement_vars:
-            c = difference_line(v, current.get(v), (previous or {}).get(v)) if is_adj else None
-        entries = inv_lines.get(v, [])
-        if not entries:
-            status, note = AGREES, "a zero line, not invoiced"
-            if c is not None and (c.amount != 0 or c.gst != 0):
-                status, note = DIFFERS, "missing on the invoice"
-                add(
-                    "invoice.line_missing",
-                    f"The statement gives {v} a line of {money(c.amount)} "
-                    f"(GST {money(c.gst)}) but the invoice has no line for it.",
-                    variable=v,
-                    expected=c.amount,
-                    actual=ZERO,
-                    difference=-c.amount,
-                    source=invoiced.source,
-                )
-            comparisons.append(_comparison(header, v, c, None, status, note))
-            line_figs += line_figures(comparisons[-1], (status, status), invoiced.source)
-            continue
+        if c is None and v in statement_vars and previous is not None:
+            c = difference_line(v, current.get(v), previous.get(v))
+        line = _check_line(run, v, c, inv_lines.get(v, []))
+        _add(out, line)
+        if line.accepted is not None:
+            accepted[v] = line.accepted
+    return out, accepted
 
-        index, i = entries[0]
-        src = line_source(invoiced, i, index)
-        notes: list[str] = []
-        if len(entries) > 1:
-            notes.append(f"appears {len(entries)} times on the invoice")
-            add(
-                "invoice.line",
-                f"Invoice line {v} appears {len(entries)} times; recon compares the first.",
-                variable=v,
-                expected=c.amount if c else None,
-                actual=i.amount,
-                difference=i.amount - c.amount if c else None,
-                source=src,
-            )
-        if c is None:
-            add(
-                "invoice.line_missing",
-                f"Invoice line {v} ({money(i.amount)}) has no variable in the statement.",
-                variable=v,
-                expected=ZERO,
-                actual=i.amount,
-                difference=i.amount,
-                source=src,
-            )
-            comparisons.append(_comparison(header, v, None, i, DIFFERS, "not in the statement"))
-            line_figs += line_figures(comparisons[-1], (DIFFERS, DIFFERS), src)
-            continue
 
-        if i.payment_or_charge is not c.payment_or_charge:
-            add(
-                "data.classification",
+def _add(out: InvoiceCheck, line: _LineCheck) -> None:
+    out.findings.extend(line.findings)
+    out.comparisons.extend(line.comparisons)
+    out.figures.extend(line.figures)
+
+
+def _check_line(
+    run: _Run, v: str, c: LineItem | None, entries: list[tuple[int, LineItem]]
+) -> _LineCheck:
+    """One variable: recon's line (None: not in the statement) against its invoice lines."""
+    if not entries:
+        return _uninvoiced_line(run, v, c)
+    if c is None:
+        return _unknown_line(run, v, entries)
+    return _compared_line(run, v, c, entries)
+
+
+def _uninvoiced_line(run: _Run, v: str, c: LineItem | None) -> _LineCheck:
+    """recon's line that the invoice does not show: a finding unless it is zero."""
+    findings: list[Finding] = []
+    status, note = FigureState.AGREES, "a zero line, not invoiced"
+    if c is not None and (c.amount != 0 or c.gst != 0):
+        status, note = FigureState.DIFFERS, "missing on the invoice"
+        findings.append(
+            Finding.make(
+                CheckId.INVOICE_LINE_MISSING,
+                f"The statement gives {v} a line of {money(c.amount)} "
+                f"(GST {money(c.gst)}) but the invoice has no line for it.",
+                header=run.header,
+                variable=v,
+                expected=c.amount,
+                actual=ZERO,
+                difference=-c.amount,
+                source=run.invoiced.source,
+            )
+        )
+    lc = _comparison(run.header, v, c, None, status, note)
+    return _LineCheck(findings, [lc], line_figures(lc, (status, status), run.invoiced.source))
+
+
+def _repeated(
+    run: _Run, v: str, c: LineItem | None, entries: list[tuple[int, LineItem]], src: str
+) -> list[Finding]:
+    """A finding when the invoice shows a variable more than once (the first is compared)."""
+    if len(entries) < 2:
+        return []
+    i = entries[0][1]
+    return [
+        Finding.make(
+            CheckId.INVOICE_LINE,
+            f"Invoice line {v} appears {len(entries)} times; recon compares the first.",
+            header=run.header,
+            variable=v,
+            expected=c.amount if c else None,
+            actual=i.amount,
+            difference=i.amount - c.amount if c else None,
+            source=src,
+        )
+    ]
+
+
+def _unknown_line(run: _Run, v: str, entries: list[tuple[int, LineItem]]) -> _LineCheck:
+    """An invoice line whose variable is not in the statement."""
+    index, i = entries[0]
+    src = line_source(run.invoiced, i, index)
+    findings = _repeated(run, v, None, entries, src)
+    findings.append(
+        Finding.make(
+            CheckId.INVOICE_LINE_MISSING,
+            f"Invoice line {v} ({money(i.amount)}) has no variable in the statement.",
+            header=run.header,
+            variable=v,
+            expected=ZERO,
+            actual=i.amount,
+            difference=i.amount,
+            source=src,
+        )
+    )
+    lc = _comparison(run.header, v, None, i, FigureState.DIFFERS, "not in the statement")
+    figures = line_figures(lc, (FigureState.DIFFERS, FigureState.DIFFERS), src)
+    return _LineCheck(findings, [lc], figures)
+
+
+def _compared_line(
+    run: _Run, v: str, c: LineItem, entries: list[tuple[int, LineItem]]
+) -> _LineCheck:
+    """recon's line against the (first) invoice line of its variable: the classification,
+    then the amount and the GST, each to the cent or within a rounding order."""
+    index, i = entries[0]
+    src = line_source(run.invoiced, i, index)
+    findings = _repeated(run, v, c, entries, src)
+    notes = [f"appears {len(entries)} times on the invoice"] if len(entries) > 1 else []
+    findings += _classification_findings(run.header, v, c, i, src)
+    amount_orders, gst_orders = line_orders(v, run.current, run.previous, c.payment_or_charge)
+    statuses: list[FigureState] = []
+    accepted = {"amount": c.amount, "GST": c.gst}
+    for label, exp, act, alts in (
+        ("amount", c.amount, i.amount, amount_orders),
+        ("GST", c.gst, i.gst, gst_orders),
+    ):
+        verdict, order = judge(exp, act, alts)
+        statuses.append(verdict)
+        if verdict is FigureState.ROUNDING and order is not None:
+            notes.append(f"{label}: {ORDER_TEXT[order]}")
+            accepted[label] = act
+        if verdict is not FigureState.AGREES:
+            findings.append(_figure_finding(run, v, label, exp, act, order, src))
+    line: LineItem | None = None
+    if FigureState.DIFFERS in statuses or len(entries) > 1:
+        status = FigureState.DIFFERS
+    elif FigureState.ROUNDING in statuses:
+        status = FigureState.ROUNDING
+        line = c.model_copy(update={"amount": accepted["amount"], "gst": accepted["GST"]})
+    else:
+        status = FigureState.AGREES
+    lc = _comparison(run.header, v, c, i, status, "; ".join(notes))
+    figures = line_figures(lc, (statuses[0], statuses[1]), src, len(entries) > 1)
+    return _LineCheck(findings, [lc], figures, line)
+
+
+def _classification_findings(
+    header: RunHeader, v: str, c: LineItem, i: LineItem, src: str
+) -> list[Finding]:
+    """An invoice line's Payment/Charge and GST flags against the statement's."""
+    findings: list[Finding] = []
+    if i.payment_or_charge is not c.payment_or_charge:
+        findings.append(
+            Finding.make(
+                CheckId.DATA_CLASSIFICATION,
                 f"Invoice line {v} is shown as a {poc_text(i.payment_or_charge)} but the "
                 f"statement has it as a {poc_text(c.payment_or_charge)}.",
+                header=header,
                 variable=v,
                 expected=c.payment_or_charge.value,
                 actual=i.payment_or_charge.value,
                 source=src,
             )
-        if i.gst_applicable != c.gst_applicable:
-            add(
-                "data.classification",
+        )
+    if i.gst_applicable != c.gst_applicable:
+        findings.append(
+            Finding.make(
+                CheckId.DATA_CLASSIFICATION,
                 f"Invoice line {v} is {gst_text(i.gst_applicable)} but the statement has it "
                 f"as {gst_text(c.gst_applicable)}.",
+                header=header,
                 variable=v,
                 expected="Y" if c.gst_applicable else "N",
                 actual="Y" if i.gst_applicable else "N",
                 source=src,
             )
-
-        amount_alts, gst_alts = _line_alternatives(v, current, previous, c.payment_or_charge)
-        statuses = []
-        acc_amount, acc_gst = c.amount, c.gst
-        for label, exp, act, alts in (
-            ("amount", c.amount, i.amount, amount_alts),
-            ("GST", c.gst, i.gst, gst_alts),
-        ):
-            verdict, order = judge(exp, act, alts)
-            statuses.append(verdict)
-            if verdict == "rounding" and order is not None:
-                notes.append(f"{label}: {ORDER_TEXT[order]}")
-            if verdict == "ok":
-                continue
-            diff = act - exp
-            subject = f"Invoice line {v}" if label == "amount" else f"The GST on invoice line {v}"
-            against = (
-                what
-                if label == "amount"
-                else (
-                    "10% of the recomputed line amount"
-                    if not is_adj
-                    else "the change in the recomputed line GST"
-                )
-            )
-            if verdict == "rounding":
-                assert order is not None
-                if label == "amount":
-                    acc_amount = act
-                else:
-                    acc_gst = act
-                add(
-                    "invoice.line",
-                    f"{subject} is {more_less(diff)} than {against}, which is what "
-                    f"{ORDER_TEXT[order]} gives.",
-                    severity=Severity.INFO,
-                    variable=v,
-                    expected=exp,
-                    actual=act,
-                    difference=diff,
-                    source=src,
-                )
-            else:
-                add(
-                    "invoice.line",
-                    f"{subject} is {more_less(diff)} than {against}.",
-                    variable=v,
-                    expected=exp,
-                    actual=act,
-                    difference=diff,
-                    source=src,
-                )
-        if "differs" in statuses or len(entries) > 1:
-            status = DIFFERS
-        elif "rounding" in statuses:
-            status = ROUNDING
-            accepted[v] = c.model_copy(update={"amount": acc_amount, "gst": acc_gst})
-        else:
-            status = AGREES
-        comparisons.append(_comparison(header, v, c, i, status, "; ".join(notes)))
-        line_figs += line_figures(
-            comparisons[-1], tuple(VERDICT_STATUS[x] for x in statuses), src, len(entries) > 1
         )
+    return findings
 
+
+def _figure_finding(
+    run: _Run,
+    v: str,
+    label: str,
+    expected: Decimal,
+    actual: Decimal,
+    order: str | None,
+    src: str,
+) -> Finding:
+    """A line's amount or GST that is not recon's: ``info`` when a rounding order (named)
+    explains it, else an error."""
+    diff = actual - expected
+    if label == "amount":
+        subject, against = f"Invoice line {v}", run.what
+    else:
+        subject = f"The GST on invoice line {v}"
+        against = (
+            "the change in the recomputed line GST"
+            if run.is_adj
+            else "10% of the recomputed line amount"
+        )
+    message = f"{subject} is {more_less(diff)} than {against}"
+    if order is not None:
+        message += f", which is what {ORDER_TEXT[order]} gives"
+    return Finding.make(
+        CheckId.INVOICE_LINE,
+        message + ".",
+        header=run.header,
+        severity=Severity.INFO if order is not None else None,
+        variable=v,
+        expected=expected,
+        actual=actual,
+        difference=diff,
+        source=src,
+    )
+
+
+def check_sections(
+    header: RunHeader, computed: Invoice, invoiced: Invoice, accepted: dict[str, LineItem]
+) -> tuple[list[Finding], list[FigureComparison]]:
+    """Check every section and Payment Summary figure of AEMO's invoice.
+
+    Each figure against recon's recomputed one (with the lines recon accepted as a
+    rounding-order difference as one more order) and against the invoice's own arithmetic
+    (:func:`~recon.reconcile.invoice_sums.arithmetic_verdicts`).
+
+    Args:
+        header: The run.
+        computed: recon's invoice, in the form AEMO's shows (:func:`net_form`).
+        invoiced: AEMO's invoice.
+        accepted: recon's lines with the invoiced figures accepted as a rounding-order
+            difference (:func:`check_lines`).
+
+    Returns:
+        The findings, and one figure per section and Payment Summary figure and per Payment
+        Summary row.
+    """
     total_findings, total_verdicts = _check_totals(header, computed, invoiced, accepted)
     own_findings, own_verdicts = arithmetic_verdicts(header, invoiced)
-    findings.extend(total_findings)
-    findings.extend(own_findings)
-    if figures is not None:
-        figures.extend(line_figs)
-        figures.extend(section_figures(header, invoiced, computed, total_verdicts, own_verdicts))
-        figures.extend(row_figures(header, invoiced))
-    return findings, comparisons
+    figures = section_figures(header, invoiced, computed, total_verdicts, own_verdicts)
+    return [*total_findings, *own_findings], [*figures, *row_figures(header, invoiced)]
 
 
 def _pairs(inv: Invoice) -> dict[str, list[LineItem]]:
@@ -344,22 +454,23 @@ def _check_pair(
     invoiced: Invoice,
     pair: list[LineItem],
     shown: list[tuple[int, LineItem]],
-) -> tuple[list[Finding], list[LineComparison]]:
+) -> _LineCheck:
     """A reclassified variable invoiced as a reversal and a rebill line, each against
-    recon's line of the same classification (figures to the cent)."""
+    recon's line of the same classification (figures to the cent, one verdict for the
+    line's amount and GST)."""
     findings: list[Finding] = []
     comparisons: list[LineComparison] = []
     for c in pair:
         index, i = next((n, li) for n, li in shown if classification(li) == classification(c))
-        status = "ok"
+        status = FigureState.AGREES
         for label, exp, act in (("amount", c.amount, i.amount), ("GST", c.gst, i.gst)):
             if exp == act:
                 continue
-            status = "differs"
+            status = FigureState.DIFFERS
             kind = "reversal" if c is pair[0] else "rebill"
             findings.append(
                 Finding.make(
-                    "invoice.line",
+                    CheckId.INVOICE_LINE,
                     f"The {label} of the {kind} line of {c.variable} "
                     f"({poc_text(c.payment_or_charge)}, {gst_text(c.gst_applicable)}) is "
                     f"{more_less(act - exp)} than recon's.",
@@ -372,7 +483,8 @@ def _check_pair(
                 )
             )
         comparisons.append(_comparison(header, c.variable, c, i, status))
-    return findings, comparisons
+    figures = [f for lc in comparisons for f in line_figures(lc, (lc.status, lc.status), None)]
+    return _LineCheck(findings, comparisons, figures)
 
 
 def _comparison(
@@ -380,7 +492,7 @@ def _comparison(
     variable: str,
     c: LineItem | None,
     i: LineItem | None,
-    status: str,
+    status: FigureState,
     note: str = "",
     source: str | None = None,
 ) -> LineComparison:
@@ -408,7 +520,6 @@ def _check_totals(
     header: RunHeader, computed: Invoice, invoiced: Invoice, accepted: dict[str, LineItem]
 ) -> tuple[list[Finding], Verdicts]:
     """Every section figure of the invoice against recon's recomputed figure."""
-    findings: list[Finding] = []
     verdicts: Verdicts = {}
     prepay = invoiced.payment_summary.prepayment_applied
     expected = figures_of(computed.rcti, computed.tax_invoice, computed.payment_summary)
@@ -423,96 +534,103 @@ def _check_totals(
         alt = figures_of(*section_totals(lines, prepay))
         alternatives[LINE_ROUNDING] = alt
     alternatives[GST_ON_SECTION] = gst_on_sections(list(computed.line_items), prepay)
-
-    ca, ia = computed.adjustment_information, invoiced.adjustment_information
-    if ca is not None:
-        if ia is None:
-            findings.append(
-                Finding.make(
-                    "invoice.total",
-                    "The invoice has no Adjustment Information section although it adjusts run "
-                    f"{ca.previous_run_id}.",
-                    header=header,
-                    expected=ca.rcti_difference,
-                    source=invoiced.source,
-                    figure="Adjustment Information",
-                )
-            )
-            for name in ("rcti_difference", "tax_invoice_difference"):
-                verdicts[("adjustment_information", name)] = Verdict(
-                    DIFFERS,
-                    "the invoice has no Adjustment Information section",
-                    getattr(ca, name),
-                    None,
-                    invoiced.source,
-                )
-        else:
-            expected[("adjustment_information", "rcti_difference")] = ca.rcti_difference
-            expected[("adjustment_information", "tax_invoice_difference")] = (
-                ca.tax_invoice_difference
-            )
-            actual[("adjustment_information", "rcti_difference")] = ia.rcti_difference
-            actual[("adjustment_information", "tax_invoice_difference")] = ia.tax_invoice_difference
-            if LINE_ROUNDING in alternatives:
-                alternatives[LINE_ROUNDING][("adjustment_information", "rcti_difference")] = (
-                    alternatives[LINE_ROUNDING][("rcti", "total")]
-                )
-                alternatives[LINE_ROUNDING][
-                    ("adjustment_information", "tax_invoice_difference")
-                ] = alternatives[LINE_ROUNDING][("tax_invoice", "total")]
-        named = ia.previous_run_id if ia is not None else invoiced.previous_run_id
-        if named is not None and named != ca.previous_run_id:
-            findings.append(
-                Finding.make(
-                    "adjustment.chain",
-                    f"The invoice adjusts run {named} but the previous published run of this "
-                    f"week among the inputs is run {ca.previous_run_id}.",
-                    header=header,
-                    expected=str(ca.previous_run_id),
-                    actual=str(named),
-                    source=figure_source(invoiced, "adjustment_information", "previous_run_id"),
-                )
-            )
-
+    findings = _check_adjustment_information(
+        header, computed, invoiced, (expected, actual, alternatives), verdicts
+    )
     for key, exp in expected.items():
         act = actual[key]
         alts = {name: figs[key] for name, figs in alternatives.items() if key in figs}
         verdict, order = judge(exp, act, alts)
-        verdicts[key] = Verdict(
-            VERDICT_STATUS[verdict], ORDER_TEXT[order] if order else "", exp, act
-        )
-        if verdict == "ok":
-            continue
-        diff = act - exp
-        label = figure_label(*key)
-        src = figure_source(invoiced, *key)
-        if verdict == "rounding":
-            assert order is not None
-            findings.append(
-                Finding.make(
-                    "invoice.total",
-                    f"{label} is {more_less(diff)} than recon's recomputed figure, which is what "
-                    f"{ORDER_TEXT[order]} gives.",
-                    header=header,
-                    severity=Severity.INFO,
-                    expected=exp,
-                    actual=act,
-                    difference=diff,
-                    source=src,
-                    figure=label,
-                )
-            )
-        else:
-            findings.append(
-                Finding.make(
-                    "invoice.total",
-                    f"{label} is {more_less(diff)} than recon's recomputed figure.",
-                    header=header,
-                    expected=exp,
-                    actual=act,
-                    difference=diff,
-                    source=src,
-                    figure=label,
-                )
-            )
+        verdicts[key] = Verdict(verdict, ORDER_TEXT[order] if order else "", exp, act)
+        if verdict is not FigureState.AGREES:
+            findings.append(_total_finding(header, invoiced, key, exp, act, order))
     return findings, verdicts
+
+
+def _check_adjustment_information(
+    header: RunHeader,
+    computed: Invoice,
+    invoiced: Invoice,
+    figures: tuple[Figures, Figures, dict[str, Figures]],
+    verdicts: Verdicts,
+) -> list[Finding]:
+    """An ADJ invoice's Adjustment Information: its figures join the ones compared
+    (``figures``: recon's, AEMO's and each rounding order's), a missing section is a
+    finding (recorded in ``verdicts``), and so is another previous run than recon's."""
+    ca, ia = computed.adjustment_information, invoiced.adjustment_information
+    if ca is None:
+        return []
+    expected, actual, alternatives = figures
+    findings: list[Finding] = []
+    if ia is None:
+        findings.append(
+            Finding.make(
+                CheckId.INVOICE_TOTAL,
+                "The invoice has no Adjustment Information section although it adjusts run "
+                f"{ca.previous_run_id}.",
+                header=header,
+                expected=ca.rcti_difference,
+                source=invoiced.source,
+                figure="Adjustment Information",
+            )
+        )
+        for name in ("rcti_difference", "tax_invoice_difference"):
+            verdicts[("adjustment_information", name)] = Verdict(
+                FigureState.DIFFERS,
+                "the invoice has no Adjustment Information section",
+                getattr(ca, name),
+                None,
+                invoiced.source,
+            )
+    else:
+        for name, section in (
+            ("rcti_difference", "rcti"),
+            ("tax_invoice_difference", "tax_invoice"),
+        ):
+            key = ("adjustment_information", name)
+            expected[key] = getattr(ca, name)
+            actual[key] = getattr(ia, name)
+            if LINE_ROUNDING in alternatives:
+                alternatives[LINE_ROUNDING][key] = alternatives[LINE_ROUNDING][(section, "total")]
+    named = ia.previous_run_id if ia is not None else invoiced.previous_run_id
+    if named is not None and named != ca.previous_run_id:
+        findings.append(
+            Finding.make(
+                CheckId.ADJUSTMENT_CHAIN,
+                f"The invoice adjusts run {named} but the previous published run of this "
+                f"week among the inputs is run {ca.previous_run_id}.",
+                header=header,
+                expected=str(ca.previous_run_id),
+                actual=str(named),
+                source=figure_source(invoiced, "adjustment_information", "previous_run_id"),
+            )
+        )
+    return findings
+
+
+def _total_finding(
+    header: RunHeader,
+    invoiced: Invoice,
+    key: tuple[str, str],
+    expected: Decimal,
+    actual: Decimal,
+    order: str | None,
+) -> Finding:
+    """A section figure that is not recon's: ``info`` when a rounding order (named)
+    explains it, else an error."""
+    diff = actual - expected
+    label = figure_label(*key)
+    message = f"{label} is {more_less(diff)} than recon's recomputed figure"
+    if order is not None:
+        message += f", which is what {ORDER_TEXT[order]} gives"
+    return Finding.make(
+        CheckId.INVOICE_TOTAL,
+        message + ".",
+        header=header,
+        severity=Severity.INFO if order is not None else None,
+        expected=expected,
+        actual=actual,
+        difference=diff,
+        source=figure_source(invoiced, *key),
+        figure=label,
+    )

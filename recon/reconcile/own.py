@@ -23,7 +23,7 @@ from decimal import Decimal
 import polars as pl
 
 from recon.models.decimals import round_half_away
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.own import OwnDifference, OwnSeries, OwnSeriesSummary
 from recon.models.statements import RunHeader
 from recon.reconcile.own_adjust import explain_adjustments
@@ -126,7 +126,7 @@ def tie_out(
         qual = f" (your data's quality flag: {q})" if q and q.upper() != "A" else ""
         findings.append(
             Finding.make(
-                "own.value",
+                CheckId.OWN_VALUE,
                 f"{series.name}: {series.variable} of {rec['scope']} in {what} "
                 f"{rec['position']} of {rec['trading_day']} ({start:%H:%M}-{end:%H:%M} "
                 f"AWST on {start:%d %b}): AEMO's Detail has {plain_number(rec['aemo'])}{unit}, "
@@ -282,7 +282,7 @@ def _missing(
             source = rec["own_source"]
         out.append(
             Finding.make(
-                "own.missing",
+                CheckId.OWN_MISSING,
                 msg,
                 header=headers.get(rec["run_id"]),
                 variable=series.variable,
@@ -308,7 +308,7 @@ def _misfits(series: OwnSeries, misfits: pl.DataFrame) -> list[Finding]:
     for rec in misfits.head(MAX_MISFITS).iter_rows(named=True):
         out.append(
             Finding.make(
-                "data.timestamp",
+                CheckId.DATA_TIMESTAMP,
                 f"{series.name}: {rec['scope']}: {rec['problem']} of {series.variable}; "
                 "it is not compared.",
                 variable=series.variable,
@@ -326,7 +326,7 @@ def _misfits(series: OwnSeries, misfits: pl.DataFrame) -> list[Finding]:
 def no_detail(mapping_path: str) -> Finding:
     """``own.missing`` for a mapping with no Settlement Statement Detail among the inputs."""
     return Finding.make(
-        "own.missing",
+        CheckId.OWN_MISSING,
         f"--own {mapping_path}: no Settlement Statement Detail among the inputs, so "
         "none of your data could be compared.",
         source=mapping_path,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from recon.models.findings import Finding, Severity
+from recon.models.findings import CheckId, Finding, Severity
 from recon.models.own import OwnAdjustment, OwnSeries
 from recon.reconcile.own_weeks import (
     KEYS,
@@ -102,7 +102,7 @@ def explain_adjustments(
                 continue  # the rows keep every interval; the findings stop here
             findings.append(
                 Finding.make(
-                    "own.value",
+                    CheckId.OWN_VALUE,
                     f"{h.designation.value} changed {series.variable} of {rec['scope']} at "
                     f"{start:%H:%M}-{end:%H:%M} on {start:%d %b %Y} (Trading Day "
                     f"{rec['trading_day']}, position {rec['position']}) from "
@@ -125,7 +125,7 @@ def explain_adjustments(
         if changed.height > MAX_ADJUSTMENT_FINDINGS:
             findings.append(
                 Finding.make(
-                    "own.value",
+                    CheckId.OWN_VALUE,
                     f"{h.designation.value} changed {changed.height} intervals of "
                     f"{series.variable} in all; {MAX_ADJUSTMENT_FINDINGS} are listed as "
                     "findings, every one in the reports (Own data).",

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from recon.models.detail import DETAIL_KEY, period_days
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import Invoice
 from recon.models.statements import (
     DetailStatement,
@@ -70,7 +70,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
                 missing.add(row.variable)
                 findings.append(
                     Finding.make(
-                        "summary_detail.missing",
+                        CheckId.SUMMARY_DETAIL_MISSING,
                         f"Summary variable {row.variable} does not appear in the Detail of the "
                         "same run (scope P, granularity D), so its daily values cannot be tied "
                         "out.",
@@ -85,7 +85,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
         if got is None:
             findings.append(
                 Finding.make(
-                    "summary_detail.value",
+                    CheckId.SUMMARY_DETAIL_VALUE,
                     f"{row.variable} on {row.timestamp} is in the Summary but the Detail has no "
                     "value for that Trading Day.",
                     header=h,
@@ -102,7 +102,7 @@ def summary_vs_detail(summary: SummaryStatement, detail: DetailStatement) -> lis
         if value != row.value:
             findings.append(
                 Finding.make(
-                    "summary_detail.value",
+                    CheckId.SUMMARY_DETAIL_VALUE,
                     f"{row.variable} on {row.timestamp} is {_fmt(row.value)} in the Summary but "
                     f"{_fmt(value)} in the Detail.",
                     header=h,
@@ -137,7 +137,7 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
         if va != vb:
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"The run header's {field} is {va} in {a.form.upper()} but "
                     f"{vb} in {b.form.upper()}.",
                     header=h,
@@ -156,7 +156,7 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
             have, lack = (a, b) if y is None else (b, a)
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{var} on {day} is in the {have.form.upper()} Summary but "
                     f"not in the {lack.form.upper()} one.",
                     source=(x or y).source if (x or y) else None,
@@ -167,7 +167,7 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
         if x.value != y.value:
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{var} on {day} is {_fmt(x.value)} in the "
                     f"{a.form.upper()} Summary but {_fmt(y.value)} in the {b.form.upper()} one.",
                     expected=_fmt(x.value),
@@ -180,7 +180,7 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
         if (x.payment_or_charge, x.gst_applicable) != (y.payment_or_charge, y.gst_applicable):
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{var} on {day} is classed {x.payment_or_charge.value}/"
                     f"GST {'Y' if x.gst_applicable else 'N'} in {a.form.upper()} but "
                     f"{y.payment_or_charge.value}/GST {'Y' if y.gst_applicable else 'N'} in "
@@ -225,7 +225,7 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
         if len(findings) >= MAX_MISMATCH_FINDINGS:
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{differing - n} more Detail rows differ between the "
                     f"{fa_name} and {fb_name} forms; only the first "
                     f"{len(findings)} differences are listed.",
@@ -247,7 +247,7 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
             have, lack = (fb_name, fa_name) if rec["values"] is None else (fa_name, fb_name)
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{rec['variable']} / {rec['scope']} on Settlement Trading "
                     f"Day {day} is in the {have} Detail but not in the {lack} one.",
                     source=sa or sb,
@@ -259,7 +259,7 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
         if len(va) != len(vb):
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} has "
                     f"{len(va)} values in {fa_name} but {len(vb)} in {fb_name}.",
                     source=f"{sa} vs {sb}",
@@ -279,7 +279,7 @@ def detail_mismatch(a: DetailStatement, b: DetailStatement) -> list[Finding]:
             )
             findings.append(
                 Finding.make(
-                    "source.mismatch",
+                    CheckId.SOURCE_MISMATCH,
                     f"{rec['variable']} / {rec['scope']} on Settlement Trading Day {day} "
                     f"differs at position {k}{when}: {_fmt(x)} in {fa_name}, {_fmt(y)} in "
                     f"{fb_name}.",
@@ -309,7 +309,7 @@ def detail_coverage(header: RunHeader, detail: DetailStatement) -> list[Finding]
         return []
     return [
         Finding.make(
-            "data.period",
+            CheckId.DATA_PERIOD,
             f"The Detail ({detail.form.upper()}) has no file for Trading Day(s) "
             + ", ".join(d.isoformat() for d in missing)
             + " of the Period.",
@@ -360,7 +360,7 @@ def check_pdf_json(pdf: Invoice, json: Invoice) -> list[Finding]:
             diff = act - exp
         findings.append(
             Finding.make(
-                "invoice.pdf_json",
+                CheckId.INVOICE_PDF_JSON,
                 message,
                 header=json,
                 variable=variable,

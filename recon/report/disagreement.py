@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from recon.atomic import atomic_write_bytes
-from recon.models.findings import CHECKS, AtStakeBasis, Finding, Severity
+from recon.models.findings import CHECKS, AtStakeBasis, CheckId, Finding, Severity
 from recon.models.labels import ARTEFACT_KINDS, artefact_name
 from recon.models.results import CheckResult
 from recon.reconcile.invoice_terms import figure_of_source
@@ -301,32 +301,32 @@ def sides(f: Finding) -> tuple[str, str]:
     src = f.source or ""
     first, _, second = src.partition(" vs ")
     form = _form(first) if first else "settlement files"
-    if f.check in ("invoice.line", "invoice.line_missing"):
+    if f.check in (CheckId.INVOICE_LINE, CheckId.INVOICE_LINE_MISSING):
         return f"AEMO, {form}", "recon, recomputed from the Summary"
-    if f.check == "invoice.total":
+    if f.check == CheckId.INVOICE_TOTAL:
         if "recon's recomputed figure" in f.message:
             return f"AEMO, {form}", "recon, recomputed from the Summary"
         if "no Adjustment Information" in f.message:
             return f"AEMO, {form}", "recon, recomputed from the Summaries"
         return f"AEMO, {form}", f"recon, added up from the same {form}"
-    if f.check == "invoice.pdf_json":
+    if f.check == CheckId.INVOICE_PDF_JSON:
         return "AEMO, Invoice PDF", "AEMO, Invoice JSON"
-    if f.check == "adjustment.chain":
+    if f.check == CheckId.ADJUSTMENT_CHAIN:
         if f.difference is not None:
             return "AEMO, the run chain's invoices added up", (
                 "recon, the latest run recomputed from its Summary"
             )
         return "AEMO, run headers", "recon, the run chain expected"
-    if f.check == "summary_detail.value":  # "Summary vs Detail": actual is the Summary's
+    if f.check == CheckId.SUMMARY_DETAIL_VALUE:  # "Summary vs Detail": actual is the Summary's
         return (
             f"AEMO, {_form(first) if second else 'Summary'}",
             f"AEMO, {_form(second) if second else 'Detail'}",
         )
     if second:  # two forms of AEMO's: expected is read from the first, actual from the second
-        if f.check == "own.value":
+        if f.check == CheckId.OWN_VALUE:
             return f"AEMO, {_form(second)}", "you, your own data"
         return f"AEMO, {_form(second)}", f"AEMO, {_form(first)}"
-    if f.check == "own.value":
+    if f.check == CheckId.OWN_VALUE:
         return f"AEMO, {form}", "you, your own data"
     return f"AEMO, {form}", "recon, what the Guide requires"
 

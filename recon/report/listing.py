@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from recon.models.findings import Severity
+from recon.models.findings import CheckId, Severity
 from recon.models.results import CheckResult, UnlistedFindings
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ MAX_LISTED = 200
 WORST_KEPT = 8
 """The worst findings (errors, then warnings, largest difference first) always listed: the
 verdict names them, wherever they sort."""
-ALWAYS_LISTED = frozenset({"coverage.unread"})
+ALWAYS_LISTED = frozenset({CheckId.COVERAGE_UNREAD})
 """Checks whose findings are always listed (what could not be read decides coverage)."""
 
 _Key = tuple[str, str, int, str]

@@ -17,13 +17,11 @@ from typing import TypeVar
 from recon.models.advice import Advice, advice_for
 from recon.models.findings import CHECKS, Finding, Severity
 from recon.models.results import (
-    DIFFERS,
-    FIGURE_STATUSES,
-    LEGACY_STATUSES,
     AdjustmentLine,
     AttributionRow,
     CheckResult,
     FigureComparison,
+    FigureState,
     LineComparison,
     RunInfo,
 )
@@ -33,21 +31,15 @@ from recon.wem.calendar import parse_week_label
 RunKey = tuple[str, str, int]
 T = TypeVar("T")
 
-STATUS_TEXT = FIGURE_STATUSES
-"""How a figure's status reads in every report (HTML, Excel, terminal): one vocabulary."""
-LINE_STATUS_TEXT = STATUS_TEXT
-"""Kept for callers of the former name."""
+
+def status_text(status: FigureState) -> str:
+    """How every report (HTML, Excel, terminal) says a figure's verdict."""
+    return FigureState(status).text
 
 
-def status_text(status: str) -> str:
-    """The words for a figure status (a status saved by an older recon is read as today's)."""
-    status = LEGACY_STATUSES.get(status, status)
-    return STATUS_TEXT.get(status, status)
-
-
-def line_discrepant(status: str) -> bool:
-    """True for the status of a figure the reconciler judged to differ (nothing else is)."""
-    return LEGACY_STATUSES.get(status, status) == DIFFERS
+def line_discrepant(status: FigureState) -> bool:
+    """True for a figure the reconciler judged to differ (nothing else is)."""
+    return FigureState(status) is FigureState.DIFFERS
 
 
 def week_start(period: str | None) -> date:
@@ -254,7 +246,7 @@ class FigureRow:
         computed: recon's figure.
         invoiced: AEMO's figure.
         difference: AEMO's minus recon's (None unless both are there).
-        status: The reconciler's status (see :data:`STATUS_TEXT`).
+        status: The reconciler's verdict.
         note: Why, in words.
     """
 
@@ -263,7 +255,7 @@ class FigureRow:
     computed: Decimal | None
     invoiced: Decimal | None
     difference: Decimal | None
-    status: str
+    status: FigureState
     note: str = ""
 
     @property
@@ -274,7 +266,7 @@ class FigureRow:
     @property
     def differs(self) -> bool:
         """True when the reconciler judged the figure to differ."""
-        return self.status == DIFFERS
+        return FigureState(self.status) is FigureState.DIFFERS
 
     @property
     def payable(self) -> bool:
@@ -331,7 +323,9 @@ def figure_rows(figures: list[FigureComparison]) -> list[FigureRow]:
         _row(f)
         for f in figures
         if f.kind in SHOWN_KINDS
-        and not (f.kind == "chain" and f.variable is not None and f.status != DIFFERS)
+        and not (
+            f.kind == "chain" and f.variable is not None and f.status is not FigureState.DIFFERS
+        )
     ]
 
 

@@ -8,32 +8,25 @@ and the detector (:mod:`recon.sources.detect`).
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from recon.models.kinds import AEMO_KINDS, Kind
 from recon.models.results import InputRecord
 from recon.sources.json_exact import escape_surrogates
 
-Kind = Literal[
-    "summary_csv",
-    "detail_csv",
-    "detail_zip",
-    "summary_json",
-    "detail_json",
-    "invoice_json",
-    "invoice_pdf",
-]
-KINDS: tuple[str, ...] = get_args(Kind)
+KINDS: tuple[Kind, ...] = AEMO_KINDS
+"""The kinds of artefact detection finds."""
 
 
 def kind_words(kind: str | None) -> str:
     """An artefact kind in words, with its article: ``a Summary JSON``, ``an Invoice PDF``
     (``a settlement artefact`` for an unknown kind)."""
-    if kind not in KINDS:
+    if kind is None or kind not in KINDS:
         return "a settlement artefact"
-    what, form = kind.split("_", 1)
-    words = f"{what.title()} {form.upper()}"
+    k = Kind(kind)
+    words = f"{k.artefact.title()} {k.form.upper()}"
     return f"{'an' if words[0] in 'AEIOU' else 'a'} {words}"
 
 
@@ -115,7 +108,7 @@ class Unread(BaseModel):
 
     path: str
     reason: str
-    kind: str | None = None
+    kind: Kind | None = None
     participant: str | None = None
     period: str | None = None
     run_id: int | None = None
@@ -135,7 +128,7 @@ class Detection(BaseModel):
     skipped: list[Skipped] = Field(default_factory=list)
     unread: list[Unread] = Field(default_factory=list)
 
-    def of_kind(self, *kinds: str) -> list[Artefact]:
+    def of_kind(self, *kinds: Kind) -> list[Artefact]:
         """The artefacts of the given kinds, in path order."""
         return [a for a in self.artefacts if a.kind in kinds]
 
@@ -152,7 +145,9 @@ class Unreadable(NotAnArtefact):
         info: Its run (participant, period, run_id, designation), where known.
     """
 
-    def __init__(self, reason: str, kind: str | None = None, info: dict[str, Any] | None = None):
+    def __init__(
+        self, reason: str, kind: Kind | None = None, info: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(reason)
         self.kind = kind
         self.info = info or {}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from recon.models import aemo_names as aemo
+from recon.models.kinds import Kind
 from recon.sources.artefacts import PREFIX_BYTES, NotAnArtefact, Unreadable, run_info
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
@@ -105,7 +106,7 @@ def _csv_kind(columns: list[str]) -> str | None:
         return "detail"
     if summary_score > detail_score:
         return "summary"
-    return "detail" if cols & {"Settlement Trading Day", "Scope"} else "summary"
+    return "detail" if cols & {aemo.C_SETTLEMENT_DAY, aemo.C_SCOPE} else "summary"
 
 
 def _csv_head(stream: io.TextIOBase) -> tuple[list[str], dict[str, str]]:
@@ -131,11 +132,11 @@ def _csv_head(stream: io.TextIOBase) -> tuple[list[str], dict[str, str]]:
 def _info_from_row(row: dict[str, str]) -> dict[str, Any]:
     return run_info(
         {
-            "participant": row.get("ParticipantCode"),
-            "period": row.get("Period"),
-            "run_id": row.get("RunId"),
-            "designation": row.get("Designation"),
-            "trading_day": row.get("Settlement Trading Day"),
+            "participant": row.get(aemo.C_PARTICIPANT),
+            "period": row.get(aemo.C_PERIOD),
+            "run_id": row.get(aemo.C_RUN_ID),
+            "designation": row.get(aemo.C_DESIGNATION),
+            "trading_day": row.get(aemo.C_SETTLEMENT_DAY),
         }
     )
 
@@ -157,7 +158,7 @@ def sniff_csv(prefix: str, whole: bool) -> dict[str, Any]:
             "a CSV whose header row is not a Settlement Statement's "
             f"(columns: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})"
         )
-    return {"kind": f"{kind}_csv", **_info_from_row(row)}
+    return {"kind": Kind(f"{kind}_csv"), **_info_from_row(row)}
 
 
 # ZIP -----------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
                 kind = _csv_kind(names)
                 if kind == "detail":
                     return {
-                        "kind": "detail_zip",
+                        "kind": Kind.DETAIL_ZIP,
                         "ignored": tuple(ignored),
                         **_info_from_row(row),
                     }
@@ -237,12 +238,12 @@ def sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
                     if v is not None:
                         variant = (*v, info.filename)
     except zipfile.BadZipFile as exc:
-        raise Unreadable(f"a damaged ZIP file ({exc})", "detail_zip") from None
+        raise Unreadable(f"a damaged ZIP file ({exc})", Kind.DETAIL_ZIP) from None
     except ZIP_ERRORS as exc:
-        raise Unreadable(f"a ZIP file that cannot be read ({exc})", "detail_zip") from None
+        raise Unreadable(f"a ZIP file that cannot be read ({exc})", Kind.DETAIL_ZIP) from None
     if variant is not None:
         reason, kind, run, member = variant
-        raise Unreadable(f"a ZIP whose member {member} is {reason[2:]}", "detail_zip", run)
+        raise Unreadable(f"a ZIP whose member {member} is {reason[2:]}", Kind.DETAIL_ZIP, run)
     what = "a Summary CSV" if summary_in else "no Settlement Statement CSV"
     first = summary_in or members[0].filename
     raise NotAnArtefact(

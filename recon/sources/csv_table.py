@@ -16,7 +16,8 @@ import logging
 import polars as pl
 
 from recon.errors import InputError
-from recon.models.findings import Finding
+from recon.models import aemo_names as aemo
+from recon.models.findings import CheckId, Finding
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.validate import check_columns
 
@@ -151,7 +152,7 @@ def _read_slow(
         except UnicodeDecodeError as e:
             findings.append(
                 Finding.make(
-                    "data.value",
+                    CheckId.DATA_VALUE,
                     f"line {lineno} holds bytes that are not UTF-8 (at byte "
                     f"{e.start}); the row was not used.",
                     source=f"{source}:{lineno}",
@@ -163,7 +164,7 @@ def _read_slow(
         except csv.Error as e:
             findings.append(
                 Finding.make(
-                    "data.value",
+                    CheckId.DATA_VALUE,
                     f"line {lineno} is not a CSV row ({e}); the row was not used.",
                     source=f"{source}:{lineno}",
                 )
@@ -174,7 +175,7 @@ def _read_slow(
         if fields is None or len(fields) != width:
             findings.append(
                 Finding.make(
-                    "data.value",
+                    CheckId.DATA_VALUE,
                     f"line {lineno} has {len(fields or [])} fields where the header "
                     f"has {width}; the row was not used.",
                     source=f"{source}:{lineno}",
@@ -201,8 +202,8 @@ def _repair(fields: list[str], width: int, names: list[str]) -> list[str] | None
     value = ",".join(fields[start:])
     if len(head) == width - 1:
         return [*head, value]
-    if "Scope" in names and len(head) > width - 1:
-        s = names.index("Scope")
+    if aemo.C_SCOPE in names and len(head) > width - 1:
+        s = names.index(aemo.C_SCOPE)
         extra = len(head) - (width - 1)
         head = [*head[:s], ",".join(head[s : s + extra + 1]), *head[s + extra + 1 :]]
         return [*head, value]

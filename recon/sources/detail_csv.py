@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.detail import combine_details
 from recon.models.findings import Finding
 from recon.models.progress import Progress
@@ -119,7 +120,7 @@ def _parse_bytes(
 ) -> DetailStatement:
     """:func:`parse_detail_csv` of bytes it owns (dropped once the table is read)."""
     raw, findings = read_csv_table(
-        data.take(), source, DETAIL_COLUMNS, array_column="Value", limits=limits
+        data.take(), source, DETAIL_COLUMNS, array_column=aemo.C_VALUE, limits=limits
     )
     stmt = validate_detail(raw, source, form, header=header, cast=cast, scopes=scopes)
     del raw

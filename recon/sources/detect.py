@@ -1,4 +1,5 @@
-"""Which artefact a file is, by its content (SPEC §6), and the reader for each kind.
+"""Which artefact a file is, by its content (SPEC §6): detection classifies, and
+:data:`recon.sources.loading.READERS` reads each kind.
 
 Files are sniffed, never judged by name or extension:
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.sources.artefacts import (
     KINDS,
     PREFIX_BYTES,
@@ -56,7 +58,6 @@ __all__ = [
     "is_detail_statement",
     "is_json_object",
     "json_kind",
-    "load",
     "sniff",
 ]
 
@@ -202,7 +203,7 @@ def _sniff(p: Path, limits: Limits) -> Artefact:
             if variant is None:
                 raise
             reason, kind, run = variant
-            raise Unreadable(reason, f"{kind}_csv", run) from None
+            raise Unreadable(reason, Kind(f"{kind}_csv"), run) from None
     return Artefact(path=str(p), sha256=sha256_file(p), **info)
 
 
@@ -231,14 +232,14 @@ def _sniff_pdf(path: Path) -> dict[str, Any]:
         header = read_pdf_header(path)
     except InputError as exc:
         # A PDF (by its magic) that does not open may be an invoice: never skipped unseen.
-        raise Unreadable(f"a PDF that {exc.problem}", "invoice_pdf") from None
+        raise Unreadable(f"a PDF that {exc.problem}", Kind.INVOICE_PDF) from None
     if header.invoice_number is None and not header.has_sections:
         raise NotAnArtefact(
             "a PDF without invoice content (no 'Invoice Number:' line and no "
             "invoice section on its first page)"
         )
     return {
-        "kind": "invoice_pdf",
+        "kind": Kind.INVOICE_PDF,
         **run_info(
             {
                 "participant": header.participant,
@@ -273,48 +274,4 @@ def is_detail_statement(path: Path, limits: Limits) -> bool:
     if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         return True
     data = read_bytes(path, limits)
-    return "Settlement Trading Day" in header_names(data, str(path), limits)
-
-
-# ------------------------------------------------------------------------------- loading
-
-
-def load(artefact: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Read an artefact with the reader of its kind.
-
-    Returns:
-        A :class:`~recon.models.statements.SummaryStatement`,
-        :class:`~recon.models.statements.DetailStatement` or
-        :class:`~recon.models.invoices.Invoice`.
-
-    Raises:
-        InputError: If the file cannot be read at all (a ``ColumnsError`` for a CSV whose
-            columns are not the Guide's carries its ``data.columns`` finding).
-    """
-    path = artefact.path
-    kind = artefact.kind
-    if kind == "summary_csv":
-        from recon.sources.summary_csv import read_summary_csv
-
-        return read_summary_csv(path, limits)
-    if kind in ("detail_csv", "detail_zip"):
-        from recon.sources.detail_csv import read_detail
-
-        return read_detail(path, limits=limits)
-    if kind == "summary_json":
-        from recon.sources.statement_json import read_summary_json
-
-        return read_summary_json(path, limits)
-    if kind == "detail_json":
-        from recon.sources.statement_json import read_detail_json
-
-        return read_detail_json(path, limits)
-    if kind == "invoice_json":
-        from recon.sources.invoice_json import read_invoice_json
-
-        return read_invoice_json(path, limits)
-    if kind == "invoice_pdf":
-        from recon.sources.invoice_pdf import read_invoice_pdf
-
-        return read_invoice_pdf(path, limits=limits)
-    raise ValueError(f"unknown artefact kind {kind!r}")
+    return aemo.C_SETTLEMENT_DAY in header_names(data, str(path), limits)

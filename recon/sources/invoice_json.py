@@ -43,7 +43,7 @@ from recon.models.aemo_names import (
     SECTION_FIELDS,
 )
 from recon.models.decimals import DecimalFormatError, parse_decimal
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import (
     AdjustmentInformation,
     Invoice,
@@ -281,7 +281,7 @@ def parse_invoice_document(doc: Any, source: str | Path) -> Invoice:
 class _LineProblem(Exception):
     """A line item that cannot be read: its check id, variable (if read) and the error."""
 
-    def __init__(self, check: str, variable: str | None, error: InputError) -> None:
+    def __init__(self, check: CheckId, variable: str | None, error: InputError) -> None:
         super().__init__(str(error))
         self.check, self.variable, self.error = check, variable, error
 
@@ -298,16 +298,16 @@ def _line_item(
     try:
         variable = d.text(li, F_VARIABLE, *at) or ""
     except InputError as e:
-        raise _LineProblem("data.variable", None, e) from None
+        raise _LineProblem(CheckId.DATA_VARIABLE, None, e) from None
     try:
         payment_or_charge = _enum(d, li, F_P_OR_C, PaymentOrCharge, *at)
         gst_applicable = _bool(d, li, F_GST_APPLICABLE, *at)
     except InputError as e:
-        raise _LineProblem("data.classification", variable, e) from None
+        raise _LineProblem(CheckId.DATA_CLASSIFICATION, variable, e) from None
     try:
         amount, gst = _money(d, li, INV_AMOUNT, *at), _money(d, li, INV_GST, *at)
     except InputError as e:
-        raise _LineProblem("data.value", variable, e) from None
+        raise _LineProblem(CheckId.DATA_VALUE, variable, e) from None
     return LineItem(
         variable=variable,
         description=d.text(li, INV_DESCRIPTION, *at, required=False, default="") or "",

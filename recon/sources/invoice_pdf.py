@@ -35,7 +35,7 @@ from typing import Any
 
 from recon.errors import InputError
 from recon.models.decimals import DecimalFormatError
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import (
     AdjustmentInformation,
     Invoice,
@@ -512,7 +512,7 @@ def read_invoice_pdf(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> In
     invoice = Invoice(**fields)
     invoice.findings = [
         Finding.make(
-            "data.value", message, header=invoice, variable=variable, source=f"{src}{page}"
+            CheckId.DATA_VALUE, message, header=invoice, variable=variable, source=f"{src}{page}"
         )
         for page, variable, message in parsed.problems
     ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from recon.errors import InputError
 from recon.models import aemo_names as aemo
+from recon.models.kinds import Kind
 from recon.sources.artefacts import NotAnArtefact, Unreadable, kind_words, run_info
 from recon.sources.limits import Limits
 
@@ -171,15 +172,15 @@ def opens_json_object(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def json_kind(keys: dict[str, Any]) -> str | None:
+def json_kind(keys: dict[str, Any]) -> Kind | None:
     """The kind of a PaSS document from its top-level keys (a document, or the keys the
     scanner found): ``invoice_json``, ``detail_json``, ``summary_json`` or None."""
     if aemo.INV_NUMBER in keys or aemo.INV_PAYMENT_SUMMARY in keys:
-        return "invoice_json"
+        return Kind.INVOICE_JSON
     if aemo.F_SETTLEMENT_DAY in keys:
-        return "detail_json"
+        return Kind.DETAIL_JSON
     if aemo.F_VARIABLES in keys and (aemo.H_RUN_ID in keys or aemo.H_PARTICIPANT in keys):
-        return "summary_json"
+        return Kind.SUMMARY_JSON
     return None
 
 
@@ -191,7 +192,7 @@ def sniff_json(path: Path, text: str, whole: bool, limits: Limits) -> dict[str, 
     if not complete:
         kind = json_kind(keys)
         needs = (aemo.H_RUN_ID, aemo.H_PARTICIPANT, aemo.H_PERIOD, aemo.H_DESIGNATION)
-        if whole or kind in (None, "summary_json") or any(k not in keys for k in needs):
+        if whole or kind in (None, Kind.SUMMARY_JSON) or any(k not in keys for k in needs):
             # parse it whole: for the parser's message on a malformed file, or because a
             # key may come after the prefix (a Summary may yet show a settlement day)
             try:

@@ -1,23 +1,37 @@
-"""Detect and read every artefact under some paths: the loading step of ``check``.
+"""Read artefacts: the one reader registry, and the loading step of ``check``.
 
-Used by :func:`recon.api.load` (the public API) and by the store's ``check --store``.
+:data:`READERS` is the one place a reader is chosen for a kind of artefact
+(:mod:`recon.sources.detect` only classifies files); :func:`load_artefact` reads one
+detected artefact with it, and :func:`load` detects and reads every artefact under some
+paths (used by :func:`recon.api.load`, the public API, and by the store's ``check
+--store``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from recon.errors import InputError
-from recon.models.findings import Finding
-from recon.models.loaded import Loaded
+from recon.models.findings import CheckId, Finding
+from recon.models.kinds import Kind
+from recon.models.loaded import Loaded, Model
 from recon.models.progress import Progress
 from recon.models.results import InputRecord
 from recon.models.statements import DetailStatement, Kept, compact
 from recon.sources.artefacts import Artefact, Unread, kind_words
+from recon.sources.detail_csv import read_detail
+from recon.sources.detect import detect
+from recon.sources.invoice_json import read_invoice_json
+from recon.sources.invoice_pdf import read_invoice_pdf
 from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
+from recon.sources.statement_json import read_detail_json, read_summary_json
+from recon.sources.summary_csv import read_summary_csv
+from recon.sources.validate import ColumnsError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,34 +51,92 @@ def _member_progress(progress: Progress | None, index: int, total: int) -> Progr
     return step
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How an artefact is read (every reader takes the limits; only a Detail CSV or ZIP
+    reports progress and keeps its value text, and only a Detail is streamed).
+
+    Attributes:
+        limits: The input caps.
+        progress: A ``(members done, members)`` callback for a Detail ZIP.
+        cast: False keeps a Detail CSV/ZIP's validated value text, cast when needed.
+        kept: Streams a Detail: only those rows stay in memory
+            (:attr:`~recon.models.statements.DetailStatement.kept`).
+    """
+
+    limits: Limits = DEFAULT_LIMITS
+    progress: Progress | None = None
+    cast: bool = True
+    kept: Kept | None = None
+
+
+Reader = Callable[[str, ReadOptions], Model]
+"""Reads the file at a path into its model, or raises ``InputError``."""
+
+
+def _summary_csv(path: str, how: ReadOptions) -> Model:
+    return read_summary_csv(path, how.limits)
+
+
+def _detail_csv(path: str, how: ReadOptions) -> Model:
+    return read_detail(path, limits=how.limits, progress=how.progress, cast=how.cast, kept=how.kept)
+
+
+def _summary_json(path: str, how: ReadOptions) -> Model:
+    return read_summary_json(path, how.limits)
+
+
+def _detail_json(path: str, how: ReadOptions) -> Model:
+    stmt = read_detail_json(path, how.limits)
+    if how.kept is None:
+        return stmt
+    return streamed(stmt, how.kept, ReloadDays(path, how.limits))
+
+
+def _invoice_json(path: str, how: ReadOptions) -> Model:
+    return read_invoice_json(path, how.limits)
+
+
+def _invoice_pdf(path: str, how: ReadOptions) -> Model:
+    return read_invoice_pdf(path, limits=how.limits)
+
+
+READERS: Mapping[Kind, Reader] = MappingProxyType(
+    {
+        Kind.SUMMARY_CSV: _summary_csv,
+        Kind.SUMMARY_JSON: _summary_json,
+        Kind.DETAIL_CSV: _detail_csv,
+        Kind.DETAIL_ZIP: _detail_csv,
+        Kind.DETAIL_JSON: _detail_json,
+        Kind.INVOICE_JSON: _invoice_json,
+        Kind.INVOICE_PDF: _invoice_pdf,
+    }
+)
+"""The reader of each kind of AEMO artefact: the one place a reader is chosen."""
+
+
 def load_artefact(
-    artefact: object,
-    limits: Limits,
-    progress: Progress | None,
+    artefact: Artefact,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
     cast: bool = True,
     kept: Kept | None = None,
-) -> object:
-    """Load one detected artefact into its model (the reader is chosen by its kind).
+) -> Model:
+    """Read one detected artefact into its model, with the reader of its kind
+    (:data:`READERS`).
 
-    ``cast=False`` keeps a Detail CSV/ZIP's validated value text, cast when needed.
-    ``kept`` streams a Detail: only those rows stay in memory
-    (:attr:`~recon.models.statements.DetailStatement.kept`).
+    Args:
+        artefact: What detection found.
+        limits, progress, cast, kept: As :class:`ReadOptions` says.
+
+    Raises:
+        InputError: If the file cannot be read at all (a ``ColumnsError`` for a CSV whose
+            columns are not the Guide's carries its ``data.columns`` finding).
     """
-    from recon.sources import detect
-    from recon.sources.detail_csv import read_detail
-
-    if artefact.kind in ("detail_zip", "detail_csv"):  # type: ignore[attr-defined]
-        return read_detail(
-            artefact.path,
-            limits=limits,
-            progress=progress,  # type: ignore[attr-defined]
-            cast=cast,
-            kept=kept,
-        )
-    model = detect.load(artefact, limits=limits)  # type: ignore[arg-type]
-    if kept is not None and isinstance(model, DetailStatement):
-        return streamed(model, kept, ReloadDays(artefact, limits))
-    return model
+    reader = READERS.get(artefact.kind)
+    if reader is None:
+        raise ValueError(f"no reader for artefacts of kind {str(artefact.kind)!r}")
+    return reader(artefact.path, ReadOptions(limits, progress, cast, kept))
 
 
 def streamed(stmt: DetailStatement, kept: Kept, reread: ReloadDays) -> DetailStatement:
@@ -80,21 +152,17 @@ def streamed(stmt: DetailStatement, kept: Kept, reread: ReloadDays) -> DetailSta
 
 
 class ReloadDays:
-    """Reads a streamed Detail JSON's days again by loading the file again."""
+    """Reads a streamed Detail JSON's days again by reading the file again."""
 
-    def __init__(self, artefact: object, limits: Limits) -> None:
-        self.artefact = artefact
+    def __init__(self, path: str, limits: Limits) -> None:
+        self.path = path
         self.limits = limits
 
     def __call__(
         self, days: Sequence[date], cast: bool = True
     ) -> Iterator[tuple[date, pl.DataFrame]]:
         """Yield ``(day, every row of the day)`` for each day asked."""
-        from recon.sources import detect
-
-        model = detect.load(self.artefact, limits=self.limits)  # type: ignore[arg-type]
-        assert isinstance(model, DetailStatement)
-        return model.day_frames(days, cast=cast)
+        return read_detail_json(self.path, self.limits).day_frames(days, cast=cast)
 
 
 def unread_of(artefact: Artefact, error: InputError) -> Unread:
@@ -122,7 +190,7 @@ def unread_of(artefact: Artefact, error: InputError) -> Unread:
 def unread_finding(u: Unread) -> Finding:
     """The ``coverage.unread`` finding of a file recognised but not used (SPEC §5)."""
     return Finding.make(
-        "coverage.unread",
+        CheckId.COVERAGE_UNREAD,
         f"{u.path} is {u.reason}; it was not used.",
         participant=u.participant,
         period=u.period,
@@ -158,9 +226,6 @@ def load(
     Raises:
         InputError: If a file is over a cap, or nothing readable was found.
     """
-    from recon.sources.detect import detect
-    from recon.sources.validate import ColumnsError
-
     paths = list(paths)
     found = detect(paths, limits=limits)
     loaded: list[Loaded] = []
@@ -201,11 +266,11 @@ def load(
             found.unread.append(unread_of(art, e))
             skipped.append({"path": str(art.path), "reason": found.unread[-1].reason})
             continue
-        loaded.append(Loaded(record=record, model=model))  # type: ignore[arg-type]
+        loaded.append(Loaded(record=record, model=model))
         if progress:
             progress(i * _STEPS, total * _STEPS)
     findings.extend(unread_finding(u) for u in found.unread)
-    if not loaded and all(f.check == "coverage.unread" for f in findings):
+    if not loaded and all(f.check == CheckId.COVERAGE_UNREAD for f in findings):
         # Nothing could be used at all: recon cannot run (exit 2), naming why (the files
         # recognised but unread first).
         unread = {u.path for u in found.unread}

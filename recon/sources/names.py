@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from recon.models import aemo_names as aemo
+from recon.models.kinds import Kind
 
-_FORMS: dict[str, dict[str, str]] = {
-    "summary": {".csv": "summary_csv", ".json": "summary_json"},
-    "detail": {".csv": "detail_csv", ".zip": "detail_zip", ".json": "detail_json"},
-    "invoice": {".json": "invoice_json", ".pdf": "invoice_pdf"},
+_FORMS: dict[str, dict[str, Kind]] = {
+    "summary": {".csv": Kind.SUMMARY_CSV, ".json": Kind.SUMMARY_JSON},
+    "detail": {".csv": Kind.DETAIL_CSV, ".zip": Kind.DETAIL_ZIP, ".json": Kind.DETAIL_JSON},
+    "invoice": {".json": Kind.INVOICE_JSON, ".pdf": Kind.INVOICE_PDF},
 }
 """Kind word -> extension -> artefact kind."""
 
@@ -42,7 +43,7 @@ _DAY = re.compile(r"^(?P<y>[0-9]{4})-?(?P<m>[0-9]{2})-?(?P<d>[0-9]{2})$")
 _PARTICIPANT = re.compile(r"^[A-Z0-9]+$")
 
 
-def kind_from_name(path: str | Path) -> tuple[str, dict[str, Any]] | None:
+def kind_from_name(path: str | Path) -> tuple[Kind, dict[str, Any]] | None:
     """The artefact kind a file's name gives, and the run it names.
 
     Args:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.own import OwnSeries, unit_factor
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.own_rows import (
@@ -156,7 +156,7 @@ def _records(
             if len(row) < 2 or row[1].strip().upper() != "NEM12":
                 got = row[1].strip() if len(row) > 1 else ""
                 bad.add(
-                    "data.columns",
+                    CheckId.DATA_COLUMNS,
                     f"{path} line {lineno}: the 100 header names {got or 'no'} format; recon "
                     "reads NEM12 interval data (a NEM13 file holds no intervals).",
                     where,
@@ -168,7 +168,7 @@ def _records(
                 d = parse_200_row(row)
             except (ValueError, IndexError):
                 bad.add(
-                    "data.columns",
+                    CheckId.DATA_COLUMNS,
                     f"{path} line {lineno}: a 200 (NMI data details) record needs NMI, "
                     "configuration, register, suffix, stream, meter, unit and interval "
                     "length (10 fields).",
@@ -179,7 +179,7 @@ def _records(
             nmi, suffix = d.nmi.strip(), d.nmi_suffix.strip()
             if d.interval_length not in NEM12_LENGTHS:
                 bad.add(
-                    "data.columns",
+                    CheckId.DATA_COLUMNS,
                     f"{path} line {lineno}: NMI {nmi} suffix {suffix} has interval length "
                     f"{d.interval_length}; NEM12 gives 5, 15 or 30 minutes.",
                     where,
@@ -189,7 +189,7 @@ def _records(
             factor = unit_factor(d.uom, target)
             if factor is None:
                 bad.add(
-                    "data.columns",
+                    CheckId.DATA_COLUMNS,
                     f"{path} line {lineno}: NMI {nmi} suffix {suffix} is in {d.uom!r}, which "
                     f"does not convert to the series' unit {target!r}.",
                     where,
@@ -201,7 +201,7 @@ def _records(
             last_kept = False
             if block is None:
                 bad.add(
-                    "data.columns",
+                    CheckId.DATA_COLUMNS,
                     f"{path} line {lineno}: a 300 (interval data) record with no usable 200 "
                     "record before it.",
                     where,
@@ -218,7 +218,7 @@ def _records(
                     else f"has {len(row)} fields and no quality method"
                 )
                 bad.add(
-                    "data.array_length",
+                    CheckId.DATA_ARRAY_LENGTH,
                     f"{path} line {lineno}: a 300 record of {scope} {holds}; its 200 record "
                     f"(line {block_line}) gives {length}-minute intervals, so {n} values a "
                     "day and then the quality method. The record is not used.",
@@ -229,7 +229,7 @@ def _records(
             when = parse_datetime(row[1].strip()) if len(row[1].strip()) == 8 else None
             if when is None:
                 bad.add(
-                    "data.timestamp",
+                    CheckId.DATA_TIMESTAMP,
                     f"{path} line {lineno}: the IntervalDate {row[1]!r} of {scope} is not a "
                     "date (YYYYMMDD).",
                     where,
@@ -255,7 +255,7 @@ def _records(
                 ev = parse_400_row(row, block[1])
             except (ValueError, IndexError):
                 bad.add(
-                    "data.columns",
+                    CheckId.DATA_COLUMNS,
                     f"{path} line {lineno}: a 400 (interval event) record needs a start and "
                     "end interval within the day and a quality method.",
                     where,
@@ -268,7 +268,7 @@ def _records(
             continue
         else:
             bad.add(
-                "data.columns",
+                CheckId.DATA_COLUMNS,
                 f"{path} line {lineno}: record indicator {rec!r} is not one of NEM12's "
                 "(100, 200, 300, 400, 500, 900); the line is not used.",
                 where,
@@ -304,7 +304,7 @@ def _frame(
     frame, problems = cast_values(long, "text", pl.col("factor").cast(WIDE))
     for rec in problems.head(MAX_FINDINGS_PER_FILE * 2).iter_rows(named=True):
         bad.add(
-            "data.value",
+            CheckId.DATA_VALUE,
             f"{path} line {rec['source_line']}: interval {rec['k']} of {rec['scope']} on "
             f"{rec['day']} is {rec['text']!r}: {rec['why']}.",
             f"{path}:{rec['source_line']}",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.own import OwnSeries
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.own_rows import (
@@ -100,7 +100,7 @@ def _read_csv(
         return empty_frame(), [
             finding(
                 series,
-                "data.columns",
+                CheckId.DATA_COLUMNS,
                 f"Your file {path} cannot be read as a CSV ({why}): series {series.name!r}.",
                 source=str(path),
             )
@@ -120,7 +120,7 @@ def _read_csv(
         return empty_frame(), [
             finding(
                 series,
-                "data.columns",
+                CheckId.DATA_COLUMNS,
                 f"Your file {path} lacks column(s) {', '.join(missing)} named by series "
                 f"{series.name!r} (it has {', '.join(clean) or 'none'}); it is not used.",
                 source=f"{path}:1",
@@ -157,7 +157,7 @@ def _read_csv(
             else f"interval start {rec['start_text']!r} is not ISO 8601"
         )
         bad.add(
-            "data.timestamp",
+            CheckId.DATA_TIMESTAMP,
             f"{path} line {rec['source_line']}: {what}; the row is not used.",
             f"{path}:{rec['source_line']}",
             scope=rec["scope"] or None,
@@ -169,7 +169,7 @@ def _read_csv(
     frame, problems = cast_values(df, "text", None)
     for rec in problems.head(MAX_FINDINGS_PER_FILE * 2).iter_rows(named=True):
         bad.add(
-            "data.value",
+            CheckId.DATA_VALUE,
             f"{path} line {rec['source_line']}: the value of {rec['scope']} at "
             f"{rec['start']:%Y-%m-%d %H:%M} is {rec['text']!r}: {rec['why']}.",
             f"{path}:{rec['source_line']}",

@@ -48,7 +48,7 @@ import polars as pl
 from pydantic import ValidationError
 
 from recon.errors import InputError
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.own import OwnMapping, OwnSeries
 from recon.sources.files import NotARegularFile, open_regular
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -277,7 +277,7 @@ def read_series(
         out.findings.append(
             finding(
                 series,
-                "data.columns",
+                CheckId.DATA_COLUMNS,
                 f"Your series {series.name!r} {what}: nothing of {series.variable} could be "
                 "compared.",
                 source=str(Path(series.base_dir) / series.files),
@@ -329,7 +329,7 @@ def _duplicates(series: OwnSeries, frame: pl.DataFrame) -> list[Finding]:
         out.append(
             finding(
                 series,
-                "data.duplicate",
+                CheckId.DATA_DUPLICATE,
                 f"Your series {series.name!r} gives {rec['scope']} at "
                 f"{rec['start']:%Y-%m-%d %H:%M} AWST {rec['n']} times ({where}); "
                 "the first is used.",

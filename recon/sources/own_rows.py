@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from recon.errors import InputError
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.own import OwnSeries
 from recon.sources.files import NotARegularFile, open_regular
 from recon.sources.limits import DEFAULT_LIMITS, Limits
@@ -41,7 +41,7 @@ def empty_frame() -> pl.DataFrame:
     return pl.DataFrame(schema=OWN_SCHEMA)
 
 
-def finding(series: OwnSeries, check: str, message: str, **fields: object) -> Finding:
+def finding(series: OwnSeries, check: CheckId, message: str, **fields: object) -> Finding:
     return Finding.make(check, message, variable=series.variable, **fields)
 
 
@@ -53,7 +53,7 @@ class Limited:
         self.findings: list[Finding] = []
         self.counts: dict[str, int] = {}
 
-    def add(self, check: str, message: str, source: str, **fields: object) -> None:
+    def add(self, check: CheckId, message: str, source: str, **fields: object) -> None:
         n = self.counts.get(check, 0) + 1
         self.counts[check] = n
         if n <= MAX_FINDINGS_PER_FILE:
@@ -229,7 +229,7 @@ def unusable_finding(path: Path, series: OwnSeries, why: str) -> Finding:
     """The ``data.columns`` finding for a file of your own data that cannot be used."""
     return finding(
         series,
-        "data.columns",
+        CheckId.DATA_COLUMNS,
         f"Your file {path} {why}: series {series.name!r}; it is not used.",
         source=str(path),
     )

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.aemo_names import (
     F_GST_APPLICABLE,
     F_P_OR_C,
@@ -39,7 +40,7 @@ from recon.models.aemo_names import (
     OPTIONAL_HEADER_DEFAULTS,
 )
 from recon.models.detail import combine_details
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.statements import (
     DETAIL_SCHEMA,
     Designation,
@@ -153,10 +154,10 @@ def _summary_raw(
     variables = d.arr(doc, F_VARIABLES)
     rows: dict[str, list[Any]] = {c: [] for c in (*SUMMARY_COLUMNS, "__file", "__line")}
     run_fields = {
-        "participant": header["ParticipantCode"],
-        "period": header["Period"],
-        "run_id": int(header["RunId"]),
-        "designation": header["Designation"],
+        "participant": header[aemo.C_PARTICIPANT],
+        "period": header[aemo.C_PERIOD],
+        "run_id": int(header[aemo.C_RUN_ID]),
+        "designation": header[aemo.C_DESIGNATION],
     }
     for i, var in enumerate(variables):
         where = (F_VARIABLES, i)
@@ -173,7 +174,7 @@ def _summary_raw(
                 if len(value) != 1:
                     findings.append(
                         Finding.make(
-                            "data.array_length",
+                            CheckId.DATA_ARRAY_LENGTH,
                             f"{name} on {day} holds {len(value)} values but a Summary value "
                             "(granularity D) is one; the row was not used.",
                             variable=name,
@@ -190,11 +191,11 @@ def _summary_raw(
                 text = element_text(value, d, *at, F_VALUE)
             for col, h in header.items():
                 rows[col].append(h)
-            rows["Variable"].append(name)
-            rows["Timestamp"].append(day)
-            rows["P Or C"].append(p_or_c)
-            rows["GST Applicable"].append(gst)
-            rows["Value"].append(text)
+            rows[aemo.C_VARIABLE].append(name)
+            rows[aemo.C_TIMESTAMP].append(day)
+            rows[aemo.C_P_OR_C].append(p_or_c)
+            rows[aemo.C_GST_APPLICABLE].append(gst)
+            rows[aemo.C_VALUE].append(text)
             rows["__file"].append(f"{d.source}#{d.path(*at)}")
             rows["__line"].append(i)
     return header, rows
@@ -221,7 +222,7 @@ def parse_summary_document(doc: Any, source: str | Path) -> SummaryStatement:
     body = unwrap(doc, source)
     findings: list[Finding] = []
     header, rows = _summary_raw(body, d, findings)
-    if not rows["Variable"]:
+    if not rows[aemo.C_VARIABLE]:
         return SummaryStatement(
             header=parse_header(header, source),
             rows=[],
@@ -272,11 +273,11 @@ def _detail_raw(
                 raise d.fail(f"{F_VALUE!r} must be an array, found {kind_of(value)}", *at, F_VALUE)
             for col, h in header.items():
                 rows[col].append(h)
-            rows["Settlement Trading Day"].append(settlement_day)
-            rows["Variable"].append(name)
-            rows["Scope"].append(scope)
-            rows["Timestamp"].append(trading_day_text(day))
-            rows["Value"].append(array_text(value, d, *at, F_VALUE))
+            rows[aemo.C_SETTLEMENT_DAY].append(settlement_day)
+            rows[aemo.C_VARIABLE].append(name)
+            rows[aemo.C_SCOPE].append(scope)
+            rows[aemo.C_TIMESTAMP].append(trading_day_text(day))
+            rows[aemo.C_VALUE].append(array_text(value, d, *at, F_VALUE))
             rows["__file"].append(f"{d.source}#{d.path(*at)}")
             rows["__line"].append(i)
     return header, settlement_day
@@ -316,7 +317,7 @@ def parse_detail_documents(items: Iterable[tuple[Any, str | Path]]) -> DetailSta
             days.add(date.fromisoformat(day))
         except ValueError:
             pass  # the validator reports it (data.timestamp) on the day's rows
-        if not rows["Variable"]:
+        if not rows[aemo.C_VARIABLE]:
             header = header or parse_header(texts, source)
             continue
         part = validate_detail(_raw_frame(rows), source, "json", header=header)

@@ -28,7 +28,7 @@ from recon.errors import InputError
 from recon.models import aemo_names as aemo
 from recon.models.decimals import DecimalFormatError, parse_decimal
 from recon.models.detail import FindingCollector, source_ref
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.statements import (
     ArtefactForm,
     PaymentOrCharge,
@@ -59,7 +59,7 @@ class ColumnsError(InputError):
     def __init__(self, path: object, problem: str) -> None:
         super().__init__(path, problem, line=1)
         self.finding = Finding.make(
-            "data.columns", f"{problem}; the file was not used.", source=f"{path}:1"
+            CheckId.DATA_COLUMNS, f"{problem}; the file was not used.", source=f"{path}:1"
         )
 
 
@@ -105,26 +105,27 @@ def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
         return str(v).strip()
 
     try:
-        run_id = int(need("RunId"))
+        run_id = int(need(aemo.C_RUN_ID))
     except ValueError:
-        raise InputError(source, f"RunId {values.get('RunId')!r} is not an integer") from None
+        raise InputError(source, f"RunId {values.get(aemo.C_RUN_ID)!r} is not an integer") from None
     try:
-        published = datetime.fromisoformat(need("PublishedAt"))
+        published = datetime.fromisoformat(need(aemo.C_PUBLISHED_AT))
     except ValueError:
         raise InputError(
             source,
-            f"PublishedAt {values.get('PublishedAt')!r} is not of the form yyyy-MM-ddTHH:mm:ss",
+            f"PublishedAt {values.get(aemo.C_PUBLISHED_AT)!r} is not of the form "
+            "yyyy-MM-ddTHH:mm:ss",
         ) from None
     try:
         return RunHeader(
             run_id=run_id,
             published_at=published.replace(tzinfo=None),
-            market_service=need("MarketService"),
-            designation=need("Designation"),
-            period=need("Period"),
-            period_from=date.fromisoformat(need("PeriodFrom")),
-            period_to=date.fromisoformat(need("PeriodTo")),
-            participant=need("ParticipantCode"),
+            market_service=need(aemo.C_MARKET_SERVICE),
+            designation=need(aemo.C_DESIGNATION),
+            period=need(aemo.C_PERIOD),
+            period_from=date.fromisoformat(need(aemo.C_PERIOD_FROM)),
+            period_to=date.fromisoformat(need(aemo.C_PERIOD_TO)),
+            participant=need(aemo.C_PARTICIPANT),
         )
     except ValueError as e:
         first = str(e).splitlines()
@@ -144,7 +145,7 @@ def header_of(raw: pl.DataFrame, source: str, out: FindingCollector) -> RunHeade
         if other.height:
             first = other.row(0, named=True)
             out.add(
-                "data.header",
+                CheckId.DATA_HEADER,
                 f"{col} is {first[col]!r} on {other.height} row(s) but {values[col]!r} "
                 "on the rest of the file; one artefact must hold one run.",
                 expected=values[col],
@@ -160,14 +161,14 @@ def _period_findings(header: RunHeader, out: FindingCollector, source: str) -> N
         label_day = calendar.parse_week_label(header.period)
     except ValueError as e:
         out.add(
-            "data.period",
+            CheckId.DATA_PERIOD,
             f"Period {header.period!r} is not a Trading Week label: {e}.",
             source=source,
         )
         return
     if label_day != header.period_from:
         out.add(
-            "data.period",
+            CheckId.DATA_PERIOD,
             f"Period {header.period!r} names {label_day} but PeriodFrom is {header.period_from}.",
             expected=str(label_day),
             actual=str(header.period_from),
@@ -175,7 +176,7 @@ def _period_findings(header: RunHeader, out: FindingCollector, source: str) -> N
         )
     if header.period_from.weekday() != SUNDAY:  # not via trading_week_start: 0001-01-01
         out.add(
-            "data.period",
+            CheckId.DATA_PERIOD,
             f"PeriodFrom {header.period_from} is not a Sunday, so it does "
             "not start a Trading Week.",
             source=source,
@@ -183,7 +184,7 @@ def _period_findings(header: RunHeader, out: FindingCollector, source: str) -> N
     span = (header.period_to - header.period_from).days + 1
     if span != calendar.DAYS_PER_TRADING_WEEK:
         out.add(
-            "data.period",
+            CheckId.DATA_PERIOD,
             f"Period {header.period_from} to {header.period_to} spans "
             f"{span} days, not 7; recon reads the file as it is.",
             expected="7",
@@ -220,7 +221,13 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
     rows: list[SummaryRow] = []
     seen: dict[tuple[str, date], str] = {}
     for rec in raw.select(
-        "Variable", "Timestamp", "P Or C", "GST Applicable", "Value", "__file", "__line"
+        aemo.C_VARIABLE,
+        aemo.C_TIMESTAMP,
+        aemo.C_P_OR_C,
+        aemo.C_GST_APPLICABLE,
+        aemo.C_VALUE,
+        "__file",
+        "__line",
     ).iter_rows():
         var, ts, poc, gst, val, file, line = rec
         where = source_ref(file, line)
@@ -228,11 +235,13 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
         try:
             vn = parse_variable(var)
         except VariableNameError as e:
-            out.add("data.variable", f"{e}; the row was not used.", variable=var, source=where)
+            out.add(
+                CheckId.DATA_VARIABLE, f"{e}; the row was not used.", variable=var, source=where
+            )
             continue
         if (vn.scope, vn.granularity) != ("P", Granularity.D):
             out.add(
-                "data.variable",
+                CheckId.DATA_VARIABLE,
                 f"Summary variable {var!r} is not of scope P and "
                 "granularity D as the Guide says; the row was not used.",
                 variable=var,
@@ -246,7 +255,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
             day = date.fromisoformat(ts_s)
         except ValueError:
             out.add(
-                "data.timestamp",
+                CheckId.DATA_TIMESTAMP,
                 f"Timestamp {ts!r} is not a date (yyyy-mm-dd); the row was not used.",
                 variable=var,
                 timestamp=ts,
@@ -257,7 +266,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
             value = parse_decimal(val or "")
         except DecimalFormatError as e:
             out.add(
-                "data.value",
+                CheckId.DATA_VALUE,
                 f"Value {e}; the row was not used.",
                 variable=var,
                 timestamp=day.isoformat(),
@@ -269,7 +278,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
         gst_s = (gst or "").strip().upper()
         if poc_s not in ("Payment", "Charge") or gst_s not in ("Y", "N"):
             out.add(
-                "data.classification",
+                CheckId.DATA_CLASSIFICATION,
                 f"P Or C {poc!r} / GST Applicable {gst!r} must be "
                 "Payment or Charge / Y or N; the row was not used.",
                 variable=var,
@@ -279,7 +288,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
             continue
         if not header.period_from <= day <= header.period_to:
             out.add(
-                "data.period",
+                CheckId.DATA_PERIOD,
                 f"{var} has a Timestamp {day} outside the Period "
                 f"{header.period_from} to {header.period_to}.",
                 variable=var,
@@ -289,7 +298,7 @@ def validate_summary(raw: pl.DataFrame, source: str, form: ArtefactForm) -> Summ
         key = (var, day)
         if key in seen:
             out.add(
-                "data.duplicate",
+                CheckId.DATA_DUPLICATE,
                 f"{var} on {day} appears twice in one Summary (first at "
                 f"{seen[key]}); the second row was not used.",
                 variable=var,

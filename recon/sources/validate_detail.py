@@ -20,8 +20,10 @@ from typing import Any
 import polars as pl
 
 from recon.errors import InputError
+from recon.models import aemo_names as aemo
 from recon.models.decimals import DECIMAL_PATTERN, DecimalFormatError, parse_decimal
 from recon.models.detail import FindingCollector, dedupe, period_days, source_ref
+from recon.models.findings import CheckId
 from recon.models.statements import (
     DETAIL_TEXT_SCHEMA,
     ArtefactForm,
@@ -142,7 +144,7 @@ def validate_detail(
             if other.height:
                 first = other.row(0, named=True)
                 out.add(
-                    "data.header",
+                    CheckId.DATA_HEADER,
                     f"{col} is {first[col]!r} on {other.height} row(s) but "
                     f"{want!r} elsewhere in the artefact; one artefact must hold one run.",
                     expected=want,
@@ -152,11 +154,11 @@ def validate_detail(
     period = period_days(header)
 
     df = raw.select(
-        pl.col("Settlement Trading Day").str.strip_chars().alias("std_text"),
-        pl.col("Variable").str.strip_chars().fill_null("").alias("variable"),
-        pl.col("Scope").fill_null("").alias("scope"),
-        pl.col("Timestamp").str.strip_chars().alias("ts_text"),
-        pl.col("Value").alias("value_text"),
+        pl.col(aemo.C_SETTLEMENT_DAY).str.strip_chars().alias("std_text"),
+        pl.col(aemo.C_VARIABLE).str.strip_chars().fill_null("").alias("variable"),
+        pl.col(aemo.C_SCOPE).fill_null("").alias("scope"),
+        pl.col(aemo.C_TIMESTAMP).str.strip_chars().alias("ts_text"),
+        pl.col(aemo.C_VALUE).alias("value_text"),
         pl.col("__file").alias("source_file"),
         pl.col("__line").cast(pl.Int64).alias("source_line"),
         pl.int_range(pl.len(), dtype=pl.Int64).alias("__ord"),  # file / document order
@@ -194,7 +196,7 @@ def validate_detail(
         drop_lines.add((rec["source_file"], rec["source_line"]))
         if rec["settlement_trading_day"] is None:
             out.add(
-                "data.timestamp",
+                CheckId.DATA_TIMESTAMP,
                 f"Settlement Trading Day {rec['std_text']!r} is not a "
                 "date (yyyy-mm-dd); the row was not used.",
                 **common,
@@ -202,7 +204,7 @@ def validate_detail(
             continue
         if rec["timestamp"] is None:
             out.add(
-                "data.timestamp",
+                CheckId.DATA_TIMESTAMP,
                 f"Timestamp {rec['ts_text']!r} is not a date (yyyy-mm-dd); the row was not used.",
                 timestamp=rec["ts_text"],
                 **common,
@@ -211,7 +213,7 @@ def validate_detail(
         if rec["granularity"] is None:
             msg = bad_vars.get(var, f"variable {var!r} does not decode")
             out.add(
-                "data.variable",
+                CheckId.DATA_VARIABLE,
                 f"{msg}; the row was not used.",
                 timestamp=rec["timestamp"].isoformat(),
                 **common,
@@ -220,7 +222,7 @@ def validate_detail(
         if not rec["values_ok"]:
             why, k, found = _first_bad_value(rec["value_text"])
             out.add(
-                "data.value",
+                CheckId.DATA_VALUE,
                 f"{why}; the row was not used.",
                 timestamp=rec["timestamp"].isoformat(),
                 actual=found,
@@ -230,7 +232,7 @@ def validate_detail(
             continue
         n, want = rec["n_values"], rec["expected_len"]
         out.add(
-            "data.array_length",
+            CheckId.DATA_ARRAY_LENGTH,
             f"{var} has {n} values but granularity "
             f"{rec['granularity']} needs {want}; the row was not used.",
             timestamp=rec["timestamp"].isoformat(),
@@ -328,7 +330,7 @@ def _scope_findings(
         except ScopeError as e:
             bad.append((code, scope))
             out.add(
-                "data.scope",
+                CheckId.DATA_SCOPE,
                 f"{e} ({n} row(s)); the rows were kept with the raw scope.",
                 variable=var,
                 scope=scope,
@@ -357,7 +359,7 @@ def _timestamp_findings(
     ):
         day, file, line, n = rec
         out.add(
-            "data.timestamp",
+            CheckId.DATA_TIMESTAMP,
             f"Settlement Trading Day {day} lies outside the Period {lo} to {hi} ({n} row(s)).",
             timestamp=day.isoformat(),
             source=source_ref(file, line),
@@ -376,7 +378,7 @@ def _timestamp_findings(
         var, gran, day, file, line = rec
         msg = timestamp_problem(Granularity(gran), day) or "Timestamp does not fit"
         out.add(
-            "data.timestamp",
+            CheckId.DATA_TIMESTAMP,
             f"{var}: {msg}.",
             variable=var,
             timestamp=day.isoformat(),
@@ -390,7 +392,7 @@ def _timestamp_findings(
     ):
         var, day, file, line, n = rec
         out.add(
-            "data.period",
+            CheckId.DATA_PERIOD,
             f"{var} has a Timestamp {day} outside the Period {lo} to {hi} ({n} row(s)).",
             variable=var,
             timestamp=day.isoformat(),

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from recon.models.invoices import Invoice
+from recon.models.kinds import AEMO_KINDS, DETAIL_KINDS
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement, with_values
 from recon.store.db import Store
 from recon.store.ingest_sql import now_utc
@@ -28,7 +29,7 @@ class Refusal(Exception):
 
 def form_class(kind: str, form: str) -> tuple[str, ...]:
     """The forms that are 'the same form' for content comparison (ZIP and CSV Detail)."""
-    if kind in ("detail_csv", "detail_zip", "detail_json"):
+    if kind in DETAIL_KINDS:
         return ("json",) if form == "json" else ("csv", "zip")
     return (form,)
 
@@ -47,11 +48,7 @@ def held_artefacts(
     forms: tuple[str, ...],
 ) -> list[str]:
     """SHA-256s of the stored artefacts of one run, model kind and form(s), oldest first."""
-    kinds = {
-        "summary": ("summary_csv", "summary_json"),
-        "detail": ("detail_csv", "detail_zip", "detail_json"),
-        "invoice": ("invoice_json", "invoice_pdf"),
-    }[model_kind]
+    kinds = sorted(k for k in AEMO_KINDS if k.artefact == model_kind)
     rows = store.rows(
         f"SELECT sha256 FROM files WHERE status = 'stored' AND participant = ? AND period = ? "
         f"AND run_id = ? AND kind IN ({', '.join('?' * len(kinds))}) "

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from recon.models import aemo_names as aemo
+from recon.models.findings import CheckId
+from recon.models.kinds import AEMO_KINDS, Kind
 from recon.wem.calendar import AWST
 
 SUMMARY = "summary"
@@ -53,16 +55,8 @@ PREVIOUS = "previous"
 DETAIL_FORMS = ("csv", "json")
 """The forms of a Detail, as grounds name them (a ZIP is the CSV form)."""
 
-_KIND_FORM = {
-    "summary_csv": ("summary", "csv"),
-    "summary_json": ("summary", "json"),
-    "detail_csv": ("detail", "csv"),
-    "detail_zip": ("detail", "csv"),
-    "detail_json": ("detail", "json"),
-    "invoice_json": ("invoice", "json"),
-    "invoice_pdf": ("invoice", "pdf"),
-}
-"""Artefact kinds (``summary_csv``...) as (kind, form)."""
+_KIND_FORM = {k: (k.artefact, "csv" if k is Kind.DETAIL_ZIP else k.form) for k in AEMO_KINDS}
+"""Artefact kinds (``summary_csv``...) as (kind, form), a Detail ZIP being the CSV form."""
 
 
 def detail_token(day: date, form: str | None = None) -> str:
@@ -299,20 +293,20 @@ def ground_of(
     day = _trading_day(variable, timestamp, interval_start)
     form = source_form(source)
     days = _days(day, week, period_days)
-    if check == "invoice.pdf_json":
+    if check == CheckId.INVOICE_PDF_JSON:
         return Ground(frozenset({"invoice:json", "invoice:pdf"}), bound=True)
     if check.startswith("invoice."):
         invoice = f"invoice:{form}" if form in ("json", "pdf") else INVOICE
         return Ground(frozenset({SUMMARY, invoice}), bound=True)
-    if check == "coverage.statement_missing":
+    if check == CheckId.COVERAGE_STATEMENT_MISSING:
         return Ground(frozenset({INVOICE}), bound=True)
-    if check == "source.mismatch":
+    if check == CheckId.SOURCE_MISMATCH:
         if scope:  # a Detail row: both forms of its day (of every day, if none is named)
             return Ground(
                 frozenset(detail_token(d, f) for d in days for f in DETAIL_FORMS), bound=False
             )
         return Ground(frozenset({"summary:csv", "summary:json"}), bound=False)
-    if check == "summary_detail.value":
+    if check == CheckId.SUMMARY_DETAIL_VALUE:
         return Ground(frozenset({SUMMARY, *(detail_token(d) for d in days)}), bound=False)
     if check.startswith("summary_detail."):
         every = week_days(week, period_days)
@@ -321,9 +315,9 @@ def ground_of(
         if not variable:
             return Ground(frozenset({"own:?"}), bound=False)  # nothing can show it again
         return Ground(frozenset(own_token(variable, d) for d in days), bound=False)
-    if check == "adjustment.previous_missing":
+    if check == CheckId.ADJUSTMENT_PREVIOUS_MISSING:
         return Ground(frozenset({ADJ}), bound=False)
-    if check == "adjustment.chain":
+    if check == CheckId.ADJUSTMENT_CHAIN:
         return Ground(frozenset({ADJ, PREVIOUS, INVOICE}), bound=False)
     if check.startswith("adjustment."):
         return Ground(frozenset({ADJ, PREVIOUS, SUMMARY}), bound=False)

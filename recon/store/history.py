@@ -33,6 +33,8 @@ import duckdb
 
 from recon.errors import StoreError
 from recon.models.audit import OutputsState
+from recon.models.findings import CheckId
+from recon.models.kinds import DETAIL_KINDS, SUMMARY_KINDS, Kind
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, own_days, run_tokens
@@ -94,23 +96,23 @@ def figure_of_recorded(finding: dict[str, Any]) -> str | None:
     if "figure" in finding:
         return finding["figure"]
     check = finding.get("check") or ""
-    if check not in ("invoice.total", "invoice.pdf_json", "adjustment.chain"):
+    if check not in (CheckId.INVOICE_TOTAL, CheckId.INVOICE_PDF_JSON, CheckId.ADJUSTMENT_CHAIN):
         return None
     from recon.reconcile.invoice_terms import figure_of_source
 
     message = finding.get("message") or ""
-    if check == "invoice.total" and "no Adjustment Information section" in message:
+    if check == CheckId.INVOICE_TOTAL and "no Adjustment Information section" in message:
         return "Adjustment Information"
-    if check == "invoice.total" and (m := _ROW_FIGURE.match(message)):
+    if check == CheckId.INVOICE_TOTAL and (m := _ROW_FIGURE.match(message)):
         return f"Payment Summary {m.group(1)}"
-    if check == "invoice.pdf_json" and (m := _PDF_FIELD.match(message)):
+    if check == CheckId.INVOICE_PDF_JSON and (m := _PDF_FIELD.match(message)):
         return m.group(1)
-    if check == "invoice.pdf_json" and "Adjustment Information section" in message:
+    if check == CheckId.INVOICE_PDF_JSON and "Adjustment Information section" in message:
         return "Adjustment Information"
-    if check == "adjustment.chain" and not finding.get("variable"):
+    if check == CheckId.ADJUSTMENT_CHAIN and not finding.get("variable"):
         m = _CHAIN_FIGURE.match(message)
         return m.group(1) if m else None
-    if check == "adjustment.chain":
+    if check == CheckId.ADJUSTMENT_CHAIN:
         return None
     return figure_of_source(finding.get("source"))
 
@@ -291,10 +293,10 @@ def _coverage_of(run: RunInfo) -> RunCoverage:
         period=run.period,
         run_id=run.run_id,
         designation=run.designation,
-        summary=bool(kinds & {"summary_csv", "summary_json"}),
-        detail_days=7 if kinds & {"detail_csv", "detail_zip", "detail_json"} else 0,
-        invoice_json="invoice_json" in kinds,
-        invoice_pdf="invoice_pdf" in kinds,
+        summary=bool(kinds & SUMMARY_KINDS),
+        detail_days=7 if kinds & DETAIL_KINDS else 0,
+        invoice_json=Kind.INVOICE_JSON in kinds,
+        invoice_pdf=Kind.INVOICE_PDF in kinds,
         previous_run=(run.previous_run_id is not None) if adjustment else None,
     )
 
@@ -533,11 +535,9 @@ def _backfill_grounds(con: duckdb.DuckDBPyConnection) -> None:
             for sha in shas or []:
                 kind, file_run, days = held.get(sha, ("", None, []))
                 if kind and file_run == run_id:
-                    forms["json" if kind == "detail_json" else "csv"] |= set(days)
+                    forms["json" if kind == Kind.DETAIL_JSON else "csv"] |= set(days)
             union = set().union(*forms.values()) if forms else set()
-            used = {
-                "json" if k == "detail_json" else "csv" for k in kinds if k.startswith("detail_")
-            }
+            used = {"json" if k == Kind.DETAIL_JSON else "csv" for k in kinds if k in DETAIL_KINDS}
             whole = used <= set(forms)  # the files of every Detail form it used are held
             proven = dict(forms) if forms and whole and len(union) >= dd > 0 else None
             grounds.append(

@@ -49,11 +49,12 @@ import polars as pl
 
 from recon.errors import InputError, StoreError
 from recon.models.invoices import Invoice
+from recon.models.kinds import DETAIL_CSV_KINDS, Kind
 from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
 from recon.sources.detect import Artefact, Unread, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
-from recon.sources.loading import unread_finding, unread_of
+from recon.sources.loading import load_artefact, unread_finding, unread_of
 from recon.store.conflicts import (
     Refusal,
     compare_detail_day,
@@ -290,7 +291,6 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
     Raises:
         Exception: Anything unexpected, after rolling the file's transaction back.
     """
-    from recon.sources import detect as detect_mod
     from recon.sources.validate import ColumnsError
 
     outcome = FileOutcome(
@@ -304,12 +304,12 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
         log.info("unchanged (already held): %s", art.path)
         return outcome
     try:
-        if art.kind in ("detail_zip", "detail_csv"):
+        if art.kind in DETAIL_CSV_KINDS:
             try:
                 return _ingest_detail_days(store, art, outcome, limits)
             except _Whole:
                 log.info("%s: members share a Trading Day; read whole", art.path)
-        model = detect_mod.load(art, limits=limits)
+        model = load_artefact(art, limits)
     except ColumnsError as e:
         finding = e.finding.model_copy(
             update={
@@ -377,7 +377,7 @@ def _ingest_detail_days(
     """
     from recon.sources.detail_csv import iter_detail_parts
 
-    forms = form_class(art.kind, "zip" if art.kind == "detail_zip" else "csv")
+    forms = form_class(art.kind, "zip" if art.kind is Kind.DETAIL_ZIP else "csv")
     header: RunHeader | None = None
     week: date | None = None
     refused: Refusal | None = None

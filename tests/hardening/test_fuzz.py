@@ -29,9 +29,10 @@ from recon.models.invoices import Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources import invoice_json, json_exact, statement_json
 from recon.sources.detail_csv import parse_detail_csv, read_detail
-from recon.sources.detect import NotAnArtefact, load, sniff
+from recon.sources.detect import NotAnArtefact, sniff
 from recon.sources.invoice_pdf import read_invoice_pdf
 from recon.sources.limits import Limits
+from recon.sources.loading import load_artefact as load
 from recon.sources.summary_csv import parse_summary_csv
 from recon.wem.scopes import ScopeError, parse_scope
 from recon.wem.variables import SCOPE_CODES, VariableNameError, parse_variable

@@ -17,7 +17,8 @@ from recon.models.detail import (
     source_ref,
 )
 from recon.models.statements import DetailStatement
-from recon.sources.detect import load, sniff
+from recon.sources.detect import sniff
+from recon.sources.loading import load_artefact as load
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
 DAYS = sorted((SAMPLE / "json").glob("SWANGEN_51230_INITIAL_SettlementStatementDetail_*.json"))

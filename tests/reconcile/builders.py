@@ -16,7 +16,7 @@ from recon.models.statements import (
     SummaryRow,
     SummaryStatement,
 )
-from recon.reconcile.arithmetic import LineTotal, make_line_total
+from recon.reconcile.recompute import LineTotal, make_line_total
 
 PAY, CHG = PaymentOrCharge.PAYMENT, PaymentOrCharge.CHARGE
 WEEK_FROM = date(2024, 12, 1)

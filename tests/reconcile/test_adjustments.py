@@ -17,7 +17,8 @@ from recon.reconcile.adjustments import (
     previous_missing,
     previous_run,
 )
-from recon.reconcile.arithmetic import (
+from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import (
     LineTotal,
     compute_invoice,
     expanded_form,
@@ -27,7 +28,6 @@ from recon.reconcile.arithmetic import (
     net_line,
     with_lines,
 )
-from recon.reconcile.invoices import check_invoice
 
 from .builders import CHG, PAY, as_invoiced, chains, flat, header, replace_line, summary
 
@@ -259,7 +259,7 @@ def test_recomputed_chain_checks_clean(chain: tuple[list[dict[str, LineTotal]], 
     for h, cur, prev, prev_id in runs:
         computed = compute_invoice(h, cur, prev, prev_id)
         inv = as_invoiced(computed)
-        findings, comparisons = check_invoice(h, computed, inv, current=cur, previous=prev)
+        findings, comparisons, _ = check_invoice(h, computed, inv, current=cur, previous=prev)
         assert findings == []
         assert all(c.status == "agrees" for c in comparisons)
         full[h.run_id], invoiced[h.run_id] = full_invoice(h, cur), inv
@@ -293,7 +293,7 @@ def test_reclassified_chain_checks_clean_as_pairs_or_net_lines(
                     lines.append(net_line(ls, li))
             shown = with_lines(computed, lines)
         inv = as_invoiced(shown)
-        findings, comparisons = check_invoice(h, computed, inv, current=cur, previous=prev)
+        findings, comparisons, _ = check_invoice(h, computed, inv, current=cur, previous=prev)
         assert findings == []
         assert all(c.status == "agrees" for c in comparisons)
         netted = net_form(computed, inv)[1]
@@ -312,7 +312,7 @@ def test_a_wrong_rebill_line_is_an_error() -> None:
     lines = list(computed.line_items)
     lines[1] = lines[1].model_copy(update={"amount": D("90.00")})
     inv = as_invoiced(computed.model_copy(update={"line_items": lines}))
-    findings, _ = check_invoice(h1, computed, inv, current=r1, previous=r0)
+    findings, _, _ = check_invoice(h1, computed, inv, current=r1, previous=r0)
     assert next((f.check, f.variable, f.expected, f.actual) for f in findings) == (
         "invoice.line",
         "X_P_D",
@@ -332,5 +332,5 @@ def test_a_net_line_that_does_not_net_the_same_is_an_error() -> None:
     )
     assert check_invoice(h1, computed, good, current=r1, previous=r0)[0] == []
     bad = replace_line(good, "X_P_D", gst=D("0.00"))
-    findings, _ = check_invoice(h1, computed, bad, current=r1, previous=r0)
+    findings, _, _ = check_invoice(h1, computed, bad, current=r1, previous=r0)
     assert any(f.check == "invoice.line" and f.variable == "X_P_D" for f in findings)

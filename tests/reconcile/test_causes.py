@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from recon.models.findings import AtStakeBasis, Finding, Severity
 from recon.models.invoices import Invoice
-from recon.reconcile.arithmetic import LineTotal, compute_invoice
 from recon.reconcile.causes import (
     AMOUNT_DUE,
     Ledger,
@@ -21,6 +20,7 @@ from recon.reconcile.causes import (
     with_ids,
 )
 from recon.reconcile.invoices import check_invoice
+from recon.reconcile.recompute import LineTotal, compute_invoice
 
 from .builders import CHG, PAY, as_invoiced, line, replace_line
 from .test_invoices import H0, _resummed, _totals
@@ -34,7 +34,7 @@ def _annotated(
     does, and the run's at_stake."""
     cur = cur or _totals(_rows())
     computed = compute_invoice(H0, cur)
-    findings, _ = check_invoice(H0, computed, invoiced, current=cur)
+    findings, _, _ = check_invoice(H0, computed, invoiced, current=cur)
     ledger = Ledger()
     stake = ledger.invoice(H0, computed, invoiced, findings)
     return ledger.annotate(findings), stake
@@ -305,7 +305,7 @@ def test_a_runs_roots_add_up_to_its_cash_at_stake(inv: Invoice) -> None:
 def test_the_decomposition_holds_figure_by_figure() -> None:
     inv = _resummed(replace_line(as_invoiced(_computed()), "MKTFEE_P_D", amount=D("40.00")))
     computed = _computed()
-    findings, _ = check_invoice(H0, computed, inv, current=_totals(_rows()))
+    findings, _, _ = check_invoice(H0, computed, inv, current=_totals(_rows()))
     found = invoice_causes(computed, inv, findings)
     assert sum((r.impact[AMOUNT_DUE] for r in found.roots), D(0)) == found.at_stake == D("10.00")
 

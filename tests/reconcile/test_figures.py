@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import recon
-from recon.models.results import AGREES, DIFFERS, FROM_INVOICE, NOT_COMPARABLE, ROUNDING
+from recon.models.results import FigureState
 from recon.models.statements import RunHeader
 from recon.reconcile.figures import uninvoiced_figures, worse
 from recon.sources.invoice_json import read_invoice_json
@@ -22,18 +22,22 @@ PLANTED = FIXTURES / "planted_week"
 
 
 def test_worse() -> None:
-    assert worse(AGREES, DIFFERS) == DIFFERS
-    assert worse(ROUNDING, AGREES) == ROUNDING
-    assert worse(DIFFERS, ROUNDING) == DIFFERS
-    assert worse(NOT_COMPARABLE, AGREES) == NOT_COMPARABLE
-    assert worse(FROM_INVOICE, ROUNDING) == ROUNDING
+    assert worse(FigureState.AGREES, FigureState.DIFFERS) == FigureState.DIFFERS
+    assert worse(FigureState.ROUNDING, FigureState.AGREES) == FigureState.ROUNDING
+    assert worse(FigureState.DIFFERS, FigureState.ROUNDING) == FigureState.DIFFERS
+    assert worse(FigureState.NOT_COMPARABLE, FigureState.AGREES) == FigureState.NOT_COMPARABLE
+    assert worse(FigureState.FROM_INVOICE, FigureState.ROUNDING) == FigureState.ROUNDING
 
 
 def test_the_sample_week_agrees_figure_by_figure() -> None:
     figures = recon.check(SAMPLE).figures
     kinds = {f.kind for f in figures}
     assert {"line_amount", "line_gst", "section", "chain"} <= kinds  # JSON invoices: no rows
-    assert {f.status for f in figures} <= {AGREES, FROM_INVOICE, NOT_COMPARABLE}
+    assert {f.status for f in figures} <= {
+        FigureState.AGREES,
+        FigureState.FROM_INVOICE,
+        FigureState.NOT_COMPARABLE,
+    }
     chain = [f for f in figures if f.kind == "chain"]
     assert chain and all(f.run_id == 56492 for f in chain)  # on the latest run
     assert {f.figure for f in chain if f.variable is None} == {"RCTI Total", "Tax Invoice Total"}
@@ -42,7 +46,7 @@ def test_the_sample_week_agrees_figure_by_figure() -> None:
 def test_the_planted_week_differs_where_its_findings_are() -> None:
     expected = json.loads((PLANTED / "expected_findings.json").read_text())
     checked = recon.check(PLANTED, materiality=Decimal(expected["materiality"]))
-    differs = {(f.run_id, f.variable) for f in checked.figures if f.status == DIFFERS}
+    differs = {(f.run_id, f.variable) for f in checked.figures if f.status == FigureState.DIFFERS}
     for f in expected["findings"]:
         if f["check"] == "invoice.line":
             assert (f["run_id"], f["variable"]) in differs, f["id"]
@@ -58,7 +62,7 @@ def test_a_run_without_invoice_has_every_line_not_comparable() -> None:
     computed = read_invoice_json(SAMPLE / "json" / "SWANGEN_51230_INITIAL_Invoice.json")
     figures = uninvoiced_figures(header, computed)
     assert len(figures) == 2 * len(computed.line_items)
-    assert {f.status for f in figures} == {NOT_COMPARABLE}
+    assert {f.status for f in figures} == {FigureState.NOT_COMPARABLE}
     amounts = {f.variable: f.computed for f in figures if f.kind == "line_amount"}
     assert amounts == {li.variable: li.amount for li in computed.line_items}
     assert all(f.invoiced is None and f.run_id == header.run_id for f in figures)
@@ -69,5 +73,5 @@ def test_line_figures_differ_only_with_a_line_finding(kind: str) -> None:
     checked = recon.check(PLANTED / "SWANGEN_2024-12-01")
     lines = {(f.run_id, f.variable) for f in checked.findings if f.check.startswith("invoice.line")}
     for f in checked.figures:
-        if f.kind == kind and f.status == DIFFERS:
+        if f.kind == kind and f.status == FigureState.DIFFERS:
             assert (f.run_id, f.variable) in lines

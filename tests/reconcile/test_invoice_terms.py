@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from recon.models.results import FigureState
 from recon.models.statements import PaymentOrCharge
-from recon.reconcile.arithmetic import GST_ON_SECTION, ROUND_THEN_SUM, SUM_THEN_ROUND
 from recon.reconcile.invoice_terms import (
     FIELDS,
     SECTIONS,
@@ -24,6 +24,7 @@ from recon.reconcile.invoice_terms import (
     more_less,
     section_name,
 )
+from recon.reconcile.recompute import GST_ON_SECTION, ROUND_THEN_SUM, SUM_THEN_ROUND
 from recon.sources.invoice_json import read_invoice_json
 from recon.sources.invoice_pdf import read_invoice_pdf
 
@@ -81,8 +82,14 @@ def test_sections_and_fields_are_named_for_each_form() -> None:
 
 
 def test_judge_is_exact_to_the_cent_with_named_rounding_orders() -> None:
-    assert judge(D("10.00"), D("10.00"), {}) == ("ok", None)
+    assert judge(D("10.00"), D("10.00"), {}) == (FigureState.AGREES, None)
     alts = {SUM_THEN_ROUND: D("10.01"), ROUND_THEN_SUM: D("10.01")}
-    assert judge(D("10.00"), D("10.01"), alts) == ("rounding", ROUND_THEN_SUM)
-    assert judge(D("10.00"), D("10.01"), {SUM_THEN_ROUND: D("10.01")}) == ("differs", None)
-    assert judge(D("10.00"), D("10.02"), {GST_ON_SECTION: D("10.02")}) == ("differs", None)
+    assert judge(D("10.00"), D("10.01"), alts) == (FigureState.ROUNDING, ROUND_THEN_SUM)
+    assert judge(D("10.00"), D("10.01"), {SUM_THEN_ROUND: D("10.01")}) == (
+        FigureState.DIFFERS,
+        None,
+    )
+    assert judge(D("10.00"), D("10.02"), {GST_ON_SECTION: D("10.02")}) == (
+        FigureState.DIFFERS,
+        None,
+    )

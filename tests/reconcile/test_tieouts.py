@@ -21,7 +21,8 @@ from recon.reconcile.tieouts import (
     summary_mismatch,
     summary_vs_detail,
 )
-from recon.sources.detect import load, sniff
+from recon.sources.detect import sniff
+from recon.sources.loading import load_artefact as load
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "fixtures" / "sample_week"

@@ -16,7 +16,8 @@ from recon.models.invoices import Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources import detect as det
 from recon.sources import json_exact as jx
-from recon.sources.detect import Artefact, detect, load
+from recon.sources.detect import Artefact, detect
+from recon.sources.loading import load_artefact as load
 
 RUN = {
     "participant": "SWANGEN",

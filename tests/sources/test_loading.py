@@ -96,3 +96,49 @@ def test_nothing_readable_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello\n", encoding="utf-8")
     with pytest.raises(InputError):
         load([tmp_path])
+
+
+def test_every_kind_detection_finds_has_one_reader() -> None:
+    from recon.models.kinds import AEMO_KINDS
+    from recon.sources import detect
+    from recon.sources.loading import READERS
+
+    assert set(READERS) == set(AEMO_KINDS)
+    assert not hasattr(detect, "load")  # detection only classifies
+
+
+def test_each_kind_is_read_by_its_own_reader(tmp_path: Path) -> None:
+    import zipfile
+
+    from recon.models.kinds import Kind
+
+    with zipfile.ZipFile(
+        SAMPLE / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
+    ) as z:
+        member = z.namelist()[0]
+        (tmp_path / "detail.csv").write_bytes(z.read(member))
+    paths = [
+        *(SAMPLE / "csv").glob("SWANGEN_51230_*"),
+        *(SAMPLE / "json").glob("SWANGEN_51230_*"),
+        *(SAMPLE / "pdf").glob("SWANGEN_51230_*"),
+        tmp_path / "detail.csv",
+    ]
+    want = {"summary": SummaryStatement, "detail": DetailStatement, "invoice": Invoice}
+    seen: set[Kind] = set()
+    for path in paths:
+        art = sniff(path)
+        model = load_artefact(art)
+        assert isinstance(model, want[art.kind.artefact]), path
+        run = model.run_id if isinstance(model, Invoice) else model.header.run_id
+        assert run == art.run_id == 51230
+        seen.add(art.kind)
+    assert seen == set(Kind) - {Kind.OWN_MAPPING, Kind.OWN_NEM12, Kind.OWN_CSV}
+
+
+def test_a_kind_without_a_reader_is_refused_by_name() -> None:
+    from recon.models.kinds import Kind
+    from recon.sources.artefacts import Artefact
+
+    own = Artefact(path=str(SAMPLE / "own.toml"), kind=Kind.OWN_MAPPING, sha256="0" * 64)
+    with pytest.raises(ValueError, match="no reader for artefacts of kind 'own_mapping'"):
+        load_artefact(own)

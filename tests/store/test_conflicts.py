@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recon.sources.detect import load, sniff
+from recon.sources.detect import sniff
+from recon.sources.loading import load_artefact as load
 from recon.store import open_store
 from recon.store.conflicts import (
     Refusal,

@@ -10,7 +10,8 @@ import pytest
 from recon.errors import StoreError
 from recon.models.invoices import Invoice
 from recon.models.statements import DetailStatement, SummaryStatement
-from recon.sources.detect import load, sniff
+from recon.sources.detect import sniff
+from recon.sources.loading import load_artefact as load
 from recon.store import open_store
 from recon.store.rows import StoredWeek, load_invoice, load_weeks
 

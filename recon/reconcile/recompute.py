@@ -1,4 +1,4 @@
-"""Invoice arithmetic (SPEC §4): line amounts, GST, sections and ADJ differences.
+"""Recomputing the invoice (SPEC §4): line amounts, GST, sections and ADJ differences.
 
 Everything here is exact :class:`~decimal.Decimal`; money is rounded only by
 :func:`recon.models.decimals.to_cents` (half away from zero), never by ``round()`` and
@@ -30,14 +30,14 @@ Choices recorded here (SPEC §4 is a **[reading]**):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from recon.models.decimals import to_cents
-from recon.models.findings import Finding
+from recon.models.findings import CheckId, Finding
 from recon.models.invoices import (
     AdjustmentInformation,
     Invoice,
@@ -210,7 +210,7 @@ def line_totals(
         if (row := odd_poc.get(variable)) is not None:
             findings.append(
                 Finding.make(
-                    "data.classification",
+                    CheckId.DATA_CLASSIFICATION,
                     f"{variable} is a {f.payment_or_charge.value} on "
                     f"{f.timestamp.isoformat()} but a "
                     f"{row.payment_or_charge.value} on {row.timestamp.isoformat()}; recon treats "
@@ -226,7 +226,7 @@ def line_totals(
         if (row := odd_gst.get(variable)) is not None:
             findings.append(
                 Finding.make(
-                    "data.classification",
+                    CheckId.DATA_CLASSIFICATION,
                     f"{variable} is {_flag(f.gst_applicable)} on {f.timestamp.isoformat()} but "
                     f"{_flag(row.gst_applicable)} on {row.timestamp.isoformat()}; recon treats "
                     f"the whole week as {_flag(f.gst_applicable)}.",
@@ -323,30 +323,84 @@ def in_direction(
     return v if t.payment_or_charge is payment_or_charge else ZERO - v
 
 
+def change(
+    current: LineTotal | None,
+    previous: LineTotal | None,
+    payment_or_charge: PaymentOrCharge,
+    figure: Callable[[LineTotal], Decimal],
+) -> Decimal:
+    """Return the change in one figure of a line: this run's minus the previous run's.
+
+    The one difference rule of an ADJ line (SPEC §4.7): both runs' figures are turned into
+    the line's direction (:func:`in_direction`) and a run without the variable counts as 0.
+
+    Args:
+        current: The variable's line total in this run (None: not in it).
+        previous: Its line total in the previous run (None: not in it).
+        payment_or_charge: The ADJ line's direction.
+        figure: Which figure of a line total, e.g. its amount or its GST.
+    """
+
+    def turned(t: LineTotal | None) -> Decimal:
+        return ZERO if t is None else in_direction(t, payment_or_charge, figure(t))
+
+    return turned(current) - turned(previous)
+
+
 def difference_line(
     variable: str, current: LineTotal | None, previous: LineTotal | None, description: str = ""
 ) -> LineItem:
     """Return the ADJ line of a variable: this run's line minus the previous run's (§4.7).
 
-    Amount and GST are differences of the two runs' rounded line figures (a missing run
-    counts as 0), in the current run's direction (the previous run's if the variable has
-    gone).
+    Amount and GST are :func:`change` of the two runs' rounded line figures, in the current
+    run's direction (the previous run's if the variable has gone).
     """
     base = current if current is not None else previous
     assert base is not None, "a variable must be in one run at least"
     poc = base.payment_or_charge
-    amount = in_direction(current, poc) - in_direction(previous, poc)
-    gst = in_direction(current, poc, current.gst if current else None) - in_direction(
-        previous, poc, previous.gst if previous else None
-    )
     return LineItem(
         variable=variable,
         description=description or base.description,
         payment_or_charge=poc,
         gst_applicable=base.gst_applicable,
-        amount=amount,
-        gst=gst,
+        amount=change(current, previous, poc, lambda t: t.amount),
+        gst=change(current, previous, poc, lambda t: t.gst),
     )
+
+
+def line_orders(
+    variable: str,
+    current: Mapping[str, LineTotal],
+    previous: Mapping[str, LineTotal] | None,
+    payment_or_charge: PaymentOrCharge,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Return a line's amount and GST under each rounding order, by the order's name.
+
+    Without ``previous`` (a full invoice) the figures of this run's line total; with it (an
+    ADJ invoice) the :func:`change` of each order's figure from the previous run, in the
+    direction given. Empty when the variable is in neither run.
+
+    Args:
+        variable: The variable of the line.
+        current: This run's line totals.
+        previous: The previous run's line totals (ADJ), or None.
+        payment_or_charge: The line's direction (ADJ).
+    """
+    cur = current.get(variable)
+    prev = previous.get(variable) if previous is not None else None
+    if previous is None or (cur is None and prev is None):
+        return (cur.amount_orders(), cur.gst_orders()) if cur is not None else ({}, {})
+    base = cur if cur is not None else prev
+    assert base is not None
+    amounts = {
+        name: change(cur, prev, payment_or_charge, lambda t, n=name: t.amount_orders()[n])
+        for name in base.amount_orders()
+    }
+    gsts = {
+        name: change(cur, prev, payment_or_charge, lambda t, n=name: t.gst_orders()[n])
+        for name in base.gst_orders()
+    }
+    return amounts, gsts
 
 
 def classification(t: LineTotal | LineItem) -> tuple[PaymentOrCharge, bool]:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from recon.models.decimals import CENT, to_cents
 from recon.models.statements import Designation
-from recon.reconcile.arithmetic import (
+from recon.reconcile.recompute import (
     LineTotal,
     compute_invoice,
     full_invoice,
@@ -431,7 +431,7 @@ def test_money_hygiene_scan_allows_float_rejection_and_docstrings() -> None:
 
 def test_weekly_total_beyond_15_integer_digits_is_computed_exactly() -> None:
     """Each day fits Decimal(23,8); the week's sum has 16 integer digits and is still exact."""
-    from recon.reconcile.arithmetic import compute_invoice, line_totals
+    from recon.reconcile.recompute import compute_invoice, line_totals
     from tests.reconcile.builders import CHG, header, summary, week
 
     h = header()

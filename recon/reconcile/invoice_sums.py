@@ -10,26 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from recon.models.findings import Finding, Severity
+from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice
-from recon.models.results import (
-    DIFFERS,
-    FigureComparison,
-)
+from recon.models.results import FigureComparison, FigureState
 from recon.models.statements import RunHeader
-from recon.reconcile.arithmetic import (
-    GST_ON_SECTION,
-    ZERO,
-    section_totals,
-    signed,
-)
 from recon.reconcile.figures import (
     row_figures,
     section_figures,
 )
 from recon.reconcile.invoice_terms import (
     ORDER_TEXT,
-    VERDICT_STATUS,
     Verdict,
     Verdicts,
     figure_label,
@@ -41,30 +31,38 @@ from recon.reconcile.invoice_terms import (
     more_less,
     section_name,
 )
+from recon.reconcile.recompute import (
+    GST_ON_SECTION,
+    ZERO,
+    section_totals,
+    signed,
+)
 
 
 def check_invoice_arithmetic(
-    header: RunHeader, inv: Invoice, *, figures: list[FigureComparison] | None = None
-) -> list[Finding]:
+    header: RunHeader, inv: Invoice
+) -> tuple[list[Finding], list[FigureComparison]]:
     """Check an invoice's own arithmetic, without statements (``invoice.total``).
 
     Each RCTI and Tax Invoice figure against the invoice's own Payment or Charge lines,
     each Payment Summary figure against its lines and sections (Amount Due = Total Payable
     less Prepayment Applied), and, where the artefact shows them (PDF), the Payment
-    Summary's own rows against the section lines. :func:`check_invoice` runs it; call it
-    alone for an invoice recon cannot recompute (an ADJ run whose previous run is missing).
+    Summary's own rows against the section lines.
+    :func:`~recon.reconcile.invoices.check_invoice` runs it; call it alone for an invoice
+    recon cannot recompute (an ADJ run whose previous run is missing).
 
     Args:
         header: The run (for the findings' header fields).
         inv: AEMO's invoice.
-        figures: When given, one :class:`FigureComparison` per section and Payment Summary
-            figure is appended (recon's figure being the invoice's own arithmetic).
+
+    Returns:
+        The findings, and one :class:`FigureComparison` per section and Payment Summary
+        figure and per Payment Summary row (recon's figure being the invoice's own
+        arithmetic).
     """
     findings, verdicts = arithmetic_verdicts(header, inv)
-    if figures is not None:
-        figures.extend(section_figures(header, inv, None, {}, verdicts))
-        figures.extend(row_figures(header, inv))
-    return findings
+    figures = section_figures(header, inv, None, {}, verdicts)
+    return findings, [*figures, *row_figures(header, inv)]
 
 
 def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding], Verdicts]:
@@ -155,27 +153,27 @@ def arithmetic_verdicts(header: RunHeader, inv: Invoice) -> tuple[list[Finding],
         )
         verdict, order = judge(exp, act, alts)
         verdicts[key] = Verdict(
-            VERDICT_STATUS[verdict],
+            verdict,
             f"{says} {money(exp)}" + (f" ({ORDER_TEXT[order]})" if order else "")
-            if verdict != "ok"
+            if verdict is not FigureState.AGREES
             else "",
             exp,
             act,
         )
-        if verdict == "ok":
+        if verdict is FigureState.AGREES:
             continue
         diff = act - exp
         label = figure_label(*key)
         message = f"{label} on the invoice is {more_less(diff)} than {what}"
-        if verdict == "rounding":
+        if verdict is FigureState.ROUNDING:
             assert order is not None
             message += f", which is what {ORDER_TEXT[order]} gives"
         findings.append(
             Finding.make(
-                "invoice.total",
+                CheckId.INVOICE_TOTAL,
                 message + ".",
                 header=header,
-                severity=Severity.INFO if verdict == "rounding" else None,
+                severity=Severity.INFO if verdict is FigureState.ROUNDING else None,
                 expected=exp,
                 actual=act,
                 difference=diff,
@@ -209,7 +207,7 @@ def _check_summary_lines(
             assert present is not None
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     f"Line {v} is in the invoice's {where} but not in its {other}.",
                     header=header,
                     variable=v,
@@ -226,7 +224,7 @@ def _check_summary_lines(
             if exp != act:
                 findings.append(
                     Finding.make(
-                        "invoice.total",
+                        CheckId.INVOICE_TOTAL,
                         f"The Payment Summary shows {v}'s {label} as {money(act)} but its "
                         f"{section_name(s.payment_or_charge)}"
                         f" line gives {money(exp)} (signed Charges +, Payments -).",
@@ -245,12 +243,15 @@ def _check_summary_lines(
         act = getattr(ps, name)
         if exp != act and verdicts is not None:
             verdicts[("payment_summary", name)] = Verdict(
-                DIFFERS, f"the Payment Summary's own rows add up to {money(exp)}", exp, act
+                FigureState.DIFFERS,
+                f"the Payment Summary's own rows add up to {money(exp)}",
+                exp,
+                act,
             )
         if exp != act:
             findings.append(
                 Finding.make(
-                    "invoice.total",
+                    CheckId.INVOICE_TOTAL,
                     f"{figure_label('payment_summary', name)} on the invoice is "
                     f"{more_less(act - exp)} than the sum of the Payment Summary's own rows.",
                     header=header,
