@@ -41,7 +41,7 @@ from recon.models.statements import (
     RunHeader,
     with_values,
 )
-from recon.sources.validate import DATE_RE, HEADER_COLUMNS, _period_findings, parse_header
+from recon.sources.validate import DATE_RE, HEADER_COLUMNS, parse_header, period_findings
 from recon.wem import calendar
 from recon.wem.granularity import Granularity, timestamp_problem, values_per_row
 from recon.wem.scopes import ScopeError, parse_scope
@@ -456,7 +456,7 @@ class DetailValidator:
                         actual=first[col],
                         source=source_ref(first["__file"], first["__line"]),
                     )
-            _period_findings(header, out, self.source)
+            period_findings(header, out, self.source)
         else:
             for col, want in zip(HEADER_COLUMNS, _header_strings(header), strict=True):
                 first, count = self._other_rows(col, want)
