@@ -40,6 +40,16 @@ class FindingCollector:
             return
         self.findings.append(Finding.make(check, message, header=self.header, **fields))
 
+    def add_more(self, check: str, count: int, source: str) -> None:
+        """Count ``count`` more findings of ``check`` past the cap at once, the first of
+        them at ``source``, as :meth:`add` counts them (for findings gathered elsewhere,
+        once this collector lists :data:`MAX_FINDINGS_PER_CHECK` of the check)."""
+        if count <= 0:
+            return
+        self._counts[check] = self._counts.get(check, 0) + count
+        cnt, src = self._over.get(check, (0, source))
+        self._over[check] = (cnt + count, src)
+
     def close(self) -> list[Finding]:
         for check, (cnt, src) in self._over.items():
             self.findings.append(

@@ -62,13 +62,21 @@ def header_names(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> l
         raise InputError(source, f"line 1 is not a CSV header row ({e})", line=1) from None
 
 
-def _check_line_lengths(data: bytes, source: str, limits: Limits) -> None:
+def check_line_lengths(data: bytes, source: str, limits: Limits, first_line: int = 1) -> None:
+    """Raise InputError naming the first line of ``data`` longer than ``limits.max_line_bytes``.
+
+    Args:
+        data: Whole lines of a file (its start, or a part cut after a line feed).
+        source: The file, for the message.
+        limits: The line cap.
+        first_line: The line number of ``data``'s first line in the file.
+    """
     cap = limits.max_line_bytes
     if len(data) <= cap:
         return
     start = 0
     n = len(data)
-    line = 1
+    line = first_line
     while start < n:
         end = data.find(b"\n", start, start + cap + 2)
         if end < 0:
@@ -109,41 +117,80 @@ def read_csv_table(
     """
     names = header_names(data, source, limits)
     check_columns(names, columns, source)
-    _check_line_lengths(data, source, limits)
+    check_line_lengths(data, source, limits)
     body = data[len(BOM) :] if data.startswith(BOM) else data
+    fast = read_fast(body, source, names, columns)
+    if fast is not None:
+        return fast[0], []
+    return read_careful(body, source, names, columns, array_column)
+
+
+def read_fast(
+    body: bytes, source: str, names: list[str], columns: tuple[str, ...], first_line: int = 2
+) -> tuple[pl.DataFrame, int] | None:
+    """Read CSV text with polars' reader, or None when it cannot take it as it is.
+
+    Args:
+        body: The header line, then rows (without a byte order mark).
+        source: The file, for ``__file``.
+        names: The header's column names.
+        columns: The columns to return, with ``__file`` and ``__line``.
+        first_line: The ``__line`` of the first row after the header.
+
+    Returns:
+        The frame, and how many rows polars read (blank lines included: the ``__line`` of
+        the next row of the file is ``first_line`` plus that).
+    """
     try:
         body.decode("utf-8")
         frame = pl.read_csv(
             io.BytesIO(body), infer_schema=False, has_header=True, new_columns=names
         )
         if frame.width == len(names):
+            read = frame.height
             frame = frame.with_columns(
                 pl.lit(source).alias("__file"),
-                (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("__line"),
+                (pl.int_range(pl.len(), dtype=pl.Int64) + first_line).alias("__line"),
             )
             # A blank line reads as a row of nulls; skip it as the slow path does.
             frame = frame.filter(~pl.all_horizontal(pl.col(names).is_null()))
             # polars pads a short line with nulls, so a null in the last column is a short
             # line or an empty last field: the careful path tells which, by field count.
             if not frame.get_column(names[-1]).null_count():
-                return frame.select(*columns, "__file", "__line"), []
+                return frame.select(*columns, "__file", "__line"), read
             log.debug("fast CSV path declined %s: a short line or an empty last field", source)
     except (UnicodeDecodeError, pl.exceptions.PolarsError, pl.exceptions.PanicException) as e:
         # PanicException (a Rust panic on odd input) is a BaseException: named here so
         # the file is still read, by the careful path
         log.debug("fast CSV path declined %s: %s", source, e)
-    return _read_slow(body, source, names, columns, array_column)
+    return None
 
 
-def _read_slow(
-    body: bytes, source: str, names: list[str], columns: tuple[str, ...], array_column: str | None
+def read_careful(
+    body: bytes,
+    source: str,
+    names: list[str],
+    columns: tuple[str, ...],
+    array_column: str | None,
+    first_line: int = 2,
 ) -> tuple[pl.DataFrame, list[Finding]]:
+    """Read CSV text line by line with the ``csv`` module, repairing unquoted arrays and
+    turning lines that cannot be read into findings.
+
+    Args:
+        body: The header line, then rows (without a byte order mark).
+        source: The file, for ``__file`` and the findings.
+        names: The header's column names.
+        columns: The columns to return, with ``__file`` and ``__line``.
+        array_column: The column holding a ``[...]`` array that may be unquoted.
+        first_line: The line number of the line after the header.
+    """
     findings: list[Finding] = []
     width = len(names)
     arr_idx = names.index(array_column) if array_column else -1
     records: dict[str, list[object]] = {c: [] for c in (*names, "__file", "__line")}
     lines = body.split(b"\n")
-    for lineno, raw_line in enumerate(lines[1:], start=2):
+    for lineno, raw_line in enumerate(lines[1:], start=first_line):
         raw_line = raw_line.rstrip(b"\r")
         if not raw_line.strip():
             continue

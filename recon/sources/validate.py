@@ -152,11 +152,12 @@ def header_of(raw: pl.DataFrame, source: str, out: FindingCollector) -> RunHeade
                 actual=first[col],
                 source=source_ref(first["__file"], first["__line"]),
             )
-    _period_findings(header, out, source)
+    period_findings(header, out, source)
     return header
 
 
-def _period_findings(header: RunHeader, out: FindingCollector, source: str) -> None:
+def period_findings(header: RunHeader, out: FindingCollector, source: str) -> None:
+    """The ``data.period`` findings of a run header (its Period label, start and span)."""
     try:
         label_day = calendar.parse_week_label(header.period)
     except ValueError as e:

@@ -224,8 +224,6 @@ def compare_detail_day(
     held = held_detail_day(store, h, day, forms)
     if held is None:
         return None
-    sha, path = held
-    cols = 'settlement_trading_day, variable, scope, "timestamp"'
     store.con.register(
         "_recon_new_detail",
         with_values(frame.filter(pl.col("settlement_trading_day") == day))
@@ -233,22 +231,57 @@ def compare_detail_day(
         .to_arrow(),
     )
     try:
-        mine = f'SELECT {cols}, "values" FROM _recon_new_detail WHERE settlement_trading_day = ?'
-        theirs = (
-            f"SELECT {cols}, value FROM detail_values WHERE sha256 = ? AND "
-            "settlement_trading_day = ?"
+        mine = (
+            f'SELECT {_DAY_COLS}, "values" FROM _recon_new_detail WHERE settlement_trading_day = ?'
         )
-        differ = store.scalar(
-            f"SELECT (SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})) + "
-            f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {mine}))",
-            [day, sha, day, sha, day, day],
-        )
+        _same_day(store, h, day, held, mine, [day])
     finally:
         store.con.unregister("_recon_new_detail")
+    return held[0]
+
+
+def compare_stored_day(
+    store: Store, h: RunHeader, mine: str, day: date, forms: tuple[str, ...]
+) -> str | None:
+    """:func:`compare_detail_day` for a Detail whose rows are already in ``detail_values``
+    (inserted in the caller's transaction under the SHA-256 ``mine``)."""
+    held = held_detail_day(store, h, day, forms)
+    if held is None:
+        return None
+    rows = (
+        f"SELECT {_DAY_COLS}, value FROM detail_values WHERE sha256 = ? "
+        "AND settlement_trading_day = ?"
+    )
+    _same_day(store, h, day, held, rows, [mine, day])
+    return held[0]
+
+
+_DAY_COLS = 'settlement_trading_day, variable, scope, "timestamp"'
+
+
+def _same_day(
+    store: Store,
+    h: RunHeader,
+    day: date,
+    held: tuple[str, str],
+    mine: str,
+    params: list[Any],
+) -> None:
+    """Refuse a Detail day whose rows (the query ``mine`` with ``params``) differ from the
+    rows of the same day held (``held``: SHA-256 and path)."""
+    sha, path = held
+    theirs = (
+        f"SELECT {_DAY_COLS}, value FROM detail_values WHERE sha256 = ? AND "
+        "settlement_trading_day = ?"
+    )
+    differ = store.scalar(
+        f"SELECT (SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})) + "
+        f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {mine}))",
+        [*params, sha, day, sha, day, *params],
+    )
     if differ:
         raise Refusal(
             f"run {h.run_id} of {h.participant} ({h.designation.value}, {h.period}) is "
             f"held with a Detail for {day.isoformat()} in this form ({path}) and "
             f"{differ} row(s) differ; AEMO does not republish a run with other figures"
         )
-    return sha

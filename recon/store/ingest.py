@@ -28,10 +28,10 @@ An exception (or Ctrl-C) while a file is being stored rolls its transaction back
 store is as it was before that file, and files already ingested stay. Ingesting the same
 paths again resumes.
 
-A Detail ZIP (or CSV) is stored one Trading Day at a time, inside its one transaction
-(:func:`_ingest_detail_days`): each member is read and validated, compared with the day
-held, and inserted through Arrow before the next is read, so memory holds about three
-members, never the week.
+A Detail ZIP (or CSV) is stored a batch of rows at a time, inside its one transaction
+(:func:`_ingest_detail_days`): the reader threads inflate, validate and cast each batch
+of a member while DuckDB inserts the one before, and each day is compared with the day
+held once its rows are in; memory holds a few batches, never a member or the week.
 """
 
 from __future__ import annotations
@@ -51,14 +51,14 @@ from recon.errors import InputError, StoreError
 from recon.models.invoices import Invoice
 from recon.models.kinds import DETAIL_CSV_KINDS, Kind
 from recon.models.progress import Progress
-from recon.models.statements import DetailStatement, RunHeader, SummaryStatement
+from recon.models.statements import DetailStatement, RunHeader, SummaryStatement, with_values
 from recon.sources.detect import Artefact, Unread, detect
 from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
 from recon.sources.loading import load_artefact, unread_finding, unread_of
 from recon.store.conflicts import (
     Refusal,
-    compare_detail_day,
     compare_detail_days,
+    compare_stored_day,
     form_class,
     held_artefacts,
     held_summary_content,
@@ -361,7 +361,7 @@ class _Whole(Exception):
 def _ingest_detail_days(
     store: Store, art: Artefact, outcome: FileOutcome, limits: Limits
 ) -> FileOutcome:
-    """Ingest a Detail ZIP (or CSV) one Trading Day at a time, in one transaction.
+    """Ingest a Detail ZIP (or CSV) a batch of rows at a time, in one transaction.
 
     The outcome is the one :func:`_store_model` gives for the whole statement: the run is
     merged (its header refused when it differs from the run held), each day held in this
@@ -370,12 +370,17 @@ def _ingest_detail_days(
     file that cannot be read is refused before any of that is judged, as when it is read
     whole first; so reading goes on to the last member even once the file is refused.
 
+    The reader threads validate each batch and cast its values while DuckDB inserts the
+    batch before (:func:`~recon.sources.detail_csv.map_detail_batches`); a member's days
+    are compared with the days held once its rows are in, in SQL.
+
     Raises:
         ColumnsError: A member's columns are not the Guide's (nothing stored).
         InputError: The file cannot be read (nothing stored).
-        _Whole: Two members hold the same day (nothing stored; read it whole).
+        _Whole: Two members hold the same day, the first member's rows name more than one
+            run header, or a batch needs the careful reader (nothing stored; read it whole).
     """
-    from recon.sources.detail_csv import iter_detail_parts
+    from recon.sources.detail_csv import BatchDeclined, DetailBatch, map_detail_batches
 
     forms = form_class(art.kind, "zip" if art.kind is Kind.DETAIL_ZIP else "csv")
     header: RunHeader | None = None
@@ -389,17 +394,35 @@ def _ingest_detail_days(
     rows = 0
     try:
         with store.transaction():
-            # Values stay validated text on the reader threads; each batch is cast as it
-            # is inserted (insert_detail), a day held already as it is compared.
-            for part in iter_detail_parts(art.path, limits=limits, cast=False):
-                if header is None:
-                    header, form = part.header, part.form
-                    week = week_of(header.period, header.period_from)
-                    assert week is not None
-                    try:
-                        merge_run(store, header, week)
-                    except Refusal as e:
-                        refused = e
+            for item in map_detail_batches(art.path, with_values, limits=limits):
+                if isinstance(item, DetailBatch):
+                    if header is None:
+                        if item.header is None:  # the first batch names no run that reads
+                            raise _Whole
+                        header = item.header
+                        week = week_of(header.period, header.period_from)
+                        assert week is not None
+                        try:
+                            merge_run(store, header, week)
+                        except Refusal as e:
+                            refused = e
+                    if refused is None and not day_refusals:
+                        assert week is not None
+                        batch = DetailStatement(
+                            header=header,
+                            days=[],
+                            frame=item.rows,
+                            source=art.path,
+                            form="zip" if art.kind == "detail_zip" else "csv",
+                        )
+                        insert_detail(store, art.sha256, batch, week, first_ord=rows)
+                        rows += item.rows.height
+                    continue
+                part = item  # a member's end: its header, days and findings
+                if part.header != header:  # the first member's rows name another run
+                    raise _Whole
+                assert header is not None
+                form = part.form
                 if days & set(part.days):
                     raise _Whole
                 days.update(part.days)
@@ -408,15 +431,12 @@ def _ingest_detail_days(
                     continue  # refused: read on only to report a file that cannot be read
                 for day in part.days:
                     try:
-                        sha = compare_detail_day(store, header, part.frame, day, forms)
+                        sha = compare_stored_day(store, header, art.sha256, day, forms)
                     except Refusal as e:
                         day_refusals[day] = e
                         continue
                     if sha is not None:
                         same[day] = sha
-                if not day_refusals:
-                    insert_detail(store, art.sha256, part, week, first_ord=rows)
-                    rows += part.frame.height
             if refused is not None:
                 raise refused
             if day_refusals:
@@ -448,6 +468,8 @@ def _ingest_detail_days(
                 status, message = INGESTED, ""
     except Refusal as e:
         return _refused(outcome, art, str(e))
+    except BatchDeclined:
+        raise _Whole from None
     outcome.status, outcome.message, outcome.week = status, message, week
     outcome.participant = header.participant
     log.info("%s: %s%s", status, art.path, f" ({message})" if message else "")

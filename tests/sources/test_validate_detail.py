@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from recon.errors import InputError
-from recon.sources.validate_detail import ScopeCache, validate_detail
+from recon.sources.validate_detail import DetailValidator, ScopeCache, validate_detail
 
 ZIP = (
     Path(__file__).resolve().parents[2]
@@ -93,3 +93,54 @@ def test_scope_cache_remembers_good_scopes(raw: pl.DataFrame) -> None:
     assert cache.new(known).height == 0
     other = pl.DataFrame({"scope_code": ["F"], "scope": ["ELSEWHERE_X"]})
     assert cache.new(other).height == 1
+
+
+def _hostile(raw: pl.DataFrame) -> pl.DataFrame:
+    """The member with problems spread over it: more bad values than the finding cap,
+    repeats of early rows at the end, header columns that differ on a few rows, scopes
+    that do not parse, days and timestamps outside the Period."""
+    n = raw.height
+    line = pl.col("__line")
+    out = raw.with_columns(
+        pl.when(line % 3 != 1).then(pl.lit("[1, x]")).otherwise(pl.col("Value")).alias("Value"),
+        pl.when(line.is_in([11, n // 2]))
+        .then(pl.lit("99"))
+        .otherwise(pl.col("RunId"))
+        .alias("RunId"),
+        pl.when(line == n - 5).then(None).otherwise(pl.col("Period")).alias("Period"),
+        pl.when(line.is_in([7, n // 3 + 1, n - 2]))
+        .then(pl.lit("Nowhere"))
+        .otherwise(pl.col("Scope"))
+        .alias("Scope"),
+        pl.when(line.is_in([13, n // 2 + 2]))
+        .then(pl.lit("2024-12-09"))
+        .otherwise(pl.col("Timestamp"))
+        .alias("Timestamp"),
+        pl.when(line == n - 8)
+        .then(pl.lit("2024-11-30"))
+        .otherwise(pl.col("Settlement Trading Day"))
+        .alias("Settlement Trading Day"),
+    )
+    repeats = out.filter(line.is_in([4, 7, 10, 13, 301])).with_columns(
+        (pl.int_range(pl.len()) + n + 2).alias("__line")
+    )
+    return pl.concat([out, repeats])
+
+
+@pytest.mark.parametrize("size", [1, 37, 500])
+def test_validating_in_parts_finds_what_validating_whole_finds(
+    raw: pl.DataFrame, size: int
+) -> None:
+    hostile = _hostile(raw)
+    whole = validate_detail(hostile, "member.csv", "zip", cast=False)
+    checks = {f.check for f in whole.findings}
+    assert checks >= {"data.value", "data.header", "data.scope", "data.duplicate"}
+    assert any("more rows have this problem" in f.message for f in whole.findings)
+
+    check = DetailValidator("member.csv")
+    frames = [check.rows(hostile.slice(i, size)) for i in range(0, hostile.height, size)]
+    header, findings = check.finish()
+    assert header == whole.header
+    assert [f.model_dump() for f in findings] == [f.model_dump() for f in whole.findings]
+    assert pl.concat(frames).equals(whole.frame)
+    assert check.days == whole.days and check.sources == whole.sources
