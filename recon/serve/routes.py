@@ -56,9 +56,8 @@ from recon.serve.issues import (
 from recon.serve.queries import participants, week_span
 from recon.serve.responses import as_json, error, page
 from recon.serve.state import ServeState
-from recon.store.query import parse_week
 from recon.store.register import UnknownIssueError, person, record_event
-from recon.wem.calendar import financial_year
+from recon.wem.calendar import financial_year, parse_week
 
 log = logging.getLogger(__name__)
 
