@@ -35,8 +35,6 @@ T = TypeVar("T")
 
 STATUS_TEXT = FIGURE_STATUSES
 """How a figure's status reads in every report (HTML, Excel, terminal): one vocabulary."""
-LINE_STATUS_TEXT = STATUS_TEXT
-"""Kept for callers of the former name."""
 
 
 def status_text(status: str) -> str:

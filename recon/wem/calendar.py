@@ -394,18 +394,6 @@ def align_intervals(
     return aligned, misfits.drop("_shifted", "_minute")
 
 
-def interval_bounds_expr(day: str, position: str, interval: timedelta) -> tuple[pl.Expr, pl.Expr]:
-    """Polars expressions: naive AWST start and end of interval ``position`` of Trading Day
-    ``day`` (the vectorised :func:`trading_interval` / :func:`dispatch_interval`)."""
-    minutes = int(interval.total_seconds() // 60)
-    start = (
-        pl.col(day).cast(pl.Datetime("us"))
-        + pl.duration(hours=8)
-        + pl.duration(minutes=(pl.col(position) - 1) * minutes)
-    )
-    return start, start + pl.duration(minutes=minutes)
-
-
 def week_of(period: str, fallback: date | None = None) -> date | None:
     """The first day of the Trading Week a Period label names (else ``fallback``)."""
     try:
