@@ -181,7 +181,7 @@ def set_issue(
     """Record a change of an issue's workflow (SPEC §11), as ``recon issue ID --set`` does:
     an event appended to the store, never edited or deleted.
 
-    >>> recon.set_issue("9e42424d6c", workflow="disputed", ref="NOD-0142",
+    >>> recon.set_issue("1084adc50b", workflow="disputed", ref="NOD-0142",
     ...                 lodged="2025-03-10", store="walk.duckdb")   # doctest: +SKIP
 
     Args:

@@ -145,6 +145,10 @@ to its end, except ``emulator``, which serves in the background until its block 
 command not here fails the test, so a page never shows a command nobody has run."""
 
 NOT_RUN = {
+    r"\brecon serve\b": (
+        "a web server that runs until it is stopped (or --add-user, which asks for a password "
+        "at the terminal); tests/serve runs both and drives the pages in Chromium"
+    ),
     r"recon fetch .*--url https://…": (
         "needs AEMO's PaSS URL and the participant's certificate; the emulator block below "
         "runs the same fetch against the local emulator"
@@ -273,14 +277,22 @@ def runnable_block(
     that stop it being run (an unknown command).
 
     Lines not run are commented out with the reason; set-up steps of an ``&&`` chain are
-    dropped; ``/tmp/`` is moved into the page's folder and the emulator's port is a free
-    one.
+    dropped; a here-document's lines are kept as written; ``/tmp/`` is moved into the
+    page's folder and the emulator's or the SMTP server's port is a free one (a block's
+    background jobs end with it).
     """
     rel = str(page.relative_to(ROOT))
     script: list[str] = []
     commands: list[Command] = []
     problems: list[str] = []
+    heredoc = ""  # the delimiter of the here-document the lines are in, if any
     for n, line in logical_lines(start, body):
+        if heredoc:  # a file's text, as written
+            script.append(line.replace("/tmp/", "$DOC_TMP/").replace("8025", str(port)))
+            heredoc = "" if line.strip() == heredoc else heredoc
+            continue
+        opened = re.search(r"<<-?\s*['\"]?(\w+)['\"]?", line)
+        heredoc = opened[1] if opened else ""
         shown = line.strip()
         cmds = recon_commands(line)
         reason = next((why for rx, why in NOT_RUN.items() if re.search(rx, shown)), None)
@@ -298,7 +310,8 @@ def runnable_block(
         steps = [s.strip() for s in code.split("&&")]
         kept = [s for s in steps if not any(re.search(rx, s) for rx in SET_UP)]
         code = " && ".join(kept) if kept else ": set-up only"
-        code = code.replace("/tmp/", "$DOC_TMP/").replace("8443", str(port))
+        code = code.replace("/tmp/", "$DOC_TMP/")
+        code = code.replace("8443", str(port)).replace("8025", str(port))  # emulator, SMTP
         script.append(f"RECON_LINE={n}; {code}")
         commands += [Command(rel, n, c, expected_exit(line)) for c in cmds]
     return "\n".join(script), commands, problems
@@ -325,7 +338,7 @@ sys.exit(1)' "$DOC_PORT"
   printf '%s\t%s\n' "$RECON_LINE" "$?" >> "$DOC_LOG/calls"
   return 0
 }
-trap 'for p in $(cat "$DOC_LOG/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done' EXIT
+trap 'for p in $(cat "$DOC_LOG/pids" 2>/dev/null) $(jobs -p); do kill "$p" 2>/dev/null; done' EXIT
 """
 
 

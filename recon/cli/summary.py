@@ -33,6 +33,7 @@ OUTPUT_ROLES = {
     "report.xlsx": "the workbook to act on",
     "findings.json": "every finding, for other programs",
     "result.json": "everything behind the reports (recon report rebuilds them)",
+    "disagreement.csv": "the Notice of Disagreement draft, one row per root cause",
 }
 """What each file of a check's output set is for, as the terminal lists them."""
 

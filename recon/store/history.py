@@ -41,7 +41,8 @@ from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.models.weekly import WeekPlan
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, own_days, run_tokens
-from recon.wem.calendar import parse_week_label
+from recon.wem.calendar import INTERVAL_GRANULARITIES, parse_week_label
+from recon.wem.variables import parse_variable
 
 log = logging.getLogger(__name__)
 
@@ -470,8 +471,11 @@ def migrate_to_v3(con: duckdb.DuckDBPyConnection) -> None:
     """Schema 3's data step (run inside its migration's transaction): every recorded
     finding gets its ``figure`` and the issue key that includes it, and every recorded run
     the grounds its recorded coverage proves (:mod:`recon.store.grounds`; Detail days by
-    form from the ``files`` the check read, where they are held). No recorded check is
-    removed or changed otherwise; the register is rebuilt from these by the new rule."""
+    form from the ``files`` the check read, where they are held). A finding about a Trading
+    Day (or coarser) value recorded with a ``position`` and an interval (as recon did
+    before SPEC §5 kept them for I and DI values) loses them, in its key and its JSON, so
+    it stays the issue a check makes of it now. No recorded check is removed or changed
+    otherwise; the register is rebuilt from these by the new rule."""
     rows = con.execute(
         "SELECT check_id, participant, week, ord, check_name, variable, scope, "
         '"timestamp", position, finding FROM check_findings'
@@ -483,22 +487,40 @@ def migrate_to_v3(con: duckdb.DuckDBPyConnection) -> None:
         except ValueError:
             doc = {}
         figure = figure_of_recorded(doc if isinstance(doc, dict) else {"check": check})
+        if position is not None and not _interval_variable(variable):
+            position = None
+            if isinstance(doc, dict):
+                doc.update(position=None, interval_start=None, interval_end=None)
+                text = json.dumps(doc, ensure_ascii=False)
         key = issue_key(p, w, check, variable, scope, ts, position, figure)
-        updates.append((cid, p, w, ord_, figure, key))
+        updates.append((cid, p, w, ord_, figure, key, position, text))
     if updates:
         con.execute(
             "CREATE TEMP TABLE _v3_keys (check_id BIGINT, participant VARCHAR, week DATE, "
-            "ord INTEGER, figure VARCHAR, issue_key VARCHAR)"
+            "ord INTEGER, figure VARCHAR, issue_key VARCHAR, position INTEGER, "
+            "finding VARCHAR)"
         )
-        con.executemany("INSERT INTO _v3_keys VALUES (?, ?, ?, ?, ?, ?)", updates)
+        con.executemany("INSERT INTO _v3_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?)", updates)
         con.execute(
-            "UPDATE check_findings SET figure = k.figure, issue_key = k.issue_key "
-            "FROM _v3_keys k WHERE check_findings.check_id = k.check_id AND "
+            "UPDATE check_findings SET figure = k.figure, issue_key = k.issue_key, "
+            "position = k.position, finding = k.finding FROM _v3_keys k "
+            "WHERE check_findings.check_id = k.check_id AND "
             "check_findings.participant = k.participant AND check_findings.week = k.week "
             "AND check_findings.ord = k.ord"
         )
         con.execute("DROP TABLE _v3_keys")
     _backfill_grounds(con)
+
+
+def _interval_variable(variable: str | None) -> bool:
+    """Whether a recorded finding's variable is a Trading or Dispatch Interval one (or
+    cannot be told: then its position is kept as recorded)."""
+    if not variable:
+        return True
+    try:
+        return parse_variable(variable).granularity in INTERVAL_GRANULARITIES
+    except ValueError:
+        return True
 
 
 def _backfill_grounds(con: duckdb.DuckDBPyConnection) -> None:

@@ -88,13 +88,13 @@ def test_check_fits_and_says_what_every_label_is(
     assert "Summary CSV+JSON" in err and "summary_csv" not in err
     # The cut list says where the rest is; every file written is listed.
     assert "13 more findings in report.html." in flat
-    for name in ("report.html", "report.xlsx", "findings.json", "result.json"):
+    for name in ("report.html", "report.xlsx", "findings.json", "result.json", "disagreement.csv"):
         assert re.search(rf"^  {re.escape(name)}\s+\S", err, flags=re.M), name
-    assert squeeze(f"Wrote 4 files into {out}:") in squeeze(err)  # however long the path
+    assert squeeze(f"Wrote 5 files into {out}:") in squeeze(err)  # however long the path
     # Own data is own data, not "skipped".
     assert "Your own data: 3 files, used with --own" in flat
     assert "own.toml: text that is not" not in flat
-    assert "Skipped 3 input(s)" in flat  # EXPECTED_FINDINGS.md and the two expected JSONs
+    assert "Skipped 4 input(s)" in flat  # EXPECTED_FINDINGS.md and the three expected JSONs
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -142,7 +142,10 @@ def test_report_says_the_verdict_and_why(
     assert code == 1
     assert_fits(err, 80)
     flat = prose(err)
-    assert "Discrepancies found: 21 errors, 3 warnings, 1 info." in flat
+    assert (
+        "Discrepancies found: 21 errors in 10 root causes; $0.00 at stake "
+        "(1 invoice not recomputed); 3 warnings, 1 info." in flat
+    )
     assert "3 runs fully checked; run 51230 of PLANTCO has no Detail;" in flat
     assert "report.xlsx" in err and "report.html" in err
 

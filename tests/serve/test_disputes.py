@@ -29,7 +29,7 @@ from recon.serve.config import ServeConfig
 from .helpers import PASSWORD, USER, WEEK, RecordedSleep, Running, basic, serving, watch
 from .test_sharing import held
 
-D_KEY = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20|1|"
+D_KEY = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20||"
 JSON = {"Content-Type": "application/json"}
 
 

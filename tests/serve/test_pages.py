@@ -16,7 +16,7 @@ from recon.serve.config import ServeConfig
 
 from .helpers import WEEK, Running, serving
 
-D_ISSUE = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20|1|"
+D_ISSUE = "SWANGEN|2024-12-15|summary_detail.value|REGFEE_P_D|SWANGEN|2024-12-20||"
 """The issue key of D (SPEC §8: eight parts, the last, the invoice figure, empty)."""
 
 

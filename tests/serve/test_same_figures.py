@@ -36,7 +36,8 @@ def _report_figures(report: str) -> dict[int, dict[str, Decimal | None]]:
         for name in ("Total Payable", "Amount Due"):
             cell = r"<td[^>]*>([^<]*)</td>"
             row = re.search(
-                rf"<td>Payment Summary</td><td>{name}</td>{cell}{cell}", section.group(1)
+                rf"<td>Payment Summary</td><td>{name}(?:<br>[^\n]*?)?</td>{cell}{cell}",
+                section.group(1),
             )
             assert row, (run_id, name)
             figures[f"{name} recomputed"] = _money(row.group(1))

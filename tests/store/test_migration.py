@@ -95,6 +95,34 @@ def test_it_is_migrated_and_keeps_every_recorded_check(old_store: Path) -> None:
         assert store.scalar("SELECT count(*) FROM schema_version") == 4
 
 
+def test_trading_day_findings_lose_the_position_recon_gave_them_then(old_store: Path) -> None:
+    """Schema 2's recon gave a Trading Day finding (summary_detail.value on a _P_D
+    variable) position 1 and a day-long interval; SPEC §5 keeps those for I and DI values,
+    so the migrated finding, and its issue key, have none: a new check yields the same
+    issue, never a new one beside an old one "resolved"."""
+    before = _raw(
+        old_store,
+        "SELECT count(*) FROM check_findings WHERE variable LIKE '%!_D' ESCAPE '!' "
+        "AND position IS NOT NULL",
+    )
+    assert before[0][0] > 0  # what the schema-2 store holds (this test is not vacuous)
+    with Store.open(old_store) as store:
+        rows = store.rows(
+            "SELECT position, issue_key, finding FROM check_findings "
+            "WHERE variable LIKE '%!_D' ESCAPE '!'"
+        )
+        interval = store.rows(
+            "SELECT count(*) FROM check_findings WHERE variable LIKE '%!_I' ESCAPE '!' "
+            "AND position IS NOT NULL"
+        )
+    assert rows
+    for position, key, text in rows:
+        doc = json.loads(text)
+        assert position is None and key.split("|")[6] == ""
+        assert (doc["position"], doc["interval_start"], doc["interval_end"]) == (None,) * 3
+    assert interval[0][0] > 0  # Trading Interval findings keep theirs
+
+
 def test_the_walk_through_register_is_unchanged(old_store: Path) -> None:
     expected = json.loads(WALK.read_text(encoding="utf-8"))["steps"][-1]["issues"]
     with Store.open(old_store) as store:
