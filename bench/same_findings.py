@@ -6,8 +6,10 @@ Runs each scenario below with the ``recon`` of a given source tree (first on
 with ``generated_at`` replaced by a constant, so that two trees' outputs can be compared
 byte for byte (``compare``). Scenarios: the sample, planted, history and ADJ-history weeks
 checked from files (with and without ``--own``), the same weeks ingested into a store and
-checked from it, and a small adversarial large-week (``generate_big.py --bad``) with an
-ADJ1 run.
+checked from it (and by ``recon weekly``), a small adversarial large-week
+(``generate_big.py --bad``) with an ADJ1 run, and the held-out-style scenario weeks of
+``fixtures/scenarios.py`` (labels spelled otherwise, conflicting copies, damaged files,
+reclassified lines), each written once by the fixture generators.
 
 Usage::
 
@@ -36,10 +38,12 @@ STAMP = re.compile(rb'("generated_at": )"[^"]*"')
 """The only field that differs between two runs of the same check."""
 
 
-def scenarios(big: Path) -> list[tuple[str, list[list[str]]]]:
-    """(name, the recon commands to run in order; the last one is a check with --out)."""
+def scenarios(big: Path, held_out: dict[str, Path]) -> list[tuple[str, list[list[str]]]]:
+    """(name, the recon commands to run in order; the last one is a check with --out, or
+    a weekly run whose weeks' outputs are kept)."""
     fx = str(FIX)
     store = ["--store", "store.duckdb"]
+    weekly = ["weekly", *store, "--out-root", "weekly", "--no-fetch", "--no-reports"]
     return [
         ("sample", [["check", f"{fx}/sample_week"]]),
         ("sample_own", [["check", f"{fx}/sample_week", "--own", f"{fx}/sample_week/own.toml"]]),
@@ -70,7 +74,61 @@ def scenarios(big: Path) -> list[tuple[str, list[list[str]]]]:
             ],
         ),
         ("store_big_adj", [["ingest", str(big), *store], ["check", *store]]),
+        (
+            "weekly_all",
+            [
+                ["ingest", f"{fx}/sample_week", f"{fx}/history", f"{fx}/history_adj", *store],
+                weekly,
+            ],
+        ),
+        ("weekly_planted", [["ingest", f"{fx}/planted_week", *store], weekly]),
+        *((f"scenario_{name}", [["check", str(folder)]]) for name, folder in held_out.items()),
     ]
+
+
+HELD_OUT: dict[str, tuple[str, tuple[object, ...]]] = {
+    "clean_initial": ("scenario_clean_initial", ()),
+    "invoice_label": ("scenario_invoice_label", ("TW 1 Dec 2024",)),
+    "invoice_participant": ("scenario_invoice_participant", ("swangen",)),
+    "summary_participant": ("scenario_summary_participant", ("swangen",)),
+    "invoice_unlabelled": ("scenario_invoice_unlabelled", ()),
+    "conflicting_summaries": ("scenario_conflicting_summaries", ()),
+    "conflicting_invoices": ("scenario_conflicting_invoices", ()),
+    "conflicting_details": ("scenario_conflicting_details", ()),
+    "identical_copies": ("scenario_identical_copies", ()),
+    "mac_zip": ("scenario_mac_zip", ()),
+    "readme_zip": ("scenario_readme_zip", ()),
+    "unreadable_summary": ("scenario_unreadable_summary", ("semicolon",)),
+    "damaged_zip": ("scenario_damaged_zip", ()),
+    "zip_members_unreadable": ("scenario_zip_members_unreadable", ()),
+    "invoice_alone": ("scenario_invoice_alone", ()),
+    "summary_alone": ("scenario_summary_alone", ()),
+    "other_participants_invoice": ("scenario_other_participants_invoice", ()),
+    "reclassified": ("scenario_reclassified", ()),
+    "reclassified_net": ("scenario_reclassified", ("net",)),
+    "damaged_detail_json": ("scenario_damaged", ("detail_json",)),
+    "damaged_invoice_pdf": ("scenario_damaged", ("invoice_pdf", "html")),
+}
+"""The scenario weeks of ``fixtures/scenarios.py`` checked: (its function, its arguments)."""
+
+
+def make_held_out(folder: Path) -> dict[str, Path]:
+    """The scenario weeks (:data:`HELD_OUT`), written once by the fixture generators."""
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        code = (
+            "import sys; sys.path.insert(0, sys.argv[1]); import scenarios as s; "
+            "from pathlib import Path; getattr(s, sys.argv[2])(Path(sys.argv[3]), *sys.argv[4:])"
+        )
+        for name, (function, args) in HELD_OUT.items():
+            target = folder / name
+            target.mkdir(parents=True)
+            subprocess.run(
+                [sys.executable, "-c", code, str(FIX), function, str(target), *map(str, args)],
+                check=True,
+            )
+        (folder / "done").write_text("")
+    return {name: folder / name for name in HELD_OUT}
 
 
 def make_big(folder: Path) -> Path:
@@ -94,11 +152,12 @@ def write(out: Path, root: Path | None, only: list[str] | None) -> int:
     """Run every scenario with ``root``'s recon and keep its normalised outputs."""
     out.mkdir(parents=True, exist_ok=True)
     big = make_big(out.parent / "same_findings_big")
+    held_out = make_held_out(out.parent / "same_findings_scenarios")
     env = dict(os.environ)
     if root is not None:
         env["PYTHONPATH"] = str(root.resolve())
     code = "import sys; from recon.cli.main import main; sys.exit(main(sys.argv[1:]))"
-    for name, commands in scenarios(big):
+    for name, commands in scenarios(big, held_out):
         if only and name not in only:
             continue
         work = out / name
@@ -106,7 +165,7 @@ def write(out: Path, root: Path | None, only: list[str] | None) -> int:
         work.mkdir()
         for cmd in commands:
             args = [*cmd, "--out", "out", "--no-reports"] if cmd[0] == "check" else cmd
-            if cmd[0] in ("check", "ingest"):
+            if cmd[0] in ("check", "ingest", "weekly"):
                 args.append("--no-progress")
             proc = subprocess.run(
                 [sys.executable, "-c", code, *args],
@@ -119,13 +178,18 @@ def write(out: Path, root: Path | None, only: list[str] | None) -> int:
             src = work / "out" / f
             if src.exists():
                 (work / f).write_bytes(STAMP.sub(rb'\1"-"', src.read_bytes()))
-        for tmp in ("out", "store.duckdb", "store.duckdb.wal"):
+            # recon weekly: each week's outputs, named by its folder (not by today's date)
+            for src in sorted(work.glob(f"weekly/*/*/{f}")):
+                kept = work / f"{src.parent.name}.{f}"
+                kept.write_bytes(STAMP.sub(rb'\1"-"', src.read_bytes()))
+        for tmp in ("out", "weekly", "store.duckdb", "store.duckdb.wal"):
             p = work / tmp
             if p.is_dir():
                 shutil.rmtree(p)
             elif p.exists():
                 p.unlink()
-        print(f"{name}: exit {(work / 'check.exit').read_text().strip()}", file=sys.stderr)
+        last = commands[-1][0]
+        print(f"{name}: exit {(work / f'{last}.exit').read_text().strip()}", file=sys.stderr)
     return 0
 
 

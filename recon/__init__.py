@@ -9,11 +9,15 @@ The public API for notebooks::
     frames = recon.audit(fy="2024-25")               # the store's history as DataFrames
     recon.issues(store="recon.duckdb")               # the issue register, the team's worklist
 
-Every public name is listed in ``recon.__all__`` (and by ``dir(recon)``); each is imported
-on first use, so ``import recon`` stays cheap.
+Every public name is listed in ``recon.__all__`` (and by ``dir(recon)``): the functions,
+the models they return, and the errors they raise (:class:`ReconError` and every error
+under it, from :mod:`recon.errors`). Each is imported on first use, so ``import recon``
+stays cheap.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from recon.__about__ import __version__
 
@@ -24,7 +28,18 @@ if TYPE_CHECKING:
     from typing import Any
 
     from recon.api import audit, check, decode, decode_to_file, issues, load, set_issue
-    from recon.errors import ReconError
+    from recon.errors import (
+        FetchError,
+        InputError,
+        NotifyError,
+        OutputError,
+        ReconError,
+        StoreBusyError,
+        StoreError,
+        UnknownIssueError,
+        UnsafeNameError,
+        UsageError,
+    )
     from recon.models.findings import Finding, Severity
     from recon.models.results import CheckResult
     from recon.sources.limits import Limits
@@ -41,16 +56,34 @@ _LAZY: dict[str, str] = {
     "Finding": "recon.models.findings",
     "Severity": "recon.models.findings",
     "Limits": "recon.sources.limits",
+    "FetchError": "recon.errors",
+    "InputError": "recon.errors",
+    "NotifyError": "recon.errors",
+    "OutputError": "recon.errors",
     "ReconError": "recon.errors",
+    "StoreBusyError": "recon.errors",
+    "StoreError": "recon.errors",
+    "UnknownIssueError": "recon.errors",
+    "UnsafeNameError": "recon.errors",
+    "UsageError": "recon.errors",
 }
 """Each public name and the module that defines it."""
 
 __all__ = [
     "CheckResult",
+    "FetchError",
     "Finding",
+    "InputError",
     "Limits",
+    "NotifyError",
+    "OutputError",
     "ReconError",
     "Severity",
+    "StoreBusyError",
+    "StoreError",
+    "UnknownIssueError",
+    "UnsafeNameError",
+    "UsageError",
     "__version__",
     "audit",
     "check",
@@ -67,8 +100,6 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'recon' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -8,6 +8,8 @@ line, never a traceback; all but :class:`NotifyError` mean "could not run".
 
 from __future__ import annotations
 
+import signal
+
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
@@ -68,13 +70,27 @@ class StoreError(ReconError):
 
 class NotifyError(ReconError):
     """A notification (the weekly digest by SMTP or webhook) that could not be sent. The
-    run it reports on is done and recorded: exit status 3, not 2."""
+    run it reports on is done and recorded: exit status 3, not 2.
+
+    Args:
+        message: What failed.
+        run_finished: Whether the run it reports on finished (False: the run could not
+            run, and its status 2 stands).
+    """
 
     exit_code = EXIT_NOT_NOTIFIED
+
+    def __init__(self, message: str, *, run_finished: bool = True) -> None:
+        super().__init__(message)
+        self.exit_code = EXIT_NOT_NOTIFIED if run_finished else EXIT_CANNOT_RUN
 
 
 class StoreBusyError(StoreError):
     """The store is still held by another process (a writer) after the bounded wait."""
+
+
+class UnknownIssueError(ReconError):
+    """No issue of the register has this id (``recon issue ID``, :func:`recon.set_issue`)."""
 
 
 class UnsafeNameError(ReconError):
@@ -83,9 +99,7 @@ class UnsafeNameError(ReconError):
 
 
 EXIT_INTERRUPTED = 130
-"""Exit status after Ctrl-C (SIGINT): 128 + 2, as a shell reports it."""
-EXIT_TERMINATED = 143
-"""Exit status after SIGTERM: 128 + 15."""
+"""Exit status after Ctrl-C (SIGINT): 128 + 2, as a shell reports it (SIGTERM: 143)."""
 
 
 SIGNALS_RECEIVED: list[int] = []
@@ -113,8 +127,6 @@ class Interrupted(BaseException):
     """
 
     def __init__(self, signum: int) -> None:
-        import signal
-
         self.signum = signum
         self.exit_code = EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + int(signum)
         name = (

@@ -54,12 +54,7 @@ def _expected() -> dict[str, Any]:
 
 
 def _store_args(store: Path) -> list[str]:
-    """``recon check``'s store option, whichever spelling this recon has."""
-    from recon.cli.check_cmd import check
-
-    names = {o for p in check.params for o in getattr(p, "opts", [])}
-    if "--store-path" in names:
-        return ["--store-path", str(store)]
+    """``recon check``'s store option."""
     return ["--store", str(store)]
 
 

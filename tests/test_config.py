@@ -16,7 +16,7 @@ from recon.config import (
 )
 from recon.errors import EXIT_CANNOT_RUN, UsageError
 from recon.pass_client.config import resolve_config
-from recon.store.weekly import pass_configured
+from recon.pipeline.weekly import pass_configured
 
 FULL = """
 [pass]

@@ -444,14 +444,14 @@ def test_a_file_that_differs_from_the_stored_copy_is_a_conflict(
     # The same run's invoice, republished with another RTMSA_P_D line, given as a file.
     sc.scenario_conflicting_invoices(tmp_path / "pair")
     other = next((tmp_path / "pair" / "json").glob("*_b2c4d6e8f0a1.json"))
-    got = check(tmp_path, [other], capsys, "--store-path", str(store))
+    got = check(tmp_path, [other], capsys, "--store", str(store))
     assert got.code == 1
     (c,) = got.of("source.conflict")
     assert str(other) in c["source"]
     assert not got.coverage[0]["invoice_json"] and not got.of("invoice.line")
     # The same file as held: used once, clean.
     same = next((tmp_path / "held" / "json").glob("*_Invoice.json"))
-    again = check(tmp_path / "again", [same], capsys, "--store-path", str(store), "--strict")
+    again = check(tmp_path / "again", [same], capsys, "--store", str(store), "--strict")
     assert again.code == 0, again.findings
 
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pytest
 
 import recon
+from recon import errors
 from recon.cli.main import main
 from recon.models.findings import Finding
 from recon.models.results import CheckResult
@@ -97,6 +98,46 @@ def test_public_names() -> None:
     assert recon.CheckResult is CheckResult
     with pytest.raises(AttributeError):
         _ = recon.not_a_name  # type: ignore[attr-defined]
+
+
+def test_exported_members() -> None:
+    """``recon.__all__`` is exactly the API's functions, the models they return and the
+    whole exception tree: every error a function can raise is catchable as ``recon.X``."""
+    assert recon.__all__ == [
+        "CheckResult",
+        "FetchError",
+        "Finding",
+        "InputError",
+        "Limits",
+        "NotifyError",
+        "OutputError",
+        "ReconError",
+        "Severity",
+        "StoreBusyError",
+        "StoreError",
+        "UnknownIssueError",
+        "UnsafeNameError",
+        "UsageError",
+        "__version__",
+        "audit",
+        "check",
+        "decode",
+        "decode_to_file",
+        "issues",
+        "load",
+        "set_issue",
+    ]
+    tree = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.ReconError)
+    }
+    assert tree == {n for n in recon.__all__ if n.endswith("Error")}
+    for name in tree:
+        assert getattr(recon, name) is getattr(errors, name), name
+        assert getattr(recon, name).__module__ == "recon.errors", name
+    with pytest.raises(recon.ReconError):
+        recon.check([])  # an argument error is a ReconError
 
 
 def test_import_recon_stays_cheap() -> None:

@@ -8,10 +8,9 @@ output it cannot write).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -19,10 +18,11 @@ from rich.text import Text
 
 from recon.cli.progress import stderr
 from recon.cli.text import printable
-from recon.models.audit import Workflow
-
-if TYPE_CHECKING:
-    from recon.models.audit import Issue
+from recon.config import nod_business_days
+from recon.models.audit import Issue, Workflow
+from recon.pipeline import audit as audit_job
+from recon.report.audit import stored_time_text
+from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,6 @@ def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
     ``title: 20 of 45`` when the list is cut)."""
     if not issues:
         return
-    from recon.wem.calendar import week_label
-
     shown = list(issues)[:limit]
     count = f"{len(shown)} of {len(issues)}" if len(issues) > len(shown) else str(len(issues))
     t = Table(title=f"{title}: {count}", title_justify="left")
@@ -72,29 +70,13 @@ def print_issues(issues: Sequence[Issue], title: str, limit: int = 20) -> None:
         stderr.print(f"  ... and {len(issues) - limit} more (see audit.json)")
 
 
-def print_issue_changes(store_path: Path | str | None, weeks: Iterable[tuple[str, date]]) -> None:
-    """``recon weekly``: print the issues opened and resolved since the last weekly run, for
-    the weeks it checked (the last run is the latest in ``weekly_runs``, so call this before
-    recording the current one; "since" is when that run finished)."""
-    from recon.store import open_store
-    from recon.store.register import build_register, issue_changes
-
-    wanted = set(weeks)
-    if not wanted:
-        return
-    with open_store(store_path, read_only=True, must_exist=True) as store:
-        last = store.scalar("SELECT max(finished_at_utc) FROM weekly_runs")
-        first, latest = min(w for _, w in wanted), max(w for _, w in wanted)
-        issues = [
-            i
-            for i in build_register(store, start=first, end=latest)
-            if (i.participant, i.week) in wanted
-        ]
-    from recon.report.audit import stored_time_text
-
-    opened, resolved = issue_changes(issues, last)
-    since = f"since the last weekly run ({stored_time_text(last)})" if last else "so far"
-    stderr.print(f"Issues {since}: {len(opened)} opened, {len(resolved)} resolved.")
+def print_issue_changes(
+    opened: Sequence[Issue], resolved: Sequence[Issue], since: datetime | None
+) -> None:
+    """``recon weekly``: print the issues opened and resolved since the last weekly run
+    (``since``: when it finished; None: there was none)."""
+    when = f"since the last weekly run ({stored_time_text(since)})" if since else "so far"
+    stderr.print(f"Issues {when}: {len(opened)} opened, {len(resolved)} resolved.")
     print_issues(opened, "Opened")
     print_issues(resolved, "Resolved")
 
@@ -156,19 +138,15 @@ def audit(
 
     Exit status: 0 no error issue open in the range; 1 one is open; 2 recon could not run.
     """
-    from recon.config import nod_business_days
-    from recon.report.audit import write_audit
-    from recon.store import open_store
-    from recon.store.register import audit as run_audit
-    from recon.store.register import date_range
-
-    first, last = date_range(start, end, fy)
-    code = participant.strip().upper() if participant else None
-    with open_store(store_path, read_only=True, must_exist=True) as store:
-        result = run_audit(
-            store, first, last, participant=code, nod_business_days=nod_business_days()
-        )
-    written = write_audit(result, out, reports=not no_reports)
+    result = audit_job.build(
+        start,
+        end,
+        fy=fy,
+        participant=participant,
+        store=store_path,
+        nod_business_days=nod_business_days(),
+    )
+    written = audit_job.write(result, out, reports=not no_reports)
     names = ", ".join(p.name for p in written)
     if result.empty:  # one line, never a green verdict: nothing was audited
         line = f"{result.empty_line()[:-1]} (wrote an empty {names} into {out})."

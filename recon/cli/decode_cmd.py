@@ -11,6 +11,7 @@ from rich.text import Text
 from recon.cli.options import limit_options, limits_from
 from recon.cli.progress import progress_bar, stderr
 from recon.cli.text import printable
+from recon.pipeline.decode import decode_to_file
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ def decode(path: Path, out: Path, no_progress: bool, **limits: int) -> int:
     (AWST, UTC+08:00) and the exact value. Row problems are listed as findings on stderr
     and the rest is still decoded; the exit status is 1 when there were any.
     """
-    from recon.api import decode_to_file
-
     with progress_bar(f"Decoding {path.name}", enabled=not no_progress) as prog:
         rows, findings = decode_to_file(path, out, limits=limits_from(limits), progress=prog)
     for f in findings[:20]:

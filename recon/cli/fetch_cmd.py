@@ -1,6 +1,6 @@
 """``recon fetch`` and ``recon emulator``: download from PaSS, and serve a local PaSS.
 
-``recon/cli/main.py`` adds both to the ``recon`` group::
+``recon/cli/main.py`` lists both among its commands (imported on first use)::
 
     from recon.cli.fetch_cmd import emulator, fetch
     cli.add_command(fetch)
@@ -14,6 +14,7 @@ artefact the timeline implies (HTTP 404; the rest is fetched); 2 when recon coul
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,9 @@ from rich.progress import (
 
 from recon.cli.progress import stderr
 from recon.cli.text import printable
-from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, Interrupted, ReconError, UsageError
+from recon.emulator.certs import write_demo_pki
+from recon.emulator.server import Faults, PassEmulator
+from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, Interrupted, UsageError
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import (
     DEFAULT_DEADLINE,
@@ -48,16 +51,12 @@ from recon.pass_client.config import (
     resolve_config,
 )
 from recon.pass_client.fetch import FetchReport, ProgressCallback, fetch_week
+from recon.report.formatting import awst_text
+from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
-
-
-def _fail(err: ReconError) -> None:
-    """Show one line on stderr and exit with the error's status. Never a traceback."""
-    click.echo(f"recon: {printable(str(err))}", err=True)
-    raise click.exceptions.Exit(err.exit_code)
 
 
 @contextmanager
@@ -81,8 +80,6 @@ def _progress_bar(console: Console) -> Iterator[ProgressCallback]:
 
 
 def _summary_lines(report: FetchReport) -> list[str]:
-    from recon.report.formatting import awst_text
-
     lines = []
     for entry in report.runs:
         files = [f for f in report.files if f.run_id == entry.run_id]
@@ -207,7 +204,7 @@ def fetch(
     timeout: float | None,
     deadline: float | None,
     max_response_mb: int | None,
-) -> None:
+) -> int:
     """Download a Trading Week's Settlement Statements and Invoices from AEMO's PaSS API.
 
     For each run of the week: the Summary JSON, the Detail JSON of every Trading Day, the
@@ -218,23 +215,19 @@ def fetch(
     Exit status: 0 all fetched; 1 the server lacked an artefact the timeline lists (the
     rest was fetched); 2 recon could not run.
     """
-    try:
-        config = resolve_config(
-            url=url,
-            participant=participant,
-            cert=cert,
-            key=key,
-            ca=ca,
-            timeout=timeout,
-            config_file=config_file,
-            deadline=deadline,
-            max_response_mb=max_response_mb,
-        )
-        with PassClient(config) as client, _progress_bar(stderr) as progress:
-            report = fetch_week(client, week.date(), out_dir, run_id=run_id, progress=progress)
-    except ReconError as err:
-        _fail(err)
-        return
+    config = resolve_config(
+        url=url,
+        participant=participant,
+        cert=cert,
+        key=key,
+        ca=ca,
+        timeout=timeout,
+        config_file=config_file,
+        deadline=deadline,
+        max_response_mb=max_response_mb,
+    )
+    with PassClient(config) as client, _progress_bar(stderr) as progress:
+        report = fetch_week(client, week.date(), out_dir, run_id=run_id, progress=progress)
     n_new, n_same = len(report.written), len(report.unchanged)
     click.echo(
         printable(
@@ -248,12 +241,10 @@ def fetch(
         click.echo(
             f"recon: warning: {len(report.missing)} artefact(s) not published; see above", err=True
         )
-    raise click.exceptions.Exit(EXIT_CLEAN if report.complete else EXIT_FINDINGS)
+    return EXIT_CLEAN if report.complete else EXIT_FINDINGS
 
 
 def _week_text(week: date) -> str:
-    from recon.wem.calendar import week_label
-
     return week_label(week)
 
 
@@ -357,40 +348,31 @@ def emulator(
     slow: float,
     drop: int,
     fault_path: str | None,
-) -> None:
+) -> int:
     """Serve a folder of settlement artefacts as a local PaSS API, over mutual TLS.
 
     A stand-in for AEMO's PaSS for tests and demos: the paths, headers and error shapes
     of recon's reading of the API, answering only clients whose certificate --client-ca
     signed, with faults to inject on demand. Runs until Ctrl-C.
     """
-    import re
-
-    from recon.emulator.server import Faults, PassEmulator
-
     pki = None
     if demo_certs is not None:
         if cert or key or client_ca:
-            _fail(UsageError("give either --demo-certs or --cert/--key/--client-ca, not both"))
-        from recon.emulator.certs import write_demo_pki
-
+            raise UsageError("give either --demo-certs or --cert/--key/--client-ca, not both")
         pki = write_demo_pki(demo_certs)
         cert, key, client_ca = pki.server_cert, pki.server_key, pki.ca
-    missing = [
-        name
-        for name, value in (("--cert", cert), ("--key", key), ("--client-ca", client_ca))
-        if value is None
-    ]
-    if missing:
-        _fail(UsageError(f"missing {', '.join(missing)} (or use --demo-certs DIR)"))
-    for name, value in (("--cert", cert), ("--key", key), ("--client-ca", client_ca)):
-        if not Path(value).is_file():  # type: ignore[arg-type]
-            _fail(UsageError(f"{name}: file not found: {value}"))
+    given = {"--cert": cert, "--key": key, "--client-ca": client_ca}
+    if cert is None or key is None or client_ca is None:
+        missing = [name for name, value in given.items() if value is None]
+        raise UsageError(f"missing {', '.join(missing)} (or use --demo-certs DIR)")
+    for name, path in (("--cert", cert), ("--key", key), ("--client-ca", client_ca)):
+        if not path.is_file():
+            raise UsageError(f"{name}: file not found: {path}")
     if fault_path:
         try:
             re.compile(fault_path)
         except re.error as exc:
-            _fail(UsageError(f"--fault-path is not a regular expression: {exc}"))
+            raise UsageError(f"--fault-path is not a regular expression: {exc}") from None
     faults = Faults(
         status_429=fault_429,
         retry_after=retry_after,
@@ -404,7 +386,7 @@ def emulator(
             data_dir,
             cert,
             key,
-            client_ca,  # type: ignore[arg-type]
+            client_ca,
             host=host,
             port=port,
             faults=faults,
@@ -412,8 +394,7 @@ def emulator(
         server.start()
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or exc
-        _fail(UsageError(f"cannot start the emulator on {host}:{port}: {reason}"))
-        return
+        raise UsageError(f"cannot start the emulator on {host}:{port}: {reason}") from None
     runs = sorted(server.holdings.runs.values(), key=lambda r: (r.participant, r.run_id))
     click.echo(
         printable(f"PaSS emulator at {server.url} serving {len(runs)} run(s) from {data_dir}")
@@ -447,7 +428,7 @@ def emulator(
         pass
     finally:
         server.stop()
-    raise click.exceptions.Exit(EXIT_CLEAN)
+    return EXIT_CLEAN
 
 
 __all__ = ["emulator", "fetch"]

@@ -16,7 +16,7 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from rich.table import Table
@@ -26,15 +26,17 @@ from recon.cli.progress import stderr
 from recon.cli.text import printable
 from recon.config import nod_business_days
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from recon.models.audit import Workflow
-
-if TYPE_CHECKING:
-    from recon.models.audit import Issue
-    from recon.store.db import Store
+from recon.models.audit import Issue, Workflow, issues_document
+from recon.pipeline.issues import STATUSES, register
+from recon.report.audit import stored_time_text
+from recon.report.formatting import money_text
+from recon.store import open_store
+from recon.store.db import Store
+from recon.store.register import UnknownIssueError, find_issue, person, record_event
+from recon.wem.calendar import week_label
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("open", "resolved", "all")
 WORKFLOWS = tuple(w.value for w in Workflow)
 
 
@@ -48,8 +50,6 @@ def _text(value: object) -> Text:
 def _money(value: Any) -> str:
     if value is None:
         return ""
-    from recon.report.formatting import money_text
-
     return money_text(value)
 
 
@@ -68,8 +68,6 @@ def _what(issue: Issue) -> str:
 def register_rows(issue: Issue) -> Text:
     """One issue of the register in three short lines: its state; participant, week,
     check and variable or figure; at stake and due date (or age)."""
-    from recon.wem.calendar import week_label
-
     counts = issue.counts and issue.severity == "error"
     state = Text(printable(issue.state_text()), style="red" if counts else None)
     where = "  ".join(
@@ -100,9 +98,6 @@ def print_register(issues: Sequence[Issue], title: str) -> None:
 
 def print_issue(issue: Issue, findings: Sequence[dict[str, Any]]) -> None:
     """One issue: what, where, its state, its findings across runs and its events."""
-    from recon.report.audit import stored_time_text
-    from recon.wem.calendar import week_label
-
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -158,8 +153,6 @@ def print_issue(issue: Issue, findings: Sequence[dict[str, Any]]) -> None:
 
 def issue_findings(store: Store, issue: Issue) -> list[dict[str, Any]]:
     """The findings recorded for an issue, check by check (times shown in AWST)."""
-    from recon.report.audit import stored_time_text
-
     out = []
     for at, run_id, designation, severity, message in store.rows(
         "SELECT c.checked_at_utc, f.run_id, r.designation, f.severity, "
@@ -243,22 +236,14 @@ def issues(
     Exit status: 0 no listed error issue is open (an accepted one does not count); 1 one is;
     2 recon could not run.
     """
-    from recon.models.audit import issues_document
-    from recon.store import open_store
-    from recon.store.query import parse_week
-    from recon.store.register import build_register
-
-    code = participant.strip().upper() if participant else None
-    wk = parse_week(week) if week else None
-    days = nod_business_days()
-    with open_store(store_path, read_only=True, must_exist=True) as store:
-        register = build_register(store, participant=code, start=wk, end=wk, nod_business_days=days)
-    shown = [
-        i
-        for i in register
-        if (status == "all" or (i.status == status))
-        and (workflow is None or i.workflow.value == workflow)
-    ]
+    shown = register(
+        store_path,
+        participant=participant,
+        week=week,
+        status=status,
+        workflow=workflow,
+        nod_business_days=nod_business_days(),
+    )
     if as_json:
         _json(issues_document(shown))
     elif shown:
@@ -312,9 +297,6 @@ def issue(
     Exit status: 0 shown or recorded; 2 recon could not run (no store, an unknown id, an
     invalid change).
     """
-    from recon.store import open_store
-    from recon.store.register import UnknownIssueError, find_issue, person, record_event
-
     days = nod_business_days()
     if set_to is None and (ref or lodged or note or by):
         raise UsageError("--ref, --lodged, --note and --by go with --set")

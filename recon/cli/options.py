@@ -1,18 +1,24 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, and the parsing of their values: a value that
+does not parse is a :class:`~recon.errors.UsageError` naming the option (exit 2)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import click
 
+from recon.errors import UsageError
+from recon.models.decimals import DecimalFormatError, check_decimal
 from recon.sources.limits import DEFAULT_LIMITS, MIB, Limits
+from recon.wem.calendar import parse_week
 
 
 def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the input-cap options (issue 9) to a command."""
+    """Add the input-cap options (``--max-member-mb`` and the rest) to a command."""
     opts = [
         click.option(
             "--max-member-mb",
@@ -68,17 +74,17 @@ def _materiality(
     try:
         amount = Decimal(value.replace(",", "").replace("$", ""))
     except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount such as 10000 or 2500.50") from None
+        raise UsageError(
+            f"--materiality {value!r} is not an amount such as 10000 or 2500.50"
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise click.BadParameter("the threshold must be a non-negative amount")
-    from recon.models.decimals import DecimalFormatError, check_decimal
-
+        raise UsageError("--materiality: the threshold must be a non-negative amount")
     try:
         return check_decimal(amount)
     except DecimalFormatError:
-        raise click.BadParameter(
-            f"{value!r} is out of range: an amount has at most 15 digits before the "
-            "point and 8 after it (Decimal(23,8))"
+        raise UsageError(
+            f"--materiality {value!r} is out of range: an amount has at most 15 digits "
+            "before the point and 8 after it (Decimal(23,8))"
         ) from None
 
 
@@ -101,25 +107,17 @@ STORE_DEFAULT = ""
 
 def _store(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None and value != STORE_DEFAULT and not value.strip():
-        raise click.BadParameter("the store's path is empty")
+        raise UsageError("--store: the store's path is empty")
     return value
 
 
-def check_store_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--store [PATH]`` (the value optional) and its hidden old alias ``--store-path``.
+def check_store_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--store [PATH]`` (the value optional).
 
     The command gets ``store``: None when ``--store`` is not given (check files only),
     :data:`STORE_DEFAULT` when given without a PATH (``$RECON_STORE``, else the default
-    store), else the PATH; and ``store_path``: the PATH of the deprecated ``--store-path``.
-    Use :func:`store_choice` to combine them.
+    store), else the PATH.
     """
-    f = click.option(
-        "--store-path",
-        "store_path",
-        hidden=True,
-        metavar="PATH",
-        help="Deprecated: use --store PATH.",
-    )(f)
     return click.option(
         "--store",
         "store",
@@ -136,15 +134,45 @@ def check_store_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def store_choice(store: str | None, store_path: str | None) -> tuple[bool, str | None]:
-    """Combine ``--store [PATH]`` and ``--store-path PATH``: (use the store?, its path or None).
+_STORE_HELP = (
+    "The store's database file (a folder means recon.duckdb in it). Default: "
+    "$RECON_STORE, else recon.duckdb in your recon data folder "
+    "(~/.local/share/recon on Linux)."
+)
 
-    A None path means ``$RECON_STORE``, else the default store.
-    """
-    if store_path is not None:
-        if store not in (None, STORE_DEFAULT, store_path):
-            raise click.UsageError("give the store once: --store PATH")
-        return True, store_path
-    if store is None:
-        return False, None
-    return True, store or None
+
+def store_option(f: Any) -> Any:
+    """Add ``--store PATH``."""
+    return click.option(
+        "--store", "store_path", type=click.Path(path_type=Path), metavar="PATH", help=_STORE_HELP
+    )(f)
+
+
+def week_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """``--week``'s value: a Trading Week's first day (UsageError: not one)."""
+    return parse_week(value)
+
+
+def day_value(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A date option's value, ``yyyy-mm-dd`` (UsageError: not one)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{param.opts[0]} {value!r} is not a date like 2024-12-01") from None
+
+
+def week_option(help_text: str) -> Any:
+    """Add ``--week YYYY-MM-DD`` (a Trading Week's first day, a Sunday)."""
+    return click.option("--week", callback=week_value, metavar="YYYY-MM-DD", help=help_text)
+
+
+def participant_option(help_text: str) -> Any:
+    """Add ``--participant CODE``."""
+    return click.option(
+        "--participant",
+        metavar="CODE",
+        callback=lambda _c, _p, v: v.strip().upper() if v else None,
+        help=help_text,
+    )

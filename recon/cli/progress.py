@@ -10,14 +10,13 @@ the width (``soft_wrap``).
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console, ConsoleDimensions
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-if TYPE_CHECKING:
-    from rich.text import Text
+from rich.text import Text
 
 PIPE_WIDTH = 120
 """The width of output that does not go to a terminal."""
@@ -93,10 +92,6 @@ def wrapped(
         style: A style for the whole paragraph.
         to: The console (default :data:`stderr`).
     """
-    import textwrap
-
-    from rich.text import Text
-
     target = to or stderr
     plain = text.plain if isinstance(text, Text) else text
     lead = " " * (indent if first is None else first)

@@ -8,35 +8,10 @@ from pathlib import Path
 
 import click
 
-from recon.models.results import CheckResult
+from recon.cli.summary import print_verdict, print_written
+from recon.pipeline.outputs import rebuild_reports
 
 log = logging.getLogger(__name__)
-
-REPORT_SET = ("report.xlsx", "report.html", "disagreement.csv")
-"""The reports, replaced as a set (:func:`recon.atomic.replace_set`)."""
-
-
-def write_report_set(result: CheckResult, out: Path) -> list[Path]:
-    """Write report.xlsx, report.html and disagreement.csv as one set that replaces the
-    earlier set in ``out``.
-
-    Both are written into a staging folder beside ``out`` and swapped in at the end
-    (:func:`recon.atomic.replace_set` states the guarantee): a failure, a full disk, Ctrl-C
-    or SIGTERM leaves the earlier set whole and no temporary file behind. Every other file
-    in ``out`` (a check's findings.json and result.json, say) is left as it is.
-
-    Returns:
-        The paths written, workbook first, under ``out`` as given.
-
-    Raises:
-        OutputError: If the folder or a report cannot be written (the earlier set is kept).
-    """
-    from recon.atomic import replace_set
-    from recon.report import write_reports
-
-    with replace_set(out, REPORT_SET) as stage:
-        names = [p.name for p in write_reports(result, stage)]
-    return [out / name for name in names]
 
 
 @click.command()
@@ -72,11 +47,7 @@ def report(findings_dir: Path, out: Path | None) -> int:
     says so); 2 when the reports cannot be built (no result.json, unwritable folder); 130
     or 143 interrupted (the earlier reports are left whole).
     """
-    from recon.cli.check_cmd import print_verdict, print_written
-    from recon.report import load_result
-
-    result = load_result(findings_dir)
-    written = write_report_set(result, out or findings_dir)
+    result, written = rebuild_reports(findings_dir, out)
     # The saved check's verdict, which is also why the exit status is what it is.
     print_verdict(result)
     print_written(written)

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import click
 
+from recon.cli.options import store_option
 from recon.cli.progress import stderr
-from recon.cli.store_cmd import store_option
 from recon.cli.text import line
+from recon.config import nod_business_days
 from recon.errors import UsageError
+from recon.serve.config import ServeConfig, check_listen
+from recon.serve.server import listen, run
+from recon.serve.state import ServeState
+from recon.serve.users import add_user, check_name
+from recon.store.db import Store, resolve_store_path
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +123,6 @@ def serve(
     """
     if add_user is not None:
         return _add_user(add_user, users_file)
-    from recon.config import nod_business_days
-    from recon.serve.config import ServeConfig, check_listen
-    from recon.serve.server import listen, run
-    from recon.serve.state import ServeState
-    from recon.store.db import Store, resolve_store_path
-
     config = ServeConfig(
         store=resolve_store_path(store_path),
         users_file=users_file,
@@ -159,8 +159,6 @@ def serve(
 
 
 def _add_user(name: str, users_file: Path | None) -> int:
-    from recon.serve.users import add_user, check_name
-
     if users_file is None:
         raise UsageError("--add-user needs --users FILE: the file to add the user to")
     check_name(name)

@@ -230,15 +230,19 @@ def issues_document(issues: Iterable[Issue]) -> list[dict[str, Any]]:
     return [i.document() for i in issues]
 
 
+def cash_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """The issues that count (open, not accepted) and carry a cash amount at stake
+    (estimates left out, SPEC §10)."""
+    return [
+        i for i in issues if i.counts and i.at_stake is not None and i.at_stake_basis != "estimate"
+    ]
+
+
 def cash_at_stake(issues: Iterable[Issue]) -> Decimal | None:
     """The cash at stake over the issues that count (open, not accepted) and carry a cash
     amount: the exact sum of their ``at_stake``, estimates left out (SPEC §10); None when
     none carries one."""
-    amounts = [
-        i.at_stake
-        for i in issues
-        if i.counts and i.at_stake is not None and i.at_stake_basis != "estimate"
-    ]
+    amounts = [i.at_stake for i in cash_issues(issues) if i.at_stake is not None]
     return sum(amounts, Decimal(0)) if amounts else None
 
 

@@ -9,12 +9,12 @@ SCADA or submission CSVs), each compared with one AEMO Detail variable. The tie-
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from recon.models.decimals import Money
+from recon.models.decimals import DecimalFormatError, Money, parse_decimal
 
 ENERGY_UNITS: dict[str, Decimal] = {
     "wh": Decimal(1),
@@ -102,10 +102,10 @@ class OwnSeries(BaseModel):
         if isinstance(v, bool):
             raise ValueError(f"tolerance must be a number, got {v!r}")
         try:
-            d = Decimal(str(v).strip())
-        except InvalidOperation:
+            d = Decimal(v) if isinstance(v, int) else parse_decimal(str(v))
+        except DecimalFormatError:
             raise ValueError(f"tolerance must be a number, got {v!r}") from None
-        if not d.is_finite() or d < 0:
+        if d < 0:
             raise ValueError(f"tolerance must be a number at least 0, got {v!r}")
         return d
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
-from recon.models.decimals import Money
+from recon.models.decimals import DecimalFormatError, Money, parse_decimal
 from recon.models.findings import CheckId, Finding, Severity
 from recon.models.invoices import Invoice
 from recon.models.kinds import Kind
@@ -466,27 +466,20 @@ class CheckResult(BaseModel):
           column reads as an ISO 8601 date or time; else the column stays text;
         - everything else: text (``string[pyarrow]``).
         """
-        from decimal import InvalidOperation
-
         import pandas as pd  # 0.5 s to import: only when a DataFrame is asked for
         import pyarrow as pa
 
         from recon.wem.calendar import AWST
 
         money = pa.decimal128(23, 8)
-        eight_places = Decimal("1E-8")
-        limit = Decimal(10) ** 15
 
         def exact(text: str | None) -> Decimal | None:
             if text is None:
                 return None
             try:
-                d = Decimal(text)
-            except InvalidOperation:
+                return parse_decimal(text)
+            except DecimalFormatError:
                 return None
-            if not d.is_finite() or abs(d) >= limit or d != d.quantize(eight_places):
-                return None
-            return d
 
         def when(text: str) -> datetime | None:
             try:

@@ -4,7 +4,7 @@ For each participant and Trading Week a ``recon weekly`` run checked, the digest
 the verdict, the issues this run raised, the issues it resolved, the disputed issues still
 open, the issues due within 5 Business Days, the total at stake, and where the reports
 are. :func:`build_digest` builds it from what the run did
-(:class:`~recon.store.weekly.WeeklyDone`) and the issue register of those weeks;
+(:class:`~recon.models.weekly.WeeklyDone`) and the issue register of those weeks;
 :mod:`recon.notify.render` writes it as text, HTML and the webhook's JSON.
 
 "Raised by this run" and "resolved by this run" are the register's own rule
@@ -20,15 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from recon.models.audit import Workflow
+from recon.models.audit import Issue, Workflow, cash_at_stake, cash_issues
+from recon.models.weekly import WeeklyDone
+from recon.store.register import issue_changes
 from recon.wem.business_days import add_business_days
 from recon.wem.calendar import AWST, week_label
-
-if TYPE_CHECKING:
-    from recon.models.audit import Issue
-    from recon.store.weekly import WeeklyDone
 
 DUE_SOON_BUSINESS_DAYS = 5
 """An open issue is "due soon" when its due date is at most this many WA Business Days
@@ -246,14 +244,11 @@ def _week(
     since: datetime,
     soon: date,
 ) -> DigestWeek:
-    from recon.store.register import issue_changes
-
     opened, resolved = issue_changes(issues, since)
     opened_keys = {i.key for i in opened}
     resolved_keys = {i.key for i in resolved}
     shown = [digest_issue(i) for i in issues]
     counting = [d for d in shown if d.counts_as_open]
-    cash = [d for d in counting if d.at_stake is not None and not d.estimate]
     estimates = [d for d in counting if d.at_stake is not None and d.estimate]
     due_soon = sorted(
         (
@@ -284,8 +279,8 @@ def _week(
         due_soon=due_soon,
         open_issues=len(counting),
         accepted_open=sum(1 for d in shown if d.is_open and d.workflow == Workflow.ACCEPTED),
-        at_stake=_total(cash),
-        priced=len(cash),
+        at_stake=cash_at_stake(issues),
+        priced=len(cash_issues(issues)),
         estimated=_total(estimates),
         reports=str(folder) if folder is not None else None,
     )

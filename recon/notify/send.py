@@ -15,14 +15,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from recon.config import Config, NotifySettings
-from recon.errors import NotifyError, ReconError, UsageError
+from recon.errors import EXIT_CANNOT_RUN, NotifyError, ReconError, UsageError
 from recon.models.audit import Issue
+from recon.models.weekly import WeeklyDone
 from recon.notify.digest import Digest, build_digest
 from recon.notify.render import render_html, render_text, webhook_payload
 from recon.notify.smtp import build_message, send_mail
 from recon.notify.webhook import post_webhook
-from recon.store.db import Store
-from recon.store.weekly import WeeklyDone
+from recon.store.db import Store, open_store, resolve_store_path
+from recon.store.register import build_register
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ def settings_for_weekly(config: Config, flag: bool | None) -> NotifySettings | N
 
 
 def _register(store: Store, start: date, end: date, nod_business_days: int | None) -> list[Issue]:
-    from recon.store.register import build_register
-
     return build_register(store, start=start, end=end, nod_business_days=nod_business_days)
 
 
@@ -81,8 +80,6 @@ def weekly_digest(
     Raises:
         ReconError: The store cannot be read.
     """
-    from recon.store.db import open_store, resolve_store_path
-
     wanted = {(w.participant, w.week) for w in done.weeks}
     issues = []
     store_text = str(resolve_store_path(store_path))
@@ -145,15 +142,16 @@ def notify_weekly(
 
     Raises:
         NotifyError: It could not be built, or a destination did not take it; the message
-            names every failure, on one line.
+            (``digest not sent: ...``) names every failure, on one line. Its exit status
+            is 3, or 2 when the run itself could not finish.
     """
+    finished = done.exit_code != EXIT_CANNOT_RUN
     try:
         digest = weekly_digest(store_path, done, nod_business_days=nod_business_days)
-    except NotifyError:
-        raise
     except ReconError as e:
-        raise NotifyError(f"the digest could not be built: {e}") from None
+        why = e if isinstance(e, NotifyError) else f"the digest could not be built: {e}"
+        raise NotifyError(f"digest not sent: {why}", run_finished=finished) from None
     failures = deliver(settings, digest)
     if failures:
-        raise NotifyError("; ".join(failures))
+        raise NotifyError(f"digest not sent: {'; '.join(failures)}", run_finished=finished)
     return digest

@@ -1,4 +1,4 @@
-"""Adjustments explained against your data (SPEC §9; issue 19, point 4): for each ADJ run
+"""Adjustments explained against your data (SPEC §9): for each ADJ run
 of a week and its previous run, every interval of the mapped variable the ADJ run changed,
 judged against your figure (``now agrees``, ``still agrees``, ``toward``, ``away``, ``no
 figure``), as ``own.value`` info findings and :class:`~recon.models.own.OwnAdjustment` rows.

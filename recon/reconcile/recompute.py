@@ -109,11 +109,6 @@ class LineTotal:
     round_then_sum_gst: Decimal = ZERO
     description: str = ""
 
-    @property
-    def signed_amount(self) -> Decimal:
-        """The amount signed as in the Payment Summary (Charge +, Payment -)."""
-        return signed(self.amount, self.payment_or_charge)
-
     def amount_orders(self) -> dict[str, Decimal]:
         """The line amount under each rounding order, SPEC's order first."""
         return {SUM_THEN_ROUND: self.amount, ROUND_THEN_SUM: self.round_then_sum}

@@ -56,9 +56,8 @@ from recon.serve.issues import (
 from recon.serve.queries import participants, week_span
 from recon.serve.responses import as_json, error, page
 from recon.serve.state import ServeState
-from recon.store.query import parse_week
-from recon.store.register import UnknownIssueError, person, record_event
-from recon.wem.calendar import financial_year
+from recon.store.register import UnknownIssueError, date_range, person, record_event
+from recon.wem.calendar import financial_year, parse_week
 
 log = logging.getLogger(__name__)
 
@@ -328,8 +327,6 @@ def _audit_range(request: Request, held: tuple[date, date] | None) -> tuple[date
     Raises:
         UsageError: A bad date or range.
     """
-    from recon.store.register import date_range
-
     q = request.query_params
     fy = (q.get("fy") or "").strip()
     if fy:

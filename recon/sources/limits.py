@@ -1,4 +1,4 @@
-"""Caps that keep hostile input from exhausting memory or time (issue 9).
+"""Caps that keep hostile input from exhausting memory or time.
 
 Each cap has a CLI option to raise it (``recon check --max-member-mb`` and friends), and
 every refusal names that option. ZIP members are judged by their declared sizes before

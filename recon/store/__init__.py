@@ -1,15 +1,17 @@
 """The settlement history store: every run ingested, kept for audit, checked from history.
 
->>> from recon.store import open_store, ingest, check_from_store, list_runs
+>>> from recon.store import open_store, ingest, list_runs
 >>> with open_store("history.duckdb") as store:                      # doctest: +SKIP
 ...     ingest(store, ["downloads/"])
 ...     runs = list_runs(store, participant="SWANGEN")
->>> result = check_from_store("history.duckdb", week="2024-12-01")     # doctest: +SKIP
+>>> result = recon.check(store="history.duckdb", week="2024-12-01")  # doctest: +SKIP
 
 Modules: :mod:`~recon.store.db` (location, schema, migrations, the :class:`Store`),
-:mod:`~recon.store.ingest`, :mod:`~recon.store.query` (runs held, models rebuilt,
-:func:`check_from_store`), :mod:`~recon.store.export` (Parquet for a cluster),
-:mod:`~recon.store.weekly` (the scheduled run's planning and fetching).
+:mod:`~recon.store.ingest`, :mod:`~recon.store.rows` (models rebuilt),
+:mod:`~recon.store.query` (runs held, the weeks a check or a weekly run covers),
+:mod:`~recon.store.history` (checks and weekly runs recorded), :mod:`~recon.store.register`
+(the issue register and the audit), :mod:`~recon.store.export` (Parquet for a cluster).
+A check from the store is put together by :mod:`recon.pipeline.check`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from recon.store.db import (
 )
 from recon.store.export import ExportReport, export_store
 from recon.store.ingest import FileOutcome, IngestRefused, IngestReport, ingest
-from recon.store.query import RunRow, check_from_store, list_runs, load_from_store, parse_week
+from recon.store.query import RunRow, list_runs
 from recon.store.rows import load_weeks
+from recon.wem.calendar import parse_week
 
 __all__ = [
     "ENV_STORE",
@@ -40,12 +43,10 @@ __all__ = [
     "IngestReport",
     "RunRow",
     "Store",
-    "check_from_store",
     "default_store_path",
     "export_store",
     "ingest",
     "list_runs",
-    "load_from_store",
     "load_weeks",
     "open_store",
     "parse_week",

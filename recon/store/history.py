@@ -13,6 +13,10 @@ inputs records another check: it happened.
 ``written`` (:func:`mark_outputs_written`) once its output set is in place, so a crash while
 writing the reports never leaves a recorded check claiming outputs it does not have.
 
+**Weekly runs.** :func:`record_weekly` records a completed ``recon weekly`` run with the
+ingest watermark it covered, so the next run picks up from there
+(:func:`recon.store.query.plan_weeks`).
+
 The issue register and the audit query, which read what is recorded here, are in
 :mod:`recon.store.register`.
 """
@@ -36,6 +40,7 @@ from recon.models.audit import OutputsState
 from recon.models.findings import CheckId
 from recon.models.kinds import DETAIL_KINDS, SUMMARY_KINDS, Kind
 from recon.models.results import CheckResult, RunCoverage, RunInfo
+from recon.models.weekly import WeekPlan
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, own_days, run_tokens
 from recon.wem.calendar import INTERVAL_GRANULARITIES, parse_week_label
@@ -217,6 +222,25 @@ def mark_outputs_written(
     finally:
         if owned:
             st.close()
+
+
+def record_weekly(
+    store: Store, *, started_at_utc: datetime, plan: WeekPlan, out_dir: Path | None, exit_code: int
+) -> None:
+    """Record a completed weekly run: when it started and finished, the ingest watermark
+    it covered, the weeks it checked, where their reports went and its exit status."""
+    with store.transaction():
+        store.con.execute(
+            "INSERT INTO weekly_runs VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                started_at_utc,
+                datetime.now(UTC).replace(tzinfo=None),
+                plan.watermark_utc,
+                [f"{p}/{w.isoformat()}" for p, w in plan.weeks],
+                str(out_dir) if out_dir else None,
+                exit_code,
+            ],
+        )
 
 
 _CHECK_COLUMNS = (

@@ -1,74 +1,32 @@
-"""Reading the store back: runs held, models rebuilt exactly, and checks from history.
+"""Reading the store back: runs held, the weeks a check or a weekly run covers.
 
-:func:`check_from_store` is ``recon check --store``: it rebuilds every artefact of the
-matching weeks as the model its reader made (same rows, same exact decimals, same source
-references, same reading findings, the same ``inputs`` record), adds any files given,
-and runs the engine, so an ADJ run's previous run comes from history even when only the
-ADJ run's files are at hand, and the result equals a check of all the files.
+The models themselves are rebuilt by :func:`recon.store.rows.load_weeks`;
+:mod:`recon.pipeline.check` puts them together with the files given (``recon check
+--store``), so an ADJ run's previous run comes from history even when only the ADJ run's
+files are at hand, and the result equals a check of all the files.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
+from datetime import UTC, date, datetime
 from typing import Any
 
-from recon.errors import StoreError, UsageError
-from recon.models.findings import Finding
-from recon.models.invoices import (
-    Invoice,
-)
+from recon.models.invoices import Invoice
 from recon.models.labels import artefacts_text
 from recon.models.loaded import Loaded
-from recon.models.progress import Progress
-from recon.models.results import CheckResult
-from recon.models.statements import Kept
-from recon.sources.limits import DEFAULT_LIMITS, Limits
+from recon.models.weekly import WeekKey, WeekPlan
+from recon.reconcile.grouping import loose_week, participant_code
+from recon.report.formatting import awst_text
 from recon.store.db import Store
-from recon.store.rows import WeekKey, load_weeks
+from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------------ weeks
-
-
-def parse_week(value: date | datetime | str | None) -> date | None:
-    """A Trading Week given as a date, ``yyyy-mm-dd`` or ``TW dd Mon yyyy``; None passes.
-
-    Raises:
-        UsageError: Not a date, or not a Sunday (a Trading Week starts on a Sunday).
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
-    else:
-        text = str(value).strip()
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            from recon.wem.calendar import parse_week_label
-
-            try:
-                day = parse_week_label(text)
-            except ValueError:
-                raise UsageError(
-                    f"{text!r} is not a Trading Week: give its first day as "
-                    "yyyy-mm-dd (a Sunday) or its label 'TW 01 Dec 2024'"
-                ) from None
-    if day.weekday() != 6:
-        raise UsageError(
-            f"{day.isoformat()} is a {day.strftime('%A')}; a Trading Week starts on a Sunday"
-        )
-    return day
 
 
 def where_filters(participant: str | None, week: date | None) -> tuple[str, list[Any]]:
@@ -163,128 +121,120 @@ def list_runs(
 # ------------------------------------------------------------------------------ check
 
 
-def check_from_store(
-    store_path: str | os.PathLike[str] | None = None,
-    week: Any = None,
-    participant: str | None = None,
-    paths: Iterable[str | os.PathLike[str]] = (),
-    materiality: Decimal | None = None,
+def weeks_for_check(
+    store: Store,
     *,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress | None = None,
-) -> CheckResult:
-    """Check runs from the store (plus any files given), as ``recon check`` checks files.
+    week: date | None = None,
+    participant: str | None = None,
+    given: Iterable[Loaded] | None = None,
+) -> list[WeekKey]:
+    """The (participant, week)s a check from the store covers.
 
-    The artefacts are those of :func:`load_from_store`; the engine is the one
-    :func:`recon.check` runs (``recon.check(..., store=...)`` adds ``--own``).
+    ``week`` if given; else, when files were given (``given``, possibly empty when none
+    of them could be read), the weeks of their artefacts; else every week held.
+    ``participant`` narrows any of these.
 
     Args:
-        store_path: The store (None: ``$RECON_STORE`` or the default).
-        week: The Trading Week's first day (date, ``yyyy-mm-dd`` or ``TW dd Mon yyyy``).
+        store: The store.
+        week: The Trading Week's first day.
         participant: A participant code.
-        paths: Files and folders to add.
-        materiality: ``adjustment.material`` threshold (None: off).
-        limits: Input caps for reading ``paths``.
-        progress: ``(done, total)`` over the files read from ``paths``.
-
-    Returns:
-        The check's result, as :func:`recon.check` returns it.
-
-    Raises:
-        StoreError: No store, or nothing held or given for the weeks asked.
-        InputError: A file under ``paths`` cannot be read at all.
+        given: The artefacts read from the files given (None: no file was given).
     """
-    from recon.reconcile.engine import run_checks
+    if week is not None:
+        return weeks_held(store, participant=participant, week=week)
+    if given is None:
+        return weeks_held(store, participant=participant)
+    asked = set()
+    for item in given:
+        m = item.model
+        h = m if isinstance(m, Invoice) else m.header
+        # The run's week and participant however the file spells them (SPEC §6
+        # "Grouping"): the engine reports the spelling, the store is still asked.
+        w = week_of(h.period, getattr(h, "period_from", None)) or loose_week(h.period)
+        code = participant_code(h.participant)
+        if w is not None and (not participant or code == participant):
+            asked.add((code, w))
+    return sorted(asked, key=lambda k: (k[1], k[0]))
 
-    loaded, findings, skipped = load_from_store(
-        store_path, week, participant, paths, limits=limits, progress=progress, kept=Kept()
-    )
-    return run_checks(loaded, materiality=materiality, findings=findings, skipped=skipped)
 
-
-def load_from_store(
-    store_path: str | os.PathLike[str] | None = None,
-    week: Any = None,
-    participant: str | None = None,
-    paths: Iterable[str | os.PathLike[str]] = (),
-    *,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress | None = None,
-    kept: Kept | None = None,
-) -> tuple[list[Loaded], list[Finding], list[dict[str, str]]]:
-    """The artefacts a check from the store uses, as :func:`recon.sources.loading.load`
-    gives them for files: runs held in the store plus any files given.
-
-    Which weeks: ``week`` if given; else the weeks of the artefacts under ``paths``; else
-    every week held. ``participant`` narrows any of these. Every run held for those weeks
-    is used, so an ADJ run's previous run comes from history. Files under ``paths`` are
-    added (a file whose SHA-256 is already among them is taken once).
-
-    Args:
-        store_path: The store (None: ``$RECON_STORE`` or the default).
-        week: The Trading Week's first day (date, ``yyyy-mm-dd`` or ``TW dd Mon yyyy``).
-        participant: A participant code.
-        paths: Files and folders to add.
-        limits: Input caps for reading ``paths``.
-        progress: ``(done, total)`` over the files read from ``paths``.
-        kept: Stream the Details (files' and the store's): only these rows stay in
-            memory, each day is read again when a check needs it.
-
-    Returns:
-        (the artefacts, sorted by path; the reading findings; the files skipped).
-
-    Raises:
-        StoreError: No store, or nothing held or given for the weeks asked.
-        InputError: A file under ``paths`` cannot be read at all.
-    """
-    from recon.sources.loading import load
-
-    wk = parse_week(week)
-    paths = [Path(p) for p in paths]
-    given: list[Loaded] = []
-    findings: list[Finding] = []
-    skipped: list[dict[str, str]] = []
-    if paths:
-        given, findings, skipped = load(paths, limits=limits, progress=progress, kept=kept)
-    with Store.open(store_path, read_only=True, must_exist=True) as store:
-        if wk is not None:
-            weeks = weeks_held(store, participant=participant, week=wk)
-        elif given or findings:
-            from recon.reconcile.grouping import loose_week, participant_code
-            from recon.wem.calendar import week_of
-
-            asked = set()
-            for item in given:
-                m = item.model
-                h = m if isinstance(m, Invoice) else m.header
-                # The run's week and participant however the file spells them (SPEC §6
-                # "Grouping"): the engine reports the spelling, the store is still asked.
-                w = week_of(h.period, getattr(h, "period_from", None)) or loose_week(h.period)
-                code = participant_code(h.participant)
-                if w is not None and (not participant or code == participant):
-                    asked.add((code, w))
-            weeks = sorted(asked, key=lambda k: (k[1], k[0]))
-        else:
-            weeks = weeks_held(store, participant=participant)
-        held = load_weeks(store, weeks, kept=kept)
-    if not held.loaded and not held.findings and not given and not findings:
-        what = []
-        if wk:
-            what.append(f"the Trading Week of {wk.isoformat()}")
-        if participant:
-            what.append(f"participant {participant}")
-        raise StoreError(
-            f"the store {store.path} holds no run"
-            + (f" for {' and '.join(what)}" if what else "")
-            + "; see `recon runs`"
+def held_whole(store: Store, participant: str, period: str, run_id: int) -> bool:
+    """Whether the store holds a run whole: its Summary, Detail and Invoice."""
+    kinds = {
+        r[0].split("_")[0]
+        for r in store.rows(
+            "SELECT DISTINCT kind FROM files WHERE participant = ? AND period = ? AND run_id = ? "
+            "AND status IN ('stored', 'duplicate')",
+            [participant, period, run_id],
         )
-    held_shas = {item.record.sha256 for item in held.loaded}
-    extra = [item for item in given if item.record.sha256 not in held_shas]
-    loaded = sorted(held.loaded + extra, key=lambda i: i.record.path)
-    log.info(
-        "checking %d artefact(s) from the store and %d from files, %d week(s)",
-        len(held.loaded),
-        len(extra),
-        len(weeks),
+    }
+    return {"summary", "detail", "invoice"} <= kinds
+
+
+# ------------------------------------------------------------------------------ weekly
+
+
+def last_weekly(store: Store) -> tuple[datetime, datetime | None] | None:
+    """(started_at_utc, watermark_utc) of the last recorded weekly run, or None."""
+    row = store.one(
+        "SELECT started_at_utc, watermark_utc FROM weekly_runs ORDER BY started_at_utc DESC LIMIT 1"
     )
-    return loaded, held.findings + findings, held.skipped + skipped
+    return (row[0], row[1]) if row else None
+
+
+def plan_weeks(
+    store: Store,
+    *,
+    week: date | None = None,
+    since: date | None = None,
+    participant: str | None = None,
+) -> WeekPlan:
+    """Choose the weeks a weekly run checks.
+
+    ``week`` checks that week; ``since`` every week with a run published or ingested on
+    or after that day; by default every week with a file ingested since the last
+    completed weekly run (every week held, the first time).
+
+    Args:
+        store: The store.
+        week: Check this Trading Week (every participant held, or ``participant``).
+        since: Check every week with a run published, or a file ingested, on or after
+            this day.
+        participant: Only this participant.
+    """
+    watermark = store.scalar("SELECT max(ingested_at_utc) FROM files")
+    pfilter = " AND participant = ?" if participant else ""
+    pparams: list[Any] = [participant] if participant else []
+    if week is not None:
+        rows = store.rows(
+            f"SELECT DISTINCT participant, week FROM runs WHERE week = ?{pfilter}", [week, *pparams]
+        )
+        reason = f"the Trading Week of {week.isoformat()}"
+    elif since is not None:
+        start = datetime.combine(since, datetime.min.time())
+        rows = store.rows(
+            "SELECT DISTINCT participant, week FROM runs WHERE (published_at >= ? OR "
+            f"first_ingested_at_utc >= ?){pfilter} UNION SELECT DISTINCT participant, week "
+            f"FROM files WHERE ingested_at_utc >= ? AND week IS NOT NULL{pfilter}",
+            [start, start, *pparams, start, *pparams],
+        )
+        reason = f"weeks with runs published or ingested since {since.isoformat()}"
+    else:
+        last = last_weekly(store)
+        if last is None:
+            rows = store.rows(
+                f"SELECT DISTINCT participant, week FROM runs WHERE true{pfilter}", pparams
+            )
+            reason = "every week held (first weekly run)"
+        else:
+            mark = last[1] or last[0]
+            rows = store.rows(
+                "SELECT DISTINCT participant, week FROM files WHERE "
+                f"ingested_at_utc > ? AND week IS NOT NULL{pfilter}",
+                [mark, *pparams],
+            )
+            reason = (
+                "weeks with files ingested since the last weekly run "
+                f"({awst_text(mark.replace(tzinfo=UTC))})"
+            )
+    weeks = sorted({(r[0], r[1]) for r in rows}, key=lambda k: (k[1], k[0]))
+    return WeekPlan(weeks=weeks, watermark_utc=watermark, reason=reason)

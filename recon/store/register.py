@@ -69,7 +69,7 @@ from typing import Any
 
 import duckdb
 
-from recon.errors import ReconError, StoreError
+from recon.errors import StoreError, UnknownIssueError, UsageError
 from recon.models.audit import (
     Audit,
     AuditRun,
@@ -420,10 +420,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 bidi marks, overrides and isolates."""
 
 
-class UnknownIssueError(ReconError):
-    """No issue of the register has this id."""
-
-
 def _event_digest(
     prev: str,
     seq: int,
@@ -556,8 +552,6 @@ def person(by: str | None = None, env: Mapping[str, str] | None = None) -> str:
     Raises:
         UsageError: None of them says.
     """
-    from recon.errors import UsageError
-
     env = os.environ if env is None else env
     if by and by.strip():
         return by.strip()
@@ -570,8 +564,6 @@ def person(by: str | None = None, env: Mapping[str, str] | None = None) -> str:
 
 
 def _text(name: str, value: str | None, *, required: bool = False) -> str | None:
-    from recon.errors import UsageError
-
     text = value.strip() if isinstance(value, str) else value
     if not text:
         if required:
@@ -595,8 +587,6 @@ def _text(name: str, value: str | None, *, required: bool = False) -> str | None
 
 
 def _lodged(value: date | str | None, today: date) -> date | None:
-    from recon.errors import UsageError
-
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -644,8 +634,6 @@ def record_event(
         UnknownIssueError: No issue has this id.
         StoreError: The store cannot be opened or written, or its event log was altered.
     """
-    from recon.errors import UsageError
-
     try:
         state = Workflow(workflow.value if isinstance(workflow, Workflow) else workflow)
     except ValueError:
@@ -744,8 +732,6 @@ def financial_year(fy: int | str) -> tuple[date, date]:
     Raises:
         UsageError: Anything else, or a span whose years do not follow each other.
     """
-    from recon.errors import UsageError
-
     text = str(fy).strip()
     if m := _FY_SPAN.match(text):
         first, second = int(m.group(1)), m.group(2)
@@ -774,8 +760,6 @@ def date_range(
         UsageError: Neither or both given, a date that is not ``yyyy-mm-dd``, a Financial
             Year it cannot read, or the start after the end.
     """
-    from recon.errors import UsageError
-
     if fy is not None and str(fy).strip():
         if start or end:
             raise UsageError("give --fy, or --from and --to, not both")

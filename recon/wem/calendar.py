@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
+from recon.errors import UsageError
+
 AWST = timezone(timedelta(hours=8), "AWST")
 """Australian Western Standard Time, fixed UTC+08:00."""
 
@@ -166,6 +168,37 @@ def parse_week_label(label: str) -> date:
     if not m or m.group(2) not in _MONTHS:
         raise ValueError(f"expected a Trading Week label like 'TW 01 Oct 2023', got {label!r}")
     return date(int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1)))
+
+
+def parse_week(value: date | datetime | str | None) -> date | None:
+    """A Trading Week given as a date, ``yyyy-mm-dd`` or ``TW dd Mon yyyy``; None passes.
+
+    Raises:
+        UsageError: Not a date, or not a Sunday (a Trading Week starts on a Sunday).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            try:
+                day = parse_week_label(text)
+            except ValueError:
+                raise UsageError(
+                    f"{text!r} is not a Trading Week: give its first day as "
+                    "yyyy-mm-dd (a Sunday) or its label 'TW 01 Dec 2024'"
+                ) from None
+    if day.weekday() != 6:
+        raise UsageError(
+            f"{day.isoformat()} is a {day.strftime('%A')}; a Trading Week starts on a Sunday"
+        )
+    return day
 
 
 def trading_month(day: date) -> date:
@@ -359,18 +392,6 @@ def align_intervals(
         "quality",
     )
     return aligned, misfits.drop("_shifted", "_minute")
-
-
-def interval_bounds_expr(day: str, position: str, interval: timedelta) -> tuple[pl.Expr, pl.Expr]:
-    """Polars expressions: naive AWST start and end of interval ``position`` of Trading Day
-    ``day`` (the vectorised :func:`trading_interval` / :func:`dispatch_interval`)."""
-    minutes = int(interval.total_seconds() // 60)
-    start = (
-        pl.col(day).cast(pl.Datetime("us"))
-        + pl.duration(hours=8)
-        + pl.duration(minutes=(pl.col(position) - 1) * minutes)
-    )
-    return start, start + pl.duration(minutes=minutes)
 
 
 def week_of(period: str, fallback: date | None = None) -> date | None:

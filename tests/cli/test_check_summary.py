@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import recon
-import recon.cli.check_cmd as check_cmd
+import recon.cli.summary as check_cmd
 from recon.cli.progress import fixed_width
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

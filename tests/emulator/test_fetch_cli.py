@@ -8,15 +8,33 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from recon.cli.fetch_cmd import emulator as emulator_cmd
 from recon.cli.fetch_cmd import fetch
+from recon.cli.main import main
 from recon.emulator import PassEmulator
 from recon.emulator.testing import TestPki
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@click.command(
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.pass_context
+def _recon(ctx: click.Context) -> None:
+    """``recon ARGS`` as the console script runs it: cli/main maps every error to its exit
+    status (no command has a handler of its own)."""
+    ctx.exit(main(ctx.args))
+
+
+def _recon_cli(command: str, args: list[str], env: dict[str, str] | None = None) -> Result:
+    """Run ``recon COMMAND ARGS`` in a CliRunner (output and exit status captured)."""
+    return CliRunner().invoke(_recon, [command, *args], env=env)
 
 
 def _one_line_error(stderr: str) -> str:
@@ -71,11 +89,11 @@ def test_help_explains_every_option() -> None:
 
 def test_fetch_from_environment(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "fetched"
-    result = CliRunner().invoke(fetch, ["--week", "2024-12-01", "--out", str(out)], env=env)
+    result = _recon_cli("fetch", ["--week", "2024-12-01", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     assert "2 run(s), 20 file(s) written, 0 unchanged" in result.stdout
     assert len(list(out.iterdir())) == 20
-    again = CliRunner().invoke(fetch, ["--week", "2024-12-01", "--out", str(out)], env=env)
+    again = _recon_cli("fetch", ["--week", "2024-12-01", "--out", str(out)], env=env)
     assert again.exit_code == 0 and "0 file(s) written, 20 unchanged" in again.stdout
 
 
@@ -89,16 +107,18 @@ def test_options_beat_environment_beat_config(
     )
     only_file = {"RECON_CONFIG": str(cfg)}
     args = ["--week", "2024-12-01", "--run", "900101", "--out", str(tmp_path / "o")]
-    result = CliRunner().invoke(fetch, args, env=only_file)
+    result = _recon_cli("fetch", args, env=only_file)
     assert result.exit_code == 2  # the file's wrong certificate is refused
     assert "refused the TLS client certificate" in _one_line_error(result.stderr)
-    result = CliRunner().invoke(
-        fetch, [*args, "--cert", str(pki.client_cert), "--key", str(pki.client_key)], env=only_file
+    result = _recon_cli(
+        "fetch",
+        [*args, "--cert", str(pki.client_cert), "--key", str(pki.client_key)],
+        env=only_file,
     )
     assert result.exit_code == 2  # the certificate is right, the participant is not
     assert "HTTP 403 FORBIDDEN" in _one_line_error(result.stderr)
-    result = CliRunner().invoke(
-        fetch,
+    result = _recon_cli(
+        "fetch",
         [*args, "--cert", str(pki.client_cert), "--key", str(pki.client_key)],
         env={**only_file, "RECON_PARTICIPANT": "SWANGEN"},
     )
@@ -126,7 +146,7 @@ def test_fetch_errors_exit_2_with_one_line(
 ) -> None:
     use = {k: v for k, v in env.items() if k not in drop_env}
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(fetch, args, env=use)
+    result = _recon_cli("fetch", args, env=use)
     assert result.exit_code == 2
     assert needle in result.stderr
     assert "Traceback" not in result.output
@@ -142,8 +162,8 @@ def test_fetch_exit_1_when_an_artefact_is_not_published(
     shutil.copytree(mini_week, data)
     (data / "invoice_900101.pdf").unlink()
     with PassEmulator(data, pki.server_cert, pki.server_key, pki.ca) as emu:
-        result = CliRunner().invoke(
-            fetch,
+        result = _recon_cli(
+            "fetch",
             ["--week", "2024-12-01", "--out", str(tmp_path / "o"), "--run", "900101"],
             env={**env, "RECON_PASS_URL": emu.url},
         )
@@ -154,16 +174,15 @@ def test_fetch_exit_1_when_an_artefact_is_not_published(
 def test_emulator_command_refuses_bad_options(
     tmp_path: Path, mini_week: Path, pki: TestPki
 ) -> None:
-    runner = CliRunner()
-    result = runner.invoke(emulator_cmd, ["--data", str(mini_week)])
+    result = _recon_cli("emulator", ["--data", str(mini_week)])
     assert result.exit_code == 2 and "missing --cert, --key, --client-ca" in result.stderr
-    result = runner.invoke(
-        emulator_cmd,
+    result = _recon_cli(
+        "emulator",
         ["--data", str(mini_week), "--demo-certs", str(tmp_path), "--cert", str(pki.server_cert)],
     )
     assert result.exit_code == 2 and "not both" in result.stderr
-    result = runner.invoke(
-        emulator_cmd,
+    result = _recon_cli(
+        "emulator",
         [
             "--data",
             str(mini_week),
@@ -219,7 +238,7 @@ def test_emulator_command_then_fetch_end_to_end(tmp_path: Path, mini_week: Path)
         args = re.sub(r"--out \S+", f"--out {tmp_path / 'fetched'}", command.group(1)).split()
         empty = tmp_path / "empty.toml"
         empty.write_text("")
-        result = CliRunner().invoke(fetch, args, env={"RECON_CONFIG": str(empty)})
+        result = _recon_cli("fetch", args, env={"RECON_CONFIG": str(empty)})
         assert result.exit_code == 0, result.output
         assert "20 file(s) written" in result.stdout
     finally:

@@ -68,12 +68,12 @@ def test_printable_escapes_control_characters_and_cuts() -> None:
 def test_a_rust_panic_is_one_line_not_a_traceback(
     tmp_path: Path, recon_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import recon.api
+    import recon.pipeline.check
 
     def panic(*args: object, **kwargs: object) -> None:
         raise pl.exceptions.PanicException("index out of bounds")
 
-    monkeypatch.setattr(recon.api, "check", panic)
+    monkeypatch.setattr(recon.pipeline.check, "read", panic)
     run = recon_cli("check", tmp_path, "--out", tmp_path / "out", "--no-progress")
     assert run.code == 2
     assert run.error_lines == [

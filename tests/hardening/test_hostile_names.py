@@ -91,8 +91,8 @@ def test_path_component_keeps_ordinary_names(name: str) -> None:
 def test_every_place_recon_builds_a_path_from_data_refuses_traversal(tmp_path: Path) -> None:
     """The walk: each function that names a file or folder after data, fed hostile data."""
     from recon.pass_client.fetch import artefact_name
+    from recon.pipeline.weekly import dated_folder
     from recon.store.export import partition_dir
-    from recon.store.weekly import dated_folder
 
     week = date(2024, 12, 1)
     for code in HOSTILE_CODES:
@@ -116,7 +116,7 @@ def test_every_place_recon_builds_a_path_from_data_refuses_traversal(tmp_path: P
 def test_no_path_is_built_from_data_without_path_component() -> None:
     """Static audit: the modules that name files after data all call path_component."""
     root = Path(__file__).resolve().parents[2] / "recon"
-    for rel in ("store/weekly.py", "store/export.py", "pass_client/fetch.py"):
+    for rel in ("pipeline/weekly.py", "store/export.py", "pass_client/fetch.py"):
         assert "path_component(" in (root / rel).read_text("utf-8"), rel
 
 

@@ -170,18 +170,18 @@ def test_full_disk_leaves_the_earlier_set(
     recon_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import recon.cli.check_cmd as cc
+    import recon.pipeline.outputs as outputs
 
     out = tmp_path / "p" / "out"
     _place(earlier_set, out)
-    real = cc.write_chunks
+    real = outputs.write_chunks
 
     def full(path: Path, chunks: Iterator[str]) -> None:
         if Path(path).name == "findings.json":  # the last file: the reports are written
             raise OutputError(f"cannot write {path}: {os.strerror(errno.ENOSPC)}")
         real(path, chunks)
 
-    monkeypatch.setattr(cc, "write_chunks", full)
+    monkeypatch.setattr(outputs, "write_chunks", full)
     run = recon_cli("check", PLANTED, "--out", out, "--no-progress")
     assert run.code == 2 and "No space left on device" in run.err, run.err
     assert _assert_whole_set(out.parent, out, earlier_set) == "old"
@@ -296,9 +296,9 @@ def test_an_interrupt_a_library_swallows_still_keeps_the_earlier_set(
 ) -> None:
     """Some libraries catch everything (a bare ``except:`` around an optional import): the
     signal is still noted, the new set is not swapped in, and the exit is 130."""
-    import recon.report as report
+    import recon.pipeline.outputs as outputs
 
-    monkeypatch.setattr(report, "write_reports", swallowing_sigint(report.write_reports))
+    monkeypatch.setattr(outputs, "write_reports", swallowing_sigint(outputs.write_reports))
     _interrupted_check(tmp_path / "p" / "out", earlier_set, recon_cli)
 
 
@@ -310,15 +310,15 @@ def test_an_interrupted_command_leaves_no_signal_behind_for_the_next_call(
 ) -> None:
     """The signal record belongs to the command it interrupted: the next call in the same
     process (the Python API in a notebook, another command) writes its outputs."""
-    import recon.report as report
+    import recon.pipeline.outputs as outputs
     from recon.errors import SIGNALS_RECEIVED
 
     out = tmp_path / "p" / "out"
     _place(earlier_set, out)
-    real = report.write_reports
-    monkeypatch.setattr(report, "write_reports", swallowing_sigint(real))
+    real = outputs.write_reports
+    monkeypatch.setattr(outputs, "write_reports", swallowing_sigint(real))
     assert recon_cli("check", PLANTED, "--out", out, "--no-progress").code == 130
-    monkeypatch.setattr(report, "write_reports", real)
+    monkeypatch.setattr(outputs, "write_reports", real)
     assert SIGNALS_RECEIVED == []
     other = tmp_path / "api"
     other.mkdir()

@@ -10,8 +10,8 @@ from typing import Any
 
 from recon.models.audit import Issue, IssueEvent, Workflow
 from recon.models.results import CheckResult, RunCoverage, RunInfo
+from recon.models.weekly import WeekDone, WeeklyDone, WeekPlan
 from recon.notify.digest import build_digest, digest_issue
-from recon.store.weekly import WeekDone, WeeklyDone, WeekPlan
 from recon.wem.calendar import AWST
 
 WEEK = date(2024, 12, 15)

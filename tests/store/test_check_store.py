@@ -1,4 +1,5 @@
-"""``check_from_store``: runs from history give the same result as the files themselves."""
+"""A check from the store (``recon check --store``, :mod:`recon.pipeline.check`): runs
+from history give the same result as the files themselves."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from typing import Any
 import pytest
 
 import recon
-from recon.api import load
 from recon.errors import StoreError, UsageError
 from recon.models.results import CheckResult
 from recon.reconcile.engine import run_checks
-from recon.store import check_from_store, ingest, load_weeks, open_store
+from recon.sources.loading import load
+from recon.store import ingest, load_weeks, open_store
+
+
+def check_from_store(store: Path, paths: Any = (), **asked: Any) -> CheckResult:
+    """``recon check --store STORE [PATHS]``, not recorded."""
+    return recon.check(paths, store=store, record=False, **asked)
 
 
 def _same_result(a: CheckResult, b: CheckResult) -> None:

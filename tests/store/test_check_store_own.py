@@ -142,11 +142,11 @@ def test_api_check_with_a_store_records_unless_told_not_to(
 
 
 def test_api_check_refuses_store_options_without_a_store() -> None:
-    with pytest.raises(ValueError, match="store"):
+    with pytest.raises(recon.UsageError, match="store"):
         recon.check(SWANGEN, week="2024-12-01")
-    with pytest.raises(ValueError, match="participant"):
+    with pytest.raises(recon.UsageError, match="participant"):
         recon.check(SWANGEN, participant="SWANGEN")
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(recon.UsageError, match="at least one"):
         recon.check([])
 
 
@@ -205,3 +205,51 @@ def test_a_check_without_own_data_neither_keeps_nor_resolves_an_own_issue(
     for key in raised:
         want = ("open", None) if key in still else ("resolved", 56492)
         assert decided[key] == want, key
+
+
+def test_weekly_own_ties_out_each_week_as_check_own_does(
+    planted_store: Path, from_files: recon.CheckResult, tmp_path: Path
+) -> None:
+    """``recon weekly --own``: each week checked from the store is tied out against your
+    data, with the findings a check of the files with ``--own`` makes, in its output set
+    and in the store's record."""
+    store = tmp_path / "s.duckdb"
+    store.write_bytes(planted_store.read_bytes())
+    out_root = tmp_path / "weekly"
+    args = ["weekly", "--no-fetch", "--no-progress", "--no-reports", "--own", str(OWN)]
+    code = main([*args, "--store", str(store), "--out-root", str(out_root)])
+    assert code == 1
+    (findings_json,) = out_root.glob("*/SWANGEN_2024-12-01/findings.json")
+    doc = json.loads(findings_json.read_text("utf-8"))
+    own = [f for f in doc["findings"] if f["check"].startswith("own.")]
+    expected = [f for f in from_files.findings if f.check.startswith("own.")]
+    assert len(own) == len(expected) > 7
+    assert sorted((f["check"], f["severity"], f["variable"], f["scope"]) for f in own) == sorted(
+        (f.check, f.severity.value, f.variable, f.scope) for f in expected
+    )
+    assert {i["kind"] for i in doc["inputs"] if i["path"] in map(str, OWN_FILES)} == set(
+        OWN_FILES.values()
+    )
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        commands = con.execute("SELECT command, outputs FROM checks").fetchall()
+        recorded = con.execute(
+            "SELECT count(*) FROM check_findings WHERE check_name LIKE 'own.%'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert commands == [("weekly", "written")]
+    assert recorded == (len(own),)
+
+
+def test_weekly_without_own_compares_none_of_your_data(planted_store: Path, tmp_path: Path) -> None:
+    """The same week without ``--own``: no own-data finding (the check that can fail the
+    test above)."""
+    store = tmp_path / "s.duckdb"
+    store.write_bytes(planted_store.read_bytes())
+    out_root = tmp_path / "weekly"
+    args = ["weekly", "--no-fetch", "--no-progress", "--no-reports"]
+    main([*args, "--store", str(store), "--out-root", str(out_root)])
+    (findings_json,) = out_root.glob("*/SWANGEN_2024-12-01/findings.json")
+    doc = json.loads(findings_json.read_text("utf-8"))
+    assert not [f for f in doc["findings"] if f["check"].startswith("own.")]

@@ -74,7 +74,7 @@ def test_ingest_runs_check_export(
         main(
             [
                 "check",
-                "--store-path",
+                "--store",
                 str(store),
                 "--week",
                 "2024-12-01",
@@ -264,7 +264,7 @@ def test_check_store_spelling(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``recon check --store PATH`` as every command spells it (SPEC §6); ``--store`` alone
-    means $RECON_STORE, else the default; the old ``--store-path`` still works."""
+    means $RECON_STORE, else the default; the old ``--store-path`` is gone (a usage error)."""
     out = tmp_path / "out"
     adj2 = [str(p) for p in sample_files("56492")]
 
@@ -277,7 +277,7 @@ def test_check_store_spelling(
     assert main(_check_args(out, *adj2, "--store", str(week_store))) == 0
     assert runs_checked() == [51230, 53874, 56492]
     assert main(_check_args(out, f"--store={week_store}", *adj2)) == 0
-    assert main(_check_args(out, "--store-path", str(week_store), "--week", "2024-12-01")) == 0
+    assert main(_check_args(out, "--store-path", str(week_store), "--week", "2024-12-01")) == 2
 
     # --store without PATH: $RECON_STORE, else the default store (here: none there yet)
     monkeypatch.setenv("RECON_STORE", str(week_store))

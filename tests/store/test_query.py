@@ -9,7 +9,8 @@ import pytest
 
 from recon.errors import UsageError
 from recon.store import open_store
-from recon.store.query import RunRow, list_runs, parse_week, weeks_held, where_filters
+from recon.store.query import RunRow, list_runs, weeks_held, where_filters
+from recon.wem.calendar import parse_week
 
 WEEK = date(2024, 12, 1)
 

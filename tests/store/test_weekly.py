@@ -1,5 +1,6 @@
-"""recon.store.weekly, the parts below the workflow: which weeks a weekly run checks, what
-it records for the next one, and which Trading Weeks it asks PaSS about.
+"""The parts of ``recon weekly`` below the workflow: which weeks a weekly run checks
+(recon.store.query), what it records for the next one (recon.store.history), and which
+Trading Weeks it asks PaSS about (recon.pipeline.weekly).
 
 (``run_weekly`` end to end, against the emulator, is in ``tests/test_audit_weekly.py`` and
 ``tests/store/test_cli.py``.)"""
@@ -10,15 +11,10 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from recon.pipeline.weekly import DEFAULT_LOOKBACK_WEEKS, fetch_window, pass_configured
 from recon.store import ingest, open_store
-from recon.store.weekly import (
-    DEFAULT_LOOKBACK_WEEKS,
-    fetch_window,
-    last_weekly,
-    pass_configured,
-    plan_weeks,
-    record_weekly,
-)
+from recon.store.history import record_weekly
+from recon.store.query import last_weekly, plan_weeks
 
 REPO = Path(__file__).resolve().parents[2]
 PLANTCO_WEEK = REPO / "fixtures" / "planted_week" / "PLANTCO_2024-12-08"
