@@ -126,6 +126,8 @@ def test_disputed_then_resolved_shows_both_everywhere(cli: Cli, tmp_path: Path) 
     assert code == 1  # D is an open error
     assert max(len(line.rstrip()) for line in err.splitlines()) <= 80
     assert RESOLVED in err and c["id"] in err
+    # Money with its sign in words (SPEC §10): D's one-cent estimate and C's $5.50.
+    assert "$0.01 owed to you (estimate)" in err and "$5.50 owed to AEMO (estimate)" in err
     code, out, _ = cli("issues", "--store", store, "--workflow", "disputed", "--status", "all")
     assert code == 0 and "Issues: 1" in " ".join(_.split())  # the disputed one is resolved
     got = _by_variable(cli, store, "--status", "all")["CRCHG_P_D"]

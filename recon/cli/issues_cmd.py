@@ -29,6 +29,7 @@ from recon.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from recon.models.audit import Issue, Workflow, issues_document
 from recon.pipeline.issues import STATUSES, register
 from recon.report.audit import stored_time_text
+from recon.report.disagreement import stake_words
 from recon.report.formatting import money_text
 from recon.store import open_store
 from recon.store.db import Store
@@ -47,10 +48,32 @@ def _text(value: object) -> Text:
     return Text(printable(str(value)) if value is not None else "")
 
 
-def _money(value: Any) -> str:
-    if value is None:
+def _stake_short(issue: Issue) -> str:
+    """``$0.01 owed to you (estimate)``, ``$5.50 owed to AEMO``, ``$0.00 at stake``: the
+    amount at stake from the participant's side, short enough for an 80-column list; ''
+    when none is known."""
+    if issue.at_stake is None:
         return ""
-    return money_text(value)
+    amount = f"${money_text(abs(issue.at_stake))}"
+    side = (
+        " at stake"
+        if issue.at_stake == 0
+        else " owed to you"
+        if issue.at_stake > 0
+        else " owed to AEMO"
+    )
+    estimate = " (estimate)" if issue.at_stake_basis == "estimate" else ""
+    return amount + side + estimate
+
+
+def _stake(issue: Issue) -> str:
+    """``$0.01 (estimate: AEMO would owe you)``: the amount at stake and, in words, which
+    way it runs from the participant's side (SPEC §10); '' when none is known."""
+    if issue.at_stake is None:
+        return ""
+    words = stake_words(issue.at_stake, issue.at_stake_basis or "")
+    amount = f"${money_text(abs(issue.at_stake))}"
+    return f"{amount} ({words})" if words else amount
 
 
 def _due_or_age(issue: Issue) -> str:
@@ -75,7 +98,7 @@ def register_rows(issue: Issue) -> Text:
         for x in (issue.participant, week_label(issue.week), issue.check, _what(issue))
         if x
     )
-    money = f"{_money(issue.at_stake)} at stake" if issue.at_stake is not None else ""
+    money = _stake_short(issue)
     last = " · ".join(x for x in (money, _due_or_age(issue)) if x)
     out = Text.assemble(state, "\n", where)
     if last:
@@ -113,7 +136,7 @@ def print_issue(issue: Issue, findings: Sequence[dict[str, Any]]) -> None:
         ("Scope", issue.scope),
         ("When", issue.timestamp),
         ("Position", issue.position),
-        ("At stake", _money(issue.at_stake) or None),
+        ("At stake", _stake(issue) or None),
         ("Due", f"{issue.due.day} {issue.due:%b %Y}" if issue.due else None),
         ("Age", f"{issue.age_business_days} WA Business Days" if issue.age_business_days else None),
         ("First seen", stored_time_text(issue.first_seen_at)),
