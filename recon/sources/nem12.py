@@ -319,4 +319,4 @@ def _frame(
         .otherwise(pl.col("value"))
         .alias("value"),
     )
-    return frame.select(list(OWN_SCHEMA)).cast(OWN_SCHEMA), bad.done(path)  # type: ignore[arg-type]
+    return frame.select(list(OWN_SCHEMA)).cast(pl.Schema(OWN_SCHEMA)), bad.done(path)

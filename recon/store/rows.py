@@ -284,7 +284,7 @@ def _details(
     out: dict[str, DetailStatement] = {}
     for f in files:
         part = parts.get((f.sha256,))
-        body = empty if part is None else part.drop("sha256").cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+        body = empty if part is None else part.drop("sha256").cast(pl.Schema(DETAIL_SCHEMA))
         out[f.sha256] = DetailStatement(
             header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
             days=sorted(f.days or []),
@@ -324,7 +324,7 @@ class StoredDays:
                     "settlement_trading_day = ? ORDER BY ord",
                     [self.sha256, day],
                 )
-                yield day, frame.cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+                yield day, frame.cast(pl.Schema(DETAIL_SCHEMA))
 
     def changed_values(
         self, previous: object, days: Sequence[date], top: int
