@@ -524,7 +524,7 @@ def invoice_causes(
             continue
         key = _figure_key(f.source)
         if key in ORDER or key in ADJUSTMENT_FIGURES:
-            by_fig.setdefault(key, []).append(f)  # type: ignore[arg-type]
+            by_fig.setdefault(key, []).append(f)
         else:
             others.append(f)  # a PDF's Payment Summary row, an absent section
     unexplained: list[Finding] = []

@@ -162,7 +162,7 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
                     source=(x or y).source if (x or y) else None,
                     **common,
                 )
-            )  # type: ignore[union-attr]
+            )
             continue
         if x.value != y.value:
             findings.append(

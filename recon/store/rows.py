@@ -244,7 +244,7 @@ def _summaries(
             header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
             rows=rows[f.sha256],
             source=f.source or f.path,
-            form=f.form,  # type: ignore[arg-type]
+            form=f.form,
             findings=_findings(f.findings),
         )
         for f in files
@@ -291,7 +291,7 @@ def _details(
             frame=body,
             source=f.source or f.path,
             sources=list(f.sources or []),
-            form=f.form,  # type: ignore[arg-type]
+            form=f.form,
             findings=_findings(f.findings),
             kept=kept,
             reread=None if kept is None else StoredDays(store.path, f.sha256),
