@@ -28,12 +28,12 @@ from recon.wem.variables import parse_variable
 KEYS = ["scope", "trading_day", "position"]
 """The columns that name one interval of a variable in both sides' frames."""
 
-DETAIL_VALUES_SCHEMA = {
-    "scope": pl.String,
-    "trading_day": pl.Date,
-    "position": pl.Int64,
+DETAIL_VALUES_SCHEMA: dict[str, pl.DataType] = {
+    "scope": pl.String(),
+    "trading_day": pl.Date(),
+    "position": pl.Int64(),
     "aemo": pl.Decimal(38, 8),
-    "aemo_source": pl.String,
+    "aemo_source": pl.String(),
 }
 """The columns of :func:`detail_values`' frame (AEMO's side of a comparison)."""
 
