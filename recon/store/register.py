@@ -65,7 +65,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 import duckdb
 
@@ -98,7 +98,8 @@ _FAR_FUTURE = datetime(9999, 12, 31)
 def _where(
     participant: str | None, start: date | None, end: date | None, prefix: str = ""
 ) -> tuple[str, list[Any]]:
-    sql, params = "", []
+    sql = ""
+    params: list[Any] = []
     if participant:
         sql += f" AND {prefix}participant = ?"
         params.append(participant)
@@ -561,6 +562,14 @@ def person(by: str | None = None, env: Mapping[str, str] | None = None) -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         raise UsageError(f"say who you are: --by NAME (or set ${ENV_USER})") from None
+
+
+@overload
+def _text(name: str, value: str | None, *, required: Literal[True]) -> str: ...
+
+
+@overload
+def _text(name: str, value: str | None, *, required: bool = False) -> str | None: ...
 
 
 def _text(name: str, value: str | None, *, required: bool = False) -> str | None:
