@@ -195,7 +195,7 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
     order = {id(r): i for i, r in enumerate(rows)}
     designation_order = {"INITIAL": 0}
 
-    def key(r: DisagreementRow) -> tuple[object, ...]:
+    def sort_key(r: DisagreementRow) -> tuple[object, ...]:
         des = designation_order.get(r.designation)
         if des is None:
             des = int(r.designation[3:]) if r.designation[3:].isdigit() else 999
@@ -212,7 +212,7 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
             order[id(r)],
         )
 
-    return sorted(rows, key=key)
+    return sorted(rows, key=sort_key)
 
 
 def _replace(row: DisagreementRow, **changes: object) -> DisagreementRow:
