@@ -280,7 +280,7 @@ class Holdings:
         if kind == Kind.SUMMARY_CSV:
             self._set_header(run, _header_from_model(header), 0)
             body = encode.dumps(encode.summary_to_document(model))
-            self._place(run, SUMMARY, HeldDoc(path, make=lambda body=body: body))
+            self._place(run, SUMMARY, HeldDoc(path, make=lambda: body))
             return
         self._set_header(run, _header_from_model(header), 1)
         for day in model.days:

@@ -9,6 +9,7 @@ Used by the tie-out (:mod:`recon.reconcile.own`) and the ADJ explanations
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -119,7 +120,7 @@ class WeekView:
         return sorted(self.latest)
 
 
-def week_views(models: list[object]) -> list[WeekView]:
+def week_views(models: Sequence[object]) -> list[WeekView]:
     """Group loaded Detail statements into weeks and find each day's latest run."""
     weeks: dict[tuple[str, str], WeekView] = {}
     forms: dict[tuple[str, str, int], dict[str, list[DetailStatement]]] = defaultdict(
