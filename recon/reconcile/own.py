@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 import polars as pl
 
@@ -179,7 +180,8 @@ def _summary(
     if largest:
         worst = largest[0].scope
     elif joined.height:
-        worst = joined.get_column("scope").drop_nulls().sort().first()  # type: ignore[assignment]
+        # The scope column is text, so its first value is a str (or None).
+        worst = cast("str | None", joined.get_column("scope").drop_nulls().sort().first())
     chart = []
     if worst is not None:
         rows = joined.filter(pl.col("scope") == worst).sort(["trading_day", "position"])

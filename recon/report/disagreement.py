@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from recon.atomic import atomic_write_bytes
 from recon.models.findings import CHECKS, AtStakeBasis, CheckId, Finding, Severity
@@ -215,8 +216,8 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
     return sorted(rows, key=sort_key)
 
 
-def _replace(row: DisagreementRow, **changes: object) -> DisagreementRow:
-    return replace(row, **changes)  # type: ignore[arg-type]
+def _replace(row: DisagreementRow, **changes: Any) -> DisagreementRow:
+    return replace(row, **changes)
 
 
 def _descriptions(result: CheckResult) -> dict[str, str]:

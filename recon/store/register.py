@@ -150,12 +150,14 @@ def _decide(
     for h in hits:
         by_check[h.check_id].append(h)
     with_run = [h for h in hits if h.run_id is not None]
-    last = max((h.run_id for h in with_run), key=week.rank) if with_run else None  # type: ignore[arg-type]
+    run_ids = [h.run_id for h in with_run if h.run_id is not None]  # every hit of with_run
+    last = max(run_ids, key=week.rank) if with_run else None
     if with_run:
-        first = min((h.run_id for h in with_run), key=week.rank)  # type: ignore[arg-type]
+        first = min(run_ids, key=week.rank)
         issue.first_run_id, issue.last_run_id = first, last
-        issue.first_designation = week.designation.get(first)  # type: ignore[arg-type]
-        issue.last_designation = week.designation.get(last)  # type: ignore[arg-type]
+        issue.first_designation = week.designation.get(first)
+        assert last is not None  # with_run is not empty
+        issue.last_designation = week.designation.get(last)
         last_hits = [h for h in with_run if h.run_id == last]
         latest = max(last_hits, key=lambda h: (at[h.check_id], h.check_id))
         issue.severity, issue.message = latest.severity, latest.message
