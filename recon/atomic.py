@@ -17,9 +17,9 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from recon.errors import OutputError, raise_if_interrupted
 
@@ -311,7 +311,7 @@ def _put_back(target: Path, backup: Path, done: list[str], kept: list[str]) -> N
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _libc_lock = threading.Lock()
-_renameat2: object | None = None
+_renameat2: Callable[..., int] | Literal[False] | None = None
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -330,7 +330,7 @@ def _exchange(a: Path, b: Path) -> bool:
                 _renameat2 = False
     if not _renameat2:
         return False
-    rc = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)  # type: ignore[operator]
+    rc = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if rc == 0:
         return True
     err = ctypes.get_errno()

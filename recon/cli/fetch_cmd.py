@@ -413,7 +413,7 @@ def emulator(
         click.echo(printable(f"  not served: {path} ({why})"))
     if pki is not None:
         participant = runs[0].participant if runs else "SWANGEN"
-        week = min((r.entry().period_from for r in runs if r.entry()), default=None)
+        week = min((e.period_from for r in runs if (e := r.entry())), default=None)
         click.echo("Fetch from it with:")
         click.echo(
             f"  recon fetch --url {server.url} --participant {participant} "

@@ -92,7 +92,7 @@ def register_rows(issue: Issue) -> Text:
     """One issue of the register in three short lines: its state; participant, week,
     check and variable or figure; at stake and due date (or age)."""
     counts = issue.counts and issue.severity == "error"
-    state = Text(printable(issue.state_text()), style="red" if counts else None)
+    state = Text(printable(issue.state_text()), style="red" if counts else "")
     where = "  ".join(
         printable(str(x))
         for x in (issue.participant, week_label(issue.week), issue.check, _what(issue))

@@ -44,24 +44,24 @@ class StableConsole(Console):
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
-        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+        Console.__dict__["size"].fset(self, new_size)  # Console's own setter
 
 
 @contextlib.contextmanager
 def fixed_width(width: int) -> Iterator[None]:
     """Lay recon's consoles (:data:`stderr`, :data:`stdout`) out ``width`` columns wide,
     as a terminal of that width would, whatever the real one is (for tests and demos)."""
-    saved = [(c, c._width, c._width_given) for c in (stderr, stdout)]  # type: ignore[attr-defined]
+    saved = [(c, c._width, c._width_given) for c in (stderr, stdout)]
     try:
         for c in (stderr, stdout):
-            c._width, c._width_given = width, True  # type: ignore[attr-defined]
+            c._width, c._width_given = width, True
         yield
     finally:
         for c, w, given in saved:
-            c._width, c._width_given = w, given  # type: ignore[attr-defined]
+            c._width, c._width_given = w, given
 
 
-def console(**kwargs: Any) -> Console:
+def console(**kwargs: Any) -> StableConsole:
     """A console as recon's commands use them: stable width, lines never hard-broken."""
     kwargs.setdefault("soft_wrap", True)
     return StableConsole(**kwargs)

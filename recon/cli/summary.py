@@ -71,7 +71,7 @@ def print_worst(result: CheckResult, limit: int = 12, where: str = "report.html"
         # rather than six columns too thin to read.
         stderr.print(Text(title, style="italic"), soft_wrap=True)
         for f in worst:
-            where_parts = [f.check]
+            where_parts: list[str] = [f.check]
             if f.run_id:
                 where_parts.append(f"run {f.run_id}")
             if f.variable:

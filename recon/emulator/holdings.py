@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from recon.models import aemo_names as aemo
@@ -169,7 +170,8 @@ class Holdings:
                     doc.source.name,
                 )
         if kind == DETAIL:
-            run.details[day] = doc  # type: ignore[index]
+            assert day is not None  # as asserted above
+            run.details[day] = doc
         else:
             setattr(run, {SUMMARY: "summary", INVOICE: "invoice", INVOICE_PDF: "pdf"}[kind], doc)
 
@@ -226,17 +228,21 @@ class Holdings:
 
     def _add_by_detection(self, paths: list[Path]) -> None:
         try:
-            from recon.sources import detect as detect_mod
+            from recon.sources import detect
             from recon.sources.loading import load_artefact
+
+            detect_mod: ModuleType | None = detect
         except ImportError:
-            detect_mod = None  # type: ignore[assignment]
+            detect_mod = None
         if detect_mod is None:
             self._add_pdfs_by_name(paths)
             return
         try:
-            from recon.emulator import encode
+            from recon.emulator import encode as encode_mod
+
+            encode: ModuleType | None = encode_mod
         except ImportError:
-            encode = None  # type: ignore[assignment]
+            encode = None
         detection = detect_mod.detect(paths)
         undetected_pdfs = []
         for skipped in detection.skipped:
@@ -280,7 +286,7 @@ class Holdings:
         if kind == Kind.SUMMARY_CSV:
             self._set_header(run, _header_from_model(header), 0)
             body = encode.dumps(encode.summary_to_document(model))
-            self._place(run, SUMMARY, HeldDoc(path, make=lambda body=body: body))
+            self._place(run, SUMMARY, HeldDoc(path, make=lambda: body))
             return
         self._set_header(run, _header_from_model(header), 1)
         for day in model.days:

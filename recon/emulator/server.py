@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from recon.emulator.faults import Faults, FaultState
@@ -310,7 +310,8 @@ class PassEmulator:
         """The base URL (``https://host:port``); the emulator must be started."""
         if self._server is None:
             raise RuntimeError("the emulator is not started")
-        host, port = self._server.server_address[:2]
+        # A TCP server's address is (host, port) with the host as text.
+        host, port = cast("tuple[str, int]", self._server.server_address[:2])
         host = f"[{host}]" if ":" in str(host) else host
         return f"https://{host}:{port}"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 
 from recon.models.findings import CheckId
 
@@ -270,4 +271,6 @@ ADVICE: dict[CheckId, Advice] = {
 
 def advice_for(check: str) -> Advice | None:
     """The next steps for a check id, or None for one recon does not know."""
-    return ADVICE.get(check)
+    # CheckId is a StrEnum: its members hash and compare as their text, so a plain
+    # check id string looks them up.
+    return cast("dict[str, Advice]", ADVICE).get(check)

@@ -28,8 +28,8 @@ class FindingCollector:
     def __init__(self, header: RunHeader | None) -> None:
         self.header = header
         self.findings: list[Finding] = []
-        self._counts: dict[str, int] = {}
-        self._over: dict[str, tuple[int, str]] = {}
+        self._counts: dict[CheckId, int] = {}
+        self._over: dict[CheckId, tuple[int, str]] = {}
 
     def add(self, check: CheckId, message: str, **fields: Any) -> None:
         n = self._counts.get(check, 0) + 1
@@ -40,7 +40,7 @@ class FindingCollector:
             return
         self.findings.append(Finding.make(check, message, header=self.header, **fields))
 
-    def add_more(self, check: str, count: int, source: str) -> None:
+    def add_more(self, check: CheckId, count: int, source: str) -> None:
         """Count ``count`` more findings of ``check`` past the cap at once, the first of
         them at ``source``, as :meth:`add` counts them (for findings gathered elsewhere,
         once this collector lists :data:`MAX_FINDINGS_PER_CHECK` of the check)."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from recon.models.kinds import Kind
 
-ARTEFACT_KINDS: dict[Kind, tuple[str, str]] = {
+ARTEFACT_KINDS: dict[str, tuple[str, str]] = {
     Kind.SUMMARY_CSV: ("Summary", "CSV"),
     Kind.SUMMARY_JSON: ("Summary", "JSON"),
     Kind.DETAIL_CSV: ("Detail", "CSV"),

@@ -232,8 +232,10 @@ def with_values(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     values = value_parts(frame).list.eval(pl.element().cast(pl.Decimal(23, 8)))
     return (
-        frame.with_columns(values.alias("values")).select(list(DETAIL_SCHEMA)).cast(DETAIL_SCHEMA)
-    )  # type: ignore[arg-type]
+        frame.with_columns(values.alias("values"))
+        .select(list(DETAIL_SCHEMA))
+        .cast(pl.Schema(DETAIL_SCHEMA))
+    )
 
 
 SUMMARY_TIE_OUT_SUFFIX = "_P_D"

@@ -95,7 +95,7 @@ class _DeadlineReader:
         self._buffer = b""
 
 
-class _Deadline:
+class _Deadline(smtplib.SMTP):
     """Ends every socket operation of an SMTP session by the session's end."""
 
     _ends_at: float
@@ -105,14 +105,14 @@ class _Deadline:
     def send(self, s: Any) -> None:
         if self.sock is not None:
             self.sock.settimeout(_left(self._ends_at))  # sendall: in all, not per chunk
-        super().send(s)  # type: ignore[misc]
+        super().send(s)
 
     def getreply(self) -> tuple[int, bytes]:
         if self.sock is not None:
             self.sock.settimeout(_left(self._ends_at))
             if self.file is None:  # a new connection, or a new TLS layer after STARTTLS
                 self.file = _DeadlineReader(self.sock, self._ends_at)
-        return super().getreply()  # type: ignore[misc]
+        return super().getreply()
 
 
 class _SMTP(_Deadline, smtplib.SMTP):

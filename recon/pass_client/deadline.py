@@ -120,7 +120,7 @@ def bound_network(client: httpx.Client, deadline: Deadline) -> bool:
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if backend is None:
+        if pool is None or backend is None:
             bound = False
             continue
         pool._network_backend = DeadlineBackend(backend, deadline)

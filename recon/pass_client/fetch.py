@@ -203,11 +203,8 @@ def _store(out_dir: Path, kind: str, run_id: int, day: date | None, body: bytes)
 
 
 def _downloads(entry: TimelineEntry) -> list[tuple[str, date | None]]:
-    return (
-        [(SUMMARY, None)]
-        + [(DETAIL, day) for day in entry.trading_days]
-        + [(INVOICE, None), (INVOICE_PDF, None)]
-    )
+    days: list[tuple[str, date | None]] = [(DETAIL, day) for day in entry.trading_days]
+    return [(SUMMARY, None), *days, (INVOICE, None), (INVOICE_PDF, None)]
 
 
 def _label(kind: str, run_id: int, day: date | None) -> str:

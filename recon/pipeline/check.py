@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from recon.errors import InputError, StoreError, UsageError
 from recon.models.audit import OutputsState
@@ -123,7 +123,10 @@ class CheckRequest:
         for p in given:
             if not p.exists():  # a mistyped PATH is never just "skipped" (SPEC §6)
                 raise InputError(p, "no such file or folder")
-        store_path = Path(store) if use_store and store is not True else None
+        # use_store: store is neither None nor False, so here a path.
+        store_path = (
+            Path(cast("str | os.PathLike[str]", store)) if use_store and store is not True else None
+        )
         return cls(
             paths=given,
             materiality=materiality,

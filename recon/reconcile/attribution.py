@@ -151,7 +151,7 @@ def changed_by_day(
     if in_sql is not None and current.kept is not None and previous.kept is not None:
         found = in_sql(previous.reread, days, top)
         if found is not None:
-            return found.cast(_CHANGED_SCHEMA).sort(  # type: ignore[arg-type]
+            return found.cast(_CHANGED_SCHEMA).sort(
                 _RANK, descending=[True, False, False, False, False, False], nulls_last=True
             )
     parts = []

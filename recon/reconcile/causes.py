@@ -433,7 +433,7 @@ def _corrections(v: str, cl: list[LineItem], il: list[LineItem], fs: list[Findin
         elif f is duplicate:
             state, kind = state[:1], "duplicate"
         elif f.check == CheckId.DATA_CLASSIFICATION and state and cl:
-            if f.expected in (p.value for p in PaymentOrCharge):
+            if f.expected in {p.value for p in PaymentOrCharge}:
                 state[0] = state[0].model_copy(
                     update={"payment_or_charge": cl[0].payment_or_charge}
                 )
@@ -524,7 +524,7 @@ def invoice_causes(
             continue
         key = _figure_key(f.source)
         if key in ORDER or key in ADJUSTMENT_FIGURES:
-            by_fig.setdefault(key, []).append(f)  # type: ignore[arg-type]
+            by_fig.setdefault(key, []).append(f)
         else:
             others.append(f)  # a PDF's Payment Summary row, an absent section
     unexplained: list[Finding] = []

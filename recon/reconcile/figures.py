@@ -196,7 +196,7 @@ def row_figures(header: RunHeader, inv: Invoice) -> list[FigureComparison]:
                     section="Payment Summary row",
                     figure=f"{v} amount",
                     variable=v,
-                    invoiced=(r or s).amount if (r or s) is not None else None,  # type: ignore[union-attr]
+                    invoiced=present.amount if (present := r or s) is not None else None,
                     status=FigureState.DIFFERS,
                     note="in only one of the Payment Summary and the RCTI or Tax Invoice",
                     source=source,

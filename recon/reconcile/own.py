@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 import polars as pl
 
@@ -107,7 +108,7 @@ def tie_out(
     )
     theirs = aemo.select(*KEYS, "aemo", "aemo_source", "run_id") if aemo.height else None
     if theirs is None:
-        theirs = pl.DataFrame(schema={**DETAIL_VALUES_SCHEMA, "run_id": pl.Int64})
+        theirs = pl.DataFrame(schema={**DETAIL_VALUES_SCHEMA, "run_id": pl.Int64()})
     joined = (
         theirs.join(mine, on=KEYS, how="full", coalesce=True)
         .with_columns((pl.col("aemo") - pl.col("yours")).alias("difference"))
@@ -179,7 +180,8 @@ def _summary(
     if largest:
         worst = largest[0].scope
     elif joined.height:
-        worst = joined.get_column("scope").drop_nulls().sort().first()  # type: ignore[assignment]
+        # The scope column is text, so its first value is a str (or None).
+        worst = cast("str | None", joined.get_column("scope").drop_nulls().sort().first())
     chart = []
     if worst is not None:
         rows = joined.filter(pl.col("scope") == worst).sort(["trading_day", "position"])
@@ -362,9 +364,9 @@ def tie_out_series(
     findings.extend(_misfits(series, misfits))
     aemo_by_week = {(w.participant, w.period): latest_values(w, series.variable) for w in weeks}
     scopes: dict[str, set[str]] = {}  # participant -> every scope its Details hold
-    for (participant, _period), f in aemo_by_week.items():
-        if f.height:
-            scopes.setdefault(participant, set()).update(f.get_column("scope").unique())
+    for (participant, _period), week_rows in aemo_by_week.items():
+        if week_rows.height:
+            scopes.setdefault(participant, set()).update(week_rows.get_column("scope").unique())
     for w in weeks:
         aemo = aemo_by_week[(w.participant, w.period)]
         # Your scopes that another participant's Detail holds (and none of this

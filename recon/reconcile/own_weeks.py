@@ -9,6 +9,7 @@ Used by the tie-out (:mod:`recon.reconcile.own`) and the ADJ explanations
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,12 +29,12 @@ from recon.wem.variables import parse_variable
 KEYS = ["scope", "trading_day", "position"]
 """The columns that name one interval of a variable in both sides' frames."""
 
-DETAIL_VALUES_SCHEMA = {
-    "scope": pl.String,
-    "trading_day": pl.Date,
-    "position": pl.Int64,
+DETAIL_VALUES_SCHEMA: dict[str, pl.DataType] = {
+    "scope": pl.String(),
+    "trading_day": pl.Date(),
+    "position": pl.Int64(),
     "aemo": pl.Decimal(38, 8),
-    "aemo_source": pl.String,
+    "aemo_source": pl.String(),
 }
 """The columns of :func:`detail_values`' frame (AEMO's side of a comparison)."""
 
@@ -119,7 +120,7 @@ class WeekView:
         return sorted(self.latest)
 
 
-def week_views(models: list[object]) -> list[WeekView]:
+def week_views(models: Sequence[object]) -> list[WeekView]:
     """Group loaded Detail statements into weeks and find each day's latest run."""
     weeks: dict[tuple[str, str], WeekView] = {}
     forms: dict[tuple[str, str, int], dict[str, list[DetailStatement]]] = defaultdict(

@@ -202,35 +202,35 @@ def line_totals(
     findings: list[Finding] = []
     for variable in order:
         f = first[variable]
-        if (row := odd_poc.get(variable)) is not None:
+        if (odd := odd_poc.get(variable)) is not None:
             findings.append(
                 Finding.make(
                     CheckId.DATA_CLASSIFICATION,
                     f"{variable} is a {f.payment_or_charge.value} on "
                     f"{f.timestamp.isoformat()} but a "
-                    f"{row.payment_or_charge.value} on {row.timestamp.isoformat()}; recon treats "
+                    f"{odd.payment_or_charge.value} on {odd.timestamp.isoformat()}; recon treats "
                     f"the whole week as a {f.payment_or_charge.value}.",
                     header=header,
                     variable=variable,
-                    timestamp=row.timestamp.isoformat(),
+                    timestamp=odd.timestamp.isoformat(),
                     expected=f.payment_or_charge.value,
-                    actual=row.payment_or_charge.value,
-                    source=row.source or summary.source,
+                    actual=odd.payment_or_charge.value,
+                    source=odd.source or summary.source,
                 )
             )
-        if (row := odd_gst.get(variable)) is not None:
+        if (odd := odd_gst.get(variable)) is not None:
             findings.append(
                 Finding.make(
                     CheckId.DATA_CLASSIFICATION,
                     f"{variable} is {_flag(f.gst_applicable)} on {f.timestamp.isoformat()} but "
-                    f"{_flag(row.gst_applicable)} on {row.timestamp.isoformat()}; recon treats "
+                    f"{_flag(odd.gst_applicable)} on {odd.timestamp.isoformat()}; recon treats "
                     f"the whole week as {_flag(f.gst_applicable)}.",
                     header=header,
                     variable=variable,
-                    timestamp=row.timestamp.isoformat(),
+                    timestamp=odd.timestamp.isoformat(),
                     expected="Y" if f.gst_applicable else "N",
-                    actual="Y" if row.gst_applicable else "N",
-                    source=row.source or summary.source,
+                    actual="Y" if odd.gst_applicable else "N",
+                    source=odd.source or summary.source,
                 )
             )
 
@@ -387,14 +387,17 @@ def line_orders(
         return (cur.amount_orders(), cur.gst_orders()) if cur is not None else ({}, {})
     base = cur if cur is not None else prev
     assert base is not None
+
+    def amount_of(name: str) -> Callable[[LineTotal], Decimal]:
+        return lambda t: t.amount_orders()[name]
+
+    def gst_of(name: str) -> Callable[[LineTotal], Decimal]:
+        return lambda t: t.gst_orders()[name]
+
     amounts = {
-        name: change(cur, prev, payment_or_charge, lambda t, n=name: t.amount_orders()[n])
-        for name in base.amount_orders()
+        name: change(cur, prev, payment_or_charge, amount_of(name)) for name in base.amount_orders()
     }
-    gsts = {
-        name: change(cur, prev, payment_or_charge, lambda t, n=name: t.gst_orders()[n])
-        for name in base.gst_orders()
-    }
+    gsts = {name: change(cur, prev, payment_or_charge, gst_of(name)) for name in base.gst_orders()}
     return amounts, gsts
 
 

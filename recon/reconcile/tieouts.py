@@ -151,7 +151,7 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
     for key in sorted(ra.keys() | rb.keys()):
         x, y = ra.get(key), rb.get(key)
         var, day = key
-        common = {"header": h, "variable": var, "timestamp": day.isoformat()}
+        common: dict[str, Any] = {"header": h, "variable": var, "timestamp": day.isoformat()}
         if x is None or y is None:
             have, lack = (a, b) if y is None else (b, a)
             findings.append(
@@ -159,10 +159,10 @@ def summary_mismatch(a: SummaryStatement, b: SummaryStatement) -> list[Finding]:
                     CheckId.SOURCE_MISMATCH,
                     f"{var} on {day} is in the {have.form.upper()} Summary but "
                     f"not in the {lack.form.upper()} one.",
-                    source=(x or y).source if (x or y) else None,
+                    source=present.source if (present := x or y) else None,
                     **common,
                 )
-            )  # type: ignore[union-attr]
+            )
             continue
         if x.value != y.value:
             findings.append(

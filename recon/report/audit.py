@@ -518,7 +518,9 @@ def line_svg(
         series: Several named lines instead of ``values`` (a None leaves a gap), with a
             legend.
     """
-    lines = list(series) if series is not None else [("", list(values))]
+    lines: list[tuple[str, list[Decimal | None]]] = (
+        list(series) if series is not None else [("", list(values))]
+    )
     known = [v for _, vs in lines for v in vs if v is not None]
     lo, hi = _scale(known, from_zero)
     parts = _axes(labels, lo, hi, title)

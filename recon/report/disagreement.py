@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from recon.atomic import atomic_write_bytes
 from recon.models.findings import CHECKS, AtStakeBasis, CheckId, Finding, Severity
@@ -195,7 +196,7 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
     order = {id(r): i for i, r in enumerate(rows)}
     designation_order = {"INITIAL": 0}
 
-    def key(r: DisagreementRow) -> tuple[object, ...]:
+    def sort_key(r: DisagreementRow) -> tuple[object, ...]:
         des = designation_order.get(r.designation)
         if des is None:
             des = int(r.designation[3:]) if r.designation[3:].isdigit() else 999
@@ -212,11 +213,11 @@ def disagreement_rows(result: CheckResult) -> list[DisagreementRow]:
             order[id(r)],
         )
 
-    return sorted(rows, key=key)
+    return sorted(rows, key=sort_key)
 
 
-def _replace(row: DisagreementRow, **changes: object) -> DisagreementRow:
-    return replace(row, **changes)  # type: ignore[arg-type]
+def _replace(row: DisagreementRow, **changes: Any) -> DisagreementRow:
+    return replace(row, **changes)
 
 
 def _descriptions(result: CheckResult) -> dict[str, str]:

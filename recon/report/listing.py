@@ -83,9 +83,9 @@ class _Lister:
         # Worse sorts higher here; for equal badness the earlier finding is the worse.
         entry = ((-bad[0], -bad[1], -bad[2]), -i)
         if len(self.heap) < self.worst:
-            heapq.heappush(self.heap, entry)  # type: ignore[arg-type]
-        elif entry > self.heap[0]:  # type: ignore[operator]
-            _, out = heapq.heapreplace(self.heap, entry)  # type: ignore[arg-type]
+            heapq.heappush(self.heap, entry)
+        elif entry > self.heap[0]:
+            _, out = heapq.heapreplace(self.heap, entry)
             self.held.pop(-out, None)
         else:
             return

@@ -9,11 +9,12 @@ uses the ``templates/`` folder beside the package.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import cast
 
 import jinja2
 import markupsafe
@@ -118,7 +119,9 @@ def environment() -> jinja2.Environment:
     Raises:
         OutputError: If the templates folder is missing.
     """
-    return _environment(templates_dir())
+    # The folder is a Path (or an importlib.resources path), hashable as the cache's key;
+    # the Traversable protocol does not say so.
+    return _environment(cast(Hashable, templates_dir()))
 
 
 def get_template(name: str) -> jinja2.Template:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from recon.models.advice import Advice, advice_for
 from recon.models.findings import CHECKS, Finding, Severity
@@ -29,7 +29,22 @@ from recon.report.formatting import as_figure, who_pays_text
 from recon.wem.calendar import parse_week_label
 
 RunKey = tuple[str, str, int]
-T = TypeVar("T")
+
+
+class OfRun(Protocol):
+    """Anything that belongs to a run: it names the run's participant, period and run id."""
+
+    @property
+    def participant(self) -> str | None: ...
+
+    @property
+    def period(self) -> str | None: ...
+
+    @property
+    def run_id(self) -> int | None: ...
+
+
+T = TypeVar("T", bound=OfRun)
 
 
 def status_text(status: FigureState) -> str:
@@ -84,7 +99,7 @@ def in_run_order(items: list[T], result: CheckResult) -> list[T]:
 
     def key(pair: tuple[int, T]) -> tuple[str, date, str, int, int, int]:
         i, obj = pair
-        k = run_key(obj)  # type: ignore[arg-type]
+        k = run_key(obj)
         des = designation_order(getattr(obj, "designation", None))
         return (k[0], week_start(k[1] or None), k[1], rank.get(k, 10**9), des, i)
 
@@ -98,9 +113,7 @@ def difference(invoiced: Decimal | None, computed: Decimal | None) -> Decimal | 
     return invoiced - computed
 
 
-def run_key(
-    obj: RunInfo | LineComparison | AdjustmentLine | AttributionRow | Finding | FigureComparison,
-) -> RunKey:
+def run_key(obj: OfRun) -> RunKey:
     """(participant, period, run_id) of anything that belongs to a run."""
     return (obj.participant or "", obj.period or "", obj.run_id or 0)
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from recon.models.audit import Issue, Workflow
@@ -151,7 +152,7 @@ class IssueFilter:
             and (not self.severity or i.severity == self.severity)
         ]
         if self.sort == "at_stake":
-            kept.sort(key=lambda i: (i.at_stake is None, -abs(i.at_stake or 0)))
+            kept.sort(key=lambda i: (i.at_stake is None, -abs(i.at_stake or Decimal(0))))
         elif self.sort == "due":
             kept.sort(key=lambda i: (i.due is None, i.due or date.max))
         return kept

@@ -6,10 +6,11 @@ filters the pages add."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 import jinja2
@@ -65,7 +66,9 @@ def environment() -> jinja2.Environment:
     Raises:
         OutputError: The templates are missing (a broken installation).
     """
-    return _environment(templates_dir().joinpath(FOLDER))
+    # The folder is a Path (or an importlib.resources path), hashable as the cache's key;
+    # the Traversable protocol does not say so.
+    return _environment(cast(Hashable, templates_dir().joinpath(FOLDER)))
 
 
 PAGES = (

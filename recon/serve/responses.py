@@ -4,6 +4,7 @@ request under ``/api/`` gets JSON ``{"error": ...}``, any other an error page)."
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -39,7 +40,7 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
     return HTMLResponse(html, status_code=status)
 
 
-def as_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def as_json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """A JSON answer (decimals are already strings in every document)."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     return Response(body, status_code=status, media_type=JSON_TYPE, headers=headers)
@@ -51,7 +52,7 @@ def error(
     message: str,
     *,
     title: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """An error: JSON ``{"error": message}`` under ``/api/``, else the error page."""
     message = safe_text(message)

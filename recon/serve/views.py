@@ -278,7 +278,9 @@ def week_page(snap: Snapshot, participant: str, week: date) -> WeekPage | None:
     groups: list[RunFindings] = []
     if latest is not None:
         covered = coverage_of(store, latest[0], participant, week)
-        names = {r.run_id: run_text(r.run_id, r.designation) for r in chain.runs}
+        names: dict[int | None, str] = {
+            r.run_id: run_text(r.run_id, r.designation) for r in chain.runs
+        }
         by_run: dict[int | None, list[FindingRow]] = defaultdict(list)
         for rec in findings_of(store, latest[0], participant, week):
             by_run[rec.finding.run_id].append(FindingRow(rec.finding, by_key.get(rec.issue_key)))
@@ -424,7 +426,8 @@ def issue_page(snap: Snapshot, issue_id: str) -> IssuePage | None:
         recs = seen[run_id]
         rows.append(
             RunSeen(
-                name=names.get(run_id) or (str(run_id) if run_id is not None else "no run"),
+                name=(names.get(run_id) if run_id is not None else None)
+                or (str(run_id) if run_id is not None else "no run"),
                 run_id=run_id,
                 finding=recs[-1].finding,
                 checks=len({r.check_id for r in recs}),

@@ -217,19 +217,20 @@ def read_careful(
                 )
             )
             continue
+        row: list[str] | None = fields
         if len(fields) > width and arr_idx == width - 1:
-            fields = _repair(fields, width, names)
-        if fields is None or len(fields) != width:
+            row = _repair(fields, width, names)
+        if row is None or len(row) != width:
             findings.append(
                 Finding.make(
                     CheckId.DATA_VALUE,
-                    f"line {lineno} has {len(fields or [])} fields where the header "
+                    f"line {lineno} has {len(row or [])} fields where the header "
                     f"has {width}; the row was not used.",
                     source=f"{source}:{lineno}",
                 )
             )
             continue
-        for name, value in zip(names, fields, strict=True):
+        for name, value in zip(names, row, strict=True):
             records[name].append(value if value != "" else None)  # as polars reads it
         records["__file"].append(source)
         records["__line"].append(lineno)

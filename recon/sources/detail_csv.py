@@ -391,10 +391,11 @@ def zip_entry_count(path: str | Path) -> int | None:
     index = getattr(zipfile, "_ECD_ENTRIES_TOTAL", None)
     if end_record is None or index is None:  # pragma: no cover - other Pythons
         return None
+    errors: tuple[type[BaseException], ...] = (OSError, *ZIP_ERRORS)
     try:
         with open(path, "rb") as f:
             rec = end_record(f)
-    except (OSError, *ZIP_ERRORS):
+    except errors:
         return None
     return None if rec is None else int(rec[index])
 

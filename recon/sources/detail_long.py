@@ -272,8 +272,9 @@ def long_tables(
     """
     import numpy as np
 
-    day = stmt if isinstance(stmt, DayValues) else None
-    stmt = day.stmt if day is not None else stmt
+    day: DayValues | None = None
+    if isinstance(stmt, DayValues):
+        day, stmt = stmt, stmt.stmt
     h = stmt.header
     rows = (attrs or RowAttributes()).join(stmt.frame)
     if rows.height == 0:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ def _bool(d: DocReader, obj: Mapping[str, Any], key: str, *parts: object) -> boo
     return flag == "Y"
 
 
-def _enum(d: DocReader, obj: Mapping[str, Any], key: str, enum: type, *parts: object) -> Any:
+def _enum(d: DocReader, obj: Mapping[str, Any], key: str, enum: type[Enum], *parts: object) -> Any:
     v = d.text(obj, key, *parts) or ""
     try:
         return enum(v)

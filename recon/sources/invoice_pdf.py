@@ -304,10 +304,10 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
             continue
         if m := _TOTAL_ROW.match(t):
             labels = {k.lower(): v for k, v in TOTAL_LABELS[section].items()}
-            key = labels.get(m.group("label").strip().lower())
-            if key is not None:
+            total_key = labels.get(m.group("label").strip().lower())
+            if total_key is not None:
                 try:
-                    value = pdf_amount(m.group("amount"))
+                    total = pdf_amount(m.group("amount"))
                 except DecimalFormatError as exc:
                     raise InputError(
                         path,
@@ -315,14 +315,14 @@ def _parse_lines(lines: list[_Line], path: Path) -> _Parsed:
                         f" that does not read: {exc}",
                     ) from None
                 seen = out.totals[section]
-                if key in seen and seen[key] != value:
+                if total_key in seen and seen[total_key] != total:
                     raise InputError(
                         path,
                         f"page {line.page}: the {section} shows "
                         f"{m.group('label')!r} twice with different "
-                        f"amounts ({seen[key]} and {value})",
+                        f"amounts ({seen[total_key]} and {total})",
                     )
-                seen[key] = value
+                seen[total_key] = total
                 continue
         log.debug("%s page %d: ignored line %r", path, line.page, t)
     return out

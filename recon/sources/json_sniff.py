@@ -41,6 +41,15 @@ _JSON_KEYS = frozenset(
 """Top-level keys detection looks at."""
 
 _WS = re.compile(r"[ \t\r\n]*")
+
+
+def _skip_ws(text: str, i: int) -> int:
+    """The index of the first character at or after ``i`` that is not JSON whitespace."""
+    m = _WS.match(text, i)
+    assert m is not None  # the pattern matches the empty string, so it always matches
+    return m.end()
+
+
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _STRUCTURAL = re.compile(r'[\[\]{}"]')
 
@@ -76,7 +85,7 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
     decoder = json.JSONDecoder(parse_float=str, parse_int=str)
     if text[i : i + 1] != "{":
         raise NotAnArtefact("JSON that is not an object")
-    i = _WS.match(text, i + 1).end()
+    i = _skip_ws(text, i + 1)
     if text[i : i + 1] == "}":
         return i + 1
     while True:
@@ -88,12 +97,12 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
             if len(text) - i < 2 or _STRING.match(text, i) is None:
                 raise _Truncated from None
             raise NotAnArtefact("text that starts like JSON but does not read as JSON") from None
-        i = _WS.match(text, i).end()
+        i = _skip_ws(text, i)
         if text[i : i + 1] != ":":
             if i >= len(text):
                 raise _Truncated
             raise NotAnArtefact("text that starts like JSON but does not read as JSON")
-        i = _WS.match(text, i + 1).end()
+        i = _skip_ws(text, i + 1)
         ch = text[i : i + 1]
         if not ch:
             raise _Truncated
@@ -121,10 +130,10 @@ def _object_keys(text: str, i: int, out: dict[str, Any]) -> int:
                 ) from None
             if key in _JSON_KEYS:
                 out.setdefault(key, value)
-        i = _WS.match(text, i).end()
+        i = _skip_ws(text, i)
         ch = text[i : i + 1]
         if ch == ",":
-            i = _WS.match(text, i + 1).end()
+            i = _skip_ws(text, i + 1)
             continue
         if ch == "}":
             return i + 1

@@ -18,6 +18,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
@@ -37,6 +38,9 @@ from recon.sources.own_rows import (
 )
 from recon.wem.calendar import MINUTES_PER_DAY, meter_interval_start_expr
 from recon.wem.variables import parse_variable
+
+if TYPE_CHECKING:
+    from nemreader.nem_objects import EventRecord
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +256,8 @@ def _records(
             if block is None or not last_kept:
                 continue
             try:
-                ev = parse_400_row(row, block[1])
+                # nemreader annotates the result as a bare tuple; it is an EventRecord.
+                ev = cast("EventRecord", parse_400_row(row, block[1]))
             except (ValueError, IndexError):
                 bad.add(
                     CheckId.DATA_COLUMNS,
@@ -319,4 +324,4 @@ def _frame(
         .otherwise(pl.col("value"))
         .alias("value"),
     )
-    return frame.select(list(OWN_SCHEMA)).cast(OWN_SCHEMA), bad.done(path)  # type: ignore[arg-type]
+    return frame.select(list(OWN_SCHEMA)).cast(pl.Schema(OWN_SCHEMA)), bad.done(path)

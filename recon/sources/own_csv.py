@@ -181,7 +181,7 @@ def _read_csv(
         pl.lit(str(path)).alias("source_file"),
         pl.col("source_line").cast(pl.Int64),
     )
-    return frame.select(list(OWN_SCHEMA)).cast(OWN_SCHEMA), bad.done(path)  # type: ignore[arg-type]
+    return frame.select(list(OWN_SCHEMA)).cast(pl.Schema(OWN_SCHEMA)), bad.done(path)
 
 
 def _first_line(e: Exception) -> str:

@@ -8,6 +8,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -41,7 +42,7 @@ def empty_frame() -> pl.DataFrame:
     return pl.DataFrame(schema=OWN_SCHEMA)
 
 
-def finding(series: OwnSeries, check: CheckId, message: str, **fields: object) -> Finding:
+def finding(series: OwnSeries, check: CheckId, message: str, **fields: Any) -> Finding:
     return Finding.make(check, message, variable=series.variable, **fields)
 
 
@@ -51,9 +52,9 @@ class Limited:
     def __init__(self, series: OwnSeries) -> None:
         self.series = series
         self.findings: list[Finding] = []
-        self.counts: dict[str, int] = {}
+        self.counts: dict[CheckId, int] = {}
 
-    def add(self, check: CheckId, message: str, source: str, **fields: object) -> None:
+    def add(self, check: CheckId, message: str, source: str, **fields: Any) -> None:
         n = self.counts.get(check, 0) + 1
         self.counts[check] = n
         if n <= MAX_FINDINGS_PER_FILE:

@@ -153,7 +153,7 @@ def _summary_raw(
     header = _header_texts(d, doc)
     variables = d.arr(doc, F_VARIABLES)
     rows: dict[str, list[Any]] = {c: [] for c in (*SUMMARY_COLUMNS, "__file", "__line")}
-    run_fields = {
+    run_fields: dict[str, Any] = {
         "participant": header[aemo.C_PARTICIPANT],
         "period": header[aemo.C_PERIOD],
         "run_id": int(header[aemo.C_RUN_ID]),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 import polars as pl
@@ -91,7 +91,7 @@ def _most_common(raw: pl.DataFrame, col: str) -> str | None:
     return None if vc.height == 0 else vc.row(0)[0]
 
 
-def parse_header(values: dict[str, str | None], source: str) -> RunHeader:
+def parse_header(values: Mapping[str, str | None], source: str) -> RunHeader:
     """Build a :class:`RunHeader` from the header columns of one row.
 
     Raises:

@@ -166,11 +166,11 @@ class _Pending:
     (and the first place) of the rest."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[str, str, dict[str, Any]]] = []
-        self.counts: dict[str, int] = {}
-        self.over: dict[str, list[Any]] = {}  # check -> [count, first source]
+        self.calls: list[tuple[CheckId, str, dict[str, Any]]] = []
+        self.counts: dict[CheckId, int] = {}
+        self.over: dict[CheckId, list[Any]] = {}  # check -> [count, first source]
 
-    def add(self, check: str, message: str, **fields: Any) -> None:
+    def add(self, check: CheckId, message: str, **fields: Any) -> None:
         n = self.counts.get(check, 0) + 1
         self.counts[check] = n
         if n <= MAX_FINDINGS_PER_CHECK:
@@ -412,7 +412,7 @@ class DetailValidator:
         self._timestamp_part(df)
         df = self._first_of_each_key(df)
 
-        frame = df.select(list(DETAIL_TEXT_SCHEMA)).cast(DETAIL_TEXT_SCHEMA)  # type: ignore[arg-type]
+        frame = df.select(list(DETAIL_TEXT_SCHEMA)).cast(pl.Schema(DETAIL_TEXT_SCHEMA))
         self._days.update(frame.get_column("settlement_trading_day").unique().to_list())
         self.n_values += int(frame.get_column("n_values").sum() or 0)
         return frame

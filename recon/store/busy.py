@@ -16,15 +16,17 @@ Where file locks are unavailable (Windows) there is no turn-taking, only the wai
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+fcntl: Any
 try:
-    import fcntl
+    fcntl = importlib.import_module("fcntl")
 except ImportError:  # pragma: no cover - Windows
-    fcntl: Any = None  # type: ignore[no-redef]
+    fcntl = None
 
 ENV_STORE_WAIT = "RECON_STORE_WAIT"
 """Seconds a command waits for a store another process holds."""

@@ -55,7 +55,10 @@ PREVIOUS = "previous"
 DETAIL_FORMS = ("csv", "json")
 """The forms of a Detail, as grounds name them (a ZIP is the CSV form)."""
 
-_KIND_FORM = {k: (k.artefact, "csv" if k is Kind.DETAIL_ZIP else k.form) for k in AEMO_KINDS}
+# Keyed by kind text: the store holds kinds as text, and a Kind is a StrEnum.
+_KIND_FORM: dict[str, tuple[str, str]] = {
+    k: (k.artefact, "csv" if k is Kind.DETAIL_ZIP else k.form) for k in AEMO_KINDS
+}
 """Artefact kinds (``summary_csv``...) as (kind, form), a Detail ZIP being the CSV form."""
 
 

@@ -432,7 +432,7 @@ def _rows(
             counts.setdefault((p, wk), {"error": 0, "warning": 0, "info": 0})
             counts[(p, wk)][f.severity.value] += 1
             ords[(p, wk)] += 1
-            key = issue_key(p, wk, f.check, f.variable, f.scope, f.timestamp, f.position, f.figure)
+            ikey = issue_key(p, wk, f.check, f.variable, f.scope, f.timestamp, f.position, f.figure)
             finding_rows.append(
                 [
                     p,
@@ -445,13 +445,13 @@ def _rows(
                     f.scope,
                     f.timestamp,
                     f.position,
-                    key,
+                    ikey,
                     f.model_dump_json(),
                     f.figure,
                 ]
             )
     checks_rows: dict[WeekKey, list[Any]] = {}
-    for (p, w), c in counts.items():
+    for (p, w), tally in counts.items():
         run_ids = sorted({k[2] for k in weeks.get((p, w), [])})
         shas = sorted(
             {
@@ -462,7 +462,7 @@ def _rows(
                 and (i.participant is not None or i.period is None)
             }
         )
-        checks_rows[(p, w)] = [run_ids, c["error"], c["warning"], c["info"], shas]
+        checks_rows[(p, w)] = [run_ids, tally["error"], tally["warning"], tally["info"], shas]
     return checks_rows, run_rows, finding_rows
 
 

@@ -448,7 +448,7 @@ def _ingest_detail_days(
                 frame=pl.DataFrame(),
                 source=art.path,
                 sources=[art.path],
-                form=form,  # type: ignore[arg-type]
+                form=form,
                 findings=findings,
             )
             if same and len(same) == len(days):  # every day held, and the same
@@ -496,7 +496,7 @@ def _record_unread(store: Store, u: Unread, art: Artefact | None = None) -> File
             return None
         art = Artefact(
             path=u.path,
-            kind=u.kind,  # type: ignore[arg-type]
+            kind=u.kind,
             sha256=sha,
             participant=u.participant,
             period=u.period,

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 def where_filters(participant: str | None, week: date | None) -> tuple[str, list[Any]]:
     """SQL ``AND`` clauses and parameters for the usual participant and week filters."""
-    sql, params = "", []
+    sql = ""
+    params: list[Any] = []
     if participant:
         sql += " AND participant = ?"
         params.append(participant)

@@ -65,7 +65,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 import duckdb
 
@@ -98,7 +98,8 @@ _FAR_FUTURE = datetime(9999, 12, 31)
 def _where(
     participant: str | None, start: date | None, end: date | None, prefix: str = ""
 ) -> tuple[str, list[Any]]:
-    sql, params = "", []
+    sql = ""
+    params: list[Any] = []
     if participant:
         sql += f" AND {prefix}participant = ?"
         params.append(participant)
@@ -149,12 +150,14 @@ def _decide(
     for h in hits:
         by_check[h.check_id].append(h)
     with_run = [h for h in hits if h.run_id is not None]
-    last = max((h.run_id for h in with_run), key=week.rank) if with_run else None  # type: ignore[arg-type]
+    run_ids = [h.run_id for h in with_run if h.run_id is not None]  # every hit of with_run
+    last = max(run_ids, key=week.rank) if with_run else None
     if with_run:
-        first = min((h.run_id for h in with_run), key=week.rank)  # type: ignore[arg-type]
+        first = min(run_ids, key=week.rank)
         issue.first_run_id, issue.last_run_id = first, last
-        issue.first_designation = week.designation.get(first)  # type: ignore[arg-type]
-        issue.last_designation = week.designation.get(last)  # type: ignore[arg-type]
+        issue.first_designation = week.designation.get(first)
+        assert last is not None  # with_run is not empty
+        issue.last_designation = week.designation.get(last)
         last_hits = [h for h in with_run if h.run_id == last]
         latest = max(last_hits, key=lambda h: (at[h.check_id], h.check_id))
         issue.severity, issue.message = latest.severity, latest.message
@@ -561,6 +564,14 @@ def person(by: str | None = None, env: Mapping[str, str] | None = None) -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         raise UsageError(f"say who you are: --by NAME (or set ${ENV_USER})") from None
+
+
+@overload
+def _text(name: str, value: str | None, *, required: Literal[True]) -> str: ...
+
+
+@overload
+def _text(name: str, value: str | None, *, required: bool = False) -> str | None: ...
 
 
 def _text(name: str, value: str | None, *, required: bool = False) -> str | None:

@@ -59,11 +59,14 @@ def _week_filter(wanted: set[WeekKey]) -> tuple[str, list[Any]]:
     return f"({clauses})", [v for key in sorted(wanted) for v in key]
 
 
-def _headers(
-    store: Store, keys: set[tuple[str, str, int]]
-) -> dict[tuple[str, str, int], RunHeader]:
-    out: dict[tuple[str, str, int], RunHeader] = {}
-    participants = sorted({k[0] for k in keys})
+_RunOfFile = tuple[str | None, str | None, int | None]
+"""A stored file's (participant, period, run_id), as the files table holds them."""
+
+
+def _headers(store: Store, keys: set[_RunOfFile]) -> dict[_RunOfFile, RunHeader]:
+    out: dict[_RunOfFile, RunHeader] = {}
+    # Every file was selected by its (participant, week), so every participant is text.
+    participants = sorted({k[0] for k in keys if k[0] is not None})
     if not participants:
         return out
     for row in store.rows(
@@ -217,7 +220,7 @@ def _invoices(store: Store, shas: list[str]) -> dict[str, Invoice]:
 
 
 def _summaries(
-    store: Store, files: list[_FileRow], headers: dict[tuple[str, str, int], RunHeader]
+    store: Store, files: list[_FileRow], headers: dict[_RunOfFile, RunHeader]
 ) -> dict[str, SummaryStatement]:
     if not files:
         return {}
@@ -241,10 +244,10 @@ def _summaries(
         )
     return {
         f.sha256: SummaryStatement(
-            header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
+            header=headers[(f.participant, f.period, f.run_id)],
             rows=rows[f.sha256],
             source=f.source or f.path,
-            form=f.form,  # type: ignore[arg-type]
+            form=f.form,
             findings=_findings(f.findings),
         )
         for f in files
@@ -260,7 +263,7 @@ _DETAIL_COLS = (
 def _details(
     store: Store,
     files: list[_FileRow],
-    headers: dict[tuple[str, str, int], RunHeader],
+    headers: dict[_RunOfFile, RunHeader],
     kept: Kept | None = None,
 ) -> dict[str, DetailStatement]:
     if not files:
@@ -284,14 +287,14 @@ def _details(
     out: dict[str, DetailStatement] = {}
     for f in files:
         part = parts.get((f.sha256,))
-        body = empty if part is None else part.drop("sha256").cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+        body = empty if part is None else part.drop("sha256").cast(pl.Schema(DETAIL_SCHEMA))
         out[f.sha256] = DetailStatement(
-            header=headers[(f.participant, f.period, f.run_id)],  # type: ignore[index]
+            header=headers[(f.participant, f.period, f.run_id)],
             days=sorted(f.days or []),
             frame=body,
             source=f.source or f.path,
             sources=list(f.sources or []),
-            form=f.form,  # type: ignore[arg-type]
+            form=f.form,
             findings=_findings(f.findings),
             kept=kept,
             reread=None if kept is None else StoredDays(store.path, f.sha256),
@@ -324,7 +327,7 @@ class StoredDays:
                     "settlement_trading_day = ? ORDER BY ord",
                     [self.sha256, day],
                 )
-                yield day, frame.cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+                yield day, frame.cast(pl.Schema(DETAIL_SCHEMA))
 
     def changed_values(
         self, previous: object, days: Sequence[date], top: int
@@ -449,7 +452,7 @@ def load_weeks(store: Store, weeks: Iterable[WeekKey], *, kept: Kept | None = No
             rows.append(_FileRow(*r[:-1]))
     stored = [f for f in rows if f.status == "stored"]
     keys = {(f.participant, f.period, f.run_id) for f in stored}
-    headers = _headers(store, keys)  # type: ignore[arg-type]
+    headers = _headers(store, keys)
     summaries = _summaries(store, [f for f in stored if f.kind.startswith("summary")], headers)
     details = _details(store, [f for f in stored if f.kind.startswith("detail")], headers, kept)
     invoices = _invoices(store, [f.sha256 for f in stored if f.kind.startswith("invoice")])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,6 +21,13 @@ _ESS = (
     "REGULATION_LOWER",
     "ROCOF_CONTROL_SERVICE",
 )
+_EssService = Literal[
+    "CONTINGENCY_RAISE",
+    "CONTINGENCY_LOWER",
+    "REGULATION_RAISE",
+    "REGULATION_LOWER",
+    "ROCOF_CONTROL_SERVICE",
+]
 _OFFER_SERVICES = {
     "E": "energy",
     "CR": "contingency raise",
@@ -156,13 +163,7 @@ class FacilityEssScope(Scope):
     """FE: ``<F> <ESS>``, an Essential System Service of a Facility."""
 
     facility: str
-    service: Literal[
-        "CONTINGENCY_RAISE",
-        "CONTINGENCY_LOWER",
-        "REGULATION_RAISE",
-        "REGULATION_LOWER",
-        "ROCOF_CONTROL_SERVICE",
-    ]
+    service: _EssService
 
     def _flat(self) -> dict[str, str | None]:
         return {"facility": self.facility, "service": self.service}
@@ -281,18 +282,26 @@ def parse_scope(code: str, raw: str) -> Scope:
                 code=code,
                 raw=raw,
                 nmi=m.group(1),
-                direction=m.group(2),
+                direction=cast(Literal["B", "E"], m.group(2)),  # _CH admits only B or E
                 channel_number=int(m.group(3)),
             )
         raise _fail(code, raw, "<NMI>-<B|E><n> such as 1234567890-E1")
     if code == "T":
         if m := _T_CAP.match(raw):
             return CapacityTrancheScope(
-                code=code, raw=raw, holder=m.group(1), holder_kind=m.group(2)
+                code=code,
+                raw=raw,
+                holder=m.group(1),
+                holder_kind=cast(Literal["F", "P"], m.group(2)),  # _T_CAP admits only F or P
             )
         if m := _T_OFFER.match(raw):
             return OfferTrancheScope(
-                code=code, raw=raw, facility=m.group(1), service=m.group(2), tranche=int(m.group(3))
+                code=code,
+                raw=raw,
+                facility=m.group(1),
+                # _T_OFFER admits only these services
+                service=cast(Literal["E", "CR", "CL", "RR", "RL"], m.group(2)),
+                tranche=int(m.group(3)),
             )
         raise _fail(code, raw, "'<F> F', '<P> P' or '<F> <E|CR|CL|RR|RL>_T<1..10>'")
     if code == "N":
@@ -305,7 +314,12 @@ def parse_scope(code: str, raw: str) -> Scope:
         raise _fail(code, raw, "a SESSM Award identifier such as SESSM-001")
     if code == "FE":
         if m := _FE.match(raw):
-            return FacilityEssScope(code=code, raw=raw, facility=m.group(1), service=m.group(2))
+            return FacilityEssScope(
+                code=code,
+                raw=raw,
+                facility=m.group(1),
+                service=cast(_EssService, m.group(2)),  # _FE admits only the _ESS names
+            )
         raise _fail(code, raw, "'<F> <ESS>' with ESS one of " + ", ".join(_ESS))
     if code == "NC":
         elements, tag = _contingency(raw, raw)
