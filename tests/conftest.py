@@ -5,6 +5,11 @@ The writers build Summary CSV (Guide Table 4) and Detail CSV/ZIP (Guide Table 5)
 row by row, so a test can plant exactly one malformed field and know its line number.
 They are handed out through the session-scoped ``wem_csv`` fixture (usable with
 hypothesis) rather than imported, so that test modules never import ``conftest``.
+
+The PaSS emulator's fixtures (a fresh PKI, the mini week, the emulator over TLS, clients on
+a fake clock) are one plugin, ``tests/support/emulator_fixtures.py``, that every test
+folder can use; ``tests/support`` (on pytest's ``pythonpath``) also holds the helpers they
+are built from, ``emulator_testing`` (kept out of the wheel).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["emulator_fixtures"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "fixtures"

@@ -548,8 +548,9 @@ def test_ingest_and_check_store_keep_a_lone_surrogate_escaped(
 def test_fetch_takes_every_file_of_a_run_with_a_lone_surrogate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from emulator_testing import write_test_pki
+
     from recon.emulator import Faults, PassEmulator
-    from recon.emulator.testing import write_test_pki
 
     got_in = sc.scenario_lone_surrogates(tmp_path / "held", summary="summary_json")
     pki = write_test_pki(tmp_path / "pki")

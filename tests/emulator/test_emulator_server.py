@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from emulator_testing import TestPki
 
 from recon.emulator import EmulatorConfig, Faults, PassEmulator
 from recon.emulator.certs import write_demo_pki
-from recon.emulator.testing import TestPki
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
 from recon.pass_client.protocol import document_of

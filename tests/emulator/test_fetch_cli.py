@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from emulator_testing import TestPki
 
 from recon.cli.fetch_cmd import emulator as emulator_cmd
 from recon.cli.fetch_cmd import fetch
 from recon.cli.main import main
 from recon.emulator import PassEmulator
-from recon.emulator.testing import TestPki
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from emulator_testing import FakeClock, TestPki
 
 from recon.emulator import Faults, PassEmulator
-from recon.emulator.testing import FakeClock, TestPki
 from recon.errors import FetchError, UsageError
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig

@@ -200,6 +200,6 @@ def _drip(conn: ssl.SSLSocket, data: bytes, stop: threading.Event) -> None:
 
 @contextlib.contextmanager
 def hostile_server(mode: str, pki: object) -> Iterator[HostileServer]:
-    """Run a :class:`HostileServer` for ``pki`` (a :class:`recon.emulator.testing.TestPki`)."""
+    """Run a :class:`HostileServer` for ``pki`` (an ``emulator_testing.TestPki``)."""
     with HostileServer(mode, pki.server_cert, pki.server_key, pki.ca) as server:  # type: ignore[attr-defined]
         yield server

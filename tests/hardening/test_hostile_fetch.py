@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from recon.emulator.testing import TestPki, write_test_pki
+from emulator_testing import TestPki, write_test_pki
 
 from .hostile_server import RUN_ID, WEEK, HostileServer
 

@@ -40,7 +40,6 @@ LOOKBACK = 25
 """Lines above a write call searched for the atomic context it runs in."""
 
 NOT_ATOMIC = {
-    "emulator/testing.py": "writes the emulator's sample data in tests; not a recon output",
     "emulator/certs.py": "demo PKI for `recon emulator`: written in place (reported to the "
     "lead: should use recon.atomic)",
 }

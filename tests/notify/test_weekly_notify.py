@@ -283,8 +283,9 @@ def test_weekly_against_the_pass_emulator_delivers_the_registers_counts(
     """PaSS configured in the same file as [notify]: weekly fetches the week from the
     emulator over mutual TLS, checks it, and mails one digest whose counts are the
     register's."""
+    from emulator_testing import write_test_pki
+
     from recon.emulator import PassEmulator
-    from recon.emulator.testing import write_test_pki
 
     pass_pki = write_test_pki(tmp_path / "pass-pki")
     served = tmp_path / "served"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from emulator_testing import FakeClock, TestPki, write_test_pki
 
 from recon.emulator import Faults, PassEmulator
-from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
 from recon.errors import EXIT_CANNOT_RUN, FetchError, UsageError
 from recon.pass_client.api_errors import PassApiError
 from recon.pass_client.client import PassClient
@@ -29,47 +29,18 @@ WEEK = date(2024, 12, 1)
 RUN = 900101
 
 
-# --- fixtures (the emulator's own conftest is not visible from here) -----------------------
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
-    return write_test_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_mini_week(tmp_path_factory.mktemp("mini_week"))
+# --- fixtures: pki, mini_week, clock and _no_proxy come from tests/support/emulator_fixtures
 
 
 @pytest.fixture()
-def emu(pki: TestPki, data_dir: Path) -> Iterator[PassEmulator]:
+def emu(pki: TestPki, mini_week: Path) -> Iterator[PassEmulator]:
     """An emulator of this test's own, no faults, its request log empty.
 
     Not shared across the module: a request of an earlier test that was still finishing
     (a dropped connection, a slow answer) would land in the next test's log.
     """
-    with PassEmulator(data_dir, pki.server_cert, pki.server_key, pki.ca, faults=Faults()) as e:
+    with PassEmulator(mini_week, pki.server_cert, pki.server_key, pki.ca, faults=Faults()) as e:
         yield e
-
-
-@pytest.fixture()
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every request on 127.0.0.1 even where a proxy is configured."""
-    for name in (
-        "HTTPS_PROXY",
-        "HTTP_PROXY",
-        "ALL_PROXY",
-        "https_proxy",
-        "http_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _config(emu: PassEmulator, pki: TestPki, **over: object) -> PassConfig:
@@ -366,10 +337,10 @@ def test_timeout_is_retried(emu: PassEmulator, pki: TestPki, clock: FakeClock) -
 
 
 def test_dropped_connection_is_retried(
-    emu: PassEmulator, client: PassClient, data_dir: Path
+    emu: PassEmulator, client: PassClient, mini_week: Path
 ) -> None:
     emu.set_faults(Faults(drop=1, path="/pdf$"))
-    assert client.invoice_pdf(RUN) == (data_dir / f"invoice_{RUN}.pdf").read_bytes()
+    assert client.invoice_pdf(RUN) == (mini_week / f"invoice_{RUN}.pdf").read_bytes()
     assert [r.fault for r in emu.requests] == ["drop", None]
 
 

@@ -8,8 +8,8 @@ That :class:`~recon.pass_client.client.PassClient` throttles its real calls is i
 from __future__ import annotations
 
 import pytest
+from emulator_testing import FakeClock
 
-from recon.emulator.testing import FakeClock
 from recon.pass_client.throttle import PASS_LIMITS, RateLimit, Throttle
 
 

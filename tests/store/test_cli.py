@@ -203,8 +203,9 @@ def test_weekly_fetches_from_pass_ingests_and_checks(
 ) -> None:
     """With PaSS configured, weekly downloads the new run over mutual TLS, ingests it and
     checks its week; the next weekly finds the run held and downloads nothing."""
+    from emulator_testing import write_test_pki
+
     from recon.emulator import PassEmulator
-    from recon.emulator.testing import write_test_pki
 
     pki = write_test_pki(tmp_path / "pki")
     served = tmp_path / "served"

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from emulator_testing import FakeClock, TestPki, write_mini_week, write_test_pki
 
 from recon.emulator import Faults, PassEmulator
-from recon.emulator.testing import FakeClock, TestPki, write_mini_week, write_test_pki
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
 from recon.pass_client.retry import RetryPolicy
