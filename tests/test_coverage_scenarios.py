@@ -8,15 +8,13 @@ fully checked.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import fixture_scripts
 import pytest
 
 from recon.cli.main import main
@@ -24,18 +22,7 @@ from recon.cli.main import main
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _scenarios() -> ModuleType:
-    name = "recon_fixture_scenarios"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "scenarios.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-sc = _scenarios()
+sc = fixture_scripts.load("scenarios.py")
 
 
 class Checked:

@@ -12,14 +12,13 @@ The generator does not import recon: its intervals are an independent account.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import sys
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import fixture_scripts
 import polars as pl
 import pytest
 
@@ -221,18 +220,7 @@ def test_malformed_own_data_is_a_finding_naming_file_and_line(tmp_path: Path) ->
 # ------------------------------------------------- own data read literally and exactly
 
 
-def _scenarios() -> Any:
-    name = "recon_fixture_scenarios"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "scenarios.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-sc = _scenarios()
+sc = fixture_scripts.load("scenarios.py")
 
 
 def check_own(

@@ -7,14 +7,12 @@ find the same. Over every scenario week, a run's cash roots add up to the run's 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import fixture_scripts
 import pytest
 
 import recon
@@ -26,19 +24,8 @@ FIXTURES = ROOT / "fixtures"
 PLANTED = FIXTURES / "planted_week"
 
 
-def _module(name: str, file: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, FIXTURES / file)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-money_scenarios = _module("recon_fixture_money_scenarios", "money_scenarios.py")
-scenarios = _module("recon_fixture_scenarios", "scenarios.py")
+money_scenarios = fixture_scripts.load("money_scenarios.py")
+scenarios = fixture_scripts.load("scenarios.py")
 
 
 def _number(text: Any) -> Decimal | None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 from types import ModuleType
 
+import fixture_scripts
 import pytest
 from openpyxl import load_workbook
 
@@ -32,14 +31,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def _money_scenarios() -> ModuleType:
-    name = "recon_fixture_money_scenarios"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "money_scenarios.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return fixture_scripts.load("money_scenarios.py")
 
 
 @pytest.fixture(scope="module")
