@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+from paths import FIXTURES
 
 
 def load(file: str) -> ModuleType:
