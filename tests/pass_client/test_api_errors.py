@@ -2,7 +2,7 @@
 (:mod:`recon.pass_client.api_errors`), without a network.
 
 The same errors from real answers and real TLS handshakes, against the emulator, are in
-``test_pass_client.py``.
+``test_client.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The PaSS API as both sides see it (:mod:`recon.pass_client.protocol`): the JSON envelope
 and the timeline's entries, without a network.
 
-That the client calls these paths and the emulator serves them is in ``test_pass_client.py``
+That the client calls these paths and the emulator serves them is in ``test_client.py``
 and ``tests/emulator/``.
 """
 

@@ -1,7 +1,7 @@
 """The retry policy's backoff and ``Retry-After`` (:mod:`recon.pass_client.retry`).
 
 Which answers :class:`~recon.pass_client.client.PassClient` retries, against the
-emulator, is in ``test_pass_client.py``.
+emulator, is in ``test_client.py``.
 """
 
 from __future__ import annotations

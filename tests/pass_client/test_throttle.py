@@ -2,7 +2,7 @@
 held at once, no wait under them.
 
 That :class:`~recon.pass_client.client.PassClient` throttles its real calls is in
-``test_pass_client.py``.
+``test_client.py``.
 """
 
 from __future__ import annotations
