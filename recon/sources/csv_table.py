@@ -221,10 +221,11 @@ def read_careful(
         if len(fields) > width and arr_idx == width - 1:
             row = _repair(fields, width, names)
         if row is None or len(row) != width:
+            count = len(fields if row is None else row)
             findings.append(
                 Finding.make(
                     CheckId.DATA_VALUE,
-                    f"line {lineno} has {len(row or [])} fields where the header "
+                    f"line {lineno} has {count} fields where the header "
                     f"has {width}; the row was not used.",
                     source=f"{source}:{lineno}",
                 )
