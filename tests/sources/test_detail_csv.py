@@ -20,14 +20,24 @@ from types import SimpleNamespace
 
 import polars as pl
 import pytest
+from paths import FIXTURES
 from statement_findings import of, only
 
 from recon.api import decode
 from recon.errors import InputError
 from recon.models.detail import MAX_FINDINGS_PER_CHECK
 from recon.models.findings import Severity
-from recon.models.statements import DetailStatement
-from recon.sources.detail_csv import iter_detail_parts, read_detail
+from recon.models.statements import DetailStatement, Kept
+from recon.sources.detail_csv import (
+    check_member_count,
+    ignored_member,
+    iter_detail_parts,
+    parse_detail_csv,
+    read_detail,
+    stream_detail,
+    zip_entry_count,
+)
+from recon.sources.limits import Limits
 from recon.sources.validate import ColumnsError
 
 Writer = Callable[[str, bytes], Path]
@@ -646,3 +656,128 @@ def test_unreadable_run_header_raises_input_error(w: SimpleNamespace, write_file
     with pytest.raises(InputError, match="RunId") as info:
         read_detail(path)
     assert str(path) in str(info.value)
+
+
+# =========================================================================== the sample week
+
+
+SAMPLE_ZIP = (
+    FIXTURES / "sample_week" / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
+)
+WEEK_DAYS = [date(2024, 12, d) for d in range(1, 8)]
+
+
+@pytest.fixture(scope="module")
+def whole() -> DetailStatement:
+    """The sample week's INITIAL Detail ZIP, read whole."""
+    return read_detail(SAMPLE_ZIP)
+
+
+def test_read_detail_of_the_sample_zip_reports_progress_per_member(
+    whole: DetailStatement,
+) -> None:
+    seen: list[tuple[int, int]] = []
+    st = read_detail(SAMPLE_ZIP, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (7, 7) and len(seen) == 7
+    assert st.days == WEEK_DAYS and st.form == "zip" and st.findings == []
+    assert st.source == str(SAMPLE_ZIP) and st.sources == [str(SAMPLE_ZIP)]
+    assert st.header.run_id == 51230 and st.kept is None
+    assert st.frame.equals(whole.frame)
+    first = st.frame.sort("source_file", "source_line").row(0, named=True)
+    assert first["source_file"] == (
+        f"{SAMPLE_ZIP}!SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv"
+    )
+    assert first["source_line"] == 2
+
+
+def test_read_detail_uncast_keeps_the_validated_text(whole: DetailStatement) -> None:
+    text = read_detail(SAMPLE_ZIP, cast=False)
+    assert "value_text" in text.frame.columns and "values" not in text.frame.columns
+    assert text.value_count == whole.value_count
+    cols = ["settlement_trading_day", "variable", "scope", "timestamp", "values"]
+    key = cols[:4]
+    assert (
+        text.with_values().frame.select(cols).sort(key).equals(whole.frame.select(cols).sort(key))
+    )
+
+
+def test_a_streamed_detail_keeps_only_its_rows_and_reads_days_again(
+    whole: DetailStatement,
+) -> None:
+    kept = Kept(frozenset({"MSQ_F_I"}))
+    st = stream_detail(SAMPLE_ZIP, kept)
+    assert st.kept == kept and st.days == whole.days and st.findings == whole.findings
+    assert set(st.frame.get_column("variable").unique()) == {
+        v for v in whole.frame.get_column("variable").unique() if kept.holds(v)
+    }
+    assert st.value_count == whole.value_count  # every row's, not only those kept
+    assert read_detail(SAMPLE_ZIP, kept=kept).frame.equals(st.frame)
+    [(day, again)] = list(st.day_frames([date(2024, 12, 3)]))
+    expected = whole.frame.filter(pl.col("settlement_trading_day") == day)
+    assert day == date(2024, 12, 3) and again.equals(expected)
+
+
+def test_a_streamed_detail_whose_file_changed_is_not_read_again(tmp_path: Path) -> None:
+    copy = tmp_path / SAMPLE_ZIP.name
+    copy.write_bytes(SAMPLE_ZIP.read_bytes())
+    st = stream_detail(copy, Kept())
+    copy.write_bytes(SAMPLE_ZIP.read_bytes() + b"\0")
+    with pytest.raises(InputError) as e:
+        list(st.day_frames([date(2024, 12, 1)]))
+    assert str(e.value) == f"{copy}: changed while it was being checked; check it again"
+
+
+def test_parse_detail_csv_of_one_member_from_bytes(whole: DetailStatement) -> None:
+    with zipfile.ZipFile(SAMPLE_ZIP) as zf:
+        name = zf.namelist()[1]
+        data = zf.read(name)
+    st = parse_detail_csv(data, f"d.zip!{name}", form="zip", header=whole.header)
+    assert st.days == [date(2024, 12, 2)] and st.form == "zip" and st.findings == []
+    expected = whole.frame.filter(pl.col("settlement_trading_day") == date(2024, 12, 2))
+    assert st.frame.drop("source_file").equals(expected.drop("source_file"))
+    assert set(st.frame.get_column("source_file")) == {f"d.zip!{name}"}
+
+
+# =========================================================================== zip members
+
+
+def _info(name: str, size: int = 10) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.file_size = size
+    return info
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "reason"),
+    [
+        ("day1.csv", 10, None),
+        ("DAY1.CSV", 10, None),
+        ("week/day1", 10, None),  # no extension: read
+        (".day1.csv", 10, None),
+        ("week/", 0, "a folder"),
+        ("__MACOSX/day1.csv", 10, "macOS resource data (__MACOSX/), not a CSV file"),
+        ("week/__MACOSX/x", 10, "macOS resource data (__MACOSX/), not a CSV file"),
+        ("week/._day1.csv", 10, "macOS resource data (._ file), not a CSV file"),
+        ("week/.DS_Store", 10, "a file manager's folder settings, not a CSV file"),
+        ("Thumbs.db", 10, "a file manager's folder settings, not a CSV file"),
+        ("desktop.ini", 10, "a file manager's folder settings, not a CSV file"),
+        ("day1.csv", 0, "an empty member"),
+        ("README.txt", 10, "not a CSV file"),
+        ("day1.csv.bak", 10, "not a CSV file"),
+    ],
+)
+def test_ignored_member(name: str, size: int, reason: str | None) -> None:
+    assert ignored_member(_info(name, size)) == reason
+
+
+def test_the_member_count_is_read_from_the_central_directory(tmp_path: Path) -> None:
+    assert zip_entry_count(SAMPLE_ZIP) == 7
+    check_member_count(SAMPLE_ZIP, Limits(max_members=7))
+    with pytest.raises(InputError) as e:
+        check_member_count(SAMPLE_ZIP, Limits(max_members=6))
+    assert e.value.problem == "holds 7 members, over the cap of 6 (raise it with --max-members)"
+    not_zip = tmp_path / "d.zip"
+    not_zip.write_bytes(b"RunId,PublishedAt\n")
+    assert zip_entry_count(not_zip) is None
+    assert zip_entry_count(tmp_path / "gone.zip") is None
+    check_member_count(not_zip, Limits(max_members=0))  # zipfile reports the damage
