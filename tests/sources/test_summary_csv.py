@@ -15,12 +15,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from paths import FIXTURES
 from statement_findings import only
 
 from recon.errors import InputError
 from recon.models.findings import Severity
 from recon.models.statements import Designation, PaymentOrCharge
-from recon.sources.summary_csv import read_summary_csv
+from recon.sources.limits import Limits
+from recon.sources.summary_csv import parse_summary_csv, read_summary_csv
 from recon.sources.validate import ColumnsError
 
 Writer = Callable[[str, bytes], Path]
@@ -307,3 +309,46 @@ def test_header_only_summary_raises_input_error(w: SimpleNamespace, write_file: 
     with pytest.raises(InputError, match="no Summary rows") as info:
         read_summary_csv(path)
     assert str(path) in str(info.value)
+
+
+# =========================================================================== from bytes
+
+
+SAMPLE = FIXTURES / "sample_week" / "csv" / ("SWANGEN_51230_INITIAL_SettlementStatementSummary.csv")
+
+
+def test_the_sample_summary_reads_from_its_file_and_its_bytes_alike() -> None:
+    st = read_summary_csv(SAMPLE)
+    again = parse_summary_csv(SAMPLE.read_bytes(), str(SAMPLE))
+    assert st == again
+    assert st.form == "csv" and st.source == str(SAMPLE) and st.findings == []
+    assert st.header.run_id == 51230 and st.header.participant == "SWANGEN"
+    assert st.rows[0].source == f"{SAMPLE}:2"
+    assert len(st.rows) == SAMPLE.read_bytes().count(b"\n") - 1
+
+
+def test_a_row_that_cannot_be_read_is_a_finding_naming_the_run(w: SimpleNamespace) -> None:
+    rows = [
+        w.summary_row("RTMSA_P_D", "2024-12-01", "1"),
+        w.summary_row("RTMSA_P_D", "2024-12-02", "x"),  # a value that does not read
+    ]
+    data = w.summary_bytes(rows) + b"51230,2024-12-19T15:30:45\r\n"  # a short line
+    st = parse_summary_csv(data, "w/s.csv")
+    short, bad_value = st.findings  # the unread line first, then the validator's
+    assert (short.check, short.source) == ("data.value", "w/s.csv:4")
+    assert short.message == "line 4 has 2 fields where the header has 13; the row was not used."
+    assert (short.participant, short.period, short.run_id, short.designation) == (
+        bad_value.participant,
+        bad_value.period,
+        bad_value.run_id,
+        bad_value.designation,
+    )
+    assert short.run_id == 51230 and short.designation == "INITIAL"
+    assert bad_value.source == "w/s.csv:3"
+    assert [r.value for r in st.rows] == [Decimal("1")]
+
+
+def test_a_summary_over_the_cap_is_refused() -> None:
+    with pytest.raises(InputError) as e:
+        read_summary_csv(SAMPLE, Limits(max_member_bytes=1000))
+    assert e.value.problem.endswith("over the cap of 1000 (raise it with --max-member-mb)")
