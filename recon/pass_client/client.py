@@ -432,15 +432,19 @@ _KIND_KEYS = {
 }
 
 
+_A_KIND = {"summary": "a summary", "detail": "a detail", "invoice": "an invoice"}
+
+
 def _not_the_document(doc: Any, expect: str, run_id: int | None) -> str | None:
     """Why ``doc`` is not the ``expect`` document of ``run_id``, or None when it is."""
     if not isinstance(doc, dict):
-        return f"the answer is not a {expect} document (not a JSON object)"
+        return f"the answer is not {_A_KIND[expect]} document (not a JSON object)"
     if not any(k in doc for k in _KIND_KEYS[expect]):
-        return f"the answer is not a {expect} document (no {' or '.join(_KIND_KEYS[expect])})"
+        keys = " or ".join(_KIND_KEYS[expect])
+        return f"the answer is not {_A_KIND[expect]} document (no {keys})"
     others = [k for k, keys in _KIND_KEYS.items() if k != expect and any(x in doc for x in keys)]
     if expect == "summary" and others:
-        return f"the answer is a {others[0]} document, not the summary asked for"
+        return f"the answer is {_A_KIND[others[0]]} document, not the summary asked for"
     got = doc.get(aemo.H_RUN_ID)
     if run_id is not None and got is not None and str(got).strip() != str(run_id):
         return f"the answer is run {safe_text(str(got))[:40]}'s, not run {run_id}'s"

@@ -362,3 +362,114 @@ def test_connection_refused_gives_up_cleanly(pki: TestPki, clock: FakeClock) -> 
     ):
         c.summary(RUN)
     assert "could not connect" in str(err.value) and len(clock.sleeps) == 2
+
+
+# --- answers that are not the document asked for ------------------------------------------
+
+
+def _answering(emu: PassEmulator, pki: TestPki, answer: object, **over: object) -> PassClient:
+    """A client whose every request is answered 200 with ``answer`` (bytes, or JSON)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(answer, bytes):
+            return httpx.Response(200, content=answer)
+        return httpx.Response(200, json=answer)
+
+    return PassClient(_config(emu, pki, **over), transport=httpx.MockTransport(handler))
+
+
+def test_a_200_holding_aemos_error_is_refused_with_its_fields(
+    emu: PassEmulator, pki: TestPki
+) -> None:
+    answer = {
+        "transactionId": "t-9",
+        "errors": [
+            {"code": "404", "title": "Not Found", "detail": "no such run"},
+            {"code": "400", "title": "Bad Request"},
+        ],
+    }
+    with _answering(emu, pki, answer) as c, pytest.raises(PassApiError) as e:
+        c.summary(RUN)
+    assert str(e.value).endswith(
+        "HTTP 200 but the answer is an error, not the document: 404 Not Found: no such run "
+        "(and 1 more) [transactionId t-9]"
+    )
+    assert (e.value.status, e.value.code, e.value.transaction_id) == (200, "404", "t-9")
+
+
+@pytest.mark.parametrize(
+    ("call", "answer", "problem"),
+    [
+        (
+            "summary",
+            {"transactionId": "t", "data": {"invoiceNumber": "X", "paymentSummary": {}}},
+            "the answer is not a summary document (no variables)",
+        ),
+        (
+            "summary",
+            {"runId": RUN, "settlementTradingDay": "2024-12-01", "variables": []},
+            "the answer is a detail document, not the summary asked for",
+        ),
+        (
+            "invoice",
+            {"transactionId": "t", "data": {"invoiceNumber": "X", "runId": 900102}},
+            "the answer is run 900102's, not run 900101's",
+        ),
+        (
+            "invoice",
+            ["not", "an", "object"],
+            "the answer is not an invoice document (not a JSON object)",
+        ),
+        ("detail", {"runId": RUN, "variables": []}, "the answer is not a detail document"),
+    ],
+)
+def test_a_200_that_is_another_document_is_refused(
+    emu: PassEmulator, pki: TestPki, call: str, answer: object, problem: str
+) -> None:
+    with _answering(emu, pki, answer) as c, pytest.raises(PassApiError) as e:
+        if call == "detail":
+            c.detail(RUN, date(2024, 12, 1))
+        else:
+            getattr(c, call)(RUN)
+    assert problem in str(e.value)
+    assert e.value.status == 200
+
+
+def test_an_answer_over_the_cap_is_refused_declared_or_counted(
+    emu: PassEmulator, pki: TestPki
+) -> None:
+    body = b'{"runId": 900101, "variables": [' + b" " * 4000 + b"]}"
+    with (
+        _answering(emu, pki, body, max_response_bytes=1024) as c,
+        pytest.raises(PassApiError, match=r"larger than 0\.000976562 MiB once decompressed"),
+    ):
+        c.summary(RUN)  # refused by its Content-Length
+
+    def streamed(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=iter([body[:1000], body[1000:]]))
+
+    with (
+        PassClient(
+            _config(emu, pki, max_response_bytes=1024), transport=httpx.MockTransport(streamed)
+        ) as c,
+        pytest.raises(PassApiError, match="--max-response-mb"),
+    ):
+        c.summary(RUN)  # no Content-Length: counted as it came
+
+
+def test_a_timeline_without_its_data_list_is_refused(emu: PassEmulator, pki: TestPki) -> None:
+    with _answering(emu, pki, {"transactionId": "t", "data": {"runId": 1}}) as c:
+        with pytest.raises(PassApiError, match="not a timeline"):
+            c.timeline(WEEK)
+
+
+def test_a_ca_bundle_that_is_no_pem_is_a_usage_error(tmp_path: Path, pki: TestPki) -> None:
+    junk = tmp_path / "ca.pem"
+    junk.write_text("not a certificate\n")
+    with pytest.raises(UsageError) as e:
+        PassClient(
+            PassConfig("https://127.0.0.1:1", "SWANGEN", pki.client_cert, pki.client_key, junk)
+        )
+    assert str(e.value) == (
+        f"cannot load the CA bundle {junk}: not a readable PEM file of CA certificates"
+    )
