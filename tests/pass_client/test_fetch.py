@@ -12,7 +12,7 @@ import pytest
 from emulator_testing import FakeClock, TestPki
 
 from recon.emulator import Faults, PassEmulator
-from recon.errors import FetchError, UsageError
+from recon.errors import FetchError, OutputError, UsageError
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
 from recon.pass_client.fetch import (
@@ -258,3 +258,44 @@ def test_check_on_fetched_matches_check_on_fixtures(
     assert sorted(map(key, fetched.findings)) == sorted(map(key, direct.findings))
     assert len(fetched.inputs) == len(direct.inputs) == 9
     assert fetched.counts == direct.counts
+
+
+def test_artefact_names() -> None:
+    sha = "0123456789abcdef" * 4
+    assert artefact_name("summary", 51230, sha) == "51230_summary_0123456789ab.json"
+    assert artefact_name("invoice", 51230, sha) == "51230_invoice_0123456789ab.json"
+    assert artefact_name("invoice_pdf", 51230, sha) == "51230_invoice_0123456789ab.pdf"
+    assert (
+        artefact_name("detail", 51230, sha, date(2024, 12, 1))
+        == "51230_detail_2024-12-01_0123456789ab.json"
+    )
+    assert artefact_name("summary", 51230, sha, sha_chars=64) == f"51230_summary_{sha}.json"
+
+
+def test_a_different_file_under_the_short_name_is_kept_beside(
+    emulator: PassEmulator, make_client, tmp_path: Path
+) -> None:
+    first = fetch_week(make_client(emulator), WEEK, tmp_path / "a", run_id=900101)
+    summary = next(f for f in first.files if f.kind == "summary")
+    out = tmp_path / "b"
+    out.mkdir()
+    squatter = out / summary.path.name
+    squatter.write_bytes(b'{"runId": 900101, "variables": []}')
+    report = fetch_week(make_client(emulator), WEEK, out, run_id=900101)
+    got = next(f for f in report.files if f.kind == "summary")
+    assert got.written and got.path.name == f"900101_summary_{summary.sha256}.json"
+    assert content_sha256(got.path.read_bytes(), "summary") == summary.sha256
+    assert squatter.read_bytes() == b'{"runId": 900101, "variables": []}'  # kept as it was
+    again = fetch_week(make_client(emulator), WEEK, out, run_id=900101)
+    assert next(f for f in again.files if f.kind == "summary").path == got.path
+    assert again.written == []
+
+
+def test_an_out_dir_that_cannot_be_made_is_an_output_error(
+    emulator: PassEmulator, make_client, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match=f"cannot create {blocker / 'out'}"):
+        fetch_week(make_client(emulator), WEEK, blocker / "out")
+    assert emulator.requests == []
