@@ -3,7 +3,8 @@ by polars' reader when it can take the file as it is and line by line when it ca
 each unreadable row a ``data.value`` finding naming its line.
 
 The Guide's whole files (Summary and Detail, Tables 4 and 5) through these functions are
-in ``test_csv_readers.py``; here small tables of three columns show the rules.
+in ``test_summary_csv.py`` and ``test_detail_csv.py``; here small tables of three columns
+show the rules.
 """
 
 from __future__ import annotations
