@@ -249,3 +249,33 @@ def test_odd_but_readable_files_are_still_served(
             assert "issuedAt" not in document_of(client.invoice(900101))
         skipped = {p.name for p, _ in emu.holdings.skipped}
         assert skipped == {"notes.txt", "other.json"}
+
+
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"tradingWeek": "2024-12-01"}, "participantCode is required"),
+        ({"participantCode": "SWANGEN"}, "tradingWeek is required (yyyy-mm-dd)"),
+        (
+            {"participantCode": "SWANGEN", "tradingWeek": "2024-12-1"},
+            "tradingWeek must be a date, yyyy-mm-dd",
+        ),
+    ],
+)
+def test_a_timeline_asked_badly_says_what_it_needs(
+    raw: httpx.Client, params: dict[str, str], detail: str
+) -> None:
+    r = raw.get("/timeline", params=params, headers=HEADERS)
+    assert r.status_code == 400
+    assert _error(r) == {"code": "BAD_REQUEST", "title": "Bad Request", "detail": detail}
+
+
+def test_start_and_stop_twice_are_harmless(pki: TestPki, mini_week: Path) -> None:
+    emu = PassEmulator(mini_week, pki.server_cert, pki.server_key, pki.ca)
+    assert emu.start() is emu and emu.start() is emu
+    url = emu.url
+    assert url.startswith("https://127.0.0.1:")
+    emu.stop()
+    emu.stop()
+    with pytest.raises(RuntimeError):
+        _ = emu.url
