@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recon.models.findings import CheckId
 from recon.store.grounds import (
@@ -357,3 +359,54 @@ def test_covered_by_needs_every_token() -> None:
     g = Ground(frozenset({"summary", "detail:2024-12-02"}), bound=False)
     assert g.covered_by({"summary", "detail:2024-12-02", "invoice"})
     assert not g.covered_by({"summary", "detail:csv:2024-12-02"})
+
+
+# ------------------------------------------------------------------------- property
+
+_SOURCES = st.sampled_from(
+    [
+        None,
+        "s.csv:3",
+        "d.zip!d.csv:9",
+        "s.json#/variables/0",
+        "i.json#/data/0/lineItems/1",
+        "i.pdf#Totals",
+        "notes.txt",
+    ]
+)
+
+
+@given(
+    check=st.sampled_from(list(CheckId)),
+    variable=st.sampled_from([None, "RTMSA_P_D", "MSQ_F_I", "MFRATE_G_FY"]),
+    scope=st.sampled_from([None, "SWAN_1"]),
+    day=st.one_of(st.none(), st.integers(0, 6)),
+    source=_SOURCES,
+)
+@settings(max_examples=300, deadline=None)
+def test_a_run_that_used_everything_shows_any_finding_of_its_week(
+    check: CheckId, variable: str | None, scope: str | None, day: int | None, source: str | None
+) -> None:
+    timestamp = None if day is None else DAYS[day].isoformat()
+    g = ground_of(
+        check,
+        week=WEEK,
+        run_id=53874,
+        variable=variable,
+        scope=scope,
+        timestamp=timestamp,
+        source=source,
+    )
+    everything = _run(
+        53874,
+        "ADJ1",
+        kinds=frozenset({"summary_csv", "summary_json", "detail_zip", "detail_json"}),
+        summary=True,
+        invoice_json=True,
+        invoice_pdf=True,
+        previous_run=True,
+        detail_forms={"csv": DAYS, "json": DAYS},
+    )
+    own = [(v, d) for v in ("RTMSA_P_D", "MSQ_F_I", "MFRATE_G_FY") for d in DAYS]
+    tokens = set(run_tokens(everything, WEEK, own=own))
+    assert g.covered_by(tokens) or g.needs == {"own:?"}
