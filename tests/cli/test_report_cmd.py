@@ -46,3 +46,42 @@ def test_report_command_without_result_exits_2(
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "result.json" in err and "Traceback" not in err
+
+
+def test_a_clean_saved_check_exits_0_and_prints_its_verdict_and_files(tmp_path: Path) -> None:
+    clean = _save(check(FIXTURES / "sample_week" / "csv"), tmp_path / "check")
+    run = CliRunner().invoke(report, [str(clean)], terminal_width=80)
+    assert run.exit_code == 0, run.output
+    for name in ("report.xlsx", "report.html", "disagreement.csv"):
+        assert name in run.output
+        assert (clean / name).is_file()
+    assert sorted(p.name for p in clean.iterdir()) == [
+        "disagreement.csv", "report.html", "report.xlsx", "result.json",
+    ]  # fmt: skip
+
+
+def test_the_reports_replace_the_earlier_set_and_keep_other_files(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    folder = _save(result, tmp_path / "check")
+    (folder / "report.html").write_text("an earlier report", encoding="utf-8")
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["report", str(folder)]) == 1
+    assert "an earlier report" not in (folder / "report.html").read_text(encoding="utf-8")
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_damaged_result_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "result.json").write_text('{"findings": 3}', encoding="utf-8")
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not a saved recon check" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json"]
+
+
+def test_the_help_names_every_option() -> None:
+    run = CliRunner().invoke(report, ["--help"], terminal_width=80)
+    assert run.exit_code == 0
+    assert "FINDINGS_DIR" in run.output and "--out" in run.output
