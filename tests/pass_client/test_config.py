@@ -1,5 +1,5 @@
-"""The PaSS client's settings (:mod:`recon.pass_client.config`): option, environment and
-config file in that order, and clear refusals of bad settings, without a network."""
+"""recon.pass_client.config: where the PaSS settings come from (option, environment,
+config file, in that order) and what is refused."""
 
 from __future__ import annotations
 
@@ -111,3 +111,62 @@ def test_config_file_errors(tmp_path: Path) -> None:
 def test_key_password_not_in_repr(tmp_path: Path) -> None:
     cfg = PassConfig("https://h", "P", tmp_path / "c.pem", key_password="s3cret-pass")
     assert "s3cret-pass" not in repr(cfg)
+
+
+def _base(tmp_path: Path) -> dict[str, object]:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    return {
+        "url": "https://h.example",
+        "participant": "swangen",
+        "cert": _files(tmp_path)["a.pem"],
+        "config_file": empty,
+    }
+
+
+def test_deadline_and_response_cap_from_option_environment_and_default(tmp_path: Path) -> None:
+    base = _base(tmp_path)
+    default = resolve_config(env={}, **base)  # type: ignore[arg-type]
+    assert (default.deadline, default.max_response_bytes) == (600.0, 512 * 1024 * 1024)
+    env = {"RECON_PASS_DEADLINE": "90", "RECON_PASS_MAX_RESPONSE_MB": "8"}
+    from_env = resolve_config(env=env, **base)  # type: ignore[arg-type]
+    assert (from_env.deadline, from_env.max_response_bytes) == (90.0, 8 * 1024 * 1024)
+    chosen = resolve_config(env=env, deadline=5, max_response_mb=1, **base)  # type: ignore[arg-type]
+    assert (chosen.deadline, chosen.max_response_bytes) == (5.0, 1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [({"RECON_PASS_TIMEOUT": "soon"}, "timeout must be a number of seconds, got 'soon'"),
+     ({"RECON_PASS_DEADLINE": "0"}, "deadline must be a positive number of seconds, got '0'"),
+     ({"RECON_PASS_DEADLINE": "later"}, "deadline must be a number of seconds"),
+     ({"RECON_PASS_MAX_RESPONSE_MB": "1.5"}, "max_response_mb must be a whole number of MiB"),
+     ({"RECON_PASS_MAX_RESPONSE_MB": "0"}, "max_response_mb must be 1 to 1048576 MiB")],
+)  # fmt: skip
+def test_numbers_from_the_environment_are_checked(
+    tmp_path: Path, env: dict[str, str], needle: str
+) -> None:
+    with pytest.raises(UsageError) as err:
+        resolve_config(env=env, **_base(tmp_path))  # type: ignore[arg-type]
+    assert needle in str(err.value)
+
+
+def test_a_missing_file_names_where_its_path_came_from(tmp_path: Path) -> None:
+    base = _base(tmp_path)
+    with pytest.raises(UsageError, match=r"client key file not found: .*\(from RECON_PASS_KEY\)"):
+        resolve_config(env={"RECON_PASS_KEY": str(tmp_path / "gone.key")}, **base)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"CA bundle file not found: .*\(from --ca\)"):
+        resolve_config(env={}, ca=tmp_path / "gone.pem", **base)  # type: ignore[arg-type]
+    config = tmp_path / "recon.toml"
+    config.write_text('[pass]\nca = "gone-ca.pem"\n')
+    base["config_file"] = config
+    with pytest.raises(UsageError, match=r"gone-ca\.pem \(from the config file\)"):
+        resolve_config(env={}, **base)  # type: ignore[arg-type]
+
+
+def test_the_participant_is_upper_cased_and_the_key_password_read_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    got = resolve_config(env={"RECON_PASS_KEY_PASSWORD": "s3cr3t-PW-77"}, **_base(tmp_path))  # type: ignore[arg-type]
+    assert got.participant == "SWANGEN" and got.key_password == "s3cr3t-PW-77"
+    assert "participant='SWANGEN'" in repr(got) and "s3cr3t-PW-77" not in repr(got)

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from recon.cli.main import main
-from recon.serve.config import ServeConfig, check_listen, is_loopback
 
 from .helpers import REPO
 
@@ -44,22 +43,6 @@ def test_a_wildcard_host_needs_the_names_it_answers_to(
                  str(users_file)])  # fmt: skip
     assert code == 2
     assert "--allowed-host NAME" in _one_line(capsys)
-
-
-@pytest.mark.parametrize("name", ["recon.example.com:443", "https://x", "*.example.com", ""])
-def test_an_allowed_host_is_a_bare_name(name: str, tmp_path: Path) -> None:
-    config = ServeConfig(store=tmp_path, allowed_hosts=(name,))
-    with pytest.raises(Exception, match="is not a host name"):
-        check_listen(config)
-
-
-@pytest.mark.parametrize(
-    ("host", "loopback"),
-    [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("[::1]", True),
-     ("localhost", True), ("0.0.0.0", False), ("10.0.0.1", False), ("example.com", False)],
-)  # fmt: skip
-def test_loopback_addresses(host: str, loopback: bool) -> None:
-    assert is_loopback(host) is loopback
 
 
 def test_no_store_or_not_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,17 +1,15 @@
 """The parts of ``recon weekly`` below the workflow: which weeks a weekly run checks
-(recon.store.query), what it records for the next one (recon.store.history), and which
-Trading Weeks it asks PaSS about (recon.pipeline.weekly).
+(recon.store.query) and what it records for the next one (recon.store.history).
+(Which Trading Weeks it asks PaSS about: tests/pipeline/test_weekly.py.)
 
 (``run_weekly`` end to end, against the emulator, is in ``tests/test_audit_weekly.py`` and
 ``tests/store/test_cli.py``.)"""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from recon.pipeline.weekly import DEFAULT_LOOKBACK_WEEKS, fetch_window, pass_configured
 from recon.store import ingest, open_store
 from recon.store.history import record_weekly
 from recon.store.query import last_weekly, plan_weeks
@@ -55,27 +53,3 @@ def test_a_later_weekly_run_checks_only_weeks_with_new_files(week_store: Path) -
     assert again.weeks == [("PLANTCO", date(2024, 12, 8))]
     assert again.reason.startswith("weeks with files ingested since the last weekly run")
     assert row is not None and list(row[0]) == ["SWANGEN/2024-12-01"] and row[1] == 0
-
-
-def test_fetch_window() -> None:
-    today = date(2025, 3, 5)  # a Wednesday: its Trading Week starts on Sunday 2 March
-    assert fetch_window(week=WEEK, since=None, today=today) == [WEEK]
-    assert fetch_window(week=None, since=date(2025, 2, 18), today=today) == [
-        date(2025, 2, 16),
-        date(2025, 2, 23),
-        date(2025, 3, 2),
-    ]
-    window = fetch_window(week=None, since=None, today=today)
-    assert len(window) == DEFAULT_LOOKBACK_WEEKS + 1
-    assert window[-1] == date(2025, 3, 2)
-    assert all(b - a == timedelta(weeks=1) for a, b in itertools.pairwise(window))
-    assert fetch_window(week=None, since=None, today=today, lookback_weeks=0) == [date(2025, 3, 2)]
-
-
-def test_pass_configured_by_the_environment(tmp_path: Path) -> None:
-    assert pass_configured({"RECON_PASS_URL": "https://127.0.0.1:8443"})
-    config = tmp_path / "recon.toml"
-    config.write_text('[pass]\nurl = "https://127.0.0.1:8443"\n')
-    assert pass_configured({"RECON_CONFIG": str(config)})
-    config.write_text("[disputes]\nnod_business_days = 10\n")  # no [pass]: not configured
-    assert not pass_configured({"RECON_CONFIG": str(config)})
