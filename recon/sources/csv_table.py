@@ -152,8 +152,12 @@ def read_fast(
                 pl.lit(source).alias("__file"),
                 (pl.int_range(pl.len(), dtype=pl.Int64) + first_line).alias("__line"),
             )
-            # A blank line reads as a row of nulls; skip it as the slow path does.
-            frame = frame.filter(~pl.all_horizontal(pl.col(names).is_null()))
+            # polars reads a blank line and a line of only separators (",,") alike, as a
+            # row of nulls: the careful path tells them apart (it skips the blank line and
+            # keeps the other, whose empty fields are then reported).
+            if frame.select(pl.all_horizontal(pl.col(names).is_null()).any()).item():
+                log.debug("fast CSV path declined %s: a blank or an empty row", source)
+                return None
             # polars pads a short line with nulls, so a null in the last column is a short
             # line or an empty last field: the careful path tells which, by field count.
             if not frame.get_column(names[-1]).null_count():
