@@ -5,6 +5,7 @@ store; :mod:`recon.report.audit` writes it out.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -12,8 +13,11 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any
 
+import pyarrow as pa
+
 from recon.__about__ import __version__
 from recon.errors import EXIT_CLEAN, EXIT_FINDINGS
+from recon.models.decimals import to_cents
 
 
 class OutputsState(str, Enum):
@@ -185,8 +189,6 @@ class Issue:
     @property
     def id(self) -> str:
         """The short stable id (SPEC §11)."""
-        import hashlib
-
         return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:10]
 
     @property
@@ -283,8 +285,6 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _cents(value: Decimal) -> Decimal:
-    from recon.models.decimals import to_cents
-
     return to_cents(value)
 
 
@@ -445,8 +445,9 @@ class Audit:
 
         Amounts are exact ``decimal128(23, 8)`` (pandas ``ArrowDtype``), never floats.
         """
+        # start-up: pandas costs 600 ms to import (python -X importtime, 2026-12-05); only
+        # frames() needs it
         import pandas as pd
-        import pyarrow as pa
 
         money = pa.decimal128(23, 8)
 

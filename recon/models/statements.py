@@ -15,6 +15,7 @@ check that needs it (:meth:`DetailStatement.day_frames`).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -204,8 +205,6 @@ def compact(frame: pl.DataFrame) -> pl.DataFrame:
     """A copy of a small frame cut from a large one (a filter, a ``head``) that keeps none
     of the large one's memory: polars' string columns are views into shared buffers, so a
     few rows filtered from a day of Detail otherwise hold the whole day's text."""
-    import io
-
     buf = io.BytesIO()
     frame.write_ipc(buf, compression="uncompressed")
     buf.seek(0)

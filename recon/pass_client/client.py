@@ -27,6 +27,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import certifi
 import httpx
 from pydantic import ValidationError
 
@@ -84,10 +85,8 @@ def client_ssl_context(config: PassConfig) -> ssl.SSLContext:
         else:
             ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
             try:
-                import certifi
-
                 ctx.load_verify_locations(cafile=certifi.where())
-            except (ImportError, OSError, ssl.SSLError):  # pragma: no cover - system store only
+            except (OSError, ssl.SSLError):  # pragma: no cover - system store only
                 pass
     except (OSError, ssl.SSLError):
         raise UsageError(

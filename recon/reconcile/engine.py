@@ -40,7 +40,7 @@ from recon.reconcile.adjustments import (
 )
 from recon.reconcile.attribution import attribute
 from recon.reconcile.causes import Ledger, summary_detail_estimates
-from recon.reconcile.coverage import coverage_findings, run_coverage
+from recon.reconcile.coverage import coverage_findings, note_unread, run_coverage
 from recon.reconcile.figures import chain_figures, uninvoiced_figures
 from recon.reconcile.grouping import Run, RunKey, artefact_kind, group, in_run, run_key
 from recon.reconcile.invoice_sums import check_invoice_arithmetic
@@ -97,7 +97,6 @@ def run_checks(
     out: list[Finding] = list(findings or [])
     runs, grouping = group(loaded)
     out.extend(grouping)
-    from recon.reconcile.coverage import note_unread
 
     note_unread(runs, out)  # the run of a file recognised but unread is not fully checked
     run_of: dict[RunKey, Run] = runs

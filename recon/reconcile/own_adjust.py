@@ -13,6 +13,7 @@ import polars as pl
 
 from recon.models.findings import CheckId, Finding, Severity
 from recon.models.own import OwnAdjustment, OwnSeries
+from recon.reconcile.adjustments import previous_run
 from recon.reconcile.own_weeks import (
     KEYS,
     WeekView,
@@ -30,8 +31,6 @@ def explain_adjustments(
 ) -> tuple[list[Finding], list[OwnAdjustment]]:
     """For each ADJ run of the week and its previous run, every interval of the mapped
     variable the ADJ run changed, judged against your figure (info findings and rows)."""
-    from recon.reconcile.adjustments import previous_run
-
     tol = series.tolerance
     headers = list(week.headers.values())
     mine = own.filter(pl.col("count") == pl.col("expected")).select(

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from recon.errors import InputError, OutputError
 from recon.models.results import CheckResult
-from recon.report.listing import BIG_RESULT
+from recon.report.listing import BIG_RESULT, listed, load_listed
+from recon.report.saved import result_json_chunks
 from recon.sources.files import unreadable
 from recon.text import encodable_data
 
@@ -50,10 +51,12 @@ def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
     Raises:
         OutputError: If the folder or a file cannot be written, or a template is missing.
     """
+    # start-up: the writers cost 130 ms to import (python -X importtime, 2026-12-05), openpyxl and
+    # jinja2 mostly; only writing the reports needs them, not `recon fetch`, `runs`, `ingest`
+    # or `export`, which import this package too
     from recon.report.disagreement import write_disagreement_csv
     from recon.report.excel import write_excel
     from recon.report.html import write_html
-    from recon.report.listing import listed
 
     result = listed(result)  # long lists cut, with a count (findings.json lists all)
     out = Path(out_dir)
@@ -74,8 +77,6 @@ def result_json(result: CheckResult) -> bytes:
     Every text is kept as it is, except a lone surrogate (which UTF-8 cannot hold): it is
     written as the six characters ``\\ud800`` (:func:`recon.text.encodable`).
     """
-    from recon.report.saved import result_json_chunks
-
     return "".join(result_json_chunks(result)).encode("utf-8")
 
 
@@ -127,8 +128,6 @@ def load_result(path: str | Path) -> CheckResult:
 def _load_big(file: Path) -> CheckResult:
     """A large saved check, read with :func:`recon.report.listing.load_listed` (only the
     findings the reports list are held; the rest are counted)."""
-    from recon.report.listing import load_listed
-
     try:
         result = load_listed(file)
     except ValidationError as e:

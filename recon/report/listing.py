@@ -22,6 +22,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import ijson
+from ijson.common import ObjectBuilder
+
 from recon.models.findings import CheckId, Severity
 from recon.models.results import CheckResult, UnlistedFindings
 
@@ -143,8 +146,6 @@ def load_listed(file: Path, max_listed: int = MAX_LISTED) -> CheckResult:
         ValueError: The file is not JSON, or not a saved check (``ValidationError``).
         OSError: It cannot be read.
     """
-    import ijson
-
     lister = _Lister(max_listed)
     with open(file, "rb") as fh:
         for raw in ijson.items(fh, "findings.item", use_float=False):
@@ -162,9 +163,6 @@ def load_listed(file: Path, max_listed: int = MAX_LISTED) -> CheckResult:
 def _top_level_except(fh: Any, skip: str) -> Iterator[tuple[str, Any]]:
     """The members of a JSON object but one, built from ``ijson`` events (the one skipped
     is never built: its events pass by)."""
-    import ijson
-    from ijson.common import ObjectBuilder
-
     builder: ObjectBuilder | None = None
     key: str | None = None
     events: Iterable[tuple[str, str, Any]] = ijson.parse(fh, use_float=False)

@@ -5,9 +5,14 @@ One Trading Day at a time: memory holds one day's long table, not the week's.
 
 from __future__ import annotations
 
+import base64
 import logging
+import queue
+import threading
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import polars as pl
 import pyarrow as pa
@@ -80,9 +85,6 @@ class _ParquetThread:
     temporary file of the ``atomic_path(...)`` block in :func:`write_parquet_tables`."""
 
     def __init__(self, tmp: Path, schema: pa.Schema, read_as: pa.Schema | None) -> None:
-        import queue
-        import threading
-
         self._read_as = read_as
         self._writer = pq.ParquetWriter(
             tmp, schema, store_schema=read_as is None, **_writer_options(schema)
@@ -110,8 +112,6 @@ class _ParquetThread:
         self._box.put(None)
         self._thread.join()
         if self._read_as is not None:
-            import base64
-
             self._writer.add_key_value_metadata(
                 {"ARROW:schema": base64.b64encode(self._read_as.serialize().to_pybytes()).decode()}
             )
@@ -221,8 +221,6 @@ def _write_xlsx(parts: Iterable[pl.DataFrame], path: Path) -> int:
     Raises:
         UsageError: As soon as the table passes Excel's row limit; nothing is written.
     """
-    import zipfile
-
     it = iter(parts)
     first = next(it, None)
     sheet = sheet_name(list(first.columns) if first is not None else [])
@@ -287,6 +285,8 @@ def _chain(first: pl.DataFrame, rest: Iterable[pl.DataFrame]) -> Iterable[pl.Dat
 
 
 def _letter(i: int) -> str:
+    # start-up: openpyxl costs 58 ms to import (python -X importtime, 2026-12-05); only an .xlsx
+    # table needs it, not `recon decode` to Parquet or CSV
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(i + 1)
@@ -388,8 +388,6 @@ def _sheet_head(first: pl.DataFrame | None) -> str:
 
 
 def _escape(text: str) -> str:
-    from xml.sax.saxutils import escape
-
     return escape(text)
 
 

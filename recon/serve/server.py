@@ -41,6 +41,8 @@ def listen(host: str, port: int) -> socket.socket:
 def uvicorn_server(config: ServeConfig, app: Any) -> Any:
     """The uvicorn server for ``app``: no ``Server`` header, no logging set-up of its own
     (recon's applies), proxy headers believed only from ``config.trusted_proxies``."""
+    # start-up: uvicorn costs 10 ms to import (python -X importtime, 2026-12-05); only serving
+    # needs it, not `recon serve --add-user`
     import uvicorn
 
     return uvicorn.Server(
@@ -58,6 +60,8 @@ def uvicorn_server(config: ServeConfig, app: Any) -> Any:
 
 def run(config: ServeConfig, sock: socket.socket) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM end it gracefully)."""
+    # start-up: recon.serve.app (starlette, the pages) costs 200 ms to import (python -X
+    # importtime, 2026-12-05); only serving needs it, not `recon serve --add-user`
     from recon.serve.app import create_app
 
     uvicorn_server(config, create_app(config)).run(sockets=[sock])

@@ -13,6 +13,7 @@ from typing import Any
 from recon.models import aemo_names as aemo
 from recon.models.kinds import Kind
 from recon.sources.artefacts import PREFIX_BYTES, NotAnArtefact, Unreadable, run_info
+from recon.sources.detail_csv import ZIP_ERRORS, ignored_member, is_folder, zip_entry_count
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 
 MAX_SNIFF_MEMBERS = 4096
@@ -180,8 +181,6 @@ def sniff_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
             read (another separator, encoding or letter case).
         NotAnArtefact: A ZIP holding no Detail CSV.
     """
-    from recon.sources.detail_csv import ZIP_ERRORS, ignored_member, is_folder, zip_entry_count
-
     n = zip_entry_count(path)
     if n is not None and n > max(limits.max_members, MAX_SNIFF_MEMBERS):
         raise NotAnArtefact(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -270,8 +271,6 @@ def long_tables(
         attrs: Decoded variables and scopes kept across the days of one artefact.
         slice_values: Values per table.
     """
-    import numpy as np
-
     day: DayValues | None = None
     if isinstance(stmt, DayValues):
         day, stmt = stmt, stmt.stmt
@@ -392,8 +391,6 @@ def long_tables(
 def _array(type_: pa.DataType, data: Any, valid: Any = None) -> pa.Array:
     """A fixed-width Arrow array over a numpy array's memory (no copy), ``valid`` a bool
     mask (True = a value). Unlike ``pa.array`` it never imports pandas (~0.25 s)."""
-    import numpy as np
-
     data = np.ascontiguousarray(data)
     bitmap = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
     return pa.Array.from_buffers(type_, len(data), [bitmap, pa.py_buffer(data)])
@@ -402,8 +399,6 @@ def _array(type_: pa.DataType, data: Any, valid: Any = None) -> pa.Array:
 def _one_string(text: str) -> pa.Array:
     """A ``large_string`` array holding ``text`` once (without ``pa.array``: see
     :func:`_array`)."""
-    import numpy as np
-
     data = text.encode()
     offsets = np.array([0, len(data)], dtype=np.int64)
     return pa.Array.from_buffers(

@@ -39,7 +39,10 @@ from recon.sources.artefacts import (
     run_info,
 )
 from recon.sources.csv_sniff import csv_variant, sniff_csv, sniff_zip
+from recon.sources.csv_table import header_names
+from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC
 from recon.sources.files import read_bytes, read_head, sha256_file, unreadable
+from recon.sources.invoice_pdf import read_pdf_header
 from recon.sources.json_sniff import json_kind, opens_json_object, sniff_json
 from recon.sources.limits import DEFAULT_LIMITS, Limits
 from recon.sources.names import kind_from_name
@@ -226,8 +229,6 @@ def _text_prefix(head: bytes, whole: bool) -> str:
 
 
 def _sniff_pdf(path: Path) -> dict[str, Any]:
-    from recon.sources.invoice_pdf import read_pdf_header
-
     try:
         header = read_pdf_header(path)
     except InputError as exc:
@@ -267,9 +268,6 @@ def is_detail_statement(path: Path, limits: Limits) -> bool:
     """Whether a file that is not JSON is a Detail statement (a ZIP, or a CSV whose header
     row names ``Settlement Trading Day``), the quick check ``recon decode`` makes to pick
     its reader; any other CSV is read as a Summary (its reader reports bad columns)."""
-    from recon.sources.csv_table import header_names
-    from recon.sources.detail_csv import EMPTY_ZIP_MAGIC, ZIP_MAGIC
-
     head = read_head(path, 4)
     if head in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
         return True

@@ -191,6 +191,8 @@ def pdf_lines(
         InputError: If the file is not a PDF, is over the size cap, is encrypted or
             cannot be parsed.
     """
+    # start-up: pdfplumber costs 30 ms to import (python -X importtime, 2026-12-05); only an
+    # Invoice PDF needs it, not a check, decode or ingest of none
     import pdfplumber
 
     p = Path(path)

@@ -18,6 +18,8 @@ from recon.errors import InputError
 from recon.models import aemo_names as aemo
 from recon.models.kinds import Kind
 from recon.sources.artefacts import NotAnArtefact, Unreadable, kind_words, run_info
+from recon.sources.files import read_bytes
+from recon.sources.json_exact import loads
 from recon.sources.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -156,9 +158,6 @@ def _scan_keys(text: str) -> tuple[dict[str, Any], bool]:
 
 def _keys_of_document(path: Path, limits: Limits) -> dict[str, Any]:
     """Parse a whole JSON file and return the top-level keys of its document."""
-    from recon.sources.files import read_bytes
-    from recon.sources.json_exact import loads
-
     try:
         doc = loads(read_bytes(path, limits), path)
     except InputError as exc:

@@ -41,6 +41,7 @@ from recon.models.findings import CheckId
 from recon.models.kinds import DETAIL_KINDS, SUMMARY_KINDS, Kind
 from recon.models.results import CheckResult, RunCoverage, RunInfo
 from recon.models.weekly import WeekPlan
+from recon.reconcile.invoice_terms import figure_of_source
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, own_days, run_tokens
 from recon.wem.calendar import INTERVAL_GRANULARITIES, parse_week_label
@@ -103,8 +104,6 @@ def figure_of_recorded(finding: dict[str, Any]) -> str | None:
     check = finding.get("check") or ""
     if check not in (CheckId.INVOICE_TOTAL, CheckId.INVOICE_PDF_JSON, CheckId.ADJUSTMENT_CHAIN):
         return None
-    from recon.reconcile.invoice_terms import figure_of_source
-
     message = finding.get("message") or ""
     if check == CheckId.INVOICE_TOTAL and "no Adjustment Information section" in message:
         return "Adjustment Information"
