@@ -4,7 +4,6 @@ server-level tests of the same rules are in test_security.py and test_disputes.p
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -34,6 +33,7 @@ from recon.serve.guard import (
 )
 from recon.serve.state import ServeState
 
+from .asgi import InProcess
 from .helpers import PASSWORD, USER, RecordedSleep
 
 TOKEN = "A" * 43
@@ -131,24 +131,18 @@ async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 class _Client:
-    """Requests to a Guard in front of :func:`_echo`, through ASGI (no socket)."""
+    """Requests to a Guard in front of :func:`_echo`, through ASGI (no socket); each
+    request on its own, with no cookie but those it is given."""
 
     def __init__(self, state: ServeState, scheme: str = "http") -> None:
-        self.state = state
+        self.app = Starlette(
+            routes=[Mount("/", app=_echo)], middleware=[Middleware(Guard, state=state)]
+        )
+        self.app.state.serve = state  # what the error pages read
         self.base = f"{scheme}://127.0.0.1:8765"
 
     def __call__(self, method: str, path: str, **kw: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            app = Starlette(
-                routes=[Mount("/", app=_echo)],
-                middleware=[Middleware(Guard, state=self.state)],
-            )
-            app.state.serve = self.state  # what the error pages read
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=self.base) as client:
-                return await client.request(method, path, **kw)
-
-        return asyncio.run(go())
+        return InProcess(self.app, self.base).request(method, path, **kw)
 
 
 @pytest.fixture
