@@ -1,10 +1,11 @@
-"""Requests to an ASGI application in-process (no socket, no server thread), through
+"""Requests to an ASGI application in-process (no socket, no server), through
 httpx's ASGI transport, keeping cookies between requests like a browser. The tests of
 single modules use it; the tests of the running server use :mod:`.helpers`."""
 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -35,7 +36,10 @@ class InProcess:
                 self.cookies = client.cookies
                 return answer
 
-        return asyncio.run(go())
+        # A thread of its own: the browser tests' Playwright keeps an event loop running
+        # in this one, where asyncio.run() refuses to start another.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, go()).result()
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("GET", path, **kw)
