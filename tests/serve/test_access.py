@@ -4,7 +4,6 @@ requests take on it, and what is kept between requests for the same state of the
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -96,14 +95,6 @@ def test_the_state_of_a_store_file_and_its_log(tmp_path: Path) -> None:
 
 def test_today_is_the_day_in_awst() -> None:
     assert access.today() == datetime.now(AWST).date()
-
-
-@pytest.fixture
-def store(walk_store: Path, tmp_path: Path) -> Path:
-    """A copy of the walk-through store this test may write."""
-    copy = tmp_path / "store.duckdb"
-    shutil.copyfile(walk_store, copy)
-    return copy
 
 
 def _register_keys(snap: access.Snapshot) -> list[str]:

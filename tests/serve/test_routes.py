@@ -6,7 +6,6 @@ is in test_pages.py; the guard's refusals in test_guard.py and test_security.py.
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -185,13 +184,6 @@ def test_after_logging_in_only_a_path_of_this_server(
     assert c.cookies.get(SESSION_COOKIE)
     again = c.get(f"/login?next={target}")  # logged in already
     assert (again.status_code, again.headers["location"]) == (303, goes)
-
-
-@pytest.fixture
-def store(walk_store: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store.duckdb"
-    shutil.copyfile(walk_store, copy)
-    return copy
 
 
 def _d_id(c: InProcess) -> str:
