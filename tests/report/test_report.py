@@ -84,45 +84,26 @@ def _saved(tmp_path: Path, data: bytes) -> Path:
     return tmp_path / RESULT_NAME
 
 
-def test_a_file_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
-    file = _saved(tmp_path, b'{"findings": "\xff"}')
-    with pytest.raises(InputError) as e:
-        load_result(file)
-    assert str(e.value) == f"{file}: is not a saved recon check: not UTF-8 at byte 14"
-
-
-def test_a_file_that_is_not_json_says_where(tmp_path: Path) -> None:
-    file = _saved(tmp_path, b'{"findings": [')
-    with pytest.raises(InputError) as e:
-        load_result(tmp_path)
-    assert str(e.value).startswith(f"{file}: is not a saved recon check: Expecting value: ")
-    assert "line 1 column 15" in str(e.value)
-
-
-def test_a_file_nested_too_deeply_is_refused_in_one_line(tmp_path: Path) -> None:
-    file = _saved(tmp_path, b"[" * 100_000 + b"]" * 100_000)
-    with pytest.raises(InputError) as e:
-        load_result(tmp_path)
-    assert str(e.value) == f"{file}: is not a saved recon check: nested too deeply"
-
-
-def test_a_file_that_is_not_a_check_names_its_first_problem(tmp_path: Path) -> None:
-    file = _saved(tmp_path, b'{"findings": 3}')
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b'{"findings": "\xff"}', ": not UTF-8 at byte 14"),
+        (b'{"findings": [', ": Expecting value: line 1 column 15 (char 14)"),
+        (b"[" * 100_000 + b"]" * 100_000, ": nested too deeply"),
+        (b'{"findings": 3}', " (2 problem(s); first at generated_at: Field required)"),
+        (b"[]", " (1 problem(s); first at top level: Input should be a valid dictionary"),
+    ],
+    ids=["not-utf8", "not-json", "too-deep", "not-a-check", "a-list"],
+)
+def test_a_file_that_is_not_a_saved_check_is_refused_in_one_line(
+    tmp_path: Path, data: bytes, problem: str
+) -> None:
+    file = tmp_path / RESULT_NAME
+    file.write_bytes(data)
     with pytest.raises(InputError) as e:
         load_result(tmp_path)
-    message = str(e.value)
-    assert message.startswith(f"{file}: is not a saved recon check (")
-    assert "problem(s); first at " in message
-    assert "\n" not in message
-
-
-def test_a_file_that_is_a_list_is_refused_at_top_level(tmp_path: Path) -> None:
-    file = _saved(tmp_path, b"[]")
-    with pytest.raises(InputError) as e:
-        load_result(tmp_path)
-    assert str(e.value).startswith(
-        f"{file}: is not a saved recon check (1 problem(s); first at top level: "
-    )
+    assert str(e.value).startswith(f"{file}: is not a saved recon check{problem}")
+    assert "\n" not in str(e.value)
 
 
 def test_a_large_file_that_is_not_a_check_is_refused_the_same_way(
