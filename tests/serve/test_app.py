@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from recon.errors import UsageError
+from recon.errors import OutputError, UsageError
 from recon.serve import views
 from recon.serve.access import turns
 from recon.serve.app import RETRY_AFTER, create_app
@@ -116,3 +116,19 @@ def test_a_crash_is_500_in_one_line_and_no_traceback(
         "internal error on /: RuntimeError: something unexpected <b>",
         "internal error on /api/weeks: RuntimeError: something unexpected <b>",
     ]
+
+
+def test_a_recon_error_is_500_with_its_one_line(
+    client: InProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*_args: object) -> None:
+        raise OutputError("template 'weeks.html' is missing from /x")
+
+    monkeypatch.setattr(views, "dashboard", refused)
+    api = client.get("/api/weeks")
+    assert (api.status_code, api.json()) == (
+        500,
+        {"error": "template 'weeks.html' is missing from /x"},
+    )
+    page = client.get("/")
+    assert page.status_code == 500 and "Something went wrong" in page.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +322,53 @@ def test_the_api_takes_basic_credentials(login_guard: _Client, sleep: RecordedSl
 def test_credentials_that_do_not_read_are_401(login_guard: _Client, header: str) -> None:
     answer = login_guard("GET", "/api/weeks", headers={"authorization": header})
     assert answer.status_code == 401
+
+
+def test_a_cookie_header_that_does_not_read_is_no_cookie() -> None:
+    assert cookies_of({"headers": [(b"cookie", b'recon_session="unterminated')]}) == {}
+
+
+def test_right_credentials_are_remembered_for_the_next_request(
+    login_guard: _Client, users_file: Path
+) -> None:
+    state = login_guard.app.state.serve
+    assert state.users is not None
+    assert not state.credentials.known(USER, PASSWORD, state.users.version)
+    assert login_guard("GET", "/api/weeks", auth=(USER, PASSWORD)).status_code == 200
+    assert state.credentials.known(USER, PASSWORD, state.users.version)
+    assert login_guard("GET", "/api/weeks", auth=(USER, PASSWORD)).json()["user"] == USER
+
+
+def test_a_form_sent_in_chunks_past_the_limit_is_413(tmp_path: Path) -> None:
+    guard = _Client(ServeState(ServeConfig(store=tmp_path / "s.duckdb", body_limit=100)))
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: chunked
+        yield f"csrf={TOKEN}&note=".encode()
+        for _ in range(10):
+            yield b"x" * 20
+
+    answer = guard(
+        "POST",
+        "/issues/x",
+        content=chunks(),
+        headers={"cookie": f"{CSRF_COOKIE}={TOKEN}", "content-type": FORM},
+    )
+    assert answer.status_code == 413 and "The request is too large." in answer.text
+
+
+def test_a_form_sent_in_chunks_within_the_limit_reaches_the_app_whole(tmp_path: Path) -> None:
+    guard = _Client(ServeState(ServeConfig(store=tmp_path / "s.duckdb")))
+    parts = [f"csrf={TOKEN}".encode(), b"&note=", b"a" * 30, b"b" * 30]
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for part in parts:
+            yield part
+
+    answer = guard(
+        "POST",
+        "/issues/x",
+        content=chunks(),
+        headers={"cookie": f"{CSRF_COOKIE}={TOKEN}", "content-type": FORM},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["body"] == b"".join(parts).decode()

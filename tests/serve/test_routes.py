@@ -224,3 +224,42 @@ def test_a_refused_change_is_said_in_the_words_of_the_api(store: Path) -> None:
     assert "--" not in refused.json()["error"]
     assert "note" in refused.json()["error"]
     assert json.loads(c.get(f"/api/issues/{d}").text)["events"] == []
+
+
+def test_a_change_to_an_unknown_issue_is_404(store: Path) -> None:
+    c = InProcess(create_app(ServeConfig(store=store)))
+    api = c.post("/api/issues/0123456789", json={"workflow": "investigating", "by": None})
+    assert api.status_code == 400  # "by" is not a field of a change: refused first
+    api = c.post("/api/issues/0123456789", json={"workflow": "investigating"})
+    assert (api.status_code, api.json()) == (404, {"error": "No issue has that id."})
+    assert c.get("/issues/0123456789").status_code == 404
+
+
+def test_an_invalid_form_is_the_issue_page_again_with_why_and_what_was_typed(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECON_USER", "carol")
+    c = InProcess(create_app(ServeConfig(store=store)))
+    d = _d_id(c)
+    c.get(f"/issues/{d}")  # the form's page: its CSRF cookie
+    form = {"csrf": c.cookies[CSRF_COOKIE], "workflow": "disputed", "ref": "<NOD-9>"}
+    answer = c.post(f"/issues/{d}", data=form)
+    assert answer.status_code == 400
+    assert "lodged" in answer.text and "--lodged" not in answer.text
+    assert "&lt;NOD-9&gt;" in answer.text and "<NOD-9>" not in answer.text
+    assert c.get(f"/api/issues/{d}").json()["events"] == []
+    done = c.post(
+        f"/issues/{d}", data={"csrf": c.cookies[CSRF_COOKIE], "workflow": "investigating"}
+    )
+    assert (done.status_code, done.headers["location"]) == (303, f"/issues/{d}#workflow")
+    assert [e["by"] for e in c.get(f"/api/issues/{d}").json()["events"]] == ["carol"]
+
+
+def test_a_change_the_store_cannot_take_is_500_and_says_so(store: Path) -> None:
+    c = InProcess(create_app(ServeConfig(store=store)))
+    d = _d_id(c)
+    store.unlink()
+    answer = c.post(f"/api/issues/{d}", json={"workflow": "investigating"})
+    assert answer.status_code == 500
+    assert answer.json()["error"].startswith("Your change was not recorded: ")
+    assert not store.exists()
