@@ -4,6 +4,7 @@ a users file, and isolation from the user's own recon settings."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,14 @@ def walk_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
             mp.delenv(name, raising=False)
         build_walk(store)
     return store
+
+
+@pytest.fixture
+def store(walk_store: Path, tmp_path: Path) -> Path:
+    """A copy of the walk-through store this test may write."""
+    copy = tmp_path / "store.duckdb"
+    shutil.copyfile(walk_store, copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,6 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from recon.cli.main import main
-from recon.errors import StoreBusyError
-from recon.serve.access import Turns
 from recon.serve.config import ServeConfig
 
 from .helpers import PASSWORD, USER, WEEK, RecordedSleep, Running, basic, serving, watch
@@ -275,7 +273,9 @@ def test_a_forged_or_missing_csrf_token_records_nothing(server: Running) -> None
     visitor = Running(server.url, server.host, server.port, server.state)
     their_token = visitor.csrf()  # a token of another visitor (before login)
     server.login()
-    for csrf in ("", "x" * 43, their_token, server.csrf()[:-1] + "A"):
+    token = server.csrf()
+    altered = token[:-1] + ("B" if token.endswith("A") else "A")  # never the token itself
+    for csrf in ("", "x" * 43, their_token, altered):
         answer = server.post(f"/issues/{issue}", form={"csrf": csrf, "workflow": "new"})
         assert answer.status == 403, csrf
         assert "did not come from this site" in answer.text
@@ -364,50 +364,6 @@ def test_changes_while_other_requests_read_the_store(server: Running) -> None:
     assert answers == [200] * 8
     assert set(seen) == {200} and seen[200] > 0
     assert len(_events(server, issue)) == 8
-
-
-def test_a_waiting_writer_goes_before_new_readers(tmp_path: Path) -> None:
-    turns, path = Turns(readers=2), tmp_path / "s.duckdb"
-    writing, done = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        with turns.writing(10, path):
-            writing.set()
-            done.wait(10)
-
-    thread = threading.Thread(target=writer)
-    with turns.reading(1, path):
-        thread.start()
-        assert not writing.wait(0.2)  # the writer waits for the reader to finish...
-        with pytest.raises(StoreBusyError):  # ...and a new reader stands aside for it
-            with turns.reading(0.1, path):
-                pass
-    assert writing.wait(10)
-    try:
-        with pytest.raises(StoreBusyError):  # while it writes: no reader...
-            with turns.reading(0.1, path):
-                pass
-        with pytest.raises(StoreBusyError):  # ...and no second writer
-            with turns.writing(0.1, path):
-                pass
-    finally:
-        done.set()
-        thread.join(timeout=10)
-    with turns.reading(0.1, path):
-        pass
-
-
-def test_a_writer_that_gives_up_lets_the_readers_in(tmp_path: Path) -> None:
-    turns, path = Turns(readers=1), tmp_path / "s.duckdb"
-    with turns.reading(1, path):
-        with pytest.raises(StoreBusyError):
-            with turns.writing(0.1, path):
-                pass
-    with turns.reading(0.1, path), pytest.raises(StoreBusyError):
-        with turns.reading(0.1, path):  # the one turn is taken
-            pass
-    with turns.writing(0.1, path):
-        pass
 
 
 # ------------------------------------------------------------------------------ who

@@ -360,14 +360,3 @@ def test_a_path_that_climbs_out_finds_nothing(server: Running, path: str) -> Non
     answer = server.get(path)
     assert answer.status in (400, 404), (path, answer.status)
     assert b"[build-system]" not in answer.body and b"root:" not in answer.body
-
-
-def test_download_names_are_built_from_safe_characters_only() -> None:
-    from recon.serve.downloads import attachment
-
-    assert attachment("../../x", "2024-12-15", "report.html") == (
-        'attachment; filename="recon_.._.._x_2024-12-15_report.html"'
-    )
-    assert attachment('a"; filename="evil.exe', "w", "f") == (
-        'attachment; filename="recon_a___filename__evil.exe_w_f"'
-    )
