@@ -27,14 +27,6 @@ PLANTED = FIXTURES / "history_adj" / "SWANGEN_2024-12-15" / "1_INITIAL"
 HISTORY = json.loads((FIXTURES / "history" / "expected.json").read_text("utf-8"))
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE", "RECON_STORE_WAIT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-
-
 def _recon(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     capsys.readouterr()
     code = main([*args, "--no-progress"])
