@@ -25,15 +25,6 @@ def arrive(store: Path, run: str) -> None:
     check(CheckRequest.make(store=store, week=WEEK), command="check")
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No user store, configuration or PaSS settings leak into these tests."""
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE", "RECON_STORE_WAIT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-
-
 @pytest.fixture(scope="session")
 def adj1_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The week after INITIAL and ADJ1 arrived (built once; never written to)."""
