@@ -7,6 +7,7 @@ reads what it printed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,60 @@ def test_a_wide_terminal_keeps_the_findings_table(
     header = next(line for line in out.splitlines() if "Severity" in line)
     for col in ("Check", "Run", "Variable", "When", "Message"):
         assert col in header
+
+
+def _err(capsys: pytest.CaptureFixture[str], width: int, show: Callable[[], None]) -> str:
+    capsys.readouterr()
+    with fixed_width(width):
+        show()
+    return capsys.readouterr().err
+
+
+def test_the_worst_findings_say_how_many_more_and_where(
+    planted: recon.CheckResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    total = len(planted.findings)
+    assert total > 3
+    err = _err(capsys, 80, lambda: check_cmd.print_worst(planted, 3, where="findings.json"))
+    assert err.splitlines()[0] == f"Worst findings (of {total})"
+    assert err.splitlines()[-1] == f"{total - 3} more findings in findings.json."
+
+
+def test_written_files_are_listed_in_the_set_order_with_what_each_is_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = ["result.json", "disagreement.csv", "report.html", "findings.json", "notes.txt"]
+    err = _err(capsys, 120, lambda: check_cmd.print_written([tmp_path / n for n in names]))
+    assert err.splitlines() == [
+        f"Wrote 5 files into {tmp_path}:",
+        "  report.html       the report to read and file",
+        "  findings.json     every finding, for other programs",
+        "  result.json       everything behind the reports (recon report rebuilds them)",
+        "  disagreement.csv  the Notice of Disagreement draft, one row per root cause",
+        "  notes.txt",
+    ]
+    one = _err(capsys, 120, lambda: check_cmd.print_written([tmp_path / "findings.json"]))
+    assert one.splitlines()[0] == f"Wrote 1 file into {tmp_path}:"
+    assert _err(capsys, 120, lambda: check_cmd.print_written([])) == ""
+
+
+def test_skipped_files_are_cut_after_ten_with_how_many_more(
+    planted: recon.CheckResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skipped = [{"path": f"in/x{n:02d}.txt", "reason": "text that is not a settlement CSV"}
+               for n in range(13)]  # fmt: skip
+    own = [{"path": "own.toml", "reason": "own data", "own_data": "own.toml"},
+           {"path": "own/meters.csv", "reason": "own data", "own_data": "own.toml"}]  # fmt: skip
+    result = planted.model_copy(update={"skipped": own + skipped})
+    lines = _err(capsys, 120, lambda: check_cmd.print_skipped(result)).splitlines()
+    assert lines[:3] == [
+        "Your own data: 2 files, used with --own own.toml (not compared in this check):",
+        "  own.toml",
+        "  own/meters.csv",
+    ]
+    assert lines[3] == (
+        "Skipped 13 input(s) that are not settlement artefacts or could not be used:"
+    )
+    assert lines[4:6] == ["  in/x00.txt", "    text that is not a settlement CSV"]
+    assert "  in/x09.txt" in lines and "  in/x10.txt" not in lines
+    assert lines[-1] == "  ... and 3 more (see result.json)"
