@@ -85,20 +85,21 @@ def test_the_worst_findings_say_how_many_more_and_where(
 
 
 def test_written_files_are_listed_in_the_set_order_with_what_each_is_for(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    out = Path("reports", "TW 01 Dec 2024")  # never touched: only named
     names = ["result.json", "disagreement.csv", "report.html", "findings.json", "notes.txt"]
-    err = _err(capsys, 120, lambda: check_cmd.print_written([tmp_path / n for n in names]))
+    err = _err(capsys, 120, lambda: check_cmd.print_written([out / n for n in names]))
     assert err.splitlines() == [
-        f"Wrote 5 files into {tmp_path}:",
+        f"Wrote 5 files into {out}:",
         "  report.html       the report to read and file",
         "  findings.json     every finding, for other programs",
         "  result.json       everything behind the reports (recon report rebuilds them)",
         "  disagreement.csv  the Notice of Disagreement draft, one row per root cause",
         "  notes.txt",
     ]
-    one = _err(capsys, 120, lambda: check_cmd.print_written([tmp_path / "findings.json"]))
-    assert one.splitlines()[0] == f"Wrote 1 file into {tmp_path}:"
+    one = _err(capsys, 120, lambda: check_cmd.print_written([out / "findings.json"]))
+    assert one.splitlines()[0] == f"Wrote 1 file into {out}:"
     assert _err(capsys, 120, lambda: check_cmd.print_written([])) == ""
 
 
