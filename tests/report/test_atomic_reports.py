@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from recon import atomic
-from recon.atomic import atomic_write_bytes, atomic_writer
+from recon.atomic import atomic_write_bytes
 from recon.errors import OutputError
 from recon.models.results import CheckResult
 from recon.report import write_reports
@@ -54,13 +54,3 @@ def test_html_failing_at_fsync_keeps_the_previous_page(
         write_reports(changed, tmp_path)
     assert (tmp_path / "report.html").read_bytes() == before["report.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before)
-
-
-def test_atomic_writer_exception_inside_block(tmp_path: Path) -> None:
-    target = tmp_path / "x.bin"
-    target.write_bytes(b"old")
-    with pytest.raises(RuntimeError), atomic_writer(target) as fh:
-        fh.write(b"new, half")
-        raise RuntimeError("stop")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.bin"]
