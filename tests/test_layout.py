@@ -1,6 +1,10 @@
-"""The layout of recon's modules: a name that starts with an underscore is private to the
-module that defines it, so no module of recon imports one from another module (a helper
-two modules share gets a public name where it lives)."""
+"""The layout of recon's modules and of their tests.
+
+A name that starts with an underscore is private to the module that defines it, so no
+module of recon imports one from another module (a helper two modules share gets a public
+name where it lives); no import sits inside a function without a measured start-up cost;
+and every module with logic has its own test module, in the place that mirrors it
+(``recon/cli/check_cmd.py`` -> ``tests/cli/test_check_cmd.py``)."""
 
 from __future__ import annotations
 
@@ -214,3 +218,48 @@ def test_the_modules_not_yet_measured_exist() -> None:
 )
 def test_the_check_sees_an_unexplained_import(source: str, expected: list[str]) -> None:
     assert unexplained_imports(source) == expected
+
+
+# --- tests mirror recon/: one test module per module with logic ---------------------------
+
+SPECIAL_MIRRORS = {
+    # a package's __init__ with logic is tested under the package's name
+    "recon/__init__.py": "tests/test_package.py",
+    "recon/report/__init__.py": "tests/report/test_report.py",
+}
+"""Modules whose test module is not simply ``tests/<path>/test_<name>.py``."""
+
+
+def has_logic(source: str) -> bool:
+    """Whether a module defines a function or a method (constants, enums and re-exports
+    alone are not logic)."""
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for node in ast.walk(ast.parse(source))
+    )
+
+
+def mirror_of(module: Path) -> Path:
+    """The test module that holds the tests of ``module`` (a path under ``recon/``)."""
+    relative = module.relative_to(REPO).as_posix()
+    if relative in SPECIAL_MIRRORS:
+        return REPO / SPECIAL_MIRRORS[relative]
+    parts = module.relative_to(REPO / "recon").parts
+    return REPO.joinpath("tests", *parts[:-1], f"test_{Path(parts[-1]).stem}.py")
+
+
+def test_mirror_of_names_the_test_module_beside_the_package() -> None:
+    assert mirror_of(REPO / "recon/cli/check_cmd.py") == REPO / "tests/cli/test_check_cmd.py"
+    assert mirror_of(REPO / "recon/atomic.py") == REPO / "tests/test_atomic.py"
+    assert mirror_of(REPO / "recon/report/__init__.py") == REPO / "tests/report/test_report.py"
+    assert has_logic("def f():\n    return 1\n")
+    assert not has_logic("from enum import StrEnum\nX = 1\nclass K(StrEnum):\n    A = 'a'\n")
+
+
+def test_every_module_with_logic_has_its_own_test_module() -> None:
+    missing = [
+        f"{path.relative_to(REPO)} -> {mirror_of(path).relative_to(REPO)}"
+        for path in sorted((REPO / "recon").rglob("*.py"))
+        if has_logic(path.read_text(encoding="utf-8")) and not mirror_of(path).is_file()
+    ]
+    assert not missing, "modules without their test module:\n" + "\n".join(missing)
