@@ -114,15 +114,21 @@ def load_result(path: str | Path) -> CheckResult:
     try:
         result = CheckResult.model_validate(encodable_data(doc))
     except ValidationError as e:
-        first = e.errors()[0]
-        where = "/".join(str(x) for x in first.get("loc", ()))
-        raise InputError(
-            file,
-            f"is not a saved recon check ({e.error_count()} problem(s); "
-            f"first at {where or 'top level'}: {first.get('msg')})",
-        ) from None
+        raise _not_a_saved_check(file, e) from None
     log.info("read %s: %d findings, %d runs", file, len(result.findings), len(result.runs))
     return result
+
+
+def _not_a_saved_check(file: Path, error: ValidationError) -> InputError:
+    """The error for a result.json that is JSON but not a saved check: how many problems,
+    and where the first is."""
+    first = error.errors()[0]
+    where = "/".join(str(x) for x in first.get("loc", ()))
+    return InputError(
+        file,
+        f"is not a saved recon check ({error.error_count()} problem(s); "
+        f"first at {where or 'top level'}: {first.get('msg')})",
+    )
 
 
 def _load_big(file: Path) -> CheckResult:
@@ -131,13 +137,7 @@ def _load_big(file: Path) -> CheckResult:
     try:
         result = load_listed(file)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = "/".join(str(x) for x in first.get("loc", ()))
-        raise InputError(
-            file,
-            f"is not a saved recon check ({e.error_count()} problem(s); "
-            f"first at {where or 'top level'}: {first.get('msg')})",
-        ) from None
+        raise _not_a_saved_check(file, e) from None
     except ValueError as e:  # ijson's JSON errors are ValueErrors
         raise InputError(file, f"is not a saved recon check (not JSON: {e})") from None
     except OSError as e:
