@@ -16,11 +16,11 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
+from paths import REPO as ROOT
 
 from recon.cli.main import main
 from recon.report import long_table
 
-ROOT = Path(__file__).resolve().parents[2]
 I48 = [f"{k}.125" for k in range(1, 49)]
 
 

@@ -1,5 +1,6 @@
-"""The fixture generators under ``fixtures/`` loaded as modules, for tests that build their
-scenario data with them (they never import recon)."""
+"""The fixture generators under ``fixtures/`` (and the large-week generators under
+``bench/``) loaded as modules, for tests that build their scenario data with them (they never
+import recon)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from paths import FIXTURES
+from paths import BENCH, FIXTURES
 
 
-def load(file: str) -> ModuleType:
-    """``fixtures/<file>`` as a module, loaded once a session (``recon_fixture_<stem>``)."""
-    name = f"recon_fixture_{Path(file).stem}"
+def _load(name: str, path: Path) -> ModuleType:
+    """``path`` as the module ``name``, loaded once a session."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / file)
+        spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def load(file: str) -> ModuleType:
+    """``fixtures/<file>`` as a module, loaded once a session (``recon_fixture_<stem>``)."""
+    return _load(f"recon_fixture_{Path(file).stem}", FIXTURES / file)
+
+
+def load_bench(file: str) -> ModuleType:
+    """``bench/<file>`` as a module, loaded once a session (``recon_bench_<stem>``)."""
+    return _load(f"recon_bench_{Path(file).stem}", BENCH / file)
