@@ -12,7 +12,7 @@ import polars as pl
 
 from recon.models.statements import DETAIL_SCHEMA, DetailStatement, RunHeader
 
-from .files import DETAIL_COLUMNS, FIRST_DAY, HEADER, array_text, csv_bytes, json_header
+from .files import DETAIL_COLUMNS, FIRST_DAY, HEADER, array_text, csv_bytes, json_header, zip_bytes
 
 
 def detail_row(
@@ -111,4 +111,22 @@ def detail(
     )
     return DetailStatement(
         header=header, days=sorted({r[0] for r in rows}), frame=frame, source=source, form=form
+    )
+
+
+I48 = [f"{k}.125" for k in range(1, 49)]
+"""The 48 Trading Interval values of :func:`fifty_value_zip`'s MSQ_F_I row."""
+
+
+def fifty_value_zip() -> bytes:
+    """A clean Detail ZIP of one member holding 50 values: SWANGEN's RTMSA_P_D
+    (-1234.56789012), SWANGEN_WF1's MSQ_F_I (:data:`I48`) and the Global MFRATE_G_FY of the
+    financial year (0.00071234)."""
+    rows = [
+        detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["-1234.56789012"]),
+        detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", I48),
+        detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"]),
+    ]
+    return zip_bytes(
+        {"SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv": detail_bytes(rows)}
     )
