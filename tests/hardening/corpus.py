@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
+from builders.files import SUMMARY_COLUMNS
 from builders.invoice import invoice_document
 from builders.summary import summary_document
 
@@ -382,49 +383,14 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- Summary CSV
     Case(
         "csv_missing_column",
-        _summary(
-            columns=[
-                c
-                for c in (
-                    "RunId",
-                    "PublishedAt",
-                    "MarketService",
-                    "Designation",
-                    "Period",
-                    "PeriodFrom",
-                    "PeriodTo",
-                    "ParticipantCode",
-                    "Variable",
-                    "Timestamp",
-                    "P Or C",
-                    "Value",
-                )
-            ]
-        ),
+        _summary(columns=[c for c in SUMMARY_COLUMNS if c != "GST Applicable"]),
         1,
         "lacks column(s) 'GST Applicable'",
         "data.columns",
     ),
     Case(
         "csv_extra_column",
-        _summary(
-            columns=(
-                "RunId",
-                "PublishedAt",
-                "MarketService",
-                "Designation",
-                "Period",
-                "PeriodFrom",
-                "PeriodTo",
-                "ParticipantCode",
-                "Variable",
-                "Timestamp",
-                "P Or C",
-                "GST Applicable",
-                "Value",
-                "Comment",
-            )
-        ),
+        _summary(columns=(*SUMMARY_COLUMNS, "Comment")),
         1,
         "unknown column(s) 'Comment'",
         "data.columns",

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from builders.detail import detail_document
-from builders.invoice import invoice_document, invoice_pdf
+from builders.invoice import ZERO_PDF_LINES, invoice_document, invoice_pdf
 from builders.summary import summary_document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -203,13 +203,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def invoice_pdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A small valid Invoice PDF (reportlab), to mutate."""
     lines = [
-        "Invoice Number: WEM-INV-51230-SWANGEN",
-        "Participant: SWANGEN",
-        "Run: 51230 (INITIAL)",
-        "Trading Week: TW 01 Dec 2024",
-        "Issued: 2024-12-19",
-        "Payment Summary",
-        "GST Applicable",
+        *ZERO_PDF_LINES[:7],  # the header, up to the GST Applicable heading
         "MFEE_P_D Market fees 1.00 0.10",
         "GST Applicable Amount 1.00",
         "GST Not Applicable Amount 0.00",

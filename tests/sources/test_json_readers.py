@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from builders.detail import detail_document
 from builders.invoice import invoice_document
+from builders.strategies import decimals_23_8 as decimal8
 from builders.summary import summary_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -839,15 +840,6 @@ def test_summary_and_detail_round_trip() -> None:
     assert ddoc["variables"][3]["scope"] == "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]"
     back = statement_json.parse_detail_document(json_exact.loads(enc.dumps(ddoc)), "d.json")
     assert back.frame.drop("source_file").equals(det.frame.drop("source_file"))
-
-
-decimal8 = st.decimals(
-    min_value=Decimal("-99999999999999.99999999"),
-    max_value=Decimal("99999999999999.99999999"),
-    places=8,
-    allow_nan=False,
-    allow_infinity=False,
-)
 
 
 @settings(max_examples=60, deadline=None)

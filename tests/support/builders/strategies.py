@@ -17,7 +17,16 @@ decimals8 = st.decimals(
     allow_nan=False,
     allow_infinity=False,
 )
-"""Hypothesis: Decimal(23,8) Summary values."""
+"""Hypothesis: Decimal(23,8) Summary values of a modest size (five integer digits)."""
+
+decimals_23_8 = st.decimals(
+    min_value=Decimal("-99999999999999.99999999"),
+    max_value=Decimal("99999999999999.99999999"),
+    places=8,
+    allow_nan=False,
+    allow_infinity=False,
+)
+"""Hypothesis: any Decimal(23,8) value a statement may hold (14 integer digits, 8 places)."""
 
 _CLASSES = st.tuples(st.sampled_from([PAY, CHG]), st.booleans())
 
