@@ -29,19 +29,9 @@ from recon.sources.summary_csv import parse_summary_csv
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    gen = fixture_scripts.load_bench("generate_big.py")
     folder = tmp_path_factory.mktemp("streamed")
-    base = {"rows_per_day": 120, "seed": 41, "bad": True}
-    first = gen.generate(gen.WeekSpec(**base), folder)
-    adj = gen.generate(
-        gen.WeekSpec(
-            **base,
-            run_id=71235,
-            designation="ADJ1",
-            published_at="2025-02-20T15:30:45",
-            changed=0.05,
-        ),
-        folder,
+    first, adj = fixture_scripts.big_week_and_adjustment(
+        folder, rows_per_day=120, seed=41, bad=True
     )
     return {
         "detail": first.detail,

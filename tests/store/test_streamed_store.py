@@ -26,20 +26,8 @@ WEEK = ("BIGPORT", date(2024, 12, 1))
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    gen = fixture_scripts.load_bench("generate_big.py")
     folder = tmp_path_factory.mktemp("week")
-    base = {"rows_per_day": 90, "seed": 43}
-    gen.generate(gen.WeekSpec(**base), folder)
-    gen.generate(
-        gen.WeekSpec(
-            **base,
-            run_id=71235,
-            designation="ADJ1",
-            published_at="2025-02-20T15:30:45",
-            changed=0.05,
-        ),
-        folder,
-    )
+    fixture_scripts.big_week_and_adjustment(folder, rows_per_day=90, seed=43)
     return folder
 
 

@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from paths import BENCH, FIXTURES
 
@@ -31,3 +32,26 @@ def load(file: str) -> ModuleType:
 def load_bench(file: str) -> ModuleType:
     """``bench/<file>`` as a module, loaded once a session (``recon_bench_<stem>``)."""
     return _load(f"recon_bench_{Path(file).stem}", BENCH / file)
+
+
+def big_week_and_adjustment(folder: Path, **spec: Any) -> tuple[Any, Any]:
+    """``bench/generate_big.py``'s week and its ADJ1 (run 71235, published 20 Feb 2025, 5% of
+    the values changed), both written into ``folder``.
+
+    Args:
+        folder: Where the two runs' Detail ZIPs and Summary CSVs go.
+        **spec: The ``WeekSpec`` fields both runs share (``rows_per_day``, ``seed``, ...).
+
+    Returns:
+        The generator's ``Generated`` (paths of the files written) of each run.
+    """
+    gen = load_bench("generate_big.py")
+    first = gen.generate(gen.WeekSpec(**spec), folder)
+    adjustment = gen.WeekSpec(
+        **spec,
+        run_id=71235,
+        designation="ADJ1",
+        published_at="2025-02-20T15:30:45",
+        changed=0.05,
+    )
+    return first, gen.generate(adjustment, folder)
