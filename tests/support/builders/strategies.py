@@ -10,22 +10,19 @@ from recon.reconcile.recompute import LineTotal, make_line_total
 
 from .runs import CHG, DAYS, PAY
 
-decimals8 = st.decimals(
-    min_value=Decimal("-99999.99999999"),
-    max_value=Decimal("99999.99999999"),
-    places=8,
-    allow_nan=False,
-    allow_infinity=False,
-)
+
+def _places8(integer_digits: int) -> st.SearchStrategy[Decimal]:
+    """Decimals of eight places and up to ``integer_digits`` digits before the point."""
+    bound = Decimal(10) ** integer_digits - Decimal("0.00000001")
+    return st.decimals(
+        min_value=-bound, max_value=bound, places=8, allow_nan=False, allow_infinity=False
+    )
+
+
+decimals8 = _places8(5)
 """Hypothesis: Decimal(23,8) Summary values of a modest size (five integer digits)."""
 
-decimals_23_8 = st.decimals(
-    min_value=Decimal("-99999999999999.99999999"),
-    max_value=Decimal("99999999999999.99999999"),
-    places=8,
-    allow_nan=False,
-    allow_infinity=False,
-)
+decimals_23_8 = _places8(14)
 """Hypothesis: any Decimal(23,8) value a statement may hold (14 integer digits, 8 places)."""
 
 _CLASSES = st.tuples(st.sampled_from([PAY, CHG]), st.booleans())
