@@ -19,13 +19,13 @@ from typing import Any
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from paths import FIXTURES
 
 import recon.cli.issues_cmd as issues_cmd
 from recon.cli.main import main
 from recon.cli.progress import console
 
-REPO = Path(__file__).resolve().parent.parent
-WALK = REPO / "fixtures" / "history_adj" / "SWANGEN_2024-12-15"
+WALK = FIXTURES / "history_adj" / "SWANGEN_2024-12-15"
 WEEK = "2024-12-15"
 RESOLVED = "disputed NOD-0142, resolved by ADJ2 57219"
 

@@ -15,21 +15,19 @@ line. Every assertion below failed on the register before this rule.
 from __future__ import annotations
 
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import fixture_scripts
 import pytest
 
 from recon.cli.main import main
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WEEK = "2024-12-22"
 
 
-sys.path.insert(0, str(FIXTURES))
-import history_adj as h  # noqa: E402  (the fixture generator, which does not import recon)
+h = fixture_scripts.load("history_adj.py")
 
 DAYS = h.PARTIAL_DAYS
 FIVE_TOTALS = {

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import FIXTURES, REPO
 
 from recon.cli.main import main
 from recon.errors import OutputError
 from recon.store.db import Store
 
-REPO = Path(__file__).resolve().parent.parent
-INITIAL = REPO / "fixtures" / "history_adj" / "SWANGEN_2024-12-15" / "1_INITIAL"
+INITIAL = FIXTURES / "history_adj" / "SWANGEN_2024-12-15" / "1_INITIAL"
 ADJ1 = REPO / "fixtures" / "history_adj" / "SWANGEN_2024-12-15" / "2_ADJ1"
 WEEK = "2024-12-15"
 AUDIT_SET = ("audit.html", "audit.json", "audit.xlsx")

@@ -15,7 +15,6 @@ discrepancy's ground (its artefact kind, form and Trading Day) and which run yie
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import fixture_scripts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,11 +30,7 @@ import recon
 from recon.store import ingest, open_store
 from recon.store.register import build_register
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-sys.path.insert(0, str(FIXTURES))
-import history_adj as h  # noqa: E402  (the fixture generator, which does not import recon)
+h = fixture_scripts.load("history_adj.py")
 
 DAYS = h.PARTIAL_DAYS
 JSON_DAYS = (DAYS[1], DAYS[3], DAYS[4])  # Detail JSON is large: three days to choose from

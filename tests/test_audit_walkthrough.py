@@ -20,12 +20,12 @@ from typing import Any
 import pdfplumber
 import pytest
 from openpyxl import load_workbook
+from paths import FIXTURES
 
 from recon.cli.main import main
 from recon.report.audit import AUDIT_SHEETS
 
-REPO = Path(__file__).resolve().parent.parent
-WALK = REPO / "fixtures" / "history_adj"
+WALK = FIXTURES / "history_adj"
 EXPECTED = WALK / "expected_register.json"
 WEEK = "2024-12-15"
 COMPARED = (

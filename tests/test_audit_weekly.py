@@ -9,13 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
 from recon.store.db import Store
 from recon.store.register import audit
 
-REPO = Path(__file__).resolve().parent.parent
-WALK = REPO / "fixtures" / "history_adj"
+WALK = FIXTURES / "history_adj"
 
 
 @pytest.fixture(autouse=True)

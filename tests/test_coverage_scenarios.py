@@ -16,11 +16,9 @@ from typing import Any
 
 import fixture_scripts
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
 
 sc = fixture_scripts.load("scenarios.py")
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from paths import REPO as ROOT
 
 from recon.models.advice import ADVICE
 from recon.models.findings import CHECKS
 
-ROOT = Path(__file__).resolve().parents[1]
 CHECKS_MD = ROOT / "docs" / "checks.md"
 UPDATE = os.environ.get("RECON_UPDATE_DOCS") == "1"
 

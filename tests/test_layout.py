@@ -12,8 +12,7 @@ import ast
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
+from paths import REPO
 
 
 def _module_name(path: Path) -> str:

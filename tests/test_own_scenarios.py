@@ -21,10 +21,10 @@ from typing import Any
 import fixture_scripts
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_WEEK = FIXTURES / "sample_week"
 PLANTED_WEEK = FIXTURES / "planted_week"
 

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import pyarrow as pa
 import pytest
+from paths import FIXTURES, REPO
 
 import recon
 from recon import errors
@@ -27,8 +28,7 @@ from recon.models.results import CheckResult
 from recon.report import templates
 from recon.wem.calendar import AWST
 
-REPO = Path(__file__).resolve().parents[1]
-PLANTED = REPO / "fixtures" / "planted_week"
+PLANTED = FIXTURES / "planted_week"
 
 
 def _pyproject() -> dict:

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_WEEK = FIXTURES / "sample_week"
 PLANTED_WEEK = FIXTURES / "planted_week"
 EXPECTED_FINDINGS = PLANTED_WEEK / "expected_findings.json"

@@ -13,30 +13,14 @@ import click
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from builders.detail import I48, fifty_value_zip
 
 from recon.cli.decode_cmd import decode as decode_command
 from recon.cli.main import main
 
 Writer = Callable[[str, bytes], Path]
-I48 = [f"{k}.125" for k in range(1, 49)]
 EXPECTED_COUNT = 1 + 48 + 1
 EXPECTED_SUM = Decimal("-1234.56789012") + sum(Decimal(v) for v in I48) + Decimal("0.00071234")
-
-
-def clean_detail(w: SimpleNamespace) -> bytes:
-    """Return a clean Detail ZIP (one member) holding 50 values.
-
-    Args:
-        w: The ``wem_csv`` writers.
-    """
-    rows = [
-        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["-1234.56789012"]),
-        w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", I48),
-        w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"]),
-    ]
-    return w.zip_bytes(
-        {"SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv": w.detail_bytes(rows)}
-    )
 
 
 def stderr_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -62,7 +46,7 @@ def test_decode_to_parquet(
     capsys: pytest.CaptureFixture[str],
     progress: list[str],
 ) -> None:
-    src = write_file("detail.zip", clean_detail(w))
+    src = write_file("detail.zip", fifty_value_zip())
     out = tmp_path / "out" / "long.parquet"
     out.parent.mkdir()
     assert main(["decode", str(src), "--out", str(out), *progress]) == 0
@@ -79,7 +63,7 @@ def test_decode_to_parquet(
 
 
 def test_decode_to_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -> None:
-    src = write_file("detail.zip", clean_detail(w))
+    src = write_file("detail.zip", fifty_value_zip())
     out = tmp_path / "long.csv"
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0
     with out.open(newline="", encoding="utf-8") as f:
@@ -95,7 +79,7 @@ def test_decode_to_csv(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -
 def test_decode_to_xlsx(w: SimpleNamespace, write_file: Writer, tmp_path: Path) -> None:
     import openpyxl
 
-    src = write_file("detail.zip", clean_detail(w))
+    src = write_file("detail.zip", fifty_value_zip())
     out = tmp_path / "long.xlsx"
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 0
     sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
@@ -142,7 +126,7 @@ def test_decode_bad_out_suffix_exits_2(
     capsys: pytest.CaptureFixture[str],
     name: str,
 ) -> None:
-    src = write_file("detail.zip", clean_detail(w))
+    src = write_file("detail.zip", fifty_value_zip())
     out = tmp_path / name
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 2
     lines = stderr_lines(capsys)
@@ -165,7 +149,7 @@ def test_decode_unreadable_file_exits_2(
 def test_decode_without_out_exits_2(
     w: SimpleNamespace, write_file: Writer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = write_file("detail.zip", clean_detail(w))
+    src = write_file("detail.zip", fifty_value_zip())
     assert main(["decode", str(src)]) == 2
     assert "--out" in capsys.readouterr().err
 

@@ -12,13 +12,12 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 from emulator_testing import TestPki
+from paths import REPO
 
 from recon.cli.fetch_cmd import emulator as emulator_cmd
 from recon.cli.fetch_cmd import fetch
 from recon.cli.main import main
 from recon.emulator import PassEmulator
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @click.command(

@@ -11,12 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 import recon
 import recon.cli.summary as check_cmd
 from recon.cli.progress import fixed_width
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.fixture(scope="module")

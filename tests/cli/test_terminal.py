@@ -15,12 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
+from paths import REPO as ROOT
 
 from recon.cli.main import main
 from recon.cli.progress import fixed_width
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "fixtures"
 WIDTHS = [80, 120]
 BOX = set("┏┓┗┛┃━┡┩└┘│─┼┬┴├┤╇╈┳┻╋┠┨┯┷")
 

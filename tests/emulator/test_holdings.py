@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from paths import REPO
 
 from recon.emulator.holdings import DETAIL, INVOICE, SUMMARY, Holdings
 from recon.sources.detect import NotAnArtefact, sniff
 
-REPO = Path(__file__).resolve().parents[2]
 WEEKS = [REPO / "fixtures" / "sample_week", REPO / "fixtures" / "planted_week"]
 
 _KIND = {"summary_json": SUMMARY, "detail_json": DETAIL, "invoice_json": INVOICE}

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from emulator_testing import TestPki
+from paths import FIXTURES
 
 from recon.emulator import EmulatorConfig, Faults, PassEmulator
 from recon.emulator.certs import write_demo_pki
@@ -17,7 +18,7 @@ from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
 from recon.pass_client.protocol import document_of
 
-SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE_WEEK = FIXTURES / "sample_week"
 
 
 @pytest.fixture()

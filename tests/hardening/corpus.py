@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
+from builders.files import SUMMARY_COLUMNS
+from builders.invoice import invoice_document
+from builders.summary import summary_document
+
 from recon.emulator import encode as enc
 
 Builder = Callable[[SimpleNamespace, Path], Path]
@@ -172,71 +176,6 @@ def detail_rows(w: SimpleNamespace, day: str = "2024-12-01") -> list[dict[str, s
         w.detail_row("RTMSA_P_D", "SWANGEN", day, ["1.5"], day=day),
         w.detail_row("MSQ_F_I", "SWANGEN_WF1", day, ["0.25"] * 48, day=day),
     ]
-
-
-def summary_document() -> dict[str, object]:
-    """A valid Summary JSON document (SPEC §3.3)."""
-    return {
-        "runId": 51230,
-        "publishedAt": "2024-12-19T15:30:45",
-        "marketService": "WEM",
-        "designation": "INITIAL",
-        "period": "TW 01 Dec 2024",
-        "periodFrom": "2024-12-01",
-        "periodTo": "2024-12-07",
-        "participantCode": "SWANGEN",
-        "variables": [
-            {
-                "variable": "RTMSA_P_D",
-                "paymentOrCharge": "Payment",
-                "gstApplicable": True,
-                "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": ["1.5"]}],
-            }
-        ],
-    }
-
-
-def invoice_document() -> dict[str, object]:
-    """A valid (all-zero) Invoice JSON document (SPEC §3.3)."""
-    zero = "0.00"
-    return {
-        "invoiceNumber": "WEM-INV-51230-SWANGEN",
-        "runId": 51230,
-        "previousRunId": None,
-        "designation": "INITIAL",
-        "period": "TW 01 Dec 2024",
-        "participantCode": "SWANGEN",
-        "issuedAt": "2024-12-19T15:30:45",
-        "data": [
-            {
-                "tradeWeek": "TW 01 Dec 2024",
-                "lineItems": [
-                    {
-                        "variable": "MFEE_P_D",
-                        "description": "Market fees",
-                        "paymentOrCharge": "Charge",
-                        "gstApplicable": True,
-                        "amount": zero,
-                        "gst": zero,
-                    }
-                ],
-            }
-        ],
-        "paymentSummary": dict.fromkeys(
-            (
-                "gstApplicableAmount",
-                "gstNotApplicableAmount",
-                "gst",
-                "totalPayable",
-                "prepaymentApplied",
-                "amountDue",
-                "prepaymentBalance",
-            ),
-            zero,
-        ),
-        "rcti": {"amount": zero, "gst": zero, "total": zero},
-        "taxInvoice": {"amount": zero, "gst": zero, "total": zero},
-    }
 
 
 def put(path: Path, data: bytes) -> Path:
@@ -444,49 +383,14 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- Summary CSV
     Case(
         "csv_missing_column",
-        _summary(
-            columns=[
-                c
-                for c in (
-                    "RunId",
-                    "PublishedAt",
-                    "MarketService",
-                    "Designation",
-                    "Period",
-                    "PeriodFrom",
-                    "PeriodTo",
-                    "ParticipantCode",
-                    "Variable",
-                    "Timestamp",
-                    "P Or C",
-                    "Value",
-                )
-            ]
-        ),
+        _summary(columns=[c for c in SUMMARY_COLUMNS if c != "GST Applicable"]),
         1,
         "lacks column(s) 'GST Applicable'",
         "data.columns",
     ),
     Case(
         "csv_extra_column",
-        _summary(
-            columns=(
-                "RunId",
-                "PublishedAt",
-                "MarketService",
-                "Designation",
-                "Period",
-                "PeriodFrom",
-                "PeriodTo",
-                "ParticipantCode",
-                "Variable",
-                "Timestamp",
-                "P Or C",
-                "GST Applicable",
-                "Value",
-                "Comment",
-            )
-        ),
+        _summary(columns=(*SUMMARY_COLUMNS, "Comment")),
         1,
         "unknown column(s) 'Comment'",
         "data.columns",

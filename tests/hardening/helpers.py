@@ -4,14 +4,12 @@ a real ``recon`` process interrupted by a signal, and the texts of written outpu
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import re
 import resource
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -19,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import fixture_scripts
+from paths import REPO
 
 
 @dataclass
@@ -105,7 +106,7 @@ def tree(root: Path) -> dict[str, int]:
 RunCli = Callable[..., Run]
 """The ``recon_cli`` fixture: ``run(*argv, out=None) -> Run``."""
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 """The repository (its ``recon`` is the one a subprocess runs)."""
 
 
@@ -285,14 +286,7 @@ CHECK_SET = ("findings.json", "result.json", "report.xlsx", "report.html")
 
 def hostile_fixture() -> ModuleType:
     """``fixtures/hostile.py`` (weeks with given hostile texts) as a module."""
-    name = "recon_fixture_hostile"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "fixtures" / "hostile.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return fixture_scripts.load("hostile.py")
 
 
 def assert_terminal_clean(run: Run) -> None:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import polars as pl
 import pytest
+from builders.summary import summary_document
 
 from recon.cli.main import main, printable
 from recon.emulator import encode as enc
@@ -20,7 +21,7 @@ from recon.sources.limits import Limits
 from recon.sources.summary_csv import parse_summary_csv
 from recon.sources.validate import parse_header
 
-from .corpus import detail_rows, put, raw_zip, stored_member, summary_document, summary_rows
+from .corpus import detail_rows, put, raw_zip, stored_member, summary_rows
 from .helpers import RunCli, measure
 
 

@@ -19,6 +19,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from builders.detail import detail_document
+from builders.invoice import ZERO_PDF_LINES, invoice_document, invoice_pdf
+from builders.summary import summary_document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -37,14 +40,7 @@ from recon.sources.summary_csv import parse_summary_csv
 from recon.wem.scopes import ScopeError, parse_scope
 from recon.wem.variables import SCOPE_CODES, VariableNameError, parse_variable
 
-from .corpus import (
-    detail_rows,
-    invoice_document,
-    raw_zip,
-    stored_member,
-    summary_document,
-    summary_rows,
-)
+from .corpus import detail_rows, raw_zip, stored_member, summary_rows
 
 FUZZ = settings(
     max_examples=150,
@@ -206,20 +202,8 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def invoice_pdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A small valid Invoice PDF (reportlab), to mutate."""
-    from reportlab import rl_config
-    from reportlab.pdfgen import canvas
-
-    rl_config.invariant = 1
-    path = tmp_path_factory.mktemp("pdf") / "invoice.pdf"
-    c = canvas.Canvas(str(path))
     lines = [
-        "Invoice Number: WEM-INV-51230-SWANGEN",
-        "Participant: SWANGEN",
-        "Run: 51230 (INITIAL)",
-        "Trading Week: TW 01 Dec 2024",
-        "Issued: 2024-12-19",
-        "Payment Summary",
-        "GST Applicable",
+        *ZERO_PDF_LINES[:7],  # the header, up to the GST Applicable heading
         "MFEE_P_D Market fees 1.00 0.10",
         "GST Applicable Amount 1.00",
         "GST Not Applicable Amount 0.00",
@@ -236,11 +220,7 @@ def invoice_pdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         "GST 0.10",
         "Total 1.10",
     ]
-    for i, line in enumerate(lines):
-        c.drawString(40, 800 - 14 * i, line)
-    c.showPage()
-    c.save()
-    return path.read_bytes()
+    return invoice_pdf(lines)
 
 
 # ------------------------------------------------------------------------- vocabulary
@@ -565,21 +545,21 @@ def test_summary_json_documents(doc: Any) -> None:
 
 
 def _detail_document() -> dict[str, Any]:
-    doc = summary_document()
-    doc["settlementTradingDay"] = "2024-12-01T00:00:00"
-    doc["variables"] = [
-        {
-            "variable": "MSQ_F_I",
-            "scope": "SWANGEN_WF1",
-            "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": ["0.5"] * 48}],
-        },
-        {
-            "variable": "RTMSA_P_D",
-            "scope": "SWANGEN",
-            "tradingDays": [{"tradingDay": "2024-12-01", "value": [1]}],
-        },
-    ]
-    return doc
+    return detail_document(
+        "2024-12-01",
+        [
+            {
+                "variable": "MSQ_F_I",
+                "scope": "SWANGEN_WF1",
+                "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": ["0.5"] * 48}],
+            },
+            {
+                "variable": "RTMSA_P_D",
+                "scope": "SWANGEN",
+                "tradingDays": [{"tradingDay": "2024-12-01", "value": [1]}],
+            },
+        ],
+    )
 
 
 @FUZZ

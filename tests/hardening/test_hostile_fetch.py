@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from emulator_testing import TestPki, write_test_pki
+from paths import REPO as ROOT
 
 from .hostile_server import RUN_ID, WEEK, HostileServer
 
-ROOT = Path(__file__).resolve().parents[2]
 GIB_KIB = 1024 * 1024
 DEADLINE = 8.0
 HANG_GUARD = 240.0

@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES, REPO
 
 from recon.errors import UnsafeNameError
 from recon.text import path_component, printable, safe_text
 
 from .helpers import RunCli, tree
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SAMPLE_JSON = FIXTURES / "sample_week" / "json"
 RAW_ESC = "\x1b"
 RAW_RLO = "\u202e"
@@ -115,7 +115,7 @@ def test_every_place_recon_builds_a_path_from_data_refuses_traversal(tmp_path: P
 
 def test_no_path_is_built_from_data_without_path_component() -> None:
     """Static audit: the modules that name files after data all call path_component."""
-    root = Path(__file__).resolve().parents[2] / "recon"
+    root = REPO / "recon"
     for rel in ("pipeline/weekly.py", "store/export.py", "pass_client/fetch.py"):
         assert "path_component(" in (root / rel).read_text("utf-8"), rel
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.models.decimals import DecimalFormatError
 from recon.sources import invoice_json, invoice_pdf
@@ -15,8 +16,7 @@ from recon.sources import invoice_json, invoice_pdf
 from .helpers import RunCli
 
 DETAIL = (
-    Path(__file__).resolve().parents[2]
-    / "fixtures/sample_week/json/SWANGEN_51230_INITIAL_SettlementStatementDetail_2024-12-01.json"
+    FIXTURES / "sample_week/json/SWANGEN_51230_INITIAL_SettlementStatementDetail_2024-12-01.json"
 )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import REPO
 
 from .helpers import (
     RunCli,
@@ -275,7 +276,7 @@ def test_every_text_openpyxl_receives_goes_through_xl_text() -> None:
     """Static audit of the modules that write workbooks: a chart, axis or sheet title is set
     through ``xl_text``, a cell's value only by ``write_cell`` (or a literal), never a whole
     row at once (``ws.append``), and no comment, hyperlink or defined name is made."""
-    root = Path(__file__).resolve().parents[2] / "recon"
+    root = REPO / "recon"
     writers = [p for p in root.rglob("*.py") if "openpyxl" in p.read_text("utf-8")]
     assert root / "report" / "sheet.py" in writers and len(writers) >= 4
     problems = []

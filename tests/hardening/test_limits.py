@@ -12,13 +12,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from builders.invoice import invoice_pdf
+from builders.summary import summary_document
 
 from recon.emulator import encode as enc
 from recon.errors import InputError
 from recon.sources.detail_csv import read_detail
 from recon.sources.limits import DEFAULT_LIMITS, MIB, Limits
 
-from .corpus import bomb_member, detail_rows, put, raw_zip, summary_document
+from .corpus import bomb_member, detail_rows, put, raw_zip
 from .helpers import RunCli, measure
 
 # ------------------------------------------------------------------------- legitimate big files
@@ -92,38 +94,8 @@ def big_summary_json(w: SimpleNamespace, d: Path) -> Path:
 def big_invoice_pdf(w: SimpleNamespace, d: Path) -> Path:
     """A valid Invoice PDF carrying a 1.5 MB attachment (incompressible bytes)."""
     import pypdf
-    from reportlab import rl_config
-    from reportlab.pdfgen import canvas
 
-    rl_config.invariant = 1
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    lines = [
-        "Invoice Number: WEM-INV-51230-SWANGEN",
-        "Participant: SWANGEN",
-        "Run: 51230 (INITIAL)",
-        "Trading Week: TW 01 Dec 2024",
-        "Issued: 2024-12-19",
-        "Payment Summary",
-        "GST Applicable Amount 0.00",
-        "GST Not Applicable Amount 0.00",
-        "GST 0.00",
-        "Total Payable 0.00",
-        "Amount Due 0.00",
-        "Recipient Created Tax Invoice",
-        "Amount 0.00",
-        "GST 0.00",
-        "Total 0.00",
-        "Tax Invoice",
-        "Amount 0.00",
-        "GST 0.00",
-        "Total 0.00",
-    ]
-    for i, line in enumerate(lines):
-        c.drawString(40, 800 - 14 * i, line)
-    c.showPage()
-    c.save()
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(buf.getvalue())))
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(invoice_pdf())))
     writer.add_attachment("padding.bin", random.Random(1).randbytes(1536 * 1024))
     out = io.BytesIO()
     writer.write(out)

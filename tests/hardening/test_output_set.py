@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import FIXTURES
 
 from recon.atomic import replace_set
 from recon.errors import OutputError
@@ -37,9 +38,8 @@ from .helpers import (
     wait_for_recon_handlers,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "fixtures" / "sample_week"
-PLANTED = ROOT / "fixtures" / "planted_week"
+SAMPLE = FIXTURES / "sample_week"
+PLANTED = FIXTURES / "planted_week"
 SET = ("findings.json", "result.json", "report.xlsx", "report.html", "disagreement.csv")
 
 

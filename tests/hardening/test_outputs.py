@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from paths import REPO
 
 from recon.atomic import atomic_path, atomic_write_bytes
 from recon.errors import OutputError
@@ -22,7 +23,7 @@ from recon.errors import OutputError
 from .corpus import detail_rows, put, raw_zip, stored_member, summary_rows
 from .helpers import RunCli, tree
 
-RECON = Path(__file__).resolve().parents[2] / "recon"
+RECON = REPO / "recon"
 
 # ------------------------------------------------------------------------- the audit
 

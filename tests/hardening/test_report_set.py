@@ -21,6 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from paths import FIXTURES
 
 from recon.errors import OutputError
 
@@ -36,9 +37,8 @@ from .helpers import (
     wait_for_recon_handlers,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "fixtures" / "sample_week"
-PLANTED = ROOT / "fixtures" / "planted_week"
+SAMPLE = FIXTURES / "sample_week"
+PLANTED = FIXTURES / "planted_week"
 PAIR = ("disagreement.csv", "report.html", "report.xlsx")
 SAVED = ("findings.json", "result.json")
 

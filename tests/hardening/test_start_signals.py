@@ -24,9 +24,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
+from paths import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 
 
 def _entry_point() -> tuple[str, str]:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import FIXTURES, REPO
 
 from recon.models import aemo_names as aemo
 from recon.models.invoices import Invoice, PaymentSummary, SectionTotals
 from recon.pass_client.protocol import TimelineEntry
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE_JSON = REPO / "fixtures" / "sample_week" / "json"
-SAMPLE_CSV = REPO / "fixtures" / "sample_week" / "csv"
+SAMPLE_JSON = FIXTURES / "sample_week" / "json"
+SAMPLE_CSV = FIXTURES / "sample_week" / "csv"
 
 
 def _body(path: Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
+from paths import FIXTURES
 
 from recon.models.detail import (
     DETAIL_KEY,
@@ -20,7 +21,7 @@ from recon.models.statements import DetailStatement
 from recon.sources.detect import sniff
 from recon.sources.loading import load_artefact as load
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 DAYS = sorted((SAMPLE / "json").glob("SWANGEN_51230_INITIAL_SettlementStatementDetail_*.json"))
 
 

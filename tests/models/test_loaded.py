@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paths import FIXTURES
+
 from recon.models.invoices import Invoice
 from recon.models.loaded import Loaded
 from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources.loading import load
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 MODEL_OF_KIND = {
     "summary_csv": SummaryStatement,
     "summary_json": SummaryStatement,

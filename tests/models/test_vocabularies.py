@@ -8,15 +8,14 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 
 import pytest
+from paths import REPO
 
 from recon.models import aemo_names as aemo
 from recon.models.findings import CHECKS, CheckId, Finding, Severity
 from recon.models.results import FigureState, LineComparison
 
-REPO = Path(__file__).resolve().parents[2]
 RECON = REPO / "recon"
 CHECK_IDS = frozenset(c.value for c in CheckId)
 

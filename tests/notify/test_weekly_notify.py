@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
 from recon.errors import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_NOT_NOTIFIED
@@ -21,9 +22,8 @@ from recon.store.register import build_register
 
 from .conftest import PASSWORD, USER, Pki, SmtpFactory, SmtpServer, WebhookFactory
 
-REPO = Path(__file__).resolve().parents[2]
-WALK = REPO / "fixtures" / "history_adj"
-HISTORY = REPO / "fixtures" / "history"
+WALK = FIXTURES / "history_adj"
+HISTORY = FIXTURES / "history"
 WALK_WEEK = date(2024, 12, 15)
 
 

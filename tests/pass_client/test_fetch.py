@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from emulator_testing import FakeClock, TestPki
+from paths import FIXTURES
 
 from recon.emulator import Faults, PassEmulator
 from recon.errors import FetchError, OutputError, UsageError
@@ -25,7 +26,7 @@ from recon.pass_client.fetch import (
 from recon.pass_client.protocol import document_of
 from recon.pass_client.retry import RetryPolicy
 
-SAMPLE_WEEK = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE_WEEK = FIXTURES / "sample_week"
 WEEK = date(2024, 12, 1)
 
 

@@ -18,10 +18,8 @@ No timing is asserted; the module runs in a few seconds.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from collections import defaultdict
 from decimal import Decimal, localcontext
@@ -29,29 +27,19 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import fixture_scripts
 import polars as pl
 import pyarrow as pa
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BENCH = REPO / "bench"
 PLAIN = re.compile(r"^-?[0-9]{1,15}(?:\.[0-9]{1,8})?$")
 """A Decimal(23,8) literal, written here independently of recon's pattern."""
 EIGHT = Decimal("0.00000001")
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def gen() -> ModuleType:
-    return _load("bench_generate_big", BENCH / "generate_big.py")
+    return fixture_scripts.load_bench("generate_big.py")
 
 
 @pytest.fixture(scope="module")

@@ -14,18 +14,15 @@ in a store needs no more than the smaller. No timing is asserted.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
+import fixture_scripts
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BENCH = REPO / "bench"
 SMALL, LARGE = 1_000_000, 8_000_000
 GROWTH = 1.75
 """Peak memory above the imports may grow at most this much from SMALL to LARGE."""
@@ -55,18 +52,9 @@ print(json.dumps({"base_kb": base, "peak_kb": kb("VmHWM"), "errors": result.coun
 """
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def weeks(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    gen = _load("bench_generate_big_growth", BENCH / "generate_big.py")
+    gen = fixture_scripts.load_bench("generate_big.py")
     mix = gen.with_di_share((0.4, 0.25, 0.35), 0.34)
     out = {}
     for values in (SMALL, LARGE):

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal as D
 
+from builders.invoice import as_invoiced, replace_line
+from builders.runs import CHG, PAY, header
+from builders.strategies import chains
+from builders.summary import flat, summary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,8 +32,6 @@ from recon.reconcile.recompute import (
     net_line,
     with_lines,
 )
-
-from .builders import CHG, PAY, as_invoiced, chains, flat, header, replace_line, summary
 
 T0, T1, T2 = (
     datetime(2024, 12, 19, 15, 30),

@@ -6,14 +6,15 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import polars as pl
+from builders.detail import detail
+from builders.runs import header
+from builders.summary import summary
 
 from recon.models.statements import (
-    DETAIL_SCHEMA,
     Designation,
     DetailStatement,
     PaymentOrCharge,
     RunHeader,
-    SummaryRow,
     SummaryStatement,
 )
 from recon.reconcile.attribution import attribute, changed_values
@@ -23,14 +24,13 @@ DAY1, DAY2 = date(2023, 10, 1), date(2023, 10, 2)
 
 
 def _header(run_id: int, designation: Designation, published: datetime) -> RunHeader:
-    return RunHeader(
-        run_id=run_id,
-        published_at=published,
-        designation=designation,
+    return header(
+        designation,
+        run_id,
+        published,
+        participant="IMOWA",
         period="TW 01 Oct 2023",
         period_from=DAY1,
-        period_to=date(2023, 10, 7),
-        participant="IMOWA",
     )
 
 
@@ -38,39 +38,9 @@ PREV = _header(50000, Designation.INITIAL, datetime(2023, 10, 31, 15, 30))
 CUR = _header(51000, Designation.ADJ1, datetime(2023, 12, 20, 9, 0))
 
 
-def _summary(header: RunHeader, values: dict[tuple[str, date], str]) -> SummaryStatement:
-    rows = [
-        SummaryRow(
-            variable=v,
-            timestamp=d,
-            payment_or_charge=PaymentOrCharge.PAYMENT,
-            gst_applicable=True,
-            value=D(x),
-        )
-        for (v, d), x in values.items()
-    ]
-    return SummaryStatement(header=header, rows=rows, source="s.csv", form="csv")
-
-
-def _detail(header: RunHeader, rows: list[tuple[date, str, str, list[str]]]) -> DetailStatement:
-    frame = pl.DataFrame(
-        [
-            {
-                "settlement_trading_day": d,
-                "variable": v,
-                "scope": s,
-                "timestamp": d,
-                "values": [D(x) for x in vals],
-                "source_file": "d.zip",
-                "source_line": i + 2,
-            }
-            for i, (d, v, s, vals) in enumerate(rows)
-        ],
-        schema=DETAIL_SCHEMA,
-    )
-    return DetailStatement(
-        header=header, days=sorted({r[0] for r in rows}), frame=frame, source="d.zip", form="zip"
-    )
+def _summary(h: RunHeader, values: dict[tuple[str, date], str]) -> SummaryStatement:
+    rows = [(v, d, PaymentOrCharge.PAYMENT, True, x) for (v, d), x in values.items()]
+    return summary(h, rows, "s.csv", lines=False)
 
 
 def _intervals(base: list[str], changes: dict[int, str]) -> list[str]:
@@ -81,7 +51,7 @@ def _intervals(base: list[str], changes: dict[int, str]) -> list[str]:
 
 
 FLAT = ["10.00000000"] * 48
-PREV_DETAIL = _detail(
+PREV_DETAIL = detail(
     PREV,
     [
         (DAY1, "RTMSA_F_I", "COLLIE_ESR1", FLAT),
@@ -92,7 +62,7 @@ PREV_DETAIL = _detail(
         (DAY2, "MQ_F_I", "COLLIE_ESR1", FLAT),
     ],
 )
-CUR_DETAIL = _detail(
+CUR_DETAIL = detail(
     CUR,
     [
         (DAY1, "RTMSA_F_I", "COLLIE_ESR1", _intervals(FLAT, {3: "10.00000001", 17: "-2.5"})),
@@ -152,8 +122,8 @@ def test_duplicated_rows_are_summed() -> None:
         (DAY1, "RTMSA_F_D", "X", ["2"]),
         (DAY2, "RTMSA_F_D", "X", ["7"]),
     ]
-    prev = _detail(PREV, dup).frame
-    cur = _detail(CUR, [(DAY1, "RTMSA_F_D", "X", ["3.25"]), (DAY2, "RTMSA_F_D", "X", ["8"])]).frame
+    prev = detail(PREV, dup).frame
+    cur = detail(CUR, [(DAY1, "RTMSA_F_D", "X", ["3.25"]), (DAY2, "RTMSA_F_D", "X", ["8"])]).frame
     ch = changed_values(cur, prev)
     assert [
         (r["settlement_trading_day"], r["previous"], r["change"]) for r in ch.iter_rows(named=True)
@@ -212,7 +182,7 @@ def test_top_limits_detail_rows_per_line() -> None:
 def test_own_detail_copy_left_out_when_others_changed() -> None:
     def own(value: str) -> DetailStatement:
         frame = PREV_DETAIL.frame if value == "960" else CUR_DETAIL.frame
-        extra = _detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", [value])]).frame
+        extra = detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", [value])]).frame
         return DetailStatement(
             header=CUR,
             days=[DAY1, DAY2],
@@ -230,8 +200,8 @@ def test_own_detail_copy_left_out_when_others_changed() -> None:
         PREV,
         CUR_SUMMARY,
         PREV_SUMMARY,
-        _detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", ["950"])]),
-        _detail(PREV, only_own),
+        detail(CUR, [(DAY1, "RTMSA_P_D", "IMOWA", ["950"])]),
+        detail(PREV, only_own),
         ["RTMSA_P_D"],
     )
     assert [(r.variable, r.change) for r in rows if r.kind == "detail"] == [("RTMSA_P_D", D("-10"))]

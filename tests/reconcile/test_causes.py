@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from builders.invoice import as_invoiced, line, replace_line
+from builders.runs import CHG, PAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +24,6 @@ from recon.reconcile.causes import (
 from recon.reconcile.invoices import check_invoice
 from recon.reconcile.recompute import LineTotal, compute_invoice
 
-from .builders import CHG, PAY, as_invoiced, line, replace_line
 from .test_invoices import H0, _resummed, _totals
 from .test_invoices import _base_rows as _rows
 

@@ -10,14 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 import recon
 from recon.errors import InputError
 from recon.models.findings import AtStakeBasis, Severity
 from recon.sources.own_data import read_mapping
 
-ROOT = Path(__file__).resolve().parents[2]
-PLANTED = ROOT / "fixtures" / "planted_week"
+PLANTED = FIXTURES / "planted_week"
 SCADA = """
 [[series]]
 name = "SCADA"

@@ -14,13 +14,12 @@ from typing import Any
 
 import fixture_scripts
 import pytest
+from paths import FIXTURES
 
 import recon
 from recon.models.findings import AtStakeBasis, Finding, Severity
 from recon.models.results import CheckResult
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "fixtures"
 PLANTED = FIXTURES / "planted_week"
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paths import FIXTURES
+
 from recon.reconcile.coverage import coverage_findings, run_coverage
 from recon.reconcile.grouping import group
 from recon.sources.loading import load
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 
 
 def _runs(*paths: Path) -> dict:  # type: ignore[type-arg]

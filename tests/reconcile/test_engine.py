@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
+
+from paths import FIXTURES
 
 from recon.models.findings import Finding
 from recon.reconcile.causes import ANNOTATIONS
 from recon.reconcile.engine import run_checks
 from recon.sources.loading import load
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SAMPLE = FIXTURES / "sample_week"
 PLANTED = FIXTURES / "planted_week"
 

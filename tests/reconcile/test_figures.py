@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 import recon
 from recon.models.results import FigureState
@@ -16,7 +16,6 @@ from recon.reconcile.figures import uninvoiced_figures, worse
 from recon.sources.invoice_json import read_invoice_json
 from recon.sources.summary_csv import read_summary_csv
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SAMPLE = FIXTURES / "sample_week"
 PLANTED = FIXTURES / "planted_week"
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.reconcile.grouping import (
     canonical_label,
@@ -20,7 +21,7 @@ from recon.reconcile.grouping import (
 )
 from recon.sources.loading import load
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 SUMMARY = SAMPLE / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
 RUN_IDS = [51230, 53874, 56492]
 

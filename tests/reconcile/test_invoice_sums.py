@@ -4,9 +4,9 @@ sample week's JSON and PDF invoices (clean) and on one with a planted figure."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.models.invoices import Invoice
 from recon.models.results import FigureState
@@ -16,7 +16,7 @@ from recon.sources.invoice_json import read_invoice_json
 from recon.sources.invoice_pdf import read_invoice_pdf
 from recon.sources.summary_csv import read_summary_csv
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 RUNS = ["51230_INITIAL", "53874_ADJ1", "56492_ADJ2"]
 
 

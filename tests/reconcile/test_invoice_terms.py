@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.models.results import FigureState
 from recon.models.statements import PaymentOrCharge
@@ -28,7 +28,7 @@ from recon.reconcile.recompute import GST_ON_SECTION, ROUND_THEN_SUM, SUM_THEN_R
 from recon.sources.invoice_json import read_invoice_json
 from recon.sources.invoice_pdf import read_invoice_pdf
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 JSON = SAMPLE / "json" / "SWANGEN_51230_INITIAL_Invoice.json"
 PDF = SAMPLE / "pdf" / "SWANGEN_51230_INITIAL_Invoice.pdf"
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal as D
 
+from builders.invoice import as_invoiced, line, replace_line
+from builders.runs import CHG, PAY, header
+from builders.summary import flat, summary, week
+
 from recon.models.findings import Finding, Severity
 from recon.models.invoices import AdjustmentInformation, Invoice
 from recon.reconcile.invoice_sums import check_invoice_arithmetic
@@ -13,18 +17,6 @@ from recon.reconcile.invoice_terms import money
 from recon.reconcile.invoices import check_invoice
 from recon.reconcile.recompute import LineTotal, compute_invoice, line_totals, section_totals
 from recon.reconcile.tieouts import check_pdf_json
-
-from .builders import (
-    CHG,
-    PAY,
-    as_invoiced,
-    flat,
-    header,
-    line,
-    replace_line,
-    summary,
-    week,
-)
 
 H0 = header("INITIAL", 100)
 H1 = header("ADJ1", 101)

@@ -7,10 +7,9 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import polars as pl
+from builders.own import DAY, INITIAL, NEXT, SERIES, aemo, own
 
 from recon.reconcile.own import tie_out
-
-from .own_builders import DAY, INITIAL, NEXT, SERIES, aemo, own
 
 
 def run(theirs: pl.DataFrame, mine: pl.DataFrame) -> tuple[list, object]:

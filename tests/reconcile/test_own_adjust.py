@@ -4,12 +4,11 @@ against your figure, as info findings (capped) and rows (every one)."""
 from __future__ import annotations
 
 import pytest
+from builders.own import ADJ1, DAY, INITIAL, SERIES, detail, own
 
 from recon.reconcile import own_adjust
 from recon.reconcile.own_adjust import explain_adjustments
 from recon.reconcile.own_weeks import week_views
-
-from .own_builders import ADJ1, DAY, INITIAL, SERIES, detail, own
 
 
 def test_adjustments_are_judged_against_your_figure() -> None:

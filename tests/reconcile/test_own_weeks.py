@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import polars as pl
 import pytest
+from builders.own import ADJ1, DAY, INITIAL, detail
 
 from recon.reconcile.own_weeks import (
     KEYS,
@@ -19,8 +20,6 @@ from recon.reconcile.own_weeks import (
     week_views,
 )
 from recon.wem.calendar import AWST
-
-from .own_builders import ADJ1, DAY, INITIAL, detail
 
 
 def test_each_day_is_settled_by_the_latest_run_holding_it() -> None:

@@ -9,8 +9,13 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from builders.invoice import line
+from builders.runs import CHG, DAYS, PAY, header
+from builders.strategies import chains, decimals8
+from builders.summary import flat, summary, week
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import REPO as ROOT
 
 from recon.models.decimals import CENT, to_cents
 from recon.models.statements import Designation
@@ -24,11 +29,6 @@ from recon.reconcile.recompute import (
     section_totals,
     signed,
 )
-
-from .builders import CHG, DAYS, PAY, chains, decimals8, flat, header, line, summary, week
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 # ---------------------------------------------------------------- line amounts and GST
 
@@ -432,7 +432,6 @@ def test_money_hygiene_scan_allows_float_rejection_and_docstrings() -> None:
 def test_weekly_total_beyond_15_integer_digits_is_computed_exactly() -> None:
     """Each day fits Decimal(23,8); the week's sum has 16 integer digits and is still exact."""
     from recon.reconcile.recompute import compute_invoice, line_totals
-    from tests.reconcile.builders import CHG, header, summary, week
 
     h = header()
     day = "999999999999999.99"

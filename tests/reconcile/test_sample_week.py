@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as D
-from pathlib import Path
 from typing import Any
+
+from paths import FIXTURES
 
 from recon.models.invoices import Invoice
 from recon.reconcile.adjustments import check_chain, previous_run
@@ -14,7 +15,6 @@ from recon.reconcile.invoices import check_invoice
 from recon.reconcile.recompute import LineTotal, compute_invoice, full_invoice, line_totals
 from recon.reconcile.tieouts import check_pdf_json
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EXPECTED = FIXTURES / "expected.json"
 WEEK = FIXTURES / "sample_week"
 

@@ -7,12 +7,10 @@ again, so ranking the changes has work to do), and the planted bad values.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
+import fixture_scripts
 import polars as pl
 import pytest
 
@@ -28,35 +26,12 @@ from recon.reconcile.tieouts import MAX_MISMATCH_FINDINGS, detail_mismatch
 from recon.sources.detail_csv import read_detail, stream_detail
 from recon.sources.summary_csv import parse_summary_csv
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate_big_streamed", REPO / "bench" / "generate_big.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    gen = _gen()
     folder = tmp_path_factory.mktemp("streamed")
-    base = {"rows_per_day": 120, "seed": 41, "bad": True}
-    first = gen.generate(gen.WeekSpec(**base), folder)
-    adj = gen.generate(
-        gen.WeekSpec(
-            **base,
-            run_id=71235,
-            designation="ADJ1",
-            published_at="2025-02-20T15:30:45",
-            changed=0.05,
-        ),
-        folder,
+    first, adj = fixture_scripts.big_week_and_adjustment(
+        folder, rows_per_day=120, seed=41, bad=True
     )
     return {
         "detail": first.detail,

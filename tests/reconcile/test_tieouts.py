@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import FIXTURES
 
 from recon.models.findings import Finding
 from recon.models.statements import DetailStatement, SummaryStatement
@@ -24,9 +25,8 @@ from recon.reconcile.tieouts import (
 from recon.sources.detect import sniff
 from recon.sources.loading import load_artefact as load
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "fixtures" / "sample_week"
-PLANTED = REPO / "fixtures" / "planted_week" / "SWANGEN_2024-12-01"
+SAMPLE = FIXTURES / "sample_week"
+PLANTED = FIXTURES / "planted_week" / "SWANGEN_2024-12-01"
 
 
 @cache

@@ -27,8 +27,6 @@ from recon.report.disagreement import (
 from recon.report.excel import write_excel
 from recon.report.html import render_html
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
 
 def _money_scenarios() -> ModuleType:
     return fixture_scripts.load("money_scenarios.py")

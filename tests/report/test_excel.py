@@ -5,13 +5,14 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from builders.report_result import FORMULA_VARIABLE
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from recon.models.results import CheckResult
 from recon.report.excel import SHEETS, write_excel
 
-from .conftest import FORMULA_VARIABLE, rows_of
+from .conftest import rows_of
 
 HEADERS = {
     "Invoice": [

@@ -10,21 +10,20 @@ judges a figure itself, so a clean week with prepayments shows nothing as differ
 from __future__ import annotations
 
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
 
+import fixture_scripts
 import pytest
 from openpyxl import load_workbook
+from paths import REPO as ROOT
 
 import recon
 from recon.models.findings import Severity
 from recon.models.results import CheckResult
 from recon.report import write_reports
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
-import report_scenarios  # noqa: E402  (the fixture generator; it does not import recon)
+report_scenarios = fixture_scripts.load("report_scenarios.py")
 
 Key = tuple[int, str, str]
 """(RunId, section, figure): a figure as a report names it; a line is ("line", variable)."""

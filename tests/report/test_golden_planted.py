@@ -17,14 +17,15 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from paths import FIXTURES
+from paths import REPO as ROOT
 
 import recon
 from recon.models.results import CheckResult
 from recon.report.excel import write_excel
 from recon.report.html import render_html
 
-ROOT = Path(__file__).resolve().parents[2]
-PLANTED = ROOT / "fixtures" / "planted_week"
+PLANTED = FIXTURES / "planted_week"
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("RECON_UPDATE_GOLDEN") == "1"
 

@@ -7,13 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from builders.report_result import FORMULA_VARIABLE, SCRIPT_SCOPE
 
 from recon.errors import OutputError
 from recon.models.results import CheckResult
 from recon.report import templates
 from recon.report.html import delta_chart, render_html, write_html
-
-from .conftest import FORMULA_VARIABLE, SCRIPT_SCOPE
 
 GOLDEN = Path(__file__).parent / "golden" / "report.html"
 UPDATE = os.environ.get("RECON_UPDATE_GOLDEN") == "1"

@@ -16,12 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
+from paths import REPO as ROOT
 
 import recon
 from recon.models.results import CheckResult
 from recon.report.html import write_html
 
-ROOT = Path(__file__).resolve().parents[2]
 DENSITY_BEFORE = 23 / 26
 """Findings per printed page of the planted week before issue 15 (23 findings, 26 pages)."""
 

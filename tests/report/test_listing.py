@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.models.findings import Finding, Severity
 from recon.models.results import CheckResult
@@ -15,7 +16,7 @@ from recon.report import load_result, write_reports
 from recon.report.listing import MAX_LISTED, listed, load_listed
 from recon.report.saved import findings_json_chunks, result_json_chunks, write_chunks
 
-PLANTED = Path(__file__).resolve().parents[2] / "fixtures" / "planted_week"
+PLANTED = FIXTURES / "planted_week"
 
 
 @pytest.fixture(scope="module")

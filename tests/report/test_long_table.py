@@ -18,31 +18,19 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from builders.detail import fifty_value_zip
 from openpyxl import load_workbook
+from paths import REPO as ROOT
 
 from recon.cli.main import main
 from recon.errors import UsageError
 from recon.report import long_table
 
-ROOT = Path(__file__).resolve().parents[2]
-I48 = [f"{k}.125" for k in range(1, 49)]
-
-
-def _detail(w: SimpleNamespace) -> bytes:
-    rows = [
-        w.detail_row("RTMSA_P_D", "SWANGEN", "2024-12-01", ["-1234.56789012"]),
-        w.detail_row("MSQ_F_I", "SWANGEN_WF1", "2024-12-01", I48),
-        w.detail_row("MFRATE_G_FY", "Global", "2024-07-01", ["0.00071234"]),
-    ]
-    return w.zip_bytes(
-        {"SWANGEN_51230_INITIAL_SettlementStatementDetail_20241201.csv": w.detail_bytes(rows)}
-    )
-
 
 def test_detail_sheet_is_typed_frozen_and_sized(
     wem_csv: SimpleNamespace, write_file: object, tmp_path: Path
 ) -> None:
-    src = write_file("detail.zip", _detail(wem_csv))  # type: ignore[operator]
+    src = write_file("detail.zip", fifty_value_zip())  # type: ignore[operator]
     xlsx, parquet = tmp_path / "long.xlsx", tmp_path / "long.parquet"
     assert main(["decode", str(src), "--out", str(xlsx), "--no-progress"]) == 0
     assert main(["decode", str(src), "--out", str(parquet), "--no-progress"]) == 0
@@ -108,7 +96,7 @@ def test_a_table_over_the_row_limit_is_refused_up_front(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(long_table, "XLSX_MAX_ROWS", 10)
-    src = write_file("detail.zip", _detail(wem_csv))  # type: ignore[operator]
+    src = write_file("detail.zip", fifty_value_zip())  # type: ignore[operator]
     out = tmp_path / "long.xlsx"
     assert main(["decode", str(src), "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err

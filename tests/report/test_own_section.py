@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from paths import FIXTURES
 
 import recon
 from recon.models.own import OwnDifference
 from recon.models.results import CheckResult
 from recon.report.own_section import SHEET, add_own_sheet, chart_svg, own_html
 
-PLANTED = Path(__file__).resolve().parents[2] / "fixtures" / "planted_week"
+PLANTED = FIXTURES / "planted_week"
 
 
 @pytest.fixture(scope="module")

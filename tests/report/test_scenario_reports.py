@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from paths import REPO as ROOT
 
 import recon
 from recon.models.results import CheckResult, RunCoverage
@@ -18,7 +19,6 @@ from recon.report.html import render_html
 from recon.report.sheet import EXACT_FORMAT, MONEY_FORMAT
 from recon.wem.calendar import parse_week_label
 
-ROOT = Path(__file__).resolve().parents[2]
 WEEKS_IN_ORDER = ["TW 24 Nov 2024", "TW 01 Dec 2024", "TW 08 Dec 2024"]
 
 

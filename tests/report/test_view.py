@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 import recon
 from recon.models.results import CheckResult
 from recon.report import view
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PLANTED = FIXTURES / "planted_week"
 EXPECTED = json.loads((PLANTED / "expected_findings.json").read_text())
 

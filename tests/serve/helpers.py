@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from paths import FIXTURES
+from paths import REPO as REPO  # the serve tests import it from here
+
 from recon.cli.main import main
 from recon.serve.app import create_app
 from recon.serve.config import ServeConfig
 from recon.serve.server import listen, uvicorn_server
 from recon.serve.state import ServeState
 
-REPO = Path(__file__).resolve().parents[2]
-WALK = REPO / "fixtures" / "history_adj" / "SWANGEN_2024-12-15"
+WALK = FIXTURES / "history_adj" / "SWANGEN_2024-12-15"
 WALK_RUNS = ("1_INITIAL", "2_ADJ1", "3_ADJ2")
 WEEK = "2024-12-15"
 USER = "alice"

@@ -8,20 +8,20 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import fixture_scripts
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
 from recon.serve.config import ServeConfig
 
-from .helpers import REPO, Running, serving, watch
+from .helpers import Running, serving, watch
 
-FIXTURES = REPO / "fixtures"
 SCOPE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 SERIES = "</title><svg onload=alert(3)>meters"
 PLANTED_DAY = date(2024, 12, 3)
@@ -31,11 +31,7 @@ WEEK = "2024-12-01"
 
 
 def _scenarios() -> Any:
-    if str(FIXTURES) not in sys.path:
-        sys.path.insert(0, str(FIXTURES))
-    import scenarios
-
-    return scenarios
+    return fixture_scripts.load("scenarios.py")
 
 
 def _hostile_scope(day: date, rows: list[Any]) -> list[Any] | None:

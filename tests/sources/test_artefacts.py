@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 from pydantic import ValidationError
 
 from recon.sources.artefacts import (
@@ -21,7 +22,6 @@ from recon.sources.artefacts import (
 )
 from recon.sources.detect import detect
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SAMPLE = FIXTURES / "sample_week"
 
 

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.sources.artefacts import NotAnArtefact, Unreadable
 from recon.sources.csv_sniff import (
@@ -17,7 +18,6 @@ from recon.sources.csv_sniff import (
     sniff_zip,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CSV = FIXTURES / "sample_week" / "csv"
 SUMMARY = CSV / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
 DETAIL_ZIP = CSV / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"

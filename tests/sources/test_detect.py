@@ -10,6 +10,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from builders.detail import detail_document
+from builders.invoice import invoice_document, invoice_pdf
+from builders.summary import summary_document
 
 from recon.emulator import encode as enc
 from recon.models.invoices import Invoice
@@ -52,40 +55,10 @@ def _detail_csv(w: SimpleNamespace, day: str = "2024-12-01") -> bytes:
 
 
 def _summary_json() -> bytes:
-    return enc.dumps(
-        {
-            "runId": 51230,
-            "publishedAt": "2024-12-19T15:30:45",
-            "marketService": "WEM",
-            "designation": "INITIAL",
-            "period": "TW 01 Dec 2024",
-            "periodFrom": "2024-12-01",
-            "periodTo": "2024-12-07",
-            "participantCode": "SWANGEN",
-            "variables": [
-                {
-                    "variable": "RTMSA_P_D",
-                    "paymentOrCharge": "Payment",
-                    "gstApplicable": True,
-                    "tradingDays": [{"tradingDay": "2024-12-01T00:00:00", "value": ["1.5"]}],
-                }
-            ],
-        }
-    )
+    return enc.dumps(summary_document())
 
 
 def _detail_json(day: str = "2024-12-02", *, header_last: bool = False, pad: int = 0) -> bytes:
-    header = {
-        "runId": 51230,
-        "publishedAt": "2024-12-19T15:30:45",
-        "marketService": "WEM",
-        "designation": "INITIAL",
-        "period": "TW 01 Dec 2024",
-        "periodFrom": "2024-12-01",
-        "periodTo": "2024-12-07",
-        "participantCode": "SWANGEN",
-        "settlementTradingDay": f"{day}T00:00:00",
-    }
     variables = [
         {
             "variable": f"V{i}_F_I",
@@ -94,73 +67,17 @@ def _detail_json(day: str = "2024-12-02", *, header_last: bool = False, pad: int
         }
         for i in range(max(pad, 1))
     ]
-    doc = {"variables": variables, **header} if header_last else {**header, "variables": variables}
-    return enc.dumps(doc)
+    doc = detail_document(day, variables)
+    return enc.dumps({"variables": doc.pop("variables"), **doc} if header_last else doc)
 
 
 def _invoice_json(wrapped: bool = True) -> bytes:
-    doc = {
-        "invoiceNumber": "WEM-INV-51230-SWANGEN",
-        "runId": 51230,
-        "previousRunId": None,
-        "designation": "INITIAL",
-        "period": "TW 01 Dec 2024",
-        "participantCode": "SWANGEN",
-        "issuedAt": "2024-12-19T15:30:45",
-        "data": [{"tradeWeek": "TW 01 Dec 2024", "lineItems": []}],
-        "paymentSummary": dict.fromkeys(
-            (
-                "gstApplicableAmount",
-                "gstNotApplicableAmount",
-                "gst",
-                "totalPayable",
-                "prepaymentApplied",
-                "amountDue",
-                "prepaymentBalance",
-            ),
-            "0.00",
-        ),
-        "rcti": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
-        "taxInvoice": {"amount": "0.00", "gst": "0.00", "total": "0.00"},
-    }
+    doc = invoice_document([])
     return enc.dumps({"transactionId": "t-1", "data": doc} if wrapped else doc, indent=2)
 
 
 def _invoice_pdf(path: Path) -> Path:
-    from reportlab import rl_config
-    from reportlab.pdfgen import canvas
-
-    rl_config.invariant = 1
-    c = canvas.Canvas(str(path))
-    lines = [
-        "Invoice Number: WEM-INV-51230-SWANGEN",
-        "Participant: SWANGEN",
-        "Run: 51230 (INITIAL)",
-        "Trading Week: TW 01 Dec 2024",
-        "Issued: 2024-12-19",
-        "Payment Summary",
-        "GST Applicable",
-        "GST Not Applicable",
-        "GST Applicable Amount 0.00",
-        "GST Not Applicable Amount 0.00",
-        "GST 0.00",
-        "Total Payable 0.00",
-        "Prepayment Applied 0.00",
-        "Amount Due 0.00",
-        "Prepayment Balance 0.00",
-        "Recipient Created Tax Invoice",
-        "Amount 0.00",
-        "GST 0.00",
-        "Total 0.00",
-        "Tax Invoice",
-        "Amount 0.00",
-        "GST 0.00",
-        "Total 0.00",
-    ]
-    for i, line in enumerate(lines):
-        c.drawString(40, 800 - 14 * i, line)
-    c.showPage()
-    c.save()
+    path.write_bytes(invoice_pdf())
     return path
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import REPO
 
 from recon.errors import InputError
 from recon.models.invoices import Invoice
@@ -16,7 +17,6 @@ from recon.models.statements import Designation, PaymentOrCharge
 from recon.sources import invoice_json as jinv
 from recon.sources.invoice_pdf import pdf_lines, read_invoice_pdf, read_pdf_header
 
-REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO / "templates"
 
 

@@ -12,6 +12,10 @@ from typing import Any
 
 import polars as pl
 import pytest
+from builders.detail import detail_document
+from builders.invoice import invoice_document
+from builders.strategies import decimals_23_8 as decimal8
+from builders.summary import summary_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,22 +24,10 @@ from recon.errors import InputError
 from recon.models.statements import Designation, PaymentOrCharge
 from recon.sources import invoice_json, json_exact, statement_json
 
-HEADER: dict[str, Any] = {
-    "runId": 50000,
-    "publishedAt": "2024-12-19T15:30:45",
-    "marketService": "WEM",
-    "designation": "INITIAL",
-    "period": "TW 01 Dec 2024",
-    "periodFrom": "2024-12-01",
-    "periodTo": "2024-12-07",
-    "participantCode": "SWANGEN",
-}
-
 
 def summary_doc() -> dict[str, Any]:
-    return {
-        **HEADER,
-        "variables": [
+    return summary_document(
+        [
             {
                 "variable": "RTMSA_P_D",
                 "paymentOrCharge": "Payment",
@@ -57,14 +49,14 @@ def summary_doc() -> dict[str, Any]:
                 ],
             },
         ],
-    }
+        runId=50000,
+    )
 
 
 def detail_doc(day: str = "2024-12-01") -> dict[str, Any]:
-    return {
-        **HEADER,
-        "settlementTradingDay": f"{day}T00:00:00",
-        "variables": [
+    return detail_document(
+        day,
+        [
             {
                 "variable": "MSQ_F_I",
                 "scope": "SWANGEN_WF1",
@@ -96,42 +88,31 @@ def detail_doc(day: str = "2024-12-01") -> dict[str, Any]:
                 "tradingDays": [{"tradingDay": f"{day}T00:00:00", "value": [Decimal("0.5")]}],
             },
         ],
-    }
+        runId=50000,
+    )
 
 
 def invoice_doc(adj: bool = False) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "invoiceNumber": "WEM-INV-50000-SWANGEN",
-        "runId": 50000,
-        "previousRunId": None,
-        "designation": "INITIAL",
-        "period": "TW 01 Dec 2024",
-        "participantCode": "SWANGEN",
-        "issuedAt": "2024-12-19T15:30:45",
-        "data": [
+    doc = invoice_document(
+        [
             {
-                "tradeWeek": "TW 01 Dec 2024",
-                "lineItems": [
-                    {
-                        "variable": "RTMSA_P_D",
-                        "description": "Energy",
-                        "paymentOrCharge": "Payment",
-                        "gstApplicable": True,
-                        "amount": "1234.56",
-                        "gst": "123.46",
-                    },
-                    {
-                        "variable": "MKTFEE_P_D",
-                        "description": "Market Fee",
-                        "paymentOrCharge": "Charge",
-                        "gstApplicable": True,
-                        "amount": "10.00",
-                        "gst": "1.00",
-                    },
-                ],
-            }
+                "variable": "RTMSA_P_D",
+                "description": "Energy",
+                "paymentOrCharge": "Payment",
+                "gstApplicable": True,
+                "amount": "1234.56",
+                "gst": "123.46",
+            },
+            {
+                "variable": "MKTFEE_P_D",
+                "description": "Market Fee",
+                "paymentOrCharge": "Charge",
+                "gstApplicable": True,
+                "amount": "10.00",
+                "gst": "1.00",
+            },
         ],
-        "paymentSummary": {
+        payment_summary={
             "gstApplicableAmount": "-1224.56",
             "gstNotApplicableAmount": "0.00",
             "gst": "-122.46",
@@ -140,9 +121,10 @@ def invoice_doc(adj: bool = False) -> dict[str, Any]:
             "amountDue": "-1347.02",
             "prepaymentBalance": "0.00",
         },
-        "rcti": {"amount": "1234.56", "gst": "123.46", "total": "1358.02"},
-        "taxInvoice": {"amount": "10.00", "gst": "1.00", "total": "11.00"},
-    }
+        rcti=("1234.56", "123.46", "1358.02"),
+        tax_invoice=("10.00", "1.00", "11.00"),
+        runId=50000,
+    )
     if adj:
         doc.update(
             designation="ADJ1",
@@ -784,15 +766,6 @@ def test_summary_and_detail_round_trip() -> None:
     assert ddoc["variables"][3]["scope"] == "NIL * NBT-NT 91, SPS_MARNET [LargestContingency]"
     back = statement_json.parse_detail_document(json_exact.loads(enc.dumps(ddoc)), "d.json")
     assert back.frame.drop("source_file").equals(det.frame.drop("source_file"))
-
-
-decimal8 = st.decimals(
-    min_value=Decimal("-99999999999999.99999999"),
-    max_value=Decimal("99999999999999.99999999"),
-    places=8,
-    allow_nan=False,
-    allow_infinity=False,
-)
 
 
 @settings(max_examples=60, deadline=None)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.sources.artefacts import NotAnArtefact
 from recon.sources.json_sniff import json_kind, opens_json_object, sniff_json
 from recon.sources.limits import DEFAULT_LIMITS
 
-JSON = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week" / "json"
+JSON = FIXTURES / "sample_week" / "json"
 DETAIL = JSON / "SWANGEN_51230_INITIAL_SettlementStatementDetail_2024-12-01.json"
 SUMMARY = JSON / "SWANGEN_53874_ADJ1_SettlementStatementSummary.json"
 INVOICE = JSON / "SWANGEN_51230_INITIAL_Invoice.json"  # in a transactionId/data envelope

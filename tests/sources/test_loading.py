@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.errors import InputError
 from recon.models.invoices import Invoice
@@ -14,9 +15,8 @@ from recon.models.statements import DetailStatement, SummaryStatement
 from recon.sources.detect import sniff
 from recon.sources.loading import load, load_artefact
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "fixtures" / "sample_week"
-PLANTCO = REPO / "fixtures" / "planted_week" / "PLANTCO_2024-12-01"
+SAMPLE = FIXTURES / "sample_week"
+PLANTCO = FIXTURES / "planted_week" / "PLANTCO_2024-12-01"
 
 
 def test_loads_every_artefact_of_a_folder_with_its_record() -> None:

@@ -10,12 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from paths import FIXTURES
 
 from recon.models.own import OwnSeries
 from recon.sources.nem12 import read_nem12
 from recon.sources.own_rows import OWN_SCHEMA
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NEM12 = FIXTURES / "sample_week" / "own" / "SWANGEN_revenue_meters_NEM12.csv"
 
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from paths import FIXTURES
 
 from recon.models.own import OwnSeries
 from recon.sources.own_csv import parse_starts, read_csv_series
 from recon.sources.own_rows import OWN_SCHEMA
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SCADA = FIXTURES / "sample_week" / "own" / "SWANGEN_scada_msq.csv"
 
 

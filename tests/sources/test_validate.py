@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from recon.errors import InputError
 from recon.sources.validate import (
@@ -20,7 +21,7 @@ from recon.sources.validate import (
     validate_summary,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 SUMMARY_CSV = SAMPLE / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
 
 

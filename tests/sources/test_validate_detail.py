@@ -7,21 +7,15 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from recon.errors import InputError
 from recon.sources.validate_detail import DetailValidator, ScopeCache, validate_detail
 
-ZIP = (
-    Path(__file__).resolve().parents[2]
-    / "fixtures"
-    / "sample_week"
-    / "csv"
-    / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
-)
+ZIP = FIXTURES / "sample_week" / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from recon.errors import InputError
 from recon.sources import detail_csv
@@ -135,11 +136,7 @@ def test_a_stream_cut_short_is_refused(tmp_path: Path) -> None:
 
 
 SAMPLE_ZIP = (
-    Path(__file__).resolve().parents[2]
-    / "fixtures"
-    / "sample_week"
-    / "csv"
-    / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
+    FIXTURES / "sample_week" / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
 )
 
 

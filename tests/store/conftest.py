@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.store import IngestReport, ingest, open_store
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE_WEEK = REPO / "fixtures" / "sample_week"
+SAMPLE_WEEK = FIXTURES / "sample_week"
 
 
 def copy_store(src: Path, dst_dir: Path) -> Path:

@@ -15,12 +15,12 @@ from typing import Any
 
 import duckdb
 import pytest
+from paths import FIXTURES
 
 import recon
 from recon.cli.main import main
 from recon.store import ingest, open_store
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PLANTED = FIXTURES / "planted_week"
 SWANGEN = PLANTED / "SWANGEN_2024-12-01"
 OWN = PLANTED / "own.toml"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from builders.results import T0, WEEK, make_finding, make_result
+from paths import REPO
 
 from recon.errors import ReconError, StoreError, UsageError
 from recon.models.audit import Workflow
@@ -28,9 +30,6 @@ from recon.store.register import (
     record_event,
 )
 
-from .recorded import T0, WEEK, make_finding, make_result
-
-REPO = Path(__file__).resolve().parents[2]
 AT = datetime(2025, 3, 10, 1, 30, tzinfo=UTC)
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+from paths import FIXTURES
 
 from recon.store import export_store, open_store
 from recon.store.export import EXPORT_TABLES, MANIFEST, PART_FILE
@@ -86,7 +87,7 @@ def test_export_writes_the_history_checks_findings_and_issues(tmp_path: Path) ->
     from recon.store.register import build_register
 
     week_store = tmp_path / "s.duckdb"
-    walk = Path(__file__).resolve().parents[2] / "fixtures" / "history_adj"
+    walk = FIXTURES / "history_adj"
     with open_store(week_store) as store:
         ingest(store, [walk / "SWANGEN_2024-12-15" / "1_INITIAL"])
     recon.check(store=week_store, week="2024-12-15")

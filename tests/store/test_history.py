@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from builders.results import PERIOD, T0, WEEK, P, make_finding, make_result
 
 from recon.errors import StoreError
 from recon.models.results import CheckResult, RunInfo
@@ -16,8 +17,6 @@ from recon.store import db
 from recon.store.db import Store
 from recon.store.grounds import RunGrounds, ground_of, run_tokens
 from recon.store.history import issue_id, issue_key, record_check
-
-from .recorded import PERIOD, T0, WEEK, P, make_finding, make_result
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 
 from recon.errors import StoreError
 from recon.sources.artefacts import Artefact
@@ -28,7 +29,7 @@ from recon.store.ingest_sql import (
     now_utc,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample_week"
+SAMPLE = FIXTURES / "sample_week"
 SUMMARY = SAMPLE / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
 DETAIL = SAMPLE / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
 INVOICE = SAMPLE / "json" / "SWANGEN_51230_INITIAL_Invoice.json"

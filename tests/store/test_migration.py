@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from paths import FIXTURES
 
 from recon.cli.main import main
 from recon.errors import StoreError
@@ -29,8 +30,7 @@ from recon.store.db import Store
 from recon.store.register import build_register
 
 DATA = Path(__file__).resolve().parent / "data"
-REPO = Path(__file__).resolve().parents[2]
-WALK = REPO / "fixtures" / "history_adj" / "expected_register.json"
+WALK = FIXTURES / "history_adj" / "expected_register.json"
 WALK_WEEK = date(2024, 12, 15)
 PARTIAL_WEEK = date(2024, 12, 22)
 INITIAL, ADJ1 = 52377, 55012

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from builders.results import PERIOD, T0, WEEK, P, make_finding, make_result
+from paths import FIXTURES
 
 import recon
 from recon.errors import UsageError
@@ -24,9 +26,7 @@ from recon.store.register import (
     issue_changes,
 )
 
-from .recorded import PERIOD, T0, WEEK, P, make_finding, make_result
-
-PLANTED = Path(__file__).resolve().parents[2] / "fixtures" / "planted_week"
+PLANTED = FIXTURES / "planted_week"
 
 
 @pytest.fixture

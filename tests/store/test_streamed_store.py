@@ -8,13 +8,11 @@ repeats, as the polars comparison does).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
+import fixture_scripts
 import pytest
 
 from recon.models.statements import DetailStatement, Kept
@@ -23,37 +21,13 @@ from recon.store import ingest, open_store
 from recon.store.db import temp_folder
 from recon.store.rows import StoredDays, load_weeks
 
-REPO = Path(__file__).resolve().parents[2]
 WEEK = ("BIGPORT", date(2024, 12, 1))
-
-
-def _gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate_big_store", REPO / "bench" / "generate_big.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    gen = _gen()
     folder = tmp_path_factory.mktemp("week")
-    base = {"rows_per_day": 90, "seed": 43}
-    gen.generate(gen.WeekSpec(**base), folder)
-    gen.generate(
-        gen.WeekSpec(
-            **base,
-            run_id=71235,
-            designation="ADJ1",
-            published_at="2025-02-20T15:30:45",
-            changed=0.05,
-        ),
-        folder,
-    )
+    fixture_scripts.big_week_and_adjustment(folder, rows_per_day=90, seed=43)
     return folder
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from paths import FIXTURES
+
 from recon.store import ingest, open_store
 from recon.store.history import record_weekly
 from recon.store.query import last_weekly, plan_weeks
 
-REPO = Path(__file__).resolve().parents[2]
-PLANTCO_WEEK = REPO / "fixtures" / "planted_week" / "PLANTCO_2024-12-08"
+PLANTCO_WEEK = FIXTURES / "planted_week" / "PLANTCO_2024-12-08"
 WEEK = date(2024, 12, 1)
 
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 from emulator_testing import FakeClock, TestPki, write_mini_week, write_test_pki
+from paths import FIXTURES
 
 from recon.emulator import Faults, PassEmulator
 from recon.pass_client.client import PassClient
 from recon.pass_client.config import PassConfig
 from recon.pass_client.retry import RetryPolicy
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE_WEEK = REPO / "fixtures" / "sample_week"
+SAMPLE_WEEK = FIXTURES / "sample_week"
 
 
 @pytest.fixture(scope="session")

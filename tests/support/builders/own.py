@@ -1,4 +1,5 @@
-"""Small hand-made series, runs and Details for the own-data tests (SPEC §9)."""
+"""Your own data built by hand against a Detail (SPEC §9): a series, SWANGEN's runs of
+TW 01 Dec 2024, AEMO's and your aligned values as frames, and a one-row Detail."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from decimal import Decimal
 import polars as pl
 
 from recon.models.own import OwnSeries
-from recon.models.statements import DETAIL_SCHEMA, Designation, DetailStatement, RunHeader
+from recon.models.statements import DetailStatement, RunHeader
+
+from .detail import detail as detail_statement
+from .runs import header
 
 D = Decimal
 DAY = date(2024, 12, 3)
@@ -18,21 +22,8 @@ SERIES = OwnSeries(
 )
 
 
-def header(run_id: int, designation: str, published: str) -> RunHeader:
-    """A run of SWANGEN's week TW 01 Dec 2024."""
-    return RunHeader(
-        run_id=run_id,
-        published_at=datetime.fromisoformat(published),
-        designation=Designation(designation),
-        period="TW 01 Dec 2024",
-        period_from=date(2024, 12, 1),
-        period_to=date(2024, 12, 7),
-        participant="SWANGEN",
-    )
-
-
-INITIAL = header(1, "INITIAL", "2024-12-19T15:30:45")
-ADJ1 = header(2, "ADJ1", "2025-02-20T15:30:45")
+INITIAL = header("INITIAL", 1, datetime(2024, 12, 19, 15, 30, 45))
+ADJ1 = header("ADJ1", 2, datetime(2025, 2, 20, 15, 30, 45))
 
 
 def aemo(rows: list[tuple[str, date, int, str]], run_id: int = 1) -> pl.DataFrame:
@@ -81,16 +72,4 @@ def own(rows: list[tuple[str, date, int, str | None, int]]) -> pl.DataFrame:
 
 def detail(h: RunHeader, values: list[str]) -> DetailStatement:
     """A CSV Detail of run ``h``: MSQ_F_I of F1 on DAY, one value per Trading Interval."""
-    frame = pl.DataFrame(
-        {
-            "settlement_trading_day": [DAY],
-            "variable": ["MSQ_F_I"],
-            "scope": ["F1"],
-            "timestamp": [DAY],
-            "values": [[D(v) for v in values]],
-            "source_file": ["d.csv"],
-            "source_line": [2],
-        },
-        schema=DETAIL_SCHEMA,
-    )
-    return DetailStatement(header=h, days=[DAY], frame=frame, source="d.csv", form="csv")
+    return detail_statement(h, [(DAY, "MSQ_F_I", "F1", values)], source="d.csv", form="csv")

@@ -1,5 +1,5 @@
-"""Check results built by hand for the history and register tests: one participant's
-Trading Week with runs INITIAL (100), ADJ1 (200) and ADJ2 (300)."""
+"""Check results built by hand (for the history, register and events tests): one
+participant's Trading Week with runs INITIAL (100), ADJ1 (200) and ADJ2 (300)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ T0 = datetime(2025, 1, 3, tzinfo=UTC)
 
 
 def make_cov(designation: str, **kw: object) -> RunCoverage:
+    """The coverage of one run: a full week of every artefact unless ``kw`` says otherwise."""
     base: dict[str, object] = {
         "participant": P,
         "period": PERIOD,
@@ -36,6 +37,7 @@ def make_cov(designation: str, **kw: object) -> RunCoverage:
 
 
 def make_info(designation: str, artefacts: list[str] | None = None) -> RunInfo:
+    """The run of ``designation`` with the artefacts it was checked from."""
     run_id = RUNS[designation]
     return RunInfo(
         participant=P,
@@ -48,6 +50,7 @@ def make_info(designation: str, artefacts: list[str] | None = None) -> RunInfo:
 
 
 def make_finding(designation: str | None, check: str, variable: str, **kw: object) -> Finding:
+    """A finding of ``check`` about ``variable`` (of the run ``designation``, if given)."""
     fields: dict[str, object] = {"participant": P, "period": PERIOD, "variable": variable}
     if designation:
         fields.update(run_id=RUNS[designation], designation=designation)
@@ -63,6 +66,7 @@ def make_result(
     artefacts: dict[str, list[str]] | None = None,
     coverage: dict[str, RunCoverage] | None = None,
 ) -> CheckResult:
+    """A check result of ``runs`` generated ``at``, with full coverage unless given."""
     artefacts = artefacts or {}
     coverage = coverage or {}
     return CheckResult(
