@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from isolation import isolate
 from openpyxl import load_workbook
 from paths import FIXTURES
 
@@ -32,10 +33,7 @@ RESOLVED = "disputed NOD-0142, resolved by ADJ2 57219"
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE", "RECON_USER"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path)
 
 
 class Cli:

@@ -21,6 +21,7 @@ from typing import Any
 
 import fixture_scripts
 import pytest
+from isolation import isolate
 
 from recon.cli.main import main
 
@@ -42,10 +43,7 @@ MISMATCH = h.DetailJsonPlant("MSQ_F_I", "SWANGEN_WF1", DAYS[2], 10, Decimal("1.5
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="module")

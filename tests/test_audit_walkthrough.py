@@ -19,6 +19,7 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from isolation import isolate
 from openpyxl import load_workbook
 from paths import FIXTURES
 
@@ -43,10 +44,7 @@ COMPARED = (
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path)
 
 
 def _expected() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from isolation import isolate
 from paths import FIXTURES
 
 from recon.cli.main import main
@@ -20,10 +21,7 @@ WALK = FIXTURES / "history_adj"
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path)
 
 
 def test_weekly_records_each_check_and_prints_what_changed(

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from isolation import isolate
 from paths import FIXTURES
 
 from recon.cli.main import main
@@ -36,10 +37,7 @@ def walk(store: Path, runs: tuple[str, ...]) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No user store, configuration or PaSS settings leak into these tests."""
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE", "RECON_STORE_WAIT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="session")

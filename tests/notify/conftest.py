@@ -26,6 +26,7 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from isolation import isolate
 
 USER = "recon@example.com"
 PASSWORD = "s3cret-Pa55word"
@@ -229,18 +230,4 @@ def webhook_server(pki: Pki) -> Iterator[WebhookFactory]:
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No proxy, PaSS setting, store or config file of the user's leaks into these tests."""
-    for name in (
-        "HTTPS_PROXY",
-        "HTTP_PROXY",
-        "ALL_PROXY",
-        "https_proxy",
-        "http_proxy",
-        "all_proxy",
-        "RECON_PASS_URL",
-        "RECON_CONFIG",
-        "RECON_STORE",
-        "RECON_SMTP_PASSWORD",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path, also=("RECON_SMTP_PASSWORD",))  # proxies: _no_proxy

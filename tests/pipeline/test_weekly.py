@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from isolation import isolate
 from paths import FIXTURES
 
 from recon.config import NotifySettings
@@ -110,11 +111,8 @@ class Recorder:
 
 @pytest.fixture()
 def no_pass(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No PaSS configuration from this machine's environment or home folder."""
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    """No PaSS configuration from this machine's environment or config folder."""
+    isolate(monkeypatch, tmp_path)
 
 
 def test_a_weekly_run_ingests_checks_each_week_files_its_reports_and_is_recorded(

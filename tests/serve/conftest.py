@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from isolation import isolate
 
 from recon.serve.users import add_user
 
@@ -18,10 +19,7 @@ from .helpers import PASSWORD, USER, build_walk
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE", "RECON_STORE_WAIT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 import pytest
+from isolation import isolate
 
 from recon.cli.main import cli, main
 from recon.store import open_store
@@ -17,10 +18,7 @@ from recon.store.db import default_store_path
 @pytest.fixture(autouse=True)
 def _no_pass(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No PaSS configuration and no user store leak into these tests."""
-    for name in ("RECON_PASS_URL", "RECON_CONFIG", "RECON_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("command", ["ingest", "runs", "weekly", "export", "check"])

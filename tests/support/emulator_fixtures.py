@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from emulator_testing import FakeClock, TestPki, write_mini_week, write_test_pki
+from isolation import PROXY_VARIABLES
 from paths import FIXTURES
 
 from recon.emulator import Faults, PassEmulator
@@ -105,12 +106,5 @@ def make_client(pki: TestPki, clock: FakeClock) -> Iterator[ClientFactory]:
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every request on 127.0.0.1 even where a proxy is configured."""
-    for name in (
-        "HTTPS_PROXY",
-        "HTTP_PROXY",
-        "ALL_PROXY",
-        "https_proxy",
-        "http_proxy",
-        "all_proxy",
-    ):
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
