@@ -17,22 +17,13 @@ from typing import Any
 
 import click
 import pytest
+from cli_runs import run_recon as _recon
 
 from recon.cli import issues_cmd
 from recon.cli.issues_cmd import WORKFLOWS, issue_findings, register_rows
-from recon.cli.main import main
-from recon.cli.progress import fixed_width
 from recon.models.audit import Issue
 from recon.pipeline.issues import register
 from recon.store import open_store
-
-
-def _recon(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with fixed_width(200):
-        code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _by_variable(store: Path, variable: str) -> Issue:

@@ -13,23 +13,15 @@ from pathlib import Path
 
 import click
 import pytest
+from cli_runs import run_recon as _recon
 from paths import FIXTURES
 
 from recon.cli import store_cmd
 from recon.cli.main import main
-from recon.cli.progress import fixed_width
 from recon.store import open_store
 
 INITIAL = FIXTURES / "history_adj" / "SWANGEN_2024-12-15" / "1_INITIAL"
 SUMMARY = INITIAL / "csv" / "SWANGEN_51958_INITIAL_SettlementStatementSummary.csv"
-
-
-def _recon(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with fixed_width(200):
-        code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _without_column(src: Path, column: str, dst: Path) -> Path:
