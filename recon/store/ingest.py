@@ -190,8 +190,8 @@ def ingest(
             ``.report`` says what happened to each).
     """
     paths = list(paths)
-    held, fresh, missing = _known_files(store, paths)
-    found = detect(fresh + missing, limits=limits)
+    held, fresh, missing, hashes = _known_files(store, paths)
+    found = detect(fresh + missing, limits=limits, hashes=hashes)
     unread = {u.path for u in found.unread}  # reported as unusable, not as skipped
     report = IngestReport(skipped=[s.as_dict() for s in found.skipped if s.path not in unread])
     for s in found.skipped:
@@ -229,14 +229,16 @@ def ingest(
 def _known_files(
     store: Store,
     paths: list[str | os.PathLike[str]],
-) -> tuple[list[FileOutcome], list[Path], list[Path]]:
+) -> tuple[list[FileOutcome], list[Path], list[Path], dict[str, str]]:
     """Split the files under ``paths`` into those already held (by SHA-256) and the rest.
 
     Files held are not read again (no detection), so re-ingesting a folder of years of
-    files costs one hash per file.
+    files costs one hash per file; the others' hashes are handed to detection, which
+    does not read them again.
 
     Returns:
-        (outcomes of the files held, other files, paths that are neither file nor folder).
+        (outcomes of the files held, other files, paths that are neither file nor
+        folder, the SHA-256s of the other files read, by real path).
     """
     from recon.sources.files import sha256_file
 
@@ -259,6 +261,7 @@ def _known_files(
                 files.append(f)
     held: list[FileOutcome] = []
     fresh: list[Path] = []
+    hashes: dict[str, str] = {}
     for f in files:
         try:
             sha = sha256_file(f)
@@ -268,6 +271,7 @@ def _known_files(
         row = store.one("SELECT kind, participant, week FROM files WHERE sha256 = ?", [sha])
         if row is None:
             fresh.append(f)
+            hashes[os.path.realpath(f)] = sha
         else:
             held.append(
                 FileOutcome(
@@ -279,7 +283,7 @@ def _known_files(
                     week=row[2],
                 )
             )
-    return held, fresh, missing
+    return held, fresh, missing, hashes
 
 
 def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> FileOutcome:
