@@ -399,7 +399,7 @@ def _ingest_detail_days(
     rows = 0
     try:
         with store.transaction(), _bulk_load(store):
-            for item in map_detail_batches(art.path, with_values, limits=limits):
+            for item in map_detail_batches(art.path, with_values, limits=limits, cast=True):
                 if isinstance(item, DetailBatch):
                     if header is None:
                         if item.header is None:  # the first batch names no run that reads
