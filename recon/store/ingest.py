@@ -53,9 +53,13 @@ from recon.models.invoices import Invoice
 from recon.models.kinds import DETAIL_CSV_KINDS, Kind
 from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement, with_values
+from recon.sources.artefacts import KINDS
+from recon.sources.detail_csv import BatchDeclined, DetailBatch, map_detail_batches
 from recon.sources.detect import Artefact, Unread, detect
+from recon.sources.files import sha256_file
 from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
 from recon.sources.loading import load_artefact, unread_finding, unread_of
+from recon.sources.validate import ColumnsError
 from recon.store.conflicts import (
     Refusal,
     compare_detail_days,
@@ -71,6 +75,7 @@ from recon.store.conflicts import (
 )
 from recon.store.db import Store
 from recon.store.ingest_sql import insert_detail, insert_file, insert_invoice, insert_summary
+from recon.store.rows import load_invoice
 from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
@@ -241,8 +246,6 @@ def _known_files(
         (outcomes of the files held, other files, paths that are neither file nor
         folder, the SHA-256s of the other files read, by real path).
     """
-    from recon.sources.files import sha256_file
-
     files: list[Path] = []
     missing: list[Path] = []
     seen: set[str] = set()
@@ -296,8 +299,6 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
     Raises:
         Exception: Anything unexpected, after rolling the file's transaction back.
     """
-    from recon.sources.validate import ColumnsError
-
     outcome = FileOutcome(
         path=art.path,
         sha256=art.sha256,
@@ -385,8 +386,6 @@ def _ingest_detail_days(
         _Whole: Two members hold the same day, the first member's rows name more than one
             run header, or a batch needs the careful reader (nothing stored; read it whole).
     """
-    from recon.sources.detail_csv import BatchDeclined, DetailBatch, map_detail_batches
-
     forms = form_class(art.kind, "zip" if art.kind is Kind.DETAIL_ZIP else "csv")
     header: RunHeader | None = None
     week: date | None = None
@@ -509,9 +508,6 @@ def _record_unread(store: Store, u: Unread, art: Artefact | None = None) -> File
     run held with it. None when its kind is not known or it cannot be hashed (detection
     lists it as skipped).
     """
-    from recon.sources.artefacts import KINDS
-    from recon.sources.files import sha256_file
-
     if art is None:
         if u.kind not in KINDS:
             return None
@@ -582,8 +578,6 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
             store, "invoice", model.participant, model.period, model.run_id, (model.form,)
         )
         if held:
-            from recon.store.rows import load_invoice
-
             for sha in held:
                 if strip_invoice(load_invoice(store, sha)) == strip_invoice(model):
                     return _duplicate(store, art, model, week, sha)

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -162,8 +163,6 @@ def insert_detail(
         first_ord: The file order (``ord``) of ``d``'s first row.
         slice_values: Values per batch.
     """
-    import numpy as np
-
     h = d.header
     frame = d.frame
     if frame.height == 0:
