@@ -220,6 +220,8 @@ def dump_store(db: Path, dest: Path) -> None:
             )
     finally:
         con.close()
+    for f in dest.glob("store.*.csv"):  # where a check wrote (checks.out) differs by tree
+        f.write_bytes(f.read_bytes().replace(str(dest.resolve()).encode(), b"SCENARIO"))
 
 
 def compare(a: Path, b: Path) -> int:
