@@ -213,6 +213,31 @@ def test_a_database_error_while_loading_a_detail_is_reported_as_itself(
         assert store.scalar("SELECT current_setting('threads')") == threads
 
 
+def test_each_new_file_is_hashed_once(
+    tmp_path: Path, sample_files: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SHA-256 ingest computes to find the files held is the one detection records."""
+    from collections import Counter
+
+    detect_mod = importlib.import_module("recon.sources.detect")
+    real = ingest_mod.sha256_file
+    hashed: Counter[str] = Counter()
+
+    def counted(path: Any) -> str:
+        hashed[str(path)] += 1
+        return real(path)
+
+    monkeypatch.setattr(ingest_mod, "sha256_file", counted)
+    monkeypatch.setattr(detect_mod, "sha256_file", counted)
+    files = sample_files("51230")
+    with open_store(tmp_path / "s.duckdb") as store:
+        report = ingest(store, files)
+        held = dict(store.rows("SELECT path, sha256 FROM files"))
+    assert report.counts["ingested"] == len(files) == len(hashed)
+    assert set(hashed.values()) == {1}
+    assert held == {str(f): real(f) for f in files}
+
+
 def test_unusable_csv_is_recorded_with_its_finding(tmp_path: Path, sample: Path) -> None:
     src = sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
     bad = tmp_path / "bad" / src.name
