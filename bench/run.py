@@ -631,6 +631,16 @@ def verdicts(results: list[Measure]) -> list[tuple[str, str, bool | None]]:
                 ratio <= TARGETS[base] if judged else None,
             )
         )
+        # CPU time (the child's user + system) is the steadier measure on a shared machine.
+        cpu_ratio = m.cpu / floors[m.size].cpu
+        out.append(
+            (
+                f"{m.case} <= {TARGETS[base]:g}x floor, CPU @ {fmt_size(m.size)}"
+                + ("" if judged else " (info)"),
+                f"{cpu_ratio:.2f}x ({m.cpu:.2f} s vs {floors[m.size].cpu:.2f} s)",
+                cpu_ratio <= TARGETS[base] if judged else None,
+            )
+        )
         out.append(
             (
                 f"{m.case} peak RSS < 1 GiB @ {fmt_size(m.size)}",
@@ -746,21 +756,23 @@ def markdown(results: list[Measure], metas: dict[int, dict[str, Any]]) -> str:
     """The results table as Markdown (for bench/README.md)."""
     floors = {m.size: m for m in results if m.case == "floor" and m.skipped is None}
     lines = [
-        "| values | CSV MB | case | wall s | cpu s | in-cmd s | peak RSS MB | x floor |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| values | CSV MB | case | wall s | cpu s | in-cmd s | peak RSS MB | x floor (wall) "
+        "| x floor (CPU) |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for m in results:
         f = floors.get(m.size)
         if m.skipped:
             lines.append(
                 f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | "
-                f"{m.skipped[:40]} | | | | |"
+                f"{m.skipped[:40]} | | | | | |"
             )
             continue
         lines.append(
             f"| {fmt_size(m.size)} | {metas[m.size]['csv_mb']:.0f} | {m.case} | {m.wall:.2f} "
             f"| {m.cpu:.2f} | {'' if m.work_s is None else f'{m.work_s:.2f}'} "
-            f"| {m.rss_mb:.0f} | {f'{m.wall / f.wall:.2f}' if f else ''} |"
+            f"| {m.rss_mb:.0f} | {f'{m.wall / f.wall:.2f}' if f else ''} "
+            f"| {f'{m.cpu / f.cpu:.2f}' if f else ''} |"
         )
     return "\n".join(lines)
 

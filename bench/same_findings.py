@@ -9,7 +9,8 @@ checked from files (with and without ``--own``), the same weeks ingested into a 
 checked from it (and by ``recon weekly``), a small adversarial large-week
 (``generate_big.py --bad``) with an ADJ1 run, and the held-out-style scenario weeks of
 ``fixtures/scenarios.py`` (labels spelled otherwise, conflicting copies, damaged files,
-reclassified lines), each written once by the fixture generators.
+reclassified lines), each written once by the fixture generators. A scenario with a store
+also keeps the store's rows (``store.TABLE.csv``, sorted, times left out).
 
 Usage::
 
@@ -182,6 +183,8 @@ def write(out: Path, root: Path | None, only: list[str] | None) -> int:
             for src in sorted(work.glob(f"weekly/*/*/{f}")):
                 kept = work / f"{src.parent.name}.{f}"
                 kept.write_bytes(STAMP.sub(rb'\1"-"', src.read_bytes()))
+        if (work / "store.duckdb").exists():
+            dump_store(work / "store.duckdb", work)
         for tmp in ("out", "weekly", "store.duckdb", "store.duckdb.wal"):
             p = work / tmp
             if p.is_dir():
@@ -191,6 +194,34 @@ def write(out: Path, root: Path | None, only: list[str] | None) -> int:
         last = commands[-1][0]
         print(f"{name}: exit {(work / f'{last}.exit').read_text().strip()}", file=sys.stderr)
     return 0
+
+
+def dump_store(db: Path, dest: Path) -> None:
+    """Write every table of a store as ``store.TABLE.csv`` in ``dest``: its rows sorted, its
+    times (``TIMESTAMP`` columns: when a file was ingested, a check made) left out."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+        for (table,) in tables:
+            cols = con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND data_type NOT LIKE 'TIMESTAMP%' ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            names = ", ".join(f'"{c}"' for (c,) in cols)
+            target = str(dest / f"store.{table}.csv").replace("'", "''")
+            con.execute(
+                f"COPY (SELECT {names} FROM \"{table}\" ORDER BY ALL) TO '{target}' (HEADER)"
+            )
+    finally:
+        con.close()
+    for f in dest.glob("store.*.csv"):  # where a check wrote (checks.out) differs by tree
+        f.write_bytes(f.read_bytes().replace(str(dest.resolve()).encode(), b"SCENARIO"))
 
 
 def compare(a: Path, b: Path) -> int:

@@ -125,6 +125,8 @@ class _Reading:
         limits: Input caps.
         scopes: Scopes already found good in this artefact.
         careful: Read every batch with the careful reader (the ``csv`` module).
+        index: The member's place among the members read.
+        cast: Give each batch's values cast (see :class:`DetailValidator`).
     """
 
     def __init__(
@@ -136,6 +138,7 @@ class _Reading:
         scopes: ScopeCache,
         careful: bool = False,
         index: int = 0,
+        cast: bool = False,
     ) -> None:
         self.open_bytes = open_bytes
         self.index = index
@@ -144,7 +147,8 @@ class _Reading:
         self.limits = limits
         self.scopes = scopes
         self.careful = careful
-        self.check = DetailValidator(source, scopes=scopes)
+        self.cast = cast
+        self.check = DetailValidator(source, scopes=scopes, cast=cast)
         self.read_findings: list[Finding] = []
 
     def again(self) -> _Reading:
@@ -157,6 +161,7 @@ class _Reading:
             self.scopes,
             careful=True,
             index=self.index,
+            cast=self.cast,
         )
 
     def batches(self) -> Iterator[pl.DataFrame]:
@@ -543,6 +548,8 @@ def _inflate_member(
     """
     inflate: Any = zlib
     with contextlib.suppress(ImportError):
+        # Here, not at the top: zlib stands in when isal is absent (a test hides isal's
+        # import); importing it takes ~5 ms once (measured).
         from isal import isal_zlib
 
         inflate = isal_zlib
@@ -761,6 +768,7 @@ def map_detail_batches(
     limits: Limits = DEFAULT_LIMITS,
     workers: int = WORKERS,
     ahead: int = 1,
+    cast: bool = False,
 ) -> Iterator[DetailBatch[T] | DetailStatement]:
     """Read a Detail ZIP (or one Detail CSV) a batch of rows at a time.
 
@@ -776,6 +784,8 @@ def map_detail_batches(
         limits: Input caps.
         workers: Members read at once, on threads.
         ahead: Batches of one member made before the caller takes them.
+        cast: ``each`` is given the batch's values cast (:data:`DETAIL_SCHEMA` and
+            ``n_values``), split once for validating and casting.
 
     Raises:
         InputError: If the file cannot be read at all.
@@ -790,7 +800,7 @@ def map_detail_batches(
             put(DetailBatch(each(frame), n, named))
         put(finish(reading))
 
-    return _run_members(path, work, limits=limits, workers=workers, ahead=ahead)
+    return _run_members(path, work, limits=limits, workers=workers, ahead=ahead, cast=cast)
 
 
 class _Cancelled(Exception):
@@ -875,6 +885,7 @@ def _run_members(
     only: Sequence[str] | None = None,
     header: RunHeader | None = None,
     ahead: int = 1,
+    cast: bool = False,
 ) -> Iterator[Any]:
     """Run ``work`` for each member of a Detail ZIP (or for the one CSV), ``workers``
     members at a time on threads, and yield what each puts, members in order.
@@ -883,6 +894,7 @@ def _run_members(
     the first member (whose own header is the most common of its rows): a member that ends
     before the first waits for it. At most ``workers + 1`` members are started ahead of
     the one being yielded, and each holds at most ``ahead`` items the caller has not taken.
+    With ``cast``, each batch's values are cast as it is validated.
     """
     p = Path(path)
     jobs: list[tuple[str, ArtefactForm, Callable[[], Iterator[bytes]]]]
@@ -924,7 +936,7 @@ def _run_members(
 
     def run(index: int, put: Callable[[Any], None]) -> None:
         source, form, open_pieces = jobs[index]
-        reading = _Reading(open_pieces, source, form, limits, scopes, index=index)
+        reading = _Reading(open_pieces, source, form, limits, scopes, index=index, cast=cast)
         first = index == 0 and header is None
         try:
             work(reading, finish_first if first else finish_later, put, first)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +94,18 @@ def _walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
             yield p, "no such file or folder"
 
 
-def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> Detection:
+def detect(
+    paths: Iterable[str | Path],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    hashes: Mapping[str, str] | None = None,
+) -> Detection:
     """Find the settlement artefacts among files and folders (searched recursively).
 
     Args:
         paths: Files and folders, in any mix. A file named twice is taken once.
         limits: Input caps (a JSON document parsed whole to find its kind must fit).
+        hashes: SHA-256s the caller has already computed, by real path (not read again).
 
     Returns:
         The artefacts and the skipped paths, each sorted by path.
@@ -118,7 +124,7 @@ def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> D
             skipped[name] = Skipped(path=name, reason=reason)
             continue
         try:
-            art = found[name] = sniff(path, limits=limits)
+            art = found[name] = sniff(path, limits=limits, sha256=(hashes or {}).get(key))
         except Unreadable as exc:
             skipped[name] = Skipped(path=name, reason=str(exc))
             info = {k: v for k, v in exc.info.items() if k != "trading_day"}
@@ -145,8 +151,10 @@ def detect(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> D
 # ------------------------------------------------------------------------------- sniffing
 
 
-def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
-    """Return what one file is, from its content.
+def sniff(
+    path: str | Path, *, limits: Limits = DEFAULT_LIMITS, sha256: str | None = None
+) -> Artefact:
+    """Return what one file is, from its content (``sha256``: its hash, when known).
 
     A file whose content does not say, but whose name is AEMO's for an artefact
     (:func:`recon.sources.names.kind_from_name`), is recognisable and unusable: a damaged
@@ -160,7 +168,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
     """
     p = Path(path)
     try:
-        return _sniff(p, limits)
+        return _sniff(p, limits, sha256)
     except Unreadable as exc:
         named = kind_from_name(p)
         if named is not None:  # the content's run first, the name's where it is silent
@@ -175,7 +183,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Artefact:
         raise Unreadable(f"{kind_words(named[0])} by its name, but {why}", *named) from None
 
 
-def _sniff(p: Path, limits: Limits) -> Artefact:
+def _sniff(p: Path, limits: Limits, sha256: str | None = None) -> Artefact:
     """:func:`sniff` by content alone."""
     try:
         with open(p, "rb") as f:
@@ -207,7 +215,7 @@ def _sniff(p: Path, limits: Limits) -> Artefact:
                 raise
             reason, kind, run = variant
             raise Unreadable(reason, Kind(f"{kind}_csv"), run) from None
-    return Artefact(path=str(p), sha256=sha256_file(p), **info)
+    return Artefact(path=str(p), sha256=sha256 or sha256_file(p), **info)
 
 
 def _text_prefix(head: bytes, whole: bool) -> str:

@@ -36,10 +36,11 @@ held once its rows are in; memory holds a few batches, never a member or the wee
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,9 +53,13 @@ from recon.models.invoices import Invoice
 from recon.models.kinds import DETAIL_CSV_KINDS, Kind
 from recon.models.progress import Progress
 from recon.models.statements import DetailStatement, RunHeader, SummaryStatement, with_values
+from recon.sources.artefacts import KINDS
+from recon.sources.detail_csv import BatchDeclined, DetailBatch, map_detail_batches
 from recon.sources.detect import Artefact, Unread, detect
+from recon.sources.files import sha256_file
 from recon.sources.limits import DEFAULT_LIMITS, Limits, refused_by_limit
 from recon.sources.loading import load_artefact, unread_finding, unread_of
+from recon.sources.validate import ColumnsError
 from recon.store.conflicts import (
     Refusal,
     compare_detail_days,
@@ -70,6 +75,7 @@ from recon.store.conflicts import (
 )
 from recon.store.db import Store
 from recon.store.ingest_sql import insert_detail, insert_file, insert_invoice, insert_summary
+from recon.store.rows import load_invoice
 from recon.wem.calendar import week_of
 
 log = logging.getLogger(__name__)
@@ -190,8 +196,8 @@ def ingest(
             ``.report`` says what happened to each).
     """
     paths = list(paths)
-    held, fresh, missing = _known_files(store, paths)
-    found = detect(fresh + missing, limits=limits)
+    held, fresh, missing, hashes = _known_files(store, paths)
+    found = detect(fresh + missing, limits=limits, hashes=hashes)
     unread = {u.path for u in found.unread}  # reported as unusable, not as skipped
     report = IngestReport(skipped=[s.as_dict() for s in found.skipped if s.path not in unread])
     for s in found.skipped:
@@ -229,17 +235,17 @@ def ingest(
 def _known_files(
     store: Store,
     paths: list[str | os.PathLike[str]],
-) -> tuple[list[FileOutcome], list[Path], list[Path]]:
+) -> tuple[list[FileOutcome], list[Path], list[Path], dict[str, str]]:
     """Split the files under ``paths`` into those already held (by SHA-256) and the rest.
 
     Files held are not read again (no detection), so re-ingesting a folder of years of
-    files costs one hash per file.
+    files costs one hash per file; the others' hashes are handed to detection, which
+    does not read them again.
 
     Returns:
-        (outcomes of the files held, other files, paths that are neither file nor folder).
+        (outcomes of the files held, other files, paths that are neither file nor
+        folder, the SHA-256s of the other files read, by real path).
     """
-    from recon.sources.files import sha256_file
-
     files: list[Path] = []
     missing: list[Path] = []
     seen: set[str] = set()
@@ -259,6 +265,7 @@ def _known_files(
                 files.append(f)
     held: list[FileOutcome] = []
     fresh: list[Path] = []
+    hashes: dict[str, str] = {}
     for f in files:
         try:
             sha = sha256_file(f)
@@ -268,6 +275,7 @@ def _known_files(
         row = store.one("SELECT kind, participant, week FROM files WHERE sha256 = ?", [sha])
         if row is None:
             fresh.append(f)
+            hashes[os.path.realpath(f)] = sha
         else:
             held.append(
                 FileOutcome(
@@ -279,7 +287,7 @@ def _known_files(
                     week=row[2],
                 )
             )
-    return held, fresh, missing
+    return held, fresh, missing, hashes
 
 
 def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIMITS) -> FileOutcome:
@@ -291,8 +299,6 @@ def ingest_artefact(store: Store, art: Artefact, *, limits: Limits = DEFAULT_LIM
     Raises:
         Exception: Anything unexpected, after rolling the file's transaction back.
     """
-    from recon.sources.validate import ColumnsError
-
     outcome = FileOutcome(
         path=art.path,
         sha256=art.sha256,
@@ -380,8 +386,6 @@ def _ingest_detail_days(
         _Whole: Two members hold the same day, the first member's rows name more than one
             run header, or a batch needs the careful reader (nothing stored; read it whole).
     """
-    from recon.sources.detail_csv import BatchDeclined, DetailBatch, map_detail_batches
-
     forms = form_class(art.kind, "zip" if art.kind is Kind.DETAIL_ZIP else "csv")
     header: RunHeader | None = None
     week: date | None = None
@@ -393,8 +397,8 @@ def _ingest_detail_days(
     form = "csv"
     rows = 0
     try:
-        with store.transaction():
-            for item in map_detail_batches(art.path, with_values, limits=limits):
+        with _bulk_load(store), store.transaction():
+            for item in map_detail_batches(art.path, with_values, limits=limits, cast=True):
                 if isinstance(item, DetailBatch):
                     if header is None:
                         if item.header is None:  # the first batch names no run that reads
@@ -476,6 +480,28 @@ def _ingest_detail_days(
     return outcome
 
 
+BULK_THREADS = 1
+"""DuckDB's threads while a Detail is loaded (:func:`_bulk_load`)."""
+
+
+@contextlib.contextmanager
+def _bulk_load(store: Store) -> Iterator[None]:
+    """DuckDB's settings while a Detail is loaded: one thread.
+
+    The reader threads keep the cores busy inflating, validating and casting; DuckDB's
+    own threads (up to :data:`~recon.store.db.MAX_THREADS`) would only contend with them
+    to insert one Arrow batch at a time (measured: ~0.7 s more CPU for 40M values). Set
+    and restored outside the file's transaction: DuckDB refuses ``SET`` in a transaction
+    an error has aborted, which would hide that error.
+    """
+    threads = store.scalar("SELECT current_setting('threads')")
+    store.con.execute(f"SET threads = {BULK_THREADS}")
+    try:
+        yield
+    finally:
+        store.con.execute(f"SET threads = {int(threads)}")
+
+
 def _record_unread(store: Store, u: Unread, art: Artefact | None = None) -> FileOutcome | None:
     """Record a file recognisable as an artefact but unreadable as *unusable*, with its
     ``coverage.unread`` finding, so that a check of its week from the store reports it.
@@ -484,9 +510,6 @@ def _record_unread(store: Store, u: Unread, art: Artefact | None = None) -> File
     run held with it. None when its kind is not known or it cannot be hashed (detection
     lists it as skipped).
     """
-    from recon.sources.artefacts import KINDS
-    from recon.sources.files import sha256_file
-
     if art is None:
         if u.kind not in KINDS:
             return None
@@ -557,8 +580,6 @@ def _store_model(store: Store, art: Artefact, model: Any) -> tuple[str, str, dat
             store, "invoice", model.participant, model.period, model.run_id, (model.form,)
         )
         if held:
-            from recon.store.rows import load_invoice
-
             for sha in held:
                 if strip_invoice(load_invoice(store, sha)) == strip_invoice(model):
                     return _duplicate(store, art, model, week, sha)

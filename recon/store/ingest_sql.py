@@ -9,6 +9,7 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -19,8 +20,6 @@ from recon.models.statements import DetailStatement, SummaryStatement, with_valu
 from recon.sources.artefacts import Artefact
 from recon.store.db import Store, decimal_form, to_column
 from recon.text import encodable, encodable_data, encodable_model
-
-_DEC = pa.decimal128(23, 8)
 
 
 def now_utc() -> datetime:
@@ -102,19 +101,30 @@ def insert_summary(store: Store, sha: str, s: SummaryStatement, week: date) -> N
     """Insert a Summary's rows into ``summary_values``."""
     s = encodable_model(s)  # UTF-8 text only: a file name's undecodable bytes as \udcff
     h = s.header
-    n = len(s.rows)
-    table = pa.table(
+    # Through polars, not ``pa.array``: pyarrow imports pandas (~0.3 s) to convert Python
+    # objects, and nothing else ingest does needs it.
+    table = pl.DataFrame(
         {
-            "ord": pa.array(range(n), pa.int32()),
+            "ord": range(len(s.rows)),
             "variable": [r.variable for r in s.rows],
-            "timestamp": pa.array([r.timestamp for r in s.rows], pa.date32()),
+            "timestamp": [r.timestamp for r in s.rows],
             "payment_or_charge": [r.payment_or_charge.value for r in s.rows],
-            "gst_applicable": pa.array([r.gst_applicable for r in s.rows], pa.bool_()),
-            "value": pa.array([to_column(r.value) for r in s.rows], _DEC),
-            "value_form": pa.array([decimal_form(r.value) for r in s.rows], pa.int16()),
-            "source": pa.array([r.source for r in s.rows], pa.string()),
-        }
-    )
+            "gst_applicable": [r.gst_applicable for r in s.rows],
+            "value": [to_column(r.value) for r in s.rows],
+            "value_form": [decimal_form(r.value) for r in s.rows],
+            "source": [r.source for r in s.rows],
+        },
+        schema={
+            "ord": pl.Int32,
+            "variable": pl.String,
+            "timestamp": pl.Date,
+            "payment_or_charge": pl.String,
+            "gst_applicable": pl.Boolean,
+            "value": pl.Decimal(23, 8),
+            "value_form": pl.Int16,
+            "source": pl.String,
+        },
+    ).to_arrow()
     _insert_arrow(
         store,
         "summary_values",
@@ -153,8 +163,6 @@ def insert_detail(
         first_ord: The file order (``ord``) of ``d``'s first row.
         slice_values: Values per batch.
     """
-    import numpy as np
-
     h = d.header
     frame = d.frame
     if frame.height == 0:

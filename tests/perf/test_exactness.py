@@ -167,6 +167,24 @@ def test_recon_long_table_is_exact(week: Any, ref: Reference) -> None:
     assert got == {k: _exact(v) for k, v in ref.sums().items()}
 
 
+def test_ingest_stores_every_value_exactly(week: Any, ref: Reference, tmp_path: Path) -> None:
+    """What ``recon ingest`` stores (validated and cast in one pass on the reader threads)
+    is the text's every value, and no row with a planted value."""
+    from recon.store.db import Store
+    from recon.store.ingest import ingest
+
+    with Store.open(tmp_path / "store.duckdb") as store:
+        ingest(store, [week.detail])
+        assert store.scalar("SELECT typeof(value) FROM detail_values LIMIT 1") == (
+            "DECIMAL(23,8)[]"
+        )
+        rows = store.rows("SELECT source_file, source_line, value FROM detail_values")
+    got = {(f, ln): vals for f, ln, vals in rows}
+    assert len(got) == len(rows)
+    assert set(got) == set(ref.values)
+    assert [w for w, vals in got.items() if vals != ref.values[w]] == []
+
+
 def test_check_reports_each_planted_value(week: Any, ref: Reference) -> None:
     """Through the whole check: the planted values are the only findings."""
     import recon

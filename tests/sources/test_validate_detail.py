@@ -10,9 +10,12 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from paths import FIXTURES
 
 from recon.errors import InputError
+from recon.models.statements import with_values
 from recon.sources.validate_detail import DetailValidator, ScopeCache, validate_detail
 
 ZIP = FIXTURES / "sample_week" / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
@@ -138,3 +141,67 @@ def test_validating_in_parts_finds_what_validating_whole_finds(
     assert [f.model_dump() for f in findings] == [f.model_dump() for f in whole.findings]
     assert pl.concat(frames).equals(whole.frame)
     assert check.days == whole.days and check.sources == whole.sources
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=14)
+
+
+@st.composite
+def _plain_decimal_text(draw: st.DrawFn) -> str:
+    """Any plain Decimal(23,8) literal: either sign, 0, up to 15 integer digits with or
+    without leading zeros, and no point or 1 to 8 decimals."""
+    whole = draw(
+        st.one_of(
+            st.just("0"),
+            st.builds(lambda a, b: a + b, st.sampled_from("123456789"), _DIGITS | st.just("")),
+            st.builds(lambda b: "0" + b, _DIGITS),  # leading zeros
+        )
+    )
+    places = draw(st.text(alphabet="0123456789", min_size=0, max_size=8))
+    return draw(st.sampled_from(["", "-"])) + whole + (f".{places}" if places else "")
+
+
+_EDGES = [
+    "-0",
+    "0",
+    "-0.00000000",
+    "0.00000001",
+    "-0.00000001",
+    "000000000000001",
+    "-000000000000000.00000001",
+    "9999999999.99999999",  # scaled by 10^8: 18 digits, within an int64
+    "99999999999.99999999",  # 19 digits: beyond an int64
+    "-999999999999999.99999999",
+    "999999999999999",
+    "123456789012345.12345678",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@example(texts=_EDGES)
+@given(texts=st.lists(_plain_decimal_text(), min_size=1, max_size=40))
+def test_the_cast_equals_decimal_for_every_plain_literal(
+    raw: pl.DataFrame, texts: list[str]
+) -> None:
+    """Both casts (the validator's, for ingest, and the deferred one) give exactly
+    ``Decimal(text)`` for every literal the value pattern accepts: no rounding, no float."""
+    rows = raw.head(12)
+    lengths = [v.count(",") + 1 for v in rows.get_column("Value").to_list()]
+    arrays, k = [], 0
+    for n in lengths:
+        arrays.append([texts[(k + i) % len(texts)] for i in range(n)])
+        k += n
+    planted = rows.with_columns(pl.Series("Value", ["[" + ",".join(a) + "]" for a in arrays]))
+    want = [[Decimal(t) for t in a] for a in arrays]
+
+    check = DetailValidator("member.csv", cast=True)
+    cast = check.rows(planted)
+    assert check.finish()[1] == []
+    deferred = with_values(validate_detail(planted, "member.csv", "zip", cast=False).frame)
+    for frame in (cast, deferred):
+        got = frame.get_column("values").to_list()
+        assert got == want
+        # Scale 8 throughout; -0 is stored as 0 (DECIMAL has no negative zero).
+        assert [[format(v, "f") for v in a] for a in got] == [
+            [format((v + 0).quantize(Decimal("1e-8")), "f") for v in a] for a in want
+        ]

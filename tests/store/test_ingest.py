@@ -180,6 +180,64 @@ def test_interrupted_ingest_leaves_store_as_before(
     assert _snapshot(store_path)[0]["files"] == before[0]["files"] + 2
 
 
+def test_a_database_error_while_loading_a_detail_is_reported_as_itself(
+    tmp_path: Path, sample_files: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB loads a Detail on one thread, its setting restored outside the file's
+    transaction: an error that aborts the transaction is the one raised, the store is as
+    before, and the store's threads are as they were after a failed and a good load."""
+    import duckdb
+
+    store_path = tmp_path / "s.duckdb"
+    with open_store(store_path) as store:
+        ingest(store, sample_files("51230"))
+        threads = store.scalar("SELECT current_setting('threads')")
+    before = _snapshot(store_path)
+    real = ingest_mod.insert_detail
+
+    def fails(store: Any, *args: Any, **kwargs: Any) -> None:
+        real(store, *args, **kwargs)
+        store.con.execute("SELECT CAST('not a number' AS INTEGER)")  # aborts the transaction
+
+    monkeypatch.setattr(ingest_mod, "insert_detail", fails)
+    adj1 = sample_files("53874")
+    with open_store(store_path) as store:
+        with pytest.raises(duckdb.ConversionException):
+            ingest(store, adj1)
+        assert store.scalar("SELECT current_setting('threads')") == threads
+    assert _snapshot(store_path) == before
+
+    monkeypatch.setattr(ingest_mod, "insert_detail", real)
+    with open_store(store_path) as store:
+        assert ingest(store, adj1).counts["ingested"] == 2
+        assert store.scalar("SELECT current_setting('threads')") == threads
+
+
+def test_each_new_file_is_hashed_once(
+    tmp_path: Path, sample_files: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SHA-256 ingest computes to find the files held is the one detection records."""
+    from collections import Counter
+
+    detect_mod = importlib.import_module("recon.sources.detect")
+    real = ingest_mod.sha256_file
+    hashed: Counter[str] = Counter()
+
+    def counted(path: Any) -> str:
+        hashed[str(path)] += 1
+        return real(path)
+
+    monkeypatch.setattr(ingest_mod, "sha256_file", counted)
+    monkeypatch.setattr(detect_mod, "sha256_file", counted)
+    files = sample_files("51230")
+    with open_store(tmp_path / "s.duckdb") as store:
+        report = ingest(store, files)
+        held = dict(store.rows("SELECT path, sha256 FROM files"))
+    assert report.counts["ingested"] == len(files) == len(hashed)
+    assert set(hashed.values()) == {1}
+    assert held == {str(f): real(f) for f in files}
+
+
 def test_unusable_csv_is_recorded_with_its_finding(tmp_path: Path, sample: Path) -> None:
     src = sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
     bad = tmp_path / "bad" / src.name
