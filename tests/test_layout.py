@@ -102,16 +102,6 @@ def test_the_check_sees_a_private_import(
 
 START_UP = "# start-up:"
 
-# Modules whose function-level imports are not yet measured: another change is reworking
-# them for speed. The coordinator empties this list once that change has merged (each
-# import then moves to the top, or gets its measured `# start-up:` comment).
-NOT_YET_MEASURED = (
-    "recon/sources/detail_csv.py",
-    "recon/sources/validate_detail.py",
-    "recon/store/ingest.py",
-    "recon/store/ingest_sql.py",
-)
-
 
 def unexplained_imports(source: str) -> list[str]:
     """Where ``source`` imports inside a function without saying why.
@@ -160,14 +150,8 @@ def test_no_import_inside_a_function_without_a_measured_reason() -> None:
     found = []
     for path in sorted((REPO / "recon").rglob("*.py")):
         name = path.relative_to(REPO).as_posix()
-        if name in NOT_YET_MEASURED:
-            continue
         found += [f"{name}:{hit}" for hit in unexplained_imports(path.read_text("utf-8"))]
     assert found == []
-
-
-def test_the_modules_not_yet_measured_exist() -> None:
-    assert [name for name in NOT_YET_MEASURED if not (REPO / name).is_file()] == []
 
 
 @pytest.mark.parametrize(

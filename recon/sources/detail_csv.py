@@ -548,8 +548,9 @@ def _inflate_member(
     """
     inflate: Any = zlib
     with contextlib.suppress(ImportError):
-        # Here, not at the top: zlib stands in when isal is absent (a test hides isal's
-        # import); importing it takes ~5 ms once (measured).
+        # start-up: isal costs ~5 ms to import (python -X importtime, 2026-12-05); only
+        # inflating a ZIP member needs it, and zlib stands in when it is absent (a test
+        # hides its import), which an import at the top could not allow.
         from isal import isal_zlib
 
         inflate = isal_zlib
