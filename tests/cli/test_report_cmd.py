@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders.results import save_result as _save
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from paths import FIXTURES
@@ -20,12 +21,6 @@ from recon.models.results import CheckResult
 def result() -> CheckResult:
     """The planted SWANGEN week checked (it has error findings)."""
     return check(FIXTURES / "planted_week" / "SWANGEN_2024-12-01")
-
-
-def _save(result: CheckResult, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "result.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
-    return folder
 
 
 def test_report_command(result: CheckResult, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders.results import save_result as _save
 from openpyxl import load_workbook
 
 import recon.report as report
@@ -21,12 +22,6 @@ from recon.report import (
     write_reports,
 )
 from recon.report.html import render_html
-
-
-def _save(result: CheckResult, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "result.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
-    return folder
 
 
 def test_load_result_round_trip(result: CheckResult, tmp_path: Path) -> None:

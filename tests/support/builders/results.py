@@ -4,6 +4,7 @@ participant's Trading Week with runs INITIAL (100), ADJ1 (200) and ADJ2 (300).""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from recon.models.findings import Finding
 from recon.models.results import CheckResult, RunCoverage, RunInfo
@@ -75,3 +76,11 @@ def make_result(
         coverage=[coverage.get(d) or make_cov(d) for d in runs],
         findings=findings,
     )
+
+
+def save_result(result: CheckResult, folder: Path) -> Path:
+    """``folder`` holding ``result`` as a saved check's result.json (what ``recon check
+    --out`` leaves for ``recon report``); returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "result.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    return folder
