@@ -3,7 +3,9 @@
 
 SYNTHETIC: the findings are those of a real, small ``result.json`` (the planted week's,
 by default) repeated with other variables, scopes, positions and differences, as a week
-of own-data intervals or many damaged files would give. Plain ``json``, no ``recon``
+of own-data intervals or many damaged files would give. Each copy has its own ``id``
+(unique within the check, as recon's are), and a consequence's ``cause`` names its own
+copy of the root. Plain ``json``, no ``recon``
 import; written one finding at a time, so writing a million takes little memory.
 
 Usage::
@@ -15,6 +17,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import subprocess
 import sys
@@ -66,6 +69,10 @@ def write_big(seed: dict, n: int, path: Path) -> None:
             if f.get("difference") is not None and k:
                 f["difference"] = f"{(k * 7919) % 1000003 / 100:.2f}"
             f["message"] = f"{f['message']} (synthetic copy {k})" if k else f["message"]
+            if k:  # ids stay unique, and a copy's cause is its own copy of the root
+                for field in ("id", "cause"):
+                    if f.get(field):
+                        f[field] = _copy_id(f[field], k)
             fh.write(("" if i == 0 else ",\n") + "  " + _dump(f, 2))
         fh.write("\n ],\n")
         rest = keys[at + 1 :]
@@ -74,6 +81,11 @@ def write_big(seed: dict, n: int, path: Path) -> None:
                 f" {json.dumps(k)}: {_dump(head[k], 1)}" + (",\n" if j < len(rest) - 1 else "\n")
             )
         fh.write("}")
+
+
+def _copy_id(finding_id: str, k: int) -> str:
+    """The id of copy ``k`` of a finding (12 hex digits, as recon's ids)."""
+    return hashlib.sha256(f"{finding_id}/{k}".encode()).hexdigest()[:12]
 
 
 def _dump(value: object, level: int) -> str:

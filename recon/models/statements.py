@@ -180,22 +180,18 @@ plain Decimal(23,8) literal) and its length. :func:`with_values` gives the
 
 ASCII_SPACE = " \t\r\n\f\v"
 """The white space a Value array may hold around its elements."""
+_SPACE_CLASS = f"[{ASCII_SPACE}]"
 
 
 def value_parts(frame: pl.DataFrame) -> pl.Expr:
     """``value_text`` as a list of its element strings (validated text only)."""
     vt = pl.col("value_text")
-    # The row pattern allows ASCII white space only; literal searches (memchr) for each of
-    # its six characters are several times faster than one regex over the text.
-    spaced = frame.height > 0 and bool(
-        frame.select(
-            pl.any_horizontal(*(vt.str.contains(c, literal=True).any() for c in ASCII_SPACE))
-        ).item()
-    )
+    # The row pattern allows ASCII white space only. One character class is ~5x faster
+    # than a literal (memchr) search per character: 3.5 ms against 17.7 ms (CPU) on a
+    # member of 5.7M values (bench/README.md, issue 25, fifth session).
+    spaced = frame.height > 0 and bool(frame.select(vt.str.contains(_SPACE_CLASS).any()).item())
     if spaced:
-        parts = (
-            vt.str.replace_all(f"[{ASCII_SPACE}]", "").str.strip_prefix("[").str.strip_suffix("]")
-        )
+        parts = vt.str.replace_all(_SPACE_CLASS, "").str.strip_prefix("[").str.strip_suffix("]")
     else:
         parts = vt.str.slice(1, vt.str.len_bytes() - 2)
     return parts.str.split(",")

@@ -47,6 +47,7 @@ from recon.models.statements import (
     Kept,
     RunHeader,
     compact,
+    frame_value_count,
     with_values,
 )
 from recon.models.statements import (
@@ -755,11 +756,19 @@ class DetailBatch(Generic[T]):
         header: With the first batch of the first member, the run header its rows name
             (None if none reads); the member's statement, at its end, holds the one its
             every row names.
+        values: The number of values in the batch's rows.
     """
 
     rows: T
     member: int
     header: RunHeader | None = None
+    values: int = 0
+
+
+def _batch_values(item: Any) -> int:
+    """What an item of :func:`map_detail_batches` weighs on its channel: a batch its
+    values, a member's end nothing."""
+    return item.values if isinstance(item, DetailBatch) else 0
 
 
 def map_detail_batches(
@@ -769,6 +778,7 @@ def map_detail_batches(
     limits: Limits = DEFAULT_LIMITS,
     workers: int = WORKERS,
     ahead: int = 1,
+    ahead_values: int | None = None,
     cast: bool = False,
 ) -> Iterator[DetailBatch[T] | DetailStatement]:
     """Read a Detail ZIP (or one Detail CSV) a batch of rows at a time.
@@ -777,7 +787,8 @@ def map_detail_batches(
     file order) on the reader threads; this yields, members in order, a
     :class:`DetailBatch` for each batch, then the member's statement with no rows (its
     header, days, sources, findings and ``n_values``). Memory holds about ``workers``
-    members' batches in flight, ``ahead`` of them waiting, whatever the members' size.
+    members' batches in flight, ``ahead`` of them (or ``ahead_values`` values) waiting,
+    whatever the members' size.
 
     Args:
         path: A Detail ZIP or a single Detail CSV.
@@ -785,6 +796,9 @@ def map_detail_batches(
         limits: Input caps.
         workers: Members read at once, on threads.
         ahead: Batches of one member made before the caller takes them.
+        ahead_values: Instead of ``ahead``, values of one member made before the caller
+            takes them (a batch is bounded in bytes, and short values make more of them
+            a batch: this bounds the decimals held); at least one batch.
         cast: ``each`` is given the batch's values cast (:data:`DETAIL_SCHEMA` and
             ``n_values``), split once for validating and casting.
 
@@ -798,10 +812,18 @@ def map_detail_batches(
         n = reading.index
         for i, frame in enumerate(reading.batches()):
             named = reading.check.provisional_header() if first and i == 0 else None
-            put(DetailBatch(each(frame), n, named))
+            put(DetailBatch(each(frame), n, named, frame_value_count(frame)))
         put(finish(reading))
 
-    return _run_members(path, work, limits=limits, workers=workers, ahead=ahead, cast=cast)
+    return _run_members(
+        path,
+        work,
+        limits=limits,
+        workers=workers,
+        ahead=ahead if ahead_values is None else ahead_values,
+        weigh=None if ahead_values is None else _batch_values,
+        cast=cast,
+    )
 
 
 class _Cancelled(Exception):
@@ -816,35 +838,41 @@ class _Channel:
     """A bounded queue from the reader thread of one member to the consumer.
 
     Args:
-        size: Items held at most; ``put`` waits while it is full.
+        size: What the items held weigh at most; ``put`` waits while an item would take
+            them over it (an empty channel takes any one item).
+        weigh: An item's weight (by default, each weighs 1: ``size`` counts items).
     """
 
-    def __init__(self, size: int) -> None:
-        self._items: deque[Any] = deque()
+    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None) -> None:
+        self._items: deque[tuple[Any, int]] = deque()
         self._size = max(1, size)
+        self._weigh = weigh
+        self._held = 0
         self._cv = threading.Condition()
         self._closed = False
         self._error: BaseException | None = None
 
     def put(self, item: Any) -> None:
-        """Add an item, waiting while the channel is full.
+        """Add an item, waiting while the channel has no room for it.
 
         Raises:
             _Cancelled: If the consumer has stopped.
         """
+        weight = 1 if self._weigh is None else self._weigh(item)
         with self._cv:
-            while len(self._items) >= self._size and not self._closed:
+            while self._items and self._held + weight > self._size and not self._closed:
                 self._cv.wait()
             if self._closed:
                 raise _Cancelled
-            self._items.append(item)
+            self._items.append((item, weight))
+            self._held += weight
             self._cv.notify_all()
 
     def end(self, error: BaseException | None = None) -> None:
         """Mark the member done (``error``: it failed), without waiting for room."""
         with self._cv:
             self._error = error
-            self._items.append(_END)
+            self._items.append((_END, 0))
             self._cv.notify_all()
 
     def get(self) -> Any:
@@ -856,7 +884,8 @@ class _Channel:
         with self._cv:
             while not self._items:
                 self._cv.wait()
-            item = self._items.popleft()
+            item, weight = self._items.popleft()
+            self._held -= weight
             self._cv.notify_all()
             if item is _END and self._error is not None:
                 raise self._error
@@ -867,6 +896,7 @@ class _Channel:
         with self._cv:
             self._closed = True
             self._items.clear()
+            self._held = 0
             self._cv.notify_all()
 
 
@@ -886,6 +916,7 @@ def _run_members(
     only: Sequence[str] | None = None,
     header: RunHeader | None = None,
     ahead: int = 1,
+    weigh: Callable[[Any], int] | None = None,
     cast: bool = False,
 ) -> Iterator[Any]:
     """Run ``work`` for each member of a Detail ZIP (or for the one CSV), ``workers``
@@ -894,7 +925,8 @@ def _run_members(
     Each member is judged against ``header`` or, without it, against the run header of
     the first member (whose own header is the most common of its rows): a member that ends
     before the first waits for it. At most ``workers + 1`` members are started ahead of
-    the one being yielded, and each holds at most ``ahead`` items the caller has not taken.
+    the one being yielded, and each holds at most ``ahead`` items the caller has not taken
+    (items weighed by ``weigh``, if given: what they weigh, at least one item).
     With ``cast``, each batch's values are cast as it is validated.
     """
     p = Path(path)
@@ -970,7 +1002,7 @@ def _run_members(
             try:
                 for i in range(len(jobs)):
                     while len(chans) < min(len(jobs), i + workers + 1):
-                        chans.append(_Channel(ahead))
+                        chans.append(_Channel(ahead, weigh))
                         pool.submit(on_thread, len(chans) - 1, chans[-1])
                     held: Any = _NOTHING
                     while (item := chans[i].get()) is not _END:

@@ -119,6 +119,14 @@ def test_with_values_takes_ascii_white_space_around_elements() -> None:
     assert _values(frame) == [[Decimal("1.25"), Decimal("2"), Decimal("3")]]
 
 
+@pytest.mark.parametrize("space", list(" \t\r\n\f\v"), ids=repr)
+def test_with_values_takes_each_ascii_white_space_character_alone(space: str) -> None:
+    # The batch is searched for white space once; each of the six characters is found.
+    rows = [(D1, "V_P_D", "P", "[1,2]"), (D2, "V_P_D", "P", f"[4,{space}5{space}]")]
+    frame = with_values(_text_frame(rows))
+    assert _values(frame) == [[Decimal("1"), Decimal("2")], [Decimal("4"), Decimal("5")]]
+
+
 def test_frame_value_count_of_text_cast_and_empty_frames() -> None:
     text = _text_frame(ROWS)
     assert frame_value_count(text) == 2 + 3 + 1 + 3

@@ -9,7 +9,10 @@ from __future__ import annotations
 import builtins
 import io
 import struct
+import threading
+import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +208,69 @@ def test_batches_handed_on_are_the_rows_read_whole(
     assert [f.model_dump() for f in first.findings] == [
         f.model_dump() for f in whole.findings if f.source and "20241201" in f.source
     ]
+
+
+@pytest.mark.parametrize("ahead", [1, 4])
+def test_the_next_member_is_read_ahead_by_ahead_batches(
+    ahead: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the caller holds the first member's first batch, the thread reading the next
+    member makes ``ahead`` batches (and one more, waiting for room), then waits."""
+    path = FIXTURES / "sample_week" / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
+    monkeypatch.setattr(detail_csv, "CHUNK_BYTES", 20_000)  # 19 batches a member
+    monkeypatch.setattr(detail_csv, "PIECE_BYTES", 4096)
+    made: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def each(frame: pl.DataFrame) -> pl.DataFrame:
+        with lock:
+            made[frame["source_file"][0].rsplit("!", 1)[1]] += 1
+        return frame
+
+    items = detail_csv.map_detail_batches(path, each, ahead=ahead)
+    first = next(items)
+    assert isinstance(first, detail_csv.DetailBatch) and first.member == 0
+    second = "SWANGEN_51230_INITIAL_SettlementStatementDetail_20241202.csv"
+    deadline = time.monotonic() + 30
+    while made[second] < ahead and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # time to overrun, were it not bounded
+    try:
+        assert ahead <= made[second] <= ahead + 1
+    finally:
+        items.close()
+
+
+def test_the_next_member_is_read_ahead_by_ahead_values_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``ahead_values``, the batches the next member's thread makes while the caller
+    waits hold at most that many values (the one it then waits to put takes them over)."""
+    path = FIXTURES / "sample_week" / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementDetail.zip"
+    monkeypatch.setattr(detail_csv, "CHUNK_BYTES", 20_000)
+    monkeypatch.setattr(detail_csv, "PIECE_BYTES", 4096)
+    made: dict[str, list[int]] = {}
+    lock = threading.Lock()
+
+    def each(frame: pl.DataFrame) -> pl.DataFrame:
+        with lock:
+            name = frame["source_file"][0].rsplit("!", 1)[1]
+            made.setdefault(name, []).append(int(frame["n_values"].sum()))
+        return frame
+
+    limit = 7_000  # about three batches of this member (~2,300 values each)
+    items = detail_csv.map_detail_batches(path, each, ahead_values=limit)
+    first = next(items)
+    assert isinstance(first, detail_csv.DetailBatch) and first.member == 0
+    assert first.values == int(first.rows["n_values"].sum()) > 0
+    second = "SWANGEN_51230_INITIAL_SettlementStatementDetail_20241202.csv"
+    deadline = time.monotonic() + 30
+    while sum(made.get(second, [])) <= limit and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # time to overrun, were it not bounded
+    try:
+        counts = made[second]
+        assert len(counts) >= 3
+        assert sum(counts[:-1]) <= limit < sum(counts)
+    finally:
+        items.close()

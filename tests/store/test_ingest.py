@@ -238,6 +238,24 @@ def test_each_new_file_is_hashed_once(
     assert held == {str(f): real(f) for f in files}
 
 
+def test_a_detail_is_read_ahead_of_its_insert(
+    tmp_path: Path, sample_files: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader threads cast READ_AHEAD_VALUES values ahead of DuckDB's insert."""
+    real = ingest_mod.map_detail_batches
+    aheads: list[int] = []
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        aheads.append(kwargs["ahead_values"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_mod, "map_detail_batches", spied)
+    files = [f for f in sample_files("51230") if f.suffix == ".zip"]
+    with open_store(tmp_path / "s.duckdb") as store:
+        assert ingest(store, files).counts["ingested"] == 1
+    assert aheads == [ingest_mod.READ_AHEAD_VALUES] == [4_000_000]
+
+
 def test_unusable_csv_is_recorded_with_its_finding(tmp_path: Path, sample: Path) -> None:
     src = sample / "csv" / "SWANGEN_51230_INITIAL_SettlementStatementSummary.csv"
     bad = tmp_path / "bad" / src.name
