@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from recon.errors import InputError, OutputError
 from recon.models.results import CheckResult
-from recon.report.listing import BIG_RESULT, listed, load_listed
+from recon.report.listing import BIG_RESULT, RepeatedFindingId, UniqueIds, listed, load_listed
 from recon.report.saved import result_json_chunks
 from recon.sources.files import unreadable
 from recon.text import encodable_data
@@ -115,6 +115,12 @@ def load_result(path: str | Path) -> CheckResult:
         result = CheckResult.model_validate(encodable_data(doc))
     except ValidationError as e:
         raise _not_a_saved_check(file, e) from None
+    unique = UniqueIds()
+    try:
+        for f in result.findings:
+            unique(f.id)
+    except RepeatedFindingId as e:
+        raise InputError(file, f"is not a saved recon check: {e}") from None
     log.info("read %s: %d findings, %d runs", file, len(result.findings), len(result.runs))
     return result
 
@@ -138,6 +144,8 @@ def _load_big(file: Path) -> CheckResult:
         result = load_listed(file)
     except ValidationError as e:
         raise _not_a_saved_check(file, e) from None
+    except RepeatedFindingId as e:
+        raise InputError(file, f"is not a saved recon check: {e}") from None
     except ValueError as e:  # ijson's JSON errors are ValueErrors
         raise InputError(file, f"is not a saved recon check (not JSON: {e})") from None
     except OSError as e:

@@ -134,6 +134,39 @@ def listed(result: CheckResult, max_listed: int = MAX_LISTED) -> CheckResult:
     return result.model_copy(update={"findings": found, "unlisted": counts})
 
 
+class RepeatedFindingId(ValueError):
+    """A saved check names two findings by one id (recon gives each its own, SPEC §10)."""
+
+    def __init__(self, finding_id: str, number: int) -> None:
+        super().__init__(
+            f"finding {number:,} has the id {finding_id!r} of an earlier finding "
+            "(each finding has its own)"
+        )
+
+
+class UniqueIds:
+    """Checks that the findings of a saved check, taken one at a time, have distinct ids
+    (a consequence names its root by id: with an id twice, a root would take another's
+    consequences). Findings saved without ids pass."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._n = 0
+
+    def __call__(self, finding_id: Any) -> None:
+        """Take the next finding's id.
+
+        Raises:
+            RepeatedFindingId: An earlier finding had it.
+        """
+        self._n += 1
+        if finding_id is None:
+            return
+        if finding_id in self._seen:
+            raise RepeatedFindingId(str(finding_id), self._n)
+        self._seen.add(finding_id)
+
+
 BIG_RESULT = 64 << 20
 """A saved check larger than this (bytes) is read with its findings streamed."""
 
@@ -143,13 +176,16 @@ def load_listed(file: Path, max_listed: int = MAX_LISTED) -> CheckResult:
     lists (:func:`listed` of the whole check, without holding every finding).
 
     Raises:
+        RepeatedFindingId: Two findings have one id.
         ValueError: The file is not JSON, or not a saved check (``ValidationError``).
         OSError: It cannot be read.
     """
     lister = _Lister(max_listed)
+    unique = UniqueIds()
     with open(file, "rb") as fh:
         for raw in ijson.items(fh, "findings.item", use_float=False):
             get = raw.get
+            unique(get("id"))
             key = _key(get("participant"), get("period"), get("run_id"), get("check"))
             lister.add(raw, key, get("severity", ""), get("difference"))
     with open(file, "rb") as fh:

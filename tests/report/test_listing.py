@@ -13,7 +13,13 @@ from paths import FIXTURES
 from recon.models.findings import Finding, Severity
 from recon.models.results import CheckResult
 from recon.report import load_result, write_reports
-from recon.report.listing import MAX_LISTED, listed, load_listed
+from recon.report.listing import (
+    MAX_LISTED,
+    RepeatedFindingId,
+    UniqueIds,
+    listed,
+    load_listed,
+)
 from recon.report.saved import findings_json_chunks, result_json_chunks, write_chunks
 
 PLANTED = FIXTURES / "planted_week"
@@ -27,10 +33,16 @@ def planted() -> CheckResult:
 
 
 def _many(result: CheckResult, n: int) -> CheckResult:
-    """``result`` with ``n`` copies of its first error finding (another position each), one
-    of them far worse than the rest, and its other findings."""
+    """``result`` with ``n`` copies of its first error finding (another position and id
+    each), one of them far worse than the rest, and its other findings."""
     first = next(f for f in result.findings if f.severity is Severity.ERROR)
-    copies = [first.model_copy(update={"position": i + 1, "difference": "1.00"}) for i in range(n)]
+    assert first.id
+    copies = [
+        first.model_copy(
+            update={"position": i + 1, "difference": "1.00", "id": f"{first.id}-{i + 2}"}
+        )
+        for i in range(n)
+    ]
     if n >= 3:
         copies[n - 3] = copies[n - 3].model_copy(update={"difference": "-99999.99"})
     found = sorted([*result.findings, *copies], key=Finding.sort_key)
@@ -93,3 +105,30 @@ def test_the_saved_documents_are_written_streamed_byte_for_byte(
     want = json.dumps(result.findings_document(), indent=2, ensure_ascii=False) + "\n"
     assert "".join(findings_json_chunks(result)) == want
     assert "".join(result_json_chunks(result)) == result.model_dump_json(indent=1)
+
+
+def test_unique_ids_passes_distinct_ids_and_findings_without_one() -> None:
+    unique = UniqueIds()
+    for finding_id in ("b447b688eec8", None, "d9dc3cff20b7", None, "b447b688eec8-2"):
+        unique(finding_id)
+    with pytest.raises(RepeatedFindingId) as e:
+        unique("d9dc3cff20b7")
+    assert str(e.value) == (
+        "finding 6 has the id 'd9dc3cff20b7' of an earlier finding (each finding has its own)"
+    )
+
+
+def test_a_large_saved_check_naming_two_findings_by_one_id_is_refused(
+    planted: CheckResult, tmp_path: Path
+) -> None:
+    big = _many(planted, 1000)
+    last = big.findings[-1]
+    assert last.id
+    twice = big.model_copy(
+        update={"findings": [*big.findings, last.model_copy(update={"position": 9999})]}
+    )
+    path = tmp_path / "result.json"
+    write_chunks(path, result_json_chunks(twice))
+    with pytest.raises(RepeatedFindingId) as e:
+        load_listed(path)
+    assert f"finding {len(twice.findings):,} has the id {last.id!r}" in str(e.value)

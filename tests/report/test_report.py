@@ -112,6 +112,33 @@ def test_a_large_file_that_is_not_a_check_is_refused_the_same_way(
     assert "first at generated_at: " in str(e.value)
 
 
+@pytest.mark.parametrize("big", [False, True], ids=["read-whole", "streamed"])
+def test_a_saved_check_naming_two_findings_by_one_id_is_refused(
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: bool
+) -> None:
+    """A consequence names its root by id: with an id twice, a root would take another's
+    consequences, so such a file (recon never writes one) is not read as a check."""
+    if big:
+        monkeypatch.setattr(report, "BIG_RESULT", 10)
+    first, second, *rest = result.findings
+    findings = [
+        first.model_copy(update={"id": "b447b688eec8"}),
+        second.model_copy(update={"id": "b447b688eec8"}),
+        *rest,
+    ]
+    folder = _save(result.model_copy(update={"findings": findings}), tmp_path / "check")
+    with pytest.raises(InputError) as e:
+        load_result(folder)
+    assert str(e.value) == (
+        f"{folder / RESULT_NAME}: is not a saved recon check: finding 2 has the id "
+        "'b447b688eec8' of an earlier finding (each finding has its own)"
+    )
+    # The same check with distinct ids reads.
+    findings[1] = second.model_copy(update={"id": "b447b688eec8-2"})
+    folder = _save(result.model_copy(update={"findings": findings}), tmp_path / "check2")
+    assert [f.id for f in load_result(folder).findings][:2] == ["b447b688eec8", "b447b688eec8-2"]
+
+
 def test_a_folder_named_as_the_file_cannot_be_read(tmp_path: Path) -> None:
     (tmp_path / RESULT_NAME).mkdir()
     with pytest.raises(InputError) as e:
